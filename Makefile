@@ -1,0 +1,119 @@
+# Flagon — build, run and test.  See README.md.
+#
+#   make               library, blueprints (cgi-bin/*), ./manage
+#   make install-deps  install the Debian packages that are missing
+#   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
+#   make test          unit + integration tests; last line "N passed, N failed"
+#   make check         the same tests built with ASan + UBSan
+#   make fuzz          every libFuzzer target for FUZZ_SECONDS each
+#   make bench         wrk on loopback
+
+CC      ?= cc
+OPT     ?= -O2 -g
+SAN     ?=
+BUILD   ?= build
+# Where the executables go: cgi-bin/<blueprint> and manage under $(OUT).
+OUT     ?= .
+HOST    ?= 127.0.0.1
+PORT    ?= 8080
+FUZZ_SECONDS ?= 30
+
+CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+          -Ilib -MMD -MP -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+LDFLAGS = $(SAN)
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm
+TESTLIBS = -lcmocka
+
+LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBA      := $(BUILD)/libflagon.a
+BP_SRC    := $(sort $(wildcard cgi-bin/*.c))
+BP_BIN    := $(BP_SRC:%.c=$(OUT)/%)
+CLI_SRC   := $(sort $(wildcard cli/*.c))
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+MANAGE    := $(OUT)/manage
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
+TSUP_SRC  := $(sort $(wildcard tests/integration/*.c))
+TSUP_BIN  := $(TSUP_SRC:%.c=$(BUILD)/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
+  zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
+  python3-flask python3-flaskext.wtf python3-requests python3-pytest \
+  clang libclang-rt-14-dev wrk
+
+.PHONY: all install-deps run test check fuzz bench clean unit-bins test-only
+
+all: $(LIBA) $(BP_BIN) $(MANAGE)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+
+$(MANAGE): $(CLI_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS) -o $@
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
+	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) $(TESTLIBS) -o $@
+
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(LIBA)
+	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+
+unit-bins: $(UNIT_BIN) $(TSUP_BIN)
+
+install-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: install-deps all
+	./manage runserver -h $(HOST) -p $(PORT)
+
+test: install-deps
+	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory test-only
+
+# Runs the tests against what $(BUILD) and $(OUT) hold.
+test-only:
+	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/run.sh
+
+check: install-deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  all unit-bins test-only
+
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -Ilib -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
+fuzz: install-deps
+	@mkdir -p build/fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $$f $(LIB_SRC) $(LDLIBS) -o build/fuzz/$$n; \
+	  mkdir -p tests/fuzz/corpus/$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
+	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	  tail -1 build/fuzz/$$n.log; \
+	done
+
+bench: all
+	tests/bench.sh
+
+clean:
+	rm -rf build $(BP_BIN) $(MANAGE)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)

@@ -1,0 +1,95 @@
+/* arena.h — per-request memory.
+ *
+ * An arena hands out memory by bumping a pointer through large chunks and
+ * frees it all at once with fl_arena_reset() at the end of a request, so a
+ * long-running FastCGI process cannot leak per-request memory.  Nothing taken
+ * from an arena is ever freed one by one.  Allocation failure is fatal: the
+ * process logs and exits (the web server starts a new one), so callers never
+ * check for NULL.
+ *
+ * fl_buf is a growable byte buffer whose storage lives in an arena; response
+ * bodies and rendered templates are built in one.
+ *
+ * The JSON values of a request (jansson's json_t) also live in the arena:
+ * fl_json_set_arena() routes jansson's allocator to an arena, so session
+ * data, template contexts and rows vanish with the request even if a
+ * reference count is wrong.
+ */
+#ifndef FL_ARENA_H
+#define FL_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct fl_arena fl_arena;
+
+/* fl_arena_new — a new arena whose chunks are at least `chunk` bytes
+ * (0 selects 64 KiB).  Free it with fl_arena_free(). */
+fl_arena *fl_arena_new(size_t chunk);
+
+/* fl_arena_free — release the arena and everything allocated from it. */
+void fl_arena_free(fl_arena *a);
+
+/* fl_arena_reset — forget every allocation; keeps the first chunk for reuse
+ * and returns the others to the system.  Pointers into the arena die. */
+void fl_arena_reset(fl_arena *a);
+
+/* fl_arena_alloc — `n` bytes, 16-byte aligned, uninitialised; owned by `a`. */
+void *fl_arena_alloc(fl_arena *a, size_t n);
+
+/* fl_arena_calloc — `count * size` zeroed bytes; overflow is fatal. */
+void *fl_arena_calloc(fl_arena *a, size_t count, size_t size);
+
+/* fl_arena_strdup — a copy of `s` (NULL gives NULL). */
+char *fl_arena_strdup(fl_arena *a, const char *s);
+
+/* fl_arena_strndup — a NUL-terminated copy of the first `n` bytes of `s`. */
+char *fl_arena_strndup(fl_arena *a, const char *s, size_t n);
+
+/* fl_arena_memdup — a copy of `n` bytes of `p`, followed by a NUL byte. */
+void *fl_arena_memdup(fl_arena *a, const void *p, size_t n);
+
+/* fl_arena_printf — printf into a new string owned by `a`. */
+char *fl_arena_printf(fl_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* fl_arena_vprintf — vprintf into a new string owned by `a`. */
+char *fl_arena_vprintf(fl_arena *a, const char *fmt, va_list ap);
+
+/* fl_arena_used — bytes handed out since the last reset (for tests). */
+size_t fl_arena_used(const fl_arena *a);
+
+/* A growable buffer; `data` is always NUL-terminated after any append. */
+typedef struct fl_buf {
+	fl_arena *arena;
+	char *data;
+	size_t len;
+	size_t cap;
+} fl_buf;
+
+/* fl_buf_init — an empty buffer whose storage comes from `a`. */
+void fl_buf_init(fl_buf *b, fl_arena *a);
+
+/* fl_buf_append — append `n` bytes of `p`. */
+void fl_buf_append(fl_buf *b, const void *p, size_t n);
+
+/* fl_buf_puts — append the C string `s`. */
+void fl_buf_puts(fl_buf *b, const char *s);
+
+/* fl_buf_putc — append one byte. */
+void fl_buf_putc(fl_buf *b, char c);
+
+/* fl_buf_printf — append printf output. */
+void fl_buf_printf(fl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* fl_buf_cstr — the contents as a C string ("" when empty); owned by the arena. */
+const char *fl_buf_cstr(fl_buf *b);
+
+/* fl_json_set_arena — make jansson allocate from `a` (NULL: from the heap)
+ * and return the arena it used before.  Values made while an arena is set
+ * die with the arena; never store them in a value made on the heap.  Flagon installs its
+ * allocator into jansson before main() runs. */
+fl_arena *fl_json_set_arena(fl_arena *a);
+
+#endif
