@@ -135,8 +135,11 @@ char *fl_arena_strdup(fl_arena *a, const char *s)
 char *fl_arena_vprintf(fl_arena *a, const char *fmt, va_list ap)
 {
 	va_list cp;
+	char probe[1];
+	if (!fmt) /* also tells gcc's -Wformat-truncation that fmt is set */
+		fmt = "";
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(probe, sizeof probe, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		n = 0;
@@ -207,9 +210,12 @@ void fl_buf_putc(fl_buf *b, char c)
 void fl_buf_printf(fl_buf *b, const char *fmt, ...)
 {
 	va_list ap, cp;
+	char probe[1];
+	if (!fmt)
+		fmt = "";
 	va_start(ap, fmt);
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(probe, sizeof probe, fmt, cp);
 	va_end(cp);
 	if (n > 0) {
 		buf_grow(b, (size_t)n);

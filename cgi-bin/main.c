@@ -1,0 +1,130 @@
+/* main — Flasky's main blueprint: the NameForm index page and /user/<name>.
+ * The Flask original (app/main/views.py):
+ *
+ *     @main.route('/', methods=['GET', 'POST'])
+ *     def index():
+ *         form = NameForm()
+ *         if form.validate_on_submit():
+ *             user = User.query.filter_by(username=form.name.data).first()
+ *             ...
+ *             return redirect(url_for('.index'))
+ *         return render_template('index.html', form=form, name=session.get('name'),
+ *                                known=session.get('known', False))
+ */
+#include <string.h>
+
+#include "flagon.h"
+
+/* ---- models (app/models.py) ---- */
+
+static const fl_column role_columns[] = {
+	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+	FL_COLUMN_STRING("name", 64, FL_UNIQUE),
+	FL_COLUMN_END,
+};
+
+static const fl_model Role = {
+	.name = "Role", .tablename = "roles", .columns = role_columns,
+};
+
+static const fl_column user_columns[] = {
+	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+	FL_COLUMN_STRING("username", 64, FL_UNIQUE, FL_INDEX),
+	FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id")),
+	FL_COLUMN_END,
+};
+
+static const fl_model User = {
+	.name = "User", .tablename = "users", .columns = user_columns,
+};
+
+/* ---- forms (app/main/forms.py) ---- */
+
+static const fl_validator name_validators[] = {
+	FL_DATA_REQUIRED(NULL),
+	FL_LENGTH(1, 64, NULL),
+	FL_VALIDATORS_END,
+};
+
+static const fl_field_def name_form_fields[] = {
+	FL_STRING_FIELD("name", "What is your name?", name_validators),
+	FL_SUBMIT_FIELD("submit", "Submit"),
+	FL_FIELDS_END,
+};
+
+static const fl_form_def NameForm = { "NameForm", name_form_fields };
+
+/* ---- views (app/main/views.py) ---- */
+
+static int remember_user(fl_ctx *c, const char *name)
+{
+	fl_db *db = fl_db_of(c);
+	fl_query *q = fl_query_new(db, c->arena, &User);
+	json_t *user = NULL;
+	fl_err e = fl_query_filter_by(q, "username", json_string(name));
+	if (!e)
+		e = fl_query_first(q, &user);
+	if (e)
+		return fl_abort(c, e == FL_ENOTABLE ? 503 : 500,
+			"The users table is missing: run ./manage db upgrade.");
+	json_t *session = fl_session_of(c);
+	if (!user) {
+		user = json_pack("{s:s}", "username", name);
+		e = fl_db_add(db, &User, user);
+		if (!e)
+			e = fl_db_commit(db);
+		if (e) {
+			fl_db_rollback(db);
+			return fl_abort(c, e == FL_EEXISTS ? 409 : 500, "Could not save the user: %s.",
+				fl_strerror(e));
+		}
+		json_object_set_new(session, "known", json_false());
+	} else {
+		json_object_set_new(session, "known", json_true());
+	}
+	return 0;
+}
+
+static int index_view(fl_ctx *c)
+{
+	fl_form *form = fl_form_for(c, &NameForm);
+	json_t *session = fl_session_of(c);
+	if (fl_validate_on_submit(c, form)) {
+		const char *name = fl_form_data(form, "name");
+		int s = remember_user(c, name);
+		if (s)
+			return s;
+		json_t *old = json_object_get(session, "name");
+		if (json_is_string(old) && strcmp(json_string_value(old), name) != 0)
+			fl_flash(c, "Looks like you have changed your name!", NULL);
+		json_object_set_new(session, "name", json_string(name));
+		return fl_redirect(c, fl_url_for(c, ".index", NULL), 303);
+	}
+	json_t *known = json_object_get(session, "known");
+	return fl_render(c, 0, "index.html", json_pack("{s:o, s:O, s:b}",
+		"form", fl_form_context_json(c, form),
+		"name", json_object_get(session, "name") ? json_object_get(session, "name") : json_null(),
+		"known", json_is_true(known)));
+}
+
+static int user_view(fl_ctx *c)
+{
+	return fl_render(c, 0, "user.html", json_pack("{s:s}", "name", fl_view_args_get(c, "name")));
+}
+
+static const fl_route routes[] = {
+	{ "/", "index", FL_M_GET | FL_M_POST, index_view, 0 },
+	{ "/user/<name>", "user", FL_M_GET, user_view, 0 },
+	FL_ROUTES_END,
+};
+
+static const fl_model *const models[] = { &Role, &User, NULL };
+
+static const fl_blueprint main_blueprint = {
+	.name = "main", .routes = routes, .models = models,
+};
+
+int main(void)
+{
+	return fl_run(&main_blueprint);
+}

@@ -1,0 +1,174 @@
+/* cmd_db.c — `./manage db ...`: the migrations runner on the command line.
+ * See cmd_db.h. */
+#include "cmd_db.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "db.h"
+#include "migrate.h"
+
+static const char readme[] =
+	"Flagon migrations (Alembic-style), applied by ./manage db upgrade.\n"
+	"\n"
+	"One file per revision, named <revision>_<slug>.sql:\n"
+	"\n"
+	"  -- revision: 1a2b3c4d5e6f\n"
+	"  -- down_revision: <base>        (or the parent revision id)\n"
+	"  -- message: initial migration\n"
+	"  -- date: 2026-11-22 05:40:00\n"
+	"  -- upgrade\n"
+	"  CREATE TABLE ...;\n"
+	"  -- downgrade\n"
+	"  DROP TABLE ...;\n"
+	"\n"
+	"Revisions are chained by down_revision, not by file name.  Each one runs\n"
+	"in its own transaction; the current revision is kept in alembic_version.\n"
+	"Commands: db upgrade [REV], db downgrade [REV], db current, db history,\n"
+	"db stamp REV.\n";
+
+static int fail(const char *fmt, const char *a, const char *b)
+{
+	fputs("error: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+	if (!d)
+		return true;
+	while (empty && (e = readdir(d)))
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* Flask-Migrate refuses to init over an existing, non-empty folder. */
+static int cmd_init(const char *dir)
+{
+	if (!dir_is_empty(dir))
+		return fail("directory %s already exists and is not empty%s", dir, "");
+	if (make_dirs(dir) != 0)
+		return fail("cannot create %s: %s", dir, strerror(errno));
+	char path[4200];
+	snprintf(path, sizeof path, "%s/README", dir);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(readme, f) == EOF || fclose(f) != 0)
+		return fail("cannot write %s: %s", path, strerror(errno));
+	printf("Creating directory %s ...  done\n", dir);
+	return 0;
+}
+
+static int cmd_current(fl_migrations *m, fl_db *db)
+{
+	const char *rev;
+	if (fl_migrate_current(m, db, &rev))
+		return fail("%s%s", m->error, "");
+	if (rev)
+		printf("%s%s\n", rev, strcmp(rev, fl_migrations_head(m)) == 0 ? " (head)" : "");
+	return 0;
+}
+
+static int cmd_history(fl_migrations *m, fl_arena *a)
+{
+	fl_buf b;
+	fl_buf_init(&b, a);
+	fl_migrate_history(m, &b);
+	fputs(fl_buf_cstr(&b), stdout);
+	return 0;
+}
+
+/* Subcommands that need the database and the revisions. */
+static int run_with_db(fl_arena *a, const char *cmd, const char *arg, const char *dbpath,
+	const char *dir)
+{
+	fl_migrations *m;
+	fl_db *db = NULL;
+	int rc;
+	if (fl_migrations_load(a, dir, &m))
+		return fail("%s%s", m->error, "");
+	m->progress = stderr;   /* like Alembic's INFO log lines */
+	if (strcmp(cmd, "history") == 0)
+		return cmd_history(m, a);
+	if (fl_db_open(dbpath, &db)) {
+		rc = fail("%s%s", fl_db_errmsg(db), "");
+		fl_db_close(db);
+		return rc;
+	}
+	fl_err err = FL_OK;
+	if (strcmp(cmd, "current") == 0)
+		rc = cmd_current(m, db);
+	else {
+		if (strcmp(cmd, "upgrade") == 0)
+			err = fl_migrate_upgrade(m, db, arg ? arg : "head");
+		else if (strcmp(cmd, "downgrade") == 0)
+			err = fl_migrate_downgrade(m, db, arg ? arg : "-1");
+		else
+			err = fl_migrate_stamp(m, db, arg);
+		rc = err ? fail("%s%s", m->error ? m->error : fl_strerror(err), "") : 0;
+	}
+	fl_db_close(db);
+	return rc;
+}
+
+static int usage(void)
+{
+	return fail("usage: db init|upgrade [REV]|downgrade [REV]|current|history|stamp REV%s%s",
+		"", "");
+}
+
+int fl_cli_db(int argc, char **argv, const char *database_path, const char *migrations_dir)
+{
+	if (argc > 0 && strcmp(argv[0], "db") == 0) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1)
+		return usage();
+	const char *cmd = argv[0], *arg = argc > 1 ? argv[1] : NULL;
+	if (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "check") == 0)
+		return fail("db %s is not yet supported (autogenerate comes in a later release)%s",
+			cmd, "");
+	if (strcmp(cmd, "init") == 0 && argc == 1)
+		return cmd_init(migrations_dir);
+	bool ok = ((strcmp(cmd, "upgrade") == 0 || strcmp(cmd, "downgrade") == 0) && argc <= 2) ||
+		(strcmp(cmd, "stamp") == 0 && argc == 2) ||
+		((strcmp(cmd, "current") == 0 || strcmp(cmd, "history") == 0) && argc == 1);
+	if (!ok)
+		return usage();
+	fl_arena *a = fl_arena_new(0);
+	fl_arena *old = fl_json_set_arena(a);
+	int rc = run_with_db(a, cmd, arg, database_path, migrations_dir);
+	fl_json_set_arena(old);
+	fl_arena_free(a);
+	return rc;
+}

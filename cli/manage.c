@@ -1,0 +1,162 @@
+/* manage — Flagon's command-line tool (Flask-Script's manage.py / the
+ * flask command): db, runserver, routes, shell, test.
+ *
+ * Exit status 0 on success; otherwise non-zero with a one-line reason on
+ * stderr. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd_db.h"
+#include "config.h"
+#include "log.h"
+
+static const char usage[] =
+	"usage: manage COMMAND [ARGS]\n"
+	"  db init|upgrade [REV]|downgrade [REV]|current|history|stamp REV\n"
+	"                      database migrations (sql/migrations/)\n"
+	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
+	"                      serve every blueprint with lighttpd in the foreground\n"
+	"  routes              print the URL map of every blueprint\n"
+	"  shell               the sqlite3 shell on the configured database\n"
+	"  test                run the test suite (make test)\n";
+
+static int die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "manage: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
+{
+	const char *host = getenv("HOST") && *getenv("HOST") ? getenv("HOST") : "127.0.0.1";
+	const char *port = getenv("PORT") && *getenv("PORT") ? getenv("PORT") : "8080";
+	int opt;
+	optind = 1;
+	while ((opt = getopt(argc, argv, "h:p:dr")) != -1) {
+		switch (opt) {
+		case 'h': host = optarg; break;
+		case 'p': port = optarg; break;
+		case 'd': setenv("DEBUG", "1", 1); break;
+		case 'r': setenv("DEBUG", "1", 1); break; /* DEBUG reloads templates */
+		default: return die("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
+		}
+	}
+	char *end;
+	long p = strtol(port, &end, 10);
+	if (*end || p < 1 || p > 65535)
+		return die("invalid port '%s'", port);
+	char vardir[4096], rundir[4200], conf[4200];
+	const char *var = getenv("FLAGON_VAR");
+	snprintf(vardir, sizeof vardir, "%s", var && *var ? var : "");
+	if (!*vardir)
+		snprintf(vardir, sizeof vardir, "%s/var", cfg->root);
+	snprintf(rundir, sizeof rundir, "%s/run", vardir);
+	snprintf(conf, sizeof conf, "%s/lighttpd.conf", cfg->root);
+	mkdir(vardir, 0775);
+	mkdir(rundir, 0775);
+	setenv("FLAGON_ROOT", cfg->root, 1);
+	setenv("FLAGON_VAR", vardir, 1);
+	setenv("FLAGON_LISTEN_HOST", host, 1);
+	setenv("FLAGON_LISTEN_PORT", port, 1);
+	fprintf(stderr, " * Serving Flagon on http://%s:%s/ (lighttpd; Ctrl-C stops)\n", host, port);
+	execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
+	return die("cannot start lighttpd: %s", strerror(errno));
+}
+
+static int cmd_routes(const fl_config *cfg)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/cgi-bin", cfg->root);
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return die("cannot read %s", dir);
+	printf("%-28s %-24s %s\n", "Endpoint", "Methods", "Rule");
+	printf("%-28s %-24s %s\n", "----------------------------", "------------------------",
+		"--------------------------------");
+	int status = 0;
+	for (int i = 0; i < n; i++) {
+		char exe[4500];
+		struct stat st;
+		snprintf(exe, sizeof exe, "%s/%s", dir, names[i]->d_name);
+		if (names[i]->d_name[0] != '.' && !stat(exe, &st) && S_ISREG(st.st_mode) &&
+		    (st.st_mode & S_IXUSR)) {
+			fflush(stdout);
+			pid_t pid = fork();
+			if (pid == 0) {
+				setenv("FLAGON_ROUTES", "1", 1);
+				execl(exe, exe, (char *)NULL);
+				_exit(127);
+			}
+			int ws;
+			if (pid < 0 || waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws))
+				status = 1;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (status)
+		fprintf(stderr, "manage: some blueprints could not list their routes\n");
+	return status;
+}
+
+static int cmd_shell(const fl_config *cfg)
+{
+	execlp("sqlite3", "sqlite3", cfg->database_path, (char *)NULL);
+	return die("cannot start sqlite3: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	fl_log_init("manage", FL_LOG_WARNING);
+	char *root = fl_find_root();
+	if (!root)
+		return die("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
+	fl_config cfg;
+	char why[512];
+	if (fl_config_load(&cfg, root, why, sizeof why))
+		return die("%s", why);
+	const char *cmd = argv[1];
+	int rc;
+	if (!strcmp(cmd, "db")) {
+		char migrations[4200];
+		snprintf(migrations, sizeof migrations, "%s/sql/migrations", root);
+		char *dbdir = strdup(cfg.database_path);
+		char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
+		if (slash && slash != dbdir) {
+			*slash = '\0';
+			mkdir(dbdir, 0775);
+		}
+		free(dbdir);
+		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations);
+	} else if (!strcmp(cmd, "runserver"))
+		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
+	else if (!strcmp(cmd, "routes"))
+		rc = cmd_routes(&cfg);
+	else if (!strcmp(cmd, "shell"))
+		rc = cmd_shell(&cfg);
+	else if (!strcmp(cmd, "test")) {
+		if (chdir(root))
+			return die("cannot enter %s", root);
+		execlp("make", "make", "test", (char *)NULL);
+		rc = die("cannot run make: %s", strerror(errno));
+	} else {
+		fprintf(stderr, "manage: unknown command '%s'\n%s", cmd, usage);
+		rc = 2;
+	}
+	fl_config_free(&cfg);
+	free(root);
+	return rc;
+}

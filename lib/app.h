@@ -1,0 +1,220 @@
+/* app.h — the application and the life of a request (Flask's app.py and
+ * ctx.py).
+ *
+ * A blueprint is a static table of routes plus optional hooks; its program's
+ * main() is one line:
+ *
+ *     int main(void) { return fl_run(&main_blueprint); }
+ *
+ * fl_run() does the per-process start-up once (configuration, database,
+ * templates, URL map), then serves requests: as FastCGI when started by a
+ * FastCGI server, otherwise one plain CGI request from the environment and
+ * stdin.  For every request it builds an fl_ctx — request, response,
+ * session, g — whose memory is one arena freed when the request ends.
+ *
+ * Order of a request: parse → route (404, 405, 308) → read body (413/400) →
+ * before_request → CSRF check on unsafe methods (400) → view → after_request
+ * → save session → write response → deferred work (mail) → teardown.
+ */
+#ifndef FL_APP_H
+#define FL_APP_H
+
+#include <jansson.h>
+#include <stdarg.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "form.h"
+#include "request.h"
+#include "response.h"
+#include "routing.h"
+#include "template.h"
+
+typedef struct fl_app fl_app;
+typedef struct fl_ctx fl_ctx;
+
+/* A blueprint: one program under cgi-bin/. */
+typedef struct fl_blueprint {
+	const char *name;           /* "main": mounted at /cgi-bin/main */
+	const fl_route *routes;     /* table ending with FL_ROUTES_END */
+	int csrf_exempt;            /* the whole blueprint skips CSRF (the JSON API) */
+	/* The models the blueprint declares, NULL-terminated (db.Model
+	 * subclasses): what `manage db migrate` compares with the database. */
+	const struct fl_model *const *models;
+	/* Hooks; each may be NULL.  setup runs once per process after the
+	 * database is open (Flask's before_first_request belongs here too);
+	 * a non-zero return stops start-up. */
+	int (*setup)(fl_app *app);
+	int (*before_request)(fl_ctx *c);   /* non-zero: abort with that status */
+	void (*after_request)(fl_ctx *c);
+	void (*teardown_request)(fl_ctx *c, int failed);
+} fl_blueprint;
+
+#define FL_ROUTES_END { NULL, NULL, 0, NULL, 0 }
+
+/* Work to run after the response has reached the client (mail). */
+typedef void (*fl_deferred_fn)(fl_ctx *c, void *ud);
+
+/* The request context.  Views receive it; its fields are read-only to them
+ * except through the functions below. */
+struct fl_ctx {
+	fl_app *app;
+	const fl_config *config;
+	fl_arena *arena;            /* memory for this request only */
+	fl_request req;
+	fl_response resp;
+	const fl_route *route;      /* the matched rule (NULL before routing) */
+	fl_view_arg view_args[FL_MAX_VIEW_ARGS];
+	size_t nview_args;
+	json_t *g;                  /* flask.g: per-request values */
+	/* private */
+	struct fl_session *session_;
+	json_t *flashes_;           /* popped once per request */
+	const char *csrf_token_;
+	const char *abort_message_;
+	struct fl_deferred { fl_deferred_fn fn; void *ud; } deferred_[8];
+	size_t ndeferred_;
+};
+
+/* fl_run — start the program for blueprint `bp` and serve until the
+ * FastCGI server stops it (or one request as plain CGI).  Returns the exit
+ * status: 0, or 1 with a one-line reason on stderr when start-up failed
+ * (bad configuration, unreadable database, template syntax error).  With
+ * FLAGON_ROUTES=1 in the environment it prints the URL map and exits. */
+int fl_run(const fl_blueprint *bp);
+
+/* fl_app_config — the process configuration. */
+const fl_config *fl_app_config(const fl_app *app);
+
+/* fl_app_db — the process database connection (opened at start-up). */
+fl_db *fl_app_db(fl_app *app);
+
+/* fl_app_templates — the process template environment. */
+fl_tpl_env *fl_app_templates(fl_app *app);
+
+/* ---- the request ---- */
+
+/* fl_args_get — request.args.get(name): the first query value, or NULL. */
+const char *fl_args_get(fl_ctx *c, const char *name);
+
+/* fl_form_get — request.form.get(name): the first form value, or NULL. */
+const char *fl_form_get(fl_ctx *c, const char *name);
+
+/* fl_cookies_get — request.cookies.get(name), or NULL. */
+const char *fl_cookies_get(fl_ctx *c, const char *name);
+
+/* fl_headers_get — the request header `name`, or NULL. */
+const char *fl_headers_get(fl_ctx *c, const char *name);
+
+/* fl_view_args_get — the text matched by converter `name`, or NULL. */
+const char *fl_view_args_get(fl_ctx *c, const char *name);
+
+/* fl_view_args_int — the value matched by an <int:name> converter (0 when
+ * absent). */
+long long fl_view_args_int(fl_ctx *c, const char *name);
+
+/* fl_db_of — the database connection, for views. */
+fl_db *fl_db_of(fl_ctx *c);
+
+/* ---- responses ---- */
+
+/* fl_abort — abort(status): remember `message` (may be NULL; printf-style)
+ * for the error page and return `status`, so a view can write
+ * `return fl_abort(c, 404, NULL);`. */
+int fl_abort(fl_ctx *c, int status, const char *message, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* fl_redirect — redirect(location, code): `code` 301/302/303/307/308
+ * (0 = 302).  `location` may not hold control characters (else 500).
+ * Returns 0, or 500 when the location is unusable. */
+int fl_redirect(fl_ctx *c, const char *location, int code);
+
+/* fl_render — render_template(name, context): render `name` with
+ * `context` (a JSON object, may be NULL; the globals session, request, g,
+ * config are added) into a text/html response with status `status`
+ * (0 = 200).  Returns 0, or 500 after logging the template error. */
+int fl_render(fl_ctx *c, int status, const char *name, json_t *context);
+
+/* fl_text — a text/plain (or `mimetype`, NULL = text/plain) response. */
+int fl_text(fl_ctx *c, int status, const char *mimetype, const char *body);
+
+/* fl_html — a text/html response from already-safe HTML. */
+int fl_html(fl_ctx *c, int status, const char *html);
+
+/* fl_jsonify — jsonify(value): an application/json response; steals the
+ * reference to `value`. */
+int fl_jsonify(fl_ctx *c, int status, json_t *value);
+
+/* fl_set_header — set a response header; FL_EINVAL for CR/LF or a bad
+ * name (nothing is set). */
+fl_err fl_set_header(fl_ctx *c, const char *name, const char *value);
+
+/* Cookie options for fl_set_cookie (werkzeug's set_cookie). */
+typedef struct fl_cookie_opts {
+	long max_age;          /* seconds; -1 = not sent */
+	time_t expires;        /* absolute; 0 = not sent */
+	const char *path;      /* NULL = "/" */
+	const char *domain;
+	int secure;
+	int httponly;
+	const char *samesite;  /* "Strict", "Lax", "None" or NULL */
+} fl_cookie_opts;
+
+#define FL_COOKIE_DEFAULTS { -1, 0, NULL, NULL, 0, 0, NULL }
+
+/* fl_response_set_cookie — add a Set-Cookie header (werkzeug dump_cookie format).
+ * `key` must be an RFC 6265 token and `value` cookie-octets; otherwise
+ * FL_EINVAL and no header is added (the view answers 400). */
+fl_err fl_response_set_cookie(fl_ctx *c, const char *key, const char *value, const fl_cookie_opts *o);
+
+/* fl_response_delete_cookie — expire cookie `key` (Max-Age=0, Expires in 1970). */
+fl_err fl_response_delete_cookie(fl_ctx *c, const char *key, const char *path, const char *domain);
+
+/* fl_url_for — url_for(endpoint, **values): `values` is a JSON object or
+ * NULL (borrowed).  Returns an arena string, or NULL after logging when the
+ * endpoint is unknown or a value is missing. */
+const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values);
+
+/* fl_defer — run `fn(c, ud)` after the response is sent (at most 8). */
+fl_err fl_defer(fl_ctx *c, fl_deferred_fn fn, void *ud);
+
+/* ---- forms (Flask-WTF's FlaskForm) ---- */
+
+/* fl_form_for — FlaskForm(): a form of type `def` filled from request.form
+ * when the request submits data (POST, PUT, PATCH, DELETE).  Arena-owned. */
+fl_form *fl_form_for(fl_ctx *c, const fl_form_def *def);
+
+/* fl_validate_on_submit — form.validate_on_submit(): the request submits
+ * data and every validator passes.  (The CSRF token was already checked
+ * for the whole request before the view ran.) */
+int fl_validate_on_submit(fl_ctx *c, fl_form *f);
+
+/* fl_form_context_json — the form as the JSON the templates' quick_form
+ * macro renders, with this request's CSRF token as a hidden field. */
+json_t *fl_form_context_json(fl_ctx *c, fl_form *f);
+
+/* ---- session, flash, CSRF ---- */
+
+/* fl_session_of — the session (a JSON object in Flask's tagged form), opened
+ * on first use.  Change it with jansson; it is saved at the end of the
+ * request when it changed. */
+json_t *fl_session_of(fl_ctx *c);
+
+/* fl_session_clear — session.clear(): empty it; the cookie is expired. */
+void fl_session_clear(fl_ctx *c);
+
+/* fl_flash — flash(message, category) (category NULL = "message"). */
+void fl_flash(fl_ctx *c, const char *message, const char *category);
+
+/* fl_get_flashed_messages — get_flashed_messages(with_categories): the
+ * messages flashed before this request (a JSON array, borrowed); the
+ * same list for every call within one request, gone from the session. */
+json_t *fl_get_flashed_messages(fl_ctx *c, int with_categories);
+
+/* fl_csrf_token — csrf_token(): this request's token (arena string),
+ * creating the session's raw token on first use. */
+const char *fl_csrf_token(fl_ctx *c);
+
+#endif

@@ -1,0 +1,144 @@
+/* ctx_session.c — the session, flashed messages and CSRF protection of a
+ * request context (Flask's session proxy, flash helpers, Flask-WTF's
+ * CSRFProtect). */
+#include <string.h>
+#include <time.h>
+
+#include "app_internal.h"
+#include "csrf.h"
+#include "flash.h"
+#include "log.h"
+#include "session.h"
+
+static void session_config(const fl_config *cfg, fl_session_config *sc)
+{
+	fl_session_config_init(sc);
+	sc->secret_key = cfg->secret_key;
+	sc->permanent_lifetime = cfg->permanent_session_lifetime;
+	sc->cookie_name = cfg->session_cookie_name;
+	sc->path = cfg->session_cookie_path;
+	sc->domain = cfg->session_cookie_domain;
+	sc->secure = cfg->session_cookie_secure;
+	sc->httponly = cfg->session_cookie_httponly;
+	sc->samesite = cfg->session_cookie_samesite;
+	sc->refresh_each_request = cfg->session_refresh_each_request;
+}
+
+static fl_session *ctx_session(fl_ctx *c)
+{
+	if (!c->session_) {
+		fl_session_config sc;
+		session_config(c->config, &sc);
+		fl_session *s = fl_arena_calloc(c->arena, 1, sizeof *s);
+		const char *cookie = fl_cookies_get(c, sc.cookie_name);
+		fl_err e = fl_session_open(fl_app_session_store(c->app), &sc, c->arena, cookie,
+			time(NULL), s);
+		if (e)
+			fl_warning("session store: %s; serving an empty session", fl_strerror(e));
+		c->session_ = s;
+	}
+	return c->session_;
+}
+
+json_t *fl_session_of(fl_ctx *c)
+{
+	return ctx_session(c)->data;
+}
+
+void fl_session_clear(fl_ctx *c)
+{
+	json_object_clear(fl_session_of(c));
+}
+
+void fl_app_save_session(fl_ctx *c)
+{
+	if (!c->session_)
+		return;
+	fl_session_config sc;
+	const char *header = NULL;
+	session_config(c->config, &sc);
+	fl_err e = fl_session_save_header(fl_app_session_store(c->app), &sc, c->arena, c->session_,
+		time(NULL), &header);
+	if (e) {
+		fl_error("cannot save the session: %s", fl_strerror(e));
+		return;
+	}
+	/* The page depends on the cookie: caches must not share it. */
+	fl_response_set_header(&c->resp, "Vary", "Cookie");
+	if (header)
+		fl_response_add_header(&c->resp, "Set-Cookie", header);
+}
+
+void fl_flash(fl_ctx *c, const char *message, const char *category)
+{
+	fl_err e = fl_flash_push(fl_session_of(c), message, category);
+	if (e)
+		fl_error("flash: %s", fl_strerror(e));
+}
+
+json_t *fl_get_flashed_messages(fl_ctx *c, int with_categories)
+{
+	/* Flask pops the list once per request and keeps it on the request
+	 * context, so every call in this request sees the same messages. */
+	return fl_flash_get(fl_session_of(c), &c->flashes_, with_categories, NULL);
+}
+
+const char *fl_csrf_token(fl_ctx *c)
+{
+	if (!c->csrf_token_) {
+		const char *token = NULL;
+		fl_err e = fl_csrf_generate(c->config->secret_key, 0, fl_session_of(c), c->arena,
+			time(NULL), &token);
+		if (e) {
+			fl_error("cannot make a CSRF token: %s", fl_strerror(e));
+			return "";
+		}
+		c->csrf_token_ = token;
+	}
+	return c->csrf_token_;
+}
+
+int fl_app_check_csrf(fl_ctx *c)
+{
+	fl_method m = c->req.method;
+	if (m == FL_GET || m == FL_HEAD || m == FL_OPTIONS)
+		return 0;
+	if (c->app->bp->csrf_exempt || (c->route->flags & FL_ROUTE_CSRF_EXEMPT))
+		return 0;
+	/* Flask-WTF looks in the form first, then in the X-CSRFToken and
+	 * X-CSRF-Token headers. */
+	const char *token = fl_form_get(c, "csrf_token");
+	if (!token || !*token)
+		token = fl_headers_get(c, "X-CSRFToken");
+	if (!token || !*token)
+		token = fl_headers_get(c, "X-CSRF-Token");
+	fl_err e = fl_csrf_validate(c->config->secret_key, 0, fl_session_of(c), c->arena, token,
+		c->config->csrf_time_limit, time(NULL));
+	if (e == FL_OK)
+		return 0;
+	return fl_abort(c, 400, "%s", e == FL_ECSRFMISSING ? "The CSRF token is missing."
+		: "The CSRF token is invalid.");
+}
+
+void fl_app_teardown_db(fl_ctx *c, int failed)
+{
+	fl_db *db = c->app->db;
+	if (!db || !fl_db_in_transaction(db))
+		return;
+	if (!failed && c->config->commit_on_teardown) {
+		fl_err e = fl_db_commit(db);
+		if (e == FL_OK)
+			return;
+		fl_error("commit on teardown failed: %s", fl_db_errmsg(db));
+	}
+	fl_db_rollback(db);
+}
+
+const struct fl_session_store *fl_app_session_store(fl_app *app)
+{
+	/* Server-side stores (SESSION_TYPE sqlite, filesystem, redis) plug in
+	 * here; the signed cookie is Flask's default. */
+	if (!app->session_store)
+		app->session_store = fl_session_cookie_store();
+	return app->session_store;
+}

@@ -1,0 +1,133 @@
+/* query.h — the query builder over a model (SQLAlchemy's Query) and the
+ * unit of work (session.add / delete / commit).
+ *
+ *   User.query.filter_by(username=name).first()
+ * becomes
+ *   fl_query *q = fl_query_new(db, arena, &User);
+ *   fl_query_filter_by(q, "username", json_string(name));
+ *   fl_query_first(q, &user);              // user == NULL when none
+ *
+ * Builder calls record the first error and return it; the terminal call
+ * (all, first, count) returns it again, so a chain may be checked once at
+ * the end, as SQLAlchemy raises at execution.  Every column name is looked
+ * up in the model (unknown → FL_EINVAL), so only identifiers from the C
+ * declarations reach SQL; every value is bound.  The same query shape
+ * always produces the same SQL text, so it hits the statement cache.
+ *
+ * Memory: the query, its SQL and the rows it returns live in the arena
+ * given to fl_query_new (jansson is pointed at it during each call).
+ * Values passed in are copied; the caller keeps its own.
+ */
+#ifndef FL_QUERY_H
+#define FL_QUERY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "model.h"
+
+/* Operators of filter(): column <op> value. */
+typedef enum fl_op {
+	FL_OP_EQ,           /* =  (with null: IS NULL, as SQLAlchemy's == None) */
+	FL_OP_NE,           /* != (with null: IS NOT NULL) */
+	FL_OP_LT,           /* < */
+	FL_OP_LE,           /* <= */
+	FL_OP_GT,           /* > */
+	FL_OP_GE,           /* >= */
+	FL_OP_LIKE,         /* LIKE; value is a string pattern with % and _ */
+	FL_OP_IN,           /* in_(): value is a JSON array of scalars */
+	FL_OP_IS_NULL,      /* is_(None); value ignored */
+	FL_OP_IS_NOT_NULL,  /* isnot(None); value ignored */
+	FL_OP__MAX
+} fl_op;
+
+/* The SQL spelling of each operator ("=", "LIKE", "IN", "IS NULL"...). */
+extern const char *const fl_op_names[FL_OP__MAX];
+
+/* One condition of filter()/or_(). */
+typedef struct fl_cond {
+	const char *column;
+	fl_op op;
+	json_t *value;
+} fl_cond;
+
+typedef struct fl_query fl_query;
+
+/* fl_query_new — Model.query: every row of `m`, unfiltered.  Allocated
+ * from `a`; never NULL. */
+fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m);
+
+/* fl_query_filter_by — filter_by(column=value): AND-ed equality; a NULL
+ * `value` or JSON null means IS NULL.  Errors: FL_EINVAL (unknown column,
+ * array/object value). */
+fl_err fl_query_filter_by(fl_query *q, const char *column, json_t *value);
+
+/* fl_query_filter — filter(Model.column <op> value), AND-ed with the rest.
+ * Errors: FL_EINVAL (unknown column or operator, a value the operator
+ * cannot take: LIKE needs a string, IN an array of scalars). */
+fl_err fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value);
+
+/* fl_query_filter_or — filter(or_(c1, c2, ...)): the `n` conditions of
+ * `conds` OR-ed together, AND-ed with the rest.  n == 0 matches nothing,
+ * as or_() of nothing.  Errors: as fl_query_filter. */
+fl_err fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n);
+
+/* fl_query_order_by — order_by(Model.column) or order_by(Model.column.desc());
+ * successive calls add further sort keys.  Errors: FL_EINVAL (unknown column). */
+fl_err fl_query_order_by(fl_query *q, const char *column, bool desc);
+
+/* fl_query_limit — limit(n); n < 0 removes the limit. */
+void fl_query_limit(fl_query *q, long n);
+
+/* fl_query_offset — offset(n); n <= 0 removes the offset. */
+void fl_query_offset(fl_query *q, long n);
+
+/* fl_query_all — all(): every matching row, as a JSON array of objects
+ * (the model's columns, in its types: Boolean as true/false) in the query's
+ * arena.  Errors: the builder's error, FL_ENOTABLE (fl_db_error_table names
+ * the table), FL_EBUSY, FL_EDB. */
+fl_err fl_query_all(fl_query *q, json_t **rows);
+
+/* fl_query_first — first(): the first matching row (LIMIT 1), or *row =
+ * NULL with FL_OK when there is none.  Errors: as fl_query_all. */
+fl_err fl_query_first(fl_query *q, json_t **row);
+
+/* fl_query_count — count(): how many rows all() would return.
+ * Errors: as fl_query_all. */
+fl_err fl_query_count(fl_query *q, long *n);
+
+/* fl_get — Model.query.get(id): the row whose (single-column) primary key
+ * is `id`, or *row = NULL with FL_OK.  Row in `a`.  Errors: FL_EINVAL (no
+ * or composite primary key), as fl_query_all. */
+fl_err fl_get(fl_db *db, fl_arena *a, const fl_model *m, json_t *id, json_t **row);
+
+/* fl_db_add — session.add(obj) + flush: fill client defaults into `row`,
+ * validate it (fl_model_validate), INSERT the columns it holds with bound
+ * values, and store a generated INTEGER primary key into `row` ("id").
+ * Begins a transaction if none is open; fl_db_commit() makes it durable.
+ * New values in `row` come from jansson's current arena.
+ * Errors: FL_EINVAL (unknown key, missing NOT NULL value, too long, wrong
+ * type: nothing written, fl_db_error_column names the column), FL_EEXISTS
+ * (unique/primary key taken), FL_ECONSTRAINT, FL_ENOTABLE, FL_EBUSY, FL_EDB
+ * — database errors poison the transaction (see db.h). */
+fl_err fl_db_add(fl_db *db, const fl_model *m, json_t *row);
+
+/* fl_db_add_all — session.add_all(rows): validates every row of the JSON
+ * array `rows` first, then adds them in order.  Errors: as fl_db_add. */
+fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows);
+
+/* fl_db_update — flush the changed attributes of an object: UPDATE the
+ * columns present in `row` (validated, primary key excluded) WHERE the
+ * primary key equals row's.  Errors: FL_EINVAL (no primary key value),
+ * FL_ENOTFOUND (no such row), as fl_db_add. */
+fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row);
+
+/* fl_db_delete — session.delete(obj): DELETE the row whose primary key is
+ * row's.  Errors: FL_EINVAL (no primary key value), FL_ENOTFOUND,
+ * FL_ECONSTRAINT (still referenced), FL_ENOTABLE, FL_EBUSY, FL_EDB. */
+fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
+
+#endif

@@ -1,0 +1,190 @@
+/* session.h — Flask's session: a JSON object that survives between requests
+ * of one visitor (flask/sessions.py, Flask-Session).
+ *
+ * The in-memory session is a jansson object holding Flask's *tagged* JSON
+ * (flask/json/tag.py) untouched: a tuple is {" t": [...]}, bytes {" b": b64},
+ * a datetime {" d": http-date}, Markup {" m": html}, a UUID {" u": hex}, and a
+ * dict whose only key is one of those tags is escaped as {" di": {key__: v}}.
+ * So whatever Flask stored survives a round trip through Flagon byte for
+ * byte.  fl_tag_tuple() makes a tuple; fl_tag_untag() turns tagged JSON into
+ * plain JSON for display.
+ *
+ * Where the data is kept is a store (fl_session_store, a small vtable):
+ * the signed cookie store (Flask's SecureCookieSessionInterface, in
+ * session_cookie.c) keeps all of it in the `session` cookie; server-side
+ * stores keep it in SQLite, files or Redis under a random id that the cookie
+ * carries.  fl_session_open() and fl_session_save() implement Flask's
+ * open_session()/save_session() rules on top of any store.
+ */
+#ifndef FL_SESSION_H
+#define FL_SESSION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "arena.h"
+#include "err.h"
+
+/* Flask's default PERMANENT_SESSION_LIFETIME: 31 days, in seconds. */
+#define FL_SESSION_DEFAULT_LIFETIME 2678400L
+
+/* Session configuration (Flask's SESSION_* keys), built once per process. */
+typedef struct fl_session_config {
+	const char *secret_key;     /* SECRET_KEY; NULL or "": no session */
+	size_t secret_key_len;      /* 0: strlen(secret_key) */
+	long permanent_lifetime;    /* PERMANENT_SESSION_LIFETIME, seconds */
+	const char *cookie_name;    /* SESSION_COOKIE_NAME, "session" */
+	const char *path;           /* SESSION_COOKIE_PATH, "/" */
+	const char *domain;         /* SESSION_COOKIE_DOMAIN, NULL: host only */
+	bool secure;                /* SESSION_COOKIE_SECURE, false */
+	bool httponly;              /* SESSION_COOKIE_HTTPONLY, true */
+	const char *samesite;       /* SESSION_COOKIE_SAMESITE: NULL, "Strict", "Lax", "None" */
+	bool refresh_each_request;  /* SESSION_REFRESH_EACH_REQUEST, true */
+} fl_session_config;
+
+/* fl_session_config_init — fill `cfg` with Flask 2.2's defaults (no secret
+ * key). */
+void fl_session_config_init(fl_session_config *cfg);
+
+/* One request's session. */
+typedef struct fl_session {
+	json_t *data;          /* the tagged JSON object; never NULL once opened */
+	const char *opened;    /* compact JSON of `data` at open: save() compares
+	                          against it to know whether the session changed */
+	const char *sid;       /* server-side stores: the record id, else NULL */
+	bool is_new;           /* no valid session came with the request */
+} fl_session;
+
+/* A Set-Cookie to send, in parts (werkzeug's set_cookie arguments).  All
+ * strings live in the request arena or the config. */
+typedef struct fl_session_cookie {
+	const char *name;      /* NULL: nothing to send */
+	const char *value;
+	bool has_expires;
+	time_t expires;        /* Unix seconds, when has_expires */
+	long long max_age;     /* seconds, or -1 for none */
+	const char *domain;    /* or NULL */
+	const char *path;      /* or NULL */
+	bool secure;
+	bool httponly;
+	const char *samesite;  /* or NULL */
+} fl_session_cookie;
+
+typedef struct fl_session_store fl_session_store;
+
+/* A session store.  Each function gets the per-process config, the request
+ * arena and `now` (Unix seconds).  Stores keep their own per-process state
+ * behind `impl` (a database handle, a directory) and are freed with
+ * `destroy` (NULL for stateless stores). */
+struct fl_session_store {
+	const char *type;   /* SESSION_TYPE: "null" (signed cookie), "sqlite", ... */
+	/* Load the session whose cookie value is `cookie_value` (NULL when the
+	 * request has none) into s->data (and s->sid).  Any doubt about the
+	 * cookie — bad signature, expired, malformed, no record — must give an
+	 * empty object and FL_OK; an error return is for the log only (e.g. the
+	 * database is down) and still leaves s->data set to an empty object. */
+	fl_err (*open)(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
+	               const char *cookie_value, time_t now, fl_session *s);
+	/* Persist s->data and set *cookie_value to the value the cookie must
+	 * carry (in `a`). */
+	fl_err (*save)(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
+	               fl_session *s, time_t now, const char **cookie_value);
+	/* Forget the stored record of a session that became empty. */
+	fl_err (*delete_record)(const fl_session_store *st, const fl_session_config *cfg,
+	                        fl_arena *a, fl_session *s);
+	void (*destroy)(fl_session_store *st);
+	void *impl;
+};
+
+/* fl_session_cookie_store — Flask's default store: the whole session signed
+ * in the cookie (URLSafeTimedSerializer, salt "cookie-session", HMAC-SHA1,
+ * hmac key derivation, TaggedJSON, zlib when shorter).  A static, stateless
+ * object; never destroy it. */
+const fl_session_store *fl_session_cookie_store(void);
+
+/* fl_session_cookie_dumps — the cookie value Flask would give `data` at time
+ * `now` (SecureCookieSessionInterface.get_signing_serializer(app).dumps).
+ * *out in `a`.  FL_ECONFIG without a secret key; fl_serializer_dumps' errors. */
+fl_err fl_session_cookie_dumps(const fl_session_config *cfg, fl_arena *a, const json_t *data,
+                               time_t now, char **out);
+
+/* fl_session_cookie_loads — the session object in the cookie value `value`
+ * (…loads(value, max_age=PERMANENT_SESSION_LIFETIME)), allocated in `a`.
+ * Errors: FL_ECONFIG, fl_serializer_loads' errors, FL_EMALFORMED when the
+ * payload is not a JSON object. */
+fl_err fl_session_cookie_loads(const fl_session_config *cfg, fl_arena *a, const char *value,
+                               time_t now, json_t **out);
+
+/* fl_session_open — Flask's open_session(): `cookie_value` is the value of
+ * the request's session cookie (request.cookies.get(cfg->cookie_name)) or
+ * NULL.  Fills *s; s->data is always a JSON object (empty on any problem),
+ * allocated in `a`.  Returns FL_OK, or the store's error (log it; the
+ * session is empty and usable anyway). */
+fl_err fl_session_open(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
+                       const char *cookie_value, time_t now, fl_session *s);
+
+/* fl_session_modified — whether s->data serializes differently now than
+ * when the session was opened. */
+bool fl_session_modified(const fl_session *s);
+
+/* fl_session_permanent — session.permanent: session["_permanent"] is true. */
+bool fl_session_permanent(const json_t *data);
+
+/* fl_session_set_permanent — session.permanent = on (stores "_permanent"). */
+void fl_session_set_permanent(json_t *data, bool on);
+
+/* fl_session_save — Flask 2.2's save_session(): fills *out with the cookie
+ * to send, or sets out->name = NULL when nothing needs sending:
+ *   - empty now but not at open: the store record is deleted and a deletion
+ *     cookie is sent (value "", Expires=Thu, 01 Jan 1970 00:00:00 GMT,
+ *     Max-Age=0);
+ *   - empty and unchanged: nothing;
+ *   - changed, or permanent with refresh_each_request: the store saves and
+ *     the cookie carries its value, with Expires = now + permanent_lifetime
+ *     only when the session is permanent.
+ * Path, Domain, Secure, HttpOnly and SameSite come from `cfg`.  Whenever a
+ * cookie is sent Flask also adds "Vary: Cookie" (as it does whenever the
+ * session was accessed) — that header is the caller's job.
+ * Errors: FL_ECONFIG (no secret key), the store's errors. */
+fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
+                       fl_session *s, time_t now, fl_session_cookie *out);
+
+/* fl_session_save_header — fl_session_save() then fl_session_cookie_header():
+ * *header is the whole Set-Cookie header value (without "Set-Cookie: "), in
+ * `a`, or NULL when nothing needs sending. */
+fl_err fl_session_save_header(const fl_session_store *st, const fl_session_config *cfg,
+                              fl_arena *a, fl_session *s, time_t now, const char **header);
+
+/* fl_session_cookie_header — the Set-Cookie header value werkzeug.http
+ * .dump_cookie() makes: "name=value; Domain=d; Expires=Wed, 21 Oct 2015
+ * 07:28:00 GMT; Max-Age=n; Secure; HttpOnly; Path=/; SameSite=Lax" (only the
+ * attributes given, in that order; a value outside the cookie-octet set is
+ * quoted the way werkzeug's _cookie_quote does).  *header in `a`.
+ * FL_EINVAL for a name that is not a token, a path or domain with control
+ * characters or ';', a domain without '.', or a SameSite other than
+ * Strict/Lax/None (any case). */
+fl_err fl_session_cookie_header(const fl_session_cookie *c, fl_arena *a, char **header);
+
+/* fl_session_http_date — RFC 7231 IMF-fixdate of `t` ("Wed, 21 Oct 2015 07:28:00
+ * GMT", werkzeug.http.http_date) into `buf`; returns buf. */
+char *fl_session_http_date(time_t t, char buf[32]);
+
+/* fl_tag_tuple — Flask's tagged tuple {" t": array}.  Steals the reference
+ * to `array`; the new object lives where jansson currently allocates. */
+json_t *fl_tag_tuple(json_t *array);
+
+/* fl_tag_untag — a plain-JSON deep copy of tagged JSON (TaggedJSONSerializer
+ * .loads then JSON): tuples become arrays, " di" escapes are undone, Markup
+ * and datetime become their strings, UUIDs their 32-digit hex, bytes the
+ * decoded text when it is UTF-8 without NUL, else the base64 text.  New
+ * reference, allocated where jansson currently allocates. */
+json_t *fl_tag_untag(const json_t *tagged);
+
+/* fl_tag_escape — the tagged form of a plain JSON value (TaggedJSONSerializer
+ * .tag for dicts and lists): every object whose only key is a tag key
+ * (" t", " b", " m", " u", " d", " di") is escaped as {" di": {key__: ...}},
+ * so Flask reads it back as that dict.  New reference. */
+json_t *fl_tag_escape(const json_t *plain);
+
+#endif

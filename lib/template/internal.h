@@ -1,0 +1,253 @@
+/* internal.h — types shared by the template engine's files (lexer, parser,
+ * render, value helpers, filters, environment).  Not a public header. */
+#ifndef FL_TEMPLATE_INTERNAL_H
+#define FL_TEMPLATE_INTERNAL_H
+
+#include <jansson.h>
+#include <locale.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "arena.h"
+#include "err.h"
+#include "template.h"
+
+/* Deepest nesting of include / macro / extends / import / super calls, and
+ * of parenthesised expressions and statements while parsing. */
+#define TPL_MAX_DEPTH 64
+#define TPL_MAX_PARSE_DEPTH 200
+/* A render that evaluates more nodes than this is stopped: a template must
+ * not be able to spin a FastCGI worker forever. */
+#define TPL_MAX_STEPS 20000000UL
+/* Largest string a template expression may build ("x" * n, range(n)). */
+#define TPL_MAX_BUILD (1u << 24)
+
+/* ---- tokens ---- */
+enum tok_type {
+	T_EOF, T_DATA, T_VAR_BEGIN, T_VAR_END, T_BLOCK_BEGIN, T_BLOCK_END,
+	T_NAME, T_STRING, T_INT, T_FLOAT, T_OP
+};
+
+struct tok {
+	enum tok_type type;
+	int line, col;
+	const char *s;      /* data, name, decoded string or operator text */
+	size_t len;
+	long long ival;
+	double fval;
+};
+
+/* tpl_lex — split `src` (len bytes, newlines already normalised) into
+ * tokens.  *toks is malloc'ed (caller frees); strings live in `a`.
+ * Returns FL_ETEMPLATE with err filled on a lexical error. */
+fl_err tpl_lex(const char *file, const char *src, size_t len, fl_arena *a,
+	       struct tok **toks, size_t *ntoks, fl_tpl_error *err);
+
+/* ---- tree ---- */
+enum node_kind {
+	/* expressions */
+	N_CONST, N_NAME, N_GETATTR, N_GETITEM, N_SLICE, N_BIN, N_AND, N_OR,
+	N_NOT, N_NEG, N_POS, N_CMP, N_COND, N_CALL, N_FILTER, N_TEST, N_LIST,
+	N_DICT,
+	/* statements */
+	S_TEXT, S_PRINT, S_IF, S_FOR, S_SET, S_BLOCK, S_EXTENDS, S_INCLUDE,
+	S_IMPORT, S_FROM, S_MACRO, S_CALLBLOCK, S_WITH
+};
+
+/* binary and comparison operators */
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW, OP_CONCAT,
+       OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_NOTIN };
+
+struct rctx;
+struct node;
+
+struct nlist {
+	struct node **v;
+	size_t n;
+};
+
+/* A filter: `v` is the input (NULL = undefined); positional args and
+ * keyword args as evaluated; *out receives the result (NULL = undefined). */
+typedef fl_err (*tpl_filter_fn)(struct rctx *r, const struct node *n, json_t *v,
+				json_t **args, size_t nargs, const char **kwn,
+				json_t **kwv, size_t nkw, json_t **out);
+typedef fl_err (*tpl_test_fn)(struct rctx *r, const struct node *n, json_t *v,
+			      json_t **args, size_t nargs, int *result);
+
+struct tpl_filter { const char *name; tpl_filter_fn fn; };
+struct tpl_test { const char *name; tpl_test_fn fn; };
+
+/* One struct for every node kind; the comment on each field says which kinds
+ * use it.  All of it lives in the owning template's arena. */
+struct node {
+	enum node_kind kind;
+	int line, col;
+	const char *file;        /* template name, for error messages */
+	int op;                  /* N_BIN/N_CMP operator; S_FOR: body uses `loop`;
+				    N_TEST: negated; S_INCLUDE: ignore missing */
+	struct node *a, *b, *c;  /* operands / condition / iterable / callee */
+	struct nlist list;       /* args, items, body, dict keys, compared operands */
+	struct nlist list2;      /* kwarg values, else-body, dict values, defaults */
+	const char **names;      /* kwarg names, for targets, macro params, from-import names */
+	const char **names2;     /* from-import aliases */
+	size_t nnames;
+	int *ops;                /* N_CMP: one operator per operand in list */
+	const char *str;         /* name, attribute, text, filter/test name */
+	size_t len;              /* S_TEXT: bytes in str */
+	json_t *value;           /* N_CONST */
+	const struct tpl_filter *filter;
+	const struct tpl_test *test;
+};
+
+struct tpl_blockdef {
+	const char *name;
+	const struct node *node;
+};
+
+/* A compiled template (per process, owned by the env). */
+struct tpl {
+	char *name;
+	fl_arena *arena;          /* nodes, strings and constant values */
+	struct nlist body;
+	struct tpl_blockdef *blocks;
+	size_t nblocks;
+	struct timespec mtime;
+	off_t size;
+	struct tpl *next;
+};
+
+/* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
+ * tests are resolved here, so an unknown one is a compile error. */
+fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err);
+
+/* ---- environment ---- */
+struct tpl_func {
+	char *name;
+	fl_tpl_function fn;
+	json_t *handle;          /* heap value {"__fl_func__": index} */
+};
+
+struct fl_tpl_env {
+	char *dir;
+	int auto_reload;
+	struct tpl *cache;
+	struct tpl *retired;     /* replaced by auto_reload, freed between renders */
+	struct tpl_func *funcs;
+	size_t nfuncs, capfuncs;
+	locale_t utf8;           /* for Unicode case mapping; (locale_t)0 if none */
+	int rendering;           /* nesting of fl_tpl_render calls */
+};
+
+/* tpl_env_get — the compiled template `name`, loading/compiling it on first
+ * use (or when changed and auto_reload is on).  FL_EINVAL for a bad name,
+ * FL_ENOTFOUND when missing, FL_ETEMPLATE for syntax errors (err filled). */
+fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err);
+
+/* tpl_compile — compile `src` under `name` into a new heap template. */
+fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **out,
+		   fl_tpl_error *err);
+void tpl_free(struct tpl *t);
+
+/* ---- rendering ---- */
+struct frame {
+	json_t *vars;
+	struct frame *parent;
+};
+
+struct callable {
+	const struct node *node;     /* S_MACRO or S_CALLBLOCK */
+	struct frame *closure;
+	json_t *caller;              /* S_CALLBLOCK given to this call, or NULL */
+};
+
+struct tstate;
+
+struct rctx {
+	fl_tpl_env *env;
+	struct tstate *st;           /* the template invocation being rendered */
+	json_t *undef;               /* marks a name bound to undefined in a frame */
+	void *ud;
+	fl_arena *a;
+	fl_tpl_error *err;
+	struct frame root;           /* vars = the caller's context */
+	struct callable *calls;
+	size_t ncalls, capcalls;
+	int depth;
+	unsigned long steps;
+};
+
+/* tpl_markup_n — a markup value holding n bytes of html. */
+json_t *tpl_markup_n(const char *html, size_t n);
+
+/* tpl_fail — fill r->err (file/line/column of `n`) and return FL_ETEMPLATE. */
+fl_err tpl_fail(struct rctx *r, const struct node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* tpl_render_tpl — render `t` into `out` with `frame` as its top-level scope. */
+fl_err tpl_render_tpl(struct rctx *r, const struct tpl *t, struct frame *frame, fl_buf *out);
+
+/* Scope helpers (render.c).  Frames and their objects come from r->a. */
+struct frame *tpl_frame(struct rctx *r, struct frame *parent);
+/* tpl_lookup — the value bound to name (NULL: undefined); *found says
+ * whether any frame binds it. */
+json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found);
+void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v);
+/* tpl_exec — run statements, appending output to out. */
+fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out);
+/* tpl_eval — evaluate an expression; *out NULL means undefined (expr.c). */
+fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **out);
+/* tpl_eval_call — evaluate an N_CALL; `caller` (or NULL) is bound as
+ * `caller` in a called macro ({% call %}). */
+fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
+		     json_t **out);
+/* tpl_new_callable — a handle {"__fl_macro__": i} for a macro or call block. */
+json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure);
+/* tpl_invoke — call macro handle `fn` with evaluated arguments; *out markup. */
+fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
+		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out);
+/* tpl_super — render the parent of the block being rendered (markup). */
+fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
+/* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
+void tpl_write(fl_buf *out, const json_t *v);
+
+/* ---- values (value.c) ---- */
+int tv_truthy(const json_t *v);
+/* tv_str — Python's str() of v appended to b (markup: its html). */
+void tv_str(fl_buf *b, const json_t *v);
+/* tv_cstr — str(v) as an arena string; *len gets its length. */
+const char *tv_cstr(fl_arena *a, const json_t *v, size_t *len);
+void tv_repr(fl_buf *b, const json_t *v);
+void tv_float(fl_buf *b, double d);
+const char *tv_typename(const json_t *v);
+int tv_eq(const json_t *x, const json_t *y);
+/* tv_cmp — order x and y (*res <0, 0, >0); -1 when Python would raise. */
+int tv_cmp(const json_t *x, const json_t *y, int *res);
+int tv_is_number(const json_t *v);       /* int, real or bool */
+double tv_number(const json_t *v);
+/* tv_html — markup's html string, or NULL when v is not markup. */
+const char *tv_html(const json_t *v, size_t *len);
+int tv_is_stringish(const json_t *v);    /* string or markup */
+/* tv_len — Python len(); -1 when v has no length. */
+long long tv_len(const json_t *v);
+/* tv_items — an array of [key, value] pairs of an object, in insertion order. */
+json_t *tv_items(json_t *obj);
+/* tv_iter — a JSON array to iterate over (list; object keys; string chars;
+ * undefined → empty), or NULL when v is not iterable. */
+json_t *tv_iter(json_t *v);
+
+/* UTF-8 helpers: code point count and byte offset of code point `i`. */
+size_t u8_len(const char *s, size_t n);
+size_t u8_offset(const char *s, size_t n, size_t i);
+/* u8_case — map case of s: mode 'l' lower, 'u' upper, 't' title, 'c' capitalize. */
+void u8_case(fl_buf *b, locale_t loc, const char *s, size_t n, int mode);
+
+/* ---- filters and tests (filters.c) ---- */
+const struct tpl_filter *tpl_find_filter(const char *name);
+const struct tpl_test *tpl_find_test(const char *name);
+/* tpl_pyformat — Python's `fmt % args` (args: array) or `% kwargs`
+ * (object); escape_args: the format string is markup. */
+fl_err tpl_pyformat(struct rctx *r, const struct node *n, fl_buf *out, const char *fmt,
+		    size_t fmtlen, json_t *args, json_t *kwargs, int escape_args);
+
+#endif

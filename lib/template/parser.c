@@ -1,0 +1,1021 @@
+/* parser.c — tokens → tree (jinja2/parser.py), with Jinja's operator
+ * precedence.  A syntax error unwinds with longjmp: every node lives in the
+ * template's arena, so there is nothing to free on the way out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template/internal.h"
+
+struct parser {
+	struct tpl *t;
+	fl_arena *a;
+	struct tok *toks;
+	size_t n, i;
+	fl_tpl_error *err;
+	jmp_buf jb;
+	int depth;
+	int in_macro;
+	/* a growable list of the template's blocks */
+	struct tpl_blockdef *blocks;
+	size_t nblocks, capblocks;
+};
+
+/* A temporary growable vector of pointers (arena storage). */
+struct vec {
+	void **v;
+	size_t n, cap;
+};
+
+static void vec_push(fl_arena *a, struct vec *vv, void *p)
+{
+	if (vv->n == vv->cap) {
+		size_t cap = vv->cap ? vv->cap * 2 : 4;
+		void **nv = fl_arena_alloc(a, cap * sizeof *nv);
+		if (vv->n)
+			memcpy(nv, vv->v, vv->n * sizeof *nv);
+		vv->v = nv;
+		vv->cap = cap;
+	}
+	vv->v[vv->n++] = p;
+}
+
+static struct nlist to_nlist(struct vec *vv)
+{
+	return (struct nlist){(struct node **)vv->v, vv->n};
+}
+
+static const char *describe(const struct tok *t)
+{
+	static const char *const names[] = {
+		[T_EOF] = "end of template", [T_DATA] = "template data",
+		[T_VAR_BEGIN] = "begin of print statement", [T_VAR_END] = "end of print statement",
+		[T_BLOCK_BEGIN] = "begin of statement block", [T_BLOCK_END] = "end of statement block",
+		[T_STRING] = "string", [T_INT] = "integer", [T_FLOAT] = "float",
+	};
+	if (t->type == T_NAME || t->type == T_OP)
+		return t->s;
+	return names[t->type];
+}
+
+static _Noreturn void fail_at(struct parser *p, const struct tok *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static _Noreturn void fail_at(struct parser *p, const struct tok *t, const char *fmt, ...)
+{
+	if (p->err) {
+		va_list ap;
+		snprintf(p->err->file, sizeof p->err->file, "%s", p->t->name);
+		p->err->line = t->line;
+		p->err->column = t->col;
+		va_start(ap, fmt);
+		vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+		va_end(ap);
+	}
+	longjmp(p->jb, 1);
+}
+
+static struct tok *cur(struct parser *p)
+{
+	return &p->toks[p->i];
+}
+
+static struct tok *next(struct parser *p)
+{
+	struct tok *t = &p->toks[p->i];
+	if (t->type != T_EOF)
+		p->i++;
+	return t;
+}
+
+static int is_op(const struct tok *t, const char *op)
+{
+	return t->type == T_OP && strcmp(t->s, op) == 0;
+}
+
+static int is_name(const struct tok *t, const char *name)
+{
+	return t->type == T_NAME && strcmp(t->s, name) == 0;
+}
+
+static int skip_op(struct parser *p, const char *op)
+{
+	if (is_op(cur(p), op)) {
+		next(p);
+		return 1;
+	}
+	return 0;
+}
+
+static int skip_name(struct parser *p, const char *name)
+{
+	if (is_name(cur(p), name)) {
+		next(p);
+		return 1;
+	}
+	return 0;
+}
+
+static _Noreturn void unexpected(struct parser *p, const char *expected)
+{
+	struct tok *t = cur(p);
+	if (t->type == T_EOF)
+		fail_at(p, t, "unexpected end of template, expected '%s'", expected);
+	fail_at(p, t, "expected token '%s', got '%s'", expected, describe(t));
+}
+
+static void expect_op(struct parser *p, const char *op)
+{
+	if (!skip_op(p, op))
+		unexpected(p, op);
+}
+
+static const char *expect_name(struct parser *p)
+{
+	if (cur(p)->type != T_NAME)
+		unexpected(p, "name");
+	return next(p)->s;
+}
+
+static void expect_block_end(struct parser *p)
+{
+	if (cur(p)->type != T_BLOCK_END)
+		unexpected(p, "end of statement block");
+	next(p);
+}
+
+static struct node *mk(struct parser *p, enum node_kind kind, const struct tok *at)
+{
+	struct node *n = fl_arena_calloc(p->a, 1, sizeof *n);
+	n->kind = kind;
+	n->line = at->line;
+	n->col = at->col;
+	n->file = p->t->name;
+	return n;
+}
+
+static void enter(struct parser *p)
+{
+	if (++p->depth > TPL_MAX_PARSE_DEPTH)
+		fail_at(p, cur(p), "template nested too deeply");
+}
+
+/* ---- expressions ---- */
+
+static struct node *parse_expr(struct parser *p);
+static struct node *parse_unary(struct parser *p, int with_filter);
+static struct node *parse_or(struct parser *p);
+
+static struct node *mk_const(struct parser *p, const struct tok *at, json_t *v)
+{
+	struct node *n = mk(p, N_CONST, at);
+	n->value = v;
+	return n;
+}
+
+/* "(" args ")" with positional then keyword arguments, into n->list and
+ * n->names/n->list2.  The "(" is the current token. */
+static void parse_args(struct parser *p, struct node *n)
+{
+	struct vec args = {0}, kwn = {0}, kwv = {0};
+	expect_op(p, "(");
+	while (!is_op(cur(p), ")")) {
+		if (args.n || kwn.n)
+			expect_op(p, ",");
+		if (is_op(cur(p), ")"))
+			break;  /* trailing comma */
+		struct tok *t = cur(p);
+		if (t->type == T_NAME && is_op(&p->toks[p->i + 1], "=")) {
+			next(p);
+			next(p);
+			vec_push(p->a, &kwn, (void *)t->s);
+			vec_push(p->a, &kwv, parse_expr(p));
+		} else {
+			if (kwn.n)
+				fail_at(p, t, "positional argument follows keyword argument");
+			vec_push(p->a, &args, parse_expr(p));
+		}
+	}
+	next(p);
+	n->list = to_nlist(&args);
+	n->list2 = to_nlist(&kwv);
+	n->names = (const char **)kwn.v;
+	n->nnames = kwn.n;
+}
+
+/* Comma-separated expressions up to `close`; the opener was consumed. */
+static struct nlist parse_items(struct parser *p, const char *close, int *had_comma)
+{
+	struct vec items = {0};
+	*had_comma = 0;
+	while (!is_op(cur(p), close)) {
+		if (items.n) {
+			expect_op(p, ",");
+			*had_comma = 1;
+			if (is_op(cur(p), close))
+				break;
+		}
+		vec_push(p->a, &items, parse_expr(p));
+	}
+	next(p);
+	return to_nlist(&items);
+}
+
+static struct node *parse_primary(struct parser *p)
+{
+	struct tok *t = cur(p);
+	enter(p);
+	struct node *n;
+	if (t->type == T_NAME) {
+		next(p);
+		const char *s = t->s;
+		if (!strcmp(s, "true") || !strcmp(s, "True"))
+			n = mk_const(p, t, json_true());
+		else if (!strcmp(s, "false") || !strcmp(s, "False"))
+			n = mk_const(p, t, json_false());
+		else if (!strcmp(s, "none") || !strcmp(s, "None"))
+			n = mk_const(p, t, json_null());
+		else {
+			n = mk(p, N_NAME, t);
+			n->str = s;
+		}
+	} else if (t->type == T_STRING) {
+		/* Adjacent string literals concatenate, as in Python. */
+		fl_buf b;
+		fl_buf_init(&b, p->a);
+		while (cur(p)->type == T_STRING) {
+			fl_buf_append(&b, cur(p)->s, cur(p)->len);
+			next(p);
+		}
+		n = mk_const(p, t, json_stringn_nocheck(b.data ? b.data : "", b.len));
+	} else if (t->type == T_INT) {
+		next(p);
+		n = mk_const(p, t, json_integer(t->ival));
+	} else if (t->type == T_FLOAT) {
+		next(p);
+		n = mk_const(p, t, json_real(t->fval));
+	} else if (is_op(t, "(")) {
+		next(p);
+		int comma;
+		struct nlist items = parse_items(p, ")", &comma);
+		if (items.n == 1 && !comma) {
+			n = items.v[0];
+		} else {
+			/* A tuple: lists stand in for tuples. */
+			n = mk(p, N_LIST, t);
+			n->list = items;
+		}
+	} else if (is_op(t, "[")) {
+		next(p);
+		int comma;
+		n = mk(p, N_LIST, t);
+		n->list = parse_items(p, "]", &comma);
+	} else if (is_op(t, "{")) {
+		next(p);
+		struct vec keys = {0}, vals = {0};
+		n = mk(p, N_DICT, t);
+		while (!is_op(cur(p), "}")) {
+			if (keys.n) {
+				expect_op(p, ",");
+				if (is_op(cur(p), "}"))
+					break;
+			}
+			vec_push(p->a, &keys, parse_expr(p));
+			expect_op(p, ":");
+			vec_push(p->a, &vals, parse_expr(p));
+		}
+		next(p);
+		n->list = to_nlist(&keys);
+		n->list2 = to_nlist(&vals);
+	} else if (t->type == T_EOF) {
+		fail_at(p, t, "unexpected end of template");
+	} else {
+		fail_at(p, t, "unexpected '%s'", describe(t));
+	}
+	p->depth--;
+	return n;
+}
+
+/* a[...] after the "[": an index or a slice a[start:stop:step]. */
+static struct node *parse_subscript(struct parser *p, struct node *obj, struct tok *at)
+{
+	struct node *parts[3] = {NULL, NULL, NULL};
+	int k = 0, slice = 0;
+	for (;;) {
+		if (!is_op(cur(p), ":") && !is_op(cur(p), "]"))
+			parts[k] = parse_expr(p);
+		if (is_op(cur(p), ":") && k < 2) {
+			next(p);
+			slice = 1;
+			k++;
+			continue;
+		}
+		break;
+	}
+	expect_op(p, "]");
+	if (!slice) {
+		if (!parts[0])
+			fail_at(p, at, "expected subscript expression");
+		struct node *n = mk(p, N_GETITEM, at);
+		n->a = obj;
+		n->b = parts[0];
+		return n;
+	}
+	struct node *n = mk(p, N_SLICE, at);
+	n->a = obj;
+	struct node **pv = fl_arena_calloc(p->a, 3, sizeof *pv);
+	memcpy(pv, parts, sizeof parts);
+	n->list = (struct nlist){pv, 3};
+	return n;
+}
+
+static struct node *parse_postfix(struct parser *p, struct node *n)
+{
+	for (;;) {
+		struct tok *t = cur(p);
+		if (is_op(t, ".")) {
+			next(p);
+			struct tok *a = cur(p);
+			if (a->type == T_NAME) {
+				next(p);
+				struct node *g = mk(p, N_GETATTR, a);
+				g->a = n;
+				g->str = a->s;
+				n = g;
+			} else if (a->type == T_INT) {
+				next(p);
+				struct node *g = mk(p, N_GETITEM, a);
+				g->a = n;
+				g->b = mk_const(p, a, json_integer(a->ival));
+				n = g;
+			} else {
+				unexpected(p, "name");
+			}
+		} else if (is_op(t, "[")) {
+			next(p);
+			n = parse_subscript(p, n, t);
+		} else if (is_op(t, "(")) {
+			struct node *c = mk(p, N_CALL, t);
+			c->a = n;
+			parse_args(p, c);
+			n = c;
+		} else {
+			return n;
+		}
+	}
+}
+
+static struct node *parse_filter(struct parser *p, struct node *in)
+{
+	struct tok *t = cur(p);
+	const char *name = expect_name(p);
+	while (is_op(cur(p), ".")) {  /* dotted filter names */
+		next(p);
+		name = fl_arena_printf(p->a, "%s.%s", name, expect_name(p));
+	}
+	struct node *n = mk(p, N_FILTER, t);
+	n->a = in;
+	n->str = name;
+	n->filter = tpl_find_filter(name);
+	if (!n->filter)
+		fail_at(p, t, "No filter named '%s'.", name);
+	if (is_op(cur(p), "("))
+		parse_args(p, n);
+	return n;
+}
+
+static struct node *parse_test(struct parser *p, struct node *in, struct tok *is)
+{
+	int negated = skip_name(p, "not");
+	struct tok *t = cur(p);
+	const char *name;
+	/* Tests may be named by operator words ("is ==") or by keywords. */
+	if (t->type == T_OP && (is_op(t, "==") || is_op(t, "!=") || is_op(t, "<") || is_op(t, "<=") ||
+				is_op(t, ">") || is_op(t, ">="))) {
+		name = next(p)->s;
+	} else if (t->type == T_NAME) {
+		name = next(p)->s;
+	} else {
+		unexpected(p, "name");
+	}
+	struct node *n = mk(p, N_TEST, t);
+	n->a = in;
+	n->str = name;
+	n->op = negated;
+	n->test = tpl_find_test(name);
+	if (!n->test)
+		fail_at(p, t, "No test named '%s'.", name);
+	struct tok *c = cur(p);
+	if (is_op(c, "(")) {
+		parse_args(p, n);
+	} else if ((c->type == T_NAME || c->type == T_STRING || c->type == T_INT ||
+		    c->type == T_FLOAT || is_op(c, "[") || is_op(c, "{")) &&
+		   !is_name(c, "else") && !is_name(c, "or") && !is_name(c, "and")) {
+		if (is_name(c, "is"))
+			fail_at(p, c, "You cannot chain multiple tests with is");
+		struct node **v = fl_arena_alloc(p->a, sizeof *v);
+		v[0] = parse_postfix(p, parse_primary(p));
+		n->list = (struct nlist){v, 1};
+	}
+	(void)is;
+	return n;
+}
+
+static struct node *parse_filter_expr(struct parser *p, struct node *n)
+{
+	for (;;) {
+		struct tok *t = cur(p);
+		if (is_op(t, "|")) {
+			next(p);
+			n = parse_filter(p, n);
+		} else if (is_name(t, "is")) {
+			next(p);
+			n = parse_test(p, n, t);
+		} else if (is_op(t, "(")) {
+			struct node *c = mk(p, N_CALL, t);
+			c->a = n;
+			parse_args(p, c);
+			n = c;
+		} else {
+			return n;
+		}
+	}
+}
+
+static struct node *parse_unary(struct parser *p, int with_filter)
+{
+	struct tok *t = cur(p);
+	struct node *n;
+	enter(p);
+	if (is_op(t, "-") || is_op(t, "+")) {
+		next(p);
+		n = mk(p, is_op(t, "-") ? N_NEG : N_POS, t);
+		n->a = parse_unary(p, 0);
+	} else {
+		n = parse_postfix(p, parse_primary(p));
+	}
+	if (with_filter)
+		n = parse_filter_expr(p, n);
+	p->depth--;
+	return n;
+}
+
+static struct node *binop(struct parser *p, struct tok *t, int op, struct node *l, struct node *r)
+{
+	struct node *n = mk(p, N_BIN, t);
+	n->op = op;
+	n->a = l;
+	n->b = r;
+	return n;
+}
+
+static struct node *parse_pow(struct parser *p)
+{
+	struct node *n = parse_unary(p, 1);
+	while (is_op(cur(p), "**")) {
+		struct tok *t = next(p);
+		n = binop(p, t, OP_POW, n, parse_unary(p, 1));
+	}
+	return n;
+}
+
+static struct node *parse_math2(struct parser *p)
+{
+	struct node *n = parse_pow(p);
+	for (;;) {
+		struct tok *t = cur(p);
+		int op = is_op(t, "*") ? OP_MUL : is_op(t, "/") ? OP_DIV : is_op(t, "//") ? OP_FLOORDIV
+			: is_op(t, "%") ? OP_MOD : -1;
+		if (op < 0)
+			return n;
+		next(p);
+		n = binop(p, t, op, n, parse_pow(p));
+	}
+}
+
+static struct node *parse_concat(struct parser *p)
+{
+	struct node *n = parse_math2(p);
+	while (is_op(cur(p), "~")) {
+		struct tok *t = next(p);
+		n = binop(p, t, OP_CONCAT, n, parse_math2(p));
+	}
+	return n;
+}
+
+static struct node *parse_math1(struct parser *p)
+{
+	struct node *n = parse_concat(p);
+	for (;;) {
+		struct tok *t = cur(p);
+		int op = is_op(t, "+") ? OP_ADD : is_op(t, "-") ? OP_SUB : -1;
+		if (op < 0)
+			return n;
+		next(p);
+		n = binop(p, t, op, n, parse_concat(p));
+	}
+}
+
+static struct node *parse_compare(struct parser *p)
+{
+	struct tok *start = cur(p);
+	struct node *first = parse_math1(p);
+	struct vec operands = {0};
+	int ops[64];
+	for (;;) {
+		struct tok *t = cur(p);
+		int op = is_op(t, "==") ? OP_EQ : is_op(t, "!=") ? OP_NE : is_op(t, "<") ? OP_LT
+			: is_op(t, "<=") ? OP_LE : is_op(t, ">") ? OP_GT : is_op(t, ">=") ? OP_GE
+			: is_name(t, "in") ? OP_IN : -1;
+		if (op < 0 && is_name(t, "not") && is_name(&p->toks[p->i + 1], "in")) {
+			next(p);
+			op = OP_NOTIN;
+		}
+		if (op < 0)
+			break;
+		if (operands.n == 64)
+			fail_at(p, t, "too many comparisons");
+		next(p);
+		ops[operands.n] = op;
+		vec_push(p->a, &operands, parse_math1(p));
+	}
+	if (!operands.n)
+		return first;
+	struct node *n = mk(p, N_CMP, start);
+	n->a = first;
+	n->list = to_nlist(&operands);
+	n->ops = fl_arena_memdup(p->a, ops, operands.n * sizeof *ops);
+	return n;
+}
+
+static struct node *parse_not(struct parser *p)
+{
+	struct tok *t = cur(p);
+	if (is_name(t, "not")) {
+		next(p);
+		enter(p);
+		struct node *n = mk(p, N_NOT, t);
+		n->a = parse_not(p);
+		p->depth--;
+		return n;
+	}
+	return parse_compare(p);
+}
+
+static struct node *parse_and(struct parser *p)
+{
+	struct node *n = parse_not(p);
+	while (is_name(cur(p), "and")) {
+		struct tok *t = next(p);
+		struct node *m = mk(p, N_AND, t);
+		m->a = n;
+		m->b = parse_not(p);
+		n = m;
+	}
+	return n;
+}
+
+static struct node *parse_or(struct parser *p)
+{
+	struct node *n = parse_and(p);
+	while (is_name(cur(p), "or")) {
+		struct tok *t = next(p);
+		struct node *m = mk(p, N_OR, t);
+		m->a = n;
+		m->b = parse_and(p);
+		n = m;
+	}
+	return n;
+}
+
+static struct node *parse_expr(struct parser *p)
+{
+	enter(p);
+	struct node *n = parse_or(p);
+	while (is_name(cur(p), "if")) {
+		struct tok *t = next(p);
+		struct node *c = mk(p, N_COND, t);
+		c->b = n;
+		c->a = parse_or(p);
+		if (skip_name(p, "else"))
+			c->c = parse_expr(p);
+		n = c;
+	}
+	p->depth--;
+	return n;
+}
+
+/* ---- statements ---- */
+
+static struct nlist parse_body(struct parser *p, const char *const *ends, const char **which);
+
+/* Macro / call-block parameter list "(a, b=1)"; the "(" is current. */
+static void parse_params(struct parser *p, struct node *n)
+{
+	struct vec names = {0}, defs = {0};
+	int seen_default = 0;
+	expect_op(p, "(");
+	while (!is_op(cur(p), ")")) {
+		if (names.n)
+			expect_op(p, ",");
+		if (is_op(cur(p), ")"))
+			break;
+		struct tok *t = cur(p);
+		vec_push(p->a, &names, (void *)expect_name(p));
+		if (skip_op(p, "=")) {
+			vec_push(p->a, &defs, parse_expr(p));
+			seen_default = 1;
+		} else {
+			if (seen_default)
+				fail_at(p, t, "non-default argument follows default argument");
+			vec_push(p->a, &defs, NULL);
+		}
+	}
+	next(p);
+	n->names = (const char **)names.v;
+	n->nnames = names.n;
+	n->list2 = to_nlist(&defs);
+}
+
+static const char *const END_IF[] = {"elif", "else", "endif", NULL};
+static const char *const END_FOR[] = {"else", "endfor", NULL};
+static const char *const END_ENDFOR[] = {"endfor", NULL};
+
+static struct node *parse_if(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_IF, t);
+	n->a = parse_expr(p);
+	expect_block_end(p);
+	const char *which;
+	n->list = parse_body(p, END_IF, &which);
+	if (!strcmp(which, "elif")) {
+		struct tok *et = &p->toks[p->i - 1];
+		struct node **v = fl_arena_alloc(p->a, sizeof *v);
+		v[0] = parse_if(p, et);  /* consumes through endif */
+		n->list2 = (struct nlist){v, 1};
+		return n;
+	}
+	if (!strcmp(which, "else")) {
+		static const char *const END[] = {"endif", NULL};
+		expect_block_end(p);
+		n->list2 = parse_body(p, END, &which);
+	}
+	expect_block_end(p);
+	return n;
+}
+
+static int mentions_loop(const struct node *n);
+
+static int list_mentions_loop(const struct nlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (mentions_loop(l->v[i]))
+			return 1;
+	return 0;
+}
+
+/* Does the tree mention the name `loop`?  The for-loop builds its `loop`
+ * object per iteration only then. */
+static int mentions_loop(const struct node *n)
+{
+	if (!n)
+		return 0;
+	if (n->kind == N_NAME && !strcmp(n->str, "loop"))
+		return 1;
+	/* includes see the loop's scope too */
+	if (n->kind == S_INCLUDE)
+		return 1;
+	return mentions_loop(n->a) || mentions_loop(n->b) || mentions_loop(n->c) ||
+	       list_mentions_loop(&n->list) || list_mentions_loop(&n->list2);
+}
+
+static struct node *parse_for(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_FOR, t);
+	struct vec names = {0};
+	do {
+		vec_push(p->a, &names, (void *)expect_name(p));
+	} while (skip_op(p, ",") && names.n < 8);
+	n->names = (const char **)names.v;
+	n->nnames = names.n;
+	if (!skip_name(p, "in"))
+		unexpected(p, "in");
+	n->a = parse_or(p);  /* no conditional expression: "if" filters items */
+	if (skip_name(p, "if"))
+		n->b = parse_expr(p);
+	skip_name(p, "recursive");
+	expect_block_end(p);
+	const char *which;
+	n->list = parse_body(p, END_FOR, &which);
+	if (!strcmp(which, "else")) {
+		expect_block_end(p);
+		n->list2 = parse_body(p, END_ENDFOR, &which);
+	}
+	expect_block_end(p);
+	n->op = list_mentions_loop(&n->list) || mentions_loop(n->b);
+	return n;
+}
+
+static struct node *parse_set(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_SET, t);
+	struct vec names = {0};
+	do {
+		vec_push(p->a, &names, (void *)expect_name(p));
+	} while (skip_op(p, ","));
+	n->names = (const char **)names.v;
+	n->nnames = names.n;
+	if (skip_op(p, "=")) {
+		n->a = parse_expr(p);
+		if (is_op(cur(p), ",")) {  /* set a, b = 1, 2 */
+			struct node *l = mk(p, N_LIST, t);
+			struct vec items = {0};
+			vec_push(p->a, &items, n->a);
+			while (skip_op(p, ","))
+				vec_push(p->a, &items, parse_expr(p));
+			l->list = to_nlist(&items);
+			n->a = l;
+		}
+		expect_block_end(p);
+		return n;
+	}
+	if (names.n != 1)
+		unexpected(p, "=");
+	/* {% set x %}…{% endset %}, optionally filtered: {% set x | upper %} */
+	struct node *in = NULL;
+	while (skip_op(p, "|"))
+		in = parse_filter(p, in);
+	n->b = in;
+	expect_block_end(p);
+	static const char *const END[] = {"endset", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	expect_block_end(p);
+	return n;
+}
+
+static void add_block(struct parser *p, struct tok *t, const char *name, const struct node *n)
+{
+	for (size_t i = 0; i < p->nblocks; i++)
+		if (!strcmp(p->blocks[i].name, name))
+			fail_at(p, t, "block '%s' defined twice", name);
+	if (p->nblocks == p->capblocks) {
+		size_t cap = p->capblocks ? p->capblocks * 2 : 8;
+		struct tpl_blockdef *b = fl_arena_alloc(p->a, cap * sizeof *b);
+		if (p->nblocks)
+			memcpy(b, p->blocks, p->nblocks * sizeof *b);
+		p->blocks = b;
+		p->capblocks = cap;
+	}
+	p->blocks[p->nblocks++] = (struct tpl_blockdef){name, n};
+}
+
+static struct node *parse_block(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_BLOCK, t);
+	struct tok *nt = cur(p);
+	n->str = expect_name(p);
+	skip_name(p, "scoped");
+	skip_name(p, "required");
+	expect_block_end(p);
+	static const char *const END[] = {"endblock", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	if (cur(p)->type == T_NAME) {
+		struct tok *et = cur(p);
+		if (strcmp(expect_name(p), n->str))
+			fail_at(p, et, "mismatching name '%s' in endblock, expected '%s'", et->s, n->str);
+	}
+	expect_block_end(p);
+	add_block(p, nt, n->str, n);
+	return n;
+}
+
+static void skip_context_clause(struct parser *p)
+{
+	if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
+	    is_name(&p->toks[p->i + 1], "context")) {
+		next(p);
+		next(p);
+	}
+}
+
+static struct node *parse_include(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_INCLUDE, t);
+	n->a = parse_expr(p);
+	if (is_name(cur(p), "ignore") && is_name(&p->toks[p->i + 1], "missing")) {
+		next(p);
+		next(p);
+		n->op = 1;
+	}
+	skip_context_clause(p);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_import(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_IMPORT, t);
+	n->a = parse_expr(p);
+	if (!skip_name(p, "as"))
+		unexpected(p, "as");
+	n->str = expect_name(p);
+	skip_context_clause(p);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_from(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_FROM, t);
+	struct vec names = {0}, aliases = {0};
+	n->a = parse_expr(p);
+	if (!skip_name(p, "import"))
+		unexpected(p, "import");
+	for (;;) {
+		if (names.n && !skip_op(p, ","))
+			break;
+		if (is_name(cur(p), "with") || is_name(cur(p), "without") || cur(p)->type != T_NAME)
+			break;
+		const char *name = expect_name(p);
+		const char *alias = name;
+		if (skip_name(p, "as"))
+			alias = expect_name(p);
+		vec_push(p->a, &names, (void *)name);
+		vec_push(p->a, &aliases, (void *)alias);
+	}
+	if (!names.n)
+		unexpected(p, "name");
+	n->names = (const char **)names.v;
+	n->names2 = (const char **)aliases.v;
+	n->nnames = names.n;
+	skip_context_clause(p);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_macro(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_MACRO, t);
+	n->str = expect_name(p);
+	parse_params(p, n);
+	expect_block_end(p);
+	static const char *const END[] = {"endmacro", NULL};
+	const char *which;
+	p->in_macro++;
+	n->list = parse_body(p, END, &which);
+	p->in_macro--;
+	skip_name(p, n->str);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_callblock(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_CALLBLOCK, t);
+	if (is_op(cur(p), "("))
+		parse_params(p, n);
+	struct tok *ct = cur(p);
+	n->a = parse_expr(p);
+	if (n->a->kind != N_CALL)
+		fail_at(p, ct, "expected call");
+	expect_block_end(p);
+	static const char *const END[] = {"endcall", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_with(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_WITH, t);
+	struct vec names = {0}, vals = {0};
+	while (cur(p)->type != T_BLOCK_END) {
+		if (names.n)
+			expect_op(p, ",");
+		vec_push(p->a, &names, (void *)expect_name(p));
+		expect_op(p, "=");
+		vec_push(p->a, &vals, parse_expr(p));
+	}
+	next(p);
+	n->names = (const char **)names.v;
+	n->nnames = names.n;
+	n->list2 = to_nlist(&vals);
+	static const char *const END[] = {"endwith", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	expect_block_end(p);
+	return n;
+}
+
+static struct node *parse_statement(struct parser *p)
+{
+	struct tok *t = cur(p);
+	if (t->type != T_NAME)
+		fail_at(p, t, "tag name expected");
+	const char *w = t->s;
+	next(p);
+	enter(p);
+	struct node *n;
+	if (!strcmp(w, "if"))
+		n = parse_if(p, t);
+	else if (!strcmp(w, "for"))
+		n = parse_for(p, t);
+	else if (!strcmp(w, "set"))
+		n = parse_set(p, t);
+	else if (!strcmp(w, "block"))
+		n = parse_block(p, t);
+	else if (!strcmp(w, "extends")) {
+		n = mk(p, S_EXTENDS, t);
+		n->a = parse_expr(p);
+		expect_block_end(p);
+	} else if (!strcmp(w, "include"))
+		n = parse_include(p, t);
+	else if (!strcmp(w, "import"))
+		n = parse_import(p, t);
+	else if (!strcmp(w, "from"))
+		n = parse_from(p, t);
+	else if (!strcmp(w, "macro"))
+		n = parse_macro(p, t);
+	else if (!strcmp(w, "call"))
+		n = parse_callblock(p, t);
+	else if (!strcmp(w, "with"))
+		n = parse_with(p, t);
+	else
+		fail_at(p, t, "Encountered unknown tag '%s'.", w);
+	p->depth--;
+	return n;
+}
+
+/* Statements until one of `ends` (NULL: end of template).  Leaves the
+ * parser after the end tag's name and sets *which to it. */
+static struct nlist parse_body(struct parser *p, const char *const *ends, const char **which)
+{
+	struct vec body = {0};
+	for (;;) {
+		struct tok *t = cur(p);
+		if (t->type == T_EOF) {
+			if (ends)
+				fail_at(p, t, "unexpected end of template, expected '%s'",
+					ends[1] ? ends[1 + (ends[2] != NULL)] : ends[0]);
+			break;
+		}
+		next(p);
+		if (t->type == T_DATA) {
+			struct node *n = mk(p, S_TEXT, t);
+			n->str = t->s;
+			n->len = t->len;
+			vec_push(p->a, &body, n);
+		} else if (t->type == T_VAR_BEGIN) {
+			struct node *n = mk(p, S_PRINT, t);
+			n->a = parse_expr(p);
+			if (cur(p)->type != T_VAR_END)
+				unexpected(p, "end of print statement");
+			next(p);
+			vec_push(p->a, &body, n);
+		} else if (t->type == T_BLOCK_BEGIN) {
+			struct tok *w = cur(p);
+			for (size_t i = 0; ends && ends[i]; i++) {
+				if (is_name(w, ends[i])) {
+					next(p);
+					*which = ends[i];
+					return to_nlist(&body);
+				}
+			}
+			vec_push(p->a, &body, parse_statement(p));
+		} else {
+			fail_at(p, t, "unexpected '%s'", describe(t));
+		}
+	}
+	return to_nlist(&body);
+}
+
+fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err)
+{
+	struct parser *p = calloc(1, sizeof *p);
+	if (!p)
+		return FL_ENOMEM;
+	p->t = t;
+	p->a = t->arena;
+	p->err = err;
+	fl_err e = tpl_lex(t->name, src, len, t->arena, &p->toks, &p->n, err);
+	if (e) {
+		free(p);
+		return e;
+	}
+	if (setjmp(p->jb)) {
+		e = FL_ETEMPLATE;
+	} else {
+		const char *which = NULL;
+		t->body = parse_body(p, NULL, &which);
+		t->blocks = p->blocks;
+		t->nblocks = p->nblocks;
+	}
+	free(p->toks);
+	free(p);
+	return e;
+}

@@ -1,0 +1,639 @@
+/* render.c — run a compiled tree and write the output (what the Python
+ * code Jinja generates does): statements, blocks and inheritance, macros,
+ * includes and imports.  Expressions are evaluated in expr.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "template/internal.h"
+
+/* Output beyond this is an error, so no template can exhaust memory. */
+#define TPL_MAX_OUTPUT (64u << 20)
+
+/* One block name and its definitions, most derived first. */
+struct bchain {
+	const char *name;
+	const struct node **defs;
+	size_t n, cap;
+};
+
+/* One template invocation: a render, an include or an import. */
+struct tstate {
+	struct bchain *chains;
+	size_t nchains, cap;
+	const struct tpl *parent;     /* set by {% extends %} */
+	struct bchain *cur;           /* block being rendered, for super() */
+	size_t cur_idx;
+	struct frame *top;            /* the template's top-level scope */
+};
+
+fl_err tpl_fail(struct rctx *r, const struct node *n, const char *fmt, ...)
+{
+	fl_tpl_error *e = r->err;
+	if (e) {
+		va_list ap;
+		snprintf(e->file, sizeof e->file, "%s", n ? n->file : "");
+		e->line = n ? n->line : 0;
+		e->column = n ? n->col : 0;
+		va_start(ap, fmt);
+		vsnprintf(e->message, sizeof e->message, fmt, ap);
+		va_end(ap);
+	}
+	return FL_ETEMPLATE;
+}
+
+json_t *tpl_markup_n(const char *html, size_t n)
+{
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "__html__", json_stringn_nocheck(html ? html : "", n));
+	return o;
+}
+
+/* ---- scopes ---- */
+
+struct frame *tpl_frame(struct rctx *r, struct frame *parent)
+{
+	struct frame *f = fl_arena_alloc(r->a, sizeof *f);
+	f->vars = json_object();
+	f->parent = parent;
+	return f;
+}
+
+json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
+{
+	for (; f; f = f->parent) {
+		json_t *v = f->vars ? json_object_get(f->vars, name) : NULL;
+		if (v) {
+			*found = 1;
+			return v == r->undef ? NULL : v;
+		}
+	}
+	*found = 0;
+	return NULL;
+}
+
+void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v)
+{
+	/* An undefined value still shadows outer bindings of the name. */
+	json_object_set(f->vars, name, v ? v : r->undef);
+}
+
+void tpl_write(fl_buf *out, const json_t *v)
+{
+	size_t n;
+	const char *h;
+	if (!v)
+		return;
+	if (json_is_string(v)) {
+		fl_html_escape(out, json_string_value(v), json_string_length(v));
+	} else if ((h = tv_html(v, &n))) {
+		fl_buf_append(out, h, n);
+	} else if (json_is_integer(v)) {
+		fl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	} else {
+		fl_buf tmp;
+		fl_buf_init(&tmp, out->arena);
+		tv_str(&tmp, v);
+		fl_html_escape(out, fl_buf_cstr(&tmp), tmp.len);
+	}
+}
+
+/* ---- macros ---- */
+
+json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure)
+{
+	if (r->ncalls == r->capcalls) {
+		size_t cap = r->capcalls ? r->capcalls * 2 : 8;
+		struct callable *c = fl_arena_alloc(r->a, cap * sizeof *c);
+		if (r->ncalls)
+			memcpy(c, r->calls, r->ncalls * sizeof *c);
+		r->calls = c;
+		r->capcalls = cap;
+	}
+	r->calls[r->ncalls] = (struct callable){def, closure, NULL};
+	json_t *h = json_object();
+	json_object_set_new_nocheck(h, "__fl_macro__", json_integer((json_int_t)r->ncalls));
+	r->ncalls++;
+	return h;
+}
+
+static fl_err depth_enter(struct rctx *r, const struct node *at)
+{
+	if (r->depth >= TPL_MAX_DEPTH)
+		return tpl_fail(r, at, "maximum recursion depth exceeded");
+	r->depth++;
+	return FL_OK;
+}
+
+/* Bind a macro's parameters in f: positional, then keyword, then the
+ * default (evaluated in f, so it may use earlier parameters), else
+ * undefined.  Extra arguments go to varargs / kwargs. */
+static fl_err bind_params(struct rctx *r, const struct node *at, const struct node *m,
+			  struct frame *f, json_t **args, size_t nargs, const char **kwn,
+			  json_t **kwv, size_t nkw)
+{
+	json_t *varargs = json_array(), *kwargs = json_object();
+	for (size_t i = 0; i < m->nnames; i++) {
+		const char *p = m->names[i];
+		json_t *v = NULL;
+		int have = 0;
+		if (i < nargs) {
+			v = args[i];
+			have = 1;
+		}
+		for (size_t k = 0; k < nkw; k++) {
+			if (strcmp(kwn[k], p))
+				continue;
+			if (have)
+				return tpl_fail(r, at, "macro '%s' got multiple values for argument '%s'",
+						m->str ? m->str : "caller", p);
+			v = kwv[k];
+			have = 1;
+		}
+		if (!have && m->list2.n > i && m->list2.v[i]) {
+			fl_err e = tpl_eval(r, f, m->list2.v[i], &v);
+			if (e)
+				return e;
+		}
+		tpl_bind(r, f, p, v);
+	}
+	for (size_t i = m->nnames; i < nargs; i++)
+		json_array_append(varargs, args[i] ? args[i] : json_null());
+	for (size_t k = 0; k < nkw; k++) {
+		int known = 0;
+		for (size_t i = 0; i < m->nnames; i++)
+			known |= !strcmp(kwn[k], m->names[i]);
+		if (!known)
+			json_object_set(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
+	}
+	json_object_set_new(f->vars, "varargs", varargs);
+	json_object_set_new(f->vars, "kwargs", kwargs);
+	return FL_OK;
+}
+
+fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
+		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out)
+{
+	json_int_t idx = json_integer_value(json_object_get(fn, "__fl_macro__"));
+	if (idx < 0 || (size_t)idx >= r->ncalls)
+		return tpl_fail(r, at, "'dict' object is not callable");
+	struct callable *c = &r->calls[idx];
+	const struct node *m = c->node;
+	fl_err e = depth_enter(r, at);
+	if (e)
+		return e;
+	struct frame *f = tpl_frame(r, c->closure);
+	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw);
+	if (!e && caller)
+		json_object_set(f->vars, "caller", caller);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	if (!e)
+		e = tpl_exec(r, f, &m->list, &b);
+	r->depth--;
+	if (!e)
+		*out = tpl_markup_n(b.data, b.len);
+	return e;
+}
+
+/* ---- blocks ---- */
+
+static struct bchain *find_chain(struct tstate *st, const char *name)
+{
+	for (size_t i = 0; i < st->nchains; i++)
+		if (!strcmp(st->chains[i].name, name))
+			return &st->chains[i];
+	return NULL;
+}
+
+static void add_blocks(struct rctx *r, struct tstate *st, const struct tpl *t)
+{
+	for (size_t i = 0; i < t->nblocks; i++) {
+		struct bchain *c = find_chain(st, t->blocks[i].name);
+		if (!c) {
+			if (st->nchains == st->cap) {
+				size_t cap = st->cap ? st->cap * 2 : 8;
+				struct bchain *v = fl_arena_alloc(r->a, cap * sizeof *v);
+				if (st->nchains)
+					memcpy(v, st->chains, st->nchains * sizeof *v);
+				/* super() may hold a pointer into the old array */
+				if (st->cur)
+					st->cur = v + (st->cur - st->chains);
+				st->chains = v;
+				st->cap = cap;
+			}
+			c = &st->chains[st->nchains++];
+			*c = (struct bchain){t->blocks[i].name, NULL, 0, 0};
+		}
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 4;
+			const struct node **d = fl_arena_alloc(r->a, cap * sizeof *d);
+			if (c->n)
+				memcpy(d, c->defs, c->n * sizeof *d);
+			c->defs = d;
+			c->cap = cap;
+		}
+		c->defs[c->n++] = t->blocks[i].node;
+	}
+}
+
+static fl_err render_chain(struct rctx *r, struct frame *f, struct bchain *c, size_t idx,
+			   fl_buf *out)
+{
+	struct tstate *st = r->st;
+	struct bchain *save = st->cur;
+	size_t save_idx = st->cur_idx;
+	st->cur = c;
+	st->cur_idx = idx;
+	fl_err e = tpl_exec(r, f, &c->defs[idx]->list, out);
+	st->cur = save;
+	st->cur_idx = save_idx;
+	return e;
+}
+
+static fl_err exec_block(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+{
+	struct bchain *c = r->st ? find_chain(r->st, n->str) : NULL;
+	if (!c)  /* a block in a macro called from elsewhere: render it plainly */
+		return tpl_exec(r, f, &n->list, out);
+	return render_chain(r, f, c, 0, out);
+}
+
+fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
+{
+	struct tstate *st = r->st;
+	if (!st || !st->cur)
+		return tpl_fail(r, at, "super() called outside of a block");
+	if (st->cur_idx + 1 >= st->cur->n)
+		return tpl_fail(r, at, "there is no parent block called '%s'.", st->cur->name);
+	fl_err e = depth_enter(r, at);
+	if (e)
+		return e;
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	/* a block's own frame is the template's top level */
+	e = render_chain(r, st->top, st->cur, st->cur_idx + 1, &b);
+	r->depth--;
+	if (!e)
+		*out = tpl_markup_n(b.data, b.len);
+	return e;
+}
+
+/* ---- loading other templates ---- */
+
+/* Resolve a template-name value to a compiled template.  *t stays NULL
+ * when it does not exist and `missing_ok`. */
+static fl_err load(struct rctx *r, const struct node *at, json_t *name, int missing_ok,
+		   const struct tpl **t)
+{
+	*t = NULL;
+	if (json_is_array(name)) {  /* include ["a.html", "b.html"]: the first that exists */
+		for (size_t i = 0; i < json_array_size(name); i++) {
+			fl_err e = load(r, at, json_array_get(name, i), 1, t);
+			if (e || *t)
+				return e;
+		}
+		if (missing_ok)
+			return FL_OK;
+		return tpl_fail(r, at, "none of the templates given were found");
+	}
+	if (!json_is_string(name))
+		return tpl_fail(r, at, "template name must be a string, not '%s'", tv_typename(name));
+	const char *s = json_string_value(name);
+	if (strlen(s) != json_string_length(name))
+		return tpl_fail(r, at, "template '%s' not found", s);
+	fl_tpl_error sub;
+	memset(&sub, 0, sizeof sub);
+	struct tpl *tp;
+	fl_err e = tpl_env_get(r->env, s, &tp, &sub);
+	if (e == FL_ETEMPLATE) {
+		if (r->err)
+			*r->err = sub;
+		return e;
+	}
+	if (e == FL_ENOTFOUND && missing_ok)
+		return FL_OK;
+	if (e)
+		return tpl_fail(r, at, "template '%s' not found", s);
+	*t = tp;
+	return FL_OK;
+}
+
+/* Render t's top level in a new invocation state with `f` as its scope. */
+static fl_err render_in(struct rctx *r, const struct node *at, const struct tpl *t,
+			struct frame *f, fl_buf *out)
+{
+	fl_err e = depth_enter(r, at);
+	if (e)
+		return e;
+	e = tpl_render_tpl(r, t, f, out);
+	r->depth--;
+	return e;
+}
+
+static fl_err exec_include(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+{
+	json_t *name;
+	const struct tpl *t;
+	fl_err e = tpl_eval(r, f, n->a, &name);
+	if (!e)
+		e = load(r, n, name, n->op, &t);
+	if (e || !t)
+		return e;
+	return render_in(r, n, t, tpl_frame(r, f), out);
+}
+
+/* Run a template for its macros and top-level variables (import). */
+static fl_err import_module(struct rctx *r, struct frame *f, const struct node *n,
+			    json_t **module, const char **tname)
+{
+	json_t *name;
+	const struct tpl *t;
+	fl_err e = tpl_eval(r, f, n->a, &name);
+	if (!e)
+		e = load(r, n, name, 0, &t);
+	if (e)
+		return e;
+	struct frame *mf = tpl_frame(r, &r->root);
+	fl_buf discard;
+	fl_buf_init(&discard, r->a);
+	e = render_in(r, n, t, mf, &discard);
+	*module = mf->vars;
+	*tname = t->name;
+	return e;
+}
+
+static fl_err exec_from(struct rctx *r, struct frame *f, const struct node *n)
+{
+	json_t *module;
+	const char *tname;
+	fl_err e = import_module(r, f, n, &module, &tname);
+	if (e)
+		return e;
+	for (size_t i = 0; i < n->nnames; i++) {
+		json_t *v = json_object_get(module, n->names[i]);
+		if (!v || v == r->undef)
+			return tpl_fail(r, n, "the template '%s' does not export the requested name '%s'",
+					tname, n->names[i]);
+		tpl_bind(r, f, n->names2[i], v);
+	}
+	return FL_OK;
+}
+
+/* ---- statements ---- */
+
+static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, const char **names,
+		     size_t nnames, json_t *v)
+{
+	if (nnames == 1) {
+		tpl_bind(r, f, names[0], v);
+		return FL_OK;
+	}
+	if (!json_is_array(v))
+		return tpl_fail(r, at, "cannot unpack non-iterable %s object", tv_typename(v));
+	if (json_array_size(v) != nnames)
+		return tpl_fail(r, at, "%s values to unpack (expected %zu, got %zu)",
+				json_array_size(v) > nnames ? "too many" : "not enough", nnames,
+				json_array_size(v));
+	for (size_t i = 0; i < nnames; i++)
+		tpl_bind(r, f, names[i], json_array_get(v, i));
+	return FL_OK;
+}
+
+static json_t *loop_object(json_t *items, size_t i)
+{
+	size_t n = json_array_size(items);
+	json_t *l = json_object();
+	json_object_set_new_nocheck(l, "index", json_integer((json_int_t)i + 1));
+	json_object_set_new_nocheck(l, "index0", json_integer((json_int_t)i));
+	json_object_set_new_nocheck(l, "revindex", json_integer((json_int_t)(n - i)));
+	json_object_set_new_nocheck(l, "revindex0", json_integer((json_int_t)(n - i - 1)));
+	json_object_set_new_nocheck(l, "first", json_boolean(i == 0));
+	json_object_set_new_nocheck(l, "last", json_boolean(i + 1 == n));
+	json_object_set_new_nocheck(l, "length", json_integer((json_int_t)n));
+	json_object_set_new_nocheck(l, "depth", json_integer(1));
+	json_object_set_new_nocheck(l, "depth0", json_integer(0));
+	if (i > 0)
+		json_object_set_nocheck(l, "previtem", json_array_get(items, i - 1));
+	if (i + 1 < n)
+		json_object_set_nocheck(l, "nextitem", json_array_get(items, i + 1));
+	return l;
+}
+
+static fl_err exec_for(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+{
+	json_t *seq, *items;
+	fl_err e = tpl_eval(r, f, n->a, &seq);
+	if (e)
+		return e;
+	items = tv_iter(seq);
+	if (!items)
+		return tpl_fail(r, n->a, "'%s' object is not iterable", tv_typename(seq));
+	struct frame *lf = tpl_frame(r, f);
+	if (n->b) {  /* {% for x in seq if cond %}: loop.* counts kept items only */
+		json_t *kept = json_array();
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *v, *it = json_array_get(items, i);
+			if ((e = unpack(r, lf, n, n->names, n->nnames, it)) ||
+			    (e = tpl_eval(r, lf, n->b, &v)))
+				return e;
+			if (tv_truthy(v))
+				json_array_append(kept, it);
+		}
+		items = kept;
+	}
+	size_t len = json_array_size(items);
+	for (size_t i = 0; i < len; i++) {
+		if ((e = unpack(r, lf, n, n->names, n->nnames, json_array_get(items, i))))
+			return e;
+		if (n->op)
+			json_object_set_new_nocheck(lf->vars, "loop", loop_object(items, i));
+		if ((e = tpl_exec(r, lf, &n->list, out)))
+			return e;
+	}
+	if (!len)
+		return tpl_exec(r, f, &n->list2, out);
+	return FL_OK;
+}
+
+/* Apply the filters of {% set x | f %}: the innermost one gets `in`. */
+static fl_err apply_filters(struct rctx *r, struct frame *f, const struct node *n, json_t *in,
+			    json_t **out)
+{
+	if (!n) {
+		*out = in;
+		return FL_OK;
+	}
+	json_t *v;
+	fl_err e = apply_filters(r, f, n->a, in, &v);
+	if (e)
+		return e;
+	/* Evaluate the filter with a constant input standing in for n->a. */
+	struct node tmp = *n, cst = {.kind = N_CONST, .value = v, .file = n->file,
+				     .line = n->line, .col = n->col};
+	tmp.a = &cst;
+	return tpl_eval(r, f, &tmp, out);
+}
+
+static fl_err exec_set(struct rctx *r, struct frame *f, const struct node *n)
+{
+	json_t *v;
+	fl_err e;
+	if (n->a) {
+		e = tpl_eval(r, f, n->a, &v);
+	} else {
+		fl_buf b;
+		fl_buf_init(&b, r->a);
+		e = tpl_exec(r, f, &n->list, &b);
+		if (!e)
+			e = apply_filters(r, f, n->b, tpl_markup_n(b.data, b.len), &v);
+	}
+	if (!e)
+		e = unpack(r, f, n, n->names, n->nnames, v);
+	return e;
+}
+
+static fl_err exec_with(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+{
+	struct frame *wf = tpl_frame(r, f);
+	for (size_t i = 0; i < n->nnames; i++) {
+		json_t *v;
+		fl_err e = tpl_eval(r, f, n->list2.v[i], &v);
+		if (e)
+			return e;
+		tpl_bind(r, wf, n->names[i], v);
+	}
+	return tpl_exec(r, wf, &n->list, out);
+}
+
+static fl_err exec_extends(struct rctx *r, struct frame *f, const struct node *n)
+{
+	json_t *name;
+	const struct tpl *t;
+	if (r->st->parent)
+		return tpl_fail(r, n, "extended multiple times");
+	fl_err e = tpl_eval(r, f, n->a, &name);
+	if (!e)
+		e = load(r, n, name, 0, &t);
+	if (e)
+		return e;
+	add_blocks(r, r->st, t);
+	r->st->parent = t;
+	return FL_OK;
+}
+
+static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+{
+	json_t *v;
+	fl_err e;
+	switch (n->kind) {
+	case S_TEXT:
+		fl_buf_append(out, n->str, n->len);
+		return FL_OK;
+	case S_PRINT:
+		if ((e = tpl_eval(r, f, n->a, &v)))
+			return e;
+		tpl_write(out, v);
+		return FL_OK;
+	case S_IF:
+		if ((e = tpl_eval(r, f, n->a, &v)))
+			return e;
+		return tpl_exec(r, f, tv_truthy(v) ? &n->list : &n->list2, out);
+	case S_FOR:
+		return exec_for(r, f, n, out);
+	case S_SET:
+		return exec_set(r, f, n);
+	case S_BLOCK:
+		return exec_block(r, f, n, out);
+	case S_EXTENDS:
+		return exec_extends(r, f, n);
+	case S_INCLUDE:
+		return exec_include(r, f, n, out);
+	case S_IMPORT: {
+		const char *tname;
+		if ((e = import_module(r, f, n, &v, &tname)))
+			return e;
+		tpl_bind(r, f, n->str, v);
+		return FL_OK;
+	}
+	case S_FROM:
+		return exec_from(r, f, n);
+	case S_MACRO:
+		tpl_bind(r, f, n->str, tpl_new_callable(r, n, f));
+		return FL_OK;
+	case S_CALLBLOCK:
+		if ((e = tpl_eval_call(r, f, n->a, tpl_new_callable(r, n, f), &v)))
+			return e;
+		tpl_write(out, v);
+		return FL_OK;
+	case S_WITH:
+		return exec_with(r, f, n, out);
+	default:
+		return tpl_fail(r, n, "unexpected node");
+	}
+}
+
+fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out)
+{
+	for (size_t i = 0; i < body->n; i++) {
+		if (++r->steps > TPL_MAX_STEPS)
+			return tpl_fail(r, body->v[i], "template too expensive to render");
+		fl_err e = exec_stmt(r, f, body->v[i], out);
+		if (e)
+			return e;
+		if (out->len > TPL_MAX_OUTPUT)
+			return tpl_fail(r, body->v[i], "template output too large");
+	}
+	return FL_OK;
+}
+
+/* The top level of a template: after {% extends %} nothing is printed
+ * (but set/import/macro still run), and the parent renders the page. */
+static fl_err exec_top(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out)
+{
+	fl_buf discard;
+	fl_buf_init(&discard, r->a);
+	for (size_t i = 0; i < body->n; i++) {
+		const struct node *n = body->v[i];
+		fl_err e;
+		if (!r->st->parent) {
+			struct nlist one = {&body->v[i], 1};
+			e = tpl_exec(r, f, &one, out);
+		} else if (n->kind == S_TEXT || n->kind == S_PRINT || n->kind == S_BLOCK) {
+			continue;
+		} else {
+			struct nlist one = {&body->v[i], 1};
+			discard.len = 0;
+			e = tpl_exec(r, f, &one, &discard);
+		}
+		if (e)
+			return e;
+	}
+	return FL_OK;
+}
+
+fl_err tpl_render_tpl(struct rctx *r, const struct tpl *t, struct frame *frame, fl_buf *out)
+{
+	struct tstate st;
+	memset(&st, 0, sizeof st);
+	struct tstate *save = r->st;
+	st.top = frame;
+	r->st = &st;
+	add_blocks(r, &st, t);
+	fl_err e = FL_OK;
+	for (int level = 0; !e; level++) {
+		if (level > TPL_MAX_DEPTH) {
+			e = tpl_fail(r, NULL, "maximum recursion depth exceeded");
+			if (r->err)
+				snprintf(r->err->file, sizeof r->err->file, "%s", t->name);
+			break;
+		}
+		e = exec_top(r, frame, &t->body, out);
+		if (e || !st.parent)
+			break;
+		t = st.parent;
+		st.parent = NULL;
+	}
+	r->st = save;
+	return e;
+}

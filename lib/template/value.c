@@ -1,0 +1,553 @@
+/* value.c — Python semantics for JSON values: truthiness, str(), repr(),
+ * equality and ordering, len(), plus markup and UTF-8 helpers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "template/internal.h"
+
+/* ---- markup ---- */
+
+json_t *fl_markup(const char *html)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "__html__", json_string_nocheck(html ? html : ""));
+	return o;
+}
+
+int fl_is_markup(const json_t *v)
+{
+	return json_is_object(v) && json_is_string(json_object_get(v, "__html__"));
+}
+
+const char *tv_html(const json_t *v, size_t *len)
+{
+	if (!json_is_object(v))
+		return NULL;
+	json_t *h = json_object_get(v, "__html__");
+	if (!json_is_string(h))
+		return NULL;
+	if (len)
+		*len = json_string_length(h);
+	return json_string_value(h);
+}
+
+int tv_is_stringish(const json_t *v)
+{
+	return json_is_string(v) || fl_is_markup(v);
+}
+
+void fl_html_escape(fl_buf *out, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&#34;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		fl_buf_append(out, s + start, i - start);
+		fl_buf_puts(out, rep);
+		start = i + 1;
+	}
+	fl_buf_append(out, s + start, n - start);
+}
+
+/* ---- truthiness, types ---- */
+
+int tv_truthy(const json_t *v)
+{
+	if (!v)
+		return 0;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n;
+		if (tv_html(v, &n))
+			return n > 0;
+		return json_object_size(v) > 0;
+	}
+	case JSON_ARRAY: return json_array_size(v) > 0;
+	case JSON_STRING: return json_string_length(v) > 0;
+	case JSON_INTEGER: return json_integer_value(v) != 0;
+	case JSON_REAL: return json_real_value(v) != 0.0;
+	case JSON_TRUE: return 1;
+	default: return 0;
+	}
+}
+
+const char *tv_typename(const json_t *v)
+{
+	if (!v)
+		return "Undefined";
+	if (fl_is_markup(v))
+		return "Markup";
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__"))
+			return "function";
+		return "dict";
+	case JSON_ARRAY: return "list";
+	case JSON_STRING: return "str";
+	case JSON_INTEGER: return "int";
+	case JSON_REAL: return "float";
+	case JSON_TRUE: case JSON_FALSE: return "bool";
+	default: return "NoneType";
+	}
+}
+
+int tv_is_number(const json_t *v)
+{
+	return json_is_number(v) || json_is_boolean(v);
+}
+
+double tv_number(const json_t *v)
+{
+	if (json_is_integer(v))
+		return (double)json_integer_value(v);
+	if (json_is_real(v))
+		return json_real_value(v);
+	return json_is_true(v) ? 1.0 : 0.0;
+}
+
+/* ---- str() and repr() ---- */
+
+/* Python's float repr: the shortest digits that read back the same,
+ * fixed notation for exponents -4..15, else d.dddde+XX. */
+void tv_float(fl_buf *b, double d)
+{
+	if (isnan(d)) {
+		fl_buf_puts(b, "nan");
+		return;
+	}
+	if (isinf(d)) {
+		fl_buf_puts(b, d < 0 ? "-inf" : "inf");
+		return;
+	}
+	char tmp[64];
+	int prec;
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	char dig[32];
+	size_t nd = 0;
+	const char *s = tmp;
+	if (*s == '-')
+		s++;
+	for (; *s && *s != 'e'; s++)
+		if (*s >= '0' && *s <= '9')
+			dig[nd++] = *s;
+	int exp = atoi(s + 1);
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	if (signbit(d))
+		fl_buf_putc(b, '-');
+	if (exp >= -4 && exp < 16) {
+		if (exp >= 0) {
+			for (int i = 0; i <= exp; i++)
+				fl_buf_putc(b, (size_t)i < nd ? dig[i] : '0');
+			fl_buf_putc(b, '.');
+			if ((size_t)exp + 1 < nd)
+				fl_buf_append(b, dig + exp + 1, nd - (size_t)exp - 1);
+			else
+				fl_buf_putc(b, '0');
+		} else {
+			fl_buf_puts(b, "0.");
+			for (int i = 0; i < -exp - 1; i++)
+				fl_buf_putc(b, '0');
+			fl_buf_append(b, dig, nd);
+		}
+		return;
+	}
+	fl_buf_putc(b, dig[0]);
+	if (nd > 1) {
+		fl_buf_putc(b, '.');
+		fl_buf_append(b, dig + 1, nd - 1);
+	}
+	fl_buf_printf(b, "e%c%02d", exp < 0 ? '-' : '+', abs(exp));
+}
+
+static void repr_string(fl_buf *b, const char *s, size_t n)
+{
+	char q = '\'';
+	if (memchr(s, '\'', n) && !memchr(s, '"', n))
+		q = '"';
+	fl_buf_putc(b, q);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' || c == (unsigned char)q) {
+			fl_buf_putc(b, '\\');
+			fl_buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			fl_buf_puts(b, "\\n");
+		} else if (c == '\r') {
+			fl_buf_puts(b, "\\r");
+		} else if (c == '\t') {
+			fl_buf_puts(b, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			fl_buf_printf(b, "\\x%02x", c);
+		} else {
+			fl_buf_putc(b, (char)c);
+		}
+	}
+	fl_buf_putc(b, q);
+}
+
+static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
+{
+	size_t n;
+	const char *h;
+	if (!v)
+		return;
+	if (depth > 32) {  /* self-referencing JSON is possible through the C API */
+		fl_buf_puts(b, "...");
+		return;
+	}
+	if ((h = tv_html(v, &n))) {
+		if (!repr) {
+			fl_buf_append(b, h, n);
+		} else {
+			fl_buf_puts(b, "Markup(");
+			repr_string(b, h, n);
+			fl_buf_putc(b, ')');
+		}
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		if (repr)
+			repr_string(b, json_string_value(v), json_string_length(v));
+		else
+			fl_buf_append(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		fl_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		tv_float(b, json_real_value(v));
+		break;
+	case JSON_TRUE: fl_buf_puts(b, "True"); break;
+	case JSON_FALSE: fl_buf_puts(b, "False"); break;
+	case JSON_NULL: fl_buf_puts(b, "None"); break;
+	case JSON_ARRAY: {
+		fl_buf_putc(b, '[');
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			if (i)
+				fl_buf_puts(b, ", ");
+			str_or_repr(b, json_array_get(v, i), 1, depth + 1);
+		}
+		fl_buf_putc(b, ']');
+		break;
+	}
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *x;
+		int first = 1;
+		if (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__")) {
+			fl_buf_puts(b, "<function>");
+			break;
+		}
+		fl_buf_putc(b, '{');
+		json_object_foreach((json_t *)v, k, x) {
+			if (!first)
+				fl_buf_puts(b, ", ");
+			first = 0;
+			repr_string(b, k, strlen(k));
+			fl_buf_puts(b, ": ");
+			str_or_repr(b, x, 1, depth + 1);
+		}
+		fl_buf_putc(b, '}');
+		break;
+	}
+	}
+}
+
+void tv_str(fl_buf *b, const json_t *v)
+{
+	str_or_repr(b, v, 0, 0);
+}
+
+void tv_repr(fl_buf *b, const json_t *v)
+{
+	if (!v)
+		fl_buf_puts(b, "Undefined");
+	str_or_repr(b, v, 1, 0);
+}
+
+const char *tv_cstr(fl_arena *a, const json_t *v, size_t *len)
+{
+	if (json_is_string(v)) {
+		*len = json_string_length(v);
+		return json_string_value(v);
+	}
+	const char *h = tv_html(v, len);
+	if (h)
+		return h;
+	fl_buf b;
+	fl_buf_init(&b, a);
+	tv_str(&b, v);
+	*len = b.len;
+	return fl_buf_cstr(&b);
+}
+
+/* ---- comparison ---- */
+
+static const char *sval(const json_t *v, size_t *n)
+{
+	if (json_is_string(v)) {
+		*n = json_string_length(v);
+		return json_string_value(v);
+	}
+	return tv_html(v, n);
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	if (c)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+int tv_eq(const json_t *x, const json_t *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (tv_is_number(x) && tv_is_number(y)) {
+		if (json_is_integer(x) && json_is_integer(y))
+			return json_integer_value(x) == json_integer_value(y);
+		return tv_number(x) == tv_number(y);
+	}
+	size_t xn, yn;
+	const char *xs = sval(x, &xn), *ys = sval(y, &yn);
+	if (xs || ys)
+		return xs && ys && xn == yn && !memcmp(xs, ys, xn);
+	if (json_typeof(x) != json_typeof(y))
+		return 0;
+	if (json_is_array(x)) {
+		if (json_array_size(x) != json_array_size(y))
+			return 0;
+		for (size_t i = 0; i < json_array_size(x); i++)
+			if (!tv_eq(json_array_get(x, i), json_array_get(y, i)))
+				return 0;
+		return 1;
+	}
+	if (json_is_object(x)) {
+		const char *k;
+		json_t *v;
+		if (json_object_size(x) != json_object_size(y))
+			return 0;
+		json_object_foreach((json_t *)x, k, v) {
+			if (!tv_eq(v, json_object_get(y, k)))
+				return 0;
+		}
+		return 1;
+	}
+	return 1;  /* null == null */
+}
+
+int tv_cmp(const json_t *x, const json_t *y, int *res)
+{
+	if (!x || !y)
+		return -1;
+	if (tv_is_number(x) && tv_is_number(y)) {
+		if (json_is_integer(x) && json_is_integer(y)) {
+			json_int_t a = json_integer_value(x), b = json_integer_value(y);
+			*res = (a > b) - (a < b);
+		} else {
+			double a = tv_number(x), b = tv_number(y);
+			*res = (a > b) - (a < b);
+		}
+		return 0;
+	}
+	size_t xn, yn;
+	const char *xs = sval(x, &xn), *ys = sval(y, &yn);
+	if (xs && ys) {
+		/* UTF-8 byte order is code point order, like Python's str. */
+		*res = cmp_bytes(xs, xn, ys, yn);
+		return 0;
+	}
+	if (json_is_array(x) && json_is_array(y)) {
+		size_t n = json_array_size(x), m = json_array_size(y);
+		for (size_t i = 0; i < n && i < m; i++) {
+			json_t *a = json_array_get(x, i), *b = json_array_get(y, i);
+			if (tv_eq(a, b))
+				continue;
+			return tv_cmp(a, b, res);
+		}
+		*res = (n > m) - (n < m);
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- containers ---- */
+
+long long tv_len(const json_t *v)
+{
+	size_t n;
+	const char *s;
+	if (!v)
+		return 0;
+	if ((s = sval(v, &n)))
+		return (long long)u8_len(s, n);
+	if (json_is_array(v))
+		return (long long)json_array_size(v);
+	if (json_is_object(v))
+		return (long long)json_object_size(v);
+	return -1;
+}
+
+json_t *tv_items(json_t *obj)
+{
+	json_t *out = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v) {
+		json_t *pair = json_array();
+		json_array_append_new(pair, json_string_nocheck(k));
+		json_array_append(pair, v);
+		json_array_append_new(out, pair);
+	}
+	return out;
+}
+
+json_t *tv_iter(json_t *v)
+{
+	if (!v)
+		return json_array();
+	if (json_is_array(v))
+		return v;
+	size_t n;
+	const char *s = sval(v, &n);
+	if (s) {
+		json_t *out = json_array();
+		for (size_t i = 0; i < n;) {
+			size_t j = u8_offset(s + i, n - i, 1);
+			json_array_append_new(out, json_stringn_nocheck(s + i, j));
+			i += j;
+		}
+		return out;
+	}
+	if (json_is_object(v)) {
+		json_t *out = json_array();
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			json_array_append_new(out, json_string_nocheck(k));
+		return out;
+	}
+	return NULL;
+}
+
+/* ---- UTF-8 ---- */
+
+size_t u8_len(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+size_t u8_offset(const char *s, size_t n, size_t i)
+{
+	size_t off = 0;
+	while (i > 0 && off < n) {
+		off++;
+		while (off < n && ((unsigned char)s[off] & 0xC0) == 0x80)
+			off++;
+		i--;
+	}
+	return off;
+}
+
+/* Decode one code point at s (n > 0 bytes); *adv gets its length.  Bytes
+ * that are not valid UTF-8 come back as -1 with *adv = 1. */
+static long u8_decode(const unsigned char *s, size_t n, size_t *adv)
+{
+	unsigned char c = s[0];
+	size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+		: (c & 0xF8) == 0xF0 ? 4 : 0;
+	*adv = 1;
+	if (!len || len > n)
+		return -1;
+	long cp = len == 1 ? c : c & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	*adv = len;
+	return cp;
+}
+
+static void u8_put(fl_buf *b, long cp)
+{
+	char u[4];
+	size_t k;
+	if (cp < 0x80) { u[0] = (char)cp; k = 1; }
+	else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
+	else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); k = 3; }
+	else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); k = 4; }
+	fl_buf_append(b, u, k);
+}
+
+static long map_case(locale_t loc, long cp, int upper)
+{
+	if (cp < 0x80)
+		return upper ? (cp >= 'a' && cp <= 'z' ? cp - 32 : cp)
+			     : (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+	if (!loc)
+		return cp;
+	return upper ? (long)towupper_l((wint_t)cp, loc) : (long)towlower_l((wint_t)cp, loc);
+}
+
+static int title_sep(locale_t loc, long cp)
+{
+	/* Jinja's do_title splits words at runs of [-\s({\[<]. */
+	if (cp == '-' || cp == '(' || cp == '{' || cp == '[' || cp == '<' ||
+	    cp == ' ' || (cp >= '\t' && cp <= '\r') || (cp >= 0x1c && cp <= 0x1f))
+		return 1;
+	return cp >= 0x80 && loc && iswspace_l((wint_t)cp, loc);
+}
+
+void u8_case(fl_buf *b, locale_t loc, const char *s, size_t n, int mode)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int word_start = 1;
+	for (size_t i = 0; i < n;) {
+		size_t adv;
+		long cp = u8_decode(u + i, n - i, &adv);
+		if (cp < 0) {
+			fl_buf_putc(b, s[i]);
+			i++;
+			continue;
+		}
+		int upper;
+		switch (mode) {
+		case 'u': upper = 1; break;
+		case 'l': upper = 0; break;
+		case 'c': upper = i == 0; break;
+		default: upper = word_start; break;
+		}
+		if (mode == 't') {
+			word_start = title_sep(loc, cp);
+			if (word_start) {
+				u8_put(b, cp);
+				i += adv;
+				continue;
+			}
+		}
+		u8_put(b, map_case(loc, cp, upper));
+		i += adv;
+	}
+}

@@ -1,0 +1,306 @@
+/* test_session.c — Flask 2.2 SecureCookieSessionInterface behaviour of
+ * lib/session.c + lib/session_cookie.c.  Cookies were made once by Flask
+ * 2.2.2 with SECRET_KEY "dev-key" and the clock at 1700000000. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "session.h"
+#include "signing.h"
+
+#define TS ((time_t)1700000000)
+
+/* {"name": "Zoë", "known": True, "age": 18} */
+static const char FLASK_SMALL[] =
+	"eyJhZ2UiOjE4LCJrbm93biI6dHJ1ZSwibmFtZSI6IlpvXHUwMGViIn0.ZVPxAA."
+	"lZeoOpGRgOPRq06kmVOxpWhFs0U";
+/* {"_flashes": [("message", "Looks like...")], "_permanent": True} */
+static const char FLASK_FLASH[] =
+	"eyJfZmxhc2hlcyI6W3siIHQiOlsibWVzc2FnZSIsIkxvb2tzIGxpa2UgeW91IGhhdmUgY2hhbmdlZCB5b3VyIG5h"
+	"bWUhIl19XSwiX3Blcm1hbmVudCI6dHJ1ZX0.ZVPxAA.SUVWpe_pZdbluwNmZXlWqALEFg8";
+/* tuple, bytes, datetime, UUID, Markup and a dict {" t": [1]} */
+static const char FLASK_TAGGED[] =
+	".eJyrVkpSsqpWUgCSSo4BlvmJgba2SrU6SilgUSCpFJ6aoqNgZKjgn1yiYGRgaKpgYG5lZGFlYKDg7hsCUppanAxRnAmm"
+	"SuLjlayiDWNrgVK5YBEgqWSTZFdho59kB9JQAlEHUqWjlKgUCxKqKIE7I9E9rDjJ3QLsjFKwKJBUMsADDI2MTZRqawEQ"
+	"3zN1.ZVPxAA.9Q1f9l2hY3JrLTng9q-33XDoTYE";
+static const char TAGGED_JSON[] =
+	"{\"b\":{\" b\":\"AP9oaQ==\"},\"d\":{\" d\":\"Wed, 21 Oct 2015 07:28:00 GMT\"},"
+	"\"esc\":{\" di\":{\" t__\":[1]}},\"m\":{\" m\":\"<b>x</b>\"},\"t\":{\" t\":[1,\"a\"]},"
+	"\"txt\":{\" b\":\"aGVsbG8=\"},\"u\":{\" u\":\"00000000000000000000000000001234\"}}";
+
+static fl_arena *arena;
+static fl_session_config cfg;
+
+static int setup(void **state)
+{
+	arena = fl_arena_new(0);
+	fl_json_set_arena(arena);
+	fl_session_config_init(&cfg);
+	cfg.secret_key = "dev-key";
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fl_json_set_arena(NULL);
+	fl_arena_free(arena);
+	return 0;
+}
+
+static const char *dump(const json_t *v)
+{
+	fl_buf b;
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_json_dumps_compact(v, &b), FL_OK);
+	return fl_buf_cstr(&b);
+}
+
+static fl_session open_cookie(const char *value, time_t now)
+{
+	fl_session s;
+	assert_int_equal(fl_session_open(fl_session_cookie_store(), &cfg, arena, value, now, &s),
+	                 FL_OK);
+	assert_non_null(s.data);
+	return s;
+}
+
+static const char *save_header(fl_session *s, time_t now)
+{
+	const char *h;
+	assert_int_equal(fl_session_save_header(fl_session_cookie_store(), &cfg, arena, s, now, &h),
+	                 FL_OK);
+	return h;
+}
+
+static void reads_a_cookie_flask_made(void **state)
+{
+	fl_session s = open_cookie(FLASK_SMALL, TS + 10);
+	assert_false(s.is_new);
+	assert_string_equal(dump(s.data), "{\"age\":18,\"known\":true,\"name\":\"Zo\\u00eb\"}");
+	assert_string_equal(json_string_value(json_object_get(s.data, "name")), "Zo\xc3\xab");
+}
+
+static void writes_the_cookie_flask_writes(void **state)
+{
+	json_t *v = json_pack("{s:s,s:b,s:i}", "name", "Zo\xc3\xab", "known", 1, "age", 18);
+	char *out;
+	assert_int_equal(fl_session_cookie_dumps(&cfg, arena, v, TS, &out), FL_OK);
+	assert_string_equal(out, FLASK_SMALL);
+}
+
+static void tagged_values_round_trip_untouched(void **state)
+{
+	fl_session s = open_cookie(FLASK_TAGGED, TS);
+	char *out;
+	assert_string_equal(dump(s.data), TAGGED_JSON);
+	assert_int_equal(fl_session_cookie_dumps(&cfg, arena, s.data, TS, &out), FL_OK);
+	assert_string_equal(out, FLASK_TAGGED);
+}
+
+static void untag_gives_plain_json(void **state)
+{
+	json_t *tagged;
+	assert_int_equal(fl_json_loads(arena, TAGGED_JSON, strlen(TAGGED_JSON), &tagged), FL_OK);
+	assert_string_equal(dump(fl_tag_untag(tagged)),
+	                    "{\"b\":\"AP9oaQ==\",\"d\":\"Wed, 21 Oct 2015 07:28:00 GMT\","
+	                    "\"esc\":{\" t\":[1]},\"m\":\"<b>x</b>\",\"t\":[1,\"a\"],"
+	                    "\"txt\":\"hello\",\"u\":\"00000000000000000000000000001234\"}");
+}
+
+static void escape_is_the_inverse_of_untag_for_dicts(void **state)
+{
+	json_t *plain = json_pack("{s:{s:[i]},s:[{s:i}],s:{s:i,s:i}}", "esc", " t", 1, "list",
+	                          " di", 2, "two", " t", 1, " b", 2);
+	json_t *tagged = fl_tag_escape(plain);
+	assert_string_equal(dump(tagged),
+	                    "{\"esc\":{\" di\":{\" t__\":[1]}},\"list\":[{\" di\":{\" di__\":2}}],"
+	                    "\"two\":{\" b\":2,\" t\":1}}");
+	assert_true(json_equal(fl_tag_untag(tagged), plain));
+}
+
+static void tag_tuple_is_flask_tuple(void **state)
+{
+	json_t *t = fl_tag_tuple(json_pack("[s,s]", "message", "hi"));
+	assert_string_equal(dump(t), "{\" t\":[\"message\",\"hi\"]}");
+}
+
+static void bad_cookies_give_an_empty_session(void **state)
+{
+	const char *bad[] = {
+		NULL, "", "garbage", "e30.ZVPxAA.AAAA", "...",
+		/* tampered payload */
+		"eyJhZ2UiOjE5LCJrbm93biI6dHJ1ZSwibmFtZSI6IlpvXHUwMGViIn0.ZVPxAA."
+		"lZeoOpGRgOPRq06kmVOxpWhFs0U",
+		/* a Flask cookie holding a list, not a dict — signed with dev-key */
+		NULL,
+	};
+	char *list_cookie;
+	assert_int_equal(fl_session_cookie_dumps(&cfg, arena, json_pack("[i]", 1), TS,
+	                                         &list_cookie), FL_OK);
+	bad[sizeof bad / sizeof bad[0] - 1] = list_cookie;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fl_session s = open_cookie(bad[i], TS);
+		assert_true(s.is_new);
+		assert_int_equal(json_object_size(s.data), 0);
+	}
+	/* another secret */
+	cfg.secret_key = "other";
+	fl_session s = open_cookie(FLASK_SMALL, TS);
+	assert_int_equal(json_object_size(s.data), 0);
+}
+
+static void cookie_older_than_lifetime_is_ignored(void **state)
+{
+	fl_session s = open_cookie(FLASK_SMALL, TS + FL_SESSION_DEFAULT_LIFETIME);
+	assert_int_equal(json_object_size(s.data), 3);
+	s = open_cookie(FLASK_SMALL, TS + FL_SESSION_DEFAULT_LIFETIME + 1);
+	assert_int_equal(json_object_size(s.data), 0);
+	cfg.permanent_lifetime = 60;
+	s = open_cookie(FLASK_SMALL, TS + 61);
+	assert_int_equal(json_object_size(s.data), 0);
+	/* and one from the future */
+	s = open_cookie(FLASK_SMALL, TS - 1);
+	assert_int_equal(json_object_size(s.data), 0);
+}
+
+static void untouched_session_sends_no_cookie(void **state)
+{
+	fl_session s = open_cookie(NULL, TS);
+	assert_null(save_header(&s, TS));
+	s = open_cookie(FLASK_SMALL, TS);
+	assert_false(fl_session_modified(&s));
+	assert_null(save_header(&s, TS + 5));
+}
+
+static void changed_session_sends_a_browser_session_cookie(void **state)
+{
+	fl_session s = open_cookie(NULL, TS);
+	json_object_set_new(s.data, "name", json_string("Zo\xc3\xab"));
+	json_object_set_new(s.data, "known", json_true());
+	json_object_set_new(s.data, "age", json_integer(18));
+	assert_true(fl_session_modified(&s));
+	const char *h = save_header(&s, TS);
+	assert_string_equal(h, fl_arena_printf(arena, "session=%s; HttpOnly; Path=/", FLASK_SMALL));
+}
+
+static void permanent_session_gets_expires_and_is_refreshed(void **state)
+{
+	fl_session s = open_cookie(FLASK_FLASH, TS);
+	assert_true(fl_session_permanent(s.data));
+	/* unchanged, but SESSION_REFRESH_EACH_REQUEST re-sends it */
+	const char *h = save_header(&s, TS);
+	assert_string_equal(h, fl_arena_printf(arena, "session=%s; Expires=Fri, 15 Dec 2023 "
+	                                       "22:13:20 GMT; HttpOnly; Path=/", FLASK_FLASH));
+	cfg.refresh_each_request = false;
+	assert_null(save_header(&s, TS));
+}
+
+static void set_permanent_marks_the_session(void **state)
+{
+	fl_session s = open_cookie(NULL, TS);
+	fl_session_set_permanent(s.data, true);
+	assert_true(fl_session_permanent(s.data));
+	fl_session_cookie c;
+	assert_int_equal(fl_session_save(fl_session_cookie_store(), &cfg, arena, &s, TS, &c),
+	                 FL_OK);
+	assert_string_equal(c.name, "session");
+	assert_true(c.has_expires);
+	assert_int_equal(c.expires, TS + 2678400);
+	assert_int_equal(c.max_age, -1);
+}
+
+static void emptied_session_sends_a_deletion_cookie(void **state)
+{
+	fl_session s = open_cookie(FLASK_SMALL, TS);
+	json_object_clear(s.data);
+	assert_string_equal(save_header(&s, TS),
+	                    "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
+	                    "HttpOnly; Path=/");
+}
+
+static void configured_attributes_follow_werkzeug_order(void **state)
+{
+	cfg.secure = true;
+	cfg.samesite = "lax";
+	cfg.domain = "example.com";
+	fl_session s = open_cookie(NULL, TS);
+	json_object_set_new(s.data, "a", json_string("b"));
+	const char *h = save_header(&s, TS);
+	const char *semi = strchr(h, ';');
+	assert_non_null(semi);
+	assert_string_equal(semi, "; Domain=example.com; Secure; HttpOnly; Path=/; SameSite=Lax");
+	cfg.samesite = "sometimes";
+	assert_int_equal(fl_session_save_header(fl_session_cookie_store(), &cfg, arena, &s, TS,
+	                                        &h), FL_EINVAL);
+}
+
+static void no_secret_key_means_no_session(void **state)
+{
+	cfg.secret_key = NULL;
+	fl_session s = open_cookie(FLASK_SMALL, TS);
+	assert_int_equal(json_object_size(s.data), 0);
+	json_object_set_new(s.data, "a", json_true());
+	const char *h;
+	assert_int_equal(fl_session_save_header(fl_session_cookie_store(), &cfg, arena, &s, TS,
+	                                        &h), FL_ECONFIG);
+}
+
+static void set_cookie_quotes_like_werkzeug(void **state)
+{
+	fl_session_cookie c = {.name = "k", .value = "a b;c\"\\\x7f,\xc3\xa9", .max_age = -1,
+	                   .path = "/"};
+	char *h;
+	assert_int_equal(fl_session_cookie_header(&c, arena, &h), FL_OK);
+	assert_string_equal(h, "k=\"a b\\073c\\\"\\\\\\177\\054\\303\\251\"; Path=/");
+	c.name = "bad name";
+	assert_int_equal(fl_session_cookie_header(&c, arena, &h), FL_EINVAL);
+	c.name = "k";
+	c.path = "/\r\nX-Evil: 1";
+	assert_int_equal(fl_session_cookie_header(&c, arena, &h), FL_EINVAL);
+	c.path = "/";
+	c.domain = "localhost";
+	assert_int_equal(fl_session_cookie_header(&c, arena, &h), FL_EINVAL);
+}
+
+static void http_date_is_imf_fixdate(void **state)
+{
+	char buf[32];
+	assert_string_equal(fl_session_http_date(1445412480, buf), "Wed, 21 Oct 2015 07:28:00 GMT");
+	assert_string_equal(fl_session_http_date(0, buf), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reads_a_cookie_flask_made, setup, teardown),
+		cmocka_unit_test_setup_teardown(writes_the_cookie_flask_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(tagged_values_round_trip_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(untag_gives_plain_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(escape_is_the_inverse_of_untag_for_dicts, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(tag_tuple_is_flask_tuple, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_cookies_give_an_empty_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(cookie_older_than_lifetime_is_ignored, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(untouched_session_sends_no_cookie, setup, teardown),
+		cmocka_unit_test_setup_teardown(changed_session_sends_a_browser_session_cookie, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(permanent_session_gets_expires_and_is_refreshed, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(set_permanent_marks_the_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(emptied_session_sends_a_deletion_cookie, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(configured_attributes_follow_werkzeug_order, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(no_secret_key_means_no_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_cookie_quotes_like_werkzeug, setup, teardown),
+		cmocka_unit_test_setup_teardown(http_date_is_imf_fixdate, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
