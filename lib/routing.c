@@ -5,6 +5,8 @@
  * converters, so typical rules cost one pass over the path. */
 #include "routing.h"
 
+#include "http.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -323,29 +325,6 @@ fl_match_result fl_url_map_match(const fl_url_map *m, fl_arena *a, const char *p
 
 /* ---- building ---- */
 
-static int always_safe(unsigned char c)
-{
-	return isalnum(c) || strchr("-._~$!'()*+,;", c) != NULL;
-}
-
-/* werkzeug's _fast_url_quote (safe "/:") or _fast_url_quote_plus. */
-static void quote(fl_buf *b, const char *s, size_t n, const char *safe, int plus)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c && (always_safe(c) || (safe && strchr(safe, c))) && !(plus && c == '+'))
-			fl_buf_putc(b, (char)c);
-		else if (plus && c == ' ')
-			fl_buf_putc(b, '+');
-		else {
-			fl_buf_putc(b, '%');
-			fl_buf_putc(b, hex[c >> 4]);
-			fl_buf_putc(b, hex[c & 15]);
-		}
-	}
-}
-
 /* The text of a JSON scalar as url_for would str() it. */
 static const char *scalar_text(fl_arena *a, json_t *v)
 {
@@ -403,9 +382,9 @@ static void append_query(fl_buf *b, fl_arena *a, const rule *r, json_t *values, 
 				continue;
 			fl_buf_putc(b, *first ? '?' : '&');
 			*first = 0;
-			quote(b, key, strlen(key), NULL, 1);
+			fl_url_quote_buf(b, key, strlen(key), FL_QUOTE_PLUS);
 			fl_buf_putc(b, '=');
-			quote(b, t, strlen(t), NULL, 1);
+			fl_url_quote_buf(b, t, strlen(t), FL_QUOTE_PLUS);
 		}
 	}
 }
@@ -437,7 +416,7 @@ static fl_err build_path(fl_buf *b, fl_arena *a, const rule *r, json_t *values,
 				r->route->endpoint, p->text);
 			return FL_EINVAL;
 		}
-		quote(b, t, strlen(t), "/:", 0);
+		fl_url_quote_buf(b, t, strlen(t), FL_QUOTE_PATH);
 	}
 	return FL_OK;
 }
@@ -460,7 +439,7 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 		}
 		fl_buf_puts(&b, "/static/");
 		const char *f = json_string_value(fn);
-		quote(&b, f, strlen(f), "/:", 0);
+		fl_url_quote_buf(&b, f, strlen(f), FL_QUOTE_PATH);
 		json_t *rest = json_deep_copy(values);
 		json_object_del(rest, "filename");
 		append_query(&b, a, NULL, rest, &first);
@@ -481,7 +460,8 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 	json_t *anchor = values ? json_object_get(values, "_anchor") : NULL;
 	if (json_is_string(anchor)) {
 		fl_buf_putc(&b, '#');
-		quote(&b, json_string_value(anchor), strlen(json_string_value(anchor)), "/:", 0);
+		fl_url_quote_buf(&b, json_string_value(anchor), strlen(json_string_value(anchor)),
+			FL_QUOTE_PATH);
 	}
 	*url = (char *)fl_buf_cstr(&b);
 	return FL_OK;

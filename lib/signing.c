@@ -63,13 +63,13 @@ static int b64_value(unsigned char c)
 fl_err fl_base64url_decode(fl_arena *a, const char *s, size_t len,
                            unsigned char **out, size_t *out_len)
 {
-	/* Trailing '=' are optional (itsdangerous re-pads); at most two. */
+	/* Trailing '=' are optional: itsdangerous re-pads whatever it gets. */
 	size_t pad = 0;
 	while (len > 0 && s[len - 1] == '=' && pad < 2) {
 		len--;
 		pad++;
 	}
-	if (len % 4 == 1 || (pad && (len + pad) % 4 != 0))
+	if (len % 4 == 1)
 		return FL_EMALFORMED;
 
 	unsigned char *buf = fl_arena_alloc(a, len / 4 * 3 + 3);

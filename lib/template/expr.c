@@ -1,0 +1,779 @@
+/* expr.c — evaluate expressions with Python's semantics (what Jinja's
+ * generated code and runtime do): names, attributes, items, operators,
+ * calls, filters and tests.  A NULL result means undefined. */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "template/internal.h"
+
+/* The name an expression stands for, for "'x' is undefined" messages. */
+static const char *what(const struct node *n)
+{
+	if (n->kind == N_NAME || n->kind == N_GETATTR)
+		return n->str;
+	if (n->kind == N_GETITEM && n->b->kind == N_CONST && json_is_string(n->b->value))
+		return json_string_value(n->b->value);
+	return "value";
+}
+
+static fl_err undefined_err(struct rctx *r, const struct node *n)
+{
+	return tpl_fail(r, n, "'%s' is undefined", what(n));
+}
+
+/* ---- attribute, item, slice ---- */
+
+static json_t *getitem(json_t *obj, json_t *key)
+{
+	if (!obj || (fl_is_markup(obj) && !json_is_integer(key)))
+		return NULL;
+	if (json_is_object(obj)) {
+		if (json_is_string(key))
+			return json_object_get(obj, json_string_value(key));
+		return NULL;
+	}
+	if (!json_is_integer(key))
+		return NULL;
+	json_int_t i = json_integer_value(key);
+	if (json_is_array(obj)) {
+		json_int_t n = (json_int_t)json_array_size(obj);
+		if (i < 0)
+			i += n;
+		return i >= 0 && i < n ? json_array_get(obj, (size_t)i) : NULL;
+	}
+	size_t len;
+	const char *s = json_is_string(obj) ? json_string_value(obj) : tv_html(obj, &len);
+	if (!s)
+		return NULL;
+	len = json_is_string(obj) ? json_string_length(obj) : len;
+	json_int_t n = (json_int_t)u8_len(s, len);
+	if (i < 0)
+		i += n;
+	if (i < 0 || i >= n)
+		return NULL;
+	size_t off = u8_offset(s, len, (size_t)i);
+	size_t end = off + u8_offset(s + off, len - off, 1);
+	return json_stringn_nocheck(s + off, end - off);
+}
+
+/* Python's slice.indices(); returns the number of items selected. */
+static json_int_t slice_indices(json_int_t len, json_t *a, json_t *b, json_t *c,
+				json_int_t *start, json_int_t *step)
+{
+	json_int_t st = c && json_is_integer(c) ? json_integer_value(c) : 1;
+	json_int_t lo, hi;
+	if (st == 0)
+		return -1;
+	json_int_t defstart = st > 0 ? 0 : len - 1, defstop = st > 0 ? len : -1;
+	lo = a && json_is_integer(a) ? json_integer_value(a) : defstart;
+	hi = b && json_is_integer(b) ? json_integer_value(b) : defstop;
+	if (a && json_is_integer(a)) {
+		if (lo < 0)
+			lo += len;
+		if (lo < 0)
+			lo = st > 0 ? 0 : -1;
+		if (lo >= len)
+			lo = st > 0 ? len : len - 1;
+	}
+	if (b && json_is_integer(b)) {
+		if (hi < 0)
+			hi += len;
+		if (hi < 0)
+			hi = st > 0 ? 0 : -1;
+		if (hi >= len)
+			hi = st > 0 ? len : len - 1;
+	}
+	*start = lo;
+	*step = st;
+	if (st > 0)
+		return hi > lo ? (hi - lo + st - 1) / st : 0;
+	return lo > hi ? (lo - hi - st - 1) / -st : 0;
+}
+
+static fl_err eval_slice(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *obj, *p[3] = {NULL, NULL, NULL};
+	fl_err e = tpl_eval(r, f, n->a, &obj);
+	for (int i = 0; i < 3 && !e; i++)
+		if (n->list.v[i])
+			e = tpl_eval(r, f, n->list.v[i], &p[i]);
+	if (e)
+		return e;
+	for (int i = 0; i < 3; i++)
+		if (p[i] && !json_is_integer(p[i]) && !json_is_null(p[i]))
+			return tpl_fail(r, n, "slice indices must be integers or None");
+	*out = NULL;
+	if (!obj)
+		return FL_OK;
+	json_int_t start, step;
+	if (json_is_array(obj)) {
+		json_int_t cnt = slice_indices((json_int_t)json_array_size(obj), p[0], p[1], p[2], &start, &step);
+		if (cnt < 0)
+			return tpl_fail(r, n, "slice step cannot be zero");
+		json_t *res = json_array();
+		for (json_int_t i = 0; i < cnt; i++)
+			json_array_append(res, json_array_get(obj, (size_t)(start + i * step)));
+		*out = res;
+		return FL_OK;
+	}
+	if (!tv_is_stringish(obj))
+		return tpl_fail(r, n, "'%s' object is not subscriptable", tv_typename(obj));
+	size_t len;
+	const char *s = tv_cstr(r->a, obj, &len);
+	json_int_t cnt = slice_indices((json_int_t)u8_len(s, len), p[0], p[1], p[2], &start, &step);
+	if (cnt < 0)
+		return tpl_fail(r, n, "slice step cannot be zero");
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	for (json_int_t i = 0; i < cnt; i++) {
+		size_t off = u8_offset(s, len, (size_t)(start + i * step));
+		fl_buf_append(&b, s + off, u8_offset(s + off, len - off, 1));
+	}
+	*out = fl_is_markup(obj) ? tpl_markup_n(b.data, b.len)
+				 : json_stringn_nocheck(b.data ? b.data : "", b.len);
+	return FL_OK;
+}
+
+/* ---- operators ---- */
+
+static json_t *str_concat(struct rctx *r, json_t *x, json_t *y)
+{
+	/* markupsafe: markup + plain escapes the plain side */
+	int mx = fl_is_markup(x), my = fl_is_markup(y);
+	size_t xn, yn;
+	const char *xs = tv_cstr(r->a, x, &xn), *ys = tv_cstr(r->a, y, &yn);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	if (mx || my) {
+		if (mx || !x)
+			fl_buf_append(&b, xs, xn);
+		else
+			fl_html_escape(&b, xs, xn);
+		if (my || !y)
+			fl_buf_append(&b, ys, yn);
+		else
+			fl_html_escape(&b, ys, yn);
+		return tpl_markup_n(b.data, b.len);
+	}
+	fl_buf_append(&b, xs, xn);
+	fl_buf_append(&b, ys, yn);
+	return json_stringn_nocheck(b.data, b.len);
+}
+
+static const char *opname(int op)
+{
+	static const char *const names[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
+	return names[op];
+}
+
+static json_t *repeat(struct rctx *r, json_t *seq, json_int_t times)
+{
+	if (json_is_array(seq)) {
+		json_t *out = json_array();
+		for (json_int_t i = 0; i < times; i++)
+			json_array_extend(out, seq);
+		return out;
+	}
+	size_t n;
+	const char *s = tv_cstr(r->a, seq, &n);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	for (json_int_t i = 0; i < times; i++)
+		fl_buf_append(&b, s, n);
+	return fl_is_markup(seq) ? tpl_markup_n(b.data, b.len)
+				 : json_stringn_nocheck(b.data ? b.data : "", b.len);
+}
+
+static fl_err int_arith(struct rctx *r, const struct node *n, json_int_t a, json_int_t b,
+			json_t **out)
+{
+	json_int_t v;
+	switch (n->op) {
+	case OP_ADD:
+		if (__builtin_add_overflow(a, b, &v))
+			goto big;
+		break;
+	case OP_SUB:
+		if (__builtin_sub_overflow(a, b, &v))
+			goto big;
+		break;
+	case OP_MUL:
+		if (__builtin_mul_overflow(a, b, &v))
+			goto big;
+		break;
+	case OP_FLOORDIV:
+	case OP_MOD:
+		if (b == 0)
+			return tpl_fail(r, n, "integer division or modulo by zero");
+		if (b == -1) {  /* avoid LLONG_MIN / -1 */
+			v = n->op == OP_MOD ? 0 : -a;
+			if (n->op == OP_FLOORDIV && a == LLONG_MIN)
+				goto big;
+			break;
+		}
+		v = n->op == OP_FLOORDIV ? a / b : a % b;
+		if ((a % b != 0) && ((a < 0) != (b < 0)))
+			v = n->op == OP_FLOORDIV ? v - 1 : v + b;
+		break;
+	case OP_POW:
+		if (b < 0)
+			goto big;
+		v = 1;
+		for (json_int_t i = 0; i < b; i++) {
+			if (__builtin_mul_overflow(v, a, &v))
+				goto big;
+			if (v == 0 || v == 1)
+				break;
+		}
+		if (v == -1 && a == -1)
+			v = b % 2 ? -1 : 1;
+		break;
+	default:
+		goto big;
+	}
+	*out = json_integer(v);
+	return FL_OK;
+big:
+	/* No big integers: results that do not fit become floats. */
+	return 1;
+}
+
+static fl_err arith(struct rctx *r, const struct node *n, json_t *x, json_t *y, json_t **out)
+{
+	if (n->op == OP_CONCAT) {
+		*out = str_concat(r, x, y);
+		return FL_OK;
+	}
+	if (!x)
+		return undefined_err(r, n->a);
+	if (!y)
+		return undefined_err(r, n->b);
+	if (tv_is_number(x) && tv_is_number(y)) {
+		int xi = !json_is_real(x), yi = !json_is_real(y);
+		if (xi && yi && n->op != OP_DIV) {
+			json_int_t a = json_is_integer(x) ? json_integer_value(x) : json_is_true(x);
+			json_int_t b = json_is_integer(y) ? json_integer_value(y) : json_is_true(y);
+			fl_err e = int_arith(r, n, a, b, out);
+			if (e != 1)
+				return e;
+		}
+		double a = tv_number(x), b = tv_number(y), v;
+		switch (n->op) {
+		case OP_ADD: v = a + b; break;
+		case OP_SUB: v = a - b; break;
+		case OP_MUL: v = a * b; break;
+		case OP_DIV:
+			if (b == 0)
+				return tpl_fail(r, n, "division by zero");
+			v = a / b;
+			break;
+		case OP_FLOORDIV:
+			if (b == 0)
+				return tpl_fail(r, n, "float divmod()");
+			v = floor(a / b);
+			break;
+		case OP_MOD:
+			if (b == 0)
+				return tpl_fail(r, n, "float modulo");
+			v = fmod(a, b);
+			if (v != 0 && ((v < 0) != (b < 0)))
+				v += b;
+			break;
+		default:
+			if (a == 0 && b < 0)
+				return tpl_fail(r, n, "0.0 cannot be raised to a negative power");
+			v = pow(a, b);
+			break;
+		}
+		*out = json_real(v);
+		return FL_OK;
+	}
+	if (n->op == OP_ADD && tv_is_stringish(x) && tv_is_stringish(y)) {
+		*out = str_concat(r, x, y);
+		return FL_OK;
+	}
+	if (n->op == OP_ADD && json_is_array(x) && json_is_array(y)) {
+		json_t *v = json_array();
+		json_array_extend(v, x);
+		json_array_extend(v, y);
+		*out = v;
+		return FL_OK;
+	}
+	if (n->op == OP_MUL && (json_is_integer(x) || json_is_integer(y))) {
+		json_t *seq = json_is_integer(x) ? y : x;
+		json_int_t times = json_integer_value(json_is_integer(x) ? x : y);
+		if (json_is_array(seq) || tv_is_stringish(seq)) {
+			long long len = tv_len(seq);
+			if (times < 0)
+				times = 0;
+			if (len > 0 && times > (json_int_t)(TPL_MAX_BUILD / (unsigned long long)len))
+				return tpl_fail(r, n, "result too large");
+			*out = repeat(r, seq, times);
+			return FL_OK;
+		}
+	}
+	if (n->op == OP_MOD && tv_is_stringish(x)) {
+		size_t len;
+		const char *fmt = tv_cstr(r->a, x, &len);
+		json_t *args = json_is_array(y) ? y : NULL, *kwargs = NULL;
+		if (!args && json_is_object(y) && !fl_is_markup(y))
+			kwargs = y;
+		if (!args && !kwargs) {
+			args = json_array();
+			json_array_append(args, y);
+		}
+		fl_buf b;
+		fl_buf_init(&b, r->a);
+		fl_err e = tpl_pyformat(r, n, &b, fmt, len, args, kwargs, fl_is_markup(x));
+		if (e)
+			return e;
+		*out = fl_is_markup(x) ? tpl_markup_n(b.data, b.len)
+				       : json_stringn_nocheck(b.data ? b.data : "", b.len);
+		return FL_OK;
+	}
+	return tpl_fail(r, n, "unsupported operand type(s) for %s: '%s' and '%s'", opname(n->op),
+			tv_typename(x), tv_typename(y));
+}
+
+static fl_err contains(struct rctx *r, const struct node *n, json_t *x, json_t *y, int *res)
+{
+	*res = 0;
+	if (!y)
+		return FL_OK;
+	if (tv_is_stringish(y)) {
+		if (!tv_is_stringish(x))
+			return tpl_fail(r, n, "'in <string>' requires string as left operand, not %s",
+					tv_typename(x));
+		size_t xn, yn;
+		const char *xs = tv_cstr(r->a, x, &xn), *ys = tv_cstr(r->a, y, &yn);
+		*res = xn == 0 || memmem(ys, yn, xs, xn) != NULL;
+		return FL_OK;
+	}
+	if (json_is_array(y)) {
+		for (size_t i = 0; i < json_array_size(y) && !*res; i++)
+			*res = tv_eq(x, json_array_get(y, i));
+		return FL_OK;
+	}
+	if (json_is_object(y)) {
+		*res = json_is_string(x) && json_object_get(y, json_string_value(x)) != NULL;
+		return FL_OK;
+	}
+	return tpl_fail(r, n, "argument of type '%s' is not iterable", tv_typename(y));
+}
+
+static fl_err compare(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	static const char *const sym[] = {[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">="};
+	json_t *left;
+	fl_err e = tpl_eval(r, f, n->a, &left);
+	if (e)
+		return e;
+	int ok = 1;
+	for (size_t i = 0; i < n->list.n && ok; i++) {
+		json_t *right;
+		int op = n->ops[i], c;
+		if ((e = tpl_eval(r, f, n->list.v[i], &right)))
+			return e;
+		switch (op) {
+		case OP_EQ: ok = tv_eq(left, right); break;
+		case OP_NE: ok = !tv_eq(left, right); break;
+		case OP_IN:
+		case OP_NOTIN:
+			if ((e = contains(r, n, left, right, &ok)))
+				return e;
+			ok = op == OP_IN ? ok : !ok;
+			break;
+		default:
+			if (tv_cmp(left, right, &c))
+				return tpl_fail(r, n, "'%s' not supported between instances of '%s' and '%s'",
+						sym[op], tv_typename(left), tv_typename(right));
+			ok = op == OP_LT ? c < 0 : op == OP_LE ? c <= 0 : op == OP_GT ? c > 0 : c >= 0;
+		}
+		left = right;
+	}
+	*out = json_boolean(ok);
+	return FL_OK;
+}
+
+/* ---- calls ---- */
+
+struct args {
+	json_t **pos;
+	size_t npos;
+	const char **kwn;
+	json_t **kwv;
+	size_t nkw;
+};
+
+static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, struct args *a)
+{
+	a->npos = n->list.n;
+	a->nkw = n->nnames;
+	a->pos = fl_arena_calloc(r->a, a->npos + 1, sizeof *a->pos);
+	a->kwv = fl_arena_calloc(r->a, a->nkw + 1, sizeof *a->kwv);
+	a->kwn = n->names;
+	for (size_t i = 0; i < a->npos; i++) {
+		fl_err e = tpl_eval(r, f, n->list.v[i], &a->pos[i]);
+		if (e)
+			return e;
+	}
+	for (size_t i = 0; i < a->nkw; i++) {
+		fl_err e = tpl_eval(r, f, n->list2.v[i], &a->kwv[i]);
+		if (e)
+			return e;
+	}
+	return FL_OK;
+}
+
+static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, struct args *a,
+			    json_t **out)
+{
+	json_int_t idx = json_integer_value(json_object_get(fn, "__fl_func__"));
+	if (idx < 0 || (size_t)idx >= r->env->nfuncs)
+		return tpl_fail(r, n, "'dict' object is not callable");
+	json_t *args = json_array(), *kwargs = json_object();
+	for (size_t i = 0; i < a->npos; i++)
+		json_array_append(args, a->pos[i] ? a->pos[i] : json_null());
+	for (size_t i = 0; i < a->nkw; i++)
+		json_object_set(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+	fl_tpl_error ferr;
+	memset(&ferr, 0, sizeof ferr);
+	*out = r->env->funcs[idx].fn(r->ud, r->a, args, kwargs, &ferr);
+	if (!*out)
+		return tpl_fail(r, n, "%s", ferr.message[0] ? ferr.message : "function call failed");
+	return FL_OK;
+}
+
+static json_t *str_result(json_t *like, fl_buf *b)
+{
+	return fl_is_markup(like) ? tpl_markup_n(b->data, b->len)
+				  : json_stringn_nocheck(b->data ? b->data : "", b->len);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static json_t *str_split(struct rctx *r, const char *s, size_t n, json_t *sep)
+{
+	json_t *out = json_array();
+	if (json_is_string(sep) && json_string_length(sep)) {
+		const char *p = json_string_value(sep);
+		size_t pl = json_string_length(sep), i = 0;
+		for (;;) {
+			const char *hit = memmem(s + i, n - i, p, pl);
+			size_t end = hit ? (size_t)(hit - s) : n;
+			json_array_append_new(out, json_stringn_nocheck(s + i, end - i));
+			if (!hit)
+				break;
+			i = end + pl;
+		}
+		return out;
+	}
+	for (size_t i = 0; i < n;) {
+		while (i < n && is_space(s[i]))
+			i++;
+		size_t j = i;
+		while (j < n && !is_space(s[j]))
+			j++;
+		if (j > i)
+			json_array_append_new(out, json_stringn_nocheck(s + i, j - i));
+		i = j;
+	}
+	return out;
+}
+
+/* Python methods of str, dict and Jinja's loop object; *done = 0 when
+ * `name` is not one. */
+static fl_err call_method(struct rctx *r, const struct node *n, json_t *obj, const char *name,
+			  struct args *a, json_t **out, int *done)
+{
+	*done = 1;
+	json_t *a0 = a->npos > 0 ? a->pos[0] : NULL, *a1 = a->npos > 1 ? a->pos[1] : NULL;
+	if (json_is_object(obj) && !fl_is_markup(obj)) {
+		if (!strcmp(name, "items")) {
+			*out = tv_items(obj);
+		} else if (!strcmp(name, "keys")) {
+			*out = tv_iter(obj);
+		} else if (!strcmp(name, "values")) {
+			json_t *v = json_array(), *x;
+			const char *k;
+			json_object_foreach(obj, k, x)
+				json_array_append(v, x);
+			*out = v;
+		} else if (!strcmp(name, "get")) {
+			json_t *v = json_is_string(a0) ? json_object_get(obj, json_string_value(a0)) : NULL;
+			*out = v ? v : a1 ? a1 : json_null();
+		} else if (!strcmp(name, "cycle") && json_is_integer(json_object_get(obj, "index0"))) {
+			if (!a->npos)
+				return tpl_fail(r, n, "no items for cycling given");
+			*out = a->pos[json_integer_value(json_object_get(obj, "index0")) % (json_int_t)a->npos];
+		} else {
+			*done = 0;
+		}
+		return FL_OK;
+	}
+	if (!tv_is_stringish(obj)) {
+		*done = 0;
+		return FL_OK;
+	}
+	size_t len;
+	const char *s = tv_cstr(r->a, obj, &len);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	if (!strcmp(name, "upper") || !strcmp(name, "lower") || !strcmp(name, "title") ||
+	    !strcmp(name, "capitalize")) {
+		u8_case(&b, r->env->utf8, s, len, name[0] == 'u' ? 'u' : name[0] == 'l' ? 'l' : name[0]);
+		*out = str_result(obj, &b);
+	} else if (!strcmp(name, "strip") || !strcmp(name, "lstrip") || !strcmp(name, "rstrip")) {
+		size_t i = 0, j = len;
+		if (name[0] != 'r')
+			while (i < j && is_space(s[i]))
+				i++;
+		if (name[0] != 'l')
+			while (j > i && is_space(s[j - 1]))
+				j--;
+		fl_buf_append(&b, s + i, j - i);
+		*out = str_result(obj, &b);
+	} else if (!strcmp(name, "startswith") || !strcmp(name, "endswith")) {
+		if (!tv_is_stringish(a0))
+			return tpl_fail(r, n, "%s first arg must be str", name);
+		size_t pl;
+		const char *p = tv_cstr(r->a, a0, &pl);
+		int ok = pl <= len && !memcmp(name[0] == 's' ? s : s + len - pl, p, pl);
+		*out = json_boolean(ok);
+	} else if (!strcmp(name, "replace")) {
+		if (!tv_is_stringish(a0) || !tv_is_stringish(a1))
+			return tpl_fail(r, n, "replace() arguments must be str");
+		size_t ol, nl;
+		const char *o = tv_cstr(r->a, a0, &ol), *nw = tv_cstr(r->a, a1, &nl);
+		for (size_t i = 0; i <= len;) {
+			const char *hit = ol ? memmem(s + i, len - i, o, ol) : NULL;
+			size_t end = hit ? (size_t)(hit - s) : len;
+			fl_buf_append(&b, s + i, end - i);
+			if (!hit)
+				break;
+			fl_buf_append(&b, nw, nl);
+			i = end + ol;
+			if (b.len > TPL_MAX_BUILD)
+				return tpl_fail(r, n, "result too large");
+		}
+		*out = str_result(obj, &b);
+	} else if (!strcmp(name, "split")) {
+		*out = str_split(r, s, len, a0);
+	} else if (!strcmp(name, "join")) {
+		json_t *items = tv_iter(a0);
+		if (!items)
+			return tpl_fail(r, n, "can only join an iterable");
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			if (i)
+				fl_buf_append(&b, s, len);
+			tv_str(&b, json_array_get(items, i));
+		}
+		*out = json_stringn_nocheck(b.data ? b.data : "", b.len);
+	} else if (!strcmp(name, "format")) {
+		*done = 0;
+	} else {
+		*done = 0;
+	}
+	return FL_OK;
+}
+
+fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
+		     json_t **out)
+{
+	const struct node *callee = n->a;
+	json_t *fn = NULL, *obj = NULL;
+	struct args a;
+	fl_err e;
+	int found = 0;
+	if (callee->kind == N_NAME) {
+		fn = tpl_lookup(r, f, callee->str, &found);
+		if (!found && !strcmp(callee->str, "super")) {
+			if (n->list.n || n->nnames)
+				return tpl_fail(r, n, "super() takes no arguments");
+			return tpl_super(r, n, out);
+		}
+		if (!found) {
+			for (size_t i = 0; i < r->env->nfuncs; i++)
+				if (!strcmp(r->env->funcs[i].name, callee->str))
+					fn = r->env->funcs[i].handle;
+		}
+	} else if (callee->kind == N_GETATTR) {
+		if ((e = tpl_eval(r, f, callee->a, &obj)))
+			return e;
+		fn = json_is_object(obj) ? json_object_get(obj, callee->str) : NULL;
+	} else if ((e = tpl_eval(r, f, callee, &fn))) {
+		return e;
+	}
+	if ((e = eval_args(r, f, n, &a)))
+		return e;
+	if (callee->kind == N_GETATTR && (!fn || json_is_object(obj))) {
+		int done;
+		json_t *res = NULL;
+		if (!json_object_get(fn, "__fl_macro__") && !json_object_get(fn, "__fl_func__")) {
+			if ((e = call_method(r, n, obj, callee->str, &a, &res, &done)))
+				return e;
+			if (done) {
+				*out = res;
+				return FL_OK;
+			}
+		}
+	}
+	if (!fn)
+		return undefined_err(r, callee);
+	if (json_is_object(fn) && json_object_get(fn, "__fl_macro__"))
+		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, out);
+	if (json_is_object(fn) && json_object_get(fn, "__fl_func__"))
+		return call_function(r, n, fn, &a, out);
+	return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
+}
+
+static fl_err eval_filter(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *v;
+	struct args a;
+	fl_err e = tpl_eval(r, f, n->a, &v);
+	if (!e)
+		e = eval_args(r, f, n, &a);
+	if (e)
+		return e;
+	return n->filter->fn(r, n, v, a.pos, a.npos, a.kwn, a.kwv, a.nkw, out);
+}
+
+static fl_err eval_test(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *v;
+	struct args a;
+	int res = 0;
+	fl_err e = tpl_eval(r, f, n->a, &v);
+	if (!e)
+		e = eval_args(r, f, n, &a);
+	if (!e)
+		e = n->test->fn(r, n, v, a.pos, a.npos, &res);
+	if (e)
+		return e;
+	*out = json_boolean(n->op ? !res : res);
+	return FL_OK;
+}
+
+static fl_err eval_literal(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *v, *res = n->kind == N_LIST ? json_array() : json_object();
+	for (size_t i = 0; i < n->list.n; i++) {
+		fl_err e = tpl_eval(r, f, n->list.v[i], &v);
+		if (e)
+			return e;
+		if (n->kind == N_LIST) {
+			json_array_append(res, v ? v : json_null());
+			continue;
+		}
+		size_t kl;
+		const char *k = tv_cstr(r->a, v, &kl);
+		if ((e = tpl_eval(r, f, n->list2.v[i], &v)))
+			return e;
+		json_object_set(res, k, v ? v : json_null());
+	}
+	*out = res;
+	return FL_OK;
+}
+
+static fl_err eval_unary(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *v;
+	fl_err e = tpl_eval(r, f, n->a, &v);
+	if (e)
+		return e;
+	if (n->kind == N_NOT) {
+		*out = json_boolean(!tv_truthy(v));
+		return FL_OK;
+	}
+	if (!v)
+		return undefined_err(r, n->a);
+	if (!tv_is_number(v))
+		return tpl_fail(r, n, "bad operand type for unary %c: '%s'", n->kind == N_NEG ? '-' : '+',
+				tv_typename(v));
+	if (n->kind == N_POS)
+		*out = json_is_real(v) ? v : json_integer(json_is_integer(v) ? json_integer_value(v) : json_is_true(v));
+	else if (json_is_real(v))
+		*out = json_real(-json_real_value(v));
+	else if (json_is_integer(v) && json_integer_value(v) == LLONG_MIN)
+		*out = json_real(-(double)LLONG_MIN);
+	else
+		*out = json_integer(-(json_is_integer(v) ? json_integer_value(v) : json_is_true(v)));
+	return FL_OK;
+}
+
+fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
+{
+	json_t *x, *y;
+	fl_err e;
+	int found;
+	if (++r->steps > TPL_MAX_STEPS)
+		return tpl_fail(r, n, "template too expensive to render");
+	*out = NULL;
+	switch (n->kind) {
+	case N_CONST:
+		*out = n->value;
+		return FL_OK;
+	case N_NAME:
+		*out = tpl_lookup(r, f, n->str, &found);
+		if (!found) {
+			for (size_t i = 0; i < r->env->nfuncs; i++)
+				if (!strcmp(r->env->funcs[i].name, n->str))
+					*out = r->env->funcs[i].handle;
+		}
+		return FL_OK;
+	case N_GETATTR:
+		if ((e = tpl_eval(r, f, n->a, &x)))
+			return e;
+		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
+		return FL_OK;
+	case N_GETITEM:
+		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))
+			return e;
+		*out = getitem(x, y);
+		return FL_OK;
+	case N_SLICE:
+		return eval_slice(r, f, n, out);
+	case N_BIN:
+		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))
+			return e;
+		return arith(r, n, x, y, out);
+	case N_AND:
+	case N_OR:
+		if ((e = tpl_eval(r, f, n->a, &x)))
+			return e;
+		if (tv_truthy(x) == (n->kind == N_OR)) {
+			*out = x;
+			return FL_OK;
+		}
+		return tpl_eval(r, f, n->b, out);
+	case N_NOT:
+	case N_NEG:
+	case N_POS:
+		return eval_unary(r, f, n, out);
+	case N_CMP:
+		return compare(r, f, n, out);
+	case N_COND:
+		if ((e = tpl_eval(r, f, n->a, &x)))
+			return e;
+		if (tv_truthy(x))
+			return tpl_eval(r, f, n->b, out);
+		return n->c ? tpl_eval(r, f, n->c, out) : FL_OK;
+	case N_CALL:
+		return tpl_eval_call(r, f, n, NULL, out);
+	case N_FILTER:
+		return eval_filter(r, f, n, out);
+	case N_TEST:
+		return eval_test(r, f, n, out);
+	case N_LIST:
+	case N_DICT:
+		return eval_literal(r, f, n, out);
+	default:
+		return tpl_fail(r, n, "not an expression");
+	}
+}

@@ -1,0 +1,300 @@
+"""Real web servers on loopback for the integration tests.
+
+Each server gets its own runtime directory (logs, sockets, pid file) and its
+own SQLite database, migrated with `manage db upgrade` before it starts.
+Servers are started with subprocess.Popen and stopped by PID: the server
+itself first (SIGTERM, then SIGKILL), then any FastCGI process it spawned
+that is still alive.  An atexit hook stops whatever a crashed test run left.
+"""
+import atexit
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+ROOT = os.path.abspath(os.environ.get("FLAGON_ROOT")
+                       or os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def _under_root(path):
+    return path if os.path.isabs(path) else os.path.normpath(os.path.join(ROOT, path))
+
+
+OUT = _under_root(os.environ.get("FLAGON_OUT", "."))
+BUILD = _under_root(os.environ.get("FLAGON_BUILD", "build"))
+MANAGE = os.path.join(OUT, "manage")
+MAIN_EXE = os.path.join(OUT, "cgi-bin", "main")
+CRASHAPP_EXE = os.path.join(BUILD, "tests", "integration", "crashapp")
+LIGHTTPD = shutil.which("lighttpd") or "/usr/sbin/lighttpd"
+APACHE = "/usr/sbin/apache2"
+
+READY_TIMEOUT = 30.0    # ASan builds start slowly
+SECRET_KEY = "integration-test-secret-key"
+MAX_CONTENT_LENGTH = 1024
+
+_running = []           # every Server started and not yet stopped
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_env(var_dir):
+    """The application's configuration for a server whose runtime is var_dir."""
+    return {
+        "APP_CONFIG": "testing",
+        "DATABASE_URI": "sqlite:///" + os.path.join(var_dir, "test.sqlite"),
+        "SECRET_KEY": SECRET_KEY,
+        "MAX_CONTENT_LENGTH": str(MAX_CONTENT_LENGTH),
+        "FLAGON_ROOT": ROOT,
+    }
+
+
+def base_env(extra):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("FLAGON_", "APP_CONFIG", "DATABASE_URI", "SECRET_KEY",
+                                "MAX_CONTENT_LENGTH", "APACHE_"))}
+    env.update(extra)
+    return env
+
+
+def run_manage(args, env, timeout=60):
+    return subprocess.run([MANAGE] + list(args), env=base_env(env), cwd=ROOT,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def tail(path, lines=40):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()[-20000:]
+    except OSError:
+        return ""
+    return "\n".join(data.decode("utf-8", "replace").splitlines()[-lines:])
+
+
+def _children_of(pids):
+    """Every live descendant of `pids` (read from /proc)."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        parent[int(d)] = int(fields[1])
+    found, frontier = set(), set(pids)
+    while frontier:
+        nxt = {p for p, pp in parent.items() if pp in frontier and p not in found}
+        found |= nxt
+        frontier = nxt
+    return found
+
+
+def _alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+        return stat[stat.rfind(")") + 2] != "Z"
+    except OSError:
+        return False
+
+
+class Server:
+    """One web server process on 127.0.0.1:<free port>."""
+    kind = "?"
+
+    def __init__(self, workdir, mounts):
+        """workdir: an empty directory of its own; mounts: {blueprint: exe}."""
+        self.workdir = workdir
+        self.var = os.path.join(workdir, "var")
+        self.bin = os.path.join(workdir, "bin")
+        os.makedirs(os.path.join(self.var, "run"))
+        os.makedirs(os.path.join(self.bin, "cgi-bin"))
+        for name, exe in mounts.items():
+            os.symlink(exe, os.path.join(self.bin, "cgi-bin", name))
+        self.mounts = dict(mounts)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.env = app_env(self.var)
+        self.db_path = os.path.join(self.var, "test.sqlite")
+        self.stdout_log = os.path.join(self.var, "server-stdout.log")
+        self.proc = None
+        self.descendants = set()
+
+    # -- subclasses --
+    def command(self):
+        raise NotImplementedError
+
+    def server_env(self):
+        raise NotImplementedError
+
+    @property
+    def error_log(self):
+        raise NotImplementedError
+
+    # -- life cycle --
+    def migrate(self):
+        r = run_manage(["db", "upgrade"], self.env)
+        if r.returncode != 0:
+            raise RuntimeError("manage db upgrade failed (%d):\n%s%s"
+                               % (r.returncode, r.stdout, r.stderr))
+
+    def start(self):
+        self.migrate()
+        out = open(self.stdout_log, "ab")
+        try:
+            self.proc = subprocess.Popen(self.command(), env=base_env(self.server_env()),
+                                         cwd=self.workdir, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        finally:
+            out.close()
+        _running.append(self)
+        try:
+            self.wait_ready()
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        last = None
+        # The server answers (static file), then each blueprint has started.
+        paths = ["/static/style.css"] + ["/cgi-bin/%s/" % m for m in self.mounts]
+        for path in paths:
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("%s exited with %s:\n%s" % (
+                        self.kind, self.proc.returncode, self.logs()))
+                try:
+                    r = requests.get(self.url + path, timeout=10, allow_redirects=False)
+                    if r.status_code == 200:
+                        break
+                    last = "%s -> %d" % (path, r.status_code)
+                except requests.RequestException as e:
+                    last = "%s -> %s" % (path, e)
+                if time.monotonic() > deadline:
+                    raise RuntimeError("%s not ready after %.0f s (%s):\n%s" % (
+                        self.kind, READY_TIMEOUT, last, self.logs()))
+                time.sleep(0.1)
+
+    def stop(self):
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        if self in _running:
+            _running.remove(self)
+        self.descendants |= _children_of([proc.pid])
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        # FastCGI processes the server spawned and did not reap in time.
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in self.descendants) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in self.descendants:
+            if _alive(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def remember_children(self):
+        """Note the processes spawned so far, so stop() can reap stragglers."""
+        if self.proc is not None:
+            self.descendants |= _children_of([self.proc.pid])
+
+    def logs(self, lines=40):
+        parts = []
+        for path in (self.error_log, self.stdout_log):
+            t = tail(path, lines)
+            if t:
+                parts.append("---- %s (last %d lines) ----\n%s" % (path, lines, t))
+        return "\n".join(parts) or "(no server log)"
+
+    def error_log_text(self):
+        try:
+            with open(self.error_log, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def __repr__(self):
+        return "<%s %s>" % (self.kind, self.url)
+
+
+class Lighttpd(Server):
+    """lighttpd -D -f lighttpd.conf; blueprints from FLAGON_BIN/cgi-bin."""
+    kind = "lighttpd"
+
+    def command(self):
+        return [LIGHTTPD, "-D", "-f", os.path.join(ROOT, "lighttpd.conf")]
+
+    def server_env(self):
+        env = dict(self.env)
+        env.update({
+            "FLAGON_VAR": self.var,
+            "FLAGON_BIN": self.bin,
+            "FLAGON_LISTEN_HOST": "127.0.0.1",
+            "FLAGON_LISTEN_PORT": str(self.port),
+            "FLAGON_PROCS": "2",
+        })
+        return env
+
+    @property
+    def error_log(self):
+        return os.path.join(self.var, "lighttpd-error.log")
+
+
+class Apache(Server):
+    """apache2 -DFOREGROUND -f apache.conf; blueprints from FLAGON_OUT/cgi-bin."""
+    kind = "apache"
+
+    def command(self):
+        return [APACHE, "-DFOREGROUND", "-f", os.path.join(ROOT, "apache.conf")]
+
+    def server_env(self):
+        env = dict(self.env)
+        env.update({
+            "FLAGON_VAR": self.var,
+            "FLAGON_OUT": self.bin,
+            "FLAGON_LISTEN_PORT": str(self.port),
+        })
+        # Settings beyond the ones apache.conf passes itself.
+        with open(os.path.join(self.var, "apache-env.conf"), "w") as f:
+            f.write('FcgidInitialEnv MAX_CONTENT_LENGTH "%d"\n' % MAX_CONTENT_LENGTH)
+        return env
+
+    @property
+    def error_log(self):
+        return os.path.join(self.var, "apache-error.log")
+
+
+KINDS = {"lighttpd": Lighttpd, "apache": Apache}
+
+
+def stop_all():
+    for s in list(_running):
+        try:
+            s.stop()
+        except Exception:
+            pass
+
+
+atexit.register(stop_all)
