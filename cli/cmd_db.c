@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,10 +33,16 @@ static const char readme[] =
 	"Commands: db upgrade [REV], db downgrade [REV], db current, db history,\n"
 	"db stamp REV.\n";
 
-static int fail(const char *fmt, const char *a, const char *b)
+/* Print "error: <reason>" on one line of stderr; returns exit status 1. */
+static int error_exit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int error_exit(const char *fmt, ...)
 {
+	va_list ap;
 	fputs("error: ", stderr);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
 }
@@ -76,14 +83,14 @@ static bool dir_is_empty(const char *path)
 static int cmd_init(const char *dir)
 {
 	if (!dir_is_empty(dir))
-		return fail("directory %s already exists and is not empty%s", dir, "");
+		return error_exit("directory %s already exists and is not empty", dir);
 	if (make_dirs(dir) != 0)
-		return fail("cannot create %s: %s", dir, strerror(errno));
+		return error_exit("cannot create %s: %s", dir, strerror(errno));
 	char path[4200];
 	snprintf(path, sizeof path, "%s/README", dir);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(readme, f) == EOF || fclose(f) != 0)
-		return fail("cannot write %s: %s", path, strerror(errno));
+		return error_exit("cannot write %s: %s", path, strerror(errno));
 	printf("Creating directory %s ...  done\n", dir);
 	return 0;
 }
@@ -92,7 +99,7 @@ static int cmd_current(fl_migrations *m, fl_db *db)
 {
 	const char *rev;
 	if (fl_migrate_current(m, db, &rev))
-		return fail("%s%s", m->error, "");
+		return error_exit("%s", m->error);
 	if (rev)
 		printf("%s%s\n", rev, strcmp(rev, fl_migrations_head(m)) == 0 ? " (head)" : "");
 	return 0;
@@ -115,12 +122,12 @@ static int run_with_db(fl_arena *a, const char *cmd, const char *arg, const char
 	fl_db *db = NULL;
 	int rc;
 	if (fl_migrations_load(a, dir, &m))
-		return fail("%s%s", m->error, "");
+		return error_exit("%s", m->error);
 	m->progress = stderr;   /* like Alembic's INFO log lines */
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(m, a);
 	if (fl_db_open(dbpath, &db)) {
-		rc = fail("%s%s", fl_db_errmsg(db), "");
+		rc = error_exit("%s", fl_db_errmsg(db));
 		fl_db_close(db);
 		return rc;
 	}
@@ -134,7 +141,7 @@ static int run_with_db(fl_arena *a, const char *cmd, const char *arg, const char
 			err = fl_migrate_downgrade(m, db, arg ? arg : "-1");
 		else
 			err = fl_migrate_stamp(m, db, arg);
-		rc = err ? fail("%s%s", m->error ? m->error : fl_strerror(err), "") : 0;
+		rc = err ? error_exit("%s", m->error ? m->error : fl_strerror(err)) : 0;
 	}
 	fl_db_close(db);
 	return rc;
@@ -142,8 +149,7 @@ static int run_with_db(fl_arena *a, const char *cmd, const char *arg, const char
 
 static int usage(void)
 {
-	return fail("usage: db init|upgrade [REV]|downgrade [REV]|current|history|stamp REV%s%s",
-		"", "");
+	return error_exit("usage: db init|upgrade [REV]|downgrade [REV]|current|history|stamp REV");
 }
 
 int fl_cli_db(int argc, char **argv, const char *database_path, const char *migrations_dir)
@@ -156,8 +162,8 @@ int fl_cli_db(int argc, char **argv, const char *database_path, const char *migr
 		return usage();
 	const char *cmd = argv[0], *arg = argc > 1 ? argv[1] : NULL;
 	if (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "check") == 0)
-		return fail("db %s is not yet supported (autogenerate comes in a later release)%s",
-			cmd, "");
+		return error_exit("db %s is not yet supported (autogenerate comes in a later release)",
+			cmd);
 	if (strcmp(cmd, "init") == 0 && argc == 1)
 		return cmd_init(migrations_dir);
 	bool ok = ((strcmp(cmd, "upgrade") == 0 || strcmp(cmd, "downgrade") == 0) && argc <= 2) ||

@@ -614,14 +614,12 @@ bool fl_header_name_ok(const char *s)
 
 /* ---------------------------------------------------------- Content-Type */
 
-static bool http_ows(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+/* The grammar below follows werkzeug's _option_header_start_mime_type and
+ * _option_header_piece_re regular expressions step by step. */
 
-static void skip_ows(const char **s)
+static void skip_pyspace(const char **s)
 {
-	while (http_ows(**s))
+	while (py_space((unsigned char)**s))
 		(*s)++;
 }
 
@@ -635,69 +633,134 @@ static char *lower_dup(fl_arena *a, const char *s, size_t n)
 	return d;
 }
 
-/* A quoted-string starting at *s (at '"'): unescapes \\ and \" like
- * werkzeug unquote_header_value; other backslashes stay.  Returns NULL when
- * the closing quote is missing. */
-static char *take_quoted(fl_arena *a, const char **s, size_t *len)
+/* "[^"\\]*(?:\\.[^"\\]*)*" at *s: its length including both quotes, or 0
+ * when it does not close. */
+static size_t quoted_len(const char *s)
 {
-	const char *p = *s + 1;
-	fl_buf b;
+	size_t i = 1;
 
-	fl_buf_init(&b, a);
-	for (;;) {
-		if (*p == '\0')
-			return NULL;
-		if (*p == '"')
-			break;
-		if (*p == '\\' && (p[1] == '\\' || p[1] == '"'))
-			p++;
-		else if (*p == '\\' && p[1] == '\0')
-			return NULL;
-		fl_buf_putc(&b, *p++);
+	if (s[0] != '"')
+		return 0;
+	while (s[i] && s[i] != '"') {
+		if (s[i] == '\\') {
+			if (s[i + 1] == '\0' || s[i + 1] == '\n')
+				return 0;
+			i++;
+		}
+		i++;
 	}
-	*s = p + 1;
-	*len = b.len;
-	return (char *)fl_buf_cstr(&b);
+	return s[i] == '"' ? i + 1 : 0;
 }
 
-/* One "; name[=value]" piece, stored when it has a name.  Returns false
- * when parsing must stop (no name, or junk after the piece). */
+/* Copy `n` bytes replacing every `from` pair by the single byte `to`, left
+ * to right without overlap, like Python's str.replace. */
+static size_t replace_pair(char *d, const char *s, size_t n, const char *from, char to)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && s[i] == from[0] && s[i + 1] == from[1]) {
+			d[o++] = to;
+			i++;
+		} else {
+			d[o++] = s[i];
+		}
+	}
+	return o;
+}
+
+/* werkzeug unquote_header_value: a value in quotes loses them, then
+ * "\\\\" -> "\\" and "\\\"" -> "\"" (two plain replaces, not escape
+ * processing), except for a filename that starts like a UNC path. */
+static char *unquote_value(fl_arena *a, const char *v, size_t n, bool is_filename,
+			   size_t *outlen)
+{
+	char *d;
+
+	if (n < 1 || v[0] != '"' || v[n - 1] != '"') {
+		*outlen = n;
+		return fl_arena_strndup(a, v, n);
+	}
+	v++;
+	n = n >= 2 ? n - 2 : 0;
+	if (is_filename && n >= 2 && v[0] == '\\' && v[1] == '\\') {
+		*outlen = n;
+		return fl_arena_strndup(a, v, n);
+	}
+	d = fl_arena_alloc(a, n + 1);
+	n = replace_pair(d, v, n, "\\\\", '\\');
+	n = replace_pair(d, d, n, "\\\"", '"');
+	d[n] = '\0';
+	*outlen = n;
+	return d;
+}
+
+static bool is_param_token(char c)
+{
+	return c && !py_space((unsigned char)c) && !strchr(";,=*", c);
+}
+
+/* A parameter name: a quoted string or a token; unquoted and lower-cased.
+ * A "*", "*N" or "*N*" suffix (RFC 2231) is kept in the name, so an
+ * extended "filename*" never passes for a plain "filename". */
+static char *take_param_name(fl_arena *a, const char **sp)
+{
+	const char *s = *sp, *k = s;
+	size_t n = quoted_len(s), len;
+	char *name;
+
+	if (n == 0)
+		while (is_param_token(s[n]))
+			n++;
+	if (n == 0)
+		return NULL;
+	s += n;
+	name = unquote_value(a, k, n, false, &len);
+	if (*s == '*') {
+		const char *star = s++;
+
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (*s == '*')
+			s++;
+		name = fl_arena_printf(a, "%s%.*s", name, (int)(s - star), star);
+	}
+	*sp = s;
+	return lower_dup(a, name, strlen(name));
+}
+
+/* One piece ";\s*,?\s*name[\s*=\s*value]\s*".  A piece whose value is
+ * missing or empty is not stored (werkzeug stores None).  Returns false
+ * when the piece does not match (parsing stops). */
 static bool take_param(fl_arena *a, const char **sp, fl_multidict *params)
 {
-	const char *s = *sp, *name;
-	size_t nlen, vlen = 0;
-	char *value = "";
+	const char *s = *sp + 1, *v;
+	size_t vn = 0, len;
+	char *name, *value;
 
-	skip_ows(&s);
-	name = s;
-	while (*s && !http_ows(*s) && !strchr(";,=\"", *s))
+	skip_pyspace(&s);
+	if (*s == ',')
 		s++;
-	nlen = (size_t)(s - name);
-	if (nlen == 0)
+	skip_pyspace(&s);
+	if (!(name = take_param_name(a, &s)))
 		return false;
-	skip_ows(&s);
+	skip_pyspace(&s);
 	if (*s == '=') {
-		const char *v;
-
 		s++;
-		skip_ows(&s);
+		skip_pyspace(&s);
 		v = s;
-		/* A quoted-string; an unterminated one is taken as a token, quote
-		 * and all, as werkzeug's [^;,]+ alternative does. */
-		if (*s != '"' || !(value = take_quoted(a, &s, &vlen))) {
-			s = v;
-			while (*s && *s != ';' && *s != ',')
-				s++;
-			while (s > v && http_ows(s[-1]))
-				s--;
-			value = fl_arena_strndup(a, v, (size_t)(s - v));
-			vlen = (size_t)(s - v);
+		if ((vn = quoted_len(s)) == 0)
+			while (s[vn] && s[vn] != ';' && s[vn] != ',')
+				vn++;
+		s += vn;
+		if (vn > 0) {
+			value = unquote_value(a, v, vn, strcmp(name, "filename") == 0, &len);
+			fl_multidict_add(params, name, value, len);
 		}
-		skip_ows(&s);
 	}
-	fl_multidict_add(params, lower_dup(a, name, nlen), value, vlen);
+	skip_pyspace(&s);
 	*sp = s;
-	return *s == '\0' || *s == ';';
+	return true;
 }
 
 fl_err fl_parse_content_type(fl_arena *a, const char *header, char **mimetype,
@@ -707,16 +770,16 @@ fl_err fl_parse_content_type(fl_arena *a, const char *header, char **mimetype,
 
 	if (!fl_utf8_valid(s, strlen(s)))
 		return FL_EUTF8;
-	skip_ows(&s);
+	skip_pyspace(&s);
 	m = s;
-	while (*s && *s != ';' && *s != ',' && !http_ows(*s))
+	while (*s && *s != ';' && *s != ',' && !py_space((unsigned char)*s))
 		s++;
 	*mimetype = lower_dup(a, m, (size_t)(s - m));
-	skip_ows(&s);
-	while (*s == ';') {
-		s++;
+	if (s == m)
+		return FL_OK;  /* werkzeug: ("", {}) */
+	/* Parameters only when ';' follows the type directly, as in werkzeug. */
+	while (*s == ';')
 		if (!take_param(a, &s, params))
 			break;
-	}
 	return FL_OK;
 }

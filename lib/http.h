@@ -127,15 +127,18 @@ bool fl_header_name_ok(const char *s);
 
 /* fl_parse_content_type — split a Content-Type-like header (C string, NULL
  * allowed) into its media type, lower-cased (werkzeug Request.mimetype), in
- * a new string in `a`, and its parameters appended to `params` with names
- * lower-cased and values unquoted (quoted-string with backslash escapes
- * \\ and \", as werkzeug unquote_header_value), e.g.
+ * a new string in `a`, and its parameters appended to `params` in order,
+ * following werkzeug 2.2 parse_options_header: names lower-cased; values
+ * are a quoted-string or everything up to ';' or ','; a value in quotes is
+ * unquoted by unquote_header_value (quotes dropped, then "\\" -> "\" and
+ * "\"" -> '"'; a filename starting with "\\" is kept raw), e.g.
  * `multipart/form-data; boundary="x y"` -> "multipart/form-data",
- * {boundary: "x y"}.  A parameter without '=' gets "" (werkzeug: None); an
- * unterminated quoted value is kept as is, quote included.  Like werkzeug
- * parse_options_header, parsing stops at a piece without a name or with
- * junk after its value (keeping what came before, and that piece's value
- * when it had one).  An empty or NULL header gives "".
+ * {boundary: "x y"}.  Where werkzeug keeps the last of repeated names,
+ * callers should too.  A parameter without a value ("a" or "a=") is left
+ * out (werkzeug: None).  Parameters are read only when ';' directly follows
+ * the type, and parsing stops at a piece that does not match (keeping what
+ * came before).  An RFC 2231 name such as "filename*" is stored under that
+ * name, undecoded.  An empty or NULL header gives "".
  * Errors: FL_EUTF8 when the header is not valid UTF-8. */
 fl_err fl_parse_content_type(fl_arena *a, const char *header, char **mimetype,
 			     fl_multidict *params);

@@ -45,7 +45,7 @@ static fl_err check_links(fl_migrations *m, const fl_revision *revs, size_t n,
 		const fl_revision *r = &revs[i], *o;
 		if ((o = find_id(revs, n, r->id, i)))
 			return failf(m, FL_EMIGRATE, "revision %s is defined twice: %s and %s",
-				r->id, o->path, r->path);
+				r->id, r->path, o->path);
 		if (r->down_revision && !find_id(revs, n, r->down_revision, n))
 			return failf(m, FL_EMIGRATE, "%s: down_revision %s is not defined by any file",
 				r->path, r->down_revision);

@@ -8,11 +8,13 @@ that is still alive.  An atexit hook stops whatever a crashed test run left.
 """
 import atexit
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import uuid
 
 import requests
 
@@ -284,6 +286,55 @@ class Apache(Server):
     @property
     def error_log(self):
         return os.path.join(self.var, "apache-error.log")
+
+
+# ---- helpers used by the tests ----
+
+CSRF_RE = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>', re.I)
+VALUE_RE = re.compile(r'\bvalue="([^"]*)"')
+
+
+def csrf_token(html):
+    """The hidden csrf_token input's value in a page, or None."""
+    m = CSRF_RE.search(html)
+    if not m:
+        return None
+    v = VALUE_RE.search(m.group(0))
+    return v.group(1) if v else None
+
+
+def unique(prefix):
+    """A user name no earlier test (or run) used."""
+    return "%s%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+class Browser(requests.Session):
+    """A client with its own cookies that speaks the server's paths."""
+
+    def __init__(self, server):
+        super().__init__()
+        self.server = server
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.server.url + url
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        return super().request(method, url, *args, **kwargs)
+
+    def index(self):
+        """GET the Flasky index; returns (response, csrf token)."""
+        r = self.get("/cgi-bin/main/")
+        assert r.status_code == 200, (r.status_code, r.text[:500])
+        return r, csrf_token(r.text)
+
+    def submit_name(self, name, token=None):
+        """POST the NameForm the way the browser would (token from a fresh GET
+        unless given)."""
+        if token is None:
+            token = self.index()[1]
+        return self.post("/cgi-bin/main/", data={"name": name, "csrf_token": token,
+                                                   "submit": "Submit"})
 
 
 KINDS = {"lighttpd": Lighttpd, "apache": Apache}

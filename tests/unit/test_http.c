@@ -334,7 +334,21 @@ static void test_content_type(void **state)
 	assert_string_equal(mt, "form-data");
 	assert_string_equal(fl_multidict_get(&p, "name"), "x y");
 	assert_string_equal(fl_multidict_get(&p, "filename"), "");
-	assert_string_equal(fl_multidict_get(&p, "flag"), "");
+	assert_null(fl_multidict_get(&p, "flag"));  /* werkzeug: None */
+
+	/* parse_options_header('form-data; filename="\\\\srv\\a"; Name="q\\\\\\"z"')
+	 * -> {'filename': '\\\\srv\\a' (UNC kept raw), 'name': 'q\\"z'} */
+	fl_multidict_init(&p, a);
+	fl_parse_content_type(a, "form-data; filename=\"\\\\srv\\a\"; Name=\"q\\\\\\\"z\"; "
+			      "filename*=UTF-8''%41", &mt, &p);
+	assert_string_equal(fl_multidict_get(&p, "filename"), "\\\\srv\\a");
+	assert_string_equal(fl_multidict_get(&p, "name"), "q\\\"z");
+	assert_string_equal(fl_multidict_get(&p, "filename*"), "UTF-8''%41");
+	/* no parameters unless ';' follows the type directly */
+	fl_multidict_init(&p, a);
+	fl_parse_content_type(a, "text/html ; charset=utf-8", &mt, &p);
+	assert_string_equal(mt, "text/html");
+	assert_int_equal(p.len, 0);
 
 	fl_multidict_init(&p, a);
 	assert_int_equal(fl_parse_content_type(a, NULL, &mt, &p), FL_OK);

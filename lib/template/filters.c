@@ -1,0 +1,885 @@
+/* filters.c — Jinja's builtin filters and tests (jinja2/filters.py,
+ * jinja2/tests.py) for the supported subset, with the same defaults. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template/internal.h"
+
+#define FILTER(name) \
+	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
+			   size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out)
+
+/* Map positional and keyword arguments onto the filter's parameters (after
+ * the input value); slots[i] stays NULL when a parameter is not given. */
+static fl_err bind(struct rctx *r, const struct node *n, const char *const *params,
+		   json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
+		   json_t **slots)
+{
+	size_t np = 0;
+	while (params[np])
+		np++;
+	if (nargs > np)
+		return tpl_fail(r, n, "filter '%s' takes at most %zu argument%s (%zu given)", n->str,
+				np, np == 1 ? "" : "s", nargs);
+	for (size_t i = 0; i < np; i++)
+		slots[i] = i < nargs ? args[i] : NULL;
+	for (size_t k = 0; k < nkw; k++) {
+		size_t i;
+		for (i = 0; i < np && strcmp(params[i], kwn[k]); i++)
+			;
+		if (i == np)
+			return tpl_fail(r, n, "filter '%s' got an unexpected keyword argument '%s'",
+					n->str, kwn[k]);
+		if (i < nargs)
+			return tpl_fail(r, n, "filter '%s' got multiple values for argument '%s'", n->str,
+					kwn[k]);
+		slots[i] = kwv[k];
+	}
+	return FL_OK;
+}
+
+#define BIND(...) \
+	static const char *const params[] = {__VA_ARGS__, NULL}; \
+	json_t *p[sizeof params / sizeof params[0]]; \
+	fl_err be = bind(r, n, params, args, nargs, kwn, kwv, nkw, p); \
+	if (be) \
+		return be
+
+#define NOARGS() \
+	if (nargs || nkw) \
+		return tpl_fail(r, n, "filter '%s' takes no arguments", n->str)
+
+static json_t *mkstr(fl_buf *b)
+{
+	return json_stringn_nocheck(b->data ? b->data : "", b->len);
+}
+
+/* A string result that stays markup when the input was (Markup's methods). */
+static json_t *like(const json_t *in, fl_buf *b)
+{
+	return fl_is_markup(in) ? tpl_markup_n(b->data, b->len) : mkstr(b);
+}
+
+static json_int_t intarg(json_t *v, json_int_t def)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v))
+		return (json_int_t)json_real_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return def;
+}
+
+/* ---- escaping ---- */
+
+static json_t *escape(struct rctx *r, json_t *v)
+{
+	if (fl_is_markup(v))
+		return v;
+	size_t len;
+	const char *s = v ? tv_cstr(r->a, v, &len) : "";
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	if (!v)
+		len = 0;
+	fl_html_escape(&b, s, len);
+	return tpl_markup_n(b.data, b.len);
+}
+
+FILTER(f_safe)
+{
+	NOARGS();
+	if (fl_is_markup(v)) {
+		*out = v;
+		return FL_OK;
+	}
+	size_t len = 0;
+	const char *s = v ? tv_cstr(r->a, v, &len) : "";
+	*out = tpl_markup_n(s, len);
+	return FL_OK;
+}
+
+FILTER(f_escape)
+{
+	NOARGS();
+	*out = escape(r, v);
+	return FL_OK;
+}
+
+/* ---- strings ---- */
+
+static const char *sarg(struct rctx *r, json_t *v, size_t *len)
+{
+	if (!v) {
+		*len = 0;
+		return "";
+	}
+	return tv_cstr(r->a, v, len);
+}
+
+static fl_err casemap(struct rctx *r, json_t *v, int mode, json_t **out)
+{
+	size_t len;
+	const char *s = sarg(r, v, &len);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	u8_case(&b, r->env->utf8, s, len, mode);
+	*out = like(v, &b);
+	return FL_OK;
+}
+
+FILTER(f_lower) { NOARGS(); return casemap(r, v, 'l', out); }
+FILTER(f_upper) { NOARGS(); return casemap(r, v, 'u', out); }
+FILTER(f_title) { NOARGS(); return casemap(r, v, 't', out); }
+FILTER(f_capitalize) { NOARGS(); return casemap(r, v, 'c', out); }
+
+static int py_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+FILTER(f_trim)
+{
+	BIND("chars");
+	size_t len, cl = 0;
+	const char *s = sarg(r, v, &len), *chars = NULL;
+	if (p[0] && !json_is_null(p[0]))
+		chars = tv_cstr(r->a, p[0], &cl);
+	size_t i = 0, j = len;
+#define STRIPPABLE(c) (chars ? memchr(chars, (c), cl) != NULL : py_space((unsigned char)(c)))
+	while (i < j && STRIPPABLE(s[i]))
+		i++;
+	while (j > i && STRIPPABLE(s[j - 1]))
+		j--;
+#undef STRIPPABLE
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	fl_buf_append(&b, s + i, j - i);
+	*out = like(v, &b);
+	return FL_OK;
+}
+
+/* html.unescape for the entities markup can hold after escaping and the
+ * common named ones; others are left as they are. */
+static void unescape(fl_buf *b, const char *s, size_t n)
+{
+	static const struct { const char *name; const char *text; } ents[] = {
+		{"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"},
+		{"nbsp;", "\xc2\xa0"}, {"copy;", "\xc2\xa9"}, {"reg;", "\xc2\xae"},
+		{"raquo;", "\xc2\xbb"}, {"laquo;", "\xc2\xab"}, {"hellip;", "\xe2\x80\xa6"},
+		{"mdash;", "\xe2\x80\x94"}, {"ndash;", "\xe2\x80\x93"},
+	};
+	for (size_t i = 0; i < n;) {
+		if (s[i] != '&') {
+			fl_buf_putc(b, s[i++]);
+			continue;
+		}
+		size_t k;
+		for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
+			size_t l = strlen(ents[k].name);
+			if (n - i - 1 >= l && !memcmp(s + i + 1, ents[k].name, l)) {
+				fl_buf_puts(b, ents[k].text);
+				i += 1 + l;
+				break;
+			}
+		}
+		if (k < sizeof ents / sizeof ents[0])
+			continue;
+		if (i + 2 < n && s[i + 1] == '#') {
+			int hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+			size_t j = i + 2 + (size_t)hex;
+			unsigned long cp = 0;
+			size_t start = j;
+			while (j < n && (hex ? isxdigit((unsigned char)s[j]) : isdigit((unsigned char)s[j])) &&
+			       cp <= 0x10FFFF) {
+				char c = s[j++];
+				cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10);
+			}
+			if (j > start && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+				if (j < n && s[j] == ';')
+					j++;
+				json_t *tmp = NULL;
+				char u[5] = {0};
+				if (cp < 0x80) { u[0] = (char)cp; }
+				else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); }
+				else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); }
+				else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); }
+				(void)tmp;
+				fl_buf_puts(b, u);
+				i = j;
+				continue;
+			}
+		}
+		fl_buf_putc(b, s[i++]);
+	}
+}
+
+FILTER(f_striptags)
+{
+	NOARGS();
+	size_t len;
+	const char *s = sarg(r, v, &len);
+	fl_buf t, w, u;
+	fl_buf_init(&t, r->a);
+	/* markupsafe: drop <!-- comments -->, then <tags>, then squeeze
+	 * whitespace, then unescape. */
+	for (size_t i = 0; i < len;) {
+		if (len - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+			const char *end = memmem(s + i + 4, len - i - 4, "-->", 3);
+			if (end) {
+				i = (size_t)(end - s) + 3;
+				continue;
+			}
+		}
+		fl_buf_putc(&t, s[i++]);
+	}
+	fl_buf_init(&w, r->a);
+	for (size_t i = 0; i < t.len;) {
+		if (t.data[i] == '<') {
+			const char *end = memchr(t.data + i, '>', t.len - i);
+			if (end) {
+				i = (size_t)(end - t.data) + 1;
+				continue;
+			}
+		}
+		fl_buf_putc(&w, t.data[i++]);
+	}
+	fl_buf_init(&t, r->a);
+	for (size_t i = 0; i < w.len;) {
+		while (i < w.len && py_space((unsigned char)w.data[i]))
+			i++;
+		size_t j = i;
+		while (j < w.len && !py_space((unsigned char)w.data[j]))
+			j++;
+		if (j > i) {
+			if (t.len)
+				fl_buf_putc(&t, ' ');
+			fl_buf_append(&t, w.data + i, j - i);
+		}
+		i = j;
+	}
+	fl_buf_init(&u, r->a);
+	unescape(&u, fl_buf_cstr(&t), t.len);
+	*out = mkstr(&u);
+	return FL_OK;
+}
+
+FILTER(f_truncate)
+{
+	BIND("length", "killwords", "end", "leeway");
+	json_int_t length = p[0] ? intarg(p[0], 255) : 255;
+	json_int_t leeway = p[3] && !json_is_null(p[3]) ? intarg(p[3], 5) : 5;
+	size_t el, len;
+	const char *end = p[2] ? tv_cstr(r->a, p[2], &el) : "...";
+	if (!p[2])
+		el = 3;
+	json_int_t endlen = (json_int_t)u8_len(end, el);
+	if (length < endlen)
+		return tpl_fail(r, n, "expected length >= %lld, got %lld", (long long)endlen,
+				(long long)length);
+	if (leeway < 0)
+		return tpl_fail(r, n, "expected leeway >= 0, got %lld", (long long)leeway);
+	const char *s = sarg(r, v, &len);
+	json_int_t chars = (json_int_t)u8_len(s, len);
+	if (chars <= length + leeway) {
+		*out = v && tv_is_stringish(v) ? v : json_stringn_nocheck(s, len);
+		return FL_OK;
+	}
+	size_t cut = u8_offset(s, len, (size_t)(length - endlen));
+	if (!tv_truthy(p[1])) {
+		/* rsplit(" ", 1)[0]: drop the last partial word */
+		for (size_t i = cut; i > 0; i--) {
+			if (s[i - 1] == ' ') {
+				cut = i - 1;
+				break;
+			}
+		}
+	}
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	fl_buf_append(&b, s, cut);
+	if (fl_is_markup(v) && !fl_is_markup(p[2]))
+		fl_html_escape(&b, end, el);
+	else
+		fl_buf_append(&b, end, el);
+	*out = like(v, &b);
+	return FL_OK;
+}
+
+FILTER(f_format)
+{
+	if (nargs && nkw)
+		return tpl_fail(r, n, "can't handle positional and keyword arguments at the same time");
+	json_t *a = NULL, *kw = NULL;
+	if (nkw) {
+		kw = json_object();
+		for (size_t i = 0; i < nkw; i++)
+			json_object_set(kw, kwn[i], kwv[i] ? kwv[i] : json_null());
+	} else {
+		a = json_array();
+		for (size_t i = 0; i < nargs; i++)
+			json_array_append(a, args[i] ? args[i] : json_null());
+	}
+	size_t len;
+	const char *s = sarg(r, v, &len);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	fl_err e = tpl_pyformat(r, n, &b, s, len, a, kw, fl_is_markup(v));
+	if (!e)
+		*out = like(v, &b);
+	return e;
+}
+
+FILTER(f_string)
+{
+	NOARGS();
+	if (tv_is_stringish(v)) {
+		*out = v;
+		return FL_OK;
+	}
+	size_t len;
+	const char *s = sarg(r, v, &len);
+	*out = json_stringn_nocheck(s, len);
+	return FL_OK;
+}
+
+FILTER(f_replace)
+{
+	BIND("old", "new", "count");
+	if (!p[0] || !p[1])
+		return tpl_fail(r, n, "filter 'replace' needs old and new strings");
+	size_t len, ol, nl;
+	const char *s = sarg(r, v, &len);
+	const char *o = tv_cstr(r->a, p[0], &ol), *nw = tv_cstr(r->a, p[1], &nl);
+	json_int_t count = p[2] && !json_is_null(p[2]) ? intarg(p[2], -1) : -1;
+	int mk = fl_is_markup(v) || fl_is_markup(p[0]) || fl_is_markup(p[1]);
+	fl_buf b, eo, en, es;
+	if (mk) {
+		/* Jinja escapes every non-markup side first, then replaces. */
+		fl_buf_init(&es, r->a);
+		fl_buf_init(&eo, r->a);
+		fl_buf_init(&en, r->a);
+		if (fl_is_markup(v)) fl_buf_append(&es, s, len); else fl_html_escape(&es, s, len);
+		if (fl_is_markup(p[0])) fl_buf_append(&eo, o, ol); else fl_html_escape(&eo, o, ol);
+		if (fl_is_markup(p[1])) fl_buf_append(&en, nw, nl); else fl_html_escape(&en, nw, nl);
+		s = fl_buf_cstr(&es), len = es.len;
+		o = fl_buf_cstr(&eo), ol = eo.len;
+		nw = fl_buf_cstr(&en), nl = en.len;
+	}
+	fl_buf_init(&b, r->a);
+	size_t i = 0;
+	for (json_int_t done = 0; count < 0 || done < count; done++) {
+		if (ol == 0) {
+			/* Python inserts `new` between every character. */
+			fl_buf_append(&b, nw, nl);
+			if (i >= len)
+				break;
+			size_t k = u8_offset(s + i, len - i, 1);
+			fl_buf_append(&b, s + i, k);
+			i += k;
+			if (b.len > TPL_MAX_BUILD)
+				return tpl_fail(r, n, "result too large");
+			continue;
+		}
+		const char *hit = memmem(s + i, len - i, o, ol);
+		if (!hit)
+			break;
+		fl_buf_append(&b, s + i, (size_t)(hit - (s + i)));
+		fl_buf_append(&b, nw, nl);
+		i = (size_t)(hit - s) + ol;
+		if (b.len > TPL_MAX_BUILD)
+			return tpl_fail(r, n, "result too large");
+	}
+	if (i < len)
+		fl_buf_append(&b, s + i, len - i);
+	*out = mk ? tpl_markup_n(b.data, b.len) : mkstr(&b);
+	return FL_OK;
+}
+
+FILTER(f_wordcount)
+{
+	NOARGS();
+	size_t len, words = 0;
+	const char *s = sarg(r, v, &len);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) || c == '_' || c >= 0x80) {
+			words++;
+			while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '_' || (unsigned char)s[i] >= 0x80))
+				i++;
+		} else {
+			i++;
+		}
+	}
+	*out = json_integer((json_int_t)words);
+	return FL_OK;
+}
+
+/* ---- values ---- */
+
+FILTER(f_default)
+{
+	BIND("default_value", "boolean");
+	if (!v || (tv_truthy(p[1]) && !tv_truthy(v)))
+		*out = p[0] ? p[0] : json_string("");
+	else
+		*out = v;
+	return FL_OK;
+}
+
+FILTER(f_length)
+{
+	NOARGS();
+	long long len = tv_len(v);
+	if (len < 0)
+		return tpl_fail(r, n, "object of type '%s' has no len()", tv_typename(v));
+	*out = json_integer(len);
+	return FL_OK;
+}
+
+/* make_attrgetter: "a.b.0" walks objects by key and arrays by index. */
+static json_t *attr_path(json_t *v, const char *path)
+{
+	char part[256];
+	while (v && *path) {
+		size_t k = strcspn(path, ".");
+		if (k >= sizeof part)
+			return NULL;
+		memcpy(part, path, k);
+		part[k] = '\0';
+		path += k + (path[k] == '.');
+		char *endp;
+		long idx = strtol(part, &endp, 10);
+		if (json_is_array(v) && *part && !*endp)
+			v = idx >= 0 ? json_array_get(v, (size_t)idx) : NULL;
+		else if (json_is_object(v))
+			v = json_object_get(v, part);
+		else
+			v = NULL;
+	}
+	return v;
+}
+
+FILTER(f_join)
+{
+	BIND("d", "attribute");
+	json_t *items = tv_iter(v);
+	if (!items)
+		return tpl_fail(r, n, "'%s' object is not iterable", tv_typename(v));
+	const char *attr = NULL;
+	if (p[1] && !json_is_null(p[1])) {
+		size_t al;
+		attr = tv_cstr(r->a, p[1], &al);
+	}
+	size_t n_items = json_array_size(items), dl = 0;
+	const char *d = p[0] ? tv_cstr(r->a, p[0], &dl) : "";
+	int any_markup = fl_is_markup(p[0]);
+	json_t **vals = fl_arena_calloc(r->a, n_items + 1, sizeof *vals);
+	for (size_t i = 0; i < n_items; i++) {
+		vals[i] = json_array_get(items, i);
+		if (attr)
+			vals[i] = attr_path(vals[i], attr);
+		any_markup |= fl_is_markup(vals[i]);
+	}
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	for (size_t i = 0; i < n_items; i++) {
+		size_t l;
+		const char *s;
+		if (i) {
+			if (any_markup && !fl_is_markup(p[0]))
+				fl_html_escape(&b, d, dl);
+			else
+				fl_buf_append(&b, d, dl);
+		}
+		if (!vals[i])
+			continue;
+		s = tv_cstr(r->a, vals[i], &l);
+		if (any_markup && !fl_is_markup(vals[i]))
+			fl_html_escape(&b, s, l);
+		else
+			fl_buf_append(&b, s, l);
+	}
+	/* with autoescape, a join that saw markup is markup */
+	*out = any_markup ? tpl_markup_n(b.data, b.len) : mkstr(&b);
+	return FL_OK;
+}
+
+/* Python's round(x, ndigits): correctly rounded, ties to even. */
+static double py_round(double x, json_int_t nd)
+{
+	if (!isfinite(x) || nd > 320)
+		return x;
+	if (nd >= 0) {
+		char tmp[512];
+		snprintf(tmp, sizeof tmp, "%.*f", (int)nd, x);
+		return strtod(tmp, NULL);
+	}
+	if (nd < -308)
+		return 0.0 * x;
+	double m = pow(10.0, (double)-nd);
+	return nearbyint(x / m) * m;
+}
+
+FILTER(f_round)
+{
+	BIND("precision", "method");
+	json_int_t prec = p[0] ? intarg(p[0], 0) : 0;
+	const char *method = p[1] && json_is_string(p[1]) ? json_string_value(p[1]) : "common";
+	if (strcmp(method, "common") && strcmp(method, "ceil") && strcmp(method, "floor"))
+		return tpl_fail(r, n, "method must be common, ceil or floor");
+	if (!tv_is_number(v))
+		return tpl_fail(r, n, "type %s doesn't define __round__ method", tv_typename(v));
+	if (!strcmp(method, "common")) {
+		if (!json_is_real(v) && prec >= 0) {  /* round(int) stays an int */
+			*out = json_integer(intarg(v, 0));
+			return FL_OK;
+		}
+		if (!json_is_real(v)) {
+			*out = json_integer((json_int_t)py_round(tv_number(v), prec));
+			return FL_OK;
+		}
+		*out = json_real(py_round(json_real_value(v), prec));
+		return FL_OK;
+	}
+	double m = pow(10.0, (double)prec), x = tv_number(v) * m;
+	x = method[0] == 'c' ? ceil(x) : floor(x);
+	*out = json_real(x / m);
+	return FL_OK;
+}
+
+/* Python's float() of a string: whitespace around, underscores between
+ * digits, inf/nan; no hex. */
+static int parse_float(const char *s, size_t len, double *d)
+{
+	char tmp[128];
+	size_t m = 0, i = 0;
+	while (i < len && py_space((unsigned char)s[i]))
+		i++;
+	while (len > i && py_space((unsigned char)s[len - 1]))
+		len--;
+	if (i == len || len - i >= sizeof tmp)
+		return 0;
+	for (; i < len; i++) {
+		char c = s[i];
+		if (c == '_') {
+			if (!m || !isdigit((unsigned char)tmp[m - 1]) || i + 1 >= len ||
+			    !isdigit((unsigned char)s[i + 1]))
+				return 0;
+			continue;
+		}
+		if (c == 'x' || c == 'X' || c == '(' || c == 'p' || c == 'P')
+			return 0;
+		tmp[m++] = c;
+	}
+	tmp[m] = '\0';
+	char *end;
+	errno = 0;
+	*d = strtod(tmp, &end);
+	return *end == '\0';
+}
+
+static int parse_int(const char *s, size_t len, int base, json_int_t *out)
+{
+	char tmp[128];
+	size_t m = 0, i = 0;
+	while (i < len && py_space((unsigned char)s[i]))
+		i++;
+	while (len > i && py_space((unsigned char)s[len - 1]))
+		len--;
+	if (i == len || len - i >= sizeof tmp || base < 0 || base == 1 || base > 36)
+		return 0;
+	for (; i < len; i++)
+		if (s[i] != '_')
+			tmp[m++] = s[i];
+	tmp[m] = '\0';
+	char *end;
+	errno = 0;
+	long long v = strtoll(tmp, &end, base);
+	if (*end || errno || end == tmp || isspace((unsigned char)tmp[0]))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+FILTER(f_int)
+{
+	BIND("default", "base");
+	json_t *def = p[0] ? p[0] : json_integer(0);
+	int base = (int)(p[1] ? intarg(p[1], 10) : 10);
+	json_int_t iv;
+	double d;
+	*out = def;
+	if (json_is_integer(v) || json_is_boolean(v)) {
+		*out = json_integer(intarg(v, 0));
+	} else if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (isfinite(d) && fabs(d) < 9.2e18)
+			*out = json_integer((json_int_t)d);
+	} else if (tv_is_stringish(v)) {
+		size_t len;
+		const char *s = tv_cstr(r->a, v, &len);
+		if (parse_int(s, len, base, &iv))
+			*out = json_integer(iv);
+		else if (parse_float(s, len, &d) && isfinite(d) && fabs(d) < 9.2e18)
+			*out = json_integer((json_int_t)d);
+	}
+	return FL_OK;
+}
+
+FILTER(f_float)
+{
+	BIND("default");
+	double d;
+	*out = p[0] ? p[0] : json_real(0.0);
+	if (tv_is_number(v)) {
+		*out = json_real(tv_number(v));
+	} else if (tv_is_stringish(v)) {
+		size_t len;
+		const char *s = tv_cstr(r->a, v, &len);
+		if (parse_float(s, len, &d))
+			*out = json_real(d);
+	}
+	return FL_OK;
+}
+
+FILTER(f_abs)
+{
+	NOARGS();
+	if (json_is_real(v))
+		*out = json_real(fabs(json_real_value(v)));
+	else if (tv_is_number(v) && intarg(v, 0) != LLONG_MIN)
+		*out = json_integer(llabs(intarg(v, 0)));
+	else
+		return tpl_fail(r, n, "bad operand type for abs(): '%s'", tv_typename(v));
+	return FL_OK;
+}
+
+static fl_err first_last(struct rctx *r, const struct node *n, json_t *v, int last, json_t **out)
+{
+	json_t *items = tv_iter(v);
+	if (!items)
+		return tpl_fail(r, n, "'%s' object is not iterable", tv_typename(v));
+	size_t len = json_array_size(items);
+	*out = len ? json_array_get(items, last ? len - 1 : 0) : NULL;
+	return FL_OK;
+}
+
+FILTER(f_first) { NOARGS(); return first_last(r, n, v, 0, out); }
+FILTER(f_last) { NOARGS(); return first_last(r, n, v, 1, out); }
+
+FILTER(f_list)
+{
+	NOARGS();
+	*out = tv_iter(v);
+	if (!*out)
+		return tpl_fail(r, n, "'%s' object is not iterable", tv_typename(v));
+	return FL_OK;
+}
+
+FILTER(f_reverse)
+{
+	NOARGS();
+	if (tv_is_stringish(v)) {
+		size_t len;
+		const char *s = tv_cstr(r->a, v, &len);
+		fl_buf b;
+		fl_buf_init(&b, r->a);
+		for (size_t i = len; i > 0;) {
+			size_t j = i - 1;
+			while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
+				j--;
+			fl_buf_append(&b, s + j, i - j);
+			i = j;
+		}
+		*out = like(v, &b);
+		return FL_OK;
+	}
+	json_t *items = tv_iter(v);
+	if (!items)
+		return tpl_fail(r, n, "argument to reverse() must be a sequence or iterable");
+	json_t *res = json_array();
+	for (size_t i = json_array_size(items); i > 0; i--)
+		json_array_append(res, json_array_get(items, i - 1));
+	*out = res;
+	return FL_OK;
+}
+
+static const struct tpl_filter filters[] = {
+	{"abs", f_abs}, {"capitalize", f_capitalize}, {"count", f_length}, {"d", f_default},
+	{"default", f_default}, {"e", f_escape}, {"escape", f_escape}, {"first", f_first},
+	{"float", f_float}, {"format", f_format}, {"int", f_int}, {"join", f_join},
+	{"last", f_last}, {"length", f_length}, {"list", f_list}, {"lower", f_lower},
+	{"replace", f_replace}, {"reverse", f_reverse}, {"round", f_round}, {"safe", f_safe},
+	{"string", f_string}, {"striptags", f_striptags}, {"title", f_title}, {"trim", f_trim},
+	{"truncate", f_truncate}, {"upper", f_upper}, {"wordcount", f_wordcount},
+};
+
+const struct tpl_filter *tpl_find_filter(const char *name)
+{
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+		if (!strcmp(filters[i].name, name))
+			return &filters[i];
+	return NULL;
+}
+
+/* ---- tests ---- */
+
+#define TEST(name) \
+	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
+			   size_t nargs, int *res)
+
+static fl_err need_args(struct rctx *r, const struct node *n, size_t nargs, size_t want)
+{
+	if (nargs != want)
+		return tpl_fail(r, n, "test '%s' takes %zu argument%s (%zu given)", n->str, want,
+				want == 1 ? "" : "s", nargs);
+	return FL_OK;
+}
+
+TEST(t_defined) { *res = v != NULL; return need_args(r, n, nargs, 0); }
+TEST(t_undefined) { *res = v == NULL; return need_args(r, n, nargs, 0); }
+TEST(t_none) { *res = json_is_null(v); return need_args(r, n, nargs, 0); }
+TEST(t_number) { *res = tv_is_number(v); return need_args(r, n, nargs, 0); }
+TEST(t_string) { *res = tv_is_stringish(v); return need_args(r, n, nargs, 0); }
+TEST(t_mapping) { *res = json_is_object(v) && !fl_is_markup(v); return need_args(r, n, nargs, 0); }
+TEST(t_sequence) { *res = json_is_array(v) || json_is_object(v) || json_is_string(v); return need_args(r, n, nargs, 0); }
+TEST(t_boolean) { *res = json_is_boolean(v); return need_args(r, n, nargs, 0); }
+TEST(t_true) { *res = json_is_true(v); return need_args(r, n, nargs, 0); }
+TEST(t_false) { *res = json_is_false(v); return need_args(r, n, nargs, 0); }
+TEST(t_integer) { *res = json_is_integer(v); return need_args(r, n, nargs, 0); }
+TEST(t_float) { *res = json_is_real(v); return need_args(r, n, nargs, 0); }
+
+TEST(t_callable)
+{
+	*res = json_is_object(v) && (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__"));
+	return need_args(r, n, nargs, 0);
+}
+
+static fl_err parity(struct rctx *r, const struct node *n, json_t *v, size_t nargs, int odd, int *res)
+{
+	fl_err e = need_args(r, n, nargs, 0);
+	if (e)
+		return e;
+	if (!json_is_integer(v) && !json_is_boolean(v))
+		return tpl_fail(r, n, "unsupported operand type(s) for %%: '%s' and 'int'", tv_typename(v));
+	*res = (intarg(v, 0) % 2 != 0) == odd;
+	return FL_OK;
+}
+
+TEST(t_odd) { return parity(r, n, v, nargs, 1, res); }
+TEST(t_even) { return parity(r, n, v, nargs, 0, res); }
+
+TEST(t_divisibleby)
+{
+	fl_err e = need_args(r, n, nargs, 1);
+	if (e)
+		return e;
+	if (!tv_is_number(v) || !tv_is_number(args[0]))
+		return tpl_fail(r, n, "divisibleby needs numbers");
+	if (tv_number(args[0]) == 0)
+		return tpl_fail(r, n, "integer division or modulo by zero");
+	*res = fmod(tv_number(v), tv_number(args[0])) == 0;
+	return FL_OK;
+}
+
+TEST(t_eq) { fl_err e = need_args(r, n, nargs, 1); *res = !e && tv_eq(v, args[0]); return e; }
+TEST(t_ne) { fl_err e = need_args(r, n, nargs, 1); *res = !e && !tv_eq(v, args[0]); return e; }
+
+static fl_err order(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs,
+		    int *res, int want_lt, int want_eq, int want_gt)
+{
+	int c;
+	fl_err e = need_args(r, n, nargs, 1);
+	if (e)
+		return e;
+	if (tv_cmp(v, args[0], &c))
+		return tpl_fail(r, n, "comparison not supported between instances of '%s' and '%s'",
+				tv_typename(v), tv_typename(args[0]));
+	*res = c < 0 ? want_lt : c == 0 ? want_eq : want_gt;
+	return FL_OK;
+}
+
+TEST(t_lt) { return order(r, n, v, args, nargs, res, 1, 0, 0); }
+TEST(t_le) { return order(r, n, v, args, nargs, res, 1, 1, 0); }
+TEST(t_gt) { return order(r, n, v, args, nargs, res, 0, 0, 1); }
+TEST(t_ge) { return order(r, n, v, args, nargs, res, 0, 1, 1); }
+
+TEST(t_in)
+{
+	fl_err e = need_args(r, n, nargs, 1);
+	if (e)
+		return e;
+	json_t *c = args[0];
+	*res = 0;
+	if (tv_is_stringish(c) && tv_is_stringish(v)) {
+		size_t a, b;
+		const char *hay = tv_cstr(r->a, c, &a), *needle = tv_cstr(r->a, v, &b);
+		*res = b == 0 || memmem(hay, a, needle, b) != NULL;
+	} else if (json_is_array(c)) {
+		for (size_t i = 0; i < json_array_size(c) && !*res; i++)
+			*res = tv_eq(v, json_array_get(c, i));
+	} else if (json_is_object(c)) {
+		*res = json_is_string(v) && json_object_get(c, json_string_value(v));
+	}
+	return FL_OK;
+}
+
+static int has_case(const json_t *v, int upper)
+{
+	/* str.islower()/isupper(): at least one cased char, none of the other case */
+	if (!tv_is_stringish(v))
+		return 0;
+	size_t len;
+	const char *s = json_is_string(v) ? json_string_value(v) : tv_html(v, &len);
+	int cased = 0;
+	for (; *s; s++) {
+		if (islower((unsigned char)*s)) {
+			if (upper)
+				return 0;
+			cased = 1;
+		} else if (isupper((unsigned char)*s)) {
+			if (!upper)
+				return 0;
+			cased = 1;
+		}
+	}
+	return cased;
+}
+
+TEST(t_lower) { *res = has_case(v, 0); return need_args(r, n, nargs, 0); }
+TEST(t_upper) { *res = has_case(v, 1); return need_args(r, n, nargs, 0); }
+
+TEST(t_sameas)
+{
+	fl_err e = need_args(r, n, nargs, 1);
+	*res = !e && (v == args[0] || (json_is_null(v) && json_is_null(args[0])) ||
+		      (json_is_true(v) && json_is_true(args[0])) ||
+		      (json_is_false(v) && json_is_false(args[0])));
+	return e;
+}
+
+static const struct tpl_test tests[] = {
+	{"!=", t_ne}, {"<", t_lt}, {"<=", t_le}, {"==", t_eq}, {">", t_gt}, {">=", t_ge},
+	{"boolean", t_boolean}, {"callable", t_callable}, {"defined", t_defined},
+	{"divisibleby", t_divisibleby}, {"eq", t_eq}, {"equalto", t_eq}, {"even", t_even},
+	{"false", t_false}, {"float", t_float}, {"ge", t_ge}, {"greaterthan", t_gt}, {"gt", t_gt},
+	{"in", t_in}, {"integer", t_integer}, {"iterable", t_sequence}, {"le", t_le},
+	{"lessthan", t_lt}, {"lower", t_lower}, {"lt", t_lt}, {"mapping", t_mapping},
+	{"ne", t_ne}, {"none", t_none}, {"number", t_number}, {"odd", t_odd},
+	{"sameas", t_sameas}, {"sequence", t_sequence}, {"string", t_string}, {"true", t_true},
+	{"undefined", t_undefined}, {"upper", t_upper},
+};
+
+const struct tpl_test *tpl_find_test(const char *name)
+{
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+		if (!strcmp(tests[i].name, name))
+			return &tests[i];
+	return NULL;
+}

@@ -1,0 +1,5 @@
+-- revision: a
+-- down-revision: <base>
+-- upgrade
+CREATE TABLE x (y)
+-- downgrade

@@ -1,0 +1,5 @@
+-- revision: b
+-- down_revision: a
+-- message: x
+-- upgrade
+-- downgrade

@@ -1,0 +1,84 @@
+"""Fixtures for the integration tests: real lighttpd and Apache servers on
+free loopback ports, each with its own database, serving the built
+blueprints (cgi-bin/main, and the test-only crashapp when it is built).
+
+Environment (set by tests/run.sh):
+  FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
+  FLAGON_OUT    where cgi-bin/<blueprint> and manage are ("." or build/asan)
+  FLAGON_BUILD  where tests/integration/crashapp is (build or build/asan)
+"""
+import os
+
+import pytest
+
+import servers
+from servers import Browser
+
+
+def pytest_report_header(config):
+    return "flagon: root=%s out=%s build=%s" % (servers.ROOT, servers.OUT, servers.BUILD)
+
+
+def _require_build():
+    missing = [p for p in (servers.MAIN_EXE, servers.MANAGE) if not os.access(p, os.X_OK)]
+    if missing:
+        pytest.fail("not built (run make): %s" % ", ".join(missing), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def mounts():
+    """The blueprints the test servers serve: {name: executable}."""
+    _require_build()
+    m = {"main": servers.MAIN_EXE}
+    if os.access(servers.CRASHAPP_EXE, os.X_OK):
+        m["crashapp"] = servers.CRASHAPP_EXE
+    return m
+
+
+@pytest.fixture(scope="session", params=sorted(servers.KINDS))
+def server(request, tmp_path_factory, mounts):
+    """A running server, once per kind (lighttpd, apache) for the session."""
+    kind = request.param
+    workdir = str(tmp_path_factory.mktemp(kind))
+    s = servers.KINDS[kind](workdir, mounts)
+    request.addfinalizer(s.stop)
+    s.start()
+    return s
+
+
+@pytest.fixture
+def browser(server):
+    """A factory of independent clients: each has its own cookie jar."""
+    made = []
+
+    def new():
+        b = Browser(server)
+        made.append(b)
+        return b
+    yield new
+    for b in made:
+        b.close()
+    server.remember_children()
+
+
+@pytest.fixture(scope="session")
+def cgi_env(tmp_path_factory):
+    """Application environment with a migrated database, for running the
+    programs directly (plain CGI, manage)."""
+    _require_build()
+    var = str(tmp_path_factory.mktemp("cgi"))
+    env = servers.app_env(var)
+    r = servers.run_manage(["db", "upgrade"], env)
+    assert r.returncode == 0, r.stderr
+    return env
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, attach the tail of the server's error log."""
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed and call.when in ("setup", "call"):
+        s = getattr(item, "funcargs", {}).get("server")
+        if isinstance(s, servers.Server):
+            rep.sections.append(("%s error log" % s.kind, s.logs()))

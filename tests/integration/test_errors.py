@@ -1,0 +1,116 @@
+"""Error pages and crashes, through lighttpd and Apache.  The 500 tests need
+the test-only blueprint tests/integration/crashapp.c, which the Makefile
+builds into $FLAGON_BUILD/tests/integration/crashapp (make test / check)."""
+import re
+import time
+
+import pytest
+
+from servers import MAX_CONTENT_LENGTH, csrf_token
+
+INDEX = "/cgi-bin/main/"
+
+
+def test_404_page(browser):
+    b = browser()
+    for path in ("/cgi-bin/main/no/such/page", "/cgi-bin/main/user/", "/cgi-bin/main/user/a/b"):
+        r = b.get(path)
+        assert r.status_code == 404, path
+        assert "Page Not Found" in r.text, path
+        assert re.fullmatch(r"text/html; ?charset=utf-8", r.headers.get("Content-Type", ""), re.I)
+        assert "<html" in r.text
+
+
+def test_oversized_body_is_413(browser):
+    b = browser()
+    _, token = b.index()
+    data = {"name": "n" * 2000, "csrf_token": token}
+    r = b.post(INDEX, data=data)
+    assert int(r.request.headers["Content-Length"]) > MAX_CONTENT_LENGTH
+    assert r.status_code == 413
+    # Below the limit the same form is handled (and fails validation).
+    r = b.post(INDEX, data={"name": "n" * 100, "csrf_token": token})
+    assert r.status_code == 200
+    assert "Field must be between 1 and 64 characters long." in r.text
+    # The client can go on.
+    r, _ = b.index()
+    assert "Hello, Stranger!" in r.text
+
+
+def test_oversized_body_without_reading_it(browser, server):
+    """A declared Content-Length over the limit is refused even when the
+    client is slow to send the body."""
+    import socket
+    body = b"name=" + b"n" * (MAX_CONTENT_LENGTH * 4)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+        s.sendall(b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Content-Type: application/x-www-form-urlencoded\r\n"
+                  b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 413"), data[:200]
+
+
+# ---- the 500 page (crashapp) ----
+
+@pytest.fixture
+def crashapp(server, browser):
+    if "crashapp" not in server.mounts:
+        pytest.skip("crashapp not built (make unit-bins builds "
+                    "$FLAGON_BUILD/tests/integration/crashapp)")
+    return browser()
+
+
+def wait_for_log(server, start, pattern, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        new = server.error_log_text()[start:]
+        if re.search(pattern, new):
+            return new
+        if time.monotonic() > deadline:
+            return new
+        time.sleep(0.1)
+
+
+def test_abort_500(crashapp, server):
+    b = crashapp
+    r = b.get("/cgi-bin/crashapp/")
+    assert r.status_code == 200 and r.text == "ok"
+    start = len(server.error_log_text())
+    r = b.get("/cgi-bin/crashapp/error")
+    assert r.status_code == 500
+    assert "Internal Server Error" in r.text
+    assert re.fullmatch(r"text/html; ?charset=utf-8", r.headers.get("Content-Type", ""), re.I)
+    new = wait_for_log(server, start, r"/error")
+    assert re.search(r"/error", new), "no log line for the 500:\n" + new
+    for _ in range(5):
+        r = b.get("/cgi-bin/crashapp/")
+        assert r.status_code == 200 and r.text == "ok"
+
+
+def test_segfault_in_a_view(crashapp, server):
+    b = crashapp
+    assert b.get("/cgi-bin/crashapp/").status_code == 200
+    start = len(server.error_log_text())
+    r = b.get("/cgi-bin/crashapp/segv")
+    assert r.status_code == 500
+    assert "Internal Server Error" in r.text
+    new = wait_for_log(server, start, r"signal|segv", timeout=5)
+    assert re.search(r"signal|segv", new, re.I), "no log line for the crash:\n" + new
+    # The program keeps answering (a new process replaces the crashed one).
+    for i in range(10):
+        r = b.get("/cgi-bin/crashapp/")
+        assert r.status_code == 200 and r.text == "ok", (i, r.status_code, r.text[:300])
+    # ... and so does every other blueprint.
+    r = b.get(INDEX)
+    assert r.status_code == 200 and csrf_token(r.text)
+    # Repeated crashes do not exhaust the server.
+    for i in range(4):
+        r = b.get("/cgi-bin/crashapp/segv")
+        assert r.status_code == 500, (i, r.status_code)
+        r = b.get("/cgi-bin/crashapp/")
+        assert r.status_code == 200, (i, r.status_code, r.text[:300])

@@ -1,0 +1,467 @@
+/* test_migrate.c — revision files, chaining, the runner and `manage db`. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "db.h"
+#include "migrate.h"
+#include "model.h"
+
+/* The CLI is not part of libflagon.a; test it from its source. */
+#include "../../cli/cmd_db.c"
+
+/* Flasky's first models — the initial revision in sql/migrations must
+ * create exactly what create_all creates for them. */
+static const fl_column role_columns[] = {
+	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+	FL_COLUMN_STRING("name", 64, FL_UNIQUE),
+	FL_COLUMN_END
+};
+static const fl_model Role = { .name = "Role", .tablename = "roles", .columns = role_columns };
+static const fl_column user_columns[] = {
+	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+	FL_COLUMN_STRING("username", 64, FL_UNIQUE, FL_INDEX),
+	FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id")),
+	FL_COLUMN_END
+};
+static const fl_model User = { .name = "User", .tablename = "users", .columns = user_columns };
+
+struct fx {
+	fl_arena *arena, *old;
+	char dir[64];      /* temp folder: migrations/ and the database */
+	char mig[96];
+	char dbpath[96];
+	fl_db *db;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->arena = fl_arena_new(0);
+	f->old = fl_json_set_arena(f->arena);
+	strcpy(f->dir, "/tmp/fl_test_migrate_XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->mig, sizeof f->mig, "%s/migrations", f->dir);
+	snprintf(f->dbpath, sizeof f->dbpath, "%s/data.sqlite", f->dir);
+	assert_int_equal(mkdir(f->mig, 0700), 0);
+	assert_int_equal(fl_db_open(f->dbpath, &f->db), FL_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+	fl_db_close(f->db);
+	fl_json_set_arena(f->old);
+	fl_arena_free(f->arena);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static void put(struct fx *f, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", f->mig, name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Three revisions whose file names sort opposite to their chain order. */
+static void put_chain(struct fx *f)
+{
+	put(f, "ccc111_create_a.sql",
+		"-- revision: ccc111\n-- down_revision: <base>\n-- message: create a\n"
+		"-- date: 2026-11-22 05:40:00\n-- upgrade\nCREATE TABLE a (x INTEGER);\n"
+		"-- downgrade\nDROP TABLE a;\n");
+	put(f, "bbb222_create_b.sql",
+		"-- revision: bbb222\n-- down_revision: ccc111\n-- message: create b\n"
+		"-- upgrade\nCREATE TABLE b (y TEXT);\nINSERT INTO b VALUES ('it''s; -- not a comment');\n"
+		"-- downgrade\nDROP TABLE b;\n");
+	put(f, "aaa333_add_c.sql",
+		"-- revision: aaa333\n-- down_revision: bbb222\n-- message: add c\n\n"
+		"-- upgrade\r\nCREATE TABLE c (z INTEGER);\r\n-- downgrade\r\nDROP TABLE c;\r\n");
+}
+
+static fl_migrations *load(struct fx *f, fl_err want)
+{
+	fl_migrations *m;
+	fl_err err = fl_migrations_load(f->arena, f->mig, &m);
+	if (err != want)
+		fail_msg("load: %d %s", err, m->error ? m->error : "");
+	return m;
+}
+
+static bool has_table(fl_db *db, const char *name)
+{
+	json_t *rows;
+	assert_int_equal(fl_db_query(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+		json_pack("[s]", name), &rows), FL_OK);
+	return json_array_size(rows) == 1;
+}
+
+static const char *current(struct fx *f, fl_migrations *m)
+{
+	const char *rev;
+	assert_int_equal(fl_migrate_current(m, f->db, &rev), FL_OK);
+	return rev ? rev : "base";
+}
+
+/* ---- parsing ---- */
+
+static void test_parse_good(void **state)
+{
+	fl_arena *a = fl_arena_new(0);
+	fl_revision r;
+	const char *err;
+	const char *text = "-- revision: 1a2b3c4d5e6f\n-- down_revision: <base>\n"
+		"-- message: initial migration\n-- date: 2026-11-22 05:40:00\n\n-- upgrade\n"
+		"CREATE TABLE t (x INTEGER);\n-- downgrade\nDROP TABLE t;\n";
+	assert_int_equal(fl_revision_parse(a, "x.sql", text, strlen(text), &r, &err), FL_OK);
+	assert_string_equal(r.id, "1a2b3c4d5e6f");
+	assert_null(r.down_revision);
+	assert_string_equal(r.message, "initial migration");
+	assert_string_equal(r.date, "2026-11-22 05:40:00");
+	assert_string_equal(r.upgrade, "CREATE TABLE t (x INTEGER);\n");
+	assert_string_equal(r.downgrade, "DROP TABLE t;\n");
+	/* empty sections and no optional headers are fine */
+	text = "-- revision: b\n-- down_revision: a\n-- upgrade\n-- downgrade\n";
+	assert_int_equal(fl_revision_parse(a, "y.sql", text, strlen(text), &r, &err), FL_OK);
+	assert_string_equal(r.down_revision, "a");
+	assert_string_equal(r.message, "");
+	fl_arena_free(a);
+}
+
+static void test_parse_errors(void **state)
+{
+	fl_arena *a = fl_arena_new(0);
+	struct { const char *text; size_t len; const char *want; } cases[] = {
+		{ "-- revision: a\n-- down-revision: <base>\n-- upgrade\n-- downgrade\n", 0,
+		  "f.sql:2: unknown header" },
+		{ "-- revision: a\n-- revision: b\n", 0, "f.sql:2: header given twice" },
+		{ "-- down_revision: <base>\n-- upgrade\n-- downgrade\n", 0,
+		  "f.sql:2: missing '-- revision:'" },
+		{ "-- revision: a\n-- upgrade\n-- downgrade\n", 0, "f.sql:2: missing '-- down_revision:'" },
+		{ "-- revision: a\n-- down_revision: <base>\nCREATE TABLE x (y);\n", 0,
+		  "f.sql:3: expected a '-- key: value' header" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- upgrade\nSELECT 1;\n", 0,
+		  "f.sql:4: missing '-- downgrade'" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- downgrade\n", 0,
+		  "f.sql:3: '-- downgrade' before '-- upgrade'" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- upgrade\n-- downgrade\n-- upgrade\n", 0,
+		  "f.sql:5: '-- upgrade' given twice" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- upgrade\n-- downgrade\n-- downgrade\n", 0,
+		  "f.sql:5: '-- downgrade' given twice" },
+		{ "-- revision: a b\n-- down_revision: <base>\n-- upgrade\n-- downgrade\n", 0,
+		  "f.sql:3: revision id must be" },
+		{ "-- revision: a\n-- down_revision: a\n-- upgrade\n-- downgrade\n", 0,
+		  "cannot be its own" },
+		{ "-- revision: 0123456789012345678901234567890123\n-- down_revision: <base>\n"
+		  "-- upgrade\n-- downgrade\n", 0, "revision id must be" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- upgrade\nCREATE TABLE x (y)\n-- downgrade\n",
+		  0, "f.sql:3: the upgrade section does not end with a complete statement" },
+		{ "-- revision: a\n-- down_revision: <base>\n-- upgrade\n-- downgrade\nDROP TABLE x\n", 0,
+		  "f.sql:4: the downgrade section" },
+		{ "-- revision: a\n-- down_revision: <base>\n\0-- upgrade\n", 44, "f.sql:3: NUL byte" },
+		{ "-- revision: a\n-- message: caf\xe9\n", 0, "f.sql:2: file is not valid UTF-8" },
+		{ "", 0, "f.sql:0: missing '-- upgrade' line" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		fl_revision r;
+		const char *err = NULL;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		assert_int_equal(fl_revision_parse(a, "f.sql", cases[i].text, len, &r, &err), FL_EMIGRATE);
+		if (!err || !strstr(err, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err ? err : "(null)", cases[i].want);
+		assert_null(r.id);
+	}
+	fl_arena_free(a);
+}
+
+/* ---- chaining ---- */
+
+static void test_chain_order_not_file_order(void **state)
+{
+	struct fx *f = *state;
+	put_chain(f);
+	put(f, "README", "not a revision");
+	fl_migrations *m = load(f, FL_OK);
+	assert_int_equal(m->n, 3);
+	assert_string_equal(m->chain[0]->id, "ccc111");
+	assert_string_equal(m->chain[1]->id, "bbb222");
+	assert_string_equal(m->chain[2]->id, "aaa333");
+	assert_string_equal(fl_migrations_head(m), "aaa333");
+	fl_buf b;
+	fl_buf_init(&b, f->arena);
+	fl_migrate_history(m, &b);
+	assert_string_equal(fl_buf_cstr(&b),
+		"bbb222 -> aaa333 (head), add c\n"
+		"ccc111 -> bbb222, create b\n"
+		"<base> -> ccc111, create a\n");
+}
+
+static void test_chain_errors(void **state)
+{
+	fl_arena *a = fl_arena_new(0);
+	struct { fl_revision revs[3]; size_t n; const char *want; } cases[] = {
+		{ { { .id = "a", .path = "a.sql" }, { .id = "b", .path = "b.sql" } }, 2,
+		  "two base revisions (two heads): a.sql and b.sql" },
+		{ { { .id = "a", .path = "a.sql" }, { .id = "b", .down_revision = "a", .path = "b.sql" },
+		    { .id = "c", .down_revision = "a", .path = "c.sql" } }, 3,
+		  "branch: b.sql and c.sql both follow a" },
+		{ { { .id = "a", .path = "a.sql" }, { .id = "b", .down_revision = "zz", .path = "b.sql" } },
+		  2, "b.sql: down_revision zz is not defined" },
+		{ { { .id = "a", .path = "a.sql" }, { .id = "a", .path = "a2.sql" } }, 2,
+		  "revision a is defined twice: a.sql and a2.sql" },
+		{ { { .id = "a", .path = "a.sql" }, { .id = "b", .down_revision = "c", .path = "b.sql" },
+		    { .id = "c", .down_revision = "b", .path = "c.sql" } }, 3, "cycle" },
+		{ { { .id = "b", .down_revision = "c", .path = "b.sql" },
+		    { .id = "c", .down_revision = "b", .path = "c.sql" } }, 2, "cycle" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		fl_migrations *m;
+		assert_int_equal(fl_migrations_chain(a, cases[i].revs, cases[i].n, &m), FL_EMIGRATE);
+		if (!m->error || !strstr(m->error, cases[i].want))
+			fail_msg("case %zu: got '%s'", i, m->error ? m->error : "(null)");
+	}
+	fl_arena_free(a);
+}
+
+static void test_load_errors(void **state)
+{
+	struct fx *f = *state;
+	put(f, "abc_first.sql", "-- revision: abd\n-- down_revision: <base>\n-- upgrade\n-- downgrade\n");
+	fl_migrations *m = load(f, FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "abc_first.sql: the file name must start with its revision id abd"));
+	put(f, "abc_first.sql", "-- revision: abc\n-- down_revision: <base>\n-- upgrade\nBAD\n-- downgrade\n");
+	m = load(f, FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "/migrations/abc_first.sql:3: the upgrade section"));
+	fl_migrations *none;
+	assert_int_equal(fl_migrations_load(f->arena, "/nonexistent/flagon", &none), FL_EIO);
+	assert_non_null(strstr(none->error, "/nonexistent/flagon"));
+}
+
+/* ---- running ---- */
+
+static void test_upgrade_downgrade_stamp(void **state)
+{
+	struct fx *f = *state;
+	put_chain(f);
+	fl_migrations *m = load(f, FL_OK);
+	assert_string_equal(current(f, m), "base");   /* no alembic_version yet */
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "bbb"), FL_OK);   /* unique prefix */
+	assert_string_equal(current(f, m), "bbb222");
+	assert_true(has_table(f->db, "a") && has_table(f->db, "b") && !has_table(f->db, "c"));
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_OK);
+	assert_string_equal(current(f, m), "aaa333");
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "head"), FL_OK);   /* nothing to do */
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "ccc111"), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "use downgrade"));
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "zzz"), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "can't locate revision identified by 'zzz'"));
+
+	assert_int_equal(fl_migrate_downgrade(m, f->db, NULL), FL_OK);   /* -1 */
+	assert_string_equal(current(f, m), "bbb222");
+	assert_false(has_table(f->db, "c"));
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "-3"), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "base"), FL_OK);
+	assert_string_equal(current(f, m), "base");
+	assert_false(has_table(f->db, "a") || has_table(f->db, "b"));
+	assert_true(has_table(f->db, "alembic_version"));
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "-1"), FL_EMIGRATE);
+
+	/* stamp sets the revision without running anything */
+	assert_int_equal(fl_migrate_stamp(m, f->db, "head"), FL_OK);
+	assert_string_equal(current(f, m), "aaa333");
+	assert_false(has_table(f->db, "c"));
+	assert_int_equal(fl_migrate_stamp(m, f->db, "ccc111"), FL_OK);
+	assert_string_equal(current(f, m), "ccc111");
+	assert_int_equal(fl_migrate_stamp(m, f->db, "base"), FL_OK);
+	assert_string_equal(current(f, m), "base");
+	assert_int_equal(fl_migrate_stamp(m, f->db, "nope"), FL_EMIGRATE);
+}
+
+static void test_failing_revision_keeps_last_good(void **state)
+{
+	struct fx *f = *state;
+	put_chain(f);
+	put(f, "ddd444_broken.sql",
+		"-- revision: ddd444\n-- down_revision: aaa333\n-- message: broken\n-- upgrade\n"
+		"CREATE TABLE d (x INTEGER);\nINSERT INTO nope VALUES (1);\n-- downgrade\nDROP TABLE d;\n");
+	fl_migrations *m = load(f, FL_OK);
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "ddd444_broken.sql: upgrade failed: no such table: nope"));
+	assert_string_equal(current(f, m), "aaa333");
+	assert_false(has_table(f->db, "d"));          /* its first statement was rolled back too */
+	assert_true(has_table(f->db, "c"));
+	assert_false(fl_db_in_transaction(f->db));
+	/* a revision's script may not end the transaction it runs in */
+	put(f, "ddd444_broken.sql",
+		"-- revision: ddd444\n-- down_revision: aaa333\n-- message: sneaky\n-- upgrade\n"
+		"CREATE TABLE d (x INTEGER);\nCOMMIT;\nINSERT INTO nope VALUES (1);\n-- downgrade\n");
+	m = load(f, FL_OK);
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_EMIGRATE);
+	assert_false(has_table(f->db, "d"));
+	assert_string_equal(current(f, m), "aaa333");
+}
+
+static void test_unknown_db_revision(void **state)
+{
+	struct fx *f = *state;
+	put_chain(f);
+	fl_migrations *m = load(f, FL_OK);
+	assert_int_equal(fl_db_exec_script(f->db, "CREATE TABLE alembic_version (version_num "
+		"VARCHAR(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('feed');"), FL_OK);
+	const char *rev;
+	assert_int_equal(fl_migrate_current(m, f->db, &rev), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "feed"));
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_EMIGRATE);
+}
+
+/* The repository's initial revision builds exactly create_all's schema. */
+static const char *repo_migrations(fl_arena *a)
+{
+	const char *self = __FILE__;   /* ".../tests/unit/test_migrate.c" */
+	const char *cut = strstr(self, "tests/unit/test_migrate.c");
+	return fl_arena_printf(a, "%.*ssql/migrations", (int)(cut - self), self);
+}
+
+static json_t *schema(fl_db *db)
+{
+	json_t *rows;
+	assert_int_equal(fl_db_query(db, "SELECT type, name, tbl_name, sql FROM sqlite_master "
+		"WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY type, name",
+		NULL, &rows), FL_OK);
+	return rows;
+}
+
+static void test_repo_migration_equals_create_all(void **state)
+{
+	struct fx *f = *state;
+	fl_migrations *m;
+	assert_int_equal(fl_migrations_load(f->arena, repo_migrations(f->arena), &m), FL_OK);
+	assert_true(m->n >= 1);
+	assert_int_equal(fl_migrate_upgrade(m, f->db, m->chain[0]->id), FL_OK);
+	json_t *migrated = schema(f->db);
+
+	fl_db *other;
+	assert_int_equal(fl_db_open(":memory:", &other), FL_OK);
+	const fl_model *models[] = { &User, &Role, NULL };
+	assert_int_equal(fl_create_all(other, f->arena, models), FL_OK);
+	json_t *created = schema(other);
+	fl_db_close(other);
+
+	char *x = json_dumps(migrated, JSON_INDENT(1)), *y = json_dumps(created, JSON_INDENT(1));
+	if (!json_equal(migrated, created))
+		fail_msg("migration:\n%s\ncreate_all:\n%s", x, y);
+	assert_int_equal(json_array_size(created), 3);   /* roles, users, ix_users_username */
+
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "base"), FL_OK);
+	assert_int_equal(json_array_size(schema(f->db)), 0);
+}
+
+/* ---- manage db ---- */
+
+/* Run fl_cli_db with stdout and stderr captured into `out`/`err`. */
+static int cli(struct fx *f, char *out, char *err, size_t cap, int argc, char **argv)
+{
+	char po[128], pe[128];
+	snprintf(po, sizeof po, "%s/out", f->dir);
+	snprintf(pe, sizeof pe, "%s/err", f->dir);
+	fflush(stdout);
+	fflush(stderr);
+	int so = dup(1), se = dup(2);
+	int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600), fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	int rc = fl_cli_db(argc, argv, f->dbpath, f->mig);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so); close(se); close(fo); close(fe);
+	FILE *fp = fopen(po, "r");
+	out[fread(out, 1, cap - 1, fp)] = '\0';
+	fclose(fp);
+	fp = fopen(pe, "r");
+	err[fread(err, 1, cap - 1, fp)] = '\0';
+	fclose(fp);
+	return rc;
+}
+
+static void test_cli(void **state)
+{
+	struct fx *f = *state;
+	char out[2048], err[2048];
+	put_chain(f);
+	char *up[] = { "db", "upgrade" }, *cur[] = { "db", "current" }, *hist[] = { "history" };
+	char *down[] = { "db", "downgrade", "base" }, *stamp[] = { "db", "stamp", "bbb222" };
+	char *mig[] = { "db", "migrate", "-m", "x" }, *bad[] = { "db", "frobnicate" };
+	char *stamp0[] = { "db", "stamp" }, *init[] = { "db", "init" };
+	assert_int_equal(cli(f, out, err, sizeof out, 2, up), 0);
+	assert_non_null(strstr(err, "Running upgrade <base> -> ccc111, create a"));
+	assert_int_equal(cli(f, out, err, sizeof out, 2, cur), 0);
+	assert_string_equal(out, "aaa333 (head)\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 1, hist), 0);
+	assert_string_equal(out, "bbb222 -> aaa333 (head), add c\nccc111 -> bbb222, create b\n"
+		"<base> -> ccc111, create a\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 3, down), 0);
+	assert_int_equal(cli(f, out, err, sizeof out, 2, cur), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(cli(f, out, err, sizeof out, 3, stamp), 0);
+	assert_int_equal(cli(f, out, err, sizeof out, 2, cur), 0);
+	assert_string_equal(out, "bbb222\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 4, mig), 1);
+	assert_non_null(strstr(err, "not yet supported"));
+	assert_int_equal(cli(f, out, err, sizeof out, 2, bad), 1);
+	assert_non_null(strstr(err, "usage"));
+	assert_int_equal(cli(f, out, err, sizeof out, 2, stamp0), 1);
+	assert_int_equal(cli(f, out, err, sizeof out, 2, init), 1);   /* not empty */
+	assert_non_null(strstr(err, "not empty"));
+	/* every error is one line */
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	/* a broken file: exit 1 naming it */
+	put(f, "eee_x.sql", "-- revision: eee\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 2, up), 1);
+	assert_non_null(strstr(err, "eee_x.sql:1"));
+	/* init on a fresh folder */
+	snprintf(f->mig, sizeof f->mig, "%s/new/migrations", f->dir);
+	assert_int_equal(cli(f, out, err, sizeof out, 2, init), 0);
+	char readme_path[160];
+	snprintf(readme_path, sizeof readme_path, "%s/README", f->mig);
+	assert_int_equal(access(readme_path, R_OK), 0);
+	assert_int_equal(cli(f, out, err, sizeof out, 1, hist), 0);   /* empty chain */
+	assert_string_equal(out, "");
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_errors),
+		T(test_chain_order_not_file_order),
+		cmocka_unit_test(test_chain_errors),
+		T(test_load_errors),
+		T(test_upgrade_downgrade_stamp),
+		T(test_failing_revision_keeps_last_good),
+		T(test_unknown_db_revision),
+		T(test_repo_migration_equals_create_all),
+		T(test_cli),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
