@@ -19,7 +19,7 @@ PORT    ?= 8080
 FUZZ_SECONDS ?= 30
 
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-          -Ilib -MMD -MP -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+          -Ilib -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
 LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm
 TESTLIBS = -lcmocka
@@ -82,6 +82,7 @@ install-deps:
 	fi
 
 run: install-deps all
+	./manage db upgrade
 	./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
@@ -97,7 +98,7 @@ check: install-deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  all unit-bins test-only
 
-FUZZ_CFLAGS = -std=gnu11 -g -O1 -Ilib -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \

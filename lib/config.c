@@ -1,5 +1,4 @@
 /* config.c — configuration classes and environment overrides. */
-#define _GNU_SOURCE /* asprintf */
 #include "config.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
 /* formparser.c — urlencoded, multipart and JSON request bodies; see
  * formparser.h.  Mirrors werkzeug 2.2 (urls.url_decode,
  * sansio/multipart.MultipartDecoder, formparser.MultiPartParser). */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem, timegm; the Makefile passes -D_GNU_SOURCE */
+#endif
 #include "formparser.h"
 
 #include <string.h>
@@ -302,12 +304,26 @@ static const char *display_filename(fl_arena *a, const char *f)
 	return d;
 }
 
+/* The name in an RFC 2231 "filename*=charset'lang'%xx" parameter (which
+ * werkzeug decodes): percent-decoded when it is UTF-8, else "".  Only for
+ * display; a part with filename* alone is still a file, never a field. */
+static const char *ext_filename(fl_arena *a, const char *v)
+{
+	const char *q1 = strchr(v, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+	const char *enc = q2 ? q2 + 1 : v;
+	char *out;
+
+	if (fl_url_unquote(a, enc, strlen(enc), false, &out, NULL) != FL_OK)
+		return "";
+	return out;
+}
+
 /* Store the part whose headers are `h` and data b[ds, de). */
 static fl_err store_part(const mp *m, const part_headers *h, size_t ds, size_t de,
 			 fl_multidict *form, fl_files *files)
 {
 	fl_multidict params;
-	const fl_pair *name, *filename;
+	const fl_pair *name, *filename, *ext;
 	char *disp;
 	fl_err err;
 
@@ -319,8 +335,11 @@ static fl_err store_part(const mp *m, const part_headers *h, size_t ds, size_t d
 	if (!(name = last_param(&params, "name")))
 		return FL_EMALFORMED;
 	filename = last_param(&params, "filename");
-	if (filename) {
-		fl_file f = { name->value, display_filename(m->a, filename->value),
+	ext = last_param(&params, "filename*");
+	if (filename || ext) {
+		fl_file f = { name->value,
+			      display_filename(m->a, filename ? filename->value
+							      : ext_filename(m->a, ext->value)),
 			      h->content_type, m->b + ds, de - ds };
 
 		files_add(files, &f);

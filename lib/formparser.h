@@ -76,7 +76,9 @@ bool fl_multipart_boundary_ok(const char *b);
  * by optional spaces/tabs and a line break, or by "--" for the last one;
  * like werkzeug, line breaks may be CRLF, LF or CR; a "--boundary" in the
  * data not followed by that is data.  Each part needs a Content-Disposition
- * header with a name; with a filename parameter the part goes to `files`
+ * header with a name; with a filename (or RFC 2231 filename*, whose
+ * percent-decoded UTF-8 text is only used for the display name) parameter
+ * the part goes to `files`
  * (binary-safe, data pointing into `body`), otherwise its value, which must
  * be UTF-8, is added to `form`.  Header continuation lines are joined.
  * Anything after the closing delimiter (the epilogue) is ignored.  Runs in

@@ -1,7 +1,9 @@
 /* http.c — HTTP and URL utilities; see http.h.  Behaviour follows
  * werkzeug 2.2 (urls.py, http.py, _internal.py); the differences are
  * deliberate and documented in http.h. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem, timegm; the Makefile passes -D_GNU_SOURCE */
+#endif
 #include "http.h"
 
 #include <stdint.h>

@@ -22,6 +22,7 @@ struct tstate {
 	struct bchain *chains;
 	size_t nchains, cap;
 	const struct tpl *parent;     /* set by {% extends %} */
+	const struct node *extends;   /* that tag, for error positions */
 	struct bchain *cur;           /* block being rendered, for super() */
 	size_t cur_idx;
 	struct frame *top;            /* the template's top-level scope */
@@ -519,6 +520,7 @@ static fl_err exec_extends(struct rctx *r, struct frame *f, const struct node *n
 		return e;
 	add_blocks(r, r->st, t);
 	r->st->parent = t;
+	r->st->extends = n;
 	return FL_OK;
 }
 
@@ -623,9 +625,7 @@ fl_err tpl_render_tpl(struct rctx *r, const struct tpl *t, struct frame *frame, 
 	fl_err e = FL_OK;
 	for (int level = 0; !e; level++) {
 		if (level > TPL_MAX_DEPTH) {
-			e = tpl_fail(r, NULL, "maximum recursion depth exceeded");
-			if (r->err)
-				snprintf(r->err->file, sizeof r->err->file, "%s", t->name);
+			e = tpl_fail(r, st.extends, "maximum recursion depth exceeded");
 			break;
 		}
 		e = exec_top(r, frame, &t->body, out);

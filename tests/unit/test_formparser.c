@@ -185,6 +185,16 @@ static void test_multipart_variants(void **state)
 		S("--b\r\nContent-Disposition: form-data; name=f; filename=\"../x\ty\"\r\n\r\n"
 		  "d\r\n--b--"), "b", 0, &form, &files), FL_OK);
 	assert_string_equal(files.items[0].filename, "x_y");
+
+	/* filename* alone still makes a file (werkzeug decodes it) */
+	fl_multidict_init(&form, a);
+	fl_files_init(&files, a);
+	assert_int_equal(fl_parse_multipart(a,
+		S("--b\r\nContent-Disposition: form-data; name=f; filename*=UTF-8''%E4%BD%A0.txt"
+		  "\r\n\r\n\xff\r\n--b--"), "b", 0, &form, &files), FL_OK);
+	assert_int_equal(form.len, 0);
+	assert_string_equal(files.items[0].filename, "\xe4\xbd\xa0.txt");
+	assert_int_equal(files.items[0].len, 1);
 }
 
 static void expect_mp(fl_arena *a, const char *body, size_t n, const char *boundary,

@@ -1,0 +1,451 @@
+/* env.c — the template environment: loading files safely from one
+ * directory, the per-process cache of compiled templates (recompiled on
+ * change with auto_reload), global functions, and the render entry points. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "template/internal.h"
+
+/* Template files larger than this are refused. */
+#define TPL_MAX_FILE (8u << 20)
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p) {
+		fputs("flagon: fatal: out of memory\n", stderr);
+		_Exit(70);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+static void set_err(fl_tpl_error *err, const char *file, const char *msg)
+{
+	if (!err)
+		return;
+	snprintf(err->file, sizeof err->file, "%s", file);
+	err->line = err->column = 0;
+	snprintf(err->message, sizeof err->message, "%s", msg);
+}
+
+/* ---- compiling ---- */
+
+void tpl_free(struct tpl *t)
+{
+	if (!t)
+		return;
+	fl_arena_free(t->arena);
+	free(t->name);
+	free(t);
+}
+
+fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **out,
+		   fl_tpl_error *err)
+{
+	struct tpl *t = calloc(1, sizeof *t);
+	if (!t)
+		return FL_ENOMEM;
+	t->name = xstrdup(name);
+	t->arena = fl_arena_new(16384);
+	/* Jinja turns \r\n and \r into \n and drops one trailing newline
+	 * (keep_trailing_newline=False). */
+	char *s = fl_arena_alloc(t->arena, len + 1);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (src[i] == '\r') {
+			s[n++] = '\n';
+			if (i + 1 < len && src[i + 1] == '\n')
+				i++;
+		} else {
+			s[n++] = src[i];
+		}
+	}
+	if (n && s[n - 1] == '\n')
+		n--;
+	s[n] = '\0';
+	/* Constants of the tree must outlive any request: they go to the
+	 * template's own arena, whatever arena jansson was using. */
+	fl_arena *prev = fl_json_set_arena(t->arena);
+	fl_err e = tpl_parse(t, s, n, err);
+	fl_json_set_arena(prev);
+	if (e) {
+		tpl_free(t);
+		return e;
+	}
+	*out = t;
+	return FL_OK;
+}
+
+/* ---- names and files ---- */
+
+/* A template name must stay inside the directory: relative, no ".."
+ * component, no backslash (Jinja's split_template_path). */
+static int valid_name(const char *name)
+{
+	if (!name || !*name || name[0] == '/' || strchr(name, '\\'))
+		return 0;
+	for (const char *p = name; *p;) {
+		size_t k = strcspn(p, "/");
+		if (k == 2 && p[0] == '.' && p[1] == '.')
+			return 0;
+		p += k + (p[k] == '/');
+	}
+	return 1;
+}
+
+static fl_err read_file(const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? FL_ENOTFOUND : FL_EIO;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return FL_ENOTFOUND;
+	}
+	if ((unsigned long long)st.st_size > TPL_MAX_FILE) {
+		close(fd);
+		return FL_ETOOLARGE;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap > TPL_MAX_FILE) {
+				free(buf);
+				close(fd);
+				return FL_ETOOLARGE;
+			}
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return FL_ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			free(buf);
+			close(fd);
+			return FL_EIO;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	*data = buf;
+	*len = n;
+	return FL_OK;
+}
+
+static struct tpl **find_cached(fl_tpl_env *env, const char *name)
+{
+	for (struct tpl **pp = &env->cache; *pp; pp = &(*pp)->next)
+		if (!strcmp((*pp)->name, name))
+			return pp;
+	return NULL;
+}
+
+fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err)
+{
+	char msg[256];
+	if (!valid_name(name)) {
+		set_err(err, name ? name : "", "invalid template name");
+		return FL_EINVAL;
+	}
+	struct tpl **pp = find_cached(env, name);
+	if (pp && !env->auto_reload) {
+		*out = *pp;
+		return FL_OK;
+	}
+	size_t plen = strlen(env->dir) + strlen(name) + 2;
+	char *path = xmalloc(plen);
+	snprintf(path, plen, "%s/%s", env->dir, name);
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+		free(path);
+		snprintf(msg, sizeof msg, "template '%.200s' not found", name);
+		set_err(err, name, msg);
+		return FL_ENOTFOUND;
+	}
+	if (pp && (*pp)->mtime.tv_sec == st.st_mtim.tv_sec &&
+	    (*pp)->mtime.tv_nsec == st.st_mtim.tv_nsec && (*pp)->size == st.st_size) {
+		free(path);
+		*out = *pp;
+		return FL_OK;
+	}
+	char *src;
+	size_t len;
+	fl_err e = read_file(path, &src, &len);
+	free(path);
+	if (e) {
+		snprintf(msg, sizeof msg, "template '%.160s' could not be read: %s", name, fl_strerror(e));
+		set_err(err, name, msg);
+		return e == FL_ENOTFOUND ? e : FL_ETEMPLATE;
+	}
+	struct tpl *t;
+	e = tpl_compile(name, src, len, &t, err);
+	free(src);
+	if (e)
+		return e;
+	t->mtime = st.st_mtim;
+	t->size = st.st_size;
+	if (pp) {
+		/* A render may still be walking the old tree: retire it and free
+		 * it when no render is running. */
+		struct tpl *old = *pp;
+		t->next = old->next;
+		*pp = t;
+		old->next = env->retired;
+		env->retired = old;
+	} else {
+		t->next = env->cache;
+		env->cache = t;
+	}
+	*out = t;
+	return FL_OK;
+}
+
+/* ---- builtin globals ---- */
+
+static json_t *fn_range(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
+{
+	size_t n = json_array_size(args);
+	json_int_t v[3] = {0, 0, 1};
+	if (n < 1 || n > 3 || json_object_size(kwargs)) {
+		snprintf(err->message, sizeof err->message, "range expected 1 to 3 integer arguments");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(args, i);
+		if (!json_is_integer(x)) {
+			snprintf(err->message, sizeof err->message,
+				 "'%s' object cannot be interpreted as an integer", tv_typename(x));
+			return NULL;
+		}
+		v[n == 1 ? 1 : i] = json_integer_value(x);
+	}
+	if (v[2] == 0) {
+		snprintf(err->message, sizeof err->message, "range() arg 3 must not be zero");
+		return NULL;
+	}
+	json_t *out = json_array();
+	size_t count = 0;
+	for (json_int_t i = v[0]; v[2] > 0 ? i < v[1] : i > v[1]; i += v[2]) {
+		/* Jinja's sandbox caps range() too (MAX_RANGE = 100000). */
+		if (++count > 100000) {
+			snprintf(err->message, sizeof err->message, "range too big");
+			return NULL;
+		}
+		json_array_append_new(out, json_integer(i));
+		if ((v[2] > 0 && i > LLONG_MAX - v[2]) || (v[2] < 0 && i < LLONG_MIN - v[2]))
+			break;
+	}
+	return out;
+}
+
+static json_t *fn_dict(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
+{
+	if (json_array_size(args)) {
+		snprintf(err->message, sizeof err->message, "dict() takes keyword arguments only");
+		return NULL;
+	}
+	return json_copy(kwargs);
+}
+
+/* ---- the env ---- */
+
+fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
+{
+	if (!template_dir)
+		return NULL;
+	fl_tpl_env *env = calloc(1, sizeof *env);
+	if (!env)
+		return NULL;
+	env->dir = xstrdup(template_dir);
+	env->auto_reload = auto_reload;
+	env->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!env->utf8)
+		env->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+	fl_tpl_env_add_function(env, "range", fn_range);
+	fl_tpl_env_add_function(env, "dict", fn_dict);
+	return env;
+}
+
+static void free_list(struct tpl *t)
+{
+	while (t) {
+		struct tpl *next = t->next;
+		tpl_free(t);
+		t = next;
+	}
+}
+
+void fl_tpl_env_free(fl_tpl_env *env)
+{
+	if (!env)
+		return;
+	free_list(env->cache);
+	free_list(env->retired);
+	fl_arena *prev = fl_json_set_arena(NULL);
+	for (size_t i = 0; i < env->nfuncs; i++) {
+		free(env->funcs[i].name);
+		json_decref(env->funcs[i].handle);
+	}
+	fl_json_set_arena(prev);
+	free(env->funcs);
+	if (env->utf8)
+		freelocale(env->utf8);
+	free(env->dir);
+	free(env);
+}
+
+void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	for (size_t i = 0; i < env->nfuncs; i++) {
+		if (!strcmp(env->funcs[i].name, name)) {
+			env->funcs[i].fn = fn;
+			return;
+		}
+	}
+	if (env->nfuncs == env->capfuncs) {
+		size_t cap = env->capfuncs ? env->capfuncs * 2 : 8;
+		struct tpl_func *f = realloc(env->funcs, cap * sizeof *f);
+		if (!f) {
+			fputs("flagon: fatal: out of memory\n", stderr);
+			_Exit(70);
+		}
+		env->funcs = f;
+		env->capfuncs = cap;
+	}
+	/* The handle is a heap value: it lives as long as the env. */
+	fl_arena *prev = fl_json_set_arena(NULL);
+	json_t *h = json_object();
+	json_object_set_new(h, "__fl_func__", json_integer((json_int_t)env->nfuncs));
+	fl_json_set_arena(prev);
+	env->funcs[env->nfuncs++] = (struct tpl_func){xstrdup(name), fn, h};
+}
+
+static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *context, void *ud,
+			      fl_arena *a, fl_buf *out, fl_tpl_error *err)
+{
+	struct rctx r;
+	memset(&r, 0, sizeof r);
+	r.env = env;
+	r.ud = ud;
+	r.a = a;
+	r.err = err;
+	r.root.vars = json_is_object(context) ? context : json_object();
+	r.undef = json_object();
+	struct frame *top = tpl_frame(&r, &r.root);
+	return tpl_render_tpl(&r, t, top, out);
+}
+
+/* Bracket every public render: jansson allocates from the request arena,
+ * and templates retired by auto_reload are freed only between renders. */
+static fl_arena *render_begin(fl_tpl_env *env, fl_arena *a, fl_tpl_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof *err);
+	if (!env->rendering) {
+		free_list(env->retired);
+		env->retired = NULL;
+	}
+	env->rendering++;
+	return fl_json_set_arena(a);
+}
+
+static void render_end(fl_tpl_env *env, fl_arena *prev)
+{
+	fl_json_set_arena(prev);
+	env->rendering--;
+}
+
+fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *ud,
+		     fl_arena *a, fl_buf *out, fl_tpl_error *err)
+{
+	fl_arena *prev = render_begin(env, a, err);
+	struct tpl *t;
+	fl_err e = tpl_env_get(env, name, &t, err);
+	if (!e)
+		e = render_compiled(env, t, context, ud, a, out, err);
+	render_end(env, prev);
+	return e;
+}
+
+fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context, void *ud,
+			    fl_arena *a, fl_buf *out, fl_tpl_error *err)
+{
+	fl_arena *prev = render_begin(env, a, err);
+	struct tpl *t;
+	fl_err e = tpl_compile("<string>", source, strlen(source), &t, err);
+	if (!e) {
+		e = render_compiled(env, t, context, ud, a, out, err);
+		tpl_free(t);
+	}
+	render_end(env, prev);
+	return e;
+}
+
+static fl_err compile_dir(fl_tpl_env *env, const char *rel, int depth, fl_tpl_error *err)
+{
+	size_t plen = strlen(env->dir) + strlen(rel) + 2;
+	char *path = xmalloc(plen);
+	snprintf(path, plen, "%s/%s", env->dir, rel);
+	DIR *d = opendir(path);
+	free(path);
+	if (!d) {
+		set_err(err, rel, "cannot read the template directory");
+		return FL_EIO;
+	}
+	fl_err e = FL_OK;
+	struct dirent *de;
+	while (!e && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t nlen = strlen(rel) + strlen(de->d_name) + 2;
+		char *name = xmalloc(nlen);
+		snprintf(name, nlen, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		size_t full = strlen(env->dir) + nlen + 1;
+		char *fp = xmalloc(full);
+		snprintf(fp, full, "%s/%s", env->dir, name);
+		struct stat st;
+		if (!stat(fp, &st)) {
+			if (S_ISDIR(st.st_mode) && depth < 16) {
+				e = compile_dir(env, name, depth + 1, err);
+			} else if (S_ISREG(st.st_mode)) {
+				struct tpl *t;
+				e = tpl_env_get(env, name, &t, err);
+			}
+		}
+		free(fp);
+		free(name);
+	}
+	closedir(d);
+	return e;
+}
+
+fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof *err);
+	return compile_dir(env, "", 0, err);
+}
