@@ -1,7 +1,9 @@
 /* expr.c — evaluate expressions with Python's semantics (what Jinja's
  * generated code and runtime do): names, attributes, items, operators,
  * calls, filters and tests.  A NULL result means undefined. */
-#define _GNU_SOURCE  /* memmem */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>

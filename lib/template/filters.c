@@ -1,6 +1,8 @@
 /* filters.c — Jinja's builtin filters and tests (jinja2/filters.py,
  * jinja2/tests.py) for the supported subset, with the same defaults. */
-#define _GNU_SOURCE  /* memmem */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
