@@ -43,6 +43,7 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk
 
+.SECONDARY:
 .PHONY: all install-deps run test check fuzz bench clean unit-bins test-only
 
 all: $(LIBA) $(BP_BIN) $(MANAGE)

@@ -75,6 +75,13 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	}
 	if (app->config.debug)
 		fl_log_init(bp->name, FL_LOG_DEBUG);
+	if (strcmp(app->config.session_type, "null") != 0) {
+		/* Server-side stores plug into fl_app_session_store(); until one
+		 * exists, refusing is better than silently using cookies. */
+		fl_error("configuration: SESSION_TYPE '%s' is not available in this build (use null)",
+			app->config.session_type);
+		return -1;
+	}
 	snprintf(app->mount, sizeof app->mount, "/cgi-bin/%s", bp->name);
 	app->url_map = fl_url_map_new(bp->name, bp->routes, count_routes(bp->routes), why, sizeof why);
 	if (!app->url_map) {

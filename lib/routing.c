@@ -6,6 +6,7 @@
 #include "routing.h"
 
 #include "http.h"
+#include "pyrepr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -333,8 +334,12 @@ static const char *scalar_text(fl_arena *a, json_t *v)
 		return json_string_value(v);
 	case JSON_INTEGER:
 		return fl_arena_printf(a, "%lld", (long long)json_integer_value(v));
-	case JSON_REAL:
-		return fl_arena_printf(a, "%.17g", json_real_value(v));
+	case JSON_REAL: {
+		fl_buf b;
+		fl_buf_init(&b, a);
+		fl_float_repr(&b, json_real_value(v));
+		return fl_buf_cstr(&b);
+	}
 	case JSON_TRUE:
 		return "True";
 	case JSON_FALSE:

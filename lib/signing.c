@@ -1,6 +1,7 @@
 /* signing.c — itsdangerous 2.1 (signer.py, timed.py, url_safe.py,
  * encoding.py) on OpenSSL libcrypto and zlib.  See signing.h. */
 #include "signing.h"
+#include "pyrepr.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -447,58 +448,6 @@ static fl_err dump_string(const char *str, size_t len, fl_buf *out)
 	return FL_OK;
 }
 
-/* float.__repr__: the shortest digits that round-trip, positional notation
- * for exponents -4 < decpt <= 16, else d.ddde+XX. */
-static void dump_real(double d, fl_buf *out)
-{
-	char tmp[40], digits[24];
-	int prec, exp10 = 0;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	const char *p = tmp;
-	size_t nd = 0;
-	if (*p == '-') {
-		fl_buf_putc(out, '-');
-		p++;
-	}
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.' && nd < sizeof digits - 1)
-			digits[nd++] = *p;
-	if (*p == 'e')
-		exp10 = atoi(p + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	digits[nd] = '\0';
-	int decpt = exp10 + 1;
-
-	if (decpt > -4 && decpt <= 16) {
-		if (decpt <= 0) {
-			fl_buf_puts(out, "0.");
-			for (int k = 0; k < -decpt; k++)
-				fl_buf_putc(out, '0');
-			fl_buf_puts(out, digits);
-		} else if ((size_t)decpt < nd) {
-			fl_buf_append(out, digits, (size_t)decpt);
-			fl_buf_putc(out, '.');
-			fl_buf_puts(out, digits + decpt);
-		} else {
-			fl_buf_puts(out, digits);
-			for (size_t k = nd; k < (size_t)decpt; k++)
-				fl_buf_putc(out, '0');
-			fl_buf_puts(out, ".0");
-		}
-		return;
-	}
-	fl_buf_putc(out, digits[0]);
-	if (nd > 1) {
-		fl_buf_putc(out, '.');
-		fl_buf_puts(out, digits + 1);
-	}
-	fl_buf_printf(out, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
-}
 
 typedef struct key_ref {
 	const char *key;
@@ -575,7 +524,7 @@ static fl_err dump_value(const json_t *v, fl_buf *out, int depth)
 		fl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return FL_OK;
 	case JSON_REAL:
-		dump_real(json_real_value(v), out);
+		fl_float_repr(out, json_real_value(v));
 		return FL_OK;
 	case JSON_TRUE:
 		fl_buf_puts(out, "true");

@@ -359,6 +359,8 @@ static struct node *parse_postfix(struct parser *p, struct node *n)
 		} else if (is_op(t, "(")) {
 			struct node *c = mk(p, N_CALL, t);
 			c->a = n;
+			c->line = n->line;  /* errors point at what is called */
+			c->col = n->col;
 			parse_args(p, c);
 			n = c;
 		} else {
@@ -436,6 +438,8 @@ static struct node *parse_filter_expr(struct parser *p, struct node *n)
 		} else if (is_op(t, "(")) {
 			struct node *c = mk(p, N_CALL, t);
 			c->a = n;
+			c->line = n->line;  /* errors point at what is called */
+			c->col = n->col;
 			parse_args(p, c);
 			n = c;
 		} else {

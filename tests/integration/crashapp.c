@@ -22,7 +22,7 @@ static int error_view(fl_ctx *c)
 
 static int segv_view(fl_ctx *c)
 {
-	int *volatile p = NULL;
+	volatile int *volatile p = NULL;   /* both volatile: the store must happen */
 	*p = 42;
 	return fl_text(c, 200, NULL, "unreachable");
 }

@@ -322,6 +322,11 @@ class Browser(requests.Session):
         kwargs.setdefault("allow_redirects", False)
         return super().request(method, url, *args, **kwargs)
 
+    def get(self, url, **kwargs):
+        # requests.Session.get would follow redirects by default.
+        kwargs.setdefault("allow_redirects", False)
+        return super().get(url, **kwargs)
+
     def index(self):
         """GET the Flasky index; returns (response, csrf token)."""
         r = self.get("/cgi-bin/main/")
