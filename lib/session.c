@@ -80,10 +80,10 @@ void fl_session_set_permanent(json_t *data, bool on)
 	json_object_set_new(data, "_permanent", json_boolean(on));
 }
 
-static void cookie_attrs(const fl_session_config *cfg, fl_session_cookie *out)
+static void cookie_attrs(const fl_session_config *cfg, time_t now, fl_cookie *out)
 {
-	out->name = cfg->cookie_name ? cfg->cookie_name : "session";
-	out->max_age = -1;
+	fl_cookie_init(out, cfg->cookie_name ? cfg->cookie_name : "session", "");
+	out->now = now;
 	out->domain = cfg->domain && *cfg->domain ? cfg->domain : NULL;
 	out->path = cfg->path ? cfg->path : "/";
 	out->secure = cfg->secure;
@@ -92,7 +92,7 @@ static void cookie_attrs(const fl_session_config *cfg, fl_session_cookie *out)
 }
 
 fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
-                       fl_session *s, time_t now, fl_session_cookie *out)
+                       fl_session *s, time_t now, fl_cookie *out)
 {
 	memset(out, 0, sizeof *out);
 	out->max_age = -1;
@@ -104,9 +104,8 @@ fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg,
 		if (!modified)
 			return FL_OK;
 		fl_err err = st->delete_record ? st->delete_record(st, cfg, a, s) : FL_OK;
-		cookie_attrs(cfg, out);   /* response.delete_cookie(...) */
-		out->value = "";
-		out->has_expires = true;
+		cookie_attrs(cfg, now, out);   /* response.delete_cookie(...) */
+		out->expires_set = true;
 		out->expires = 0;
 		out->max_age = 0;
 		return err;
@@ -121,10 +120,10 @@ fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg,
 	fl_err err = st->save(st, cfg, a, s, now, &value);
 	if (err)
 		return err;
-	cookie_attrs(cfg, out);
+	cookie_attrs(cfg, now, out);
 	out->value = value;
 	if (permanent) {
-		out->has_expires = true;
+		out->expires_set = true;
 		out->expires = now + (time_t)cfg->permanent_lifetime;
 	}
 	return FL_OK;
@@ -133,140 +132,22 @@ fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg,
 fl_err fl_session_save_header(const fl_session_store *st, const fl_session_config *cfg,
                               fl_arena *a, fl_session *s, time_t now, const char **header)
 {
-	fl_session_cookie c;
+	fl_cookie c;
 	char *h = NULL;
 	*header = NULL;
 	fl_err err = fl_session_save(st, cfg, a, s, now, &c);
-	if (err || !c.name)
+	if (err || !c.key)
 		return err;
-	err = fl_session_cookie_header(&c, a, &h);
+	err = fl_dump_cookie(a, &c, &h);
 	if (err)
 		return err;
 	if (strlen(h) > COOKIE_MAX_SIZE)
 		fl_warning("The '%s' cookie is too large: %zu bytes; browsers may ignore it",
-		           c.name, strlen(h));
+		           c.key, strlen(h));
 	*header = h;
 	return FL_OK;
 }
 
-/* ---- Set-Cookie formatting (werkzeug.http.dump_cookie) ------------------ */
-
-char *fl_session_http_date(time_t t, char buf[32])
-{
-	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
-		t = 0;
-		gmtime_r(&t, &tm);
-	}
-	snprintf(buf, 32, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
-	         tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-	         tm.tm_sec);
-	return buf;
-}
-
-/* werkzeug._internal._legal_cookie_chars */
-static bool legal_cookie_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("/=!#$%&'*+-.^_`|~:", c));
-}
-
-/* werkzeug._internal._cookie_quote: octal escapes, quoted when needed. */
-static void cookie_quote(fl_buf *b, const char *v)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t i;
-	for (i = 0; p[i] && legal_cookie_char(p[i]); i++)
-		;
-	if (!p[i]) {
-		fl_buf_puts(b, v);
-		return;
-	}
-	fl_buf_putc(b, '"');
-	for (i = 0; p[i]; i++) {
-		unsigned char c = p[i];
-		if (legal_cookie_char(c))
-			fl_buf_putc(b, (char)c);
-		else if (c == '"' || c == '\\')
-			fl_buf_printf(b, "\\%c", c);
-		else if (c == ',' || c == ';' || c < 32 || c >= 127)
-			fl_buf_printf(b, "\\%03o", c);
-		else
-			fl_buf_putc(b, (char)c);
-	}
-	fl_buf_putc(b, '"');
-}
-
-static bool is_token(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c <= 32 || c >= 127 || strchr("()<>@,;:\\\"/[]?={}", c))
-			return false;
-	}
-	return true;
-}
-
-static bool is_attr_value(const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 32 || c == 127 || c == ';')
-			return false;
-	}
-	return true;
-}
-
-fl_err fl_session_cookie_header(const fl_session_cookie *c, fl_arena *a, char **header)
-{
-	static const char *const samesites[] = {"Strict", "Lax", "None"};
-	const char *samesite = NULL;
-	char date[32];
-
-	if (!c || !is_token(c->name) || (c->path && !is_attr_value(c->path)))
-		return FL_EINVAL;
-	if (c->samesite) {
-		for (size_t i = 0; i < 3; i++)
-			if (strcasecmp(c->samesite, samesites[i]) == 0)
-				samesite = samesites[i];
-		if (!samesite)
-			return FL_EINVAL;
-	}
-	fl_buf b;
-	fl_buf_init(&b, a);
-	fl_buf_puts(&b, c->name);
-	fl_buf_putc(&b, '=');
-	cookie_quote(&b, c->value ? c->value : "");
-	if (c->domain) {
-		/* _make_cookie_domain: drop a port, insist on a dot. */
-		const char *colon = strchr(c->domain, ':');
-		size_t dlen = colon ? (size_t)(colon - c->domain) : strlen(c->domain);
-		char *d = fl_arena_strndup(a, c->domain, dlen);
-		if (!strchr(d, '.') || !is_attr_value(d))
-			return FL_EINVAL;
-		fl_buf_puts(&b, "; Domain=");
-		cookie_quote(&b, d);
-	}
-	if (c->has_expires)
-		fl_buf_printf(&b, "; Expires=%s", fl_session_http_date(c->expires, date));
-	if (c->max_age >= 0)
-		fl_buf_printf(&b, "; Max-Age=%lld", c->max_age);
-	if (c->secure)
-		fl_buf_puts(&b, "; Secure");
-	if (c->httponly)
-		fl_buf_puts(&b, "; HttpOnly");
-	if (c->path)
-		fl_buf_printf(&b, "; Path=%s", c->path);
-	if (samesite)
-		fl_buf_printf(&b, "; SameSite=%s", samesite);
-	*header = (char *)fl_buf_cstr(&b);
-	return FL_OK;
-}
 
 /* ---- TaggedJSON ---------------------------------------------------------- */
 

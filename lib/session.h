@@ -25,6 +25,7 @@
 
 #include "arena.h"
 #include "err.h"
+#include "http.h"
 
 /* Flask's default PERMANENT_SESSION_LIFETIME: 31 days, in seconds. */
 #define FL_SESSION_DEFAULT_LIFETIME 2678400L
@@ -56,20 +57,6 @@ typedef struct fl_session {
 	bool is_new;           /* no valid session came with the request */
 } fl_session;
 
-/* A Set-Cookie to send, in parts (werkzeug's set_cookie arguments).  All
- * strings live in the request arena or the config. */
-typedef struct fl_session_cookie {
-	const char *name;      /* NULL: nothing to send */
-	const char *value;
-	bool has_expires;
-	time_t expires;        /* Unix seconds, when has_expires */
-	long long max_age;     /* seconds, or -1 for none */
-	const char *domain;    /* or NULL */
-	const char *path;      /* or NULL */
-	bool secure;
-	bool httponly;
-	const char *samesite;  /* or NULL */
-} fl_session_cookie;
 
 typedef struct fl_session_store fl_session_store;
 
@@ -148,27 +135,14 @@ void fl_session_set_permanent(json_t *data, bool on);
  * session was accessed) — that header is the caller's job.
  * Errors: FL_ECONFIG (no secret key), the store's errors. */
 fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg, fl_arena *a,
-                       fl_session *s, time_t now, fl_session_cookie *out);
+                       fl_session *s, time_t now, fl_cookie *out);
 
-/* fl_session_save_header — fl_session_save() then fl_session_cookie_header():
+/* fl_session_save_header — fl_session_save() then fl_dump_cookie():
  * *header is the whole Set-Cookie header value (without "Set-Cookie: "), in
  * `a`, or NULL when nothing needs sending. */
 fl_err fl_session_save_header(const fl_session_store *st, const fl_session_config *cfg,
                               fl_arena *a, fl_session *s, time_t now, const char **header);
 
-/* fl_session_cookie_header — the Set-Cookie header value werkzeug.http
- * .dump_cookie() makes: "name=value; Domain=d; Expires=Wed, 21 Oct 2015
- * 07:28:00 GMT; Max-Age=n; Secure; HttpOnly; Path=/; SameSite=Lax" (only the
- * attributes given, in that order; a value outside the cookie-octet set is
- * quoted the way werkzeug's _cookie_quote does).  *header in `a`.
- * FL_EINVAL for a name that is not a token, a path or domain with control
- * characters or ';', a domain without '.', or a SameSite other than
- * Strict/Lax/None (any case). */
-fl_err fl_session_cookie_header(const fl_session_cookie *c, fl_arena *a, char **header);
-
-/* fl_session_http_date — RFC 7231 IMF-fixdate of `t` ("Wed, 21 Oct 2015 07:28:00
- * GMT", werkzeug.http.http_date) into `buf`; returns buf. */
-char *fl_session_http_date(time_t t, char buf[32]);
 
 /* fl_tag_tuple — Flask's tagged tuple {" t": array}.  Steals the reference
  * to `array`; the new object lives where jansson currently allocates. */
