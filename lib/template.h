@@ -23,14 +23,25 @@
  * == != < <= > >= in, not in, and or not, + - * / // % **, ~, unary -/+,
  * `a if c else b`, calls with positional and keyword args, filters with
  * args, tests with `is` / `is not`.  Methods: dict.items()/keys()/values()/
- * get(k, d); str.upper()/lower()/strip()/startswith()/endswith()/
- * replace()/split().  Builtin globals: range(), dict().
+ * get(k, d); str.upper()/lower()/title()/capitalize()/strip()/lstrip()/
+ * rstrip()/startswith()/endswith()/replace()/split()/join().
+ * Builtin globals: range() (at most 100000 items), dict(**kw).
  * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
  * striptags, default/d, length/count, join, round, int, float, truncate,
- * format, abs, first, last, list, string, replace, reverse, sort, wordcount.
+ * format, abs, first, last, list, string, replace, reverse, wordcount.
  * Tests: defined, undefined, none, number, string, mapping, sequence,
  * iterable, boolean, true, false, integer, float, odd, even, divisibleby,
- * eq/==, ne/!=, lt/<, le/<=, gt/>, ge/>=, in, lower, upper.
+ * eq/==/equalto, ne/!=, lt/<, le/<=, gt/>, ge/>=, in, lower, upper,
+ * callable, sameas.
+ *
+ * Differences from Jinja, by design or for lack of Python objects: integers
+ * are 64-bit (overflow gives a float); tuples are lists (print as [1, 2]);
+ * upper()/lower() map one code point to one (no "ß" → "SS"); `striptags`
+ * unescapes only common entities; `{% for %}` has no `recursive` loop();
+ * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
+ * constant folding makes it plain; an unknown filter or test is a compile
+ * error (as in Jinja); the render is stopped with an error past 64 nested
+ * include/macro/extends/import levels, 20 million steps or 64 MiB output.
  *
  * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
  * ChainableUndefined): it prints as "", is falsy, iterates as empty, has

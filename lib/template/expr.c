@@ -290,6 +290,9 @@ static fl_err arith(struct rctx *r, const struct node *n, json_t *x, json_t *y, 
 			v = pow(a, b);
 			break;
 		}
+		/* JSON has no inf or nan, so there is no value to hold them */
+		if (!isfinite(v))
+			return tpl_fail(r, n, "float result out of range");
 		*out = json_real(v);
 		return FL_OK;
 	}
@@ -734,11 +737,15 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		if ((e = tpl_eval(r, f, n->a, &x)))
 			return e;
 		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
+		if (*out == r->undef)  /* a module's name bound to undefined */
+			*out = NULL;
 		return FL_OK;
 	case N_GETITEM:
 		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))
 			return e;
 		*out = getitem(x, y);
+		if (*out == r->undef)
+			*out = NULL;
 		return FL_OK;
 	case N_SLICE:
 		return eval_slice(r, f, n, out);

@@ -552,7 +552,7 @@ FILTER(f_round)
 	}
 	double m = pow(10.0, (double)prec), x = tv_number(v) * m;
 	x = method[0] == 'c' ? ceil(x) : floor(x);
-	*out = json_real(x / m);
+	*out = isfinite(x / m) ? json_real(x / m) : v;
 	return FL_OK;
 }
 
@@ -645,7 +645,7 @@ FILTER(f_float)
 	} else if (tv_is_stringish(v)) {
 		size_t len;
 		const char *s = tv_cstr(r->a, v, &len);
-		if (parse_float(s, len, &d))
+		if (parse_float(s, len, &d) && isfinite(d))  /* JSON cannot hold inf/nan */
 			*out = json_real(d);
 	}
 	return FL_OK;

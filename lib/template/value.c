@@ -117,61 +117,10 @@ double tv_number(const json_t *v)
 
 /* ---- str() and repr() ---- */
 
-/* Python's float repr: the shortest digits that read back the same,
- * fixed notation for exponents -4..15, else d.dddde+XX. */
+/* Python's float repr, shared with the JSON serializer and url_for. */
 void tv_float(fl_buf *b, double d)
 {
-	if (isnan(d)) {
-		fl_buf_puts(b, "nan");
-		return;
-	}
-	if (isinf(d)) {
-		fl_buf_puts(b, d < 0 ? "-inf" : "inf");
-		return;
-	}
-	char tmp[64];
-	int prec;
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	char dig[32];
-	size_t nd = 0;
-	const char *s = tmp;
-	if (*s == '-')
-		s++;
-	for (; *s && *s != 'e'; s++)
-		if (*s >= '0' && *s <= '9')
-			dig[nd++] = *s;
-	int exp = atoi(s + 1);
-	while (nd > 1 && dig[nd - 1] == '0')
-		nd--;
-	if (signbit(d))
-		fl_buf_putc(b, '-');
-	if (exp >= -4 && exp < 16) {
-		if (exp >= 0) {
-			for (int i = 0; i <= exp; i++)
-				fl_buf_putc(b, (size_t)i < nd ? dig[i] : '0');
-			fl_buf_putc(b, '.');
-			if ((size_t)exp + 1 < nd)
-				fl_buf_append(b, dig + exp + 1, nd - (size_t)exp - 1);
-			else
-				fl_buf_putc(b, '0');
-		} else {
-			fl_buf_puts(b, "0.");
-			for (int i = 0; i < -exp - 1; i++)
-				fl_buf_putc(b, '0');
-			fl_buf_append(b, dig, nd);
-		}
-		return;
-	}
-	fl_buf_putc(b, dig[0]);
-	if (nd > 1) {
-		fl_buf_putc(b, '.');
-		fl_buf_append(b, dig + 1, nd - 1);
-	}
-	fl_buf_printf(b, "e%c%02d", exp < 0 ? '-' : '+', abs(exp));
+	fl_float_repr(b, d);
 }
 
 static void repr_string(fl_buf *b, const char *s, size_t n)

@@ -455,12 +455,13 @@ static void test_build_static_with_heap_values_no_leak(void **state)
 static void test_build_float(void **state)
 {
 	/* Werkzeug's FloatConverter.to_url is str(value): url_for('real',
-	 * x=0.1) == '/f/0.1', url_for('real', x=1.5) == '/f/1.5'. */
+	 * x=0.1) == '/f/0.1', url_for('real', x=2.0) == '/f/2.0'. */
 	fixture *f = *state;
 	fl_err e;
 	assert_string_equal(build(f, "", "real", json_pack("{s:f}", "x", 1.5), &e), "/f/1.5");
 	assert_string_equal(build(f, "", "real", json_pack("{s:s}", "x", "2.25"), &e), "/f/2.25");
 	assert_string_equal(build(f, "", "real", json_pack("{s:f}", "x", 0.1), &e), "/f/0.1");
+	assert_string_equal(build(f, "", "real", json_pack("{s:f}", "x", 2.0), &e), "/f/2.0");
 }
 
 static void test_build_endpoint_forms(void **state)

@@ -1,5 +1,5 @@
 /* test_template.c — the Jinja2-subset template engine.  Expected outputs
- * marked "Jinja" were produced by running real Jinja2 3.1 (autoescape on,
+ * marked "Jinja" were produced by running real Jinja2 3.1.2 (autoescape on,
  * ChainableUndefined) on the same source and context. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -234,6 +234,67 @@ static const struct { const char *src, *ctx, *want; } jinja_cases[] = {
 	{"{{ [1, [2, 'x'], {'k': none}] }} {{ -0.0 }} {{ 1e-5 }} {{ 0.0001 }} {{ 1e100 }} {{ 123e-300 }} {{ 2.5e15 }} {{ 9999999999999998.0 }}",
 	 "{}",
 	 "[1, [2, &#39;x&#39;], {&#39;k&#39;: None}] -0.0 1e-05 0.0001 1e+100 1.23e-298 2500000000000000.0 9999999999999998.0"},
+	{"{{ \"foo bar baz qux\"|truncate(11) }}|{{ \"foo bar baz qux\"|truncate(11, leeway=0) }}|{{ \"foobarbazqux\"|truncate(6, leeway=0) }}|{{ \"h\303\251llo w\303\266rld and more\"|truncate(8, leeway=0) }}|{{ \"a b\"|truncate(3, leeway=0) }}",
+	 "{}",
+	 "foo bar baz qux|foo bar...|foo...|h\303\251llo...|a b"},
+	{"{{ \"%5.2f|%-8.3e|%G|%c|%c|%%|%i\"|format(3.14159, 1234.5, 0.00001, 65, \"z\", 7) }}",
+	 "{}",
+	 " 3.14|1.234e+03|1E-05|A|z|%|7"},
+	{"{{ \"%s\"|format([1,2]) }}|{{ \"%s %s\"|format(\"a\", 2.0) }}|{{ \"%.1f\"|format(2.25) }}|{{ \"%d\"|format(2.9) }}|{{ \"%x\"|format(-255) }}|{{ \"%#x %#o\"|format(255, 8) }}",
+	 "{}",
+	 "[1, 2]|a 2.0|2.2|2|-ff|0xff 0o10"},
+	{"{{ 0.5|round }} {{ 1.5|round }} {{ 2.5|round(0, 'floor') }} {{ -1.5|round(0, 'ceil') }} {{ 1.005|round(2) }} {{ 5|round(1, 'ceil') }}",
+	 "{}",
+	 "0.0 2.0 2.0 -1.0 1.0 5.0"},
+	{"{{ \"o'neil mc-donald (jr) [x] <y> {z}\"|title }} {{ \"ABC def\"|capitalize }} {{ \"\"|title }}",
+	 "{}",
+	 "O&#39;neil Mc-Donald (Jr) [X] &lt;Y&gt; {Z} Abc def "},
+	{"{{ [1, 2, 3]|join(\"|\") }} {{ []|join(\",\") }} {{ \"abc\"|join(\"-\") }} {{ [1, none, true]|join }}",
+	 "{}",
+	 "1|2|3  a-b-c 1NoneTrue"},
+	{"{{ 1 if none else 2 }} {{ none is none }} {{ false == 0 }} {{ true + 1 }} {{ [] == [] }} {{ {} is mapping }} {{ \"a\" < \"b\" }} {{ [1,2] < [1,3] }}",
+	 "{}",
+	 "2 True True 2 True True True True"},
+	{"{% for x in \"ab\" %}{{ x }}{{ loop.revindex }}{% endfor %} {% for k in {'b':1,'a':2} %}{{ k }}{% endfor %}",
+	 "{}",
+	 "a2b1 ba"},
+	{"  [{{ i }}]",
+	 "{}",
+	 "  []"},
+	{"   yes",
+	 "{}",
+	 "   yes"},
+	{"{% set t = \"x\" %}{% macro show() %}{{ t }}{% endmacro %}{{ show() }}",
+	 "{}",
+	 "x"},
+	{"{{ \"x\"|default }}{{ none|default(\"d\") }}{{ false|default(\"d\", true) }}{{ 0|d(\"z\", true) }}",
+	 "{}",
+	 "xNonedz"},
+	{"{{ [1, 2, 3][1:2] }} {{ \"abcdef\"[::2] }} {{ \"abcdef\"[-2:] }} {{ [1,2,3][5:] }}",
+	 "{}",
+	 "[2] ace ef []"},
+	{"{{ 12345678901234567 }} {{ 1.0 }} {{ 100.0 }} {{ 1e22 }} {{ 1.23e-5 }} {{ 3.0e0 }} {{ 1_000 }} {{ 5e-324 }} {{ 1.7976931348623157e308 }}",
+	 "{}",
+	 "12345678901234567 1.0 100.0 1e+22 1.23e-05 3.0 1000 5e-324 1.7976931348623157e+308"},
+	{"{{ \"abc\" ~ none ~ 1 ~ true }} {{ \"x\" ~ undefined_thing ~ \"y\" }}",
+	 "{}",
+	 "abcNone1True xy"},
+	{"{% set d = {'a': 1} %}{{ d.a }}{{ d['a'] }}{{ d.b|default('nob') }}",
+	 "{}",
+	 "11nob"},
+	{"{{ \"Hello %s\"|format(name) }}",
+	 "{\"name\": \"<World>\"}",
+	 "Hello &lt;World&gt;"},
+	{"{{ items|length }}{% for it in items %}{% if loop.index is even %}e{% else %}o{% endif %}{% endfor %}",
+	 "{\"items\": [1,2,3,4,5]}",
+	 "5oeoeo"},
+	{"<ul>{% for u in users %}<li class=\"{{ loop.cycle('a','b') }}\">{{ u.name|e }}</li>{% else %}<li>none</li>{% endfor %}</ul>",
+	 "{\"users\": [{\"name\": \"<b>\"}, {\"name\": \"&\"}]}",
+	 "<ul><li class=\"a\">&lt;b&gt;</li><li class=\"b\">&amp;</li></ul>"},
+	{"{{ \"%-5s|\"|format(\"ab\") }}{{ \"%05.1f\"|format(3.14159) }}{{ \"%+.2e\"|format(12345) }}",
+	 "{}",
+	 "ab   |003.1+1.23e+04"},
+
 };
 
 static void test_matches_jinja(void **state)
@@ -300,7 +361,7 @@ static void test_loops(void **state)
 	expect(f, "{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}",
 	       "{\"d\": {\"z\": 1, \"a\": [1]}}", "z=1 a=[1] ");
 	expect(f, "{% for r in rows %}{% for c in r %}{{ loop.index }}{% endfor %}{{ loop.index }};{% endfor %}",
-	       "{\"rows\": [[5, 6], [7]]}", "122;13;");
+	       "{\"rows\": [[5, 6], [7]]}", "121;12;");
 }
 
 static void test_loop_over_number_fails(void **state)
@@ -418,7 +479,7 @@ static void test_render_errors(void **state)
 	expect_error(f, "{{ 1 // 0 }}", 1, 6, "division or modulo by zero");
 	expect_error(f, "{{ 1 / 0 }}", 1, 6, "division by zero");
 	expect_error(f, "{{ 'a' < 1 }}", 1, 4, "'<' not supported between instances of 'str' and 'int'");
-	expect_error(f, "{{ 'x'() }}", 1, 7, "'str' object is not callable");
+	expect_error(f, "{{ 'x'() }}", 1, 4, "'str' object is not callable");
 	expect_error(f, "{{ nope() }}", 1, 4, "'nope' is undefined");
 	expect_error(f, "{{ 5|length }}", 1, 6, "object of type 'int' has no len()");
 	expect_error(f, "{{ 'x'|round }}", 1, 8, "doesn't define __round__");

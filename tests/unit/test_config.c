@@ -1,0 +1,281 @@
+/* test_config.c — lib/config.c: configuration classes, environment
+ * overrides and start-up validation (Flasky's config.py). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "config.h"
+
+#define ROOT "/srv/flagon"
+
+static const char *const keys[] = {
+	"APP_CONFIG", "SECRET_KEY", "DATABASE_URI", "DEV_DATABASE_URI", "TEST_DATABASE_URI",
+	"DEBUG", "TESTING", "SQLALCHEMY_COMMIT_ON_TEARDOWN", "MAX_CONTENT_LENGTH",
+	"PERMANENT_SESSION_LIFETIME", "SESSION_TYPE", "SESSION_COOKIE_NAME",
+	"SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_PATH", "SESSION_COOKIE_SECURE",
+	"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_REFRESH_EACH_REQUEST",
+	"WTF_CSRF_TIME_LIMIT", "FLASKY_ADMIN", "FLASKY_MAIL_SUBJECT_PREFIX", "FLASKY_MAIL_SENDER",
+	"MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
+	"MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND", "CACHE_TYPE",
+	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
+	"SERVER_NAME",
+};
+
+static int clear_env(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		unsetenv(keys[i]);
+	return 0;
+}
+
+/* Load, keep the reason, always release (also after a failure). */
+static fl_err load(fl_config *cfg, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	fl_err e = fl_config_load(cfg, ROOT, why, whylen);
+	if (e)
+		assert_true(strlen(why) > 0);
+	return e;
+}
+
+static void expect_error(const char *key, const char *value, const char *must_mention)
+{
+	fl_config cfg;
+	char why[512];
+	setenv(key, value, 1);
+	fl_err e = load(&cfg, why, sizeof why);
+	fl_config_free(&cfg);
+	unsetenv(key);
+	if (e != FL_ECONFIG)
+		fail_msg("%s=%s: got %d, want FL_ECONFIG", key, value, e);
+	if (!strstr(why, must_mention))
+		fail_msg("%s=%s: reason '%s' does not mention '%s'", key, value, why, must_mention);
+}
+
+static void test_development_defaults(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.cls, FL_CONFIG_DEVELOPMENT);
+	assert_true(cfg.debug);
+	assert_false(cfg.testing);
+	assert_non_null(cfg.secret_key);
+	assert_true(strlen(cfg.secret_key) > 0);
+	assert_string_equal(cfg.root, ROOT);
+	assert_string_equal(cfg.database_uri, "sqlite:///var/data-dev.sqlite");
+	assert_string_equal(cfg.database_path, ROOT "/var/data-dev.sqlite");
+	assert_int_equal(cfg.max_content_length, 16777216);
+	assert_int_equal(cfg.permanent_session_lifetime, 2678400);
+	assert_string_equal(cfg.session_type, "null");
+	assert_string_equal(cfg.session_cookie_name, "session");
+	assert_string_equal(cfg.session_cookie_path, "/");
+	assert_false(cfg.session_cookie_secure);
+	assert_true(cfg.session_cookie_httponly);
+	assert_null(cfg.session_cookie_samesite);
+	assert_int_equal(cfg.csrf_time_limit, 3600);
+	assert_null(cfg.flasky_admin);
+	assert_string_equal(cfg.flasky_mail_subject_prefix, "[Flasky]");
+	assert_string_equal(cfg.flasky_mail_sender, "Flasky Admin <flasky@example.com>");
+	assert_int_equal(cfg.mail_port, 25);
+	assert_false(cfg.mail_use_tls);
+	assert_false(cfg.mail_suppress_send);
+	assert_int_equal(cfg.cache_default_timeout, 300);
+	assert_string_equal(cfg.redis_url, "redis://127.0.0.1:6379/0");
+	assert_int_equal(cfg.jwt_access_token_expires, 900);
+	assert_string_equal(cfg.jwt_secret_key, cfg.secret_key);
+	assert_null(cfg.server_name);
+	/* The template `config` object: non-secret keys only. */
+	assert_non_null(cfg.json);
+	assert_true(json_is_true(json_object_get(cfg.json, "DEBUG")));
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "APP_CONFIG")), "development");
+	assert_null(json_object_get(cfg.json, "SECRET_KEY"));
+	assert_null(json_object_get(cfg.json, "MAIL_PASSWORD"));
+	assert_null(json_object_get(cfg.json, "JWT_SECRET_KEY"));
+	fl_config_free(&cfg);
+}
+
+static void test_testing_defaults(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("APP_CONFIG", "testing", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.cls, FL_CONFIG_TESTING);
+	assert_true(cfg.testing);
+	assert_false(cfg.debug);
+	assert_true(cfg.mail_suppress_send);
+	assert_non_null(cfg.secret_key);
+	assert_string_equal(cfg.database_path, ROOT "/var/data-test.sqlite");
+	fl_config_free(&cfg);
+}
+
+static void test_production_requires_secret_key(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("APP_CONFIG", "production", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_ECONFIG);
+	assert_non_null(strstr(why, "SECRET_KEY"));
+	fl_config_free(&cfg);
+	/* An empty key is no key. */
+	setenv("SECRET_KEY", "", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_ECONFIG);
+	assert_non_null(strstr(why, "SECRET_KEY"));
+	fl_config_free(&cfg);
+
+	setenv("SECRET_KEY", "s3cr3t-production-key", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.cls, FL_CONFIG_PRODUCTION);
+	assert_false(cfg.debug);
+	assert_false(cfg.testing);
+	assert_string_equal(cfg.secret_key, "s3cr3t-production-key");
+	assert_string_equal(cfg.jwt_secret_key, "s3cr3t-production-key");
+	assert_string_equal(cfg.database_path, ROOT "/var/data.sqlite");
+	fl_config_free(&cfg);
+}
+
+static void test_unknown_app_config(void **state)
+{
+	expect_error("APP_CONFIG", "staging", "staging");
+	expect_error("APP_CONFIG", "staging", "APP_CONFIG");
+	expect_error("APP_CONFIG", "Production", "Production");
+}
+
+static void test_bad_numbers_and_booleans(void **state)
+{
+	expect_error("MAIL_PORT", "abc", "MAIL_PORT");
+	expect_error("MAIL_PORT", "abc", "abc");
+	expect_error("MAIL_PORT", "25x", "MAIL_PORT");
+	expect_error("MAIL_PORT", "70000", "MAIL_PORT");
+	expect_error("MAX_CONTENT_LENGTH", "-5", "MAX_CONTENT_LENGTH");
+	expect_error("MAX_CONTENT_LENGTH", "1e6", "MAX_CONTENT_LENGTH");
+	expect_error("MAX_CONTENT_LENGTH", "99999999999999999999999", "MAX_CONTENT_LENGTH");
+	expect_error("PERMANENT_SESSION_LIFETIME", "0", "PERMANENT_SESSION_LIFETIME");
+	expect_error("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE");
+	expect_error("SESSION_COOKIE_SECURE", "maybe", "maybe");
+	expect_error("DEBUG", "2", "DEBUG");
+	expect_error("SESSION_TYPE", "memcached", "SESSION_TYPE");
+	expect_error("SESSION_COOKIE_SAMESITE", "sometimes", "SESSION_COOKIE_SAMESITE");
+	expect_error("CACHE_TYPE", "memcached", "CACHE_TYPE");
+}
+
+static void test_overrides(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("MAIL_PORT", "587", 1);
+	setenv("MAX_CONTENT_LENGTH", "1024", 1);
+	setenv("SESSION_COOKIE_SECURE", "true", 1);
+	setenv("SESSION_COOKIE_HTTPONLY", "off", 1);
+	setenv("MAIL_USE_TLS", "Yes", 1);
+	setenv("DEBUG", "0", 1);
+	setenv("SESSION_TYPE", "redis", 1);
+	setenv("SESSION_COOKIE_SAMESITE", "Lax", 1);
+	setenv("FLASKY_ADMIN", "admin@example.com", 1);
+	setenv("SERVER_NAME", "flagon.test", 1);
+	setenv("JWT_SECRET_KEY", "jwt-key", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.mail_port, 587);
+	assert_int_equal(cfg.max_content_length, 1024);
+	assert_true(cfg.session_cookie_secure);
+	assert_false(cfg.session_cookie_httponly);
+	assert_true(cfg.mail_use_tls);
+	assert_false(cfg.debug);
+	assert_string_equal(cfg.session_type, "redis");
+	assert_string_equal(cfg.session_cookie_samesite, "Lax");
+	assert_string_equal(cfg.flasky_admin, "admin@example.com");
+	assert_string_equal(cfg.server_name, "flagon.test");
+	assert_string_equal(cfg.jwt_secret_key, "jwt-key");
+	assert_int_equal(json_integer_value(json_object_get(cfg.json, "MAIL_PORT")), 587);
+	fl_config_free(&cfg);
+}
+
+static void test_tls_and_ssl_conflict(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("MAIL_USE_TLS", "1", 1);
+	setenv("MAIL_USE_SSL", "1", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_ECONFIG);
+	assert_non_null(strstr(why, "MAIL_USE_SSL"));
+	fl_config_free(&cfg);
+}
+
+static void test_database_uri(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("DATABASE_URI", "sqlite:///db/app.sqlite", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.database_uri, "sqlite:///db/app.sqlite");
+	assert_string_equal(cfg.database_path, ROOT "/db/app.sqlite");
+	fl_config_free(&cfg);
+
+	setenv("DATABASE_URI", "sqlite:////tmp/x.sqlite", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.database_path, "/tmp/x.sqlite");
+	fl_config_free(&cfg);
+
+	static const char *const bad[] = {
+		"postgresql://user@localhost/db", "mysql:///x", "sqlite://", "sqlite:///",
+		"/tmp/x.sqlite", "sqlite:/x",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		expect_error("DATABASE_URI", bad[i], "DATABASE_URI");
+}
+
+static void test_dev_database_uri(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("DEV_DATABASE_URI", "sqlite:////tmp/dev.sqlite", 1);
+	setenv("TEST_DATABASE_URI", "sqlite:////tmp/test.sqlite", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.database_path, "/tmp/dev.sqlite");
+	fl_config_free(&cfg);
+
+	setenv("APP_CONFIG", "testing", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.database_path, "/tmp/test.sqlite");
+	fl_config_free(&cfg);
+
+	/* Production ignores the development and test variables. */
+	setenv("APP_CONFIG", "production", 1);
+	setenv("SECRET_KEY", "k", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.database_path, ROOT "/var/data.sqlite");
+	fl_config_free(&cfg);
+}
+
+static void test_config_names(void **state)
+{
+	assert_string_equal(fl_config_names[FL_CONFIG_DEVELOPMENT], "development");
+	assert_string_equal(fl_config_names[FL_CONFIG_TESTING], "testing");
+	assert_string_equal(fl_config_names[FL_CONFIG_PRODUCTION], "production");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_development_defaults, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_testing_defaults, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_production_requires_secret_key, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_unknown_app_config, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_bad_numbers_and_booleans, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_overrides, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_tls_and_ssl_conflict, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_database_uri, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_dev_database_uri, clear_env, clear_env),
+		cmocka_unit_test(test_config_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
