@@ -73,8 +73,17 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 
 static int cmd_routes(const fl_config *cfg)
 {
+	/* The programs beside this manage (build/asan/manage lists
+	 * build/asan/cgi-bin), else the checkout's. */
 	char dir[4200];
-	snprintf(dir, sizeof dir, "%s/cgi-bin", cfg->root);
+	char *self = realpath("/proc/self/exe", NULL);
+	char *slash = self ? strrchr(self, '/') : NULL;
+	if (slash) {
+		*slash = '\0';
+		snprintf(dir, sizeof dir, "%s/cgi-bin", self);
+	} else
+		snprintf(dir, sizeof dir, "%s/cgi-bin", cfg->root);
+	free(self);
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0)
@@ -82,7 +91,7 @@ static int cmd_routes(const fl_config *cfg)
 	printf("%-28s %-24s %s\n", "Endpoint", "Methods", "Rule");
 	printf("%-28s %-24s %s\n", "----------------------------", "------------------------",
 		"--------------------------------");
-	int status = 0;
+	int status = 0, programs = 0;
 	for (int i = 0; i < n; i++) {
 		char exe[4500];
 		struct stat st;
@@ -90,6 +99,7 @@ static int cmd_routes(const fl_config *cfg)
 		if (names[i]->d_name[0] != '.' && !stat(exe, &st) && S_ISREG(st.st_mode) &&
 		    (st.st_mode & S_IXUSR)) {
 			fflush(stdout);
+			programs++;
 			pid_t pid = fork();
 			if (pid == 0) {
 				setenv("FLAGON_ROUTES", "1", 1);
@@ -103,6 +113,8 @@ static int cmd_routes(const fl_config *cfg)
 		free(names[i]);
 	}
 	free(names);
+	if (!programs)
+		return die("no blueprint programs in %s (run make)", dir);
 	if (status)
 		fprintf(stderr, "manage: some blueprints could not list their routes\n");
 	return status;

@@ -260,6 +260,21 @@ static int dispatch(fl_ctx *c, int *crashed)
 	return run_view(c, crashed);
 }
 
+/* After a fault the process's memory cannot be trusted, but the client
+ * already has its 500 page.  Under FastCGI the listening socket is fd 0 and
+ * survives exec, so the program replaces itself with a fresh copy that goes
+ * on accepting on the same socket: the web server never sees a dead
+ * process and no request is lost.  Plain CGI simply exits. */
+static void restart_after_crash(fl_app *app)
+{
+	if (app->fcgi) {
+		fl_error("restarting the process after a crash");
+		execl("/proc/self/exe", app->bp->name, (char *)NULL);
+		fl_error("cannot restart: %s", strerror(errno));
+	}
+	_exit(70);
+}
+
 static void handle(fl_app *app, char **envp)
 {
 	fl_ctx ctx;
@@ -282,6 +297,12 @@ static void handle(fl_app *app, char **envp)
 		status = dispatch(c, &crashed);
 	if (status < 0 || (status > 0 && status < 400))
 		status = 500;
+	if (status >= 500)
+		fl_error("%s %s%s%s%s -> %d%s%s", c->req.method_name ? c->req.method_name : "-",
+			c->req.script_name ? c->req.script_name : "", c->req.path ? c->req.path : "",
+			c->req.query_string && *c->req.query_string ? "?" : "",
+			c->req.query_string ? c->req.query_string : "", status,
+			c->abort_message_ ? ": " : "", c->abort_message_ ? c->abort_message_ : "");
 	if (status)
 		fl_app_error_page(c, status);
 	if (app->bp->after_request && !crashed)
@@ -306,10 +327,8 @@ static void handle(fl_app *app, char **envp)
 		app->bp->teardown_request(c, status >= 500);
 	fl_json_set_arena(NULL);
 	fl_arena_reset(app->arena);
-	if (crashed) {
-		fl_error("exiting after a crash; the server starts a fresh process");
-		exit(70);
-	}
+	if (crashed)
+		restart_after_crash(app);
 }
 
 int fl_run(const fl_blueprint *bp)

@@ -192,6 +192,9 @@ int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 	fl_tpl_error err;
 	fl_buf_init(&out, c->arena);
 	fl_err e = fl_tpl_render(c->app->templates, name, ctx, c, c->arena, &out, &err);
+	/* config lives on the heap for the whole process: drop the request's
+	 * reference so its count does not grow with every page. */
+	json_object_del(ctx, "config");
 	if (e) {
 		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
 		return fl_abort(c, 500, NULL);

@@ -230,12 +230,25 @@ class Server:
                 parts.append("---- %s (last %d lines) ----\n%s" % (path, lines, t))
         return "\n".join(parts) or "(no server log)"
 
-    def error_log_text(self):
-        try:
-            with open(self.error_log, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
+    def log_files(self):
+        """Where the server and the FastCGI programs' stderr end up."""
+        return [self.error_log, self.stdout_log]
+
+    def log_mark(self):
+        """The current end of every log, for log_since()."""
+        return {p: (os.path.getsize(p) if os.path.exists(p) else 0) for p in self.log_files()}
+
+    def log_since(self, mark):
+        """What every log received after log_mark() returned `mark`."""
+        parts = []
+        for path in self.log_files():
+            try:
+                with open(path, "rb") as f:
+                    f.seek(mark.get(path, 0))
+                    parts.append(f.read().decode("utf-8", "replace"))
+            except OSError:
+                pass
+        return "".join(parts)
 
     def __repr__(self):
         return "<%s %s>" % (self.kind, self.url)

@@ -2,6 +2,7 @@
 the test-only blueprint tests/integration/crashapp.c, which the Makefile
 builds into $FLAGON_BUILD/tests/integration/crashapp (make test / check)."""
 import re
+import socket
 import time
 
 import pytest
@@ -40,7 +41,6 @@ def test_oversized_body_is_413(browser):
 def test_oversized_body_without_reading_it(browser, server):
     """A declared Content-Length over the limit is refused even when the
     client is slow to send the body."""
-    import socket
     body = b"name=" + b"n" * (MAX_CONTENT_LENGTH * 4)
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
         s.sendall(b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -65,10 +65,10 @@ def crashapp(server, browser):
     return browser()
 
 
-def wait_for_log(server, start, pattern, timeout=5.0):
+def wait_for_log(server, mark, pattern, timeout=5.0):
     deadline = time.monotonic() + timeout
     while True:
-        new = server.error_log_text()[start:]
+        new = server.log_since(mark)
         if re.search(pattern, new):
             return new
         if time.monotonic() > deadline:
@@ -92,21 +92,21 @@ def test_abort_500(crashapp, server):
 def test_abort_500_is_logged(crashapp, server):
     """A 500 leaves a line in the server's error log (the FastCGI program's
     stderr), naming the request."""
-    start = len(server.error_log_text())
+    mark = server.log_mark()
     r = crashapp.get("/cgi-bin/crashapp/error")
     assert r.status_code == 500
-    new = wait_for_log(server, start, r"/error")
+    new = wait_for_log(server, mark, r"/error")
     assert re.search(r"/error", new), "no log line for the 500:\n" + new
 
 
 def test_segfault_in_a_view(crashapp, server):
     b = crashapp
     assert b.get("/cgi-bin/crashapp/").status_code == 200
-    start = len(server.error_log_text())
+    mark = server.log_mark()
     r = b.get("/cgi-bin/crashapp/segv")
     assert r.status_code == 500
     assert "Internal Server Error" in r.text
-    new = wait_for_log(server, start, r"signal|segv", timeout=5)
+    new = wait_for_log(server, mark, r"signal|segv", timeout=5)
     assert re.search(r"signal|segv", new, re.I), "no log line for the crash:\n" + new
     # The program keeps answering (a new process replaces the crashed one).
     for i in range(10):

@@ -167,6 +167,8 @@ def test_static_css(browser):
     r = browser().get("/static/style.css")
     assert r.status_code == 200
     assert r.headers["Content-Type"].split(";")[0].strip() == "text/css"
+    # Both configs add nosniff to static files too.
+    assert r.headers.get("X-Content-Type-Options") == "nosniff"
     with open(os.path.join(servers.ROOT, "htdocs", "static", "style.css"), "rb") as f:
         assert r.content == f.read()
 
