@@ -79,7 +79,10 @@ int fl_jsonify(fl_ctx *c, int status, json_t *value)
 		return fl_abort(c, 500, "cannot serialize the response");
 	set_body(c, status, "application/json", s, strlen(s));
 	fl_buf_putc(&c->resp.body, '\n');
-	free(s);
+	/* json_dumps allocated through jansson's (Flagon's) allocator. */
+	json_free_t release;
+	json_get_alloc_funcs(NULL, &release);
+	release(s);
 	return 0;
 }
 

@@ -201,7 +201,8 @@ fl_url_map *fl_url_map_new(const char *blueprint, const fl_route *routes, size_t
 		}
 		m->nrules = i + 1;
 	}
-	qsort(m->rules, m->nrules, sizeof *m->rules, by_weight);
+	if (m->nrules > 1)
+		qsort(m->rules, m->nrules, sizeof *m->rules, by_weight);
 	return m;
 }
 
@@ -448,6 +449,7 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 		json_t *rest = json_deep_copy(values);
 		json_object_del(rest, "filename");
 		append_query(&b, a, NULL, rest, &first);
+		json_decref(rest);
 	} else {
 		const rule *r = find_endpoint(m, endpoint);
 		if (!r) {
