@@ -5,7 +5,8 @@
 #   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
 #   make test          unit + integration tests; last line "N passed, N failed"
 #   make check         the same tests built with ASan + UBSan
-#   make fuzz          every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz          every libFuzzer target for FUZZ_SECONDS each (seeds in
+#                      tests/fuzz/corpus/, new inputs and crashes in build/fuzz/)
 #   make bench         wrk on loopback
 
 CC      ?= cc
@@ -105,9 +106,10 @@ fuzz: install-deps
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
 	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $$f $(LIB_SRC) $(LDLIBS) -o build/fuzz/$$n; \
-	  mkdir -p tests/fuzz/corpus/$$n; \
+	  mkdir -p tests/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
-	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
+	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build/fuzz/$$n- \
+	    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	  tail -1 build/fuzz/$$n.log; \
 	done
