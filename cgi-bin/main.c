@@ -14,29 +14,7 @@
 #include <string.h>
 
 #include "flagon.h"
-
-/* ---- models (app/models.py) ---- */
-
-static const fl_column role_columns[] = {
-	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
-	FL_COLUMN_STRING("name", 64, FL_UNIQUE),
-	FL_COLUMN_END,
-};
-
-static const fl_model Role = {
-	.name = "Role", .tablename = "roles", .columns = role_columns,
-};
-
-static const fl_column user_columns[] = {
-	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
-	FL_COLUMN_STRING("username", 64, FL_UNIQUE, FL_INDEX),
-	FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id")),
-	FL_COLUMN_END,
-};
-
-static const fl_model User = {
-	.name = "User", .tablename = "users", .columns = user_columns,
-};
+#include "models.h"
 
 /* ---- forms (app/main/forms.py) ---- */
 
@@ -59,25 +37,21 @@ static const fl_form_def NameForm = { "NameForm", name_form_fields };
 static int remember_user(fl_ctx *c, const char *name)
 {
 	fl_db *db = fl_db_of(c);
-	fl_query *q = fl_query_new(db, c->arena, &User);
+	fl_query *q = fl_query_new(db, c->arena, &fl_User);
 	json_t *user = NULL;
 	fl_err e = fl_query_filter_by(q, "username", json_string(name));
 	if (!e)
 		e = fl_query_first(q, &user);
 	if (e)
-		return fl_abort(c, e == FL_ENOTABLE ? 503 : 500,
-			"The users table is missing: run ./manage db upgrade.");
+		return fl_db_abort(c, e);
 	json_t *session = fl_session_of(c);
 	if (!user) {
 		user = json_pack("{s:s}", "username", name);
-		e = fl_db_add(db, &User, user);
+		e = fl_db_add(db, &fl_User, user);
 		if (!e)
 			e = fl_db_commit(db);
-		if (e) {
-			fl_db_rollback(db);
-			return fl_abort(c, e == FL_EEXISTS ? 409 : 500, "Could not save the user: %s.",
-				fl_strerror(e));
-		}
+		if (e)
+			return fl_db_abort(c, e);
 		json_object_set_new(session, "known", json_false());
 	} else {
 		json_object_set_new(session, "known", json_true());
@@ -118,10 +92,8 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_model *const models[] = { &Role, &User, NULL };
-
 static const fl_blueprint main_blueprint = {
-	.name = "main", .routes = routes, .models = models,
+	.name = "main", .routes = routes, .models = fl_app_models,
 };
 
 int main(void)

@@ -99,6 +99,8 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("database %s: %s", app->config.database_path, fl_strerror(e));
 		return -1;
 	}
+	if (bp->models)
+		fl_db_set_models(app->db, bp->models);
 	char tdir[4096];
 	snprintf(tdir, sizeof tdir, "%s/templates", app->root);
 	app->templates = fl_tpl_env_new(tdir, app->config.debug);

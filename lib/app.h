@@ -27,6 +27,7 @@
 #include "db.h"
 #include "err.h"
 #include "form.h"
+#include "query.h"
 #include "request.h"
 #include "response.h"
 #include "routing.h"
@@ -43,6 +44,9 @@ typedef struct fl_blueprint {
 	/* The models the blueprint declares, NULL-terminated (db.Model
 	 * subclasses): what `manage db migrate` compares with the database. */
 	const struct fl_model *const *models;
+	/* How to create a missing table, named in the 503 page ("the route
+	 * /cgi-bin/model/createmodel/"); NULL: "./manage db upgrade". */
+	const char *create_tables_hint;
 	/* Hooks; each may be NULL.  setup runs once per process after the
 	 * database is open (Flask's before_first_request belongs here too);
 	 * a non-zero return stops start-up. */
@@ -179,6 +183,24 @@ const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values);
 
 /* fl_defer — run `fn(c, ud)` after the response is sent (at most 8). */
 fl_err fl_defer(fl_ctx *c, fl_deferred_fn fn, void *ud);
+
+/* ---- database errors as HTTP answers (Flask-SQLAlchemy's *_or_404) ---- */
+
+/* fl_db_abort — turn a database error into the answer a user should see:
+ * FL_ENOTFOUND → 404; FL_EEXISTS/FL_ECONSTRAINT → 409 "... already exists";
+ * FL_EINVAL → 400 naming the column; FL_ENOTABLE → 503 naming the missing
+ * table and how to create it (the blueprint's create_tables_hint);
+ * FL_EBUSY → 503; anything else → 500 (logged).  Rolls back the open
+ * transaction so nothing half-written survives.  Returns the status. */
+int fl_db_abort(fl_ctx *c, fl_err e);
+
+/* fl_get_or_404 — Model.query.get_or_404(id): *row, or 404 (other errors
+ * through fl_db_abort).  Returns 0 when found. */
+int fl_get_or_404(fl_ctx *c, const struct fl_model *m, long long id, json_t **row);
+
+/* fl_first_or_404 — query.first_or_404(): *row, or 404.  Returns 0 when
+ * found. */
+int fl_first_or_404(fl_ctx *c, struct fl_query *q, json_t **row);
 
 /* ---- forms (Flask-WTF's FlaskForm) ---- */
 

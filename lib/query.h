@@ -130,4 +130,67 @@ fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row);
  * FL_ECONSTRAINT (still referenced), FL_ENOTABLE, FL_EBUSY, FL_EDB. */
 fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
 
+/* ---- grouping, pagination and relationships (issue 3) ---- */
+
+/* fl_query_group_by — group_by(Model.column) with func.count(): all() then
+ * returns one row per distinct value, {"<column>": value, "count": n},
+ * ordered by the query's order_by (or the column).  Errors: FL_EINVAL. */
+fl_err fl_query_group_by(fl_query *q, const char *column);
+
+/* Flask-SQLAlchemy's Pagination. */
+typedef struct fl_pagination {
+	json_t *items;      /* the rows of this page (array, in the query's arena) */
+	long page;          /* 1-based */
+	long per_page;
+	long total;         /* rows of the whole query */
+	long pages;         /* ceil(total / per_page); 0 when total is 0 */
+	bool has_prev, has_next;
+	long prev_num;      /* page - 1, or 0 when none */
+	long next_num;      /* page + 1, or 0 when none */
+} fl_pagination;
+
+/* fl_query_paginate — paginate(page, per_page, error_out=True): runs a
+ * count and one page of rows (with the relationships asked for by
+ * fl_query_load).  page < 1, per_page < 1, or a page past the last one
+ * (except page 1 of an empty result) → FL_ENOTFOUND (the view answers
+ * 404).  per_page is capped at `max_per_page` (0 = no cap).  Errors: as
+ * fl_query_all. */
+fl_err fl_query_paginate(fl_query *q, long page, long per_page, long max_per_page,
+	fl_pagination *p);
+
+/* fl_pagination_iter_pages — iter_pages(left_edge=2, left_current=2,
+ * right_current=5, right_edge=2): a JSON array of page numbers with null
+ * where Flask-SQLAlchemy yields None (a gap).  New reference. */
+json_t *fl_pagination_iter_pages(const fl_pagination *p, long left_edge, long left_current,
+	long right_current, long right_edge);
+
+/* fl_pagination_to_json — every field above plus "iter_pages" (default
+ * edges) as a JSON object for templates and the API; items included.
+ * New reference. */
+json_t *fl_pagination_to_json(const fl_pagination *p);
+
+/* fl_db_set_models — register the application's models (NULL-terminated;
+ * the array must outlive the connection) so that relationships and their
+ * backrefs can be resolved by name.  Called once at start-up. */
+void fl_db_set_models(fl_db *db, const fl_model *const *models);
+
+/* fl_query_load — eager-load relationship `path` for every row the query
+ * returns: "role" (a many-to-one, possibly declared as a backref on the
+ * other model), "users" (one-to-many, honouring the relationship's
+ * order_by), "courses" (many-to-many through `secondary`), "ident"
+ * (uselist=False: an object or null), or a dotted path "articles.user".
+ * Each relationship costs ONE extra statement whatever the number of rows
+ * (SELECT ... WHERE key IN (...)), never one per row.  The related rows are
+ * stored in each row under the relationship's name.  Errors: FL_EINVAL
+ * (unknown relationship, models not registered). */
+fl_err fl_query_load(fl_query *q, const char *path);
+
+/* fl_query_related — a dynamic relationship (lazy='dynamic'): a new query
+ * over the target model of relationship `name` of model `m`, restricted to
+ * the rows related to `row` (foreign key, backref or secondary table), with
+ * the relationship's order_by; filter/order_by/paginate it further.
+ * Returns NULL with *err = FL_EINVAL for an unknown relationship. */
+fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
+	const char *name, fl_err *err);
+
 #endif

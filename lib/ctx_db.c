@@ -1,0 +1,61 @@
+/* ctx_db.c — database errors turned into HTTP answers, and the *_or_404
+ * helpers of Flask-SQLAlchemy. */
+#include "app_internal.h"
+#include "log.h"
+#include "query.h"
+
+int fl_db_abort(fl_ctx *c, fl_err e)
+{
+	fl_db *db = fl_db_of(c);
+	const char *table = fl_db_error_table(db);
+	const char *column = fl_db_error_column(db);
+	int status;
+
+	switch (e) {
+	case FL_ENOTFOUND:
+		status = fl_abort(c, 404, NULL);
+		break;
+	case FL_EEXISTS:
+	case FL_ECONSTRAINT:
+		status = fl_abort(c, 409, "That %s already exists%s%s%s.",
+			table ? table : "record", column ? " (" : "", column ? column : "",
+			column ? ")" : "");
+		break;
+	case FL_EINVAL:
+		status = fl_abort(c, 400, "Invalid value%s%s.", column ? " for " : "",
+			column ? column : "");
+		break;
+	case FL_ENOTABLE: {
+		const char *hint = c->app->bp->create_tables_hint;
+		status = fl_abort(c, 503, "The table '%s' does not exist yet: create it with %s.",
+			table ? table : "?", hint ? hint : "./manage db upgrade");
+		break;
+	}
+	case FL_EBUSY:
+		status = fl_abort(c, 503, "The database is busy; please try again.");
+		break;
+	default:
+		fl_error("database error: %s: %s", fl_strerror(e), fl_db_errmsg(db));
+		status = fl_abort(c, 500, NULL);
+		break;
+	}
+	if (fl_db_in_transaction(db))
+		fl_db_rollback(db);
+	return status;
+}
+
+int fl_get_or_404(fl_ctx *c, const fl_model *m, long long id, json_t **row)
+{
+	fl_err e = fl_get(fl_db_of(c), c->arena, m, json_integer(id), row);
+	if (e)
+		return fl_db_abort(c, e);
+	return *row ? 0 : fl_abort(c, 404, NULL);
+}
+
+int fl_first_or_404(fl_ctx *c, fl_query *q, json_t **row)
+{
+	fl_err e = fl_query_first(q, row);
+	if (e)
+		return fl_db_abort(c, e);
+	return *row ? 0 : fl_abort(c, 404, NULL);
+}
