@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd_db.h"
+#include "cmd_seed.h"
 #include "config.h"
 #include "log.h"
 
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
 	"                      serve every blueprint with lighttpd in the foreground\n"
 	"  routes              print the URL map of every blueprint\n"
+	"  seed                load the demo data (roles, users, articles, students,\n"
+	"                      courses, animals) into the configured database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
 	"  test                run the test suite (make test)\n";
 
@@ -155,6 +158,8 @@ int main(int argc, char **argv)
 		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations);
 	} else if (!strcmp(cmd, "runserver"))
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
+	else if (!strcmp(cmd, "seed"))
+		rc = fl_cli_seed(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
 		rc = cmd_routes(&cfg);
 	else if (!strcmp(cmd, "shell"))

@@ -27,6 +27,7 @@ struct fl_db {
 	char errmsg[512];
 	char err_table[128];
 	char err_column[128];
+	const struct fl_model *const *models;  /* registered for relationship lookup; may be NULL */
 };
 
 /* ---- errors ---- */
@@ -116,6 +117,18 @@ const char *fl_db_errmsg(const fl_db *db) { return db->errmsg; }
 const char *fl_db_error_table(const fl_db *db) { return db->err_table; }
 const char *fl_db_error_column(const fl_db *db) { return db->err_column; }
 sqlite3 *fl_db_handle(fl_db *db) { return db->h; }
+/* Declared in query.h (relationships are a query concern); stored here
+ * because fl_db is opaque outside this file. */
+void fl_db_set_models(fl_db *db, const struct fl_model *const *models)
+{
+	db->models = models;
+}
+
+const struct fl_model *const *fl_db_models(const fl_db *db)
+{
+	return db->models;
+}
+
 uint64_t fl_db_statement_count(const fl_db *db) { return db->statements; }
 
 /* ---- open / close ---- */

@@ -131,4 +131,9 @@ bool fl_db_in_transaction(const fl_db *db);
  * after a page to prove relationship loading is not N+1. */
 uint64_t fl_db_statement_count(const fl_db *db);
 
+/* fl_db_models — the NULL-terminated model list given to fl_db_set_models
+ * (query.h), or NULL when none was registered. */
+struct fl_model;
+const struct fl_model *const *fl_db_models(const fl_db *db);
+
 #endif

@@ -30,6 +30,12 @@ def mounts():
     """The blueprints the test servers serve: {name: executable}."""
     _require_build()
     m = {"main": servers.MAIN_EXE}
+    # Every other blueprint program the build made (model, relations, ...).
+    bindir = os.path.dirname(servers.MAIN_EXE)
+    for name in sorted(os.listdir(bindir)):
+        exe = os.path.join(bindir, name)
+        if "." not in name and os.path.isfile(exe) and os.access(exe, os.X_OK):
+            m.setdefault(name, exe)
     if os.access(servers.CRASHAPP_EXE, os.X_OK):
         m["crashapp"] = servers.CRASHAPP_EXE
     return m

@@ -152,6 +152,13 @@ class Server:
             raise RuntimeError("manage db upgrade failed (%d):\n%s%s"
                                % (r.returncode, r.stdout, r.stderr))
 
+    def seed(self):
+        """./manage seed on this server's database (idempotent)."""
+        r = run_manage(["seed"], self.env)
+        if r.returncode != 0:
+            raise RuntimeError("manage seed failed (%d):\n%s%s"
+                               % (r.returncode, r.stdout, r.stderr))
+
     def start(self):
         self.migrate()
         out = open(self.stdout_log, "ab")
@@ -182,7 +189,9 @@ class Server:
                         self.kind, self.proc.returncode, self.logs()))
                 try:
                     r = requests.get(self.url + path, timeout=10, allow_redirects=False)
-                    if r.status_code == 200:
+                    # Any answer from the program itself (some blueprints
+                    # have no "/" route) means it is up.
+                    if r.status_code < 500:
                         break
                     last = "%s -> %d" % (path, r.status_code)
                 except requests.RequestException as e:
