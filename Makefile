@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 30
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -Ilib -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm -lesmtp
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm -lesmtp -lhiredis
 TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
@@ -42,7 +42,8 @@ FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
-  clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl
+  clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
+  libhiredis-dev redis-server redis-tools
 
 .SECONDARY:
 .PHONY: all install-deps run test check fuzz bench clean unit-bins test-only
