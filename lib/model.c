@@ -234,6 +234,16 @@ static fl_err split_foreign_key(fl_arena *a, const char *fk, const char **table,
 	return FL_OK;
 }
 
+const fl_column *fl_column_references(const fl_column *c, const fl_model *target)
+{
+	const char *dot = c->foreign_key ? strchr(c->foreign_key, '.') : NULL;
+	size_t n = dot ? (size_t)(dot - c->foreign_key) : 0;
+	if (!dot || !target->tablename || strlen(target->tablename) != n ||
+	    strncmp(c->foreign_key, target->tablename, n) != 0)
+		return NULL;
+	return fl_model_column(target, dot + 1);
+}
+
 static fl_err foreign_key_clauses(fl_buf *b, const fl_model *m)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {

@@ -150,6 +150,12 @@ typedef struct fl_relationship {
 	const struct fl_model *secondary;  /* association table of a many-to-many */
 	fl_lazy lazy;
 	const char *foreign_key;        /* foreign_keys=: the column to join on when ambiguous */
+	/* db.backref(name, uselist=..., order_by=...): the reverse attribute's
+	 * options.  With FL_USELIST_DEFAULT a backref is scalar when it points
+	 * to the "one" side, or when the foreign key column is UNIQUE (then at
+	 * most one row can match: a one-to-one). */
+	fl_uselist backref_uselist;
+	const char *backref_order_by;   /* NULL: unordered, as SQLAlchemy's backref */
 } fl_relationship;
 
 #define FL_RELATIONSHIP_END { .name = NULL }
@@ -178,6 +184,11 @@ const fl_column *fl_model_column(const fl_model *m, const char *name);
 
 /* fl_model_primary_key — the first primary-key column, or NULL. */
 const fl_column *fl_model_primary_key(const fl_model *m);
+
+/* fl_column_references — the column of `target` that the foreign key of
+ * `c` ("table.column") names, or NULL when `c` does not reference `target`
+ * (or names a column it does not have). */
+const fl_column *fl_column_references(const fl_column *c, const fl_model *target);
 
 /* fl_column_nullable — Column.nullable: false for primary keys and
  * FL_NOT_NULL columns. */

@@ -43,8 +43,10 @@ static const fl_column user_columns[] = {
 static const fl_relationship user_relationships[] = {
 	/* ident = db.relationship('Ident', backref=db.backref('user', uselist=False),
 	 *                         uselist=False) */
-	{ .name = "ident", .target = &fl_Ident, .backref = "user", .uselist = FL_USELIST_FALSE },
-	/* articles = db.relationship('Article', backref='user', lazy='dynamic') */
+	{ .name = "ident", .target = &fl_Ident, .backref = "user", .uselist = FL_USELIST_FALSE,
+	  .backref_uselist = FL_USELIST_FALSE },
+	/* articles = db.relationship('Article', backref='user', lazy='dynamic',
+	 *                            order_by='-Article.rdatetime') */
 	{ .name = "articles", .target = &fl_Article, .backref = "user", .lazy = FL_LAZY_DYNAMIC,
 	  .order_by = "-rdatetime" },
 	FL_RELATIONSHIP_END,

@@ -153,19 +153,27 @@ typedef struct fl_pagination {
  * count and one page of rows (with the relationships asked for by
  * fl_query_load).  page < 1, per_page < 1, or a page past the last one
  * (except page 1 of an empty result) → FL_ENOTFOUND (the view answers
- * 404).  per_page is capped at `max_per_page` (0 = no cap).  Errors: as
- * fl_query_all. */
+ * 404).  per_page is capped at `max_per_page` (0 = no cap).  A limit or
+ * offset set on the query is ignored here (and kept for later calls).
+ * p->items is an array even on error.  Costs one count, plus one page and
+ * one statement per loaded relationship when the result is not empty.
+ * Errors: as fl_query_all. */
 fl_err fl_query_paginate(fl_query *q, long page, long per_page, long max_per_page,
 	fl_pagination *p);
 
 /* fl_pagination_iter_pages — iter_pages(left_edge=2, left_current=2,
  * right_current=5, right_edge=2): a JSON array of page numbers with null
- * where Flask-SQLAlchemy yields None (a gap).  New reference. */
+ * where Flask-SQLAlchemy yields None (a gap): Flask-SQLAlchemy 2.x's
+ * algorithm — shown are 1..left_edge, [page-left_current,
+ * page+right_current) and the last right_edge pages, with one null per run
+ * of hidden pages.  Page 10 of 20 → [1,2,null,8,...,14,null,19,20].
+ * New reference. */
 json_t *fl_pagination_iter_pages(const fl_pagination *p, long left_edge, long left_current,
 	long right_current, long right_edge);
 
 /* fl_pagination_to_json — every field above plus "iter_pages" (default
  * edges) as a JSON object for templates and the API; items included.
+ * prev_num/next_num are null when there is none (Python's None).
  * New reference. */
 json_t *fl_pagination_to_json(const fl_pagination *p);
 
@@ -181,15 +189,25 @@ void fl_db_set_models(fl_db *db, const fl_model *const *models);
  * (uselist=False: an object or null), or a dotted path "articles.user".
  * Each relationship costs ONE extra statement whatever the number of rows
  * (SELECT ... WHERE key IN (...)), never one per row.  The related rows are
- * stored in each row under the relationship's name.  Errors: FL_EINVAL
- * (unknown relationship, models not registered). */
+ * stored in each row under the relationship's name.  Within a row, related
+ * rows follow the relationship's order_by, then the target's primary key.
+ * A backref is scalar when it points to the "one" side or its foreign key
+ * is UNIQUE (users.ident_id → ident.user), unless backref_uselist says
+ * otherwise; its order_by is backref_order_by.  lazy='dynamic'
+ * relationships load too.  Paths sharing a prefix ("articles",
+ * "articles.user") load the prefix once.  The path is checked at once;
+ * loading happens in all/first/paginate (not with group_by).  Errors:
+ * FL_EINVAL (unknown relationship, models not registered for a backref,
+ * more than 16 paths). */
 fl_err fl_query_load(fl_query *q, const char *path);
 
 /* fl_query_related — a dynamic relationship (lazy='dynamic'): a new query
  * over the target model of relationship `name` of model `m`, restricted to
  * the rows related to `row` (foreign key, backref or secondary table), with
  * the relationship's order_by; filter/order_by/paginate it further.
- * Returns NULL with *err = FL_EINVAL for an unknown relationship. */
+ * A row without the key (unsaved) gets a query matching nothing.
+ * Returns NULL with *err = FL_EINVAL for an unknown relationship (or an
+ * order_by naming an unknown column). */
 fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
 	const char *name, fl_err *err);
 
