@@ -86,6 +86,7 @@ install-deps:
 
 run: install-deps all
 	./manage db upgrade
+	./manage seed --if-empty
 	./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps

@@ -181,7 +181,9 @@ class Server:
         deadline = time.monotonic() + READY_TIMEOUT
         last = None
         # The server answers (static file), then each blueprint has started.
-        paths = ["/static/style.css"] + ["/cgi-bin/%s/" % m for m in self.mounts]
+        # A path no blueprint routes: the program's own 404 page proves it
+        # runs without depending on its tables existing.
+        paths = ["/static/style.css"] + ["/cgi-bin/%s/__ready__" % m for m in self.mounts]
         for path in paths:
             while True:
                 if self.proc.poll() is not None:
@@ -189,9 +191,8 @@ class Server:
                         self.kind, self.proc.returncode, self.logs()))
                 try:
                     r = requests.get(self.url + path, timeout=10, allow_redirects=False)
-                    # Any answer from the program itself (some blueprints
-                    # have no "/" route) means it is up.
-                    if r.status_code < 500:
+                    if r.status_code == 200 or (r.status_code == 404 and
+                                                "Page Not Found" in r.text):
                         break
                     last = "%s -> %d" % (path, r.status_code)
                 except requests.RequestException as e:
