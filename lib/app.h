@@ -176,6 +176,13 @@ fl_err fl_response_set_cookie(fl_ctx *c, const char *key, const char *value, con
 /* fl_response_delete_cookie — expire cookie `key` (Max-Age=0, Expires in 1970). */
 fl_err fl_response_delete_cookie(fl_ctx *c, const char *key, const char *path, const char *domain);
 
+/* fl_is_safe_url — whether redirecting to `url` (a Referer, a ?next=)
+ * keeps the visitor on this site: a path ("/x", but not the
+ * scheme-relative "//host" or "/\\host") or an http(s) URL whose host is
+ * this request's Host (Flask-Login's is_safe_url).  Control characters and
+ * backslashes make it unsafe.  Returns 1 when safe. */
+int fl_is_safe_url(fl_ctx *c, const char *url);
+
 /* fl_url_for — url_for(endpoint, **values): `values` is a JSON object or
  * NULL (borrowed).  Returns an arena string, or NULL after logging when the
  * endpoint is unknown or a value is missing. */
@@ -226,6 +233,12 @@ json_t *fl_session_of(fl_ctx *c);
 
 /* fl_session_clear — session.clear(): empty it; the cookie is expired. */
 void fl_session_clear(fl_ctx *c);
+
+/* fl_session_regenerate — give the session a new id, keeping its data
+ * (call it at login, before storing who logged in: no session fixation).
+ * With a server-side store the old record is deleted and a new random id
+ * issued; with the signed cookie a new cookie is sent. */
+void fl_session_regenerate(fl_ctx *c);
 
 /* fl_flash — flash(message, category) (category NULL = "message"). */
 void fl_flash(fl_ctx *c, const char *message, const char *category);

@@ -293,3 +293,29 @@ json_t *fl_form_context_json(fl_ctx *c, fl_form *f)
 {
 	return fl_form_to_json(f, fl_csrf_token(c));
 }
+
+/* fl_is_safe_url — may we send the visitor back to `url`?  Only a path on
+ * this site ("/x", never the scheme-relative "//host" or "/\host" that
+ * browsers read as another host) or an http(s) URL whose host is this
+ * request's Host (Flask-Login's is_safe_url).  Anything else — another
+ * host, another scheme, control characters — is not followed. */
+int fl_is_safe_url(fl_ctx *c, const char *url)
+{
+	if (!url || !*url)
+		return 0;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	if (url[0] == '/')
+		return url[1] != '/';
+	const char *rest;
+	if (strncasecmp(url, "http://", 7) == 0)
+		rest = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		rest = url + 8;
+	else
+		return 0;
+	const char *host = fl_headers_get(c, "Host");
+	size_t n = strcspn(rest, "/?#");
+	return host && *host && n == strlen(host) && strncasecmp(rest, host, n) == 0;
+}

@@ -9,6 +9,10 @@ int fl_db_abort(fl_ctx *c, fl_err e)
 	fl_db *db = fl_db_of(c);
 	const char *table = fl_db_error_table(db);
 	const char *column = fl_db_error_column(db);
+	if (table && !*table)
+		table = NULL;
+	if (column && !*column)
+		column = NULL;
 	int status;
 
 	switch (e) {
@@ -22,8 +26,15 @@ int fl_db_abort(fl_ctx *c, fl_err e)
 			column ? ")" : "");
 		break;
 	case FL_EINVAL:
-		status = fl_abort(c, 400, "Invalid value%s%s.", column ? " for " : "",
-			column ? column : "");
+		/* A row that failed validation names its column: the client's
+		 * value was wrong.  Without one, the query itself was wrong (an
+		 * unknown column or relationship): a bug, logged as such. */
+		if (column) {
+			status = fl_abort(c, 400, "Invalid value for %s.", column);
+			break;
+		}
+		fl_error("invalid query: %s", fl_db_errmsg(db));
+		status = fl_abort(c, 500, NULL);
 		break;
 	case FL_ENOTABLE: {
 		const char *hint = c->app->bp->create_tables_hint;
