@@ -122,4 +122,5 @@ bench: all
 clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
+  $(TSUP_SRC:%.c=$(BUILD)/%.d)

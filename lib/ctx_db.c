@@ -20,10 +20,13 @@ int fl_db_abort(fl_ctx *c, fl_err e)
 		status = fl_abort(c, 404, NULL);
 		break;
 	case FL_EEXISTS:
-	case FL_ECONSTRAINT:
 		status = fl_abort(c, 409, "That %s already exists%s%s%s.",
 			table ? table : "record", column ? " (" : "", column ? column : "",
 			column ? ")" : "");
+		break;
+	case FL_ECONSTRAINT:
+		status = fl_abort(c, 409, "The change conflicts with other data%s%s (%s).",
+			table ? " in " : "", table ? table : "", fl_db_errmsg(db));
 		break;
 	case FL_EINVAL:
 		/* A row that failed validation names its column: the client's
