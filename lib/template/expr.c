@@ -425,11 +425,39 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 		if (e)
 			return e;
 	}
+	size_t expand = 0;
 	for (size_t i = 0; i < a->nkw; i++) {
 		fl_err e = tpl_eval(r, f, n->list2.v[i], &a->kwv[i]);
 		if (e)
 			return e;
+		if (strcmp(a->kwn[i], "**") == 0) {
+			if (a->kwv[i] && !json_is_object(a->kwv[i]))
+				return tpl_fail(r, n, "argument after ** must be a mapping");
+			expand += json_object_size(a->kwv[i]);
+		}
 	}
+	if (!expand)
+		return FL_OK;
+	/* Spread each **mapping into name/value pairs, in place of its marker. */
+	const char **kwn = fl_arena_calloc(r->a, a->nkw + expand + 1, sizeof *kwn);
+	json_t **kwv = fl_arena_calloc(r->a, a->nkw + expand + 1, sizeof *kwv);
+	size_t k = 0;
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (strcmp(a->kwn[i], "**") != 0) {
+			kwn[k] = a->kwn[i];
+			kwv[k++] = a->kwv[i];
+			continue;
+		}
+		const char *key;
+		json_t *v;
+		json_object_foreach(a->kwv[i], key, v) {
+			kwn[k] = key;
+			kwv[k++] = v;
+		}
+	}
+	a->kwn = kwn;
+	a->kwv = kwv;
+	a->nkw = k;
 	return FL_OK;
 }
 

@@ -187,7 +187,13 @@ static void parse_args(struct parser *p, struct node *n)
 		if (is_op(cur(p), ")"))
 			break;  /* trailing comma */
 		struct tok *t = cur(p);
-		if (t->type == T_NAME && is_op(&p->toks[p->i + 1], "=")) {
+		if (is_op(t, "**")) {
+			/* f(**mapping): the mapping's items become keyword
+			 * arguments; the name "**" marks it for eval_args. */
+			next(p);
+			vec_push(p->a, &kwn, (void *)"**");
+			vec_push(p->a, &kwv, parse_expr(p));
+		} else if (t->type == T_NAME && is_op(&p->toks[p->i + 1], "=")) {
 			next(p);
 			next(p);
 			vec_push(p->a, &kwn, (void *)t->s);

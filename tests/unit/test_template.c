@@ -305,6 +305,19 @@ static void test_matches_jinja(void **state)
 
 /* ---- escaping ---- */
 
+static void test_double_star_kwargs(void **state)
+{
+	/* f(**mapping) spreads the mapping into keyword arguments (Jinja). */
+	struct fixture *f = *state;
+	fl_tpl_error err;
+	assert_string_equal(render_s(f,
+		"{% macro m(a, b=1, c=2) %}{{ a }}-{{ b }}-{{ c }}{% endmacro %}"
+		"{{ m(0, **opts) }}|{{ m(0, c=9, **{}) }}", "{\"opts\": {\"c\": 5, \"b\": 4}}", &err),
+		"0-4-5|0-1-9");
+	assert_null(render_s(f, "{{ m(**3) }}{% macro m() %}{% endmacro %}", "{}", &err));
+	assert_non_null(strstr(err.message, "mapping"));
+}
+
 static void test_autoescape_xss(void **state)
 {
 	struct fixture *f = *state;
@@ -655,6 +668,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_matches_jinja, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_autoescape_xss, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_double_star_kwargs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_escape_and_markup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loops, setup, teardown),
