@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 30
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -Ilib -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm -lesmtp -lhiredis
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm -lesmtp -lhiredis -ljwt
 TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
@@ -43,7 +43,7 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
-  libhiredis-dev redis-server redis-tools
+  libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt
 
 .SECONDARY:
 .PHONY: all install-deps run test check fuzz bench clean unit-bins test-only
