@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "mail.h"
 #include "models.h"
 
 /* ---- forms (app/main/forms.py) ---- */
@@ -53,6 +54,12 @@ static int remember_user(fl_ctx *c, const char *name)
 		if (e)
 			return fl_db_abort(c, e);
 		json_object_set_new(session, "known", json_false());
+		/* if app.config['FLASKY_ADMIN']: send_email(admin, 'New User',
+		 * 'mail/new_user', user=user) — rendered now, sent after the
+		 * response; a mail problem never fails the page. */
+		if (c->config->flasky_admin && *c->config->flasky_admin)
+			(void)fl_send_email(c, c->config->flasky_admin, "New User", "mail/new_user",
+				json_pack("{s:{s:s}}", "user", "username", name));
 	} else {
 		json_object_set_new(session, "known", json_true());
 	}

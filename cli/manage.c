@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd_db.h"
+#include "cmd_mail.h"
 #include "cmd_seed.h"
 #include "config.h"
 #include "log.h"
@@ -27,7 +28,9 @@ static const char usage[] =
 	"  seed                load the demo data (roles, users, articles, students,\n"
 	"                      courses, animals) into the configured database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
-	"  test                run the test suite (make test)\n";
+	"  test                run the test suite (make test)\n"
+	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
+	"  mail flush          retry the messages waiting in var/outbox/pending\n";
 
 static int die(const char *fmt, const char *arg)
 {
@@ -155,13 +158,15 @@ int main(int argc, char **argv)
 			mkdir(dbdir, 0775);
 		}
 		free(dbdir);
-		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations);
+		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, fl_app_models);
 	} else if (!strcmp(cmd, "runserver"))
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "seed"))
 		rc = fl_cli_seed(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
 		rc = cmd_routes(&cfg);
+	else if (!strcmp(cmd, "mail"))
+		rc = fl_cli_mail(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "shell"))
 		rc = cmd_shell(&cfg);
 	else if (!strcmp(cmd, "test")) {

@@ -75,13 +75,6 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	}
 	if (app->config.debug)
 		fl_log_init(bp->name, FL_LOG_DEBUG);
-	if (strcmp(app->config.session_type, "null") != 0) {
-		/* Server-side stores plug into fl_app_session_store(); until one
-		 * exists, refusing is better than silently using cookies. */
-		fl_error("configuration: SESSION_TYPE '%s' is not available in this build (use null)",
-			app->config.session_type);
-		return -1;
-	}
 	snprintf(app->mount, sizeof app->mount, "/cgi-bin/%s", bp->name);
 	app->url_map = fl_url_map_new(bp->name, bp->routes, count_routes(bp->routes), why, sizeof why);
 	if (!app->url_map) {
@@ -101,6 +94,22 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	}
 	if (bp->models)
 		fl_db_set_models(app->db, bp->models);
+	/* CACHE_TYPE's backend; it connects (redis) or creates its table
+	 * (sqlite) on first use, so a cache that is down never stops start-up. */
+	e = fl_cache_new(&app->config, fl_db_handle(app->db), &app->cache);
+	if (e) {
+		fl_error("cache: CACHE_TYPE '%s' (REDIS_URL '%s'): %s", app->config.cache_type,
+			app->config.redis_url, fl_strerror(e));
+		return -1;
+	}
+	/* SESSION_TYPE: a store that cannot work at all (bad REDIS_URL, an
+	 * unwritable session directory) stops start-up; a Redis server that is
+	 * merely down does not (see fl_app_session_store). */
+	if (!fl_app_session_store(app)) {
+		fl_error("configuration: SESSION_TYPE '%s': the session store cannot be used",
+			app->config.session_type);
+		return -1;
+	}
 	char tdir[4096];
 	snprintf(tdir, sizeof tdir, "%s/templates", app->root);
 	app->templates = fl_tpl_env_new(tdir, app->config.debug);
@@ -125,6 +134,7 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 static void shutdown_app(fl_app *app)
 {
 	fl_tpl_env_free(app->templates);
+	fl_cache_free(app->cache);  /* before the database its statements use */
 	fl_db_close(app->db);
 	fl_url_map_free(app->url_map);
 	fl_arena_free(app->arena);
@@ -259,7 +269,18 @@ static int dispatch(fl_ctx *c, int *crashed)
 	int s = fl_app_check_csrf(c);
 	if (s)
 		return s;
-	return run_view(c, crashed);
+	/* @cache.cached: a GET/HEAD of a route with FL_ROUTE_CACHE is answered
+	 * from the cache without running the view (X-Cache: HIT), or the view
+	 * runs and its 200 is stored (X-Cache: MISS).  No per-visitor data
+	 * (CSRF token, flashes, cookies) is stored: see cache_view.c. */
+	fl_app_cached_view cv;
+	int cached = fl_app_cache_begin(c, &cv);
+	if (cached == FL_APP_CACHE_HIT)
+		return 0;
+	s = run_view(c, crashed);
+	if (cached == FL_APP_CACHE_MISS)
+		fl_app_cache_end(c, &cv, s);
+	return s;
 }
 
 /* After a fault the process's memory cannot be trusted, but the client

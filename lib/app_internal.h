@@ -6,6 +6,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "cache.h"
 
 struct fl_app {
 	const fl_blueprint *bp;
@@ -18,7 +19,31 @@ struct fl_app {
 	fl_arena *arena;           /* the request arena, reused */
 	FCGX_Request *fcgi;        /* NULL under plain CGI */
 	const struct fl_session_store *session_store;
+	fl_cache *cache;           /* CACHE_TYPE's backend (never NULL once started) */
 };
+
+/* ---- response caching of one request (cache_view.c) ---- */
+
+/* What fl_app_cache_begin() prepared for fl_app_cache_end(): lives on
+ * dispatch()'s stack for one request. */
+typedef struct fl_app_cached_view {
+	const char *key;           /* cache key; NULL: neither looked up nor stored */
+	long timeout;              /* the route's: -1 = CACHE_DEFAULT_TIMEOUT */
+	char placeholder[48];      /* what csrf_token() yields while the view renders */
+} fl_app_cached_view;
+
+enum { FL_APP_CACHE_OFF, FL_APP_CACHE_HIT, FL_APP_CACHE_MISS };
+
+/* Before the view of a GET/HEAD to a route with FL_ROUTE_CACHE: answer
+ * from the cache (FL_APP_CACHE_HIT: the response is built, skip the view),
+ * or prepare the view's run (FL_APP_CACHE_MISS: csrf_token() gives a
+ * placeholder, no flashed messages).  FL_APP_CACHE_OFF otherwise. */
+int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv);
+
+/* After the view of a FL_APP_CACHE_MISS (view status `status`): store a 200
+ * response, put the visitor's own CSRF token in place of the placeholder,
+ * restore csrf_token(). */
+void fl_app_cache_end(fl_ctx *c, fl_app_cached_view *cv, int status);
 
 /* The session store SESSION_TYPE selects (the signed cookie by default). */
 const struct fl_session_store *fl_app_session_store(fl_app *app);

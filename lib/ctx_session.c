@@ -1,6 +1,8 @@
 /* ctx_session.c — the session, flashed messages and CSRF protection of a
  * request context (Flask's session proxy, flash helpers, Flask-WTF's
  * CSRFProtect). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -134,11 +136,70 @@ void fl_app_teardown_db(fl_ctx *c, int failed)
 	fl_db_rollback(db);
 }
 
+/* The directory of the filesystem store: $FLAGON_VAR/sessions, else
+ * <root>/var/sessions. */
+static char *sessions_dir(const fl_app *app)
+{
+	const char *var = getenv("FLAGON_VAR");
+	char *dir = NULL;
+	if (var && *var) {
+		if (asprintf(&dir, "%s/sessions", var) < 0)
+			dir = NULL;
+	} else if (asprintf(&dir, "%s/var/sessions", app->root ? app->root : ".") < 0) {
+		dir = NULL;
+	}
+	return dir;
+}
+
+/* Build the store SESSION_TYPE names; NULL after logging why. */
+static fl_session_store *make_store(fl_app *app)
+{
+	const char *type = app->config.session_type ? app->config.session_type : "null";
+	fl_session_store *st = NULL;
+	fl_err e = FL_OK;
+	if (strcmp(type, "sqlite") == 0) {
+		if (!app->db) {
+			fl_error("SESSION_TYPE=sqlite needs the database open first");
+			return NULL;
+		}
+		e = fl_session_sqlite_store(app->db, &st);
+	} else if (strcmp(type, "filesystem") == 0) {
+		char *dir = sessions_dir(app);
+		e = dir ? fl_session_fs_store(dir, &st) : FL_ENOMEM;
+		free(dir);
+	} else if (strcmp(type, "redis") == 0) {
+		e = fl_session_redis_store(app->config.redis_url, 0, &st);
+	} else {
+		fl_error("SESSION_TYPE '%s' is unknown", type);
+		return NULL;
+	}
+	if (e) {
+		fl_error("SESSION_TYPE=%s: %s", type, fl_strerror(e));
+		return NULL;
+	}
+	return st;
+}
+
 const struct fl_session_store *fl_app_session_store(fl_app *app)
 {
-	/* Server-side stores (SESSION_TYPE sqlite, filesystem, redis) plug in
-	 * here; the signed cookie is Flask's default. */
-	if (!app->session_store)
-		app->session_store = fl_session_cookie_store();
+	/* Built once per process (start-up calls this first); the signed
+	 * cookie is Flask's default. */
+	if (!app->session_store) {
+		const char *type = app->config.session_type;
+		if (!type || strcmp(type, "null") == 0)
+			app->session_store = fl_session_cookie_store();
+		else
+			app->session_store = make_store(app);
+	}
 	return app->session_store;
+}
+
+void fl_session_regenerate(fl_ctx *c)
+{
+	fl_session *s = ctx_session(c);
+	fl_session_config sc;
+	session_config(c->config, &sc);
+	fl_err e = fl_session_regenerate_id(fl_app_session_store(c->app), &sc, c->arena, s);
+	if (e)
+		fl_warning("session store: cannot delete the old session record: %s", fl_strerror(e));
 }

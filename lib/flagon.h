@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "cache.h"
 #include "config.h"
 #include "csrf.h"
 #include "db.h"

@@ -6,10 +6,22 @@
  *   -- down_revision: <base>          (or the parent's revision id)
  *   -- message: initial migration
  *   -- date: 2026-11-22 05:40:00
+ *   -- foreign_keys: off             (optional; see below)
  *   -- upgrade
  *   CREATE TABLE ...;
  *   -- downgrade
  *   DROP TABLE ...;
+ *
+ * "-- foreign_keys: off" runs both parts of the revision with foreign key
+ * enforcement off, as SQLite's 12-step table rebuild requires
+ * (https://sqlite.org/lang_altertable.html#otheralter): PRAGMA foreign_keys
+ * cannot change inside a transaction, so the runner switches it off BEFORE
+ * its BEGIN, runs the script, runs PRAGMA foreign_key_check before COMMIT
+ * (any violation fails the step and rolls it back, naming the first bad
+ * row) and switches foreign keys on again after COMMIT or ROLLBACK.  Without
+ * the header (or with "on") foreign keys stay on; dropping a table that
+ * others reference then deletes its rows first and may fail or cascade.
+ * `db migrate` writes the header whenever a part drops or rebuilds a table.
  *
  * Revisions form one chain by their down_revision links, whatever the file
  * names sort like; branches, several heads, a missing parent, duplicate ids
@@ -17,7 +29,9 @@
  * revision is kept in alembic_version(version_num) exactly like Alembic, so
  * either tool can read it.  Each revision runs in its own transaction
  * (BEGIN; script; version update; COMMIT) — SQLite DDL is transactional, so
- * a failing revision leaves the database at the last good one.
+ * a failing revision leaves the database at the last good one.  The script
+ * runs one statement at a time, so a failure names the file and the line
+ * its statement starts on ("x.sql:12: upgrade failed: no such table: t").
  *
  * Memory: everything (revisions, messages) lives in the arena given to
  * fl_migrations_load().
@@ -28,9 +42,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "model.h"
 
 /* Longest revision id: alembic_version.version_num is VARCHAR(32). */
 #define FL_REVISION_MAX 32
@@ -47,12 +64,15 @@ typedef struct fl_revision {
 	const char *upgrade;        /* the SQL under "-- upgrade" */
 	const char *downgrade;      /* the SQL under "-- downgrade" */
 	const char *path;           /* the file it came from (for messages) */
+	bool foreign_keys_off;      /* "-- foreign_keys: off": run with FKs off, check before COMMIT */
+	int upgrade_line;           /* file line of the upgrade SQL's first line (for messages) */
+	int downgrade_line;         /* the same for the downgrade SQL */
 } fl_revision;
 
 /* fl_revision_parse — parse the revision file text `text` (`len` bytes,
  * not necessarily NUL-terminated) read from `path`.  Strict: the header
  * holds only "-- key: value" lines (revision and down_revision required,
- * message and date optional, none twice) and blank lines, then exactly one
+ * message, date and foreign_keys (on|off) optional, none twice) and blank lines, then exactly one
  * "-- upgrade" and one "-- downgrade" line in that order; each non-empty
  * section must end in a complete statement (';').  The text must be UTF-8
  * without NUL bytes.  Ids are 1–32 characters of [0-9A-Za-z_].
@@ -117,5 +137,79 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
  * newest first, "<parent> -> <id>[ (head)], <message>\n" with "<base>" as
  * the first revision's parent. */
 void fl_migrate_history(const fl_migrations *m, fl_buf *out);
+
+/* ---- autogenerate (lib/migrate/schema.c, autogen.c) ----
+ *
+ * The schema the models want is built for real: fl_create_all() in a
+ * private in-memory database.  Both schemas are then read through SQLite's
+ * own view of them — pragma_table_xinfo (columns: type, NOT NULL, default,
+ * primary key position, hidden), pragma_index_list + pragma_index_xinfo
+ * (explicit indexes by name; UNIQUE and PRIMARY KEY constraints by their
+ * columns), pragma_foreign_key_list, and AUTOINCREMENT from the CREATE text
+ * — and compared.  Column order, constraint names, formatting and CHECK
+ * constraints (Enum value lists) are not compared.  Tables named sqlite_*
+ * and alembic_version are ignored.
+ *
+ * Each difference is a JSON object {"op", "table", "column", "detail"}
+ * ("column" is null when the op is about a table, an index or a key), in a
+ * stable order: per table (live and model tables merged by name), table
+ * ops first.  op is one of
+ *   add_table drop_table add_column drop_column modify_type
+ *   modify_nullable modify_default modify_primary_key modify_hidden
+ *   modify_autoincrement add_index drop_index add_unique drop_unique
+ *   add_fk drop_fk
+ * and detail a readable description ("VARCHAR(64) -> TEXT"). */
+
+/* fl_schema_compare — the differences that turn `from`'s schema into
+ * `to`'s, as a new JSON array in *diffs (jansson's current arena, or the
+ * heap if none is set; an empty array when they agree).  `a` holds
+ * temporaries.  Errors: FL_EDB/FL_EBUSY reading a schema (message in
+ * fl_db_errmsg(from) or (to)). */
+fl_err fl_schema_compare(fl_db *from, fl_db *to, fl_arena *a, json_t **diffs);
+
+/* fl_schema_diff — `alembic check`: the differences between the live
+ * database and the schema fl_create_all(models) builds (models is
+ * NULL-terminated; abstract ones are skipped), as fl_schema_compare(live,
+ * target).  Errors: FL_EINVAL (a model SQL cannot express), FL_EDB,
+ * FL_EBUSY; the reason is in fl_db_errmsg(live). */
+fl_err fl_schema_diff(fl_db *live, const fl_model *const *models, fl_arena *a, json_t **diffs);
+
+/* fl_schema_diff_format — append one line per difference,
+ * "<op> <table>[.<column>]: <detail>\n". */
+void fl_schema_diff_format(json_t *diffs, fl_buf *out);
+
+/* fl_autogenerate — `flask db migrate -m message`: compare `live` with the
+ * models and write a new revision file into `dir` (its parent is the
+ * folder's head; the database must be at that head, as Alembic demands,
+ * and an empty folder gives a first revision) named
+ * <12 hex id>_<slug of message>.sql.  Upgrade part:
+ *   - new tables: CREATE TABLE/INDEX exactly as create_all writes them;
+ *   - new plain columns (nullable or with a server default; no key,
+ *     UNIQUE or REFERENCES) and index changes alone: ALTER TABLE ADD
+ *     COLUMN, CREATE INDEX, DROP INDEX;
+ *   - anything else on an existing table (dropped column, type, NULL,
+ *     default, primary key, UNIQUE, foreign key changes): the table is
+ *     rebuilt — CREATE TABLE "_flagon_tmp_<t>", INSERT ... SELECT of the
+ *     columns both sides have (a new NOT NULL column gets its default=
+ *     value; NULLs going into a NOT NULL column get COALESCE(col, default)),
+ *     DROP TABLE, ALTER TABLE RENAME, then its indexes and triggers again;
+ *   - dropped tables: DROP TABLE.
+ * The downgrade part reverses each step from the live schema's own
+ * definitions (rebuilt tables are rebuilt back; dropped tables come back
+ * empty).  Whenever a part drops or rebuilds a table the file carries
+ * "-- foreign_keys: off", so the runner checks foreign keys before COMMIT.
+ * What it cannot be sure of — a table or column dropped and another added
+ * in the same place (a rename? written as drop + add: data is lost),
+ * a NOT NULL column with no default to fill existing rows, a type change
+ * (values are converted by SQLite's type affinity), Enum CHECK lists — is
+ * written as "-- WARNING:" comment lines in the file and returned in
+ * *warnings (one line each, NULL when none; the caller prints them).
+ * *path_out is the new file's path, or NULL when models and database agree
+ * (then nothing is written).  Strings are allocated from `a`.
+ * Errors: FL_EMIGRATE (the folder's chain is broken, the database is not
+ * at its head), FL_EIO (cannot write the file), FL_EINVAL, FL_EDB,
+ * FL_EBUSY; the reason is in fl_db_errmsg(live). */
+fl_err fl_autogenerate(fl_db *live, const fl_model *const *models, const char *dir,
+	const char *message, fl_arena *a, char **path_out, char **warnings);
 
 #endif

@@ -52,6 +52,19 @@ typedef int (*fl_view_fn)(struct fl_ctx *c);
 
 /* Route flags. */
 #define FL_ROUTE_CSRF_EXEMPT 0x1u  /* like @csrf.exempt */
+#define FL_ROUTE_CACHED      0x2u  /* like @cache.cached(): see FL_ROUTE_CACHE */
+
+/* FL_ROUTE_CACHE(seconds) — the flags of a route whose GET/HEAD responses
+ * are cached whole for `seconds` (1 .. FL_ROUTE_CACHE_MAX), like
+ * @cache.cached(timeout=seconds); FL_ROUTE_CACHE_DEFAULT caches them for
+ * CACHE_DEFAULT_TIMEOUT.  OR it with the other flags:
+ *     { "/cats/", "getcats", FL_M_GET | FL_M_POST, cats_view, FL_ROUTE_CACHE(50) }
+ * The timeout lives in the flag word's upper 24 bits so that route tables
+ * keep their five positional fields (a sixth member would trip
+ * -Wmissing-field-initializers in every existing table).  See cache.h. */
+#define FL_ROUTE_CACHE_MAX 0xFFFFFFu
+#define FL_ROUTE_CACHE(seconds) (FL_ROUTE_CACHED | (((unsigned)(seconds) & FL_ROUTE_CACHE_MAX) << 8))
+#define FL_ROUTE_CACHE_DEFAULT FL_ROUTE_CACHED
 
 /* One entry of a blueprint's route table (Flask's @bp.route). */
 typedef struct fl_route {
@@ -61,6 +74,16 @@ typedef struct fl_route {
 	fl_view_fn view;
 	unsigned flags;        /* FL_ROUTE_* */
 } fl_route;
+
+/* fl_route_cache_timeout — a route's response cache timeout: 0 when it is
+ * not cached, -1 for CACHE_DEFAULT_TIMEOUT, else seconds. */
+static inline long fl_route_cache_timeout(const fl_route *r)
+{
+	if (!(r->flags & FL_ROUTE_CACHED))
+		return 0;
+	unsigned t = (r->flags >> 8) & FL_ROUTE_CACHE_MAX;
+	return t ? (long)t : -1;
+}
 
 /* One matched converter value.  `value` is the decoded text; for int
  * rules `number` holds it parsed. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/rand.h>
+
 #include "log.h"
 #include "signing.h"
 
@@ -110,7 +112,7 @@ fl_err fl_session_save(const fl_session_store *st, const fl_session_config *cfg,
 		out->max_age = 0;
 		return err;
 	}
-	bool permanent = fl_session_permanent(s->data);
+	bool permanent = st->permanent || fl_session_permanent(s->data);
 	if (!modified && !(permanent && cfg->refresh_each_request))
 		return FL_OK;
 	if (!cfg->secret_key || !*cfg->secret_key)
@@ -145,6 +147,122 @@ fl_err fl_session_save_header(const fl_session_store *st, const fl_session_confi
 		fl_warning("The '%s' cookie is too large: %zu bytes; browsers may ignore it",
 		           c.key, strlen(h));
 	*header = h;
+	return FL_OK;
+}
+
+
+fl_err fl_session_regenerate_id(const fl_session_store *st, const fl_session_config *cfg,
+                                fl_arena *a, fl_session *s)
+{
+	fl_err err = FL_OK;
+	if (s->sid && st && st->delete_record)
+		err = st->delete_record(st, cfg, a, s);
+	s->sid = NULL;
+	s->opened = NULL;   /* counts as modified: saved under a new id */
+	return err;
+}
+
+void fl_session_store_free(fl_session_store *st)
+{
+	if (st && st->destroy)
+		st->destroy(st);
+}
+
+
+/* ---- server-side session ids (Flask-Session) ----------------------------- */
+
+static void sid_opts(const fl_session_config *cfg, fl_signer_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->secret_key = cfg->secret_key;
+	o->secret_key_len = cfg->secret_key_len;
+	o->salt = "flask-session";
+	o->digest = FL_DIGEST_SHA1;
+	o->key_derivation = FL_KEY_HMAC;
+}
+
+fl_err fl_session_sid_new(fl_arena *a, char **out)
+{
+	unsigned char raw[FL_SESSION_SID_BYTES];
+	if (RAND_bytes(raw, sizeof raw) != 1) {
+		fl_error("RAND_bytes failed: cannot make a session id");
+		return FL_EIO;
+	}
+	*out = fl_base64url_encode(a, raw, sizeof raw);
+	return *out ? FL_OK : FL_ENOMEM;
+}
+
+bool fl_session_sid_valid(const char *sid)
+{
+	if (!sid || strlen(sid) != FL_SESSION_SID_LEN)
+		return false;
+	for (const char *p = sid; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+fl_err fl_session_sid_sign(const fl_session_config *cfg, fl_arena *a, const char *sid,
+                           char **out)
+{
+	fl_signer_opts o;
+	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
+		return FL_ECONFIG;
+	if (!fl_session_sid_valid(sid))
+		return FL_EINVAL;
+	sid_opts(cfg, &o);
+	return fl_signer_sign(&o, a, sid, strlen(sid), out);
+}
+
+fl_err fl_session_sid_unsign(const fl_session_config *cfg, fl_arena *a, const char *cookie_value,
+                             char **sid)
+{
+	fl_signer_opts o;
+	char *v = NULL;
+	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
+		return FL_ECONFIG;
+	if (!cookie_value)
+		return FL_EMALFORMED;
+	sid_opts(cfg, &o);
+	fl_err err = fl_signer_unsign(&o, a, cookie_value, strlen(cookie_value), &v, NULL);
+	if (err)
+		return err;
+	if (!fl_session_sid_valid(v))
+		return FL_EMALFORMED;
+	*sid = v;
+	return FL_OK;
+}
+
+fl_err fl_session_record_load(fl_arena *a, const char *sid, const char *text, size_t len,
+                              fl_session *s)
+{
+	json_t *v = NULL;
+	if (fl_json_loads(a, text, len, &v) != FL_OK || !json_is_object(v))
+		return FL_EMALFORMED;
+	s->data = v;
+	s->sid = fl_arena_strdup(a, sid);
+	return FL_OK;
+}
+
+fl_err fl_session_record_prepare(const fl_session_config *cfg, fl_arena *a, fl_session *s,
+                                 const char **text, const char **cookie_value)
+{
+	char *cookie = NULL;
+	fl_err err;
+	if (!s->sid || !fl_session_sid_valid(s->sid)) {
+		char *sid = NULL;
+		if ((err = fl_session_sid_new(a, &sid)) != FL_OK)
+			return err;
+		s->sid = sid;
+	}
+	const char *t = serialize(a, s->data);
+	if (!t)
+		return FL_EINVAL;
+	if ((err = fl_session_sid_sign(cfg, a, s->sid, &cookie)) != FL_OK)
+		return err;
+	*text = t;
+	*cookie_value = cookie;
 	return FL_OK;
 }
 

@@ -59,6 +59,7 @@ typedef struct fl_session {
 
 
 typedef struct fl_session_store fl_session_store;
+struct fl_db;
 
 /* A session store.  Each function gets the per-process config, the request
  * arena and `now` (Unix seconds).  Stores keep their own per-process state
@@ -82,6 +83,11 @@ struct fl_session_store {
 	                        fl_arena *a, fl_session *s);
 	void (*destroy)(fl_session_store *st);
 	void *impl;
+	/* Flask-Session's SESSION_PERMANENT (true for the server-side stores):
+	 * every session is permanent, so the cookie carries Expires = now +
+	 * PERMANENT_SESSION_LIFETIME and, with SESSION_REFRESH_EACH_REQUEST,
+	 * cookie and record are refreshed on every request that used them. */
+	bool permanent;
 };
 
 /* fl_session_cookie_store — Flask's default store: the whole session signed
@@ -102,6 +108,112 @@ fl_err fl_session_cookie_dumps(const fl_session_config *cfg, fl_arena *a, const 
  * payload is not a JSON object. */
 fl_err fl_session_cookie_loads(const fl_session_config *cfg, fl_arena *a, const char *value,
                                time_t now, json_t **out);
+
+/* ---- server-side stores (Flask-Session) ----------------------------------
+ *
+ * The cookie carries only a session id: FL_SESSION_SID_BYTES random bytes
+ * from OpenSSL's RAND_bytes, base64url without padding (43 characters of
+ * [A-Za-z0-9_-]), signed with itsdangerous' Signer as Flask-Session does
+ * (salt "flask-session", HMAC key derivation, SHA-1):  <sid>.<signature>.
+ * The record holds the compact tagged JSON of the session and expires
+ * PERMANENT_SESSION_LIFETIME seconds after its last save.  A forged,
+ * unknown or expired id opens an empty session that is saved under a new
+ * random id: a client never chooses its own id. */
+
+/* Random bytes in a session id (256 bits). */
+#define FL_SESSION_SID_BYTES 32
+/* Length of a session id in characters. */
+#define FL_SESSION_SID_LEN 43
+
+/* The table the sqlite store keeps its records in (not a model: `manage db
+ * check` ignores it), and its expiry index. */
+#define FL_SESSION_SQLITE_TABLE "flagon_sessions"
+#define FL_SESSION_SQLITE_INDEX "flagon_sessions_expiry"
+
+/* Redis key prefix: a record is the string key "session:<sid>". */
+#define FL_SESSION_REDIS_PREFIX "session:"
+
+/* fl_session_sid_new — a fresh random session id (NUL-terminated, in `a`).
+ * FL_EIO when the random generator fails (never a weak id). */
+fl_err fl_session_sid_new(fl_arena *a, char **out);
+
+/* fl_session_sid_valid — `sid` has the shape of a session id (exactly
+ * FL_SESSION_SID_LEN base64url characters), so it is safe in a file name
+ * or a key. */
+bool fl_session_sid_valid(const char *sid);
+
+/* fl_session_sid_sign — the cookie value for `sid`: Signer(SECRET_KEY,
+ * salt="flask-session", key_derivation="hmac").sign(sid).  In `a`.
+ * FL_ECONFIG without a secret key. */
+fl_err fl_session_sid_sign(const fl_session_config *cfg, fl_arena *a, const char *sid,
+                           char **out);
+
+/* fl_session_sid_unsign — the session id a cookie value carries, in `a`.
+ * FL_EBADSIG for a bad signature, FL_EMALFORMED when the signed value is
+ * not a session id, FL_ECONFIG without a secret key. */
+fl_err fl_session_sid_unsign(const fl_session_config *cfg, fl_arena *a, const char *cookie_value,
+                             char **sid);
+
+/* fl_session_record_load — for store implementations: parse a record's
+ * `len` bytes of JSON (`text`) into s->data (in `a`) and set s->sid = sid.
+ * FL_EMALFORMED (s untouched) when it is not a JSON object. */
+fl_err fl_session_record_load(fl_arena *a, const char *sid, const char *text, size_t len,
+                              fl_session *s);
+
+/* fl_session_record_prepare — for store implementations' save: make sure
+ * s->sid is set (a new random id when NULL), and give the record text (the
+ * compact JSON of s->data) and the signed cookie value, all in `a`. */
+fl_err fl_session_record_prepare(const fl_session_config *cfg, fl_arena *a, fl_session *s,
+                                 const char **text, const char **cookie_value);
+
+/* fl_session_sqlite_store — the sqlite store (SESSION_TYPE=sqlite): table
+ * flagon_sessions(id TEXT PRIMARY KEY, data TEXT NOT NULL, expiry INTEGER
+ * NOT NULL) in the database `db` (created if missing, now and whenever it
+ * disappears), expiry in Unix seconds.  It runs its own prepared statements
+ * on the connection's raw handle: outside a transaction each statement
+ * commits by itself; inside the request's open transaction a save joins it
+ * (committed or rolled back with the view's work).  Expired rows are purged
+ * on save at most every FL_SESSION_PURGE_INTERVAL seconds.  `db` must
+ * outlive the store.  *out is heap memory: fl_session_store_free() it.
+ * Errors: FL_EDB/FL_EBUSY when the table cannot be created, FL_ENOMEM. */
+fl_err fl_session_sqlite_store(struct fl_db *db, fl_session_store **out);
+
+/* How often (seconds) a store sweeps out expired records. */
+#define FL_SESSION_PURGE_INTERVAL 300
+
+/* fl_session_fs_store — the filesystem store (SESSION_TYPE=filesystem):
+ * one file per session, `dir`/<sid> (mode 0600), holding the expiry in
+ * Unix seconds on the first line and the JSON on the second.  Written to a
+ * temporary file in `dir` then renamed over the old one, so readers in
+ * other processes see the old or the new record, never half of one.
+ * Expired files are removed when read, and swept (with stale temporary
+ * files) on save at most every FL_SESSION_PURGE_INTERVAL seconds.  `dir`
+ * is created (mode 0700, parents too) when missing.
+ * Errors: FL_EIO (cannot create or write `dir`; logged), FL_ENOMEM. */
+fl_err fl_session_fs_store(const char *dir, fl_session_store **out);
+
+/* fl_session_redis_store — the redis store (SESSION_TYPE=redis): key
+ * "session:<sid>" holding the JSON, written with SETEX and a TTL of
+ * PERMANENT_SESSION_LIFETIME (what `redis-cli ttl` shows).  `url` is
+ * redis://[[user]:password@]host[:port][/db]; `timeout_ms` bounds connect
+ * and each command (0: 200 ms).  Connects lazily: a server that is down
+ * is no start-up error; requests then get an empty session and a logged
+ * error, and the store reconnects (at most once a second) afterwards.
+ * Errors: FL_ECONFIG for a malformed URL, FL_ENOMEM. */
+fl_err fl_session_redis_store(const char *url, int timeout_ms, fl_session_store **out);
+
+/* fl_session_store_free — destroy a store made by one of the constructors
+ * above (NULL and the static cookie store are ignored). */
+void fl_session_store_free(fl_session_store *st);
+
+/* fl_session_regenerate_id — give `s` a new id (session fixation defence,
+ * at login): the old server-side record is deleted, s->sid cleared so the
+ * next save picks a new random id, and the session marked modified so it
+ * is saved (with a new cookie) even when nothing else changes.  For the
+ * signed cookie store the cookie is simply re-issued.  Returns the
+ * delete_record error, if any (the id is renewed anyway). */
+fl_err fl_session_regenerate_id(const fl_session_store *st, const fl_session_config *cfg,
+                                fl_arena *a, fl_session *s);
 
 /* fl_session_open — Flask's open_session(): `cookie_value` is the value of
  * the request's session cookie (request.cookies.get(cfg->cookie_name)) or

@@ -18,6 +18,8 @@ struct parser {
 	int sql_line[2];      /* line of the "-- upgrade"/"-- downgrade" marker */
 	enum section section;
 	int line;
+	int fk_line;          /* line of the "-- foreign_keys:" header */
+	const char *fk;       /* its value, checked by check_headers */
 	const char *error;
 };
 
@@ -78,11 +80,13 @@ static bool valid_id(const char *s)
 }
 
 /* Header value: "-- key: value" → the slot for key, or NULL if unknown. */
-static const char **header_slot(fl_revision *r, const char *key, size_t n)
+static const char **header_slot(struct parser *p, const char *key, size_t n)
 {
-	static const char *const keys[] = { "revision", "down_revision", "message", "date" };
-	const char **slots[] = { &r->id, &r->down_revision, &r->message, &r->date };
-	for (size_t i = 0; i < 4; i++)
+	fl_revision *r = p->rev;
+	static const char *const keys[] = { "revision", "down_revision", "message", "date",
+		"foreign_keys" };
+	const char **slots[] = { &r->id, &r->down_revision, &r->message, &r->date, &p->fk };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
 		if (strlen(keys[i]) == n && memcmp(keys[i], key, n) == 0)
 			return slots[i];
 	return NULL;
@@ -94,15 +98,18 @@ static fl_err header_line(struct parser *p, const char *s, size_t n)
 		return failf(p, p->line, "expected a '-- key: value' header line or '-- upgrade'");
 	const char *key = s + 3, *end = s + n;
 	const char *colon = memchr(key, ':', (size_t)(end - key));
-	const char **slot = colon ? header_slot(p->rev, key, (size_t)(colon - key)) : NULL;
+	const char **slot = colon ? header_slot(p, key, (size_t)(colon - key)) : NULL;
 	if (!slot)
-		return failf(p, p->line, "unknown header; expected revision, down_revision, message or date");
+		return failf(p, p->line, "unknown header; expected revision, down_revision, message, "
+			"date or foreign_keys");
 	if (*slot)
 		return failf(p, p->line, "header given twice");
 	const char *v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	*slot = fl_arena_strndup(p->arena, v, (size_t)(end - v));
+	if (slot == &p->fk)
+		p->fk_line = p->line;
 	return FL_OK;
 }
 
@@ -173,6 +180,9 @@ static fl_err check_headers(struct parser *p)
 		return failf(p, at, "down_revision must be <base> or a revision id");
 	else if (strcmp(r->down_revision, r->id) == 0)
 		return failf(p, at, "a revision cannot be its own down_revision");
+	if (p->fk && strcmp(p->fk, "off") != 0 && strcmp(p->fk, "on") != 0)
+		return failf(p, p->fk_line, "foreign_keys must be 'on' or 'off'");
+	r->foreign_keys_off = p->fk && strcmp(p->fk, "off") == 0;
 	if (!r->message)
 		r->message = "";
 	if (!r->date)
@@ -225,6 +235,8 @@ fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t
 		*error = p.error;
 		return err;
 	}
+	out->upgrade_line = p.sql_line[0] + 1;
+	out->downgrade_line = p.sql_line[1] + 1;
 	out->upgrade = fl_buf_cstr(&p.sql[0]);
 	out->downgrade = fl_buf_cstr(&p.sql[1]);
 	out->path = fl_arena_strdup(a, p.path);

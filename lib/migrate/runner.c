@@ -3,6 +3,7 @@
 #include "migrate.h"
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -316,6 +317,72 @@ static fl_err ensure_version_table(fl_migrations *m, fl_db *db)
 	return failf(m, err, "cannot create alembic_version: %s", fl_db_errmsg(db));
 }
 
+/* Run `sql` (a revision part starting on file line `line`) one statement
+ * at a time; on failure *failed_line is the line the failing statement
+ * starts on.  Statement ends are found the way the sqlite3 shell does: at
+ * a ';' where sqlite3_complete() says the text so far is complete, so
+ * semicolons in strings, comments and trigger bodies do not split. */
+static fl_err run_script(fl_migrations *m, fl_db *db, const char *sql, int line, int *failed_line)
+{
+	const char *start = sql;
+	*failed_line = line;
+	for (const char *p = sql; *p; p++) {
+		if (*p != ';' && p[1] != '\0')
+			continue;
+		char *stmt = fl_arena_strndup(m->arena, start, (size_t)(p + 1 - start));
+		if (p[1] != '\0' && !sqlite3_complete(stmt))
+			continue;
+		/* the statement's first line: skip blanks and "--" comment lines */
+		int at = line;
+		const char *q = start;
+		for (;;) {
+			while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+				at += *q++ == '\n';
+			if (q[0] == '-' && q[1] == '-')
+				q += strcspn(q, "\n");
+			else
+				break;
+		}
+		for (const char *c = start; c <= p; c++)
+			line += *c == '\n';
+		start = p + 1;
+		fl_err err = fl_db_exec_script(db, stmt);
+		if (err) {
+			*failed_line = at;
+			return err;
+		}
+	}
+	return FL_OK;
+}
+
+/* After a script run with foreign keys off: PRAGMA foreign_key_check must
+ * find nothing, or the step fails naming the first offending row. */
+static fl_err check_foreign_keys(fl_migrations *m, fl_db *db)
+{
+	json_t *rows;
+	fl_arena *old = fl_json_set_arena(m->arena);
+	fl_err err = fl_db_query(db, "SELECT \"table\" AS t, rowid AS r, parent AS p "
+		"FROM pragma_foreign_key_check", NULL, &rows);
+	fl_json_set_arena(old);
+	if (err || json_array_size(rows) == 0)
+		return err;
+	json_t *row = json_array_get(rows, 0);
+	json_t *rowid = json_object_get(row, "r");
+	return fl_db_set_error(db, FL_ECONSTRAINT, NULL, NULL,
+		"foreign key check failed: %zu row(s) violate foreign keys, first: table %s "
+		"rowid %lld references a missing row of %s", json_array_size(rows),
+		json_string_value(json_object_get(row, "t")),
+		json_is_integer(rowid) ? (long long)json_integer_value(rowid) : -1LL,
+		json_string_value(json_object_get(row, "p")));
+}
+
+/* PRAGMA foreign_keys is a no-op inside a transaction, so a revision with
+ * "-- foreign_keys: off" has it switched here, around BEGIN ... COMMIT. */
+static fl_err set_foreign_keys(fl_db *db, bool on)
+{
+	return fl_db_exec_script(db, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+}
+
 /* Apply one step — chain[i]'s upgrade (from i-1 to i) or its downgrade
  * (from i to i-1) — in its own transaction.  The current revision is read
  * again under the write lock, so two processes never apply a step twice. */
@@ -324,24 +391,35 @@ static fl_err step(fl_migrations *m, fl_db *db, long i, bool up)
 	const fl_revision *r = m->chain[i];
 	long from = up ? i - 1 : i, to = up ? i : i - 1, now;
 	const char *parent = r->down_revision ? r->down_revision : "<base>";
+	bool fk_off = r->foreign_keys_off;
+	int line = up ? r->upgrade_line : r->downgrade_line;
 	if (m->progress)
 		fprintf(m->progress, "Running %s %s -> %s, %s\n", up ? "upgrade" : "downgrade",
 			up ? parent : r->id, up ? r->id : parent, r->message);
-	fl_err err = fl_db_begin(db);
+	fl_err err = fk_off ? set_foreign_keys(db, false) : FL_OK;
+	if (!err)
+		err = fl_db_begin(db);
 	if (!err && (err = current_index(m, db, &now)) == FL_OK && now != from)
 		err = fl_db_set_error(db, FL_EMIGRATE, NULL, NULL, "another process migrated the database");
 	if (!err)
-		err = fl_db_exec_script(db, up ? r->upgrade : r->downgrade);
+		err = run_script(m, db, up ? r->upgrade : r->downgrade, line, &line);
+	if (!err && fk_off)
+		err = check_foreign_keys(m, db);
 	if (!err)
 		err = set_version(db, from, to, m);
 	if (!err)
 		err = fl_db_commit(db);
+	if (!err && fk_off && (err = set_foreign_keys(db, true)))
+		return failf(m, err, "%s: applied, but foreign keys could not be turned on again: %s",
+			r->path, fl_db_errmsg(db));
 	if (!err)
 		return FL_OK;
 	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
 	fl_db_rollback(db);
-	return failf(m, err == FL_EBUSY ? FL_EBUSY : FL_EMIGRATE, "%s: %s failed: %s", r->path,
-		up ? "upgrade" : "downgrade", msg);
+	if (fk_off)
+		set_foreign_keys(db, true);
+	return failf(m, err == FL_EBUSY ? FL_EBUSY : FL_EMIGRATE, "%s:%d: %s failed: %s", r->path,
+		line, up ? "upgrade" : "downgrade", msg);
 }
 
 fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target)

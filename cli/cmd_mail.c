@@ -1,0 +1,83 @@
+/* cmd_mail.c — `./manage mail send TO` and `./manage mail flush`. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "cmd_mail.h"
+#include "log.h"
+#include "mail.h"
+
+static int usage_error(void)
+{
+	fputs("manage: usage: manage mail send TO | manage mail flush\n", stderr);
+	return 2;
+}
+
+static int cmd_send(const fl_config *cfg, const char *to)
+{
+	fl_arena *a = fl_arena_new(0);
+	char host[256] = "localhost";
+	gethostname(host, sizeof host - 1);
+	fl_err e;
+	fl_message *m = fl_message_new(a, "Flagon test message", NULL, &e);
+	int rc = 1;
+	if (!m || fl_message_add_recipient(m, to)) {
+		fprintf(stderr, "manage: '%s' is not a valid e-mail address\n", to);
+		goto out;
+	}
+	char *text = fl_arena_printf(a, "This is a test message from Flagon on %s.\n"
+		"If you can read it, mail works (server %s:%ld).\n", host,
+		cfg->mail_server ? cfg->mail_server : "-", cfg->mail_port);
+	fl_message_set_body(m, text);
+	fl_message_set_html(m, fl_arena_printf(a, "<p>This is a <b>test message</b> from Flagon "
+		"on %s.</p>\n", host));
+	char why[512];
+	e = fl_mail_send(cfg, m, why, sizeof why);
+	if (e) {
+		fprintf(stderr, "manage: mail not sent: %s\n", *why ? why : fl_strerror(e));
+		goto out;
+	}
+	if (cfg->mail_suppress_send)
+		printf("MAIL_SUPPRESS_SEND is on: message %s written to the outbox\n", m->message_id);
+	else
+		printf("sent %s to %s\n", m->message_id, to);
+	rc = 0;
+out:
+	fl_arena_free(a);
+	return rc;
+}
+
+static int cmd_flush(const fl_config *cfg)
+{
+	size_t delivered, failed;
+	char why[512];
+	fl_err e = fl_mail_flush(cfg, &delivered, &failed, why, sizeof why);
+	if (e == FL_EIO || e == FL_ENOMEM) {
+		fprintf(stderr, "manage: mail flush: %s\n", *why ? why : fl_strerror(e));
+		return 1;
+	}
+	printf("delivered %zu, failed %zu\n", delivered, failed);
+	if (failed) {
+		fprintf(stderr, "manage: %zu message(s) still not delivered: %s\n", failed, why);
+		return 1;
+	}
+	return 0;
+}
+
+int fl_cli_mail(const fl_config *cfg, int argc, char **argv)
+{
+	/* The library logs each failure; here the one-line reason on stderr
+	 * says it already. */
+	fl_log_init("manage", FL_LOG_LEVEL__MAX);
+	if (argc >= 1 && !strcmp(argv[0], "mail")) {
+		argc--;
+		argv++;
+	}
+	if (argc == 2 && !strcmp(argv[0], "send"))
+		return cmd_send(cfg, argv[1]);
+	if (argc == 1 && !strcmp(argv[0], "flush"))
+		return cmd_flush(cfg);
+	return usage_error();
+}
