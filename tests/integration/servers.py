@@ -116,8 +116,10 @@ class Server:
     """One web server process on 127.0.0.1:<free port>."""
     kind = "?"
 
-    def __init__(self, workdir, mounts):
-        """workdir: an empty directory of its own; mounts: {blueprint: exe}."""
+    def __init__(self, workdir, mounts, extra_env=None):
+        """workdir: an empty directory of its own; mounts: {blueprint: exe};
+        extra_env: further application settings (SESSION_TYPE, REDIS_URL,
+        CACHE_TYPE, ...) handed to every FastCGI program and to ./manage."""
         self.workdir = workdir
         self.var = os.path.join(workdir, "var")
         self.bin = os.path.join(workdir, "bin")
@@ -129,6 +131,8 @@ class Server:
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.env = app_env(self.var)
+        self.extra_env = dict(extra_env or {})
+        self.env.update(self.extra_env)
         self.db_path = os.path.join(self.var, "test.sqlite")
         self.stdout_log = os.path.join(self.var, "server-stdout.log")
         self.proc = None
@@ -304,6 +308,8 @@ class Apache(Server):
         # Settings beyond the ones apache.conf passes itself.
         with open(os.path.join(self.var, "apache-env.conf"), "w") as f:
             f.write('FcgidInitialEnv MAX_CONTENT_LENGTH "%d"\n' % MAX_CONTENT_LENGTH)
+            for k, v in sorted(self.extra_env.items()):
+                f.write('FcgidInitialEnv %s "%s"\n' % (k, str(v).replace('"', '\\"')))
         return env
 
     @property
