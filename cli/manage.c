@@ -20,8 +20,8 @@
 
 static const char usage[] =
 	"usage: manage COMMAND [ARGS]\n"
-	"  db init|upgrade [REV]|downgrade [REV]|current|history|stamp REV\n"
-	"                      database migrations (sql/migrations/)\n"
+	"  db init|migrate -m MSG|upgrade [REV]|downgrade [REV]|current|history|\n"
+	"     stamp REV|check  database migrations (sql/migrations/)\n"
 	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
 	"                      serve every blueprint with lighttpd in the foreground\n"
 	"  routes              print the URL map of every blueprint\n"

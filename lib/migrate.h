@@ -161,16 +161,15 @@ void fl_migrate_history(const fl_migrations *m, fl_buf *out);
  * and detail a readable description ("VARCHAR(64) -> TEXT"). */
 
 /* fl_schema_compare — the differences that turn `from`'s schema into
- * `to`'s, as a new JSON array in *diffs (jansson's current arena, or the
- * heap if none is set; an empty array when they agree).  `a` holds
- * temporaries.  Errors: FL_EDB/FL_EBUSY reading a schema (message in
+ * `to`'s, as a new JSON array in *diffs (an empty array when they agree),
+ * allocated from `a`.  Errors: FL_EDB/FL_EBUSY reading a schema (message in
  * fl_db_errmsg(from) or (to)). */
 fl_err fl_schema_compare(fl_db *from, fl_db *to, fl_arena *a, json_t **diffs);
 
 /* fl_schema_diff — `alembic check`: the differences between the live
  * database and the schema fl_create_all(models) builds (models is
  * NULL-terminated; abstract ones are skipped), as fl_schema_compare(live,
- * target).  Errors: FL_EINVAL (a model SQL cannot express), FL_EDB,
+ * target), allocated from `a`.  Errors: FL_EINVAL (a model SQL cannot express), FL_EDB,
  * FL_EBUSY; the reason is in fl_db_errmsg(live). */
 fl_err fl_schema_diff(fl_db *live, const fl_model *const *models, fl_arena *a, json_t **diffs);
 

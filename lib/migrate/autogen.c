@@ -83,6 +83,21 @@ static const fl_model *model_for(struct gen *g, const char *table)
 	return NULL;
 }
 
+/* 'text' as a SQL string literal. */
+static const char *sql_string(struct gen *g, const char *text)
+{
+	fl_buf b;
+	fl_buf_init(&b, g->a);
+	fl_buf_putc(&b, '\'');
+	for (const char *p = text; *p; p++) {
+		if (*p == '\'')
+			fl_buf_putc(&b, '\'');
+		fl_buf_putc(&b, *p);
+	}
+	fl_buf_putc(&b, '\'');
+	return fl_buf_cstr(&b);
+}
+
 /* A JSON default (default=) as a SQL literal, or NULL if it has none. */
 static const char *json_literal(struct gen *g, const char *json_text)
 {
@@ -94,18 +109,8 @@ static const char *json_literal(struct gen *g, const char *json_text)
 		return fl_arena_printf(g->a, "%.17g", json_real_value(v));
 	if (json_is_boolean(v))
 		return json_is_true(v) ? "1" : "0";
-	if (json_is_string(v)) {
-		fl_buf b;
-		fl_buf_init(&b, g->a);
-		fl_buf_putc(&b, '\'');
-		for (const char *p = json_string_value(v); *p; p++) {
-			if (*p == '\'')
-				fl_buf_putc(&b, '\'');
-			fl_buf_putc(&b, *p);
-		}
-		fl_buf_putc(&b, '\'');
-		return fl_buf_cstr(&b);
-	}
+	if (json_is_string(v))
+		return sql_string(g, json_string_value(v));
 	return NULL;
 }
 
@@ -227,8 +232,7 @@ static fl_err rebuild(struct gen *g, fl_buf *b, const char *table, json_t *f, js
 	    json_is_true(json_object_get(x, "autoincrement"))) {
 		/* AUTOINCREMENT never reuses an id: carry the high-water mark over
 		 * (SQLite's 12 steps would lose the ids of deleted last rows) */
-		const char *lt = json_literal(g, json_dumps(json_string(tmp), JSON_ENCODE_ANY));
-		const char *lo = json_literal(g, json_dumps(json_string(table), JSON_ENCODE_ANY));
+		const char *lt = sql_string(g, tmp), *lo = sql_string(g, table);
 		fl_buf_printf(b, "DELETE FROM sqlite_sequence WHERE name = %s;\n"
 			"INSERT INTO sqlite_sequence (name, seq)\n\tSELECT %s, seq FROM sqlite_sequence "
 			"WHERE name = %s;\n", lt, lt, lo);

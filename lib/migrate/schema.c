@@ -14,7 +14,11 @@
 
 bool fl_schema_ignored(const char *table)
 {
-	return strncasecmp(table, "sqlite_", 7) == 0 || strcasecmp(table, "alembic_version") == 0;
+	/* SQLite's own tables, the version table, and the tables Flagon keeps
+	 * for itself (flagon_sessions, flagon_cache: created by the session and
+	 * cache stores, not by models). */
+	return strncasecmp(table, "sqlite_", 7) == 0 || strcasecmp(table, "alembic_version") == 0 ||
+	       strncasecmp(table, "flagon_", 7) == 0;
 }
 
 /* ---- reading ---- */
