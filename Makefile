@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 30
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -Ilib -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lcrypto -lz -lm -lesmtp -lhiredis -ljwt
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt
 TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))

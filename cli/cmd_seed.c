@@ -8,6 +8,7 @@
  * rows that have none), so running seed twice adds nothing the second time.
  */
 #include "cmd_seed.h"
+#include "cache.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -267,6 +268,19 @@ static int check_schema(struct seed *s)
 	return 0;
 }
 
+
+/* New rows change what the cached list pages must show: drop every cached
+ * page, as a POST to those pages does.  Only the shared backends outlive
+ * this command; an in-process "simple" cache dies with its processes. */
+static void forget_cached_pages(const fl_config *cfg, fl_db *db)
+{
+	fl_cache *cache = NULL;
+	if (fl_cache_new(cfg, fl_db_handle(db), &cache) == FL_OK && cache) {
+		fl_cache_delete_prefix(cache, "view/");
+		fl_cache_free(cache);
+	}
+}
+
 static int run(struct seed *s, bool if_empty)
 {
 	struct stat st;
@@ -306,6 +320,8 @@ static int run(struct seed *s, bool if_empty)
 		fl_db_rollback(s->db);
 		return rc;
 	}
+	if (s->added)
+		forget_cached_pages(s->cfg, s->db);
 	printf("seed: %ld rows added, %ld already present (%s config%s)\n", s->added, s->kept,
 		fl_config_names[s->cfg->cls],
 		s->cfg->cls == FL_CONFIG_DEVELOPMENT ? ", demo password 'cat'" : ", no passwords");

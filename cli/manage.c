@@ -68,6 +68,9 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	snprintf(conf, sizeof conf, "%s/lighttpd.conf", cfg->root);
 	mkdir(vardir, 0775);
 	mkdir(rundir, 0775);
+	/* Several FastCGI processes serve each blueprint: the page cache must
+	 * be shared (SPEC §4), unless the environment chose otherwise. */
+	setenv("CACHE_TYPE", "sqlite", 0);
 	setenv("FLAGON_ROOT", cfg->root, 1);
 	setenv("FLAGON_VAR", vardir, 1);
 	setenv("FLAGON_LISTEN_HOST", host, 1);

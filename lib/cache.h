@@ -121,7 +121,8 @@ fl_err fl_cache_get(fl_cache *cache, const char *key, fl_arena *a, char **value,
 /* fl_cache_set — cache.set(key, value, timeout): store `len` bytes for
  * `timeout` seconds (FL_CACHE_DEFAULT_TIMEOUT: the default; 0: forever),
  * replacing any previous value.  The null cache accepts and forgets.
- * Errors: FL_EIO (backend unavailable, logged), FL_EINVAL, FL_ENOMEM. */
+ * Errors: FL_EIO (backend unavailable, logged), FL_EINVAL, FL_ENOMEM,
+ * FL_ETOOLARGE (larger than the simple cache's byte bound). */
 fl_err fl_cache_set(fl_cache *cache, const char *key, const void *value, size_t len,
 	long timeout);
 

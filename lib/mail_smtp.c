@@ -9,7 +9,6 @@
  * told the expected host — verified the chain and the name.
  */
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,39 +22,6 @@
 
 #include "mail.h"
 
-
-/* libssl entry points.  The Makefile links -lcrypto but not -lssl;
- * libESMTP itself depends on libssl, so the library is already in the
- * process and its symbols are looked up there.  (With -lssl in LDLIBS this
- * shim can be replaced by direct calls.) */
-static struct {
-	int loaded;
-	const SSL_METHOD *(*client_method)(void);
-	SSL_CTX *(*ctx_new)(const SSL_METHOD *);
-	void (*ctx_free)(SSL_CTX *);
-	long (*ctx_ctrl)(SSL_CTX *, int, long, void *);
-	int (*load_verify)(SSL_CTX *, const char *, const char *);
-	int (*default_paths)(SSL_CTX *);
-	X509_VERIFY_PARAM *(*get0_param)(SSL_CTX *);
-	void (*set_verify)(SSL_CTX *, int, SSL_verify_cb);
-	long (*verify_result)(const SSL *);
-} ssl_api;
-
-static int ssl_api_load(void)
-{
-	if (ssl_api.loaded)
-		return ssl_api.loaded > 0;
-#define SYM(field, name) (*(void **)&ssl_api.field = dlsym(RTLD_DEFAULT, name))
-	int ok = SYM(client_method, "TLS_client_method") && SYM(ctx_new, "SSL_CTX_new") &&
-		SYM(ctx_free, "SSL_CTX_free") && SYM(ctx_ctrl, "SSL_CTX_ctrl") &&
-		SYM(load_verify, "SSL_CTX_load_verify_locations") &&
-		SYM(default_paths, "SSL_CTX_set_default_verify_paths") &&
-		SYM(get0_param, "SSL_CTX_get0_param") && SYM(set_verify, "SSL_CTX_set_verify") &&
-		SYM(verify_result, "SSL_get_verify_result");
-#undef SYM
-	ssl_api.loaded = ok ? 1 : -1;
-	return ok;
-}
 
 typedef struct transport_state {
 	char tls_error[256];        /* why the TLS check failed, if it did */
@@ -107,7 +73,7 @@ static void event_cb(smtp_session_t session, int event, void *arg, ...)
 		const char *name = va_arg(ap, const char *);
 		SSL *ssl = va_arg(ap, SSL *);
 		/* OpenSSL already checked the name (DNS or IP) it was given. */
-		*ok = st->host_checked && ssl_api.verify_result(ssl) == X509_V_OK;
+		*ok = st->host_checked && SSL_get_verify_result(ssl) == X509_V_OK;
 		if (!*ok)
 			snprintf(st->tls_error, sizeof st->tls_error,
 				 "the server's certificate is for '%s', not '%s'", name ? name : "?",
@@ -175,25 +141,25 @@ static int interact_cb(auth_client_request_t request, char **result, int fields,
 
 static SSL_CTX *make_tls_ctx(const fl_config *cfg, transport_state *st, char *why, size_t whylen)
 {
-	SSL_CTX *ctx = ssl_api_load() ? ssl_api.ctx_new(ssl_api.client_method()) : NULL;
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	if (!ctx) {
 		snprintf(why, whylen, "cannot create a TLS context");
 		return NULL;
 	}
-	ssl_api.ctx_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	const char *cafile = getenv("MAIL_CA_FILE");
 	if (cafile && *cafile) {
-		if (ssl_api.load_verify(ctx, cafile, NULL) != 1) {
+		if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
 			snprintf(why, whylen, "MAIL_CA_FILE: cannot load CA certificates from %s",
 				 cafile);
-			ssl_api.ctx_free(ctx);
+			SSL_CTX_free(ctx);
 			return NULL;
 		}
 	} else {
-		ssl_api.default_paths(ctx);
+		SSL_CTX_set_default_verify_paths(ctx);
 	}
 	/* The name to verify: an IP address literal or a DNS name. */
-	X509_VERIFY_PARAM *param = ssl_api.get0_param(ctx);
+	X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
 	unsigned char ipbuf[16];
 	const char *host = cfg->mail_server;
 	int ok;
@@ -206,13 +172,13 @@ static SSL_CTX *make_tls_ctx(const fl_config *cfg, transport_state *st, char *wh
 	if (ok != 1) {
 		snprintf(why, whylen, "MAIL_SERVER '%s' cannot be checked against a certificate",
 			 host);
-		ssl_api.ctx_free(ctx);
+		SSL_CTX_free(ctx);
 		return NULL;
 	}
 	st->host_checked = 1;
 	/* Verification failures are reported by libESMTP's event (with the
 	 * reason) rather than as a bare handshake error. */
-	ssl_api.set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
 }
 
@@ -425,7 +391,7 @@ out:
 	if (authctx)
 		auth_destroy_context(authctx);
 	if (tls)
-		ssl_api.ctx_free(tls);
+		SSL_CTX_free(tls);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return result;
 }
