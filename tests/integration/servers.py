@@ -195,8 +195,10 @@ class Server:
                         self.kind, self.proc.returncode, self.logs()))
                 try:
                     r = requests.get(self.url + path, timeout=10, allow_redirects=False)
-                    if r.status_code == 200 or (r.status_code == 404 and
-                                                "Page Not Found" in r.text):
+                    if r.status_code == 200 or (r.status_code == 404 and (
+                            "Page Not Found" in r.text or  # the HTML 404 page
+                            r.headers.get("Content-Type", "").startswith(
+                                "application/json"))):     # a JSON API's 404
                         break
                     last = "%s -> %d" % (path, r.status_code)
                 except requests.RequestException as e:
