@@ -25,15 +25,6 @@
 /* Longest name and value accepted (a cookie is ~4 KB at most in browsers). */
 #define COOKIE_TEXT_MAX 4000
 
-/* RFC 6265 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E. */
-static int cookie_octets(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == ',' || *p == ';' || *p == '\\')
-			return 0;
-	return 1;
-}
-
 /* A strict decimal integer (optional '-'); 0 on success. */
 static int parse_int(const char *s, long long *out)
 {
@@ -73,7 +64,7 @@ static int set_view(fl_ctx *c)
 	const char *value = fl_args_get(c, "value");
 	if (!value)
 		return fl_abort(c, 400, "The query argument 'value' is required.");
-	if (strlen(value) > COOKIE_TEXT_MAX || !cookie_octets(value))
+	if (strlen(value) > COOKIE_TEXT_MAX || !fl_cookie_value_ok(value))
 		return fl_abort(c, 400, "Invalid cookie value: only RFC 6265 cookie-octets are "
 			"allowed (printable ASCII except space, '\"', ',', ';' and '\\').");
 	fl_cookie_opts o = FL_COOKIE_DEFAULTS;

@@ -352,6 +352,14 @@ static bool is_cookie_octet(unsigned char c)
 	       (c >= 0x3C && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
 }
 
+bool fl_cookie_value_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!is_cookie_octet(*p))
+			return false;
+	return true;
+}
+
 /* Bytes a Path attribute may hold: those werkzeug's iri_to_uri leaves
  * as they are, minus ';' which would end the attribute. */
 static bool is_path_char(unsigned char c)

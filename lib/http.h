@@ -121,6 +121,11 @@ fl_err fl_parse_http_date(const char *s, time_t *out);
  * value: no CR, LF, NUL or other CTL (0x00-0x1F, 0x7F) except HTAB. */
 bool fl_header_value_ok(const char *s);
 
+/* fl_cookie_value_ok — true when every byte of the C string `s` is an
+ * RFC 6265 cookie-octet (%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E): a
+ * value fl_dump_cookie sends raw.  "" is fine. */
+bool fl_cookie_value_ok(const char *s);
+
 /* fl_header_name_ok — true when `s` is a non-empty RFC 7230 token
  * (ALPHA DIGIT and !#$%&'*+-.^_`|~). */
 bool fl_header_name_ok(const char *s);
