@@ -8,6 +8,8 @@
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (seeds in
 #                      tests/fuzz/corpus/, new inputs and crashes in build/fuzz/)
 #   make bench         wrk on loopback
+#   make static        Bootstrap (npm, pinned in package-lock.json) copied into
+#                      htdocs/static/vendor/bootstrap/ (part of `make`)
 
 CC      ?= cc
 OPT     ?= -O2 -g
@@ -43,12 +45,37 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
-  libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt
+  libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
+  chromium chromium-driver python3-selenium
+# Installed only when there is no npm at all (NodeSource's nodejs ships its
+# own npm and conflicts with Debian's npm package).
+NODE_PACKAGES = nodejs npm
+
+# Bootstrap's dist files, from the npm registry (package.json pins the
+# version, package-lock.json the tarball), copied next to our own static
+# files.  node_modules/ and the copy are git-ignored.
+VENDOR       := htdocs/static/vendor/bootstrap
+VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
+                js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map
+VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
 
 .SECONDARY:
-.PHONY: all install-deps run test check fuzz bench clean unit-bins test-only
+.PHONY: all install-deps run test check fuzz bench clean unit-bins test-only static
 
-all: $(LIBA) $(BP_BIN) $(MANAGE)
+all: $(LIBA) $(BP_BIN) $(MANAGE) static
+
+static: $(VENDOR_OUT)
+
+# The only network access of a build: `npm ci` from the npm registry, when
+# node_modules is missing or package-lock.json changed.
+node_modules/bootstrap/package.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: run make install-deps" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+$(VENDOR)/%: node_modules/bootstrap/package.json
+	@mkdir -p $(dir $@)
+	cp node_modules/bootstrap/dist/$* $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,6 +110,10 @@ install-deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v npm >/dev/null || { \
+	  echo "installing: $(NODE_PACKAGES)"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(NODE_PACKAGES); }
 
 run: install-deps all
 	./manage db upgrade

@@ -15,6 +15,7 @@
 #include "cmd_db.h"
 #include "cmd_mail.h"
 #include "cmd_seed.h"
+#include "cmd_user.h"
 #include "config.h"
 #include "log.h"
 
@@ -28,6 +29,7 @@ static const char usage[] =
 	"  seed                load the demo data (roles, users, articles, students,\n"
 	"                      courses, animals) into the configured database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
+	"  user add NAME       add an API user (role User); password from stdin\n"
 	"  test                run the test suite (make test)\n"
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
 	"  mail flush          retry the messages waiting in var/outbox/pending\n";
@@ -166,6 +168,8 @@ int main(int argc, char **argv)
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "seed"))
 		rc = fl_cli_seed(&cfg, argc - 1, argv + 1);
+	else if (!strcmp(cmd, "user"))   /* issue #7: API logins */
+		rc = fl_cli_user(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
 		rc = cmd_routes(&cfg);
 	else if (!strcmp(cmd, "mail"))

@@ -41,6 +41,10 @@ typedef struct fl_blueprint {
 	const char *name;           /* "main": mounted at /cgi-bin/main */
 	const fl_route *routes;     /* table ending with FL_ROUTES_END */
 	int csrf_exempt;            /* the whole blueprint skips CSRF (the JSON API) */
+	/* Every error of this blueprint (400 bad body, 401, 404, 405, 413,
+	 * 415, 422, 500 ...) is answered as JSON {"message": "..."} with its
+	 * status instead of the HTML error page (flask-restful's Api). */
+	int json_errors;
 	/* The models the blueprint declares, NULL-terminated (db.Model
 	 * subclasses): what `manage db migrate` compares with the database. */
 	const struct fl_model *const *models;

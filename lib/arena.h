@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* An arena: per-request memory, freed all at once (opaque). */
 typedef struct fl_arena fl_arena;
 
 /* fl_arena_new — a new arena whose chunks are at least `chunk` bytes
@@ -61,10 +62,10 @@ size_t fl_arena_used(const fl_arena *a);
 
 /* A growable buffer; `data` is always NUL-terminated after any append. */
 typedef struct fl_buf {
-	fl_arena *arena;
-	char *data;
-	size_t len;
-	size_t cap;
+	fl_arena *arena;            /* where the storage comes from */
+	char *data;                 /* the bytes, NUL-terminated */
+	size_t len;                 /* bytes used, without the NUL */
+	size_t cap;                 /* bytes allocated */
 } fl_buf;
 
 /* fl_buf_init — an empty buffer whose storage comes from `a`. */

@@ -46,6 +46,7 @@ struct fl_config;
 struct fl_ctx;
 struct sqlite3;
 
+/* A cache backend of the CACHE_TYPE kind (opaque; one per process). */
 typedef struct fl_cache fl_cache;
 
 /* Timeout argument meaning "CACHE_DEFAULT_TIMEOUT". */

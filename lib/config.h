@@ -15,6 +15,8 @@
 
 #include "err.h"
 
+/* The configuration classes of APP_CONFIG (Flasky's DevelopmentConfig,
+ * TestingConfig, ProductionConfig). */
 typedef enum fl_config_class {
 	FL_CONFIG_DEVELOPMENT,
 	FL_CONFIG_TESTING,
@@ -25,8 +27,9 @@ typedef enum fl_config_class {
 /* Names of the configuration classes, indexed by fl_config_class. */
 extern const char *const fl_config_names[FL_CONFIG__MAX];
 
+/* The process configuration: every key of SPEC §4, validated at start-up. */
 typedef struct fl_config {
-	fl_config_class cls;
+	fl_config_class cls;        /* APP_CONFIG: the configuration class */
 	int debug;                      /* DEBUG: reload templates, detailed logs */
 	int testing;                    /* TESTING */
 	const char *root;               /* project root: templates/, var/, sql/ */
@@ -38,29 +41,29 @@ typedef struct fl_config {
 	long permanent_session_lifetime;/* PERMANENT_SESSION_LIFETIME, seconds */
 	const char *session_type;       /* SESSION_TYPE: null|sqlite|filesystem|redis */
 	const char *session_cookie_name;/* SESSION_COOKIE_NAME ("session") */
-	const char *session_cookie_domain;
-	const char *session_cookie_path;
-	int session_cookie_secure;
-	int session_cookie_httponly;
+	const char *session_cookie_domain; /* SESSION_COOKIE_DOMAIN, NULL: host only */
+	const char *session_cookie_path; /* SESSION_COOKIE_PATH ("/") */
+	int session_cookie_secure;  /* SESSION_COOKIE_SECURE */
+	int session_cookie_httponly; /* SESSION_COOKIE_HTTPONLY */
 	const char *session_cookie_samesite; /* NULL, "Strict", "Lax", "None" */
-	int session_refresh_each_request;
+	int session_refresh_each_request; /* SESSION_REFRESH_EACH_REQUEST */
 	long csrf_time_limit;           /* WTF_CSRF_TIME_LIMIT, seconds */
-	const char *flasky_admin;
-	const char *flasky_mail_subject_prefix;
-	const char *flasky_mail_sender;
-	const char *mail_server;
-	long mail_port;
-	int mail_use_tls;
-	int mail_use_ssl;
-	const char *mail_username;
-	const char *mail_password;
-	const char *mail_default_sender;
-	int mail_suppress_send;
-	const char *cache_type;
-	long cache_default_timeout;
-	const char *redis_url;
-	const char *jwt_secret_key;
-	long jwt_access_token_expires;
+	const char *flasky_admin;   /* FLASKY_ADMIN: mailed about new users, or NULL */
+	const char *flasky_mail_subject_prefix; /* FLASKY_MAIL_SUBJECT_PREFIX ("[Flasky]") */
+	const char *flasky_mail_sender; /* FLASKY_MAIL_SENDER */
+	const char *mail_server;    /* MAIL_SERVER */
+	long mail_port;             /* MAIL_PORT (25) */
+	int mail_use_tls;           /* MAIL_USE_TLS: STARTTLS */
+	int mail_use_ssl;           /* MAIL_USE_SSL (unsupported: see mail.h) */
+	const char *mail_username;  /* MAIL_USERNAME */
+	const char *mail_password;  /* MAIL_PASSWORD */
+	const char *mail_default_sender; /* MAIL_DEFAULT_SENDER */
+	int mail_suppress_send;     /* MAIL_SUPPRESS_SEND: write var/outbox/ instead */
+	const char *cache_type;     /* CACHE_TYPE: null|simple|sqlite|redis */
+	long cache_default_timeout; /* CACHE_DEFAULT_TIMEOUT, seconds */
+	const char *redis_url;      /* REDIS_URL */
+	const char *jwt_secret_key; /* JWT_SECRET_KEY (SECRET_KEY when unset) */
+	long jwt_access_token_expires; /* JWT_ACCESS_TOKEN_EXPIRES, seconds */
 	const char *server_name;        /* SERVER_NAME for _external URLs, or NULL */
 	json_t *json;                   /* the non-secret keys, for templates' `config` */
 } fl_config;

@@ -238,9 +238,22 @@ void fl_app_error_page(fl_ctx *c, int status)
 	const char *message = c->abort_message_ ? c->abort_message_ : default_description(status);
 	/* Keep Allow (405) and Location; drop what the failed view set. */
 	const char *allow = fl_response_get_header(&c->resp, "Allow");
+	/* A JSON blueprint (the API, issue #7) also keeps WWW-Authenticate (401). */
+	const char *www_auth = fl_response_get_header(&c->resp, "WWW-Authenticate");
 	fl_response_init(&c->resp, c->arena);
 	if (allow)
 		fl_response_set_header(&c->resp, "Allow", allow);
+	/* JSON blueprint (fl_blueprint.json_errors): flask-restful's
+	 * {"message": "..."} with the same status instead of the HTML page. */
+	if (c->app->bp->json_errors) {
+		if (www_auth && status == 401)
+			fl_response_set_header(&c->resp, "WWW-Authenticate", www_auth);
+		/* SPEC §3: an unknown path says "Page Not Found" on every blueprint. */
+		const char *m = !c->abort_message_ && status == 404
+			? fl_arena_printf(c->arena, "%s: %s", title, message) : message;
+		if (fl_jsonify(c, status, json_pack("{s:s}", "message", m)) == 0)
+			return;
+	}
 	char name[32];
 	snprintf(name, sizeof name, "%d.html", status);
 	json_t *ctx = json_pack("{s:i, s:s, s:s}", "code", status, "title", title,

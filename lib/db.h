@@ -31,6 +31,7 @@
 
 #include "err.h"
 
+/* A database connection (opaque; one per process). */
 typedef struct fl_db fl_db;
 
 /* Prepared statements kept per connection; the least recently used one is

@@ -8,6 +8,7 @@
 #ifndef FL_ERR_H
 #define FL_ERR_H
 
+/* Error codes: FL_OK or what went wrong. */
 typedef enum fl_err {
 	FL_OK = 0,
 	FL_ENOMEM,        /* out of memory */

@@ -44,7 +44,9 @@
 #include "err.h"
 #include "multidict.h"
 
+/* A form instance (WTForms' Form object), in the request arena (opaque). */
 typedef struct fl_form fl_form;
+/* One field of a form instance (opaque). */
 typedef struct fl_field fl_field;
 
 /* ---- definitions (static const data) ---------------------------------- */
@@ -96,7 +98,7 @@ typedef fl_err (*fl_validator_fn)(fl_form *form, fl_field *field, void *ud,
 
 /* One validator.  Write it with the FL_* macros below rather than by hand. */
 typedef struct fl_validator {
-	fl_validator_kind kind;
+	fl_validator_kind kind;     /* which validator */
 	const char *message;        /* NULL: WTForms' default text */
 	long min, max;              /* Length: -1 leaves that bound unchecked */
 	double nmin, nmax;          /* NumberRange bounds ... */
@@ -110,6 +112,7 @@ typedef struct fl_validator {
 	int keep_whitespace;        /* Optional(strip_whitespace=False) when 1 */
 } fl_validator;
 
+/* Ends a validator array. */
 #define FL_VALIDATORS_END { .kind = FL_V_END }
 /* DataRequired(message) — "This field is required."; sets `required`. */
 #define FL_DATA_REQUIRED(msg) { .kind = FL_V_DATA_REQUIRED, .message = (msg) }
@@ -141,9 +144,10 @@ typedef struct fl_validator {
 
 /* One choice of a SelectField: (value, label).  Arrays end with FL_CHOICES_END. */
 typedef struct fl_choice {
-	const char *value;
-	const char *label;
+	const char *value;          /* the submitted value */
+	const char *label;          /* the text shown */
 } fl_choice;
+/* Ends a choice array. */
 #define FL_CHOICES_END { NULL, NULL }
 
 /* SelectField(coerce=...): how the submitted value becomes data. */
@@ -157,7 +161,7 @@ typedef enum fl_coerce {
 typedef struct fl_field_def {
 	const char *name;               /* form data key, HTML name and id */
 	const char *label;              /* label text (NULL: the name) */
-	fl_field_type type;
+	fl_field_type type;         /* the field class */
 	const fl_validator *validators; /* NULL or ended by FL_VALIDATORS_END */
 	const fl_choice *choices;       /* select: NULL or ended by FL_CHOICES_END */
 	fl_coerce coerce;               /* select only */
@@ -165,7 +169,11 @@ typedef struct fl_field_def {
 	const char *description;        /* description=: help text under the field */
 } fl_field_def;
 
+/* Ends a field array. */
 #define FL_FIELDS_END { .name = NULL }
+/* Field constructors: FL_<TYPE>_FIELD(name, label, validators), like
+ * StringField(label, validators) named `name`; FL_FIELD_ is their common
+ * form. */
 #define FL_FIELD_(t, n, l, v) { .name = (n), .label = (l), .type = (t), .validators = (v) }
 #define FL_STRING_FIELD(n, l, v)   FL_FIELD_(FL_FIELD_STRING, n, l, v)
 #define FL_PASSWORD_FIELD(n, l, v) FL_FIELD_(FL_FIELD_PASSWORD, n, l, v)
@@ -181,7 +189,7 @@ typedef struct fl_field_def {
 
 /* A form class: its name (for templates and logs) and its fields in order. */
 typedef struct fl_form_def {
-	const char *name;
+	const char *name;           /* the class name ("NameForm") */
 	const fl_field_def *fields;   /* ended by FL_FIELDS_END */
 } fl_form_def;
 

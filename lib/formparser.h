@@ -52,10 +52,10 @@ typedef struct fl_file {
 
 /* The files of a request, in body order (werkzeug request.files). */
 typedef struct fl_files {
-	fl_arena *arena;
-	fl_file *items;
-	size_t len;
-	size_t cap;
+	fl_arena *arena;            /* where the list allocates */
+	fl_file *items;             /* the files */
+	size_t len;                 /* how many files */
+	size_t cap;                 /* room in items */
 } fl_files;
 
 /* fl_files_init — an empty list that allocates from `a`. */

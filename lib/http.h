@@ -82,8 +82,8 @@ typedef struct fl_cookie {
 	bool expires_set;     /* send `expires` even when it is 0 (the epoch) */
 	const char *path;     /* NULL = "/"; printable ASCII except ';' */
 	const char *domain;   /* NULL = none; host name with a '.' */
-	bool secure;
-	bool httponly;
+	bool secure;                /* the Secure attribute */
+	bool httponly;              /* the HttpOnly attribute */
 	const char *samesite; /* NULL, or "Strict"/"Lax"/"None" (any case) */
 	time_t now;           /* 0 = time(NULL); used for Expires = now+max_age */
 } fl_cookie;

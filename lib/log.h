@@ -8,6 +8,7 @@
 #ifndef FL_LOG_H
 #define FL_LOG_H
 
+/* Log levels, lowest first (logging.DEBUG .. logging.ERROR). */
 typedef enum fl_log_level {
 	FL_LOG_DEBUG,
 	FL_LOG_INFO,
@@ -24,6 +25,8 @@ void fl_log_init(const char *program, fl_log_level min_level);
 void fl_log(fl_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* fl_debug, fl_info, fl_warning, fl_error — app.logger.debug(...) and
+ * friends: fl_log at that level. */
 #define fl_debug(...) fl_log(FL_LOG_DEBUG, __VA_ARGS__)
 #define fl_info(...) fl_log(FL_LOG_INFO, __VA_ARGS__)
 #define fl_warning(...) fl_log(FL_LOG_WARNING, __VA_ARGS__)

@@ -54,31 +54,32 @@
 #include "config.h"
 #include "err.h"
 
+/* One attachment of a message. */
 typedef struct fl_mail_attachment {
 	const char *filename;       /* UTF-8; may be NULL (no file name) */
 	const char *content_type;   /* "type/subtype"; NULL = application/octet-stream */
-	const unsigned char *data;
-	size_t len;
+	const unsigned char *data;  /* the bytes */
+	size_t len;                 /* bytes in data */
 } fl_mail_attachment;
 
 /* A list of strings in an arena. */
 typedef struct fl_mail_list {
-	const char **items;
-	size_t n, cap;
+	const char **items;         /* the strings */
+	size_t n, cap;              /* how many, and room for how many */
 } fl_mail_list;
 
 /* A message (Flask-Mail's Message).  Fill it with the functions below;
  * every string is copied into the message's arena. */
 typedef struct fl_message {
-	fl_arena *arena;
+	fl_arena *arena;            /* owns the message and its strings */
 	const char *subject;        /* UTF-8, may be NULL */
 	const char *sender;         /* "Name <addr@host>" or "addr@host" */
-	fl_mail_list recipients, cc, bcc;
-	const char *reply_to;
+	fl_mail_list recipients, cc, bcc; /* To, Cc, Bcc addresses */
+	const char *reply_to;       /* Reply-To, or NULL */
 	const char *body;           /* text/plain, UTF-8, may be NULL */
 	const char *html;           /* text/html, UTF-8, may be NULL */
-	fl_mail_attachment *attachments;
-	size_t nattachments, capattachments;
+	fl_mail_attachment *attachments; /* the attachments, in order */
+	size_t nattachments, capattachments; /* how many, and room for how many */
 	const char *date;           /* set by fl_message_build when NULL */
 	const char *message_id;     /* "<…@…>", set by fl_message_build when NULL */
 	const char *id;             /* file-safe id (hex) for the outbox */

@@ -83,10 +83,10 @@ fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t
 
 /* The revisions of a migrations folder, in chain order. */
 typedef struct fl_migrations {
-	fl_arena *arena;
-	const char *dir;
+	fl_arena *arena;            /* owns everything below */
+	const char *dir;            /* the folder read */
 	const fl_revision **chain;  /* chain[0] is the first revision, chain[n-1] the head */
-	size_t n;
+	size_t n;                   /* revisions in chain */
 	const char *error;          /* one line describing the last failure, or NULL */
 	FILE *progress;             /* upgrade/downgrade report each step here; NULL: quiet */
 } fl_migrations;

@@ -58,6 +58,7 @@ typedef enum fl_type {
 	FL_TYPE__MAX
 } fl_type;
 
+/* The SQLAlchemy name of each fl_type ("Integer", "String", ...). */
 extern const char *const fl_type_names[FL_TYPE__MAX];
 
 /* Most columns an fl_unique constraint or a model may have. */
@@ -66,13 +67,13 @@ extern const char *const fl_type_names[FL_TYPE__MAX];
 /* One column: Column(name, type, ...).  Zero values are the defaults of
  * sqlalchemy.Column: nullable unless primary key, no default, no key. */
 typedef struct fl_column {
-	const char *name;
-	fl_type type;
+	const char *name;           /* column name */
+	fl_type type;               /* column type */
 	unsigned length;             /* String(n)/Unicode(n): max characters; 0 = unlimited */
 	unsigned precision, scale;   /* Numeric(precision, scale); 0 = unspecified */
-	bool primary_key;
+	bool primary_key;           /* primary_key=True */
 	bool autoincrement;          /* SQLite AUTOINCREMENT: ids are never reused */
-	bool unique;
+	bool unique;                /* unique=True */
 	bool index;                  /* CREATE INDEX ix_<table>_<column> (UNIQUE if unique) */
 	bool not_null;               /* nullable=False (implied by primary_key) */
 	const char *server_default;  /* server_default: a SQL literal emitted as DEFAULT <it> */
@@ -145,10 +146,10 @@ typedef struct fl_relationship {
 	const char *name;               /* attribute name in the row ("users") */
 	const struct fl_model *target;  /* the related model */
 	const char *backref;            /* name of the reverse attribute on target, or NULL */
-	fl_uselist uselist;
+	fl_uselist uselist;         /* uselist= */
 	const char *order_by;           /* target column, "-col" for descending */
 	const struct fl_model *secondary;  /* association table of a many-to-many */
-	fl_lazy lazy;
+	fl_lazy lazy;               /* lazy= */
 	const char *foreign_key;        /* foreign_keys=: the column to join on when ambiguous */
 	/* db.backref(name, uselist=..., order_by=...): the reverse attribute's
 	 * options.  With FL_USELIST_DEFAULT a backref is scalar when it points
@@ -158,6 +159,7 @@ typedef struct fl_relationship {
 	const char *backref_order_by;   /* NULL: unordered, as SQLAlchemy's backref */
 } fl_relationship;
 
+/* Ends a relationship array. */
 #define FL_RELATIONSHIP_END { .name = NULL }
 
 /* A table-level UniqueConstraint(col, col, ...). */
@@ -166,6 +168,7 @@ typedef struct fl_unique {
 	const char *columns[FL_UNIQUE_MAX_COLUMNS + 1];  /* NULL-terminated */
 } fl_unique;
 
+/* Ends a UniqueConstraint array. */
 #define FL_UNIQUE_END { .name = NULL, .columns = { NULL } }
 
 /* A model: one table. */

@@ -24,6 +24,7 @@
 
 #include "model.h"
 
+/* The models of app/models.py (see the table above). */
 extern const fl_model fl_Role;
 extern const fl_model fl_User;
 extern const fl_model fl_Ident;

@@ -9,17 +9,20 @@
 
 #include "arena.h"
 
+/* One (key, value) pair of a multidict. */
 typedef struct fl_pair {
-	const char *key;
-	const char *value;
+	const char *key;            /* NUL-terminated */
+	const char *value;          /* NUL-terminated copy of value_len bytes */
 	size_t value_len;   /* bytes in value (values may hold NUL in files) */
 } fl_pair;
 
+/* werkzeug's MultiDict: (key, value) pairs in order, a key may repeat
+ * (request.args, request.form, request.cookies). */
 typedef struct fl_multidict {
-	fl_arena *arena;
-	fl_pair *items;
-	size_t len;
-	size_t cap;
+	fl_arena *arena;            /* where the pairs are copied */
+	fl_pair *items;             /* the pairs, in order */
+	size_t len;                 /* how many pairs */
+	size_t cap;                 /* room in items */
 } fl_multidict;
 
 /* fl_multidict_init — an empty multidict that allocates from `a`. */

@@ -49,11 +49,12 @@ extern const char *const fl_op_names[FL_OP__MAX];
 
 /* One condition of filter()/or_(). */
 typedef struct fl_cond {
-	const char *column;
-	fl_op op;
-	json_t *value;
+	const char *column;         /* a column of the model */
+	fl_op op;                   /* the operator */
+	json_t *value;              /* the operand (borrowed) */
 } fl_cond;
 
+/* A query over one model (SQLAlchemy's Query), in an arena (opaque). */
 typedef struct fl_query fl_query;
 
 /* fl_query_new — Model.query: every row of `m`, unfiltered.  Allocated
@@ -141,10 +142,10 @@ fl_err fl_query_group_by(fl_query *q, const char *column);
 typedef struct fl_pagination {
 	json_t *items;      /* the rows of this page (array, in the query's arena) */
 	long page;          /* 1-based */
-	long per_page;
+	long per_page;              /* rows per page */
 	long total;         /* rows of the whole query */
 	long pages;         /* ceil(total / per_page); 0 when total is 0 */
-	bool has_prev, has_next;
+	bool has_prev, has_next;    /* whether a previous / next page exists */
 	long prev_num;      /* page - 1, or 0 when none */
 	long next_num;      /* page + 1, or 0 when none */
 } fl_pagination;

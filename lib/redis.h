@@ -36,6 +36,7 @@ typedef struct fl_redis_url {
 	char user[128];      /* "" when absent (Redis 6 ACL user) */
 } fl_redis_url;
 
+/* A Redis connection handle (opaque). */
 typedef struct fl_redis fl_redis;
 
 /* fl_redis_parse_url — parse redis://[[user]:password@]host[:port][/db]

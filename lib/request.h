@@ -19,18 +19,19 @@
 #include "multidict.h"
 #include "routing.h"
 
+/* The request (werkzeug's Request), parsed within limits; arena memory. */
 typedef struct fl_request {
-	fl_arena *arena;
+	fl_arena *arena;            /* the request arena */
 	char **envp;               /* the CGI variables */
-	fl_method method;
-	const char *method_name;
+	fl_method method;           /* request.method as an enum */
+	const char *method_name;    /* request.method as text ("GET") */
 	const char *path;          /* PATH_INFO, "/" when empty */
 	const char *script_name;   /* SCRIPT_NAME: the blueprint's mount point */
 	const char *query_string;  /* raw, without '?' */
-	const char *remote_addr;
+	const char *remote_addr;    /* request.remote_addr (REMOTE_ADDR) */
 	const char *mimetype;      /* Content-Type without parameters, lower case, or "" */
 	const char *body;          /* raw body (NUL-terminated copy), or NULL */
-	size_t body_len;
+	size_t body_len;            /* bytes in body */
 	fl_multidict args;         /* request.args */
 	fl_multidict form;         /* request.form */
 	fl_multidict cookies;      /* request.cookies */

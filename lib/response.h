@@ -14,19 +14,22 @@
 #include "arena.h"
 #include "err.h"
 
+/* One response header. */
 typedef struct fl_header {
-	const char *name;
-	const char *value;
+	const char *name;           /* an RFC 7230 token */
+	const char *value;          /* no CR, LF or other control character */
 } fl_header;
 
+/* Most headers a response may carry. */
 #define FL_MAX_HEADERS 32
 
+/* The response being built (werkzeug's Response). */
 typedef struct fl_response {
-	fl_arena *arena;
+	fl_arena *arena;            /* the request arena */
 	int status;                 /* 200 unless set */
-	fl_header headers[FL_MAX_HEADERS];
-	size_t nheaders;
-	fl_buf body;
+	fl_header headers[FL_MAX_HEADERS]; /* the headers, in order */
+	size_t nheaders;            /* headers in use */
+	fl_buf body;                /* the body */
 	int body_set;               /* a view produced a body */
 } fl_response;
 

@@ -32,8 +32,11 @@ typedef enum fl_method {
 	FL_METHOD__MAX
 } fl_method;
 
+/* The name of each fl_method ("GET", "HEAD", ...). */
 extern const char *const fl_method_names[FL_METHOD__MAX];
 
+/* FL_M(method) — the bit of `method` in a route's methods; FL_M_GET ...
+ * FL_M_DELETE are the usual ones, OR-ed: FL_M_GET | FL_M_POST. */
 #define FL_M(m) (1u << (m))
 #define FL_M_GET FL_M(FL_GET)
 #define FL_M_POST FL_M(FL_POST)
@@ -71,7 +74,7 @@ typedef struct fl_route {
 	const char *rule;      /* "/user/<name>" */
 	const char *endpoint;  /* "user": url_for("user") or url_for(".user") */
 	unsigned methods;      /* FL_M_GET | FL_M_POST; 0 means GET */
-	fl_view_fn view;
+	fl_view_fn view;            /* the view function */
 	unsigned flags;        /* FL_ROUTE_* */
 } fl_route;
 
@@ -88,14 +91,16 @@ static inline long fl_route_cache_timeout(const fl_route *r)
 /* One matched converter value.  `value` is the decoded text; for int
  * rules `number` holds it parsed. */
 typedef struct fl_view_arg {
-	const char *name;
-	const char *value;
-	long long number;
-	double real;
+	const char *name;           /* the converter's argument name ("id") */
+	const char *value;          /* the matched text, decoded */
+	long long number;           /* <int:>: the value */
+	double real;                /* <float:>: the value */
 } fl_view_arg;
 
+/* Most converters one rule may hold. */
 #define FL_MAX_VIEW_ARGS 8
 
+/* A compiled URL map (werkzeug's Map; opaque). */
 typedef struct fl_url_map fl_url_map;
 
 /* fl_url_map_new — compile `n` routes (the table is not copied and must
@@ -109,6 +114,7 @@ fl_url_map *fl_url_map_new(const char *blueprint, const fl_route *routes, size_t
 /* fl_url_map_free — release a map. */
 void fl_url_map_free(fl_url_map *m);
 
+/* What fl_url_map_match found. */
 typedef enum fl_match_result {
 	FL_MATCH_OK,         /* *route and args are set */
 	FL_MATCH_NOT_FOUND,  /* 404 */

@@ -50,8 +50,8 @@ typedef struct fl_signer_opts {
 	const void *secret_key;     /* SECRET_KEY bytes */
 	size_t secret_key_len;      /* 0: strlen(secret_key) */
 	const char *salt;           /* NUL-terminated, or NULL (see above) */
-	fl_digest digest;
-	fl_key_derivation key_derivation;
+	fl_digest digest;           /* digest_method (0: SHA-1) */
+	fl_key_derivation key_derivation; /* key_derivation (0: django-concat) */
 	char sep;                   /* 0: '.'; must not be in the base64 alphabet */
 } fl_signer_opts;
 

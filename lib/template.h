@@ -74,13 +74,15 @@
 #include "arena.h"
 #include "err.h"
 
+/* A template environment (Jinja's Environment; opaque). */
 typedef struct fl_tpl_env fl_tpl_env;
 
+/* Where and why a template failed. */
 typedef struct fl_tpl_error {
 	char file[256];     /* template name ("<string>" for render_string) */
 	int line;           /* 1-based; 0 when not about a position */
 	int column;         /* 1-based */
-	char message[256];
+	char message[256];          /* Jinja-like text of the error */
 } fl_tpl_error;
 
 /* A global function callable from templates (url_for, csrf_token, …).
