@@ -33,16 +33,16 @@
 
 /* A resource: a handler per method; NULL = not allowed (405). */
 typedef struct fl_resource {
-	fl_view_fn get;
-	fl_view_fn post;
-	fl_view_fn put;
-	fl_view_fn patch;
-	fl_view_fn delete_;
+	fl_view_fn get;             /* GET (and HEAD) */
+	fl_view_fn post;            /* POST */
+	fl_view_fn put;             /* PUT */
+	fl_view_fn patch;           /* PATCH */
+	fl_view_fn delete_;         /* DELETE */
 	/* flask-restful's method_decorators: `guard` runs first for the
 	 * methods in `guard_methods` (FL_M_* mask), before the body checks;
 	 * a non-zero result is the answer (e.g. fl_jwt_required → 401). */
 	fl_view_fn guard;
-	unsigned guard_methods;
+	unsigned guard_methods;     /* the methods guard runs for */
 } fl_resource;
 
 /* fl_resource_dispatch — Resource.dispatch_request: run the handler for
@@ -71,8 +71,8 @@ typedef enum fl_arg_type {
 
 /* One field of a JSON body. */
 typedef struct fl_arg {
-	const char *name;
-	fl_arg_type type;
+	const char *name;           /* the JSON field */
+	fl_arg_type type;           /* its JSON type */
 	int required;          /* must be present (and not null) */
 	size_t max_length;     /* strings: at most this many characters (0 = any) */
 	int nonempty;          /* strings: "" (or only spaces) is refused */
@@ -80,6 +80,7 @@ typedef struct fl_arg {
 	double min, max;       /* numbers: inclusive bounds */
 } fl_arg;
 
+/* Ends an fl_arg array. */
 #define FL_ARGS_END { NULL, FL_ARG__MAX, 0, 0, 0, 0, 0, 0, 0 }
 
 /* fl_resource_parse — parser.parse_args(): check the request's JSON body

@@ -56,7 +56,7 @@ typedef struct fl_token_claims {
 	const char *sub;        /* identity (user id as a string) */
 	const char *jti;        /* NULL when absent */
 	const char *type;       /* "access" */
-	int fresh;
+	int fresh;                  /* the "fresh" claim (always false here) */
 	long long iat, nbf, exp; /* 0 when absent (iat, nbf) */
 	json_t *json;           /* every claim, as an object in the arena */
 } fl_token_claims;
