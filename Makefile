@@ -8,6 +8,10 @@
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (seeds in
 #                      tests/fuzz/corpus/, new inputs and crashes in build/fuzz/)
 #   make bench         wrk on loopback
+#   make docs          the API reference (doxygen) into docs/api/; docs-check
+#                      fails on an undocumented public symbol (part of check)
+#   make tutorial      docs/tutorial/*.c into $(BUILD)/tutorial/cgi-bin/ (part of
+#                      test; tests/integration/test_tutorial.py serves it)
 #   make static        Bootstrap (npm, pinned in package-lock.json) copied into
 #                      htdocs/static/vendor/bootstrap/ (part of `make`)
 
@@ -40,13 +44,17 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TSUP_SRC  := $(sort $(wildcard tests/integration/*.c))
 TSUP_BIN  := $(TSUP_SRC:%.c=$(BUILD)/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# The tutorial's blueprint: built beside the tests, never into cgi-bin/ (so
+# lighttpd.conf does not mount it against the main database).
+TUT_SRC   := $(sort $(wildcard docs/tutorial/*.c))
+TUT_BIN   := $(TUT_SRC:docs/tutorial/%.c=$(BUILD)/tutorial/cgi-bin/%)
 
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium doxygen
 # Installed only when there is no npm at all (NodeSource's nodejs ships its
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm
@@ -60,7 +68,8 @@ VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
 VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
 
 .SECONDARY:
-.PHONY: all install-deps run test check fuzz bench clean unit-bins test-only static
+.PHONY: all install-deps run test check fuzz bench clean unit-bins test-only static \
+  docs docs-check tutorial
 
 all: $(LIBA) $(BP_BIN) $(MANAGE) static
 
@@ -101,6 +110,30 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(LIBA)
 
 unit-bins: $(UNIT_BIN) $(TSUP_BIN)
 
+tutorial: $(TUT_BIN)
+
+$(BUILD)/tutorial/cgi-bin/%: $(BUILD)/docs/tutorial/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+
+# The API reference from the headers' comments (docs/Doxyfile).  Warnings
+# (an undocumented public symbol, a broken doc comment) are printed and kept
+# in build/doxygen-warnings.log; docs-check fails when there is any.
+docs:
+	@mkdir -p build docs/api
+	@doxygen docs/Doxyfile
+	@if [ -s build/doxygen-warnings.log ]; then \
+	  echo "doxygen warnings (build/doxygen-warnings.log):" >&2; cat build/doxygen-warnings.log >&2; \
+	fi
+	@echo "API reference: docs/api/index.html"
+
+docs-check: docs
+	@if [ -s build/doxygen-warnings.log ]; then \
+	  echo "docs-check: $$(wc -l < build/doxygen-warnings.log) doxygen warning(s): document every public symbol (see above)" >&2; \
+	  exit 1; \
+	fi
+	@echo "docs-check: every public symbol is documented"
+
 install-deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
@@ -121,7 +154,7 @@ run: install-deps all
 	./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all unit-bins tutorial
 	@$(MAKE) --no-print-directory test-only
 
 # Runs the tests against what $(BUILD) and $(OUT) hold.
@@ -129,9 +162,10 @@ test-only:
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/run.sh
 
 check: install-deps
+	@$(MAKE) --no-print-directory docs-check
 	@$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  all unit-bins test-only
+	  all unit-bins tutorial test-only
 
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps
@@ -154,4 +188,4 @@ clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
-  $(TSUP_SRC:%.c=$(BUILD)/%.d)
+  $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d)

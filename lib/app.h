@@ -33,6 +33,7 @@
 #include "routing.h"
 #include "template.h"
 
+/* The application: one per process (opaque). */
 typedef struct fl_app fl_app;
 typedef struct fl_ctx fl_ctx;
 
@@ -60,6 +61,7 @@ typedef struct fl_blueprint {
 	void (*teardown_request)(fl_ctx *c, int failed);
 } fl_blueprint;
 
+/* Ends a route table. */
 #define FL_ROUTES_END { NULL, NULL, 0, NULL, 0 }
 
 /* Work to run after the response has reached the client (mail). */
@@ -68,14 +70,14 @@ typedef void (*fl_deferred_fn)(fl_ctx *c, void *ud);
 /* The request context.  Views receive it; its fields are read-only to them
  * except through the functions below. */
 struct fl_ctx {
-	fl_app *app;
-	const fl_config *config;
+	fl_app *app;                /* the application */
+	const fl_config *config;    /* app.config */
 	fl_arena *arena;            /* memory for this request only */
-	fl_request req;
-	fl_response resp;
+	fl_request req;             /* the request */
+	fl_response resp;           /* the response being built */
 	const fl_route *route;      /* the matched rule (NULL before routing) */
-	fl_view_arg view_args[FL_MAX_VIEW_ARGS];
-	size_t nview_args;
+	fl_view_arg view_args[FL_MAX_VIEW_ARGS]; /* request.view_args */
+	size_t nview_args;          /* how many view_args */
 	json_t *g;                  /* flask.g: per-request values */
 	/* private */
 	struct fl_session *session_;
@@ -164,12 +166,13 @@ typedef struct fl_cookie_opts {
 	long max_age;          /* seconds; -1 = not sent */
 	time_t expires;        /* absolute; 0 = not sent */
 	const char *path;      /* NULL = "/" */
-	const char *domain;
-	int secure;
-	int httponly;
+	const char *domain;    /* NULL = host only */
+	int secure;            /* the Secure attribute */
+	int httponly;          /* the HttpOnly attribute */
 	const char *samesite;  /* "Strict", "Lax", "None" or NULL */
 } fl_cookie_opts;
 
+/* fl_cookie_opts with every option unset. */
 #define FL_COOKIE_DEFAULTS { -1, 0, NULL, NULL, 0, 0, NULL }
 
 /* fl_response_set_cookie — add a Set-Cookie header (werkzeug dump_cookie format).
