@@ -1,5 +1,6 @@
 /* cmd_db.c — `./manage db ...`: the migrations runner on the command line.
  * See cmd_db.h. */
+#include "cli.h"
 #include "cmd_db.h"
 
 #include <dirent.h>
@@ -39,20 +40,6 @@ static const char readme[] =
 	"db upgrade [REV], db downgrade [REV], db current, db history,\n"
 	"db stamp REV.  MIGRATIONS_DIR in the environment names another folder.\n";
 
-/* Print "error: <reason>" on one line of stderr; returns exit status 1. */
-static int error_exit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int error_exit(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
 /* mkdir -p */
 static int make_dirs(const char *path)
 {
@@ -89,14 +76,14 @@ static bool dir_is_empty(const char *path)
 static int cmd_init(const char *dir)
 {
 	if (!dir_is_empty(dir))
-		return error_exit("directory %s already exists and is not empty", dir);
+		return fl_cli_fail("directory %s already exists and is not empty", dir);
 	if (make_dirs(dir) != 0)
-		return error_exit("cannot create %s: %s", dir, strerror(errno));
+		return fl_cli_fail("cannot create %s: %s", dir, strerror(errno));
 	char path[4200];
 	snprintf(path, sizeof path, "%s/README", dir);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(readme, f) == EOF || fclose(f) != 0)
-		return error_exit("cannot write %s: %s", path, strerror(errno));
+		return fl_cli_fail("cannot write %s: %s", path, strerror(errno));
 	printf("Creating directory %s ...  done\n", dir);
 	return 0;
 }
@@ -105,7 +92,7 @@ static int cmd_current(fl_migrations *m, fl_db *db)
 {
 	const char *rev;
 	if (fl_migrate_current(m, db, &rev))
-		return error_exit("%s", m->error);
+		return fl_cli_fail("%s", m->error);
 	if (rev)
 		printf("%s%s\n", rev, strcmp(rev, fl_migrations_head(m)) == 0 ? " (head)" : "");
 	return 0;
@@ -133,7 +120,7 @@ static int cmd_migrate(fl_db *db, fl_arena *a, const char *dir, const char *mess
 			p += n + (p[n] == '\n');
 		}
 	if (err)
-		return error_exit("%s", fl_db_errmsg(db));
+		return fl_cli_fail("%s", fl_db_errmsg(db));
 	if (!path)
 		printf("No changes in schema detected.\n");
 	else
@@ -147,12 +134,12 @@ static int cmd_check(fl_migrations *m, fl_db *db, fl_arena *a, const fl_model *c
 	const char *rev, *head = fl_migrations_head(m);
 	json_t *diffs;
 	if (fl_migrate_current(m, db, &rev))
-		return error_exit("%s", m->error);
+		return fl_cli_fail("%s", m->error);
 	if ((rev == NULL) != (head == NULL) || (rev && strcmp(rev, head) != 0))
-		return error_exit("target database is not up to date: it is at %s, head is %s",
+		return fl_cli_fail("target database is not up to date: it is at %s, head is %s",
 			rev ? rev : "<base>", head);
 	if (fl_schema_diff(db, models, a, &diffs))
-		return error_exit("%s", fl_db_errmsg(db));
+		return fl_cli_fail("%s", fl_db_errmsg(db));
 	if (json_array_size(diffs) == 0) {
 		printf("No new upgrade operations detected.\n");
 		return 0;
@@ -161,7 +148,7 @@ static int cmd_check(fl_migrations *m, fl_db *db, fl_arena *a, const fl_model *c
 	fl_buf_init(&b, a);
 	fl_schema_diff_format(diffs, &b);
 	fputs(fl_buf_cstr(&b), stdout);
-	return error_exit("new upgrade operations detected: the models and the database differ "
+	return fl_cli_fail("new upgrade operations detected: the models and the database differ "
 		"in %zu ways (listed on stdout); run db migrate", json_array_size(diffs));
 }
 
@@ -178,12 +165,12 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 	const char *cmd = x->cmd, *arg = x->arg;
 	int rc;
 	if (fl_migrations_load(a, x->dir, &m))
-		return error_exit("%s", m->error);
+		return fl_cli_fail("%s", m->error);
 	m->progress = stderr;   /* like Alembic's INFO log lines */
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(m, a);
 	if (fl_db_open(x->dbpath, &db)) {
-		rc = error_exit("%s", fl_db_errmsg(db));
+		rc = fl_cli_fail("%s", fl_db_errmsg(db));
 		fl_db_close(db);
 		return rc;
 	}
@@ -201,7 +188,7 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 			err = fl_migrate_downgrade(m, db, arg ? arg : "-1");
 		else
 			err = fl_migrate_stamp(m, db, arg);
-		rc = err ? error_exit("%s", m->error ? m->error : fl_strerror(err)) : 0;
+		rc = err ? fl_cli_fail("%s", m->error ? m->error : fl_strerror(err)) : 0;
 	}
 	fl_db_close(db);
 	return rc;
@@ -209,7 +196,7 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 
 static int usage(void)
 {
-	return error_exit("usage: db init|migrate [-m MSG]|check|upgrade [REV]|downgrade [REV]|"
+	return fl_cli_fail("usage: db init|migrate [-m MSG]|check|upgrade [REV]|downgrade [REV]|"
 		"current|history|stamp REV");
 }
 
@@ -256,7 +243,7 @@ int fl_cli_db(int argc, char **argv, const char *database_path, const char *migr
 	if (!ok)
 		return usage();
 	if (!models && (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "check") == 0))
-		return error_exit("db %s needs the application's models", cmd);
+		return fl_cli_fail("db %s needs the application's models", cmd);
 	fl_arena *a = fl_arena_new(0);
 	fl_arena *old = fl_json_set_arena(a);
 	int rc = run_with_db(a, &x);

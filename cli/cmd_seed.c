@@ -7,6 +7,7 @@
  * first looked up by what names it (a unique column, or the natural key of
  * rows that have none), so running seed twice adds nothing the second time.
  */
+#include "cli.h"
 #include "cmd_seed.h"
 #include "cache.h"
 
@@ -34,19 +35,6 @@ struct seed {
 	long added, kept;
 };
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* "error: <reason>" on one line of stderr; returns exit status 1. */
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
 
 /* UTC "YYYY-MM-DD HH:MM:SS" of now minus `days` days and `hours` hours
  * (datetime.utcnow() as SQLAlchemy stores it). */
@@ -249,9 +237,9 @@ static int check_schema(struct seed *s)
 		json_t *cols;
 		json_t *params = json_pack("[s]", (*m)->tablename);
 		if (fl_db_query(s->db, "SELECT name FROM pragma_table_info(?)", params, &cols))
-			return fail("%s: %s", s->cfg->database_path, fl_db_errmsg(s->db));
+			return fl_cli_fail("%s: %s", s->cfg->database_path, fl_db_errmsg(s->db));
 		if (json_array_size(cols) == 0)
-			return fail("%s has no table '%s': run ./manage db upgrade first",
+			return fl_cli_fail("%s has no table '%s': run ./manage db upgrade first",
 				s->cfg->database_path, (*m)->tablename);
 		for (const fl_column *c = (*m)->columns; c->name; c++) {
 			bool found = false;
@@ -261,7 +249,7 @@ static int check_schema(struct seed *s)
 				found = found || strcmp(json_string_value(json_object_get(col, "name")),
 					c->name) == 0;
 			if (!found)
-				return fail("%s: table '%s' has no column '%s': run ./manage db upgrade first",
+				return fl_cli_fail("%s: table '%s' has no column '%s': run ./manage db upgrade first",
 					s->cfg->database_path, (*m)->tablename, c->name);
 		}
 	}
@@ -287,19 +275,19 @@ static int run(struct seed *s, bool if_empty)
 	const char *path = s->cfg->database_path;
 	/* Do not create an empty database file just to say it is empty. */
 	if (stat(path, &st) != 0)
-		return fail("database %s does not exist: run ./manage db upgrade first", path);
+		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first", path);
 	if (fl_db_open(path, &s->db))
-		return fail("%s", fl_db_errmsg(s->db));
+		return fl_cli_fail("%s", fl_db_errmsg(s->db));
 	fl_db_set_models(s->db, fl_app_models);
 	if (check_schema(s))
 		return 1;
 	/* BEGIN IMMEDIATE before looking: two seeds at once cannot both add. */
 	if (fl_db_begin(s->db))
-		return fail("%s: %s", path, fl_db_errmsg(s->db));
+		return fl_cli_fail("%s: %s", path, fl_db_errmsg(s->db));
 	if (if_empty) {
 		long roles;
 		if (fl_query_count(fl_query_new(s->db, s->arena, &fl_Role), &roles))
-			return fail("%s: %s", path, fl_db_errmsg(s->db));
+			return fl_cli_fail("%s: %s", path, fl_db_errmsg(s->db));
 		if (roles > 0) {
 			fl_db_rollback(s->db);
 			printf("seed: %s already has data; nothing added\n", path);
@@ -315,7 +303,7 @@ static int run(struct seed *s, bool if_empty)
 		err = fl_db_commit(s->db);
 	if (err) {
 		const char *why = fl_db_errmsg(s->db);
-		int rc = fail("seed failed, nothing added: %s%s", *why ? why : fl_strerror(err),
+		int rc = fl_cli_fail("seed failed, nothing added: %s%s", *why ? why : fl_strerror(err),
 			err == FL_ENOTABLE ? " (run ./manage db upgrade first)" : "");
 		fl_db_rollback(s->db);
 		return rc;
@@ -335,7 +323,7 @@ int fl_cli_seed(const fl_config *cfg, int argc, char **argv)
 		if (strcmp(argv[i], "--if-empty") == 0)
 			if_empty = true;
 		else
-			return fail("usage: manage seed [--if-empty]");
+			return fl_cli_fail("usage: manage seed [--if-empty]");
 	}
 	struct seed s = { .cfg = cfg, .now = time(NULL) };
 	s.arena = fl_arena_new(0);

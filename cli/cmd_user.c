@@ -4,6 +4,7 @@
  *     $ ./manage user add alice            # asks twice, no echo
  *     $ echo 's3cret' | ./manage user add bob
  */
+#include "cli.h"
 #include "cmd_user.h"
 
 #include <stdarg.h>
@@ -22,19 +23,6 @@
 
 #define MAX_PASSWORD 1024
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* "manage: <reason>" on one line of stderr; returns exit status 1. */
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("manage: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
 
 /* One line of stdin into buf (line ending removed); echo off when stdin is
  * a terminal (the prompt goes to stderr).  0, or -1 at end of input / a
@@ -86,16 +74,16 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 	fl_db *db = NULL;
 	int rc = 1;
 	if (stat(cfg->database_path, &st) != 0)
-		return fail("database %s does not exist: run ./manage db upgrade first",
+		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first",
 			cfg->database_path);
 	if (fl_db_open(cfg->database_path, &db)) {
-		rc = fail("%s", fl_db_errmsg(db));
+		rc = fl_cli_fail("%s", fl_db_errmsg(db));
 		goto out;
 	}
 	fl_db_set_models(db, fl_app_models);
 	const char *hash = fl_generate_password_hash(a, password, NULL);
 	if (!hash) {
-		rc = fail("cannot hash the password (OpenSSL failed)");
+		rc = fl_cli_fail("cannot hash the password (OpenSSL failed)");
 		goto out;
 	}
 	char since[32];
@@ -115,7 +103,7 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 		e = fl_query_first(q, &existing);
 	if (!e && existing) {
 		fl_db_rollback(db);
-		rc = fail("user '%s' already exists", name);
+		rc = fl_cli_fail("user '%s' already exists", name);
 		goto out;
 	}
 	if (!e)
@@ -131,9 +119,9 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 	if (e) {
 		const char *why = fl_db_errmsg(db);
 		if (e == FL_EEXISTS)
-			rc = fail("user '%s' already exists", name);
+			rc = fl_cli_fail("user '%s' already exists", name);
 		else
-			rc = fail("cannot add user '%s': %s%s", name, why && *why ? why : fl_strerror(e),
+			rc = fl_cli_fail("cannot add user '%s': %s%s", name, why && *why ? why : fl_strerror(e),
 				e == FL_ENOTABLE ? " (run ./manage db upgrade first)" : "");
 		fl_db_rollback(db);
 		goto out;
@@ -154,17 +142,17 @@ int fl_cli_user(const fl_config *cfg, int argc, char **argv)
 	}
 	const char *name = argv[2];
 	if (!*name || strlen(name) > 64)
-		return fail("the user name must be 1 to 64 characters");
+		return fl_cli_fail("the user name must be 1 to 64 characters");
 	char pw[MAX_PASSWORD], again[MAX_PASSWORD];
 	if (read_password("Password: ", pw, sizeof pw))
-		return fail("no password given on stdin (or longer than %d bytes)", MAX_PASSWORD - 2);
+		return fl_cli_fail("no password given on stdin (or longer than %d bytes)", MAX_PASSWORD - 2);
 	if (!*pw)
-		return fail("the password must not be empty");
+		return fl_cli_fail("the password must not be empty");
 	if (isatty(STDIN_FILENO)) {
 		if (read_password("Repeat password: ", again, sizeof again) || strcmp(pw, again)) {
 			explicit_bzero(again, sizeof again);
 			explicit_bzero(pw, sizeof pw);
-			return fail("the passwords do not match");
+			return fl_cli_fail("the passwords do not match");
 		}
 		explicit_bzero(again, sizeof again);
 	}

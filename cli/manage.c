@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cmd_db.h"
 #include "cmd_mail.h"
 #include "cmd_seed.h"
@@ -34,14 +35,6 @@ static const char usage[] =
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
 	"  mail flush          retry the messages waiting in var/outbox/pending\n";
 
-static int die(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "manage: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	return 1;
-}
-
 static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 {
 	const char *host = getenv("HOST") && *getenv("HOST") ? getenv("HOST") : "127.0.0.1";
@@ -54,13 +47,13 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 		case 'p': port = optarg; break;
 		case 'd': setenv("DEBUG", "1", 1); break;
 		case 'r': setenv("DEBUG", "1", 1); break; /* DEBUG reloads templates */
-		default: return die("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
+		default: return fl_cli_fail("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
 		}
 	}
 	char *end;
 	long p = strtol(port, &end, 10);
 	if (*end || p < 1 || p > 65535)
-		return die("invalid port '%s'", port);
+		return fl_cli_fail("invalid port '%s'", port);
 	char vardir[4096], rundir[4200], conf[4200];
 	const char *var = getenv("FLAGON_VAR");
 	snprintf(vardir, sizeof vardir, "%s", var && *var ? var : "");
@@ -79,7 +72,7 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	setenv("FLAGON_LISTEN_PORT", port, 1);
 	fprintf(stderr, " * Serving Flagon on http://%s:%s/ (lighttpd; Ctrl-C stops)\n", host, port);
 	execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
-	return die("cannot start lighttpd: %s", strerror(errno));
+	return fl_cli_fail("cannot start lighttpd: %s", strerror(errno));
 }
 
 static int cmd_routes(const fl_config *cfg)
@@ -98,7 +91,7 @@ static int cmd_routes(const fl_config *cfg)
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0)
-		return die("cannot read %s", dir);
+		return fl_cli_fail("cannot read %s", dir);
 	printf("%-28s %-24s %s\n", "Endpoint", "Methods", "Rule");
 	printf("%-28s %-24s %s\n", "----------------------------", "------------------------",
 		"--------------------------------");
@@ -125,7 +118,7 @@ static int cmd_routes(const fl_config *cfg)
 	}
 	free(names);
 	if (!programs)
-		return die("no blueprint programs in %s (run make)", dir);
+		return fl_cli_fail("no blueprint programs in %s (run make)", dir);
 	if (status)
 		fprintf(stderr, "manage: some blueprints could not list their routes\n");
 	return status;
@@ -134,7 +127,7 @@ static int cmd_routes(const fl_config *cfg)
 static int cmd_shell(const fl_config *cfg)
 {
 	execlp("sqlite3", "sqlite3", cfg->database_path, (char *)NULL);
-	return die("cannot start sqlite3: %s", strerror(errno));
+	return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -146,11 +139,11 @@ int main(int argc, char **argv)
 	fl_log_init("manage", FL_LOG_WARNING);
 	char *root = fl_find_root();
 	if (!root)
-		return die("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
+		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 	fl_config cfg;
 	char why[512];
 	if (fl_config_load(&cfg, root, why, sizeof why))
-		return die("%s", why);
+		return fl_cli_fail("%s", why);
 	const char *cmd = argv[1];
 	int rc;
 	if (!strcmp(cmd, "db")) {
@@ -178,9 +171,9 @@ int main(int argc, char **argv)
 		rc = cmd_shell(&cfg);
 	else if (!strcmp(cmd, "test")) {
 		if (chdir(root))
-			return die("cannot enter %s", root);
+			return fl_cli_fail("cannot enter %s", root);
 		execlp("make", "make", "test", (char *)NULL);
-		rc = die("cannot run make: %s", strerror(errno));
+		rc = fl_cli_fail("cannot run make: %s", strerror(errno));
 	} else {
 		fprintf(stderr, "manage: unknown command '%s'\n%s", cmd, usage);
 		rc = 2;

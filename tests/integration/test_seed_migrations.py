@@ -134,7 +134,7 @@ def test_no_password_outside_development(env, config):
 def test_seed_bad_argument(env):
     r = manage(env, "seed", "--frobnicate")
     assert r.returncode == 1
-    assert r.stderr.startswith("error: usage")
+    assert r.stderr.startswith("manage: usage")
 
 
 def test_model_add_student_conflicts_with_seed(env):

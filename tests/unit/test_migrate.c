@@ -17,6 +17,7 @@
 #include "model.h"
 
 /* The CLI is not part of libflagon.a; test it from its source. */
+#include "../../cli/cli.c"
 #include "../../cli/cmd_db.c"
 
 /* Flasky's first models — the initial revision in sql/migrations must
