@@ -17,6 +17,16 @@ void fl_float_repr(fl_buf *b, double d)
 		fl_buf_puts(b, d < 0 ? "-inf" : "inf");
 		return;
 	}
+	/* Fast path (issue #9): an integral value below 1e16 (a score of 80.0,
+	 * most stored floats) is its integer digits and ".0" — exactly what the
+	 * search below finds, since every integer of that size is a double and
+	 * no shorter digit string can name it — without formatting and parsing
+	 * it up to 17 times (a 100-row student list spent 15 % of its time
+	 * here).  1e16 and up are written with an exponent, as Python does. */
+	if (fabs(d) < 1e16 && d == trunc(d)) {
+		fl_buf_printf(b, "%s%lld.0", signbit(d) ? "-" : "", (long long)fabs(d));
+		return;
+	}
 	char tmp[64];
 	int prec;
 	for (prec = 1; prec <= 17; prec++) {

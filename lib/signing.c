@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -560,12 +561,46 @@ fl_err fl_json_loads(fl_arena *a, const char *text, size_t len, json_t **out)
 
 /* ---- URLSafeTimedSerializer --------------------------------------------- */
 
+/* zlib.compress(data) with one deflate stream per process, reset for each
+ * payload (issue #9).  compress2() allocates ~270 KB of zlib state and frees
+ * it again on every call: glibc then trims the heap and the next session
+ * cookie or CSRF token page-faults it all back in, which cost every page
+ * with a form about a third of its CPU time.  deflateReset() gives the same
+ * bytes as a fresh deflateInit() (same level, window and memLevel as
+ * compress2 and Python's zlib.compress).  Processes are single-threaded;
+ * the stream is never freed (reachable from here until exit). */
+static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned char *src,
+                            size_t len)
+{
+	static z_stream zs;
+	static bool ready;
+	if (len > UINT_MAX || *dst_len > UINT_MAX)
+		return Z_BUF_ERROR;
+	if (!ready) {
+		memset(&zs, 0, sizeof zs);
+		if (deflateInit(&zs, Z_DEFAULT_COMPRESSION) != Z_OK)
+			return Z_MEM_ERROR;
+		ready = true;
+	} else if (deflateReset(&zs) != Z_OK) {
+		return Z_STREAM_ERROR;
+	}
+	zs.next_in = (Bytef *)src;
+	zs.avail_in = (uInt)len;
+	zs.next_out = dst;
+	zs.avail_out = (uInt)*dst_len;
+	int rc = deflate(&zs, Z_FINISH);
+	if (rc != Z_STREAM_END)
+		return rc == Z_OK ? Z_BUF_ERROR : rc;
+	*dst_len = zs.total_out;
+	return Z_OK;
+}
+
 /* URLSafeSerializerMixin.dump_payload */
 static char *dump_payload(fl_arena *a, const char *json, size_t len)
 {
 	uLongf clen = compressBound(len);
 	unsigned char *c = fl_arena_alloc(a, clen);
-	if (compress2(c, &clen, (const Bytef *)json, len, Z_DEFAULT_COMPRESSION) == Z_OK &&
+	if (compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
 	    clen + 1 < len) {
 		char *b = fl_base64url_encode(a, c, clen);
 		return fl_arena_printf(a, ".%s", b);
