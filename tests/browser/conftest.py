@@ -34,6 +34,8 @@ try:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import (NoSuchElementException,
+                                            StaleElementReferenceException)
     _selenium_error = None
 except ImportError as e:            # pragma: no cover - reported as a skip
     _selenium_error = e
@@ -115,7 +117,11 @@ class Page:
         return WebDriverWait(self.driver, WAIT).until(cond((By.CSS_SELECTOR, css)))
 
     def wait_until(self, predicate, message=""):
-        return WebDriverWait(self.driver, WAIT).until(lambda d: predicate(), message)
+        # While the page navigates, an element found a moment ago goes
+        # stale or is not there yet: keep polling instead of failing.
+        return WebDriverWait(self.driver, WAIT, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException)).until(
+                lambda d: predicate(), message)
 
     def text(self, css="body"):
         return self.find(css).text
