@@ -3,103 +3,34 @@
  * prefixes; every key carries FL_CACHE_REDIS_PREFIX so clear() never
  * touches other data in the same database (sessions, for one).
  *
- * Redis being down must never fail a page: connecting and each command
- * have short timeouts; on any error the connection is dropped, the call
- * answers FL_EIO (a miss), one warning is logged per outage, and no
- * reconnection is tried for RETRY_SECONDS so a dead server does not cost
- * every request a connect timeout. */
+ * Redis being down must never fail a page: the connection (lib/redis.h,
+ * shared with the session store's design) has short timeouts, logs one
+ * warning per outage and retries lazily; here any failure is a miss
+ * (FL_EIO). */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 
 #include "cache_internal.h"
 #include "log.h"
+#include "redis.h"
 
-#define CONNECT_TIMEOUT_MS 250
-#define COMMAND_TIMEOUT_MS 500
-#define RETRY_SECONDS 1
+#define TIMEOUT_MS 250
 
 typedef struct redis_cache {
 	fl_cache base;
-	char host[256];
-	int port;
-	int dbnum;
-	char password[256];
-	redisContext *ctx;
-	struct timespec retry_at;   /* CLOCK_MONOTONIC; no connect before it */
-	int down;                   /* an outage was logged */
+	fl_redis *redis;
 } redis_cache;
 
-static struct timeval ms(int n)
-{
-	struct timeval tv = { n / 1000, (n % 1000) * 1000 };
-	return tv;
-}
-
-static void drop(redis_cache *rc, const char *why)
-{
-	if (!rc->down)
-		fl_warning("cache (redis %s:%d): %s; serving without the cache", rc->host, rc->port,
-			why);
-	rc->down = 1;
-	if (rc->ctx)
-		redisFree(rc->ctx);
-	rc->ctx = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &rc->retry_at);
-	rc->retry_at.tv_sec += RETRY_SECONDS;
-}
-
-/* One command; NULL (connection dropped, logged) on any failure. */
+/* One command; NULL on any failure (unreachable, logged by lib/redis; or
+ * an error reply, logged here). */
 static redisReply *command(redis_cache *rc, int argc, const char **argv, const size_t *lens)
 {
-	if (!rc->ctx) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (rc->down && (now.tv_sec < rc->retry_at.tv_sec ||
-			(now.tv_sec == rc->retry_at.tv_sec && now.tv_nsec < rc->retry_at.tv_nsec)))
-			return NULL;
-		rc->ctx = redisConnectWithTimeout(rc->host, rc->port, ms(CONNECT_TIMEOUT_MS));
-		if (!rc->ctx || rc->ctx->err) {
-			drop(rc, rc->ctx ? rc->ctx->errstr : "cannot connect");
-			return NULL;
-		}
-		redisSetTimeout(rc->ctx, ms(COMMAND_TIMEOUT_MS));
-		redisReply *r = NULL;
-		if (rc->password[0]) {
-			r = redisCommand(rc->ctx, "AUTH %s", rc->password);
-			if (!r || r->type == REDIS_REPLY_ERROR) {
-				drop(rc, r ? r->str : rc->ctx->errstr);
-				if (r)
-					freeReplyObject(r);
-				return NULL;
-			}
-			freeReplyObject(r);
-		}
-		if (rc->dbnum) {
-			r = redisCommand(rc->ctx, "SELECT %d", rc->dbnum);
-			if (!r || r->type == REDIS_REPLY_ERROR) {
-				drop(rc, r ? r->str : rc->ctx->errstr);
-				if (r)
-					freeReplyObject(r);
-				return NULL;
-			}
-			freeReplyObject(r);
-		}
-		if (rc->down)
-			fl_info("cache (redis %s:%d): connected again", rc->host, rc->port);
-		rc->down = 0;
-	}
-	redisReply *r = redisCommandArgv(rc->ctx, argc, argv, lens);
-	if (!r) {
-		drop(rc, rc->ctx->errstr[0] ? rc->ctx->errstr : "no reply");
-		return NULL;
-	}
-	if (r->type == REDIS_REPLY_ERROR) {
+	redisReply *r = fl_redis_command_argv(rc->redis, argc, argv, lens);
+	if (r && r->type == REDIS_REPLY_ERROR) {
 		fl_warning("cache (redis): %s: %s", argv[0], r->str);
-		freeReplyObject(r);
+		fl_redis_reply_free(r);
 		return NULL;
 	}
 	return r;
@@ -137,7 +68,7 @@ static fl_err rd_get(fl_cache *c, const char *key, fl_arena *a, char **value, si
 		*len = r->len;
 		e = FL_OK;
 	}
-	freeReplyObject(r);
+	fl_redis_reply_free(r);
 	return e;
 }
 
@@ -163,7 +94,7 @@ static fl_err rd_set(fl_cache *c, const char *key, const void *value, size_t len
 	free(k);
 	if (!r)
 		return FL_EIO;
-	freeReplyObject(r);
+	fl_redis_reply_free(r);
 	return FL_OK;
 }
 
@@ -180,7 +111,7 @@ static fl_err rd_del(fl_cache *c, const char *key)
 	free(k);
 	if (!r)
 		return FL_EIO;
-	freeReplyObject(r);
+	fl_redis_reply_free(r);
 	return FL_OK;
 }
 
@@ -215,7 +146,7 @@ static fl_err rd_del_prefix(fl_cache *c, const char *prefix)
 			r->element[0]->type != REDIS_REPLY_STRING ||
 			r->element[1]->type != REDIS_REPLY_ARRAY) {
 			if (r)
-				freeReplyObject(r);
+				fl_redis_reply_free(r);
 			e = FL_EIO;
 			break;
 		}
@@ -227,7 +158,7 @@ static fl_err rd_del_prefix(fl_cache *c, const char *prefix)
 			if (!argv2 || !lens2) {
 				free(argv2);
 				free(lens2);
-				freeReplyObject(r);
+				fl_redis_reply_free(r);
 				e = FL_ENOMEM;
 				break;
 			}
@@ -241,13 +172,13 @@ static fl_err rd_del_prefix(fl_cache *c, const char *prefix)
 			free(argv2);
 			free(lens2);
 			if (!d) {
-				freeReplyObject(r);
+				fl_redis_reply_free(r);
 				e = FL_EIO;
 				break;
 			}
-			freeReplyObject(d);
+			fl_redis_reply_free(d);
 		}
-		freeReplyObject(r);
+		fl_redis_reply_free(r);
 	} while (strcmp(cursor, "0") != 0);
 	free(pat);
 	return e;
@@ -261,8 +192,7 @@ static fl_err rd_clear(fl_cache *c)
 static void rd_free(fl_cache *c)
 {
 	redis_cache *rc = (redis_cache *)c;
-	if (rc->ctx)
-		redisFree(rc->ctx);
+	fl_redis_close(rc->redis);
 	free(rc);
 }
 
@@ -270,63 +200,16 @@ static const fl_cache_ops redis_ops = {
 	"redis", rd_get, rd_set, rd_del, rd_del_prefix, rd_clear, rd_free,
 };
 
-/* redis://[[user]:password@]host[:port][/db] */
-static int parse_url(redis_cache *rc, const char *url)
-{
-	const char *p;
-	if (!url || strncmp(url, "redis://", 8) != 0)
-		return -1;
-	p = url + 8;
-	const char *end = p + strcspn(p, "/?#");
-	const char *at = memchr(p, '@', (size_t)(end - p));
-	if (at) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
-		if (colon) {
-			size_t n = (size_t)(at - colon - 1);
-			if (n >= sizeof rc->password)
-				return -1;
-			memcpy(rc->password, colon + 1, n);
-			rc->password[n] = '\0';
-		}
-		p = at + 1;
-	}
-	const char *colon = memchr(p, ':', (size_t)(end - p));
-	const char *host_end = colon ? colon : end;
-	size_t hn = (size_t)(host_end - p);
-	if (hn >= sizeof rc->host)
-		return -1;
-	memcpy(rc->host, p, hn);
-	rc->host[hn] = '\0';
-	if (!hn)
-		strcpy(rc->host, "127.0.0.1");
-	rc->port = 6379;
-	if (colon) {
-		char *e;
-		long port = strtol(colon + 1, &e, 10);
-		if (e != end || port < 1 || port > 65535)
-			return -1;
-		rc->port = (int)port;
-	}
-	rc->dbnum = 0;
-	if (*end == '/' && end[1] && end[1] != '?' && end[1] != '#') {
-		char *e;
-		long db = strtol(end + 1, &e, 10);
-		if ((*e && *e != '?' && *e != '#') || db < 0 || db > 1000000)
-			return -1;
-		rc->dbnum = (int)db;
-	}
-	return 0;
-}
-
 fl_err fl_cache_redis_new(const char *url, long default_timeout, fl_cache **out)
 {
 	*out = NULL;
 	redis_cache *rc = calloc(1, sizeof *rc);
 	if (!rc)
 		return FL_ENOMEM;
-	if (parse_url(rc, url)) {
+	fl_err e = fl_redis_open(url, TIMEOUT_MS, &rc->redis);
+	if (e) {
 		free(rc);
-		return FL_ECONFIG;
+		return e;
 	}
 	rc->base.ops = &redis_ops;
 	rc->base.default_timeout = default_timeout;
