@@ -208,20 +208,40 @@ static fl_err enrolment_of(fl_ctx *c, long long sid, long long cid, json_t **row
 	return e ? e : fl_query_first(q, row);
 }
 
+/* The student and course a link route names must both exist (404
+ * otherwise); *cname is the course's name for the flash message. */
+static int student_and_course_or_404(fl_ctx *c, long long sid, long long cid,
+	const char **cname)
+{
+	json_t *student, *course;
+	int s = fl_get_or_404(c, &fl_Student, sid, &student);
+	if (!s)
+		s = fl_get_or_404(c, &fl_Course, cid, &course);
+	if (!s)
+		*cname = json_string_value(json_object_get(course, "cname"));
+	return s;
+}
+
+/* Flash `fmt` (with the course name) and go back to the student's page. */
+static int back_to_student(fl_ctx *c, long long sid, const char *category, const char *fmt,
+	const char *cname)
+{
+	fl_flash(c, fl_arena_printf(c->arena, fmt, cname), category);
+	return fl_redirect(c, fl_url_for(c, ".student", id_value(sid)), 303);
+}
+
 static int enroll_view(fl_ctx *c)
 {
 	fl_db *db = fl_db_of(c);
 	long long sid = fl_view_args_int(c, "sid"), cid;
-	json_t *student, *course, *link;
+	json_t *link;
+	const char *cname;
 	fl_form *form = fl_form_for(c, &EnrollForm);
 	if (fl_form_data_int(form, "cou_id", &cid))
 		return fl_abort(c, 400, "cou_id must be a course id.");
-	int s = fl_get_or_404(c, &fl_Student, sid, &student);
-	if (!s)
-		s = fl_get_or_404(c, &fl_Course, cid, &course);
+	int s = student_and_course_or_404(c, sid, cid, &cname);
 	if (s)
 		return s;
-	const char *cname = json_string_value(json_object_get(course, "cname"));
 
 	fl_err e = enrolment_of(c, sid, cid, &link);
 	if (!e && !link) {
@@ -240,23 +260,19 @@ static int enroll_view(fl_ctx *c)
 	if (e)
 		return fl_db_abort(c, e);
 	if (link)
-		fl_flash(c, fl_arena_printf(c->arena, "Already enrolled in %s.", cname), "info");
-	else
-		fl_flash(c, fl_arena_printf(c->arena, "Enrolled in %s.", cname), "success");
-	return fl_redirect(c, fl_url_for(c, ".student", id_value(sid)), 303);
+		return back_to_student(c, sid, "info", "Already enrolled in %s.", cname);
+	return back_to_student(c, sid, "success", "Enrolled in %s.", cname);
 }
 
 static int drop_course_view(fl_ctx *c)
 {
 	fl_db *db = fl_db_of(c);
 	long long sid = fl_view_args_int(c, "sid"), cid = fl_view_args_int(c, "cid");
-	json_t *student, *course, *link;
-	int s = fl_get_or_404(c, &fl_Student, sid, &student);
-	if (!s)
-		s = fl_get_or_404(c, &fl_Course, cid, &course);
+	json_t *link;
+	const char *cname;
+	int s = student_and_course_or_404(c, sid, cid, &cname);
 	if (s)
 		return s;
-	const char *cname = json_string_value(json_object_get(course, "cname"));
 
 	/* student.courses.remove(course): only the association row goes. */
 	fl_err e = enrolment_of(c, sid, cid, &link);
@@ -268,10 +284,8 @@ static int drop_course_view(fl_ctx *c)
 	if (e)
 		return fl_db_abort(c, e);
 	if (link)
-		fl_flash(c, fl_arena_printf(c->arena, "Dropped %s.", cname), "success");
-	else
-		fl_flash(c, fl_arena_printf(c->arena, "Not enrolled in %s.", cname), "info");
-	return fl_redirect(c, fl_url_for(c, ".student", id_value(sid)), 303);
+		return back_to_student(c, sid, "success", "Dropped %s.", cname);
+	return back_to_student(c, sid, "info", "Not enrolled in %s.", cname);
 }
 
 static int delete_article_view(fl_ctx *c)
