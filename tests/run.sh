@@ -32,9 +32,13 @@ for t in "$build"/tests/unit/test_*; do
   [ "$f" -eq 0 ] || sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|Sanitizer|runtime error' | head -20
 done
 
-if ls tests/integration/test_*.py >/dev/null 2>&1; then
-  log="$logdir/integration.log"
-  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration >"$log" 2>&1
+# pytest_suite LABEL DIR NOTE: run one pytest directory, add its counts,
+# and on a failure print the failing tests' names first, then the short
+# tracebacks (--tb=short keeps library source out of the log).
+pytest_suite() {
+  label=$1; dir=$2; note=$3
+  log="$logdir/$(basename "$dir").log"
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider --tb=short -rfE "$dir" >"$log" 2>&1
   rc=$?
   summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed)|no tests ran|^=+ .*(passed|failed|error)' "$log" | tail -1)
   p=$(echo "$summary" | grep -o '[0-9]* passed' | grep -o '[0-9]*'); p=${p:-0}
@@ -43,14 +47,21 @@ if ls tests/integration/test_*.py >/dev/null 2>&1; then
   f=$((f + e))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-  printf '%-28s %3d passed, %d failed\n' "integration (pytest)" "$p" "$f"
-  [ "$f" -eq 0 ] || grep -E '^(FAILED|ERROR)|Error|assert' "$log" | head -40
+  printf '%-28s %3d passed, %d failed%s\n' "$label" "$p" "$f" "$note"
+  if [ "$f" -ne 0 ]; then
+    grep -E '^(FAILED|ERROR) ' "$log" | head -20
+    grep -E '^(E |_{5,} )' "$log" | head -60
+    echo "    (whole log: $log)"
+  fi
+}
+
+if ls tests/integration/test_*.py >/dev/null 2>&1; then
+  pytest_suite "integration (pytest)" tests/integration ""
 fi
 
 # Browser tests: headless Chromium (chromium, chromium-driver,
 # python3-selenium; make install-deps installs them) against lighttpd.
 if ls tests/browser/test_*.py >/dev/null 2>&1; then
-  log="$logdir/browser.log"
   missing=""
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
@@ -58,17 +69,7 @@ if ls tests/browser/test_*.py >/dev/null 2>&1; then
   if [ -n "$missing" ]; then
     printf '%-28s skipped: not installed:%s (run make install-deps)\n' "browser (chromium)" "$missing"
   else
-    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/browser >"$log" 2>&1
-    rc=$?
-    summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed)|no tests ran|^=+ .*(passed|failed|error)' "$log" | tail -1)
-    p=$(echo "$summary" | grep -o '[0-9]* passed' | grep -o '[0-9]*'); p=${p:-0}
-    f=$(echo "$summary" | grep -o '[0-9]* failed' | grep -o '[0-9]*'); f=${f:-0}
-    e=$(echo "$summary" | grep -o '[0-9]* error' | grep -o '[0-9]*'); e=${e:-0}
-    f=$((f + e))
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    passed=$((passed + p)); failed=$((failed + f))
-    printf '%-28s %3d passed, %d failed (screenshots in var/screenshots/)\n' "browser (chromium)" "$p" "$f"
-    [ "$f" -eq 0 ] || grep -E '^(FAILED|ERROR)|Error|assert' "$log" | head -40
+    pytest_suite "browser (chromium)" tests/browser " (screenshots in var/screenshots/)"
   fi
 fi
 

@@ -35,7 +35,8 @@ try:
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
     from selenium.common.exceptions import (NoSuchElementException,
-                                            StaleElementReferenceException)
+                                            StaleElementReferenceException,
+                                            WebDriverException)
     _selenium_error = None
 except ImportError as e:            # pragma: no cover - reported as a skip
     _selenium_error = e
@@ -106,6 +107,22 @@ class Page:
         WebDriverWait(self.driver, WAIT).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
+    def navigate_by(self, action):
+        """Run `action` (a click, an Enter) that loads a new page, and
+        return once that page has replaced the old one and finished loading:
+        a find() right after a click could otherwise see the old page, or a
+        new one still being parsed."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old),
+                                               "the click did not load a new page")
+        self.wait_loaded()
+
+    def click_through(self, css_or_element):
+        """Click a link or submit button and wait for the page it loads."""
+        el = self.find(css_or_element) if isinstance(css_or_element, str) else css_or_element
+        self.navigate_by(el.click)
+
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
@@ -156,6 +173,23 @@ class Page:
             "%s %s" % (e.get("source", ""), e.get("message", "")) for e in errors)
 
 
+def start_chromium(opts, env, tmp_path, attempts=3):
+    """Start chromedriver + Chromium.  A first start on a fresh or busy
+    machine (font caches being built) can exceed chromedriver's start-up
+    wait: try again, with a new profile, before failing the test."""
+    for attempt in range(1, attempts + 1):
+        service = Service(executable_path=CHROMEDRIVER, env=env,
+                          log_path=str(tmp_path / ("chromedriver-%d.log" % attempt)))
+        try:
+            return webdriver.Chrome(service=service, options=opts)
+        except WebDriverException:
+            if attempt == attempts:
+                raise
+            opts.arguments[:] = [a for a in opts.arguments
+                                 if not a.startswith("--user-data-dir=")]
+            opts.add_argument("--user-data-dir=%s" % (tmp_path / ("profile-%d" % attempt)))
+
+
 @pytest.fixture
 def page(site, tmp_path, request):
     """A fresh headless Chromium (own profile, no cookies); on the way out a
@@ -166,13 +200,11 @@ def page(site, tmp_path, request):
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--lang=en-US", "--window-size=1280,1000",
-                "--user-data-dir=%s" % (tmp_path / "chromium-profile")):
+                "--user-data-dir=%s" % (tmp_path / "profile-0")):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     env = dict(os.environ, TZ=BROWSER_TZ, LANG="en_US.UTF-8", LANGUAGE="en_US")
-    service = Service(executable_path=CHROMEDRIVER, env=env,
-                      log_path=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=opts)
+    driver = start_chromium(opts, env, tmp_path)
     driver.set_page_load_timeout(30)
     p = Page(driver, site)
     try:

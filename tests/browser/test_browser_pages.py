@@ -44,7 +44,7 @@ def test_flasky_name_greeting_and_flash(page):
     first, second = unique("Ada"), unique("Grace")
     field = page.find("input#name")
     field.send_keys(first)
-    submit.click()
+    page.click_through(submit)
     page.wait_until(lambda: page.text("h1") == "Hello, %s!" % first, "no greeting")
     assert "Pleased to meet you!" in page.text("main")
     assert not page.find_all(".alert")
@@ -52,7 +52,7 @@ def test_flasky_name_greeting_and_flash(page):
 
     # A new name: the flash is a dismissible Bootstrap alert (category
     # "message" -> alert-info) shown once.
-    page.find("input#name").send_keys(second + Keys.ENTER)
+    page.navigate_by(lambda: page.find("input#name").send_keys(second + Keys.ENTER))
     page.wait_until(lambda: page.text("h1") == "Hello, %s!" % second, "no new greeting")
     alert = page.wait_for(".alert")
     assert alert.text.strip() == "Looks like you have changed your name!"
@@ -75,7 +75,7 @@ def test_form_errors_are_red_under_their_field(page):
     # Let the browser send an empty name (the field is `required`).
     page.js("document.getElementById('name').removeAttribute('required');"
             "document.getElementById('name').removeAttribute('minlength');")
-    page.find("input[type=submit][name=submit]").click()
+    page.click_through("input[type=submit][name=submit]")
     error = page.wait_for(".invalid-feedback")
     assert error.text == "This field is required."
     assert page.style(".invalid-feedback", "color") == BOOTSTRAP_DANGER
@@ -100,13 +100,13 @@ def test_session_login_reaches_welcome(page):
 
     name = unique("lin")
     page.find("input#username").send_keys(name)
-    page.find("input[type=submit]").click()
+    page.click_through("input[type=submit]")
     page.wait_until(lambda: "/cgi-bin/session/welcome/" in page.driver.current_url,
                     "no redirect to welcome")
     assert page.text("h1") == "好久不见欢迎回来" + name
     page.screenshot("session_welcome")
 
-    page.find("input#logout").click()
+    page.click_through("input#logout")
     page.wait_until(lambda: "/cgi-bin/session/login/" in page.driver.current_url,
                     "logout did not go back to login")
     page.open("/cgi-bin/session/welcome/")
@@ -119,7 +119,7 @@ def test_enroll_a_student_in_a_course(page):
     assert_bootstrap_layout(page)
     assert "table-striped" in page.find("table.roles").get_attribute("class")
     page.screenshot("relations_overview")
-    page.find("ul.students a").click()
+    page.click_through("ul.students a")
     page.wait_for("select[name=cou_id]")
     student = page.text("h1")
     before = [a.text for a in page.find_all("ul.courses a")]
@@ -130,7 +130,7 @@ def test_enroll_a_student_in_a_course(page):
     course = option.text
     assert course and course not in before
     select.select_by_value(option.get_attribute("value"))
-    page.find("form[action$='/courses'] input[type=submit]").click()
+    page.click_through("form[action$='/courses'] input[type=submit]")
 
     page.wait_until(lambda: course in [a.text for a in page.find_all("ul.courses a")],
                     "%s not listed for %s" % (course, student))
@@ -142,7 +142,7 @@ def test_enroll_a_student_in_a_course(page):
 
     # The course page lists the student.
     [link] = [a for a in page.find_all("ul.courses a") if a.text == course]
-    link.click()
+    page.click_through(link)
     page.wait_until(lambda: page.text("h1") == course)
     assert student in [a.text for a in page.find_all("ul.students a")]
     page.assert_no_console_errors()
@@ -218,7 +218,7 @@ def test_error_pages_share_the_layout(page):
     page.open("/cgi-bin/main/")
     page.js("document.getElementById('csrf_token').remove();")
     page.find("input#name").send_keys("nocsrf")
-    page.find("input[type=submit][name=submit]").click()
+    page.click_through("input[type=submit][name=submit]")
     page.wait_until(lambda: page.find_all("h1") and page.text("h1") == "Bad Request")
     assert "The CSRF token is missing." in page.text(".error-message")
     assert_bootstrap_layout(page)
@@ -244,6 +244,6 @@ def test_navbar_toggler_on_a_narrow_window(page):
     page.wait_until(lambda: page.find("a.dropdown-item[href='/cgi-bin/animals/dogs/']")
                     .is_displayed(), "the dropdown did not open")
     page.screenshot("navbar_narrow")
-    page.find("a.dropdown-item[href='/cgi-bin/animals/dogs/']").click()
+    page.click_through("a.dropdown-item[href='/cgi-bin/animals/dogs/']")
     page.wait_until(lambda: page.text("h1") == "Dogs")
     page.assert_no_console_errors()
