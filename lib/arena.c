@@ -215,14 +215,33 @@ void fl_buf_printf(fl_buf *b, const char *fmt, ...)
 		fmt = "";
 	va_start(ap, fmt);
 	va_copy(cp, ap);
-	int n = vsnprintf(probe, sizeof probe, fmt, cp);
-	va_end(cp);
+	/* One pass when the output fits the spare capacity (the common case);
+	 * a second one only after growing. */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
+	int n = vsnprintf(room ? b->data + b->len : probe, room ? room : sizeof probe, fmt, ap);
 	if (n > 0) {
-		buf_grow(b, (size_t)n);
-		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		if ((size_t)n >= room) {
+			buf_grow(b, (size_t)n);
+			vsnprintf(b->data + b->len, (size_t)n + 1, fmt, cp);
+		}
 		b->len += (size_t)n;
 	}
+	va_end(cp);
 	va_end(ap);
+}
+
+void fl_buf_put_int(fl_buf *b, long long v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fl_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 const char *fl_buf_cstr(fl_buf *b)

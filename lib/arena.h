@@ -80,6 +80,10 @@ void fl_buf_puts(fl_buf *b, const char *s);
 /* fl_buf_putc — append one byte. */
 void fl_buf_putc(fl_buf *b, char c);
 
+/* fl_buf_put_int — append `v` in decimal ("-12"), as printf's %lld
+ * would, without printf's cost (templates and reprs write many). */
+void fl_buf_put_int(fl_buf *b, long long v);
+
 /* fl_buf_printf — append printf output. */
 void fl_buf_printf(fl_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,8 +1,9 @@
-/* pyrepr.c — Python's float repr (see pyrepr.h).  Tries 1 to 17
- * significant digits and keeps the first that round-trips through strtod,
- * then lays the digits out the way float.__repr__ does. */
+/* pyrepr.c — Python's float repr (see pyrepr.h): the shortest digit string
+ * that round-trips through strtod (15 to 17 digits are tried; subnormals
+ * from 1), laid out the way float.__repr__ does. */
 #include "pyrepr.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,21 @@ void fl_float_repr(fl_buf *b, double d)
 	 * it up to 17 times (a 100-row student list spent 15 % of its time
 	 * here).  1e16 and up are written with an exponent, as Python does. */
 	if (fabs(d) < 1e16 && d == trunc(d)) {
-		fl_buf_printf(b, "%s%lld.0", signbit(d) ? "-" : "", (long long)fabs(d));
+		if (signbit(d))
+			fl_buf_putc(b, '-');
+		fl_buf_put_int(b, (long long)fabs(d));
+		fl_buf_puts(b, ".0");
 		return;
 	}
+	/* Python's repr is the shortest digit string that reads back as `d`.
+	 * A double's spacing is finer than 15 significant digits everywhere, so
+	 * if some string of k <= 15 digits reads back, it is the correctly
+	 * rounded 15-digit one with its trailing zeros dropped: try 15, then
+	 * 16, then 17 digits (17 always reads back) instead of 1 to 17.
+	 * Subnormals have fewer bits than that: they search from 1. */
 	char tmp[64];
 	int prec;
-	for (prec = 1; prec <= 17; prec++) {
+	for (prec = fabs(d) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
 		if (strtod(tmp, NULL) == d)
 			break;

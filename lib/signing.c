@@ -522,7 +522,7 @@ static fl_err dump_value(const json_t *v, fl_buf *out, int depth)
 	case JSON_STRING:
 		return dump_string(json_string_value(v), json_string_length(v), out);
 	case JSON_INTEGER:
-		fl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fl_buf_put_int(out, (long long)json_integer_value(v));
 		return FL_OK;
 	case JSON_REAL:
 		fl_float_repr(out, json_real_value(v));

@@ -90,7 +90,7 @@ void tpl_write(fl_buf *out, const json_t *v)
 	} else if ((h = tv_html(v, &n))) {
 		fl_buf_append(out, h, n);
 	} else if (json_is_integer(v)) {
-		fl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fl_buf_put_int(out, (long long)json_integer_value(v));
 	} else {
 		fl_buf tmp;
 		fl_buf_init(&tmp, out->arena);

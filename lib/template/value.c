@@ -178,7 +178,7 @@ static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
 			fl_buf_append(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		fl_buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fl_buf_put_int(b, (long long)json_integer_value(v));
 		break;
 	case JSON_REAL:
 		tv_float(b, json_real_value(v));
