@@ -5,7 +5,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -192,22 +194,113 @@ fl_err fl_signer_derive_key(const fl_signer_opts *o, unsigned char buf[FL_SIGN_M
 	return derive(o, o->salt ? o->salt : "itsdangerous.Signer", buf, key, key_len);
 }
 
+/* ---- the per-process key cache (issue #9) ----
+ * Every signed cookie and CSRF token needs the key derived from SECRET_KEY
+ * and a salt (one HMAC or digest) and then an HMAC; OpenSSL 3's one-shot
+ * HMAC() also looks the algorithm up in its provider store each time.
+ * A process uses a handful of (secret, salt) pairs for its whole life, so
+ * each gets a slot holding the derived key and an EVP_MAC_CTX keyed with
+ * it, re-initialised (same key) for each signature.  A slot is compared by
+ * the secret's bytes, so a changed SECRET_KEY can never reuse an old key. */
+
+#define KEY_SLOTS 8
+
+struct key_slot {
+	bool used;
+	fl_digest digest;
+	fl_key_derivation kd;
+	unsigned char *secret;
+	size_t secret_len;
+	char *salt;
+	EVP_MAC_CTX *mac;
+	unsigned long last_use;
+};
+
+static struct key_slot key_slots[KEY_SLOTS];
+static unsigned long key_clock;
+
+static void slot_clear(struct key_slot *k)
+{
+	if (k->secret)
+		OPENSSL_cleanse(k->secret, k->secret_len);
+	free(k->secret);
+	free(k->salt);
+	EVP_MAC_CTX_free(k->mac);
+	memset(k, 0, sizeof *k);
+}
+
+/* An EVP_MAC_CTX for HMAC with `md`, keyed with key[0..len). */
+static EVP_MAC_CTX *keyed_mac(const EVP_MD *md, const unsigned char *key, size_t len)
+{
+	static EVP_MAC *hmac;
+	if (!hmac && !(hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)))
+		return NULL;
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(hmac);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+			(char *)EVP_MD_get0_name(md), 0),
+		OSSL_PARAM_construct_end(),
+	};
+	if (ctx && EVP_MAC_init(ctx, key, len, params))
+		return ctx;
+	EVP_MAC_CTX_free(ctx);
+	return NULL;
+}
+
+/* The slot for (o's digest, derivation and secret, salt), made on a miss
+ * (evicting the least recently used one); NULL when out of memory. */
+static struct key_slot *key_slot(const fl_signer_opts *o, const char *salt)
+{
+	size_t slen = secret_len(o);
+	struct key_slot *k, *victim = &key_slots[0];
+	for (k = key_slots; k < key_slots + KEY_SLOTS; k++) {
+		if (k->used && k->digest == o->digest && k->kd == o->key_derivation &&
+		    k->secret_len == slen && memcmp(k->secret, o->secret_key, slen) == 0 &&
+		    strcmp(k->salt, salt) == 0) {
+			k->last_use = ++key_clock;
+			return k;
+		}
+		if (!k->used || (victim->used && k->last_use < victim->last_use))
+			victim = k;
+	}
+	unsigned char kbuf[FL_SIGN_MAX_DIGEST];
+	const unsigned char *key;
+	size_t key_len;
+	if (derive(o, salt, kbuf, &key, &key_len) != FL_OK)
+		return NULL;
+	slot_clear(victim);
+	k = victim;
+	k->secret = malloc(slen ? slen : 1);
+	k->salt = strdup(salt);
+	k->mac = keyed_mac(md_of(o->digest), key, key_len);
+	OPENSSL_cleanse(kbuf, sizeof kbuf);
+	if (!k->secret || !k->salt || !k->mac) {
+		slot_clear(k);
+		return NULL;
+	}
+	memcpy(k->secret, o->secret_key, slen);
+	k->secret_len = slen;
+	k->digest = o->digest;
+	k->kd = o->key_derivation;
+	k->used = true;
+	k->last_use = ++key_clock;
+	return k;
+}
+
 /* Raw HMAC of `value` under the key derived with `salt`. */
 static fl_err raw_signature(const fl_signer_opts *o, const char *salt, const char *value,
                             size_t len, unsigned char sig[FL_SIGN_MAX_DIGEST],
                             size_t *sig_len)
 {
-	unsigned char kbuf[FL_SIGN_MAX_DIGEST];
-	const unsigned char *key;
-	size_t key_len;
-	unsigned int n = 0;
-	fl_err err = derive(o, salt, kbuf, &key, &key_len);
+	fl_err err = check_opts(o);
 	if (err)
 		return err;
-	if (key_len > INT32_MAX ||
-	    !HMAC(md_of(o->digest), key, (int)key_len, (const unsigned char *)value, len, sig, &n))
+	struct key_slot *k = key_slot(o, salt);
+	size_t n = 0;
+	if (!k || !EVP_MAC_init(k->mac, NULL, 0, NULL) ||
+	    !EVP_MAC_update(k->mac, (const unsigned char *)value, len) ||
+	    !EVP_MAC_final(k->mac, sig, &n, FL_SIGN_MAX_DIGEST))
 		return FL_ENOMEM;
-	OPENSSL_cleanse(kbuf, sizeof kbuf);
 	*sig_len = n;
 	return FL_OK;
 }

@@ -324,6 +324,42 @@ static void corrupt_payload_is_malformed(void **state)
 	assert_true(json_is_object(v));
 }
 
+/* The per-process key cache: a changed secret (even one differing only
+ * after an embedded NUL) or salt never reuses an old key, and more pairs
+ * than the cache holds still sign and verify correctly. */
+static void key_cache_never_mixes_secrets_or_salts(void **state)
+{
+	(void)state;
+	static const char secret_a[] = "same\0A", secret_b[] = "same\0B";
+	fl_signer_opts a = {.secret_key = secret_a, .secret_key_len = 6, .salt = "s"};
+	fl_signer_opts b = {.secret_key = secret_b, .secret_key_len = 6, .salt = "s"};
+	char *sa, *sb, *v;
+	size_t n;
+	assert_int_equal(fl_signer_sign(&a, arena, "x", 1, &sa), FL_OK);
+	assert_int_equal(fl_signer_sign(&b, arena, "x", 1, &sb), FL_OK);
+	assert_string_not_equal(sa, sb);
+	assert_int_equal(fl_signer_unsign(&a, arena, sb, strlen(sb), &v, &n), FL_EBADSIG);
+	assert_int_equal(fl_signer_unsign(&b, arena, sa, strlen(sa), &v, &n), FL_EBADSIG);
+	assert_int_equal(fl_signer_unsign(&a, arena, sa, strlen(sa), &v, &n), FL_OK);
+	/* 20 salts, twice round: the second round re-derives evicted keys. */
+	char first[20][128];
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20; i++) {
+			char salt[16], *sv;
+			snprintf(salt, sizeof salt, "salt%d", i);
+			fl_signer_opts o = {.secret_key = "k", .salt = salt,
+			                    .key_derivation = i % 2 ? FL_KEY_HMAC : FL_KEY_CONCAT,
+			                    .digest = i % 3 ? FL_DIGEST_SHA1 : FL_DIGEST_SHA256};
+			assert_int_equal(fl_signer_sign(&o, arena, "v", 1, &sv), FL_OK);
+			if (round == 0)
+				snprintf(first[i], sizeof first[i], "%s", sv);
+			else
+				assert_string_equal(sv, first[i]);
+			if (i)
+				assert_string_not_equal(first[i], first[i - 1]);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +377,7 @@ int main(void)
 		cmocka_unit_test(short_payload_is_not_compressed),
 		cmocka_unit_test(zip_bomb_is_refused),
 		cmocka_unit_test(corrupt_payload_is_malformed),
+		cmocka_unit_test(key_cache_never_mixes_secrets_or_salts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
