@@ -1,6 +1,7 @@
 /* db.c — the SQLite connection, statement cache, transactions and error
  * mapping.  See db.h. */
 #include "db.h"
+#include "http.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -330,16 +331,50 @@ static json_t *column_value(sqlite3_stmt *st, int i)
 	}
 }
 
-static fl_err read_row(fl_db *db, sqlite3_stmt *st, json_t **row_out)
+/* The result columns' names, read and checked once per statement rather
+ * than once per row (jansson would otherwise strlen and UTF-8-check every
+ * key of every row). */
+struct colnames {
+	int n;
+	const char **name;
+	size_t *len;
+};
+
+static fl_err read_colnames(fl_db *db, sqlite3_stmt *st, struct colnames *cn)
+{
+	cn->n = sqlite3_column_count(st);
+	cn->name = calloc((size_t)cn->n + 1, sizeof *cn->name);
+	cn->len = calloc((size_t)cn->n + 1, sizeof *cn->len);
+	if (!cn->name || !cn->len)
+		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
+	for (int i = 0; i < cn->n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		if (!name)
+			return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
+		cn->name[i] = name;
+		cn->len[i] = strlen(name);
+		if (!fl_utf8_valid(name, cn->len[i]))
+			return fl_db_set_error(db, FL_EUTF8, NULL, NULL,
+				"a result column name is not UTF-8");
+	}
+	return FL_OK;
+}
+
+static void free_colnames(struct colnames *cn)
+{
+	free(cn->name);
+	free(cn->len);
+}
+
+static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, json_t **row_out)
 {
 	json_t *row = json_object();
-	int n = sqlite3_column_count(st);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < cn->n; i++) {
 		json_t *v = column_value(st, i);
 		if (!v)
-			return fl_db_set_error(db, FL_EUTF8, NULL, sqlite3_column_name(st, i),
-				"column %s holds a value that is not UTF-8", sqlite3_column_name(st, i));
-		json_object_set_new(row, sqlite3_column_name(st, i), v);
+			return fl_db_set_error(db, FL_EUTF8, NULL, cn->name[i],
+				"column %s holds a value that is not UTF-8", cn->name[i]);
+		json_object_setn_new_nocheck(row, cn->name[i], cn->len[i], v);
 	}
 	*row_out = row;
 	return FL_OK;
@@ -360,16 +395,22 @@ fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out
 		return err;
 	}
 	db->statements++;
+	struct colnames cn = {0};
 	json_t *rows = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* After the first step: a step may re-prepare the statement,
+		 * which invalidates names read before it. */
 		json_t *row = NULL;
-		if ((err = read_row(db, st, &row))) {
+		if ((!cn.name && (err = read_colnames(db, st, &cn))) ||
+		    (err = read_row(db, st, &cn, &row))) {
+			free_colnames(&cn);
 			release(st);
 			return err;
 		}
 		json_array_append_new(rows, row);
 	}
+	free_colnames(&cn);
 	if (rc != SQLITE_DONE)
 		err = map_error(db, rc);
 	release(st);

@@ -441,6 +441,9 @@ fl_err fl_model_apply_defaults(const fl_model *m, json_t *row)
 void fl_model_convert_row(const fl_model *m, json_t *row)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
+		if (c->type != FL_TYPE_BOOLEAN && c->type != FL_TYPE_FLOAT &&
+		    c->type != FL_TYPE_NUMERIC)
+			continue;   /* SQLite's value is already the model's */
 		json_t *v = json_object_get(row, c->name);
 		if (!json_is_integer(v))
 			continue;

@@ -49,8 +49,8 @@
  * an attribute or item of undefined is again undefined instead of an error.
  * Arithmetic on undefined or calling it is an error.
  *
- * Markup: a value is safe HTML when it is a JSON object with a string member
- * "__html__" (markupsafe's __html__ protocol).  `safe` and `escape` make
+ * Markup: a value is safe HTML when it is a JSON object whose only member is
+ * the string "__html__" (markupsafe's __html__ protocol).  `safe` and `escape` make
  * markup; macro output, caller() and super() are markup; markup is never
  * escaped again.  `a ~ b` is markup when either side is markup, the plain
  * side then being escaped (markupsafe's Markup.__add__).
@@ -136,7 +136,8 @@ void fl_html_escape(fl_buf *out, const char *s, size_t n);
  * current jansson arena); html is trusted as is. */
 json_t *fl_markup(const char *html);
 
-/* fl_is_markup — 1 if v is a JSON object with a string "__html__" member. */
+/* fl_is_markup — 1 if v is a markup value: a JSON object whose only member
+ * is the string "__html__" (what fl_markup makes). */
 int fl_is_markup(const json_t *v);
 
 #endif
