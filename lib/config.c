@@ -136,19 +136,19 @@ static void build_json(fl_config *cfg)
 {
 	json_t *o = json_object();
 	json_put(o, "APP_CONFIG", fl_config_names[cfg->cls]);
-	json_object_set_new(o, "DEBUG", json_boolean(cfg->debug));
-	json_object_set_new(o, "TESTING", json_boolean(cfg->testing));
+	json_object_set_new_nocheck(o, "DEBUG", json_boolean(cfg->debug));
+	json_object_set_new_nocheck(o, "TESTING", json_boolean(cfg->testing));
 	json_put(o, "SESSION_TYPE", cfg->session_type);
 	json_put(o, "CACHE_TYPE", cfg->cache_type);
 	json_put(o, "FLASKY_ADMIN", cfg->flasky_admin);
 	json_put(o, "FLASKY_MAIL_SUBJECT_PREFIX", cfg->flasky_mail_subject_prefix);
 	json_put(o, "FLASKY_MAIL_SENDER", cfg->flasky_mail_sender);
 	json_put(o, "MAIL_SERVER", cfg->mail_server);
-	json_object_set_new(o, "MAIL_PORT", json_integer(cfg->mail_port));
-	json_object_set_new(o, "MAX_CONTENT_LENGTH", json_integer(cfg->max_content_length));
-	json_object_set_new(o, "PERMANENT_SESSION_LIFETIME",
+	json_object_set_new_nocheck(o, "MAIL_PORT", json_integer(cfg->mail_port));
+	json_object_set_new_nocheck(o, "MAX_CONTENT_LENGTH", json_integer(cfg->max_content_length));
+	json_object_set_new_nocheck(o, "PERMANENT_SESSION_LIFETIME",
 		json_integer(cfg->permanent_session_lifetime));
-	json_object_set_new(o, "CACHE_DEFAULT_TIMEOUT", json_integer(cfg->cache_default_timeout));
+	json_object_set_new_nocheck(o, "CACHE_DEFAULT_TIMEOUT", json_integer(cfg->cache_default_timeout));
 	cfg->json = o;
 }
 

@@ -187,10 +187,10 @@ fl_err fl_defer(fl_ctx *c, fl_deferred_fn fn, void *ud)
 int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 {
 	json_t *ctx = context ? context : json_object();
-	json_object_set(ctx, "session", fl_session_of(c));
-	json_object_set_new(ctx, "request", fl_request_to_json(&c->req));
-	json_object_set(ctx, "g", c->g);
-	json_object_set(ctx, "config", c->config->json);
+	json_object_set_nocheck(ctx, "session", fl_session_of(c));
+	json_object_set_new_nocheck(ctx, "request", fl_request_to_json(&c->req));
+	json_object_set_nocheck(ctx, "g", c->g);
+	json_object_set_nocheck(ctx, "config", c->config->json);
 	fl_buf out;
 	fl_tpl_error err;
 	fl_buf_init(&out, c->arena);

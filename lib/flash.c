@@ -20,7 +20,7 @@ fl_err fl_flash_push(json_t *session, const char *message, const char *category)
 	json_t *flashes = json_object_get(session, "_flashes");
 	if (!json_is_array(flashes)) {
 		flashes = json_array();
-		json_object_set_new(session, "_flashes", flashes);
+		json_object_set_new_nocheck(session, "_flashes", flashes);
 	}
 	json_t *pair = json_array();
 	json_array_append_new(pair, cat);

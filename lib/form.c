@@ -777,18 +777,18 @@ static void add_flags(json_t *o, const fl_field *field)
 			required = 1;
 		if (v->kind == FL_V_LENGTH && texty) {
 			if (v->max != -1)
-				json_object_set_new(o, "maxlength", json_integer(v->max));
+				json_object_set_new_nocheck(o, "maxlength", json_integer(v->max));
 			if (v->min != -1)
-				json_object_set_new(o, "minlength", json_integer(v->min));
+				json_object_set_new_nocheck(o, "minlength", json_integer(v->min));
 		}
 		if (v->kind == FL_V_NUMBER_RANGE && number) {
 			if (v->has_nmin)
-				json_object_set_new(o, "min", json_number(v->nmin));
+				json_object_set_new_nocheck(o, "min", json_number(v->nmin));
 			if (v->has_nmax)
-				json_object_set_new(o, "max", json_number(v->nmax));
+				json_object_set_new_nocheck(o, "max", json_number(v->nmax));
 		}
 	}
-	json_object_set_new(o, "required", json_boolean(required));
+	json_object_set_new_nocheck(o, "required", json_boolean(required));
 }
 
 static json_t *choices_json(const fl_field *field)
@@ -797,9 +797,9 @@ static json_t *choices_json(const fl_field *field)
 	for (size_t i = 0; a && i < field->nchoices; i++) {
 		const fl_choice *c = &field->choices[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "value", jstr(c->value));
-		json_object_set_new(o, "label", jstr(c->label ? c->label : c->value));
-		json_object_set_new(o, "selected", json_boolean(choice_matches(field, c->value)));
+		json_object_set_new_nocheck(o, "value", jstr(c->value));
+		json_object_set_new_nocheck(o, "label", jstr(c->label ? c->label : c->value));
+		json_object_set_new_nocheck(o, "selected", json_boolean(choice_matches(field, c->value)));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -810,13 +810,13 @@ static json_t *field_base(const char *name, const char *type, const char *input_
                           const char *label, const char *value, const char *data)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", jstr(name));
-	json_object_set_new(o, "id", jstr(name));
-	json_object_set_new(o, "type", json_string(type));
-	json_object_set_new(o, "input_type", json_string(input_type));
-	json_object_set_new(o, "label", jstr(label));
-	json_object_set_new(o, "value", jstr(value));
-	json_object_set_new(o, "data", jstr(data));
+	json_object_set_new_nocheck(o, "name", jstr(name));
+	json_object_set_new_nocheck(o, "id", jstr(name));
+	json_object_set_new_nocheck(o, "type", json_string(type));
+	json_object_set_new_nocheck(o, "input_type", json_string(input_type));
+	json_object_set_new_nocheck(o, "label", jstr(label));
+	json_object_set_new_nocheck(o, "value", jstr(value));
+	json_object_set_new_nocheck(o, "data", jstr(data));
 	return o;
 }
 
@@ -826,13 +826,13 @@ static json_t *field_json(const fl_field *field)
 	json_t *o = field_base(d->name, fl_field_type_names[d->type], input_types[d->type],
 	                       fl_field_label(field), shown_value(field), fl_field_data(field));
 	add_flags(o, field);
-	json_object_set_new(o, "errors", strv_json(&field->errors));
+	json_object_set_new_nocheck(o, "errors", strv_json(&field->errors));
 	if (d->description)
-		json_object_set_new(o, "description", jstr(d->description));
+		json_object_set_new_nocheck(o, "description", jstr(d->description));
 	if (d->type == FL_FIELD_BOOLEAN || d->type == FL_FIELD_SUBMIT)
-		json_object_set_new(o, "checked", json_boolean(field->bval));
+		json_object_set_new_nocheck(o, "checked", json_boolean(field->bval));
 	if (d->type == FL_FIELD_SELECT)
-		json_object_set_new(o, "choices", choices_json(field));
+		json_object_set_new_nocheck(o, "choices", choices_json(field));
 	return o;
 }
 
@@ -840,8 +840,8 @@ static json_t *field_json(const fl_field *field)
 static json_t *csrf_field_json(const char *token)
 {
 	json_t *o = field_base("csrf_token", "hidden", "hidden", "CSRF Token", token, token);
-	json_object_set_new(o, "required", json_false());
-	json_object_set_new(o, "errors", json_array());
+	json_object_set_new_nocheck(o, "required", json_false());
+	json_object_set_new_nocheck(o, "errors", json_array());
 	return o;
 }
 
@@ -864,12 +864,12 @@ json_t *fl_form_to_json(const fl_form *f, const char *csrf_token)
 			json_object_set_new(errors, field->def->name,
 				strv_json(&field->errors));
 	}
-	json_object_set_new(o, "name", jstr(f->def->name));
-	json_object_set_new(o, "fields", fields);
+	json_object_set_new_nocheck(o, "name", jstr(f->def->name));
+	json_object_set_new_nocheck(o, "fields", fields);
 	if (csrf_token)
-		json_object_set_new(o, "csrf_token", jstr(csrf_token));
-	json_object_set_new(o, "errors", errors);
-	json_object_set_new(o, "form_errors", strv_json(&f->form_errors));
-	json_object_set_new(o, "has_errors", json_boolean(fl_form_has_errors(f)));
+		json_object_set_new_nocheck(o, "csrf_token", jstr(csrf_token));
+	json_object_set_new_nocheck(o, "errors", errors);
+	json_object_set_new_nocheck(o, "form_errors", strv_json(&f->form_errors));
+	json_object_set_new_nocheck(o, "has_errors", json_boolean(fl_form_has_errors(f)));
 	return o;
 }

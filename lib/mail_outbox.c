@@ -110,7 +110,7 @@ static int store(const char *dir, const char *id, const char *from, const char *
 	if (!env)
 		return -1;
 	if (error)
-		json_object_set_new(env, "last_error", json_string(error));
+		json_object_set_new_nocheck(env, "last_error", json_string(error));
 	snprintf(path, sizeof path, "%s/%s.json", dir, id);
 	int rc = write_json(path, env);
 	json_decref(env);

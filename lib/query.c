@@ -596,16 +596,16 @@ static json_t *num_or_null(bool has, long num)
 json_t *fl_pagination_to_json(const fl_pagination *p)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "items", p->items ? json_incref(p->items) : json_array());
-	json_object_set_new(o, "page", json_integer(p->page));
-	json_object_set_new(o, "per_page", json_integer(p->per_page));
-	json_object_set_new(o, "total", json_integer(p->total));
-	json_object_set_new(o, "pages", json_integer(p->pages));
-	json_object_set_new(o, "has_prev", json_boolean(p->has_prev));
-	json_object_set_new(o, "has_next", json_boolean(p->has_next));
-	json_object_set_new(o, "prev_num", num_or_null(p->has_prev, p->prev_num));
-	json_object_set_new(o, "next_num", num_or_null(p->has_next, p->next_num));
-	json_object_set_new(o, "iter_pages", fl_pagination_iter_pages(p, 2, 2, 5, 2));
+	json_object_set_new_nocheck(o, "items", p->items ? json_incref(p->items) : json_array());
+	json_object_set_new_nocheck(o, "page", json_integer(p->page));
+	json_object_set_new_nocheck(o, "per_page", json_integer(p->per_page));
+	json_object_set_new_nocheck(o, "total", json_integer(p->total));
+	json_object_set_new_nocheck(o, "pages", json_integer(p->pages));
+	json_object_set_new_nocheck(o, "has_prev", json_boolean(p->has_prev));
+	json_object_set_new_nocheck(o, "has_next", json_boolean(p->has_next));
+	json_object_set_new_nocheck(o, "prev_num", num_or_null(p->has_prev, p->prev_num));
+	json_object_set_new_nocheck(o, "next_num", num_or_null(p->has_next, p->next_num));
+	json_object_set_new_nocheck(o, "iter_pages", fl_pagination_iter_pages(p, 2, 2, 5, 2));
 	return o;
 }
 

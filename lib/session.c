@@ -79,7 +79,7 @@ bool fl_session_permanent(const json_t *data)
 
 void fl_session_set_permanent(json_t *data, bool on)
 {
-	json_object_set_new(data, "_permanent", json_boolean(on));
+	json_object_set_new_nocheck(data, "_permanent", json_boolean(on));
 }
 
 static void cookie_attrs(const fl_session_config *cfg, time_t now, fl_cookie *out)
@@ -282,7 +282,7 @@ static bool is_tag_key(const char *k, size_t len)
 json_t *fl_tag_tuple(json_t *array)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, " t", array ? array : json_array());
+	json_object_set_new_nocheck(o, " t", array ? array : json_array());
 	return o;
 }
 
@@ -411,7 +411,7 @@ json_t *fl_tag_escape(const json_t *plain)
 			json_t *inner = json_object();
 			json_object_setn_new(inner, nk, klen + 2, fl_tag_escape(v));
 			free(nk);
-			json_object_set_new(obj, " di", inner);
+			json_object_set_new_nocheck(obj, " di", inner);
 		} else {
 			json_object_setn_new(obj, k, klen, fl_tag_escape(v));
 		}

@@ -275,7 +275,7 @@ int fl_jwt_required(fl_ctx *c)
 			: "Bearer error=\"invalid_token\"");
 		return fl_abort(c, 401, "%s", why ? why : "Invalid token");
 	}
-	json_object_set(c->g, "_jwt", claims.json);
+	json_object_set_nocheck(c->g, "_jwt", claims.json);
 	return 0;
 }
 

@@ -82,7 +82,7 @@ static fl_err read_columns(fl_db *db, const char *table, json_t *t)
 			"default", json_is_string(d) ? d : json_null(),
 			"pk", (json_int_t)num(row, "pk"), "hidden", (json_int_t)num(row, "hidden")));
 	}
-	json_object_set_new(t, "columns", cols);
+	json_object_set_new_nocheck(t, "columns", cols);
 	return FL_OK;
 }
 
@@ -129,8 +129,8 @@ static fl_err read_indexes(fl_db *db, const char *table, json_t *t)
 				"partial", num(row, "partial") != 0, "sql", str(row, "sql")));
 		/* origin "pk": the primary key, compared through the columns' pk */
 	}
-	json_object_set_new(t, "indexes", indexes);
-	json_object_set_new(t, "uniques", uniques);
+	json_object_set_new_nocheck(t, "indexes", indexes);
+	json_object_set_new_nocheck(t, "uniques", uniques);
 	return err;
 }
 
@@ -157,7 +157,7 @@ static fl_err read_foreign_keys(fl_db *db, const char *table, json_t *t)
 		json_array_append_new(json_object_get(fk, "to"),
 			json_string(json_is_string(json_object_get(row, "o")) ? str(row, "o") : "(primary key)"));
 	}
-	json_object_set_new(t, "fks", fks);
+	json_object_set_new_nocheck(t, "fks", fks);
 	return FL_OK;
 }
 
@@ -171,7 +171,7 @@ static fl_err read_triggers(fl_db *db, const char *table, json_t *t)
 		return err;
 	json_array_foreach(rows, i, row)
 		json_array_append_new(out, json_string(str(row, "sql")));
-	json_object_set_new(t, "triggers", out);
+	json_object_set_new_nocheck(t, "triggers", out);
 	return FL_OK;
 }
 

@@ -167,8 +167,8 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 		if (!known)
 			json_object_set(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
 	}
-	json_object_set_new(f->vars, "varargs", varargs);
-	json_object_set_new(f->vars, "kwargs", kwargs);
+	json_object_set_new_nocheck(f->vars, "varargs", varargs);
+	json_object_set_new_nocheck(f->vars, "kwargs", kwargs);
 	return FL_OK;
 }
 
@@ -186,7 +186,7 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	struct frame *f = tpl_frame(r, c->closure);
 	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw);
 	if (!e && caller)
-		json_object_set(f->vars, "caller", caller);
+		json_object_set_nocheck(f->vars, "caller", caller);
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	if (!e)

@@ -14,7 +14,7 @@
 json_t *fl_markup(const char *html)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "__html__", json_string_nocheck(html ? html : ""));
+	json_object_set_new_nocheck(o, "__html__", json_string_nocheck(html ? html : ""));
 	return o;
 }
 
