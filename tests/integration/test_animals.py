@@ -29,34 +29,9 @@ FLASH = "Looks like you have changed your name!"
 class CachedLighttpd(servers.Lighttpd):
     """lighttpd with the sqlite cache and three processes per program."""
 
-    def __init__(self, workdir, mounts, db_path=None):
-        super().__init__(workdir, mounts)
-        self.env.update(CACHE_ENV)
-        if db_path:
-            self.db_path = db_path
-            self.env["DATABASE_URI"] = "sqlite:///" + db_path
-
     def server_env(self):
         env = super().server_env()
         env["FLAGON_PROCS"] = "3"
-        return env
-
-
-class CachedApache(servers.Apache):
-    """Apache with the sqlite cache, sharing another server's database."""
-
-    def __init__(self, workdir, mounts, db_path=None):
-        super().__init__(workdir, mounts)
-        self.env.update(CACHE_ENV)
-        if db_path:
-            self.db_path = db_path
-            self.env["DATABASE_URI"] = "sqlite:///" + db_path
-
-    def server_env(self):
-        env = super().server_env()
-        with open(os.path.join(self.var, "apache-env.conf"), "a") as f:
-            for k, v in CACHE_ENV.items():
-                f.write('FcgidInitialEnv %s "%s"\n' % (k, v))
         return env
 
 
@@ -66,8 +41,11 @@ def pair(tmp_path_factory, mounts):
     if "animals" not in mounts:
         pytest.fail("cgi-bin/animals is not built", pytrace=False)
     m = {"animals": mounts["animals"], "main": mounts["main"]}
-    a = CachedLighttpd(str(tmp_path_factory.mktemp("animals-lighttpd")), m)
-    b = CachedApache(str(tmp_path_factory.mktemp("animals-apache")), m, db_path=a.db_path)
+    a = CachedLighttpd(str(tmp_path_factory.mktemp("animals-lighttpd")), m, extra_env=CACHE_ENV)
+    # Apache shares a's database (and so its sqlite cache table).
+    b = servers.Apache(str(tmp_path_factory.mktemp("animals-apache")), m,
+                       extra_env=dict(CACHE_ENV, DATABASE_URI="sqlite:///" + a.db_path))
+    b.db_path = a.db_path
     try:
         a.start()
         b.start()

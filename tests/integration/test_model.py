@@ -30,8 +30,7 @@ def start(request, tmp_path_factory, mounts, kind, name, **env):
     # Only model (and main, for a CSRF token): the other blueprints need the
     # tables this empty database does not have.
     mine = {bp: mounts[bp] for bp in ("main", "model")}
-    s = fresh(kind)(str(tmp_path_factory.mktemp(name)), mine)
-    s.env.update(env)
+    s = fresh(kind)(str(tmp_path_factory.mktemp(name)), mine, extra_env=env)
     request.addfinalizer(s.stop)
     s.start()
     return s

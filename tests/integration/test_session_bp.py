@@ -1,9 +1,10 @@
-"""The session blueprint (SPEC §3) over real lighttpd, once per SESSION_TYPE
-(null, sqlite, filesystem, redis — with a private redis-server), plus what
-the server-side stores promise (§4): the cookie carries only a signed random
-id, records expire with PERMANENT_SESSION_LIFETIME (Redis TTL), logout
-deletes the record, forged ids are refused, login renews the id, and a Redis
-that is down never breaks a page."""
+"""The session blueprint (SPEC §3) over real lighttpd and Apache + mod_fcgid,
+once per SESSION_TYPE (null, sqlite, filesystem, redis — with a private
+redis-server), plus what the server-side stores promise (§4): the cookie
+carries only a signed random id, records expire with
+PERMANENT_SESSION_LIFETIME (Redis TTL), logout deletes the record, forged
+ids are refused, login renews the id, and a Redis that is down never breaks
+a page."""
 import os
 import re
 import sqlite3
@@ -21,15 +22,6 @@ SID_COOKIE_RE = re.compile(r"^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]+$")
 TYPES = ["null", "sqlite", "filesystem", "redis"]
 
 
-class SessionLighttpd(servers.Lighttpd):
-    """lighttpd with extra application settings (SESSION_TYPE, REDIS_URL);
-    lighttpd hands its environment to the FastCGI programs."""
-
-    def __init__(self, workdir, mounts, extra):
-        super().__init__(workdir, mounts)
-        self.env.update(extra)
-
-
 def bp_mounts(mounts):
     need = [m for m in ("session", "cookies") if m not in mounts]
     if need:
@@ -37,8 +29,11 @@ def bp_mounts(mounts):
     return {"session": mounts["session"], "cookies": mounts["cookies"]}
 
 
-def start_server(tmp_path_factory, mounts, name, extra):
-    s = SessionLighttpd(str(tmp_path_factory.mktemp(name)), bp_mounts(mounts), extra)
+def start_server(tmp_path_factory, mounts, name, extra, kind="lighttpd"):
+    """A `kind` server (lighttpd, apache) with extra application settings
+    (SESSION_TYPE, REDIS_URL), serving the session and cookies blueprints."""
+    s = servers.KINDS[kind](str(tmp_path_factory.mktemp(name)), bp_mounts(mounts),
+                            extra_env=extra)
     s.start()
     return s
 
@@ -53,16 +48,20 @@ def redis(tmp_path_factory):
     r.stop()
 
 
-@pytest.fixture(scope="module", params=TYPES)
+@pytest.fixture(scope="module", params=[(server, store) for server in sorted(servers.KINDS)
+                                         for store in TYPES],
+                ids=lambda p: "%s-%s" % p)
 def site(request, tmp_path_factory, mounts):
-    """(server, session type, redis or None) for each SESSION_TYPE."""
-    kind = request.param
+    """(server, session type, redis or None) for each SESSION_TYPE behind
+    each web server (lighttpd, Apache + mod_fcgid)."""
+    server_kind, kind = request.param
     extra = {"SESSION_TYPE": kind, "PERMANENT_SESSION_LIFETIME": str(LIFETIME)}
     r = None
     if kind == "redis":
         r = request.getfixturevalue("redis")
         extra["REDIS_URL"] = r.url
-    s = start_server(tmp_path_factory, mounts, "session-" + kind, extra)
+    s = start_server(tmp_path_factory, mounts, "session-%s-%s" % (server_kind, kind), extra,
+                     server_kind)
     yield s, kind, r
     s.stop()
 
