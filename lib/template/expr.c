@@ -471,7 +471,7 @@ static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, st
 	for (size_t i = 0; i < a->npos; i++)
 		json_array_append(args, a->pos[i] ? a->pos[i] : json_null());
 	for (size_t i = 0; i < a->nkw; i++)
-		json_object_set(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+		json_object_set_nocheck(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
 	fl_tpl_error ferr;
 	memset(&ferr, 0, sizeof ferr);
 	*out = r->env->funcs[idx].fn(r->ud, r->a, args, kwargs, &ferr);

@@ -322,7 +322,7 @@ FILTER(f_format)
 	if (nkw) {
 		kw = json_object();
 		for (size_t i = 0; i < nkw; i++)
-			json_object_set(kw, kwn[i], kwv[i] ? kwv[i] : json_null());
+			json_object_set_nocheck(kw, kwn[i], kwv[i] ? kwv[i] : json_null());
 	} else {
 		a = json_array();
 		for (size_t i = 0; i < nargs; i++)

@@ -75,8 +75,9 @@ json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found
 
 void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v)
 {
-	/* An undefined value still shadows outer bindings of the name. */
-	json_object_set(f->vars, name, v ? v : r->undef);
+	/* An undefined value still shadows outer bindings of the name.  Names
+	 * are template identifiers (ASCII), so jansson need not check them. */
+	json_object_set_nocheck(f->vars, name, v ? v : r->undef);
 }
 
 void tpl_write(fl_buf *out, const json_t *v)
@@ -165,7 +166,7 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 		for (size_t i = 0; i < m->nnames; i++)
 			known |= !strcmp(kwn[k], m->names[i]);
 		if (!known)
-			json_object_set(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
+			json_object_set_nocheck(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
 	}
 	json_object_set_new_nocheck(f->vars, "varargs", varargs);
 	json_object_set_new_nocheck(f->vars, "kwargs", kwargs);
