@@ -374,12 +374,16 @@ static int is_rule_arg(const rule *r, const char *key)
 	return 0;
 }
 
-static void append_query(fl_buf *b, fl_arena *a, const rule *r, json_t *values, int *first)
+/* The values that are not rule arguments (nor `skip`, nor _external and
+ * the other "_" keys) as the query string, as werkzeug's MapAdapter.build. */
+static void append_query(fl_buf *b, fl_arena *a, const rule *r, const char *skip,
+	json_t *values, int *first)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(values, key, v) {
-		if (key[0] == '_' || (r && is_rule_arg(r, key)) || json_is_null(v))
+		if (key[0] == '_' || (r && is_rule_arg(r, key)) || (skip && !strcmp(key, skip)) ||
+		    json_is_null(v))
 			continue;
 		size_t n = json_is_array(v) ? json_array_size(v) : 1;
 		for (size_t i = 0; i < n; i++) {
@@ -446,10 +450,7 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 		fl_buf_puts(&b, "/static/");
 		const char *f = json_string_value(fn);
 		fl_url_quote_buf(&b, f, strlen(f), FL_QUOTE_PATH);
-		json_t *rest = json_deep_copy(values);
-		json_object_del(rest, "filename");
-		append_query(&b, a, NULL, rest, &first);
-		json_decref(rest);
+		append_query(&b, a, NULL, "filename", values, &first);
 	} else {
 		const rule *r = find_endpoint(m, endpoint);
 		if (!r) {
@@ -462,7 +463,7 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 		if (e)
 			return e;
 		if (values)
-			append_query(&b, a, r, values, &first);
+			append_query(&b, a, r, NULL, values, &first);
 	}
 	json_t *anchor = values ? json_object_get(values, "_anchor") : NULL;
 	if (json_is_string(anchor)) {
