@@ -56,7 +56,7 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
-  chromium chromium-driver python3-selenium doxygen
+  chromium chromium-driver python3-selenium doxygen gunicorn
 # Installed only when there is no npm at all (NodeSource's nodejs ships its
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm
@@ -188,17 +188,17 @@ $(BUILD)/bench/fcgi_limit: bench/fcgi_limit.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror $< -lfcgi -o $@
 
-bench: all $(BUILD)/bench/fcgi_limit
+bench: install-deps all $(BUILD)/bench/fcgi_limit
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/bench.sh
 
 # 100,000 mixed requests, 4 FastCGI processes per blueprint: no 5xx, flat
 # RSS, no descriptor growth (tests/soak.py; SOAK_REQUESTS to change).
-soak: all
+soak: install-deps all
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) /usr/bin/python3 tests/soak.py
 
 # Fault injection (tests/faults/): concurrent writers, kill -9 mid-write,
 # a full disk.  Opt-in; not part of `make test`.
-faults: all
+faults: install-deps all
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/faults
 
 clean:
