@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -127,15 +128,25 @@ def warm_processes(srv, cookie):
     return bad
 
 
+def open_fds(pid):
+    """How many descriptors the process has open, or None when it is gone."""
+    try:
+        return len(os.listdir("/proc/%d/fd" % pid))
+    except OSError:
+        return None
+
+
 def sample(srv):
+    # A request lighttpd handed over just as wrk stopped keeps its
+    # connection open for a moment: let the processes go idle first.
+    time.sleep(0.5)
     snap = {}
     for pid, bp in run.fastcgi_procs(srv).items():
         if bp == "fcgilimit":
             continue
         st = run.proc_status(pid)
-        try:
-            nfd = len(os.listdir("/proc/%d/fd" % pid))
-        except OSError:
+        nfd = open_fds(pid)
+        if nfd is None:
             continue
         if st:
             snap[pid] = dict(st, fd=nfd, blueprint=bp)
