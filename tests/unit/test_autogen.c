@@ -23,6 +23,7 @@
 #include "db.h"
 #include "migrate.h"
 #include "model.h"
+#include "tmpdb.h"
 
 /* ---- the model versions ---- */
 
@@ -125,43 +126,19 @@ static const fl_model *const V0[] = { &P0, NULL }, *const V1[] = { &P1, NULL },
 
 /* ---- fixture ---- */
 
-struct fx {
-	fl_arena *arena, *old;
-	char dir[64];
-	char mig[96];
-	char dbpath[96];
-	fl_db *db;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	strcpy(f->dir, "/tmp/fl_test_autogen_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->mig, sizeof f->mig, "%s/migrations", f->dir);
-	snprintf(f->dbpath, sizeof f->dbpath, "%s/data.sqlite", f->dir);
-	assert_int_equal(mkdir(f->mig, 0700), 0);
-	assert_int_equal(fl_db_open(f->dbpath, &f->db), FL_OK);
-	*state = f;
+	*state = tmpdb_new("autogen");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	char cmd[128];
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	tmpdb_free(*state);
 	return 0;
 }
 
-static size_t count_files(struct fx *f)
+static size_t count_files(struct tmpdb *f)
 {
 	DIR *d = opendir(f->mig);
 	struct dirent *e;
@@ -187,7 +164,7 @@ static char *slurp(fl_arena *a, const char *path)
 	return (char *)fl_buf_cstr(&b);
 }
 
-static fl_migrations *load(struct fx *f)
+static fl_migrations *load(struct tmpdb *f)
 {
 	fl_migrations *m;
 	if (fl_migrations_load(f->arena, f->mig, &m))
@@ -196,7 +173,7 @@ static fl_migrations *load(struct fx *f)
 }
 
 /* The models and the database agree. */
-static void assert_same_schema(struct fx *f, const fl_model *const *models)
+static void assert_same_schema(struct tmpdb *f, const fl_model *const *models)
 {
 	json_t *diffs;
 	assert_int_equal(fl_schema_diff(f->db, models, f->arena, &diffs), FL_OK);
@@ -208,7 +185,7 @@ static void assert_same_schema(struct fx *f, const fl_model *const *models)
 	}
 }
 
-static json_t *rows(struct fx *f, const char *sql)
+static json_t *rows(struct tmpdb *f, const char *sql)
 {
 	json_t *r;
 	if (fl_db_query(f->db, sql, NULL, &r))
@@ -216,7 +193,7 @@ static json_t *rows(struct fx *f, const char *sql)
 	return r;
 }
 
-static void assert_rows(struct fx *f, const char *sql, const char *want_json)
+static void assert_rows(struct tmpdb *f, const char *sql, const char *want_json)
 {
 	json_t *got = rows(f, sql), *want = json_loads(want_json, 0, NULL);
 	assert_non_null(want);
@@ -224,7 +201,7 @@ static void assert_rows(struct fx *f, const char *sql, const char *want_json)
 		fail_msg("%s:\n got %s\nwant %s", sql, json_dumps(got, JSON_COMPACT), want_json);
 }
 
-static const char *current(struct fx *f)
+static const char *current(struct tmpdb *f)
 {
 	const char *rev;
 	fl_migrations *m = load(f);
@@ -234,7 +211,7 @@ static const char *current(struct fx *f)
 
 /* Autogenerate for `models` (which must differ from the database); the
  * path of the new file. */
-static const char *generate(struct fx *f, const fl_model *const *models, const char *msg,
+static const char *generate(struct tmpdb *f, const fl_model *const *models, const char *msg,
 	char **warnings)
 {
 	char *path, *w;
@@ -248,7 +225,7 @@ static const char *generate(struct fx *f, const fl_model *const *models, const c
 
 /* One model change: generate, upgrade, compare, rows; downgrade, compare,
  * rows; upgrade again. */
-static const char *step(struct fx *f, const fl_model *const *before, const fl_model *const *after,
+static const char *step(struct tmpdb *f, const fl_model *const *before, const fl_model *const *after,
 	const char *msg, const char *rows_sql, const char *rows_after, const char *rows_before)
 {
 	const char *path = generate(f, after, msg, NULL);
@@ -290,7 +267,7 @@ static void assert_has(const char *text, const char *want)
 
 static void test_model_changes(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	const fl_model *const empty[] = { NULL };
 	assert_same_schema(f, empty);
 	/* add a table */
@@ -389,7 +366,7 @@ static void test_model_changes(void **state)
 
 static void test_nothing_to_change(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	char *path, *w;
 	/* an empty database and no models */
 	const fl_model *const empty[] = { NULL };
@@ -413,7 +390,7 @@ static void test_nothing_to_change(void **state)
 
 static void test_diff_lists_differences(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *diffs;
 	assert_int_equal(fl_create_all(f->db, f->arena, V3), FL_OK);
 	assert_int_equal(fl_schema_diff(f->db, V9, f->arena, &diffs), FL_OK);
@@ -447,7 +424,7 @@ static void test_diff_lists_differences(void **state)
  * and in the warnings. */
 static void test_rename_warning(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	static const fl_column renamed[] = {
 		FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
 		FL_COLUMN_STRING("full_name", 64),
@@ -475,7 +452,7 @@ static void test_rename_warning(void **state)
 /* Autogenerate refuses a database that is not at the folder's head. */
 static void test_not_up_to_date(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	char *path, *w;
 	generate(f, V0, "first", NULL);
 	assert_int_equal(fl_autogenerate(f->db, V1, f->mig, "second", f->arena, &path, &w), FL_EMIGRATE);
@@ -487,7 +464,7 @@ static void test_not_up_to_date(void **state)
 /* Failing SQL and broken files leave the database untouched. */
 static void test_failures_leave_database_alone(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	static const fl_column strict[] = {
 		FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
 		FL_COLUMN_STRING("name", 64),
@@ -568,7 +545,7 @@ static void test_failures_leave_database_alone(void **state)
 /* A rebuilt AUTOINCREMENT table still never reuses an id. */
 static void test_autoincrement_kept(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	static const fl_column c1[] = {
 		FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY, FL_AUTOINCREMENT),
 		FL_COLUMN_STRING("name", 32),

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "migrate.h"
 #include "model.h"
+#include "tmpdb.h"
 
 /* The CLI is not part of libflagon.a; test it from its source. */
 #include "../../cli/cli.c"
@@ -36,43 +37,19 @@ static const fl_column user_columns[] = {
 };
 static const fl_model User = { .name = "User", .tablename = "users", .columns = user_columns };
 
-struct fx {
-	fl_arena *arena, *old;
-	char dir[64];      /* temp folder: migrations/ and the database */
-	char mig[96];
-	char dbpath[96];
-	fl_db *db;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	strcpy(f->dir, "/tmp/fl_test_migrate_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->mig, sizeof f->mig, "%s/migrations", f->dir);
-	snprintf(f->dbpath, sizeof f->dbpath, "%s/data.sqlite", f->dir);
-	assert_int_equal(mkdir(f->mig, 0700), 0);
-	assert_int_equal(fl_db_open(f->dbpath, &f->db), FL_OK);
-	*state = f;
+	*state = tmpdb_new("migrate");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	char cmd[128];
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	tmpdb_free(*state);
 	return 0;
 }
 
-static void put(struct fx *f, const char *name, const char *text)
+static void put(struct tmpdb *f, const char *name, const char *text)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/%s", f->mig, name);
@@ -83,7 +60,7 @@ static void put(struct fx *f, const char *name, const char *text)
 }
 
 /* Three revisions whose file names sort opposite to their chain order. */
-static void put_chain(struct fx *f)
+static void put_chain(struct tmpdb *f)
 {
 	put(f, "ccc111_create_a.sql",
 		"-- revision: ccc111\n-- down_revision: <base>\n-- message: create a\n"
@@ -98,7 +75,7 @@ static void put_chain(struct fx *f)
 		"-- upgrade\r\nCREATE TABLE c (z INTEGER);\r\n-- downgrade\r\nDROP TABLE c;\r\n");
 }
 
-static fl_migrations *load(struct fx *f, fl_err want)
+static fl_migrations *load(struct tmpdb *f, fl_err want)
 {
 	fl_migrations *m;
 	fl_err err = fl_migrations_load(f->arena, f->mig, &m);
@@ -115,7 +92,7 @@ static bool has_table(fl_db *db, const char *name)
 	return json_array_size(rows) == 1;
 }
 
-static const char *current(struct fx *f, fl_migrations *m)
+static const char *current(struct tmpdb *f, fl_migrations *m)
 {
 	const char *rev;
 	assert_int_equal(fl_migrate_current(m, f->db, &rev), FL_OK);
@@ -197,7 +174,7 @@ static void test_parse_errors(void **state)
 
 static void test_chain_order_not_file_order(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	put_chain(f);
 	put(f, "README", "not a revision");
 	fl_migrations *m = load(f, FL_OK);
@@ -244,7 +221,7 @@ static void test_chain_errors(void **state)
 
 static void test_load_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	put(f, "abc_first.sql", "-- revision: abd\n-- down_revision: <base>\n-- upgrade\n-- downgrade\n");
 	fl_migrations *m = load(f, FL_EMIGRATE);
 	assert_non_null(strstr(m->error, "abc_first.sql: the file name must start with its revision id abd"));
@@ -260,7 +237,7 @@ static void test_load_errors(void **state)
 
 static void test_upgrade_downgrade_stamp(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	put_chain(f);
 	fl_migrations *m = load(f, FL_OK);
 	assert_string_equal(current(f, m), "base");   /* no alembic_version yet */
@@ -298,7 +275,7 @@ static void test_upgrade_downgrade_stamp(void **state)
 
 static void test_failing_revision_keeps_last_good(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	put_chain(f);
 	put(f, "ddd444_broken.sql",
 		"-- revision: ddd444\n-- down_revision: aaa333\n-- message: broken\n-- upgrade\n"
@@ -323,7 +300,7 @@ static void test_failing_revision_keeps_last_good(void **state)
 
 static void test_unknown_db_revision(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	put_chain(f);
 	fl_migrations *m = load(f, FL_OK);
 	assert_int_equal(fl_db_exec_script(f->db, "CREATE TABLE alembic_version (version_num "
@@ -353,7 +330,7 @@ static json_t *schema(fl_db *db)
 
 static void test_repo_migration_equals_create_all(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	fl_migrations *m;
 	assert_int_equal(fl_migrations_load(f->arena, repo_migrations(f->arena), &m), FL_OK);
 	assert_true(m->n >= 1);
@@ -379,7 +356,7 @@ static void test_repo_migration_equals_create_all(void **state)
 /* ---- manage db ---- */
 
 /* Run fl_cli_db with stdout and stderr captured into `out`/`err`. */
-static int cli(struct fx *f, char *out, char *err, size_t cap, int argc, char **argv)
+static int cli(struct tmpdb *f, char *out, char *err, size_t cap, int argc, char **argv)
 {
 	char po[128], pe[128];
 	snprintf(po, sizeof po, "%s/out", f->dir);
@@ -408,7 +385,7 @@ static int cli(struct fx *f, char *out, char *err, size_t cap, int argc, char **
 
 static void test_cli(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	char out[2048], err[2048];
 	put_chain(f);
 	char *up[] = { "db", "upgrade" }, *cur[] = { "db", "current" }, *hist[] = { "history" };

@@ -24,14 +24,12 @@
 #include "migrate.h"
 #include "model.h"
 #include "models.h"
+#include "tmpdb.h"
 
 #define INITIAL_REVISION "3f2a9c1b7d40"
 
 struct fx {
-	fl_arena *arena, *old;
-	char dir[64];
-	char dbpath[96];
-	fl_db *db;           /* the migrated database */
+	struct tmpdb *t;     /* t->db: the migrated database */
 	fl_migrations *m;    /* the repository's chain */
 };
 
@@ -47,13 +45,8 @@ static const char *repo_migrations(fl_arena *a)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	strcpy(f->dir, "/tmp/fl_test_schema_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->dbpath, sizeof f->dbpath, "%s/data.sqlite", f->dir);
-	assert_int_equal(fl_db_open(f->dbpath, &f->db), FL_OK);
-	fl_err err = fl_migrations_load(f->arena, repo_migrations(f->arena), &f->m);
+	f->t = tmpdb_new("schema");
+	fl_err err = fl_migrations_load(f->t->arena, repo_migrations(f->t->arena), &f->m);
 	if (err)
 		fail_msg("%s", f->m->error);
 	*state = f;
@@ -63,12 +56,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	tmpdb_free(f->t);
 	free(f);
 	return 0;
 }
@@ -172,12 +160,12 @@ static void test_chain_shape(void **state)
 static void test_upgrade_head_equals_create_all(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(fl_migrate_upgrade(f->m, f->db, "head"), FL_OK);
+	assert_int_equal(fl_migrate_upgrade(f->m, f->t->db, "head"), FL_OK);
 	const char *rev;
-	assert_int_equal(fl_migrate_current(f->m, f->db, &rev), FL_OK);
+	assert_int_equal(fl_migrate_current(f->m, f->t->db, &rev), FL_OK);
 	assert_string_equal(rev, fl_migrations_head(f->m));
 
-	json_t *migrated = describe(f->db), *created = create_all_schema(f->arena);
+	json_t *migrated = describe(f->t->db), *created = create_all_schema(f->t->arena);
 	/* Every model's table is there, nothing else. */
 	size_t n = 0;
 	for (const fl_model *const *m = fl_app_models; *m; m++, n++)
@@ -186,40 +174,40 @@ static void test_upgrade_head_equals_create_all(void **state)
 	assert_same_schema(migrated, created);
 
 	/* The indexes match name for name too (ix_users_username, autoindexes). */
-	json_t *a = query(f->db, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
+	json_t *a = query(f->t->db, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
 		"AND tbl_name != 'alembic_version' ORDER BY name", NULL);
 	fl_db *other;
 	assert_int_equal(fl_db_open(":memory:", &other), FL_OK);
-	assert_int_equal(fl_create_all(other, f->arena, fl_app_models), FL_OK);
+	assert_int_equal(fl_create_all(other, f->t->arena, fl_app_models), FL_OK);
 	json_t *b = query(other, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
 		"ORDER BY name", NULL);
 	fl_db_close(other);
 	assert_true(json_equal(a, b));
 
 	/* create_all over the migrated database has nothing left to do. */
-	assert_int_equal(fl_create_all(f->db, f->arena, fl_app_models), FL_OK);
-	assert_same_schema(describe(f->db), created);
+	assert_int_equal(fl_create_all(f->t->db, f->t->arena, fl_app_models), FL_OK);
+	assert_same_schema(describe(f->t->db), created);
 
-	json_t *fkc = query(f->db, "SELECT * FROM pragma_foreign_key_check", NULL);
+	json_t *fkc = query(f->t->db, "SELECT * FROM pragma_foreign_key_check", NULL);
 	assert_int_equal(json_array_size(fkc), 0);
 }
 
 static void test_downgrade_base_leaves_only_version_table(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(fl_migrate_upgrade(f->m, f->db, "head"), FL_OK);
-	assert_int_equal(fl_migrate_downgrade(f->m, f->db, "base"), FL_OK);
-	json_t *names = object_names(f->db);
+	assert_int_equal(fl_migrate_upgrade(f->m, f->t->db, "head"), FL_OK);
+	assert_int_equal(fl_migrate_downgrade(f->m, f->t->db, "base"), FL_OK);
+	json_t *names = object_names(f->t->db);
 	if (json_array_size(names) != 1)
 		fail_msg("left after downgrade base: %s", json_dumps(names, 0));
 	assert_string_equal(json_string_value(json_object_get(json_array_get(names, 0), "name")),
 		"alembic_version");
-	json_t *v = query(f->db, "SELECT count(*) AS n FROM alembic_version", NULL);
+	json_t *v = query(f->t->db, "SELECT count(*) AS n FROM alembic_version", NULL);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(v, 0), "n")), 0);
 
 	/* ... and the chain applies again from there. */
-	assert_int_equal(fl_migrate_upgrade(f->m, f->db, "head"), FL_OK);
-	assert_same_schema(describe(f->db), create_all_schema(f->arena));
+	assert_int_equal(fl_migrate_upgrade(f->m, f->t->db, "head"), FL_OK);
+	assert_same_schema(describe(f->t->db), create_all_schema(f->t->arena));
 }
 
 /* The users rebuild keeps its rows, both ways; downgrading one step gives
@@ -227,15 +215,15 @@ static void test_downgrade_base_leaves_only_version_table(void **state)
 static void test_users_rebuild_keeps_rows(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(fl_migrate_upgrade(f->m, f->db, INITIAL_REVISION), FL_OK);
-	json_t *initial = describe(f->db);
-	assert_int_equal(fl_db_exec_script(f->db,
+	assert_int_equal(fl_migrate_upgrade(f->m, f->t->db, INITIAL_REVISION), FL_OK);
+	json_t *initial = describe(f->t->db);
+	assert_int_equal(fl_db_exec_script(f->t->db,
 		"INSERT INTO roles (id, name) VALUES (1, 'Admin'), (3, 'User');"
 		"INSERT INTO users (id, username, role_id) VALUES (1, 'john', 1), (7, 'susan', 3);"),
 		FL_OK);
 
-	assert_int_equal(fl_migrate_upgrade(f->m, f->db, "head"), FL_OK);
-	json_t *rows = query(f->db, "SELECT id, username, role_id, ident_id, password_hash, "
+	assert_int_equal(fl_migrate_upgrade(f->m, f->t->db, "head"), FL_OK);
+	json_t *rows = query(f->t->db, "SELECT id, username, role_id, ident_id, password_hash, "
 		"member_since FROM users ORDER BY id", NULL);
 	json_t *want = json_loads("[{\"id\":1,\"username\":\"john\",\"role_id\":1,"
 		"\"ident_id\":null,\"password_hash\":null,\"member_since\":null},"
@@ -244,24 +232,24 @@ static void test_users_rebuild_keeps_rows(void **state)
 	assert_true(json_equal(rows, want));
 
 	/* The new columns work: a UNIQUE ident, an article pointing at a user. */
-	assert_int_equal(fl_db_exec_script(f->db,
+	assert_int_equal(fl_db_exec_script(f->t->db,
 		"INSERT INTO idents (id, address) VALUES (1, 'john@example.com');"
 		"UPDATE users SET ident_id = 1, password_hash = 'x' WHERE id = 1;"
 		"INSERT INTO articles (title, user_id) VALUES ('hello', 7);"), FL_OK);
-	assert_int_equal(fl_db_exec_script(f->db, "UPDATE users SET ident_id = 1 WHERE id = 7;"),
+	assert_int_equal(fl_db_exec_script(f->t->db, "UPDATE users SET ident_id = 1 WHERE id = 7;"),
 		FL_EEXISTS);
-	fl_db_rollback(f->db);
-	assert_int_equal(fl_db_exec_script(f->db,
+	fl_db_rollback(f->t->db);
+	assert_int_equal(fl_db_exec_script(f->t->db,
 		"INSERT INTO articles (title, user_id) VALUES ('dangling', 99);"), FL_ECONSTRAINT);
-	fl_db_rollback(f->db);
+	fl_db_rollback(f->t->db);
 
-	assert_int_equal(fl_migrate_downgrade(f->m, f->db, INITIAL_REVISION), FL_OK);
-	rows = query(f->db, "SELECT * FROM users ORDER BY id", NULL);
+	assert_int_equal(fl_migrate_downgrade(f->m, f->t->db, INITIAL_REVISION), FL_OK);
+	rows = query(f->t->db, "SELECT * FROM users ORDER BY id", NULL);
 	want = json_loads("[{\"id\":1,\"username\":\"john\",\"role_id\":1},"
 		"{\"id\":7,\"username\":\"susan\",\"role_id\":3}]", 0, NULL);
 	assert_true(json_equal(rows, want));
-	assert_same_schema(describe(f->db), initial);
-	json_t *fkc = query(f->db, "SELECT * FROM pragma_foreign_key_check", NULL);
+	assert_same_schema(describe(f->t->db), initial);
+	json_t *fkc = query(f->t->db, "SELECT * FROM pragma_foreign_key_check", NULL);
 	assert_int_equal(json_array_size(fkc), 0);
 }
 
