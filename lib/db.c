@@ -336,34 +336,29 @@ static json_t *column_value(sqlite3_stmt *st, int i)
  * key of every row). */
 struct colnames {
 	int n;
-	const char **name;
-	size_t *len;
+	struct colname {
+		const char *name;
+		size_t len;
+	} *col;
 };
 
 static fl_err read_colnames(fl_db *db, sqlite3_stmt *st, struct colnames *cn)
 {
 	cn->n = sqlite3_column_count(st);
-	cn->name = calloc((size_t)cn->n + 1, sizeof *cn->name);
-	cn->len = calloc((size_t)cn->n + 1, sizeof *cn->len);
-	if (!cn->name || !cn->len)
+	cn->col = calloc((size_t)cn->n + 1, sizeof *cn->col);
+	if (!cn->col)
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	for (int i = 0; i < cn->n; i++) {
 		const char *name = sqlite3_column_name(st, i);
 		if (!name)
 			return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
-		cn->name[i] = name;
-		cn->len[i] = strlen(name);
-		if (!fl_utf8_valid(name, cn->len[i]))
+		cn->col[i].name = name;
+		cn->col[i].len = strlen(name);
+		if (!fl_utf8_valid(name, cn->col[i].len))
 			return fl_db_set_error(db, FL_EUTF8, NULL, NULL,
 				"a result column name is not UTF-8");
 	}
 	return FL_OK;
-}
-
-static void free_colnames(struct colnames *cn)
-{
-	free(cn->name);
-	free(cn->len);
 }
 
 static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, json_t **row_out)
@@ -372,9 +367,9 @@ static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, j
 	for (int i = 0; i < cn->n; i++) {
 		json_t *v = column_value(st, i);
 		if (!v)
-			return fl_db_set_error(db, FL_EUTF8, NULL, cn->name[i],
-				"column %s holds a value that is not UTF-8", cn->name[i]);
-		json_object_setn_new_nocheck(row, cn->name[i], cn->len[i], v);
+			return fl_db_set_error(db, FL_EUTF8, NULL, cn->col[i].name,
+				"column %s holds a value that is not UTF-8", cn->col[i].name);
+		json_object_setn_new_nocheck(row, cn->col[i].name, cn->col[i].len, v);
 	}
 	*row_out = row;
 	return FL_OK;
@@ -402,15 +397,15 @@ fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out
 		/* After the first step: a step may re-prepare the statement,
 		 * which invalidates names read before it. */
 		json_t *row = NULL;
-		if ((!cn.name && (err = read_colnames(db, st, &cn))) ||
+		if ((!cn.col && (err = read_colnames(db, st, &cn))) ||
 		    (err = read_row(db, st, &cn, &row))) {
-			free_colnames(&cn);
+			free(cn.col);
 			release(st);
 			return err;
 		}
 		json_array_append_new(rows, row);
 	}
-	free_colnames(&cn);
+	free(cn.col);
 	if (rc != SQLITE_DONE)
 		err = map_error(db, rc);
 	release(st);

@@ -334,11 +334,13 @@ static const char *scalar_text(fl_arena *a, json_t *v)
 	case JSON_STRING:
 		return json_string_value(v);
 	case JSON_INTEGER:
-		return fl_arena_printf(a, "%lld", (long long)json_integer_value(v));
 	case JSON_REAL: {
 		fl_buf b;
 		fl_buf_init(&b, a);
-		fl_float_repr(&b, json_real_value(v));
+		if (json_is_integer(v))
+			fl_buf_put_int(&b, (long long)json_integer_value(v));
+		else
+			fl_float_repr(&b, json_real_value(v));
 		return fl_buf_cstr(&b);
 	}
 	case JSON_TRUE:
