@@ -141,7 +141,9 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = (isinstance(auth_data, LoginPassword) and auth_data.login == user
                   and auth_data.password == password)
-            return AuthResult(success=ok)
+            # handled=False: aiosmtpd answers 535 itself (its default,
+            # handled=True, means "the authenticator replied" and sends nothing).
+            return AuthResult(success=ok, handled=False)
         kwargs.update(authenticator=authenticator, auth_required=True,
                       auth_require_tls=False)
     ctl = Controller(Handler(), hostname="127.0.0.1", port=a.port, **kwargs)

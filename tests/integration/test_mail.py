@@ -114,6 +114,7 @@ def test_auth(tmp_path, var):
                                           MAIL_PASSWORD="wrong"))
         assert bad.returncode == 1
         assert bad.stderr.startswith("manage: mail not sent:")
+        assert "MAIL_PASSWORD" in bad.stderr
         none = servers.run_manage(["mail", "send", "bob@example.com"], mail_env(var, smtp.port))
         assert none.returncode == 1
         ok = servers.run_manage(["mail", "send", "bob@example.com"],
