@@ -90,6 +90,22 @@ def site(tmp_path_factory):
     s.stop()
 
 
+def detached(element):
+    """Whether `element` has left the document.  Selenium's staleness_of
+    expects StaleElementReferenceException; Chromium 156 answers a node of
+    an unloaded page with "Node with given id does not belong to the
+    document" (a plain WebDriverException) instead, which is the same fact."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
+
+
 class Page:
     """One headless Chromium on `site`, with the helpers the tests share."""
 
@@ -114,7 +130,7 @@ class Page:
         new one still being parsed."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old),
+        WebDriverWait(self.driver, WAIT).until(lambda d: detached(old),
                                                "the click did not load a new page")
         self.wait_loaded()
 
