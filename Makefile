@@ -4,7 +4,8 @@
 #   make install-deps  install the Debian packages that are missing
 #   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
 #   make test          unit + integration tests; last line "N passed, N failed"
-#   make check         the same tests built with ASan + UBSan
+#   make check         the include layering (tools/check-layers.sh), docs-check,
+#                      then the same tests built with ASan + UBSan
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (seeds in
 #                      tests/fuzz/corpus/, new inputs and crashes in build/fuzz/)
 #   make bench         wrk on loopback: Flagon vs static, the FastCGI limit, Flask
@@ -28,14 +29,19 @@ PORT    ?= 8080
 FUZZ_SECONDS ?= 30
 
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-          -Ilib -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+          -Ilib -I. -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
 LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt
 TESTLIBS = -lcmocka
 
-LIB_SRC   := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBA      := $(BUILD)/libflagon.a
+# The application's shared code (Flasky: models, config keys, send_email,
+# demo data), linked into every blueprint and ./manage before the library.
+APP_SRC   := $(sort $(wildcard app/*.c))
+APP_OBJ   := $(APP_SRC:%.c=$(BUILD)/%.o)
+APPA      := $(BUILD)/libapp.a
 BP_SRC    := $(sort $(wildcard cgi-bin/*.c))
 BP_BIN    := $(BP_SRC:%.c=$(OUT)/%)
 CLI_SRC   := $(sort $(wildcard cli/*.c))
@@ -96,19 +102,23 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(OUT)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
+$(APPA): $(APP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(APPA) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) -o $@
 
-$(MANAGE): $(CLI_OBJ) $(LIBA)
+$(MANAGE): $(CLI_OBJ) $(APPA) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(APPA) $(LIBA) $(LDLIBS) -o $@
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
-	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) $(TESTLIBS) -o $@
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(LIBA)
+	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) $(TESTLIBS) -o $@
 
-$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(LIBA)
-	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(LIBA)
+	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) -o $@
 
 unit-bins: $(UNIT_BIN) $(TSUP_BIN)
 
@@ -164,12 +174,13 @@ test-only:
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/run.sh
 
 check: install-deps
+	@tools/check-layers.sh
 	@$(MAKE) --no-print-directory docs-check
 	@$(MAKE) --no-print-directory BUILD=build/asan OUT=build/asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  all unit-bins tutorial test-only
 
-FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
@@ -204,5 +215,5 @@ faults: install-deps all
 clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
+-include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d)

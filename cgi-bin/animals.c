@@ -32,7 +32,7 @@
 #include <time.h>
 
 #include "flagon.h"
-#include "models.h"
+#include "app/models.h"
 
 /* @cache.cached(timeout=50), SPEC §3. */
 #define ANIMALS_CACHE_TIMEOUT 50
@@ -97,16 +97,16 @@ static const char *utc_now(fl_ctx *c)
 /* The list page: every animal of the kind, oldest first, and the form. */
 static int list_page(fl_ctx *c, const animal_kind *k, fl_form *form, int status)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, k->model);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, k->model);
 	json_t *animals = NULL;
 	fl_err e = fl_query_order_by(q, "id", false);
 	if (!e)
 		e = fl_query_all(q, &animals);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_render(c, status, k->template, json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s}",
 		"animals", animals,
-		"form", fl_form_context_json(c, form),
+		"form", fl_make_form_context(c, form),
 		"rendered_at", utc_now(c),
 		"endpoint", k->endpoint,
 		"singular", k->singular,
@@ -117,7 +117,7 @@ static int list_page(fl_ctx *c, const animal_kind *k, fl_form *form, int status)
 /* POST: add one animal, forget the cached page, back to the list. */
 static int add_animal(fl_ctx *c, const animal_kind *k, fl_form *form)
 {
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	json_t *row = json_pack("{s:s}", "name", fl_form_data(form, "name"));
 	long long age;
 	if (fl_form_data_int(form, "age", &age) == FL_OK)
@@ -126,10 +126,10 @@ static int add_animal(fl_ctx *c, const animal_kind *k, fl_form *form)
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	/* After the commit: a process that renders the page from now on
 	 * sees the new row. */
-	fl_cache_invalidate_view(c, c->req.path);
+	fl_invalidate_view(c, c->req.path);
 	const char *url = fl_url_for(c, k->endpoint, NULL);
 	return url ? fl_redirect(c, url, 303) : fl_abort(c, 500, NULL);
 }
@@ -139,7 +139,7 @@ static int animals_view(fl_ctx *c)
 	const animal_kind *k = kind_of(c);
 	if (!k)
 		return fl_abort(c, 500, NULL);
-	fl_form *form = fl_form_for(c, &AnimalForm);
+	fl_form *form = fl_new_form(c, &AnimalForm);
 	if (c->req.method == FL_POST) {
 		if (fl_validate_on_submit(c, form))
 			return add_animal(c, k, form);

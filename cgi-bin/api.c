@@ -41,11 +41,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
 #include "flagon.h"
-#include "models.h"
-#include "resource.h"
-#include "token.h"
+#include "app/models.h"
 
 #define DEFAULT_PER_PAGE 20
 #define MAX_PER_PAGE 100
@@ -66,18 +63,18 @@ static const fl_arg login_args[] = {
 static int login_post(fl_ctx *c)
 {
 	json_t *args;
-	int s = fl_resource_parse(c, login_args, 0, &args);
+	int s = fl_parse_args(c, login_args, 0, &args);
 	if (s)
 		return s;
 	const char *username = json_string_value(json_object_get(args, "username"));
 	const char *password = json_string_value(json_object_get(args, "password"));
 	json_t *user;
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_User);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_User);
 	fl_err e = fl_query_filter_by(q, "username", json_string(username));
 	if (!e)
 		e = fl_query_first(q, &user);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
 	int ok = fl_check_password_hash(hash ? hash : dummy_hash, password);
 	if (!user || !hash || !ok)
@@ -112,55 +109,55 @@ static json_t *student_json(json_t *row)
 
 static int list_students(fl_ctx *c)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
 	fl_query_order_by(q, "id", false);
-	return fl_resource_paginate(c, q, DEFAULT_PER_PAGE, MAX_PER_PAGE);
+	return fl_paginate(c, q, DEFAULT_PER_PAGE, MAX_PER_PAGE);
 }
 
 static int create_student(fl_ctx *c)
 {
 	json_t *row;
-	int s = fl_resource_parse(c, student_args, 0, &row);
+	int s = fl_parse_args(c, student_args, 0, &row);
 	if (s)
 		return s;
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	fl_err e = fl_db_add(db, &fl_Student, row);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	json_int_t id = json_integer_value(json_object_get(row, "id"));
 	json_t *created;
 	if ((s = fl_get_or_404(c, &fl_Student, id, &created)))
 		return s;
 	const char *location = fl_url_for(c, ".student", json_pack("{s:I}", "id", id));
-	return fl_resource_created(c, location, student_json(created));
+	return fl_respond_created(c, location, student_json(created));
 }
 
 static int get_student(fl_ctx *c)
 {
 	json_t *row;
-	int s = fl_get_or_404(c, &fl_Student, fl_view_args_int(c, "id"), &row);
+	int s = fl_get_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), &row);
 	return s ? s : fl_jsonify(c, 200, student_json(row));
 }
 
 static int update_student(fl_ctx *c)
 {
 	json_t *row, *changes;
-	long long id = fl_view_args_int(c, "id");
+	long long id = fl_get_view_arg_int(c, "id");
 	int s = fl_get_or_404(c, &fl_Student, id, &row);
 	if (!s)
-		s = fl_resource_parse(c, student_args, 1, &changes);
+		s = fl_parse_args(c, student_args, 1, &changes);
 	if (s)
 		return s;
 	if (json_object_size(changes) > 0) {
-		fl_db *db = fl_db_of(c);
+		fl_db *db = fl_get_db(c);
 		json_object_set_new(changes, "id", json_integer(id));
 		fl_err e = fl_db_update(db, &fl_Student, changes);
 		if (!e)
 			e = fl_db_commit(db);
 		if (e)
-			return fl_db_abort(c, e);
+			return fl_abort_db(c, e);
 		if ((s = fl_get_or_404(c, &fl_Student, id, &row)))
 			return s;
 	}
@@ -170,14 +167,14 @@ static int update_student(fl_ctx *c)
 static int delete_student(fl_ctx *c)
 {
 	json_t *row;
-	int s = fl_get_or_404(c, &fl_Student, fl_view_args_int(c, "id"), &row);
+	int s = fl_get_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), &row);
 	if (s)
 		return s;
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	fl_err e = fl_db_delete(db, &fl_Student, row);
 	if (!e)
 		e = fl_db_commit(db);
-	return e ? fl_db_abort(c, e) : fl_resource_no_content(c);
+	return e ? fl_abort_db(c, e) : fl_respond_no_content(c);
 }
 
 #define WRITES (FL_M_POST | FL_M_PUT | FL_M_PATCH | FL_M_DELETE)

@@ -42,7 +42,7 @@ static int parse_int(const char *s, long long *out)
 /* The `key` query argument, checked; NULL after answering 400 (*status). */
 static const char *cookie_key(fl_ctx *c, int *status)
 {
-	const char *key = fl_args_get(c, "key");
+	const char *key = fl_get_arg(c, "key");
 	if (!key || !*key) {
 		*status = fl_abort(c, 400, "The query argument 'key' (the cookie name) is required.");
 		return NULL;
@@ -61,15 +61,15 @@ static int set_view(fl_ctx *c)
 	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
-	const char *value = fl_args_get(c, "value");
+	const char *value = fl_get_arg(c, "value");
 	if (!value)
 		return fl_abort(c, 400, "The query argument 'value' is required.");
 	if (strlen(value) > COOKIE_TEXT_MAX || !fl_cookie_value_ok(value))
 		return fl_abort(c, 400, "Invalid cookie value: only RFC 6265 cookie-octets are "
 			"allowed (printable ASCII except space, '\"', ',', ';' and '\\').");
 	fl_cookie_opts o = FL_COOKIE_DEFAULTS;
-	const char *max_age = fl_args_get(c, "max_age");
-	const char *days = fl_args_get(c, "expires_days");
+	const char *max_age = fl_get_arg(c, "max_age");
+	const char *days = fl_get_arg(c, "expires_days");
 	long long n;
 	if (max_age) {
 		if (parse_int(max_age, &n))
@@ -89,7 +89,7 @@ static int set_view(fl_ctx *c)
 				EXPIRES_DAYS_MIN, EXPIRES_DAYS_MAX);
 		o.expires = time(NULL) + (time_t)(n * 86400);
 	}
-	fl_err e = fl_response_set_cookie(c, key, value, &o);
+	fl_err e = fl_set_cookie(c, key, value, &o);
 	if (e)
 		return fl_abort(c, 400, "The cookie cannot be set: %s.", fl_strerror(e));
 	return fl_text(c, 200, NULL, "cookie set");
@@ -101,7 +101,7 @@ static int get_view(fl_ctx *c)
 	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
-	const char *value = fl_cookies_get(c, key);
+	const char *value = fl_get_cookie(c, key);
 	if (!value)
 		return fl_abort(c, 404, "There is no cookie with that name.");
 	fl_buf b;
@@ -116,7 +116,7 @@ static int delete_view(fl_ctx *c)
 	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
-	fl_err e = fl_response_delete_cookie(c, key, NULL, NULL);
+	fl_err e = fl_delete_cookie(c, key, NULL, NULL);
 	if (e)
 		return fl_abort(c, 400, "The cookie cannot be deleted: %s.", fl_strerror(e));
 	return fl_text(c, 200, NULL, "cookie deleted");

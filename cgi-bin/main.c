@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "flagon.h"
-#include "mail.h"
-#include "models.h"
+#include "mail/mail.h"
+#include "app/models.h"
 
 /* ---- forms (app/main/forms.py) ---- */
 
@@ -37,22 +37,22 @@ static const fl_form_def NameForm = { "NameForm", name_form_fields };
 
 static int remember_user(fl_ctx *c, const char *name)
 {
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	fl_query *q = fl_query_new(db, c->arena, &fl_User);
 	json_t *user = NULL;
 	fl_err e = fl_query_filter_by(q, "username", json_string(name));
 	if (!e)
 		e = fl_query_first(q, &user);
 	if (e)
-		return fl_db_abort(c, e);
-	json_t *session = fl_session_of(c);
+		return fl_abort_db(c, e);
+	json_t *session = fl_get_session(c);
 	if (!user) {
 		user = json_pack("{s:s}", "username", name);
 		e = fl_db_add(db, &fl_User, user);
 		if (!e)
 			e = fl_db_commit(db);
 		if (e)
-			return fl_db_abort(c, e);
+			return fl_abort_db(c, e);
 		json_object_set_new(session, "known", json_false());
 		/* if app.config['FLASKY_ADMIN']: send_email(admin, 'New User',
 		 * 'mail/new_user', user=user) — rendered now, sent after the
@@ -68,8 +68,8 @@ static int remember_user(fl_ctx *c, const char *name)
 
 static int index_view(fl_ctx *c)
 {
-	fl_form *form = fl_form_for(c, &NameForm);
-	json_t *session = fl_session_of(c);
+	fl_form *form = fl_new_form(c, &NameForm);
+	json_t *session = fl_get_session(c);
 	if (fl_validate_on_submit(c, form)) {
 		const char *name = fl_form_data(form, "name");
 		int s = remember_user(c, name);
@@ -83,14 +83,14 @@ static int index_view(fl_ctx *c)
 	}
 	json_t *known = json_object_get(session, "known");
 	return fl_render(c, 0, "index.html", json_pack("{s:o, s:O, s:b}",
-		"form", fl_form_context_json(c, form),
+		"form", fl_make_form_context(c, form),
 		"name", json_object_get(session, "name") ? json_object_get(session, "name") : json_null(),
 		"known", json_is_true(known)));
 }
 
 static int user_view(fl_ctx *c)
 {
-	return fl_render(c, 0, "user.html", json_pack("{s:s}", "name", fl_view_args_get(c, "name")));
+	return fl_render(c, 0, "user.html", json_pack("{s:s}", "name", fl_get_view_arg(c, "name")));
 }
 
 static const fl_route routes[] = {

@@ -48,8 +48,8 @@
 #include <string.h>
 
 #include "flagon.h"
-#include "models.h"
-#include "validators.h"
+#include "app/models.h"
+#include "form/internal.h"
 
 /* The tables this blueprint creates and drops: the Student model only
  * (relations owns the rest of the application's models). */
@@ -99,7 +99,7 @@ static fl_err xiaojun_taken(fl_ctx *c, bool taken[XIAOJUN_NAMES])
 	json_t *names = json_array();
 	for (int n = 0; n < XIAOJUN_NAMES; n++)
 		json_array_append_new(names, json_sprintf("xiaojun%d", n));
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
 	json_t *rows;
 	fl_err e = fl_query_filter(q, "s_name", FL_OP_IN, names);
 	if (!e)
@@ -124,9 +124,9 @@ static int create_model(fl_ctx *c)
 {
 	if (needs_confirmation(c))
 		return confirm(c, "Create the student table?", "Create");
-	fl_err e = fl_create_all(fl_db_of(c), c->arena, model_tables);
+	fl_err e = fl_create_all(fl_get_db(c), c->arena, model_tables);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_html(c, 0, "创建表格成功");
 }
 
@@ -134,14 +134,14 @@ static int add_student(fl_ctx *c)
 {
 	if (needs_confirmation(c))
 		return confirm(c, "Add the student 小明 (16, 80)?", "Add");
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	json_t *student = json_pack("{s:s, s:i, s:f}", "s_name", "小明", "s_age", 16, "s_score", 80.0);
 	/* A second 小明 violates the unique s_name: FL_EEXISTS → 409, rolled back. */
 	fl_err e = fl_db_add(db, &fl_Student, student);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_html(c, 0, "添加成功");
 }
 
@@ -149,7 +149,7 @@ static int add_students(fl_ctx *c)
 {
 	if (needs_confirmation(c))
 		return confirm(c, "Add ten random students xiaojunN?", "Add");
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	bool taken[XIAOJUN_NAMES];
 	/* BEGIN IMMEDIATE before reading which names are taken: the check and
 	 * the inserts are one transaction, all or nothing. */
@@ -157,7 +157,7 @@ static int add_students(fl_ctx *c)
 	if (!e)
 		e = xiaojun_taken(c, taken);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 
 	unsigned free_names[XIAOJUN_NAMES], nfree = 0;
 	for (unsigned n = 0; n < XIAOJUN_NAMES; n++)
@@ -189,7 +189,7 @@ static int add_students(fl_ctx *c)
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_html(c, 0, "批量添加学生成功");
 }
 
@@ -197,7 +197,7 @@ static int add_students(fl_ctx *c)
  * reads it: absent → `def`; not an integer → 404. */
 static int page_arg(fl_ctx *c, const char *name, long def, long *out)
 {
-	const char *s = fl_args_get(c, name);
+	const char *s = fl_get_arg(c, name);
 	long long v;
 	if (!s) {
 		*out = def;
@@ -211,16 +211,16 @@ static int page_arg(fl_ctx *c, const char *name, long def, long *out)
 
 static int get_all_student(fl_ctx *c)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
 	fl_err e = fl_query_order_by(q, "id", false);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 
-	if (!fl_args_get(c, "page") && !fl_args_get(c, "per_page")) {
+	if (!fl_get_arg(c, "page") && !fl_get_arg(c, "per_page")) {
 		/* Student.query.all() */
 		json_t *students;
 		if ((e = fl_query_all(q, &students)))
-			return fl_db_abort(c, e);
+			return fl_abort_db(c, e);
 		return fl_render(c, 0, "student_list.html", json_pack("{s:o}", "students", students));
 	}
 
@@ -233,7 +233,7 @@ static int get_all_student(fl_ctx *c)
 	if (s)
 		return s;
 	if ((e = fl_query_paginate(q, page, per_page, MAX_PER_PAGE, &p)))
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_render(c, 0, "student_list.html", json_pack("{s:O, s:o}",
 		"students", p.items, "pagination", fl_pagination_to_json(&p)));
 }
@@ -242,7 +242,7 @@ static int drop_table(fl_ctx *c)
 {
 	if (needs_confirmation(c))
 		return confirm(c, "Drop the student table and every student in it?", "Drop");
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	fl_err e = fl_drop_all(db, c->arena, model_tables);
 	if (e == FL_ECONSTRAINT) {
 		/* DROP TABLE deletes the rows first; enrolments (student_course,
@@ -252,7 +252,7 @@ static int drop_table(fl_ctx *c)
 			"(student_course) still refer to its students.");
 	}
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_html(c, 0, "删除表格成功");
 }
 

@@ -25,7 +25,7 @@
 #include <strings.h>
 
 #include "flagon.h"
-#include "models.h"
+#include "app/models.h"
 
 /* ---- forms ---- */
 
@@ -61,7 +61,7 @@ static long long row_id(json_t *row, const char *column)
 static fl_err count_users_by_role(fl_ctx *c, json_t *roles)
 {
 	json_t *counts;
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_User);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_User);
 	fl_err e = fl_query_group_by(q, "role_id");
 	if (!e)
 		e = fl_query_all(q, &counts);
@@ -82,7 +82,7 @@ static fl_err count_users_by_role(fl_ctx *c, json_t *roles)
 /* all_by_id — Model.query.order_by(Model.id).all() */
 static fl_err all_by_id(fl_ctx *c, const fl_model *m, json_t **rows)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, m);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, m);
 	fl_err e = fl_query_order_by(q, "id", false);
 	return e ? e : fl_query_all(q, rows);
 }
@@ -98,7 +98,7 @@ static int index_view(fl_ctx *c)
 	if (!e)
 		e = all_by_id(c, &fl_Course, &courses);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_render(c, 0, "relations/overview.html", json_pack("{s:O, s:O, s:O}",
 		"roles", roles, "students", students, "courses", courses));
 }
@@ -107,19 +107,19 @@ static int index_view(fl_ctx *c)
 static int get_with_or_404(fl_ctx *c, const fl_model *m, long long id, const char *rel,
 	json_t **row)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, m);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, m);
 	fl_err e = fl_query_filter_by(q, "id", json_integer(id));
 	if (!e)
 		e = fl_query_load(q, rel);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_first_or_404(c, q, row);
 }
 
 static int role_view(fl_ctx *c)
 {
 	json_t *role;
-	int s = get_with_or_404(c, &fl_Role, fl_view_args_int(c, "id"), "users", &role);
+	int s = get_with_or_404(c, &fl_Role, fl_get_view_arg_int(c, "id"), "users", &role);
 	if (s)
 		return s;
 	return fl_render(c, 0, "relations/role.html", json_pack("{s:O}", "role", role));
@@ -127,16 +127,16 @@ static int role_view(fl_ctx *c)
 
 static int user_view(fl_ctx *c)
 {
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	json_t *user, *articles;
 	fl_query *q = fl_query_new(db, c->arena, &fl_User);
-	fl_err e = fl_query_filter_by(q, "id", json_integer(fl_view_args_int(c, "id")));
+	fl_err e = fl_query_filter_by(q, "id", json_integer(fl_get_view_arg_int(c, "id")));
 	if (!e)
 		e = fl_query_load(q, "role");
 	if (!e)
 		e = fl_query_load(q, "ident");
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	int s = fl_first_or_404(c, q, &user);
 	if (s)
 		return s;
@@ -151,7 +151,7 @@ static int user_view(fl_ctx *c)
 	if (!e)
 		e = fl_query_all(aq, &articles);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_render(c, 0, "relations/user.html", json_pack("{s:O, s:O}",
 		"user", user, "articles", articles));
 }
@@ -159,12 +159,12 @@ static int user_view(fl_ctx *c)
 static int student_view(fl_ctx *c)
 {
 	json_t *student, *courses;
-	int s = get_with_or_404(c, &fl_Student, fl_view_args_int(c, "id"), "courses", &student);
+	int s = get_with_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), "courses", &student);
 	if (s)
 		return s;
 	fl_err e = all_by_id(c, &fl_Course, &courses);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 
 	/* form.cou_id.choices = [(c.id, c.cname) for c in courses
 	 *                        if c not in student.courses] */
@@ -183,16 +183,16 @@ static int student_view(fl_ctx *c)
 		choices[n].label = json_string_value(json_object_get(course, "cname"));
 		n++;
 	}
-	fl_form *form = fl_form_for(c, &EnrollForm);
+	fl_form *form = fl_new_form(c, &EnrollForm);
 	fl_form_set_choices(form, "cou_id", choices, n);
 	return fl_render(c, 0, "relations/student.html", json_pack("{s:O, s:o, s:b}",
-		"student", student, "form", fl_form_context_json(c, form), "can_enroll", n > 0));
+		"student", student, "form", fl_make_form_context(c, form), "can_enroll", n > 0));
 }
 
 static int course_view(fl_ctx *c)
 {
 	json_t *course;
-	int s = get_with_or_404(c, &fl_Course, fl_view_args_int(c, "id"), "students", &course);
+	int s = get_with_or_404(c, &fl_Course, fl_get_view_arg_int(c, "id"), "students", &course);
 	if (s)
 		return s;
 	return fl_render(c, 0, "relations/course.html", json_pack("{s:O}", "course", course));
@@ -201,7 +201,7 @@ static int course_view(fl_ctx *c)
 /* enrolment_of — StudentCourse.query.filter_by(stu_id=sid, cou_id=cid).first() */
 static fl_err enrolment_of(fl_ctx *c, long long sid, long long cid, json_t **row)
 {
-	fl_query *q = fl_query_new(fl_db_of(c), c->arena, &fl_StudentCourse);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_StudentCourse);
 	fl_err e = fl_query_filter_by(q, "stu_id", json_integer(sid));
 	if (!e)
 		e = fl_query_filter_by(q, "cou_id", json_integer(cid));
@@ -232,11 +232,11 @@ static int back_to_student(fl_ctx *c, long long sid, const char *category, const
 
 static int enroll_view(fl_ctx *c)
 {
-	fl_db *db = fl_db_of(c);
-	long long sid = fl_view_args_int(c, "sid"), cid;
+	fl_db *db = fl_get_db(c);
+	long long sid = fl_get_view_arg_int(c, "sid"), cid;
 	json_t *link;
 	const char *cname;
-	fl_form *form = fl_form_for(c, &EnrollForm);
+	fl_form *form = fl_new_form(c, &EnrollForm);
 	if (fl_form_data_int(form, "cou_id", &cid))
 		return fl_abort(c, 400, "cou_id must be a course id.");
 	int s = student_and_course_or_404(c, sid, cid, &cname);
@@ -258,7 +258,7 @@ static int enroll_view(fl_ctx *c)
 		}
 	}
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	if (link)
 		return back_to_student(c, sid, "info", "Already enrolled in %s.", cname);
 	return back_to_student(c, sid, "success", "Enrolled in %s.", cname);
@@ -266,8 +266,8 @@ static int enroll_view(fl_ctx *c)
 
 static int drop_course_view(fl_ctx *c)
 {
-	fl_db *db = fl_db_of(c);
-	long long sid = fl_view_args_int(c, "sid"), cid = fl_view_args_int(c, "cid");
+	fl_db *db = fl_get_db(c);
+	long long sid = fl_get_view_arg_int(c, "sid"), cid = fl_get_view_arg_int(c, "cid");
 	json_t *link;
 	const char *cname;
 	int s = student_and_course_or_404(c, sid, cid, &cname);
@@ -282,7 +282,7 @@ static int drop_course_view(fl_ctx *c)
 			e = fl_db_commit(db);
 	}
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	if (link)
 		return back_to_student(c, sid, "success", "Dropped %s.", cname);
 	return back_to_student(c, sid, "info", "Not enrolled in %s.", cname);
@@ -290,9 +290,9 @@ static int drop_course_view(fl_ctx *c)
 
 static int delete_article_view(fl_ctx *c)
 {
-	fl_db *db = fl_db_of(c);
+	fl_db *db = fl_get_db(c);
 	json_t *article;
-	int s = fl_get_or_404(c, &fl_Article, fl_view_args_int(c, "id"), &article);
+	int s = fl_get_or_404(c, &fl_Article, fl_get_view_arg_int(c, "id"), &article);
 	if (s)
 		return s;
 	/* article.isdelete = True: a logical delete, the row stays. */
@@ -301,9 +301,9 @@ static int delete_article_view(fl_ctx *c)
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	fl_flash(c, "The article has been deleted.", "success");
-	const char *back = fl_headers_get(c, "Referer");
+	const char *back = fl_get_header(c, "Referer");
 	if (!fl_is_safe_url(c, back))
 		back = fl_url_for(c, ".user", id_value(row_id(article, "user_id")));
 	return fl_redirect(c, back, 303);

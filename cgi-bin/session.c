@@ -36,7 +36,7 @@
 
 static int writesession(fl_ctx *c)
 {
-	json_object_set_new(fl_session_of(c), "age", json_integer(18));
+	json_object_set_new(fl_get_session(c), "age", json_integer(18));
 	return fl_html(c, 200, "写入成功");
 }
 
@@ -60,21 +60,21 @@ static int blank(const char *s)
 
 static int loginsuccess(fl_ctx *c)
 {
-	const char *username = fl_form_get(c, "username");
+	const char *username = fl_get_form_value(c, "username");
 	if (blank(username))
 		return to_login(c, "Please enter a username.", 303);
 	if (strlen(username) > USERNAME_MAX)
 		return to_login(c, "The username is too long (64 characters at most).", 303);
 	/* A new session id at login: an id planted before cannot be used to
 	 * ride on this login (session fixation). */
-	fl_session_regenerate(c);
-	json_object_set_new(fl_session_of(c), "username", json_string(username));
+	fl_regenerate_session(c);
+	json_object_set_new(fl_get_session(c), "username", json_string(username));
 	return fl_redirect(c, fl_url_for(c, ".welcome", NULL), 303);
 }
 
 static int welcome(fl_ctx *c)
 {
-	json_t *username = json_object_get(fl_session_of(c), "username");
+	json_t *username = json_object_get(fl_get_session(c), "username");
 	if (!json_is_string(username) || !*json_string_value(username))
 		return to_login(c, "Please log in first.", 302);
 	return fl_render(c, 0, "welcome.html", json_pack("{s:O}", "username", username));
@@ -84,7 +84,7 @@ static int logout(fl_ctx *c)
 {
 	/* Empty: the cookie is expired and the server-side record deleted
 	 * when the session is saved. */
-	fl_session_clear(c);
+	fl_clear_session(c);
 	return fl_redirect(c, fl_url_for(c, ".login", NULL), c->req.method == FL_POST ? 303 : 302);
 }
 

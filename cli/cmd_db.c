@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "arena.h"
-#include "db.h"
-#include "migrate.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/migrate/migrate.h"
 
 static const char readme[] =
 	"Flagon migrations (Alembic-style), applied by ./manage db upgrade.\n"

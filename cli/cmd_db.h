@@ -3,7 +3,7 @@
 #define FL_CMD_DB_H
 
 /* models.h: the caller passes fl_app_models. */
-#include "models.h"
+#include "app/models.h"
 
 /* fl_cli_db — run one `db` subcommand and return the exit status (0 on
  * success, 1 with a one-line reason on stderr otherwise).  argv is as a

@@ -4,10 +4,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "cmd_mail.h"
-#include "log.h"
-#include "mail.h"
+#include "base/log.h"
+#include "mail/mail.h"
 
 static int usage_error(void)
 {

@@ -2,7 +2,7 @@
 #ifndef FL_CMD_MAIL_H
 #define FL_CMD_MAIL_H
 
-#include "config.h"
+#include "base/config.h"
 
 /* fl_cli_mail — run one `mail` subcommand for configuration `cfg` and
  * return the exit status: 0 on success, 1 with a one-line reason on stderr

@@ -9,7 +9,7 @@
  */
 #include "cli.h"
 #include "cmd_seed.h"
-#include "cache.h"
+#include "cache/cache.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,11 +18,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "arena.h"
-#include "auth.h"
-#include "db.h"
-#include "models.h"
-#include "query.h"
+#include "base/arena.h"
+#include "auth/auth.h"
+#include "data/db.h"
+#include "app/models.h"
+#include "data/query.h"
 
 /* The development password of every demo user (Flasky's tests use "cat"). */
 #define DEMO_PASSWORD "cat"

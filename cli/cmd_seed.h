@@ -2,7 +2,7 @@
 #ifndef FL_CMD_SEED_H
 #define FL_CMD_SEED_H
 
-#include "config.h"
+#include "base/config.h"
 
 /* fl_cli_seed — load the demo data into cfg->database_path (whose schema
  * `manage db upgrade` built): roles Admin/Moderator/User, users john

@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "auth.h"
-#include "db.h"
-#include "models.h"
-#include "query.h"
+#include "base/arena.h"
+#include "auth/auth.h"
+#include "data/db.h"
+#include "app/models.h"
+#include "data/query.h"
 
 #define MAX_PASSWORD 1024
 

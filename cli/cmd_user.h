@@ -2,7 +2,7 @@
 #ifndef FL_CMD_USER_H
 #define FL_CMD_USER_H
 
-#include "config.h"
+#include "base/config.h"
 
 /* fl_cli_user — `manage user add NAME` (argv[0] is "user"): create user
  * NAME with role User (the role is created when missing) and the password

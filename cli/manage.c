@@ -17,8 +17,8 @@
 #include "cmd_mail.h"
 #include "cmd_seed.h"
 #include "cmd_user.h"
-#include "config.h"
-#include "log.h"
+#include "base/config.h"
+#include "base/log.h"
 
 static const char usage[] =
 	"usage: manage COMMAND [ARGS]\n"

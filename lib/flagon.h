@@ -1,34 +1,45 @@
 /* flagon.h — everything a blueprint needs, in one include.
  *
- * Flagon is Flask's tutorial stack in C: the request cycle and routing
- * (app, request, response, routing), signed-cookie sessions and flash
- * messages (session, flash), forms with CSRF (form, csrf), Jinja-style
- * templates (template), SQLite models, queries and migrations (db, model,
- * query, migrate). */
+ * Flagon is Flask and its extensions in C.  The folders of lib/, from the
+ * bottom up (each knows only those below it):
+ *
+ *   base/      arena, errors, log, config, multidict, signing, redis,
+ *              UTF-8, Python numbers
+ *   http/      request, response, routing, form bodies (werkzeug)
+ *   template/  Jinja templates       data/   db, model, query, migrations
+ *   auth/      password hashes, JWT  mail/   messages, SMTP, outbox
+ *   cache/     cache backends        session/ session stores, flash
+ *   form/      fields, validators, CSRF
+ *   web/       the application and the request context: start-up, dispatch,
+ *              hooks, helpers, rendering, view caching, resources, JWT views
+ */
 #ifndef FLAGON_H
 #define FLAGON_H
 
-#include "app.h"
-#include "arena.h"
-#include "cache.h"
-#include "config.h"
-#include "csrf.h"
-#include "db.h"
-#include "err.h"
-#include "flash.h"
-#include "form.h"
-#include "http.h"
-#include "log.h"
-#include "mail.h"
-#include "model.h"
-#include "models.h"
-#include "multidict.h"
-#include "query.h"
-#include "request.h"
-#include "response.h"
-#include "routing.h"
-#include "session.h"
-#include "signing.h"
-#include "template.h"
+#include "base/arena.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/multidict.h"
+#include "base/signing.h"
+#include "http/http.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/routing.h"
+#include "template/template.h"
+#include "data/db.h"
+#include "data/model.h"
+#include "data/query.h"
+#include "auth/auth.h"
+#include "auth/token.h"
+#include "mail/mail.h"
+#include "cache/cache.h"
+#include "session/flash.h"
+#include "session/session.h"
+#include "form/csrf.h"
+#include "form/form.h"
+#include "web/app.h"
+#include "web/jwt.h"
+#include "web/resource.h"
 
 #endif

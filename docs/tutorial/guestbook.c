@@ -66,8 +66,8 @@ static const fl_form_def EntryForm = { "EntryForm", entry_form_fields };
 
 static int index_view(fl_ctx *c)
 {
-	fl_db *db = fl_db_of(c);
-	fl_form *form = fl_form_for(c, &EntryForm);
+	fl_db *db = fl_get_db(c);
+	fl_form *form = fl_new_form(c, &EntryForm);
 	if (fl_validate_on_submit(c, form)) {
 		json_t *entry = json_pack("{s:s, s:s}",
 			"name", fl_form_data(form, "name"),
@@ -76,7 +76,7 @@ static int index_view(fl_ctx *c)
 		if (!e)
 			e = fl_db_commit(db);
 		if (e)
-			return fl_db_abort(c, e);
+			return fl_abort_db(c, e);
 		fl_flash(c, "Thanks for signing the guestbook!", "success");
 		return fl_redirect(c, fl_url_for(c, ".index", NULL), 303);
 	}
@@ -86,16 +86,16 @@ static int index_view(fl_ctx *c)
 	if (!e)
 		e = fl_query_all(q, &entries);
 	if (e)
-		return fl_db_abort(c, e);
+		return fl_abort_db(c, e);
 	return fl_render(c, 0, "guestbook/index.html", json_pack("{s:o, s:o}",
-		"form", fl_form_context_json(c, form),
+		"form", fl_make_form_context(c, form),
 		"entries", entries));
 }
 
 static int entry_view(fl_ctx *c)
 {
 	json_t *entry;
-	int s = fl_get_or_404(c, &Entry, fl_view_args_int(c, "id"), &entry);
+	int s = fl_get_or_404(c, &Entry, fl_get_view_arg_int(c, "id"), &entry);
 	if (s)
 		return s;
 	return fl_render(c, 0, "guestbook/entry.html", json_pack("{s:O}", "entry", entry));

@@ -9,9 +9,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "arena.h"
-#include "err.h"
-#include "template.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "template/template.h"
 
 /* Deepest nesting of include / macro / extends / import / super calls, and
  * of parenthesised expressions and statements while parsing. */

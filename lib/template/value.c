@@ -6,7 +6,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "pyrepr.h"
+#include "base/pyrepr.h"
 #include "template/internal.h"
 
 /* ---- markup ---- */

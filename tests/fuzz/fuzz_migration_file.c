@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
-#include "migrate.h"
+#include "base/arena.h"
+#include "data/migrate/migrate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -17,9 +17,9 @@
 
 #include <jansson.h>
 
-#include "arena.h"
-#include "http.h"
-#include "routing.h"
+#include "base/arena.h"
+#include "http/http.h"
+#include "http/routing.h"
 
 static int view(struct fl_ctx *c)
 {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "session.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "session/session.h"
+#include "base/signing.h"
 
 #define NOW ((time_t)1700000000)
 

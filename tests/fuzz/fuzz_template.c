@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template.h"
+#include "template/template.h"
 
 static json_t *fn_echo(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
 {

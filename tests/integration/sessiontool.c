@@ -17,16 +17,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "csrf.h"
-#include "err.h"
-#include "flash.h"
-#include "session.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "base/clock.h"
+#include "form/csrf.h"
+#include "base/err.h"
+#include "session/flash.h"
+#include "session/session.h"
+#include "base/signing.h"
 
 static time_t now_arg(int argc, char **argv, int i)
 {
-	return argc > i ? (time_t)strtoll(argv[i], NULL, 10) : time(NULL);
+	return argc > i ? (time_t)strtoll(argv[i], NULL, 10) : fl_now();
 }
 
 static json_t *parse_object(fl_arena *a, const char *text)

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "arena.h"
+#include "base/arena.h"
 
 static int setup(void **state)
 {

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "auth.h"
+#include "base/arena.h"
+#include "auth/auth.h"
 
 /* Made by werkzeug.security.generate_password_hash: Werkzeug 2.2.2 (Debian's
  * /usr/bin/python3, Flasky's version) and Werkzeug 3 (scrypt, 1000000). */

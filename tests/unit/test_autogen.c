@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
-#include "migrate.h"
-#include "model.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/migrate/migrate.h"
+#include "data/model.h"
 #include "tmpdb.h"
 
 /* ---- the model versions ---- */

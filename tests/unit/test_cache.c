@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "cache.h"
-#include "config.h"
-#include "routing.h"
+#include "base/arena.h"
+#include "cache/cache.h"
+#include "base/config.h"
+#include "http/routing.h"
 
 /* ---- a clock the tests move ---- */
 

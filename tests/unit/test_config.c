@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "config.h"
+#include "base/config.h"
 
 #define ROOT "/srv/flagon"
 

@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-#include "arena.h"
-#include "csrf.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "form/csrf.h"
+#include "base/signing.h"
 
 #define TS ((time_t)1700000000)
 #define RAW "0123456789abcdef0123456789abcdef01234567"

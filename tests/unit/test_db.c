@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "arena.h"
+#include "data/db.h"
+#include "base/arena.h"
 
 struct fx {
 	fl_arena *arena;

@@ -7,10 +7,10 @@
 
 #include <string.h>
 
-#include "arena.h"
-#include "flash.h"
-#include "session.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "session/flash.h"
+#include "session/session.h"
+#include "base/signing.h"
 
 static fl_arena *arena;
 

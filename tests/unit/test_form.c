@@ -13,8 +13,9 @@
 #include <regex.h>
 #include <cmocka.h>
 
-#include "arena.h"
-#include "form.h"
+#include "base/arena.h"
+#include "base/utf8.h"
+#include "form/form.h"
 
 static fl_arena *A;
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "formparser.h"
+#include "http/formparser.h"
 
 static int setup(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "http.h"
+#include "http/http.h"
 
 static int setup(void **state)
 {

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
-#include "mail.h"
+#include "mail/mail.h"
 
 static fl_arena *A;
 

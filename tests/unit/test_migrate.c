@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
-#include "migrate.h"
-#include "model.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/migrate/migrate.h"
+#include "data/model.h"
 #include "tmpdb.h"
 
 /* The CLI is not part of libflagon.a; test it from its source. */

@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "arena.h"
-#include "multidict.h"
+#include "base/arena.h"
+#include "base/multidict.h"
 
 static int setup(void **state)
 {

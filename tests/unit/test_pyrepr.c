@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "pyrepr.h"
+#include "base/arena.h"
+#include "base/pyrepr.h"
 
 static fl_arena *arena;
 

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "db.h"
-#include "model.h"
-#include "query.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/model.h"
+#include "data/query.h"
 
 /* ---- models, as the blueprints will declare them ---- */
 

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "db.h"
-#include "model.h"
-#include "models.h"
-#include "query.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/model.h"
+#include "app/models.h"
+#include "data/query.h"
 
 struct fx {
 	fl_arena *arena, *old;

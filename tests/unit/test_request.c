@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "arena.h"
-#include "request.h"
+#include "base/arena.h"
+#include "http/request.h"
 
 static int setup(void **state)
 {

@@ -9,8 +9,8 @@
 
 #include <string.h>
 
-#include "app.h"
-#include "resource.h"
+#include "web/app.h"
+#include "web/resource.h"
 
 static fl_arena *arena;
 static fl_ctx ctx;
@@ -53,16 +53,16 @@ static int teardown(void **state)
 
 static void test_dispatch(void **state)
 {
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_GET, "", NULL), &list), 0);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_GET, "", NULL), &list), 0);
 	assert_int_equal(ran, 1);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_HEAD, "", NULL), &list), 0);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_HEAD, "", NULL), &list), 0);
 	assert_int_equal(ran, 1);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "application/json", "{}"), &list), 0);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/json", "{}"), &list), 0);
 	assert_int_equal(ran, 1);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "application/problem+json", "{}"),
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/problem+json", "{}"),
 		&list), 0);
 	/* 405 with Allow */
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_DELETE, "", NULL), &list), 405);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_DELETE, "", NULL), &list), 405);
 	assert_int_equal(ran, 0);
 	const char *allow = fl_response_get_header(&ctx.resp, "Allow");
 	assert_non_null(allow);
@@ -70,19 +70,19 @@ static void test_dispatch(void **state)
 	assert_non_null(strstr(allow, "POST"));
 	assert_null(strstr(allow, "DELETE"));
 	/* 415: not JSON; 400: JSON type, no body */
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "text/plain", NULL), &list), 415);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "", NULL), &list), 415);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "application/x-www-form-urlencoded",
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "text/plain", NULL), &list), 415);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "", NULL), &list), 415);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/x-www-form-urlencoded",
 		NULL), &list), 415);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "application/+json", "{}"), &list),
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/+json", "{}"), &list),
 		415);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_POST, "application/json", NULL), &list),
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/json", NULL), &list),
 		400);
 	assert_int_equal(ran, 0);
 	/* the guard runs first, only for its methods */
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_PUT, "text/plain", NULL), &guarded), 401);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_DELETE, "", NULL), &guarded), 401);
-	assert_int_equal(fl_resource_dispatch(make_ctx(FL_GET, "", NULL), &guarded), 0);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_PUT, "text/plain", NULL), &guarded), 401);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_DELETE, "", NULL), &guarded), 401);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_GET, "", NULL), &guarded), 0);
 	assert_int_equal(ran, 1);
 }
 
@@ -98,7 +98,7 @@ static void expect(const char *body, int partial, int status, const char *field)
 {
 	json_t *out;
 	fl_ctx *c = make_ctx(FL_POST, "application/json", body);
-	int s = fl_resource_parse(c, args, partial, &out);
+	int s = fl_parse_args(c, args, partial, &out);
 	if (s != status)
 		print_error("%s: got %d, want %d\n", body, s, status);
 	assert_int_equal(s, status);
@@ -114,7 +114,7 @@ static void test_parse(void **state)
 	fl_ctx *c = make_ctx(FL_POST, "application/json",
 		"{\"s_name\": \"\xe5\xad\xa6\xe5\xad\xa6" "ab\", \"s_age\": 0, \"s_score\": 99.5, "
 		"\"extra\": 1, \"ok\": true}");
-	assert_int_equal(fl_resource_parse(c, args, 0, &out), 0);
+	assert_int_equal(fl_parse_args(c, args, 0, &out), 0);
 	assert_int_equal(json_object_size(out), 4);      /* "extra" dropped */
 	assert_null(json_object_get(out, "extra"));
 	assert_int_equal(json_integer_value(json_object_get(out, "s_age")), 0);

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "response.h"
+#include "base/arena.h"
+#include "http/response.h"
 
 static int setup(void **state)
 {

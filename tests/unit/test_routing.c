@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "arena.h"
-#include "routing.h"
+#include "base/arena.h"
+#include "http/routing.h"
 
 static int v_dummy(struct fl_ctx *c)
 {

@@ -19,11 +19,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
-#include "migrate.h"
-#include "model.h"
-#include "models.h"
+#include "base/arena.h"
+#include "data/db.h"
+#include "data/migrate/migrate.h"
+#include "data/model.h"
+#include "app/models.h"
 #include "tmpdb.h"
 
 #define INITIAL_REVISION "3f2a9c1b7d40"

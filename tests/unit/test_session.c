@@ -9,10 +9,10 @@
 
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "session.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "session/session.h"
+#include "base/signing.h"
 
 #define TS ((time_t)1700000000)
 

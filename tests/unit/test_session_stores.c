@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "redis.h"
-#include "session.h"
+#include "data/db.h"
+#include "base/redis.h"
+#include "session/session.h"
 
 #define T0 1700000000L
 #define LIFETIME 100L

@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "signing.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/signing.h"
 
 #define TS ((time_t)1700000000)
 

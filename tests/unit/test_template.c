@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "template.h"
+#include "template/template.h"
 
 static char tdir[512];
 

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "err.h"
-#include "signing.h"
-#include "token.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/signing.h"
+#include "auth/token.h"
 
 #define KEY "integration-test-secret-key"
 #define KEYLEN (sizeof KEY - 1)

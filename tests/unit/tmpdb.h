@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "arena.h"
-#include "db.h"
+#include "base/arena.h"
+#include "data/db.h"
 
 struct tmpdb {
 	fl_arena *arena, *old;

@@ -1,0 +1,299 @@
+/* arena.c — chunked bump allocator, arena-backed buffers, and jansson's
+ * allocator hooks.  See arena.h for the contract. */
+#include "base/arena.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN 16
+#define DEFAULT_CHUNK (64 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t size;          /* usable bytes in data[] */
+	size_t used;
+	_Alignas(ALIGN) unsigned char data[];
+};
+
+struct fl_arena {
+	struct chunk *head;   /* the chunk being filled */
+	struct chunk *first;  /* kept across resets */
+	size_t chunk_size;
+	size_t used;
+};
+
+static void oom(size_t n)
+{
+	/* Memory is gone: nothing sensible can be answered.  Say so once and
+	 * leave; lighttpd / mod_fcgid start a fresh process. */
+	fprintf(stderr, "flagon: fatal: out of memory allocating %zu bytes\n", n);
+	_Exit(70);
+}
+
+static struct chunk *chunk_new(size_t size)
+{
+	struct chunk *c = malloc(sizeof *c + size);
+	if (!c)
+		oom(size);
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+fl_arena *fl_arena_new(size_t chunk)
+{
+	fl_arena *a = calloc(1, sizeof *a);
+	if (!a)
+		oom(sizeof *a);
+	a->chunk_size = chunk ? chunk : DEFAULT_CHUNK;
+	a->first = a->head = chunk_new(a->chunk_size);
+	return a;
+}
+
+static void free_chain(struct chunk *c, struct chunk *keep)
+{
+	while (c) {
+		struct chunk *next = c->next;
+		if (c != keep)
+			free(c);
+		c = next;
+	}
+}
+
+void fl_arena_free(fl_arena *a)
+{
+	if (!a)
+		return;
+	free_chain(a->head, NULL);
+	free(a);
+}
+
+void fl_arena_reset(fl_arena *a)
+{
+	free_chain(a->head, a->first);
+	a->first->next = NULL;
+	a->first->used = 0;
+	a->head = a->first;
+	a->used = 0;
+}
+
+void *fl_arena_alloc(fl_arena *a, size_t n)
+{
+	size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (need < n)
+		oom(n);
+	if (need == 0)
+		need = ALIGN;
+	struct chunk *c = a->head;
+	if (c->size - c->used < need) {
+		/* Big requests get a chunk of their own; chunks are chained newest
+		 * first so reset can walk them. */
+		size_t size = need > a->chunk_size ? need : a->chunk_size;
+		struct chunk *nc = chunk_new(size);
+		nc->next = a->head;
+		a->head = nc;
+		c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += need;
+	a->used += need;
+	return p;
+}
+
+void *fl_arena_calloc(fl_arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	void *p = fl_arena_alloc(a, count * size);
+	memset(p, 0, count * size);
+	return p;
+}
+
+void *fl_arena_memdup(fl_arena *a, const void *p, size_t n)
+{
+	char *d = fl_arena_alloc(a, n + 1);
+	if (n)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *fl_arena_strndup(fl_arena *a, const char *s, size_t n)
+{
+	return fl_arena_memdup(a, s, n);
+}
+
+char *fl_arena_strdup(fl_arena *a, const char *s)
+{
+	return s ? fl_arena_memdup(a, s, strlen(s)) : NULL;
+}
+
+char *fl_arena_vprintf(fl_arena *a, const char *fmt, va_list ap)
+{
+	va_list cp;
+	char probe[1];
+	if (!fmt) /* also tells gcc's -Wformat-truncation that fmt is set */
+		fmt = "";
+	va_copy(cp, ap);
+	int n = vsnprintf(probe, sizeof probe, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		n = 0;
+	char *s = fl_arena_alloc(a, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *fl_arena_printf(fl_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = fl_arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+size_t fl_arena_used(const fl_arena *a)
+{
+	return a->used;
+}
+
+/* ---- buffers ---- */
+
+void fl_buf_init(fl_buf *b, fl_arena *a)
+{
+	b->arena = a;
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+static void buf_grow(fl_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need < extra)
+		oom(extra);
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap * 2 : 256;
+	while (cap < need)
+		cap *= 2;
+	char *d = fl_arena_alloc(b->arena, cap);
+	if (b->len)
+		memcpy(d, b->data, b->len);
+	b->data = d;
+	b->cap = cap;
+}
+
+void fl_buf_append(fl_buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void fl_buf_puts(fl_buf *b, const char *s)
+{
+	fl_buf_append(b, s, strlen(s));
+}
+
+void fl_buf_putc(fl_buf *b, char c)
+{
+	fl_buf_append(b, &c, 1);
+}
+
+void fl_buf_printf(fl_buf *b, const char *fmt, ...)
+{
+	va_list ap, cp;
+	char probe[1];
+	if (!fmt)
+		fmt = "";
+	va_start(ap, fmt);
+	va_copy(cp, ap);
+	/* One pass when the output fits the spare capacity (the common case);
+	 * a second one only after growing. */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
+	int n = vsnprintf(room ? b->data + b->len : probe, room ? room : sizeof probe, fmt, ap);
+	if (n > 0) {
+		if ((size_t)n >= room) {
+			buf_grow(b, (size_t)n);
+			vsnprintf(b->data + b->len, (size_t)n + 1, fmt, cp);
+		}
+		b->len += (size_t)n;
+	}
+	va_end(cp);
+	va_end(ap);
+}
+
+void fl_buf_put_int(fl_buf *b, long long v)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	fl_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+const char *fl_buf_cstr(fl_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+/* ---- jansson allocator ----
+ * Every block carries a 16-byte header saying where it came from, so that
+ * json_decref() on an arena value is a no-op while heap values are freed. */
+
+#define TAG_HEAP 0x48454150u  /* "HEAP" */
+#define TAG_ARENA 0x4152454eu /* "AREN" */
+
+static fl_arena *json_arena;
+
+static void *json_alloc(size_t n)
+{
+	unsigned char *p;
+	if (json_arena) {
+		p = fl_arena_alloc(json_arena, n + ALIGN);
+		*(uint32_t *)p = TAG_ARENA;
+	} else {
+		p = malloc(n + ALIGN);
+		if (!p)
+			oom(n);
+		*(uint32_t *)p = TAG_HEAP;
+	}
+	return p + ALIGN;
+}
+
+static void json_release(void *ptr)
+{
+	if (!ptr)
+		return;
+	unsigned char *p = (unsigned char *)ptr - ALIGN;
+	if (*(uint32_t *)p == TAG_HEAP) {
+		*(uint32_t *)p = 0;
+		free(p);
+	}
+}
+
+/* Installed before main() so no jansson value is ever made by plain malloc
+ * (json_release would misread its header). */
+__attribute__((constructor)) static void json_install(void)
+{
+	json_set_alloc_funcs(json_alloc, json_release);
+}
+
+fl_arena *fl_json_set_arena(fl_arena *a)
+{
+	fl_arena *old = json_arena;
+	json_arena = a;
+	return old;
+}

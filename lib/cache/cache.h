@@ -1,0 +1,159 @@
+/* cache.h — Flask-Caching: a key/value cache with timeouts, and
+ * whole-response caching of views (@cache.cached(timeout=50)).
+ *
+ * CACHE_TYPE picks the backend, created once per process at start-up:
+ *
+ *   null    nothing is ever stored (every get is a miss) — the default
+ *   simple  in-process, bounded (FL_CACHE_SIMPLE_THRESHOLD entries,
+ *           FL_CACHE_SIMPLE_MAX_BYTES bytes), least recently used entries
+ *           evicted first.  Each FastCGI process has its own: a POST served
+ *           by one process cannot invalidate what another one holds, so use
+ *           it only with one process per program.
+ *   sqlite  table `flagon_cache(key TEXT PRIMARY KEY, value BLOB, expiry
+ *           INTEGER)` in the application database, created on first use;
+ *           shared by every process and program using that database.
+ *   redis   REDIS_URL (redis://[:password@]host[:port][/db]); keys are
+ *           FL_CACHE_REDIS_PREFIX + key, stored with SETEX.  When Redis is
+ *           down every call is a miss (logged once per outage, retried after
+ *           a second): the cache never fails a page.
+ *
+ * Timeouts are seconds, as in Flask-Caching: FL_CACHE_DEFAULT_TIMEOUT (-1)
+ * means CACHE_DEFAULT_TIMEOUT, 0 means "never expires".
+ *
+ * Whole-response caching: a route whose flags hold FL_ROUTE_CACHE(seconds)
+ * (routing.h) has its GET/HEAD responses cached under the key
+ * "view/<blueprint><path>[?<query>]".  The request loop answers a hit
+ * without running the view (X-Cache: HIT) and stores a 200 produced by the
+ * view (X-Cache: MISS): status, Content-Type and body only — never
+ * Set-Cookie or other headers.  Cached pages hold no per-visitor data:
+ * while a cacheable view runs, csrf_token() yields a random placeholder that
+ * is replaced by the current visitor's token in every response sent (hit or
+ * miss), and get_flashed_messages() yields nothing (the messages stay in the
+ * session for the next uncached page).  Templates of cached views must not
+ * print other per-visitor values (session, g, cookies).  A view that
+ * changes what a cached page shows calls fl_invalidate_view().
+ */
+#ifndef FL_CACHE_H
+#define FL_CACHE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+struct fl_config;
+struct fl_ctx;
+struct sqlite3;
+
+/* A cache backend of the CACHE_TYPE kind (opaque; one per process). */
+typedef struct fl_cache fl_cache;
+
+/* Timeout argument meaning "CACHE_DEFAULT_TIMEOUT". */
+#define FL_CACHE_DEFAULT_TIMEOUT (-1L)
+
+/* The sqlite backend's table (tell `manage db check`/`migrate` to ignore it). */
+#define FL_CACHE_SQLITE_TABLE "flagon_cache"
+
+/* Prefix of every key the redis backend writes. */
+#define FL_CACHE_REDIS_PREFIX "flagon_cache:"
+
+/* Bounds of the simple backend (Flask-Caching's CACHE_THRESHOLD is 500). */
+#define FL_CACHE_SIMPLE_THRESHOLD 500
+#define FL_CACHE_SIMPLE_MAX_BYTES (32u * 1024 * 1024)
+
+/* Longest key accepted (longer ones: FL_EINVAL; views are then not cached). */
+#define FL_CACHE_MAX_KEY 2048
+
+/* A clock for expiry: seconds since the epoch.  Tests install their own. */
+typedef time_t (*fl_cache_clock_fn)(void *ud);
+
+/* ---- creating a cache ---- */
+
+/* fl_cache_new — the backend CACHE_TYPE of `cfg` names, with its
+ * CACHE_DEFAULT_TIMEOUT; `db` is the application's SQLite connection
+ * (borrowed; used by the sqlite backend, may be NULL otherwise).  Nothing is
+ * contacted yet (tables and connections are made on first use).  Heap
+ * object; free with fl_cache_free() before closing `db`.
+ * Errors: FL_ECONFIG (unknown type, bad REDIS_URL, sqlite without db),
+ * FL_ENOMEM. */
+fl_err fl_cache_new(const struct fl_config *cfg, struct sqlite3 *db, fl_cache **out);
+
+/* fl_cache_null_new — a cache that stores nothing.  NULL only on ENOMEM. */
+fl_cache *fl_cache_null_new(void);
+
+/* fl_cache_simple_new — an in-process LRU cache of at most `max_entries`
+ * entries and `max_bytes` bytes of keys + values (0: the defaults above).
+ * NULL only on ENOMEM. */
+fl_cache *fl_cache_simple_new(size_t max_entries, size_t max_bytes, long default_timeout);
+
+/* fl_cache_sqlite_new — a cache in table flagon_cache of the SQLite
+ * connection `db` (borrowed: it must outlive the cache).  The
+ * table is created when missing on first use.  NULL only on ENOMEM. */
+fl_cache *fl_cache_sqlite_new(struct sqlite3 *db, long default_timeout);
+
+/* fl_cache_redis_new — a Redis cache at `url` (redis://[:pass@]host[:port][/db]).
+ * Connects on first use.  Errors: FL_ECONFIG (malformed URL), FL_ENOMEM. */
+fl_err fl_cache_redis_new(const char *url, long default_timeout, fl_cache **out);
+
+/* fl_cache_free — release the cache (closing its Redis connection,
+ * finalizing its SQLite statements).  NULL is ignored. */
+void fl_cache_free(fl_cache *cache);
+
+/* fl_cache_type — "null", "simple", "sqlite" or "redis". */
+const char *fl_cache_type(const fl_cache *cache);
+
+/* fl_cache_set_clock — use `now(ud)` instead of time(NULL) for expiry
+ * (tests).  NULL restores the system clock.  The redis backend expires
+ * keys on the server's clock and ignores this. */
+void fl_cache_set_clock(fl_cache *cache, fl_cache_clock_fn now, void *ud);
+
+/* fl_cache_default_timeout — CACHE_DEFAULT_TIMEOUT of this cache. */
+long fl_cache_default_timeout(const fl_cache *cache);
+
+/* ---- key/value operations (cache.get/set/delete/clear) ---- */
+
+/* fl_cache_get — cache.get(key): on a hit, *value is a copy of the stored
+ * bytes in `a`, NUL-terminated (the NUL is not counted in *len; len may be
+ * NULL).  Errors: FL_ENOTFOUND (absent or expired), FL_EIO (backend
+ * unavailable, logged: treat as a miss), FL_EINVAL (key too long). */
+fl_err fl_cache_get(fl_cache *cache, const char *key, fl_arena *a, char **value, size_t *len);
+
+/* fl_cache_set — cache.set(key, value, timeout): store `len` bytes for
+ * `timeout` seconds (FL_CACHE_DEFAULT_TIMEOUT: the default; 0: forever),
+ * replacing any previous value.  The null cache accepts and forgets.
+ * Errors: FL_EIO (backend unavailable, logged), FL_EINVAL, FL_ENOMEM,
+ * FL_ETOOLARGE (larger than the simple cache's byte bound). */
+fl_err fl_cache_set(fl_cache *cache, const char *key, const void *value, size_t len,
+	long timeout);
+
+/* fl_cache_delete — cache.delete(key).  Deleting an absent key is FL_OK.
+ * Errors: FL_EIO, FL_EINVAL. */
+fl_err fl_cache_delete(fl_cache *cache, const char *key);
+
+/* fl_cache_delete_prefix — delete every key that starts with `prefix`
+ * (redis: SCAN + DEL over this cache's keys).  Errors: FL_EIO. */
+fl_err fl_cache_delete_prefix(fl_cache *cache, const char *prefix);
+
+/* fl_cache_clear — cache.clear(): delete every key of this cache (redis:
+ * only keys under FL_CACHE_REDIS_PREFIX).  Errors: FL_EIO. */
+fl_err fl_cache_clear(fl_cache *cache);
+
+/* ---- from views ---- */
+
+/* fl_get_cache — the process cache, for a view's own get/set (never NULL:
+ * the null cache when CACHE_TYPE is null). */
+fl_cache *fl_get_cache(struct fl_ctx *c);
+
+/* fl_make_view_cache_key — the cache key of the response to GET `path`
+ * (relative to the blueprint, like request.path) with query string `query`
+ * (NULL or "" for none), in the request arena. */
+const char *fl_make_view_cache_key(struct fl_ctx *c, const char *path, const char *query);
+
+/* fl_invalidate_view — forget the cached responses of `path`
+ * (relative to the blueprint, e.g. "/cats/"), with every query string.
+ * Call it after a change that alters that page; every process then serves a
+ * fresh page (sqlite/redis).  Errors: FL_EIO (backend unavailable; logged). */
+fl_err fl_invalidate_view(struct fl_ctx *c, const char *path);
+
+#endif

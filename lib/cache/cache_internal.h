@@ -1,0 +1,36 @@
+/* cache_internal.h — what cache.c and its backends (cache_simple.c,
+ * cache_sqlite.c, cache_redis.c) share.  Not part of the public API.
+ *
+ * A backend is a table of operations; fl_cache is embedded first in each
+ * backend's own struct.  cache.c checks arguments and resolves the timeout
+ * before calling a backend, so backends see `timeout` as 0 (forever) or a
+ * positive number of seconds. */
+#ifndef FL_CACHE_INTERNAL_H
+#define FL_CACHE_INTERNAL_H
+
+#include "cache/cache.h"
+
+typedef struct fl_cache_ops {
+	const char *name;
+	fl_err (*get)(fl_cache *c, const char *key, fl_arena *a, char **value, size_t *len);
+	fl_err (*set)(fl_cache *c, const char *key, const void *value, size_t len, long timeout);
+	fl_err (*del)(fl_cache *c, const char *key);
+	fl_err (*del_prefix)(fl_cache *c, const char *prefix);
+	fl_err (*clear)(fl_cache *c);
+	void (*free)(fl_cache *c);
+} fl_cache_ops;
+
+struct fl_cache {
+	const fl_cache_ops *ops;
+	long default_timeout;
+	fl_cache_clock_fn clock;    /* NULL: time(NULL) */
+	void *clock_ud;
+};
+
+/* The current time on the cache's clock. */
+time_t fl_cache_now(const fl_cache *c);
+
+/* Copy `len` bytes into `a`, NUL-terminated. */
+char *fl_cache_copy_out(fl_arena *a, const void *p, size_t len);
+
+#endif

@@ -1,0 +1,140 @@
+/* db.h — the database connection (Flask-SQLAlchemy's `db` and its session).
+ *
+ * One SQLite connection per process, opened at start-up and kept for every
+ * request: WAL journal, a 5 s busy timeout, foreign keys on, synchronous
+ * NORMAL.  Statements are prepared once and cached by their SQL text, so a
+ * request that runs the same query shape again skips the SQL compiler.
+ *
+ * Every value reaches SQL as a bound parameter taken from a jansson array;
+ * the SQL text itself is only ever built from C model declarations.
+ *
+ * Transactions follow SQLAlchemy's session: the first write begins one
+ * (BEGIN IMMEDIATE, so a writer waits for the lock up front instead of
+ * failing half-way), fl_db_commit() ends it.  If a write fails inside a
+ * transaction the whole transaction is poisoned: further writes are refused
+ * and fl_db_commit() rolls everything back (SQLAlchemy's "this session's
+ * transaction has been rolled back due to a previous exception"), so a
+ * request never commits half of its work.
+ *
+ * Rows are JSON objects: column name → value, INTEGER → integer, REAL →
+ * real, TEXT → string, NULL → null (BLOBs must hold UTF-8 to be returned).
+ * Result values are allocated from jansson's current arena
+ * (fl_json_set_arena), so they die with the request.
+ */
+#ifndef FL_DB_H
+#define FL_DB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "base/err.h"
+
+/* A database connection (opaque; one per process). */
+typedef struct fl_db fl_db;
+
+/* Prepared statements kept per connection; the least recently used one is
+ * finalized when the cache is full. */
+#define FL_DB_STMT_CACHE_SIZE 64
+
+/* Busy timeout applied to every connection, in milliseconds. */
+#define FL_DB_BUSY_TIMEOUT_MS 5000
+
+/* fl_db_open — open (creating if needed) the SQLite database at `path`
+ * (":memory:" for a private in-memory one) and apply the pragmas above.
+ * The directory must exist: a missing one gives FL_EIO and a message that
+ * names it.  Like sqlite3_open(), *out is set even on failure (except
+ * FL_ENOMEM) so fl_db_errmsg() can say why; always fl_db_close() it.
+ * The connection is heap memory owned by the caller.
+ * Errors: FL_EIO (cannot open), FL_EDB, FL_EBUSY, FL_ENOMEM. */
+fl_err fl_db_open(const char *path, fl_db **out);
+
+/* fl_db_close — roll back any open transaction, finalize the cached
+ * statements and close the connection.  NULL is ignored. */
+void fl_db_close(fl_db *db);
+
+/* fl_db_handle — the raw sqlite3 handle, for code that needs the C API. */
+sqlite3 *fl_db_handle(fl_db *db);
+
+/* fl_db_errmsg — one line describing the last error (SQLite's message or
+ * ours), "" when none.  Owned by `db`, valid until the next call. */
+const char *fl_db_errmsg(const fl_db *db);
+
+/* fl_db_error_table — the table named by the last error: the missing table
+ * after FL_ENOTABLE ("no such table: student" → "student"), the table of a
+ * violated constraint after FL_EEXISTS/FL_ECONSTRAINT, or "" if none.
+ * Owned by `db`. */
+const char *fl_db_error_table(const fl_db *db);
+
+/* fl_db_error_column — the column named by the last error: the column of a
+ * violated UNIQUE/NOT NULL constraint (first one of a composite), the column
+ * that failed model validation after FL_EINVAL, or "".  Owned by `db`. */
+const char *fl_db_error_column(const fl_db *db);
+
+/* fl_db_set_error — record `err` with a printf-style message (and an
+ * optional table/column, NULL for none) as the last error; returns `err`.
+ * For the model and query layers, which report their own mistakes the same
+ * way SQLite's are reported. */
+fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *column,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* fl_db_query — run one statement `sql` (a SELECT, or anything returning
+ * rows) with the values of the JSON array `params` bound to its `?`
+ * placeholders in order (NULL: none) and return every row as a new JSON
+ * array of objects in *rows_out, allocated from jansson's current arena.
+ * Reads do not begin a transaction.  `sql` must hold exactly one statement.
+ * Bound types: integer → INTEGER, real → REAL, string → TEXT, true/false →
+ * 1/0, null → NULL; arrays and objects give FL_EINVAL.
+ * Errors: FL_EINVAL, FL_ENOTABLE, FL_EBUSY, FL_EUTF8 (a TEXT/BLOB value that
+ * is not UTF-8), FL_EDB. */
+fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out);
+
+/* fl_db_execute — run one writing statement (INSERT, UPDATE, DELETE, DDL)
+ * with bound `params` (as fl_db_query), beginning a transaction first if
+ * none is open — the caller must fl_db_commit().  On success *last_id (if
+ * not NULL) is sqlite3_last_insert_rowid() and *changes (if not NULL) the
+ * number of rows changed.  A failure poisons the open transaction (see the
+ * top of this file).
+ * Errors: FL_EEXISTS (UNIQUE/PRIMARY KEY), FL_ECONSTRAINT (NOT NULL,
+ * FOREIGN KEY, CHECK), FL_ENOTABLE, FL_EBUSY, FL_EINVAL, FL_EDB. */
+fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes);
+
+/* fl_db_exec_script — run `sql`, any number of statements without
+ * parameters (DDL, migration scripts), outside the statement cache.  It
+ * does not begin a transaction by itself.  Inside a transaction,
+ * BEGIN/COMMIT/END/ROLLBACK statements are refused (FL_EINVAL) so a script
+ * cannot end the transaction it runs in.
+ * Errors: as fl_db_execute. */
+fl_err fl_db_exec_script(fl_db *db, const char *sql);
+
+/* fl_db_begin — BEGIN IMMEDIATE unless a transaction is already open
+ * (then a no-op).  Errors: FL_EBUSY when another process holds the write
+ * lock past the busy timeout, FL_EDB. */
+fl_err fl_db_begin(fl_db *db);
+
+/* fl_db_commit — COMMIT the open transaction (no-op without one).  If a
+ * write failed inside it, or COMMIT itself fails, everything is rolled back
+ * and the error is returned: a commit is all or nothing.
+ * Errors: the poisoning error, FL_EBUSY, FL_EDB. */
+fl_err fl_db_commit(fl_db *db);
+
+/* fl_db_rollback — ROLLBACK the open transaction, if any, and clear the
+ * poisoned state.  Errors: FL_EDB (the connection is then unusable). */
+fl_err fl_db_rollback(fl_db *db);
+
+/* fl_db_in_transaction — true while a transaction is open. */
+bool fl_db_in_transaction(const fl_db *db);
+
+/* fl_db_statement_count — how many statements fl_db_query, fl_db_execute
+ * and fl_db_exec_script have run on this connection (transaction control
+ * — BEGIN, COMMIT, ROLLBACK — is not counted).  Tests compare it before and
+ * after a page to prove relationship loading is not N+1. */
+uint64_t fl_db_statement_count(const fl_db *db);
+
+/* fl_db_models — the NULL-terminated model list given to fl_db_set_models
+ * (query.h), or NULL when none was registered. */
+struct fl_model;
+const struct fl_model *const *fl_db_models(const fl_db *db);
+
+#endif

@@ -1,0 +1,48 @@
+/* internal.h — what schema.c and autogen.c share; not a public header.
+ *
+ * A schema read from a database is a JSON object, table name → table:
+ *   { "name": "users", "sql": "CREATE TABLE ...", "autoincrement": false,
+ *     "columns": [ { "name", "type", "notnull", "default" (text or null),
+ *                    "pk" (position, 0 = not in the key), "hidden" } ... ]  (cid order)
+ *     "indexes": [ { "name", "unique", "columns": ["a", "b DESC"], "partial",
+ *                    "sql" } ... ]            (explicit CREATE INDEX only, by name)
+ *     "uniques": [ ["a", "b"], ... ]          (UNIQUE constraints: their columns)
+ *     "fks": [ { "from": [..], "table", "to": [..], "on_update", "on_delete",
+ *                "match" } ... ]
+ *     "triggers": [ "CREATE TRIGGER ...", ... ] }
+ * Every value lives in jansson's current arena: callers set it. */
+#ifndef FL_MIGRATE_INTERNAL_H
+#define FL_MIGRATE_INTERNAL_H
+
+#include "data/migrate/migrate.h"
+
+/* Names of tables a comparison never looks at. */
+bool fl_schema_ignored(const char *table);
+
+/* fl_schema_read — the schema of `db` as described above. */
+fl_err fl_schema_read(fl_db *db, json_t **schema);
+
+/* fl_schema_target — the schema fl_create_all(models) builds, read back
+ * from a private in-memory database.  Errors are reported on `report`. */
+fl_err fl_schema_target(fl_db *report, const fl_model *const *models, fl_arena *a,
+	json_t **schema);
+
+/* fl_schema_compare_json — the differences from schema `from` to `to`. */
+json_t *fl_schema_compare_json(json_t *from, json_t *to);
+
+/* The column object called `name` of table `t`, or NULL. */
+json_t *fl_schema_column(json_t *t, const char *name);
+
+/* The explicit index object called `name` of table `t`, or NULL. */
+json_t *fl_schema_index(json_t *t, const char *name);
+
+/* Do two index objects define the same index? */
+bool fl_schema_index_equal(json_t *x, json_t *y);
+
+/* Is `v` (a column list or FK object) in the JSON array `set`? */
+bool fl_schema_set_has(json_t *set, json_t *v);
+
+/* Sorted names of the tables of `x` and `y` together, as a JSON array. */
+json_t *fl_schema_table_names(json_t *x, json_t *y);
+
+#endif

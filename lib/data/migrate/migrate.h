@@ -1,0 +1,214 @@
+/* migrate.h — schema migrations (Alembic / Flask-Migrate).
+ *
+ * A revision is one SQL file in sql/migrations/, named <rev>_<slug>.sql:
+ *
+ *   -- revision: 1a2b3c4d5e6f
+ *   -- down_revision: <base>          (or the parent's revision id)
+ *   -- message: initial migration
+ *   -- date: 2026-11-22 05:40:00
+ *   -- foreign_keys: off             (optional; see below)
+ *   -- upgrade
+ *   CREATE TABLE ...;
+ *   -- downgrade
+ *   DROP TABLE ...;
+ *
+ * "-- foreign_keys: off" runs both parts of the revision with foreign key
+ * enforcement off, as SQLite's 12-step table rebuild requires
+ * (https://sqlite.org/lang_altertable.html#otheralter): PRAGMA foreign_keys
+ * cannot change inside a transaction, so the runner switches it off BEFORE
+ * its BEGIN, runs the script, runs PRAGMA foreign_key_check before COMMIT
+ * (any violation fails the step and rolls it back, naming the first bad
+ * row) and switches foreign keys on again after COMMIT or ROLLBACK.  Without
+ * the header (or with "on") foreign keys stay on; dropping a table that
+ * others reference then deletes its rows first and may fail or cascade.
+ * `db migrate` writes the header whenever a part drops or rebuilds a table.
+ *
+ * Revisions form one chain by their down_revision links, whatever the file
+ * names sort like; branches, several heads, a missing parent, duplicate ids
+ * and cycles are refused with a message naming the files.  The database's
+ * revision is kept in alembic_version(version_num) exactly like Alembic, so
+ * either tool can read it.  Each revision runs in its own transaction
+ * (BEGIN; script; version update; COMMIT) — SQLite DDL is transactional, so
+ * a failing revision leaves the database at the last good one.  The script
+ * runs one statement at a time, so a failure names the file and the line
+ * its statement starts on ("x.sql:12: upgrade failed: no such table: t").
+ *
+ * Memory: everything (revisions, messages) lives in the arena given to
+ * fl_migrations_load().
+ */
+#ifndef FL_MIGRATE_H
+#define FL_MIGRATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "data/db.h"
+#include "base/err.h"
+#include "data/model.h"
+
+/* Longest revision id: alembic_version.version_num is VARCHAR(32). */
+#define FL_REVISION_MAX 32
+
+/* Largest revision file read, in bytes. */
+#define FL_REVISION_FILE_MAX (16u << 20)
+
+/* One parsed revision file. */
+typedef struct fl_revision {
+	const char *id;             /* "1a2b3c4d5e6f" */
+	const char *down_revision;  /* parent id, NULL for the first revision (<base>) */
+	const char *message;        /* "" when the header has none */
+	const char *date;           /* "" when the header has none */
+	const char *upgrade;        /* the SQL under "-- upgrade" */
+	const char *downgrade;      /* the SQL under "-- downgrade" */
+	const char *path;           /* the file it came from (for messages) */
+	bool foreign_keys_off;      /* "-- foreign_keys: off": run with FKs off, check before COMMIT */
+	int upgrade_line;           /* file line of the upgrade SQL's first line (for messages) */
+	int downgrade_line;         /* the same for the downgrade SQL */
+} fl_revision;
+
+/* fl_revision_parse — parse the revision file text `text` (`len` bytes,
+ * not necessarily NUL-terminated) read from `path`.  Strict: the header
+ * holds only "-- key: value" lines (revision and down_revision required,
+ * message, date and foreign_keys (on|off) optional, none twice) and blank lines, then exactly one
+ * "-- upgrade" and one "-- downgrade" line in that order; each non-empty
+ * section must end in a complete statement (';').  The text must be UTF-8
+ * without NUL bytes.  Ids are 1–32 characters of [0-9A-Za-z_].
+ * On success *out's strings are copies in `a`.  On FL_EMIGRATE, *error is
+ * "path:line: reason" in `a`. */
+fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t len,
+	fl_revision *out, const char **error);
+
+/* The revisions of a migrations folder, in chain order. */
+typedef struct fl_migrations {
+	fl_arena *arena;            /* owns everything below */
+	const char *dir;            /* the folder read */
+	const fl_revision **chain;  /* chain[0] is the first revision, chain[n-1] the head */
+	size_t n;                   /* revisions in chain */
+	const char *error;          /* one line describing the last failure, or NULL */
+	FILE *progress;             /* upgrade/downgrade report each step here; NULL: quiet */
+} fl_migrations;
+
+/* fl_migrations_load — read every *.sql file of `dir`, parse it, check the
+ * file name starts with its revision id, and chain the revisions.
+ * *out is set even on failure (its `error` says why).  An empty folder is
+ * an empty chain.  Errors: FL_EIO (folder or file unreadable), FL_EMIGRATE
+ * (a broken file or chain). */
+fl_err fl_migrations_load(fl_arena *a, const char *dir, fl_migrations **out);
+
+/* fl_migrations_chain — chain the `n` revisions of `revs` (in any order)
+ * by their down_revision links, as fl_migrations_load does after parsing.
+ * *out is set even on failure.  Errors: FL_EMIGRATE (duplicate id, several
+ * bases, a missing parent, a branch, a cycle). */
+fl_err fl_migrations_chain(fl_arena *a, const fl_revision *revs, size_t n, fl_migrations **out);
+
+/* fl_migrations_head — the head revision's id, or NULL for an empty chain. */
+const char *fl_migrations_head(const fl_migrations *m);
+
+/* fl_migrate_current — `alembic current`: the database's revision in *rev
+ * (NULL at base, also when alembic_version does not exist yet).
+ * Errors: FL_EMIGRATE (several rows, or a revision this folder does not
+ * define), FL_EBUSY, FL_EDB. */
+fl_err fl_migrate_current(fl_migrations *m, fl_db *db, const char **rev);
+
+/* fl_migrate_upgrade — `alembic upgrade [target]`: apply the revisions after
+ * the current one up to `target` ("head" or NULL for the newest, a revision
+ * id or unique prefix of one), each in its own transaction.  On failure the
+ * failed revision is rolled back, the database stays at the last good one
+ * and m->error names the file and SQLite's message.
+ * Errors: FL_EMIGRATE (unknown target, target behind current, a failed
+ * revision), FL_EBUSY, FL_EDB. */
+fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target);
+
+/* fl_migrate_downgrade — `alembic downgrade [target]`: run the downgrade
+ * parts from the current revision back to `target` ("-1" or NULL for one
+ * step, "-N", "base", a revision id or unique prefix), newest first, each
+ * in its own transaction.  Errors: as fl_migrate_upgrade. */
+fl_err fl_migrate_downgrade(fl_migrations *m, fl_db *db, const char *target);
+
+/* fl_migrate_stamp — `alembic stamp REV`: set the database's revision to
+ * `target` ("head", "base", an id or unique prefix) without running any
+ * SQL.  Errors: FL_EMIGRATE (unknown target), FL_EBUSY, FL_EDB. */
+fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
+
+/* fl_migrate_history — `alembic history`: append one line per revision,
+ * newest first, "<parent> -> <id>[ (head)], <message>\n" with "<base>" as
+ * the first revision's parent. */
+void fl_migrate_history(const fl_migrations *m, fl_buf *out);
+
+/* ---- autogenerate (lib/migrate/schema.c, autogen.c) ----
+ *
+ * The schema the models want is built for real: fl_create_all() in a
+ * private in-memory database.  Both schemas are then read through SQLite's
+ * own view of them — pragma_table_xinfo (columns: type, NOT NULL, default,
+ * primary key position, hidden), pragma_index_list + pragma_index_xinfo
+ * (explicit indexes by name; UNIQUE and PRIMARY KEY constraints by their
+ * columns), pragma_foreign_key_list, and AUTOINCREMENT from the CREATE text
+ * — and compared.  Column order, constraint names, formatting and CHECK
+ * constraints (Enum value lists) are not compared.  Tables named sqlite_*
+ * and alembic_version are ignored.
+ *
+ * Each difference is a JSON object {"op", "table", "column", "detail"}
+ * ("column" is null when the op is about a table, an index or a key), in a
+ * stable order: per table (live and model tables merged by name), table
+ * ops first.  op is one of
+ *   add_table drop_table add_column drop_column modify_type
+ *   modify_nullable modify_default modify_primary_key modify_hidden
+ *   modify_autoincrement add_index drop_index add_unique drop_unique
+ *   add_fk drop_fk
+ * and detail a readable description ("VARCHAR(64) -> TEXT"). */
+
+/* fl_schema_compare — the differences that turn `from`'s schema into
+ * `to`'s, as a new JSON array in *diffs (an empty array when they agree),
+ * allocated from `a`.  Errors: FL_EDB/FL_EBUSY reading a schema (message in
+ * fl_db_errmsg(from) or (to)). */
+fl_err fl_schema_compare(fl_db *from, fl_db *to, fl_arena *a, json_t **diffs);
+
+/* fl_schema_diff — `alembic check`: the differences between the live
+ * database and the schema fl_create_all(models) builds (models is
+ * NULL-terminated; abstract ones are skipped), as fl_schema_compare(live,
+ * target), allocated from `a`.  Errors: FL_EINVAL (a model SQL cannot express), FL_EDB,
+ * FL_EBUSY; the reason is in fl_db_errmsg(live). */
+fl_err fl_schema_diff(fl_db *live, const fl_model *const *models, fl_arena *a, json_t **diffs);
+
+/* fl_schema_diff_format — append one line per difference,
+ * "<op> <table>[.<column>]: <detail>\n". */
+void fl_schema_diff_format(json_t *diffs, fl_buf *out);
+
+/* fl_autogenerate — `flask db migrate -m message`: compare `live` with the
+ * models and write a new revision file into `dir` (its parent is the
+ * folder's head; the database must be at that head, as Alembic demands,
+ * and an empty folder gives a first revision) named
+ * <12 hex id>_<slug of message>.sql.  Upgrade part:
+ *   - new tables: CREATE TABLE/INDEX exactly as create_all writes them;
+ *   - new plain columns (nullable or with a server default; no key,
+ *     UNIQUE or REFERENCES) and index changes alone: ALTER TABLE ADD
+ *     COLUMN, CREATE INDEX, DROP INDEX;
+ *   - anything else on an existing table (dropped column, type, NULL,
+ *     default, primary key, UNIQUE, foreign key changes): the table is
+ *     rebuilt — CREATE TABLE "_flagon_tmp_<t>", INSERT ... SELECT of the
+ *     columns both sides have (a new NOT NULL column gets its default=
+ *     value; NULLs going into a NOT NULL column get COALESCE(col, default)),
+ *     DROP TABLE, ALTER TABLE RENAME, then its indexes and triggers again;
+ *   - dropped tables: DROP TABLE.
+ * The downgrade part reverses each step from the live schema's own
+ * definitions (rebuilt tables are rebuilt back; dropped tables come back
+ * empty).  Whenever a part drops or rebuilds a table the file carries
+ * "-- foreign_keys: off", so the runner checks foreign keys before COMMIT.
+ * What it cannot be sure of — a table or column dropped and another added
+ * in the same place (a rename? written as drop + add: data is lost),
+ * a NOT NULL column with no default to fill existing rows, a type change
+ * (values are converted by SQLite's type affinity), Enum CHECK lists — is
+ * written as "-- WARNING:" comment lines in the file and returned in
+ * *warnings (one line each, NULL when none; the caller prints them).
+ * *path_out is the new file's path, or NULL when models and database agree
+ * (then nothing is written).  Strings are allocated from `a`.
+ * Errors: FL_EMIGRATE (the folder's chain is broken, the database is not
+ * at its head), FL_EIO (cannot write the file), FL_EINVAL, FL_EDB,
+ * FL_EBUSY; the reason is in fl_db_errmsg(live). */
+fl_err fl_autogenerate(fl_db *live, const fl_model *const *models, const char *dir,
+	const char *message, fl_arena *a, char **path_out, char **warnings);
+
+#endif

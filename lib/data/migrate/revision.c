@@ -1,0 +1,245 @@
+/* revision.c — parse one revision file.  See migrate.h.
+ *
+ * The parser is strict on purpose: a typo in a header ("down-revision")
+ * must not silently turn a revision into a second base. */
+#include "data/migrate/migrate.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <string.h>
+
+enum section { HEADER, UPGRADE, DOWNGRADE };
+
+struct parser {
+	fl_arena *arena;
+	const char *path;
+	fl_revision *rev;
+	fl_buf sql[2];        /* upgrade, downgrade */
+	int sql_line[2];      /* line of the "-- upgrade"/"-- downgrade" marker */
+	enum section section;
+	int line;
+	int fk_line;          /* line of the "-- foreign_keys:" header */
+	const char *fk;       /* its value, checked by check_headers */
+	const char *error;
+};
+
+static fl_err failf(struct parser *p, int line, const char *reason)
+{
+	p->error = fl_arena_printf(p->arena, "%s:%d: %s", p->path, line, reason);
+	return FL_EMIGRATE;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) { len = 2; min = 0x80; }
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF) { len = 3; min = 0x800; }
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4) { len = 4; min = 0x10000; }
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	unsigned cp = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* NUL bytes and invalid UTF-8 are refused with the line they are on. */
+static fl_err check_bytes(struct parser *p, const char *text, size_t len)
+{
+	int line = 1;
+	for (size_t i = 0; i < len;) {
+		const unsigned char *s = (const unsigned char *)text + i;
+		if (*s == '\0')
+			return failf(p, line, "NUL byte in file");
+		size_t n = utf8_seq(s, len - i);
+		if (!n)
+			return failf(p, line, "file is not valid UTF-8");
+		line += *s == '\n';
+		i += n;
+	}
+	return FL_OK;
+}
+
+static bool valid_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > FL_REVISION_MAX)
+		return false;
+	return strspn(s, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") == n;
+}
+
+/* Header value: "-- key: value" → the slot for key, or NULL if unknown. */
+static const char **header_slot(struct parser *p, const char *key, size_t n)
+{
+	fl_revision *r = p->rev;
+	static const char *const keys[] = { "revision", "down_revision", "message", "date",
+		"foreign_keys" };
+	const char **slots[] = { &r->id, &r->down_revision, &r->message, &r->date, &p->fk };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (strlen(keys[i]) == n && memcmp(keys[i], key, n) == 0)
+			return slots[i];
+	return NULL;
+}
+
+static fl_err header_line(struct parser *p, const char *s, size_t n)
+{
+	if (n < 3 || memcmp(s, "-- ", 3) != 0)
+		return failf(p, p->line, "expected a '-- key: value' header line or '-- upgrade'");
+	const char *key = s + 3, *end = s + n;
+	const char *colon = memchr(key, ':', (size_t)(end - key));
+	const char **slot = colon ? header_slot(p, key, (size_t)(colon - key)) : NULL;
+	if (!slot)
+		return failf(p, p->line, "unknown header; expected revision, down_revision, message, "
+			"date or foreign_keys");
+	if (*slot)
+		return failf(p, p->line, "header given twice");
+	const char *v = colon + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	*slot = fl_arena_strndup(p->arena, v, (size_t)(end - v));
+	if (slot == &p->fk)
+		p->fk_line = p->line;
+	return FL_OK;
+}
+
+static bool is_marker(const char *s, size_t n, const char *marker)
+{
+	return n == strlen(marker) && memcmp(s, marker, n) == 0;
+}
+
+/* One line: `n` bytes without trailing blanks (for markers and headers),
+ * `raw` bytes without the trailing CR (kept as is in the SQL). */
+static fl_err body_line(struct parser *p, const char *s, size_t n, size_t raw)
+{
+	bool up = is_marker(s, n, "-- upgrade"), down = is_marker(s, n, "-- downgrade");
+	if (up && p->section != HEADER)
+		return failf(p, p->line, "'-- upgrade' given twice");
+	if (down && p->section != UPGRADE)
+		return failf(p, p->line, p->section == HEADER ? "'-- downgrade' before '-- upgrade'" :
+			"'-- downgrade' given twice");
+	if (up || down) {
+		p->section = up ? UPGRADE : DOWNGRADE;
+		p->sql_line[up ? 0 : 1] = p->line;
+		return FL_OK;
+	}
+	if (p->section == HEADER)
+		return n == 0 ? FL_OK : header_line(p, s, n);
+	fl_buf *b = &p->sql[p->section == UPGRADE ? 0 : 1];
+	fl_buf_append(b, s, raw);
+	fl_buf_putc(b, '\n');
+	return FL_OK;
+}
+
+/* Is there anything but whitespace and "--" comment lines? */
+static bool has_sql(const char *s)
+{
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (s[0] == '-' && s[1] == '-')
+			s += strcspn(s, "\n");
+		else
+			return *s != '\0';
+	}
+	return false;
+}
+
+static fl_err check_section(struct parser *p, int i, const char *name)
+{
+	const char *sql = fl_buf_cstr(&p->sql[i]);
+	if (has_sql(sql) && !sqlite3_complete(sql))
+		return failf(p, p->sql_line[i], fl_arena_printf(p->arena,
+			"the %s section does not end with a complete statement (missing ';'?)", name));
+	return FL_OK;
+}
+
+static fl_err check_headers(struct parser *p)
+{
+	fl_revision *r = p->rev;
+	int at = p->sql_line[0];
+	if (!r->id)
+		return failf(p, at, "missing '-- revision:' header");
+	if (!r->down_revision)
+		return failf(p, at, "missing '-- down_revision:' header (use <base> for the first)");
+	if (!valid_id(r->id))
+		return failf(p, at, "revision id must be 1-32 characters of [0-9A-Za-z_]");
+	if (strcmp(r->down_revision, "<base>") == 0)
+		r->down_revision = NULL;
+	else if (!valid_id(r->down_revision))
+		return failf(p, at, "down_revision must be <base> or a revision id");
+	else if (strcmp(r->down_revision, r->id) == 0)
+		return failf(p, at, "a revision cannot be its own down_revision");
+	if (p->fk && strcmp(p->fk, "off") != 0 && strcmp(p->fk, "on") != 0)
+		return failf(p, p->fk_line, "foreign_keys must be 'on' or 'off'");
+	r->foreign_keys_off = p->fk && strcmp(p->fk, "off") == 0;
+	if (!r->message)
+		r->message = "";
+	if (!r->date)
+		r->date = "";
+	return FL_OK;
+}
+
+static fl_err parse_lines(struct parser *p, const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const char *s = text + i;
+		const char *nl = memchr(s, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - s) : len - i;
+		i += n + (nl != NULL);
+		p->line++;
+		size_t raw = n && s[n - 1] == '\r' ? n - 1 : n;
+		size_t t = raw;
+		while (t && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+			t--;
+		fl_err err = body_line(p, s, t, raw);
+		if (err)
+			return err;
+	}
+	if (p->section == HEADER)
+		return failf(p, p->line, "missing '-- upgrade' line");
+	if (p->section == UPGRADE)
+		return failf(p, p->line, "missing '-- downgrade' line");
+	return FL_OK;
+}
+
+fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t len,
+	fl_revision *out, const char **error)
+{
+	struct parser p = { .arena = a, .path = path ? path : "(revision)", .rev = out };
+	memset(out, 0, sizeof *out);
+	fl_buf_init(&p.sql[0], a);
+	fl_buf_init(&p.sql[1], a);
+	fl_err err = check_bytes(&p, text, len);
+	if (!err)
+		err = parse_lines(&p, text, len);
+	if (!err)
+		err = check_headers(&p);
+	if (!err)
+		err = check_section(&p, 0, "upgrade");
+	if (!err)
+		err = check_section(&p, 1, "downgrade");
+	if (err) {
+		memset(out, 0, sizeof *out);
+		*error = p.error;
+		return err;
+	}
+	out->upgrade_line = p.sql_line[0] + 1;
+	out->downgrade_line = p.sql_line[1] + 1;
+	out->upgrade = fl_buf_cstr(&p.sql[0]);
+	out->downgrade = fl_buf_cstr(&p.sql[1]);
+	out->path = fl_arena_strdup(a, p.path);
+	*error = NULL;
+	return FL_OK;
+}

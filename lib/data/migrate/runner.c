@@ -1,0 +1,507 @@
+/* runner.c — load and chain revisions; upgrade, downgrade, current, stamp,
+ * history.  See migrate.h. */
+#include "data/migrate/migrate.h"
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERSION_TABLE_SQL \
+	"CREATE TABLE IF NOT EXISTS alembic_version (\n" \
+	"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n" \
+	");"
+
+static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	m->error = fl_arena_vprintf(m->arena, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* ---- chaining ---- */
+
+static const fl_revision *find_id(const fl_revision *revs, size_t n, const char *id, size_t skip)
+{
+	for (size_t i = 0; i < n; i++)
+		if (i != skip && strcmp(revs[i].id, id) == 0)
+			return &revs[i];
+	return NULL;
+}
+
+/* Every id unique, every parent defined, exactly one base, no branch. */
+static fl_err check_links(fl_migrations *m, const fl_revision *revs, size_t n,
+	const fl_revision **base)
+{
+	*base = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const fl_revision *r = &revs[i], *o;
+		if ((o = find_id(revs, n, r->id, i)))
+			return failf(m, FL_EMIGRATE, "revision %s is defined twice: %s and %s",
+				r->id, r->path, o->path);
+		if (r->down_revision && !find_id(revs, n, r->down_revision, n))
+			return failf(m, FL_EMIGRATE, "%s: down_revision %s is not defined by any file",
+				r->path, r->down_revision);
+		if (!r->down_revision && *base)
+			return failf(m, FL_EMIGRATE, "two base revisions (two heads): %s and %s",
+				(*base)->path, r->path);
+		if (!r->down_revision)
+			*base = r;
+		for (size_t j = i + 1; j < n; j++)
+			if (r->down_revision && revs[j].down_revision &&
+			    strcmp(r->down_revision, revs[j].down_revision) == 0)
+				return failf(m, FL_EMIGRATE,
+					"branch: %s and %s both follow %s (multiple heads are not supported)",
+					r->path, revs[j].path, r->down_revision);
+	}
+	if (n && !*base)
+		return failf(m, FL_EMIGRATE, "no base revision: the down_revision links form a cycle");
+	return FL_OK;
+}
+
+static const fl_revision *child_of(const fl_revision *revs, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (revs[i].down_revision && strcmp(revs[i].down_revision, id) == 0)
+			return &revs[i];
+	return NULL;
+}
+
+fl_err fl_migrations_chain(fl_arena *a, const fl_revision *revs, size_t n, fl_migrations **out)
+{
+	fl_migrations *m = fl_arena_calloc(a, 1, sizeof *m);
+	*out = m;
+	m->arena = a;
+	m->chain = fl_arena_calloc(a, n + 1, sizeof *m->chain);
+	const fl_revision *r;
+	fl_err err = check_links(m, revs, n, &r);
+	if (err)
+		return err;
+	for (; r && m->n < n; r = child_of(revs, n, r->id))
+		m->chain[m->n++] = r;
+	if (m->n < n) {
+		for (size_t i = 0; i < n; i++) {
+			bool reached = false;
+			for (size_t j = 0; j < m->n; j++)
+				reached |= m->chain[j] == &revs[i];
+			if (!reached)
+				return failf(m, FL_EMIGRATE, "%s: revision %s is not reachable from the "
+					"base (the down_revision links form a cycle)", revs[i].path, revs[i].id);
+		}
+	}
+	return FL_OK;
+}
+
+const char *fl_migrations_head(const fl_migrations *m)
+{
+	return m->n ? m->chain[m->n - 1]->id : NULL;
+}
+
+/* ---- loading ---- */
+
+static int cmp_names(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool is_revision_file(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".sql") == 0;
+}
+
+/* The sorted *.sql names of `dir`, NULL-terminated, in `a`. */
+static fl_err list_files(fl_migrations *m, const char *dir, const char ***names, size_t *count)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return failf(m, FL_EIO, "cannot open migrations folder %s: %s", dir, strerror(errno));
+	size_t n = 0, cap = 16;
+	const char **v = fl_arena_alloc(m->arena, cap * sizeof *v);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!is_revision_file(e->d_name))
+			continue;
+		if (n == cap) {
+			const char **w = fl_arena_alloc(m->arena, 2 * cap * sizeof *w);
+			memcpy(w, v, n * sizeof *v);
+			v = w;
+			cap *= 2;
+		}
+		v[n++] = fl_arena_strdup(m->arena, e->d_name);
+	}
+	closedir(d);
+	qsort(v, n, sizeof *v, cmp_names);
+	*names = v;
+	*count = n;
+	return FL_OK;
+}
+
+static fl_err read_file(fl_migrations *m, const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return failf(m, FL_EIO, "cannot open %s: %s", path, strerror(errno));
+	fl_buf b;
+	fl_buf_init(&b, m->arena);
+	char chunk[8192];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= FL_REVISION_FILE_MAX)
+		fl_buf_append(&b, chunk, got);
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return failf(m, FL_EIO, "cannot read %s", path);
+	if (b.len > FL_REVISION_FILE_MAX)
+		return failf(m, FL_EMIGRATE, "%s: file larger than %u bytes", path, FL_REVISION_FILE_MAX);
+	*text = b.data ? b.data : "";
+	*len = b.len;
+	return FL_OK;
+}
+
+/* "<rev>_<slug>.sql" or "<rev>.sql" must carry the header's revision id. */
+static bool name_matches(const char *name, const char *id)
+{
+	size_t n = strlen(id);
+	return strncmp(name, id, n) == 0 && (name[n] == '_' || strcmp(name + n, ".sql") == 0);
+}
+
+static fl_err load_one(fl_migrations *m, const char *dir, const char *name, fl_revision *r)
+{
+	const char *path = fl_arena_printf(m->arena, "%s/%s", dir, name);
+	char *text;
+	size_t len;
+	const char *error;
+	fl_err err = read_file(m, path, &text, &len);
+	if (err)
+		return err;
+	if ((err = fl_revision_parse(m->arena, path, text, len, r, &error)))
+		return failf(m, err, "%s", error);
+	if (!name_matches(name, r->id))
+		return failf(m, FL_EMIGRATE, "%s: the file name must start with its revision id %s",
+			path, r->id);
+	return FL_OK;
+}
+
+fl_err fl_migrations_load(fl_arena *a, const char *dir, fl_migrations **out)
+{
+	fl_migrations tmp = { .arena = a, .dir = dir };
+	const char **names = NULL;
+	size_t n = 0;
+	fl_err err = list_files(&tmp, dir, &names, &n);
+	fl_revision *revs = fl_arena_calloc(a, n + 1, sizeof *revs);
+	for (size_t i = 0; !err && i < n; i++)
+		err = load_one(&tmp, dir, names[i], &revs[i]);
+	if (!err) {
+		err = fl_migrations_chain(a, revs, n, out);
+		(*out)->dir = dir;
+		return err;
+	}
+	*out = fl_arena_calloc(a, 1, sizeof **out);
+	**out = tmp;
+	return err;
+}
+
+/* ---- the version table ---- */
+
+/* Index of the database's revision in the chain, -1 at base. */
+static fl_err current_index(fl_migrations *m, fl_db *db, long *index)
+{
+	json_t *rows;
+	*index = -1;
+	fl_arena *old = fl_json_set_arena(m->arena);
+	fl_err err = fl_db_query(db, "SELECT version_num FROM alembic_version", NULL, &rows);
+	fl_json_set_arena(old);
+	if (err == FL_ENOTABLE)
+		return FL_OK;
+	if (err)
+		return failf(m, err, "cannot read alembic_version: %s", fl_db_errmsg(db));
+	if (json_array_size(rows) > 1)
+		return failf(m, FL_EMIGRATE, "alembic_version holds several revisions (branches are "
+			"not supported)");
+	if (json_array_size(rows) == 0)
+		return FL_OK;
+	const char *rev = json_string_value(json_object_get(json_array_get(rows, 0), "version_num"));
+	for (size_t i = 0; rev && i < m->n; i++) {
+		if (strcmp(m->chain[i]->id, rev) == 0) {
+			*index = (long)i;
+			return FL_OK;
+		}
+	}
+	return failf(m, FL_EMIGRATE, "the database is at revision %s, which no migration file defines",
+		rev ? rev : "(not text)");
+}
+
+fl_err fl_migrate_current(fl_migrations *m, fl_db *db, const char **rev)
+{
+	long i;
+	*rev = NULL;
+	fl_err err = current_index(m, db, &i);
+	if (!err && i >= 0)
+		*rev = m->chain[i]->id;
+	return err;
+}
+
+/* "head", "base", an id or a unique prefix of one → index (-1 = base). */
+static fl_err resolve(fl_migrations *m, const char *target, long *index)
+{
+	if (!target || strcmp(target, "head") == 0 || strcmp(target, "heads") == 0) {
+		*index = (long)m->n - 1;
+		return FL_OK;
+	}
+	if (strcmp(target, "base") == 0) {
+		*index = -1;
+		return FL_OK;
+	}
+	long found = -2;
+	size_t len = strlen(target);
+	for (size_t i = 0; len && i < m->n; i++) {
+		if (strcmp(m->chain[i]->id, target) == 0) {
+			*index = (long)i;
+			return FL_OK;
+		}
+		if (strncmp(m->chain[i]->id, target, len) == 0)
+			found = found == -2 ? (long)i : -3;
+	}
+	if (found == -3)
+		return failf(m, FL_EMIGRATE, "revision prefix '%s' is ambiguous", target);
+	if (found == -2)
+		return failf(m, FL_EMIGRATE, "can't locate revision identified by '%s'", target);
+	*index = found;
+	return FL_OK;
+}
+
+/* Move the version row from revision index `from` to `to` (-1 = base),
+ * inside the open transaction. */
+static fl_err set_version(fl_db *db, long from, long to, fl_migrations *m)
+{
+	fl_arena *old = fl_json_set_arena(m->arena);
+	json_t *params = json_array();
+	const char *sql;
+	if (from < 0) {
+		sql = "INSERT INTO alembic_version (version_num) VALUES (?)";
+		json_array_append_new(params, json_string(m->chain[to]->id));
+	} else if (to < 0) {
+		sql = "DELETE FROM alembic_version WHERE version_num = ?";
+		json_array_append_new(params, json_string(m->chain[from]->id));
+	} else {
+		sql = "UPDATE alembic_version SET version_num = ? WHERE version_num = ?";
+		json_array_append_new(params, json_string(m->chain[to]->id));
+		json_array_append_new(params, json_string(m->chain[from]->id));
+	}
+	int changes = 0;
+	fl_err err = fl_db_execute(db, sql, params, NULL, &changes);
+	fl_json_set_arena(old);
+	if (!err && changes != 1)
+		return fl_db_set_error(db, FL_EMIGRATE, "alembic_version", NULL,
+			"alembic_version changed while migrating");
+	return err;
+}
+
+static fl_err ensure_version_table(fl_migrations *m, fl_db *db)
+{
+	fl_err err = fl_db_begin(db);
+	if (!err)
+		err = fl_db_exec_script(db, VERSION_TABLE_SQL);
+	if (!err)
+		return fl_db_commit(db);
+	fl_db_rollback(db);
+	return failf(m, err, "cannot create alembic_version: %s", fl_db_errmsg(db));
+}
+
+/* Run `sql` (a revision part starting on file line `line`) one statement
+ * at a time; on failure *failed_line is the line the failing statement
+ * starts on.  Statement ends are found the way the sqlite3 shell does: at
+ * a ';' where sqlite3_complete() says the text so far is complete, so
+ * semicolons in strings, comments and trigger bodies do not split. */
+static fl_err run_script(fl_migrations *m, fl_db *db, const char *sql, int line, int *failed_line)
+{
+	const char *start = sql;
+	*failed_line = line;
+	for (const char *p = sql; *p; p++) {
+		if (*p != ';' && p[1] != '\0')
+			continue;
+		char *stmt = fl_arena_strndup(m->arena, start, (size_t)(p + 1 - start));
+		if (p[1] != '\0' && !sqlite3_complete(stmt))
+			continue;
+		/* the statement's first line: skip blanks and "--" comment lines */
+		int at = line;
+		const char *q = start;
+		for (;;) {
+			while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+				at += *q++ == '\n';
+			if (q[0] == '-' && q[1] == '-')
+				q += strcspn(q, "\n");
+			else
+				break;
+		}
+		for (const char *c = start; c <= p; c++)
+			line += *c == '\n';
+		start = p + 1;
+		fl_err err = fl_db_exec_script(db, stmt);
+		if (err) {
+			*failed_line = at;
+			return err;
+		}
+	}
+	return FL_OK;
+}
+
+/* After a script run with foreign keys off: PRAGMA foreign_key_check must
+ * find nothing, or the step fails naming the first offending row. */
+static fl_err check_foreign_keys(fl_migrations *m, fl_db *db)
+{
+	json_t *rows;
+	fl_arena *old = fl_json_set_arena(m->arena);
+	fl_err err = fl_db_query(db, "SELECT \"table\" AS t, rowid AS r, parent AS p "
+		"FROM pragma_foreign_key_check", NULL, &rows);
+	fl_json_set_arena(old);
+	if (err || json_array_size(rows) == 0)
+		return err;
+	json_t *row = json_array_get(rows, 0);
+	json_t *rowid = json_object_get(row, "r");
+	return fl_db_set_error(db, FL_ECONSTRAINT, NULL, NULL,
+		"foreign key check failed: %zu row(s) violate foreign keys, first: table %s "
+		"rowid %lld references a missing row of %s", json_array_size(rows),
+		json_string_value(json_object_get(row, "t")),
+		json_is_integer(rowid) ? (long long)json_integer_value(rowid) : -1LL,
+		json_string_value(json_object_get(row, "p")));
+}
+
+/* PRAGMA foreign_keys is a no-op inside a transaction, so a revision with
+ * "-- foreign_keys: off" has it switched here, around BEGIN ... COMMIT. */
+static fl_err set_foreign_keys(fl_db *db, bool on)
+{
+	return fl_db_exec_script(db, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+}
+
+/* Apply one step — chain[i]'s upgrade (from i-1 to i) or its downgrade
+ * (from i to i-1) — in its own transaction.  The current revision is read
+ * again under the write lock, so two processes never apply a step twice. */
+static fl_err step(fl_migrations *m, fl_db *db, long i, bool up)
+{
+	const fl_revision *r = m->chain[i];
+	long from = up ? i - 1 : i, to = up ? i : i - 1, now;
+	const char *parent = r->down_revision ? r->down_revision : "<base>";
+	bool fk_off = r->foreign_keys_off;
+	int line = up ? r->upgrade_line : r->downgrade_line;
+	if (m->progress)
+		fprintf(m->progress, "Running %s %s -> %s, %s\n", up ? "upgrade" : "downgrade",
+			up ? parent : r->id, up ? r->id : parent, r->message);
+	fl_err err = fk_off ? set_foreign_keys(db, false) : FL_OK;
+	if (!err)
+		err = fl_db_begin(db);
+	if (!err && (err = current_index(m, db, &now)) == FL_OK && now != from)
+		err = fl_db_set_error(db, FL_EMIGRATE, NULL, NULL, "another process migrated the database");
+	if (!err)
+		err = run_script(m, db, up ? r->upgrade : r->downgrade, line, &line);
+	if (!err && fk_off)
+		err = check_foreign_keys(m, db);
+	if (!err)
+		err = set_version(db, from, to, m);
+	if (!err)
+		err = fl_db_commit(db);
+	if (!err && fk_off && (err = set_foreign_keys(db, true)))
+		return failf(m, err, "%s: applied, but foreign keys could not be turned on again: %s",
+			r->path, fl_db_errmsg(db));
+	if (!err)
+		return FL_OK;
+	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
+	fl_db_rollback(db);
+	if (fk_off)
+		set_foreign_keys(db, true);
+	return failf(m, err == FL_EBUSY ? FL_EBUSY : FL_EMIGRATE, "%s:%d: %s failed: %s", r->path,
+		line, up ? "upgrade" : "downgrade", msg);
+}
+
+fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target)
+{
+	long ci, ti;
+	fl_err err = resolve(m, target, &ti);
+	if (!err)
+		err = current_index(m, db, &ci);
+	if (err)
+		return err;
+	if (ti < ci)
+		return failf(m, FL_EMIGRATE, "target %s is older than the current revision %s; "
+			"use downgrade", ti < 0 ? "base" : m->chain[ti]->id, m->chain[ci]->id);
+	if (ti > ci && (err = ensure_version_table(m, db)))
+		return err;
+	for (long i = ci + 1; !err && i <= ti; i++)
+		err = step(m, db, i, true);
+	return err;
+}
+
+/* "-N" relative to the current index, or resolve(). */
+static fl_err downgrade_target(fl_migrations *m, const char *target, long ci, long *ti)
+{
+	if (!target)
+		target = "-1";
+	if (target[0] != '-')
+		return resolve(m, target, ti);
+	char *end;
+	errno = 0;
+	long k = strtol(target + 1, &end, 10);
+	if (errno || *end || end == target + 1 || k < 1 || k > ci + 1)
+		return failf(m, FL_EMIGRATE, "relative revision %s didn't produce %s migrations",
+			target, target + 1);
+	*ti = ci - k;
+	return FL_OK;
+}
+
+fl_err fl_migrate_downgrade(fl_migrations *m, fl_db *db, const char *target)
+{
+	long ci, ti;
+	fl_err err = current_index(m, db, &ci);
+	if (!err)
+		err = downgrade_target(m, target, ci, &ti);
+	if (err)
+		return err;
+	if (ti > ci)
+		return failf(m, FL_EMIGRATE, "target %s is newer than the current revision %s; "
+			"use upgrade", m->chain[ti]->id, ci < 0 ? "base" : m->chain[ci]->id);
+	for (long i = ci; !err && i > ti; i--)
+		err = step(m, db, i, false);
+	return err;
+}
+
+fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target)
+{
+	long ti;
+	if (!target)
+		return failf(m, FL_EMIGRATE, "stamp needs a revision");
+	fl_err err = resolve(m, target, &ti);
+	if (!err)
+		err = ensure_version_table(m, db);
+	if (err)
+		return err;
+	err = fl_db_begin(db);
+	if (!err)
+		err = fl_db_exec_script(db, "DELETE FROM alembic_version");
+	if (!err && ti >= 0)
+		err = set_version(db, -1, ti, m);
+	if (!err)
+		err = fl_db_commit(db);
+	if (!err)
+		return FL_OK;
+	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
+	fl_db_rollback(db);
+	return failf(m, err, "stamp failed: %s", msg);
+}
+
+void fl_migrate_history(const fl_migrations *m, fl_buf *out)
+{
+	for (size_t i = m->n; i-- > 0;) {
+		const fl_revision *r = m->chain[i];
+		fl_buf_printf(out, "%s -> %s%s, %s\n", r->down_revision ? r->down_revision : "<base>",
+			r->id, i == m->n - 1 ? " (head)" : "", r->message);
+	}
+}

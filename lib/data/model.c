@@ -1,0 +1,554 @@
+/* model.c — model declarations: lookup, DDL, validation, create_all and
+ * drop_all.  See model.h. */
+#include "data/model.h"
+
+#include <string.h>
+#include <strings.h>
+
+const char *const fl_type_names[FL_TYPE__MAX] = {
+	[FL_TYPE_INTEGER] = "Integer",
+	[FL_TYPE_SMALLINTEGER] = "SmallInteger",
+	[FL_TYPE_BIGINTEGER] = "BigInteger",
+	[FL_TYPE_FLOAT] = "Float",
+	[FL_TYPE_NUMERIC] = "Numeric",
+	[FL_TYPE_STRING] = "String",
+	[FL_TYPE_TEXT] = "Text",
+	[FL_TYPE_UNICODE] = "Unicode",
+	[FL_TYPE_UNICODETEXT] = "UnicodeText",
+	[FL_TYPE_BOOLEAN] = "Boolean",
+	[FL_TYPE_DATE] = "Date",
+	[FL_TYPE_DATETIME] = "DateTime",
+	[FL_TYPE_TIME] = "Time",
+	[FL_TYPE_LARGEBINARY] = "LargeBinary",
+	[FL_TYPE_ENUM] = "Enum",
+};
+
+/* SQLite DDL type of each fl_type, as SQLAlchemy's SQLite dialect writes it;
+ * types with a length get it appended by column_type(). */
+static const char *const type_ddl[FL_TYPE__MAX] = {
+	[FL_TYPE_INTEGER] = "INTEGER",
+	[FL_TYPE_SMALLINTEGER] = "SMALLINT",
+	[FL_TYPE_BIGINTEGER] = "BIGINT",
+	[FL_TYPE_FLOAT] = "FLOAT",
+	[FL_TYPE_NUMERIC] = "NUMERIC",
+	[FL_TYPE_STRING] = "VARCHAR",
+	[FL_TYPE_TEXT] = "TEXT",
+	[FL_TYPE_UNICODE] = "VARCHAR",
+	[FL_TYPE_UNICODETEXT] = "TEXT",
+	[FL_TYPE_BOOLEAN] = "BOOLEAN",
+	[FL_TYPE_DATE] = "DATE",
+	[FL_TYPE_DATETIME] = "DATETIME",
+	[FL_TYPE_TIME] = "TIME",
+	[FL_TYPE_LARGEBINARY] = "BLOB",
+	[FL_TYPE_ENUM] = "VARCHAR",
+};
+
+/* ---- lookup ---- */
+
+const fl_column *fl_model_column(const fl_model *m, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const fl_column *c = m->columns; c && c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+const fl_column *fl_model_primary_key(const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c && c->name; c++)
+		if (c->primary_key)
+			return c;
+	return NULL;
+}
+
+bool fl_column_nullable(const fl_column *c)
+{
+	return !c->primary_key && !c->not_null;
+}
+
+static bool is_integer_type(fl_type t)
+{
+	return t == FL_TYPE_INTEGER || t == FL_TYPE_SMALLINTEGER || t == FL_TYPE_BIGINTEGER;
+}
+
+static bool is_text_type(fl_type t)
+{
+	switch (t) {
+	case FL_TYPE_STRING: case FL_TYPE_TEXT: case FL_TYPE_UNICODE: case FL_TYPE_UNICODETEXT:
+	case FL_TYPE_DATE: case FL_TYPE_DATETIME: case FL_TYPE_TIME: case FL_TYPE_LARGEBINARY:
+	case FL_TYPE_ENUM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* SQLite makes exactly the INTEGER PRIMARY KEY an alias of the rowid and
+ * fills it on insert. */
+static bool is_rowid_alias(const fl_model *m, const fl_column *c)
+{
+	if (!c->primary_key || c->type != FL_TYPE_INTEGER)
+		return false;
+	for (const fl_column *o = m->columns; o->name; o++)
+		if (o != c && o->primary_key)
+			return false;
+	return true;
+}
+
+/* ---- DDL ---- */
+
+void fl_sql_put_ident(fl_buf *b, const char *name)
+{
+	fl_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			fl_buf_putc(b, '"');
+		fl_buf_putc(b, *p);
+	}
+	fl_buf_putc(b, '"');
+}
+
+static void put_literal(fl_buf *b, const char *s)
+{
+	fl_buf_putc(b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			fl_buf_putc(b, '\'');
+		fl_buf_putc(b, *p);
+	}
+	fl_buf_putc(b, '\'');
+}
+
+static fl_err column_type(fl_buf *b, const fl_column *c)
+{
+	if ((unsigned)c->type >= FL_TYPE__MAX)
+		return FL_EINVAL;
+	fl_buf_puts(b, type_ddl[c->type]);
+	if ((c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) && c->length)
+		fl_buf_printf(b, "(%u)", c->length);
+	else if (c->type == FL_TYPE_NUMERIC && c->precision)
+		fl_buf_printf(b, "(%u, %u)", c->precision, c->scale);
+	else if (c->type == FL_TYPE_ENUM) {
+		size_t longest = 0;
+		if (!c->enum_values || !c->enum_values[0])
+			return FL_EINVAL;
+		for (const char *const *v = c->enum_values; *v; v++)
+			if (strlen(*v) > longest)
+				longest = strlen(*v);
+		fl_buf_printf(b, "(%zu)", longest);
+	}
+	return FL_OK;
+}
+
+static fl_err column_line(fl_buf *b, const fl_model *m, const fl_column *c)
+{
+	fl_buf_puts(b, "\t");
+	fl_sql_put_ident(b, c->name);
+	fl_buf_putc(b, ' ');
+	if (column_type(b, c))
+		return FL_EINVAL;
+	if (c->server_default)
+		fl_buf_printf(b, " DEFAULT %s", c->server_default);
+	if (!fl_column_nullable(c))
+		fl_buf_puts(b, " NOT NULL");
+	if (c->autoincrement) {
+		if (!is_rowid_alias(m, c))
+			return FL_EINVAL;
+		fl_buf_puts(b, " PRIMARY KEY AUTOINCREMENT");
+	}
+	return FL_OK;
+}
+
+static bool has_autoincrement(const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++)
+		if (c->autoincrement)
+			return true;
+	return false;
+}
+
+static void primary_key_clause(fl_buf *b, const fl_model *m)
+{
+	const char *sep = "";
+	if (has_autoincrement(m) || !fl_model_primary_key(m))
+		return;
+	fl_buf_puts(b, ",\n\tPRIMARY KEY (");
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (!c->primary_key)
+			continue;
+		fl_buf_puts(b, sep);
+		fl_sql_put_ident(b, c->name);
+		sep = ", ";
+	}
+	fl_buf_putc(b, ')');
+}
+
+static fl_err unique_clauses(fl_buf *b, const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (c->unique && !c->index) {   /* unique + index is a UNIQUE INDEX instead */
+			fl_buf_puts(b, ",\n\tUNIQUE (");
+			fl_sql_put_ident(b, c->name);
+			fl_buf_putc(b, ')');
+		}
+	}
+	for (const fl_unique *u = m->unique_constraints; u && u->columns[0]; u++) {
+		fl_buf_puts(b, ",\n\t");
+		if (u->name) {
+			fl_buf_puts(b, "CONSTRAINT ");
+			fl_sql_put_ident(b, u->name);
+			fl_buf_putc(b, ' ');
+		}
+		fl_buf_puts(b, "UNIQUE (");
+		for (size_t i = 0; i < FL_UNIQUE_MAX_COLUMNS && u->columns[i]; i++) {
+			if (!fl_model_column(m, u->columns[i]))
+				return FL_EINVAL;
+			fl_buf_puts(b, i ? ", " : "");
+			fl_sql_put_ident(b, u->columns[i]);
+		}
+		fl_buf_putc(b, ')');
+	}
+	return FL_OK;
+}
+
+static bool valid_ondelete(const char *a)
+{
+	static const char *const actions[] = { "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT",
+		"NO ACTION" };
+	for (size_t i = 0; i < sizeof actions / sizeof *actions; i++)
+		if (strcasecmp(a, actions[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "roles.id" → table "roles" (arena copy) and column "id". */
+static fl_err split_foreign_key(fl_arena *a, const char *fk, const char **table, const char **col)
+{
+	const char *dot = strchr(fk, '.');
+	if (!dot || dot == fk || !dot[1] || strchr(dot + 1, '.'))
+		return FL_EINVAL;
+	*table = fl_arena_strndup(a, fk, (size_t)(dot - fk));
+	*col = dot + 1;
+	return FL_OK;
+}
+
+const fl_column *fl_column_references(const fl_column *c, const fl_model *target)
+{
+	const char *dot = c->foreign_key ? strchr(c->foreign_key, '.') : NULL;
+	size_t n = dot ? (size_t)(dot - c->foreign_key) : 0;
+	if (!dot || !target->tablename || strlen(target->tablename) != n ||
+	    strncmp(c->foreign_key, target->tablename, n) != 0)
+		return NULL;
+	return fl_model_column(target, dot + 1);
+}
+
+static fl_err foreign_key_clauses(fl_buf *b, const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		const char *table, *col;
+		if (!c->foreign_key)
+			continue;
+		if (split_foreign_key(b->arena, c->foreign_key, &table, &col))
+			return FL_EINVAL;
+		fl_buf_puts(b, ",\n\tFOREIGN KEY(");
+		fl_sql_put_ident(b, c->name);
+		fl_buf_puts(b, ") REFERENCES ");
+		fl_sql_put_ident(b, table);
+		fl_buf_puts(b, " (");
+		fl_sql_put_ident(b, col);
+		fl_buf_putc(b, ')');
+		if (c->ondelete) {
+			if (!valid_ondelete(c->ondelete))
+				return FL_EINVAL;
+			fl_buf_printf(b, " ON DELETE %s", c->ondelete);
+		}
+	}
+	return FL_OK;
+}
+
+static void check_clauses(fl_buf *b, const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (c->type != FL_TYPE_ENUM)
+			continue;
+		fl_buf_puts(b, ",\n\tCHECK (");
+		fl_sql_put_ident(b, c->name);
+		fl_buf_puts(b, " IN (");
+		for (const char *const *v = c->enum_values; *v; v++) {
+			fl_buf_puts(b, v == c->enum_values ? "" : ", ");
+			put_literal(b, *v);
+		}
+		fl_buf_puts(b, "))");
+	}
+}
+
+static void index_statements(fl_buf *b, const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (!c->index)
+			continue;
+		fl_buf_puts(b, c->unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " :
+			"CREATE INDEX IF NOT EXISTS ");
+		fl_sql_put_ident(b, fl_arena_printf(b->arena, "ix_%s_%s", m->tablename, c->name));
+		fl_buf_puts(b, " ON ");
+		fl_sql_put_ident(b, m->tablename);
+		fl_buf_puts(b, " (");
+		fl_sql_put_ident(b, c->name);
+		fl_buf_puts(b, ");\n");
+	}
+}
+
+fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
+{
+	fl_buf b;
+	fl_buf_init(&b, a);
+	*sql_out = NULL;
+	if (!m->tablename || !m->columns || !m->columns[0].name)
+		return FL_EINVAL;
+	fl_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
+	fl_sql_put_ident(&b, m->tablename);
+	fl_buf_puts(&b, " (\n");
+	for (const fl_column *c = m->columns; c->name; c++) {
+		fl_buf_puts(&b, c == m->columns ? "" : ",\n");
+		if (column_line(&b, m, c))
+			return FL_EINVAL;
+	}
+	primary_key_clause(&b, m);
+	if (unique_clauses(&b, m) || foreign_key_clauses(&b, m))
+		return FL_EINVAL;
+	check_clauses(&b, m);
+	fl_buf_puts(&b, "\n);\n");
+	index_statements(&b, m);
+	*sql_out = fl_buf_cstr(&b);
+	return FL_OK;
+}
+
+/* ---- validation ---- */
+
+static size_t utf8_chars(const char *s, size_t bytes)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < bytes; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool has_default(const fl_model *m, const fl_column *c)
+{
+	return c->default_json || c->default_fn || c->server_default || is_rowid_alias(m, c);
+}
+
+static bool enum_has(const fl_column *c, const char *s)
+{
+	for (const char *const *v = c->enum_values; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
+/* The reason `v` (not null) does not fit column `c`, or NULL if it fits. */
+static const char *type_mismatch(const fl_column *c, json_t *v)
+{
+	if (is_integer_type(c->type))
+		return json_is_integer(v) ? NULL : "must be an integer";
+	if (c->type == FL_TYPE_FLOAT || c->type == FL_TYPE_NUMERIC)
+		return json_is_number(v) ? NULL : "must be a number";
+	if (c->type == FL_TYPE_BOOLEAN) {
+		if (json_is_boolean(v))
+			return NULL;
+		json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+		return i == 0 || i == 1 ? NULL : "must be true or false";
+	}
+	if (!is_text_type(c->type) || !json_is_string(v))
+		return "must be a string";
+	if (c->type == FL_TYPE_ENUM && !enum_has(c, json_string_value(v)))
+		return "is not one of the allowed values";
+	if (c->length && (c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) &&
+	    utf8_chars(json_string_value(v), json_string_length(v)) > c->length)
+		return "is too long";
+	return NULL;
+}
+
+static const char *check_value(const fl_model *m, const fl_column *c, json_t *v, bool insert)
+{
+	/* An explicit null overrides a default, as in SQLAlchemy; only the
+	 * rowid alias turns NULL into a new id. */
+	if (!v)
+		return fl_column_nullable(c) || has_default(m, c) ? NULL : "is required";
+	if (json_is_null(v))
+		return fl_column_nullable(c) || (insert && is_rowid_alias(m, c)) ? NULL :
+			"must not be null";
+	return type_mismatch(c, v);
+}
+
+fl_err fl_model_validate(const fl_model *m, json_t *row, bool insert,
+	const char **column, const char **reason)
+{
+	const char *bad = NULL, *why = NULL;
+	const char *key;
+	json_t *v;
+	if (!json_is_object(row)) {
+		why = "row must be a JSON object";
+		goto fail;
+	}
+	json_object_foreach(row, key, v) {
+		if (!fl_model_column(m, key)) {
+			bad = key;
+			why = "is not a column of this table";
+			goto fail;
+		}
+	}
+	for (const fl_column *c = m->columns; c->name; c++) {
+		v = json_object_get(row, c->name);
+		if (!v && !insert)
+			continue;
+		if ((why = check_value(m, c, v, insert))) {
+			bad = c->name;
+			goto fail;
+		}
+	}
+	return FL_OK;
+fail:
+	if (column)
+		*column = bad;
+	if (reason)
+		*reason = why;
+	return FL_EINVAL;
+}
+
+fl_err fl_model_apply_defaults(const fl_model *m, json_t *row)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		json_t *v = NULL;
+		if (json_object_get(row, c->name))
+			continue;
+		if (c->default_fn)
+			v = c->default_fn();
+		else if (c->default_json)
+			v = json_loads(c->default_json, JSON_DECODE_ANY, NULL);
+		else
+			continue;
+		if (!v)
+			return FL_EINVAL;
+		json_object_set_new(row, c->name, v);
+	}
+	return FL_OK;
+}
+
+void fl_model_convert_row(const fl_model *m, json_t *row)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (c->type != FL_TYPE_BOOLEAN && c->type != FL_TYPE_FLOAT &&
+		    c->type != FL_TYPE_NUMERIC)
+			continue;   /* SQLite's value is already the model's */
+		json_t *v = json_object_get(row, c->name);
+		if (!json_is_integer(v))
+			continue;
+		if (c->type == FL_TYPE_BOOLEAN)
+			json_object_set_new(row, c->name, json_boolean(json_integer_value(v)));
+		else if (c->type == FL_TYPE_FLOAT || c->type == FL_TYPE_NUMERIC)
+			json_object_set_new(row, c->name, json_real((double)json_integer_value(v)));
+	}
+}
+
+/* ---- create_all / drop_all ---- */
+
+/* Does `m` reference `parent` (other than itself) by a foreign key? */
+static bool references(fl_arena *a, const fl_model *m, const fl_model *parent)
+{
+	if (m == parent || strcmp(m->tablename, parent->tablename) == 0)
+		return false;
+	for (const fl_column *c = m->columns; c->name; c++) {
+		const char *table, *col;
+		if (c->foreign_key && !split_foreign_key(a, c->foreign_key, &table, &col) &&
+		    strcmp(table, parent->tablename) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Would `m` still wait for a parent among the models not yet placed? */
+static bool waits(fl_arena *a, const fl_model *m, const fl_model **left, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (left[i] && left[i] != m && references(a, m, left[i]))
+			return true;
+	return false;
+}
+
+/* The non-abstract models of `models`, parents before children (SQLAlchemy's
+ * sorted_tables); a cycle keeps the declaration order for what remains. */
+static const fl_model **sorted_tables(fl_arena *a, const fl_model *const *models, size_t *n_out)
+{
+	size_t n = 0, placed = 0;
+	while (models[n])
+		n++;
+	const fl_model **left = fl_arena_calloc(a, n + 1, sizeof *left);
+	const fl_model **out = fl_arena_calloc(a, n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		left[i] = models[i]->abstract ? NULL : models[i];
+	for (;;) {
+		bool progress = false;
+		for (size_t i = 0; i < n; i++) {
+			if (left[i] && !waits(a, left[i], left, n)) {
+				out[placed++] = left[i];
+				left[i] = NULL;
+				progress = true;
+			}
+		}
+		if (!progress)
+			break;
+	}
+	for (size_t i = 0; i < n; i++)   /* a cycle: keep the given order */
+		if (left[i])
+			out[placed++] = left[i];
+	*n_out = placed;
+	return out;
+}
+
+/* Run `sql` in its own transaction, or in the caller's if one is open. */
+static fl_err run_ddl(fl_db *db, const char *sql)
+{
+	bool own = !fl_db_in_transaction(db);
+	fl_err err = own ? fl_db_begin(db) : FL_OK;
+	if (!err)
+		err = fl_db_exec_script(db, sql);
+	if (own && err)
+		fl_db_rollback(db);
+	else if (own)
+		err = fl_db_commit(db);
+	return err;
+}
+
+fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models)
+{
+	size_t n;
+	const fl_model **sorted = sorted_tables(a, models, &n);
+	fl_buf b;
+	fl_buf_init(&b, a);
+	for (size_t i = 0; i < n; i++) {
+		const char *sql;
+		if (fl_model_create_sql(sorted[i], a, &sql))
+			return fl_db_set_error(db, FL_EINVAL, sorted[i]->tablename, NULL,
+				"model for table %s cannot be expressed in SQL", sorted[i]->tablename);
+		fl_buf_puts(&b, sql);
+	}
+	return run_ddl(db, fl_buf_cstr(&b));
+}
+
+fl_err fl_drop_all(fl_db *db, fl_arena *a, const fl_model *const *models)
+{
+	size_t n;
+	const fl_model **sorted = sorted_tables(a, models, &n);
+	fl_buf b;
+	fl_buf_init(&b, a);
+	while (n--) {
+		fl_buf_puts(&b, "DROP TABLE IF EXISTS ");
+		fl_sql_put_ident(&b, sorted[n]->tablename);
+		fl_buf_puts(&b, ";\n");
+	}
+	return run_ddl(db, fl_buf_cstr(&b));
+}

@@ -1,0 +1,250 @@
+/* model.h — declarative models (Flask-SQLAlchemy's db.Model).
+ *
+ * A model is static const C data that reads like the Python class:
+ *
+ *   class Role(db.Model):                      static const fl_column role_columns[] = {
+ *       __tablename__ = 'roles'                    FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+ *       id = Column(Integer, primary_key=True)     FL_COLUMN_STRING("name", 64, FL_UNIQUE),
+ *       name = Column(String(64), unique=True)     FL_COLUMN_END
+ *       users = relationship('User',           };
+ *               backref='role', lazy='dynamic')  static const fl_relationship role_rels[] = {
+ *                                                  { .name = "users", .target = &User,
+ *                                                    .backref = "role", .lazy = FL_LAZY_DYNAMIC },
+ *                                                  FL_RELATIONSHIP_END
+ *                                              };
+ *                                              const fl_model Role = { .name = "Role",
+ *                                                  .tablename = "roles", .columns = role_columns,
+ *                                                  .relationships = role_rels };
+ *
+ * The one declaration drives create_all/drop_all (DDL below), the query
+ * builder (which refuses column names the model does not declare, so no
+ * identifier from outside reaches SQL), validation before insert, and the
+ * schema comparison of `db migrate`.
+ *
+ * An abstract base (Python's __abstract__ = True) is just a column array
+ * that several models point at with different table names:
+ *   const fl_model Dog = { .tablename = "dog", .columns = animal_columns };
+ *   const fl_model Cat = { .tablename = "cat", .columns = animal_columns };
+ */
+#ifndef FL_MODEL_H
+#define FL_MODEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "data/db.h"
+#include "base/err.h"
+
+/* Column types, named as in sqlalchemy.types.  fl_type_names[] holds the
+ * Python names; fl_model_column_ddl() the SQLite DDL type. */
+typedef enum fl_type {
+	FL_TYPE_INTEGER,       /* INTEGER */
+	FL_TYPE_SMALLINTEGER,  /* SMALLINT */
+	FL_TYPE_BIGINTEGER,    /* BIGINT */
+	FL_TYPE_FLOAT,         /* FLOAT */
+	FL_TYPE_NUMERIC,       /* NUMERIC(precision, scale) */
+	FL_TYPE_STRING,        /* VARCHAR(length); length enforced in characters */
+	FL_TYPE_TEXT,          /* TEXT */
+	FL_TYPE_UNICODE,       /* VARCHAR(length), as String */
+	FL_TYPE_UNICODETEXT,   /* TEXT */
+	FL_TYPE_BOOLEAN,       /* BOOLEAN (stored 0/1, read back as true/false) */
+	FL_TYPE_DATE,          /* DATE, ISO text "YYYY-MM-DD" */
+	FL_TYPE_DATETIME,      /* DATETIME, ISO text "YYYY-MM-DD HH:MM:SS[.ffffff]" */
+	FL_TYPE_TIME,          /* TIME, ISO text */
+	FL_TYPE_LARGEBINARY,   /* BLOB (values travel as JSON strings) */
+	FL_TYPE_ENUM,          /* VARCHAR(longest value) CHECK (col IN (...)) */
+	FL_TYPE__MAX
+} fl_type;
+
+/* The SQLAlchemy name of each fl_type ("Integer", "String", ...). */
+extern const char *const fl_type_names[FL_TYPE__MAX];
+
+/* Most columns an fl_unique constraint or a model may have. */
+#define FL_UNIQUE_MAX_COLUMNS 8
+
+/* One column: Column(name, type, ...).  Zero values are the defaults of
+ * sqlalchemy.Column: nullable unless primary key, no default, no key. */
+typedef struct fl_column {
+	const char *name;           /* column name */
+	fl_type type;               /* column type */
+	unsigned length;             /* String(n)/Unicode(n): max characters; 0 = unlimited */
+	unsigned precision, scale;   /* Numeric(precision, scale); 0 = unspecified */
+	bool primary_key;           /* primary_key=True */
+	bool autoincrement;          /* SQLite AUTOINCREMENT: ids are never reused */
+	bool unique;                /* unique=True */
+	bool index;                  /* CREATE INDEX ix_<table>_<column> (UNIQUE if unique) */
+	bool not_null;               /* nullable=False (implied by primary_key) */
+	const char *server_default;  /* server_default: a SQL literal emitted as DEFAULT <it> */
+	const char *default_json;    /* default=: JSON text filled in by fl_db_add ("18", "\"x\"") */
+	json_t *(*default_fn)(void); /* default=callable (e.g. datetime.utcnow); new value */
+	const char *foreign_key;     /* ForeignKey("roles.id") */
+	const char *ondelete;        /* ForeignKey(..., ondelete="CASCADE") */
+	const char *const *enum_values;  /* Enum(...): NULL-terminated list */
+} fl_column;
+
+/* Column constructors: FL_COLUMN_<TYPE>(name, options...) where the options
+ * are the FL_ keyword macros below, e.g.
+ *   FL_COLUMN_STRING("username", 64, FL_UNIQUE, FL_INDEX)
+ *   FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id"))
+ *   FL_COLUMN_INTEGER("s_age", FL_NOT_NULL, FL_DEFAULT("18")) */
+#define FL_COLUMN(n, t, ...) { .name = (n), .type = (t), __VA_ARGS__ }
+#define FL_COLUMN_INTEGER(n, ...) FL_COLUMN(n, FL_TYPE_INTEGER, __VA_ARGS__)
+#define FL_COLUMN_SMALLINTEGER(n, ...) FL_COLUMN(n, FL_TYPE_SMALLINTEGER, __VA_ARGS__)
+#define FL_COLUMN_BIGINTEGER(n, ...) FL_COLUMN(n, FL_TYPE_BIGINTEGER, __VA_ARGS__)
+#define FL_COLUMN_FLOAT(n, ...) FL_COLUMN(n, FL_TYPE_FLOAT, __VA_ARGS__)
+#define FL_COLUMN_NUMERIC(n, p, s, ...) \
+	FL_COLUMN(n, FL_TYPE_NUMERIC, .precision = (p), .scale = (s), __VA_ARGS__)
+#define FL_COLUMN_STRING(n, len, ...) FL_COLUMN(n, FL_TYPE_STRING, .length = (len), __VA_ARGS__)
+#define FL_COLUMN_UNICODE(n, len, ...) FL_COLUMN(n, FL_TYPE_UNICODE, .length = (len), __VA_ARGS__)
+#define FL_COLUMN_TEXT(n, ...) FL_COLUMN(n, FL_TYPE_TEXT, __VA_ARGS__)
+#define FL_COLUMN_UNICODETEXT(n, ...) FL_COLUMN(n, FL_TYPE_UNICODETEXT, __VA_ARGS__)
+#define FL_COLUMN_BOOLEAN(n, ...) FL_COLUMN(n, FL_TYPE_BOOLEAN, __VA_ARGS__)
+#define FL_COLUMN_DATE(n, ...) FL_COLUMN(n, FL_TYPE_DATE, __VA_ARGS__)
+#define FL_COLUMN_DATETIME(n, ...) FL_COLUMN(n, FL_TYPE_DATETIME, __VA_ARGS__)
+#define FL_COLUMN_TIME(n, ...) FL_COLUMN(n, FL_TYPE_TIME, __VA_ARGS__)
+#define FL_COLUMN_LARGEBINARY(n, ...) FL_COLUMN(n, FL_TYPE_LARGEBINARY, __VA_ARGS__)
+#define FL_COLUMN_ENUM(n, values, ...) FL_COLUMN(n, FL_TYPE_ENUM, .enum_values = (values), __VA_ARGS__)
+#define FL_COLUMN_END { .name = NULL }
+
+/* Keyword arguments of Column(). */
+#define FL_PRIMARY_KEY .primary_key = true
+#define FL_AUTOINCREMENT .autoincrement = true
+#define FL_UNIQUE .unique = true
+#define FL_INDEX .index = true
+#define FL_NOT_NULL .not_null = true
+#define FL_DEFAULT(json_text) .default_json = (json_text)
+#define FL_DEFAULT_FN(fn) .default_fn = (fn)
+#define FL_SERVER_DEFAULT(sql_literal) .server_default = (sql_literal)
+#define FL_FOREIGN_KEY(table_dot_column) .foreign_key = (table_dot_column)
+#define FL_ONDELETE(action) .ondelete = (action)
+
+/* relationship(lazy=...). */
+typedef enum fl_lazy {
+	FL_LAZY_SELECT,     /* default: loaded on access (by the query, batched — never N+1) */
+	FL_LAZY_JOINED,
+	FL_LAZY_SUBQUERY,
+	FL_LAZY_SELECTIN,
+	FL_LAZY_DYNAMIC,    /* access gives a query, not rows */
+	FL_LAZY_NOLOAD,
+	FL_LAZY__MAX
+} fl_lazy;
+
+/* relationship(uselist=...): the default decides from the direction
+ * (one-to-many → list, many-to-one → scalar), as SQLAlchemy does. */
+typedef enum fl_uselist {
+	FL_USELIST_DEFAULT,
+	FL_USELIST_TRUE,
+	FL_USELIST_FALSE,
+} fl_uselist;
+
+struct fl_model;
+
+/* One relationship(): loading comes with the query's relationship support. */
+typedef struct fl_relationship {
+	const char *name;               /* attribute name in the row ("users") */
+	const struct fl_model *target;  /* the related model */
+	const char *backref;            /* name of the reverse attribute on target, or NULL */
+	fl_uselist uselist;         /* uselist= */
+	const char *order_by;           /* target column, "-col" for descending */
+	const struct fl_model *secondary;  /* association table of a many-to-many */
+	fl_lazy lazy;               /* lazy= */
+	const char *foreign_key;        /* foreign_keys=: the column to join on when ambiguous */
+	/* db.backref(name, uselist=..., order_by=...): the reverse attribute's
+	 * options.  With FL_USELIST_DEFAULT a backref is scalar when it points
+	 * to the "one" side, or when the foreign key column is UNIQUE (then at
+	 * most one row can match: a one-to-one). */
+	fl_uselist backref_uselist;
+	const char *backref_order_by;   /* NULL: unordered, as SQLAlchemy's backref */
+} fl_relationship;
+
+/* Ends a relationship array. */
+#define FL_RELATIONSHIP_END { .name = NULL }
+
+/* A table-level UniqueConstraint(col, col, ...). */
+typedef struct fl_unique {
+	const char *name;     /* CONSTRAINT name, or NULL for an anonymous one */
+	const char *columns[FL_UNIQUE_MAX_COLUMNS + 1];  /* NULL-terminated */
+} fl_unique;
+
+/* Ends a UniqueConstraint array. */
+#define FL_UNIQUE_END { .name = NULL, .columns = { NULL } }
+
+/* A model: one table. */
+typedef struct fl_model {
+	const char *name;                     /* class name for messages ("Role"); may be NULL */
+	const char *tablename;                /* __tablename__ */
+	const fl_column *columns;             /* ends with FL_COLUMN_END */
+	const fl_relationship *relationships; /* ends with FL_RELATIONSHIP_END; may be NULL */
+	const fl_unique *unique_constraints;  /* ends with FL_UNIQUE_END; may be NULL */
+	bool abstract;                        /* __abstract__: never created */
+} fl_model;
+
+/* fl_model_column — the column called `name`, or NULL if the model has
+ * none (callers answer FL_EINVAL: an unknown column never reaches SQL). */
+const fl_column *fl_model_column(const fl_model *m, const char *name);
+
+/* fl_model_primary_key — the first primary-key column, or NULL. */
+const fl_column *fl_model_primary_key(const fl_model *m);
+
+/* fl_column_references — the column of `target` that the foreign key of
+ * `c` ("table.column") names, or NULL when `c` does not reference `target`
+ * (or names a column it does not have). */
+const fl_column *fl_column_references(const fl_column *c, const fl_model *target);
+
+/* fl_column_nullable — Column.nullable: false for primary keys and
+ * FL_NOT_NULL columns. */
+bool fl_column_nullable(const fl_column *c);
+
+/* fl_sql_put_ident — append `name` to `b` as a quoted SQL identifier
+ * ("name", inner quotes doubled).  For names from C declarations only. */
+void fl_sql_put_ident(fl_buf *b, const char *name);
+
+/* fl_model_create_sql — the DDL create_all runs for `m`: one
+ * CREATE TABLE IF NOT EXISTS statement followed by one CREATE [UNIQUE]
+ * INDEX IF NOT EXISTS ix_<table>_<column> per indexed column, each ending
+ * in ";\n", identifiers quoted.  SQLAlchemy's layout: column lines, then
+ * PRIMARY KEY, UNIQUE and FOREIGN KEY constraints.  Allocated from `a`.
+ * Errors: FL_EINVAL for a declaration SQL cannot express (no columns, bad
+ * foreign key, unknown ondelete action, Enum without values, AUTOINCREMENT
+ * on a column that is not the INTEGER primary key, a UniqueConstraint on an
+ * unknown column). */
+fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out);
+
+/* fl_model_validate — check `row` (a JSON object) against `m` before it is
+ * written, like SQLAlchemy's flush would fail: every key must be a column;
+ * values must fit the type (integer for Integer, number for Float, string
+ * for String/Text/Date..., bool or 0/1 for Boolean, a listed value for
+ * Enum); String(n) values may hold at most n characters (SQLite does not
+ * check).  With `insert`, a NOT NULL column that is missing or null must
+ * have a default (client, server, or an INTEGER primary key SQLite fills).
+ * On FL_EINVAL, *column (if not NULL) is the offending column or key and
+ * *reason (if not NULL) a static English reason ("is required"). */
+fl_err fl_model_validate(const fl_model *m, json_t *row, bool insert,
+	const char **column, const char **reason);
+
+/* fl_model_apply_defaults — set the client-side default (default= or
+ * default_fn) of each column missing from `row`, as SQLAlchemy does at
+ * INSERT time, so the caller's row shows them.  Values come from jansson's
+ * current arena.  Errors: FL_EINVAL (a default that is not valid JSON). */
+fl_err fl_model_apply_defaults(const fl_model *m, json_t *row);
+
+/* fl_model_convert_row — turn the stored form of each value of `row`
+ * back into the model's type in place (Boolean 0/1 → false/true; Float
+ * stored as integer → real), so rows read like SQLAlchemy objects. */
+void fl_model_convert_row(const fl_model *m, json_t *row);
+
+/* fl_create_all — db.create_all(): create every non-abstract model of the
+ * NULL-terminated `models` (tables and indexes that already exist are kept),
+ * parents before children.  Runs in its own transaction and commits, or
+ * inside the caller's open transaction without committing.  `a` holds the
+ * generated SQL.  Errors: FL_EINVAL (bad declaration), FL_EBUSY, FL_EDB. */
+fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models);
+
+/* fl_drop_all — db.drop_all(): DROP TABLE IF EXISTS for every non-abstract
+ * model in `models`, children before the parents they reference, so
+ * foreign keys are never violated.  Transaction as fl_create_all. */
+fl_err fl_drop_all(fl_db *db, fl_arena *a, const fl_model *const *models);
+
+#endif

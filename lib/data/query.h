@@ -1,0 +1,215 @@
+/* query.h — the query builder over a model (SQLAlchemy's Query) and the
+ * unit of work (session.add / delete / commit).
+ *
+ *   User.query.filter_by(username=name).first()
+ * becomes
+ *   fl_query *q = fl_query_new(db, arena, &User);
+ *   fl_query_filter_by(q, "username", json_string(name));
+ *   fl_query_first(q, &user);              // user == NULL when none
+ *
+ * Builder calls record the first error and return it; the terminal call
+ * (all, first, count) returns it again, so a chain may be checked once at
+ * the end, as SQLAlchemy raises at execution.  Every column name is looked
+ * up in the model (unknown → FL_EINVAL), so only identifiers from the C
+ * declarations reach SQL; every value is bound.  The same query shape
+ * always produces the same SQL text, so it hits the statement cache.
+ *
+ * Memory: the query, its SQL and the rows it returns live in the arena
+ * given to fl_query_new (jansson is pointed at it during each call).
+ * Values passed in are copied; the caller keeps its own.
+ */
+#ifndef FL_QUERY_H
+#define FL_QUERY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "data/db.h"
+#include "base/err.h"
+#include "data/model.h"
+
+/* Operators of filter(): column <op> value. */
+typedef enum fl_op {
+	FL_OP_EQ,           /* =  (with null: IS NULL, as SQLAlchemy's == None) */
+	FL_OP_NE,           /* != (with null: IS NOT NULL) */
+	FL_OP_LT,           /* < */
+	FL_OP_LE,           /* <= */
+	FL_OP_GT,           /* > */
+	FL_OP_GE,           /* >= */
+	FL_OP_LIKE,         /* LIKE; value is a string pattern with % and _ */
+	FL_OP_IN,           /* in_(): value is a JSON array of scalars */
+	FL_OP_IS_NULL,      /* is_(None); value ignored */
+	FL_OP_IS_NOT_NULL,  /* isnot(None); value ignored */
+	FL_OP__MAX
+} fl_op;
+
+/* The SQL spelling of each operator ("=", "LIKE", "IN", "IS NULL"...). */
+extern const char *const fl_op_names[FL_OP__MAX];
+
+/* One condition of filter()/or_(). */
+typedef struct fl_cond {
+	const char *column;         /* a column of the model */
+	fl_op op;                   /* the operator */
+	json_t *value;              /* the operand (borrowed) */
+} fl_cond;
+
+/* A query over one model (SQLAlchemy's Query), in an arena (opaque). */
+typedef struct fl_query fl_query;
+
+/* fl_query_new — Model.query: every row of `m`, unfiltered.  Allocated
+ * from `a`; never NULL. */
+fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m);
+
+/* fl_query_filter_by — filter_by(column=value): AND-ed equality; a NULL
+ * `value` or JSON null means IS NULL.  Errors: FL_EINVAL (unknown column,
+ * array/object value). */
+fl_err fl_query_filter_by(fl_query *q, const char *column, json_t *value);
+
+/* fl_query_filter — filter(Model.column <op> value), AND-ed with the rest.
+ * Errors: FL_EINVAL (unknown column or operator, a value the operator
+ * cannot take: LIKE needs a string, IN an array of scalars). */
+fl_err fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value);
+
+/* fl_query_filter_or — filter(or_(c1, c2, ...)): the `n` conditions of
+ * `conds` OR-ed together, AND-ed with the rest.  n == 0 matches nothing,
+ * as or_() of nothing.  Errors: as fl_query_filter. */
+fl_err fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n);
+
+/* fl_query_order_by — order_by(Model.column) or order_by(Model.column.desc());
+ * successive calls add further sort keys.  Errors: FL_EINVAL (unknown column). */
+fl_err fl_query_order_by(fl_query *q, const char *column, bool desc);
+
+/* fl_query_limit — limit(n); n < 0 removes the limit. */
+void fl_query_limit(fl_query *q, long n);
+
+/* fl_query_offset — offset(n); n <= 0 removes the offset. */
+void fl_query_offset(fl_query *q, long n);
+
+/* fl_query_all — all(): every matching row, as a JSON array of objects
+ * (the model's columns, in its types: Boolean as true/false) in the query's
+ * arena.  Errors: the builder's error, FL_ENOTABLE (fl_db_error_table names
+ * the table), FL_EBUSY, FL_EDB. */
+fl_err fl_query_all(fl_query *q, json_t **rows);
+
+/* fl_query_first — first(): the first matching row (LIMIT 1), or *row =
+ * NULL with FL_OK when there is none.  Errors: as fl_query_all. */
+fl_err fl_query_first(fl_query *q, json_t **row);
+
+/* fl_query_count — count(): how many rows all() would return.
+ * Errors: as fl_query_all. */
+fl_err fl_query_count(fl_query *q, long *n);
+
+/* fl_get — Model.query.get(id): the row whose (single-column) primary key
+ * is `id`, or *row = NULL with FL_OK.  Row in `a`.  Errors: FL_EINVAL (no
+ * or composite primary key), as fl_query_all. */
+fl_err fl_get(fl_db *db, fl_arena *a, const fl_model *m, json_t *id, json_t **row);
+
+/* fl_db_add — session.add(obj) + flush: fill client defaults into `row`,
+ * validate it (fl_model_validate), INSERT the columns it holds with bound
+ * values, and store a generated INTEGER primary key into `row` ("id").
+ * Begins a transaction if none is open; fl_db_commit() makes it durable.
+ * New values in `row` come from jansson's current arena.
+ * Errors: FL_EINVAL (unknown key, missing NOT NULL value, too long, wrong
+ * type: nothing written, fl_db_error_column names the column), FL_EEXISTS
+ * (unique/primary key taken), FL_ECONSTRAINT, FL_ENOTABLE, FL_EBUSY, FL_EDB
+ * — database errors poison the transaction (see db.h). */
+fl_err fl_db_add(fl_db *db, const fl_model *m, json_t *row);
+
+/* fl_db_add_all — session.add_all(rows): validates every row of the JSON
+ * array `rows` first, then adds them in order.  Errors: as fl_db_add. */
+fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows);
+
+/* fl_db_update — flush the changed attributes of an object: UPDATE the
+ * columns present in `row` (validated, primary key excluded) WHERE the
+ * primary key equals row's.  Errors: FL_EINVAL (no primary key value),
+ * FL_ENOTFOUND (no such row), as fl_db_add. */
+fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row);
+
+/* fl_db_delete — session.delete(obj): DELETE the row whose primary key is
+ * row's.  Errors: FL_EINVAL (no primary key value), FL_ENOTFOUND,
+ * FL_ECONSTRAINT (still referenced), FL_ENOTABLE, FL_EBUSY, FL_EDB. */
+fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
+
+/* ---- grouping, pagination and relationships (issue 3) ---- */
+
+/* fl_query_group_by — group_by(Model.column) with func.count(): all() then
+ * returns one row per distinct value, {"<column>": value, "count": n},
+ * ordered by the query's order_by (or the column).  Errors: FL_EINVAL. */
+fl_err fl_query_group_by(fl_query *q, const char *column);
+
+/* Flask-SQLAlchemy's Pagination. */
+typedef struct fl_pagination {
+	json_t *items;      /* the rows of this page (array, in the query's arena) */
+	long page;          /* 1-based */
+	long per_page;              /* rows per page */
+	long total;         /* rows of the whole query */
+	long pages;         /* ceil(total / per_page); 0 when total is 0 */
+	bool has_prev, has_next;    /* whether a previous / next page exists */
+	long prev_num;      /* page - 1, or 0 when none */
+	long next_num;      /* page + 1, or 0 when none */
+} fl_pagination;
+
+/* fl_query_paginate — paginate(page, per_page, error_out=True): runs a
+ * count and one page of rows (with the relationships asked for by
+ * fl_query_load).  page < 1, per_page < 1, or a page past the last one
+ * (except page 1 of an empty result) → FL_ENOTFOUND (the view answers
+ * 404).  per_page is capped at `max_per_page` (0 = no cap).  A limit or
+ * offset set on the query is ignored here (and kept for later calls).
+ * p->items is an array even on error.  Costs one count, plus one page and
+ * one statement per loaded relationship when the result is not empty.
+ * Errors: as fl_query_all. */
+fl_err fl_query_paginate(fl_query *q, long page, long per_page, long max_per_page,
+	fl_pagination *p);
+
+/* fl_pagination_iter_pages — iter_pages(left_edge=2, left_current=2,
+ * right_current=5, right_edge=2): a JSON array of page numbers with null
+ * where Flask-SQLAlchemy yields None (a gap): Flask-SQLAlchemy 2.x's
+ * algorithm — shown are 1..left_edge, [page-left_current,
+ * page+right_current) and the last right_edge pages, with one null per run
+ * of hidden pages.  Page 10 of 20 → [1,2,null,8,...,14,null,19,20].
+ * New reference. */
+json_t *fl_pagination_iter_pages(const fl_pagination *p, long left_edge, long left_current,
+	long right_current, long right_edge);
+
+/* fl_pagination_to_json — every field above plus "iter_pages" (default
+ * edges) as a JSON object for templates and the API; items included.
+ * prev_num/next_num are null when there is none (Python's None).
+ * New reference. */
+json_t *fl_pagination_to_json(const fl_pagination *p);
+
+/* fl_db_set_models — register the application's models (NULL-terminated;
+ * the array must outlive the connection) so that relationships and their
+ * backrefs can be resolved by name.  Called once at start-up. */
+void fl_db_set_models(fl_db *db, const fl_model *const *models);
+
+/* fl_query_load — eager-load relationship `path` for every row the query
+ * returns: "role" (a many-to-one, possibly declared as a backref on the
+ * other model), "users" (one-to-many, honouring the relationship's
+ * order_by), "courses" (many-to-many through `secondary`), "ident"
+ * (uselist=False: an object or null), or a dotted path "articles.user".
+ * Each relationship costs ONE extra statement whatever the number of rows
+ * (SELECT ... WHERE key IN (...)), never one per row.  The related rows are
+ * stored in each row under the relationship's name.  Within a row, related
+ * rows follow the relationship's order_by, then the target's primary key.
+ * A backref is scalar when it points to the "one" side or its foreign key
+ * is UNIQUE (users.ident_id → ident.user), unless backref_uselist says
+ * otherwise; its order_by is backref_order_by.  lazy='dynamic'
+ * relationships load too.  Paths sharing a prefix ("articles",
+ * "articles.user") load the prefix once.  The path is checked at once;
+ * loading happens in all/first/paginate (not with group_by).  Errors:
+ * FL_EINVAL (unknown relationship, models not registered for a backref,
+ * more than 16 paths). */
+fl_err fl_query_load(fl_query *q, const char *path);
+
+/* fl_query_related — a dynamic relationship (lazy='dynamic'): a new query
+ * over the target model of relationship `name` of model `m`, restricted to
+ * the rows related to `row` (foreign key, backref or secondary table), with
+ * the relationship's order_by; filter/order_by/paginate it further.
+ * A row without the key (unsaved) gets a query matching nothing.
+ * Returns NULL with *err = FL_EINVAL for an unknown relationship (or an
+ * order_by naming an unknown column). */
+fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
+	const char *name, fl_err *err);
+
+#endif

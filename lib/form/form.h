@@ -1,0 +1,358 @@
+/* form.h — web forms with fields and validators (WTForms 3.0 / Flask-WTF 1.1).
+ *
+ * A form *definition* is static const C data that reads like a WTForms class:
+ *
+ *     static const fl_validator name_validators[] = {
+ *         FL_DATA_REQUIRED(NULL), FL_LENGTH(1, 64, NULL), FL_VALIDATORS_END };
+ *     static const fl_field_def name_form_fields[] = {
+ *         FL_STRING_FIELD("name", "What is your name?", name_validators),
+ *         FL_SUBMIT_FIELD("submit", "Submit"),
+ *         FL_FIELDS_END };
+ *     const fl_form_def NameForm = { "NameForm", name_form_fields };
+ *
+ * A form *instance* (fl_form) lives in the request's arena:
+ *
+ *     fl_form *form = fl_form_new(arena, &NameForm);
+ *     fl_form_process(form, request_form);          // Form(formdata=request.form)
+ *     if (fl_form_validate_on_submit(form, method)) {
+ *         const char *name = fl_form_data(form, "name");
+ *         ...
+ *     }
+ *     json_t *ctx_form = fl_form_to_json(form, csrf_token);   // for quick_form
+ *
+ * A NULL `message` in a validator selects WTForms' default English text,
+ * word for word.  Where WTForms interpolates a message with `%` (Length,
+ * NumberRange, EqualTo, AnyOf) custom messages are interpolated too:
+ * %(min)d, %(max)d, %(length)d, %(min)s, %(max)s, %(other_name)s,
+ * %(other_label)s, %(values)s, and %% for a literal percent sign.
+ *
+ * Data model (WTForms': raw_data, data, errors).  Every field keeps
+ *   - its raw input: the first value the form data held under its name, or
+ *     none when the name was absent (WTForms' raw_data list);
+ *   - its data: the coerced value, or "None" when there is none;
+ *   - its errors: processing (coercion) errors first, then validator errors.
+ * The string form of the data is what a re-rendered form shows, so a value
+ * typed into a form that failed validation is offered again.
+ */
+#ifndef FL_FORM_H
+#define FL_FORM_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/multidict.h"
+
+/* A form instance (WTForms' Form object), in the request arena (opaque). */
+typedef struct fl_form fl_form;
+/* One field of a form instance (opaque). */
+typedef struct fl_field fl_field;
+
+/* ---- definitions (static const data) ---------------------------------- */
+
+/* The field classes of WTForms that Flagon offers.  fl_field_type_names[]
+ * holds the "type" string of each one in fl_form_to_json(). */
+typedef enum fl_field_type {
+	FL_FIELD_STRING,    /* StringField    <input type="text"> */
+	FL_FIELD_PASSWORD,  /* PasswordField  <input type="password">, never re-filled */
+	FL_FIELD_INTEGER,   /* IntegerField   <input type="number">, data is an integer */
+	FL_FIELD_FLOAT,     /* FloatField     <input type="text">, data is a double */
+	FL_FIELD_BOOLEAN,   /* BooleanField   <input type="checkbox"> */
+	FL_FIELD_SELECT,    /* SelectField    <select> with choices */
+	FL_FIELD_TEXTAREA,  /* TextAreaField  <textarea> */
+	FL_FIELD_HIDDEN,    /* HiddenField    <input type="hidden"> */
+	FL_FIELD_SUBMIT,    /* SubmitField    <input type="submit">; data: was it pressed */
+	FL_FIELD__MAX
+} fl_field_type;
+
+/* "string", "password", ... indexed by fl_field_type. */
+extern const char *const fl_field_type_names[FL_FIELD__MAX];
+
+/* The validators of wtforms.validators that Flagon offers. */
+typedef enum fl_validator_kind {
+	FL_V_END = 0,        /* terminates a validator array (FL_VALIDATORS_END) */
+	FL_V_DATA_REQUIRED,  /* DataRequired: data is truthy; stops the chain */
+	FL_V_INPUT_REQUIRED, /* InputRequired: raw input non-empty; stops the chain */
+	FL_V_OPTIONAL,       /* Optional: empty input stops the chain, clears errors */
+	FL_V_LENGTH,         /* Length(min, max), in characters (code points) */
+	FL_V_EMAIL,          /* Email: a syntax check, see fl_email_is_valid() */
+	FL_V_EQUAL_TO,       /* EqualTo(fieldname) */
+	FL_V_NUMBER_RANGE,   /* NumberRange(min, max), either bound optional */
+	FL_V_REGEXP,         /* Regexp(pattern): POSIX ERE matched at the start */
+	FL_V_ANY_OF,         /* AnyOf(values) */
+	FL_V_CUSTOM,         /* a C function: WTForms' validate_<field> or a callable */
+	FL_V__MAX
+} fl_validator_kind;
+
+/* A custom validator (WTForms' `def validate_<field>(form, field)` or any
+ * callable).  Return FL_OK when the field is fine.  Any other code means
+ * ValidationError: set *message to the error text (a static string or one
+ * allocated in the form's arena, see fl_form_arena()); a NULL *message gives
+ * "Invalid input.".  The chain continues after a failure, as it does after a
+ * ValidationError.  `ud` is the validator's user data from the definition;
+ * per-request context (a database handle, the current user) comes from
+ * fl_form_context(form). */
+typedef fl_err (*fl_validator_fn)(fl_form *form, fl_field *field, void *ud,
+                                  const char **message);
+
+/* One validator.  Write it with the FL_* macros below rather than by hand. */
+typedef struct fl_validator {
+	fl_validator_kind kind;     /* which validator */
+	const char *message;        /* NULL: WTForms' default text */
+	long min, max;              /* Length: -1 leaves that bound unchecked */
+	double nmin, nmax;          /* NumberRange bounds ... */
+	int has_nmin, has_nmax;     /* ... and whether each one is checked */
+	const char *other;          /* EqualTo: the other field's name */
+	const char *pattern;        /* Regexp: POSIX extended regular expression */
+	int cflags;                 /* Regexp: extra regcomp flags, e.g. REG_ICASE */
+	const char *const *values;  /* AnyOf: NULL-terminated list of accepted data */
+	fl_validator_fn fn;         /* custom: the function ... */
+	void *ud;                   /* ... and its user data */
+	int keep_whitespace;        /* Optional(strip_whitespace=False) when 1 */
+} fl_validator;
+
+/* Ends a validator array. */
+#define FL_VALIDATORS_END { .kind = FL_V_END }
+/* DataRequired(message) — "This field is required."; sets `required`. */
+#define FL_DATA_REQUIRED(msg) { .kind = FL_V_DATA_REQUIRED, .message = (msg) }
+/* InputRequired(message) — "This field is required."; sets `required`. */
+#define FL_INPUT_REQUIRED(msg) { .kind = FL_V_INPUT_REQUIRED, .message = (msg) }
+/* Optional() — whitespace-only input counts as empty. */
+#define FL_OPTIONAL() { .kind = FL_V_OPTIONAL }
+/* Length(min, max, message) — -1 for an unchecked bound, as in WTForms. */
+#define FL_LENGTH(mn, mx, msg) { .kind = FL_V_LENGTH, .min = (mn), .max = (mx), .message = (msg) }
+/* Email(message) — "Invalid email address." */
+#define FL_EMAIL(msg) { .kind = FL_V_EMAIL, .message = (msg) }
+/* EqualTo(fieldname, message) — "Field must be equal to %(other_name)s." */
+#define FL_EQUAL_TO(name, msg) { .kind = FL_V_EQUAL_TO, .other = (name), .message = (msg) }
+/* NumberRange(min, max, message), NumberRange(min=...), NumberRange(max=...). */
+#define FL_NUMBER_RANGE(mn, mx, msg) { .kind = FL_V_NUMBER_RANGE, .nmin = (mn), .nmax = (mx), \
+	.has_nmin = 1, .has_nmax = 1, .message = (msg) }
+#define FL_NUMBER_RANGE_MIN(mn, msg) { .kind = FL_V_NUMBER_RANGE, .nmin = (mn), .has_nmin = 1, \
+	.message = (msg) }
+#define FL_NUMBER_RANGE_MAX(mx, msg) { .kind = FL_V_NUMBER_RANGE, .nmax = (mx), .has_nmax = 1, \
+	.message = (msg) }
+/* Regexp(pattern, message) — "Invalid input."; REGEXP_FLAGS adds regcomp flags. */
+#define FL_REGEXP(pat, msg) { .kind = FL_V_REGEXP, .pattern = (pat), .message = (msg) }
+#define FL_REGEXP_FLAGS(pat, fl, msg) { .kind = FL_V_REGEXP, .pattern = (pat), .cflags = (fl), \
+	.message = (msg) }
+/* AnyOf(values, message) — values: a NULL-terminated `const char *const[]`. */
+#define FL_ANY_OF(vals, msg) { .kind = FL_V_ANY_OF, .values = (vals), .message = (msg) }
+/* A custom validator function with user data. */
+#define FL_CUSTOM_VALIDATOR(f, u) { .kind = FL_V_CUSTOM, .fn = (f), .ud = (u) }
+
+/* One choice of a SelectField: (value, label).  Arrays end with FL_CHOICES_END. */
+typedef struct fl_choice {
+	const char *value;          /* the submitted value */
+	const char *label;          /* the text shown */
+} fl_choice;
+/* Ends a choice array. */
+#define FL_CHOICES_END { NULL, NULL }
+
+/* SelectField(coerce=...): how the submitted value becomes data. */
+typedef enum fl_coerce {
+	FL_COERCE_STR = 0,  /* coerce=str (the default) */
+	FL_COERCE_INT,      /* coerce=int */
+	FL_COERCE__MAX
+} fl_coerce;
+
+/* One field of a form class. */
+typedef struct fl_field_def {
+	const char *name;               /* form data key, HTML name and id */
+	const char *label;              /* label text (NULL: the name) */
+	fl_field_type type;         /* the field class */
+	const fl_validator *validators; /* NULL or ended by FL_VALIDATORS_END */
+	const fl_choice *choices;       /* select: NULL or ended by FL_CHOICES_END */
+	fl_coerce coerce;               /* select only */
+	const char *default_value;      /* default=: data when no form data was sent */
+	const char *description;        /* description=: help text under the field */
+} fl_field_def;
+
+/* Ends a field array. */
+#define FL_FIELDS_END { .name = NULL }
+/* Field constructors: FL_<TYPE>_FIELD(name, label, validators), like
+ * StringField(label, validators) named `name`; FL_FIELD_ is their common
+ * form. */
+#define FL_FIELD_(t, n, l, v) { .name = (n), .label = (l), .type = (t), .validators = (v) }
+#define FL_STRING_FIELD(n, l, v)   FL_FIELD_(FL_FIELD_STRING, n, l, v)
+#define FL_PASSWORD_FIELD(n, l, v) FL_FIELD_(FL_FIELD_PASSWORD, n, l, v)
+#define FL_INTEGER_FIELD(n, l, v)  FL_FIELD_(FL_FIELD_INTEGER, n, l, v)
+#define FL_FLOAT_FIELD(n, l, v)    FL_FIELD_(FL_FIELD_FLOAT, n, l, v)
+#define FL_BOOLEAN_FIELD(n, l, v)  FL_FIELD_(FL_FIELD_BOOLEAN, n, l, v)
+#define FL_TEXTAREA_FIELD(n, l, v) FL_FIELD_(FL_FIELD_TEXTAREA, n, l, v)
+#define FL_HIDDEN_FIELD(n, v)      FL_FIELD_(FL_FIELD_HIDDEN, n, NULL, v)
+#define FL_SUBMIT_FIELD(n, l)      FL_FIELD_(FL_FIELD_SUBMIT, n, l, NULL)
+/* SelectField(label, validators, choices=..., coerce=...) */
+#define FL_SELECT_FIELD(n, l, ch, co, v) { .name = (n), .label = (l), .type = FL_FIELD_SELECT, \
+	.validators = (v), .choices = (ch), .coerce = (co) }
+
+/* A form class: its name (for templates and logs) and its fields in order. */
+typedef struct fl_form_def {
+	const char *name;           /* the class name ("NameForm") */
+	const fl_field_def *fields;   /* ended by FL_FIELDS_END */
+} fl_form_def;
+
+/* ---- instances -------------------------------------------------------- */
+
+/* fl_form_new — an instance of `def` allocated in `a`, its fields holding
+ * their defaults (WTForms' Form() without form data).  A default that does
+ * not coerce (an IntegerField default "x") gives a processing error, as
+ * process_data does.  Never NULL; dies with the arena. */
+fl_form *fl_form_new(fl_arena *a, const fl_form_def *def);
+
+/* fl_form_process — load submitted form data, like Form(formdata=...).
+ * Every field is reset to its default and then takes the first value under
+ * its name: strings as they are (not stripped, as in WTForms 3.0), integers
+ * and floats parsed like Python's int()/float() ("Not a valid integer
+ * value." / "Not a valid float value."), booleans false for "false", "" or
+ * absence and true otherwise, selects coerced ("Invalid Choice: could not
+ * coerce.").  A field whose name is absent keeps its default data.  A NULL
+ * or empty `formdata` is "no form data" (Flask-WTF passes None when the
+ * request carried no form), so the form keeps its defaults.  The values are
+ * copied into the form's arena.  Call fl_form_set_data() after this. */
+void fl_form_process(fl_form *f, const fl_multidict *formdata);
+
+/* fl_form_set_data — set a field's data from its string form, like
+ * `form.name.data = value` (a pre-filled edit form, or clearing a field).
+ * NULL sets the data to None.  Integer and float fields parse `value` and
+ * return FL_EINVAL (data unchanged) when it does not parse; booleans are
+ * true unless `value` is NULL, "" or "false".  The rendered value becomes the
+ * new data.  FL_ENOTFOUND when the form has no such field. */
+fl_err fl_form_set_data(fl_form *f, const char *name, const char *value);
+
+/* fl_form_set_choices — replace a select field's choices for this request
+ * (form.field.choices = [...] built from a query).  `choices` (n entries,
+ * no terminator needed) and the strings are copied into the arena.
+ * FL_ENOTFOUND when there is no such field, FL_EINVAL when it is no select. */
+fl_err fl_form_set_choices(fl_form *f, const char *name, const fl_choice *choices, size_t n);
+
+/* fl_form_set_context / fl_form_context — a per-request pointer (request,
+ * database, current user) for custom validators to reach.  Not owned. */
+void fl_form_set_context(fl_form *f, void *ctx);
+void *fl_form_context(const fl_form *f);
+
+/* fl_form_arena — the arena the form allocates from (for messages built by
+ * custom validators). */
+fl_arena *fl_form_arena(const fl_form *f);
+
+/* fl_form_validate — run every field's validators in definition order, as
+ * Form.validate() does: errors start as the processing errors; a select
+ * first checks the data is one of its choices ("Not a valid choice.");
+ * then the validators run in order; DataRequired, InputRequired and
+ * Optional stop the chain (the first two clearing earlier errors and adding
+ * theirs, Optional clearing them when the input is empty).  Earlier
+ * validation errors are replaced.  Returns 1 when no field has an error,
+ * 0 otherwise. */
+int fl_form_validate(fl_form *f);
+
+/* fl_form_is_submitted — Flask-WTF's is_submitted(): `method` is POST, PUT,
+ * PATCH or DELETE (NULL: no). */
+int fl_form_is_submitted(const char *method);
+
+/* fl_form_validate_on_submit — fl_form_is_submitted(method) &&
+ * fl_form_validate(f), like FlaskForm.validate_on_submit().  CSRF is checked
+ * by the application before the handler runs, not here. */
+int fl_form_validate_on_submit(fl_form *f, const char *method);
+
+/* ---- reading a form --------------------------------------------------- */
+
+/* fl_form_field — the field called `name`, or NULL. */
+fl_field *fl_form_field(const fl_form *f, const char *name);
+
+/* fl_field_name / fl_field_label — the field's name and label text. */
+const char *fl_field_name(const fl_field *field);
+const char *fl_field_label(const fl_field *field);
+
+/* fl_field_data — the string form of the field's data ("" when None);
+ * integers in decimal, floats like Python's str(), booleans "y" or "". */
+const char *fl_field_data(const fl_field *field);
+
+/* fl_field_has_data — 1 when the data is not None. */
+int fl_field_has_data(const fl_field *field);
+
+/* fl_field_raw — the raw submitted value (raw_data[0]), or NULL when the
+ * form data did not hold the field's name. */
+const char *fl_field_raw(const fl_field *field);
+
+/* fl_form_data — fl_field_data() of the field called `name`: the string
+ * data, "" when it is None, NULL when there is no such field.  Owned by
+ * the form's arena (or static). */
+const char *fl_form_data(const fl_form *f, const char *name);
+
+/* fl_form_data_int — an integer field's data (or a select with coerce=int,
+ * or any field whose data parses as an integer) into *out.  FL_ENOTFOUND
+ * when there is no such field, FL_EINVAL when the data is None or no
+ * integer; *out is then untouched. */
+fl_err fl_form_data_int(const fl_form *f, const char *name, long long *out);
+
+/* fl_form_data_float — like fl_form_data_int for a double. */
+fl_err fl_form_data_float(const fl_form *f, const char *name, double *out);
+
+/* fl_form_data_bool — a boolean or submit field's data: 1 checked/pressed,
+ * 0 otherwise or when there is no such field.  For other fields: whether
+ * the data is truthy. */
+int fl_form_data_bool(const fl_form *f, const char *name);
+
+/* fl_form_errors — the errors of field `name` as a NULL-terminated array
+ * (empty when valid), or NULL when there is no such field.  A NULL `name`
+ * gives the form-level errors (WTForms' form_errors).  Owned by the arena;
+ * valid until the errors change. */
+const char *const *fl_form_errors(const fl_form *f, const char *name);
+
+/* fl_form_has_errors — 1 when any field or the form has an error. */
+int fl_form_has_errors(const fl_form *f);
+
+/* fl_form_add_error — append `message` (copied) to the errors of field
+ * `name`, e.g. "Username already in use." found by the handler after
+ * validate; a NULL `name` adds a form-level error.  FL_ENOTFOUND when the
+ * form has no such field. */
+fl_err fl_form_add_error(fl_form *f, const char *name, const char *message);
+
+/* fl_form_to_json — the form as templates see it (templates/_forms.html):
+ *
+ *   { "name": "NameForm",
+ *     "fields": [ field, ... ],     in definition order; with a CSRF token the
+ *                                   hidden field "csrf_token" comes first
+ *     "csrf_token": "<token>",      only when a token was given
+ *     "errors": {"name": ["..."]},  fields with errors only (form.errors)
+ *     "form_errors": ["..."],       form-level errors (may be empty)
+ *     "has_errors": false }
+ *
+ *   field = { "name": "name", "id": "name", "type": "string",
+ *             "input_type": "text",   text|password|number|checkbox|hidden|
+ *                                     submit|select|textarea (the widget)
+ *             "label": "What is your name?",
+ *             "value": "...",         the string to put in value= (raw, not
+ *                                     escaped; "" for passwords; the label
+ *                                     for submit; for checkboxes the value
+ *                                     submitted, else "y")
+ *             "data": "...",          the string form of the data
+ *             "required": true,       DataRequired / InputRequired
+ *             "errors": ["..."],
+ *             "description": "...",   only when the definition has one
+ *             "checked": false,       boolean and submit only
+ *             "choices": [{"value":"1","label":"x","selected":true}], select only
+ *             "maxlength": 64, "minlength": 1,   from Length, text-like widgets
+ *             "min": 0, "max": 10 }             from NumberRange, number widgets
+ *
+ * Optional keys are absent rather than null, so templates test them with
+ * `is defined`.  Strings are raw: the template's autoescape escapes them.
+ * `csrf_token` may be NULL.  The object is made by jansson (in the arena
+ * set with fl_json_set_arena(), if any); the caller owns the reference.
+ * Returns NULL only when jansson fails to allocate. */
+json_t *fl_form_to_json(const fl_form *f, const char *csrf_token);
+
+/* ---- validator helpers ------------------------------------------------ */
+
+/* fl_email_is_valid — 1 when `s` looks like an e-mail address: local@domain
+ * with no whitespace or control characters, at most 254 bytes; a local part
+ * of at most 64 bytes made of dot-separated atoms (RFC 5322 atext or UTF-8);
+ * a domain of at least two dot-separated labels of letters, digits, hyphens
+ * or UTF-8, each 1-63 bytes, not starting or ending with a hyphen, the last
+ * one not all digits.  Quoted local parts and [address literals] are
+ * refused, as email_validator does by default.  WTForms itself delegates to
+ * the email_validator package; this is its syntax check without DNS. */
+int fl_email_is_valid(const char *s);
+
+#endif

@@ -1,0 +1,81 @@
+/* validators.h — the inside of form.c shared with validators.c.
+ *
+ * Not for blueprints: they use form.h.  The field and form structures are
+ * defined here so that the validators (validators.c) can read a field's raw
+ * input and data and edit its error list the way WTForms validators do
+ * (DataRequired clears earlier errors before it stops the chain).
+ */
+#ifndef FL_VALIDATORS_H
+#define FL_VALIDATORS_H
+
+#include "form/form.h"
+
+/* A growable NULL-terminated array of strings in an arena. */
+typedef struct fl_strv {
+	const char **v;   /* NULL until the first push; then always NULL-terminated */
+	size_t len, cap;
+} fl_strv;
+
+struct fl_field {
+	const fl_field_def *def;
+	fl_form *form;
+	int has_raw;            /* raw_data is non-empty: the name was submitted */
+	const char *raw;        /* raw_data[0], or NULL */
+	int has_data;           /* data is not None */
+	const char *data;       /* the data's string form ("" when None) */
+	const char *shown;      /* set by fl_form_set_data: what to render, or NULL */
+	long long ival;         /* integer fields, selects with coerce=int */
+	double fval;            /* float fields */
+	int bval;               /* boolean and submit fields */
+	const fl_choice *choices;
+	size_t nchoices;
+	fl_strv process_errors; /* coercion errors from fl_form_process */
+	fl_strv errors;         /* process errors + validation errors */
+};
+
+struct fl_form {
+	fl_arena *arena;
+	const fl_form_def *def;
+	fl_field *fields;
+	size_t nfields;
+	fl_strv form_errors;
+	void *ctx;
+};
+
+/* What one validator decided: WTForms' return, ValidationError, StopValidation. */
+typedef enum fl_vresult {
+	FL_VR_PASS,
+	FL_VR_FAIL,   /* add *message, continue the chain */
+	FL_VR_STOP    /* add *message unless NULL, stop the chain */
+} fl_vresult;
+
+/* fl_validator_run — run `v` on `field`; sets *message (arena or static)
+ * for FAIL and STOP.  May clear the field's errors first (DataRequired,
+ * InputRequired, Optional). */
+fl_vresult fl_validator_run(const fl_validator *v, fl_form *f, fl_field *field,
+                            const char **message);
+
+/* fl_strv_push — append `s` (not copied) to `sv`. */
+void fl_strv_push(fl_arena *a, fl_strv *sv, const char *s);
+
+/* fl_strv_clear — empty `sv` (WTForms' errors[:] = []). */
+void fl_strv_clear(fl_strv *sv);
+
+/* fl_field_truthy — Python's bool(field.data), with whitespace-only strings
+ * false (the DataRequired rule). */
+int fl_field_truthy(const fl_field *field);
+
+/* fl_str_is_blank — 1 when `s` is NULL or only whitespace (not s.strip()). */
+int fl_str_is_blank(const char *s);
+
+/* fl_parse_int — Python int(s): surrounding whitespace, a sign, digits with
+ * single underscores between them; 0 on failure or overflow. */
+int fl_parse_int(const char *s, long long *out);
+
+/* fl_parse_float — Python float(s): decimal notation, inf, nan; 0 on failure. */
+int fl_parse_float(const char *s, double *out);
+
+/* fl_format_float — Python's str(x) for a float, in arena `a`. */
+const char *fl_format_float(fl_arena *a, double x);
+
+#endif

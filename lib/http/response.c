@@ -1,0 +1,111 @@
+#include "http/response.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct { int code; const char *text; } status_texts[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" }, { 204, "No Content" },
+	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+	{ 304, "Not Modified" }, { 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+	{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+	{ 409, "Conflict" }, { 410, "Gone" }, { 411, "Length Required" },
+	{ 413, "Request Entity Too Large" }, { 414, "Request-URI Too Long" },
+	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
+	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
+	{ 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+};
+
+const char *fl_status_text(int status)
+{
+	for (size_t i = 0; i < sizeof status_texts / sizeof *status_texts; i++)
+		if (status_texts[i].code == status)
+			return status_texts[i].text;
+	return "Unknown";
+}
+
+void fl_response_init(fl_response *r, fl_arena *a)
+{
+	memset(r, 0, sizeof *r);
+	r->arena = a;
+	r->status = 200;
+	fl_buf_init(&r->body, a);
+}
+
+static int token_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", c);
+}
+
+static int name_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!token_char((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int value_ok(const char *s)
+{
+	if (!s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+fl_err fl_response_add_header(fl_response *r, const char *name, const char *value)
+{
+	if (!name_ok(name) || !value_ok(value))
+		return FL_EINVAL;
+	if (r->nheaders == FL_MAX_HEADERS)
+		return FL_ETOOLARGE;
+	r->headers[r->nheaders].name = fl_arena_strdup(r->arena, name);
+	r->headers[r->nheaders].value = fl_arena_strdup(r->arena, value);
+	r->nheaders++;
+	return FL_OK;
+}
+
+void fl_response_del_header(fl_response *r, const char *name)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) != 0)
+			r->headers[k++] = r->headers[i];
+	r->nheaders = k;
+}
+
+fl_err fl_response_set_header(fl_response *r, const char *name, const char *value)
+{
+	if (!name_ok(name) || !value_ok(value))
+		return FL_EINVAL;
+	fl_response_del_header(r, name);
+	return fl_response_add_header(r, name, value);
+}
+
+const char *fl_response_get_header(const fl_response *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
+{
+	fl_buf_printf(out, "Status: %d %s\r\n", r->status, fl_status_text(r->status));
+	for (size_t i = 0; i < r->nheaders; i++)
+		fl_buf_printf(out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
+	/* 204 and 304 carry no body and no length (RFC 7230 §3.3.2). */
+	if (r->status != 204 && r->status != 304)
+		fl_buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+	fl_buf_puts(out, "\r\n");
+	if (!head_only && r->status != 204 && r->status != 304)
+		fl_buf_append(out, r->body.data ? r->body.data : "", r->body.len);
+}

@@ -1,0 +1,92 @@
+/* session_cookie.c — Flask's SecureCookieSessionInterface: the whole session
+ * signed into the `session` cookie.  See session.h. */
+#include <string.h>
+
+#include "session/session.h"
+#include "base/signing.h"
+
+/* SecureCookieSessionInterface.get_signing_serializer */
+static fl_err cookie_opts(const fl_session_config *cfg, fl_signer_opts *o)
+{
+	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
+		return FL_ECONFIG;
+	memset(o, 0, sizeof *o);
+	o->secret_key = cfg->secret_key;
+	o->secret_key_len = cfg->secret_key_len;
+	o->salt = "cookie-session";
+	o->digest = FL_DIGEST_SHA1;
+	o->key_derivation = FL_KEY_HMAC;
+	return FL_OK;
+}
+
+fl_err fl_session_cookie_dumps(const fl_session_config *cfg, fl_arena *a, const json_t *data,
+                               time_t now, char **out)
+{
+	fl_signer_opts o;
+	fl_err err = cookie_opts(cfg, &o);
+	if (err)
+		return err;
+	return fl_serializer_dumps(&o, a, data, now, out);
+}
+
+fl_err fl_session_cookie_loads(const fl_session_config *cfg, fl_arena *a, const char *value,
+                               time_t now, json_t **out)
+{
+	fl_signer_opts o;
+	json_t *v;
+	fl_err err = cookie_opts(cfg, &o);
+	if (err)
+		return err;
+	if (!value)
+		return FL_EMALFORMED;
+	long long max_age = cfg->permanent_lifetime < 0 ? 0 : cfg->permanent_lifetime;
+	err = fl_serializer_loads(&o, a, value, strlen(value), max_age, now, &v);
+	if (err)
+		return err;
+	if (!json_is_object(v))
+		return FL_EMALFORMED;
+	*out = v;
+	return FL_OK;
+}
+
+/* open_session: any failure is an empty (new) session, never an error. */
+static fl_err cookie_open(const fl_session_store *st, const fl_session_config *cfg,
+                          fl_arena *a, const char *cookie_value, time_t now, fl_session *s)
+{
+	json_t *data;
+	if (cookie_value && fl_session_cookie_loads(cfg, a, cookie_value, now, &data) == FL_OK)
+		s->data = data;
+	return FL_OK;
+}
+
+static fl_err cookie_save(const fl_session_store *st, const fl_session_config *cfg,
+                          fl_arena *a, fl_session *s, time_t now, const char **cookie_value)
+{
+	char *v;
+	fl_err err = fl_session_cookie_dumps(cfg, a, s->data, now, &v);
+	if (err)
+		return err;
+	*cookie_value = v;
+	return FL_OK;
+}
+
+/* Nothing is stored server-side: the deletion cookie is all it takes. */
+static fl_err cookie_delete(const fl_session_store *st, const fl_session_config *cfg,
+                            fl_arena *a, fl_session *s)
+{
+	return FL_OK;
+}
+
+static const fl_session_store cookie_store = {
+	.type = "null",
+	.open = cookie_open,
+	.save = cookie_save,
+	.delete_record = cookie_delete,
+	.destroy = NULL,
+	.impl = NULL,
+};
+
+const fl_session_store *fl_session_cookie_store(void)
+{
+	return &cookie_store;
+}

@@ -1,0 +1,143 @@
+/* template.h — a Jinja2-subset template engine (Flask's templating).
+ *
+ * Templates are files under one directory, compiled once per process into a
+ * tree and cached by name in an fl_tpl_env; rendering walks the tree.  Values
+ * are jansson json_t; the context of a render is a JSON object.
+ *
+ * Supported syntax (Jinja 3.1 semantics, Flask defaults: autoescape on,
+ * trim_blocks and lstrip_blocks off, keep_trailing_newline off):
+ *   {{ expr }}  {# comment #}  whitespace control {%- -%} {{- -}} {#- -#}
+ *   {% if %}/{% elif %}/{% else %}/{% endif %}
+ *   {% for x in seq [if cond] %} / {% for k, v in d.items() %} … {% else %} … {% endfor %}
+ *       loop.index, index0, revindex, revindex0, first, last, length,
+ *       previtem, nextitem, loop.cycle(a, b, …)
+ *   {% set x = expr %}, {% set x %}…{% endset %}, {% with a=1 %}…{% endwith %}
+ *   {% extends "base.html" %}, {% block name %}…{% endblock %}, {{ super() }}
+ *   {% include "x.html" [ignore missing] %}
+ *   {% macro m(a, b=default) %}…{% endmacro %} (extra args: varargs/kwargs),
+ *   {% call(args) m(…) %}…{% endcall %} with caller(),
+ *   {% import "x.html" as x %}, {% from "x.html" import m [as n], … %}
+ *   {% raw %}…{% endraw %}
+ * Expressions: literals (strings, ints, floats, true/false/none in both
+ * cases, lists, tuples as lists, dicts), names, a.b, a['b'], a[0], a[1:3],
+ * == != < <= > >= in, not in, and or not, + - * / // % **, ~, unary -/+,
+ * `a if c else b`, calls with positional and keyword args, filters with
+ * args, tests with `is` / `is not`.  Methods: dict.items()/keys()/values()/
+ * get(k, d); str.upper()/lower()/title()/capitalize()/strip()/lstrip()/
+ * rstrip()/startswith()/endswith()/replace()/split()/join().
+ * Builtin globals: range() (at most 100000 items), dict(**kw).
+ * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
+ * striptags, default/d, length/count, join, round, int, float, truncate,
+ * format, abs, first, last, list, string, replace, reverse, wordcount.
+ * Tests: defined, undefined, none, number, string, mapping, sequence,
+ * iterable, boolean, true, false, integer, float, odd, even, divisibleby,
+ * eq/==/equalto, ne/!=, lt/<, le/<=, gt/>, ge/>=, in, lower, upper,
+ * callable, sameas.
+ *
+ * Differences from Jinja, by design or for lack of Python objects: integers
+ * are 64-bit (overflow gives a float); tuples are lists (print as [1, 2]);
+ * upper()/lower() map one code point to one (no "ß" → "SS"); `striptags`
+ * unescapes only common entities; `{% for %}` has no `recursive` loop();
+ * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
+ * constant folding makes it plain; an unknown filter or test is a compile
+ * error (as in Jinja); the render is stopped with an error past 64 nested
+ * include/macro/extends/import levels, 20 million steps or 64 MiB output.
+ *
+ * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
+ * ChainableUndefined): it prints as "", is falsy, iterates as empty, has
+ * length 0, `is defined` is false, and — unlike Jinja's default Undefined —
+ * an attribute or item of undefined is again undefined instead of an error.
+ * Arithmetic on undefined or calling it is an error.
+ *
+ * Markup: a value is safe HTML when it is a JSON object whose only member is
+ * the string "__html__" (markupsafe's __html__ protocol).  `safe` and `escape` make
+ * markup; macro output, caller() and super() are markup; markup is never
+ * escaped again.  `a ~ b` is markup when either side is markup, the plain
+ * side then being escaped (markupsafe's Markup.__add__).
+ *
+ * Imported templates (import/from) see the render context as Flask's
+ * templates see its globals (session, g, config, request…), plus the
+ * functions of the env.
+ *
+ * Errors: every syntax or render error returns FL_ETEMPLATE with an
+ * fl_tpl_error naming the template, the 1-based line and column of the
+ * offending token and a Jinja-like message.
+ *
+ * Not thread-safe: one env per process (FastCGI workers are processes).
+ */
+#ifndef FL_TEMPLATE_H
+#define FL_TEMPLATE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+/* A template environment (Jinja's Environment; opaque). */
+typedef struct fl_tpl_env fl_tpl_env;
+
+/* Where and why a template failed. */
+typedef struct fl_tpl_error {
+	char file[256];     /* template name ("<string>" for render_string) */
+	int line;           /* 1-based; 0 when not about a position */
+	int column;         /* 1-based */
+	char message[256];          /* Jinja-like text of the error */
+} fl_tpl_error;
+
+/* A global function callable from templates (url_for, csrf_token, …).
+ * `ud` is the pointer given to fl_tpl_render; `args` is an array of the
+ * positional arguments, `kwargs` an object of the keyword ones (both
+ * belong to the render; do not keep them).  Return a new value made with
+ * jansson while `a` is the jansson arena (the render sets it), or NULL with
+ * err->message set (the engine adds file/line/column). */
+typedef json_t *(*fl_tpl_function)(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+				   fl_tpl_error *err);
+
+/* fl_tpl_env_new — an environment loading templates from `template_dir`.
+ * auto_reload: 1 to recompile a template when its file's mtime or size
+ * changes (Flask's TEMPLATES_AUTO_RELOAD / DEBUG).  Heap-owned; free with
+ * fl_tpl_env_free.  Returns NULL only if template_dir is NULL. */
+fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload);
+
+/* fl_tpl_env_free — free the env and every compiled template. */
+void fl_tpl_env_free(fl_tpl_env *env);
+
+/* fl_tpl_env_add_function — make `fn` callable as `name(...)` in every
+ * template (a later add with the same name replaces it). */
+void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn);
+
+/* fl_tpl_render — render template `name` (a relative path under the dir,
+ * "/"-separated) with `context` (a JSON object, or NULL for none), appending
+ * the text to `out`.  Values made while rendering come from `a` (jansson's
+ * arena is set to `a` for the call and restored after).  `err` may be NULL.
+ * Errors: FL_EINVAL for a name that is absolute or contains ".." or NUL,
+ * FL_ENOTFOUND when there is no such file, FL_ETEMPLATE for syntax and
+ * render errors (err filled); `out` may then hold partial output. */
+fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *ud,
+		     fl_arena *a, fl_buf *out, fl_tpl_error *err);
+
+/* fl_tpl_render_string — compile `source` (not cached; file name
+ * "<string>") and render it like fl_tpl_render.  It may include, import or
+ * extend templates of the env's directory. */
+fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context, void *ud,
+			    fl_arena *a, fl_buf *out, fl_tpl_error *err);
+
+/* fl_tpl_compile_all — compile every file under the directory (recursively,
+ * skipping dot files) into the cache; stops at and reports the first error
+ * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read). */
+fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
+
+/* fl_html_escape — append markupsafe.escape(s) (n bytes) to `out`:
+ * & < > " ' become &amp; &lt; &gt; &#34; &#39;. */
+void fl_html_escape(fl_buf *out, const char *s, size_t n);
+
+/* fl_markup — a new markup value {"__html__": html} (made by jansson in the
+ * current jansson arena); html is trusted as is. */
+json_t *fl_markup(const char *html);
+
+/* fl_is_markup — 1 if v is a markup value: a JSON object whose only member
+ * is the string "__html__" (what fl_markup makes). */
+int fl_is_markup(const json_t *v);
+
+#endif

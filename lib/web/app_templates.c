@@ -1,0 +1,68 @@
+/* app_templates.c — the globals every template sees (Flask's
+ * templating.py context processors): url_for, get_flashed_messages and
+ * csrf_token, each bound to the request being rendered. */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/app_internal.h"
+
+static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	fl_ctx *c = ud;
+	json_t *ep = json_array_get(args, 0);
+	if (!json_is_string(ep)) {
+		snprintf(err->message, sizeof err->message, "url_for() needs an endpoint name");
+		return NULL;
+	}
+	char why[256];
+	char *url;
+	fl_err e = fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
+		c->config->server_name, json_string_value(ep), kwargs, &url, why, sizeof why);
+	if (e) {
+		snprintf(err->message, sizeof err->message, "%s", why);
+		return NULL;
+	}
+	return json_string(url);
+}
+
+static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	fl_ctx *c = ud;
+	json_t *wc = json_object_get(kwargs, "with_categories");
+	if (!wc)
+		wc = json_array_get(args, 0);
+	json_t *filter = json_object_get(kwargs, "category_filter");
+	json_t *all = fl_get_flashed_messages(c, 1);
+	json_t *out = json_array();
+	size_t i;
+	json_t *pair;
+	json_array_foreach(all, i, pair) {
+		json_t *cat = json_array_get(pair, 0);
+		if (json_is_array(filter) && json_array_size(filter)) {
+			int keep = 0;
+			size_t k;
+			json_t *f;
+			json_array_foreach(filter, k, f)
+				keep |= json_equal(f, cat);
+			if (!keep)
+				continue;
+		}
+		json_array_append(out, (wc && json_is_true(wc)) ? pair : json_array_get(pair, 1));
+	}
+	return out;
+}
+
+static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	return json_string(fl_csrf_token(ud));
+}
+
+void fl_app_register_template_globals(fl_app *app)
+{
+	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
+	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
+	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
+}

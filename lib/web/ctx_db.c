@@ -1,0 +1,75 @@
+/* ctx_db.c — database errors turned into HTTP answers, and the *_or_404
+ * helpers of Flask-SQLAlchemy. */
+#include "web/app_internal.h"
+#include "base/log.h"
+#include "data/query.h"
+
+int fl_abort_db(fl_ctx *c, fl_err e)
+{
+	fl_db *db = fl_get_db(c);
+	const char *table = fl_db_error_table(db);
+	const char *column = fl_db_error_column(db);
+	if (table && !*table)
+		table = NULL;
+	if (column && !*column)
+		column = NULL;
+	int status;
+
+	switch (e) {
+	case FL_ENOTFOUND:
+		status = fl_abort(c, 404, NULL);
+		break;
+	case FL_EEXISTS:
+		status = fl_abort(c, 409, "That %s already exists%s%s%s.",
+			table ? table : "record", column ? " (" : "", column ? column : "",
+			column ? ")" : "");
+		break;
+	case FL_ECONSTRAINT:
+		status = fl_abort(c, 409, "The change conflicts with other data%s%s (%s).",
+			table ? " in " : "", table ? table : "", fl_db_errmsg(db));
+		break;
+	case FL_EINVAL:
+		/* A row that failed validation names its column: the client's
+		 * value was wrong.  Without one, the query itself was wrong (an
+		 * unknown column or relationship): a bug, logged as such. */
+		if (column) {
+			status = fl_abort(c, 400, "Invalid value for %s.", column);
+			break;
+		}
+		fl_error("invalid query: %s", fl_db_errmsg(db));
+		status = fl_abort(c, 500, NULL);
+		break;
+	case FL_ENOTABLE: {
+		const char *hint = c->app->bp->create_tables_hint;
+		status = fl_abort(c, 503, "The table '%s' does not exist yet: create it with %s.",
+			table ? table : "?", hint ? hint : "./manage db upgrade");
+		break;
+	}
+	case FL_EBUSY:
+		status = fl_abort(c, 503, "The database is busy; please try again.");
+		break;
+	default:
+		fl_error("database error: %s: %s", fl_strerror(e), fl_db_errmsg(db));
+		status = fl_abort(c, 500, NULL);
+		break;
+	}
+	if (fl_db_in_transaction(db))
+		fl_db_rollback(db);
+	return status;
+}
+
+int fl_get_or_404(fl_ctx *c, const fl_model *m, long long id, json_t **row)
+{
+	fl_err e = fl_get(fl_get_db(c), c->arena, m, json_integer(id), row);
+	if (e)
+		return fl_abort_db(c, e);
+	return *row ? 0 : fl_abort(c, 404, NULL);
+}
+
+int fl_first_or_404(fl_ctx *c, fl_query *q, json_t **row)
+{
+	fl_err e = fl_query_first(q, row);
+	if (e)
+		return fl_abort_db(c, e);
+	return *row ? 0 : fl_abort(c, 404, NULL);
+}

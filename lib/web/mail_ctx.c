@@ -1,0 +1,107 @@
+/* mail_ctx.c — mail from a request: render the bodies now (the request's
+ * templates and context), send after the response (Flasky's
+ * app/email.py send_email, without a thread: fl_defer). */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/app.h"
+#include "base/log.h"
+#include "mail/mail.h"
+
+static void send_deferred(fl_ctx *c, void *ud)
+{
+	fl_message *m = ud;
+	char why[512];
+	/* fl_mail_send logs failures and keeps the message in the outbox. */
+	(void)fl_mail_send(c->config, m, why, sizeof why);
+}
+
+fl_err fl_send_mail(fl_ctx *c, fl_message *m)
+{
+	return fl_defer(c, send_deferred, m);
+}
+
+/* A copy of `v` whose strings are markup, so that the autoescaping engine
+ * prints them as they are (a .txt template is not HTML). */
+static json_t *all_safe(json_t *v)
+{
+	if (json_is_string(v))
+		return fl_markup(json_string_value(v));
+	if (fl_is_markup(v))
+		return json_incref(v);
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			json_array_append_new(a, all_safe(x));
+		return a;
+	}
+	if (json_is_object(v)) {
+		json_t *o = json_object();
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			json_object_set_new(o, k, all_safe(x));
+		return o;
+	}
+	return json_incref(v);
+}
+
+static fl_err render_one(fl_ctx *c, const char *name, json_t *context, const char **out)
+{
+	fl_buf buf;
+	fl_tpl_error err;
+	fl_buf_init(&buf, c->arena);
+	memset(&err, 0, sizeof err);
+	fl_err e = fl_tpl_render(fl_app_templates(c->app), name, context, c, c->arena, &buf, &err);
+	if (e == FL_ETEMPLATE)
+		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
+	*out = e ? NULL : fl_buf_cstr(&buf);
+	return e;
+}
+
+fl_err fl_render_mail(fl_ctx *c, fl_message *m, const char *base, json_t *context)
+{
+	json_t *ctx = context ? context : json_object();
+	const char *text = NULL, *html = NULL;
+	json_t *safe = all_safe(ctx);
+	fl_err et = render_one(c, fl_arena_printf(c->arena, "%s.txt", base), safe, &text);
+	json_decref(safe);
+	fl_err eh = render_one(c, fl_arena_printf(c->arena, "%s.html", base), ctx, &html);
+	if (!context)
+		json_decref(ctx);
+	if ((et && et != FL_ENOTFOUND) || (eh && eh != FL_ENOTFOUND))
+		return et && et != FL_ENOTFOUND ? et : eh;
+	if (et && eh) {
+		fl_error("mail template %s.txt / %s.html not found", base, base);
+		return FL_ENOTFOUND;
+	}
+	fl_err e = FL_OK;
+	if (text)
+		e = fl_message_set_body(m, text);
+	if (!e && html)
+		e = fl_message_set_html(m, html);
+	return e;
+}
+
+fl_err fl_send_email(fl_ctx *c, const char *to, const char *subject, const char *template_base,
+		     json_t *context)
+{
+	const fl_config *cfg = c->config;
+	const char *prefix = cfg->flasky_mail_subject_prefix ? cfg->flasky_mail_subject_prefix : "";
+	const char *full = *prefix ? fl_arena_printf(c->arena, "%s %s", prefix, subject) : subject;
+	fl_err e;
+	fl_message *m = fl_message_new(c->arena, full, cfg->flasky_mail_sender, &e);
+	if (!m) {
+		fl_error("mail: FLASKY_MAIL_SENDER or the subject is not valid");
+		return e;
+	}
+	if ((e = fl_message_add_recipient(m, to))) {
+		fl_error("mail: '%s' is not a valid recipient", to);
+		return e;
+	}
+	if ((e = fl_render_mail(c, m, template_base, context)))
+		return e;
+	return fl_send_mail(c, m);
+}
