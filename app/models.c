@@ -12,10 +12,10 @@ static const fl_column role_columns[] = {
 };
 static const fl_relationship role_relationships[] = {
 	/* users = db.relationship('User', backref='role', order_by='User.username') */
-	{ .name = "users", .target = &fl_User, .backref = "role", .order_by = "username" },
+	{ .name = "users", .target = &User, .backref = "role", .order_by = "username" },
 	FL_RELATIONSHIP_END,
 };
-const fl_model fl_Role = {
+const fl_model Role = {
 	.name = "Role", .tablename = "roles", .columns = role_columns,
 	.relationships = role_relationships,
 };
@@ -26,7 +26,7 @@ static const fl_column ident_columns[] = {
 	FL_COLUMN_STRING("address", 128, FL_UNIQUE),
 	FL_COLUMN_END,
 };
-const fl_model fl_Ident = {
+const fl_model Ident = {
 	.name = "Ident", .tablename = "idents", .columns = ident_columns,
 };
 
@@ -43,15 +43,15 @@ static const fl_column user_columns[] = {
 static const fl_relationship user_relationships[] = {
 	/* ident = db.relationship('Ident', backref=db.backref('user', uselist=False),
 	 *                         uselist=False) */
-	{ .name = "ident", .target = &fl_Ident, .backref = "user", .uselist = FL_USELIST_FALSE,
+	{ .name = "ident", .target = &Ident, .backref = "user", .uselist = FL_USELIST_FALSE,
 	  .backref_uselist = FL_USELIST_FALSE },
 	/* articles = db.relationship('Article', backref='user', lazy='dynamic',
 	 *                            order_by='-Article.rdatetime') */
-	{ .name = "articles", .target = &fl_Article, .backref = "user", .lazy = FL_LAZY_DYNAMIC,
+	{ .name = "articles", .target = &Article, .backref = "user", .lazy = FL_LAZY_DYNAMIC,
 	  .order_by = "-rdatetime" },
 	FL_RELATIONSHIP_END,
 };
-const fl_model fl_User = {
+const fl_model User = {
 	.name = "User", .tablename = "users", .columns = user_columns,
 	.relationships = user_relationships,
 };
@@ -66,7 +66,7 @@ static const fl_column article_columns[] = {
 	FL_COLUMN_BOOLEAN("isdelete", FL_NOT_NULL, FL_DEFAULT("false"), FL_SERVER_DEFAULT("0")),
 	FL_COLUMN_END,
 };
-const fl_model fl_Article = {
+const fl_model Article = {
 	.name = "Article", .tablename = "articles", .columns = article_columns,
 };
 
@@ -81,11 +81,11 @@ static const fl_column student_columns[] = {
 static const fl_relationship student_relationships[] = {
 	/* courses = db.relationship('Course', secondary='student_course',
 	 *                           backref='students', order_by='Course.id') */
-	{ .name = "courses", .target = &fl_Course, .secondary = &fl_StudentCourse,
+	{ .name = "courses", .target = &Course, .secondary = &StudentCourse,
 	  .backref = "students", .order_by = "id" },
 	FL_RELATIONSHIP_END,
 };
-const fl_model fl_Student = {
+const fl_model Student = {
 	.name = "Student", .tablename = "student", .columns = student_columns,
 	.relationships = student_relationships,
 };
@@ -97,7 +97,7 @@ static const fl_column course_columns[] = {
 	FL_COLUMN_INTEGER("score", FL_NOT_NULL, FL_DEFAULT("5"), FL_SERVER_DEFAULT("5")),
 	FL_COLUMN_END,
 };
-const fl_model fl_Course = {
+const fl_model Course = {
 	.name = "Course", .tablename = "course", .columns = course_columns,
 };
 
@@ -113,7 +113,7 @@ static const fl_unique student_course_unique[] = {
 	{ .name = "uq_student_course", .columns = { "stu_id", "cou_id", NULL } },
 	FL_UNIQUE_END,
 };
-const fl_model fl_StudentCourse = {
+const fl_model StudentCourse = {
 	.name = "StudentCourse", .tablename = "student_course", .columns = student_course_columns,
 	.unique_constraints = student_course_unique,
 };
@@ -125,10 +125,10 @@ static const fl_column animal_columns[] = {
 	FL_COLUMN_INTEGER("age", FL_NOT_NULL, FL_DEFAULT("0"), FL_SERVER_DEFAULT("0")),
 	FL_COLUMN_END,
 };
-const fl_model fl_Dog = { .name = "Dog", .tablename = "dog", .columns = animal_columns };
-const fl_model fl_Cat = { .name = "Cat", .tablename = "cat", .columns = animal_columns };
+const fl_model Dog = { .name = "Dog", .tablename = "dog", .columns = animal_columns };
+const fl_model Cat = { .name = "Cat", .tablename = "cat", .columns = animal_columns };
 
-const fl_model *const fl_app_models[] = {
-	&fl_Role, &fl_Ident, &fl_User, &fl_Article, &fl_Student, &fl_Course, &fl_StudentCourse,
-	&fl_Dog, &fl_Cat, NULL,
+const fl_model *const flasky_models[] = {
+	&Role, &Ident, &User, &Article, &Student, &Course, &StudentCourse,
+	&Dog, &Cat, NULL,
 };

@@ -25,18 +25,18 @@
 #include "data/model.h"
 
 /* The models of app/models.py (see the table above). */
-extern const fl_model fl_Role;
-extern const fl_model fl_User;
-extern const fl_model fl_Ident;
-extern const fl_model fl_Article;
-extern const fl_model fl_Student;
-extern const fl_model fl_Course;
-extern const fl_model fl_StudentCourse;
-extern const fl_model fl_Dog;
-extern const fl_model fl_Cat;
+extern const fl_model Role;
+extern const fl_model User;
+extern const fl_model Ident;
+extern const fl_model Article;
+extern const fl_model Student;
+extern const fl_model Course;
+extern const fl_model StudentCourse;
+extern const fl_model Dog;
+extern const fl_model Cat;
 
 /* Every table of the application, parents before children, NULL-terminated:
  * what create_all, drop_all, seed and db migrate work on. */
-extern const fl_model *const fl_app_models[];
+extern const fl_model *const flasky_models[];
 
 #endif

@@ -70,8 +70,8 @@ typedef struct animal_kind {
 } animal_kind;
 
 static const animal_kind kinds[] = {
-	{ "getcats", &fl_Cat, "getcats.html", "cat", "cats", "Cats" },
-	{ "getdogs", &fl_Dog, "getdogs.html", "dog", "dogs", "Dogs" },
+	{ "getcats", &Cat, "getcats.html", "cat", "cats", "Cats" },
+	{ "getdogs", &Dog, "getdogs.html", "dog", "dogs", "Dogs" },
 };
 
 static const animal_kind *kind_of(fl_ctx *c)
@@ -155,7 +155,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint animals_blueprint = {
-	.name = "animals", .routes = routes, .models = fl_app_models,
+	.name = "animals", .routes = routes, .models = flasky_models,
 };
 
 int main(void)

@@ -69,7 +69,7 @@ static int login_post(fl_ctx *c)
 	const char *username = json_string_value(json_object_get(args, "username"));
 	const char *password = json_string_value(json_object_get(args, "password"));
 	json_t *user;
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_User);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &User);
 	fl_err e = fl_query_filter_by(q, "username", json_string(username));
 	if (!e)
 		e = fl_query_first(q, &user);
@@ -109,7 +109,7 @@ static json_t *student_json(json_t *row)
 
 static int list_students(fl_ctx *c)
 {
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &Student);
 	fl_query_order_by(q, "id", false);
 	return fl_paginate(c, q, DEFAULT_PER_PAGE, MAX_PER_PAGE);
 }
@@ -121,14 +121,14 @@ static int create_student(fl_ctx *c)
 	if (s)
 		return s;
 	fl_db *db = fl_get_db(c);
-	fl_err e = fl_db_add(db, &fl_Student, row);
+	fl_err e = fl_db_add(db, &Student, row);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
 		return fl_abort_db(c, e);
 	json_int_t id = json_integer_value(json_object_get(row, "id"));
 	json_t *created;
-	if ((s = fl_get_or_404(c, &fl_Student, id, &created)))
+	if ((s = fl_get_or_404(c, &Student, id, &created)))
 		return s;
 	const char *location = fl_url_for(c, ".student", json_pack("{s:I}", "id", id));
 	return fl_respond_created(c, location, student_json(created));
@@ -137,7 +137,7 @@ static int create_student(fl_ctx *c)
 static int get_student(fl_ctx *c)
 {
 	json_t *row;
-	int s = fl_get_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), &row);
+	int s = fl_get_or_404(c, &Student, fl_get_view_arg_int(c, "id"), &row);
 	return s ? s : fl_jsonify(c, 200, student_json(row));
 }
 
@@ -145,7 +145,7 @@ static int update_student(fl_ctx *c)
 {
 	json_t *row, *changes;
 	long long id = fl_get_view_arg_int(c, "id");
-	int s = fl_get_or_404(c, &fl_Student, id, &row);
+	int s = fl_get_or_404(c, &Student, id, &row);
 	if (!s)
 		s = fl_parse_args(c, student_args, 1, &changes);
 	if (s)
@@ -153,12 +153,12 @@ static int update_student(fl_ctx *c)
 	if (json_object_size(changes) > 0) {
 		fl_db *db = fl_get_db(c);
 		json_object_set_new(changes, "id", json_integer(id));
-		fl_err e = fl_db_update(db, &fl_Student, changes);
+		fl_err e = fl_db_update(db, &Student, changes);
 		if (!e)
 			e = fl_db_commit(db);
 		if (e)
 			return fl_abort_db(c, e);
-		if ((s = fl_get_or_404(c, &fl_Student, id, &row)))
+		if ((s = fl_get_or_404(c, &Student, id, &row)))
 			return s;
 	}
 	return fl_jsonify(c, 200, student_json(row));
@@ -167,11 +167,11 @@ static int update_student(fl_ctx *c)
 static int delete_student(fl_ctx *c)
 {
 	json_t *row;
-	int s = fl_get_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), &row);
+	int s = fl_get_or_404(c, &Student, fl_get_view_arg_int(c, "id"), &row);
 	if (s)
 		return s;
 	fl_db *db = fl_get_db(c);
-	fl_err e = fl_db_delete(db, &fl_Student, row);
+	fl_err e = fl_db_delete(db, &Student, row);
 	if (!e)
 		e = fl_db_commit(db);
 	return e ? fl_abort_db(c, e) : fl_respond_no_content(c);
@@ -201,7 +201,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint api_blueprint = {
-	.name = "api", .routes = routes, .models = fl_app_models,
+	.name = "api", .routes = routes, .models = flasky_models,
 	.csrf_exempt = 1, .json_errors = 1,
 };
 

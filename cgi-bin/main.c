@@ -38,7 +38,7 @@ static const fl_form_def NameForm = { "NameForm", name_form_fields };
 static int remember_user(fl_ctx *c, const char *name)
 {
 	fl_db *db = fl_get_db(c);
-	fl_query *q = fl_query_new(db, c->arena, &fl_User);
+	fl_query *q = fl_query_new(db, c->arena, &User);
 	json_t *user = NULL;
 	fl_err e = fl_query_filter_by(q, "username", json_string(name));
 	if (!e)
@@ -48,7 +48,7 @@ static int remember_user(fl_ctx *c, const char *name)
 	json_t *session = fl_get_session(c);
 	if (!user) {
 		user = json_pack("{s:s}", "username", name);
-		e = fl_db_add(db, &fl_User, user);
+		e = fl_db_add(db, &User, user);
 		if (!e)
 			e = fl_db_commit(db);
 		if (e)
@@ -100,7 +100,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint main_blueprint = {
-	.name = "main", .routes = routes, .models = fl_app_models,
+	.name = "main", .routes = routes, .models = flasky_models,
 };
 
 int main(void)

@@ -53,7 +53,7 @@
 
 /* The tables this blueprint creates and drops: the Student model only
  * (relations owns the rest of the application's models). */
-static const fl_model *const model_tables[] = { &fl_Student, NULL };
+static const fl_model *const model_tables[] = { &Student, NULL };
 
 #define XIAOJUN_NAMES 100   /* xiaojun0 .. xiaojun99 */
 #define STUDENTS_PER_BATCH 10
@@ -99,7 +99,7 @@ static fl_err xiaojun_taken(fl_ctx *c, bool taken[XIAOJUN_NAMES])
 	json_t *names = json_array();
 	for (int n = 0; n < XIAOJUN_NAMES; n++)
 		json_array_append_new(names, json_sprintf("xiaojun%d", n));
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &Student);
 	json_t *rows;
 	fl_err e = fl_query_filter(q, "s_name", FL_OP_IN, names);
 	if (!e)
@@ -137,7 +137,7 @@ static int add_student(fl_ctx *c)
 	fl_db *db = fl_get_db(c);
 	json_t *student = json_pack("{s:s, s:i, s:f}", "s_name", "小明", "s_age", 16, "s_score", 80.0);
 	/* A second 小明 violates the unique s_name: FL_EEXISTS → 409, rolled back. */
-	fl_err e = fl_db_add(db, &fl_Student, student);
+	fl_err e = fl_db_add(db, &Student, student);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
@@ -185,7 +185,7 @@ static int add_students(fl_ctx *c)
 		json_array_append_new(students, json_pack("{s:o, s:i, s:f}",
 			"s_name", json_sprintf("xiaojun%u", n), "s_age", (int)n, "s_score", n + 60.0));
 	}
-	e = fl_db_add_all(db, &fl_Student, students);
+	e = fl_db_add_all(db, &Student, students);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
@@ -211,7 +211,7 @@ static int page_arg(fl_ctx *c, const char *name, long def, long *out)
 
 static int get_all_student(fl_ctx *c)
 {
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_Student);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &Student);
 	fl_err e = fl_query_order_by(q, "id", false);
 	if (e)
 		return fl_abort_db(c, e);
@@ -266,7 +266,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint model_blueprint = {
-	.name = "model", .routes = routes, .models = fl_app_models,
+	.name = "model", .routes = routes, .models = flasky_models,
 	.create_tables_hint = "the route /cgi-bin/model/createmodel/",
 };
 

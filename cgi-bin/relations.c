@@ -61,7 +61,7 @@ static long long row_id(json_t *row, const char *column)
 static fl_err count_users_by_role(fl_ctx *c, json_t *roles)
 {
 	json_t *counts;
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_User);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &User);
 	fl_err e = fl_query_group_by(q, "role_id");
 	if (!e)
 		e = fl_query_all(q, &counts);
@@ -90,13 +90,13 @@ static fl_err all_by_id(fl_ctx *c, const fl_model *m, json_t **rows)
 static int index_view(fl_ctx *c)
 {
 	json_t *roles, *students, *courses;
-	fl_err e = all_by_id(c, &fl_Role, &roles);
+	fl_err e = all_by_id(c, &Role, &roles);
 	if (!e)
 		e = count_users_by_role(c, roles);
 	if (!e)
-		e = all_by_id(c, &fl_Student, &students);
+		e = all_by_id(c, &Student, &students);
 	if (!e)
-		e = all_by_id(c, &fl_Course, &courses);
+		e = all_by_id(c, &Course, &courses);
 	if (e)
 		return fl_abort_db(c, e);
 	return fl_render(c, 0, "relations/overview.html", json_pack("{s:O, s:O, s:O}",
@@ -119,7 +119,7 @@ static int get_with_or_404(fl_ctx *c, const fl_model *m, long long id, const cha
 static int role_view(fl_ctx *c)
 {
 	json_t *role;
-	int s = get_with_or_404(c, &fl_Role, fl_get_view_arg_int(c, "id"), "users", &role);
+	int s = get_with_or_404(c, &Role, fl_get_view_arg_int(c, "id"), "users", &role);
 	if (s)
 		return s;
 	return fl_render(c, 0, "relations/role.html", json_pack("{s:O}", "role", role));
@@ -129,7 +129,7 @@ static int user_view(fl_ctx *c)
 {
 	fl_db *db = fl_get_db(c);
 	json_t *user, *articles;
-	fl_query *q = fl_query_new(db, c->arena, &fl_User);
+	fl_query *q = fl_query_new(db, c->arena, &User);
 	fl_err e = fl_query_filter_by(q, "id", json_integer(fl_get_view_arg_int(c, "id")));
 	if (!e)
 		e = fl_query_load(q, "role");
@@ -143,7 +143,7 @@ static int user_view(fl_ctx *c)
 	/* user.articles.filter_by(isdelete=False): the relationship's
 	 * order_by(-rdatetime) puts the newest first; article.user is the
 	 * backref, loaded for every article in one statement. */
-	fl_query *aq = fl_query_related(db, c->arena, &fl_User, user, "articles", &e);
+	fl_query *aq = fl_query_related(db, c->arena, &User, user, "articles", &e);
 	if (!e)
 		e = fl_query_filter_by(aq, "isdelete", json_false());
 	if (!e)
@@ -159,10 +159,10 @@ static int user_view(fl_ctx *c)
 static int student_view(fl_ctx *c)
 {
 	json_t *student, *courses;
-	int s = get_with_or_404(c, &fl_Student, fl_get_view_arg_int(c, "id"), "courses", &student);
+	int s = get_with_or_404(c, &Student, fl_get_view_arg_int(c, "id"), "courses", &student);
 	if (s)
 		return s;
-	fl_err e = all_by_id(c, &fl_Course, &courses);
+	fl_err e = all_by_id(c, &Course, &courses);
 	if (e)
 		return fl_abort_db(c, e);
 
@@ -192,7 +192,7 @@ static int student_view(fl_ctx *c)
 static int course_view(fl_ctx *c)
 {
 	json_t *course;
-	int s = get_with_or_404(c, &fl_Course, fl_get_view_arg_int(c, "id"), "students", &course);
+	int s = get_with_or_404(c, &Course, fl_get_view_arg_int(c, "id"), "students", &course);
 	if (s)
 		return s;
 	return fl_render(c, 0, "relations/course.html", json_pack("{s:O}", "course", course));
@@ -201,7 +201,7 @@ static int course_view(fl_ctx *c)
 /* enrolment_of — StudentCourse.query.filter_by(stu_id=sid, cou_id=cid).first() */
 static fl_err enrolment_of(fl_ctx *c, long long sid, long long cid, json_t **row)
 {
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &fl_StudentCourse);
+	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &StudentCourse);
 	fl_err e = fl_query_filter_by(q, "stu_id", json_integer(sid));
 	if (!e)
 		e = fl_query_filter_by(q, "cou_id", json_integer(cid));
@@ -214,9 +214,9 @@ static int student_and_course_or_404(fl_ctx *c, long long sid, long long cid,
 	const char **cname)
 {
 	json_t *student, *course;
-	int s = fl_get_or_404(c, &fl_Student, sid, &student);
+	int s = fl_get_or_404(c, &Student, sid, &student);
 	if (!s)
-		s = fl_get_or_404(c, &fl_Course, cid, &course);
+		s = fl_get_or_404(c, &Course, cid, &course);
 	if (!s)
 		*cname = json_string_value(json_object_get(course, "cname"));
 	return s;
@@ -245,7 +245,7 @@ static int enroll_view(fl_ctx *c)
 
 	fl_err e = enrolment_of(c, sid, cid, &link);
 	if (!e && !link) {
-		e = fl_db_add(db, &fl_StudentCourse,
+		e = fl_db_add(db, &StudentCourse,
 			json_pack("{s:I, s:I}", "stu_id", (json_int_t)sid, "cou_id", (json_int_t)cid));
 		if (!e)
 			e = fl_db_commit(db);
@@ -277,7 +277,7 @@ static int drop_course_view(fl_ctx *c)
 	/* student.courses.remove(course): only the association row goes. */
 	fl_err e = enrolment_of(c, sid, cid, &link);
 	if (!e && link) {
-		e = fl_db_delete(db, &fl_StudentCourse, link);
+		e = fl_db_delete(db, &StudentCourse, link);
 		if (!e)
 			e = fl_db_commit(db);
 	}
@@ -292,12 +292,12 @@ static int delete_article_view(fl_ctx *c)
 {
 	fl_db *db = fl_get_db(c);
 	json_t *article;
-	int s = fl_get_or_404(c, &fl_Article, fl_get_view_arg_int(c, "id"), &article);
+	int s = fl_get_or_404(c, &Article, fl_get_view_arg_int(c, "id"), &article);
 	if (s)
 		return s;
 	/* article.isdelete = True: a logical delete, the row stays. */
 	json_object_set_new(article, "isdelete", json_true());
-	fl_err e = fl_db_update(db, &fl_Article, article);
+	fl_err e = fl_db_update(db, &Article, article);
 	if (!e)
 		e = fl_db_commit(db);
 	if (e)
@@ -323,7 +323,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint relations_blueprint = {
-	.name = "relations", .routes = routes, .models = fl_app_models,
+	.name = "relations", .routes = routes, .models = flasky_models,
 	.create_tables_hint = NULL,   /* "./manage db upgrade" */
 };
 

@@ -2,7 +2,7 @@
 #ifndef FL_CMD_DB_H
 #define FL_CMD_DB_H
 
-/* models.h: the caller passes fl_app_models. */
+/* models.h: the caller passes flasky_models. */
 #include "app/models.h"
 
 /* fl_cli_db — run one `db` subcommand and return the exit status (0 on

@@ -120,7 +120,7 @@ static fl_err seed_users(struct seed *s)
 	json_t *row;
 
 	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++) {
-		if ((err = find_or_add(s, &fl_Role, json_pack("{s:s}", "name", roles[i]), by_name,
+		if ((err = find_or_add(s, &Role, json_pack("{s:s}", "name", roles[i]), by_name,
 				&row)))
 			return err;
 		json_object_set(role_ids, roles[i], id_of(row));
@@ -131,13 +131,13 @@ static fl_err seed_users(struct seed *s)
 	bool with_password = s->cfg->cls == FL_CONFIG_DEVELOPMENT;
 	for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
 		json_t *user;
-		fl_query *q = fl_query_new(s->db, s->arena, &fl_User);
+		fl_query *q = fl_query_new(s->db, s->arena, &User);
 		fl_query_filter_by(q, "username", json_string(users[i].username));
 		if ((err = fl_query_first(q, &user)))
 			return err;
 		if (!user) {
 			json_t *ident;
-			if ((err = find_or_add(s, &fl_Ident,
+			if ((err = find_or_add(s, &Ident,
 					json_pack("{s:s}", "address", users[i].address), by_address, &ident)))
 				return err;
 			const char *hash = NULL;
@@ -148,7 +148,7 @@ static fl_err seed_users(struct seed *s)
 			user = json_pack("{s:s, s:O, s:O, s:s?, s:o}", "username", users[i].username,
 				"role_id", json_object_get(role_ids, users[i].role), "ident_id", id_of(ident),
 				"password_hash", hash, "member_since", utc_datetime(s, 0, 0));
-			if ((err = find_or_add(s, &fl_User, user, by_username, &user)))
+			if ((err = find_or_add(s, &User, user, by_username, &user)))
 				return err;
 		} else
 			s->kept++;
@@ -160,7 +160,7 @@ static fl_err seed_users(struct seed *s)
 			"body", articles[i].body, "user_id", json_object_get(user_ids, articles[i].author),
 			"rdatetime", utc_datetime(s, articles[i].days_ago, (int)i),
 			"isdelete", articles[i].deleted);
-		if ((err = find_or_add(s, &fl_Article, row, user_article_key, &row)))
+		if ((err = find_or_add(s, &Article, row, user_article_key, &row)))
 			return err;
 	}
 	return FL_OK;
@@ -194,20 +194,20 @@ static fl_err seed_students(struct seed *s)
 	for (size_t i = 0; i < sizeof students / sizeof *students; i++) {
 		row = json_pack("{s:s, s:i, s:f}", "s_name", students[i].name, "s_age",
 			students[i].age, "s_score", students[i].score);
-		if ((err = find_or_add(s, &fl_Student, row, by_s_name, &row)))
+		if ((err = find_or_add(s, &Student, row, by_s_name, &row)))
 			return err;
 		sid[i] = id_of(row);
 	}
 	for (size_t i = 0; i < sizeof courses / sizeof *courses; i++) {
 		row = json_pack("{s:s, s:i}", "cname", courses[i].name, "score", courses[i].score);
-		if ((err = find_or_add(s, &fl_Course, row, by_cname, &row)))
+		if ((err = find_or_add(s, &Course, row, by_cname, &row)))
 			return err;
 		cid[i] = id_of(row);
 	}
 	for (size_t i = 0; i < sizeof enrolments / sizeof *enrolments; i++) {
 		row = json_pack("{s:O, s:O}", "stu_id", sid[enrolments[i].student],
 			"cou_id", cid[enrolments[i].course]);
-		if ((err = find_or_add(s, &fl_StudentCourse, row, by_pair, &row)))
+		if ((err = find_or_add(s, &StudentCourse, row, by_pair, &row)))
 			return err;
 	}
 	return FL_OK;
@@ -216,8 +216,8 @@ static fl_err seed_students(struct seed *s)
 static fl_err seed_animals(struct seed *s)
 {
 	static const struct { const fl_model *m; const char *name; int age; } animals[] = {
-		{ &fl_Cat, "Tom", 3 }, { &fl_Cat, "Kitty", 1 },
-		{ &fl_Dog, "Snoopy", 5 }, { &fl_Dog, "Spike", 2 },
+		{ &Cat, "Tom", 3 }, { &Cat, "Kitty", 1 },
+		{ &Dog, "Snoopy", 5 }, { &Dog, "Spike", 2 },
 	};
 	json_t *row;
 	fl_err err;
@@ -233,7 +233,7 @@ static fl_err seed_animals(struct seed *s)
  * saying which is missing (the database predates the head revision). */
 static int check_schema(struct seed *s)
 {
-	for (const fl_model *const *m = fl_app_models; *m; m++) {
+	for (const fl_model *const *m = flasky_models; *m; m++) {
 		json_t *cols;
 		json_t *params = json_pack("[s]", (*m)->tablename);
 		if (fl_db_query(s->db, "SELECT name FROM pragma_table_info(?)", params, &cols))
@@ -278,7 +278,7 @@ static int run(struct seed *s, bool if_empty)
 		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first", path);
 	if (fl_db_open(path, &s->db))
 		return fl_cli_fail("%s", fl_db_errmsg(s->db));
-	fl_db_set_models(s->db, fl_app_models);
+	fl_db_set_models(s->db, flasky_models);
 	if (check_schema(s))
 		return 1;
 	/* BEGIN IMMEDIATE before looking: two seeds at once cannot both add. */
@@ -286,7 +286,7 @@ static int run(struct seed *s, bool if_empty)
 		return fl_cli_fail("%s: %s", path, fl_db_errmsg(s->db));
 	if (if_empty) {
 		long roles;
-		if (fl_query_count(fl_query_new(s->db, s->arena, &fl_Role), &roles))
+		if (fl_query_count(fl_query_new(s->db, s->arena, &Role), &roles))
 			return fl_cli_fail("%s: %s", path, fl_db_errmsg(s->db));
 		if (roles > 0) {
 			fl_db_rollback(s->db);

@@ -55,13 +55,13 @@ static int read_password(const char *prompt, char *buf, size_t len)
 static fl_err role_id(fl_db *db, fl_arena *a, const char *name, json_t **id)
 {
 	json_t *role;
-	fl_query *q = fl_query_new(db, a, &fl_Role);
+	fl_query *q = fl_query_new(db, a, &Role);
 	fl_err e = fl_query_filter_by(q, "name", json_string(name));
 	if (!e)
 		e = fl_query_first(q, &role);
 	if (!e && !role) {
 		role = json_pack("{s:s}", "name", name);
-		e = fl_db_add(db, &fl_Role, role);
+		e = fl_db_add(db, &Role, role);
 	}
 	if (!e)
 		*id = json_object_get(role, "id");
@@ -80,7 +80,7 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 		rc = fl_cli_fail("%s", fl_db_errmsg(db));
 		goto out;
 	}
-	fl_db_set_models(db, fl_app_models);
+	fl_db_set_models(db, flasky_models);
 	const char *hash = fl_generate_password_hash(a, password, NULL);
 	if (!hash) {
 		rc = fl_cli_fail("cannot hash the password (OpenSSL failed)");
@@ -95,7 +95,7 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 	/* BEGIN IMMEDIATE first: two `user add` of one name cannot both pass
 	 * the check (and the UNIQUE index stops them anyway). */
 	json_t *existing, *rid;
-	fl_query *q = fl_query_new(db, a, &fl_User);
+	fl_query *q = fl_query_new(db, a, &User);
 	fl_err e = fl_db_begin(db);
 	if (!e)
 		e = fl_query_filter_by(q, "username", json_string(name));
@@ -112,7 +112,7 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 	if (!e) {
 		user = json_pack("{s:s, s:O, s:s, s:s}", "username", name, "role_id", rid,
 			"password_hash", hash, "member_since", since);
-		e = user ? fl_db_add(db, &fl_User, user) : FL_EINVAL;
+		e = user ? fl_db_add(db, &User, user) : FL_EINVAL;
 	}
 	if (!e)
 		e = fl_db_commit(db);

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 			mkdir(dbdir, 0775);
 		}
 		free(dbdir);
-		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, fl_app_models);
+		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, flasky_models);
 	} else if (!strcmp(cmd, "runserver"))
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "seed"))

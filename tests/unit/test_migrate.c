@@ -28,14 +28,14 @@ static const fl_column role_columns[] = {
 	FL_COLUMN_STRING("name", 64, FL_UNIQUE),
 	FL_COLUMN_END
 };
-static const fl_model Role = { .name = "Role", .tablename = "roles", .columns = role_columns };
+static const fl_model role_model = { .name = "Role", .tablename = "roles", .columns = role_columns };
 static const fl_column user_columns[] = {
 	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
 	FL_COLUMN_STRING("username", 64, FL_UNIQUE, FL_INDEX),
 	FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id")),
 	FL_COLUMN_END
 };
-static const fl_model User = { .name = "User", .tablename = "users", .columns = user_columns };
+static const fl_model user_model = { .name = "User", .tablename = "users", .columns = user_columns };
 
 static int setup(void **state)
 {
@@ -339,7 +339,7 @@ static void test_repo_migration_equals_create_all(void **state)
 
 	fl_db *other;
 	assert_int_equal(fl_db_open(":memory:", &other), FL_OK);
-	const fl_model *models[] = { &User, &Role, NULL };
+	const fl_model *models[] = { &user_model, &role_model, NULL };
 	assert_int_equal(fl_create_all(other, f->arena, models), FL_OK);
 	json_t *created = schema(other);
 	fl_db_close(other);
@@ -367,7 +367,7 @@ static int cli(struct tmpdb *f, char *out, char *err, size_t cap, int argc, char
 	int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC, 0600), fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fo, 1);
 	dup2(fe, 2);
-	const fl_model *models[] = { &Role, &User, NULL };
+	const fl_model *models[] = { &role_model, &user_model, NULL };
 	int rc = fl_cli_db(argc, argv, f->dbpath, f->mig, models);
 	fflush(stdout);
 	fflush(stderr);

@@ -37,39 +37,39 @@ static void seed(struct fx *f, long n)
 {
 	const char *roles[] = { "Admin", "Moderator", "User", "Empty" };
 	for (int i = 0; i < 4; i++)
-		add(f, &fl_Role, json_pack("{s:s}", "name", roles[i]));
-	add(f, &fl_Ident, json_pack("{s:s}", "address", "orphan"));
+		add(f, &Role, json_pack("{s:s}", "name", roles[i]));
+	add(f, &Ident, json_pack("{s:s}", "address", "orphan"));
 	for (long i = 1; i <= n; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "user%03ld", i);
 		json_t *u = json_pack("{s:s,s:i}", "username", name, "role_id", (int)(i % 3 + 1));
 		if (i % 10) {
 			json_t *ident = json_pack("{s:s}", "address", name);
-			add(f, &fl_Ident, ident);
+			add(f, &Ident, ident);
 			json_object_set(u, "ident_id", json_object_get(ident, "id"));
 		}
-		add(f, &fl_User, u);
+		add(f, &User, u);
 		for (long k = 0; k < i % 4; k++) {
 			char when[48];
 			snprintf(when, sizeof when, "2024-01-%02ld 10:00:00", k + 1);
-			add(f, &fl_Article, json_pack("{s:s,s:O,s:s,s:b}", "title", name, "user_id",
+			add(f, &Article, json_pack("{s:s,s:O,s:s,s:b}", "title", name, "user_id",
 				json_object_get(u, "id"), "rdatetime", when, "isdelete", k == 1));
 		}
 	}
 	for (int s = 1; s <= 6; s++) {
 		char name[24];
 		snprintf(name, sizeof name, "stu%d", s);
-		add(f, &fl_Student, json_pack("{s:s}", "s_name", name));
+		add(f, &Student, json_pack("{s:s}", "s_name", name));
 	}
 	for (int c = 1; c <= 5; c++) {
 		char name[24];
 		snprintf(name, sizeof name, "course%d", c);
-		add(f, &fl_Course, json_pack("{s:s}", "cname", name));
+		add(f, &Course, json_pack("{s:s}", "cname", name));
 	}
 	for (int s = 1; s <= 6; s++)
 		for (int c = 4; c >= 1; c--)   /* inserted backwards: order must come from order_by */
 			if ((s + c) % 2 == 0)
-				add(f, &fl_StudentCourse, json_pack("{s:i,s:i}", "stu_id", s, "cou_id", c));
+				add(f, &StudentCourse, json_pack("{s:i,s:i}", "stu_id", s, "cou_id", c));
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
 	f->users = n;
 }
@@ -80,8 +80,8 @@ static int setup_n(void **state, long n)
 	f->arena = fl_arena_new(0);
 	f->old = fl_json_set_arena(f->arena);
 	assert_int_equal(fl_db_open(":memory:", &f->db), FL_OK);
-	assert_int_equal(fl_create_all(f->db, f->arena, fl_app_models), FL_OK);
-	fl_db_set_models(f->db, fl_app_models);
+	assert_int_equal(fl_create_all(f->db, f->arena, flasky_models), FL_OK);
+	fl_db_set_models(f->db, flasky_models);
 	if (n)
 		seed(f, n);
 	*state = f;
@@ -133,7 +133,7 @@ static json_t *users_with(struct fx *f, const char *path, uint64_t *cost)
 {
 	json_t *rows;
 	uint64_t c0 = fl_db_statement_count(f->db);
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_order_by(q, "id", false);
 	assert_int_equal(fl_query_load(q, path), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
@@ -167,7 +167,7 @@ static void test_several_relationships_one_statement_each(void **state)
 	struct fx *f = *state;
 	json_t *rows;
 	uint64_t c0 = fl_db_statement_count(f->db);
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_load(q, "role");
 	fl_query_load(q, "ident");
 	fl_query_load(q, "articles");
@@ -186,7 +186,7 @@ static void test_role_users_both_directions(void **state)
 	struct fx *f = *state;
 	json_t *roles;
 	uint64_t c0 = fl_db_statement_count(f->db);
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_Role);
+	fl_query *q = fl_query_new(f->db, f->arena, &Role);
 	fl_query_order_by(q, "id", false);
 	assert_int_equal(fl_query_load(q, "users.role"), FL_OK);
 	assert_int_equal(fl_query_all(q, &roles), FL_OK);
@@ -232,7 +232,7 @@ static void test_ident_one_to_one_both_directions(void **state)
 		assert_string_equal(sval(ident, "address"), sval(u, "username"));
 	}
 	json_t *idents;
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_Ident);
+	fl_query *q = fl_query_new(f->db, f->arena, &Ident);
 	fl_query_order_by(q, "id", false);
 	assert_int_equal(fl_query_load(q, "user"), FL_OK);
 	assert_int_equal(fl_query_all(q, &idents), FL_OK);
@@ -250,7 +250,7 @@ static void test_student_courses_both_directions(void **state)
 	struct fx *f = *state;
 	json_t *students, *courses;
 	uint64_t c0 = fl_db_statement_count(f->db);
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_Student);
+	fl_query *q = fl_query_new(f->db, f->arena, &Student);
 	fl_query_order_by(q, "id", false);
 	assert_int_equal(fl_query_load(q, "courses.students"), FL_OK);
 	assert_int_equal(fl_query_all(q, &students), FL_OK);
@@ -262,7 +262,7 @@ static void test_student_courses_both_directions(void **state)
 	assert_null(json_object_get(c1, "__fl_key"));    /* the join key is not a column */
 	assert_string_equal(list(f, json_object_get(c1, "students"), "s_name"), "stu1,stu3,stu5");
 
-	q = fl_query_new(f->db, f->arena, &fl_Course);
+	q = fl_query_new(f->db, f->arena, &Course);
 	fl_query_order_by(q, "id", false);
 	assert_int_equal(fl_query_load(q, "students"), FL_OK);
 	assert_int_equal(fl_query_all(q, &courses), FL_OK);
@@ -293,7 +293,7 @@ static void test_articles_user_dotted(void **state)
 	/* from Article: user (backref), then user.role */
 	json_t *arts;
 	uint64_t c0 = fl_db_statement_count(f->db);
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_Article);
+	fl_query *q = fl_query_new(f->db, f->arena, &Article);
 	assert_int_equal(fl_query_load(q, "user.role"), FL_OK);
 	assert_int_equal(fl_query_all(q, &arts), FL_OK);
 	assert_int_equal(fl_db_statement_count(f->db) - c0, 3);
@@ -309,8 +309,8 @@ static void test_dynamic_articles(void **state)
 	struct fx *f = *state;
 	json_t *user, *rows;
 	fl_err err;
-	assert_int_equal(fl_get(f->db, f->arena, &fl_User, json_integer(3), &user), FL_OK);
-	fl_query *q = fl_query_related(f->db, f->arena, &fl_User, user, "articles", &err);
+	assert_int_equal(fl_get(f->db, f->arena, &User, json_integer(3), &user), FL_OK);
+	fl_query *q = fl_query_related(f->db, f->arena, &User, user, "articles", &err);
 	assert_non_null(q);
 	assert_int_equal(err, FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);     /* all three, newest first */
@@ -339,33 +339,33 @@ static void test_dynamic_other_kinds(void **state)
 	json_t *row, *rows;
 	fl_err err;
 	/* many-to-many, declared and backref */
-	assert_int_equal(fl_get(f->db, f->arena, &fl_Student, json_integer(2), &row), FL_OK);
-	fl_query *q = fl_query_related(f->db, f->arena, &fl_Student, row, "courses", &err);
+	assert_int_equal(fl_get(f->db, f->arena, &Student, json_integer(2), &row), FL_OK);
+	fl_query *q = fl_query_related(f->db, f->arena, &Student, row, "courses", &err);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "cname"), "course2,course4");
 	fl_query_filter(q, "cname", FL_OP_NE, json_string("course2"));
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "cname"), "course4");
-	assert_int_equal(fl_get(f->db, f->arena, &fl_Course, json_integer(1), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &fl_Course, row, "students", &err);
+	assert_int_equal(fl_get(f->db, f->arena, &Course, json_integer(1), &row), FL_OK);
+	q = fl_query_related(f->db, f->arena, &Course, row, "students", &err);
 	fl_query_order_by(q, "s_name", true);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "s_name"), "stu5,stu3,stu1");
 	/* many-to-one backref and one-to-one backref */
-	assert_int_equal(fl_get(f->db, f->arena, &fl_User, json_integer(5), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &fl_User, row, "role", &err);
+	assert_int_equal(fl_get(f->db, f->arena, &User, json_integer(5), &row), FL_OK);
+	q = fl_query_related(f->db, f->arena, &User, row, "role", &err);
 	assert_int_equal(fl_query_first(q, &row), FL_OK);
 	assert_string_equal(sval(row, "name"), "User");
-	assert_int_equal(fl_get(f->db, f->arena, &fl_Ident, json_integer(2), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &fl_Ident, row, "user", &err);
+	assert_int_equal(fl_get(f->db, f->arena, &Ident, json_integer(2), &row), FL_OK);
+	q = fl_query_related(f->db, f->arena, &Ident, row, "user", &err);
 	assert_int_equal(fl_query_first(q, &row), FL_OK);
 	assert_string_equal(sval(row, "username"), "user001");
 	/* a row without a key has no related rows */
-	q = fl_query_related(f->db, f->arena, &fl_User, json_object(), "articles", &err);
+	q = fl_query_related(f->db, f->arena, &User, json_object(), "articles", &err);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_int_equal(json_array_size(rows), 0);
 	/* unknown relationship */
-	assert_null(fl_query_related(f->db, f->arena, &fl_User, row, "nope", &err));
+	assert_null(fl_query_related(f->db, f->arena, &User, row, "nope", &err));
 	assert_int_equal(err, FL_EINVAL);
 }
 
@@ -375,33 +375,33 @@ static void test_load_errors(void **state)
 {
 	struct fx *f = *state;
 	json_t *rows;
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_load(q, "nope"), FL_EINVAL);
 	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);   /* the chain keeps the error */
 	assert_null(rows);
 	const char *bad[] = { "", "role.", ".role", "role..users", "articles.nope", "role_id" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		q = fl_query_new(f->db, f->arena, &fl_User);
+		q = fl_query_new(f->db, f->arena, &User);
 		if (fl_query_load(q, bad[i]) != FL_EINVAL)
 			fail_msg("path \"%s\" accepted", bad[i]);
 	}
 	/* without registered models, backrefs cannot be found; declared ones can */
 	fl_db_set_models(f->db, NULL);
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_load(q, "role"), FL_EINVAL);
 	assert_non_null(strstr(fl_db_errmsg(f->db), "fl_db_set_models"));
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_load(q, "ident"), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
-	fl_db_set_models(f->db, fl_app_models);
-	assert_ptr_equal(fl_db_models(f->db), fl_app_models);
+	fl_db_set_models(f->db, flasky_models);
+	assert_ptr_equal(fl_db_models(f->db), flasky_models);
 }
 
 static void test_first_and_empty_loads(void **state)
 {
 	struct fx *f = *state;
 	json_t *row, *rows;
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter_by(q, "username", json_string("user004"));
 	fl_query_load(q, "role");
 	fl_query_load(q, "articles");
@@ -409,7 +409,7 @@ static void test_first_and_empty_loads(void **state)
 	assert_string_equal(sval(json_object_get(row, "role"), "name"), "Moderator");
 	assert_string_equal(compact(json_object_get(row, "articles")), "[]");
 	/* no rows: no extra statement */
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter_by(q, "username", json_string("nobody"));
 	fl_query_load(q, "role");
 	uint64_t c0 = fl_db_statement_count(f->db);
@@ -422,7 +422,7 @@ static void test_first_and_empty_loads(void **state)
 
 static fl_query *users_by_id(struct fx *f)
 {
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_order_by(q, "id", false);
 	return q;
 }
@@ -525,8 +525,8 @@ static void test_iter_pages(void **state)
 		"[1,null,9,10,null,20]");
 	/* and from a real query: 200 rows of 10 → 20 pages */
 	for (int i = 0; i < 100; i++)
-		add(f, &fl_Dog, json_pack("{s:s}", "name", "rex"));
-	assert_int_equal(fl_query_paginate(fl_query_new(f->db, f->arena, &fl_Dog), 10, 5, 0, &p),
+		add(f, &Dog, json_pack("{s:s}", "name", "rex"));
+	assert_int_equal(fl_query_paginate(fl_query_new(f->db, f->arena, &Dog), 10, 5, 0, &p),
 		FL_OK);
 	assert_int_equal(p.pages, 20);
 	assert_string_equal(compact(fl_pagination_iter_pages(&p, 2, 2, 5, 2)),
@@ -552,7 +552,7 @@ static void test_group_by_users_per_role(void **state)
 {
 	struct fx *f = *state;
 	json_t *rows;
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_group_by(q, "role_id"), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(compact(rows), "[{\"role_id\":1,\"count\":33},{\"role_id\":2,\"count\":34},"
@@ -561,7 +561,7 @@ static void test_group_by_users_per_role(void **state)
 	assert_int_equal(fl_query_count(q, &n), FL_OK);
 	assert_int_equal(n, 3);
 	/* with a filter and a descending order */
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter(q, "id", FL_OP_LE, json_integer(10));
 	fl_query_group_by(q, "role_id");
 	fl_query_order_by(q, "role_id", true);
@@ -569,12 +569,12 @@ static void test_group_by_users_per_role(void **state)
 	assert_string_equal(compact(rows), "[{\"role_id\":3,\"count\":3},{\"role_id\":2,\"count\":4},"
 		"{\"role_id\":1,\"count\":3}]");
 	/* Boolean groups read back as true/false */
-	q = fl_query_new(f->db, f->arena, &fl_Article);
+	q = fl_query_new(f->db, f->arena, &Article);
 	fl_query_group_by(q, "isdelete");
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(compact(rows), "[{\"isdelete\":false,\"count\":100},"
 		"{\"isdelete\":true,\"count\":50}]");
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_group_by(q, "nope"), FL_EINVAL);
 	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);
 }
@@ -585,15 +585,15 @@ static void test_filter_null_forms(void **state)
 {
 	struct fx *f = *state;
 	long n;
-	fl_query *q = fl_query_new(f->db, f->arena, &fl_User);
+	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter(q, "ident_id", FL_OP_NE, json_null());   /* != None → IS NOT NULL */
 	assert_int_equal(fl_query_count(q, &n), FL_OK);
 	assert_int_equal(n, 90);
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter_by(q, "ident_id", NULL);
 	assert_int_equal(fl_query_count(q, &n), FL_OK);
 	assert_int_equal(n, 10);
-	q = fl_query_new(f->db, f->arena, &fl_User);
+	q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter(q, "role_id", FL_OP_IN, json_pack("[i,i]", 1, 3));
 	fl_query_filter(q, "username", FL_OP_LIKE, json_string("user00%"));
 	assert_int_equal(fl_query_count(q, &n), FL_OK);

@@ -1,5 +1,5 @@
 /* test_schema.c — the repository's migration chain (sql/migrations) builds
- * exactly the schema fl_create_all(fl_app_models) builds, keeps the data of
+ * exactly the schema fl_create_all(flasky_models) builds, keeps the data of
  * a rebuilt table, and `downgrade base` undoes all of it.
  *
  * Two schemas are compared table by table through SQLite's own view of them:
@@ -127,7 +127,7 @@ static void assert_same_schema(json_t *migrated, json_t *created)
 	if (!json_equal(migrated, created)) {
 		char *x = json_dumps(migrated, JSON_INDENT(1) | JSON_SORT_KEYS);
 		char *y = json_dumps(created, JSON_INDENT(1) | JSON_SORT_KEYS);
-		fail_msg("migrations:\n%s\ncreate_all(fl_app_models):\n%s", x, y);
+		fail_msg("migrations:\n%s\ncreate_all(flasky_models):\n%s", x, y);
 	}
 }
 
@@ -135,7 +135,7 @@ static json_t *create_all_schema(fl_arena *a)
 {
 	fl_db *other;
 	assert_int_equal(fl_db_open(":memory:", &other), FL_OK);
-	assert_int_equal(fl_create_all(other, a, fl_app_models), FL_OK);
+	assert_int_equal(fl_create_all(other, a, flasky_models), FL_OK);
 	json_t *created = describe(other);
 	fl_db_close(other);
 	return created;
@@ -168,7 +168,7 @@ static void test_upgrade_head_equals_create_all(void **state)
 	json_t *migrated = describe(f->t->db), *created = create_all_schema(f->t->arena);
 	/* Every model's table is there, nothing else. */
 	size_t n = 0;
-	for (const fl_model *const *m = fl_app_models; *m; m++, n++)
+	for (const fl_model *const *m = flasky_models; *m; m++, n++)
 		assert_non_null(json_object_get(created, (*m)->tablename));
 	assert_int_equal(json_object_size(created), n);
 	assert_same_schema(migrated, created);
@@ -178,14 +178,14 @@ static void test_upgrade_head_equals_create_all(void **state)
 		"AND tbl_name != 'alembic_version' ORDER BY name", NULL);
 	fl_db *other;
 	assert_int_equal(fl_db_open(":memory:", &other), FL_OK);
-	assert_int_equal(fl_create_all(other, f->t->arena, fl_app_models), FL_OK);
+	assert_int_equal(fl_create_all(other, f->t->arena, flasky_models), FL_OK);
 	json_t *b = query(other, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
 		"ORDER BY name", NULL);
 	fl_db_close(other);
 	assert_true(json_equal(a, b));
 
 	/* create_all over the migrated database has nothing left to do. */
-	assert_int_equal(fl_create_all(f->t->db, f->t->arena, fl_app_models), FL_OK);
+	assert_int_equal(fl_create_all(f->t->db, f->t->arena, flasky_models), FL_OK);
 	assert_same_schema(describe(f->t->db), created);
 
 	json_t *fkc = query(f->t->db, "SELECT * FROM pragma_foreign_key_check", NULL);
