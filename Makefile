@@ -17,6 +17,10 @@
 #                      test; tests/integration/test_tutorial.py serves it)
 #   make static        Bootstrap (npm, pinned in package-lock.json) copied into
 #                      htdocs/static/vendor/bootstrap/ (part of `make`)
+#   make install       libflagon.a, its headers, flagon.pc and the framework's
+#                      templates under $(DESTDIR)$(PREFIX) (default /usr/local),
+#                      for applications outside this tree (README.md)
+#   make uninstall     remove what `make install` put there
 
 CC      ?= cc
 OPT     ?= -O2 -g
@@ -77,7 +81,7 @@ VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
 
 .SECONDARY:
 .PHONY: all install-deps run test check fuzz bench soak faults clean unit-bins test-only static \
-  docs docs-check tutorial
+  docs docs-check tutorial install uninstall
 
 all: $(LIBA) $(BP_BIN) $(MANAGE) static
 
@@ -211,6 +215,54 @@ soak: install-deps all
 # a full disk.  Opt-in; not part of `make test`.
 faults: install-deps all
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/faults
+
+# ---- make install, make uninstall ----
+# Flagon for applications outside this tree, under $(DESTDIR)$(PREFIX):
+#   lib/libflagon.a              the library (built here if needed)
+#   lib/pkgconfig/flagon.pc      from lib/flagon.pc.in: cflags and libs
+#   include/flagon/              flagon.h and every public header of lib/,
+#                                in their folders (base/arena.h, web/app.h…)
+#   share/flagon/templates/      the framework's templates (below)
+#   share/flagon/static/         the script those templates use (moment.js)
+# DESTDIR stages the whole tree elsewhere (packaging); flagon.pc still
+# names $(PREFIX).  include/flagon/ and share/flagon/templates/ are
+# Flagon's alone, so install replaces them whole: a header renamed since an
+# earlier install does not linger.
+PREFIX         ?= /usr/local
+INSTALL        ?= install
+FLAGON_VERSION := 0.1.0
+# Headers by wildcard, so a new or split header is installed too; the
+# internal ones (*/internal.h, *_internal.h) are shared between a module's
+# own files, and no public header may include them (test_install.py checks).
+INSTALL_HDR    := lib/flagon.h $(filter-out %/internal.h %_internal.h,\
+                  $(sort $(wildcard lib/*/*.h lib/*/*/*.h)))
+# The templates every application needs from the framework: the macros that
+# render what the library builds (fl_make_form_context → quick_form,
+# fl_pagination_to_json → render_pagination, timestamps → moment).
+# base.html, error.html, 404/500.html, confirm.html and the pages are
+# Flasky's own: its navbar and title, links to /cgi-bin/main/.
+INSTALL_TPL    := templates/_forms.html templates/_pagination.html templates/_moment.html
+INSTALL_STATIC := htdocs/static/moment.js
+
+install: $(LIBA)
+	$(INSTALL) -d '$(DESTDIR)$(PREFIX)/lib/pkgconfig' '$(DESTDIR)$(PREFIX)/share/flagon/static'
+	$(INSTALL) -m 644 $(LIBA) '$(DESTDIR)$(PREFIX)/lib/libflagon.a'
+	rm -rf '$(DESTDIR)$(PREFIX)/include/flagon' '$(DESTDIR)$(PREFIX)/share/flagon/templates'
+	@set -e; for h in $(INSTALL_HDR); do \
+	  d='$(DESTDIR)$(PREFIX)/include/flagon/'$$(dirname $${h#lib/}); \
+	  $(INSTALL) -d "$$d"; $(INSTALL) -m 644 $$h "$$d/"; \
+	done; \
+	echo "installed $(words $(INSTALL_HDR)) headers into $(DESTDIR)$(PREFIX)/include/flagon/"
+	$(INSTALL) -d '$(DESTDIR)$(PREFIX)/share/flagon/templates'
+	$(INSTALL) -m 644 $(INSTALL_TPL) '$(DESTDIR)$(PREFIX)/share/flagon/templates/'
+	$(INSTALL) -m 644 $(INSTALL_STATIC) '$(DESTDIR)$(PREFIX)/share/flagon/static/'
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(FLAGON_VERSION)|g' lib/flagon.pc.in \
+	  > $(BUILD)/flagon.pc
+	$(INSTALL) -m 644 $(BUILD)/flagon.pc '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon.pc'
+
+uninstall:
+	rm -f '$(DESTDIR)$(PREFIX)/lib/libflagon.a' '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon.pc'
+	rm -rf '$(DESTDIR)$(PREFIX)/include/flagon' '$(DESTDIR)$(PREFIX)/share/flagon'
 
 clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
