@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 	fl_config cfg;
 	char why[512];
-	if (fl_config_load(&cfg, root, why, sizeof why))
+	if (fl_config_load(&cfg, root, NULL, why, sizeof why))
 		return fl_cli_fail("%s", why);
 	const char *cmd = argv[1];
 	int rc;

@@ -69,7 +69,7 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 		return -1;
 	}
-	if (fl_config_load(&app->config, app->root, why, sizeof why)) {
+	if (fl_config_load(&app->config, app->root, NULL, why, sizeof why)) {
 		fl_error("configuration: %s", why);
 		return -1;
 	}
