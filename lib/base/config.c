@@ -324,9 +324,6 @@ static void build_json(fl_config *cfg)
 	json_object_set_new_nocheck(o, "TESTING", json_boolean(cfg->testing));
 	json_put(o, "SESSION_TYPE", cfg->session_type);
 	json_put(o, "CACHE_TYPE", cfg->cache_type);
-	json_put(o, "FLASKY_ADMIN", cfg->flasky_admin);
-	json_put(o, "FLASKY_MAIL_SUBJECT_PREFIX", cfg->flasky_mail_subject_prefix);
-	json_put(o, "FLASKY_MAIL_SENDER", cfg->flasky_mail_sender);
 	json_put(o, "MAIL_SERVER", cfg->mail_server);
 	json_object_set_new_nocheck(o, "MAIL_PORT", json_integer(cfg->mail_port));
 	json_object_set_new_nocheck(o, "MAX_CONTENT_LENGTH", json_integer(cfg->max_content_length));
@@ -388,13 +385,12 @@ fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *key
 	cfg->session_cookie_name = env("SESSION_COOKIE_NAME", "session");
 	cfg->session_cookie_domain = env("SESSION_COOKIE_DOMAIN", NULL);
 	cfg->session_cookie_path = env("SESSION_COOKIE_PATH", "/");
-	cfg->flasky_admin = env("FLASKY_ADMIN", NULL);
-	cfg->flasky_mail_subject_prefix = env("FLASKY_MAIL_SUBJECT_PREFIX", "[Flasky]");
-	cfg->flasky_mail_sender = env("FLASKY_MAIL_SENDER", "Flasky Admin <flasky@example.com>");
 	cfg->mail_server = env("MAIL_SERVER", "localhost");
 	cfg->mail_username = env("MAIL_USERNAME", NULL);
 	cfg->mail_password = env("MAIL_PASSWORD", NULL);
-	cfg->mail_default_sender = env("MAIL_DEFAULT_SENDER", cfg->flasky_mail_sender);
+	/* Flask-Mail's default: none, so a message without a sender is refused
+	 * unless the environment or the application names one. */
+	cfg->mail_default_sender = env("MAIL_DEFAULT_SENDER", NULL);
 	cfg->redis_url = env("REDIS_URL", "redis://127.0.0.1:6379/0");
 	cfg->jwt_secret_key = env("JWT_SECRET_KEY", cfg->secret_key);
 	cfg->server_name = env("SERVER_NAME", NULL);

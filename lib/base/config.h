@@ -54,16 +54,13 @@ typedef struct fl_config {
 	const char *session_cookie_samesite; /* NULL, "Strict", "Lax", "None" */
 	int session_refresh_each_request; /* SESSION_REFRESH_EACH_REQUEST */
 	long csrf_time_limit;           /* WTF_CSRF_TIME_LIMIT, seconds */
-	const char *flasky_admin;   /* FLASKY_ADMIN: mailed about new users, or NULL */
-	const char *flasky_mail_subject_prefix; /* FLASKY_MAIL_SUBJECT_PREFIX ("[Flasky]") */
-	const char *flasky_mail_sender; /* FLASKY_MAIL_SENDER */
 	const char *mail_server;    /* MAIL_SERVER */
 	long mail_port;             /* MAIL_PORT (25) */
 	int mail_use_tls;           /* MAIL_USE_TLS: STARTTLS */
 	int mail_use_ssl;           /* MAIL_USE_SSL (unsupported: see mail.h) */
 	const char *mail_username;  /* MAIL_USERNAME */
 	const char *mail_password;  /* MAIL_PASSWORD */
-	const char *mail_default_sender; /* MAIL_DEFAULT_SENDER */
+	const char *mail_default_sender; /* MAIL_DEFAULT_SENDER, or NULL (Flask-Mail's None) */
 	int mail_suppress_send;     /* MAIL_SUPPRESS_SEND: write var/outbox/ instead */
 	const char *cache_type;     /* CACHE_TYPE: null|simple|sqlite|redis */
 	long cache_default_timeout; /* CACHE_DEFAULT_TIMEOUT, seconds */

@@ -1,6 +1,6 @@
 /* test_config.c — lib/base/config.c: configuration classes, environment
  * overrides and start-up validation (Flasky's config.py), and the keys an
- * application declares (fl_config_key). */
+ * application declares (fl_config_key, here Flasky's and a test table). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "base/config.h"
+#include "web/application.h"
+#include "app/flasky.h"
 
 #define ROOT "/srv/flagon"
 
@@ -37,11 +39,12 @@ static int clear_env(void **state)
 	return 0;
 }
 
-/* Load, keep the reason, always release (also after a failure). */
+/* Load Flasky's configuration (the built-in keys and its own); keep the
+ * reason of a failure. */
 static fl_err load(fl_config *cfg, char *why, size_t whylen)
 {
 	why[0] = '\0';
-	fl_err e = fl_config_load(cfg, ROOT, NULL, why, whylen);
+	fl_err e = fl_application_load_config(&flasky_app, cfg, ROOT, why, whylen);
 	if (e)
 		assert_true(strlen(why) > 0);
 	return e;
@@ -83,9 +86,10 @@ static void test_development_defaults(void **state)
 	assert_true(cfg.session_cookie_httponly);
 	assert_null(cfg.session_cookie_samesite);
 	assert_int_equal(cfg.csrf_time_limit, 3600);
-	assert_null(cfg.flasky_admin);
-	assert_string_equal(cfg.flasky_mail_subject_prefix, "[Flasky]");
-	assert_string_equal(cfg.flasky_mail_sender, "Flasky Admin <flasky@example.com>");
+	assert_null(fl_config_get_str(&cfg, "FLASKY_ADMIN"));
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SUBJECT_PREFIX"), "[Flasky]");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SENDER"),
+		"Flasky Admin <flasky@example.com>");
 	assert_int_equal(cfg.mail_port, 25);
 	assert_false(cfg.mail_use_tls);
 	assert_false(cfg.mail_suppress_send);
@@ -193,7 +197,7 @@ static void test_overrides(void **state)
 	assert_false(cfg.debug);
 	assert_string_equal(cfg.session_type, "redis");
 	assert_string_equal(cfg.session_cookie_samesite, "Lax");
-	assert_string_equal(cfg.flasky_admin, "admin@example.com");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_ADMIN"), "admin@example.com");
 	assert_string_equal(cfg.server_name, "flagon.test");
 	assert_string_equal(cfg.jwt_secret_key, "jwt-key");
 	assert_int_equal(json_integer_value(json_object_get(cfg.json, "MAIL_PORT")), 587);
@@ -466,6 +470,37 @@ static void test_app_key_undeclared_or_wrong_type(void **state)
 	fl_config_free(&cfg);
 }
 
+/* MAIL_DEFAULT_SENDER: unset by the framework (Flask-Mail's None);
+ * Flasky's init_config makes it FLASKY_MAIL_SENDER unless the environment
+ * sets it. */
+static void test_mail_default_sender(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load_keys(&cfg, NULL, why, sizeof why), FL_OK);
+	assert_null(cfg.mail_default_sender);
+	assert_null(json_object_get(cfg.json, "FLASKY_MAIL_SENDER"));
+	fl_config_free(&cfg);
+
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "Flasky Admin <flasky@example.com>");
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "FLASKY_MAIL_SENDER")),
+		"Flasky Admin <flasky@example.com>");
+	assert_true(json_is_null(json_object_get(cfg.json, "FLASKY_ADMIN")));
+	fl_config_free(&cfg);
+
+	setenv("FLASKY_MAIL_SENDER", "Ops <ops@example.com>", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "Ops <ops@example.com>");
+	fl_config_free(&cfg);
+
+	setenv("MAIL_DEFAULT_SENDER", "noreply@example.com", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "noreply@example.com");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SENDER"), "Ops <ops@example.com>");
+	fl_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_app_key_json, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_app_key_bad_declarations, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_app_key_undeclared_or_wrong_type, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_mail_default_sender, clear_env, clear_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
