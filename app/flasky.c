@@ -3,10 +3,12 @@
 
 #include "app/config.h"
 #include "app/models.h"
+#include "app/seed.h"
 
 const fl_application flasky_app = {
 	.name = "flasky",
 	.config_keys = flasky_config_keys,
 	.init_config = flasky_init_config,
 	.models = flasky_models,
+	.seed = flasky_seed,
 };

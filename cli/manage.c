@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "runserver"))
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "seed"))
-		rc = fl_cli_seed(&cfg, argc - 1, argv + 1);
+		rc = fl_cli_seed(app, &cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "user"))   /* issue #7: API logins */
 		rc = fl_cli_user(app, &cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
