@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 #include "app/models.h"
 
 /* @cache.cached(timeout=50), SPEC §3. */
@@ -155,7 +156,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint animals_blueprint = {
-	.name = "animals", .routes = routes, .models = flasky_models,
+	.name = "animals", .routes = routes, .app = &flasky_app,
 };
 
 int main(void)

@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 #include "app/models.h"
 
 #define DEFAULT_PER_PAGE 20
@@ -201,7 +202,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint api_blueprint = {
-	.name = "api", .routes = routes, .models = flasky_models,
+	.name = "api", .routes = routes, .app = &flasky_app,
 	.csrf_exempt = 1, .json_errors = 1,
 };
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 
 /* Largest max_age accepted: 100 years, so Expires stays a real date. */
 #define MAX_AGE_MAX 3153600000LL
@@ -129,7 +130,9 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint cookies_blueprint = { .name = "cookies", .routes = routes };
+static const fl_blueprint cookies_blueprint = {
+	.name = "cookies", .routes = routes, .app = &flasky_app,
+};
 
 int main(void)
 {

@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "flagon.h"
-#include "mail/mail.h"
+#include "app/email.h"
+#include "app/flasky.h"
 #include "app/models.h"
 
 /* ---- forms (app/main/forms.py) ---- */
@@ -57,8 +58,9 @@ static int remember_user(fl_ctx *c, const char *name)
 		/* if app.config['FLASKY_ADMIN']: send_email(admin, 'New User',
 		 * 'mail/new_user', user=user) — rendered now, sent after the
 		 * response; a mail problem never fails the page. */
-		if (c->config->flasky_admin && *c->config->flasky_admin)
-			(void)fl_send_email(c, c->config->flasky_admin, "New User", "mail/new_user",
+		const char *admin = fl_config_get_str(c->config, "FLASKY_ADMIN");
+		if (admin && *admin)
+			(void)send_email(c, admin, "New User", "mail/new_user",
 				json_pack("{s:{s:s}}", "user", "username", name));
 	} else {
 		json_object_set_new(session, "known", json_true());
@@ -100,7 +102,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint main_blueprint = {
-	.name = "main", .routes = routes, .models = flasky_models,
+	.name = "main", .routes = routes, .app = &flasky_app,
 };
 
 int main(void)

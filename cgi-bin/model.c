@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 #include "app/models.h"
 #include "form/internal.h"
 
@@ -266,7 +267,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint model_blueprint = {
-	.name = "model", .routes = routes, .models = flasky_models,
+	.name = "model", .routes = routes, .app = &flasky_app,
 	.create_tables_hint = "the route /cgi-bin/model/createmodel/",
 };
 

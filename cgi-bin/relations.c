@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 #include "app/models.h"
 
 /* ---- forms ---- */
@@ -323,7 +324,7 @@ static const fl_route routes[] = {
 };
 
 static const fl_blueprint relations_blueprint = {
-	.name = "relations", .routes = routes, .models = flasky_models,
+	.name = "relations", .routes = routes, .app = &flasky_app,
 	.create_tables_hint = NULL,   /* "./manage db upgrade" */
 };
 

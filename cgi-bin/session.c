@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/flasky.h"
 
 /* Longest accepted user name, in bytes. */
 #define USERNAME_MAX 64
@@ -97,7 +98,9 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint session_blueprint = { .name = "session", .routes = routes };
+static const fl_blueprint session_blueprint = {
+	.name = "session", .routes = routes, .app = &flasky_app,
+};
 
 int main(void)
 {

@@ -2,8 +2,7 @@
 #ifndef FL_CMD_DB_H
 #define FL_CMD_DB_H
 
-/* models.h: the caller passes flasky_models. */
-#include "app/models.h"
+#include "data/model.h"
 
 /* fl_cli_db — run one `db` subcommand and return the exit status (0 on
  * success, 1 with a one-line reason on stderr otherwise).  argv is as a

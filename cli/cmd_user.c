@@ -68,7 +68,8 @@ static fl_err role_id(fl_db *db, fl_arena *a, const char *name, json_t **id)
 	return e;
 }
 
-static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const char *password)
+static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a,
+	const char *name, const char *password)
 {
 	struct stat st;
 	fl_db *db = NULL;
@@ -80,7 +81,7 @@ static int add_user(const fl_config *cfg, fl_arena *a, const char *name, const c
 		rc = fl_cli_fail("%s", fl_db_errmsg(db));
 		goto out;
 	}
-	fl_db_set_models(db, flasky_models);
+	fl_db_set_models(db, app->models);
 	const char *hash = fl_generate_password_hash(a, password, NULL);
 	if (!hash) {
 		rc = fl_cli_fail("cannot hash the password (OpenSSL failed)");
@@ -134,7 +135,7 @@ out:
 	return rc;
 }
 
-int fl_cli_user(const fl_config *cfg, int argc, char **argv)
+int fl_cli_user(const fl_application *app, const fl_config *cfg, int argc, char **argv)
 {
 	if (argc != 3 || strcmp(argv[1], "add") != 0) {
 		fputs("usage: manage user add NAME   (password from stdin)\n", stderr);
@@ -158,7 +159,7 @@ int fl_cli_user(const fl_config *cfg, int argc, char **argv)
 	}
 	fl_arena *a = fl_arena_new(0);
 	fl_arena *old = fl_json_set_arena(a);
-	int rc = add_user(cfg, a, name, pw);
+	int rc = add_user(app, cfg, a, name, pw);
 	explicit_bzero(pw, sizeof pw);
 	fl_json_set_arena(old);
 	fl_arena_free(a);

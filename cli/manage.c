@@ -19,6 +19,10 @@
 #include "cmd_user.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "app/flasky.h"
+
+/* The application this manage serves: its keys, models and demo data. */
+static const fl_application *const app = &flasky_app;
 
 static const char usage[] =
 	"usage: manage COMMAND [ARGS]\n"
@@ -142,7 +146,7 @@ int main(int argc, char **argv)
 		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 	fl_config cfg;
 	char why[512];
-	if (fl_config_load(&cfg, root, why, sizeof why))
+	if (fl_application_load_config(app, &cfg, root, why, sizeof why))
 		return fl_cli_fail("%s", why);
 	const char *cmd = argv[1];
 	int rc;
@@ -156,13 +160,13 @@ int main(int argc, char **argv)
 			mkdir(dbdir, 0775);
 		}
 		free(dbdir);
-		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, flasky_models);
+		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, app->models);
 	} else if (!strcmp(cmd, "runserver"))
 		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "seed"))
-		rc = fl_cli_seed(&cfg, argc - 1, argv + 1);
+		rc = fl_cli_seed(app, &cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "user"))   /* issue #7: API logins */
-		rc = fl_cli_user(&cfg, argc - 1, argv + 1);
+		rc = fl_cli_user(app, &cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
 		rc = cmd_routes(&cfg);
 	else if (!strcmp(cmd, "mail"))

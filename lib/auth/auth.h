@@ -5,11 +5,12 @@
  *   pbkdf2:sha256:260000$Ux9f3kQ2ZmL7pW1a$5e0c...   (PBKDF2-HMAC, 64 hex digits)
  *   scrypt:32768:8:1$OEF9ZRaM1DYiPjv0$310e...      (scrypt, 64-byte key)
  *
- * so a users.password_hash written by Flasky (Werkzeug 2.2, pbkdf2:sha256
- * with 260000 iterations) or by a newer Werkzeug (scrypt) verifies here, and
- * hashes made here verify in Werkzeug.  The digest is OpenSSL's; the salt is
- * 16 characters of Werkzeug's SALT_CHARS ([A-Za-z0-9]) drawn with
- * RAND_bytes.  Comparison is constant-time (CRYPTO_memcmp).
+ * so a users.password_hash written by a Flask application (Werkzeug 2.2,
+ * pbkdf2:sha256 with 260000 iterations) or by a newer Werkzeug (scrypt)
+ * verifies here, and hashes made here verify in Werkzeug.  The digest is
+ * OpenSSL's; the salt is 16 characters of Werkzeug's SALT_CHARS
+ * ([A-Za-z0-9]) drawn with RAND_bytes.  Comparison is constant-time
+ * (CRYPTO_memcmp).
  */
 #ifndef FL_AUTH_H
 #define FL_AUTH_H

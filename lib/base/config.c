@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/log.h"
+
 const char *const fl_config_names[FL_CONFIG__MAX] = {
 	"development", "testing", "production",
 };
@@ -47,6 +49,21 @@ static const char *env(const char *key, const char *dflt)
 	return (v && *v) ? v : dflt;
 }
 
+/* `text`, the value of `key`, as a decimal long within min..max.  The
+ * one reader of numbers for the built-in and the application's keys. */
+static fl_err parse_long(const char *key, const char *text, long min, long max, long *out,
+	char *why, size_t whylen)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(text, &end, 10);
+	if (errno || end == text || *end || n < min || n > max)
+		return fail(why, whylen, "%s: expected an integer between %ld and %ld, got '%s'",
+			key, min, max, text);
+	*out = n;
+	return FL_OK;
+}
+
 static fl_err env_long(const char *key, long dflt, long min, long max, long *out,
 	char *why, size_t whylen)
 {
@@ -55,36 +72,35 @@ static fl_err env_long(const char *key, long dflt, long min, long max, long *out
 		*out = dflt;
 		return FL_OK;
 	}
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return fail(why, whylen, "%s: expected an integer between %ld and %ld, got '%s'",
-			key, min, max, v);
-	*out = n;
-	return FL_OK;
+	return parse_long(key, v, min, max, out, why, whylen);
+}
+
+/* `text`, the value of `key`, as a boolean (Flask's usual spellings). */
+static fl_err parse_bool(const char *key, const char *text, int *out, char *why, size_t whylen)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = 1;
+			return FL_OK;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = 0;
+			return FL_OK;
+		}
+	}
+	return fail(why, whylen, "%s: expected true or false, got '%s'", key, text);
 }
 
 static fl_err env_bool(const char *key, int dflt, int *out, char *why, size_t whylen)
 {
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
 	const char *v = env(key, NULL);
 	if (!v) {
 		*out = dflt;
 		return FL_OK;
 	}
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = 1;
-			return FL_OK;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = 0;
-			return FL_OK;
-		}
-	}
-	return fail(why, whylen, "%s: expected true or false, got '%s'", key, v);
+	return parse_bool(key, v, out, why, whylen);
 }
 
 static fl_err env_choice(const char *key, const char *dflt, const char *const *choices,
@@ -127,6 +143,174 @@ static fl_err resolve_db(fl_config *cfg, char *why, size_t whylen)
 	return FL_OK;
 }
 
+/* ---- the application's keys ---- */
+
+/* The value of one application key, beside its declaration. */
+struct fl_config_value {
+	const char *text;   /* as given (environment or default); NULL: unset */
+	long num;           /* INT, SECONDS: the number; BOOL: 1 or 0 */
+};
+
+/* Every key fl_config_load reads itself: an application may not declare
+ * one of these (two meanings for one environment variable). */
+static const char *const builtin_keys[] = {
+	"APP_CONFIG", "SECRET_KEY", "DATABASE_URI", "DEV_DATABASE_URI", "TEST_DATABASE_URI",
+	"DEBUG", "TESTING", "SQLALCHEMY_COMMIT_ON_TEARDOWN", "MAX_CONTENT_LENGTH",
+	"PERMANENT_SESSION_LIFETIME", "SESSION_TYPE", "SESSION_COOKIE_NAME",
+	"SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_PATH", "SESSION_COOKIE_SECURE",
+	"SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_REFRESH_EACH_REQUEST",
+	"WTF_CSRF_TIME_LIMIT", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL",
+	"MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND",
+	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
+	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", NULL,
+};
+
+/* The bounds a number key is checked against (see fl_config_key). */
+static void key_bounds(const fl_config_key *k, long *min, long *max)
+{
+	*min = k->min;
+	*max = k->max;
+	if (!k->min && !k->max) {
+		*min = k->type == FL_CONFIG_SECONDS ? 0 : LONG_MIN;
+		*max = LONG_MAX;
+	}
+}
+
+/* A declaration the program cannot have meant: said at start-up, like a
+ * bad value, rather than found out by a request. */
+static fl_err check_decl(const fl_config_key *keys, size_t i, char *why, size_t whylen)
+{
+	const fl_config_key *k = &keys[i];
+	if (!*k->name)
+		return fail(why, whylen, "application config key %zu has an empty name", i);
+	if ((unsigned)k->type >= FL_CONFIG_TYPE__MAX)
+		return fail(why, whylen, "%s: declared with an unknown type %d", k->name, (int)k->type);
+	for (const char *const *b = builtin_keys; *b; b++)
+		if (strcmp(*b, k->name) == 0)
+			return fail(why, whylen, "%s: a built-in key, not an application key", k->name);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(keys[j].name, k->name) == 0)
+			return fail(why, whylen, "%s: declared twice", k->name);
+	long min, max;
+	key_bounds(k, &min, &max);
+	if (min > max || (k->type == FL_CONFIG_SECONDS && min < 0))
+		return fail(why, whylen, "%s: declared with bounds %ld..%ld", k->name, min, max);
+	return FL_OK;
+}
+
+/* Declare, read and check every key of `keys` (see fl_config_load). */
+static fl_err load_app_keys(fl_config *cfg, const fl_config_key *keys, char *why, size_t whylen)
+{
+	size_t n = 0;
+	while (keys && keys[n].name)
+		n++;
+	if (!n)
+		return FL_OK;
+	cfg->app_values_ = calloc(n, sizeof *cfg->app_values_);
+	if (!cfg->app_values_)
+		return fail(why, whylen, "out of memory");
+	cfg->app_keys_ = keys;
+	cfg->napp_keys_ = n;
+	for (size_t i = 0; i < n; i++) {
+		const fl_config_key *k = &keys[i];
+		struct fl_config_value *v = &cfg->app_values_[i];
+		fl_err e = check_decl(keys, i, why, whylen);
+		if (e)
+			return e;
+		v->text = env(k->name, k->defaults[cfg->cls]);
+		if (!v->text || k->type == FL_CONFIG_STR)
+			continue;
+		if (k->type == FL_CONFIG_BOOL) {
+			int b;
+			e = parse_bool(k->name, v->text, &b, why, whylen);
+			v->num = b;
+		} else {
+			long min, max;
+			key_bounds(k, &min, &max);
+			e = parse_long(k->name, v->text, min, max, &v->num, why, whylen);
+		}
+		if (e)
+			return e;
+	}
+	return FL_OK;
+}
+
+/* The non-secret application keys into templates' `config` (unset: null). */
+static void app_keys_json(const fl_config *cfg, json_t *o)
+{
+	for (size_t i = 0; i < cfg->napp_keys_; i++) {
+		const fl_config_key *k = &cfg->app_keys_[i];
+		const struct fl_config_value *v = &cfg->app_values_[i];
+		json_t *j;
+		if (k->secret)
+			continue;
+		if (!v->text)
+			j = json_null();
+		else if (k->type == FL_CONFIG_STR)
+			j = json_string(v->text);
+		else if (k->type == FL_CONFIG_BOOL)
+			j = json_boolean(v->num);
+		else
+			j = json_integer(v->num);
+		json_object_set_new(o, k->name, j);
+	}
+}
+
+/* The value of application key `name` if it is declared with one of the
+ * types in `mask` (1 << type); a logged programming error otherwise. */
+static const struct fl_config_value *app_value(const fl_config *cfg, const char *name,
+	unsigned mask, const char *getter)
+{
+	for (size_t i = 0; i < cfg->napp_keys_; i++) {
+		const fl_config_key *k = &cfg->app_keys_[i];
+		if (strcmp(k->name, name) != 0)
+			continue;
+		if (!(mask & (1u << k->type))) {
+			static const char *const types[FL_CONFIG_TYPE__MAX] = {
+				"a string", "an int", "a bool", "seconds",
+			};
+			fl_error("config: %s(\"%s\"): the key is declared as %s (a programming error)",
+				getter, name, types[k->type]);
+			return NULL;
+		}
+		return &cfg->app_values_[i];
+	}
+	for (const char *const *b = builtin_keys; *b; b++)
+		if (strcmp(*b, name) == 0) {
+			fl_error("config: %s(\"%s\"): a built-in key, read from the fl_config fields "
+				"(a programming error)", getter, name);
+			return NULL;
+		}
+	fl_error("config: %s(\"%s\"): the application declares no such key (a programming error)",
+		getter, name);
+	return NULL;
+}
+
+const char *fl_config_get_str(const fl_config *cfg, const char *name)
+{
+	const struct fl_config_value *v = app_value(cfg, name, 1u << FL_CONFIG_STR, __func__);
+	return v ? v->text : NULL;
+}
+
+long fl_config_get_int(const fl_config *cfg, const char *name)
+{
+	const struct fl_config_value *v = app_value(cfg, name,
+		1u << FL_CONFIG_INT | 1u << FL_CONFIG_SECONDS, __func__);
+	return v && v->text ? v->num : 0;
+}
+
+int fl_config_get_bool(const fl_config *cfg, const char *name)
+{
+	const struct fl_config_value *v = app_value(cfg, name, 1u << FL_CONFIG_BOOL, __func__);
+	return v && v->text ? (int)v->num : 0;
+}
+
+int fl_config_is_set(const fl_config *cfg, const char *name)
+{
+	const struct fl_config_value *v = app_value(cfg, name, ~0u, __func__);
+	return v && v->text;
+}
+
 static void json_put(json_t *o, const char *k, const char *v)
 {
 	json_object_set_new(o, k, v ? json_string(v) : json_null());
@@ -140,19 +324,18 @@ static void build_json(fl_config *cfg)
 	json_object_set_new_nocheck(o, "TESTING", json_boolean(cfg->testing));
 	json_put(o, "SESSION_TYPE", cfg->session_type);
 	json_put(o, "CACHE_TYPE", cfg->cache_type);
-	json_put(o, "FLASKY_ADMIN", cfg->flasky_admin);
-	json_put(o, "FLASKY_MAIL_SUBJECT_PREFIX", cfg->flasky_mail_subject_prefix);
-	json_put(o, "FLASKY_MAIL_SENDER", cfg->flasky_mail_sender);
 	json_put(o, "MAIL_SERVER", cfg->mail_server);
 	json_object_set_new_nocheck(o, "MAIL_PORT", json_integer(cfg->mail_port));
 	json_object_set_new_nocheck(o, "MAX_CONTENT_LENGTH", json_integer(cfg->max_content_length));
 	json_object_set_new_nocheck(o, "PERMANENT_SESSION_LIFETIME",
 		json_integer(cfg->permanent_session_lifetime));
 	json_object_set_new_nocheck(o, "CACHE_DEFAULT_TIMEOUT", json_integer(cfg->cache_default_timeout));
+	app_keys_json(cfg, o);
 	cfg->json = o;
 }
 
-fl_err fl_config_load(fl_config *cfg, const char *root, char *why, size_t whylen)
+fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *keys, char *why,
+	size_t whylen)
 {
 	static const char *const classes[] = { "development", "testing", "production", NULL };
 	static const char *const session_types[] = { "null", "sqlite", "filesystem", "redis", NULL };
@@ -202,16 +385,17 @@ fl_err fl_config_load(fl_config *cfg, const char *root, char *why, size_t whylen
 	cfg->session_cookie_name = env("SESSION_COOKIE_NAME", "session");
 	cfg->session_cookie_domain = env("SESSION_COOKIE_DOMAIN", NULL);
 	cfg->session_cookie_path = env("SESSION_COOKIE_PATH", "/");
-	cfg->flasky_admin = env("FLASKY_ADMIN", NULL);
-	cfg->flasky_mail_subject_prefix = env("FLASKY_MAIL_SUBJECT_PREFIX", "[Flasky]");
-	cfg->flasky_mail_sender = env("FLASKY_MAIL_SENDER", "Flasky Admin <flasky@example.com>");
 	cfg->mail_server = env("MAIL_SERVER", "localhost");
 	cfg->mail_username = env("MAIL_USERNAME", NULL);
 	cfg->mail_password = env("MAIL_PASSWORD", NULL);
-	cfg->mail_default_sender = env("MAIL_DEFAULT_SENDER", cfg->flasky_mail_sender);
+	/* Flask-Mail's default: none, so a message without a sender is refused
+	 * unless the environment or the application names one. */
+	cfg->mail_default_sender = env("MAIL_DEFAULT_SENDER", NULL);
 	cfg->redis_url = env("REDIS_URL", "redis://127.0.0.1:6379/0");
 	cfg->jwt_secret_key = env("JWT_SECRET_KEY", cfg->secret_key);
 	cfg->server_name = env("SERVER_NAME", NULL);
+	if ((e = load_app_keys(cfg, keys, why, whylen)))
+		return e;
 	build_json(cfg);
 	return FL_OK;
 }
@@ -219,6 +403,7 @@ fl_err fl_config_load(fl_config *cfg, const char *root, char *why, size_t whylen
 void fl_config_free(fl_config *cfg)
 {
 	free((char *)cfg->database_path);
+	free(cfg->app_values_);
 	json_decref(cfg->json);
 	memset(cfg, 0, sizeof *cfg);
 }

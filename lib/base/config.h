@@ -1,11 +1,17 @@
-/* config.h — application configuration (Flasky's config.py).
+/* config.h — application configuration (Flask's app.config and the
+ * config.py classes of Flask's tutorial).
  *
  * APP_CONFIG selects a configuration class — development (default),
- * testing or production — whose defaults mirror Flasky's config.py; every
- * key can then be overridden from the environment (Apache: FcgidInitialEnv,
- * lighttpd: bin-environment).  Values are validated once at start-up: an
- * unknown class name, a malformed number or boolean, or production without a
- * SECRET_KEY stops the program with a clear message.
+ * testing or production — whose defaults mirror the tutorial's config.py;
+ * every key can then be overridden from the environment (Apache:
+ * FcgidInitialEnv, lighttpd: bin-environment).  Values are validated once at
+ * start-up: an unknown class name, a malformed number or boolean, or
+ * production without a SECRET_KEY stops the program with a clear message.
+ *
+ * The framework's own keys are the fields of fl_config.  An application
+ * declares its own keys (Flask: BLOG_ADMIN in a Config class) in a static
+ * table of fl_config_key; fl_config_load reads and checks them the same way,
+ * and the application reads them with fl_config_get_str/_int/_bool.
  */
 #ifndef FL_CONFIG_H
 #define FL_CONFIG_H
@@ -15,8 +21,8 @@
 
 #include "base/err.h"
 
-/* The configuration classes of APP_CONFIG (Flasky's DevelopmentConfig,
- * TestingConfig, ProductionConfig). */
+/* The configuration classes of APP_CONFIG (the tutorial's
+ * DevelopmentConfig, TestingConfig, ProductionConfig). */
 typedef enum fl_config_class {
 	FL_CONFIG_DEVELOPMENT,
 	FL_CONFIG_TESTING,
@@ -48,16 +54,13 @@ typedef struct fl_config {
 	const char *session_cookie_samesite; /* NULL, "Strict", "Lax", "None" */
 	int session_refresh_each_request; /* SESSION_REFRESH_EACH_REQUEST */
 	long csrf_time_limit;           /* WTF_CSRF_TIME_LIMIT, seconds */
-	const char *flasky_admin;   /* FLASKY_ADMIN: mailed about new users, or NULL */
-	const char *flasky_mail_subject_prefix; /* FLASKY_MAIL_SUBJECT_PREFIX ("[Flasky]") */
-	const char *flasky_mail_sender; /* FLASKY_MAIL_SENDER */
 	const char *mail_server;    /* MAIL_SERVER */
 	long mail_port;             /* MAIL_PORT (25) */
 	int mail_use_tls;           /* MAIL_USE_TLS: STARTTLS */
 	int mail_use_ssl;           /* MAIL_USE_SSL (unsupported: see mail.h) */
 	const char *mail_username;  /* MAIL_USERNAME */
 	const char *mail_password;  /* MAIL_PASSWORD */
-	const char *mail_default_sender; /* MAIL_DEFAULT_SENDER */
+	const char *mail_default_sender; /* MAIL_DEFAULT_SENDER, or NULL (Flask-Mail's None) */
 	int mail_suppress_send;     /* MAIL_SUPPRESS_SEND: write var/outbox/ instead */
 	const char *cache_type;     /* CACHE_TYPE: null|simple|sqlite|redis */
 	long cache_default_timeout; /* CACHE_DEFAULT_TIMEOUT, seconds */
@@ -66,14 +69,85 @@ typedef struct fl_config {
 	long jwt_access_token_expires; /* JWT_ACCESS_TOKEN_EXPIRES, seconds */
 	const char *server_name;        /* SERVER_NAME for _external URLs, or NULL */
 	json_t *json;                   /* the non-secret keys, for templates' `config` */
+	/* private: the application's keys (fl_config_load's table) and their
+	 * values, in the table's order (read them with fl_config_get_*) */
+	const struct fl_config_key *app_keys_;
+	struct fl_config_value *app_values_;
+	size_t napp_keys_;
 } fl_config;
 
+/* ---- the application's own keys ---- */
+
+/* How an application key's text (from the environment or its default) is
+ * read and checked at start-up, and how templates' `config` shows it. */
+typedef enum fl_config_type {
+	FL_CONFIG_STR,      /* any text, kept as given; `config`: a string */
+	FL_CONFIG_INT,      /* a decimal integer (a long) within min..max */
+	FL_CONFIG_BOOL,     /* 1/true/yes/on or 0/false/no/off, in any case */
+	FL_CONFIG_SECONDS,  /* a duration: whole seconds within min..max, never negative */
+	FL_CONFIG_TYPE__MAX
+} fl_config_type;
+
+/* One configuration key of the application: a row of a static table that
+ * ends with FL_CONFIG_KEYS_END.  fl_config_load reads it from the
+ * environment like a built-in key and stops start-up on a bad value with
+ * the built-ins' one-line message ("KEY: expected ..., got 'VALUE'"). */
+typedef struct fl_config_key {
+	const char *name;           /* the environment variable, "BLOG_ADMIN" */
+	fl_config_type type;        /* how the value is read and checked */
+	/* The default of each configuration class (indexed by
+	 * fl_config_class), written as the environment would hold it
+	 * ("[Blog]", "25", "true"); NULL: unset unless the environment sets
+	 * it.  FL_CONFIG_DEFAULT gives every class the same one. */
+	const char *defaults[FL_CONFIG__MAX];
+	int secret;                 /* never shown in templates' `config` (passwords, keys) */
+	/* FL_CONFIG_INT and FL_CONFIG_SECONDS: the inclusive bounds.  Both 0
+	 * means none: any long for INT, 0..LONG_MAX for SECONDS. */
+	long min;                   /* the smallest value accepted */
+	long max;                   /* the largest value accepted */
+} fl_config_key;
+
+/* The same default `text` for development, testing and production. */
+#define FL_CONFIG_DEFAULT(text) { (text), (text), (text) }
+
+/* Ends a table of fl_config_key. */
+#define FL_CONFIG_KEYS_END { NULL, FL_CONFIG_STR, { NULL, NULL, NULL }, 0, 0, 0 }
+
 /* fl_config_load — fill `cfg` from the environment for the project at
- * `root` (a directory; database paths resolve against it).  Strings point
- * into the environment or static storage and live for the process.
- * Returns FL_OK, or FL_ECONFIG with a one-line reason in `why` (size
- * `whylen`) naming the key and the bad value. */
-fl_err fl_config_load(fl_config *cfg, const char *root, char *why, size_t whylen);
+ * `root` (a directory; database paths resolve against it): first the
+ * built-in keys, then the application's `keys` (a table ending with
+ * FL_CONFIG_KEYS_END, static; NULL: none), each from the environment, else
+ * its default for the configuration class.  An empty environment variable
+ * counts as unset.  Strings point into the environment or static storage
+ * and live for the process.  Returns FL_OK, or FL_ECONFIG with a one-line
+ * reason in `why` (size `whylen`) naming the key and the bad value — also
+ * for a faulty declaration (no name, a name declared twice or a built-in
+ * one, bounds the wrong way round).  Call fl_config_free afterwards either
+ * way. */
+fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *keys, char *why,
+	size_t whylen);
+
+/* fl_config_get_str — app.config['NAME'] of an FL_CONFIG_STR key of the
+ * application: its text (lives for the process), or NULL when unset.  A
+ * name the application did not declare, or a key of another type, is a
+ * programming error: it is logged and NULL returned. */
+const char *fl_config_get_str(const fl_config *cfg, const char *name);
+
+/* fl_config_get_int — app.config['NAME'] of an FL_CONFIG_INT or
+ * FL_CONFIG_SECONDS key (seconds for the latter), 0 when unset.  An
+ * undeclared name or another type is logged as a programming error and
+ * gives 0. */
+long fl_config_get_int(const fl_config *cfg, const char *name);
+
+/* fl_config_get_bool — app.config['NAME'] of an FL_CONFIG_BOOL key: 1 or
+ * 0, 0 when unset.  An undeclared name or another type is logged as a
+ * programming error and gives 0. */
+int fl_config_get_bool(const fl_config *cfg, const char *name);
+
+/* fl_config_is_set — whether the application key `name` has a value (from
+ * the environment or a default), so that an unset number can be told from
+ * 0.  An undeclared name is logged as a programming error and gives 0. */
+int fl_config_is_set(const fl_config *cfg, const char *name);
 
 /* fl_config_free — release what fl_config_load allocated. */
 void fl_config_free(fl_config *cfg);

@@ -172,7 +172,7 @@ fl_err fl_mail_transport(const fl_config *cfg, const char *from, const char *con
 fl_err fl_mail_flush(const fl_config *cfg, size_t *delivered, size_t *failed, char *why,
 		     size_t whylen);
 
-/* ---- in a request (lib/mail_ctx.c) ---- */
+/* ---- in a request (lib/web/mail_ctx.c) ---- */
 struct fl_ctx;
 
 /* fl_send_mail — send `m` with fl_mail_send after the
@@ -189,11 +189,14 @@ fl_err fl_send_mail(struct fl_ctx *c, fl_message *m);
  * neither exists, FL_ETEMPLATE after logging a template error. */
 fl_err fl_render_mail(struct fl_ctx *c, fl_message *m, const char *base, json_t *context);
 
-/* fl_send_email — Flasky's send_email(to, subject, template, **kwargs):
- * subject FLASKY_MAIL_SUBJECT_PREFIX + " " + subject, sender
- * FLASKY_MAIL_SENDER, bodies from `template` (.txt and .html) rendered now,
- * sent after the response.  Errors as fl_message_* and fl_render_mail. */
-fl_err fl_send_email(struct fl_ctx *c, const char *to, const char *subject,
-		     const char *template_base, json_t *context);
+/* fl_send_templated_mail — what an application's send_email(to, subject,
+ * template, **kwargs) does with a message it has addressed: fill m's
+ * bodies from the template pair `template_base` .txt/.html now
+ * (fl_render_mail, with the request's templates and `context`, borrowed,
+ * may be NULL), and send it after the response has reached the client
+ * (fl_send_mail).  Errors as fl_render_mail and fl_send_mail; nothing is
+ * sent then. */
+fl_err fl_send_templated_mail(struct fl_ctx *c, fl_message *m, const char *template_base,
+			      json_t *context);
 
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "web/app_internal.h"
+#include "web/application.h"
 #include "http/http.h"
 #include "base/log.h"
 
@@ -69,7 +70,7 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 		return -1;
 	}
-	if (fl_config_load(&app->config, app->root, why, sizeof why)) {
+	if (fl_application_load_config(bp->app, &app->config, app->root, why, sizeof why)) {
 		fl_error("configuration: %s", why);
 		return -1;
 	}
@@ -92,8 +93,9 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("database %s: %s", app->config.database_path, fl_strerror(e));
 		return -1;
 	}
-	if (bp->models)
-		fl_db_set_models(app->db, bp->models);
+	const fl_model *const *models = bp->models ? bp->models : bp->app ? bp->app->models : NULL;
+	if (models)
+		fl_db_set_models(app->db, models);
 	/* CACHE_TYPE's backend; it connects (redis) or creates its table
 	 * (sqlite) on first use, so a cache that is down never stops start-up. */
 	e = fl_cache_new(&app->config, fl_db_handle(app->db), &app->cache);

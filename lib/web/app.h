@@ -46,8 +46,11 @@ typedef struct fl_blueprint {
 	 * 415, 422, 500 ...) is answered as JSON {"message": "..."} with its
 	 * status instead of the HTML error page (flask-restful's Api). */
 	int json_errors;
-	/* The models the blueprint declares, NULL-terminated (db.Model
-	 * subclasses): what `manage db migrate` compares with the database. */
+	/* The application the blueprint belongs to (web/application.h): its
+	 * configuration keys and models.  NULL: built-in keys only. */
+	const struct fl_application *app;
+	/* The models the blueprint registers with its database,
+	 * NULL-terminated (db.Model subclasses); NULL: the application's. */
 	const struct fl_model *const *models;
 	/* How to create a missing table, named in the 503 page ("the route
 	 * /cgi-bin/model/createmodel/"); NULL: "./manage db upgrade". */

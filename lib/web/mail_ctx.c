@@ -1,6 +1,6 @@
 /* mail_ctx.c — mail from a request: render the bodies now (the request's
- * templates and context), send after the response (Flasky's
- * app/email.py send_email, without a thread: fl_defer). */
+ * templates and context), send after the response (what the send_email of
+ * Flask's tutorial does in a thread; here fl_defer). */
 #include <stdio.h>
 #include <string.h>
 
@@ -85,23 +85,9 @@ fl_err fl_render_mail(fl_ctx *c, fl_message *m, const char *base, json_t *contex
 	return e;
 }
 
-fl_err fl_send_email(fl_ctx *c, const char *to, const char *subject, const char *template_base,
-		     json_t *context)
+fl_err fl_send_templated_mail(fl_ctx *c, fl_message *m, const char *template_base,
+			      json_t *context)
 {
-	const fl_config *cfg = c->config;
-	const char *prefix = cfg->flasky_mail_subject_prefix ? cfg->flasky_mail_subject_prefix : "";
-	const char *full = *prefix ? fl_arena_printf(c->arena, "%s %s", prefix, subject) : subject;
-	fl_err e;
-	fl_message *m = fl_message_new(c->arena, full, cfg->flasky_mail_sender, &e);
-	if (!m) {
-		fl_error("mail: FLASKY_MAIL_SENDER or the subject is not valid");
-		return e;
-	}
-	if ((e = fl_message_add_recipient(m, to))) {
-		fl_error("mail: '%s' is not a valid recipient", to);
-		return e;
-	}
-	if ((e = fl_render_mail(c, m, template_base, context)))
-		return e;
-	return fl_send_mail(c, m);
+	fl_err e = fl_render_mail(c, m, template_base, context);
+	return e ? e : fl_send_mail(c, m);
 }

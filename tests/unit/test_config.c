@@ -1,5 +1,6 @@
-/* test_config.c — lib/config.c: configuration classes, environment
- * overrides and start-up validation (Flasky's config.py). */
+/* test_config.c — lib/base/config.c: configuration classes, environment
+ * overrides and start-up validation (Flasky's config.py), and the keys an
+ * application declares (fl_config_key, here Flasky's and a test table). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include <jansson.h>
 
 #include "base/config.h"
+#include "web/application.h"
+#include "app/flasky.h"
 
 #define ROOT "/srv/flagon"
 
@@ -25,7 +28,7 @@ static const char *const keys[] = {
 	"MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
 	"MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND", "CACHE_TYPE",
 	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
-	"SERVER_NAME",
+	"SERVER_NAME", "T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
 };
 
 static int clear_env(void **state)
@@ -36,11 +39,12 @@ static int clear_env(void **state)
 	return 0;
 }
 
-/* Load, keep the reason, always release (also after a failure). */
+/* Load Flasky's configuration (the built-in keys and its own); keep the
+ * reason of a failure. */
 static fl_err load(fl_config *cfg, char *why, size_t whylen)
 {
 	why[0] = '\0';
-	fl_err e = fl_config_load(cfg, ROOT, why, whylen);
+	fl_err e = fl_application_load_config(&flasky_app, cfg, ROOT, why, whylen);
 	if (e)
 		assert_true(strlen(why) > 0);
 	return e;
@@ -82,9 +86,10 @@ static void test_development_defaults(void **state)
 	assert_true(cfg.session_cookie_httponly);
 	assert_null(cfg.session_cookie_samesite);
 	assert_int_equal(cfg.csrf_time_limit, 3600);
-	assert_null(cfg.flasky_admin);
-	assert_string_equal(cfg.flasky_mail_subject_prefix, "[Flasky]");
-	assert_string_equal(cfg.flasky_mail_sender, "Flasky Admin <flasky@example.com>");
+	assert_null(fl_config_get_str(&cfg, "FLASKY_ADMIN"));
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SUBJECT_PREFIX"), "[Flasky]");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SENDER"),
+		"Flasky Admin <flasky@example.com>");
 	assert_int_equal(cfg.mail_port, 25);
 	assert_false(cfg.mail_use_tls);
 	assert_false(cfg.mail_suppress_send);
@@ -192,7 +197,7 @@ static void test_overrides(void **state)
 	assert_false(cfg.debug);
 	assert_string_equal(cfg.session_type, "redis");
 	assert_string_equal(cfg.session_cookie_samesite, "Lax");
-	assert_string_equal(cfg.flasky_admin, "admin@example.com");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_ADMIN"), "admin@example.com");
 	assert_string_equal(cfg.server_name, "flagon.test");
 	assert_string_equal(cfg.jwt_secret_key, "jwt-key");
 	assert_int_equal(json_integer_value(json_object_get(cfg.json, "MAIL_PORT")), 587);
@@ -263,6 +268,239 @@ static void test_config_names(void **state)
 	assert_string_equal(fl_config_names[FL_CONFIG_PRODUCTION], "production");
 }
 
+/* ---- keys an application declares ---- */
+
+/* One key of every type, with per-class defaults, bounds and a secret. */
+static const fl_config_key test_keys[] = {
+	{ "T_NAME", FL_CONFIG_STR, .defaults = { "dev name", "test name", NULL } },
+	{ "T_COUNT", FL_CONFIG_INT, .defaults = FL_CONFIG_DEFAULT("5"), .min = 1, .max = 10 },
+	{ "T_FLAG", FL_CONFIG_BOOL, .defaults = { "true", "false", "yes" } },
+	{ "T_TIMEOUT", FL_CONFIG_SECONDS, .defaults = FL_CONFIG_DEFAULT("300") },
+	{ "T_TOKEN", FL_CONFIG_STR, .defaults = FL_CONFIG_DEFAULT("s3cret"), .secret = 1 },
+	{ .name = "T_UNSET", .type = FL_CONFIG_INT },
+	FL_CONFIG_KEYS_END,
+};
+
+static fl_err load_keys(fl_config *cfg, const fl_config_key *table, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	fl_err e = fl_config_load(cfg, ROOT, table, why, whylen);
+	if (e)
+		assert_true(strlen(why) > 0);
+	return e;
+}
+
+/* Loading `table` with `key`=`value` in the environment stops start-up with
+ * a reason that mentions both (or `must_mention`). */
+static void expect_key_error(const fl_config_key *table, const char *key, const char *value,
+	const char *must_mention)
+{
+	fl_config cfg;
+	char why[512];
+	if (value)
+		setenv(key, value, 1);
+	fl_err e = load_keys(&cfg, table, why, sizeof why);
+	fl_config_free(&cfg);
+	unsetenv(key);
+	if (e != FL_ECONFIG)
+		fail_msg("%s=%s: got %d, want FL_ECONFIG", key, value, e);
+	if (!strstr(why, must_mention))
+		fail_msg("%s=%s: reason '%s' does not mention '%s'", key, value, why, must_mention);
+}
+
+static void test_app_key_defaults_per_class(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_string_equal(fl_config_get_str(&cfg, "T_NAME"), "dev name");
+	assert_int_equal(fl_config_get_int(&cfg, "T_COUNT"), 5);
+	assert_true(fl_config_get_bool(&cfg, "T_FLAG"));
+	assert_int_equal(fl_config_get_int(&cfg, "T_TIMEOUT"), 300);
+	assert_string_equal(fl_config_get_str(&cfg, "T_TOKEN"), "s3cret");
+	assert_false(fl_config_is_set(&cfg, "T_UNSET"));
+	assert_int_equal(fl_config_get_int(&cfg, "T_UNSET"), 0);
+	assert_true(fl_config_is_set(&cfg, "T_COUNT"));
+	fl_config_free(&cfg);
+
+	setenv("APP_CONFIG", "testing", 1);
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_string_equal(fl_config_get_str(&cfg, "T_NAME"), "test name");
+	assert_false(fl_config_get_bool(&cfg, "T_FLAG"));
+	fl_config_free(&cfg);
+
+	setenv("APP_CONFIG", "production", 1);
+	setenv("SECRET_KEY", "k", 1);
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_null(fl_config_get_str(&cfg, "T_NAME"));
+	assert_false(fl_config_is_set(&cfg, "T_NAME"));
+	assert_true(fl_config_get_bool(&cfg, "T_FLAG"));
+	fl_config_free(&cfg);
+}
+
+static void test_app_key_environment_overrides(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("T_NAME", "from env", 1);
+	setenv("T_COUNT", "10", 1);
+	setenv("T_FLAG", "OFF", 1);
+	setenv("T_TIMEOUT", "0", 1);
+	setenv("T_UNSET", "-7", 1);
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_string_equal(fl_config_get_str(&cfg, "T_NAME"), "from env");
+	assert_int_equal(fl_config_get_int(&cfg, "T_COUNT"), 10);
+	assert_false(fl_config_get_bool(&cfg, "T_FLAG"));
+	assert_int_equal(fl_config_get_int(&cfg, "T_TIMEOUT"), 0);
+	assert_int_equal(fl_config_get_int(&cfg, "T_UNSET"), -7);
+	assert_true(fl_config_is_set(&cfg, "T_UNSET"));
+	fl_config_free(&cfg);
+
+	/* An empty variable is unset, like the built-in keys: the default. */
+	setenv("T_NAME", "", 1);
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_string_equal(fl_config_get_str(&cfg, "T_NAME"), "dev name");
+	fl_config_free(&cfg);
+}
+
+static void test_app_key_bad_values(void **state)
+{
+	/* The built-ins' messages, naming the key and the value. */
+	expect_key_error(test_keys, "T_COUNT", "abc",
+		"T_COUNT: expected an integer between 1 and 10, got 'abc'");
+	expect_key_error(test_keys, "T_COUNT", "5x", "T_COUNT");
+	expect_key_error(test_keys, "T_UNSET", "1.5", "'1.5'");
+	expect_key_error(test_keys, "T_UNSET", "99999999999999999999999", "T_UNSET");
+	expect_key_error(test_keys, "T_FLAG", "maybe", "T_FLAG: expected true or false, got 'maybe'");
+	expect_key_error(test_keys, "T_TIMEOUT", "5m", "T_TIMEOUT");
+	expect_key_error(test_keys, "T_TIMEOUT", "-1", "'-1'");
+	/* The same check and message as a built-in key with the same fault. */
+	fl_config cfg;
+	char builtin[512], app[512];
+	setenv("MAIL_PORT", "abc", 1);
+	assert_int_equal(load_keys(&cfg, NULL, builtin, sizeof builtin), FL_ECONFIG);
+	fl_config_free(&cfg);
+	unsetenv("MAIL_PORT");
+	static const fl_config_key port[] = {
+		{ "T_COUNT", FL_CONFIG_INT, .min = 1, .max = 65535 }, FL_CONFIG_KEYS_END,
+	};
+	setenv("T_COUNT", "abc", 1);
+	assert_int_equal(load_keys(&cfg, port, app, sizeof app), FL_ECONFIG);
+	fl_config_free(&cfg);
+	assert_string_equal(app + strlen("T_COUNT"), builtin + strlen("MAIL_PORT"));
+}
+
+static void test_app_key_bounds(void **state)
+{
+	expect_key_error(test_keys, "T_COUNT", "0", "T_COUNT");
+	expect_key_error(test_keys, "T_COUNT", "11", "between 1 and 10");
+	fl_config cfg;
+	char why[256];
+	setenv("T_COUNT", "1", 1);
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_int_equal(fl_config_get_int(&cfg, "T_COUNT"), 1);
+	fl_config_free(&cfg);
+	unsetenv("T_COUNT");
+	/* A default outside the bounds is as wrong as such a value. */
+	static const fl_config_key bad_default[] = {
+		{ "T_COUNT", FL_CONFIG_INT, .defaults = FL_CONFIG_DEFAULT("50"), .min = 1, .max = 10 },
+		FL_CONFIG_KEYS_END,
+	};
+	expect_key_error(bad_default, "T_COUNT", NULL, "T_COUNT");
+}
+
+static void test_app_key_json(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "T_NAME")), "dev name");
+	assert_int_equal(json_integer_value(json_object_get(cfg.json, "T_COUNT")), 5);
+	assert_true(json_is_true(json_object_get(cfg.json, "T_FLAG")));
+	assert_int_equal(json_integer_value(json_object_get(cfg.json, "T_TIMEOUT")), 300);
+	assert_true(json_is_null(json_object_get(cfg.json, "T_UNSET")));
+	/* A secret key never reaches templates. */
+	assert_null(json_object_get(cfg.json, "T_TOKEN"));
+	/* The built-in keys are still there. */
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "APP_CONFIG")), "development");
+	fl_config_free(&cfg);
+}
+
+static void test_app_key_bad_declarations(void **state)
+{
+	static const fl_config_key twice[] = {
+		{ .name = "T_NAME", .type = FL_CONFIG_STR },
+		{ .name = "T_NAME", .type = FL_CONFIG_INT },
+		FL_CONFIG_KEYS_END,
+	};
+	static const fl_config_key builtin[] = {
+		{ .name = "SECRET_KEY", .type = FL_CONFIG_STR }, FL_CONFIG_KEYS_END,
+	};
+	static const fl_config_key bounds[] = {
+		{ "T_COUNT", FL_CONFIG_INT, .min = 10, .max = 1 }, FL_CONFIG_KEYS_END,
+	};
+	static const fl_config_key empty[] = {
+		{ .name = "", .type = FL_CONFIG_STR }, FL_CONFIG_KEYS_END,
+	};
+	expect_key_error(twice, "T_NAME", NULL, "T_NAME: declared twice");
+	expect_key_error(builtin, "SECRET_KEY", NULL, "SECRET_KEY: a built-in key");
+	expect_key_error(bounds, "T_COUNT", NULL, "T_COUNT");
+	expect_key_error(empty, "T_NAME", NULL, "empty name");
+}
+
+static void test_app_key_undeclared_or_wrong_type(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	/* A programming error: logged, NULL or 0, never a crash. */
+	assert_int_equal(load_keys(&cfg, test_keys, why, sizeof why), FL_OK);
+	assert_null(fl_config_get_str(&cfg, "T_NOPE"));
+	assert_int_equal(fl_config_get_int(&cfg, "T_NOPE"), 0);
+	assert_false(fl_config_get_bool(&cfg, "T_NOPE"));
+	assert_false(fl_config_is_set(&cfg, "T_NOPE"));
+	assert_null(fl_config_get_str(&cfg, "T_COUNT"));
+	assert_int_equal(fl_config_get_int(&cfg, "T_NAME"), 0);
+	assert_false(fl_config_get_bool(&cfg, "T_COUNT"));
+	/* The built-in keys are fields, not application keys. */
+	assert_null(fl_config_get_str(&cfg, "SECRET_KEY"));
+	fl_config_free(&cfg);
+	/* Without a table, every application key is undeclared. */
+	assert_int_equal(load_keys(&cfg, NULL, why, sizeof why), FL_OK);
+	assert_null(fl_config_get_str(&cfg, "T_NAME"));
+	fl_config_free(&cfg);
+}
+
+/* MAIL_DEFAULT_SENDER: unset by the framework (Flask-Mail's None);
+ * Flasky's init_config makes it FLASKY_MAIL_SENDER unless the environment
+ * sets it. */
+static void test_mail_default_sender(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load_keys(&cfg, NULL, why, sizeof why), FL_OK);
+	assert_null(cfg.mail_default_sender);
+	assert_null(json_object_get(cfg.json, "FLASKY_MAIL_SENDER"));
+	fl_config_free(&cfg);
+
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "Flasky Admin <flasky@example.com>");
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "FLASKY_MAIL_SENDER")),
+		"Flasky Admin <flasky@example.com>");
+	assert_true(json_is_null(json_object_get(cfg.json, "FLASKY_ADMIN")));
+	fl_config_free(&cfg);
+
+	setenv("FLASKY_MAIL_SENDER", "Ops <ops@example.com>", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "Ops <ops@example.com>");
+	fl_config_free(&cfg);
+
+	setenv("MAIL_DEFAULT_SENDER", "noreply@example.com", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.mail_default_sender, "noreply@example.com");
+	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SENDER"), "Ops <ops@example.com>");
+	fl_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +514,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_database_uri, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_dev_database_uri, clear_env, clear_env),
 		cmocka_unit_test(test_config_names),
+		cmocka_unit_test_setup_teardown(test_app_key_defaults_per_class, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_environment_overrides, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_bad_values, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_bounds, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_json, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_bad_declarations, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_app_key_undeclared_or_wrong_type, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_mail_default_sender, clear_env, clear_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

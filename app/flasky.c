@@ -1,0 +1,14 @@
+/* flasky.c — the Flasky application's declaration (see flasky.h). */
+#include "app/flasky.h"
+
+#include "app/config.h"
+#include "app/models.h"
+#include "app/seed.h"
+
+const fl_application flasky_app = {
+	.name = "flasky",
+	.config_keys = flasky_config_keys,
+	.init_config = flasky_init_config,
+	.models = flasky_models,
+	.seed = flasky_seed,
+};

@@ -1,0 +1,85 @@
+/* application.h — the declaration of one application built on Flagon:
+ * what Flask learns from the code that creates `app` (its config classes,
+ * its models, its demo data), written once as a static struct.
+ *
+ * Every blueprint of the application points to it (fl_blueprint.app), and
+ * `./manage` uses it, so that start-up, `manage db migrate` and `manage
+ * seed` see the same keys and models:
+ *
+ *     const fl_application blog_app = {
+ *         .name = "blog",
+ *         .config_keys = blog_config_keys,     (BLOG_ADMIN, ...)
+ *         .init_config = blog_init_config,
+ *         .models = blog_models,               (Post, Comment, ..., NULL)
+ *         .seed = blog_seed,
+ *     };
+ *
+ *     static const fl_blueprint posts = { .name = "posts", .routes = routes,
+ *                                         .app = &blog_app };
+ *
+ * Every field may be left out; a blueprint without an application runs
+ * with the built-in configuration keys only.
+ */
+#ifndef FL_APPLICATION_H
+#define FL_APPLICATION_H
+
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "data/db.h"
+#include "data/model.h"
+
+/* What `./manage seed` hands the application's seed function.  The
+ * command opens the database, checks that every table and column of the
+ * models exists, and starts a transaction (BEGIN IMMEDIATE, so two seeds
+ * cannot both add); it commits when the function returns FL_OK (unless
+ * `had_data` is set) and rolls back otherwise, so a failed seed adds
+ * nothing. */
+typedef struct fl_seed {
+	fl_db *db;                  /* open, the models registered, in a transaction */
+	fl_arena *arena;            /* memory for the whole run (jansson's too) */
+	const fl_config *config;    /* the configuration (its class, its keys) */
+	int if_empty;               /* `--if-empty`: add nothing to a database that has data */
+	long added, kept;           /* rows added / found already there: the function counts */
+	int had_data;               /* set by the function when `if_empty` found data: nothing added */
+} fl_seed;
+
+/* An application: its name, configuration keys, models and demo data. */
+typedef struct fl_application {
+	const char *name;           /* Flask's app.name, "blog" */
+	/* The application's own configuration keys (a table ending with
+	 * FL_CONFIG_KEYS_END; NULL: none), read at start-up with the built-in
+	 * ones (fl_config_load) and shown in templates' `config` unless
+	 * secret. */
+	const fl_config_key *config_keys;
+	/* Runs once after every key is read and checked, before anything uses
+	 * the configuration (Flask: Config.init_app, or code in a Config
+	 * class): derive a built-in key from the application's own, e.g.
+	 * MAIL_DEFAULT_SENDER from BLOG_MAIL_SENDER.  Templates' `config` was
+	 * built already, so change only keys it does not show.  A non-zero
+	 * return stops start-up with the one-line reason the function wrote
+	 * into `why` (size `whylen`).  NULL: nothing to do. */
+	fl_err (*init_config)(fl_config *cfg, char *why, size_t whylen);
+	/* Every model of the application, parents before children,
+	 * NULL-terminated: registered with the database of each blueprint
+	 * (unless the blueprint names its own), compared with the database by
+	 * `manage db migrate` and `manage db check`. */
+	const fl_model *const *models;
+	/* `manage seed`: add the demo data to s->db (see fl_seed), leaving
+	 * rows that already exist alone.  Returns FL_OK, or the database error
+	 * (fl_db_errmsg says more) after which nothing is added.  NULL: the
+	 * application has no demo data. */
+	fl_err (*seed)(fl_seed *s);
+} fl_application;
+
+/* fl_application_load_config — the configuration of application `app`
+ * (NULL: built-in keys only) for the project at `root`: fl_config_load
+ * with app->config_keys, then app->init_config.  Returns FL_OK, or
+ * FL_ECONFIG with a one-line reason in `why` (size `whylen`) naming the key
+ * and the bad value.  Call fl_config_free on `cfg` afterwards either way. */
+fl_err fl_application_load_config(const fl_application *app, fl_config *cfg, const char *root,
+	char *why, size_t whylen);
+
+#endif
