@@ -9,18 +9,7 @@
 #include <cmocka.h>
 
 #include "http/formparser.h"
-
-static int setup(void **state)
-{
-	*state = fl_arena_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_arena_free(*state);
-	return 0;
-}
+#include "arena_fixture.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 
@@ -339,14 +328,14 @@ static void test_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_urlencoded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_urlencoded_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_urlencoded_default_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart_variants, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart_linear, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_urlencoded, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_urlencoded_errors, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_urlencoded_default_limit, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_variants, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_malformed, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_linear, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_json, arena_setup, arena_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

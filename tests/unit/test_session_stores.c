@@ -26,18 +26,17 @@
 #include "data/db.h"
 #include "base/redis.h"
 #include "session/session.h"
+#include "arena_fixture.h"
 
 #define T0 1700000000L
 #define LIFETIME 100L
 
-static fl_arena *arena;
 static fl_session_config cfg;
 static char tmpdir[256];
 
 static int setup(void **state)
 {
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
+	arena_setup(state);
 	fl_session_config_init(&cfg);
 	cfg.secret_key = "store-test-secret";
 	cfg.permanent_lifetime = LIFETIME;
@@ -55,8 +54,7 @@ static int rm_tree(const char *dir)
 
 static int teardown(void **state)
 {
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
+	arena_teardown(state);
 	rm_tree(tmpdir);
 	return 0;
 }
