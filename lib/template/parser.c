@@ -1012,11 +1012,18 @@ fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err)
 	p->t = t;
 	p->a = t->arena;
 	p->err = err;
-	fl_err e = tpl_lex(t->name, src, len, t->arena, &p->toks, &p->n, err);
+	/* The tokens are only needed while parsing: they get an arena of their
+	 * own, freed below, while the strings and nodes stay in the template's. */
+	fl_arena *scratch = fl_arena_new(0);
+	tpl_toks toks = {0};
+	fl_err e = tpl_lex(t->name, src, len, t->arena, scratch, &toks, err);
 	if (e) {
+		fl_arena_free(scratch);
 		free(p);
 		return e;
 	}
+	p->toks = toks.items;
+	p->n = toks.len;
 	if (setjmp(p->jb)) {
 		e = FL_ETEMPLATE;
 	} else {
@@ -1025,7 +1032,7 @@ fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err)
 		t->blocks = p->blocks;
 		t->nblocks = p->nblocks;
 	}
-	free(p->toks);
+	fl_arena_free(scratch);
 	free(p);
 	return e;
 }

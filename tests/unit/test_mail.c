@@ -205,7 +205,7 @@ static void test_bad_addresses_rejected(void **state)
 		assert_null(fl_message_new(arena, "s", bad[i], &e));
 		assert_int_equal(e, FL_EINVAL);
 	}
-	assert_int_equal(m->recipients.n, 1);
+	assert_int_equal(m->recipients.len, 1);
 }
 
 static void test_subject_injection_encoded(void **state)
@@ -312,7 +312,7 @@ static void test_bad_attachments(void **state)
 	assert_int_equal(fl_message_attach(m, "a.txt", "text", "x", 1), FL_EINVAL);
 	assert_int_equal(fl_message_attach(m, "a.txt", "text/plain; charset=x", "x", 1), FL_EINVAL);
 	assert_int_equal(fl_message_attach(m, "\xff.txt", NULL, "x", 1), FL_EINVAL);
-	assert_int_equal(m->nattachments, 0);
+	assert_int_equal(m->attachments.len, 0);
 	assert_int_equal(fl_message_attach(m, "a \"q\".txt", NULL, "x", 1), FL_OK);
 	assert_non_null(strstr(build(m), "filename*=utf-8''a%20%22q%22.txt"));
 }
