@@ -137,8 +137,15 @@ static void test_to_json_on_heap_is_freeable(void **state)
 	ADD(&md, "a", "1");
 	ADD(&md, "b", "2");
 	fl_arena *saved = fl_json_set_arena(NULL);
+	size_t used = fl_arena_used(*state);
 	json_t *j = fl_multidict_to_json(&md);
 	assert_int_equal(json_object_size(j), 2);
+	/* On the heap: the arena gave nothing, and the values are copies
+	 * (the multidict's own strings stay in the arena). */
+	assert_false(fl_arena_owns(*state, j));
+	assert_false(fl_arena_owns(*state, json_string_value(json_object_get(j, "a"))));
+	assert_true(fl_arena_owns(*state, fl_multidict_get(&md, "a")));
+	assert_int_equal(fl_arena_used(*state), used);
 	json_decref(j);
 	fl_json_set_arena(saved);
 }
