@@ -17,6 +17,13 @@ def available():
     return os.access(REDIS_SERVER, os.X_OK) and os.access(REDIS_CLI, os.X_OK)
 
 
+def require():
+    """Skip the calling test (fail it under CI=true) without Redis."""
+    if not available():
+        servers.missing("redis-server/redis-cli are not installed",
+                        "apt-get install redis-server redis-tools, or make install-deps")
+
+
 class RedisServer:
     def __init__(self, workdir, port=None):
         self.workdir = workdir
@@ -27,6 +34,7 @@ class RedisServer:
         self.proc = None
 
     def start(self):
+        require()
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--dir", self.workdir,

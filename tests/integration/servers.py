@@ -16,6 +16,7 @@ import subprocess
 import time
 import uuid
 
+import pytest
 import requests
 
 ROOT = os.path.abspath(os.environ.get("FLAGON_ROOT")
@@ -80,6 +81,26 @@ def tail(path, lines=40):
     except OSError:
         return ""
     return "\n".join(data.decode("utf-8", "replace").splitlines()[-lines:])
+
+
+def in_ci():
+    """True when the environment says this is CI (CI=true, as CI systems
+    set it; also 1 or yes)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing(what, hint):
+    """The one rule for a test whose server or helper program is not there
+    (redis-server, the SMTP server, crashapp, sessiontool, Chromium): `what`
+    says what is missing, `hint` how to get it.  A developer's run skips the
+    test; under CI=true it fails, since CI installs and builds everything and
+    a skip there would only hide tests that never ran.  Skips for any other
+    reason (a test that applies to one backend only) stay plain
+    pytest.skip().  Does not return."""
+    text = "%s (%s)" % (what, hint)
+    if in_ci():
+        pytest.fail("missing under CI=true: " + text, pytrace=False)
+    pytest.skip(text)
 
 
 def _children_of(pids):

@@ -26,6 +26,7 @@
 #include "base/config.h"
 #include "http/routing.h"
 #include "arena_fixture.h"
+#include "missing.h"
 
 /* ---- a clock the tests move ---- */
 
@@ -469,7 +470,7 @@ static char *redis_cli(const char *args)
 static void test_redis_basics(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	assert_string_equal(fl_cache_type(c), "redis");
 	check_get_set_delete(c);
@@ -494,7 +495,7 @@ static void test_redis_basics(void **state)
 static void test_redis_expiry(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	put(c, "brief", "b", 1);
 	assert_string_equal(get(c, "brief"), "b");
@@ -506,7 +507,7 @@ static void test_redis_expiry(void **state)
 static void test_redis_down_is_a_miss(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	put(c, "k", "v", 0);
 	stop_redis();

@@ -27,6 +27,7 @@
 #include "base/redis.h"
 #include "session/session.h"
 #include "arena_fixture.h"
+#include "missing.h"
 
 #define T0 1700000000L
 #define LIFETIME 100L
@@ -588,7 +589,7 @@ static void stop_redis(pid_t pid)
 static void test_redis_store(void **state)
 {
 	if (system("command -v redis-server >/dev/null 2>&1") != 0)
-		skip();
+		missing("redis-server is not installed");
 	int port = free_port();
 	pid_t pid = start_redis(port);
 	char url[64];
