@@ -25,10 +25,13 @@ for t in "$build"/tests/unit/test_*; do
   rc=$?
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-  p=${p:-0}; f=${f:-0}
+  s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  p=${p:-0}; f=${f:-0}; s=${s:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed before reporting
   passed=$((passed + p)); failed=$((failed + f))
-  printf '%-28s %3d passed, %d failed\n' "$name" "$p" "$f"
+  note=""
+  [ "$s" -eq 0 ] || note=", $s skipped (why: $log)"
+  printf '%-28s %3d passed, %d failed%s\n' "$name" "$p" "$f" "$note"
   [ "$f" -eq 0 ] || sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|Sanitizer|runtime error' | head -20
 done
 
