@@ -178,8 +178,7 @@ struct rctx {
 	fl_arena *a;
 	fl_tpl_error *err;
 	struct frame root;           /* vars = the caller's context */
-	struct callable *calls;
-	size_t ncalls, capcalls;
+	FL_VEC(struct callable) calls; /* macros made callable; a value holds an index */
 	int depth;
 	unsigned long steps;
 };
