@@ -3,7 +3,6 @@ no persistence (--save "" --appendonly no), its own directory, stopped by
 PID (never by name)."""
 import os
 import shutil
-import signal
 import subprocess
 import time
 
@@ -61,10 +60,4 @@ class RedisServer:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        servers.terminate(proc)

@@ -103,6 +103,19 @@ def missing(what, hint):
     pytest.skip(text)
 
 
+def terminate(proc, timeout=10):
+    """Stop the process `proc` (a Popen) by its PID: SIGTERM, and SIGKILL
+    when it has not exited after `timeout` seconds.  Nothing when it has
+    already exited."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _children_of(pids):
     """Every live descendant of `pids` (read from /proc)."""
     parent = {}
@@ -236,13 +249,7 @@ class Server:
         if self in _running:
             _running.remove(self)
         self.descendants |= _children_of([proc.pid])
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        terminate(proc, timeout=15)
         # FastCGI processes the server spawned and did not reap in time.
         deadline = time.monotonic() + 5
         while any(_alive(p) for p in self.descendants) and time.monotonic() < deadline:

@@ -59,13 +59,8 @@ class SmtpServer:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        import servers
+        servers.terminate(proc)
         for f in (proc.stdout, proc.stderr):
             f.close()
 
