@@ -140,17 +140,12 @@ static void test_grow_directly(void **state)
 
 int main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_zeroed_is_empty, arena_setup, arena_teardown),
-		cmocka_unit_test_setup_teardown(test_push_keeps_order_and_values, arena_setup,
-						arena_teardown),
-		cmocka_unit_test_setup_teardown(test_capacity_doubles_from_min, arena_setup,
-						arena_teardown),
-		cmocka_unit_test_setup_teardown(test_storage_is_the_arenas, arena_setup, arena_teardown),
-		cmocka_unit_test_setup_teardown(test_reserve, arena_setup, arena_teardown),
-		cmocka_unit_test_setup_teardown(test_clear_keeps_storage, arena_setup, arena_teardown),
-		cmocka_unit_test_setup_teardown(test_hand_written_struct, arena_setup, arena_teardown),
-		cmocka_unit_test_setup_teardown(test_grow_directly, arena_setup, arena_teardown),
+		T(test_zeroed_is_empty), T(test_push_keeps_order_and_values),
+		T(test_capacity_doubles_from_min), T(test_storage_is_the_arenas), T(test_reserve),
+		T(test_clear_keeps_storage), T(test_hand_written_struct), T(test_grow_directly),
 	};
+#undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
