@@ -162,6 +162,15 @@ size_t fl_arena_used(const fl_arena *a)
 	return a->used;
 }
 
+bool fl_arena_owns(const fl_arena *a, const void *p)
+{
+	uintptr_t q = (uintptr_t)p;
+	for (const struct chunk *c = a->head; c; c = c->next)
+		if (q >= (uintptr_t)c->data && q < (uintptr_t)c->data + c->used)
+			return true;
+	return false;
+}
+
 /* ---- buffers ---- */
 
 void fl_buf_init(fl_buf *b, fl_arena *a)

@@ -19,6 +19,7 @@
 #define FL_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* An arena: per-request memory, freed all at once (opaque). */
@@ -59,6 +60,12 @@ char *fl_arena_vprintf(fl_arena *a, const char *fmt, va_list ap);
 
 /* fl_arena_used — bytes handed out since the last reset (for tests). */
 size_t fl_arena_used(const fl_arena *a);
+
+/* fl_arena_owns — true when `p` points into memory `a` handed out since its
+ * last reset: lets tests and assertions check that a value (a JSON string,
+ * a parsed field) really lives in the request's arena and so dies with it.
+ * Walks the arena's chunks (a few per request); not for hot paths. */
+bool fl_arena_owns(const fl_arena *a, const void *p);
 
 /* A growable buffer; `data` is always NUL-terminated after any append. */
 typedef struct fl_buf {

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "base/vec.h"
+
 void fl_multidict_init(fl_multidict *md, fl_arena *a)
 {
 	md->arena = a;
@@ -11,15 +13,7 @@ void fl_multidict_init(fl_multidict *md, fl_arena *a)
 
 void fl_multidict_add(fl_multidict *md, const char *key, const char *value, size_t value_len)
 {
-	if (md->len == md->cap) {
-		size_t cap = md->cap ? md->cap * 2 : 8;
-		fl_pair *items = fl_arena_alloc(md->arena, cap * sizeof *items);
-		if (md->len)
-			memcpy(items, md->items, md->len * sizeof *items);
-		md->items = items;
-		md->cap = cap;
-	}
-	fl_pair *p = &md->items[md->len++];
+	fl_pair *p = fl_vec_push(md->arena, md);
 	p->key = fl_arena_strdup(md->arena, key);
 	p->value = fl_arena_memdup(md->arena, value, value_len);
 	p->value_len = value_len;

@@ -17,7 +17,8 @@ typedef struct fl_pair {
 } fl_pair;
 
 /* werkzeug's MultiDict: (key, value) pairs in order, a key may repeat
- * (request.args, request.form, request.cookies). */
+ * (request.args, request.form, request.cookies).  The pairs are a vector
+ * (base/vec.h: items, len, cap) growing in `arena`. */
 typedef struct fl_multidict {
 	fl_arena *arena;            /* where the pairs are copied */
 	fl_pair *items;             /* the pairs, in order */

@@ -14,15 +14,6 @@ time_t fl_cache_now(const fl_cache *c)
 	return c->clock ? c->clock(c->clock_ud) : fl_now();
 }
 
-char *fl_cache_copy_out(fl_arena *a, const void *p, size_t len)
-{
-	char *s = fl_arena_alloc(a, len + 1);
-	if (len)
-		memcpy(s, p, len);
-	s[len] = '\0';
-	return s;
-}
-
 /* ---- the null backend: Flask-Caching's NullCache ---- */
 
 static fl_err null_get(fl_cache *c, const char *key, fl_arena *a, char **value, size_t *len)

@@ -30,7 +30,4 @@ struct fl_cache {
 /* The current time on the cache's clock. */
 time_t fl_cache_now(const fl_cache *c);
 
-/* Copy `len` bytes into `a`, NUL-terminated. */
-char *fl_cache_copy_out(fl_arena *a, const void *p, size_t len);
-
 #endif

@@ -64,7 +64,7 @@ static fl_err rd_get(fl_cache *c, const char *key, fl_arena *a, char **value, si
 		return FL_EIO;
 	fl_err e = FL_ENOTFOUND;
 	if (r->type == REDIS_REPLY_STRING) {
-		*value = fl_cache_copy_out(a, r->str, r->len);
+		*value = fl_arena_memdup(a, r->str, r->len);
 		*len = r->len;
 		e = FL_OK;
 	}

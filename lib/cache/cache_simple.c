@@ -101,7 +101,7 @@ static fl_err simple_get(fl_cache *c, const char *key, fl_arena *a, char **value
 	}
 	unlink_use(sc, e);
 	push_front(sc, e);
-	*value = fl_cache_copy_out(a, e->value, e->vlen);
+	*value = fl_arena_memdup(a, e->value, e->vlen);
 	*len = e->vlen;
 	return FL_OK;
 }

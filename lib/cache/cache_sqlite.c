@@ -98,7 +98,7 @@ static fl_err sq_get(fl_cache *c, const char *key, fl_arena *a, char **value, si
 	if (rc == SQLITE_ROW) {
 		const void *p = sqlite3_column_blob(st, 0);
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
-		*value = fl_cache_copy_out(a, p, n);
+		*value = fl_arena_memdup(a, p, n);
 		*len = n;
 		e = FL_OK;
 	} else if (rc == SQLITE_DONE)

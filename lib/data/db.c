@@ -377,19 +377,30 @@ static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, j
 
 /* ---- running statements ---- */
 
+/* The start fl_db_query and fl_db_execute share: the cached statement for
+ * `sql` (prepared on first use) with `params` bound, counted in
+ * fl_db_statement_count.  On an error nothing is left to release. */
+static fl_err start_statement(fl_db *db, const char *sql, json_t *params, sqlite3_stmt **out)
+{
+	fl_err err = prepare_cached(db, sql, out);
+	if (err)
+		return err;
+	if ((err = bind_params(db, *out, params))) {
+		release(*out);
+		return err;
+	}
+	db->statements++;
+	return FL_OK;
+}
+
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
 	sqlite3_stmt *st;
 	*rows_out = NULL;
 	clear_error(db);
-	fl_err err = prepare_cached(db, sql, &st);
+	fl_err err = start_statement(db, sql, params, &st);
 	if (err)
 		return err;
-	if ((err = bind_params(db, st, params))) {
-		release(st);
-		return err;
-	}
-	db->statements++;
 	struct colnames cn = {0};
 	json_t *rows = json_array();
 	int rc;
@@ -442,14 +453,9 @@ fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_i
 	if (!err)
 		err = fl_db_begin(db);
 	if (!err)
-		err = prepare_cached(db, sql, &st);
+		err = start_statement(db, sql, params, &st);
 	if (err)
 		return err;
-	if ((err = bind_params(db, st, params))) {
-		release(st);
-		return err;
-	}
-	db->statements++;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;   /* RETURNING rows are not wanted here */

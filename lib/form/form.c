@@ -49,23 +49,16 @@ static const char MSG_NOT_CHOICE[] = "Not a valid choice.";
 
 void fl_strv_push(fl_arena *a, fl_strv *sv, const char *s)
 {
-	if (sv->len + 1 >= sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 4;
-		const char **v = fl_arena_alloc(a, cap * sizeof *v);
-		if (sv->len)
-			memcpy(v, sv->v, sv->len * sizeof *v);
-		sv->v = v;
-		sv->cap = cap;
-	}
-	sv->v[sv->len++] = s;
-	sv->v[sv->len] = NULL;
+	fl_vec_reserve(a, sv, 2); /* `s` and the NULL after it */
+	sv->items[sv->len++] = s;
+	sv->items[sv->len] = NULL;
 }
 
 void fl_strv_clear(fl_strv *sv)
 {
-	sv->len = 0;
-	if (sv->v)
-		sv->v[0] = NULL;
+	fl_vec_clear(sv);
+	if (sv->items)
+		sv->items[0] = NULL;
 }
 
 /* A copy of `src` in `a`, so the form's arrays can be edited freely. */
@@ -73,7 +66,7 @@ static void strv_copy(fl_arena *a, fl_strv *dst, const fl_strv *src)
 {
 	fl_strv_clear(dst);
 	for (size_t i = 0; i < src->len; i++)
-		fl_strv_push(a, dst, src->v[i]);
+		fl_strv_push(a, dst, src->items[i]);
 }
 
 static int is_space(int c)
@@ -641,7 +634,7 @@ int fl_form_data_bool(const fl_form *f, const char *name)
 static const char *const *strv_view(const fl_strv *sv)
 {
 	static const char *const empty[] = { NULL };
-	return sv->len ? sv->v : empty;
+	return sv->len ? sv->items : empty;
 }
 
 const char *const *fl_form_errors(const fl_form *f, const char *name)
@@ -738,7 +731,7 @@ static json_t *strv_json(const fl_strv *sv)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < sv->len; i++)
-		json_array_append_new(a, jstr(sv->v[i]));
+		json_array_append_new(a, jstr(sv->items[i]));
 	return a;
 }
 

@@ -8,13 +8,13 @@
 #ifndef FL_VALIDATORS_H
 #define FL_VALIDATORS_H
 
+#include "base/vec.h"
 #include "form/form.h"
 
-/* A growable NULL-terminated array of strings in an arena. */
-typedef struct fl_strv {
-	const char **v;   /* NULL until the first push; then always NULL-terminated */
-	size_t len, cap;
-} fl_strv;
+/* A growable NULL-terminated array of strings in an arena: a vector
+ * (base/vec.h) whose items are NULL until the first push, then always
+ * followed by a NULL (items[len] == NULL). */
+typedef FL_VEC(const char *) fl_strv;
 
 struct fl_field {
 	const fl_field_def *def;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/vec.h"
 #include "http/http.h"
 
 /* ------------------------------------------------------------ urlencoded */
@@ -65,16 +66,7 @@ void fl_files_init(fl_files *f, fl_arena *a)
 
 static void files_add(fl_files *f, const fl_file *file)
 {
-	if (f->len == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 8;
-		fl_file *items = fl_arena_calloc(f->arena, cap, sizeof(*items));
-
-		if (f->len)
-			memcpy(items, f->items, f->len * sizeof(*items));
-		f->items = items;
-		f->cap = cap;
-	}
-	f->items[f->len++] = *file;
+	*fl_vec_push(f->arena, f) = *file;
 }
 
 const fl_file *fl_files_get(const fl_files *f, const char *name)

@@ -50,7 +50,8 @@ typedef struct fl_file {
 	size_t len;                /* bytes in data */
 } fl_file;
 
-/* The files of a request, in body order (werkzeug request.files). */
+/* The files of a request, in body order (werkzeug request.files); a
+ * vector (base/vec.h: items, len, cap) growing in `arena`. */
 typedef struct fl_files {
 	fl_arena *arena;            /* where the list allocates */
 	fl_file *items;             /* the files */

@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "base/utf8.h"
+#include "base/vec.h"
 #include "mail/mail.h"
 
 /* ---- addresses ---- */
@@ -271,10 +272,10 @@ static void put_mailbox(fl_buf *out, fl_arena *a, const char *mailbox)
 static void put_address_header(fl_buf *out, fl_arena *a, const char *name,
 			       const fl_mail_list *l)
 {
-	if (!l->n)
+	if (!l->len)
 		return;
 	fl_buf_printf(out, "%s: ", name);
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; i < l->len; i++) {
 		if (i) {
 			fl_buf_putc(out, ',');
 			if (line_col(out) + strlen(l->items[i]) > 76)
@@ -293,15 +294,7 @@ static fl_err list_add(fl_message *m, fl_mail_list *l, const char *addr)
 	const char *display, *spec;
 	if (!parse_mailbox(m->arena, addr, &display, &spec))
 		return FL_EINVAL;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4;
-		const char **items = fl_arena_alloc(m->arena, cap * sizeof *items);
-		if (l->n)
-			memcpy(items, l->items, l->n * sizeof *items);
-		l->items = items;
-		l->cap = cap;
-	}
-	l->items[l->n++] = fl_arena_strdup(m->arena, addr);
+	*fl_vec_push(m->arena, l) = fl_arena_strdup(m->arena, addr);
 	return FL_OK;
 }
 
@@ -390,15 +383,7 @@ fl_err fl_message_attach(fl_message *m, const char *filename, const char *conten
 		return FL_EINVAL;
 	if (!data && len)
 		return FL_EINVAL;
-	if (m->nattachments == m->capattachments) {
-		size_t cap = m->capattachments ? m->capattachments * 2 : 4;
-		fl_mail_attachment *n = fl_arena_alloc(m->arena, cap * sizeof *n);
-		if (m->nattachments)
-			memcpy(n, m->attachments, m->nattachments * sizeof *n);
-		m->attachments = n;
-		m->capattachments = cap;
-	}
-	fl_mail_attachment *at = &m->attachments[m->nattachments++];
+	fl_mail_attachment *at = fl_vec_push(m->arena, &m->attachments);
 	at->filename = fl_arena_strdup(m->arena, filename);
 	at->content_type = fl_arena_strdup(m->arena, content_type ? content_type
 							     : "application/octet-stream");
@@ -547,7 +532,7 @@ fl_err fl_message_build(fl_message *m, fl_buf *out)
 	const char *display, *sender_addr;
 	if (!m->sender || !parse_mailbox(a, m->sender, &display, &sender_addr))
 		return FL_EINVAL;
-	if (!m->recipients.n && !m->cc.n && !m->bcc.n)
+	if (!m->recipients.len && !m->cc.len && !m->bcc.len)
 		return FL_EINVAL;
 	if (!m->id) {
 		char hex[33];
@@ -584,14 +569,14 @@ fl_err fl_message_build(fl_message *m, fl_buf *out)
 	hex_random(rnd, 12);
 	const char *mixed = fl_arena_printf(a, "=_flagon_mixed_%s", rnd);
 	const char *alt = fl_arena_printf(a, "=_flagon_alt_%s", rnd);
-	if (m->nattachments)
+	if (m->attachments.len)
 		fl_buf_printf(out, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n"
 			      "This is a multi-part message in MIME format.\r\n\r\n--%s\r\n",
 			      mixed, mixed);
 	if (m->body && m->html) {
 		fl_buf_printf(out, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
 			      alt);
-		if (!m->nattachments)
+		if (!m->attachments.len)
 			fl_buf_puts(out, "This is a multi-part message in MIME format.\r\n\r\n");
 		fl_buf_printf(out, "--%s\r\n", alt);
 		put_text_part(out, "plain", m->body);
@@ -600,13 +585,13 @@ fl_err fl_message_build(fl_message *m, fl_buf *out)
 		fl_buf_printf(out, "\r\n--%s--\r\n", alt);
 	} else {
 		put_text_part(out, m->html ? "html" : "plain", m->html ? m->html : m->body);
-		if (!m->nattachments && (out->len < 2 || out->data[out->len - 1] != '\n'))
+		if (!m->attachments.len && (out->len < 2 || out->data[out->len - 1] != '\n'))
 			fl_buf_puts(out, "\r\n");     /* the message ends with a line end */
 	}
-	if (m->nattachments) {
-		for (size_t i = 0; i < m->nattachments; i++) {
+	if (m->attachments.len) {
+		for (size_t i = 0; i < m->attachments.len; i++) {
 			fl_buf_printf(out, "\r\n--%s\r\n", mixed);
-			put_attachment(out, &m->attachments[i]);
+			put_attachment(out, &m->attachments.items[i]);
 		}
 		fl_buf_printf(out, "\r\n--%s--\r\n", mixed);
 	}

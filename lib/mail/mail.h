@@ -62,11 +62,17 @@ typedef struct fl_mail_attachment {
 	size_t len;                 /* bytes in data */
 } fl_mail_attachment;
 
-/* A list of strings in an arena. */
+/* A list of addresses: a vector (base/vec.h) in the message's arena. */
 typedef struct fl_mail_list {
 	const char **items;         /* the strings */
-	size_t n, cap;              /* how many, and room for how many */
+	size_t len, cap;            /* how many, and room for how many */
 } fl_mail_list;
+
+/* The attachments of a message: a vector (base/vec.h) in its arena. */
+typedef struct fl_mail_attachments {
+	fl_mail_attachment *items;  /* the attachments, in order */
+	size_t len, cap;            /* how many, and room for how many */
+} fl_mail_attachments;
 
 /* A message (Flask-Mail's Message).  Fill it with the functions below;
  * every string is copied into the message's arena. */
@@ -78,8 +84,7 @@ typedef struct fl_message {
 	const char *reply_to;       /* Reply-To, or NULL */
 	const char *body;           /* text/plain, UTF-8, may be NULL */
 	const char *html;           /* text/html, UTF-8, may be NULL */
-	fl_mail_attachment *attachments; /* the attachments, in order */
-	size_t nattachments, capattachments; /* how many, and room for how many */
+	fl_mail_attachments attachments; /* the attachments, in order */
 	const char *date;           /* set by fl_message_build when NULL */
 	const char *message_id;     /* "<…@…>", set by fl_message_build when NULL */
 	const char *id;             /* file-safe id (hex) for the outbox */

@@ -123,12 +123,12 @@ static int store(const char *dir, const char *id, const char *from, const char *
 /* The envelope recipients: To, Cc and Bcc addr-specs, each once. */
 static const char **envelope_to(fl_message *m, size_t *n)
 {
-	size_t cap = m->recipients.n + m->cc.n + m->bcc.n;
+	size_t cap = m->recipients.len + m->cc.len + m->bcc.len;
 	const char **to = fl_arena_alloc(m->arena, (cap ? cap : 1) * sizeof *to);
 	const fl_mail_list *lists[3] = { &m->recipients, &m->cc, &m->bcc };
 	*n = 0;
 	for (int l = 0; l < 3; l++)
-		for (size_t i = 0; i < lists[l]->n; i++) {
+		for (size_t i = 0; i < lists[l]->len; i++) {
 			const char *a = fl_mail_envelope_address(m->arena, lists[l]->items[i]);
 			int dup = !a;
 			for (size_t k = 0; k < *n && !dup; k++)

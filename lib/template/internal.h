@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/vec.h"
 #include "template/template.h"
 
 /* Deepest nesting of include / macro / extends / import / super calls, and
@@ -38,11 +39,17 @@ struct tok {
 	double fval;
 };
 
+/* The tokens of one template, in order: a vector (base/vec.h). */
+typedef FL_VEC(struct tok) tpl_toks;
+
 /* tpl_lex — split `src` (len bytes, newlines already normalised) into
- * tokens.  *toks is malloc'ed (caller frees); strings live in `a`.
- * Returns FL_ETEMPLATE with err filled on a lexical error. */
+ * tokens appended to *toks (empty on entry), ending in T_EOF.  The vector
+ * grows in `scratch`, an arena the caller frees once the tokens are parsed;
+ * the tokens' strings live in `a`, since the tree keeps pointing at them.
+ * Returns FL_ETEMPLATE with err filled on a lexical error (then toks->len
+ * is 0). */
 fl_err tpl_lex(const char *file, const char *src, size_t len, fl_arena *a,
-	       struct tok **toks, size_t *ntoks, fl_tpl_error *err);
+	       fl_arena *scratch, tpl_toks *toks, fl_tpl_error *err);
 
 /* ---- tree ---- */
 enum node_kind {
@@ -171,8 +178,7 @@ struct rctx {
 	fl_arena *a;
 	fl_tpl_error *err;
 	struct frame root;           /* vars = the caller's context */
-	struct callable *calls;
-	size_t ncalls, capcalls;
+	FL_VEC(struct callable) calls; /* macros made callable; a value holds an index */
 	int depth;
 	unsigned long steps;
 };

@@ -19,9 +19,9 @@ struct lexer {
 	size_t len, pos;
 	size_t lpos;        /* position line/col were computed for */
 	int line, col;
-	fl_arena *a;
-	struct tok *toks;
-	size_t n, cap;
+	fl_arena *a;        /* the tokens' strings */
+	fl_arena *scratch;  /* the token vector */
+	tpl_toks *toks;
 	int lstrip_next;    /* the last tag ended in "-": strip leading space */
 	fl_tpl_error *err;
 };
@@ -65,17 +65,7 @@ static fl_err lex_fail(struct lexer *lx, size_t pos, const char *fmt, ...)
 
 static struct tok *push(struct lexer *lx, enum tok_type type, size_t pos)
 {
-	if (lx->n == lx->cap) {
-		size_t cap = lx->cap ? lx->cap * 2 : 64;
-		struct tok *t = realloc(lx->toks, cap * sizeof *t);
-		if (!t) {
-			fputs("flagon: fatal: out of memory\n", stderr);
-			_Exit(70);
-		}
-		lx->toks = t;
-		lx->cap = cap;
-	}
-	struct tok *t = &lx->toks[lx->n++];
+	struct tok *t = fl_vec_push(lx->scratch, lx->toks);
 	memset(t, 0, sizeof *t);
 	t->type = type;
 	where(lx, pos, &t->line, &t->col);
@@ -327,10 +317,10 @@ static fl_err lex_raw(struct lexer *lx, size_t open, size_t body)
 }
 
 fl_err tpl_lex(const char *file, const char *src, size_t len, fl_arena *a,
-	       struct tok **toks, size_t *ntoks, fl_tpl_error *err)
+	       fl_arena *scratch, tpl_toks *toks, fl_tpl_error *err)
 {
 	struct lexer lx = {.file = file, .src = src, .len = len, .line = 1, .col = 1,
-			   .a = a, .err = err};
+			   .a = a, .scratch = scratch, .toks = toks, .err = err};
 	fl_err e = FL_OK;
 	while (lx.pos < len && !e) {
 		const char *s = src;
@@ -372,12 +362,7 @@ fl_err tpl_lex(const char *file, const char *src, size_t len, fl_arena *a,
 	}
 	if (!e)
 		push(&lx, T_EOF, len);
-	if (e) {
-		free(lx.toks);
-		lx.toks = NULL;
-		lx.n = 0;
-	}
-	*toks = lx.toks;
-	*ntoks = lx.n;
+	if (e)
+		fl_vec_clear(toks);
 	return e;
 }

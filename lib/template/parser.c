@@ -18,12 +18,12 @@ struct parser {
 	jmp_buf jb;
 	int depth;
 	int in_macro;
-	/* a growable list of the template's blocks */
-	struct tpl_blockdef *blocks;
-	size_t nblocks, capblocks;
+	FL_VEC(struct tpl_blockdef) blocks;  /* the template's blocks */
 };
 
-/* A temporary growable vector of pointers (arena storage). */
+/* A temporary growable vector of pointers (arena storage); its members are
+ * named like struct nlist's, which it becomes, and it grows by base/vec.h's
+ * step. */
 struct vec {
 	void **v;
 	size_t n, cap;
@@ -31,14 +31,8 @@ struct vec {
 
 static void vec_push(fl_arena *a, struct vec *vv, void *p)
 {
-	if (vv->n == vv->cap) {
-		size_t cap = vv->cap ? vv->cap * 2 : 4;
-		void **nv = fl_arena_alloc(a, cap * sizeof *nv);
-		if (vv->n)
-			memcpy(nv, vv->v, vv->n * sizeof *nv);
-		vv->v = nv;
-		vv->cap = cap;
-	}
+	if (vv->n == vv->cap)
+		vv->v = fl_vec_grow(a, vv->v, vv->n, 1, sizeof *vv->v, &vv->cap);
 	vv->v[vv->n++] = p;
 }
 
@@ -768,18 +762,10 @@ static struct node *parse_set(struct parser *p, struct tok *t)
 
 static void add_block(struct parser *p, struct tok *t, const char *name, const struct node *n)
 {
-	for (size_t i = 0; i < p->nblocks; i++)
-		if (!strcmp(p->blocks[i].name, name))
+	for (size_t i = 0; i < p->blocks.len; i++)
+		if (!strcmp(p->blocks.items[i].name, name))
 			fail_at(p, t, "block '%s' defined twice", name);
-	if (p->nblocks == p->capblocks) {
-		size_t cap = p->capblocks ? p->capblocks * 2 : 8;
-		struct tpl_blockdef *b = fl_arena_alloc(p->a, cap * sizeof *b);
-		if (p->nblocks)
-			memcpy(b, p->blocks, p->nblocks * sizeof *b);
-		p->blocks = b;
-		p->capblocks = cap;
-	}
-	p->blocks[p->nblocks++] = (struct tpl_blockdef){name, n};
+	*fl_vec_push(p->a, &p->blocks) = (struct tpl_blockdef){name, n};
 }
 
 static struct node *parse_block(struct parser *p, struct tok *t)
@@ -1012,20 +998,27 @@ fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err)
 	p->t = t;
 	p->a = t->arena;
 	p->err = err;
-	fl_err e = tpl_lex(t->name, src, len, t->arena, &p->toks, &p->n, err);
+	/* The tokens are only needed while parsing: they get an arena of their
+	 * own, freed below, while the strings and nodes stay in the template's. */
+	fl_arena *scratch = fl_arena_new(0);
+	tpl_toks toks = {0};
+	fl_err e = tpl_lex(t->name, src, len, t->arena, scratch, &toks, err);
 	if (e) {
+		fl_arena_free(scratch);
 		free(p);
 		return e;
 	}
+	p->toks = toks.items;
+	p->n = toks.len;
 	if (setjmp(p->jb)) {
 		e = FL_ETEMPLATE;
 	} else {
 		const char *which = NULL;
 		t->body = parse_body(p, NULL, &which);
-		t->blocks = p->blocks;
-		t->nblocks = p->nblocks;
+		t->blocks = p->blocks.items;
+		t->nblocks = p->blocks.len;
 	}
-	free(p->toks);
+	fl_arena_free(scratch);
 	free(p);
 	return e;
 }

@@ -13,14 +13,12 @@
 /* One block name and its definitions, most derived first. */
 struct bchain {
 	const char *name;
-	const struct node **defs;
-	size_t n, cap;
+	FL_VEC(const struct node *) defs;
 };
 
 /* One template invocation: a render, an include or an import. */
 struct tstate {
-	struct bchain *chains;
-	size_t nchains, cap;
+	FL_VEC(struct bchain) chains;
 	const struct tpl *parent;     /* set by {% extends %} */
 	const struct node *extends;   /* that tag, for error positions */
 	struct bchain *cur;           /* block being rendered, for super() */
@@ -104,18 +102,9 @@ void tpl_write(fl_buf *out, const json_t *v)
 
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure)
 {
-	if (r->ncalls == r->capcalls) {
-		size_t cap = r->capcalls ? r->capcalls * 2 : 8;
-		struct callable *c = fl_arena_alloc(r->a, cap * sizeof *c);
-		if (r->ncalls)
-			memcpy(c, r->calls, r->ncalls * sizeof *c);
-		r->calls = c;
-		r->capcalls = cap;
-	}
-	r->calls[r->ncalls] = (struct callable){def, closure, NULL};
+	*fl_vec_push(r->a, &r->calls) = (struct callable){def, closure, NULL};
 	json_t *h = json_object();
-	json_object_set_new_nocheck(h, "__fl_macro__", json_integer((json_int_t)r->ncalls));
-	r->ncalls++;
+	json_object_set_new_nocheck(h, "__fl_macro__", json_integer((json_int_t)(r->calls.len - 1)));
 	return h;
 }
 
@@ -177,9 +166,9 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out)
 {
 	json_int_t idx = json_integer_value(json_object_get(fn, "__fl_macro__"));
-	if (idx < 0 || (size_t)idx >= r->ncalls)
+	struct callable *c = idx < 0 ? NULL : fl_vec_at(&r->calls, idx);
+	if (!c)
 		return tpl_fail(r, at, "'dict' object is not callable");
-	struct callable *c = &r->calls[idx];
 	const struct node *m = c->node;
 	fl_err e = depth_enter(r, at);
 	if (e)
@@ -202,9 +191,9 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 
 static struct bchain *find_chain(struct tstate *st, const char *name)
 {
-	for (size_t i = 0; i < st->nchains; i++)
-		if (!strcmp(st->chains[i].name, name))
-			return &st->chains[i];
+	for (size_t i = 0; i < st->chains.len; i++)
+		if (!strcmp(st->chains.items[i].name, name))
+			return &st->chains.items[i];
 	return NULL;
 }
 
@@ -213,29 +202,15 @@ static void add_blocks(struct rctx *r, struct tstate *st, const struct tpl *t)
 	for (size_t i = 0; i < t->nblocks; i++) {
 		struct bchain *c = find_chain(st, t->blocks[i].name);
 		if (!c) {
-			if (st->nchains == st->cap) {
-				size_t cap = st->cap ? st->cap * 2 : 8;
-				struct bchain *v = fl_arena_alloc(r->a, cap * sizeof *v);
-				if (st->nchains)
-					memcpy(v, st->chains, st->nchains * sizeof *v);
-				/* super() may hold a pointer into the old array */
-				if (st->cur)
-					st->cur = v + (st->cur - st->chains);
-				st->chains = v;
-				st->cap = cap;
-			}
-			c = &st->chains[st->nchains++];
-			*c = (struct bchain){t->blocks[i].name, NULL, 0, 0};
+			/* super() may hold a pointer into the array, which a push
+			 * can move */
+			size_t cur = st->cur ? (size_t)(st->cur - st->chains.items) : 0;
+			c = fl_vec_push(r->a, &st->chains);
+			if (st->cur)
+				st->cur = &st->chains.items[cur];
+			*c = (struct bchain){ .name = t->blocks[i].name };
 		}
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 4;
-			const struct node **d = fl_arena_alloc(r->a, cap * sizeof *d);
-			if (c->n)
-				memcpy(d, c->defs, c->n * sizeof *d);
-			c->defs = d;
-			c->cap = cap;
-		}
-		c->defs[c->n++] = t->blocks[i].node;
+		*fl_vec_push(r->a, &c->defs) = t->blocks[i].node;
 	}
 }
 
@@ -247,7 +222,7 @@ static fl_err render_chain(struct rctx *r, struct frame *f, struct bchain *c, si
 	size_t save_idx = st->cur_idx;
 	st->cur = c;
 	st->cur_idx = idx;
-	fl_err e = tpl_exec(r, f, &c->defs[idx]->list, out);
+	fl_err e = tpl_exec(r, f, &c->defs.items[idx]->list, out);
 	st->cur = save;
 	st->cur_idx = save_idx;
 	return e;
@@ -266,7 +241,7 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
 	struct tstate *st = r->st;
 	if (!st || !st->cur)
 		return tpl_fail(r, at, "super() called outside of a block");
-	if (st->cur_idx + 1 >= st->cur->n)
+	if (st->cur_idx + 1 >= st->cur->defs.len)
 		return tpl_fail(r, at, "there is no parent block called '%s'.", st->cur->name);
 	fl_err e = depth_enter(r, at);
 	if (e)

@@ -38,7 +38,7 @@ try:
                                             StaleElementReferenceException,
                                             WebDriverException)
     _selenium_error = None
-except ImportError as e:            # pragma: no cover - reported as a skip
+except ImportError as e:            # pragma: no cover - see chromium_installed
     _selenium_error = e
 
 
@@ -57,13 +57,13 @@ def pytest_report_header(config):
         CHROMIUM, CHROMEDRIVER, BROWSER_TZ, SCREENSHOTS)
 
 
-def pytest_collection_modifyitems(config, items):
+@pytest.fixture(scope="session", autouse=True)
+def chromium_installed():
+    """Before anything starts: without Chromium, its driver or selenium every
+    browser test skips, or fails under CI=true (servers.missing)."""
     why = unavailable()
     if why:
-        skip = pytest.mark.skip(reason="browser tests need Chromium: " + why +
-                                " (run make install-deps)")
-        for item in items:
-            item.add_marker(skip)
+        servers.missing("browser tests need Chromium: " + why, "run make install-deps")
 
 
 @pytest.fixture(scope="session")

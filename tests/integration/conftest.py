@@ -6,6 +6,10 @@ Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
   FLAGON_OUT    where cgi-bin/<blueprint> and manage are ("." or build/asan)
   FLAGON_BUILD  where tests/integration/crashapp is (build or build/asan)
+  CI            "true" in CI: a test whose server or helper program is missing
+                (redis-server, aiosmtpd, crashapp, sessiontool, Chromium)
+                fails instead of skipping (servers.missing, the one place
+                that decides; the browser tests use it too)
 """
 import os
 

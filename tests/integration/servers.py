@@ -16,6 +16,7 @@ import subprocess
 import time
 import uuid
 
+import pytest
 import requests
 
 ROOT = os.path.abspath(os.environ.get("FLAGON_ROOT")
@@ -80,6 +81,39 @@ def tail(path, lines=40):
     except OSError:
         return ""
     return "\n".join(data.decode("utf-8", "replace").splitlines()[-lines:])
+
+
+def in_ci():
+    """True when the environment says this is CI (CI=true, as CI systems
+    set it; also 1 or yes)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing(what, hint):
+    """The one rule for a test whose server or helper program is not there
+    (redis-server, the SMTP server, crashapp, sessiontool, Chromium): `what`
+    says what is missing, `hint` how to get it.  A developer's run skips the
+    test; under CI=true it fails, since CI installs and builds everything and
+    a skip there would only hide tests that never ran.  Skips for any other
+    reason (a test that applies to one backend only) stay plain
+    pytest.skip().  Does not return."""
+    text = "%s (%s)" % (what, hint)
+    if in_ci():
+        pytest.fail("missing under CI=true: " + text, pytrace=False)
+    pytest.skip(text)
+
+
+def terminate(proc, timeout=10):
+    """Stop the process `proc` (a Popen) by its PID: SIGTERM, and SIGKILL
+    when it has not exited after `timeout` seconds.  Nothing when it has
+    already exited."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def _children_of(pids):
@@ -215,13 +249,7 @@ class Server:
         if self in _running:
             _running.remove(self)
         self.descendants |= _children_of([proc.pid])
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        terminate(proc, timeout=15)
         # FastCGI processes the server spawned and did not reap in time.
         deadline = time.monotonic() + 5
         while any(_alive(p) for p in self.descendants) and time.monotonic() < deadline:

@@ -11,6 +11,7 @@ It prints "READY" on stdout once it listens.
 From a test, SmtpServer(...) starts and stops that process.
 """
 import argparse
+import importlib.util
 import json
 import os
 import signal
@@ -41,6 +42,10 @@ class SmtpServer:
         self.proc = None
 
     def start(self):
+        if importlib.util.find_spec("aiosmtpd") is None:
+            import servers
+            servers.missing("python3-aiosmtpd is not installed: no SMTP server to send to",
+                            "apt-get install python3-aiosmtpd, or make install-deps")
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      stdin=subprocess.DEVNULL, text=True,
                                      start_new_session=True)
@@ -54,13 +59,8 @@ class SmtpServer:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        import servers
+        servers.terminate(proc)
         for f in (proc.stdout, proc.stderr):
             f.close()
 

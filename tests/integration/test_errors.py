@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import servers
 from servers import MAX_CONTENT_LENGTH, csrf_token
 
 INDEX = "/cgi-bin/main/"
@@ -60,8 +61,8 @@ def test_oversized_body_without_reading_it(browser, server):
 @pytest.fixture
 def crashapp(server, browser):
     if "crashapp" not in server.mounts:
-        pytest.skip("crashapp not built (make unit-bins builds "
-                    "$FLAGON_BUILD/tests/integration/crashapp)")
+        servers.missing("crashapp is not built",
+                        "make unit-bins builds $FLAGON_BUILD/tests/integration/crashapp")
     return browser()
 
 

@@ -17,6 +17,8 @@ from flask import Flask, get_flashed_messages, session
 from flask.json.tag import TaggedJSONSerializer
 from markupsafe import Markup
 
+import servers
+
 SECRET = "interop-secret-\u00e9"  # non-ASCII secret: both sides use UTF-8
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("FLAGON_BUILD", "build")
@@ -24,8 +26,11 @@ TOOL = os.path.join(BUILD if os.path.isabs(BUILD) else os.path.join(ROOT, BUILD)
                     "tests", "integration", "sessiontool")
 TAGGER = TaggedJSONSerializer()
 
-pytestmark = pytest.mark.skipif(not os.access(TOOL, os.X_OK),
-                                reason=f"{TOOL} not built")
+
+@pytest.fixture(autouse=True, scope="module")
+def _sessiontool_built():
+    if not os.access(TOOL, os.X_OK):
+        servers.missing(f"{TOOL} is not built", "make unit-bins builds it")
 
 
 def tool(*args, check=True):

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -212,6 +213,38 @@ static void test_buf_puts_putc_printf(void **state)
 	assert_int_equal(d.data[3000], '|');
 }
 
+static void test_owns(void **state)
+{
+	fl_arena *a = *state;
+	int on_stack = 0;
+	char *heap = malloc(16);
+	char *small = fl_arena_alloc(a, 10);
+	char *big = fl_arena_alloc(a, 100000);     /* a chunk of its own */
+	char *last = fl_arena_strdup(a, "last");
+	assert_non_null(heap);
+	assert_true(fl_arena_owns(a, small));
+	assert_true(fl_arena_owns(a, small + 9));
+	assert_true(fl_arena_owns(a, big));
+	assert_true(fl_arena_owns(a, big + 99999));
+	assert_true(fl_arena_owns(a, last));
+	assert_false(fl_arena_owns(a, &on_stack));
+	assert_false(fl_arena_owns(a, heap));
+	assert_false(fl_arena_owns(a, NULL));
+	assert_false(fl_arena_owns(a, "a literal"));
+	/* Another arena's memory is not this one's. */
+	fl_arena *b = fl_arena_new(0);
+	char *in_b = fl_arena_strdup(b, "b");
+	assert_false(fl_arena_owns(a, in_b));
+	assert_true(fl_arena_owns(b, in_b));
+	fl_arena_free(b);
+	/* After a reset nothing is handed out any more, not even the kept
+	 * first chunk's old contents. */
+	fl_arena_reset(a);
+	assert_false(fl_arena_owns(a, small));
+	assert_false(fl_arena_owns(a, last));
+	free(heap);
+}
+
 static void test_json_in_arena_freed_by_reset(void **state)
 {
 	fl_arena *a = *state;
@@ -231,7 +264,13 @@ static void test_json_in_arena_freed_by_reset(void **state)
 		assert_non_null(dump);
 		assert_true(strlen(dump) > 1000);
 		/* Deliberately no json_decref / free: the reset must reclaim it all
-		 * (LSan would report the leak otherwise). */
+		 * (LSan would report the leak otherwise).  Reclaimable because
+		 * jansson put every value and string in the arena: */
+		assert_true(fl_arena_owns(a, o));
+		assert_true(fl_arena_owns(a, s));
+		assert_true(fl_arena_owns(a, json_string_value(s)));
+		assert_true(fl_arena_owns(a, json_object_get(o, "key199")));
+		assert_true(fl_arena_owns(a, dump));
 		assert_true(fl_arena_used(a) > 0);
 		fl_arena_reset(a);
 		assert_int_equal(fl_arena_used(a), 0);
@@ -268,9 +307,11 @@ static void test_json_heap_values_still_freed(void **state)
 	 * checks both: no leak, no use after free). */
 	json_t *heap = json_pack("{s:s, s:[i,i]}", "k", "v", "l", 1, 2);
 	assert_non_null(heap);
+	assert_false(fl_arena_owns(a, heap));
 	fl_json_set_arena(a);
 	json_t *tmp = json_pack("{s:s}", "request", "value");
 	assert_non_null(tmp);
+	assert_true(fl_arena_owns(a, tmp));
 	fl_arena_reset(a);
 	fl_json_set_arena(NULL);
 	assert_string_equal(json_string_value(json_object_get(heap, "k")), "v");
@@ -316,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_append_binary_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_puts_putc_printf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_in_arena_freed_by_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_decref_on_arena_value_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_heap_values_still_freed, setup, teardown),

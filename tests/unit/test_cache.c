@@ -25,6 +25,8 @@
 #include "cache/cache.h"
 #include "base/config.h"
 #include "http/routing.h"
+#include "arena_fixture.h"
+#include "missing.h"
 
 /* ---- a clock the tests move ---- */
 
@@ -35,19 +37,10 @@ static time_t fake_clock(void *ud)
 	return *(time_t *)ud;
 }
 
-static fl_arena *arena;
-
 static int setup_arena(void **state)
 {
-	arena = fl_arena_new(0);
 	fake_now = 1700000000;
-	return 0;
-}
-
-static int teardown_arena(void **state)
-{
-	fl_arena_free(arena);
-	return 0;
+	return arena_setup(state);
 }
 
 /* get as a C string, or NULL on a miss (any error). */
@@ -251,7 +244,7 @@ static int teardown_sqlite(void **state)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dbdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dbdir);
-	return teardown_arena(state);
+	return arena_teardown(state);
 }
 
 static sqlite3 *open_db(void)
@@ -446,7 +439,7 @@ static int setup_redis(void **state)
 static int teardown_redis(void **state)
 {
 	stop_redis();
-	return teardown_arena(state);
+	return arena_teardown(state);
 }
 
 static fl_cache *redis_cache(void)
@@ -477,7 +470,7 @@ static char *redis_cli(const char *args)
 static void test_redis_basics(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	assert_string_equal(fl_cache_type(c), "redis");
 	check_get_set_delete(c);
@@ -502,7 +495,7 @@ static void test_redis_basics(void **state)
 static void test_redis_expiry(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	put(c, "brief", "b", 1);
 	assert_string_equal(get(c, "brief"), "b");
@@ -514,7 +507,7 @@ static void test_redis_expiry(void **state)
 static void test_redis_down_is_a_miss(void **state)
 {
 	if (!redis_port)
-		skip();
+		missing("redis-server is not installed or did not start");
 	fl_cache *c = redis_cache();
 	put(c, "k", "v", 0);
 	stop_redis();
@@ -615,11 +608,11 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_null, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_simple_basics, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_simple_lru_bound, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_simple_expired_go_first, setup_arena, teardown_arena),
-		cmocka_unit_test_setup_teardown(test_simple_byte_bound, setup_arena, teardown_arena),
+		cmocka_unit_test_setup_teardown(test_null, setup_arena, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_simple_basics, setup_arena, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_simple_lru_bound, setup_arena, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_simple_expired_go_first, setup_arena, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_simple_byte_bound, setup_arena, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_basics, setup_sqlite, teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_sqlite_table, setup_sqlite, teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_sqlite_shared_between_processes, setup_sqlite,
@@ -627,7 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_redis_basics, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_expiry, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_down_is_a_miss, setup_redis, teardown_redis),
-		cmocka_unit_test_setup_teardown(test_redis_never_started, setup_arena, teardown_arena),
+		cmocka_unit_test_setup_teardown(test_redis_never_started, setup_arena, arena_teardown),
 		cmocka_unit_test(test_redis_urls),
 		cmocka_unit_test(test_cache_new_by_type),
 		cmocka_unit_test(test_route_cache_flags),

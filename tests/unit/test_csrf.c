@@ -12,27 +12,12 @@
 #include "base/arena.h"
 #include "form/csrf.h"
 #include "base/signing.h"
+#include "arena_fixture.h"
 
 #define TS ((time_t)1700000000)
 #define RAW "0123456789abcdef0123456789abcdef01234567"
 static const char FLASK_TOKEN[] =
 	".eJxTMjA0MjYxNTO3sExMSk5JTcPFVwIA4koKpQ.ZVPxAA.RTTcSDVOs7g4KBVZoFDgYjHSSTM";
-
-static fl_arena *arena;
-
-static int setup(void **state)
-{
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
-	return 0;
-}
 
 static json_t *session_with_raw(void)
 {
@@ -138,5 +123,5 @@ int main(void)
 		cmocka_unit_test(everything_else_is_invalid),
 		cmocka_unit_test(session_cookie_signature_is_not_a_csrf_token),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

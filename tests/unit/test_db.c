@@ -13,24 +13,11 @@
 
 #include "data/db.h"
 #include "base/arena.h"
-
-struct fx {
-	fl_arena *arena;
-	fl_arena *old;
-	fl_db *db;
-	char dir[64];
-};
+#include "tmpdb.h"
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	strcpy(f->dir, "/tmp/fl_test_db_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	char path[128];
-	snprintf(path, sizeof path, "%s/t.sqlite", f->dir);
-	assert_int_equal(fl_db_open(path, &f->db), FL_OK);
+	struct tmpdb *f = tmpdb_new("db");
 	assert_int_equal(fl_db_exec_script(f->db,
 		"CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(64) UNIQUE NOT NULL, n INTEGER, r REAL);"
 		"CREATE TABLE child (id INTEGER PRIMARY KEY, t_id INTEGER NOT NULL REFERENCES t(id));"),
@@ -41,14 +28,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	char cmd[128];
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	tmpdb_free(*state);
 	return 0;
 }
 
@@ -68,7 +48,7 @@ static long long count_rows(fl_db *db, const char *table)
 
 static void test_pragmas(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	assert_string_equal(json_string_value(json_object_get(one(f->db, "PRAGMA journal_mode", NULL),
 		"journal_mode")), "wal");
 	assert_int_equal(json_integer_value(json_object_get(one(f->db, "PRAGMA foreign_keys", NULL),
@@ -90,7 +70,7 @@ static void test_open_missing_dir(void **state)
 
 static void test_bind_types_roundtrip(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	const char *evil = "Robert'); DROP TABLE t;-- \"quoted\" \\ ?1 %s 小明";
 	json_t *p = json_pack("[s, I, f]", evil, (json_int_t)9007199254740993LL, 2.5);
 	int64_t id = 0;
@@ -119,7 +99,7 @@ static void test_bind_types_roundtrip(void **state)
 
 static void test_bad_params(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	assert_int_equal(fl_db_query(f->db, "SELECT * FROM t WHERE id = ?", json_pack("[[i]]", 1),
 		&rows), FL_EINVAL);
@@ -135,7 +115,7 @@ static void test_bad_params(void **state)
 
 static void test_unique_maps_to_eexists(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	const char *ins = "INSERT INTO t (name) VALUES (?)";
 	assert_int_equal(fl_db_execute(f->db, ins, json_pack("[s]", "a"), NULL, NULL), FL_OK);
 	assert_int_equal(fl_db_execute(f->db, ins, json_pack("[s]", "a"), NULL, NULL), FL_EEXISTS);
@@ -153,7 +133,7 @@ static void test_unique_maps_to_eexists(void **state)
 
 static void test_other_constraints(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	assert_int_equal(fl_db_execute(f->db, "INSERT INTO t (name) VALUES (NULL)", NULL, NULL, NULL),
 		FL_ECONSTRAINT);
 	assert_string_equal(fl_db_error_column(f->db), "name");
@@ -166,7 +146,7 @@ static void test_other_constraints(void **state)
 
 static void test_missing_table(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	assert_int_equal(fl_db_query(f->db, "SELECT * FROM student", NULL, &rows), FL_ENOTABLE);
 	assert_string_equal(fl_db_error_table(f->db), "student");
@@ -178,7 +158,7 @@ static void test_missing_table(void **state)
 
 static void test_failed_write_poisons_transaction(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	const char *ins = "INSERT INTO t (name) VALUES (?)";
 	assert_false(fl_db_in_transaction(f->db));
 	assert_int_equal(fl_db_execute(f->db, ins, json_pack("[s]", "one"), NULL, NULL), FL_OK);
@@ -198,7 +178,7 @@ static void test_failed_write_poisons_transaction(void **state)
 
 static void test_rollback(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	assert_int_equal(fl_db_commit(f->db), FL_OK);   /* no transaction: no-op */
 	assert_int_equal(fl_db_rollback(f->db), FL_OK);
 	assert_int_equal(fl_db_execute(f->db, "INSERT INTO t (name) VALUES ('x')", NULL, NULL, NULL),
@@ -213,11 +193,9 @@ static void test_rollback(void **state)
 
 static void test_busy(void **state)
 {
-	struct fx *f = *state;
-	char path[128];
+	struct tmpdb *f = *state;
 	fl_db *other;
-	snprintf(path, sizeof path, "%s/t.sqlite", f->dir);
-	assert_int_equal(fl_db_open(path, &other), FL_OK);
+	assert_int_equal(fl_db_open(f->dbpath, &other), FL_OK);
 	assert_int_equal(fl_db_begin(other), FL_OK);      /* holds the write lock */
 	sqlite3_busy_timeout(fl_db_handle(f->db), 20);    /* keep the test short */
 	assert_int_equal(fl_db_execute(f->db, "INSERT INTO t (name) VALUES ('x')", NULL, NULL, NULL),
@@ -241,7 +219,7 @@ static int count_prepared(fl_db *db)
 
 static void test_statement_cache(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	int before = count_prepared(f->db);
 	for (int i = 0; i < 10; i++)
@@ -262,7 +240,7 @@ static void test_statement_cache(void **state)
 
 static void test_statement_count(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	uint64_t n0 = fl_db_statement_count(f->db);
 	fl_db_query(f->db, "SELECT 1", NULL, &rows);
@@ -274,7 +252,7 @@ static void test_statement_count(void **state)
 
 static void test_exec_script(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	assert_int_equal(fl_db_exec_script(f->db, "-- nothing\n  \n"), FL_OK);
 	assert_int_equal(fl_db_exec_script(f->db,
 		"CREATE TABLE s1 (x INTEGER); /* c */ INSERT INTO s1 VALUES (1); -- end\n"), FL_OK);
@@ -292,7 +270,7 @@ static void test_exec_script(void **state)
 
 static void test_utf8_text_required(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	assert_int_equal(fl_db_query(f->db, "SELECT CAST(x'ff00fe' AS TEXT) AS v", NULL, &rows),
 		FL_EUTF8);

@@ -11,22 +11,7 @@
 #include "session/flash.h"
 #include "session/session.h"
 #include "base/signing.h"
-
-static fl_arena *arena;
-
-static int setup(void **state)
-{
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
-	return 0;
-}
+#include "arena_fixture.h"
 
 static const char *dump(const json_t *v)
 {
@@ -115,5 +100,5 @@ int main(void)
 		cmocka_unit_test(flashes_written_by_flask_are_read),
 		cmocka_unit_test(bad_arguments_are_refused),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

@@ -16,28 +16,13 @@
 #include "base/arena.h"
 #include "base/utf8.h"
 #include "form/form.h"
-
-static fl_arena *A;
-
-static int setup(void **state)
-{
-	A = fl_arena_new(0);
-	fl_json_set_arena(A);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(A);
-	return 0;
-}
+#include "arena_fixture.h"
 
 /* Form data from key, value pairs ending in NULL. */
 static fl_multidict *md(const char *key, ...)
 {
-	fl_multidict *m = fl_arena_alloc(A, sizeof *m);
-	fl_multidict_init(m, A);
+	fl_multidict *m = fl_arena_alloc(arena, sizeof *m);
+	fl_multidict_init(m, arena);
 	va_list ap;
 	va_start(ap, key);
 	for (const char *k = key; k; k = va_arg(ap, const char *)) {
@@ -54,7 +39,7 @@ static const char *errs(const fl_form *f, const char *name)
 	const char *const *e = fl_form_errors(f, name);
 	assert_non_null(e);
 	fl_buf b;
-	fl_buf_init(&b, A);
+	fl_buf_init(&b, arena);
 	for (size_t i = 0; e[i]; i++) {
 		if (i)
 			fl_buf_putc(&b, '|');
@@ -77,14 +62,14 @@ static void dump_json(const char *file, json_t *j)
  * `value` under "f" (NULL: the key absent, form data still given). */
 static fl_form *one(fl_field_type type, const fl_validator *validators, const char *value)
 {
-	fl_field_def *fields = fl_arena_calloc(A, 3, sizeof *fields);
+	fl_field_def *fields = fl_arena_calloc(arena, 3, sizeof *fields);
 	fields[0] = (fl_field_def){ .name = "f", .label = "F", .type = type,
 	                            .validators = validators };
 	fields[1] = (fl_field_def)FL_SUBMIT_FIELD("submit", "Submit");
-	fl_form_def *def = fl_arena_calloc(A, 1, sizeof *def);
+	fl_form_def *def = fl_arena_calloc(arena, 1, sizeof *def);
 	def->name = "OneForm";
 	def->fields = fields;
-	fl_form *f = fl_form_new(A, def);
+	fl_form *f = fl_form_new(arena, def);
 	if (value)
 		fl_form_process(f, md("f", value, "submit", "Submit", NULL));
 	else
@@ -114,7 +99,7 @@ static const fl_form_def NameForm = { "NameForm", name_form_fields };
 
 static void test_name_form_valid(void **state)
 {
-	fl_form *f = fl_form_new(A, &NameForm);
+	fl_form *f = fl_form_new(arena, &NameForm);
 	fl_form_process(f, md("name", "  john ", "submit", "Submit", NULL));
 	assert_true(fl_form_validate_on_submit(f, "POST"));
 	/* WTForms 3.0 StringField does not strip. */
@@ -125,7 +110,7 @@ static void test_name_form_valid(void **state)
 
 static void test_name_form_required(void **state)
 {
-	fl_form *f = fl_form_new(A, &NameForm);
+	fl_form *f = fl_form_new(arena, &NameForm);
 	fl_form_process(f, md("name", "   ", "submit", "Submit", NULL));
 	assert_false(fl_form_validate(f));
 	/* DataRequired stops the chain: Length never adds its message. */
@@ -139,7 +124,7 @@ static void test_name_form_required(void **state)
 
 static void test_validate_on_submit_get(void **state)
 {
-	fl_form *f = fl_form_new(A, &NameForm);
+	fl_form *f = fl_form_new(arena, &NameForm);
 	fl_form_process(f, NULL);
 	assert_false(fl_form_validate_on_submit(f, "GET"));
 	assert_false(fl_form_validate_on_submit(f, NULL));
@@ -160,7 +145,7 @@ static void test_string_absent_and_default(void **state)
 		FL_STRING_FIELD("b", "B", NULL),
 		FL_FIELDS_END };
 	static const fl_form_def def = { "D", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	assert_string_equal(fl_form_data(f, "a"), "dflt");
 	assert_false(fl_field_has_data(fl_form_field(f, "b")));
 	fl_form_process(f, md("b", "x", NULL));
@@ -275,7 +260,7 @@ static const fl_form_def SelectForm = { "SelectForm", select_fields };
 
 static void test_select(void **state)
 {
-	fl_form *f = fl_form_new(A, &SelectForm);
+	fl_form *f = fl_form_new(arena, &SelectForm);
 	fl_form_process(f, md("colour", "g", "num", " 2", NULL));
 	assert_true(fl_form_validate(f));
 	long long n;
@@ -306,7 +291,7 @@ static void test_select(void **state)
 
 static void test_select_dynamic_choices(void **state)
 {
-	fl_form *f = fl_form_new(A, &SelectForm);
+	fl_form *f = fl_form_new(arena, &SelectForm);
 	fl_choice courses[] = { { "7", "Maths" }, { "9", "Art" } };
 	assert_int_equal(fl_form_set_choices(f, "num", courses, 2), FL_OK);
 	courses[0].value = "changed";   /* copied, so this does not matter */
@@ -315,7 +300,7 @@ static void test_select_dynamic_choices(void **state)
 	assert_int_equal(fl_form_set_choices(f, "nope", courses, 2), FL_ENOTFOUND);
 	static const fl_field_def sf[] = { FL_STRING_FIELD("s", "S", NULL), FL_FIELDS_END };
 	static const fl_form_def sd = { "S", sf };
-	assert_int_equal(fl_form_set_choices(fl_form_new(A, &sd), "s", courses, 2), FL_EINVAL);
+	assert_int_equal(fl_form_set_choices(fl_form_new(arena, &sd), "s", courses, 2), FL_EINVAL);
 }
 
 static void test_select_required_clears_choice_error(void **state)
@@ -324,7 +309,7 @@ static void test_select_required_clears_choice_error(void **state)
 	static const fl_field_def fields[] = {
 		FL_SELECT_FIELD("c", "C", colours, FL_COERCE_STR, req), FL_FIELDS_END };
 	static const fl_form_def def = { "C", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	fl_form_process(f, md("c", "", NULL));
 	assert_false(fl_form_validate(f));
 	assert_string_equal(errs(f, "c"), "This field is required.");
@@ -339,7 +324,7 @@ static void test_textarea_hidden_submit(void **state)
 		FL_SUBMIT_FIELD("delete", "Delete"),
 		FL_FIELDS_END };
 	static const fl_form_def def = { "Post", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	fl_form_process(f, md("body", "line1\r\nline2\n", "next", "/x", "save", "Save", NULL));
 	assert_true(fl_form_validate(f));
 	assert_string_equal(fl_form_data(f, "body"), "line1\r\nline2\n");
@@ -363,7 +348,7 @@ static void test_set_data(void **state)
 		FL_STRING_FIELD("s", "S", NULL), FL_INTEGER_FIELD("i", "I", NULL),
 		FL_BOOLEAN_FIELD("b", "B", NULL), FL_FLOAT_FIELD("x", "X", NULL), FL_FIELDS_END };
 	static const fl_form_def def = { "E", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	fl_form_process(f, md("s", "typed", "i", "oops", NULL));
 	assert_int_equal(fl_form_set_data(f, "s", ""), FL_OK);   /* form.name.data = '' */
 	assert_string_equal(fl_form_data(f, "s"), "");
@@ -393,7 +378,7 @@ static void test_bad_default(void **state)
 		{ .name = "b", .label = "B", .type = FL_FIELD_BOOLEAN, .default_value = "y" },
 		FL_FIELDS_END };
 	static const fl_form_def def = { "B", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	assert_string_equal(errs(f, "i"), "Not a valid integer value.");
 	assert_string_equal(fl_form_data(f, "n"), "5");
 	assert_true(fl_form_data_bool(f, "b"));
@@ -543,7 +528,7 @@ static void test_equal_to(void **state)
 		FL_PASSWORD_FIELD("p4", "P4", bad),
 		FL_FIELDS_END };
 	static const fl_form_def def = { "Register", fields };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	fl_form_process(f, md("password", "cat", "password2", "cat", "p3", "cat", NULL));
 	assert_false(fl_form_validate(f));
 	assert_string_equal(errs(f, "password"), "");
@@ -655,7 +640,7 @@ static void test_chain_accumulates(void **state)
 
 static void test_revalidate_and_add_error(void **state)
 {
-	fl_form *f = fl_form_new(A, &NameForm);
+	fl_form *f = fl_form_new(arena, &NameForm);
 	fl_form_process(f, md("name", "", NULL));
 	assert_false(fl_form_validate(f));
 	assert_false(fl_form_validate(f));
@@ -717,7 +702,7 @@ static json_t *field_named(json_t *j, const char *name)
 static void test_to_json_shape(void **state)
 {
 	const char *xss = "<script>alert(\"x\")</script>&amp;'";
-	fl_form *f = fl_form_new(A, &Everything);
+	fl_form *f = fl_form_new(arena, &Everything);
 	fl_form_process(f, md("username", xss, "email", "john@", "password", "a",
 	                      "password2", "b", "age", "200", "score", "1.5", "remember_me", "y",
 	                      "colour", "b", "about", xss, "next", xss, "submit", "Register", NULL));
@@ -783,7 +768,7 @@ static void test_to_json_shape(void **state)
 	                      "password2", "cat", "age", "", "colour", "r", NULL));
 	assert_true(fl_form_validate(f));
 	dump_json("everything_ok.json", fl_form_to_json(f, "tok"));
-	fl_form *fresh = fl_form_new(A, &Everything);
+	fl_form *fresh = fl_form_new(arena, &Everything);
 	dump_json("everything_new.json", fl_form_to_json(fresh, "tok"));
 }
 
@@ -797,14 +782,36 @@ static void test_json_bad_utf8(void **state)
 
 static void test_json_lives_in_arena(void **state)
 {
-	/* Many forms in one arena, then reset: nothing leaks (ASan checks). */
+	/* Many forms in one arena: the form, its errors and its JSON (objects
+	 * and the strings inside) are arena memory, which json_decref leaves
+	 * alone and one reset takes back, so nothing can leak. */
 	for (int i = 0; i < 100; i++) {
-		fl_form *f = fl_form_new(A, &Everything);
-		fl_form_process(f, md("username", "x", NULL));
+		size_t before = fl_arena_used(arena);
+		fl_form *f = fl_form_new(arena, &Everything);
+		fl_form_process(f, md("username", "9x", NULL));
 		fl_form_validate(f);
-		json_decref(fl_form_to_json(f, "t"));
+		assert_true(fl_arena_owns(arena, f));
+		const char *const *errors = fl_form_errors(f, "username");
+		assert_non_null(errors[0]);                /* not a letter first */
+		assert_true(fl_arena_owns(arena, errors));
+		json_t *j = fl_form_to_json(f, "t");
+		json_t *user = field_named(j, "username");
+		const char *value = json_string_value(json_object_get(user, "value"));
+		const char *error = json_string_value(json_array_get(json_object_get(user, "errors"), 0));
+		assert_string_equal(value, "9x");
+		assert_non_null(error);
+		assert_true(fl_arena_owns(arena, j));
+		assert_true(fl_arena_owns(arena, user));
+		assert_true(fl_arena_owns(arena, value));
+		assert_true(fl_arena_owns(arena, error));
+		size_t built = fl_arena_used(arena);
+		assert_true(built > before);
+		json_decref(j);                             /* a no-op on arena values */
+		assert_int_equal(fl_arena_used(arena), built);
+		assert_string_equal(value, "9x");
 	}
-	fl_arena_reset(A);
+	fl_arena_reset(arena);
+	assert_int_equal(fl_arena_used(arena), 0);
 }
 
 /* Random bytes through every field type and validator: no crash, no leak,
@@ -820,7 +827,7 @@ static void test_garbage_input(void **state)
 			v[i] = (char)((seed >> 33) % 255 + 1);
 		}
 		v[n] = '\0';
-		fl_form *f = fl_form_new(A, &Everything);
+		fl_form *f = fl_form_new(arena, &Everything);
 		fl_form_process(f, md("username", v, "email", v, "password", v, "password2", v,
 		                      "age", v, "score", v, "remember_me", v, "colour", v,
 		                      "about", v, "next", v, "submit", v, NULL));
@@ -829,7 +836,7 @@ static void test_garbage_input(void **state)
 		assert_non_null(j);
 		assert_int_equal(json_array_size(json_object_get(j, "fields")), 12);
 		if (round % 500 == 0)
-			fl_arena_reset(A);
+			fl_arena_reset(arena);
 	}
 }
 
@@ -837,7 +844,7 @@ static void test_empty_definition(void **state)
 {
 	static const fl_field_def none[] = { FL_FIELDS_END };
 	static const fl_form_def def = { "Empty", none };
-	fl_form *f = fl_form_new(A, &def);
+	fl_form *f = fl_form_new(arena, &def);
 	fl_form_process(f, md("x", "y", NULL));
 	assert_true(fl_form_validate(f));
 	json_t *j = fl_form_to_json(f, "t");
@@ -847,7 +854,7 @@ static void test_empty_definition(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, arena_setup, arena_teardown)
 		T(test_name_form_valid),
 		T(test_name_form_required),
 		T(test_validate_on_submit_get),

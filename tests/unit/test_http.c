@@ -10,18 +10,7 @@
 #include <cmocka.h>
 
 #include "http/http.h"
-
-static int setup(void **state)
-{
-	*state = fl_arena_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_arena_free(*state);
-	return 0;
-}
+#include "arena_fixture.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 
@@ -383,16 +372,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8),
-		cmocka_unit_test_setup_teardown(test_unquote, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quote, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_encode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse_cookie, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse_cookie_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dump_cookie, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dump_cookie_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unquote, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_quote, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_url_encode, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_parse_cookie, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_parse_cookie_edges, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_cookie, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_dump_cookie_rejects, arena_setup, arena_teardown),
 		cmocka_unit_test(test_http_date),
 		cmocka_unit_test(test_header_checks),
-		cmocka_unit_test_setup_teardown(test_content_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content_type, arena_setup, arena_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

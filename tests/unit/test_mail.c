@@ -13,25 +13,12 @@
 #include <openssl/evp.h>
 
 #include "mail/mail.h"
-
-static fl_arena *A;
-
-static int setup(void **state)
-{
-	A = fl_arena_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_arena_free(A);
-	return 0;
-}
+#include "arena_fixture.h"
 
 static const char *build(fl_message *m)
 {
 	fl_buf b;
-	fl_buf_init(&b, A);
+	fl_buf_init(&b, arena);
 	assert_int_equal(fl_message_build(m, &b), FL_OK);
 	return fl_buf_cstr(&b);
 }
@@ -41,7 +28,7 @@ static const char *headers_of(const char *msg)
 {
 	const char *e = strstr(msg, "\r\n\r\n");
 	assert_non_null(e);
-	return fl_arena_strndup(A, msg, (size_t)(e - msg) + 2);
+	return fl_arena_strndup(arena, msg, (size_t)(e - msg) + 2);
 }
 
 /* The unfolded value of header `name` (first occurrence), or NULL. */
@@ -52,7 +39,7 @@ static const char *header(const char *msg, const char *name)
 	for (const char *p = h; *p;) {
 		if (!strncasecmp(p, name, n) && p[n] == ':') {
 			fl_buf v;
-			fl_buf_init(&v, A);
+			fl_buf_init(&v, arena);
 			const char *q = p + n + 1;
 			while (*q == ' ')
 				q++;
@@ -88,7 +75,7 @@ static void assert_line_lengths(const char *msg, size_t max)
 static const char *decode_words(const char *v)
 {
 	fl_buf out;
-	fl_buf_init(&out, A);
+	fl_buf_init(&out, arena);
 	const char *p = v;
 	while (*p) {
 		if (!strncmp(p, "=?utf-8?b?", 10)) {
@@ -114,7 +101,7 @@ static const char *decode_words(const char *v)
 static fl_message *simple(const char *subject)
 {
 	fl_err e;
-	fl_message *m = fl_message_new(A, subject, "Flasky Admin <flasky@example.com>", &e);
+	fl_message *m = fl_message_new(arena, subject, "Flasky Admin <flasky@example.com>", &e);
 	assert_non_null(m);
 	assert_int_equal(fl_message_add_recipient(m, "john@example.com"), FL_OK);
 	return m;
@@ -185,8 +172,8 @@ static void test_display_names(void **state)
 	const char *to = header(build(m), "To");
 	assert_non_null(strstr(to, "\"Doe, John\" <jd@example.com>"));
 	assert_non_null(strstr(to, "=?utf-8?b?5bCP5piO?= <xm@example.com>"));
-	assert_string_equal(fl_mail_envelope_address(A, "小明 <xm@example.com>"), "xm@example.com");
-	assert_string_equal(fl_mail_envelope_address(A, " a@b.c "), "a@b.c");
+	assert_string_equal(fl_mail_envelope_address(arena, "小明 <xm@example.com>"), "xm@example.com");
+	assert_string_equal(fl_mail_envelope_address(arena, " a@b.c "), "a@b.c");
 }
 
 static void test_bad_addresses_rejected(void **state)
@@ -215,10 +202,10 @@ static void test_bad_addresses_rejected(void **state)
 		assert_int_equal(fl_message_add_bcc(m, bad[i]), FL_EINVAL);
 		assert_int_equal(fl_message_set_reply_to(m, bad[i]), FL_EINVAL);
 		fl_err e;
-		assert_null(fl_message_new(A, "s", bad[i], &e));
+		assert_null(fl_message_new(arena, "s", bad[i], &e));
 		assert_int_equal(e, FL_EINVAL);
 	}
-	assert_int_equal(m->recipients.n, 1);
+	assert_int_equal(m->recipients.len, 1);
 }
 
 static void test_subject_injection_encoded(void **state)
@@ -233,7 +220,7 @@ static void test_subject_injection_encoded(void **state)
 	assert_line_lengths(msg, 78);
 	/* invalid UTF-8 in a subject is refused */
 	fl_err e;
-	assert_null(fl_message_new(A, "bad \xff", "a@example.com", &e));
+	assert_null(fl_message_new(arena, "bad \xff", "a@example.com", &e));
 	assert_int_equal(e, FL_EINVAL);
 }
 
@@ -248,7 +235,7 @@ static void test_long_ascii_subject_folded(void **state)
 	/* unfolding gives the subject back */
 	const char *v = header(msg, "Subject");
 	fl_buf u;
-	fl_buf_init(&u, A);
+	fl_buf_init(&u, arena);
 	fl_buf_puts(&u, v);
 	assert_string_equal(fl_buf_cstr(&u), s);
 }
@@ -262,13 +249,13 @@ static void test_alternative(void **state)
 	const char *ct = header(msg, "Content-Type");
 	assert_non_null(strstr(ct, "multipart/alternative;"));
 	const char *b = strstr(ct, "boundary=\"") + 10;
-	char *boundary = fl_arena_strndup(A, b, strcspn(b, "\""));
-	char *delim = fl_arena_printf(A, "\r\n--%s\r\n", boundary);
+	char *boundary = fl_arena_strndup(arena, b, strcspn(b, "\""));
+	char *delim = fl_arena_printf(arena, "\r\n--%s\r\n", boundary);
 	const char *p1 = strstr(msg, delim);
 	assert_non_null(p1);
 	const char *p2 = strstr(p1 + 1, delim);
 	assert_non_null(p2);
-	assert_non_null(strstr(p2, fl_arena_printf(A, "\r\n--%s--\r\n", boundary)));
+	assert_non_null(strstr(p2, fl_arena_printf(arena, "\r\n--%s--\r\n", boundary)));
 	assert_true(strstr(msg, "text/plain") < p2);
 	assert_true(strstr(msg, "text/html") > p2);
 	assert_non_null(strstr(msg, "User <b>bob</b> has joined."));
@@ -296,7 +283,7 @@ static void test_attachment_roundtrip(void **state)
 	assert_non_null(p);
 	p = strstr(p, "\r\n\r\n") + 4;
 	fl_buf dec;
-	fl_buf_init(&dec, A);
+	fl_buf_init(&dec, arena);
 	int lines = 0;
 	while (*p != '\r') {
 		const char *eol = strstr(p, "\r\n");
@@ -325,7 +312,7 @@ static void test_bad_attachments(void **state)
 	assert_int_equal(fl_message_attach(m, "a.txt", "text", "x", 1), FL_EINVAL);
 	assert_int_equal(fl_message_attach(m, "a.txt", "text/plain; charset=x", "x", 1), FL_EINVAL);
 	assert_int_equal(fl_message_attach(m, "\xff.txt", NULL, "x", 1), FL_EINVAL);
-	assert_int_equal(m->nattachments, 0);
+	assert_int_equal(m->attachments.len, 0);
 	assert_int_equal(fl_message_attach(m, "a \"q\".txt", NULL, "x", 1), FL_OK);
 	assert_non_null(strstr(build(m), "filename*=utf-8''a%20%22q%22.txt"));
 }
@@ -350,11 +337,11 @@ static void test_quoted_printable(void **state)
 static void test_missing_parts(void **state)
 {
 	fl_err e;
-	fl_message *m = fl_message_new(A, "x", NULL, &e);
+	fl_message *m = fl_message_new(arena, "x", NULL, &e);
 	fl_buf b;
-	fl_buf_init(&b, A);
+	fl_buf_init(&b, arena);
 	assert_int_equal(fl_message_build(m, &b), FL_EINVAL);   /* no sender */
-	m = fl_message_new(A, "x", "a@example.com", &e);
+	m = fl_message_new(arena, "x", "a@example.com", &e);
 	assert_int_equal(fl_message_build(m, &b), FL_EINVAL);   /* no recipient */
 	assert_int_equal(fl_message_add_bcc(m, "b@example.com"), FL_OK);
 	assert_int_equal(fl_message_build(m, &b), FL_OK);       /* bcc alone is fine */
@@ -392,7 +379,7 @@ static int outbox_setup(void **state)
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/flagon-test-mail-XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	unsetenv("FLAGON_VAR");
-	return setup(state);
+	return arena_setup(state);
 }
 
 static int outbox_teardown(void **state)
@@ -401,7 +388,7 @@ static int outbox_teardown(void **state)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		return -1;
-	return teardown(state);
+	return arena_teardown(state);
 }
 
 static void test_suppressed_to_outbox(void **state)
@@ -410,7 +397,7 @@ static void test_suppressed_to_outbox(void **state)
 	config_for(&cfg);
 	cfg.mail_suppress_send = 1;
 	fl_err e;
-	fl_message *m = fl_message_new(A, "suppressed", NULL, &e);
+	fl_message *m = fl_message_new(arena, "suppressed", NULL, &e);
 	fl_message_add_recipient(m, "a@example.com");
 	fl_message_add_bcc(m, "b@example.com");
 	char why[256];
@@ -462,18 +449,18 @@ static void test_use_ssl_refused_clearly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_plain_headers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_message_ids_unique, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chinese_subject, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_display_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_addresses_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subject_injection_encoded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_ascii_subject_folded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_alternative, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attachment_roundtrip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_attachments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_printable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plain_headers, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_message_ids_unique, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_chinese_subject, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_display_names, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_addresses_rejected, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_subject_injection_encoded, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_long_ascii_subject_folded, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_alternative, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_attachment_roundtrip, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_attachments, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_quoted_printable, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_parts, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_suppressed_to_outbox, outbox_setup,
 						outbox_teardown),
 		cmocka_unit_test_setup_teardown(test_server_down_then_pending, outbox_setup,

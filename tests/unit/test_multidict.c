@@ -12,21 +12,7 @@
 
 #include "base/arena.h"
 #include "base/multidict.h"
-
-static int setup(void **state)
-{
-	fl_arena *a = fl_arena_new(0);
-	fl_json_set_arena(a);
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(*state);
-	return 0;
-}
+#include "arena_fixture.h"
 
 #define ADD(md, k, v) fl_multidict_add((md), (k), (v), strlen(v))
 
@@ -151,8 +137,15 @@ static void test_to_json_on_heap_is_freeable(void **state)
 	ADD(&md, "a", "1");
 	ADD(&md, "b", "2");
 	fl_arena *saved = fl_json_set_arena(NULL);
+	size_t used = fl_arena_used(*state);
 	json_t *j = fl_multidict_to_json(&md);
 	assert_int_equal(json_object_size(j), 2);
+	/* On the heap: the arena gave nothing, and the values are copies
+	 * (the multidict's own strings stay in the arena). */
+	assert_false(fl_arena_owns(*state, j));
+	assert_false(fl_arena_owns(*state, json_string_value(json_object_get(j, "a"))));
+	assert_true(fl_arena_owns(*state, fl_multidict_get(&md, "a")));
+	assert_int_equal(fl_arena_used(*state), used);
 	json_decref(j);
 	fl_json_set_arena(saved);
 }
@@ -160,13 +153,13 @@ static void test_to_json_on_heap_is_freeable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_first_and_getlist, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keys_are_exact, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values_copied_and_binary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_growth_many_pairs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_to_json_first_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_to_json_on_heap_is_freeable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_get_first_and_getlist, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_keys_are_exact, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_values_copied_and_binary, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_growth_many_pairs, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_to_json_first_value, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_to_json_on_heap_is_freeable, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

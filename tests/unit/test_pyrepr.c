@@ -16,22 +16,7 @@
 
 #include "base/arena.h"
 #include "base/pyrepr.h"
-
-static fl_arena *arena;
-
-static int setup(void **state)
-{
-	(void)state;
-	arena = fl_arena_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fl_arena_free(arena);
-	return 0;
-}
+#include "arena_fixture.h"
 
 static const char *repr(double d)
 {
@@ -114,5 +99,5 @@ int main(void)
 		cmocka_unit_test(edge_cases),
 		cmocka_unit_test(agrees_with_python_repr),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

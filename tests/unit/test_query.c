@@ -13,6 +13,7 @@
 #include "data/db.h"
 #include "data/model.h"
 #include "data/query.h"
+#include "tmpdb.h"
 
 /* ---- models, as the blueprints will declare them ---- */
 
@@ -93,33 +94,19 @@ static const fl_model *const all_models[] = { &Everything, &User, &Animal, &Role
 
 /* ---- fixture ---- */
 
-struct fx {
-	fl_arena *arena, *old;
-	fl_db *db;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	assert_int_equal(fl_db_open(":memory:", &f->db), FL_OK);
-	assert_int_equal(fl_create_all(f->db, f->arena, all_models), FL_OK);
-	*state = f;
+	*state = tmpdb_memory(all_models);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	free(f);
+	tmpdb_free(*state);
 	return 0;
 }
 
-static json_t *add(struct fx *f, const fl_model *m, const char *json)
+static json_t *add(struct tmpdb *f, const fl_model *m, const char *json)
 {
 	json_t *row = json_loads(json, 0, NULL);
 	assert_non_null(row);
@@ -129,7 +116,7 @@ static json_t *add(struct fx *f, const fl_model *m, const char *json)
 	return row;
 }
 
-static long count(struct fx *f, const fl_model *m)
+static long count(struct tmpdb *f, const fl_model *m)
 {
 	long n = -1;
 	assert_int_equal(fl_query_count(fl_query_new(f->db, f->arena, m), &n), FL_OK);
@@ -218,7 +205,7 @@ static void test_ddl_bad_declarations(void **state)
 
 static void test_abstract_base(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	/* two tables from one definition, and no table for the abstract base */
 	add(f, &Dog, "{\"name\": \"rex\", \"age\": 3}");
@@ -281,7 +268,7 @@ static void test_validation(void **state)
 
 static void test_create_all_drop_all_order(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	/* create_all again keeps existing tables and data */
 	add(f, &Role, "{\"name\": \"Admin\"}");
@@ -310,7 +297,7 @@ static void test_create_all_drop_all_order(void **state)
 
 static void test_add_fills_id_and_defaults(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *s = add(f, &Student, "{\"s_name\": \"小明\", \"s_age\": 16, \"s_score\": 80}");
 	assert_int_equal(json_integer_value(json_object_get(s, "id")), 1);
 	json_t *t = add(f, &Student, "{\"s_name\": \"x\"}");
@@ -337,7 +324,7 @@ static void test_add_fills_id_and_defaults(void **state)
 
 static void test_add_unique_conflict_rolls_back_whole(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	add(f, &Student, "{\"s_name\": \"小明\"}");
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
 	/* a batch where the third row collides: nothing of it must remain */
@@ -352,7 +339,7 @@ static void test_add_unique_conflict_rolls_back_whole(void **state)
 
 static void test_add_validation_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	assert_int_equal(fl_db_add(f->db, &Student, json_pack("{s:s, s:s}", "s_name", "a",
 		"password", "x")), FL_EINVAL);
 	assert_string_equal(fl_db_error_column(f->db), "password");
@@ -368,7 +355,7 @@ static void test_add_validation_errors(void **state)
 
 static void test_injection_stored_verbatim(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	const char *evil[] = { "x'); DROP TABLE student; --", "\" OR 1=1 --", "'' ; ?;",
 		"%_\\", "Robert\"); DELETE FROM roles; --" };
 	for (size_t i = 0; i < sizeof evil / sizeof *evil; i++)
@@ -394,7 +381,7 @@ static void test_injection_stored_verbatim(void **state)
 
 static void test_update_delete(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *s = add(f, &Student, "{\"s_name\": \"a\", \"s_age\": 10}");
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
 	json_object_set_new(s, "s_age", json_integer(11));
@@ -425,7 +412,7 @@ static void test_update_delete(void **state)
 
 static void test_delete_referenced_parent(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *r = add(f, &Role, "{\"name\": \"Admin\"}");
 	add(f, &User, "{\"username\": \"john\", \"role_id\": 1}");
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
@@ -439,7 +426,7 @@ static void test_delete_referenced_parent(void **state)
 
 static void test_add_all(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows = json_pack("[{s:s},{s:s},{s:i}]", "s_name", "a", "s_name", "b", "s_age", 3);
 	assert_int_equal(fl_db_add_all(f->db, &Student, rows), FL_EINVAL);   /* 3rd invalid */
 	assert_int_equal(count(f, &Student), 0);                              /* none added */
@@ -452,7 +439,7 @@ static void test_add_all(void **state)
 
 /* ---- queries ---- */
 
-static void seed(struct fx *f)
+static void seed(struct tmpdb *f)
 {
 	static const char *const rows[] = {
 		"{\"s_name\": \"amy\", \"s_age\": 20, \"s_score\": 90.5}",
@@ -481,7 +468,7 @@ static const char *names(json_t *rows)
 
 static void test_filter_order_limit(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows, *row;
 	long n;
 	seed(f);
@@ -520,7 +507,7 @@ static void test_filter_order_limit(void **state)
 
 static void test_filter_operators(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	seed(f);
 	struct { const char *col; fl_op op; json_t *v; const char *want; } cases[] = {
@@ -566,7 +553,7 @@ static void test_filter_operators(void **state)
 
 static void test_same_shape_same_statement(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *row;
 	seed(f);
 	int before = 0, after = 0;

@@ -16,14 +16,11 @@
 #include "data/model.h"
 #include "app/models.h"
 #include "data/query.h"
+#include "tmpdb.h"
 
-struct fx {
-	fl_arena *arena, *old;
-	fl_db *db;
-	long users;
-};
+static long seeded_users;   /* how many users seed() made for the running test */
 
-static void add(struct fx *f, const fl_model *m, json_t *row)
+static void add(struct tmpdb *f, const fl_model *m, json_t *row)
 {
 	if (fl_db_add(f->db, m, row))
 		fail_msg("add %s: %s", m->tablename, fl_db_errmsg(f->db));
@@ -33,7 +30,7 @@ static void add(struct fx *f, const fl_model *m, json_t *row)
  * with i%10 == 0 have no ident and one ident ("orphan") has no user; user
  * i writes i%4 articles (the second one deleted); student s takes course
  * c when (s+c) is even, and course 5 has no students. */
-static void seed(struct fx *f, long n)
+static void seed(struct tmpdb *f, long n)
 {
 	const char *roles[] = { "Admin", "Moderator", "User", "Empty" };
 	for (int i = 0; i < 4; i++)
@@ -71,17 +68,13 @@ static void seed(struct fx *f, long n)
 			if ((s + c) % 2 == 0)
 				add(f, &StudentCourse, json_pack("{s:i,s:i}", "stu_id", s, "cou_id", c));
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
-	f->users = n;
 }
 
 static int setup_n(void **state, long n)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	assert_int_equal(fl_db_open(":memory:", &f->db), FL_OK);
-	assert_int_equal(fl_create_all(f->db, f->arena, flasky_models), FL_OK);
+	struct tmpdb *f = tmpdb_memory(flasky_models);
 	fl_db_set_models(f->db, flasky_models);
+	seeded_users = n;
 	if (n)
 		seed(f, n);
 	*state = f;
@@ -94,11 +87,7 @@ static int setup_empty(void **state) { return setup_n(state, 0); }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	free(f);
+	tmpdb_free(*state);
 	return 0;
 }
 
@@ -106,7 +95,7 @@ static long ival(json_t *o, const char *k) { return (long)json_integer_value(jso
 static const char *sval(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 /* Comma-separated values of key `k` of each object of `arr`. */
-static const char *list(struct fx *f, json_t *arr, const char *k)
+static const char *list(struct tmpdb *f, json_t *arr, const char *k)
 {
 	fl_buf b;
 	fl_buf_init(&b, f->arena);
@@ -129,7 +118,7 @@ static const char *compact(json_t *v)
 }
 
 /* All users ordered by id with `path` loaded; *cost = statements run. */
-static json_t *users_with(struct fx *f, const char *path, uint64_t *cost)
+static json_t *users_with(struct tmpdb *f, const char *path, uint64_t *cost)
 {
 	json_t *rows;
 	uint64_t c0 = fl_db_statement_count(f->db);
@@ -138,7 +127,7 @@ static json_t *users_with(struct fx *f, const char *path, uint64_t *cost)
 	assert_int_equal(fl_query_load(q, path), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	*cost = fl_db_statement_count(f->db) - c0;
-	assert_int_equal(json_array_size(rows), f->users);
+	assert_int_equal(json_array_size(rows), seeded_users);
 	return rows;
 }
 
@@ -146,7 +135,7 @@ static json_t *users_with(struct fx *f, const char *path, uint64_t *cost)
 
 static void test_user_role_two_statements(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	uint64_t cost;
 	json_t *users = users_with(f, "role", &cost);
 	assert_int_equal(cost, 2);
@@ -159,12 +148,12 @@ static void test_user_role_two_statements(void **state)
 		assert_int_equal(ival(role, "id"), ival(u, "role_id"));
 		assert_string_equal(sval(role, "name"), names[(i + 1) % 3]);
 	}
-	print_message("users=%ld load(role) statements=%llu\n", f->users, (unsigned long long)cost);
+	print_message("users=%ld load(role) statements=%llu\n", seeded_users, (unsigned long long)cost);
 }
 
 static void test_several_relationships_one_statement_each(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
@@ -176,14 +165,14 @@ static void test_several_relationships_one_statement_each(void **state)
 	uint64_t cost = fl_db_statement_count(f->db) - c0;
 	assert_int_equal(cost, 5);
 	print_message("users=%ld load(role,ident,articles,articles.user) statements=%llu\n",
-		f->users, (unsigned long long)cost);
+		seeded_users, (unsigned long long)cost);
 }
 
 /* ---- one-to-many and its backref ---- */
 
 static void test_role_users_both_directions(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *roles;
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Role);
@@ -208,16 +197,16 @@ static void test_role_users_both_directions(void **state)
 		total += (long)json_array_size(users);
 	}
 	assert_int_equal(json_array_size(json_object_get(json_array_get(roles, 0), "users")),
-		f->users / 3);
+		seeded_users / 3);
 	assert_string_equal(compact(json_object_get(json_array_get(roles, 3), "users")), "[]");
-	assert_int_equal(total, f->users);
+	assert_int_equal(total, seeded_users);
 }
 
 /* ---- one-to-one: uselist=False both ways ---- */
 
 static void test_ident_one_to_one_both_directions(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	uint64_t cost;
 	json_t *users = users_with(f, "ident", &cost), *u;
 	assert_int_equal(cost, 2);
@@ -247,7 +236,7 @@ static void test_ident_one_to_one_both_directions(void **state)
 
 static void test_student_courses_both_directions(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *students, *courses;
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Student);
@@ -275,7 +264,7 @@ static void test_student_courses_both_directions(void **state)
 
 static void test_articles_user_dotted(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	uint64_t cost;
 	json_t *users = users_with(f, "articles.user", &cost), *u;
 	assert_int_equal(cost, 3);
@@ -306,7 +295,7 @@ static void test_articles_user_dotted(void **state)
 
 static void test_dynamic_articles(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *user, *rows;
 	fl_err err;
 	assert_int_equal(fl_get(f->db, f->arena, &User, json_integer(3), &user), FL_OK);
@@ -335,7 +324,7 @@ static void test_dynamic_articles(void **state)
 
 static void test_dynamic_other_kinds(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *row, *rows;
 	fl_err err;
 	/* many-to-many, declared and backref */
@@ -373,7 +362,7 @@ static void test_dynamic_other_kinds(void **state)
 
 static void test_load_errors(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_load(q, "nope"), FL_EINVAL);
@@ -399,7 +388,7 @@ static void test_load_errors(void **state)
 
 static void test_first_and_empty_loads(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *row, *rows;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter_by(q, "username", json_string("user004"));
@@ -420,7 +409,7 @@ static void test_first_and_empty_loads(void **state)
 
 /* ---- pagination ---- */
 
-static fl_query *users_by_id(struct fx *f)
+static fl_query *users_by_id(struct tmpdb *f)
 {
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_order_by(q, "id", false);
@@ -429,7 +418,7 @@ static fl_query *users_by_id(struct fx *f)
 
 static void test_paginate(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	fl_pagination p;
 	fl_query *q = users_by_id(f);
 	assert_int_equal(fl_query_paginate(q, 1, 10, 0, &p), FL_OK);
@@ -474,7 +463,7 @@ static void test_paginate(void **state)
 
 static void test_paginate_with_load_statements(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	fl_pagination p;
 	fl_query *q = users_by_id(f);
 	fl_query_load(q, "role");
@@ -488,7 +477,7 @@ static void test_paginate_with_load_statements(void **state)
 
 static void test_paginate_empty(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	fl_pagination p;
 	assert_int_equal(fl_query_paginate(users_by_id(f), 1, 10, 0, &p), FL_OK);
 	assert_int_equal(p.total, 0);
@@ -503,7 +492,7 @@ static void test_paginate_empty(void **state)
 /* Expected values printed by Flask-SQLAlchemy 2.x's iter_pages. */
 static void test_iter_pages(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	struct { long page, pages; const char *want; } cases[] = {
 		{ 10, 20, "[1,2,null,8,9,10,11,12,13,14,null,19,20]" },
 		{ 1, 20, "[1,2,3,4,5,null,19,20]" },
@@ -535,7 +524,7 @@ static void test_iter_pages(void **state)
 
 static void test_pagination_to_json(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	fl_pagination p;
 	assert_int_equal(fl_query_paginate(users_by_id(f), 1, 40, 0, &p), FL_OK);
 	json_t *o = fl_pagination_to_json(&p);
@@ -550,7 +539,7 @@ static void test_pagination_to_json(void **state)
 
 static void test_group_by_users_per_role(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	assert_int_equal(fl_query_group_by(q, "role_id"), FL_OK);
@@ -583,7 +572,7 @@ static void test_group_by_users_per_role(void **state)
 
 static void test_filter_null_forms(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	long n;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_filter(q, "ident_id", FL_OP_NE, json_null());   /* != None → IS NOT NULL */

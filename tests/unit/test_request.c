@@ -12,21 +12,7 @@
 
 #include "base/arena.h"
 #include "http/request.h"
-
-static int setup(void **state)
-{
-	fl_arena *a = fl_arena_new(0);
-	fl_json_set_arena(a); /* as the request loop does */
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(*state);
-	return 0;
-}
+#include "arena_fixture.h"
 
 /* A body reader over a memory buffer, handing out at most `chunk` bytes a
  * call (to exercise the read loop); counts its calls. */
@@ -444,22 +430,22 @@ static void test_to_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_basic_cgi_variables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_defaults_and_empty_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_method, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_utf8_path_and_query, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cookies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_urlencoded_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_large_not_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_content_length, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_short_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_too_deep_and_invalid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart_with_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_multipart_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_utf8_form_left_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_to_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_basic_cgi_variables, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_and_empty_path, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_method, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8_path_and_query, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_cookies, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_urlencoded_form, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_no_body, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_too_large_not_read, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_content_length, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_short_body, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_json_body, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_json_too_deep_and_invalid, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_with_file, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_multipart_errors, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_utf8_form_left_empty, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_to_json, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

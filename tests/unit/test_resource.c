@@ -11,8 +11,8 @@
 
 #include "web/app.h"
 #include "web/resource.h"
+#include "arena_fixture.h"
 
-static fl_arena *arena;
 static fl_ctx ctx;
 static int ran;
 
@@ -36,20 +36,6 @@ static int deny(fl_ctx *c) { return fl_abort(c, 401, "no"); }
 static const fl_resource list = { .get = handler, .post = handler };
 static const fl_resource guarded = { .get = handler, .put = handler, .delete_ = handler,
 	.guard = deny, .guard_methods = FL_M_PUT | FL_M_DELETE };
-
-static int setup(void **state)
-{
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
-	return 0;
-}
 
 static void test_dispatch(void **state)
 {
@@ -142,8 +128,8 @@ static void test_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dispatch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dispatch, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_parse, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

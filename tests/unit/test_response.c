@@ -11,18 +11,7 @@
 
 #include "base/arena.h"
 #include "http/response.h"
-
-static int setup(void **state)
-{
-	*state = fl_arena_new(0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_arena_free(*state);
-	return 0;
-}
+#include "arena_fixture.h"
 
 static void test_init_defaults(void **state)
 {
@@ -256,19 +245,19 @@ static void test_serialize_unknown_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_init_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_defaults, arena_setup, arena_teardown),
 		cmocka_unit_test(test_status_text),
-		cmocka_unit_test_setup_teardown(test_header_value_injection_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_header_with_bad_value_keeps_old, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_name_must_be_token, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_replaces_case_insensitively, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_del_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serialize, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serialize_empty_and_binary_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serialize_head, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serialize_204_304, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serialize_unknown_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_value_injection_refused, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_set_header_with_bad_value_keeps_old, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_header_name_must_be_token, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_set_replaces_case_insensitively, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_del_header, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_header_limit, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_serialize, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_serialize_empty_and_binary_body, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_serialize_head, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_serialize_204_304, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_serialize_unknown_status, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "session/session.h"
 #include "base/signing.h"
+#include "arena_fixture.h"
 
 #define TS ((time_t)1700000000)
 
@@ -34,22 +35,13 @@ static const char TAGGED_JSON[] =
 	"\"esc\":{\" di\":{\" t__\":[1]}},\"m\":{\" m\":\"<b>x</b>\"},\"t\":{\" t\":[1,\"a\"]},"
 	"\"txt\":{\" b\":\"aGVsbG8=\"},\"u\":{\" u\":\"00000000000000000000000000001234\"}}";
 
-static fl_arena *arena;
 static fl_session_config cfg;
 
 static int setup(void **state)
 {
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
+	arena_setup(state);
 	fl_session_config_init(&cfg);
 	cfg.secret_key = "dev-key";
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
 	return 0;
 }
 
@@ -254,27 +246,27 @@ static void no_secret_key_means_no_session(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reads_a_cookie_flask_made, setup, teardown),
-		cmocka_unit_test_setup_teardown(writes_the_cookie_flask_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(tagged_values_round_trip_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(untag_gives_plain_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(reads_a_cookie_flask_made, setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(writes_the_cookie_flask_writes, setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(tagged_values_round_trip_untouched, setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(untag_gives_plain_json, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(escape_is_the_inverse_of_untag_for_dicts, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(tag_tuple_is_flask_tuple, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_cookies_give_an_empty_session, setup, teardown),
+		                                arena_teardown),
+		cmocka_unit_test_setup_teardown(tag_tuple_is_flask_tuple, setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(bad_cookies_give_an_empty_session, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(cookie_older_than_lifetime_is_ignored, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(untouched_session_sends_no_cookie, setup, teardown),
+		                                arena_teardown),
+		cmocka_unit_test_setup_teardown(untouched_session_sends_no_cookie, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(changed_session_sends_a_browser_session_cookie, setup,
-		                                teardown),
+		                                arena_teardown),
 		cmocka_unit_test_setup_teardown(permanent_session_gets_expires_and_is_refreshed, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(set_permanent_marks_the_session, setup, teardown),
+		                                arena_teardown),
+		cmocka_unit_test_setup_teardown(set_permanent_marks_the_session, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(emptied_session_sends_a_deletion_cookie, setup,
-		                                teardown),
+		                                arena_teardown),
 		cmocka_unit_test_setup_teardown(configured_attributes_follow_werkzeug_order, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(no_secret_key_means_no_session, setup, teardown),
+		                                arena_teardown),
+		cmocka_unit_test_setup_teardown(no_secret_key_means_no_session, setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

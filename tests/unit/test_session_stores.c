@@ -26,18 +26,18 @@
 #include "data/db.h"
 #include "base/redis.h"
 #include "session/session.h"
+#include "arena_fixture.h"
+#include "missing.h"
 
 #define T0 1700000000L
 #define LIFETIME 100L
 
-static fl_arena *arena;
 static fl_session_config cfg;
 static char tmpdir[256];
 
 static int setup(void **state)
 {
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
+	arena_setup(state);
 	fl_session_config_init(&cfg);
 	cfg.secret_key = "store-test-secret";
 	cfg.permanent_lifetime = LIFETIME;
@@ -55,8 +55,7 @@ static int rm_tree(const char *dir)
 
 static int teardown(void **state)
 {
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
+	arena_teardown(state);
 	rm_tree(tmpdir);
 	return 0;
 }
@@ -590,7 +589,7 @@ static void stop_redis(pid_t pid)
 static void test_redis_store(void **state)
 {
 	if (system("command -v redis-server >/dev/null 2>&1") != 0)
-		skip();
+		missing("redis-server is not installed");
 	int port = free_port();
 	pid_t pid = start_redis(port);
 	char url[64];

@@ -12,24 +12,9 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/signing.h"
+#include "arena_fixture.h"
 
 #define TS ((time_t)1700000000)
-
-static fl_arena *arena;
-
-static int setup(void **state)
-{
-	arena = fl_arena_new(0);
-	fl_json_set_arena(arena);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_json_set_arena(NULL);
-	fl_arena_free(arena);
-	return 0;
-}
 
 static fl_signer_opts opts(const char *secret, const char *salt, fl_key_derivation kd,
                            fl_digest d)
@@ -379,5 +364,5 @@ int main(void)
 		cmocka_unit_test(corrupt_payload_is_malformed),
 		cmocka_unit_test(key_cache_never_mixes_secrets_or_salts),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

@@ -99,8 +99,13 @@ static void test_heap_values_survive(void **state)
 		if (i % 50 == 0)
 			fl_arena_reset(a);
 	}
+	/* The heap value is intact and still not the arena's. */
+	assert_false(fl_arena_owns(a, heap));
+	char *again = json_dumps(heap, 0);
+	assert_string_equal(again, dumped);
 	json_free_t release;
 	json_get_alloc_funcs(NULL, &release);
+	release(again);
 	release(dumped);
 	json_decref(heap);
 	fl_arena_free(a);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
+
 #define VERSION_TABLE_SQL \
 	"CREATE TABLE IF NOT EXISTS alembic_version (\n" \
 	"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n" \
@@ -124,24 +126,19 @@ static fl_err list_files(fl_migrations *m, const char *dir, const char ***names,
 	DIR *d = opendir(dir);
 	if (!d)
 		return failf(m, FL_EIO, "cannot open migrations folder %s: %s", dir, strerror(errno));
-	size_t n = 0, cap = 16;
-	const char **v = fl_arena_alloc(m->arena, cap * sizeof *v);
+	FL_VEC(const char *) v = {0};
 	struct dirent *e;
+	fl_vec_reserve(m->arena, &v, 16);
 	while ((e = readdir(d))) {
-		if (!is_revision_file(e->d_name))
-			continue;
-		if (n == cap) {
-			const char **w = fl_arena_alloc(m->arena, 2 * cap * sizeof *w);
-			memcpy(w, v, n * sizeof *v);
-			v = w;
-			cap *= 2;
-		}
-		v[n++] = fl_arena_strdup(m->arena, e->d_name);
+		if (is_revision_file(e->d_name))
+			*fl_vec_push(m->arena, &v) = fl_arena_strdup(m->arena, e->d_name);
 	}
 	closedir(d);
-	qsort(v, n, sizeof *v, cmp_names);
-	*names = v;
-	*count = n;
+	qsort(v.items, v.len, sizeof *v.items, cmp_names);
+	fl_vec_reserve(m->arena, &v, 1);
+	v.items[v.len] = NULL;
+	*names = v.items;
+	*count = v.len;
 	return FL_OK;
 }
 
