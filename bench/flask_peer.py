@@ -45,7 +45,7 @@ class NameForm(FlaskForm):
 
 
 def form_json(form):
-    """The shape templates/_forms.html reads (lib/form.h's fl_form_to_json)."""
+    """The shape templates/_forms.html reads (lib/form/form.h's fl_form_to_json)."""
     fields = []
     for f in form:
         kind = f.widget.input_type if hasattr(f.widget, "input_type") else "text"

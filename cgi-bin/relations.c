@@ -1,5 +1,5 @@
 /* relations — one-to-one, one-to-many and many-to-many relationships over
- * the Flasky models (lib/models.c): roles and their users, a user's ident
+ * the Flasky models (app/models.c): roles and their users, a user's ident
  * and articles, students and the courses they take.  The Flask original:
  *
  *     @relations.route('/users/<int:id>')

@@ -3,7 +3,7 @@
  * prefixes; every key carries FL_CACHE_REDIS_PREFIX so clear() never
  * touches other data in the same database (sessions, for one).
  *
- * Redis being down must never fail a page: the connection (lib/redis.h,
+ * Redis being down must never fail a page: the connection (lib/base/redis.h,
  * shared with the session store's design) has short timeouts, logs one
  * warning per outage and retries lazily; here any failure is a miss
  * (FL_EIO). */

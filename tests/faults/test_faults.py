@@ -1,7 +1,7 @@
 """Fault tests (issue #9) — opt-in: `make faults`, not part of `make test`.
 
   * 4 FastCGI processes writing the same table at once lose no write (the
-    busy timeout of lib/db.c serialises them);
+    busy timeout of lib/data/db.c serialises them);
   * kill -9 of a process in the middle of writes leaves the database
     consistent (PRAGMA integrity_check), every acknowledged write is there,
     and the server goes on answering;

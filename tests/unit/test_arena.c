@@ -1,4 +1,4 @@
-/* test_arena.c — lib/arena.c: the per-request bump allocator, arena-backed
+/* test_arena.c — lib/base/arena.c: the per-request bump allocator, arena-backed
  * buffers and jansson's allocator hooks.  Run under ASan/LSan
  * (ASAN_OPTIONS=detect_leaks=1): the JSON tests rely on the leak checker to
  * prove that arena values die with the arena and heap values are freed. */

@@ -1,5 +1,5 @@
-/* test_form.c — forms, fields, coercion and validators (lib/form.c,
- * lib/validators.c) against WTForms 3.0 behaviour and texts.
+/* test_form.c — forms, fields, coercion and validators (lib/form/form.c,
+ * lib/form/validators.c) against WTForms 3.0 behaviour and texts.
  *
  * With FL_FORM_JSON_DIR set, the JSON of a few forms is written there so
  * templates/_forms.html can be checked against real Jinja2 by hand.

@@ -1,4 +1,4 @@
-/* test_formparser.c — lib/formparser.c against werkzeug 2.2.2 (expected
+/* test_formparser.c — lib/http/formparser.c against werkzeug 2.2.2 (expected
  * values produced once with /usr/bin/python3 and werkzeug, pasted here). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_http.c — lib/http.c against werkzeug 2.2.2 (expected strings were
+/* test_http.c — lib/http/http.c against werkzeug 2.2.2 (expected strings were
  * produced once with /usr/bin/python3 and werkzeug and pasted here). */
 #include <setjmp.h>
 #include <stdarg.h>

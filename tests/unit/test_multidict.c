@@ -1,4 +1,4 @@
-/* test_multidict.c — lib/multidict.c: werkzeug's MultiDict (query args,
+/* test_multidict.c — lib/base/multidict.c: werkzeug's MultiDict (query args,
  * form fields, cookies): order, repeated keys, binary values. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* test_relations.c — group_by, pagination and relationship loading over
- * the Flasky models (lib/models.c): eager loading costs one statement per
+ * the Flasky models (app/models.c): eager loading costs one statement per
  * relationship level whatever the number of rows (no N+1). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_request.c — lib/request.c: building a request from CGI variables
+/* test_request.c — lib/http/request.c: building a request from CGI variables
  * and reading/parsing its body within limits. */
 #include <setjmp.h>
 #include <stdarg.h>

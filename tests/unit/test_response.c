@@ -1,4 +1,4 @@
-/* test_response.c — lib/response.c: header safety (no header splitting),
+/* test_response.c — lib/http/response.c: header safety (no header splitting),
  * header set/get/del, the header limit and the CGI serialization. */
 #include <setjmp.h>
 #include <stdarg.h>

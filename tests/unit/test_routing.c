@@ -1,4 +1,4 @@
-/* test_routing.c — lib/routing.c: rule compilation, matching (converters,
+/* test_routing.c — lib/http/routing.c: rule compilation, matching (converters,
  * static-before-dynamic, 404/405/strict-slash redirects) and url_for
  * building.  Expected URLs were produced with Flask 2.2 / Werkzeug 2.2
  * url_for and pasted here. */

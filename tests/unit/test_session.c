@@ -1,5 +1,5 @@
 /* test_session.c — Flask 2.2 SecureCookieSessionInterface behaviour of
- * lib/session.c + lib/session_cookie.c.  Cookies were made once by Flask
+ * lib/session/session.c + lib/session/session_cookie.c.  Cookies were made once by Flask
  * 2.2.2 with SECRET_KEY "dev-key" and the clock at 1700000000. */
 #include <stdarg.h>
 #include <stddef.h>

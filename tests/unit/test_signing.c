@@ -1,4 +1,4 @@
-/* test_signing.c — itsdangerous compatibility of lib/signing.c.  The vectors
+/* test_signing.c — itsdangerous compatibility of lib/base/signing.c.  The vectors
  * were produced once by itsdangerous 2.1.2 / Flask 2.2.2 with the clock
  * fixed at 1700000000 ("ZVPxAA"). */
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_token.c — JWT access tokens (lib/token.c over libjwt), checked
+/* test_token.c — JWT access tokens (lib/auth/token.c over libjwt), checked
  * against Debian's PyJWT (/usr/bin/python3 -c "import jwt"), and the
  * allocator compatibility between libjwt and Flagon's tagged jansson
  * allocator (run under ASan by `make check`). */
