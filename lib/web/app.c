@@ -272,7 +272,7 @@ static int dispatch(fl_ctx *c, int *crashed)
 	/* @cache.cached: a GET/HEAD of a route with FL_ROUTE_CACHE is answered
 	 * from the cache without running the view (X-Cache: HIT), or the view
 	 * runs and its 200 is stored (X-Cache: MISS).  No per-visitor data
-	 * (CSRF token, flashes, cookies) is stored: see cache_view.c. */
+	 * (CSRF token, flashes, cookies) is stored: see view_cache.c. */
 	fl_app_cached_view cv;
 	int cached = fl_app_cache_begin(c, &cv);
 	if (cached == FL_APP_CACHE_HIT)

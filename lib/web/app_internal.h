@@ -1,4 +1,4 @@
-/* app_internal.h — what app.c, ctx.c, ctx_session.c and app_templates.c
+/* app_internal.h — what app.c, ctx.c, sessions.c, templating.c, view_cache.c and db.c
  * share.  Not part of the public API. */
 #ifndef FL_APP_INTERNAL_H
 #define FL_APP_INTERNAL_H
@@ -22,7 +22,7 @@ struct fl_app {
 	fl_cache *cache;           /* CACHE_TYPE's backend (never NULL once started) */
 };
 
-/* ---- response caching of one request (cache_view.c) ---- */
+/* ---- response caching of one request (view_cache.c) ---- */
 
 /* What fl_app_cache_begin() prepared for fl_app_cache_end(): lives on
  * dispatch()'s stack for one request. */

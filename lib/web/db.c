@@ -1,4 +1,4 @@
-/* ctx_db.c — database errors turned into HTTP answers, and the *_or_404
+/* db.c — database errors turned into HTTP answers, and the *_or_404
  * helpers of Flask-SQLAlchemy. */
 #include "web/app_internal.h"
 #include "base/log.h"

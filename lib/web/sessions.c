@@ -1,4 +1,4 @@
-/* ctx_session.c — the session, flashed messages and CSRF protection of a
+/* sessions.c — the session, flashed messages and CSRF protection of a
  * request context (Flask's session proxy, flash helpers, Flask-WTF's
  * CSRFProtect). */
 #include <stdio.h>

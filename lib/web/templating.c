@@ -1,4 +1,4 @@
-/* app_templates.c — the globals every template sees (Flask's
+/* templating.c — the globals every template sees (Flask's
  * templating.py context processors): url_for, get_flashed_messages and
  * csrf_token, each bound to the request being rendered. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* cache_view.c — whole-response caching of views (Flask-Caching's
+/* view_cache.c — whole-response caching of views (Flask-Caching's
  * @cache.cached(timeout=...)), called by dispatch() around the view of a
  * route whose flags hold FL_ROUTE_CACHE.
  *
