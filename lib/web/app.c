@@ -20,6 +20,7 @@
 #include "web/app_internal.h"
 #include "http/http.h"
 #include "base/log.h"
+#include "data/query.h"
 
 extern char **environ;
 

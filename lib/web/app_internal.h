@@ -5,8 +5,10 @@
 
 #include <fcgiapp.h>
 
-#include "web/app.h"
 #include "cache/cache.h"
+#include "web/app.h"
+#include "web/ctx.h"
+#include "web/helpers.h"
 
 struct fl_app {
 	const fl_blueprint *bp;

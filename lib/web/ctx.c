@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 
 #include "web/app_internal.h"
+#include "web/forms.h"
+#include "web/sessions.h"
+#include "web/templating.h"
 #include "http/http.h"
 #include "base/log.h"
 

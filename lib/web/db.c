@@ -1,6 +1,7 @@
 /* db.c — database errors turned into HTTP answers, and the *_or_404
  * helpers of Flask-SQLAlchemy. */
 #include "web/app_internal.h"
+#include "web/db.h"
 #include "base/log.h"
 #include "data/query.h"
 

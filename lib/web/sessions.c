@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "web/app_internal.h"
+#include "web/sessions.h"
 #include "base/clock.h"
 #include "form/csrf.h"
 #include "session/flash.h"

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "web/app_internal.h"
+#include "web/sessions.h"
+#include "web/templating.h"
 
 static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)

@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "web/app_internal.h"
+#include "web/sessions.h"
+#include "web/view_cache.h"
 #include "base/log.h"
 
 #define ENTRY_MAGIC "FLC1 "

@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-#include "web/app.h"
+#include "web/ctx.h"
+#include "web/helpers.h"
 #include "web/resource.h"
 
 static fl_arena *arena;
