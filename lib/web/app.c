@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
 #include "http/http.h"
 #include "base/log.h"
 #include "data/query.h"
@@ -301,16 +301,10 @@ static void restart_after_crash(fl_app *app)
 
 static void handle(fl_app *app, char **envp)
 {
-	fl_ctx ctx;
-	fl_ctx *c = &ctx;
 	int crashed = 0;
-	memset(c, 0, sizeof *c);
-	c->app = app;
-	c->config = &app->config;
-	c->arena = app->arena;
 	fl_json_set_arena(app->arena);
-	fl_response_init(&c->resp, c->arena);
-	c->g = json_object();
+	fl_ctx *c = fl_ctx_new(app, app->arena);
+	fl_request_state *st = fl_state(c);
 
 	const char *why = NULL;
 	int status;
@@ -326,7 +320,7 @@ static void handle(fl_app *app, char **envp)
 			c->req.script_name ? c->req.script_name : "", c->req.path ? c->req.path : "",
 			c->req.query_string && *c->req.query_string ? "?" : "",
 			c->req.query_string ? c->req.query_string : "", status,
-			c->abort_message_ ? ": " : "", c->abort_message_ ? c->abort_message_ : "");
+			st->abort_message ? ": " : "", st->abort_message ? st->abort_message : "");
 	if (status)
 		fl_app_error_page(c, status);
 	if (app->bp->after_request && !crashed)
@@ -344,8 +338,8 @@ static void handle(fl_app *app, char **envp)
 		fflush(stdout);
 
 	/* The client has its answer; now the slow work. */
-	for (size_t i = 0; i < c->ndeferred_ && !crashed; i++)
-		c->deferred_[i].fn(c, c->deferred_[i].ud);
+	for (size_t i = 0; i < st->ndeferred && !crashed; i++)
+		st->deferred[i].fn(c, st->deferred[i].ud);
 	fl_app_teardown_db(c, status >= 500);
 	if (app->bp->teardown_request)
 		app->bp->teardown_request(c, status >= 500);

@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
 #include "web/forms.h"
 #include "web/sessions.h"
 #include "web/templating.h"
@@ -18,6 +18,20 @@ const char *fl_get_form_value(fl_ctx *c, const char *name) { return fl_multidict
 const char *fl_get_cookie(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.cookies, name); }
 const char *fl_get_header(fl_ctx *c, const char *name) { return fl_request_header(&c->req, name); }
 fl_db *fl_get_db(fl_ctx *c) { return c->app->db; }
+
+fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a)
+{
+	/* Unit tests make contexts without an application. */
+	static const fl_config no_config;
+	fl_request_state *st = fl_arena_calloc(a, 1, sizeof *st);
+	fl_ctx *c = &st->pub;
+	c->app = app;
+	c->config = app ? &app->config : &no_config;
+	c->arena = a;
+	fl_response_init(&c->resp, a);
+	c->g = json_object();
+	return c;
+}
 
 const char *fl_get_view_arg(fl_ctx *c, const char *name)
 {
@@ -45,7 +59,7 @@ int fl_abort(fl_ctx *c, int status, const char *message, ...)
 	if (message) {
 		va_list ap;
 		va_start(ap, message);
-		c->abort_message_ = fl_arena_vprintf(c->arena, message, ap);
+		fl_state(c)->abort_message = fl_arena_vprintf(c->arena, message, ap);
 		va_end(ap);
 	}
 	return status;
@@ -179,11 +193,12 @@ const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values)
 
 fl_err fl_defer(fl_ctx *c, fl_deferred_fn fn, void *ud)
 {
-	if (c->ndeferred_ == sizeof c->deferred_ / sizeof *c->deferred_)
+	fl_request_state *st = fl_state(c);
+	if (st->ndeferred == FL_MAX_DEFERRED)
 		return FL_ETOOLARGE;
-	c->deferred_[c->ndeferred_].fn = fn;
-	c->deferred_[c->ndeferred_].ud = ud;
-	c->ndeferred_++;
+	st->deferred[st->ndeferred].fn = fn;
+	st->deferred[st->ndeferred].ud = ud;
+	st->ndeferred++;
 	return FL_OK;
 }
 
@@ -238,7 +253,8 @@ static const char *default_description(int status)
 void fl_app_error_page(fl_ctx *c, int status)
 {
 	const char *title = status == 404 ? "Page Not Found" : fl_status_text(status);
-	const char *message = c->abort_message_ ? c->abort_message_ : default_description(status);
+	const char *abort_message = fl_state(c)->abort_message;
+	const char *message = abort_message ? abort_message : default_description(status);
 	/* Keep Allow (405) and Location; drop what the failed view set. */
 	const char *allow = fl_response_get_header(&c->resp, "Allow");
 	/* A JSON blueprint (the API, issue #7) also keeps WWW-Authenticate (401). */
@@ -252,7 +268,7 @@ void fl_app_error_page(fl_ctx *c, int status)
 		if (www_auth && status == 401)
 			fl_response_set_header(&c->resp, "WWW-Authenticate", www_auth);
 		/* SPEC §3: an unknown path says "Page Not Found" on every blueprint. */
-		const char *m = !c->abort_message_ && status == 404
+		const char *m = !abort_message && status == 404
 			? fl_arena_printf(c->arena, "%s: %s", title, message) : message;
 		if (fl_jsonify(c, status, json_pack("{s:s}", "message", m)) == 0)
 			return;

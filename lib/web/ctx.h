@@ -37,14 +37,19 @@ struct fl_ctx {
 	fl_view_arg view_args[FL_MAX_VIEW_ARGS]; /* request.view_args */
 	size_t nview_args;          /* how many view_args */
 	json_t *g;                  /* flask.g: per-request values */
-	/* private */
-	struct fl_session *session_;
-	json_t *flashes_;           /* popped once per request */
-	const char *csrf_token_;
-	const char *abort_message_;
-	struct fl_deferred { void (*fn)(fl_ctx *c, void *ud); void *ud; } deferred_[8];
-	size_t ndeferred_;
 };
+
+/* fl_ctx_new — a fresh request context for `app` whose memory is arena `a`
+ * (Flask's app.request_context; with `app` NULL, test_request_context for
+ * unit tests).  The response is initialised (200, no header, no body), g is
+ * an empty object (made with jansson's current allocator: set
+ * fl_json_set_arena(a) first), no route is matched and the request is all
+ * zero: fill it with fl_request_init() or by hand.  With `app` NULL the
+ * configuration is all zero and only what needs no application works (the
+ * request accessors, the response helpers, abort, resources); the session,
+ * templates, url_for and the database need one.  Owned by `a` (gone when it
+ * is reset); never NULL. */
+fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a);
 
 /* fl_get_arg — request.args.get(name): the first query value, or NULL. */
 const char *fl_get_arg(fl_ctx *c, const char *name);

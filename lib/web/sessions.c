@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
 #include "web/sessions.h"
 #include "base/clock.h"
 #include "form/csrf.h"
@@ -30,7 +30,8 @@ static void session_config(const fl_config *cfg, fl_session_config *sc)
 
 static fl_session *ctx_session(fl_ctx *c)
 {
-	if (!c->session_) {
+	fl_request_state *st = fl_state(c);
+	if (!st->session) {
 		fl_session_config sc;
 		session_config(c->config, &sc);
 		fl_session *s = fl_arena_calloc(c->arena, 1, sizeof *s);
@@ -39,9 +40,9 @@ static fl_session *ctx_session(fl_ctx *c)
 			fl_now(), s);
 		if (e)
 			fl_warning("session store: %s; serving an empty session", fl_strerror(e));
-		c->session_ = s;
+		st->session = s;
 	}
-	return c->session_;
+	return st->session;
 }
 
 json_t *fl_get_session(fl_ctx *c)
@@ -56,12 +57,13 @@ void fl_clear_session(fl_ctx *c)
 
 void fl_app_save_session(fl_ctx *c)
 {
-	if (!c->session_)
+	fl_session *session = fl_state(c)->session;
+	if (!session)
 		return;
 	fl_session_config sc;
 	const char *header = NULL;
 	session_config(c->config, &sc);
-	fl_err e = fl_session_save_header(fl_app_session_store(c->app), &sc, c->arena, c->session_,
+	fl_err e = fl_session_save_header(fl_app_session_store(c->app), &sc, c->arena, session,
 		fl_now(), &header);
 	if (e) {
 		fl_error("cannot save the session: %s", fl_strerror(e));
@@ -84,12 +86,13 @@ json_t *fl_get_flashed_messages(fl_ctx *c, int with_categories)
 {
 	/* Flask pops the list once per request and keeps it on the request
 	 * context, so every call in this request sees the same messages. */
-	return fl_flash_get(fl_get_session(c), &c->flashes_, with_categories, NULL);
+	return fl_flash_get(fl_get_session(c), &fl_state(c)->flashes, with_categories, NULL);
 }
 
 const char *fl_csrf_token(fl_ctx *c)
 {
-	if (!c->csrf_token_) {
+	fl_request_state *st = fl_state(c);
+	if (!st->csrf_token) {
 		const char *token = NULL;
 		fl_err e = fl_csrf_generate(c->config->secret_key, 0, fl_get_session(c), c->arena,
 			fl_now(), &token);
@@ -97,9 +100,9 @@ const char *fl_csrf_token(fl_ctx *c)
 			fl_error("cannot make a CSRF token: %s", fl_strerror(e));
 			return "";
 		}
-		c->csrf_token_ = token;
+		st->csrf_token = token;
 	}
-	return c->csrf_token_;
+	return st->csrf_token;
 }
 
 int fl_app_check_csrf(fl_ctx *c)
