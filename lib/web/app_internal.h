@@ -6,6 +6,7 @@
 #include <fcgiapp.h>
 
 #include "cache/cache.h"
+#include "session/session.h"
 #include "web/app.h"
 #include "web/ctx.h"
 #include "web/helpers.h"
@@ -20,7 +21,11 @@ struct fl_app {
 	fl_tpl_env *templates;
 	fl_arena *arena;           /* the request arena, reused */
 	FCGX_Request *fcgi;        /* NULL under plain CGI */
-	const struct fl_session_store *session_store;
+	/* The backends, chosen once by start-up from the configuration;
+	 * requests only use them. */
+	const fl_session_store *session_store; /* SESSION_TYPE's (never NULL once started) */
+	fl_session_store *server_store; /* the same when server-side (freed at exit), else NULL */
+	fl_session_config session_config; /* the SESSION_* keys, for every request */
 	fl_cache *cache;           /* CACHE_TYPE's backend (never NULL once started) */
 };
 
@@ -46,9 +51,6 @@ int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv);
  * response, put the visitor's own CSRF token in place of the placeholder,
  * restore csrf_token(). */
 void fl_app_cache_end(fl_ctx *c, fl_app_cached_view *cv, int status);
-
-/* The session store SESSION_TYPE selects (the signed cookie by default). */
-const struct fl_session_store *fl_app_session_store(fl_app *app);
 
 /* Register url_for, get_flashed_messages, csrf_token with the templates. */
 void fl_app_register_template_globals(fl_app *app);

@@ -14,30 +14,14 @@
 #include "base/log.h"
 #include "session/session.h"
 
-static void session_config(const fl_config *cfg, fl_session_config *sc)
-{
-	fl_session_config_init(sc);
-	sc->secret_key = cfg->secret_key;
-	sc->permanent_lifetime = cfg->permanent_session_lifetime;
-	sc->cookie_name = cfg->session_cookie_name;
-	sc->path = cfg->session_cookie_path;
-	sc->domain = cfg->session_cookie_domain;
-	sc->secure = cfg->session_cookie_secure;
-	sc->httponly = cfg->session_cookie_httponly;
-	sc->samesite = cfg->session_cookie_samesite;
-	sc->refresh_each_request = cfg->session_refresh_each_request;
-}
-
 static fl_session *ctx_session(fl_ctx *c)
 {
 	fl_request_state *st = fl_state(c);
 	if (!st->session) {
-		fl_session_config sc;
-		session_config(c->config, &sc);
+		const fl_session_config *sc = &c->app->session_config;
 		fl_session *s = fl_arena_calloc(c->arena, 1, sizeof *s);
-		const char *cookie = fl_get_cookie(c, sc.cookie_name);
-		fl_err e = fl_session_open(fl_app_session_store(c->app), &sc, c->arena, cookie,
-			fl_now(), s);
+		const char *cookie = fl_get_cookie(c, sc->cookie_name);
+		fl_err e = fl_session_open(c->app->session_store, sc, c->arena, cookie, fl_now(), s);
 		if (e)
 			fl_warning("session store: %s; serving an empty session", fl_strerror(e));
 		st->session = s;
@@ -60,11 +44,9 @@ void fl_app_save_session(fl_ctx *c)
 	fl_session *session = fl_state(c)->session;
 	if (!session)
 		return;
-	fl_session_config sc;
 	const char *header = NULL;
-	session_config(c->config, &sc);
-	fl_err e = fl_session_save_header(fl_app_session_store(c->app), &sc, c->arena, session,
-		fl_now(), &header);
+	fl_err e = fl_session_save_header(c->app->session_store, &c->app->session_config, c->arena,
+		session, fl_now(), &header);
 	if (e) {
 		fl_error("cannot save the session: %s", fl_strerror(e));
 		return;
@@ -141,70 +123,11 @@ void fl_app_teardown_db(fl_ctx *c, int failed)
 	fl_db_rollback(db);
 }
 
-/* The directory of the filesystem store: $FLAGON_VAR/sessions, else
- * <root>/var/sessions. */
-static char *sessions_dir(const fl_app *app)
-{
-	const char *var = getenv("FLAGON_VAR");
-	char *dir = NULL;
-	if (var && *var) {
-		if (asprintf(&dir, "%s/sessions", var) < 0)
-			dir = NULL;
-	} else if (asprintf(&dir, "%s/var/sessions", app->root ? app->root : ".") < 0) {
-		dir = NULL;
-	}
-	return dir;
-}
-
-/* Build the store SESSION_TYPE names; NULL after logging why. */
-static fl_session_store *make_store(fl_app *app)
-{
-	const char *type = app->config.session_type ? app->config.session_type : "null";
-	fl_session_store *st = NULL;
-	fl_err e = FL_OK;
-	if (strcmp(type, "sqlite") == 0) {
-		if (!app->db) {
-			fl_error("SESSION_TYPE=sqlite needs the database open first");
-			return NULL;
-		}
-		e = fl_session_sqlite_store(app->db, &st);
-	} else if (strcmp(type, "filesystem") == 0) {
-		char *dir = sessions_dir(app);
-		e = dir ? fl_session_fs_store(dir, &st) : FL_ENOMEM;
-		free(dir);
-	} else if (strcmp(type, "redis") == 0) {
-		e = fl_session_redis_store(app->config.redis_url, 0, &st);
-	} else {
-		fl_error("SESSION_TYPE '%s' is unknown", type);
-		return NULL;
-	}
-	if (e) {
-		fl_error("SESSION_TYPE=%s: %s", type, fl_strerror(e));
-		return NULL;
-	}
-	return st;
-}
-
-const struct fl_session_store *fl_app_session_store(fl_app *app)
-{
-	/* Built once per process (start-up calls this first); the signed
-	 * cookie is Flask's default. */
-	if (!app->session_store) {
-		const char *type = app->config.session_type;
-		if (!type || strcmp(type, "null") == 0)
-			app->session_store = fl_session_cookie_store();
-		else
-			app->session_store = make_store(app);
-	}
-	return app->session_store;
-}
-
 void fl_regenerate_session(fl_ctx *c)
 {
 	fl_session *s = ctx_session(c);
-	fl_session_config sc;
-	session_config(c->config, &sc);
-	fl_err e = fl_session_regenerate_id(fl_app_session_store(c->app), &sc, c->arena, s);
+	fl_err e = fl_session_regenerate_id(c->app->session_store, &c->app->session_config,
+		c->arena, s);
 	if (e)
 		fl_warning("session store: cannot delete the old session record: %s", fl_strerror(e));
 }
