@@ -35,4 +35,50 @@ static inline fl_request_state *fl_state(fl_ctx *c)
 	return (fl_request_state *)(void *)((char *)c - offsetof(fl_request_state, pub));
 }
 
+/* ---- shared by the web/ sources ---- */
+
+/* Make the response body `n` bytes of `body` with `mimetype` and `status`
+ * (0 = 200), copied into the arena (helpers.c). */
+void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *body, size_t n);
+
+/* The mount point to put in front of URLs: SCRIPT_NAME, else /cgi-bin/<bp>
+ * (ctx.c). */
+const char *fl_app_script_name(fl_ctx *c);
+
+/* Set the Allow header from a method mask (dispatch.c; resource.c too). */
+void fl_app_set_allow(fl_ctx *c, unsigned allowed);
+
+/* ---- the steps of a request that dispatch.c calls, in order ---- */
+
+/* CSRF check for unsafe methods: 0, or 400 with the message set
+ * (sessions.c). */
+int fl_app_check_csrf(fl_ctx *c);
+
+/* What fl_app_cache_begin() prepared for fl_app_cache_end(): lives on
+ * dispatch()'s stack for one request (view_cache.c). */
+typedef struct fl_app_cached_view {
+	const char *key;           /* cache key; NULL: neither looked up nor stored */
+	long timeout;              /* the route's: -1 = CACHE_DEFAULT_TIMEOUT */
+	char placeholder[48];      /* what csrf_token() yields while the view renders */
+} fl_app_cached_view;
+
+enum { FL_APP_CACHE_OFF, FL_APP_CACHE_HIT, FL_APP_CACHE_MISS };
+
+/* Before the view of a GET/HEAD to a route with FL_ROUTE_CACHE: answer
+ * from the cache (FL_APP_CACHE_HIT: the response is built, skip the view),
+ * or prepare the view's run (FL_APP_CACHE_MISS: csrf_token() gives a
+ * placeholder, no flashed messages).  FL_APP_CACHE_OFF otherwise. */
+int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv);
+
+/* After the view of a FL_APP_CACHE_MISS (view status `status`): store a 200
+ * response, put the visitor's own CSRF token in place of the placeholder,
+ * restore csrf_token(). */
+void fl_app_cache_end(fl_ctx *c, fl_app_cached_view *cv, int status);
+
+/* Write the session cookie if the session changed (sessions.c). */
+void fl_app_save_session(fl_ctx *c);
+
+/* Commit on teardown (SQLALCHEMY_COMMIT_ON_TEARDOWN) or roll back (db.c). */
+void fl_app_teardown_db(fl_ctx *c, int failed);
+
 #endif

@@ -109,20 +109,6 @@ int fl_app_check_csrf(fl_ctx *c)
 		: "The CSRF token is invalid.");
 }
 
-void fl_app_teardown_db(fl_ctx *c, int failed)
-{
-	fl_db *db = c->app->db;
-	if (!db || !fl_db_in_transaction(db))
-		return;
-	if (!failed && c->config->commit_on_teardown) {
-		fl_err e = fl_db_commit(db);
-		if (e == FL_OK)
-			return;
-		fl_error("commit on teardown failed: %s", fl_db_errmsg(db));
-	}
-	fl_db_rollback(db);
-}
-
 void fl_regenerate_session(fl_ctx *c)
 {
 	fl_session *s = ctx_session(c);

@@ -1,12 +1,37 @@
-/* templating.c — the globals every template sees (Flask's
- * templating.py context processors): url_for, get_flashed_messages and
- * csrf_token, each bound to the request being rendered. */
+/* templating.c — render_template and the globals every template sees
+ * (Flask's templating.py and its context processors): session, request, g
+ * and config in the context; url_for, get_flashed_messages and csrf_token
+ * as functions, each bound to the request being rendered. */
 #include <stdio.h>
 #include <string.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
 #include "web/sessions.h"
 #include "web/templating.h"
+#include "base/log.h"
+
+int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
+{
+	json_t *ctx = context ? context : json_object();
+	json_object_set_nocheck(ctx, "session", fl_get_session(c));
+	json_object_set_new_nocheck(ctx, "request", fl_request_to_json(&c->req));
+	json_object_set_nocheck(ctx, "g", c->g);
+	json_object_set_nocheck(ctx, "config", c->config->json);
+	fl_buf out;
+	fl_tpl_error err;
+	fl_buf_init(&out, c->arena);
+	fl_err e = fl_tpl_render(c->app->templates, name, ctx, c, c->arena, &out, &err);
+	/* config lives on the heap for the whole process: drop the request's
+	 * reference so its count does not grow with every page. */
+	json_object_del(ctx, "config");
+	if (e) {
+		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
+		return fl_abort(c, 500, NULL);
+	}
+	fl_app_set_body(c, status, "text/html; charset=utf-8", out.data ? out.data : "", out.len);
+	return 0;
+}
+
 
 static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
