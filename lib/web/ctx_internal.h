@@ -25,6 +25,7 @@ typedef struct fl_request_state {
 	json_t *flashes;            /* popped once per request (sessions.c) */
 	const char *csrf_token;     /* this request's token, or view_cache.c's placeholder */
 	const char *abort_message;  /* fl_abort's message, shown on the error page */
+	int failed;                 /* fl_app_fail: the answer is 500 whatever the view returns */
 	struct { fl_deferred_fn fn; void *ud; } deferred[FL_MAX_DEFERRED];
 	size_t ndeferred;           /* entries of deferred in use */
 } fl_request_state;
@@ -44,6 +45,14 @@ void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *bo
 /* The mount point to put in front of URLs: SCRIPT_NAME, else /cgi-bin/<bp>
  * (ctx.c). */
 const char *fl_app_script_name(fl_ctx *c);
+
+/* Fail the request for a bug the library caught in the application — a
+ * url_for that cannot build, a redirect to NULL, a NULL body: log `why`
+ * (printf-style) with the request, and answer the 500 page whatever the
+ * view goes on to return, as Flask does when url_for raises BuildError.
+ * The caller then returns something harmless (NULL, 500) instead of
+ * faulting (helpers.c). */
+void fl_app_fail(fl_ctx *c, const char *why, ...) __attribute__((format(printf, 2, 3)));
 
 /* Set the Allow header from a method mask (dispatch.c; resource.c too). */
 void fl_app_set_allow(fl_ctx *c, unsigned allowed);

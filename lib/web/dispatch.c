@@ -176,6 +176,13 @@ static void finish_headers(fl_ctx *c)
 
 /* ---- the request ---- */
 
+/* A bug the library caught in the application (fl_app_fail: a url_for
+ * that cannot build...) makes the answer 500, whatever the view returned. */
+static int unless_failed(fl_ctx *c, int status)
+{
+	return fl_state(c)->failed && status < 500 ? 500 : status;
+}
+
 static int run_view(fl_ctx *c, int *crashed)
 {
 	int sig = sigsetjmp(crash_jmp, 1);
@@ -239,7 +246,7 @@ static int dispatch(fl_ctx *c, int *crashed)
 	int cached = fl_app_cache_begin(c, &cv);
 	if (cached == FL_APP_CACHE_HIT)
 		return 0;
-	s = run_view(c, crashed);
+	s = unless_failed(c, run_view(c, crashed));
 	if (cached == FL_APP_CACHE_MISS)
 		fl_app_cache_end(c, &cv, s);
 	return s;
@@ -273,7 +280,7 @@ void fl_app_handle(fl_app *app, char **envp)
 	if (e)
 		status = fl_abort(c, e == FL_ETOOLARGE ? 414 : 400, "%s", why);
 	else
-		status = dispatch(c, &crashed);
+		status = unless_failed(c, dispatch(c, &crashed));
 	if (status < 0 || (status > 0 && status < 400))
 		status = 500;
 	if (status >= 500)

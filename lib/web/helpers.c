@@ -20,6 +20,17 @@ int fl_abort(fl_ctx *c, int status, const char *message, ...)
 	return status;
 }
 
+void fl_app_fail(fl_ctx *c, const char *why, ...)
+{
+	va_list ap;
+	va_start(ap, why);
+	const char *msg = fl_arena_vprintf(c->arena, why, ap);
+	va_end(ap);
+	fl_error("%s %s: %s", c->req.method_name ? c->req.method_name : "-",
+		c->req.path ? c->req.path : "-", msg);
+	fl_state(c)->failed = 1;
+}
+
 void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *body, size_t n)
 {
 	c->resp.status = status ? status : 200;
@@ -32,6 +43,10 @@ void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *bo
 int fl_text(fl_ctx *c, int status, const char *mimetype, const char *body)
 {
 	const char *mt = mimetype ? mimetype : "text/plain; charset=utf-8";
+	if (!body) {
+		fl_app_fail(c, "a response with a NULL body");
+		return fl_abort(c, 500, NULL);
+	}
 	fl_app_set_body(c, status, mt, body, strlen(body));
 	return 0;
 }
@@ -82,6 +97,12 @@ static const char *location_uri(fl_arena *a, const char *s)
 
 int fl_redirect(fl_ctx *c, const char *location, int code)
 {
+	if (!location) {
+		/* Typically fl_redirect(c, fl_url_for(c, ...), 0) whose url_for
+		 * failed: that failure is already logged. */
+		fl_app_fail(c, "redirect to a NULL location");
+		return fl_abort(c, 500, NULL);
+	}
 	const char *loc = location_uri(c->arena, location);
 	if (!fl_header_value_ok(loc)) {
 		fl_error("refusing a redirect to a location with control characters");
@@ -137,10 +158,22 @@ const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values)
 {
 	char why[256];
 	char *url;
+	if (!c->app) {
+		fl_app_fail(c, "url_for: no application (a context made without one)");
+		return NULL;
+	}
+	if (!endpoint) {
+		fl_app_fail(c, "url_for: no endpoint (NULL)");
+		return NULL;
+	}
+	if (values && !json_is_object(values)) {
+		fl_app_fail(c, "url_for('%s'): the values are not a JSON object", endpoint);
+		return NULL;
+	}
 	fl_err e = fl_url_map_build(c->app->url_map, c->arena, fl_app_script_name(c),
 		c->config->server_name, endpoint, values, &url, why, sizeof why);
 	if (e) {
-		fl_error("url_for: %s", why);
+		fl_app_fail(c, "url_for: %s", why);
 		return NULL;
 	}
 	return url;

@@ -22,13 +22,19 @@ int fl_abort(fl_ctx *c, int status, const char *message, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* fl_redirect — redirect(location, code): `code` 301/302/303/307/308
- * (0 = 302).  `location` may not hold control characters (else 500).
- * Returns 0, or 500 when the location is unusable. */
+ * (0 = 302).  A NULL `location` (a failed fl_url_for) or one holding
+ * control characters is a bug: logged, and the request answers the 500
+ * page.  Returns 0, or 500 when the location is unusable. */
 int fl_redirect(fl_ctx *c, const char *location, int code);
 
 /* fl_url_for — url_for(endpoint, **values): `values` is a JSON object or
- * NULL (borrowed).  Returns an arena string, or NULL after logging when the
- * endpoint is unknown or a value is missing. */
+ * NULL (borrowed); the rule's arguments come from it, other keys become the
+ * query string.  Returns an arena string, or NULL when no URL can be built:
+ * an unknown or NULL endpoint, a missing value or one its converter
+ * refuses, `values` not an object.  That is a bug in the application, as
+ * Flask's BuildError is: it is logged and the request answers the 500 page
+ * whatever the view returns, so fl_redirect(c, fl_url_for(c, ".login",
+ * NULL), 0) needs no check.  The same holds for url_for in templates. */
 const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values);
 
 /* fl_is_safe_url — whether redirecting to `url` (a Referer, a ?next=)
@@ -38,10 +44,11 @@ const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values);
  * backslashes make it unsafe.  Returns 1 when safe. */
 int fl_is_safe_url(fl_ctx *c, const char *url);
 
-/* fl_text — a text/plain (or `mimetype`, NULL = text/plain) response. */
+/* fl_text — a text/plain (or `mimetype`, NULL = text/plain) response of
+ * `body` (copied).  Returns 0; a NULL `body` is a bug: logged, 500. */
 int fl_text(fl_ctx *c, int status, const char *mimetype, const char *body);
 
-/* fl_html — a text/html response from already-safe HTML. */
+/* fl_html — a text/html response from already-safe HTML (as fl_text). */
 int fl_html(fl_ctx *c, int status, const char *html);
 
 /* fl_jsonify — jsonify(value): an application/json response; steals the

@@ -37,9 +37,14 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
 {
 	fl_ctx *c = ud;
+	if (!c) {
+		snprintf(err->message, sizeof err->message, "url_for() needs a request context");
+		return NULL;
+	}
 	json_t *ep = json_array_get(args, 0);
 	if (!json_is_string(ep)) {
 		snprintf(err->message, sizeof err->message, "url_for() needs an endpoint name");
+		fl_app_fail(c, "template: %s", err->message);
 		return NULL;
 	}
 	char why[256];
@@ -48,6 +53,10 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		c->config->server_name, json_string_value(ep), kwargs, &url, why, sizeof why);
 	if (e) {
 		snprintf(err->message, sizeof err->message, "%s", why);
+		/* Like Flask's BuildError: the page fails even if whoever
+		 * rendered it (a view ignoring fl_render's status, a mail body)
+		 * goes on as if nothing happened. */
+		fl_app_fail(c, "url_for in a template: %s", why);
 		return NULL;
 	}
 	return json_string(url);
@@ -57,6 +66,11 @@ static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, jso
 	fl_tpl_error *err)
 {
 	fl_ctx *c = ud;
+	if (!c) {
+		snprintf(err->message, sizeof err->message,
+			"get_flashed_messages() needs a request context");
+		return NULL;
+	}
 	json_t *wc = json_object_get(kwargs, "with_categories");
 	if (!wc)
 		wc = json_array_get(args, 0);
@@ -84,6 +98,10 @@ static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, jso
 static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
 {
+	if (!ud) {
+		snprintf(err->message, sizeof err->message, "csrf_token() needs a request context");
+		return NULL;
+	}
 	return json_string(fl_csrf_token(ud));
 }
 

@@ -13,7 +13,9 @@
 /* fl_render — render_template(name, context): render `name` with
  * `context` (a JSON object, may be NULL; the globals session, request, g,
  * config are added) into a text/html response with status `status`
- * (0 = 200).  Returns 0, or 500 after logging the template error. */
+ * (0 = 200).  Returns 0, or 500 after logging the template error.  A
+ * url_for in the template that cannot build also fails the whole request
+ * (500 whatever the view returns, see fl_url_for). */
 int fl_render(fl_ctx *c, int status, const char *name, json_t *context);
 
 #endif
