@@ -32,7 +32,6 @@ int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 	return 0;
 }
 
-
 static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
 {
