@@ -10,8 +10,11 @@
  *   auth/      password hashes, JWT  mail/   messages, SMTP, outbox
  *   cache/     cache backends        session/ session stores, flash
  *   form/      fields, validators, CSRF
- *   web/       the application and the request context: start-up, dispatch,
- *              hooks, helpers, rendering, view caching, resources, JWT views
+ *   web/       the application and the request context, one header per
+ *              Flask module: app (start-up, blueprints, hooks), ctx (the
+ *              request), helpers (responses, redirect, url_for, cookies),
+ *              templating, sessions (session, flash, CSRF), forms, db
+ *              (*_or_404), view_cache, resource, jwt
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -39,6 +42,13 @@
 #include "form/csrf.h"
 #include "form/form.h"
 #include "web/app.h"
+#include "web/ctx.h"
+#include "web/helpers.h"
+#include "web/templating.h"
+#include "web/sessions.h"
+#include "web/forms.h"
+#include "web/db.h"
+#include "web/view_cache.h"
 #include "web/jwt.h"
 #include "web/resource.h"
 

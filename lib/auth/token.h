@@ -45,8 +45,6 @@
 #include "base/arena.h"
 #include "base/err.h"
 
-struct fl_ctx;
-
 /* Longest token accepted for verification (bytes). */
 #define FL_TOKEN_MAX_LENGTH 8192
 

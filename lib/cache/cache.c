@@ -1,7 +1,7 @@
 /* cache.c — the cache interface (Flask-Caching's Cache object): argument
  * checks, timeouts, the clock, the null backend and the CACHE_TYPE factory.
  * The backends are in cache_simple.c, cache_sqlite.c and cache_redis.c;
- * response caching of views is in cache_view.c. */
+ * response caching of views is in web/view_cache.c. */
 #include <stdlib.h>
 #include <string.h>
 

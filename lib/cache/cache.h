@@ -1,5 +1,4 @@
-/* cache.h — Flask-Caching: a key/value cache with timeouts, and
- * whole-response caching of views (@cache.cached(timeout=50)).
+/* cache.h — Flask-Caching's backends: a key/value cache with timeouts.
  *
  * CACHE_TYPE picks the backend, created once per process at start-up:
  *
@@ -20,18 +19,8 @@
  * Timeouts are seconds, as in Flask-Caching: FL_CACHE_DEFAULT_TIMEOUT (-1)
  * means CACHE_DEFAULT_TIMEOUT, 0 means "never expires".
  *
- * Whole-response caching: a route whose flags hold FL_ROUTE_CACHE(seconds)
- * (routing.h) has its GET/HEAD responses cached under the key
- * "view/<blueprint><path>[?<query>]".  The request loop answers a hit
- * without running the view (X-Cache: HIT) and stores a 200 produced by the
- * view (X-Cache: MISS): status, Content-Type and body only — never
- * Set-Cookie or other headers.  Cached pages hold no per-visitor data:
- * while a cacheable view runs, csrf_token() yields a random placeholder that
- * is replaced by the current visitor's token in every response sent (hit or
- * miss), and get_flashed_messages() yields nothing (the messages stay in the
- * session for the next uncached page).  Templates of cached views must not
- * print other per-visitor values (session, g, cookies).  A view that
- * changes what a cached page shows calls fl_invalidate_view().
+ * Whole-response caching of views (@cache.cached) and the cache of a view
+ * are web/view_cache.h: only web/ knows the request.
  */
 #ifndef FL_CACHE_H
 #define FL_CACHE_H
@@ -43,7 +32,6 @@
 #include "base/err.h"
 
 struct fl_config;
-struct fl_ctx;
 struct sqlite3;
 
 /* A cache backend of the CACHE_TYPE kind (opaque; one per process). */
@@ -138,22 +126,5 @@ fl_err fl_cache_delete_prefix(fl_cache *cache, const char *prefix);
 /* fl_cache_clear — cache.clear(): delete every key of this cache (redis:
  * only keys under FL_CACHE_REDIS_PREFIX).  Errors: FL_EIO. */
 fl_err fl_cache_clear(fl_cache *cache);
-
-/* ---- from views ---- */
-
-/* fl_get_cache — the process cache, for a view's own get/set (never NULL:
- * the null cache when CACHE_TYPE is null). */
-fl_cache *fl_get_cache(struct fl_ctx *c);
-
-/* fl_make_view_cache_key — the cache key of the response to GET `path`
- * (relative to the blueprint, like request.path) with query string `query`
- * (NULL or "" for none), in the request arena. */
-const char *fl_make_view_cache_key(struct fl_ctx *c, const char *path, const char *query);
-
-/* fl_invalidate_view — forget the cached responses of `path`
- * (relative to the blueprint, e.g. "/cats/"), with every query string.
- * Call it after a change that alters that page; every process then serves a
- * fresh page (sqlite/redis).  Errors: FL_EIO (backend unavailable; logged). */
-fl_err fl_invalidate_view(struct fl_ctx *c, const char *path);
 
 #endif

@@ -2,7 +2,7 @@
  *
  * Everything here is pure: building text from a message.  The outbox and
  * delivery are in mail_outbox.c, the SMTP transport (libESMTP) in
- * mail_smtp.c, and the request glue in mail_ctx.c.
+ * mail_smtp.c, and the request glue in web/mail.c.
  */
 #include <stdint.h>
 #include <stdio.h>

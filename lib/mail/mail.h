@@ -177,7 +177,7 @@ fl_err fl_mail_transport(const fl_config *cfg, const char *from, const char *con
 fl_err fl_mail_flush(const fl_config *cfg, size_t *delivered, size_t *failed, char *why,
 		     size_t whylen);
 
-/* ---- in a request (lib/web/mail_ctx.c) ---- */
+/* ---- in a request (lib/web/mail.c) ---- */
 struct fl_ctx;
 
 /* fl_send_mail — send `m` with fl_mail_send after the

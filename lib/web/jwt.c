@@ -1,6 +1,7 @@
 /* jwt.c — flask-jwt-extended's decorators and helpers for views, over
  * auth/token.c.  See jwt.h. */
 #include "web/jwt.h"
+#include "web/helpers.h"
 
 #include <string.h>
 #include <strings.h>

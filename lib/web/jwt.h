@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "web/app.h"
+#include "web/ctx.h"
 
 /* fl_create_access_token — create_access_token(identity) with the
  * application's JWT_SECRET_KEY and JWT_ACCESS_TOKEN_EXPIRES.  Returns an

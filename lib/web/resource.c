@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
+#include "web/db.h"
 
 /* application/json or application/<anything>+json (Flask's is_json). */
 static int is_json_mimetype(const char *mt)

@@ -28,7 +28,7 @@
 
 #include <jansson.h>
 
-#include "web/app.h"
+#include "web/ctx.h"
 #include "data/query.h"
 
 /* A resource: a handler per method; NULL = not allowed (405). */

@@ -122,3 +122,50 @@ def test_segfault_in_a_view(crashapp, server):
         assert r.status_code == 500, (i, r.status_code)
         r = b.get("/cgi-bin/crashapp/")
         assert r.status_code == 200, (i, r.status_code, r.text[:300])
+
+
+# ---- bugs in a view the library answers with 500, never a crash ----
+
+SAFE_500 = ("/url_for/unknown", "/url_for/missing", "/url_for/badtype",
+            "/url_for/values", "/url_for/null", "/redirect_null", "/text_null",
+            "/template_url_for")
+
+
+@pytest.mark.parametrize("path", SAFE_500)
+def test_bad_url_for_is_a_logged_500_not_a_crash(crashapp, server, path):
+    """A url_for that cannot build (unknown endpoint, a missing or ill-typed
+    value) fails the request like Flask's BuildError, whatever the view does
+    with the NULL it got; a redirect to NULL or a NULL body likewise.  The
+    process does not fault: no crash line, and it keeps serving."""
+    b = crashapp
+    mark = server.log_mark()
+    r = b.get("/cgi-bin/crashapp" + path, allow_redirects=False)
+    assert r.status_code == 500, (path, r.status_code, r.text[:200])
+    assert "Internal Server Error" in r.text
+    assert "Location" not in r.headers
+    new = wait_for_log(server, mark, re.escape(path) + r".* -> 500")
+    assert re.search(re.escape(path) + r".* -> 500", new), "no log line for the 500:\n" + new
+    assert not re.search(r"crashed|signal|restarting", new, re.I), new
+    if path.startswith("/url_for/unknown"):
+        assert "'login'" in new, new
+    r = b.get("/cgi-bin/crashapp/")
+    assert r.status_code == 200 and r.text == "ok"
+
+
+def test_url_for_that_builds(crashapp):
+    """The endpoints the views above get wrong do build when asked right."""
+    r = crashapp.get("/cgi-bin/crashapp/user/dave")
+    assert r.status_code == 200 and r.text == "dave"
+    r = crashapp.get("/cgi-bin/crashapp/users/7")
+    assert r.status_code == 200 and r.text == "7"
+
+
+def test_template_url_for_without_a_request(crashapp, server):
+    """url_for() in a template rendered with no request context is a
+    template error for the caller, not a crash."""
+    mark = server.log_mark()
+    r = crashapp.get("/cgi-bin/crashapp/template_no_request")
+    assert r.status_code == 200, r.text[:200]
+    assert r.text.startswith("template error: "), r.text[:200]
+    assert "url_for" in r.text
+    assert not re.search(r"crashed|signal", server.log_since(mark), re.I)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "web/app.h"
+#include "web/helpers.h"
 #include "base/log.h"
 #include "mail/mail.h"
 

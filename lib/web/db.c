@@ -1,8 +1,12 @@
-/* ctx_db.c — database errors turned into HTTP answers, and the *_or_404
- * helpers of Flask-SQLAlchemy. */
-#include "web/app_internal.h"
+/* db.c — the database from a view (Flask-SQLAlchemy's db): the process
+ * connection, database errors turned into HTTP answers, the *_or_404
+ * helpers, and commit or rollback when the request ends. */
+#include "web/ctx_internal.h"
+#include "web/db.h"
 #include "base/log.h"
 #include "data/query.h"
+
+fl_db *fl_get_db(fl_ctx *c) { return c->app->db; }
 
 int fl_abort_db(fl_ctx *c, fl_err e)
 {
@@ -72,4 +76,18 @@ int fl_first_or_404(fl_ctx *c, fl_query *q, json_t **row)
 	if (e)
 		return fl_abort_db(c, e);
 	return *row ? 0 : fl_abort(c, 404, NULL);
+}
+
+void fl_app_teardown_db(fl_ctx *c, int failed)
+{
+	fl_db *db = c->app->db;
+	if (!db || !fl_db_in_transaction(db))
+		return;
+	if (!failed && c->config->commit_on_teardown) {
+		fl_err e = fl_db_commit(db);
+		if (e == FL_OK)
+			return;
+		fl_error("commit on teardown failed: %s", fl_db_errmsg(db));
+	}
+	fl_db_rollback(db);
 }

@@ -1,4 +1,4 @@
-/* cache_view.c — whole-response caching of views (Flask-Caching's
+/* view_cache.c — whole-response caching of views (Flask-Caching's
  * @cache.cached(timeout=...)), called by dispatch() around the view of a
  * route whose flags hold FL_ROUTE_CACHE.
  *
@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/app_internal.h"
+#include "web/ctx_internal.h"
+#include "web/sessions.h"
+#include "web/view_cache.h"
 #include "base/log.h"
 
 #define ENTRY_MAGIC "FLC1 "
@@ -151,22 +153,23 @@ int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv)
 			*p++ = hex[rnd[i] & 15];
 		}
 		*p = '\0';
-		c->csrf_token_ = cv->placeholder;
+		fl_state(c)->csrf_token = cv->placeholder;
 	} else {
 		/* Without a placeholder the page holds this visitor's token: it
 		 * is served but must not be stored. */
 		cv->key = NULL;
 	}
 	/* No flashed messages on a cacheable page; they stay in the session. */
-	if (!c->flashes_)
-		c->flashes_ = json_array();
+	if (!fl_state(c)->flashes)
+		fl_state(c)->flashes = json_array();
 	return FL_APP_CACHE_MISS;
 }
 
 void fl_app_cache_end(fl_ctx *c, fl_app_cached_view *cv, int status)
 {
-	if (cv->placeholder[0] && c->csrf_token_ == cv->placeholder)
-		c->csrf_token_ = NULL;
+	fl_request_state *st = fl_state(c);
+	if (cv->placeholder[0] && st->csrf_token == cv->placeholder)
+		st->csrf_token = NULL;
 	if (status != 0 || !c->resp.body_set)
 		return;  /* an error page replaces the view's response */
 	fl_response *r = &c->resp;

@@ -1,0 +1,73 @@
+/* ctx.h — the request context (Flask's ctx.py and globals.py): what a view
+ * receives, and the request as a view reads it (request.args, .form,
+ * .cookies, .headers, .view_args).
+ *
+ * The request loop makes one context per request in the request arena; it
+ * is gone when the request ends.  Its public fields are read-only to views
+ * except `g` and through the functions of the other web/ headers; what the
+ * library keeps per request besides (the opened session, the popped flashes,
+ * the CSRF token, the abort message, the deferred work) is private to web/.
+ */
+#ifndef FL_CTX_H
+#define FL_CTX_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/config.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/routing.h"
+
+/* The application: one per process (opaque; web/app.h). */
+typedef struct fl_app fl_app;
+/* The request context (below). */
+typedef struct fl_ctx fl_ctx;
+
+/* The request context.  Views receive it; its fields are read-only to them
+ * except through the functions of web/ (and `g`, theirs to fill). */
+struct fl_ctx {
+	fl_app *app;                /* the application */
+	const fl_config *config;    /* app.config */
+	fl_arena *arena;            /* memory for this request only */
+	fl_request req;             /* the request */
+	fl_response resp;           /* the response being built */
+	const fl_route *route;      /* the matched rule (NULL before routing) */
+	fl_view_arg view_args[FL_MAX_VIEW_ARGS]; /* request.view_args */
+	size_t nview_args;          /* how many view_args */
+	json_t *g;                  /* flask.g: per-request values */
+};
+
+/* fl_ctx_new — a fresh request context for `app` whose memory is arena `a`
+ * (Flask's app.request_context; with `app` NULL, test_request_context for
+ * unit tests).  The response is initialised (200, no header, no body), g is
+ * an empty object (made with jansson's current allocator: set
+ * fl_json_set_arena(a) first), no route is matched and the request is all
+ * zero: fill it with fl_request_init() or by hand.  With `app` NULL the
+ * configuration is all zero and only what needs no application works (the
+ * request accessors, the response helpers, abort, resources); the session,
+ * templates, url_for and the database need one.  Owned by `a` (gone when it
+ * is reset); never NULL. */
+fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a);
+
+/* fl_get_arg — request.args.get(name): the first query value, or NULL. */
+const char *fl_get_arg(fl_ctx *c, const char *name);
+
+/* fl_get_form_value — request.form.get(name): the first form value, or NULL. */
+const char *fl_get_form_value(fl_ctx *c, const char *name);
+
+/* fl_get_cookie — request.cookies.get(name), or NULL. */
+const char *fl_get_cookie(fl_ctx *c, const char *name);
+
+/* fl_get_header — the request header `name`, or NULL. */
+const char *fl_get_header(fl_ctx *c, const char *name);
+
+/* fl_get_view_arg — the text matched by converter `name`, or NULL. */
+const char *fl_get_view_arg(fl_ctx *c, const char *name);
+
+/* fl_get_view_arg_int — the value matched by an <int:name> converter (0 when
+ * absent). */
+long long fl_get_view_arg_int(fl_ctx *c, const char *name);
+
+#endif

@@ -1,0 +1,93 @@
+/* ctx_internal.h — the private part of a request context.  Only the
+ * sources of lib/web/ include it; not part of the public API.
+ *
+ * A context is allocated (fl_ctx_new) as an fl_request_state whose first
+ * member is the public fl_ctx that views see; fl_state() goes back from
+ * one to the other, container_of style.  So the public struct holds only
+ * what a view may read, and what the library keeps per request — the
+ * opened session, the flashes popped for this request, the CSRF token, the
+ * abort message, the deferred work — stays behind it. */
+#ifndef FL_CTX_INTERNAL_H
+#define FL_CTX_INTERNAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "session/session.h"
+#include "web/app_internal.h"
+
+/* At most this many fl_defer() calls per request. */
+#define FL_MAX_DEFERRED 8
+
+typedef struct fl_request_state {
+	fl_ctx pub;                 /* what views see */
+	fl_session *session;        /* opened on first use (sessions.c), else NULL */
+	json_t *flashes;            /* popped once per request (sessions.c) */
+	const char *csrf_token;     /* this request's token, or view_cache.c's placeholder */
+	const char *abort_message;  /* fl_abort's message, shown on the error page */
+	int failed;                 /* fl_app_fail: the answer is 500 whatever the view returns */
+	struct { fl_deferred_fn fn; void *ud; } deferred[FL_MAX_DEFERRED];
+	size_t ndeferred;           /* entries of deferred in use */
+} fl_request_state;
+
+/* The private state of context `c` (made by fl_ctx_new). */
+static inline fl_request_state *fl_state(fl_ctx *c)
+{
+	return (fl_request_state *)(void *)((char *)c - offsetof(fl_request_state, pub));
+}
+
+/* ---- shared by the web/ sources ---- */
+
+/* Make the response body `n` bytes of `body` with `mimetype` and `status`
+ * (0 = 200), copied into the arena (helpers.c). */
+void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *body, size_t n);
+
+/* The mount point to put in front of URLs: SCRIPT_NAME, else /cgi-bin/<bp>
+ * (ctx.c). */
+const char *fl_app_script_name(fl_ctx *c);
+
+/* Fail the request for a bug the library caught in the application — a
+ * url_for that cannot build, a redirect to NULL, a NULL body: log `why`
+ * (printf-style) with the request, and answer the 500 page whatever the
+ * view goes on to return, as Flask does when url_for raises BuildError.
+ * The caller then returns something harmless (NULL, 500) instead of
+ * faulting (helpers.c). */
+void fl_app_fail(fl_ctx *c, const char *why, ...) __attribute__((format(printf, 2, 3)));
+
+/* Set the Allow header from a method mask (dispatch.c; resource.c too). */
+void fl_app_set_allow(fl_ctx *c, unsigned allowed);
+
+/* ---- the steps of a request that dispatch.c calls, in order ---- */
+
+/* CSRF check for unsafe methods: 0, or 400 with the message set
+ * (sessions.c). */
+int fl_app_check_csrf(fl_ctx *c);
+
+/* What fl_app_cache_begin() prepared for fl_app_cache_end(): lives on
+ * dispatch()'s stack for one request (view_cache.c). */
+typedef struct fl_app_cached_view {
+	const char *key;           /* cache key; NULL: neither looked up nor stored */
+	long timeout;              /* the route's: -1 = CACHE_DEFAULT_TIMEOUT */
+	char placeholder[48];      /* what csrf_token() yields while the view renders */
+} fl_app_cached_view;
+
+enum { FL_APP_CACHE_OFF, FL_APP_CACHE_HIT, FL_APP_CACHE_MISS };
+
+/* Before the view of a GET/HEAD to a route with FL_ROUTE_CACHE: answer
+ * from the cache (FL_APP_CACHE_HIT: the response is built, skip the view),
+ * or prepare the view's run (FL_APP_CACHE_MISS: csrf_token() gives a
+ * placeholder, no flashed messages).  FL_APP_CACHE_OFF otherwise. */
+int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv);
+
+/* After the view of a FL_APP_CACHE_MISS (view status `status`): store a 200
+ * response, put the visitor's own CSRF token in place of the placeholder,
+ * restore csrf_token(). */
+void fl_app_cache_end(fl_ctx *c, fl_app_cached_view *cv, int status);
+
+/* Write the session cookie if the session changed (sessions.c). */
+void fl_app_save_session(fl_ctx *c);
+
+/* Commit on teardown (SQLALCHEMY_COMMIT_ON_TEARDOWN) or roll back (db.c). */
+void fl_app_teardown_db(fl_ctx *c, int failed);
+
+#endif

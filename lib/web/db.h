@@ -1,0 +1,38 @@
+/* db.h — the database from a view (Flask-SQLAlchemy's `db` and its
+ * *_or_404 helpers): the process connection, and database errors turned
+ * into the HTTP answer a user should see.  At the end of every request the
+ * open transaction is committed (SQLALCHEMY_COMMIT_ON_TEARDOWN, when the
+ * request did not fail) or rolled back.
+ */
+#ifndef FL_WEB_DB_H
+#define FL_WEB_DB_H
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "data/db.h"
+#include "data/query.h"
+#include "web/ctx.h"
+
+struct fl_model;
+
+/* fl_get_db — the database connection, for views. */
+fl_db *fl_get_db(fl_ctx *c);
+
+/* fl_abort_db — turn a database error into the answer a user should see:
+ * FL_ENOTFOUND → 404; FL_EEXISTS/FL_ECONSTRAINT → 409 "... already exists";
+ * FL_EINVAL → 400 naming the column; FL_ENOTABLE → 503 naming the missing
+ * table and how to create it (the blueprint's create_tables_hint);
+ * FL_EBUSY → 503; anything else → 500 (logged).  Rolls back the open
+ * transaction so nothing half-written survives.  Returns the status. */
+int fl_abort_db(fl_ctx *c, fl_err e);
+
+/* fl_get_or_404 — Model.query.get_or_404(id): *row, or 404 (other errors
+ * through fl_abort_db).  Returns 0 when found. */
+int fl_get_or_404(fl_ctx *c, const struct fl_model *m, long long id, json_t **row);
+
+/* fl_first_or_404 — query.first_or_404(): *row, or 404.  Returns 0 when
+ * found. */
+int fl_first_or_404(fl_ctx *c, struct fl_query *q, json_t **row);
+
+#endif

@@ -1,0 +1,112 @@
+/* templating.c — render_template and the globals every template sees
+ * (Flask's templating.py and its context processors): session, request, g
+ * and config in the context; url_for, get_flashed_messages and csrf_token
+ * as functions, each bound to the request being rendered. */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/ctx_internal.h"
+#include "web/sessions.h"
+#include "web/templating.h"
+#include "base/log.h"
+
+int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
+{
+	json_t *ctx = context ? context : json_object();
+	json_object_set_nocheck(ctx, "session", fl_get_session(c));
+	json_object_set_new_nocheck(ctx, "request", fl_request_to_json(&c->req));
+	json_object_set_nocheck(ctx, "g", c->g);
+	json_object_set_nocheck(ctx, "config", c->config->json);
+	fl_buf out;
+	fl_tpl_error err;
+	fl_buf_init(&out, c->arena);
+	fl_err e = fl_tpl_render(c->app->templates, name, ctx, c, c->arena, &out, &err);
+	/* config lives on the heap for the whole process: drop the request's
+	 * reference so its count does not grow with every page. */
+	json_object_del(ctx, "config");
+	if (e) {
+		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
+		return fl_abort(c, 500, NULL);
+	}
+	fl_app_set_body(c, status, "text/html; charset=utf-8", out.data ? out.data : "", out.len);
+	return 0;
+}
+
+static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	fl_ctx *c = ud;
+	if (!c) {
+		snprintf(err->message, sizeof err->message, "url_for() needs a request context");
+		return NULL;
+	}
+	json_t *ep = json_array_get(args, 0);
+	if (!json_is_string(ep)) {
+		snprintf(err->message, sizeof err->message, "url_for() needs an endpoint name");
+		fl_app_fail(c, "template: %s", err->message);
+		return NULL;
+	}
+	char why[256];
+	char *url;
+	fl_err e = fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
+		c->config->server_name, json_string_value(ep), kwargs, &url, why, sizeof why);
+	if (e) {
+		snprintf(err->message, sizeof err->message, "%s", why);
+		/* Like Flask's BuildError: the page fails even if whoever
+		 * rendered it (a view ignoring fl_render's status, a mail body)
+		 * goes on as if nothing happened. */
+		fl_app_fail(c, "url_for in a template: %s", why);
+		return NULL;
+	}
+	return json_string(url);
+}
+
+static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	fl_ctx *c = ud;
+	if (!c) {
+		snprintf(err->message, sizeof err->message,
+			"get_flashed_messages() needs a request context");
+		return NULL;
+	}
+	json_t *wc = json_object_get(kwargs, "with_categories");
+	if (!wc)
+		wc = json_array_get(args, 0);
+	json_t *filter = json_object_get(kwargs, "category_filter");
+	json_t *all = fl_get_flashed_messages(c, 1);
+	json_t *out = json_array();
+	size_t i;
+	json_t *pair;
+	json_array_foreach(all, i, pair) {
+		json_t *cat = json_array_get(pair, 0);
+		if (json_is_array(filter) && json_array_size(filter)) {
+			int keep = 0;
+			size_t k;
+			json_t *f;
+			json_array_foreach(filter, k, f)
+				keep |= json_equal(f, cat);
+			if (!keep)
+				continue;
+		}
+		json_array_append(out, (wc && json_is_true(wc)) ? pair : json_array_get(pair, 1));
+	}
+	return out;
+}
+
+static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	if (!ud) {
+		snprintf(err->message, sizeof err->message, "csrf_token() needs a request context");
+		return NULL;
+	}
+	return json_string(fl_csrf_token(ud));
+}
+
+void fl_app_register_template_globals(fl_app *app)
+{
+	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
+	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
+	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
+}
