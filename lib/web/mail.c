@@ -1,13 +1,14 @@
-/* mail_ctx.c — mail from a request: render the bodies now (the request's
+/* mail.c — mail from a request: render the bodies now (the request's
  * templates and context), send after the response (what the send_email of
  * Flask's tutorial does in a thread; here fl_defer). */
+#include "web/mail.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "web/app.h"
 #include "web/helpers.h"
 #include "base/log.h"
-#include "mail/mail.h"
 
 static void send_deferred(fl_ctx *c, void *ud)
 {
