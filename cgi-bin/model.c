@@ -50,7 +50,7 @@
 #include "flagon.h"
 #include "app/flasky.h"
 #include "app/models.h"
-#include "form/internal.h"
+#include "base/pynum.h"
 
 /* The tables this blueprint creates and drops: the Student model only
  * (relations owns the rest of the application's models). */

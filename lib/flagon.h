@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/multidict.h"
+#include "base/pynum.h"
 #include "base/signing.h"
 #include "http/http.h"
 #include "http/request.h"

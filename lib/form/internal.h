@@ -9,6 +9,7 @@
 #define FL_VALIDATORS_H
 
 #include "base/vec.h"
+#include "base/pynum.h"
 #include "form/form.h"
 
 /* A growable NULL-terminated array of strings in an arena: a vector
@@ -67,15 +68,5 @@ int fl_field_truthy(const fl_field *field);
 
 /* fl_str_is_blank — 1 when `s` is NULL or only whitespace (not s.strip()). */
 int fl_str_is_blank(const char *s);
-
-/* fl_parse_int — Python int(s): surrounding whitespace, a sign, digits with
- * single underscores between them; 0 on failure or overflow. */
-int fl_parse_int(const char *s, long long *out);
-
-/* fl_parse_float — Python float(s): decimal notation, inf, nan; 0 on failure. */
-int fl_parse_float(const char *s, double *out);
-
-/* fl_format_float — Python's str(x) for a float, in arena `a`. */
-const char *fl_format_float(fl_arena *a, double x);
 
 #endif
