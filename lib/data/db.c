@@ -161,7 +161,17 @@ static fl_err apply_pragmas(fl_db *db)
 		"PRAGMA foreign_keys=ON;"
 		"PRAGMA synchronous=NORMAL;";
 	sqlite3_busy_timeout(db->h, FL_DB_BUSY_TIMEOUT_MS);
-	int rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
+	/* Several processes opening a new database at once all switch it to
+	 * WAL; SQLite answers the losers SQLITE_BUSY at once, without the busy
+	 * handler (it cannot wait while it holds the lock it would need to
+	 * release).  Retry for as long as the busy timeout would have waited. */
+	int rc;
+	for (int waited = 0;; waited += 10) {
+		rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= FL_DB_BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(10);
+	}
 	return rc == SQLITE_OK ? FL_OK : map_error(db, rc);
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "data/db.h"
@@ -66,6 +67,50 @@ static void test_open_missing_dir(void **state)
 	assert_non_null(strstr(fl_db_errmsg(db), "/nonexistent-flagon-dir/x"));
 	assert_non_null(strstr(fl_db_errmsg(db), "does not exist"));
 	fl_db_close(db);
+}
+
+/* A new database opened by many processes at once (every FastCGI process
+ * of a fresh deployment starts together): each one switches it to WAL,
+ * and SQLite answers the losers SQLITE_BUSY without waiting.  Every open
+ * must still succeed. */
+static void test_concurrent_first_open(void **state)
+{
+	char dir[] = "/tmp/flagon-test-db-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int failures = 0;
+	for (int round = 0; round < 10; round++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s/new-%d.sqlite", dir, round);
+		int go[2];
+		assert_int_equal(pipe(go), 0);
+		for (int i = 0; i < 12; i++) {
+			pid_t pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				char c;
+				close(go[1]);
+				if (read(go[0], &c, 1) < 0)
+					_exit(2);
+				fl_db *db;
+				_exit(fl_db_open(path, &db) == FL_OK ? 0 : 1);
+			}
+		}
+		close(go[0]);
+		usleep(20000);         /* every child waits at the pipe */
+		close(go[1]);          /* ... and all go at once */
+		int st;
+		while (wait(&st) > 0)
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				failures++;
+		unlink(path);
+		char side[160];
+		snprintf(side, sizeof side, "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", path);
+		unlink(side);
+	}
+	rmdir(dir);
+	assert_int_equal(failures, 0);
 }
 
 static void test_bind_types_roundtrip(void **state)
@@ -282,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
 		cmocka_unit_test(test_open_missing_dir),
+		cmocka_unit_test(test_concurrent_first_open),
 		cmocka_unit_test_setup_teardown(test_bind_types_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unique_maps_to_eexists, setup, teardown),
