@@ -100,9 +100,7 @@ static int list_page(fl_ctx *c, const animal_kind *k, fl_form *form, int status)
 {
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, k->model);
 	json_t *animals = NULL;
-	fl_err e = fl_query_order_by(q, "id", false);
-	if (!e)
-		e = fl_query_all(q, &animals);
+	fl_err e = fl_query_all(fl_query_order_by(q, "id", false), &animals);
 	if (e)
 		return fl_abort_db(c, e);
 	return fl_render(c, status, k->template, json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s}",

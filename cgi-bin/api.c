@@ -71,9 +71,7 @@ static int login_post(fl_ctx *c)
 	const char *password = json_string_value(json_object_get(args, "password"));
 	json_t *user;
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &User);
-	fl_err e = fl_query_filter_by(q, "username", json_string(username));
-	if (!e)
-		e = fl_query_first(q, &user);
+	fl_err e = fl_query_first(fl_query_filter_by(q, "username", json_string(username)), &user);
 	if (e)
 		return fl_abort_db(c, e);
 	const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;

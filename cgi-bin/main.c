@@ -41,9 +41,7 @@ static int remember_user(fl_ctx *c, const char *name)
 	fl_db *db = fl_get_db(c);
 	fl_query *q = fl_query_new(db, c->arena, &User);
 	json_t *user = NULL;
-	fl_err e = fl_query_filter_by(q, "username", json_string(name));
-	if (!e)
-		e = fl_query_first(q, &user);
+	fl_err e = fl_query_first(fl_query_filter_by(q, "username", json_string(name)), &user);
 	if (e)
 		return fl_abort_db(c, e);
 	json_t *session = fl_get_session(c);

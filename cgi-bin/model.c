@@ -102,9 +102,7 @@ static fl_err xiaojun_taken(fl_ctx *c, bool taken[XIAOJUN_NAMES])
 		json_array_append_new(names, json_sprintf("xiaojun%d", n));
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &Student);
 	json_t *rows;
-	fl_err e = fl_query_filter(q, "s_name", FL_OP_IN, names);
-	if (!e)
-		e = fl_query_all(q, &rows);
+	fl_err e = fl_query_all(fl_query_filter(q, "s_name", FL_OP_IN, names), &rows);
 	if (e)
 		return e;
 	memset(taken, 0, XIAOJUN_NAMES * sizeof *taken);
@@ -212,10 +210,8 @@ static int page_arg(fl_ctx *c, const char *name, long def, long *out)
 
 static int get_all_student(fl_ctx *c)
 {
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &Student);
-	fl_err e = fl_query_order_by(q, "id", false);
-	if (e)
-		return fl_abort_db(c, e);
+	fl_query *q = fl_query_order_by(fl_query_new(fl_get_db(c), c->arena, &Student), "id", false);
+	fl_err e;
 
 	if (!fl_get_arg(c, "page") && !fl_get_arg(c, "per_page")) {
 		/* Student.query.all() */

@@ -63,9 +63,7 @@ static fl_err count_users_by_role(fl_ctx *c, json_t *roles)
 {
 	json_t *counts;
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &User);
-	fl_err e = fl_query_group_by(q, "role_id");
-	if (!e)
-		e = fl_query_all(q, &counts);
+	fl_err e = fl_query_all(fl_query_group_by(q, "role_id"), &counts);
 	if (e)
 		return e;
 	size_t i, k;
@@ -84,8 +82,7 @@ static fl_err count_users_by_role(fl_ctx *c, json_t *roles)
 static fl_err all_by_id(fl_ctx *c, const fl_model *m, json_t **rows)
 {
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, m);
-	fl_err e = fl_query_order_by(q, "id", false);
-	return e ? e : fl_query_all(q, rows);
+	return fl_query_all(fl_query_order_by(q, "id", false), rows);
 }
 
 static int index_view(fl_ctx *c)
@@ -109,11 +106,8 @@ static int get_with_or_404(fl_ctx *c, const fl_model *m, long long id, const cha
 	json_t **row)
 {
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, m);
-	fl_err e = fl_query_filter_by(q, "id", json_integer(id));
-	if (!e)
-		e = fl_query_load(q, rel);
-	if (e)
-		return fl_abort_db(c, e);
+	fl_query_filter_by(q, "id", json_integer(id));
+	fl_query_load(q, rel);
 	return fl_first_or_404(c, q, row);
 }
 
@@ -131,26 +125,19 @@ static int user_view(fl_ctx *c)
 	fl_db *db = fl_get_db(c);
 	json_t *user, *articles;
 	fl_query *q = fl_query_new(db, c->arena, &User);
-	fl_err e = fl_query_filter_by(q, "id", json_integer(fl_get_view_arg_int(c, "id")));
-	if (!e)
-		e = fl_query_load(q, "role");
-	if (!e)
-		e = fl_query_load(q, "ident");
-	if (e)
-		return fl_abort_db(c, e);
+	fl_query_filter_by(q, "id", json_integer(fl_get_view_arg_int(c, "id")));
+	fl_query_load(q, "role");
+	fl_query_load(q, "ident");
 	int s = fl_first_or_404(c, q, &user);
 	if (s)
 		return s;
 	/* user.articles.filter_by(isdelete=False): the relationship's
 	 * order_by(-rdatetime) puts the newest first; article.user is the
 	 * backref, loaded for every article in one statement. */
-	fl_query *aq = fl_query_related(db, c->arena, &User, user, "articles", &e);
-	if (!e)
-		e = fl_query_filter_by(aq, "isdelete", json_false());
-	if (!e)
-		e = fl_query_load(aq, "user");
-	if (!e)
-		e = fl_query_all(aq, &articles);
+	fl_query *aq = fl_query_related(db, c->arena, &User, user, "articles");
+	fl_query_filter_by(aq, "isdelete", json_false());
+	fl_query_load(aq, "user");
+	fl_err e = fl_query_all(aq, &articles);
 	if (e)
 		return fl_abort_db(c, e);
 	return fl_render(c, 0, "relations/user.html", json_pack("{s:O, s:O}",
@@ -203,10 +190,9 @@ static int course_view(fl_ctx *c)
 static fl_err enrolment_of(fl_ctx *c, long long sid, long long cid, json_t **row)
 {
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &StudentCourse);
-	fl_err e = fl_query_filter_by(q, "stu_id", json_integer(sid));
-	if (!e)
-		e = fl_query_filter_by(q, "cou_id", json_integer(cid));
-	return e ? e : fl_query_first(q, row);
+	fl_query_filter_by(q, "stu_id", json_integer(sid));
+	fl_query_filter_by(q, "cou_id", json_integer(cid));
+	return fl_query_first(q, row);
 }
 
 /* The student and course a link route names must both exist (404

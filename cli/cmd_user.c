@@ -56,9 +56,7 @@ static fl_err role_id(fl_db *db, fl_arena *a, const char *name, json_t **id)
 {
 	json_t *role;
 	fl_query *q = fl_query_new(db, a, &Role);
-	fl_err e = fl_query_filter_by(q, "name", json_string(name));
-	if (!e)
-		e = fl_query_first(q, &role);
+	fl_err e = fl_query_first(fl_query_filter_by(q, "name", json_string(name)), &role);
 	if (!e && !role) {
 		role = json_pack("{s:s}", "name", name);
 		e = fl_db_add(db, &Role, role);
@@ -96,10 +94,8 @@ static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a
 	/* BEGIN IMMEDIATE first: two `user add` of one name cannot both pass
 	 * the check (and the UNIQUE index stops them anyway). */
 	json_t *existing, *rid;
-	fl_query *q = fl_query_new(db, a, &User);
+	fl_query *q = fl_query_filter_by(fl_query_new(db, a, &User), "username", json_string(name));
 	fl_err e = fl_db_begin(db);
-	if (!e)
-		e = fl_query_filter_by(q, "username", json_string(name));
 	if (!e)
 		e = fl_query_first(q, &existing);
 	if (!e && existing) {

@@ -82,9 +82,7 @@ static int index_view(fl_ctx *c)
 	}
 	fl_query *q = fl_query_new(db, c->arena, &Entry);
 	json_t *entries = NULL;
-	fl_err e = fl_query_order_by(q, "id", true);
-	if (!e)
-		e = fl_query_all(q, &entries);
+	fl_err e = fl_query_all(fl_query_order_by(q, "id", true), &entries);
 	if (e)
 		return fl_abort_db(c, e);
 	return fl_render(c, 0, "guestbook/index.html", json_pack("{s:o, s:o}",

@@ -35,8 +35,27 @@ struct fl_query {
 	size_t nloads;
 };
 
+/* What fl_query_new gives for a NULL db, arena or model: a query that
+ * carries FL_EINVAL and that nothing ever writes (every builder and
+ * terminal call looks at err first), so it can be shared and read-only. */
+static const fl_query invalid_query = { .err = FL_EINVAL, .limit = -1 };
+
+/* A failed query never changes again: its first error is the answer. */
+static bool failed(const fl_query *q)
+{
+	return !q || q->err;
+}
+
+/* The query to hand back from a builder: never NULL. */
+static fl_query *chain(fl_query *q)
+{
+	return q ? q : (fl_query *)&invalid_query;
+}
+
 fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m)
 {
+	if (!db || !a || !m)
+		return (fl_query *)&invalid_query;
 	fl_query *q = fl_arena_calloc(a, 1, sizeof *q);
 	fl_arena *old = fl_json_set_arena(a);
 	*q = (fl_query){ .db = db, .arena = a, .model = m, .params = json_array(), .limit = -1 };
@@ -46,11 +65,17 @@ fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m)
 	return q;
 }
 
-static fl_err fail(fl_query *q, fl_err err)
+fl_err fl_query_error(const fl_query *q)
+{
+	return q ? q->err : FL_EINVAL;
+}
+
+/* Record `err` as the query's error (callers have checked it had none). */
+static fl_query *fail(fl_query *q, fl_err err)
 {
 	if (!q->err)
 		q->err = err;
-	return err;
+	return q;
 }
 
 static fl_err unknown_column(fl_db *db, const fl_model *m, const char *column)
@@ -127,8 +152,13 @@ static void put_cond(fl_query *q, const fl_cond *c)
 	json_array_append_new(q->params, json_copy(c->value));
 }
 
-fl_err fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
+fl_query *fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
 {
+	if (failed(q))
+		return chain(q);
+	if (n && !conds)
+		return fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
+			"no conditions given"));
 	for (size_t i = 0; i < n; i++) {
 		fl_err err = check_cond(q, &conds[i]);
 		if (err)
@@ -144,33 +174,48 @@ fl_err fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
 	}
 	fl_buf_putc(&q->where, ')');
 	fl_json_set_arena(old);
-	return FL_OK;
+	return q;
 }
 
-fl_err fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value)
+fl_query *fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value)
 {
 	fl_cond c = { .column = column, .op = op, .value = value };
 	return fl_query_filter_or(q, &c, 1);
 }
 
-fl_err fl_query_filter_by(fl_query *q, const char *column, json_t *value)
+fl_query *fl_query_filter_by(fl_query *q, const char *column, json_t *value)
 {
 	return fl_query_filter(q, column, FL_OP_EQ, value);
 }
 
-fl_err fl_query_order_by(fl_query *q, const char *column, bool desc)
+fl_query *fl_query_order_by(fl_query *q, const char *column, bool desc)
 {
+	if (failed(q))
+		return chain(q);
 	if (!fl_model_column(q->model, column))
 		return fail(q, unknown_column(q->db, q->model, column));
 	fl_buf_puts(&q->order, q->order.len ? ", " : "");
 	fl_sql_put_ident(&q->order, column);
 	if (desc)
 		fl_buf_puts(&q->order, " DESC");
-	return FL_OK;
+	return q;
 }
 
-void fl_query_limit(fl_query *q, long n) { q->limit = n < 0 ? -1 : n; }
-void fl_query_offset(fl_query *q, long n) { q->offset = n < 0 ? 0 : n; }
+fl_query *fl_query_limit(fl_query *q, long n)
+{
+	if (failed(q))
+		return chain(q);
+	q->limit = n < 0 ? -1 : n;
+	return q;
+}
+
+fl_query *fl_query_offset(fl_query *q, long n)
+{
+	if (failed(q))
+		return chain(q);
+	q->offset = n < 0 ? 0 : n;
+	return q;
+}
 
 /* ---- running ---- */
 
@@ -225,8 +270,8 @@ static fl_err run_select(fl_query *q, json_t **rows)
 {
 	json_t *params;
 	*rows = NULL;
-	if (q->err)
-		return q->err;
+	if (failed(q))
+		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
 	const char *sql = select_sql(q, &params);
 	fl_err err = fl_db_query(q->db, sql, params, rows);
@@ -251,6 +296,9 @@ fl_err fl_query_all(fl_query *q, json_t **rows)
 fl_err fl_query_first(fl_query *q, json_t **row)
 {
 	json_t *rows;
+	*row = NULL;
+	if (failed(q))
+		return fl_query_error(q);
 	long saved = q->limit;
 	q->limit = 1;
 	fl_err err = run_select(q, &rows);
@@ -263,8 +311,8 @@ fl_err fl_query_count(fl_query *q, long *n)
 {
 	json_t *params, *rows;
 	*n = 0;
-	if (q->err)
-		return q->err;
+	if (failed(q))
+		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
 	const char *inner = select_sql(q, &params);
 	const char *sql = fl_arena_printf(q->arena, "SELECT count(*) AS n FROM (%s)", inner);
@@ -293,9 +341,7 @@ fl_err fl_get(fl_db *db, fl_arena *a, const fl_model *m, json_t *id, json_t **ro
 	const fl_column *pk = single_primary_key(db, m);
 	if (!pk)
 		return FL_EINVAL;
-	fl_query *q = fl_query_new(db, a, m);
-	fl_err err = fl_query_filter_by(q, pk->name, id);
-	return err ? err : fl_query_first(q, row);
+	return fl_query_first(fl_query_filter_by(fl_query_new(db, a, m), pk->name, id), row);
 }
 
 /* ---- unit of work ---- */
@@ -490,21 +536,24 @@ fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row)
 
 /* ---- group_by ---- */
 
-fl_err fl_query_group_by(fl_query *q, const char *column)
+fl_query *fl_query_group_by(fl_query *q, const char *column)
 {
+	if (failed(q))
+		return chain(q);
 	const fl_column *c = fl_model_column(q->model, column);
 	if (!c)
 		return fail(q, unknown_column(q->db, q->model, column));
 	q->group = c;
-	return FL_OK;
+	return q;
 }
 
 /* ---- pagination ---- */
 
 static fl_err page_not_found(fl_query *q, long page, long per_page)
 {
-	return fail(q, fl_db_set_error(q->db, FL_ENOTFOUND, q->model->tablename, NULL,
+	fail(q, fl_db_set_error(q->db, FL_ENOTFOUND, q->model->tablename, NULL,
 		"%s has no page %ld of %ld rows", q->model->tablename, page, per_page));
+	return FL_ENOTFOUND;
 }
 
 /* The rows of one page; the query's own limit/offset are put back after. */
@@ -535,11 +584,14 @@ static fl_err total_rows(fl_query *q, long *total)
 fl_err fl_query_paginate(fl_query *q, long page, long per_page, long max_per_page,
 	fl_pagination *p)
 {
-	fl_arena *old = fl_json_set_arena(q->arena);
+	/* The invalid query has no arena: its empty items come from the
+	 * current one. */
+	fl_arena *old = q && q->arena ? fl_json_set_arena(q->arena) : NULL;
 	*p = (fl_pagination){ .items = json_array() };
-	fl_json_set_arena(old);
-	if (q->err)
-		return q->err;
+	if (q && q->arena)
+		fl_json_set_arena(old);
+	if (failed(q))
+		return fl_query_error(q);
 	if (max_per_page > 0 && per_page > max_per_page)
 		per_page = max_per_page;
 	if (page < 1 || per_page < 1)
@@ -964,8 +1016,10 @@ static fl_err check_path(fl_query *q, const char *path)
 	}
 }
 
-fl_err fl_query_load(fl_query *q, const char *path)
+fl_query *fl_query_load(fl_query *q, const char *path)
 {
+	if (failed(q))
+		return chain(q);
 	if (!path)
 		return fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
 			"no relationship path"));
@@ -976,7 +1030,7 @@ fl_err fl_query_load(fl_query *q, const char *path)
 		return fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
 			"more than %d relationships loaded", FL_QUERY_MAX_LOADS));
 	q->loads[q->nloads++] = fl_arena_strdup(q->arena, path);
-	return FL_OK;
+	return q;
 }
 
 /* ---- dynamic relationships ---- */
@@ -1000,16 +1054,19 @@ static void restrict_secondary(fl_query *q, const rel *r, json_t *key)
 }
 
 fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
-	const char *name, fl_err *err)
+	const char *name)
 {
 	rel r;
 	const fl_column *ocol;
 	bool desc;
-	*err = name ? find_rel(db, m, name, &r) : FL_EINVAL;
-	if (!*err)
-		*err = rel_order(db, &r, &ocol, &desc);
-	if (*err)
-		return NULL;
+	if (!db || !a || !m)
+		return (fl_query *)&invalid_query;
+	fl_err err = name ? find_rel(db, m, name, &r) :
+		fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "no relationship name");
+	if (!err)
+		err = rel_order(db, &r, &ocol, &desc);
+	if (err)   /* a query over `m` that carries the error */
+		return fail(fl_query_new(db, a, m), err);
 	fl_query *q = fl_query_new(db, a, r.target);
 	/* A missing key is NULL: IS NULL on the target's side matches nothing
 	 * that is related, as an unsaved object has no related rows. */

@@ -1,18 +1,34 @@
 /* query.h — the query builder over a model (SQLAlchemy's Query) and the
  * unit of work (session.add / delete / commit).
  *
- *   User.query.filter_by(username=name).first()
- * becomes
+ *   User.query.filter_by(username=name).order_by(User.id).first()
+ * becomes, one builder call a line,
  *   fl_query *q = fl_query_new(db, arena, &User);
  *   fl_query_filter_by(q, "username", json_string(name));
- *   fl_query_first(q, &user);              // user == NULL when none
+ *   fl_query_order_by(q, "id", false);
+ *   fl_err e = fl_query_first(q, &user);   // user == NULL when none
+ * or chained, as SQLAlchemy's Query is:
+ *   e = fl_query_first(fl_query_order_by(fl_query_filter_by(
+ *           fl_query_new(db, arena, &User), "username", json_string(name)),
+ *           "id", false), &user);
  *
- * Builder calls record the first error and return it; the terminal call
- * (all, first, count) returns it again, so a chain may be checked once at
- * the end, as SQLAlchemy raises at execution.  Every column name is looked
- * up in the model (unknown → FL_EINVAL), so only identifiers from the C
- * declarations reach SQL; every value is bound.  The same query shape
- * always produces the same SQL text, so it hits the statement cache.
+ * Errors are checked once, at the end (SQLite's sqlite3_str pattern;
+ * SQLAlchemy raises when the query runs).  A builder call — fl_query_new,
+ * filter_by, filter, filter_or, order_by, group_by, limit, offset, load,
+ * fl_query_related — returns no error: it records the first one in the
+ * query and returns the query, so calls chain.  A builder on a query that
+ * has failed does nothing, so the first error stays the one reported, and
+ * so does the database's description of it (fl_db_error_column, ...).  The
+ * terminal calls — all, first, count, paginate (and fl_first_or_404,
+ * fl_paginate built on them) — return the recorded error before any SQL
+ * runs.  fl_query_error reads it at any point.  fl_query_new and
+ * fl_query_related never return NULL: given a NULL db, arena or model they
+ * return a shared query that carries FL_EINVAL.
+ *
+ * Every column name is looked up in the model (unknown → FL_EINVAL), so
+ * only identifiers from the C declarations reach SQL; every value is bound.
+ * The same query shape always produces the same SQL text, so it hits the
+ * statement cache.
  *
  * Memory: the query, its SQL and the rows it returns live in the arena
  * given to fl_query_new (jansson is pointed at it during each call).
@@ -58,38 +74,45 @@ typedef struct fl_cond {
 typedef struct fl_query fl_query;
 
 /* fl_query_new — Model.query: every row of `m`, unfiltered.  Allocated
- * from `a`; never NULL. */
+ * from `a`; never NULL (a NULL db, arena or model gives a query that
+ * carries FL_EINVAL, see above). */
 fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m);
 
+/* fl_query_error — the first error a builder recorded in `q` (FL_OK when
+ * none; FL_EINVAL for NULL).  The terminal calls return it themselves;
+ * this is for a view that wants to know before running anything. */
+fl_err fl_query_error(const fl_query *q);
+
 /* fl_query_filter_by — filter_by(column=value): AND-ed equality; a NULL
- * `value` or JSON null means IS NULL.  Errors: FL_EINVAL (unknown column,
- * array/object value). */
-fl_err fl_query_filter_by(fl_query *q, const char *column, json_t *value);
+ * `value` or JSON null means IS NULL.  Returns q.  Records FL_EINVAL
+ * (unknown column, array/object value). */
+fl_query *fl_query_filter_by(fl_query *q, const char *column, json_t *value);
 
 /* fl_query_filter — filter(Model.column <op> value), AND-ed with the rest.
- * Errors: FL_EINVAL (unknown column or operator, a value the operator
- * cannot take: LIKE needs a string, IN an array of scalars). */
-fl_err fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value);
+ * Returns q.  Records FL_EINVAL (unknown column or operator, a value the
+ * operator cannot take: LIKE needs a string, IN an array of scalars). */
+fl_query *fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value);
 
 /* fl_query_filter_or — filter(or_(c1, c2, ...)): the `n` conditions of
  * `conds` OR-ed together, AND-ed with the rest.  n == 0 matches nothing,
- * as or_() of nothing.  Errors: as fl_query_filter. */
-fl_err fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n);
+ * as or_() of nothing.  Returns q.  Records: as fl_query_filter. */
+fl_query *fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n);
 
 /* fl_query_order_by — order_by(Model.column) or order_by(Model.column.desc());
- * successive calls add further sort keys.  Errors: FL_EINVAL (unknown column). */
-fl_err fl_query_order_by(fl_query *q, const char *column, bool desc);
+ * successive calls add further sort keys.  Returns q.  Records FL_EINVAL
+ * (unknown column). */
+fl_query *fl_query_order_by(fl_query *q, const char *column, bool desc);
 
-/* fl_query_limit — limit(n); n < 0 removes the limit. */
-void fl_query_limit(fl_query *q, long n);
+/* fl_query_limit — limit(n); n < 0 removes the limit.  Returns q. */
+fl_query *fl_query_limit(fl_query *q, long n);
 
-/* fl_query_offset — offset(n); n <= 0 removes the offset. */
-void fl_query_offset(fl_query *q, long n);
+/* fl_query_offset — offset(n); n <= 0 removes the offset.  Returns q. */
+fl_query *fl_query_offset(fl_query *q, long n);
 
 /* fl_query_all — all(): every matching row, as a JSON array of objects
  * (the model's columns, in its types: Boolean as true/false) in the query's
- * arena.  Errors: the builder's error, FL_ENOTABLE (fl_db_error_table names
- * the table), FL_EBUSY, FL_EDB. */
+ * arena.  Errors: the error a builder recorded (then no SQL runs),
+ * FL_ENOTABLE (fl_db_error_table names the table), FL_EBUSY, FL_EDB. */
 fl_err fl_query_all(fl_query *q, json_t **rows);
 
 /* fl_query_first — first(): the first matching row (LIMIT 1), or *row =
@@ -135,8 +158,9 @@ fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
 
 /* fl_query_group_by — group_by(Model.column) with func.count(): all() then
  * returns one row per distinct value, {"<column>": value, "count": n},
- * ordered by the query's order_by (or the column).  Errors: FL_EINVAL. */
-fl_err fl_query_group_by(fl_query *q, const char *column);
+ * ordered by the query's order_by (or the column).  Returns q.  Records
+ * FL_EINVAL (unknown column). */
+fl_query *fl_query_group_by(fl_query *q, const char *column);
 
 /* Flask-SQLAlchemy's Pagination. */
 typedef struct fl_pagination {
@@ -158,7 +182,7 @@ typedef struct fl_pagination {
  * offset set on the query is ignored here (and kept for later calls).
  * p->items is an array even on error.  Costs one count, plus one page and
  * one statement per loaded relationship when the result is not empty.
- * Errors: as fl_query_all. */
+ * Errors: as fl_query_all; FL_ENOTFOUND is then recorded in the query. */
 fl_err fl_query_paginate(fl_query *q, long page, long per_page, long max_per_page,
 	fl_pagination *p);
 
@@ -197,19 +221,20 @@ void fl_db_set_models(fl_db *db, const fl_model *const *models);
  * otherwise; its order_by is backref_order_by.  lazy='dynamic'
  * relationships load too.  Paths sharing a prefix ("articles",
  * "articles.user") load the prefix once.  The path is checked at once;
- * loading happens in all/first/paginate (not with group_by).  Errors:
- * FL_EINVAL (unknown relationship, models not registered for a backref,
- * more than 16 paths). */
-fl_err fl_query_load(fl_query *q, const char *path);
+ * loading happens in all/first/paginate (not with group_by).  Returns q.
+ * Records FL_EINVAL (unknown relationship, models not registered for a
+ * backref, more than 16 paths). */
+fl_query *fl_query_load(fl_query *q, const char *path);
 
 /* fl_query_related — a dynamic relationship (lazy='dynamic'): a new query
  * over the target model of relationship `name` of model `m`, restricted to
  * the rows related to `row` (foreign key, backref or secondary table), with
  * the relationship's order_by; filter/order_by/paginate it further.
  * A row without the key (unsaved) gets a query matching nothing.
- * Returns NULL with *err = FL_EINVAL for an unknown relationship (or an
- * order_by naming an unknown column). */
+ * Never NULL: an unknown relationship (or an order_by naming an unknown
+ * column) gives a query that carries FL_EINVAL, for the terminal call to
+ * return. */
 fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
-	const char *name, fl_err *err);
+	const char *name);
 
 #endif

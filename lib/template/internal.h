@@ -183,7 +183,8 @@ struct rctx {
 	unsigned long steps;
 };
 
-/* tpl_markup_n — a markup value holding n bytes of html. */
+/* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
+ * place that writes the mark; see fl_markup). */
 json_t *tpl_markup_n(const char *html, size_t n);
 
 /* tpl_fail — fill r->err (file/line/column of `n`) and return FL_ETEMPLATE. */

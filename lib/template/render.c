@@ -41,13 +41,6 @@ fl_err tpl_fail(struct rctx *r, const struct node *n, const char *fmt, ...)
 	return FL_ETEMPLATE;
 }
 
-json_t *tpl_markup_n(const char *html, size_t n)
-{
-	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "__html__", json_stringn_nocheck(html ? html : "", n));
-	return o;
-}
-
 /* ---- scopes ---- */
 
 struct frame *tpl_frame(struct rctx *r, struct frame *parent)

@@ -49,11 +49,14 @@
  * an attribute or item of undefined is again undefined instead of an error.
  * Arithmetic on undefined or calling it is an error.
  *
- * Markup: a value is safe HTML when it is a JSON object whose only member is
- * the string "__html__" (markupsafe's __html__ protocol).  `safe` and `escape` make
- * markup; macro output, caller() and super() are markup; markup is never
- * escaped again.  `a ~ b` is markup when either side is markup, the plain
- * side then being escaped (markupsafe's Markup.__add__).
+ * Markup: a value is safe HTML only when fl_markup (or the engine itself)
+ * made it — markupsafe's Markup.  `safe` and `escape` make markup; macro
+ * output, caller() and super() are markup; markup is never escaped again.
+ * `a ~ b` is markup when either side is markup, the plain side then being
+ * escaped (markupsafe's Markup.__add__).  Data cannot pass for markup: an
+ * object {"__html__": "<b>"} from a request body, a row, a session or
+ * json_pack is a dict and prints escaped, as in Jinja (the mark is a key
+ * that no parser and no C-string key can hold; see value.c).
  *
  * Imported templates (import/from) see the render context as Flask's
  * templates see its globals (session, g, config, request…), plus the
@@ -132,12 +135,19 @@ fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
  * & < > " ' become &amp; &lt; &gt; &#34; &#39;. */
 void fl_html_escape(fl_buf *out, const char *s, size_t n);
 
-/* fl_markup — a new markup value {"__html__": html} (made by jansson in the
- * current jansson arena); html is trusted as is. */
+/* fl_markup — markupsafe.Markup(html): a new value the engine prints as is
+ * (html is trusted, never escaped).  It is a JSON object with one member
+ * under a key that begins with a NUL byte, so no data can forge it; keep it
+ * as an opaque value (a copy made with json_copy, json_deep_copy or by
+ * re-setting its keys is no longer markup, and it does not survive a trip
+ * through JSON text).  Made by jansson in the current jansson arena; a NULL
+ * html gives an empty markup. */
 json_t *fl_markup(const char *html);
 
-/* fl_is_markup — 1 if v is a markup value: a JSON object whose only member
- * is the string "__html__" (what fl_markup makes). */
+/* fl_is_markup — 1 if v was made by fl_markup or by the engine (`safe`,
+ * `escape`, a macro's output, ...), 0 for anything else, including data
+ * shaped like {"__html__": "..."}.  O(1): the object's size, then one key
+ * compare. */
 int fl_is_markup(const json_t *v);
 
 #endif

@@ -9,33 +9,54 @@
 #include "base/pyrepr.h"
 #include "template/internal.h"
 
-/* ---- markup ---- */
+/* ---- markup ----
+ * A markup value is an object with one member whose key is MARKUP_KEY.
+ * That key starts with a NUL byte, which no data can carry: jansson's
+ * parser refuses a NUL in an object key (request bodies, session cookies
+ * and records, cached values), and every key given as a C string — by
+ * json_pack, json_object_set, a database column name, json_copy or
+ * json_deep_copy — ends before it.  Only tpl_markup_n (json_object_setn)
+ * writes it, so {"__html__": "<script>"} from data is a dict like any
+ * other and is escaped, as Jinja escapes a dict. */
 
-json_t *fl_markup(const char *html)
+#define MARKUP_KEY "\0__html__"
+#define MARKUP_KEY_LEN (sizeof MARKUP_KEY - 1)
+
+json_t *tpl_markup_n(const char *html, size_t n)
 {
 	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "__html__", json_string_nocheck(html ? html : ""));
+	json_object_setn_new_nocheck(o, MARKUP_KEY, MARKUP_KEY_LEN,
+		json_stringn_nocheck(html ? html : "", n));
 	return o;
 }
 
-/* A markup value has exactly one member: checking the size first keeps a
- * hash lookup off every row and dict a template touches. */
-int fl_is_markup(const json_t *v)
+json_t *fl_markup(const char *html)
 {
-	return json_is_object(v) && json_object_size(v) == 1 &&
-	       json_is_string(json_object_get(v, "__html__"));
+	return tpl_markup_n(html, html ? strlen(html) : 0);
 }
 
+/* The size is checked first, and the one member is read through the
+ * object's iterator rather than a hash lookup: the check runs for every
+ * value a template prints and every row or dict it touches. */
 const char *tv_html(const json_t *v, size_t *len)
 {
 	if (!json_is_object(v) || json_object_size(v) != 1)
 		return NULL;
-	json_t *h = json_object_get(v, "__html__");
+	void *it = json_object_iter((json_t *)v);
+	if (json_object_iter_key_len(it) != MARKUP_KEY_LEN ||
+	    memcmp(json_object_iter_key(it), MARKUP_KEY, MARKUP_KEY_LEN) != 0)
+		return NULL;
+	json_t *h = json_object_iter_value(it);
 	if (!json_is_string(h))
 		return NULL;
 	if (len)
 		*len = json_string_length(h);
 	return json_string_value(h);
+}
+
+int fl_is_markup(const json_t *v)
+{
+	return tv_html(v, NULL) != NULL;
 }
 
 int tv_is_stringish(const json_t *v)

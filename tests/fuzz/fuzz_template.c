@@ -30,8 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src[size] = '\0';
 	fl_arena *prev = fl_json_set_arena(a);
 	json_t *ctx = json_loads("{\"user\": {\"name\": \"<ann>\", \"id\": 3}, \"items\": [1, 2.5, \"x\", null, true],"
-				 " \"d\": {\"k\": \"v\"}, \"m\": {\"__html__\": \"<b>\"}, \"n\": -7, \"s\": \"a b c\"}",
+				 " \"d\": {\"k\": \"v\"}, \"f\": {\"__html__\": \"<b>\"}, \"n\": -7, \"s\": \"a b c\"}",
 				 0, NULL);
+	/* m is markup (only fl_markup makes it); f is data shaped like it, a dict */
+	json_object_set_new(ctx, "m", fl_markup("<b>"));
 	fl_buf out;
 	fl_buf_init(&out, a);
 	fl_tpl_error err;

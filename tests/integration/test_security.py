@@ -2,7 +2,7 @@
 lighttpd and Apache."""
 import re
 
-from servers import csrf_token, unique
+from servers import SECRET_KEY, csrf_token, unique
 
 INDEX = "/cgi-bin/main/"
 STRANGER = "Hello, Stranger!"
@@ -111,6 +111,25 @@ def test_posted_name_is_escaped(browser):
     r, _ = b.index()
     assert "Hello, %s!" % name.replace("<", "&lt;").replace(">", "&gt;") in r.text
     assert "<b>bold" not in r.text
+
+
+def flask_session_cookie(data):
+    """`data` as a session cookie signed by Flask with the servers' key."""
+    from flask import Flask
+    app = Flask(__name__)
+    app.secret_key = SECRET_KEY
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def test_session_data_shaped_like_markup_is_escaped(browser):
+    # {"__html__": ...} in the session (a dict, as Flask stores one) is data,
+    # not markup: Jinja prints the dict escaped, and so must the index page.
+    cookie = flask_session_cookie({"name": {"__html__": "<script>alert(1)</script>"}})
+    r = browser().get(INDEX, headers={"Cookie": "session=" + cookie})
+    assert r.status_code == 200
+    assert "<script>alert" not in r.text
+    assert ("Hello, {&#39;__html__&#39;: &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;}!"
+            in r.text), r.text
 
 
 # ---- the session cookie ----

@@ -372,8 +372,11 @@ static void test_injection_stored_verbatim(void **state)
 	assert_int_equal(count(f, &Student), 5);
 	/* column names from outside are refused, never spliced into SQL */
 	fl_query *q = fl_query_new(f->db, f->arena, &Student);
-	assert_int_equal(fl_query_filter_by(q, "s_name = s_name OR 1", json_string("x")), FL_EINVAL);
-	assert_int_equal(fl_query_order_by(q, "id; DROP TABLE student", false), FL_EINVAL);
+	assert_int_equal(fl_query_error(fl_query_order_by(fl_query_new(f->db, f->arena, &Student),
+		"id; DROP TABLE student", false)), FL_EINVAL);
+	assert_ptr_equal(fl_query_filter_by(q, "s_name = s_name OR 1", json_string("x")), q);
+	assert_int_equal(fl_query_error(q), FL_EINVAL);
+	fl_query_order_by(q, "id; DROP TABLE student", false);
 	json_t *rows;
 	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);   /* sticky */
 	assert_null(rows);
@@ -526,7 +529,8 @@ static void test_filter_operators(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		fl_query *q = fl_query_new(f->db, f->arena, &Student);
-		assert_int_equal(fl_query_filter(q, cases[i].col, cases[i].op, cases[i].v), FL_OK);
+		assert_int_equal(fl_query_error(fl_query_filter(q, cases[i].col, cases[i].op,
+			cases[i].v)), FL_OK);
 		fl_query_order_by(q, "id", false);
 		assert_int_equal(fl_query_all(q, &rows), FL_OK);
 		if (strcmp(names(rows), cases[i].want) != 0)
@@ -536,19 +540,99 @@ static void test_filter_operators(void **state)
 	fl_cond any[] = { { "s_age", FL_OP_LT, json_integer(18) },
 		{ "s_score", FL_OP_GT, json_integer(95) } };
 	fl_query *q = fl_query_new(f->db, f->arena, &Student);
-	assert_int_equal(fl_query_filter_or(q, any, 2), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_filter_or(q, any, 2)), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(names(rows), "bob,eve");
 	fl_query_filter(q, "s_name", FL_OP_NE, json_string("eve"));
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(names(rows), "bob");
-	/* invalid values */
-	q = fl_query_new(f->db, f->arena, &Student);
-	assert_int_equal(fl_query_filter(q, "s_name", FL_OP_LIKE, json_integer(1)), FL_EINVAL);
-	assert_int_equal(fl_query_filter(q, "s_name", FL_OP_IN, json_string("x")), FL_EINVAL);
-	assert_int_equal(fl_query_filter(q, "s_name", FL_OP_IN, json_pack("[[i]]", 1)), FL_EINVAL);
-	assert_int_equal(fl_query_filter(q, "s_name", FL_OP_LT, json_object()), FL_EINVAL);
-	assert_int_equal(fl_query_filter(q, "s_name", (fl_op)99, json_integer(1)), FL_EINVAL);
+	/* invalid values, each on a fresh query (a failed one ignores more) */
+	struct { fl_op op; json_t *v; } bad[] = {
+		{ FL_OP_LIKE, json_integer(1) }, { FL_OP_IN, json_string("x") },
+		{ FL_OP_IN, json_pack("[[i]]", 1) }, { FL_OP_LT, json_object() },
+		{ (fl_op)99, json_integer(1) },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		q = fl_query_new(f->db, f->arena, &Student);
+		if (fl_query_error(fl_query_filter(q, "s_name", bad[i].op, bad[i].v)) != FL_EINVAL)
+			fail_msg("bad filter %zu accepted", i);
+	}
+}
+
+/* sqlite3_str's pattern: the first builder error is kept in the query,
+ * later builders do nothing (nor touch the database's description of the
+ * error), and every terminal call returns it without running a statement. */
+static void test_first_builder_error_is_returned_at_the_end(void **state)
+{
+	struct fx *f = *state;
+	seed(f);
+	uint64_t before = fl_db_statement_count(f->db);
+	fl_query *q = fl_query_new(f->db, f->arena, &Student);
+	assert_ptr_equal(fl_query_filter_by(q, "nope", json_integer(1)), q);
+	assert_int_equal(fl_query_error(q), FL_EINVAL);
+	assert_string_equal(fl_db_error_column(f->db), "nope");
+	const char *why = fl_arena_strdup(f->arena, fl_db_errmsg(f->db));
+	assert_non_null(strstr(why, "nope"));
+	/* later builders, good or bad, return the query and change nothing */
+	fl_cond bad_or[] = { { "also_bad", FL_OP_EQ, json_integer(1) } };
+	assert_ptr_equal(fl_query_filter_by(q, "s_age", json_integer(20)), q);
+	assert_ptr_equal(fl_query_filter(q, "s_name", FL_OP_LIKE, json_integer(1)), q);
+	assert_ptr_equal(fl_query_filter_or(q, bad_or, 1), q);
+	assert_ptr_equal(fl_query_order_by(q, "wrong_order", true), q);
+	assert_ptr_equal(fl_query_group_by(q, "wrong_group"), q);
+	assert_ptr_equal(fl_query_load(q, "wrong_relationship"), q);
+	assert_ptr_equal(fl_query_limit(fl_query_offset(q, 1), 2), q);
+	assert_int_equal(fl_query_error(q), FL_EINVAL);
+	assert_string_equal(fl_db_error_column(f->db), "nope");
+	assert_string_equal(fl_db_errmsg(f->db), why);
+	/* every terminal call answers the recorded error */
+	json_t *rows = json_array(), *row = json_object();
+	long n = -1;
+	fl_pagination p;
+	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);
+	assert_null(rows);
+	assert_int_equal(fl_query_first(q, &row), FL_EINVAL);
+	assert_null(row);
+	assert_int_equal(fl_query_count(q, &n), FL_EINVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(fl_query_paginate(q, 1, 10, 0, &p), FL_EINVAL);
+	assert_int_equal(json_array_size(p.items), 0);
+	/* the same chained in one expression; the first mistake is the one kept */
+	assert_int_equal(fl_query_all(fl_query_filter_by(fl_query_order_by(
+		fl_query_new(f->db, f->arena, &Student), "first_bad", false), "second_bad",
+		json_integer(1)), &rows), FL_EINVAL);
+	assert_string_equal(fl_db_error_column(f->db), "first_bad");
+	/* no SQL ran for any of it */
+	assert_int_equal(fl_db_statement_count(f->db), before);
+	/* a good chain still runs */
+	assert_int_equal(fl_query_all(fl_query_limit(fl_query_order_by(fl_query_filter_by(
+		fl_query_new(f->db, f->arena, &Student), "s_age", json_integer(20)), "s_name", false),
+		1), &rows), FL_OK);
+	assert_string_equal(names(rows), "amy");
+}
+
+/* fl_query_new never returns NULL: missing arguments give a query that
+ * carries FL_EINVAL, which builders pass along and terminal calls return. */
+static void test_query_new_never_null(void **state)
+{
+	struct fx *f = *state;
+	json_t *rows = json_array();
+	fl_pagination p;
+	fl_query *bad[] = { fl_query_new(NULL, f->arena, &Student),
+		fl_query_new(f->db, NULL, &Student), fl_query_new(f->db, f->arena, NULL) };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_non_null(bad[i]);
+		assert_int_equal(fl_query_error(bad[i]), FL_EINVAL);
+		fl_query *q = fl_query_limit(fl_query_order_by(fl_query_filter_by(bad[i], "s_age",
+			json_integer(1)), "id", false), 3);
+		assert_ptr_equal(q, bad[i]);
+		assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);
+		assert_int_equal(fl_query_paginate(q, 1, 10, 0, &p), FL_EINVAL);
+		assert_non_null(p.items);
+	}
+	assert_int_equal(fl_query_error(NULL), FL_EINVAL);
+	assert_non_null(fl_query_filter_by(NULL, "s_age", json_integer(1)));
+	assert_int_equal(fl_query_first(NULL, &rows), FL_EINVAL);
 }
 
 static void test_same_shape_same_statement(void **state)
@@ -592,6 +676,8 @@ int main(void)
 		T(test_add_all),
 		T(test_filter_order_limit),
 		T(test_filter_operators),
+		T(test_first_builder_error_is_returned_at_the_end),
+		T(test_query_new_never_null),
 		T(test_same_shape_same_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

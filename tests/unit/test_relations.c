@@ -124,7 +124,7 @@ static json_t *users_with(struct tmpdb *f, const char *path, uint64_t *cost)
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
 	fl_query_order_by(q, "id", false);
-	assert_int_equal(fl_query_load(q, path), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, path)), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	*cost = fl_db_statement_count(f->db) - c0;
 	assert_int_equal(json_array_size(rows), seeded_users);
@@ -177,7 +177,7 @@ static void test_role_users_both_directions(void **state)
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Role);
 	fl_query_order_by(q, "id", false);
-	assert_int_equal(fl_query_load(q, "users.role"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "users.role")), FL_OK);
 	assert_int_equal(fl_query_all(q, &roles), FL_OK);
 	assert_int_equal(fl_db_statement_count(f->db) - c0, 3);
 	assert_int_equal(json_array_size(roles), 4);
@@ -223,7 +223,7 @@ static void test_ident_one_to_one_both_directions(void **state)
 	json_t *idents;
 	fl_query *q = fl_query_new(f->db, f->arena, &Ident);
 	fl_query_order_by(q, "id", false);
-	assert_int_equal(fl_query_load(q, "user"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "user")), FL_OK);
 	assert_int_equal(fl_query_all(q, &idents), FL_OK);
 	json_t *orphan = json_array_get(idents, 0), *second = json_array_get(idents, 1);
 	assert_string_equal(sval(orphan, "address"), "orphan");
@@ -241,7 +241,7 @@ static void test_student_courses_both_directions(void **state)
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Student);
 	fl_query_order_by(q, "id", false);
-	assert_int_equal(fl_query_load(q, "courses.students"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "courses.students")), FL_OK);
 	assert_int_equal(fl_query_all(q, &students), FL_OK);
 	assert_int_equal(fl_db_statement_count(f->db) - c0, 3);
 	json_t *s1 = json_array_get(students, 0), *s2 = json_array_get(students, 1);
@@ -253,7 +253,7 @@ static void test_student_courses_both_directions(void **state)
 
 	q = fl_query_new(f->db, f->arena, &Course);
 	fl_query_order_by(q, "id", false);
-	assert_int_equal(fl_query_load(q, "students"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "students")), FL_OK);
 	assert_int_equal(fl_query_all(q, &courses), FL_OK);
 	assert_string_equal(list(f, json_object_get(json_array_get(courses, 1), "students"),
 		"s_name"), "stu2,stu4,stu6");
@@ -283,7 +283,7 @@ static void test_articles_user_dotted(void **state)
 	json_t *arts;
 	uint64_t c0 = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Article);
-	assert_int_equal(fl_query_load(q, "user.role"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "user.role")), FL_OK);
 	assert_int_equal(fl_query_all(q, &arts), FL_OK);
 	assert_int_equal(fl_db_statement_count(f->db) - c0, 3);
 	json_t *a = json_array_get(arts, 0);
@@ -297,11 +297,10 @@ static void test_dynamic_articles(void **state)
 {
 	struct tmpdb *f = *state;
 	json_t *user, *rows;
-	fl_err err;
 	assert_int_equal(fl_get(f->db, f->arena, &User, json_integer(3), &user), FL_OK);
-	fl_query *q = fl_query_related(f->db, f->arena, &User, user, "articles", &err);
+	fl_query *q = fl_query_related(f->db, f->arena, &User, user, "articles");
 	assert_non_null(q);
-	assert_int_equal(err, FL_OK);
+	assert_int_equal(fl_query_error(q), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);     /* all three, newest first */
 	assert_string_equal(list(f, rows, "rdatetime"),
 		"2024-01-03 10:00:00,2024-01-02 10:00:00,2024-01-01 10:00:00");
@@ -326,36 +325,48 @@ static void test_dynamic_other_kinds(void **state)
 {
 	struct tmpdb *f = *state;
 	json_t *row, *rows;
-	fl_err err;
 	/* many-to-many, declared and backref */
 	assert_int_equal(fl_get(f->db, f->arena, &Student, json_integer(2), &row), FL_OK);
-	fl_query *q = fl_query_related(f->db, f->arena, &Student, row, "courses", &err);
+	fl_query *q = fl_query_related(f->db, f->arena, &Student, row, "courses");
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "cname"), "course2,course4");
 	fl_query_filter(q, "cname", FL_OP_NE, json_string("course2"));
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "cname"), "course4");
 	assert_int_equal(fl_get(f->db, f->arena, &Course, json_integer(1), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &Course, row, "students", &err);
+	q = fl_query_related(f->db, f->arena, &Course, row, "students");
 	fl_query_order_by(q, "s_name", true);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(list(f, rows, "s_name"), "stu5,stu3,stu1");
 	/* many-to-one backref and one-to-one backref */
 	assert_int_equal(fl_get(f->db, f->arena, &User, json_integer(5), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &User, row, "role", &err);
+	q = fl_query_related(f->db, f->arena, &User, row, "role");
 	assert_int_equal(fl_query_first(q, &row), FL_OK);
 	assert_string_equal(sval(row, "name"), "User");
 	assert_int_equal(fl_get(f->db, f->arena, &Ident, json_integer(2), &row), FL_OK);
-	q = fl_query_related(f->db, f->arena, &Ident, row, "user", &err);
+	q = fl_query_related(f->db, f->arena, &Ident, row, "user");
 	assert_int_equal(fl_query_first(q, &row), FL_OK);
 	assert_string_equal(sval(row, "username"), "user001");
 	/* a row without a key has no related rows */
-	q = fl_query_related(f->db, f->arena, &User, json_object(), "articles", &err);
+	q = fl_query_related(f->db, f->arena, &User, json_object(), "articles");
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_int_equal(json_array_size(rows), 0);
-	/* unknown relationship */
-	assert_null(fl_query_related(f->db, f->arena, &User, row, "nope", &err));
-	assert_int_equal(err, FL_EINVAL);
+	/* unknown relationship: a query carrying the error, never NULL; its
+	 * builders do nothing and no SQL runs */
+	uint64_t c0 = fl_db_statement_count(f->db);
+	q = fl_query_related(f->db, f->arena, &User, row, "nope");
+	assert_non_null(q);
+	assert_int_equal(fl_query_error(q), FL_EINVAL);
+	assert_non_null(strstr(fl_db_errmsg(f->db), "nope"));
+	fl_query_filter_by(q, "isdelete", json_false());
+	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);
+	assert_null(rows);
+	assert_non_null(strstr(fl_db_errmsg(f->db), "nope"));
+	assert_int_equal(fl_query_error(fl_query_related(f->db, f->arena, &User, row, NULL)),
+		FL_EINVAL);
+	assert_int_equal(fl_query_error(fl_query_related(f->db, NULL, &User, row, "articles")),
+		FL_EINVAL);
+	assert_int_equal(fl_db_statement_count(f->db), c0);
 }
 
 /* ---- errors ---- */
@@ -365,22 +376,22 @@ static void test_load_errors(void **state)
 	struct tmpdb *f = *state;
 	json_t *rows;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
-	assert_int_equal(fl_query_load(q, "nope"), FL_EINVAL);
+	assert_int_equal(fl_query_error(fl_query_load(q, "nope")), FL_EINVAL);
 	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);   /* the chain keeps the error */
 	assert_null(rows);
 	const char *bad[] = { "", "role.", ".role", "role..users", "articles.nope", "role_id" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		q = fl_query_new(f->db, f->arena, &User);
-		if (fl_query_load(q, bad[i]) != FL_EINVAL)
+		if (fl_query_error(fl_query_load(q, bad[i])) != FL_EINVAL)
 			fail_msg("path \"%s\" accepted", bad[i]);
 	}
 	/* without registered models, backrefs cannot be found; declared ones can */
 	fl_db_set_models(f->db, NULL);
 	q = fl_query_new(f->db, f->arena, &User);
-	assert_int_equal(fl_query_load(q, "role"), FL_EINVAL);
+	assert_int_equal(fl_query_error(fl_query_load(q, "role")), FL_EINVAL);
 	assert_non_null(strstr(fl_db_errmsg(f->db), "fl_db_set_models"));
 	q = fl_query_new(f->db, f->arena, &User);
-	assert_int_equal(fl_query_load(q, "ident"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_load(q, "ident")), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	fl_db_set_models(f->db, flasky_models);
 	assert_ptr_equal(fl_db_models(f->db), flasky_models);
@@ -542,7 +553,7 @@ static void test_group_by_users_per_role(void **state)
 	struct tmpdb *f = *state;
 	json_t *rows;
 	fl_query *q = fl_query_new(f->db, f->arena, &User);
-	assert_int_equal(fl_query_group_by(q, "role_id"), FL_OK);
+	assert_int_equal(fl_query_error(fl_query_group_by(q, "role_id")), FL_OK);
 	assert_int_equal(fl_query_all(q, &rows), FL_OK);
 	assert_string_equal(compact(rows), "[{\"role_id\":1,\"count\":33},{\"role_id\":2,\"count\":34},"
 		"{\"role_id\":3,\"count\":33}]");
@@ -564,7 +575,7 @@ static void test_group_by_users_per_role(void **state)
 	assert_string_equal(compact(rows), "[{\"isdelete\":false,\"count\":100},"
 		"{\"isdelete\":true,\"count\":50}]");
 	q = fl_query_new(f->db, f->arena, &User);
-	assert_int_equal(fl_query_group_by(q, "nope"), FL_EINVAL);
+	assert_int_equal(fl_query_error(fl_query_group_by(q, "nope")), FL_EINVAL);
 	assert_int_equal(fl_query_all(q, &rows), FL_EINVAL);
 }
 

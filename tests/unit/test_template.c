@@ -75,6 +75,18 @@ static void expect(struct fixture *f, const char *src, const char *ctx, const ch
 		fail_msg("%s\n  want: %s\n  got:  %s", src, want, got);
 }
 
+/* expect with a context built in C (markup cannot come from JSON text). */
+static void expect_ctx(struct fixture *f, const char *src, json_t *ctx, const char *want)
+{
+	fl_tpl_error err;
+	fl_buf b;
+	fl_buf_init(&b, f->a);
+	if (fl_tpl_render_string(f->env, src, ctx, NULL, f->a, &b, &err))
+		fail_msg("%s: error %s:%d:%d %s", src, err.file, err.line, err.column, err.message);
+	if (strcmp(fl_buf_cstr(&b), want))
+		fail_msg("%s\n  want: %s\n  got:  %s", src, want, fl_buf_cstr(&b));
+}
+
 static void expect_error(struct fixture *f, const char *src, int line, int col, const char *msg)
 {
 	fl_tpl_error err;
@@ -328,10 +340,10 @@ static void test_autoescape_xss(void **state)
 	       "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;</a>");
 	/* escaping markup is a no-op; escaping twice does not double-escape */
 	expect(f, "{{ x|e|e }}{{ x|safe|e }}", "{\"x\": \"<&>\"}", "&lt;&amp;&gt;<&>");
-	/* a context value that is markup is trusted */
-	expect(f, "{{ m }}", "{\"m\": {\"__html__\": \"<b>ok</b>\"}}", "<b>ok</b>");
+	/* a context value that is markup (fl_markup) is trusted */
+	expect_ctx(f, "{{ m }}", json_pack("{s:o}", "m", fl_markup("<b>ok</b>")), "<b>ok</b>");
 	/* markup ~ plain escapes the plain side */
-	expect(f, "{{ m ~ '<i>' }}", "{\"m\": {\"__html__\": \"<b>\"}}", "<b>&lt;i&gt;");
+	expect_ctx(f, "{{ m ~ '<i>' }}", json_pack("{s:o}", "m", fl_markup("<b>")), "<b>&lt;i&gt;");
 	/* numbers, lists and dicts are escaped after str() */
 	expect(f, "{{ ['<'] }}", "{}", "[&#39;&lt;&#39;]");
 }
@@ -348,6 +360,33 @@ static void test_html_escape_and_markup(void **state)
 	assert_true(fl_is_markup(m));
 	assert_false(fl_is_markup(json_string("<b>")));
 	assert_false(fl_is_markup(json_object()));
+}
+
+/* Data shaped like markup is a dict: {"__html__": ...} parsed from a
+ * request body, a row or a session, or built by json_pack, prints escaped
+ * as Jinja prints a dict (markupsafe trusts only an object with an
+ * __html__ method, never a dict key). */
+static void test_data_cannot_forge_markup(void **state)
+{
+	struct fixture *f = *state;
+	expect(f, "{{ x }}", "{\"x\": {\"__html__\": \"<b>\"}}",
+	       "{&#39;__html__&#39;: &#39;&lt;b&gt;&#39;}");
+	expect(f, "{{ x ~ '' }}{{ x|string }}{{ x.__html__ }}",
+	       "{\"x\": {\"__html__\": \"<script>\"}}",
+	       "{&#39;__html__&#39;: &#39;&lt;script&gt;&#39;}"
+	       "{&#39;__html__&#39;: &#39;&lt;script&gt;&#39;}&lt;script&gt;");
+	expect(f, "{{ x is mapping }}", "{\"x\": {\"__html__\": \"<b>\"}}", "True");
+	json_t *parsed = json_loads("{\"__html__\": \"<b>\"}", 0, NULL);
+	assert_non_null(parsed);
+	assert_false(fl_is_markup(parsed));
+	assert_false(fl_is_markup(json_pack("{s:s}", "__html__", "<b>")));
+	/* the mark's key holds a NUL: no parser takes it, no C-string key makes it */
+	assert_null(json_loads("{\"\\u0000__html__\": \"<b>\"}", 0, NULL));
+	assert_null(json_loads("{\"\\u0000__html__\": \"<b>\"}", JSON_ALLOW_NUL, NULL));
+	assert_false(fl_is_markup(json_pack("{s#:s}", "\0__html__", (int)9, "<b>")));
+	assert_false(fl_is_markup(json_deep_copy(fl_markup("<b>"))));
+	/* what fl_markup makes keeps printing as is */
+	expect_ctx(f, "{{ x }}", json_pack("{s:o}", "x", fl_markup("<b>")), "<b>");
 }
 
 /* ---- statements ---- */
@@ -670,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_autoescape_xss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_double_star_kwargs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_escape_and_markup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_cannot_forge_markup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_over_number_fails, setup, teardown),
