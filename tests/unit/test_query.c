@@ -564,7 +564,7 @@ static void test_filter_operators(void **state)
  * error), and every terminal call returns it without running a statement. */
 static void test_first_builder_error_is_returned_at_the_end(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	seed(f);
 	uint64_t before = fl_db_statement_count(f->db);
 	fl_query *q = fl_query_new(f->db, f->arena, &Student);
@@ -615,7 +615,7 @@ static void test_first_builder_error_is_returned_at_the_end(void **state)
  * carries FL_EINVAL, which builders pass along and terminal calls return. */
 static void test_query_new_never_null(void **state)
 {
-	struct fx *f = *state;
+	struct tmpdb *f = *state;
 	json_t *rows = json_array();
 	fl_pagination p;
 	fl_query *bad[] = { fl_query_new(NULL, f->arena, &Student),
