@@ -338,8 +338,7 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 	}
 	/* The handle is a heap value: it lives as long as the env. */
 	fl_arena *prev = fl_json_set_arena(NULL);
-	json_t *h = json_object();
-	json_object_set_new_nocheck(h, "__fl_func__", json_integer((json_int_t)env->nfuncs));
+	json_t *h = tpl_callable_new(TPL_FUNC, env->nfuncs);
 	fl_json_set_arena(prev);
 	env->funcs[env->nfuncs++] = (struct tpl_func){xstrdup(name), fn, h};
 }

@@ -464,8 +464,8 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, struct args *a,
 			    json_t **out)
 {
-	json_int_t idx = json_integer_value(json_object_get(fn, "__fl_func__"));
-	if (idx < 0 || (size_t)idx >= r->env->nfuncs)
+	json_int_t idx = -1;
+	if (tpl_callable_kind(fn, &idx) != TPL_FUNC || idx < 0 || (size_t)idx >= r->env->nfuncs)
 		return tpl_fail(r, n, "'dict' object is not callable");
 	json_t *args = json_array(), *kwargs = json_object();
 	for (size_t i = 0; i < a->npos; i++)
@@ -648,7 +648,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	if (callee->kind == N_GETATTR && (!fn || json_is_object(obj))) {
 		int done;
 		json_t *res = NULL;
-		if (!json_object_get(fn, "__fl_macro__") && !json_object_get(fn, "__fl_func__")) {
+		if (tpl_callable_kind(fn, NULL) < 0) {
 			if ((e = call_method(r, n, obj, callee->str, &a, &res, &done)))
 				return e;
 			if (done) {
@@ -659,10 +659,12 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	}
 	if (!fn)
 		return undefined_err(r, callee);
-	if (json_is_object(fn) && json_object_get(fn, "__fl_macro__"))
+	switch (tpl_callable_kind(fn, NULL)) {
+	case TPL_MACRO:
 		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, out);
-	if (json_is_object(fn) && json_object_get(fn, "__fl_func__"))
+	case TPL_FUNC:
 		return call_function(r, n, fn, &a, out);
+	}
 	return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
 }
 

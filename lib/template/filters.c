@@ -760,7 +760,7 @@ TEST(t_float) { *res = json_is_real(v); return need_args(r, n, nargs, 0); }
 
 TEST(t_callable)
 {
-	*res = json_is_object(v) && (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__"));
+	*res = tpl_callable_kind(v, NULL) >= 0;
 	return need_args(r, n, nargs, 0);
 }
 

@@ -132,7 +132,7 @@ fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err);
 struct tpl_func {
 	char *name;
 	fl_tpl_function fn;
-	json_t *handle;          /* heap value {"__fl_func__": index} */
+	json_t *handle;          /* heap value: tpl_callable_new(TPL_FUNC, index) */
 };
 
 struct fl_tpl_env {
@@ -208,7 +208,7 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
  * `caller` in a called macro ({% call %}). */
 fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
 		     json_t **out);
-/* tpl_new_callable — a handle {"__fl_macro__": i} for a macro or call block. */
+/* tpl_new_callable — a handle (tpl_callable_new(TPL_MACRO, i)) for a macro or call block. */
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure);
 /* tpl_invoke — call macro handle `fn` with evaluated arguments; *out markup. */
 fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
@@ -232,6 +232,18 @@ int tv_eq(const json_t *x, const json_t *y);
 int tv_cmp(const json_t *x, const json_t *y, int *res);
 int tv_is_number(const json_t *v);       /* int, real or bool */
 double tv_number(const json_t *v);
+/* What a callable value is: a macro (index into the render's macro table)
+ * or a global function (index into the env's function table). */
+enum tpl_callable { TPL_MACRO, TPL_FUNC };
+
+/* tpl_callable_new — the value that stands for callable `index` of `kind`
+ * (value.c); a key data cannot carry marks it, as for markup. */
+json_t *tpl_callable_new(enum tpl_callable kind, size_t index);
+
+/* tpl_callable_kind — the kind of callable `v` is (and its index in
+ * *index, may be NULL), or -1 when v is not one (data, markup, a dict). */
+int tpl_callable_kind(const json_t *v, json_int_t *index);
+
 /* tv_html — markup's html string, or NULL when v is not markup. */
 const char *tv_html(const json_t *v, size_t *len);
 int tv_is_stringish(const json_t *v);    /* string or markup */

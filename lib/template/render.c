@@ -96,9 +96,7 @@ void tpl_write(fl_buf *out, const json_t *v)
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure)
 {
 	*fl_vec_push(r->a, &r->calls) = (struct callable){def, closure, NULL};
-	json_t *h = json_object();
-	json_object_set_new_nocheck(h, "__fl_macro__", json_integer((json_int_t)(r->calls.len - 1)));
-	return h;
+	return tpl_callable_new(TPL_MACRO, r->calls.len - 1);
 }
 
 static fl_err depth_enter(struct rctx *r, const struct node *at)
@@ -158,8 +156,9 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
 		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out)
 {
-	json_int_t idx = json_integer_value(json_object_get(fn, "__fl_macro__"));
-	struct callable *c = idx < 0 ? NULL : fl_vec_at(&r->calls, idx);
+	json_int_t idx = -1;
+	struct callable *c = tpl_callable_kind(fn, &idx) == TPL_MACRO && idx >= 0
+		? fl_vec_at(&r->calls, (size_t)idx) : NULL;
 	if (!c)
 		return tpl_fail(r, at, "'dict' object is not callable");
 	const struct node *m = c->node;

@@ -59,6 +59,42 @@ int fl_is_markup(const json_t *v)
 	return tv_html(v, NULL) != NULL;
 }
 
+/* ---- callables ----
+ * A macro or a global function is an object with one member: its kind's
+ * key, which starts with a NUL byte like MARKUP_KEY (so data shaped like
+ * {"__fl_macro__": 0} is a dict, never something a template can call),
+ * and its index in the render's or the env's table. */
+
+static const struct { const char *key; size_t len; } callable_keys[] = {
+	[TPL_MACRO] = { "\0__fl_macro__", sizeof "\0__fl_macro__" - 1 },
+	[TPL_FUNC] = { "\0__fl_func__", sizeof "\0__fl_func__" - 1 },
+};
+
+json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
+{
+	json_t *o = json_object();
+	json_object_setn_new_nocheck(o, callable_keys[kind].key, callable_keys[kind].len,
+		json_integer((json_int_t)index));
+	return o;
+}
+
+int tpl_callable_kind(const json_t *v, json_int_t *index)
+{
+	if (!json_is_object(v) || json_object_size(v) != 1)
+		return -1;
+	void *it = json_object_iter((json_t *)v);
+	size_t klen = json_object_iter_key_len(it);
+	const char *key = json_object_iter_key(it);
+	for (int k = 0; k < (int)(sizeof callable_keys / sizeof *callable_keys); k++) {
+		if (klen == callable_keys[k].len && memcmp(key, callable_keys[k].key, klen) == 0) {
+			if (index)
+				*index = json_integer_value(json_object_iter_value(it));
+			return k;
+		}
+	}
+	return -1;
+}
+
 int tv_is_stringish(const json_t *v)
 {
 	return json_is_string(v) || fl_is_markup(v);
@@ -114,7 +150,7 @@ const char *tv_typename(const json_t *v)
 		return "Markup";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		if (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__"))
+		if (tpl_callable_kind(v, NULL) >= 0)
 			return "function";
 		return "dict";
 	case JSON_ARRAY: return "list";
@@ -224,7 +260,7 @@ static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
 		const char *k;
 		json_t *x;
 		int first = 1;
-		if (json_object_get(v, "__fl_macro__") || json_object_get(v, "__fl_func__")) {
+		if (tpl_callable_kind(v, NULL) >= 0) {
 			fl_buf_puts(b, "<function>");
 			break;
 		}

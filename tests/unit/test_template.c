@@ -389,6 +389,26 @@ static void test_data_cannot_forge_markup(void **state)
 	expect_ctx(f, "{{ x }}", json_pack("{s:o}", "x", fl_markup("<b>")), "<b>");
 }
 
+/* Macros and global functions are marked the same way: data shaped like
+ * their handles ({"__fl_macro__": 0}, {"__fl_func__": 0}) is a dict that
+ * cannot be called, as in Jinja. */
+static void test_data_cannot_forge_callables(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const shapes[] = {
+		"{\"x\": {\"__fl_macro__\": 0}}", "{\"x\": {\"__fl_func__\": 0}}",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		expect(f, "{% macro m() %}M{% endmacro %}{{ x is callable }}|{{ m is callable }}|{{ m() }}",
+		       shapes[i], "False|True|M");
+		expect(f, "{{ x is mapping }}", shapes[i], "True");
+		fl_tpl_error err;
+		assert_null(render_s(f, "{% macro m() %}M{% endmacro %}{{ x() }}", shapes[i], &err));
+		assert_non_null(strstr(err.message, "'dict' object is not callable"));
+	}
+	expect(f, "{{ x }}", shapes[0], "{&#39;__fl_macro__&#39;: 0}");
+}
+
 /* ---- statements ---- */
 
 static void test_whitespace_control(void **state)
@@ -710,6 +730,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_double_star_kwargs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_escape_and_markup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_data_cannot_forge_markup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_cannot_forge_callables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_over_number_fails, setup, teardown),
