@@ -31,8 +31,10 @@ int fl_abort_db(fl_ctx *c, fl_err e);
  * through fl_abort_db).  Returns 0 when found. */
 int fl_get_or_404(fl_ctx *c, const struct fl_model *m, long long id, json_t **row);
 
-/* fl_first_or_404 — query.first_or_404(): *row, or 404.  Returns 0 when
- * found. */
+/* fl_first_or_404 — query.first_or_404(): *row, or 404 when no row
+ * matches.  An error the query's builders recorded (fl_query_error: an
+ * unknown column, a bad relationship) and any database error are answered
+ * through fl_abort_db.  Returns 0 when found. */
 int fl_first_or_404(fl_ctx *c, struct fl_query *q, json_t **row);
 
 #endif
