@@ -19,8 +19,8 @@
  * query and returns the query, so calls chain.  A builder on a query that
  * has failed does nothing, so the first error stays the one reported, and
  * so does the database's description of it (fl_db_error_column, ...).  The
- * terminal calls — all, first, count, paginate (and fl_first_or_404,
- * fl_paginate built on them) — return the recorded error before any SQL
+ * terminal calls — all, first, count, paginate (and the views' first_or_404
+ * and paginate that web/ builds on them) — return the recorded error before any SQL
  * runs.  fl_query_error reads it at any point.  fl_query_new and
  * fl_query_related never return NULL: given a NULL db, arena or model they
  * return a shared query that carries FL_EINVAL.

@@ -50,7 +50,7 @@ fl_method fl_method_parse(const char *s);
 
 struct fl_ctx;
 /* A view function.  Return 0 when the response is built, or an HTTP status
- * (>= 400) to abort with that error page — see fl_abort(). */
+ * (>= 400) to abort with that error page (Flask's abort(), in web/). */
 typedef int (*fl_view_fn)(struct fl_ctx *c);
 
 /* Route flags. */
