@@ -206,14 +206,8 @@ static void unescape(fl_buf *b, const char *s, size_t n)
 			if (j > start && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
 				if (j < n && s[j] == ';')
 					j++;
-				json_t *tmp = NULL;
-				char u[5] = {0};
-				if (cp < 0x80) { u[0] = (char)cp; }
-				else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); }
-				else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); }
-				else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); }
-				(void)tmp;
-				fl_buf_puts(b, u);
+				char u[4];
+				fl_buf_append(b, u, fl_utf8_encode((uint32_t)cp, u));
 				i = j;
 				continue;
 			}
