@@ -2,6 +2,7 @@
  * encoding.py) on OpenSSL libcrypto and zlib.  See signing.h. */
 #include "base/signing.h"
 #include "base/pyrepr.h"
+#include "base/utf8.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -475,49 +476,18 @@ static void put_u_escape(fl_buf *out, unsigned cp)
 	fl_buf_printf(out, "\\u%04x", cp);
 }
 
-/* Decode one UTF-8 sequence (strict: no overlongs, no surrogates). */
-static int utf8_next(const unsigned char *s, size_t len, size_t *i, unsigned *cp)
-{
-	unsigned char c = s[*i];
-	unsigned need, min, v;
-	if (c < 0x80) {
-		*cp = c;
-		(*i)++;
-		return 0;
-	} else if ((c & 0xe0) == 0xc0) {
-		need = 1, min = 0x80, v = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		need = 2, min = 0x800, v = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		need = 3, min = 0x10000, v = c & 0x07;
-	} else {
-		return -1;
-	}
-	if (len - *i <= need)
-		return -1;
-	for (unsigned k = 1; k <= need; k++) {
-		unsigned char cc = s[*i + k];
-		if ((cc & 0xc0) != 0x80)
-			return -1;
-		v = v << 6 | (cc & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return -1;
-	*cp = v;
-	*i += need + 1;
-	return 0;
-}
-
 /* json.encoder.py_encode_basestring_ascii */
 static fl_err dump_string(const char *str, size_t len, fl_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	fl_buf_putc(out, '"');
 	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t start = i;
-		if (utf8_next(s, len, &i, &cp) != 0)
+		uint32_t cp = s[i];
+		size_t start = i, n = 1;
+		/* Strict UTF-8 (no overlongs, no surrogates); ASCII needs no call. */
+		if (cp >= 0x80 && !(n = fl_utf8_decode(str + i, len - i, &cp)))
 			return FL_EUTF8;
+		i += n;
 		switch (cp) {
 		case '"': fl_buf_puts(out, "\\\""); continue;
 		case '\\': fl_buf_puts(out, "\\\\"); continue;
