@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/utf8.h"
+
 const char *const fl_type_names[FL_TYPE__MAX] = {
 	[FL_TYPE_INTEGER] = "Integer",
 	[FL_TYPE_SMALLINTEGER] = "SmallInteger",
@@ -327,15 +329,6 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 
 /* ---- validation ---- */
 
-static size_t utf8_chars(const char *s, size_t bytes)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < bytes; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool has_default(const fl_model *m, const fl_column *c)
 {
 	return c->default_json || c->default_fn || c->server_default || is_rowid_alias(m, c);
@@ -367,7 +360,7 @@ static const char *type_mismatch(const fl_column *c, json_t *v)
 	if (c->type == FL_TYPE_ENUM && !enum_has(c, json_string_value(v)))
 		return "is not one of the allowed values";
 	if (c->length && (c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) &&
-	    utf8_chars(json_string_value(v), json_string_length(v)) > c->length)
+	    fl_utf8_count(json_string_value(v), json_string_length(v)) > c->length)
 		return "is too long";
 	return NULL;
 }

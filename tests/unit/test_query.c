@@ -252,6 +252,12 @@ static void test_validation(void **state)
 	assert_int_equal(fl_model_validate(&Student, json_pack("{s:s}", "s_name", name), true, &col,
 		&why), FL_EINVAL);
 	assert_string_equal(why, "is too long");
+	/* a NUL is a character too: the JSON string's length, not strlen */
+	char nuls[33] = "a";
+	json_t *row_nul = json_object();
+	json_object_set_new(row_nul, "s_name", json_stringn(nuls, sizeof nuls));
+	assert_int_equal(fl_model_validate(&Student, row_nul, true, &col, &why), FL_EINVAL);
+	assert_string_equal(why, "is too long");
 	/* update: missing columns are fine, explicit null in NOT NULL is not */
 	assert_int_equal(fl_model_validate(&Student, json_pack("{s:i}", "s_age", 3), false, &col,
 		&why), FL_OK);
