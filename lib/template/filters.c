@@ -550,16 +550,23 @@ FILTER(f_round)
 	return FL_OK;
 }
 
+/* Narrow s[*i, *end) past the white space (py_space) at both ends, which
+ * float() and int() ignore. */
+static void strip_py_space(const char *s, size_t *i, size_t *end)
+{
+	while (*i < *end && py_space((unsigned char)s[*i]))
+		(*i)++;
+	while (*end > *i && py_space((unsigned char)s[*end - 1]))
+		(*end)--;
+}
+
 /* Python's float() of a string: whitespace around, underscores between
  * digits, inf/nan; no hex. */
 static int parse_float(const char *s, size_t len, double *d)
 {
 	char tmp[128];
 	size_t m = 0, i = 0;
-	while (i < len && py_space((unsigned char)s[i]))
-		i++;
-	while (len > i && py_space((unsigned char)s[len - 1]))
-		len--;
+	strip_py_space(s, &i, &len);
 	if (i == len || len - i >= sizeof tmp)
 		return 0;
 	for (; i < len; i++) {
@@ -585,10 +592,7 @@ static int parse_int(const char *s, size_t len, int base, json_int_t *out)
 {
 	char tmp[128];
 	size_t m = 0, i = 0;
-	while (i < len && py_space((unsigned char)s[i]))
-		i++;
-	while (len > i && py_space((unsigned char)s[len - 1]))
-		len--;
+	strip_py_space(s, &i, &len);
 	if (i == len || len - i >= sizeof tmp || base < 0 || base == 1 || base > 36)
 		return 0;
 	for (; i < len; i++)
