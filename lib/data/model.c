@@ -101,26 +101,27 @@ static bool is_rowid_alias(const fl_model *m, const fl_column *c)
 
 /* ---- DDL ---- */
 
-void fl_sql_put_ident(fl_buf *b, const char *name)
+/* `s` between two `q`, each `q` inside doubled: how SQL quotes both
+ * identifiers (") and strings ('). */
+static inline void put_quoted(fl_buf *b, const char *s, char q)
 {
-	fl_buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			fl_buf_putc(b, '"');
+	fl_buf_putc(b, q);
+	for (const char *p = s; *p; p++) {
+		if (*p == q)
+			fl_buf_putc(b, q);
 		fl_buf_putc(b, *p);
 	}
-	fl_buf_putc(b, '"');
+	fl_buf_putc(b, q);
 }
 
-static void put_literal(fl_buf *b, const char *s)
+void fl_sql_put_ident(fl_buf *b, const char *name)
 {
-	fl_buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			fl_buf_putc(b, '\'');
-		fl_buf_putc(b, *p);
-	}
-	fl_buf_putc(b, '\'');
+	put_quoted(b, name, '"');
+}
+
+void fl_sql_put_string(fl_buf *b, const char *s)
+{
+	put_quoted(b, s, '\'');
 }
 
 static fl_err column_type(fl_buf *b, const fl_column *c)
@@ -280,7 +281,7 @@ static void check_clauses(fl_buf *b, const fl_model *m)
 		fl_buf_puts(b, " IN (");
 		for (const char *const *v = c->enum_values; *v; v++) {
 			fl_buf_puts(b, v == c->enum_values ? "" : ", ");
-			put_literal(b, *v);
+			fl_sql_put_string(b, *v);
 		}
 		fl_buf_puts(b, "))");
 	}
