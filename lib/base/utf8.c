@@ -34,18 +34,19 @@ static int utf8_second_ok(unsigned char lead, unsigned char c)
 	return c >= lo && c <= hi;
 }
 
-/* Length of the strict UTF-8 sequence at `p` (n > 0 bytes left), or 0 when
- * there is none (fl_utf8_decode's rules). */
-static inline size_t utf8_seq(const unsigned char *p, size_t n)
+/* Length of the strict UTF-8 sequence at p[i] (i < n), or 0 when there is
+ * none (fl_utf8_decode's rules).  Indexed from `p`, not handed p + i, so
+ * fl_utf8_valid's loop does no pointer arithmetic per sequence. */
+static inline size_t utf8_seq(const unsigned char *p, size_t i, size_t n)
 {
-	size_t len = utf8_seq_len(p[0]);
+	size_t len = utf8_seq_len(p[i]);
 
-	if (len == 0 || len > n)
+	if (len == 0 || len > n - i)
 		return 0;
-	if (len > 1 && !utf8_second_ok(p[0], p[1]))
+	if (len > 1 && !utf8_second_ok(p[i], p[i + 1]))
 		return 0;
 	for (size_t k = 2; k < len; k++)
-		if ((p[k] & 0xC0) != 0x80)
+		if ((p[i + k] & 0xC0) != 0x80)
 			return 0;
 	return len;
 }
@@ -56,8 +57,13 @@ bool fl_utf8_valid(const char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t len = utf8_seq(p + i, n - i);
+		size_t len;
 
+		if (p[i] < 0x80) {   /* most input is ASCII: no sequence to check */
+			i++;
+			continue;
+		}
+		len = utf8_seq(p, i, n);
 		if (len == 0)
 			return false;
 		i += len;
@@ -86,7 +92,7 @@ size_t fl_utf8_count(const char *s, size_t n)
 size_t fl_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = n ? utf8_seq(p, n) : 0;
+	size_t len = n ? utf8_seq(p, 0, n) : 0;
 
 	if (len == 0)
 		return 0;
