@@ -490,9 +490,13 @@ fl_err fl_timestamp_unsign(const fl_signer_opts *o, fl_arena *a, const char *sig
 
 /* ---- Python-compatible compact JSON ------------------------------------- */
 
+/* "\\u" and four lowercase hex digits, as "\\u%04x" (cp < 0x10000). */
 static void put_u_escape(fl_buf *out, unsigned cp)
 {
-	fl_buf_printf(out, "\\u%04x", cp);
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\', 'u', hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15],
+		hex[cp & 15] };
+	fl_buf_append(out, e, sizeof e);
 }
 
 /* json.encoder.py_encode_basestring_ascii */
