@@ -2,6 +2,7 @@
  * encoding.py) on OpenSSL libcrypto and zlib.  See signing.h. */
 #include "base/signing.h"
 #include "base/pyrepr.h"
+#include "base/utf8.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -23,10 +24,17 @@ static const char b64_alphabet[] =
 
 /* ---- base64url ---------------------------------------------------------- */
 
-char *fl_base64url_encode(fl_arena *a, const void *data, size_t len)
+/* Room for the base64url form of `len` bytes and a NUL. */
+static size_t b64url_size(size_t len)
+{
+	return (len + 2) / 3 * 4 + 1;
+}
+
+/* Write the base64url form of the `len` bytes at `data` (no padding) and a
+ * NUL at `out`, which has b64url_size(len) bytes; returns its length. */
+static size_t b64url_write(char *out, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	char *out = fl_arena_alloc(a, (len + 2) / 3 * 4 + 1);
 	size_t o = 0, i = 0;
 
 	for (; i + 2 < len; i += 3) {
@@ -46,6 +54,13 @@ char *fl_base64url_encode(fl_arena *a, const void *data, size_t len)
 			out[o++] = b64_alphabet[v >> 6 & 63];
 	}
 	out[o] = '\0';
+	return o;
+}
+
+char *fl_base64url_encode(fl_arena *a, const void *data, size_t len)
+{
+	char *out = fl_arena_alloc(a, b64url_size(len));
+	b64url_write(out, data, len);
 	return out;
 }
 
@@ -305,6 +320,21 @@ static fl_err raw_signature(const fl_signer_opts *o, const char *salt, const cha
 	return FL_OK;
 }
 
+/* value, the separator, then `data` in base64url: how Signer.sign appends
+ * the signature and TimestampSigner.sign the timestamp.  NUL-terminated in
+ * `a`; its length goes to *out_len unless `out_len` is NULL. */
+static char *join_b64(const fl_signer_opts *o, fl_arena *a, const char *value, size_t len,
+                      const void *data, size_t n, size_t *out_len)
+{
+	char *s = fl_arena_alloc(a, len + 1 + b64url_size(n));
+	memcpy(s, value, len);
+	s[len] = sep_of(o);
+	size_t k = b64url_write(s + len + 1, data, n);
+	if (out_len)
+		*out_len = len + 1 + k;
+	return s;
+}
+
 static fl_err sign_with_salt(const fl_signer_opts *o, const char *salt, fl_arena *a,
                              const char *value, size_t len, char **out)
 {
@@ -313,13 +343,7 @@ static fl_err sign_with_salt(const fl_signer_opts *o, const char *salt, fl_arena
 	fl_err err = raw_signature(o, salt, value, len, sig, &sig_len);
 	if (err)
 		return err;
-	char *b64 = fl_base64url_encode(a, sig, sig_len);
-	size_t blen = strlen(b64);
-	char *s = fl_arena_alloc(a, len + 1 + blen + 1);
-	memcpy(s, value, len);
-	s[len] = sep_of(o);
-	memcpy(s + len + 1, b64, blen + 1);
-	*out = s;
+	*out = join_b64(o, a, value, len, sig, sig_len, NULL);
 	return FL_OK;
 }
 
@@ -402,13 +426,9 @@ static fl_err timestamp_sign(const fl_signer_opts *o, const char *salt, fl_arena
 {
 	unsigned char ts[8];
 	size_t tslen = int_to_bytes(now < 0 ? 0 : (uint64_t)now, ts);
-	char *ts64 = fl_base64url_encode(a, ts, tslen);
-	size_t t64len = strlen(ts64);
-	char *v = fl_arena_alloc(a, len + 1 + t64len + 1);
-	memcpy(v, value, len);
-	v[len] = sep_of(o);
-	memcpy(v + len + 1, ts64, t64len + 1);
-	return sign_with_salt(o, salt, a, v, len + 1 + t64len, out);
+	size_t vlen;
+	char *v = join_b64(o, a, value, len, ts, tslen, &vlen);
+	return sign_with_salt(o, salt, a, v, vlen, out);
 }
 
 static fl_err timestamp_unsign(const fl_signer_opts *o, const char *salt, fl_arena *a,
@@ -470,42 +490,13 @@ fl_err fl_timestamp_unsign(const fl_signer_opts *o, fl_arena *a, const char *sig
 
 /* ---- Python-compatible compact JSON ------------------------------------- */
 
+/* "\\u" and four lowercase hex digits, as "\\u%04x" (cp < 0x10000). */
 static void put_u_escape(fl_buf *out, unsigned cp)
 {
-	fl_buf_printf(out, "\\u%04x", cp);
-}
-
-/* Decode one UTF-8 sequence (strict: no overlongs, no surrogates). */
-static int utf8_next(const unsigned char *s, size_t len, size_t *i, unsigned *cp)
-{
-	unsigned char c = s[*i];
-	unsigned need, min, v;
-	if (c < 0x80) {
-		*cp = c;
-		(*i)++;
-		return 0;
-	} else if ((c & 0xe0) == 0xc0) {
-		need = 1, min = 0x80, v = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		need = 2, min = 0x800, v = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		need = 3, min = 0x10000, v = c & 0x07;
-	} else {
-		return -1;
-	}
-	if (len - *i <= need)
-		return -1;
-	for (unsigned k = 1; k <= need; k++) {
-		unsigned char cc = s[*i + k];
-		if ((cc & 0xc0) != 0x80)
-			return -1;
-		v = v << 6 | (cc & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return -1;
-	*cp = v;
-	*i += need + 1;
-	return 0;
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\', 'u', hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15],
+		hex[cp & 15] };
+	fl_buf_append(out, e, sizeof e);
 }
 
 /* json.encoder.py_encode_basestring_ascii */
@@ -514,10 +505,12 @@ static fl_err dump_string(const char *str, size_t len, fl_buf *out)
 	const unsigned char *s = (const unsigned char *)str;
 	fl_buf_putc(out, '"');
 	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t start = i;
-		if (utf8_next(s, len, &i, &cp) != 0)
+		uint32_t cp = s[i];
+		size_t start = i, n = 1;
+		/* Strict UTF-8 (no overlongs, no surrogates); ASCII needs no call. */
+		if (cp >= 0x80 && !(n = fl_utf8_decode(str + i, len - i, &cp)))
 			return FL_EUTF8;
+		i += n;
 		switch (cp) {
 		case '"': fl_buf_puts(out, "\\\""); continue;
 		case '\\': fl_buf_puts(out, "\\\\"); continue;

@@ -1,5 +1,5 @@
-/* utf8.c — strict UTF-8 validation (RFC 3629) and code-point counts.
- * See utf8.h. */
+/* utf8.c — strict UTF-8 validation (RFC 3629), code-point counts, and the
+ * decoding and encoding of one code point.  See utf8.h. */
 #include "base/utf8.h"
 
 /* Length of the sequence that starts with `c`, or 0 for a byte that cannot
@@ -34,21 +34,38 @@ static int utf8_second_ok(unsigned char lead, unsigned char c)
 	return c >= lo && c <= hi;
 }
 
+/* Length of the strict UTF-8 sequence at p[i] (i < n), or 0 when there is
+ * none (fl_utf8_decode's rules).  Indexed from `p`, not handed p + i, so
+ * fl_utf8_valid's loop does no pointer arithmetic per sequence. */
+static inline size_t utf8_seq(const unsigned char *p, size_t i, size_t n)
+{
+	size_t len = utf8_seq_len(p[i]);
+
+	if (len == 0 || len > n - i)
+		return 0;
+	if (len > 1 && !utf8_second_ok(p[i], p[i + 1]))
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((p[i + k] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
 bool fl_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < n) {
-		size_t len = utf8_seq_len(p[i]);
+		size_t len;
 
-		if (len == 0 || len > n - i)
+		if (p[i] < 0x80) {   /* most input is ASCII: no sequence to check */
+			i++;
+			continue;
+		}
+		len = utf8_seq(p, i, n);
+		if (len == 0)
 			return false;
-		if (len > 1 && !utf8_second_ok(p[i], p[i + 1]))
-			return false;
-		for (size_t k = 2; k < len; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
 		i += len;
 	}
 	return true;
@@ -63,3 +80,56 @@ size_t fl_utf8_length(const char *s)
 	return n;
 }
 
+size_t fl_utf8_count(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+size_t fl_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = n ? utf8_seq(p, 0, n) : 0;
+
+	if (len == 0)
+		return 0;
+	if (cp) {
+		/* The lead byte keeps 7, 5, 4 or 3 payload bits; each
+		 * continuation byte adds 6. */
+		uint32_t v = len == 1 ? p[0] : p[0] & (0x7Fu >> len);
+		for (size_t k = 1; k < len; k++)
+			v = v << 6 | (p[k] & 0x3Fu);
+		*cp = v;
+	}
+	return len;
+}
+
+size_t fl_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp < 0x200000) {
+		out[0] = (char)(0xF0 | cp >> 18);
+		out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		out[3] = (char)(0x80 | (cp & 0x3F));
+		return 4;
+	}
+	return 0;
+}

@@ -36,6 +36,17 @@ static redisReply *command(redis_cache *rc, int argc, const char **argv, const s
 	return r;
 }
 
+/* One command whose reply only tells that it worked: FL_EIO when it did
+ * not (see command()). */
+static fl_err run(redis_cache *rc, int argc, const char **argv, const size_t *lens)
+{
+	redisReply *r = command(rc, argc, argv, lens);
+	if (!r)
+		return FL_EIO;
+	fl_redis_reply_free(r);
+	return FL_OK;
+}
+
 /* FL_CACHE_REDIS_PREFIX + key, on the heap. */
 static char *full_key(const char *key, size_t *n)
 {
@@ -81,21 +92,18 @@ static fl_err rd_set(fl_cache *c, const char *key, const void *value, size_t len
 		return FL_ENOMEM;
 	char secs[32];
 	int n = snprintf(secs, sizeof secs, "%ld", timeout);
-	redisReply *r;
+	fl_err e;
 	if (timeout > 0) {
 		const char *argv[] = { "SETEX", k, secs, value };
 		size_t lens[] = { 5, kn, (size_t)n, len };
-		r = command(rc, 4, argv, lens);
+		e = run(rc, 4, argv, lens);
 	} else {
 		const char *argv[] = { "SET", k, value };
 		size_t lens[] = { 3, kn, len };
-		r = command(rc, 3, argv, lens);
+		e = run(rc, 3, argv, lens);
 	}
 	free(k);
-	if (!r)
-		return FL_EIO;
-	fl_redis_reply_free(r);
-	return FL_OK;
+	return e;
 }
 
 static fl_err rd_del(fl_cache *c, const char *key)
@@ -107,12 +115,9 @@ static fl_err rd_del(fl_cache *c, const char *key)
 		return FL_ENOMEM;
 	const char *argv[] = { "DEL", k };
 	size_t lens[] = { 3, kn };
-	redisReply *r = command(rc, 2, argv, lens);
+	fl_err e = run(rc, 2, argv, lens);
 	free(k);
-	if (!r)
-		return FL_EIO;
-	fl_redis_reply_free(r);
-	return FL_OK;
+	return e;
 }
 
 /* SCAN the keys matching FL_CACHE_REDIS_PREFIX + prefix + "*" (glob
@@ -168,15 +173,13 @@ static fl_err rd_del_prefix(fl_cache *c, const char *prefix)
 				argv2[i + 1] = keys->element[i]->str;
 				lens2[i + 1] = keys->element[i]->len;
 			}
-			redisReply *d = command(rc, (int)keys->elements + 1, argv2, lens2);
+			e = run(rc, (int)keys->elements + 1, argv2, lens2);
 			free(argv2);
 			free(lens2);
-			if (!d) {
+			if (e) {
 				fl_redis_reply_free(r);
-				e = FL_EIO;
 				break;
 			}
-			fl_redis_reply_free(d);
 		}
 		fl_redis_reply_free(r);
 	} while (strcmp(cursor, "0") != 0);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/utf8.h"
+
 const char *const fl_type_names[FL_TYPE__MAX] = {
 	[FL_TYPE_INTEGER] = "Integer",
 	[FL_TYPE_SMALLINTEGER] = "SmallInteger",
@@ -99,26 +101,27 @@ static bool is_rowid_alias(const fl_model *m, const fl_column *c)
 
 /* ---- DDL ---- */
 
-void fl_sql_put_ident(fl_buf *b, const char *name)
+/* `s` between two `q`, each `q` inside doubled: how SQL quotes both
+ * identifiers (") and strings ('). */
+static inline void put_quoted(fl_buf *b, const char *s, char q)
 {
-	fl_buf_putc(b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			fl_buf_putc(b, '"');
+	fl_buf_putc(b, q);
+	for (const char *p = s; *p; p++) {
+		if (*p == q)
+			fl_buf_putc(b, q);
 		fl_buf_putc(b, *p);
 	}
-	fl_buf_putc(b, '"');
+	fl_buf_putc(b, q);
 }
 
-static void put_literal(fl_buf *b, const char *s)
+void fl_sql_put_ident(fl_buf *b, const char *name)
 {
-	fl_buf_putc(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			fl_buf_putc(b, '\'');
-		fl_buf_putc(b, *p);
-	}
-	fl_buf_putc(b, '\'');
+	put_quoted(b, name, '"');
+}
+
+void fl_sql_put_string(fl_buf *b, const char *s)
+{
+	put_quoted(b, s, '\'');
 }
 
 static fl_err column_type(fl_buf *b, const fl_column *c)
@@ -278,7 +281,7 @@ static void check_clauses(fl_buf *b, const fl_model *m)
 		fl_buf_puts(b, " IN (");
 		for (const char *const *v = c->enum_values; *v; v++) {
 			fl_buf_puts(b, v == c->enum_values ? "" : ", ");
-			put_literal(b, *v);
+			fl_sql_put_string(b, *v);
 		}
 		fl_buf_puts(b, "))");
 	}
@@ -327,15 +330,6 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 
 /* ---- validation ---- */
 
-static size_t utf8_chars(const char *s, size_t bytes)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < bytes; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool has_default(const fl_model *m, const fl_column *c)
 {
 	return c->default_json || c->default_fn || c->server_default || is_rowid_alias(m, c);
@@ -367,7 +361,7 @@ static const char *type_mismatch(const fl_column *c, json_t *v)
 	if (c->type == FL_TYPE_ENUM && !enum_has(c, json_string_value(v)))
 		return "is not one of the allowed values";
 	if (c->length && (c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) &&
-	    utf8_chars(json_string_value(v), json_string_length(v)) > c->length)
+	    fl_utf8_count(json_string_value(v), json_string_length(v)) > c->length)
 		return "is too long";
 	return NULL;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 
 const char *const fl_field_type_names[FL_FIELD__MAX] = {
 	[FL_FIELD_STRING] = "string",
@@ -531,24 +532,6 @@ fl_err fl_form_add_error(fl_form *f, const char *name, const char *message)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at `s`, or 0 (overlongs, surrogates
- * and code points past U+10FFFF are invalid, as jansson holds). */
-static size_t utf8_seq(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (n == 0 || s[0] > 0xf4)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 /* A JSON string of `s`; bytes that are not UTF-8 become U+FFFD, so input
  * that slipped past the request's checks still renders instead of
  * vanishing. */
@@ -561,17 +544,19 @@ static json_t *jstr(const char *s)
 	char *buf = malloc(3 * len + 1), *o = buf;
 	if (!buf)
 		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_seq(p);
+	for (size_t i = 0; i < len;) {
+		/* Strict, as jansson holds: no overlongs, surrogates or code
+		 * points past U+10FFFF. */
+		size_t n = fl_utf8_decode(s + i, len - i, NULL);
 		if (!n) {
 			memcpy(o, "\xEF\xBF\xBD", 3);
 			o += 3;
-			p++;
+			i++;
 			continue;
 		}
-		memcpy(o, p, n);
+		memcpy(o, s + i, n);
 		o += n;
-		p += n;
+		i += n;
 	}
 	*o = '\0';
 	j = json_string(buf);

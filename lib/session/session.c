@@ -1,6 +1,7 @@
 /* session.c — Flask's open_session/save_session rules over any store,
  * werkzeug's dump_cookie formatting, and TaggedJSON helpers.  See session.h. */
 #include "session/session.h"
+#include "session/internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -171,14 +172,23 @@ void fl_session_store_free(fl_session_store *st)
 
 /* ---- server-side session ids (Flask-Session) ----------------------------- */
 
-static void sid_opts(const fl_session_config *cfg, fl_signer_opts *o)
+/* Flask-Session signs session ids with Signer(secret_key,
+ * salt="flask-session", key_derivation="hmac"). */
+#define SID_SALT "flask-session"
+
+/* See internal.h. */
+fl_err fl_session_signer_opts(const fl_session_config *cfg, const char *salt,
+                              fl_signer_opts *o)
 {
+	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
+		return FL_ECONFIG;
 	memset(o, 0, sizeof *o);
 	o->secret_key = cfg->secret_key;
 	o->secret_key_len = cfg->secret_key_len;
-	o->salt = "flask-session";
+	o->salt = salt;
 	o->digest = FL_DIGEST_SHA1;
 	o->key_derivation = FL_KEY_HMAC;
+	return FL_OK;
 }
 
 fl_err fl_session_sid_new(fl_arena *a, char **out)
@@ -207,11 +217,11 @@ fl_err fl_session_sid_sign(const fl_session_config *cfg, fl_arena *a, const char
                            char **out)
 {
 	fl_signer_opts o;
-	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
-		return FL_ECONFIG;
+	fl_err err = fl_session_signer_opts(cfg, SID_SALT, &o);
+	if (err)
+		return err;
 	if (!fl_session_sid_valid(sid))
 		return FL_EINVAL;
-	sid_opts(cfg, &o);
 	return fl_signer_sign(&o, a, sid, strlen(sid), out);
 }
 
@@ -220,12 +230,12 @@ fl_err fl_session_sid_unsign(const fl_session_config *cfg, fl_arena *a, const ch
 {
 	fl_signer_opts o;
 	char *v = NULL;
-	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
-		return FL_ECONFIG;
+	fl_err err = fl_session_signer_opts(cfg, SID_SALT, &o);
+	if (err)
+		return err;
 	if (!cookie_value)
 		return FL_EMALFORMED;
-	sid_opts(cfg, &o);
-	fl_err err = fl_signer_unsign(&o, a, cookie_value, strlen(cookie_value), &v, NULL);
+	err = fl_signer_unsign(&o, a, cookie_value, strlen(cookie_value), &v, NULL);
 	if (err)
 		return err;
 	if (!fl_session_sid_valid(v))

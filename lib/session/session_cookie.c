@@ -3,27 +3,17 @@
 #include <string.h>
 
 #include "session/session.h"
+#include "session/internal.h"
 #include "base/signing.h"
 
-/* SecureCookieSessionInterface.get_signing_serializer */
-static fl_err cookie_opts(const fl_session_config *cfg, fl_signer_opts *o)
-{
-	if (!cfg || !cfg->secret_key || !*cfg->secret_key)
-		return FL_ECONFIG;
-	memset(o, 0, sizeof *o);
-	o->secret_key = cfg->secret_key;
-	o->secret_key_len = cfg->secret_key_len;
-	o->salt = "cookie-session";
-	o->digest = FL_DIGEST_SHA1;
-	o->key_derivation = FL_KEY_HMAC;
-	return FL_OK;
-}
+/* SecureCookieSessionInterface.salt, for get_signing_serializer */
+#define COOKIE_SALT "cookie-session"
 
 fl_err fl_session_cookie_dumps(const fl_session_config *cfg, fl_arena *a, const json_t *data,
                                time_t now, char **out)
 {
 	fl_signer_opts o;
-	fl_err err = cookie_opts(cfg, &o);
+	fl_err err = fl_session_signer_opts(cfg, COOKIE_SALT, &o);
 	if (err)
 		return err;
 	return fl_serializer_dumps(&o, a, data, now, out);
@@ -34,7 +24,7 @@ fl_err fl_session_cookie_loads(const fl_session_config *cfg, fl_arena *a, const 
 {
 	fl_signer_opts o;
 	json_t *v;
-	fl_err err = cookie_opts(cfg, &o);
+	fl_err err = fl_session_signer_opts(cfg, COOKIE_SALT, &o);
 	if (err)
 		return err;
 	if (!value)

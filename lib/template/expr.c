@@ -61,33 +61,31 @@ static json_t *getitem(json_t *obj, json_t *key)
 	return json_stringn_nocheck(s + off, end - off);
 }
 
+/* One bound of slice.indices(): `x` when it is an integer (negative counts
+ * from the end), clamped to where step `st` can walk; else `def`. */
+static json_int_t slice_bound(json_t *x, json_int_t def, json_int_t len, json_int_t st)
+{
+	if (!x || !json_is_integer(x))
+		return def;
+	json_int_t v = json_integer_value(x);
+	if (v < 0)
+		v += len;
+	if (v < 0)
+		v = st > 0 ? 0 : -1;
+	if (v >= len)
+		v = st > 0 ? len : len - 1;
+	return v;
+}
+
 /* Python's slice.indices(); returns the number of items selected. */
 static json_int_t slice_indices(json_int_t len, json_t *a, json_t *b, json_t *c,
 				json_int_t *start, json_int_t *step)
 {
 	json_int_t st = c && json_is_integer(c) ? json_integer_value(c) : 1;
-	json_int_t lo, hi;
 	if (st == 0)
 		return -1;
-	json_int_t defstart = st > 0 ? 0 : len - 1, defstop = st > 0 ? len : -1;
-	lo = a && json_is_integer(a) ? json_integer_value(a) : defstart;
-	hi = b && json_is_integer(b) ? json_integer_value(b) : defstop;
-	if (a && json_is_integer(a)) {
-		if (lo < 0)
-			lo += len;
-		if (lo < 0)
-			lo = st > 0 ? 0 : -1;
-		if (lo >= len)
-			lo = st > 0 ? len : len - 1;
-	}
-	if (b && json_is_integer(b)) {
-		if (hi < 0)
-			hi += len;
-		if (hi < 0)
-			hi = st > 0 ? 0 : -1;
-		if (hi >= len)
-			hi = st > 0 ? len : len - 1;
-	}
+	json_int_t lo = slice_bound(a, st > 0 ? 0 : len - 1, len, st);
+	json_int_t hi = slice_bound(b, st > 0 ? len : -1, len, st);
 	*start = lo;
 	*step = st;
 	if (st > 0)

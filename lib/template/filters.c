@@ -206,14 +206,8 @@ static void unescape(fl_buf *b, const char *s, size_t n)
 			if (j > start && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
 				if (j < n && s[j] == ';')
 					j++;
-				json_t *tmp = NULL;
-				char u[5] = {0};
-				if (cp < 0x80) { u[0] = (char)cp; }
-				else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); }
-				else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); }
-				else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); }
-				(void)tmp;
-				fl_buf_puts(b, u);
+				char u[4];
+				fl_buf_append(b, u, fl_utf8_encode((uint32_t)cp, u));
 				i = j;
 				continue;
 			}
@@ -556,16 +550,23 @@ FILTER(f_round)
 	return FL_OK;
 }
 
+/* Narrow s[*i, *end) past the white space (py_space) at both ends, which
+ * float() and int() ignore. */
+static void strip_py_space(const char *s, size_t *i, size_t *end)
+{
+	while (*i < *end && py_space((unsigned char)s[*i]))
+		(*i)++;
+	while (*end > *i && py_space((unsigned char)s[*end - 1]))
+		(*end)--;
+}
+
 /* Python's float() of a string: whitespace around, underscores between
  * digits, inf/nan; no hex. */
 static int parse_float(const char *s, size_t len, double *d)
 {
 	char tmp[128];
 	size_t m = 0, i = 0;
-	while (i < len && py_space((unsigned char)s[i]))
-		i++;
-	while (len > i && py_space((unsigned char)s[len - 1]))
-		len--;
+	strip_py_space(s, &i, &len);
 	if (i == len || len - i >= sizeof tmp)
 		return 0;
 	for (; i < len; i++) {
@@ -591,10 +592,7 @@ static int parse_int(const char *s, size_t len, int base, json_int_t *out)
 {
 	char tmp[128];
 	size_t m = 0, i = 0;
-	while (i < len && py_space((unsigned char)s[i]))
-		i++;
-	while (len > i && py_space((unsigned char)s[len - 1]))
-		len--;
+	strip_py_space(s, &i, &len);
 	if (i == len || len - i >= sizeof tmp || base < 0 || base == 1 || base > 36)
 		return 0;
 	for (; i < len; i++)

@@ -61,12 +61,8 @@ static fl_err convert(struct rctx *r, const struct node *n, fl_buf *out, const s
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 0x10FFFF)
 			return tpl_fail(r, n, "%%c requires int or char");
 		json_int_t cp = json_integer_value(v);
-		char u[5] = {0};
-		if (cp < 0x80) { u[0] = (char)cp; }
-		else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); }
-		else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); }
-		else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); }
-		pad(out, u, cp ? strlen(u) : 1, sp);
+		char u[4];
+		pad(out, u, fl_utf8_encode((uint32_t)cp, u), sp);
 		return FL_OK;
 	}
 	case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': {

@@ -503,12 +503,7 @@ static long u8_decode(const unsigned char *s, size_t n, size_t *adv)
 static void u8_put(fl_buf *b, long cp)
 {
 	char u[4];
-	size_t k;
-	if (cp < 0x80) { u[0] = (char)cp; k = 1; }
-	else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); k = 2; }
-	else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); k = 3; }
-	else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); k = 4; }
-	fl_buf_append(b, u, k);
+	fl_buf_append(b, u, fl_utf8_encode((uint32_t)cp, u));
 }
 
 static long map_case(locale_t loc, long cp, int upper)

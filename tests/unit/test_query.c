@@ -203,6 +203,22 @@ static void test_ddl_bad_declarations(void **state)
 	fl_arena_free(a);
 }
 
+/* Identifiers and string literals: their own quote doubled, nothing else
+ * escaped. */
+static void test_sql_quoting(void **state)
+{
+	fl_arena *a = fl_arena_new(0);
+	fl_buf b;
+	fl_buf_init(&b, a);
+	fl_sql_put_ident(&b, "we\"ird 'name'");
+	fl_buf_putc(&b, ' ');
+	fl_sql_put_string(&b, "it's \"x\"");
+	fl_buf_putc(&b, ' ');
+	fl_sql_put_string(&b, "");
+	assert_string_equal(fl_buf_cstr(&b), "\"we\"\"ird 'name'\" 'it''s \"x\"' ''");
+	fl_arena_free(a);
+}
+
 static void test_abstract_base(void **state)
 {
 	struct tmpdb *f = *state;
@@ -251,6 +267,12 @@ static void test_validation(void **state)
 	strcat(name, "明");
 	assert_int_equal(fl_model_validate(&Student, json_pack("{s:s}", "s_name", name), true, &col,
 		&why), FL_EINVAL);
+	assert_string_equal(why, "is too long");
+	/* a NUL is a character too: the JSON string's length, not strlen */
+	char nuls[33] = "a";
+	json_t *row_nul = json_object();
+	json_object_set_new(row_nul, "s_name", json_stringn(nuls, sizeof nuls));
+	assert_int_equal(fl_model_validate(&Student, row_nul, true, &col, &why), FL_EINVAL);
 	assert_string_equal(why, "is too long");
 	/* update: missing columns are fine, explicit null in NOT NULL is not */
 	assert_int_equal(fl_model_validate(&Student, json_pack("{s:i}", "s_age", 3), false, &col,
@@ -664,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_ddl_role_user),
 		cmocka_unit_test(test_ddl_all_types),
 		cmocka_unit_test(test_ddl_bad_declarations),
+		cmocka_unit_test(test_sql_quoting),
 		T(test_abstract_base),
 		T(test_validation),
 		T(test_create_all_drop_all_order),

@@ -225,6 +225,31 @@ static void json_matches_python_dumps(void **state)
 	}
 }
 
+/* A string that is not strict UTF-8 has no Python str to dump: FL_EUTF8,
+ * in a value or in a key. */
+static void json_dumps_refuses_invalid_utf8(void **state)
+{
+	static const char *const bad[] = {
+		"a\xc0\xaf",         /* overlong */
+		"\xed\xa0\x80",      /* surrogate */
+		"\xf4\x90\x80\x80",  /* past U+10FFFF */
+		"x\xe4\xbd",         /* cut short */
+		"\x80",              /* continuation byte */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		fl_buf b;
+		json_t *s = json_stringn_nocheck(bad[i], strlen(bad[i]));
+		fl_buf_init(&b, arena);
+		assert_int_equal(fl_json_dumps_compact(s, &b), FL_EUTF8);
+		json_t *o = json_object();
+		json_object_set_nocheck(o, bad[i], json_true());
+		fl_buf_init(&b, arena);
+		assert_int_equal(fl_json_dumps_compact(o, &b), FL_EUTF8);
+		json_decref(o);
+		json_decref(s);
+	}
+}
+
 static void serializer_matches_itsdangerous(void **state)
 {
 	fl_signer_opts o = {.secret_key = "s3cret"};
@@ -357,6 +382,7 @@ int main(void)
 		cmocka_unit_test(expired_and_future_signatures_are_rejected),
 		cmocka_unit_test(malformed_timestamp_is_reported),
 		cmocka_unit_test(json_matches_python_dumps),
+		cmocka_unit_test(json_dumps_refuses_invalid_utf8),
 		cmocka_unit_test(serializer_matches_itsdangerous),
 		cmocka_unit_test(compressed_payload_round_trips),
 		cmocka_unit_test(short_payload_is_not_compressed),

@@ -691,6 +691,23 @@ static void test_compile_all(void **state)
 	rmdir(dir);
 }
 
+/* Code points the engine writes as UTF-8 itself: string escapes, %c,
+ * character references and case mapping (outputs from Jinja). */
+static void test_utf8_output(void **state)
+{
+	struct fixture *f = *state;
+	expect(f, "{{ \"\\u00e9\\u4f60\\U0001F600\\x41z\" }}|{{ \"\\u00e9\\u4f60\\U0001F600\"|length }}",
+	       "{}", "\303\251\344\275\240\360\237\230\200Az|3");
+	expect(f, "{{ \"%c%c%c|%3c|%-3c\"|format(233, 20320, 128512, 233, 20320) }}",
+	       "{}", "\303\251\344\275\240\360\237\230\200|  \303\251|\344\275\240  ");
+	expect(f, "{{ s|striptags }}", "{\"s\": \"&#233;&#xe9;&#x4F60;&#128512;&copy;\"}",
+	       "\303\251\303\251\344\275\240\360\237\230\200\302\251");
+	expect(f, "{{ u|upper }}|{{ u|title }}",
+	       "{\"u\": \"\\u00e9t\\u00e9 \\u0436\\u0416 \\u03b1\\u03b2 \\ud801\\udc28\"}",
+	       "\303\211T\303\211 \320\226\320\226 \316\221\316\222 \360\220\220\200|"
+	       "\303\211t\303\251 \320\226\320\266 \316\221\316\262 \360\220\220\200");
+}
+
 static void test_render_speed(void **state)
 {
 	struct fixture *f = *state;
@@ -747,6 +764,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compile_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_utf8_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_speed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

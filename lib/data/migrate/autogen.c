@@ -88,13 +88,7 @@ static const char *sql_string(struct gen *g, const char *text)
 {
 	fl_buf b;
 	fl_buf_init(&b, g->a);
-	fl_buf_putc(&b, '\'');
-	for (const char *p = text; *p; p++) {
-		if (*p == '\'')
-			fl_buf_putc(&b, '\'');
-		fl_buf_putc(&b, *p);
-	}
-	fl_buf_putc(&b, '\'');
+	fl_sql_put_string(&b, text);
 	return fl_buf_cstr(&b);
 }
 

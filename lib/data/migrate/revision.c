@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 enum section { HEADER, UPGRADE, DOWNGRADE };
 
 struct parser {
@@ -29,43 +31,17 @@ static fl_err failf(struct parser *p, int line, const char *reason)
 	return FL_EMIGRATE;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) { len = 2; min = 0x80; }
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF) { len = 3; min = 0x800; }
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4) { len = 4; min = 0x10000; }
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	unsigned cp = s[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
 /* NUL bytes and invalid UTF-8 are refused with the line they are on. */
 static fl_err check_bytes(struct parser *p, const char *text, size_t len)
 {
 	int line = 1;
 	for (size_t i = 0; i < len;) {
-		const unsigned char *s = (const unsigned char *)text + i;
-		if (*s == '\0')
+		if (text[i] == '\0')
 			return failf(p, line, "NUL byte in file");
-		size_t n = utf8_seq(s, len - i);
+		size_t n = fl_utf8_decode(text + i, len - i, NULL);
 		if (!n)
 			return failf(p, line, "file is not valid UTF-8");
-		line += *s == '\n';
+		line += text[i] == '\n';
 		i += n;
 	}
 	return FL_OK;

@@ -216,24 +216,26 @@ fl_err fl_schema_target(fl_db *report, const fl_model *const *models, fl_arena *
 
 /* ---- comparing ---- */
 
+/* The object in t[key] (an array) whose "name" is `name`, compared without
+ * case as SQLite compares names; NULL if there is none. */
+static json_t *find_named(json_t *t, const char *key, const char *name)
+{
+	json_t *x;
+	size_t i;
+	json_array_foreach(json_object_get(t, key), i, x)
+		if (strcasecmp(str(x, "name"), name) == 0)
+			return x;
+	return NULL;
+}
+
 json_t *fl_schema_column(json_t *t, const char *name)
 {
-	json_t *c;
-	size_t i;
-	json_array_foreach(json_object_get(t, "columns"), i, c)
-		if (strcasecmp(str(c, "name"), name) == 0)
-			return c;
-	return NULL;
+	return find_named(t, "columns", name);
 }
 
 json_t *fl_schema_index(json_t *t, const char *name)
 {
-	json_t *x;
-	size_t i;
-	json_array_foreach(json_object_get(t, "indexes"), i, x)
-		if (strcasecmp(str(x, "name"), name) == 0)
-			return x;
-	return NULL;
+	return find_named(t, "indexes", name);
 }
 
 /* Types compare without case and blanks: "varchar(10, 2)" = "VARCHAR(10,2)". */
