@@ -51,7 +51,7 @@ static json_t *getitem(json_t *obj, json_t *key)
 	if (!s)
 		return NULL;
 	len = json_is_string(obj) ? json_string_length(obj) : len;
-	json_int_t n = (json_int_t)u8_len(s, len);
+	json_int_t n = (json_int_t)fl_utf8_count(s, len);
 	if (i < 0)
 		i += n;
 	if (i < 0 || i >= n)
@@ -123,7 +123,7 @@ static fl_err eval_slice(struct rctx *r, struct frame *f, const struct node *n, 
 		return tpl_fail(r, n, "'%s' object is not subscriptable", tv_typename(obj));
 	size_t len;
 	const char *s = tv_cstr(r->a, obj, &len);
-	json_int_t cnt = slice_indices((json_int_t)u8_len(s, len), p[0], p[1], p[2], &start, &step);
+	json_int_t cnt = slice_indices((json_int_t)fl_utf8_count(s, len), p[0], p[1], p[2], &start, &step);
 	if (cnt < 0)
 		return tpl_fail(r, n, "slice step cannot be zero");
 	fl_buf b;

@@ -275,14 +275,14 @@ FILTER(f_truncate)
 	const char *end = p[2] ? tv_cstr(r->a, p[2], &el) : "...";
 	if (!p[2])
 		el = 3;
-	json_int_t endlen = (json_int_t)u8_len(end, el);
+	json_int_t endlen = (json_int_t)fl_utf8_count(end, el);
 	if (length < endlen)
 		return tpl_fail(r, n, "expected length >= %lld, got %lld", (long long)endlen,
 				(long long)length);
 	if (leeway < 0)
 		return tpl_fail(r, n, "expected leeway >= 0, got %lld", (long long)leeway);
 	const char *s = sarg(r, v, &len);
-	json_int_t chars = (json_int_t)u8_len(s, len);
+	json_int_t chars = (json_int_t)fl_utf8_count(s, len);
 	if (chars <= length + leeway) {
 		*out = v && tv_is_stringish(v) ? v : json_stringn_nocheck(s, len);
 		return FL_OK;

@@ -256,8 +256,7 @@ json_t *tv_items(json_t *obj);
  * undefined → empty), or NULL when v is not iterable. */
 json_t *tv_iter(json_t *v);
 
-/* UTF-8 helpers: code point count and byte offset of code point `i`. */
-size_t u8_len(const char *s, size_t n);
+/* UTF-8: the byte offset of code point `i` (counts: fl_utf8_count). */
 size_t u8_offset(const char *s, size_t n, size_t i);
 /* u8_case — map case of s: mode 'l' lower, 'u' upper, 't' title, 'c' capitalize. */
 void u8_case(fl_buf *b, locale_t loc, const char *s, size_t n, int mode);

@@ -14,7 +14,7 @@ struct spec {
 
 static void pad(fl_buf *out, const char *s, size_t n, const struct spec *sp)
 {
-	size_t chars = u8_len(s, n);
+	size_t chars = fl_utf8_count(s, n);
 	size_t w = sp->width > 0 ? (size_t)sp->width : 0;
 	int left = strchr(sp->flags, '-') != NULL;
 	if (!left)
@@ -54,7 +54,7 @@ static fl_err convert(struct rctx *r, const struct node *n, fl_buf *out, const s
 		return FL_OK;
 	}
 	case 'c': {
-		if (json_is_string(v) && u8_len(json_string_value(v), json_string_length(v)) == 1) {
+		if (json_is_string(v) && fl_utf8_count(json_string_value(v), json_string_length(v)) == 1) {
 			pad(out, json_string_value(v), json_string_length(v), sp);
 			return FL_OK;
 		}

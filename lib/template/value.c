@@ -407,7 +407,7 @@ long long tv_len(const json_t *v)
 	if (!v)
 		return 0;
 	if ((s = sval(v, &n)))
-		return (long long)u8_len(s, n);
+		return (long long)fl_utf8_count(s, n);
 	if (json_is_array(v))
 		return (long long)json_array_size(v);
 	if (json_is_object(v))
@@ -458,15 +458,6 @@ json_t *tv_iter(json_t *v)
 }
 
 /* ---- UTF-8 ---- */
-
-size_t u8_len(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			c++;
-	return c;
-}
 
 size_t u8_offset(const char *s, size_t n, size_t i)
 {

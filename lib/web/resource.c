@@ -2,6 +2,8 @@
  * validation and the usual answers.  See resource.h. */
 #include "web/resource.h"
 
+#include "base/utf8.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -65,15 +67,6 @@ int fl_dispatch_resource(fl_ctx *c, const fl_resource *r)
 }
 
 /* Characters (code points) of a UTF-8 string (the body parser checked it). */
-static size_t utf8_chars(const char *s, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			k++;
-	return k;
-}
-
 static int blank(const char *s)
 {
 	for (; *s; s++)
@@ -92,7 +85,7 @@ static const char *check_arg(fl_ctx *c, const fl_arg *a, json_t *v)
 		if (a->nonempty && blank(json_string_value(v)))
 			return "must not be empty";
 		if (a->max_length &&
-		    utf8_chars(json_string_value(v), json_string_length(v)) > a->max_length)
+		    fl_utf8_count(json_string_value(v), json_string_length(v)) > a->max_length)
 			return fl_arena_printf(c->arena, "must be at most %zu characters long",
 				a->max_length);
 		return NULL;
