@@ -39,29 +39,44 @@ static int clear_env(void **state)
 	return 0;
 }
 
-/* Load Flasky's configuration (the built-in keys and its own); keep the
- * reason of a failure. */
-static fl_err load(fl_config *cfg, char *why, size_t whylen)
+/* Load the configuration of application `app` (its keys and the built-in
+ * ones); keep the reason of a failure. */
+static fl_err load_app(const fl_application *app, fl_config *cfg, char *why, size_t whylen)
 {
 	why[0] = '\0';
-	fl_err e = fl_application_load_config(&flasky_app, cfg, ROOT, why, whylen);
+	fl_err e = fl_application_load_config(app, cfg, ROOT, why, whylen);
 	if (e)
 		assert_true(strlen(why) > 0);
 	return e;
 }
 
-static void expect_error(const char *key, const char *value, const char *must_mention)
+/* Load Flasky's configuration (the built-in keys and its own). */
+static fl_err load(fl_config *cfg, char *why, size_t whylen)
+{
+	return load_app(&flasky_app, cfg, why, whylen);
+}
+
+/* Loading application `app` with `key`=`value` in the environment (value
+ * NULL: unset) stops start-up with a reason that mentions `must_mention`. */
+static void expect_app_error(const fl_application *app, const char *key, const char *value,
+	const char *must_mention)
 {
 	fl_config cfg;
 	char why[512];
-	setenv(key, value, 1);
-	fl_err e = load(&cfg, why, sizeof why);
+	if (value)
+		setenv(key, value, 1);
+	fl_err e = load_app(app, &cfg, why, sizeof why);
 	fl_config_free(&cfg);
 	unsetenv(key);
 	if (e != FL_ECONFIG)
 		fail_msg("%s=%s: got %d, want FL_ECONFIG", key, value, e);
 	if (!strstr(why, must_mention))
 		fail_msg("%s=%s: reason '%s' does not mention '%s'", key, value, why, must_mention);
+}
+
+static void expect_error(const char *key, const char *value, const char *must_mention)
+{
+	expect_app_error(&flasky_app, key, value, must_mention);
 }
 
 static void test_development_defaults(void **state)
@@ -281,31 +296,21 @@ static const fl_config_key test_keys[] = {
 	FL_CONFIG_KEYS_END,
 };
 
+/* Load the built-in keys and those of `table` (an application that
+ * declares only keys). */
 static fl_err load_keys(fl_config *cfg, const fl_config_key *table, char *why, size_t whylen)
 {
-	why[0] = '\0';
-	fl_err e = fl_config_load(cfg, ROOT, table, why, whylen);
-	if (e)
-		assert_true(strlen(why) > 0);
-	return e;
+	const fl_application app = { .name = "test", .config_keys = table };
+	return load_app(&app, cfg, why, whylen);
 }
 
 /* Loading `table` with `key`=`value` in the environment stops start-up with
- * a reason that mentions both (or `must_mention`). */
+ * a reason that mentions `must_mention`. */
 static void expect_key_error(const fl_config_key *table, const char *key, const char *value,
 	const char *must_mention)
 {
-	fl_config cfg;
-	char why[512];
-	if (value)
-		setenv(key, value, 1);
-	fl_err e = load_keys(&cfg, table, why, sizeof why);
-	fl_config_free(&cfg);
-	unsetenv(key);
-	if (e != FL_ECONFIG)
-		fail_msg("%s=%s: got %d, want FL_ECONFIG", key, value, e);
-	if (!strstr(why, must_mention))
-		fail_msg("%s=%s: reason '%s' does not mention '%s'", key, value, why, must_mention);
+	const fl_application app = { .name = "test", .config_keys = table };
+	expect_app_error(&app, key, value, must_mention);
 }
 
 static void test_app_key_defaults_per_class(void **state)
