@@ -20,7 +20,7 @@
  *
  * GET /cats/, GET /dogs/ — the list, cached whole for 50 s (FL_ROUTE_CACHE:
  * X-Cache: HIT|MISS; the CSRF token in its form is the visitor's own and it
- * shows no flashed messages — see lib/web/cache_view.c); the page shows when it
+ * shows no flashed messages — see lib/web/view_cache.c); the page shows when it
  * was rendered (UTC).
  * POST /cats/, POST /dogs/ — field `name` (required, at most 64 characters),
  * `age` (optional, a non-negative integer): add the animal, invalidate the

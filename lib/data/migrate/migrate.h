@@ -138,7 +138,7 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
  * the first revision's parent. */
 void fl_migrate_history(const fl_migrations *m, fl_buf *out);
 
-/* ---- autogenerate (lib/migrate/schema.c, autogen.c) ----
+/* ---- autogenerate (lib/data/migrate/schema.c, autogen.c) ----
  *
  * The schema the models want is built for real: fl_create_all() in a
  * private in-memory database.  Both schemas are then read through SQLite's
