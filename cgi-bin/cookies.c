@@ -7,7 +7,10 @@
  *
  * Values go out raw (RFC 6265 cookie-octets, no quoting), so anything that
  * is not a token name or a cookie-octet value is refused with 400 rather
- * than sent as a broken header.
+ * than sent as a broken header.  /set and /delete refuse the names the
+ * application keeps (fl_cookie_name_reserved: the session cookie,
+ * __Host-/__Secure- names) with 400: these routes answer a plain GET, so
+ * any site could otherwise make a visitor's browser plant a session.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,8 +43,11 @@ static int parse_int(const char *s, long long *out)
 	return 0;
 }
 
-/* The `key` query argument, checked; NULL after answering 400 (*status). */
-static const char *cookie_key(fl_ctx *c, int *status)
+/* The `key` query argument, checked; NULL after answering 400 (*status).
+ * `writing`: the view sets or deletes the cookie, so the names the
+ * application keeps for itself (the session cookie: a cross-site GET could
+ * otherwise plant a session) are refused too. */
+static const char *cookie_key(fl_ctx *c, int writing, int *status)
 {
 	const char *key = fl_get_arg(c, "key");
 	if (!key || !*key) {
@@ -53,13 +59,18 @@ static const char *cookie_key(fl_ctx *c, int *status)
 			"(letters, digits and !#$%%&'*+-.^_`|~, no spaces, '=' or ';').");
 		return NULL;
 	}
+	const char *why = writing ? fl_cookie_name_reserved(c, key) : NULL;
+	if (why) {
+		*status = fl_abort(c, 400, "The cookie name '%s' is reserved: %s.", key, why);
+		return NULL;
+	}
 	return key;
 }
 
 static int set_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, &status);
+	const char *key = cookie_key(c, 1, &status);
 	if (!key)
 		return status;
 	const char *value = fl_get_arg(c, "value");
@@ -99,7 +110,7 @@ static int set_view(fl_ctx *c)
 static int get_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, &status);
+	const char *key = cookie_key(c, 0, &status);
 	if (!key)
 		return status;
 	const char *value = fl_get_cookie(c, key);
@@ -114,7 +125,7 @@ static int get_view(fl_ctx *c)
 static int delete_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, &status);
+	const char *key = cookie_key(c, 1, &status);
 	if (!key)
 		return status;
 	fl_err e = fl_delete_cookie(c, key, NULL, NULL);

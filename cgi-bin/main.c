@@ -76,8 +76,13 @@ static int index_view(fl_ctx *c)
 		if (s)
 			return s;
 		json_t *old = json_object_get(session, "name");
-		if (json_is_string(old) && strcmp(json_string_value(old), name) != 0)
+		int same = json_is_string(old) && strcmp(json_string_value(old), name) == 0;
+		if (json_is_string(old) && !same)
 			fl_flash(c, "Looks like you have changed your name!", NULL);
+		/* A new name is this application's login: the session gets a new
+		 * id, so one planted before (session fixation) is left behind. */
+		if (!same)
+			fl_regenerate_session(c);
 		json_object_set_new(session, "name", json_string(name));
 		return fl_redirect(c, fl_url_for(c, ".index", NULL), 303);
 	}

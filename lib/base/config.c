@@ -368,7 +368,7 @@ fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *key
 	    (e = env_choice("SESSION_TYPE", "null", session_types, &cfg->session_type, why, whylen)) ||
 	    (e = env_bool("SESSION_COOKIE_SECURE", 0, &cfg->session_cookie_secure, why, whylen)) ||
 	    (e = env_bool("SESSION_COOKIE_HTTPONLY", 1, &cfg->session_cookie_httponly, why, whylen)) ||
-	    (e = env_choice("SESSION_COOKIE_SAMESITE", NULL, samesites, &cfg->session_cookie_samesite, why, whylen)) ||
+	    (e = env_choice("SESSION_COOKIE_SAMESITE", "Lax", samesites, &cfg->session_cookie_samesite, why, whylen)) ||
 	    (e = env_bool("SESSION_REFRESH_EACH_REQUEST", 1, &cfg->session_refresh_each_request, why, whylen)) ||
 	    (e = env_long("WTF_CSRF_TIME_LIMIT", 3600, 1, LONG_MAX, &cfg->csrf_time_limit, why, whylen)) ||
 	    (e = env_long("MAIL_PORT", 25, 1, 65535, &cfg->mail_port, why, whylen)) ||

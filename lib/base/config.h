@@ -51,7 +51,11 @@ typedef struct fl_config {
 	const char *session_cookie_path; /* SESSION_COOKIE_PATH ("/") */
 	int session_cookie_secure;  /* SESSION_COOKIE_SECURE */
 	int session_cookie_httponly; /* SESSION_COOKIE_HTTPONLY */
-	const char *session_cookie_samesite; /* NULL, "Strict", "Lax", "None" */
+	/* SESSION_COOKIE_SAMESITE: "Strict", "Lax" (the default: a cross-site
+	 * POST or sub-request carries no session, so neither a login nor a CSRF
+	 * token rides on it) or "None" (which browsers accept only with
+	 * Secure).  Flask's default is no attribute; Flagon's is Lax. */
+	const char *session_cookie_samesite;
 	int session_refresh_each_request; /* SESSION_REFRESH_EACH_REQUEST */
 	long csrf_time_limit;           /* WTF_CSRF_TIME_LIMIT, seconds */
 	const char *mail_server;    /* MAIL_SERVER */

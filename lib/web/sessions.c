@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "web/ctx_internal.h"
@@ -116,4 +117,16 @@ void fl_regenerate_session(fl_ctx *c)
 		c->arena, s);
 	if (e)
 		fl_warning("session store: cannot delete the old session record: %s", fl_strerror(e));
+}
+
+const char *fl_cookie_name_reserved(fl_ctx *c, const char *name)
+{
+	const char *session = c->app->session_config.cookie_name;
+	if (!name)
+		return NULL;
+	if (strcmp(name, session && *session ? session : "session") == 0)
+		return "it is the session cookie";
+	if (strncasecmp(name, "__Host-", 7) == 0 || strncasecmp(name, "__Secure-", 9) == 0)
+		return "the __Host- and __Secure- prefixes are for cookies set with Secure";
+	return NULL;
 }

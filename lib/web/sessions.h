@@ -29,6 +29,19 @@ void fl_clear_session(fl_ctx *c);
  * issued; with the signed cookie a new cookie is sent. */
 void fl_regenerate_session(fl_ctx *c);
 
+/* fl_cookie_name_reserved — whether a view that sets or deletes cookies
+ * by a name the client chose must refuse `name`, and why: the session
+ * cookie's name (SESSION_COOKIE_NAME, compared exactly, as cookie names
+ * are case-sensitive) — setting it would plant a session or a session id
+ * the attacker knows (session fixation), deleting it would log the visitor
+ * out — and names with the __Host- or __Secure- prefix (RFC 6265bis
+ * §4.1.3, matched case-insensitively as browsers do), which browsers
+ * accept only with Secure and so belong to code that sets them on purpose.
+ * Returns a static English reason to put in the 400 message ("it is the
+ * session cookie"), or NULL when the name is free.  fl_set_cookie itself
+ * does not check: an application may set such cookies deliberately. */
+const char *fl_cookie_name_reserved(fl_ctx *c, const char *name);
+
 /* fl_flash — flash(message, category) (category NULL = "message"). */
 void fl_flash(fl_ctx *c, const char *message, const char *category);
 

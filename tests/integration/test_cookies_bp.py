@@ -6,6 +6,9 @@ import email.utils
 import time
 
 import pytest
+import requests
+
+import servers
 
 BP = "/cgi-bin/cookies"
 
@@ -169,3 +172,52 @@ def test_get_and_delete_need_a_valid_key(browser):
 
 def test_methods(browser):
     assert browser().post(BP + "/set", data={"key": "k"}).status_code == 405
+
+
+# ---- names the application keeps for itself (issue 14: session fixation) ----
+
+@pytest.mark.parametrize("key", ["session", "__Host-x", "__Secure-x", "__host-x",
+                                 "__SECURE-sid"])
+def test_reserved_names_cannot_be_set(browser, key):
+    """A cross-site GET of /set?key=session&value=... would plant a session
+    (a whole signed one, or an id the attacker knows): refused, as are the
+    __Host-/__Secure- prefixed names, which need Secure (RFC 6265bis §4.1.3)."""
+    r = browser().get(BP + "/set", params={"key": key, "value": "planted"})
+    assert r.status_code == 400
+    assert "reserved" in r.text
+    assert not [h for h in set_cookies(r) if attrs(h)["_name"] == key]
+
+
+@pytest.mark.parametrize("key", ["session", "__Host-x", "__Secure-x"])
+def test_reserved_names_cannot_be_deleted(browser, key):
+    b = browser()
+    b.get("/cgi-bin/session/writesession/")   # the visitor has a session
+    assert b.cookies.get("session")
+    r = b.get(BP + "/delete", params={"key": key})
+    assert r.status_code == 400
+    assert "reserved" in r.text
+    assert not [h for h in set_cookies(r) if attrs(h)["_name"] == key]
+
+
+def test_names_like_the_session_cookie_are_free(browser):
+    """Only the exact name (cookie names are case-sensitive) is kept."""
+    for key in ("sessions", "Session", "my_session", "Host-x"):
+        r = browser().get(BP + "/set", params={"key": key, "value": "v"})
+        assert r.status_code == 200, key
+
+
+def test_configured_session_cookie_name_is_reserved(tmp_path_factory, mounts):
+    """SESSION_COOKIE_NAME decides which name is kept, not a literal."""
+    s = servers.Lighttpd(str(tmp_path_factory.mktemp("cookie-name")),
+                         {"cookies": mounts["cookies"]},
+                         extra_env={"SESSION_COOKIE_NAME": "flasky_sid"})
+    s.start()
+    try:
+        r = requests.get(s.url + BP + "/set", params={"key": "flasky_sid", "value": "x"},
+                         timeout=30)
+        assert r.status_code == 400 and "reserved" in r.text
+        r = requests.get(s.url + BP + "/set", params={"key": "session", "value": "x"},
+                         timeout=30)
+        assert r.status_code == 200
+    finally:
+        s.stop()

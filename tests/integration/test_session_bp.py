@@ -23,15 +23,17 @@ TYPES = ["null", "sqlite", "filesystem", "redis"]
 
 
 def bp_mounts(mounts):
-    need = [m for m in ("session", "cookies") if m not in mounts]
+    names = ("session", "cookies", "main")
+    need = [m for m in names if m not in mounts]
     if need:
         pytest.fail("not built: cgi-bin/%s" % ", ".join(need), pytrace=False)
-    return {"session": mounts["session"], "cookies": mounts["cookies"]}
+    return {m: mounts[m] for m in names}
 
 
 def start_server(tmp_path_factory, mounts, name, extra, kind="lighttpd"):
     """A `kind` server (lighttpd, apache) with extra application settings
-    (SESSION_TYPE, REDIS_URL), serving the session and cookies blueprints."""
+    (SESSION_TYPE, REDIS_URL), serving the session, cookies and main
+    blueprints."""
     s = servers.KINDS[kind](str(tmp_path_factory.mktemp(name)), bp_mounts(mounts),
                             extra_env=extra)
     s.start()
@@ -244,6 +246,46 @@ def test_login_renews_the_id(site, client):
         # a fixated id planted before login is worthless afterwards
         r = client().get(BP + "/welcome/", headers={"Cookie": "session=" + before})
         assert r.status_code == 302
+
+
+def test_session_cookie_is_samesite_lax(site, client):
+    """SESSION_COOKIE_SAMESITE defaults to Lax: a cross-site POST carries no
+    session (and so no CSRF token and no login)."""
+    r = client().get(BP + "/writesession/")
+    [header] = set_cookie_header(r)
+    assert "; SameSite=Lax" in header, header
+
+
+def test_name_change_renews_the_id(site, client):
+    """Storing a new name on the Flasky index (its login) gives the session
+    a new id: an id planted before (cookies demo, a shared computer) stays
+    behind with nothing in it."""
+    b = client()
+    r, token = b.index()                 # the form puts a CSRF token in the session
+    before = session_cookie(r)
+    assert before
+    name = unique("nina")
+    r = b.submit_name(name, token)
+    assert r.status_code == 303
+    after = session_cookie(r)
+    assert after and after != before
+    assert "Hello, %s!" % name in b.get("/cgi-bin/main/").text
+    if site[1] != "null":
+        assert sid_of(after) != sid_of(before)
+        assert not record_exists(site, sid_of(before))
+        assert record_exists(site, sid_of(after))
+        # the old id loads nothing now
+        r = client().get("/cgi-bin/main/", headers={"Cookie": "session=" + before})
+        assert "Hello, Stranger!" in r.text
+        # the same name again is no new login: the id stays
+        r = b.submit_name(name)
+        assert r.status_code == 303
+        again = session_cookie(r) or b.cookies.get("session")
+        assert sid_of(again) == sid_of(after)
+        # another name is: a new id again
+        r = b.submit_name(unique("otto"))
+        assert sid_of(session_cookie(r)) != sid_of(after)
+        assert not record_exists(site, sid_of(after))
 
 
 def test_forged_ids_rejected(site, client):

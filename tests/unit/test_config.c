@@ -99,7 +99,7 @@ static void test_development_defaults(void **state)
 	assert_string_equal(cfg.session_cookie_path, "/");
 	assert_false(cfg.session_cookie_secure);
 	assert_true(cfg.session_cookie_httponly);
-	assert_null(cfg.session_cookie_samesite);
+	assert_string_equal(cfg.session_cookie_samesite, "Lax");   /* Flask: None */
 	assert_int_equal(cfg.csrf_time_limit, 3600);
 	assert_null(fl_config_get_str(&cfg, "FLASKY_ADMIN"));
 	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_MAIL_SUBJECT_PREFIX"), "[Flasky]");
@@ -199,7 +199,7 @@ static void test_overrides(void **state)
 	setenv("MAIL_USE_TLS", "Yes", 1);
 	setenv("DEBUG", "0", 1);
 	setenv("SESSION_TYPE", "redis", 1);
-	setenv("SESSION_COOKIE_SAMESITE", "Lax", 1);
+	setenv("SESSION_COOKIE_SAMESITE", "Strict", 1);
 	setenv("FLASKY_ADMIN", "admin@example.com", 1);
 	setenv("SERVER_NAME", "flagon.test", 1);
 	setenv("JWT_SECRET_KEY", "jwt-key", 1);
@@ -211,7 +211,7 @@ static void test_overrides(void **state)
 	assert_true(cfg.mail_use_tls);
 	assert_false(cfg.debug);
 	assert_string_equal(cfg.session_type, "redis");
-	assert_string_equal(cfg.session_cookie_samesite, "Lax");
+	assert_string_equal(cfg.session_cookie_samesite, "Strict");
 	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_ADMIN"), "admin@example.com");
 	assert_string_equal(cfg.server_name, "flagon.test");
 	assert_string_equal(cfg.jwt_secret_key, "jwt-key");
