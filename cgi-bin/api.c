@@ -33,6 +33,8 @@
  *   GET    /students/<int:id>   → the student; 404
  *   PUT    /students/<int:id>   (Bearer) change the fields given (PATCH is the same)
  *   DELETE /students/<int:id>   (Bearer) → 204
+ * (Bearer): a valid token of a user who still exists (flasky_user_lookup,
+ * flask-jwt-extended's user_lookup_loader); otherwise 401.
  * Bodies are JSON objects (415 otherwise); s_name a string of 1–32
  * characters, s_age an integer >= 0, s_score a number (422 naming the
  * field).  Every error is {"message": "..."} (json_errors); the blueprint
@@ -42,6 +44,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/auth.h"
 #include "app/flasky.h"
 #include "app/models.h"
 
@@ -202,6 +205,7 @@ static const fl_route routes[] = {
 static const fl_blueprint api_blueprint = {
 	.name = "api", .routes = routes, .app = &flasky_app,
 	.csrf_exempt = 1, .json_errors = 1,
+	.jwt_user_lookup = flasky_user_lookup,   /* a token of a deleted user: 401 */
 };
 
 int main(void)

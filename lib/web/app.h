@@ -23,6 +23,8 @@
 #ifndef FL_APP_H
 #define FL_APP_H
 
+#include <jansson.h>
+
 #include "base/config.h"
 #include "data/db.h"
 #include "http/routing.h"
@@ -57,6 +59,17 @@ typedef struct fl_blueprint {
 	int (*before_request)(fl_ctx *c);   /* non-zero: abort with that status */
 	void (*after_request)(fl_ctx *c);
 	void (*teardown_request)(fl_ctx *c, int failed);
+	/* flask-jwt-extended's @jwt.user_lookup_loader (web/jwt.h): once
+	 * fl_jwt_required has verified a token, load the user it names.
+	 * `jwt_data` holds every claim (borrowed; "sub" is the identity, a
+	 * string the client may have chosen if the key leaked: parse it
+	 * strictly).  Return 0 with *user set to the user (a JSON object in the
+	 * request arena, e.g. a row), or to NULL when there is none — deleted
+	 * since the token was issued, or never there: the request then answers
+	 * 401 "Error loading the user <sub>" — or return an HTTP status to
+	 * abort with (a database error: fl_abort_db).  fl_get_current_user
+	 * gives the user to the view.  NULL: a valid token is enough. */
+	int (*jwt_user_lookup)(fl_ctx *c, json_t *jwt_data, json_t **user);
 } fl_blueprint;
 
 /* Ends a route table. */

@@ -25,6 +25,7 @@ typedef struct fl_request_state {
 	json_t *flashes;            /* popped once per request (sessions.c) */
 	const char *csrf_token;     /* this request's token, or view_cache.c's placeholder */
 	const char *abort_message;  /* fl_abort's message, shown on the error page */
+	json_t *jwt_user;           /* the blueprint's jwt_user_lookup's user (jwt.c), or NULL */
 	int failed;                 /* fl_app_fail: the answer is 500 whatever the view returns */
 	struct { fl_deferred_fn fn; void *ud; } deferred[FL_MAX_DEFERRED];
 	size_t ndeferred;           /* entries of deferred in use */

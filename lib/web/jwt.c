@@ -1,6 +1,7 @@
 /* jwt.c — flask-jwt-extended's decorators and helpers for views, over
  * auth/token.c.  See jwt.h. */
 #include "web/jwt.h"
+#include "web/ctx_internal.h"
 #include "web/helpers.h"
 
 #include <string.h>
@@ -33,6 +34,29 @@ const char *fl_create_access_token(fl_ctx *c, const char *identity)
 	return tok;
 }
 
+/* The blueprint's user lookup (flask-jwt-extended's _load_user): 0, the
+ * lookup's own status, or 401 when it finds nobody. */
+static int load_user(fl_ctx *c, json_t *claims)
+{
+	int (*lookup)(fl_ctx *, json_t *, json_t **) = c->app->bp->jwt_user_lookup;
+	json_t *user = NULL;
+	fl_state(c)->jwt_user = NULL;
+	if (!lookup)
+		return 0;
+	int s = lookup(c, claims, &user);
+	if (s)
+		return s;
+	if (!user) {
+		/* fl_get_jwt must not show claims that were refused. */
+		json_object_del(c->g, "_jwt");
+		fl_set_header(c, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+		return fl_abort(c, 401, "Error loading the user %s",
+			json_string_value(json_object_get(claims, "sub")));
+	}
+	fl_state(c)->jwt_user = user;
+	return 0;
+}
+
 int fl_jwt_required(fl_ctx *c)
 {
 	/* RFC 6750 §3: tell the client which scheme to use. */
@@ -57,7 +81,12 @@ int fl_jwt_required(fl_ctx *c)
 		return fl_abort(c, 401, "%s", why ? why : "Invalid token");
 	}
 	json_object_set_nocheck(c->g, "_jwt", claims.json);
-	return 0;
+	return load_user(c, claims.json);
+}
+
+json_t *fl_get_current_user(fl_ctx *c)
+{
+	return fl_state(c)->jwt_user;
 }
 
 json_t *fl_get_jwt(fl_ctx *c)

@@ -3,6 +3,7 @@ over real lighttpd and Apache: login, every verb, every error code as JSON,
 pagination edges, bodies that are not JSON, too deep or too large, and
 tokens checked against PyJWT (Debian's python3-jwt)."""
 import json
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -79,7 +80,6 @@ def new_name():
 
 
 def user_id(server, name):
-    import sqlite3
     with sqlite3.connect(server.db_path) as db:
         return db.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()[0]
 
@@ -288,6 +288,52 @@ def test_writes_need_a_valid_bearer_token(api):
     # A token PyJWT made with the server's key is accepted.
     tok = jwt.encode(good, servers.SECRET_KEY, algorithm="HS256")
     r = api.req("POST", "/students", token=tok, json=body)
+    assert r.status_code == 201, r.text
+
+
+def token_for(sub):
+    """An access token flask-jwt-extended would accept, made with the
+    server's key (PyJWT), whose identity is `sub`."""
+    now = int(time.time())
+    return jwt.encode({"sub": sub, "iat": now, "nbf": now, "exp": now + 600,
+                       "type": "access", "fresh": False, "jti": str(uuid.uuid4())},
+                      servers.SECRET_KEY, algorithm="HS256")
+
+
+def test_token_of_a_deleted_user_is_401(api):
+    """The user lookup (flask-jwt-extended's user_lookup_loader): a valid
+    token whose user was deleted since login no longer writes."""
+    name = servers.unique("gone")
+    assert add_user(api.server, name, PASSWORD).returncode == 0
+    client = Client(api.server, name)
+    assert client.create(s_name=new_name()).status_code == 201   # the user can write
+    uid = user_id(api.server, name)
+    with sqlite3.connect(api.server.db_path) as db:
+        db.execute("DELETE FROM users WHERE id = ?", (uid,))
+    db.close()
+    body = {"s_name": new_name()}
+    r = client.req("POST", "/students", token=client.token, json=body)
+    assert_json_error(r, 401, "Error loading the user %d" % uid)
+    for method, path in (("PUT", "/students/1"), ("DELETE", "/students/1")):
+        assert_json_error(client.req(method, path, token=client.token, json={"s_age": 1}), 401)
+    assert api.req("GET", "/students/1").status_code == 200     # untouched
+    with sqlite3.connect(api.server.db_path) as db:
+        assert db.execute("SELECT count(*) FROM student WHERE s_name = ?",
+                          (body["s_name"],)).fetchone()[0] == 0
+    db.close()
+
+
+@pytest.mark.parametrize("sub", ["999999999", "0", "-1", "abc", "1.0", " 1", "1 ", "01x",
+                                 "99999999999999999999999"])
+def test_token_of_a_user_that_never_existed_is_401(api, sub):
+    """Correctly signed (the key leaked, or a token from another
+    deployment) but naming no user: 401, nothing written."""
+    body = {"s_name": new_name()}
+    r = api.req("POST", "/students", token=token_for(sub), json=body)
+    assert_json_error(r, 401, "Error loading the user")
+    # a token for a user who exists still works the same way
+    r = api.req("POST", "/students", token=token_for(str(user_id(api.server, api.username))),
+                json=body)
     assert r.status_code == 201, r.text
 
 
