@@ -6,6 +6,7 @@
  *   app/models.[ch]  Role, User, Ident, Article, Student, Course, ..., Dog, Cat
  *   app/email.[ch]   send_email(to, subject, template, context)
  *   app/seed.[ch]    the demo data of `./manage seed`
+ *   app/auth.[ch]    the JSON API's user lookup (flask-jwt-extended's user_lookup_loader)
  */
 #ifndef APP_FLASKY_H
 #define APP_FLASKY_H
