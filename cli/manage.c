@@ -1,5 +1,6 @@
 /* manage — Flagon's command-line tool (Flask-Script's manage.py / the
- * flask command): db, runserver, routes, shell, test.
+ * flask command): db, runserver, routes, seed, shell, user, session, mail,
+ * test.
  *
  * Exit status 0 on success; otherwise non-zero with a one-line reason on
  * stderr. */
@@ -16,6 +17,7 @@
 #include "cmd_db.h"
 #include "cmd_mail.h"
 #include "cmd_seed.h"
+#include "cmd_session.h"
 #include "cmd_user.h"
 #include "base/config.h"
 #include "base/log.h"
@@ -35,6 +37,8 @@ static const char usage[] =
 	"                      courses, animals) into the configured database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
 	"  user add NAME       add an API user (role User); password from stdin\n"
+	"  session purge       remove expired server-side sessions (SESSION_TYPE\n"
+	"                      sqlite or filesystem); prints how many\n"
 	"  test                run the test suite (make test)\n"
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
 	"  mail flush          retry the messages waiting in var/outbox/pending\n";
@@ -167,6 +171,8 @@ int main(int argc, char **argv)
 		rc = fl_cli_seed(app, &cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "user"))   /* issue #7: API logins */
 		rc = fl_cli_user(app, &cfg, argc - 1, argv + 1);
+	else if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
+		rc = fl_cli_session(&cfg, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "routes"))
 		rc = cmd_routes(&cfg);
 	else if (!strcmp(cmd, "mail"))

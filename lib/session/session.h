@@ -60,6 +60,7 @@ typedef struct fl_session {
 
 typedef struct fl_session_store fl_session_store;
 struct fl_db;
+struct fl_config;
 
 /* A session store.  Each function gets the per-process config, the request
  * arena and `now` (Unix seconds).  Stores keep their own per-process state
@@ -82,6 +83,11 @@ struct fl_session_store {
 	fl_err (*delete_record)(const fl_session_store *st, const fl_session_config *cfg,
 	                        fl_arena *a, fl_session *s);
 	void (*destroy)(fl_session_store *st);
+	/* Remove every record that expired at or before `now` (Unix seconds)
+	 * and count them in *removed.  NULL for stores that keep nothing
+	 * (the signed cookie) or whose records expire by themselves (Redis
+	 * TTLs). */
+	fl_err (*purge)(const fl_session_store *st, time_t now, long *removed);
 	void *impl;
 	/* Flask-Session's SESSION_PERMANENT (true for the server-side stores):
 	 * every session is permanent, so the cookie carries Expires = now +
@@ -173,12 +179,17 @@ fl_err fl_session_record_prepare(const fl_session_config *cfg, fl_arena *a, fl_s
  * on the connection's raw handle: outside a transaction each statement
  * commits by itself; inside the request's open transaction a save joins it
  * (committed or rolled back with the view's work).  Expired rows are purged
- * on save at most every FL_SESSION_PURGE_INTERVAL seconds.  `db` must
- * outlive the store.  *out is heap memory: fl_session_store_free() it.
+ * (one DELETE on the expiry index) by the first save of the process and
+ * then at most every FL_SESSION_PURGE_INTERVAL seconds, and by
+ * fl_session_purge.  `db` must outlive the store.  *out is heap memory:
+ * fl_session_store_free() it.
  * Errors: FL_EDB/FL_EBUSY when the table cannot be created, FL_ENOMEM. */
 fl_err fl_session_sqlite_store(struct fl_db *db, fl_session_store **out);
 
-/* How often (seconds) a store sweeps out expired records. */
+/* How often (seconds) a process's store sweeps out expired records on
+ * save: every cookieless visit to a page with a form makes a record (its
+ * CSRF token must persist), so without sweeping they pile up for
+ * PERMANENT_SESSION_LIFETIME.  The first save of a process sweeps too. */
 #define FL_SESSION_PURGE_INTERVAL 300
 
 /* fl_session_fs_store — the filesystem store (SESSION_TYPE=filesystem):
@@ -186,9 +197,11 @@ fl_err fl_session_sqlite_store(struct fl_db *db, fl_session_store **out);
  * Unix seconds on the first line and the JSON on the second.  Written to a
  * temporary file in `dir` then renamed over the old one, so readers in
  * other processes see the old or the new record, never half of one.
- * Expired files are removed when read, and swept (with stale temporary
- * files) on save at most every FL_SESSION_PURGE_INTERVAL seconds.  `dir`
- * is created (mode 0700, parents too) when missing.
+ * Expired files are removed when read, and swept (with temporary files a
+ * crashed writer left an hour ago or more) by the first save of the
+ * process, then on save at most every FL_SESSION_PURGE_INTERVAL seconds,
+ * and by fl_session_purge.  `dir` is created (mode 0700, parents too) when
+ * missing.
  * Errors: FL_EIO (cannot create or write `dir`; logged), FL_ENOMEM. */
 fl_err fl_session_fs_store(const char *dir, fl_session_store **out);
 
@@ -205,6 +218,36 @@ fl_err fl_session_redis_store(const char *url, int timeout_ms, fl_session_store 
 /* fl_session_store_free — destroy a store made by one of the constructors
  * above (NULL and the static cookie store are ignored). */
 void fl_session_store_free(fl_session_store *st);
+
+/* fl_session_purge — remove the records of `st` that expired at or before
+ * `now` (Unix seconds) and set *removed (may be NULL) to how many: what
+ * `./manage session purge` runs, and what the sqlite and filesystem stores
+ * do by themselves every FL_SESSION_PURGE_INTERVAL seconds.  A store with
+ * nothing to purge (the signed cookie; Redis, whose keys expire by their
+ * TTL) removes 0.  Errors: FL_EINVAL (`st` NULL), the store's (FL_EDB,
+ * FL_EBUSY, FL_EIO), after which *removed counts what was removed. */
+fl_err fl_session_purge(const fl_session_store *st, time_t now, long *removed);
+
+/* fl_session_config_from — the session settings (`sc`) of configuration
+ * `cfg`: SECRET_KEY, PERMANENT_SESSION_LIFETIME, SESSION_COOKIE_NAME,
+ * _PATH, _DOMAIN, _SECURE, _HTTPONLY, _SAMESITE and
+ * SESSION_REFRESH_EACH_REQUEST.  Strings are borrowed from `cfg`. */
+void fl_session_config_from(fl_session_config *sc, const struct fl_config *cfg);
+
+/* fl_session_fs_dir — where SESSION_TYPE=filesystem keeps its files:
+ * $FLAGON_VAR/sessions when FLAGON_VAR is set, else <root>/var/sessions
+ * (cfg->root, "." when unset).  Heap string (free it), NULL on ENOMEM. */
+char *fl_session_fs_dir(const struct fl_config *cfg);
+
+/* fl_session_store_open — the store SESSION_TYPE names in `cfg`: "null"
+ * the static signed-cookie store, "sqlite" fl_session_sqlite_store on `db`
+ * (the application's database, which must outlive the store), "filesystem"
+ * fl_session_fs_store in fl_session_fs_dir(cfg), "redis"
+ * fl_session_redis_store on REDIS_URL.  *out: fl_session_store_free() it.
+ * Errors: FL_ECONFIG (an unknown SESSION_TYPE, a malformed REDIS_URL),
+ * FL_EINVAL (sqlite without a database), the constructors' errors. */
+fl_err fl_session_store_open(const struct fl_config *cfg, struct fl_db *db,
+                             fl_session_store **out);
 
 /* fl_session_regenerate_id — give `s` a new id (session fixation defence,
  * at login): the old server-side record is deleted, s->sid cleared so the

@@ -141,13 +141,17 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* Remove expired records and stale temporary files. */
-static void sweep(fs_impl *im, fl_arena *a, time_t now)
+/* Remove expired records and stale temporary files; the number of
+ * records removed, or -1 when the directory cannot be read (logged). */
+static long sweep(fs_impl *im, time_t now)
 {
 	DIR *d = opendir(im->dir);
 	struct dirent *e;
-	if (!d)
-		return;
+	long removed = 0;
+	if (!d) {
+		fl_error("session store (filesystem): cannot read %s: %s", im->dir, strerror(errno));
+		return -1;
+	}
 	while ((e = readdir(d)) != NULL) {
 		const char *name = e->d_name;
 		bool tmp = strncmp(name, ".tmp-", 5) == 0;
@@ -173,10 +177,21 @@ static void sweep(fs_impl *im, fl_arena *a, time_t now)
 			}
 		}
 		close(fd);
-		if (drop)
-			unlinkat(dirfd(d), name, 0);
+		if (drop && unlinkat(dirfd(d), name, 0) == 0 && !tmp)
+			removed++;
 	}
 	closedir(d);
+	return removed;
+}
+
+static fl_err fs_purge(const fl_session_store *store, time_t now, long *removed)
+{
+	fs_impl *im = store->impl;
+	im->next_purge = now + FL_SESSION_PURGE_INTERVAL;
+	long n = sweep(im, now);
+	if (removed)
+		*removed = n < 0 ? 0 : n;
+	return n < 0 ? FL_EIO : FL_OK;
 }
 
 static fl_err fs_save(const fl_session_store *store, const fl_session_config *cfg, fl_arena *a,
@@ -207,10 +222,8 @@ static fl_err fs_save(const fl_session_store *store, const fl_session_config *cf
 		unlink(tmp);
 		return FL_EIO;
 	}
-	if (now >= im->next_purge) {
-		im->next_purge = now + FL_SESSION_PURGE_INTERVAL;
-		sweep(im, a, now);
-	}
+	if (now >= im->next_purge)
+		fs_purge(store, now, NULL);
 	return FL_OK;
 }
 
@@ -260,6 +273,7 @@ fl_err fl_session_fs_store(const char *dir, fl_session_store **out)
 	store->save = fs_save;
 	store->delete_record = fs_delete;
 	store->destroy = fs_destroy;
+	store->purge = fs_purge;
 	store->impl = im;
 	store->permanent = true;
 	*out = store;

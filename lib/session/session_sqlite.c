@@ -71,8 +71,10 @@ static sqlite3_stmt *stmt(sqlite_impl *im, int q)
 }
 
 /* Run a writing statement with id/text/number bound to ?1..?3 (NULL / -1:
- * unbound); retries once after re-creating a dropped table. */
-static fl_err run_write(sqlite_impl *im, int q, const char *id, const char *text, long long num)
+ * unbound); retries once after re-creating a dropped table.  *changes (may
+ * be NULL) gets the number of rows it changed. */
+static fl_err run_write_n(sqlite_impl *im, int q, const char *id, const char *text,
+                          long long num, long *changes)
 {
 	for (int attempt = 0;; attempt++) {
 		sqlite3_stmt *st = stmt(im, q);
@@ -87,8 +89,11 @@ static fl_err run_write(sqlite_impl *im, int q, const char *id, const char *text
 			sqlite3_bind_int64(st, col, num);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
+		if (rc == SQLITE_DONE) {
+			if (changes)
+				*changes = (long)sqlite3_changes(im->h);
 			return FL_OK;
+		}
 		if (attempt == 0 && rc == SQLITE_ERROR && create_table(im) == FL_OK) {
 			sqlite3_finalize(im->stmt[q]);
 			im->stmt[q] = NULL;
@@ -96,6 +101,18 @@ static fl_err run_write(sqlite_impl *im, int q, const char *id, const char *text
 		}
 		return map_rc(im->h, rc, queries[q]);
 	}
+}
+
+static fl_err run_write(sqlite_impl *im, int q, const char *id, const char *text, long long num)
+{
+	return run_write_n(im, q, id, text, num, NULL);
+}
+
+static fl_err sq_purge(const fl_session_store *store, time_t now, long *removed)
+{
+	sqlite_impl *im = store->impl;
+	im->next_purge = now + FL_SESSION_PURGE_INTERVAL;
+	return run_write_n(im, Q_PURGE, NULL, NULL, (long long)now, removed);
 }
 
 static fl_err sq_open(const fl_session_store *store, const fl_session_config *cfg, fl_arena *a,
@@ -141,10 +158,8 @@ static fl_err sq_save(const fl_session_store *store, const fl_session_config *cf
 	err = run_write(im, Q_PUT, s->sid, text, expiry);
 	if (err)
 		return err;
-	if (now >= im->next_purge) {
-		im->next_purge = now + FL_SESSION_PURGE_INTERVAL;
-		run_write(im, Q_PURGE, NULL, NULL, (long long)now);
-	}
+	if (now >= im->next_purge)
+		sq_purge(store, now, NULL);   /* logged; the save itself succeeded */
 	return FL_OK;
 }
 
@@ -185,6 +200,7 @@ fl_err fl_session_sqlite_store(fl_db *db, fl_session_store **out)
 	store->save = sq_save;
 	store->delete_record = sq_delete;
 	store->destroy = sq_destroy;
+	store->purge = sq_purge;
 	store->impl = im;
 	store->permanent = true;
 	fl_err err = create_table(im);

@@ -56,62 +56,21 @@ static void print_route(void *ud, const char *endpoint, const char *methods, con
 	printf("%-28s %-24s %s%s\n", endpoint, methods, mount, rule);
 }
 
-/* The directory of the filesystem store: $FLAGON_VAR/sessions, else
- * <root>/var/sessions.  Heap string, NULL on ENOMEM. */
-static char *sessions_dir(const fl_app *app)
-{
-	const char *var = getenv("FLAGON_VAR");
-	char *dir = NULL;
-	if (var && *var) {
-		if (asprintf(&dir, "%s/sessions", var) < 0)
-			dir = NULL;
-	} else if (asprintf(&dir, "%s/var/sessions", app->root ? app->root : ".") < 0) {
-		dir = NULL;
-	}
-	return dir;
-}
-
 /* Choose the session store SESSION_TYPE names (Flask's signed cookie by
  * default) and read the SESSION_* keys, once: a request then goes straight
  * to the store.  -1 after logging why the store cannot be used. */
 static int open_session_store(fl_app *app)
 {
-	const fl_config *cfg = &app->config;
-	fl_session_config *sc = &app->session_config;
-	fl_session_config_init(sc);
-	sc->secret_key = cfg->secret_key;
-	sc->permanent_lifetime = cfg->permanent_session_lifetime;
-	sc->cookie_name = cfg->session_cookie_name;
-	sc->path = cfg->session_cookie_path;
-	sc->domain = cfg->session_cookie_domain;
-	sc->secure = cfg->session_cookie_secure;
-	sc->httponly = cfg->session_cookie_httponly;
-	sc->samesite = cfg->session_cookie_samesite;
-	sc->refresh_each_request = cfg->session_refresh_each_request;
-
-	const char *type = cfg->session_type ? cfg->session_type : "null";
-	fl_err e = FL_OK;
-	if (strcmp(type, "null") == 0) {
-		app->session_store = fl_session_cookie_store();
-		return 0;
-	}
-	if (strcmp(type, "sqlite") == 0) {
-		e = fl_session_sqlite_store(app->db, &app->server_store);
-	} else if (strcmp(type, "filesystem") == 0) {
-		char *dir = sessions_dir(app);
-		e = dir ? fl_session_fs_store(dir, &app->server_store) : FL_ENOMEM;
-		free(dir);
-	} else if (strcmp(type, "redis") == 0) {
-		e = fl_session_redis_store(cfg->redis_url, 0, &app->server_store);
-	} else {
-		fl_error("SESSION_TYPE '%s' is unknown", type);
-		return -1;
-	}
+	fl_session_store *st = NULL;
+	fl_session_config_from(&app->session_config, &app->config);
+	fl_err e = fl_session_store_open(&app->config, app->db, &st);
 	if (e) {
-		fl_error("SESSION_TYPE=%s: %s", type, fl_strerror(e));
+		fl_error("SESSION_TYPE=%s: %s", app->config.session_type, fl_strerror(e));
 		return -1;
 	}
-	app->session_store = app->server_store;
+	app->session_store = st;
+	if (st != fl_session_cookie_store())
+		app->server_store = st;
 	return 0;
 }
 

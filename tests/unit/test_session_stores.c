@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/config.h"
 #include "data/db.h"
 #include "base/redis.h"
 #include "session/session.h"
@@ -413,6 +414,135 @@ static void test_fs_sweep(void **state)
 	fl_session_store_free(st);
 }
 
+/* ---- fl_session_purge (./manage session purge) ---- */
+
+/* Three records: two that expire at T0 + LIFETIME and T0 + 1 + LIFETIME,
+ * one live until T0 + 50 + LIFETIME.  Purging at T0 + 1 + LIFETIME
+ * removes the first two, counts them, and keeps the live one. */
+static void check_purge(fl_session_store *st)
+{
+	long removed = -1;
+	/* the first save of a process sweeps (nothing has expired yet) */
+	new_session(st, "old", T0);
+	new_session(st, "older", T0 + 1);
+	const char *live = new_session(st, "live", T0 + 50);
+	assert_int_equal(fl_session_purge(st, T0 + 10, &removed), FL_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(fl_session_purge(st, T0 + 1 + LIFETIME, &removed), FL_OK);
+	assert_int_equal(removed, 2);
+	assert_string_equal(user_of(st, live, T0 + 1 + LIFETIME), "live");
+	assert_int_equal(fl_session_purge(st, T0 + 1 + LIFETIME, &removed), FL_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(fl_session_purge(st, T0 + 50 + LIFETIME, NULL), FL_OK);
+	assert_null(user_of(st, live, T0 + 49 + LIFETIME));
+}
+
+static void test_purge(void **state)
+{
+	fl_db *db = open_db();
+	fl_session_store *st;
+	long removed = -1;
+	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	check_purge(st);
+	assert_int_equal(count_rows(db, ""), 0);
+	fl_session_store_free(st);
+	fl_db_close(db);
+
+	char dir[400];
+	snprintf(dir, sizeof dir, "%s/purge", tmpdir);
+	assert_int_equal(fl_session_fs_store(dir, &st), FL_OK);
+	check_purge(st);
+	assert_int_equal(count_files(dir, NULL), 0);
+	fl_session_store_free(st);
+
+	/* nothing to purge: the signed cookie, and Redis (TTLs) — no server
+	 * needed, the store connects lazily and purge never connects */
+	assert_int_equal(fl_session_purge(fl_session_cookie_store(), T0, &removed), FL_OK);
+	assert_int_equal(removed, 0);
+	assert_int_equal(fl_session_redis_store("redis://127.0.0.1:1/0", 50, &st), FL_OK);
+	removed = -1;
+	assert_int_equal(fl_session_purge(st, T0, &removed), FL_OK);
+	assert_int_equal(removed, 0);
+	fl_session_store_free(st);
+	assert_int_equal(fl_session_purge(NULL, T0, &removed), FL_EINVAL);
+}
+
+/* The sweep the stores run by themselves: anonymous records (a CSRF
+ * token and nothing else) do not pile up for PERMANENT_SESSION_LIFETIME. */
+static void test_automatic_purge_of_anonymous_sessions(void **state)
+{
+	fl_db *db = open_db();
+	fl_session_store *st;
+	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	for (int i = 0; i < 20; i++)
+		new_session(st, "anonymous", T0 + i);
+	assert_int_equal(count_rows(db, ""), 20);
+	/* later than LIFETIME and the purge interval: one save sweeps them */
+	new_session(st, "visitor", T0 + LIFETIME + FL_SESSION_PURGE_INTERVAL);
+	assert_int_equal(count_rows(db, ""), 1);
+	fl_session_store_free(st);
+	fl_db_close(db);
+}
+
+/* fl_session_store_open: the store SESSION_TYPE names. */
+static void test_store_open_from_config(void **state)
+{
+	fl_config c;
+	fl_session_store *st = NULL;
+	fl_db *db = open_db();
+	memset(&c, 0, sizeof c);
+	c.root = tmpdir;
+	c.session_type = "null";
+	assert_int_equal(fl_session_store_open(&c, db, &st), FL_OK);
+	assert_ptr_equal(st, fl_session_cookie_store());
+	fl_session_store_free(st);
+	c.session_type = "sqlite";
+	assert_int_equal(fl_session_store_open(&c, db, &st), FL_OK);
+	assert_string_equal(st->type, "sqlite");
+	fl_session_store_free(st);
+	assert_int_equal(fl_session_store_open(&c, NULL, &st), FL_EINVAL);
+	c.session_type = "filesystem";
+	unsetenv("FLAGON_VAR");
+	assert_int_equal(fl_session_store_open(&c, db, &st), FL_OK);
+	assert_string_equal(st->type, "filesystem");
+	fl_session_store_free(st);
+	char dir[400];
+	struct stat sb;
+	snprintf(dir, sizeof dir, "%s/var/sessions", tmpdir);
+	assert_int_equal(stat(dir, &sb), 0);
+	char *d = fl_session_fs_dir(&c);
+	assert_string_equal(d, dir);
+	free(d);
+	setenv("FLAGON_VAR", "/srv/x", 1);
+	d = fl_session_fs_dir(&c);
+	assert_string_equal(d, "/srv/x/sessions");
+	free(d);
+	unsetenv("FLAGON_VAR");
+	c.session_type = "redis";
+	c.redis_url = "http://nope";
+	assert_int_equal(fl_session_store_open(&c, db, &st), FL_ECONFIG);
+	c.session_type = "memcached";
+	assert_int_equal(fl_session_store_open(&c, db, &st), FL_ECONFIG);
+
+	/* the settings: every SESSION_* key */
+	fl_session_config sc;
+	c.secret_key = "k";
+	c.permanent_session_lifetime = 77;
+	c.session_cookie_name = "sid";
+	c.session_cookie_path = "/app";
+	c.session_cookie_samesite = "Strict";
+	c.session_cookie_httponly = 1;
+	fl_session_config_from(&sc, &c);
+	assert_string_equal(sc.secret_key, "k");
+	assert_int_equal(sc.permanent_lifetime, 77);
+	assert_string_equal(sc.cookie_name, "sid");
+	assert_string_equal(sc.path, "/app");
+	assert_string_equal(sc.samesite, "Strict");
+	assert_true(sc.httponly);
+	assert_false(sc.secure);
+	fl_db_close(db);
+}
+
 static void test_fs_bad_dir(void **state)
 {
 	fl_session_store *st = NULL;
@@ -717,6 +847,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fs_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_bad_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_automatic_purge_of_anonymous_sessions, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_store_open_from_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_two_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redis_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redis_store, setup, teardown),
