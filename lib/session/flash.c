@@ -6,6 +6,59 @@
 
 #include "session/session.h"
 
+/* Bytes the JSON string `v` takes in Flask's session JSON
+ * (ensure_ascii, as fl_json_dumps_compact writes it): quotes, two-byte
+ * escapes, \u00XX for other controls, \uXXXX per non-ASCII character
+ * of the BMP and a surrogate pair above it.  Counted, never written. */
+static size_t string_bytes(const json_t *v)
+{
+	const unsigned char *p = (const unsigned char *)json_string_value(v);
+	size_t n = json_string_length(v), bytes = 2;
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = p[i];
+		if (ch < 0x80) {
+			bytes += ch == '"' || ch == '\\' || ch == '\b' || ch == '\f' || ch == '\n' ||
+				ch == '\r' || ch == '\t' ? 2 : ch < 0x20 ? 6 : 1;
+			i++;
+		} else {
+			size_t len = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;   /* valid UTF-8 */
+			bytes += len == 4 ? 12 : 6;
+			i += len;
+		}
+	}
+	return bytes;
+}
+
+/* Bytes `entry` takes in Flask's compact session JSON, with the comma
+ * before it: {" t":["category","message"]} is 10 bytes plus its two
+ * strings.  Anything else (an entry a store gave back in another shape)
+ * is measured by jansson, whose JSON_COMPACT | JSON_ENSURE_ASCII output
+ * is as long as Python's. */
+static size_t entry_bytes(const json_t *entry)
+{
+	const json_t *t = json_object_get(entry, " t");
+	if (json_object_size(entry) == 1 && json_array_size(t) == 2 &&
+	    json_is_string(json_array_get(t, 0)) && json_is_string(json_array_get(t, 1)))
+		return 10 + string_bytes(json_array_get(t, 0)) + string_bytes(json_array_get(t, 1)) + 1;
+	return json_dumpb(entry, NULL, 0, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) + 1;
+}
+
+/* Drop the oldest entries until the newest fit FL_FLASH_MAX_MESSAGES and
+ * FL_FLASH_MAX_BYTES; the newest one always stays. */
+static void cap_queue(json_t *flashes)
+{
+	size_t n = json_array_size(flashes), keep = 0, bytes = 2;   /* "[]" */
+	while (keep < n && keep < FL_FLASH_MAX_MESSAGES) {
+		size_t b = entry_bytes(json_array_get(flashes, n - 1 - keep));
+		if (keep > 0 && bytes + b > FL_FLASH_MAX_BYTES)
+			break;
+		bytes += b;
+		keep++;
+	}
+	for (size_t i = 0; i < n - keep; i++)
+		json_array_remove(flashes, 0);
+}
+
 fl_err fl_flash_push(json_t *session, const char *message, const char *category)
 {
 	if (!json_is_object(session) || !message)
@@ -26,6 +79,7 @@ fl_err fl_flash_push(json_t *session, const char *message, const char *category)
 	json_array_append_new(pair, cat);
 	json_array_append_new(pair, msg);
 	json_array_append_new(flashes, fl_tag_tuple(pair));
+	cap_queue(flashes);
 	return FL_OK;
 }
 

@@ -15,10 +15,26 @@
 
 #include "base/err.h"
 
+/* The queue's caps.  Flask lets the list grow without bound, and with the
+ * signed-cookie session a page that flashes in a loop (or a visitor who
+ * never views a page that shows the messages) makes a cookie browsers drop
+ * (4096 bytes per cookie) or the web server refuses (its request header
+ * limit), locking the visitor out.  So the queue keeps the newest
+ * FL_FLASH_MAX_MESSAGES, and only as many of those as fit in
+ * FL_FLASH_MAX_BYTES of Flask's session JSON (ensure_ascii: a non-ASCII
+ * character counts 6 or 12 bytes): with base64 (x4/3), the timestamp,
+ * the signature and the cookie's attributes that is about 2800 bytes of
+ * header, leaving room for a CSRF token, a name and the like under 4096.
+ * The oldest messages go first; the newest is always kept, whole, even
+ * when it alone is larger (a message is never shortened). */
+#define FL_FLASH_MAX_MESSAGES 50
+#define FL_FLASH_MAX_BYTES 2048
+
 /* fl_flash_push — flash(message, category): append the tuple (category,
- * message) to session["_flashes"].  `category` NULL means "message".  The
- * new values are allocated where jansson currently allocates (the request
- * arena).  FL_EINVAL when `session` is not an object or `message` is NULL;
+ * message) to session["_flashes"], then drop the oldest entries beyond
+ * the caps above.  `category` NULL means "message".  The new values are
+ * allocated where jansson currently allocates (the request arena).
+ * FL_EINVAL when `session` is not an object or `message` is NULL;
  * FL_EUTF8 when a string is not UTF-8. */
 fl_err fl_flash_push(json_t *session, const char *message, const char *category);
 
