@@ -7,10 +7,11 @@
  *
  * Values go out raw (RFC 6265 cookie-octets, no quoting), so anything that
  * is not a token name or a cookie-octet value is refused with 400 rather
- * than sent as a broken header.  /set and /delete refuse the names the
+ * than sent as a broken header.  Every route refuses the names the
  * application keeps (fl_cookie_name_reserved: the session cookie,
- * __Host-/__Secure- names) with 400: these routes answer a plain GET, so
- * any site could otherwise make a visitor's browser plant a session.
+ * __Host-/__Secure- names) with 400: /set and /delete answer a plain GET,
+ * so any site could otherwise make a visitor's browser plant a session,
+ * and /get would hand an HttpOnly session cookie to page scripts.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,10 +45,10 @@ static int parse_int(const char *s, long long *out)
 }
 
 /* The `key` query argument, checked; NULL after answering 400 (*status).
- * `writing`: the view sets or deletes the cookie, so the names the
- * application keeps for itself (the session cookie: a cross-site GET could
- * otherwise plant a session) are refused too. */
-static const char *cookie_key(fl_ctx *c, int writing, int *status)
+ * The names the application keeps for itself are refused too: a cross-site
+ * GET could otherwise plant a session, and reading the session cookie back
+ * into the page would undo its HttpOnly. */
+static const char *cookie_key(fl_ctx *c, int *status)
 {
 	const char *key = fl_get_arg(c, "key");
 	if (!key || !*key) {
@@ -59,7 +60,7 @@ static const char *cookie_key(fl_ctx *c, int writing, int *status)
 			"(letters, digits and !#$%%&'*+-.^_`|~, no spaces, '=' or ';').");
 		return NULL;
 	}
-	const char *why = writing ? fl_cookie_name_reserved(c, key) : NULL;
+	const char *why = fl_cookie_name_reserved(c, key);
 	if (why) {
 		*status = fl_abort(c, 400, "The cookie name '%s' is reserved: %s.", key, why);
 		return NULL;
@@ -70,7 +71,7 @@ static const char *cookie_key(fl_ctx *c, int writing, int *status)
 static int set_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, 1, &status);
+	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
 	const char *value = fl_get_arg(c, "value");
@@ -110,7 +111,7 @@ static int set_view(fl_ctx *c)
 static int get_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, 0, &status);
+	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
 	const char *value = fl_get_cookie(c, key);
@@ -125,7 +126,7 @@ static int get_view(fl_ctx *c)
 static int delete_view(fl_ctx *c)
 {
 	int status = 0;
-	const char *key = cookie_key(c, 1, &status);
+	const char *key = cookie_key(c, &status);
 	if (!key)
 		return status;
 	fl_err e = fl_delete_cookie(c, key, NULL, NULL);

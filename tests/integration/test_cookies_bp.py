@@ -199,6 +199,18 @@ def test_reserved_names_cannot_be_deleted(browser, key):
     assert not [h for h in set_cookies(r) if attrs(h)["_name"] == key]
 
 
+def test_the_session_cookie_cannot_be_read_back(browser):
+    """/get?key=session would copy the HttpOnly session cookie into the page,
+    where any script of the site could read it: refused like /set."""
+    b = browser()
+    b.get("/cgi-bin/session/writesession/")
+    assert b.cookies.get("session")
+    r = b.get(BP + "/get", params={"key": "session"})
+    assert r.status_code == 400
+    assert "reserved" in r.text
+    assert b.cookies.get("session") not in r.text
+
+
 def test_names_like_the_session_cookie_are_free(browser):
     """Only the exact name (cookie names are case-sensitive) is kept."""
     for key in ("sessions", "Session", "my_session", "Host-x"):
