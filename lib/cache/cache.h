@@ -19,6 +19,10 @@
  * Timeouts are seconds, as in Flask-Caching: FL_CACHE_DEFAULT_TIMEOUT (-1)
  * means CACHE_DEFAULT_TIMEOUT, 0 means "never expires".
  *
+ * Counters (cache.inc): fl_cache_inc adds to an integer atomically on every
+ * backend, keeping the expiry the first count gave it — the fixed windows
+ * of rate limits (web/ratelimit.h).
+ *
  * Whole-response caching of views (@cache.cached) and the cache of a view
  * are web/view_cache.h: only web/ knows the request.
  */

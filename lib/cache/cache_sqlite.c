@@ -4,7 +4,9 @@
  *
  *   CREATE TABLE flagon_cache(key TEXT PRIMARY KEY, value BLOB, expiry INTEGER)
  *
- * `expiry` is a Unix time, 0 for never.  The cache uses the application's
+ * `expiry` is a Unix time, 0 for never.  A counter (fl_cache_inc) is an
+ * INTEGER in `value`, added to by one UPSERT so that processes counting at
+ * once never lose a count.  The cache uses the application's
  * own connection (not a second one): a view that invalidates a page inside
  * its write transaction would otherwise wait on its own lock.  Statements
  * are prepared once (SQLITE_PREPARE_PERSISTENT) and kept; the table is

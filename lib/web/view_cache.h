@@ -21,7 +21,8 @@
  * is replaced by the current visitor's token in every response sent (hit or
  * miss), and get_flashed_messages() yields nothing (the messages stay in the
  * session for the next uncached page).  Templates of cached views must not
- * print other per-visitor values (session, g, cookies).  A view that
+ * print other per-visitor values (session, g, cookies), nor read the query
+ * string unless the route has FL_ROUTE_CACHE_QUERY_STRING.  A view that
  * changes what a cached page shows calls fl_invalidate_view().
  */
 #ifndef FL_VIEW_CACHE_H
