@@ -138,8 +138,16 @@ int fl_login_check(fl_ctx *c, const char *username)
 void fl_login_failed(fl_ctx *c, const char *username)
 {
 	fl_rate_limit u = per_username(c), a = per_address(c);
-	fl_rate_limit_hit(c, &u, username);
-	fl_rate_limit_hit(c, &a, address(c));
+	/* A limit is reached about once per window and key (later attempts
+	 * are refused before they can fail): worth a line in the log. */
+	long wait = fl_rate_limit_hit(c, &u, username);
+	if (wait)
+		fl_warning("login: %ld failures for username '%s' (last from %s); refused for %ld s",
+			u.amount, username ? username : "", address(c), wait);
+	wait = fl_rate_limit_hit(c, &a, address(c));
+	if (wait)
+		fl_warning("login: %ld failures from address %s; refused for %ld s", a.amount,
+			address(c), wait);
 }
 
 void fl_login_succeeded(fl_ctx *c, const char *username)

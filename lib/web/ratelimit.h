@@ -39,7 +39,13 @@
  * ends.  A successful login forgets its username's failures (not its
  * address's).  Unknown usernames are counted like known ones.  Attempts
  * that run at the same moment are each checked before any of them is
- * counted, so up to (concurrent attempts − 1) may pass a limit.
+ * counted, so up to (concurrent attempts − 1) may pass a limit.  Reaching a
+ * limit is logged (a warning, about once per window and key).
+ *
+ * With a store in the database (sqlite), a count made while the view holds
+ * a transaction open on the application's connection joins it, and is
+ * lost if the request rolls back: count failures before writing anything,
+ * or after the commit.
  *
  * The client address is request.remote_addr: REMOTE_ADDR, the peer the
  * web server saw.  X-Forwarded-For is never read (a client can write any

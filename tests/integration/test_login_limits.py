@@ -117,9 +117,12 @@ def counts(server):
 
 def test_username_limit_refuses_even_the_right_password(a):
     alice, bob = a.users
+    mark = a.log_mark()
     for i in range(3):
         assert_bad(login(a, alice, "wrong %d" % i))
     assert_refused(login(a, alice, PASSWORD))
+    assert "login: 3 failures for username '%s' (last from 127.0.0.1)" % alice \
+        in a.log_since(mark)
     assert_refused(login(a, alice, "wrong"))
     # Counted per username: bob is fine (the address has 3 of its 8).
     assert login(a, bob, PASSWORD).status_code == 200
