@@ -21,7 +21,8 @@
  * GET /cats/, GET /dogs/ — the list, cached whole for 50 s (FL_ROUTE_CACHE:
  * X-Cache: HIT|MISS; the CSRF token in its form is the visitor's own and it
  * shows no flashed messages — see lib/web/view_cache.c); the page shows when it
- * was rendered (UTC).
+ * was rendered (UTC).  The page reads no query argument, so the route does
+ * not opt in to FL_ROUTE_CACHE_QUERY_STRING: /cats/?x=1 is the page of /cats/.
  * POST /cats/, POST /dogs/ — field `name` (required, at most 64 characters),
  * `age` (optional, a non-negative integer): add the animal, invalidate the
  * cached page, redirect (303) to it.  Invalid input: the page again with the

@@ -26,7 +26,9 @@
  *         def delete(self, id): ...; return '', 204
  *
  * Routes (under /cgi-bin/api):
- *   POST   /login               {"username", "password"} → {"access_token"}; 401 when wrong
+ *   POST   /login               {"username", "password"} → {"access_token"}; 401 when wrong;
+ *                               429 + Retry-After after too many failures for the
+ *                               username or the address (web/ratelimit.h)
  *   GET    /students            ?page=&per_page= (20, at most 100) → {"items", "page",
  *                               "per_page", "total", "pages"}; past the last page → 404
  *   POST   /students            (Bearer) → 201 + Location; 409 when s_name is taken
@@ -72,6 +74,10 @@ static int login_post(fl_ctx *c)
 		return s;
 	const char *username = json_string_value(json_object_get(args, "username"));
 	const char *password = json_string_value(json_object_get(args, "password"));
+	/* Too many failures for this username or address: 429, before any
+	 * password hash is computed (a refused attempt must be cheap). */
+	if ((s = fl_login_check(c, username)))
+		return s;
 	json_t *user;
 	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &User);
 	fl_err e = fl_query_first(fl_query_filter_by(q, "username", json_string(username)), &user);
@@ -79,8 +85,11 @@ static int login_post(fl_ctx *c)
 		return fl_abort_db(c, e);
 	const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
 	int ok = fl_check_password_hash(hash ? hash : dummy_hash, password);
-	if (!user || !hash || !ok)
+	if (!user || !hash || !ok) {
+		fl_login_failed(c, username);
 		return fl_abort(c, 401, "Bad username or password");
+	}
+	fl_login_succeeded(c, username);
 	const char *identity = fl_arena_printf(c->arena, "%lld",
 		(long long)json_integer_value(json_object_get(user, "id")));
 	const char *token = fl_create_access_token(c, identity);

@@ -14,7 +14,7 @@
  *              Flask module: app (start-up, blueprints, hooks), ctx (the
  *              request), helpers (responses, redirect, url_for, cookies),
  *              templating, sessions (session, flash, CSRF), forms, db
- *              (*_or_404), view_cache, resource, jwt
+ *              (*_or_404), view_cache, ratelimit, resource, jwt
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -52,6 +52,7 @@
 #include "web/db.h"
 #include "web/mail.h"
 #include "web/view_cache.h"
+#include "web/ratelimit.h"
 #include "web/jwt.h"
 #include "web/resource.h"
 

@@ -162,7 +162,8 @@ static const char *const builtin_keys[] = {
 	"WTF_CSRF_TIME_LIMIT", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL",
 	"MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND",
 	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
-	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", NULL,
+	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME",
+	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", NULL,
 };
 
 /* The bounds a number key is checked against (see fl_config_key). */
@@ -330,6 +331,11 @@ static void build_json(fl_config *cfg)
 	json_object_set_new_nocheck(o, "PERMANENT_SESSION_LIFETIME",
 		json_integer(cfg->permanent_session_lifetime));
 	json_object_set_new_nocheck(o, "CACHE_DEFAULT_TIMEOUT", json_integer(cfg->cache_default_timeout));
+	json_object_set_new_nocheck(o, "LOGIN_FAILURES_PER_USERNAME",
+		json_integer(cfg->login_failures_per_username));
+	json_object_set_new_nocheck(o, "LOGIN_FAILURES_PER_ADDRESS",
+		json_integer(cfg->login_failures_per_address));
+	json_object_set_new_nocheck(o, "LOGIN_FAILURE_WINDOW", json_integer(cfg->login_failure_window));
 	app_keys_json(cfg, o);
 	cfg->json = o;
 }
@@ -377,7 +383,10 @@ fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *key
 	    (e = env_bool("MAIL_SUPPRESS_SEND", cfg->cls == FL_CONFIG_TESTING, &cfg->mail_suppress_send, why, whylen)) ||
 	    (e = env_choice("CACHE_TYPE", "null", cache_types, &cfg->cache_type, why, whylen)) ||
 	    (e = env_long("CACHE_DEFAULT_TIMEOUT", 300, 0, LONG_MAX, &cfg->cache_default_timeout, why, whylen)) ||
-	    (e = env_long("JWT_ACCESS_TOKEN_EXPIRES", 900, 1, LONG_MAX, &cfg->jwt_access_token_expires, why, whylen)))
+	    (e = env_long("JWT_ACCESS_TOKEN_EXPIRES", 900, 1, LONG_MAX, &cfg->jwt_access_token_expires, why, whylen)) ||
+	    (e = env_long("LOGIN_FAILURES_PER_USERNAME", 10, 0, LONG_MAX, &cfg->login_failures_per_username, why, whylen)) ||
+	    (e = env_long("LOGIN_FAILURES_PER_ADDRESS", 100, 0, LONG_MAX, &cfg->login_failures_per_address, why, whylen)) ||
+	    (e = env_long("LOGIN_FAILURE_WINDOW", 300, 1, 10L * 365 * 86400, &cfg->login_failure_window, why, whylen)))
 		return e;
 	if (cfg->mail_use_tls && cfg->mail_use_ssl)
 		return fail(why, whylen, "MAIL_USE_TLS and MAIL_USE_SSL cannot both be set");

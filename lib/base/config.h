@@ -71,6 +71,11 @@ typedef struct fl_config {
 	const char *redis_url;      /* REDIS_URL */
 	const char *jwt_secret_key; /* JWT_SECRET_KEY (SECRET_KEY when unset) */
 	long jwt_access_token_expires; /* JWT_ACCESS_TOKEN_EXPIRES, seconds */
+	/* Failed logins allowed per LOGIN_FAILURE_WINDOW before more
+	 * attempts answer 429 (web/ratelimit.h); 0: no such limit. */
+	long login_failures_per_username; /* LOGIN_FAILURES_PER_USERNAME (10) */
+	long login_failures_per_address;  /* LOGIN_FAILURES_PER_ADDRESS (100) */
+	long login_failure_window;        /* LOGIN_FAILURE_WINDOW, seconds (300) */
 	const char *server_name;        /* SERVER_NAME for _external URLs, or NULL */
 	json_t *json;                   /* the non-secret keys, for templates' `config` */
 	/* private: the application's keys (fl_config_load's table) and their

@@ -14,6 +14,26 @@ time_t fl_cache_now(const fl_cache *c)
 	return c->clock ? c->clock(c->clock_ud) : fl_now();
 }
 
+int fl_cache_parse_counter(const char *s, size_t n, long long *out)
+{
+	size_t i = n && s[0] == '-';
+	if (i == n || s[i] < '0' || s[i] > '9' || (s[i] == '0' && (n > i + 1 || i)))
+		return 0;   /* empty, "-", a leading zero, "-0" */
+	long long v = 0;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		int d = s[i] - '0';
+		/* Accumulate negatively: LLONG_MIN has no positive twin. */
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_sub_overflow(v, d, &v))
+			return 0;
+	}
+	if (s[0] != '-' && __builtin_mul_overflow(v, -1, &v))
+		return 0;
+	*out = v;
+	return 1;
+}
+
 /* ---- the null backend: Flask-Caching's NullCache ---- */
 
 static fl_err null_get(fl_cache *c, const char *key, fl_arena *a, char **value, size_t *len)
@@ -30,8 +50,23 @@ static fl_err null_del(fl_cache *c, const char *key) { return FL_OK; }
 static fl_err null_clear(fl_cache *c) { return FL_OK; }
 static void null_free(fl_cache *c) { free(c); }
 
+/* BaseCache.inc on a cache that forgets: (nothing or 0) + delta. */
+static fl_err null_inc(fl_cache *c, const char *key, long long delta, long timeout,
+	long long *value, long *ttl)
+{
+	*value = delta;
+	*ttl = timeout;
+	return FL_OK;
+}
+
+static fl_err null_get_counter(fl_cache *c, const char *key, long long *value, long *ttl)
+{
+	return FL_ENOTFOUND;
+}
+
 static const fl_cache_ops null_ops = {
-	"null", null_get, null_set, null_del, null_del, null_clear, null_free,
+	"null", null_get, null_set, null_del, null_del, null_clear, null_inc, null_get_counter,
+	null_free,
 };
 
 fl_cache *fl_cache_null_new(void)
@@ -136,4 +171,31 @@ fl_err fl_cache_delete_prefix(fl_cache *cache, const char *prefix)
 fl_err fl_cache_clear(fl_cache *cache)
 {
 	return cache->ops->clear(cache);
+}
+
+fl_err fl_cache_inc(fl_cache *cache, const char *key, long long delta, long timeout,
+	long long *value, long *ttl)
+{
+	long left = 0;
+	if (!key_ok(key))
+		return FL_EINVAL;
+	if (timeout < 0)
+		timeout = cache->default_timeout;
+	if (timeout < 0)
+		timeout = 0;
+	fl_err e = cache->ops->inc(cache, key, delta, timeout, value, &left);
+	if (ttl)
+		*ttl = e ? 0 : left;
+	return e;
+}
+
+fl_err fl_cache_get_counter(fl_cache *cache, const char *key, long long *value, long *ttl)
+{
+	long left = 0;
+	if (!key_ok(key))
+		return FL_EINVAL;
+	fl_err e = cache->ops->get_counter(cache, key, value, &left);
+	if (ttl)
+		*ttl = e ? 0 : left;
+	return e;
 }

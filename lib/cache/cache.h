@@ -19,6 +19,10 @@
  * Timeouts are seconds, as in Flask-Caching: FL_CACHE_DEFAULT_TIMEOUT (-1)
  * means CACHE_DEFAULT_TIMEOUT, 0 means "never expires".
  *
+ * Counters (cache.inc): fl_cache_inc adds to an integer atomically on every
+ * backend, keeping the expiry the first count gave it — the fixed windows
+ * of rate limits (web/ratelimit.h).
+ *
  * Whole-response caching of views (@cache.cached) and the cache of a view
  * are web/view_cache.h: only web/ knows the request.
  */
@@ -126,5 +130,35 @@ fl_err fl_cache_delete_prefix(fl_cache *cache, const char *prefix);
 /* fl_cache_clear — cache.clear(): delete every key of this cache (redis:
  * only keys under FL_CACHE_REDIS_PREFIX).  Errors: FL_EIO. */
 fl_err fl_cache_clear(fl_cache *cache);
+
+/* ---- counters (cache.inc; Flask-Limiter's fixed windows) ----
+ *
+ * A counter is a key holding a decimal integer ("0", "-3", "42": no sign
+ * but '-', no leading zeros), the way Redis keeps INCR's; fl_cache_get reads
+ * it as that text.  Incrementing is atomic on every backend — simple: in
+ * the process; sqlite: one UPSERT statement; redis: one script (INCRBY, and
+ * EXPIRE for a new key) — so processes counting the same key at once never
+ * lose a count. */
+
+/* fl_cache_inc — cache.inc(key, delta) with a fixed window: add `delta` to
+ * the counter `key` and put the sum in *value.  A key that is absent or
+ * expired starts from 0 and expires `timeout` seconds from now
+ * (FL_CACHE_DEFAULT_TIMEOUT: the default; 0: never); a live key keeps its
+ * expiry, so every count until then falls in one window.  *ttl (may be
+ * NULL): the seconds the key has left (at least 1), or 0 when it never
+ * expires.  The null cache stores nothing: *value is `delta` (Flask-Caching's
+ * NullCache).  Errors: FL_EINVAL (bad key, or the key holds something that
+ * is not a counter: nothing changed), FL_ERANGE (the sum overflows a long
+ * long; redis, sqlite: nothing changed), FL_EIO (backend unavailable,
+ * logged), FL_ENOMEM. */
+fl_err fl_cache_inc(fl_cache *cache, const char *key, long long delta, long timeout,
+	long long *value, long *ttl);
+
+/* fl_cache_get_counter — read the counter `key` without changing it:
+ * *value and *ttl (may be NULL) as fl_cache_inc would give them.
+ * Errors: FL_ENOTFOUND (absent or expired; the null cache always),
+ * FL_EINVAL (bad key, or not a counter), FL_EIO (backend unavailable,
+ * logged). */
+fl_err fl_cache_get_counter(fl_cache *cache, const char *key, long long *value, long *ttl);
 
 #endif

@@ -17,6 +17,10 @@ typedef struct fl_cache_ops {
 	fl_err (*del)(fl_cache *c, const char *key);
 	fl_err (*del_prefix)(fl_cache *c, const char *prefix);
 	fl_err (*clear)(fl_cache *c);
+	/* timeout: 0 (never) or seconds, resolved; ttl never NULL. */
+	fl_err (*inc)(fl_cache *c, const char *key, long long delta, long timeout,
+		long long *value, long *ttl);
+	fl_err (*get_counter)(fl_cache *c, const char *key, long long *value, long *ttl);
 	void (*free)(fl_cache *c);
 } fl_cache_ops;
 
@@ -29,5 +33,10 @@ struct fl_cache {
 
 /* The current time on the cache's clock. */
 time_t fl_cache_now(const fl_cache *c);
+
+/* Whether the `n` bytes at `s` are a counter's text (see cache.h: "0", or
+ * an optional '-' and digits without a leading zero) that fits a long
+ * long; if so, its value in *out. */
+int fl_cache_parse_counter(const char *s, size_t n, long long *out);
 
 #endif

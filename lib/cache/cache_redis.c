@@ -192,6 +192,106 @@ static fl_err rd_clear(fl_cache *c)
 	return rd_del_prefix(c, "");
 }
 
+/* fl_cache_inc as one script, so INCRBY and the EXPIRE of a new key are
+ * one atomic step (no key left without its TTL between the two).  A key
+ * Redis has expired does not EXIST: it starts a new window.  The sum is
+ * read back with GET: Lua's numbers are doubles, which would round
+ * INCRBY's answer beyond 2^53. */
+static const char inc_script[] =
+	"local new = redis.call('EXISTS', KEYS[1]) == 0\n"
+	"redis.call('INCRBY', KEYS[1], ARGV[1])\n"
+	"if new and tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end\n"
+	"return {redis.call('GET', KEYS[1]), redis.call('TTL', KEYS[1])}\n";
+
+/* GET and TTL in one step; nil when absent. */
+static const char counter_script[] =
+	"local v = redis.call('GET', KEYS[1])\n"
+	"if not v then return nil end\n"
+	"return {v, redis.call('TTL', KEYS[1])}\n";
+
+/* TTL's answer as fl_cache_inc's *ttl: -1 (no expiry) is 0; Redis rounds,
+ * so a key about to expire may say 0, which is 1 here. */
+static long ttl_of(long long t)
+{
+	return t < 0 ? 0 : t == 0 ? 1 : (long)t;
+}
+
+/* Run `script` on FL_CACHE_REDIS_PREFIX + key with `nargs` arguments.  An
+ * error reply about the value (INCRBY on a non-integer or past the range)
+ * is *bad = FL_EINVAL or FL_ERANGE, not logged; other failures NULL. */
+static redisReply *eval(redis_cache *rc, const char *script, const char *key, int nargs,
+	const char **args, fl_err *bad)
+{
+	size_t kn;
+	char *k = full_key(key, &kn);
+	*bad = FL_OK;
+	if (!k)
+		return NULL;
+	const char *argv[6] = { "EVAL", script, "1", k };
+	size_t lens[6] = { 4, strlen(script), 1, kn };
+	for (int i = 0; i < nargs && i < 2; i++) {
+		argv[4 + i] = args[i];
+		lens[4 + i] = strlen(args[i]);
+	}
+	redisReply *r = fl_redis_command_argv(rc->redis, 4 + nargs, argv, lens);
+	free(k);
+	if (r && r->type == REDIS_REPLY_ERROR) {
+		if (strstr(r->str, "not an integer"))
+			*bad = FL_EINVAL;
+		else if (strstr(r->str, "overflow"))
+			*bad = FL_ERANGE;
+		else
+			fl_warning("cache (redis): EVAL: %s", r->str);
+		fl_redis_reply_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* A two-element array reply {counter text, integer TTL}. */
+static int pair_reply(const redisReply *r, long long *value, long *ttl)
+{
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		r->element[1]->type != REDIS_REPLY_INTEGER)
+		return 0;
+	const redisReply *v = r->element[0];
+	if (v->type != REDIS_REPLY_STRING || !fl_cache_parse_counter(v->str, v->len, value))
+		return 0;
+	*ttl = ttl_of(r->element[1]->integer);
+	return 1;
+}
+
+static fl_err rd_inc(fl_cache *c, const char *key, long long delta, long timeout,
+	long long *value, long *ttl)
+{
+	char d[32], t[32];
+	snprintf(d, sizeof d, "%lld", delta);
+	snprintf(t, sizeof t, "%ld", timeout);
+	const char *args[] = { d, t };
+	fl_err bad;
+	redisReply *r = eval((redis_cache *)c, inc_script, key, 2, args, &bad);
+	if (!r)
+		return bad ? bad : FL_EIO;
+	int ok = pair_reply(r, value, ttl);
+	fl_redis_reply_free(r);
+	if (!ok)
+		fl_warning("cache (redis): unexpected reply to the increment of %s", key);
+	return ok ? FL_OK : FL_EIO;
+}
+
+static fl_err rd_get_counter(fl_cache *c, const char *key, long long *value, long *ttl)
+{
+	fl_err bad;
+	redisReply *r = eval((redis_cache *)c, counter_script, key, 0, NULL, &bad);
+	if (!r)
+		return bad ? bad : FL_EIO;
+	fl_err e = FL_ENOTFOUND;
+	if (r->type != REDIS_REPLY_NIL)
+		e = pair_reply(r, value, ttl) ? FL_OK : FL_EINVAL;
+	fl_redis_reply_free(r);
+	return e;
+}
+
 static void rd_free(fl_cache *c)
 {
 	redis_cache *rc = (redis_cache *)c;
@@ -200,7 +300,7 @@ static void rd_free(fl_cache *c)
 }
 
 static const fl_cache_ops redis_ops = {
-	"redis", rd_get, rd_set, rd_del, rd_del_prefix, rd_clear, rd_free,
+	"redis", rd_get, rd_set, rd_del, rd_del_prefix, rd_clear, rd_inc, rd_get_counter, rd_free,
 };
 
 fl_err fl_cache_redis_new(const char *url, long default_timeout, fl_cache **out)

@@ -6,6 +6,7 @@
  * when met and before anything live is evicted.  Per process: it cannot see
  * a change made in another FastCGI process (see cache.h). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,12 +121,11 @@ static void make_room(simple_cache *sc, size_t need, time_t now)
 		remove_entry(sc, sc->tail);
 }
 
-static fl_err simple_set(fl_cache *c, const char *key, const void *value, size_t len, long timeout)
+/* Store `len` bytes under `key` (hash `h`) until `expiry` (0: never),
+ * replacing what was there. */
+static fl_err store(simple_cache *sc, const char *key, size_t klen, uint32_t h,
+	const void *value, size_t len, time_t expiry, time_t now)
 {
-	simple_cache *sc = (simple_cache *)c;
-	size_t klen = strlen(key);
-	uint32_t h = fnv1a(key, klen);
-	time_t now = fl_cache_now(c);
 	entry *old = *slot_of(sc, key, klen, h);
 	if (old)
 		remove_entry(sc, old);
@@ -144,13 +144,74 @@ static fl_err simple_set(fl_cache *c, const char *key, const void *value, size_t
 	e->klen = klen;
 	e->vlen = len;
 	e->hash = h;
-	e->expiry = timeout > 0 ? now + timeout : 0;
+	e->expiry = expiry;
 	entry **slot = &sc->buckets[h & (sc->nbuckets - 1)];
 	e->next_hash = *slot;
 	*slot = e;
 	push_front(sc, e);
 	sc->count++;
 	sc->bytes += klen + len;
+	return FL_OK;
+}
+
+static fl_err simple_set(fl_cache *c, const char *key, const void *value, size_t len, long timeout)
+{
+	simple_cache *sc = (simple_cache *)c;
+	size_t klen = strlen(key);
+	time_t now = fl_cache_now(c);
+	return store(sc, key, klen, fnv1a(key, klen), value, len, timeout > 0 ? now + timeout : 0,
+		now);
+}
+
+/* The live entry of `key`, or NULL (an expired one is dropped). */
+static entry *live_entry(simple_cache *sc, const char *key, size_t klen, uint32_t h, time_t now)
+{
+	entry *e = *slot_of(sc, key, klen, h);
+	if (e && expired(sc, e, now)) {
+		remove_entry(sc, e);
+		e = NULL;
+	}
+	return e;
+}
+
+static fl_err simple_inc(fl_cache *c, const char *key, long long delta, long timeout,
+	long long *value, long *ttl)
+{
+	simple_cache *sc = (simple_cache *)c;
+	size_t klen = strlen(key);
+	uint32_t h = fnv1a(key, klen);
+	time_t now = fl_cache_now(c);
+	entry *e = live_entry(sc, key, klen, h, now);
+	long long n = 0;
+	time_t expiry = timeout > 0 ? now + timeout : 0;
+	if (e) {
+		if (!fl_cache_parse_counter(e->value, e->vlen, &n))
+			return FL_EINVAL;
+		expiry = e->expiry;
+	}
+	if (__builtin_add_overflow(n, delta, &n))
+		return FL_ERANGE;
+	char text[24];
+	int len = snprintf(text, sizeof text, "%lld", n);
+	fl_err err = store(sc, key, klen, h, text, (size_t)len, expiry, now);
+	if (err)
+		return err;
+	*value = n;
+	*ttl = expiry ? (long)(expiry - now) : 0;
+	return FL_OK;
+}
+
+static fl_err simple_get_counter(fl_cache *c, const char *key, long long *value, long *ttl)
+{
+	simple_cache *sc = (simple_cache *)c;
+	size_t klen = strlen(key);
+	time_t now = fl_cache_now(c);
+	entry *e = live_entry(sc, key, klen, fnv1a(key, klen), now);
+	if (!e)
+		return FL_ENOTFOUND;
+	if (!fl_cache_parse_counter(e->value, e->vlen, value))
+		return FL_EINVAL;
+	*ttl = e->expiry ? (long)(e->expiry - now) : 0;
 	return FL_OK;
 }
 
@@ -193,7 +254,8 @@ static void simple_free(fl_cache *c)
 }
 
 static const fl_cache_ops simple_ops = {
-	"simple", simple_get, simple_set, simple_del, simple_del_prefix, simple_clear, simple_free,
+	"simple", simple_get, simple_set, simple_del, simple_del_prefix, simple_clear, simple_inc,
+	simple_get_counter, simple_free,
 };
 
 fl_cache *fl_cache_simple_new(size_t max_entries, size_t max_bytes, long default_timeout)

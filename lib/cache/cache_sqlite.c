@@ -4,7 +4,9 @@
  *
  *   CREATE TABLE flagon_cache(key TEXT PRIMARY KEY, value BLOB, expiry INTEGER)
  *
- * `expiry` is a Unix time, 0 for never.  The cache uses the application's
+ * `expiry` is a Unix time, 0 for never.  A counter (fl_cache_inc) is an
+ * INTEGER in `value`, added to by one UPSERT so that processes counting at
+ * once never lose a count.  The cache uses the application's
  * own connection (not a second one): a view that invalidates a page inside
  * its write transaction would otherwise wait on its own lock.  Statements
  * are prepared once (SQLITE_PREPARE_PERSISTENT) and kept; the table is
@@ -17,7 +19,14 @@
 #include "cache/cache_internal.h"
 #include "base/log.h"
 
-enum { ST_GET, ST_SET, ST_DEL, ST_DEL_RANGE, ST_CLEAR, ST_PRUNE, ST__MAX };
+enum { ST_GET, ST_SET, ST_DEL, ST_DEL_RANGE, ST_CLEAR, ST_PRUNE, ST_INC, ST_COUNTER, ST__MAX };
+
+/* A counter is stored as an INTEGER; one fl_cache_set wrote ("3", a BLOB)
+ * counts too.  IS_COUNTER holds for exactly the values whose text is a
+ * counter's (cache.h): CAST drops what is not a number ("abc" -> 0, "007" ->
+ * 7), so it does not survive the round trip. */
+#define IS_COUNTER "CAST(CAST(value AS INTEGER) AS TEXT) = CAST(value AS TEXT)"
+#define EXPIRED "(expiry <> 0 AND expiry <= ?4)"
 
 static const char *const sql_text[ST__MAX] = {
 	[ST_GET] = "SELECT value FROM " FL_CACHE_SQLITE_TABLE
@@ -30,6 +39,21 @@ static const char *const sql_text[ST__MAX] = {
 	[ST_DEL_RANGE] = "DELETE FROM " FL_CACHE_SQLITE_TABLE " WHERE key >= ?1 AND key < ?2",
 	[ST_CLEAR] = "DELETE FROM " FL_CACHE_SQLITE_TABLE,
 	[ST_PRUNE] = "DELETE FROM " FL_CACHE_SQLITE_TABLE " WHERE expiry <> 0 AND expiry <= ?1",
+	/* fl_cache_inc in one statement: a new or expired key starts a window
+	 * at ?2 (the delta) until ?3; a live counter adds ?2 and keeps its
+	 * expiry (the SET expressions read the row as it was).  A live key that
+	 * is not a counter, or a sum past the range of an INTEGER (SQLite would
+	 * make it a REAL), fails the WHERE: nothing changes and no row is
+	 * returned. */
+	[ST_INC] = "INSERT INTO " FL_CACHE_SQLITE_TABLE "(key, value, expiry) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT(key) DO UPDATE SET "
+		"value = CASE WHEN " EXPIRED " THEN ?2 ELSE CAST(value AS INTEGER) + ?2 END, "
+		"expiry = CASE WHEN " EXPIRED " THEN ?3 ELSE expiry END "
+		"WHERE " EXPIRED " OR (" IS_COUNTER
+		" AND typeof(CAST(value AS INTEGER) + ?2) = 'integer') "
+		"RETURNING value, expiry",
+	[ST_COUNTER] = "SELECT value, expiry FROM " FL_CACHE_SQLITE_TABLE
+		" WHERE key = ?1 AND (expiry = 0 OR expiry > ?2)",
 };
 
 /* Expired rows are deleted every PRUNE_EVERY sets of a process. */
@@ -173,6 +197,86 @@ static fl_err sq_clear(fl_cache *c)
 	return e ? e : run(sc, sc->st[ST_CLEAR], "clear");
 }
 
+/* The counter of the row ST_COUNTER is on (INTEGER, or text fl_cache_set
+ * stored). */
+static int row_counter(sqlite3_stmt *st, long long *value)
+{
+	if (sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		*value = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	const char *p = sqlite3_column_blob(st, 0);
+	return fl_cache_parse_counter(p ? p : "", (size_t)sqlite3_column_bytes(st, 0), value);
+}
+
+/* Read the counter `key`: FL_OK, FL_ENOTFOUND, FL_EINVAL (not a counter). */
+static fl_err read_counter(sqlite_cache *sc, const char *key, time_t now, long long *value,
+	long *ttl)
+{
+	sqlite3_stmt *st = sc->st[ST_COUNTER];
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	int rc = sqlite3_step(st);
+	fl_err e = FL_ENOTFOUND;
+	if (rc == SQLITE_ROW) {
+		sqlite3_int64 expiry = sqlite3_column_int64(st, 1);
+		e = row_counter(st, value) ? FL_OK : FL_EINVAL;
+		*ttl = expiry ? (long)(expiry - now) : 0;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(sc, "read a counter");
+	return e;
+}
+
+static fl_err sq_inc(fl_cache *c, const char *key, long long delta, long timeout,
+	long long *value, long *ttl)
+{
+	sqlite_cache *sc = (sqlite_cache *)c;
+	fl_err e = ensure(sc);
+	if (e)
+		return e;
+	time_t now = fl_cache_now(c);
+	if (++sc->sets % PRUNE_EVERY == 0) {
+		sqlite3_bind_int64(sc->st[ST_PRUNE], 1, (sqlite3_int64)now);
+		if ((e = run(sc, sc->st[ST_PRUNE], "prune")))
+			return e;
+	}
+	sqlite3_stmt *st = sc->st[ST_INC];
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)delta);
+	sqlite3_bind_int64(st, 3, timeout > 0 ? (sqlite3_int64)now + timeout : 0);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	int rc = sqlite3_step(st);
+	int refused = rc == SQLITE_DONE;   /* no row: the WHERE refused */
+	if (rc == SQLITE_ROW) {
+		sqlite3_int64 expiry = sqlite3_column_int64(st, 1);
+		*value = sqlite3_column_int64(st, 0);
+		*ttl = expiry ? (long)(expiry - now) : 0;
+		rc = sqlite3_step(st);    /* to the end: the write is done */
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return fail(sc, "increment");
+	if (!refused)
+		return FL_OK;
+	/* Nothing changed: the key holds something else, or the sum would
+	 * overflow. */
+	long long old;
+	long left;
+	e = read_counter(sc, key, now, &old, &left);
+	return e == FL_OK ? FL_ERANGE : e == FL_ENOTFOUND ? FL_EINVAL : e;
+}
+
+static fl_err sq_get_counter(fl_cache *c, const char *key, long long *value, long *ttl)
+{
+	sqlite_cache *sc = (sqlite_cache *)c;
+	fl_err e = ensure(sc);
+	return e ? e : read_counter(sc, key, fl_cache_now(c), value, ttl);
+}
+
 static void sq_free(fl_cache *c)
 {
 	sqlite_cache *sc = (sqlite_cache *)c;
@@ -181,7 +285,7 @@ static void sq_free(fl_cache *c)
 }
 
 static const fl_cache_ops sqlite_ops = {
-	"sqlite", sq_get, sq_set, sq_del, sq_del_prefix, sq_clear, sq_free,
+	"sqlite", sq_get, sq_set, sq_del, sq_del_prefix, sq_clear, sq_inc, sq_get_counter, sq_free,
 };
 
 fl_cache *fl_cache_sqlite_new(struct sqlite3 *db, long default_timeout)

@@ -56,12 +56,21 @@ typedef int (*fl_view_fn)(struct fl_ctx *c);
 /* Route flags. */
 #define FL_ROUTE_CSRF_EXEMPT 0x1u  /* like @csrf.exempt */
 #define FL_ROUTE_CACHED      0x2u  /* like @cache.cached(): see FL_ROUTE_CACHE */
+/* With FL_ROUTE_CACHE: like @cache.cached(query_string=True), the query
+ * arguments are part of the cache key (sorted, so ?a=1&b=2 and ?b=2&a=1
+ * share a page); without it every query string gets the page of the bare
+ * path.  See web/view_cache.h. */
+#define FL_ROUTE_CACHE_QUERY_STRING 0x4u
 
 /* FL_ROUTE_CACHE(seconds) — the flags of a route whose GET/HEAD responses
  * are cached whole for `seconds` (1 .. FL_ROUTE_CACHE_MAX), like
  * @cache.cached(timeout=seconds); FL_ROUTE_CACHE_DEFAULT caches them for
- * CACHE_DEFAULT_TIMEOUT.  OR it with the other flags:
+ * CACHE_DEFAULT_TIMEOUT.  As in Flask-Caching the query string is not part
+ * of the key (a view whose page depends on it adds
+ * FL_ROUTE_CACHE_QUERY_STRING).  OR it with the other flags:
  *     { "/cats/", "getcats", FL_M_GET | FL_M_POST, cats_view, FL_ROUTE_CACHE(50) }
+ *     { "/list", "list", FL_M_GET, list_view,
+ *       FL_ROUTE_CACHE(50) | FL_ROUTE_CACHE_QUERY_STRING }      // ?page=N
  * The timeout lives in the flag word's upper 24 bits so that route tables
  * keep their five positional fields (a sixth member would trip
  * -Wmissing-field-initializers in every existing table).  See cache.h. */

@@ -118,6 +118,16 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 			app->config.redis_url, fl_strerror(e));
 		return -1;
 	}
+	/* Rate limits (ratelimit.h) must count in a store every process
+	 * shares: the cache when it is one, else (null, simple) the
+	 * database's flagon_cache table through a store of their own. */
+	const char *ct = fl_cache_type(app->cache);
+	if (strcmp(ct, "sqlite") == 0 || strcmp(ct, "redis") == 0)
+		app->limits = app->cache;
+	else if (!(app->limits = app->own_limits = fl_cache_sqlite_new(fl_db_handle(app->db), 0))) {
+		fl_error("out of memory");
+		return -1;
+	}
 	/* SESSION_TYPE: a store that cannot work at all (bad REDIS_URL, an
 	 * unwritable session directory) stops start-up; a Redis server that is
 	 * merely down does not (the redis store connects on first use). */
@@ -151,6 +161,7 @@ static void shutdown_app(fl_app *app)
 {
 	fl_tpl_env_free(app->templates);
 	fl_cache_free(app->cache);  /* before the database its statements use */
+	fl_cache_free(app->own_limits);  /* likewise */
 	fl_session_store_free(app->server_store);  /* likewise */
 	fl_db_close(app->db);
 	fl_url_map_free(app->url_map);

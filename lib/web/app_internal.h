@@ -28,6 +28,9 @@ struct fl_app {
 	fl_session_store *server_store; /* the same when server-side (freed at exit), else NULL */
 	fl_session_config session_config; /* the SESSION_* keys, for every request */
 	fl_cache *cache;           /* CACHE_TYPE's backend (never NULL once started) */
+	fl_cache *limits;          /* where rate limits count (ratelimit.h): the cache
+	                              when it is shared (sqlite, redis), else own_limits */
+	fl_cache *own_limits;      /* a sqlite store on the database for them, or NULL */
 };
 
 /* Register url_for, get_flashed_messages, csrf_token with the templates

@@ -126,9 +126,13 @@ static void error_page(fl_ctx *c, int status)
 	const char *allow = fl_response_get_header(&c->resp, "Allow");
 	/* A JSON blueprint (the API, issue #7) also keeps WWW-Authenticate (401). */
 	const char *www_auth = fl_response_get_header(&c->resp, "WWW-Authenticate");
+	/* And every page Retry-After (fl_abort_retry_after: 429, 503). */
+	const char *retry_after = fl_response_get_header(&c->resp, "Retry-After");
 	fl_response_init(&c->resp, c->arena);
 	if (allow)
 		fl_response_set_header(&c->resp, "Allow", allow);
+	if (retry_after)
+		fl_response_set_header(&c->resp, "Retry-After", retry_after);
 	/* JSON blueprint (fl_blueprint.json_errors): flask-restful's
 	 * {"message": "..."} with the same status instead of the HTML page. */
 	if (c->app->bp->json_errors) {

@@ -20,6 +20,20 @@ int fl_abort(fl_ctx *c, int status, const char *message, ...)
 	return status;
 }
 
+int fl_abort_retry_after(fl_ctx *c, int status, long seconds, const char *message, ...)
+{
+	if (message) {
+		va_list ap;
+		va_start(ap, message);
+		fl_state(c)->abort_message = fl_arena_vprintf(c->arena, message, ap);
+		va_end(ap);
+	}
+	char v[32];
+	snprintf(v, sizeof v, "%ld", seconds < 1 ? 1L : seconds);
+	fl_response_set_header(&c->resp, "Retry-After", v);
+	return status;
+}
+
 void fl_app_fail(fl_ctx *c, const char *why, ...)
 {
 	va_list ap;

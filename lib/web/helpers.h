@@ -21,6 +21,13 @@
 int fl_abort(fl_ctx *c, int status, const char *message, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* fl_abort_retry_after — abort(status, retry_after=seconds), werkzeug's
+ * TooManyRequests (429) and ServiceUnavailable (503): fl_abort, and a
+ * `Retry-After: seconds` header (RFC 9110 §10.2.3, delay-seconds; values
+ * below 1 are sent as 1) that the error page keeps.  Returns `status`. */
+int fl_abort_retry_after(fl_ctx *c, int status, long seconds, const char *message, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* fl_redirect — redirect(location, code): `code` 301/302/303/307/308
  * (0 = 302).  A NULL `location` (a failed fl_url_for) or one holding
  * control characters is a bug: logged, and the request answers the 500

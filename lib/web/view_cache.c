@@ -1,6 +1,8 @@
 /* view_cache.c — whole-response caching of views (Flask-Caching's
- * @cache.cached(timeout=...)), called by dispatch() around the view of a
- * route whose flags hold FL_ROUTE_CACHE.
+ * @cache.cached(timeout=..., query_string=...)), called by dispatch()
+ * around the view of a route whose flags hold FL_ROUTE_CACHE.  The key is
+ * the path, and the sorted query arguments' hash only for a route with
+ * FL_ROUTE_CACHE_QUERY_STRING (view_cache.h).
  *
  * What is stored is shared by every visitor, so it must hold nothing that
  * belongs to one of them:
@@ -22,6 +24,7 @@
  * Only 200 responses are stored.  A hit answers X-Cache: HIT, a view run
  * X-Cache: MISS. */
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +41,52 @@ fl_cache *fl_get_cache(fl_ctx *c)
 	return c->app->cache;
 }
 
-/* "view/<blueprint><path>[?<query>]"; '%', '?' and control characters of
+/* Order of query arguments in a key: by name, then by value, bytewise
+ * (UTF-8's byte order is code point order: Python's sorted()). */
+static int pair_cmp(const void *x, const void *y)
+{
+	const fl_pair *a = *(const fl_pair *const *)x, *b = *(const fl_pair *const *)y;
+	int k = strcmp(a->key, b->key);
+	if (k)
+		return k;
+	size_t n = a->value_len < b->value_len ? a->value_len : b->value_len;
+	int v = memcmp(a->value, b->value, n);
+	return v ? v : (a->value_len > b->value_len) - (a->value_len < b->value_len);
+}
+
+/* Append the SHA-256 (hex) of `args` sorted: Flask-Caching's
+ * hash(str(tuple(sorted(request.args.items(multi=True))))), with each name
+ * and value length-prefixed ("<len>:<bytes>") so no two lists of
+ * arguments hash the same text. */
+static void put_args_hash(fl_ctx *c, fl_buf *key, const fl_multidict *args)
+{
+	static const char hex[] = "0123456789abcdef";
+	const fl_pair **sorted = fl_arena_alloc(c->arena, args->len * sizeof *sorted);
+	for (size_t i = 0; i < args->len; i++)
+		sorted[i] = &args->items[i];
+	qsort(sorted, args->len, sizeof *sorted, pair_cmp);
+	fl_buf text;
+	fl_buf_init(&text, c->arena);
+	for (size_t i = 0; i < args->len; i++) {
+		size_t kl = strlen(sorted[i]->key);
+		fl_buf_printf(&text, "%zu:", kl);
+		fl_buf_append(&text, sorted[i]->key, kl);
+		fl_buf_printf(&text, "%zu:", sorted[i]->value_len);
+		fl_buf_append(&text, sorted[i]->value, sorted[i]->value_len);
+	}
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)(text.data ? text.data : ""), text.len, md);
+	fl_buf_putc(key, '?');
+	for (size_t i = 0; i < sizeof md; i++) {
+		fl_buf_putc(key, hex[md[i] >> 4]);
+		fl_buf_putc(key, hex[md[i] & 15]);
+	}
+}
+
+/* "view/<blueprint><path>[?<hash>]"; '%', '?' and control characters of
  * the (decoded) path are percent-encoded so a path cannot pose as a
  * query. */
-const char *fl_make_view_cache_key(fl_ctx *c, const char *path, const char *query)
+const char *fl_make_view_cache_key(fl_ctx *c, const char *path, const fl_multidict *args)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	fl_buf b;
@@ -55,10 +100,8 @@ const char *fl_make_view_cache_key(fl_ctx *c, const char *path, const char *quer
 		} else
 			fl_buf_putc(&b, (char)*p);
 	}
-	if (query && *query) {
-		fl_buf_putc(&b, '?');
-		fl_buf_puts(&b, query);
-	}
+	if (args && args->len)
+		put_args_hash(c, &b, args);
 	return fl_buf_cstr(&b);
 }
 
@@ -129,7 +172,8 @@ int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv)
 	if (!t || (c->req.method != FL_GET && c->req.method != FL_HEAD))
 		return FL_APP_CACHE_OFF;
 	cv->timeout = t;
-	cv->key = fl_make_view_cache_key(c, c->req.path, c->req.query_string);
+	cv->key = fl_make_view_cache_key(c, c->req.path,
+		c->route->flags & FL_ROUTE_CACHE_QUERY_STRING ? &c->req.args : NULL);
 	if (strlen(cv->key) > FL_CACHE_MAX_KEY)
 		cv->key = NULL;  /* served, never stored */
 	fl_cache *cache = c->app->cache;

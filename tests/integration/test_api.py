@@ -135,6 +135,28 @@ def test_manage_user_add_refuses_duplicates_and_empty_passwords(api):
     assert api.login().status_code == 200
 
 
+def test_ten_failed_logins_per_username_then_429(api):
+    """Issue 14, at the default limits (LOGIN_FAILURES_PER_USERNAME=10 per
+    LOGIN_FAILURE_WINDOW=300 s): ten wrong passwords for one username are
+    each a 401; the eleventh attempt is a JSON 429 with Retry-After, even
+    with the right password.  These servers run CACHE_TYPE=null with several
+    processes: the counts live in the database, which they all share."""
+    name = servers.unique("limited")
+    r = add_user(api.server, name, PASSWORD)
+    assert r.returncode == 0, r.stderr
+    for i in range(10):
+        assert_json_error(api.login(name, "wrong %d" % i), 401, "Bad username or password")
+    r = api.login(name, PASSWORD)
+    body = assert_json_error(r, 429, "Too many failed login attempts; try again in")
+    wait = int(r.headers["Retry-After"])                 # delay-seconds (RFC 9110)
+    assert 1 <= wait <= 300
+    assert body["message"] == "Too many failed login attempts; try again in %d %s." % (
+        wait, "second" if wait == 1 else "seconds")
+    assert_json_error(api.login(name, "wrong again"), 429)
+    # Another username from the same address: far from the address's 100.
+    assert api.login().status_code == 200
+
+
 # ---- reading ----
 
 def test_list_students_paginates(api):

@@ -1,7 +1,9 @@
 /* test_cache.c — Flask-Caching's backends: null, simple (LRU, bounds),
  * sqlite (shared between processes), redis (a real redis-server on a free
- * port; down → miss, never a crash); timeouts on a controllable clock; the
- * CACHE_TYPE factory and route cache flags. */
+ * port; down → miss, never a crash); timeouts on a controllable clock;
+ * counters (cache.inc with a fixed window, for rate limits) on every
+ * backend, atomic across processes; the CACHE_TYPE factory and route cache
+ * flags. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -136,6 +138,102 @@ static void check_expiry(fl_cache *c)
 	fl_cache_set_clock(c, NULL, NULL);
 }
 
+/* Counters (fl_cache_inc, fl_cache_get_counter): what every storing
+ * backend must do, on the real clock. */
+static void check_counters(fl_cache *c)
+{
+	long long v = -1;
+	long ttl = -1;
+	assert_int_equal(fl_cache_get_counter(c, "n", &v, &ttl), FL_ENOTFOUND);
+	for (long long i = 1; i <= 10; i++) {
+		assert_int_equal(fl_cache_inc(c, "n", 1, 60, &v, &ttl), FL_OK);
+		assert_int_equal(v, i);
+		assert_true(ttl >= 58 && ttl <= 60);       /* the window of the first */
+	}
+	assert_int_equal(fl_cache_get_counter(c, "n", &v, &ttl), FL_OK);
+	assert_int_equal(v, 10);
+	assert_true(ttl >= 58 && ttl <= 60);
+	assert_string_equal(get(c, "n"), "10");          /* a counter is decimal text */
+	assert_int_equal(fl_cache_inc(c, "n", -13, 60, &v, NULL), FL_OK);
+	assert_int_equal(v, -3);
+	assert_int_equal(fl_cache_inc(c, "n", 0, 60, &v, NULL), FL_OK);
+	assert_int_equal(v, -3);
+	assert_string_equal(get(c, "n"), "-3");
+	/* Timeouts: the default, and never. */
+	assert_int_equal(fl_cache_inc(c, "d", 5, FL_CACHE_DEFAULT_TIMEOUT, &v, &ttl), FL_OK);
+	assert_int_equal(v, 5);
+	assert_true(ttl >= 298 && ttl <= 300);
+	assert_int_equal(fl_cache_inc(c, "f", 1, 0, &v, &ttl), FL_OK);
+	assert_int_equal(ttl, 0);
+	assert_int_equal(fl_cache_inc(c, "f", 1, 60, &v, &ttl), FL_OK);   /* keeps "never" */
+	assert_int_equal(v, 2);
+	assert_int_equal(ttl, 0);
+	/* What fl_cache_set stored counts when it is a counter's text. */
+	put(c, "s", "41", 0);
+	assert_int_equal(fl_cache_get_counter(c, "s", &v, &ttl), FL_OK);
+	assert_int_equal(v, 41);
+	assert_int_equal(fl_cache_inc(c, "s", 1, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 42);
+	assert_int_equal(ttl, 0);
+	/* Anything else is not a counter: refused, left as it is. */
+	const char *bad[] = { "abc", "007", "-0", "", " 1", "1 ", "1.5", "+1", "-",
+		"9223372036854775808" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		put(c, "x", bad[i], 0);
+		if (fl_cache_inc(c, "x", 1, 60, &v, &ttl) != FL_EINVAL)
+			fail_msg("inc of '%s' was not refused", bad[i]);
+		assert_int_equal(fl_cache_get_counter(c, "x", &v, &ttl), FL_EINVAL);
+		assert_string_equal(get(c, "x"), bad[i]);
+	}
+	/* The range of a long long, both ends. */
+	put(c, "max", "9223372036854775807", 0);
+	assert_int_equal(fl_cache_inc(c, "max", 1, 60, &v, &ttl), FL_ERANGE);
+	assert_string_equal(get(c, "max"), "9223372036854775807");
+	assert_int_equal(fl_cache_get_counter(c, "max", &v, NULL), FL_OK);
+	assert_true(v == 9223372036854775807LL);
+	put(c, "min", "-9223372036854775808", 0);
+	assert_int_equal(fl_cache_inc(c, "min", -1, 60, &v, &ttl), FL_ERANGE);
+	assert_int_equal(fl_cache_inc(c, "min", 1, 60, &v, &ttl), FL_OK);
+	assert_true(v == -9223372036854775807LL);
+	/* Deleting forgets; bad keys. */
+	assert_int_equal(fl_cache_delete(c, "n"), FL_OK);
+	assert_int_equal(fl_cache_get_counter(c, "n", &v, &ttl), FL_ENOTFOUND);
+	assert_int_equal(fl_cache_inc(c, "n", 1, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(fl_cache_inc(c, "", 1, 60, &v, &ttl), FL_EINVAL);
+	assert_int_equal(fl_cache_get_counter(c, "", &v, &ttl), FL_EINVAL);
+	assert_int_equal(fl_cache_clear(c), FL_OK);
+}
+
+/* A counter's window on the fake clock: fixed from the first count, then
+ * a new one (not for redis, whose server keeps time). */
+static void check_counter_window(fl_cache *c)
+{
+	long long v;
+	long ttl;
+	fl_cache_set_clock(c, fake_clock, &fake_now);
+	assert_int_equal(fl_cache_inc(c, "w", 1, 60, &v, &ttl), FL_OK);
+	assert_int_equal(ttl, 60);
+	fake_now += 59;
+	assert_int_equal(fl_cache_inc(c, "w", 1, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(ttl, 1);                        /* the window does not slide */
+	assert_int_equal(fl_cache_get_counter(c, "w", &v, &ttl), FL_OK);
+	assert_int_equal(ttl, 1);
+	fake_now += 1;                                   /* exactly the timeout: gone */
+	assert_int_equal(fl_cache_get_counter(c, "w", &v, &ttl), FL_ENOTFOUND);
+	assert_null(get(c, "w"));
+	assert_int_equal(fl_cache_inc(c, "w", 1, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 1);                          /* a new window */
+	assert_int_equal(ttl, 60);
+	/* An expired value that was not a counter is simply gone too. */
+	put(c, "e", "abc", 10);
+	fake_now += 10;
+	assert_int_equal(fl_cache_inc(c, "e", 3, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 3);
+	fl_cache_set_clock(c, NULL, NULL);
+}
+
 /* ---- null ---- */
 
 static void test_null(void **state)
@@ -146,6 +244,15 @@ static void test_null(void **state)
 	assert_null(get(c, "a"));
 	assert_int_equal(fl_cache_delete(c, "a"), FL_OK);
 	assert_int_equal(fl_cache_clear(c), FL_OK);
+	/* Flask-Caching's NullCache.inc: nothing stored, the sum of nothing. */
+	long long v;
+	long ttl;
+	assert_int_equal(fl_cache_inc(c, "n", 3, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 3);
+	assert_int_equal(ttl, 60);
+	assert_int_equal(fl_cache_inc(c, "n", 3, 60, &v, &ttl), FL_OK);
+	assert_int_equal(v, 3);
+	assert_int_equal(fl_cache_get_counter(c, "n", &v, &ttl), FL_ENOTFOUND);
 	fl_cache_free(c);
 }
 
@@ -158,6 +265,8 @@ static void test_simple_basics(void **state)
 	check_get_set_delete(c);
 	check_prefix_and_clear(c);
 	check_expiry(c);
+	check_counters(c);
+	check_counter_window(c);
 	fl_cache_free(c);
 }
 
@@ -264,6 +373,8 @@ static void test_sqlite_basics(void **state)
 	check_get_set_delete(c);
 	check_prefix_and_clear(c);
 	check_expiry(c);
+	check_counters(c);
+	check_counter_window(c);
 	fl_cache_free(c);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);   /* nothing left prepared */
 }
@@ -358,6 +469,50 @@ static void test_sqlite_shared_between_processes(void **state)
 	assert_null(get(c, "view/animals/cats/"));
 	put(c, "parent", "from the parent", 0);
 	in_child(child_reads);
+	fl_cache_free(c);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Children counting one key at once, each with its own connection: the
+ * UPSERT is atomic, so no count is lost. */
+#define COUNTERS 4
+#define COUNTS 150
+
+static void test_sqlite_counter_shared_between_processes(void **state)
+{
+	sqlite3 *db = open_db();
+	fl_cache *c = fl_cache_sqlite_new(db, 300);
+	long long v;
+	long ttl;
+	assert_int_equal(fl_cache_inc(c, "ratelimit/x", 1, 60, &v, &ttl), FL_OK);
+	pid_t pids[COUNTERS];
+	for (int i = 0; i < COUNTERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			sqlite3 *cdb;
+			if (sqlite3_open(dbpath, &cdb) != SQLITE_OK)
+				_exit(2);
+			sqlite3_busy_timeout(cdb, 10000);
+			fl_cache *cc = fl_cache_sqlite_new(cdb, 300);
+			for (int k = 0; k < COUNTS; k++) {
+				long long n;
+				if (fl_cache_inc(cc, "ratelimit/x", 1, 60, &n, NULL) != FL_OK)
+					_exit(4);
+			}
+			fl_cache_free(cc);
+			_exit(sqlite3_close(cdb) == SQLITE_OK ? 0 : 3);
+		}
+	}
+	for (int i = 0; i < COUNTERS; i++) {
+		int status;
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(fl_cache_get_counter(c, "ratelimit/x", &v, &ttl), FL_OK);
+	assert_int_equal(v, 1 + COUNTERS * COUNTS);
+	assert_true(ttl >= 50 && ttl <= 60);              /* the first count's window */
 	fl_cache_free(c);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
@@ -492,6 +647,36 @@ static void test_redis_basics(void **state)
 	fl_cache_free(c);
 }
 
+static void test_redis_counters(void **state)
+{
+	if (!redis_port)
+		missing("redis-server is not installed or did not start");
+	fl_cache *c = redis_cache();
+	check_counters(c);
+	/* INCRBY's key, with the TTL the first count gave it. */
+	long long v;
+	long ttl;
+	assert_int_equal(fl_cache_inc(c, "ratelimit/a", 1, 50, &v, &ttl), FL_OK);
+	assert_int_equal(fl_cache_inc(c, "ratelimit/a", 1, 50, &v, &ttl), FL_OK);
+	assert_string_equal(redis_cli("get " FL_CACHE_REDIS_PREFIX "ratelimit/a"), "2");
+	long t = atol(redis_cli("ttl " FL_CACHE_REDIS_PREFIX "ratelimit/a"));
+	assert_true(t > 40 && t <= 50);
+	/* A window ends when Redis expires the key; the next count starts one. */
+	assert_int_equal(fl_cache_inc(c, "brief", 1, 1, &v, &ttl), FL_OK);
+	assert_int_equal(fl_cache_inc(c, "brief", 1, 1, &v, &ttl), FL_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(ttl, 1);
+	usleep(1200000);
+	assert_int_equal(fl_cache_get_counter(c, "brief", &v, &ttl), FL_ENOTFOUND);
+	assert_int_equal(fl_cache_inc(c, "brief", 1, 1, &v, &ttl), FL_OK);
+	assert_int_equal(v, 1);
+	/* Down: a failure, never a crash. */
+	stop_redis();
+	assert_int_equal(fl_cache_inc(c, "ratelimit/a", 1, 50, &v, &ttl), FL_EIO);
+	assert_int_equal(fl_cache_get_counter(c, "ratelimit/a", &v, &ttl), FL_EIO);
+	fl_cache_free(c);
+}
+
 static void test_redis_expiry(void **state)
 {
 	if (!redis_port)
@@ -617,7 +802,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sqlite_table, setup_sqlite, teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_sqlite_shared_between_processes, setup_sqlite,
 			teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_sqlite_counter_shared_between_processes,
+			setup_sqlite, teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_redis_basics, setup_redis, teardown_redis),
+		cmocka_unit_test_setup_teardown(test_redis_counters, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_expiry, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_down_is_a_miss, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_never_started, setup_arena, arena_teardown),

@@ -28,7 +28,8 @@ static const char *const keys[] = {
 	"MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
 	"MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND", "CACHE_TYPE",
 	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
-	"SERVER_NAME", "T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
+	"SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME", "LOGIN_FAILURES_PER_ADDRESS",
+	"LOGIN_FAILURE_WINDOW", "T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
 };
 
 static int clear_env(void **state)
@@ -113,6 +114,10 @@ static void test_development_defaults(void **state)
 	assert_int_equal(cfg.jwt_access_token_expires, 900);
 	assert_string_equal(cfg.jwt_secret_key, cfg.secret_key);
 	assert_null(cfg.server_name);
+	/* Failed logins: generous enough for people and test suites. */
+	assert_int_equal(cfg.login_failures_per_username, 10);
+	assert_int_equal(cfg.login_failures_per_address, 100);
+	assert_int_equal(cfg.login_failure_window, 300);
 	/* The template `config` object: non-secret keys only. */
 	assert_non_null(cfg.json);
 	assert_true(json_is_true(json_object_get(cfg.json, "DEBUG")));
@@ -186,6 +191,10 @@ static void test_bad_numbers_and_booleans(void **state)
 	expect_error("SESSION_TYPE", "memcached", "SESSION_TYPE");
 	expect_error("SESSION_COOKIE_SAMESITE", "sometimes", "SESSION_COOKIE_SAMESITE");
 	expect_error("CACHE_TYPE", "memcached", "CACHE_TYPE");
+	expect_error("LOGIN_FAILURES_PER_USERNAME", "-1", "LOGIN_FAILURES_PER_USERNAME");
+	expect_error("LOGIN_FAILURES_PER_ADDRESS", "many", "LOGIN_FAILURES_PER_ADDRESS");
+	expect_error("LOGIN_FAILURE_WINDOW", "0", "LOGIN_FAILURE_WINDOW");
+	expect_error("LOGIN_FAILURE_WINDOW", "5m", "LOGIN_FAILURE_WINDOW");
 }
 
 static void test_overrides(void **state)
@@ -203,6 +212,9 @@ static void test_overrides(void **state)
 	setenv("FLASKY_ADMIN", "admin@example.com", 1);
 	setenv("SERVER_NAME", "flagon.test", 1);
 	setenv("JWT_SECRET_KEY", "jwt-key", 1);
+	setenv("LOGIN_FAILURES_PER_USERNAME", "0", 1);
+	setenv("LOGIN_FAILURES_PER_ADDRESS", "5", 1);
+	setenv("LOGIN_FAILURE_WINDOW", "60", 1);
 	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
 	assert_int_equal(cfg.mail_port, 587);
 	assert_int_equal(cfg.max_content_length, 1024);
@@ -215,7 +227,11 @@ static void test_overrides(void **state)
 	assert_string_equal(fl_config_get_str(&cfg, "FLASKY_ADMIN"), "admin@example.com");
 	assert_string_equal(cfg.server_name, "flagon.test");
 	assert_string_equal(cfg.jwt_secret_key, "jwt-key");
+	assert_int_equal(cfg.login_failures_per_username, 0);      /* 0: no such limit */
+	assert_int_equal(cfg.login_failures_per_address, 5);
+	assert_int_equal(cfg.login_failure_window, 60);
 	assert_int_equal(json_integer_value(json_object_get(cfg.json, "MAIL_PORT")), 587);
+	assert_int_equal(json_integer_value(json_object_get(cfg.json, "LOGIN_FAILURE_WINDOW")), 60);
 	fl_config_free(&cfg);
 }
 
