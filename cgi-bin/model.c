@@ -192,22 +192,6 @@ static int add_students(fl_ctx *c)
 	return fl_html(c, 0, "批量添加学生成功");
 }
 
-/* request.args.get(name, default, type=int) as paginate(error_out=True)
- * reads it: absent → `def`; not an integer → 404. */
-static int page_arg(fl_ctx *c, const char *name, long def, long *out)
-{
-	const char *s = fl_get_arg(c, name);
-	long long v;
-	if (!s) {
-		*out = def;
-		return 0;
-	}
-	if (!fl_parse_int(s, &v) || v < 1 || v > 1000000000L)
-		return fl_abort(c, 404, "%s must be a positive integer.", name);
-	*out = (long)v;
-	return 0;
-}
-
 static int get_all_student(fl_ctx *c)
 {
 	fl_query *q = fl_query_order_by(fl_query_new(fl_get_db(c), c->arena, &Student), "id", false);
@@ -224,9 +208,7 @@ static int get_all_student(fl_ctx *c)
 	/* Student.query.paginate(page=page, per_page=per_page, max_per_page=100) */
 	long page, per_page;
 	fl_pagination p;
-	int s = page_arg(c, "page", 1, &page);
-	if (!s)
-		s = page_arg(c, "per_page", DEFAULT_PER_PAGE, &per_page);
+	int s = fl_paginate_args(c, DEFAULT_PER_PAGE, &page, &per_page);
 	if (s)
 		return s;
 	if ((e = fl_query_paginate(q, page, per_page, MAX_PER_PAGE, &p)))

@@ -32,7 +32,7 @@
 #include "flagon.h"
 #include "app/flasky.h"
 
-/* Longest accepted user name, in bytes. */
+/* Longest accepted user name, in characters (code points, Python's len()). */
 #define USERNAME_MAX 64
 
 static int writesession(fl_ctx *c)
@@ -53,19 +53,15 @@ static int to_login(fl_ctx *c, const char *message, int code)
 	return fl_redirect(c, fl_url_for(c, ".login", NULL), code);
 }
 
-/* A name is required; blanks alone do not count. */
-static int blank(const char *s)
-{
-	return !s || strspn(s, " \t\r\n") == strlen(s);
-}
-
 static int loginsuccess(fl_ctx *c)
 {
 	const char *username = fl_get_form_value(c, "username");
-	if (blank(username))
+	/* A name is required; white space alone (str.isspace) does not count. */
+	if (!username || fl_utf8_is_blank(username, strlen(username)))
 		return to_login(c, "Please enter a username.", 303);
-	if (strlen(username) > USERNAME_MAX)
-		return to_login(c, "The username is too long (64 characters at most).", 303);
+	if (fl_utf8_length(username) > USERNAME_MAX)
+		return to_login(c, fl_arena_printf(c->arena, "The username is too long "
+			"(%d characters at most).", USERNAME_MAX), 303);
 	/* A new session id at login: an id planted before cannot be used to
 	 * ride on this login (session fixation). */
 	fl_regenerate_session(c);

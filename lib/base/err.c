@@ -23,6 +23,7 @@ static const char *const fl_errs[FL_ERR__MAX] = {
 	[FL_ECSRFINVALID] = "The CSRF token is invalid.",
 	[FL_EMIGRATE] = "migration error",
 	[FL_EMAIL] = "mail error",
+	[FL_ENUL] = "NUL byte in text",
 };
 
 const char *fl_strerror(fl_err err)

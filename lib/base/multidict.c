@@ -19,12 +19,18 @@ void fl_multidict_add(fl_multidict *md, const char *key, const char *value, size
 	p->value_len = value_len;
 }
 
-const char *fl_multidict_get(const fl_multidict *md, const char *key)
+const fl_pair *fl_multidict_find(const fl_multidict *md, const char *key)
 {
 	for (size_t i = 0; i < md->len; i++)
 		if (strcmp(md->items[i].key, key) == 0)
-			return md->items[i].value;
+			return &md->items[i];
 	return NULL;
+}
+
+const char *fl_multidict_get(const fl_multidict *md, const char *key)
+{
+	const fl_pair *p = fl_multidict_find(md, key);
+	return p ? p->value : NULL;
 }
 
 size_t fl_multidict_count(const fl_multidict *md, const char *key)

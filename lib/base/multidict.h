@@ -13,7 +13,9 @@
 typedef struct fl_pair {
 	const char *key;            /* NUL-terminated */
 	const char *value;          /* NUL-terminated copy of value_len bytes */
-	size_t value_len;   /* bytes in value (values may hold NUL in files) */
+	size_t value_len;           /* bytes in value; a value may hold NUL bytes
+				     * (then strlen(value) < value_len): the
+				     * request refuses those, see request.h */
 } fl_pair;
 
 /* werkzeug's MultiDict: (key, value) pairs in order, a key may repeat
@@ -34,8 +36,14 @@ void fl_multidict_init(fl_multidict *md, fl_arena *a);
 void fl_multidict_add(fl_multidict *md, const char *key, const char *value, size_t value_len);
 
 /* fl_multidict_get — the first value stored under `key`, or NULL.  Like
- * MultiDict.get(key).  The string is owned by the multidict's arena. */
+ * MultiDict.get(key).  The string is owned by the multidict's arena.  A C
+ * string: use fl_multidict_find for the length of a value that may hold
+ * NUL bytes (a request's args and form never do). */
 const char *fl_multidict_get(const fl_multidict *md, const char *key);
+
+/* fl_multidict_find — the first pair stored under `key` (its value with
+ * value_len), or NULL.  The pair is owned by the multidict. */
+const fl_pair *fl_multidict_find(const fl_multidict *md, const char *key);
 
 /* fl_multidict_count — how many values `key` has (len(getlist(key))). */
 size_t fl_multidict_count(const fl_multidict *md, const char *key);

@@ -48,6 +48,29 @@ int fl_parse_int(const char *s, long long *out)
 	return 1;
 }
 
+int fl_parse_decimal(const char *s, bool allow_minus, long long *out)
+{
+	if (!s)
+		return 0;
+	int neg = allow_minus && *s == '-';
+	if (neg)
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;
+	/* Accumulate negatively so LLONG_MIN parses without overflow. */
+	long long v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		int d = *s - '0';
+		if (v < (LLONG_MIN + d) / 10)
+			return 0;
+		v = v * 10 - d;
+	}
+	if (*s || (!neg && v == LLONG_MIN))
+		return 0;
+	*out = neg ? v : -v;
+	return 1;
+}
+
 /* The case-insensitive words Python's float() accepts besides numbers. */
 static int is_float_word(const char *s)
 {

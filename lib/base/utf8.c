@@ -89,6 +89,34 @@ size_t fl_utf8_count(const char *s, size_t n)
 	return c;
 }
 
+bool fl_unicode_isspace(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20);
+	switch (cp) {
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
+	case 0x205F: case 0x3000:
+		return true;
+	default:
+		return cp >= 0x2000 && cp <= 0x200A;
+	}
+}
+
+bool fl_utf8_is_blank(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = fl_utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0 || !fl_unicode_isspace(cp))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 size_t fl_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -25,6 +25,21 @@ size_t fl_utf8_length(const char *s);
  * `n` is 0. */
 size_t fl_utf8_count(const char *s, size_t n);
 
+/* fl_unicode_isspace — Python's str.isspace() for the one code point `cp`:
+ * the 29 code points of Unicode's White_Space property with bidirectional
+ * type WS, B or S or general category Zs (U+0009..000D, U+001C..0020,
+ * U+0085, U+00A0, U+1680, U+2000..200A, U+2028, U+2029, U+202F, U+205F,
+ * U+3000), exactly chr(cp).isspace() on Python 3.11. */
+bool fl_unicode_isspace(uint32_t cp);
+
+/* fl_utf8_is_blank — true when the `n` bytes at `s` are empty or hold only
+ * white space by fl_unicode_isspace: Python's `not s.strip()`, the test
+ * WTForms' DataRequired and Optional make, and the one rule every Flagon
+ * layer uses for "blank" (form validators, the resource layer's `nonempty`
+ * arguments, blueprints).  `s` may be NULL (blank).  Bytes that are not
+ * UTF-8, and NUL, are not white space: such text is not blank. */
+bool fl_utf8_is_blank(const char *s, size_t n);
+
 /* fl_utf8_decode — the code point whose strict UTF-8 (RFC 3629) sequence
  * starts the `n` bytes at `s`: stores it in *cp (when `cp` is not NULL) and
  * returns the sequence's length, 1 to 4 bytes.  Returns 0, *cp untouched,

@@ -45,6 +45,7 @@ static const char MSG_NOT_INT[] = "Not a valid integer value.";
 static const char MSG_NOT_FLOAT[] = "Not a valid float value.";
 static const char MSG_NO_COERCE[] = "Invalid Choice: could not coerce.";
 static const char MSG_NOT_CHOICE[] = "Not a valid choice.";
+static const char MSG_NUL[] = "This field holds a NUL byte, which text cannot contain.";
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -70,38 +71,9 @@ static void strv_copy(fl_arena *a, fl_strv *dst, const fl_strv *src)
 		fl_strv_push(a, dst, src->items[i]);
 }
 
-/* Python str.isspace() for one UTF-8 sequence at `s`; returns its length in
- * bytes, or 0 when it is not white space. */
-static size_t space_len(const unsigned char *s)
-{
-	if (*s == ' ' || (*s >= '\t' && *s <= '\r') || (*s >= 0x1c && *s <= 0x1f))
-		return 1;
-	if (s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
-		return 2;
-	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)   /* U+1680 */
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x80 &&                  /* U+2000-200A, 2028, 2029, 202F */
-	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)   /* U+205F */
-		return 3;
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)   /* U+3000 */
-		return 3;
-	return 0;
-}
-
 int fl_str_is_blank(const char *s)
 {
-	if (!s)
-		return 1;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		size_t n = space_len(p);
-		if (!n)
-			return 0;
-		p += n;
-	}
-	return 1;
+	return fl_utf8_is_blank(s, s ? strlen(s) : 0);
 }
 
 int fl_field_truthy(const fl_field *field)
@@ -259,25 +231,28 @@ fl_form *fl_form_new(fl_arena *a, const fl_form_def *def)
 	return f;
 }
 
-/* The first value under `key`, or NULL; values with an embedded NUL byte
- * are cut at it (form fields are text). */
-static const char *first_value(const fl_multidict *md, const char *key)
-{
-	return fl_multidict_get(md, key);
-}
-
 void fl_form_process(fl_form *f, const fl_multidict *formdata)
 {
 	int have = formdata && formdata->len > 0;
 	for (size_t i = 0; i < f->nfields; i++) {
 		fl_field *field = &f->fields[i];
 		process_default(f, field);
+		field->has_nul = 0;
 		if (have) {
-			field->raw = first_value(formdata, field->def->name);
-			field->has_raw = field->raw != NULL;
-			if (field->raw)
-				field->raw = fl_arena_strdup(f->arena, field->raw);
-			process_formdata(f, field);
+			const fl_pair *p = fl_multidict_find(formdata, field->def->name);
+			field->has_raw = p != NULL;
+			field->raw = p ? fl_arena_strdup(f->arena, p->value) : NULL;
+			/* Form fields are text: a value holding a NUL byte is
+			 * refused whole by validate_field, never cut at the NUL
+			 * (the request already answers 400 for one; this is for
+			 * form data built by hand). */
+			if (p && memchr(p->value, '\0', p->value_len)) {
+				field->has_nul = 1;
+				field->raw = "";
+				set_none(field);
+			} else {
+				process_formdata(f, field);
+			}
 		}
 		strv_copy(f->arena, &field->errors, &field->process_errors);
 	}
@@ -385,6 +360,10 @@ static void pre_validate(fl_form *f, fl_field *field)
 static int validate_field(fl_form *f, fl_field *field)
 {
 	strv_copy(f->arena, &field->errors, &field->process_errors);
+	if (field->has_nul) {
+		fl_strv_push(f->arena, &field->errors, MSG_NUL);
+		return 0;
+	}
 	pre_validate(f, field);
 	const fl_validator *v = field->def->validators;
 	for (; v && v->kind != FL_V_END; v++) {

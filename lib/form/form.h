@@ -209,8 +209,12 @@ fl_form *fl_form_new(fl_arena *a, const fl_form_def *def);
  * absence and true otherwise, selects coerced ("Invalid Choice: could not
  * coerce.").  A field whose name is absent keeps its default data.  A NULL
  * or empty `formdata` is "no form data" (Flask-WTF passes None when the
- * request carried no form), so the form keeps its defaults.  The values are
- * copied into the form's arena.  Call fl_form_set_data() after this. */
+ * request carried no form), so the form keeps its defaults.  A value that
+ * holds a NUL byte (fl_pair.value_len past its C string; the request
+ * refuses those with 400 before a view runs) is never cut short: the field
+ * is left empty and fails validation with "This field holds a NUL byte,
+ * which text cannot contain.".  The values are copied into the form's
+ * arena.  Call fl_form_set_data() after this. */
 void fl_form_process(fl_form *f, const fl_multidict *formdata);
 
 /* fl_form_set_data — set a field's data from its string form, like

@@ -22,6 +22,7 @@ struct fl_field {
 	fl_form *form;
 	int has_raw;            /* raw_data is non-empty: the name was submitted */
 	const char *raw;        /* raw_data[0], or NULL */
+	int has_nul;            /* raw_data[0] held a NUL byte: refused (raw is "") */
 	int has_data;           /* data is not None */
 	const char *data;       /* the data's string form ("" when None) */
 	const char *shown;      /* set by fl_form_set_data: what to render, or NULL */
@@ -66,7 +67,8 @@ void fl_strv_clear(fl_strv *sv);
  * false (the DataRequired rule). */
 int fl_field_truthy(const fl_field *field);
 
-/* fl_str_is_blank — 1 when `s` is NULL or only whitespace (not s.strip()). */
+/* fl_str_is_blank — 1 when the C string `s` is NULL or blank by
+ * fl_utf8_is_blank (Python's `not s.strip()`, str.isspace() per character). */
 int fl_str_is_blank(const char *s);
 
 #endif

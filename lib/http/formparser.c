@@ -25,7 +25,7 @@ static fl_err urlencoded_pair(fl_arena *a, const char *p, size_t n, fl_multidict
 	if ((err = fl_url_unquote(a, p, raw_klen, true, &key, &klen)) != FL_OK)
 		return err;
 	if (memchr(key, '\0', klen))
-		return FL_EINVAL;
+		return FL_ENUL;
 	if (eq && (err = fl_url_unquote(a, eq + 1, n - raw_klen - 1, true, &value,
 					&vlen)) != FL_OK)
 		return err;
@@ -212,7 +212,9 @@ static fl_err header_line(const mp *m, const char *s, size_t n, part_headers *h)
 		n--;
 	if (n == 0)
 		return FL_OK;  /* werkzeug skips blank lines */
-	if (++h->count > FL_MULTIPART_MAX_HEADERS || memchr(s, '\0', n))
+	if (memchr(s, '\0', n))
+		return FL_ENUL;
+	if (++h->count > FL_MULTIPART_MAX_HEADERS)
 		return FL_EMALFORMED;
 	if (!fl_utf8_valid(s, n))
 		return FL_EUTF8;
@@ -297,17 +299,24 @@ static const char *display_filename(fl_arena *a, const char *f)
 }
 
 /* The name in an RFC 2231 "filename*=charset'lang'%xx" parameter (which
- * werkzeug decodes): percent-decoded when it is UTF-8, else "".  Only for
- * display; a part with filename* alone is still a file, never a field. */
-static const char *ext_filename(fl_arena *a, const char *v)
+ * werkzeug decodes) into *name: percent-decoded when it is UTF-8, else "".
+ * Only for display; a part with filename* alone is still a file, never a
+ * field.  FL_ENUL when it decodes to a NUL byte (a C string would end
+ * there). */
+static fl_err ext_filename(fl_arena *a, const char *v, const char **name)
 {
 	const char *q1 = strchr(v, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
 	const char *enc = q2 ? q2 + 1 : v;
 	char *out;
+	size_t len;
 
-	if (fl_url_unquote(a, enc, strlen(enc), false, &out, NULL) != FL_OK)
-		return "";
-	return out;
+	*name = "";
+	if (fl_url_unquote(a, enc, strlen(enc), false, &out, &len) != FL_OK)
+		return FL_OK;
+	if (memchr(out, '\0', len))
+		return FL_ENUL;
+	*name = out;
+	return FL_OK;
 }
 
 /* Store the part whose headers are `h` and data b[ds, de). */
@@ -329,10 +338,12 @@ static fl_err store_part(const mp *m, const part_headers *h, size_t ds, size_t d
 	filename = last_param(&params, "filename");
 	ext = last_param(&params, "filename*");
 	if (filename || ext) {
-		fl_file f = { name->value,
-			      display_filename(m->a, filename ? filename->value
-							      : ext_filename(m->a, ext->value)),
-			      h->content_type, m->b + ds, de - ds };
+		const char *shown = filename ? filename->value : NULL;
+
+		if (!shown && (err = ext_filename(m->a, ext->value, &shown)) != FL_OK)
+			return err;
+		fl_file f = { name->value, display_filename(m->a, shown), h->content_type,
+			      m->b + ds, de - ds };
 
 		files_add(files, &f);
 		return FL_OK;
@@ -438,6 +449,15 @@ fl_err fl_parse_json_body(fl_arena *a, const char *s, size_t n, size_t max_depth
 				 fl_arena_printf(a, "nested deeper than %zu levels",
 						 max_depth));
 	v = json_loadb(s, n, JSON_DECODE_ANY, &error);
+	if (!v && (json_error_code(&error) == json_error_null_character ||
+		   json_error_code(&error) == json_error_null_byte_in_key))
+		/* Python would keep "\u0000"; Flagon's strings are C strings
+		 * to SQL, headers and templates, so a NUL is refused rather
+		 * than cut at (SPEC §6), as in form data. */
+		return json_fail(a, message, FL_ENUL,
+				 fl_arena_printf(a, "a string holds a NUL character "
+						 "(\\u0000): line %d column %d",
+						 error.line, error.column));
 	if (!v)
 		return json_fail(a, message, FL_EMALFORMED,
 				 fl_arena_printf(a, "%s: line %d column %d", error.text,

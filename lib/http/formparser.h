@@ -28,10 +28,12 @@
  * like werkzeug url_decode: pairs separated by '&' only (not ';'), empty
  * pairs skipped, split at the first '=', a pair without '=' gets value "",
  * '+' is a space, "%XX" is decoded and bad escapes stay literal (see
- * fl_url_unquote).  Values keep their length (they may hold NUL).
+ * fl_url_unquote).  Values keep their length (fl_pair.value_len): a
+ * "%00" stays in the value, which the caller must check (fl_request
+ * refuses such a value with 400; it never cuts it short).
  * Errors: FL_EUTF8 when a decoded key or value is not valid UTF-8 (werkzeug
  * would insert U+FFFD; Flagon rejects the whole input, nothing to store);
- * FL_EINVAL for a key that decodes to a NUL byte (keys are C strings);
+ * FL_ENUL for a key that decodes to a NUL byte (keys are C strings);
  * FL_ETOOLARGE for more than `max_fields` pairs (0 selects
  * FL_FORM_MAX_FIELDS), like werkzeug's max_form_parts (413). */
 fl_err fl_parse_urlencoded(fl_arena *a, const char *s, size_t n, size_t max_fields,
@@ -81,14 +83,18 @@ bool fl_multipart_boundary_ok(const char *b);
  * percent-decoded UTF-8 text is only used for the display name) parameter
  * the part goes to `files`
  * (binary-safe, data pointing into `body`), otherwise its value, which must
- * be UTF-8, is added to `form`.  Header continuation lines are joined.
+ * be UTF-8, is added to `form` with its length (a NUL byte in it is kept,
+ * for the caller to refuse, as fl_request does).  Header continuation
+ * lines are joined.
  * Anything after the closing delimiter (the epilogue) is ignored.  Runs in
  * time linear in `n` (memmem scans).
  * Errors: FL_EINVAL for a bad boundary; FL_EMALFORMED for no closing
  * delimiter, a part without header/body separator, a header line without
  * ':' or longer than FL_MULTIPART_MAX_LINE, more than
  * FL_MULTIPART_MAX_HEADERS header lines, no Content-Disposition or no name;
- * FL_EUTF8 for a header or field value that is not UTF-8; FL_ETOOLARGE for
+ * FL_ENUL for a NUL byte in a part's header lines (so in a field name) or
+ * in a percent-decoded filename*; FL_EUTF8 for a header or field value
+ * that is not UTF-8; FL_ETOOLARGE for
  * more than `max_parts` parts (0 selects FL_FORM_MAX_FIELDS), as werkzeug's
  * max_form_parts (413). */
 fl_err fl_parse_multipart(fl_arena *a, const char *body, size_t n, const char *boundary,
@@ -101,14 +107,17 @@ fl_err fl_parse_multipart(fl_arena *a, const char *body, size_t n, const char *b
  * Any JSON value is accepted at the top (JSON_DECODE_ANY, as Flask's
  * json.loads); duplicate object keys are allowed and the last one wins, as
  * in Flask; trailing garbage is an error.  Unlike Python, "\u0000" in a
- * string and integers beyond 64 bits are rejected (jansson's defaults, and
- * C strings stay whole).  The value is allocated by
+ * string or key is refused (FL_ENUL, "a string holds a NUL character"),
+ * like a NUL in form data, so no string is ever cut short where it is used
+ * as a C string; integers beyond 64 bits are rejected too (jansson's
+ * defaults).  The value is allocated by
  * jansson's current allocator (the caller points it at the request arena
  * with fl_json_set_arena); the caller owns the reference.
  * On error `*message` (owned by `a`, may be NULL to ignore) is a text for
  * the 400 answer in Flask's words: "Failed to decode JSON object: <why>".
- * Errors: FL_EUTF8 (invalid UTF-8), FL_EMALFORMED (too deep, or not
- * JSON); both mean 400, as SPEC §7 asks for deep nesting. */
+ * Errors: FL_EUTF8 (invalid UTF-8), FL_ENUL (a "\u0000"), FL_EMALFORMED
+ * (too deep, or not JSON); all mean 400, as SPEC §7 asks for deep
+ * nesting. */
 fl_err fl_parse_json_body(fl_arena *a, const char *s, size_t n, size_t max_depth,
 			  json_t **out, char **message);
 

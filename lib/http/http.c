@@ -240,7 +240,7 @@ static void cookie_store(fl_arena *a, fl_multidict *out, const char *k, size_t k
 	if (kn == 0 || memchr(k, '\0', kn) || !fl_utf8_valid(k, kn))
 		return;
 	val = cookie_unquote(a, v, vn, &len);
-	if (!fl_utf8_valid(val, len))
+	if (!fl_utf8_valid(val, len) || memchr(val, '\0', len))
 		return;
 	fl_multidict_add(out, fl_arena_strndup(a, k, kn), val, len);
 }
@@ -740,4 +740,16 @@ fl_err fl_parse_content_type(fl_arena *a, const char *header, char **mimetype,
 		if (!take_param(a, &s, params))
 			break;
 	return FL_OK;
+}
+
+bool fl_mimetype_is_json(const char *mt)
+{
+	size_t n = mt ? strlen(mt) : 0;
+
+	if (!mt)
+		return false;
+	if (strcmp(mt, "application/json") == 0)
+		return true;
+	return n >= 17 && strncmp(mt, "application/", 12) == 0 &&
+	       strcmp(mt + n - 5, "+json") == 0;
 }

@@ -62,7 +62,8 @@ void fl_url_encode(fl_buf *b, const fl_multidict *md);
  * unquoted with _cookie_unquote (backslash escapes and \ooo octal escapes).
  * fl_multidict_get gives the first value, as MultiDict does.  Where werkzeug
  * would decode with errors="replace", Flagon drops a pair whose key or value
- * is not valid UTF-8 or whose key holds a NUL byte, so a forged byte never
+ * is not valid UTF-8 or holds a NUL byte (a "\000" escape in a quoted
+ * value), so no value is cut short and a forged byte never
  * reaches a handler.  Like werkzeug, parsing stops at a value its grammar
  * cannot match (a bare LF inside an unquoted value).  Never fails for input
  * reasons; returns FL_OK. */
@@ -143,5 +144,14 @@ bool fl_header_name_ok(const char *s);
  * Errors: FL_EUTF8 when the header is not valid UTF-8. */
 fl_err fl_parse_content_type(fl_arena *a, const char *header, char **mimetype,
 			     fl_multidict *params);
+
+/* fl_mimetype_is_json — werkzeug's Request.is_json for a mimetype as
+ * fl_parse_content_type gives it (lower case, no parameters): true for
+ * "application/json" and for any "application/" type ending in "+json".
+ * Like werkzeug (mt.startswith("application/") and mt.endswith("+json")),
+ * "application/+json", with an empty subtype before the suffix, counts.
+ * The request parses such a body as JSON and the resource layer accepts
+ * it; both ask this one function.  NULL is false. */
+bool fl_mimetype_is_json(const char *mimetype);
 
 #endif

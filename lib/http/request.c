@@ -2,11 +2,10 @@
 #include "http/request.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/pynum.h"
 #include "http/http.h"
 
 #define MAX_FIELDS 1000
@@ -38,6 +37,52 @@ const char *fl_request_header(const fl_request *r, const char *name)
 	for (size_t i = 0; i <= n; i++)
 		var[5 + i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
 	return fl_request_env(r, var);
+}
+
+/* `key` for a message, quoted: at most about 64 bytes, cut at a
+ * character boundary so the text stays UTF-8. */
+static const char *shown_key(fl_arena *a, const char *key)
+{
+	size_t n = strlen(key);
+	if (n <= 64)
+		return fl_arena_printf(a, "'%s'", key);
+	n = 61;
+	while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+		n--;
+	return fl_arena_printf(a, "'%.*s...'", (int)n, key);
+}
+
+/* Text values hold no NUL byte (SPEC §6): a C string would end there and
+ * the value would be cut short.  The first pair of `md` whose value holds
+ * one makes a 400 naming it (`what`: "query argument", "form field";
+ * `escape`: how the client wrote it, "%00 " or ""). */
+static fl_err refuse_nul_values(fl_arena *a, const fl_multidict *md, const char *what,
+	const char *escape, const char **why)
+{
+	for (size_t i = 0; i < md->len; i++)
+		if (memchr(md->items[i].value, '\0', md->items[i].value_len)) {
+			*why = fl_arena_printf(a, "The %s %s holds a NUL byte %s(U+0000), "
+				"which no text value may contain.", what,
+				shown_key(a, md->items[i].key), escape);
+			return FL_ENUL;
+		}
+	return FL_OK;
+}
+
+/* Why a query string or urlencoded body did not parse (`what`: "query
+ * argument", "form field"). */
+static const char *urlencoded_why(fl_arena *a, fl_err e, const char *what)
+{
+	switch (e) {
+	case FL_ETOOLARGE:
+		return fl_arena_printf(a, "Too many %ss (at most %d).", what, MAX_FIELDS);
+	case FL_ENUL:
+		return fl_arena_printf(a, "A %s name holds a NUL byte (%%00), which no name "
+			"may contain.", what);
+	default:
+		return strcmp(what, "form field") == 0 ? "The form data is not valid UTF-8."
+			: "The query string is not valid UTF-8.";
+	}
 }
 
 static const char *env_or(const fl_request *r, const char *name, const char *dflt)
@@ -73,8 +118,11 @@ fl_err fl_request_init(fl_request *r, fl_arena *a, char **envp, const char **why
 	fl_err e = fl_parse_urlencoded(a, r->query_string, strlen(r->query_string), MAX_FIELDS,
 		&r->args);
 	if (e) {
-		*why = e == FL_ETOOLARGE ? "Too many query arguments."
-		     : "The query string is not valid UTF-8.";
+		*why = urlencoded_why(a, e, "query argument");
+		return e;
+	}
+	if ((e = refuse_nul_values(a, &r->args, "query argument", "%00 ", why)) != FL_OK) {
+		fl_multidict_init(&r->args, a);
 		return e;
 	}
 	const char *cookie = fl_request_env(r, "HTTP_COOKIE");
@@ -112,14 +160,34 @@ static fl_err read_all(fl_request *r, fl_body_reader read, void *ud, size_t len,
 	return FL_OK;
 }
 
+/* Why a multipart body did not parse. */
+static const char *multipart_why(fl_arena *a, fl_err e)
+{
+	switch (e) {
+	case FL_ETOOLARGE:
+		return fl_arena_printf(a, "Too many parts in the multipart body (at most %d).",
+			MAX_PARTS);
+	case FL_EUTF8:
+		return "The form data is not valid UTF-8.";
+	case FL_ENUL:
+		return "A multipart part's headers (its field name or file name) hold a NUL "
+			"byte, which no name may contain.";
+	case FL_EINVAL:
+		return "The multipart boundary is invalid.";
+	default:
+		return "The multipart body is malformed.";
+	}
+}
+
 static fl_err parse_body(fl_request *r, const char **why)
 {
 	fl_err e = FL_OK;
 	if (strcmp(r->mimetype, "application/x-www-form-urlencoded") == 0) {
 		e = fl_parse_urlencoded(r->arena, r->body, r->body_len, MAX_FIELDS, &r->form);
 		if (e)
-			*why = e == FL_ETOOLARGE ? "Too many form fields."
-			     : "The form data is not valid UTF-8.";
+			*why = urlencoded_why(r->arena, e, "form field");
+		else
+			e = refuse_nul_values(r->arena, &r->form, "form field", "%00 ", why);
 	} else if (strcmp(r->mimetype, "multipart/form-data") == 0) {
 		fl_multidict params;
 		char *mt;
@@ -133,11 +201,10 @@ static fl_err parse_body(fl_request *r, const char **why)
 		e = fl_parse_multipart(r->arena, r->body, r->body_len, boundary, MAX_PARTS,
 			&r->form, &r->files);
 		if (e)
-			*why = e == FL_EUTF8 ? "The form data is not valid UTF-8."
-			     : "The multipart body is malformed.";
-	} else if (strcmp(r->mimetype, "application/json") == 0 ||
-		   (strncmp(r->mimetype, "application/", 12) == 0 &&
-		    strlen(r->mimetype) > 5 && !strcmp(r->mimetype + strlen(r->mimetype) - 5, "+json"))) {
+			*why = multipart_why(r->arena, e);
+		else
+			e = refuse_nul_values(r->arena, &r->form, "form field", "", why);
+	} else if (fl_mimetype_is_json(r->mimetype)) {
 		char *msg = NULL;
 		e = fl_parse_json_body(r->arena, r->body, r->body_len, MAX_JSON_DEPTH, &r->json, &msg);
 		if (e)
@@ -158,11 +225,10 @@ fl_err fl_request_read_body(fl_request *r, fl_body_reader read, void *ud, long m
 	const char *cl = fl_request_env(r, "CONTENT_LENGTH");
 	if (!cl || !*cl)
 		return FL_OK;
-	char *end;
-	errno = 0;
-	long long len = strtoll(cl, &end, 10);
-	if (errno || *end || end == cl || len < 0) {
-		*why = "The Content-Length header is invalid.";
+	/* RFC 9110 §8.6: Content-Length = 1*DIGIT; no sign, no spaces. */
+	long long len;
+	if (!fl_parse_decimal(cl, false, &len)) {
+		*why = "The Content-Length header is invalid: it must be digits only.";
 		return FL_EINVAL;
 	}
 	if (len > max_length) {

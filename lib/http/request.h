@@ -6,6 +6,15 @@
  * MAX_CONTENT_LENGTH is refused (413) before it is read, form and multipart
  * bodies are decoded into `form`/`files`, JSON bodies into `json`.  All
  * memory belongs to the request arena.
+ *
+ * NUL bytes (SPEC §6): no text value may hold one, since a C string would
+ * end there and the value be silently cut short.  A query argument or form
+ * field (urlencoded or multipart) whose value holds a NUL ("a%00b"), a key
+ * or multipart header holding one, and a JSON string holding "\u0000" are
+ * each a 400 naming the NUL, and nothing is kept; so every value in `args`
+ * and `form` is a whole C string (strlen(value) == value_len) and every
+ * string in `json` too.  Only uploaded files (`files`) carry binary data,
+ * with their length.  Cookies holding a NUL are dropped (fl_parse_cookie).
  */
 #ifndef FL_REQUEST_H
 #define FL_REQUEST_H
@@ -40,9 +49,12 @@ typedef struct fl_request {
 } fl_request;
 
 /* fl_request_init — read method, path, query string and cookies from
- * `envp` (NULL-terminated "KEY=value" strings, owned by the caller).  On a
- * client error returns FL_EUTF8 / FL_EINVAL / FL_ETOOLARGE and sets *why to
- * a message for the 400 page. */
+ * `envp` (NULL-terminated "KEY=value" strings, owned by the caller).  The
+ * method is matched case-sensitively (RFC 9110 §9.1): "get" or "TRACE" is
+ * FL_METHOD__MAX, left for routing to answer 404 or 405.  On a client error
+ * returns FL_EUTF8 (path or query not UTF-8), FL_ENUL (a NUL in a query
+ * argument's name or value), FL_ETOOLARGE (too many arguments; 414) and
+ * sets *why to a message for the error page. */
 fl_err fl_request_init(fl_request *r, fl_arena *a, char **envp, const char **why);
 
 /* A function that reads up to `n` body bytes into `buf` and returns how
@@ -51,9 +63,13 @@ typedef long (*fl_body_reader)(void *ud, char *buf, size_t n);
 
 /* fl_request_read_body — read the body (CONTENT_LENGTH bytes) through
  * `read` and parse it by its Content-Type: urlencoded and multipart into
- * form/files, application/json into json.  Errors: FL_ETOOLARGE (413) when
- * longer than `max_length` bytes, FL_EUTF8 / FL_EMALFORMED / FL_EINVAL
- * (400) with *why set.  Nothing is stored from a body that fails. */
+ * form/files, a JSON type (fl_mimetype_is_json) into json.
+ * CONTENT_LENGTH must be ASCII digits only (RFC 9110 §8.6: 1*DIGIT): "+6",
+ * " 6" or "-0" is a 400 naming the Content-Length.  Errors: FL_ETOOLARGE
+ * (413) when longer than `max_length` bytes or with more than 1000 form
+ * fields or multipart parts, FL_EUTF8 / FL_ENUL / FL_EMALFORMED / FL_EINVAL
+ * (400), each with *why set to a message saying which.  Nothing is stored
+ * from a body that fails. */
 fl_err fl_request_read_body(fl_request *r, fl_body_reader read, void *ud, long max_length,
 	const char **why);
 

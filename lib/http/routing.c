@@ -312,12 +312,14 @@ fl_match_result fl_url_map_match(const fl_url_map *m, fl_arena *a, const char *p
 	}
 	if (*allowed)
 		return FL_MATCH_METHOD;
-	/* Werkzeug's strict slashes: "/login" finds "/login/" and redirects. */
+	/* Werkzeug's strict slashes: "/login" finds "/login/" and redirects,
+	 * when that rule takes the method (else werkzeug's NotFound). */
 	size_t n = strlen(path);
 	if (n && path[n - 1] != '/') {
 		char *slashed = fl_arena_printf(a, "%s/", path);
 		for (size_t i = 0; i < m->nrules; i++)
-			if (match_parts(&m->rules[i], 0, slashed, tmp, 0, a)) {
+			if ((m->rules[i].methods & FL_M(method)) &&
+			    match_parts(&m->rules[i], 0, slashed, tmp, 0, a)) {
 				*redirect = slashed;
 				return FL_MATCH_REDIRECT;
 			}

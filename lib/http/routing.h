@@ -133,7 +133,11 @@ typedef enum fl_match_result {
 } fl_match_result;
 
 /* fl_url_map_match — find the rule for `path` (already percent-decoded,
- * valid UTF-8) and `method`.  Static rules win over rules with converters.
+ * valid UTF-8) and `method`, which may be FL_METHOD__MAX for a method
+ * Flagon does not know (TRACE, PROPFIND, "get"): no rule takes it, so a
+ * known path gives FL_MATCH_METHOD and an unknown one FL_MATCH_NOT_FOUND,
+ * as in werkzeug.  The strict-slashes redirect, too, is only made for a
+ * rule that takes the method (werkzeug).  Static rules win over rules with converters.
  * View arguments are written to args[0..*nargs) and live in `a`; for a
  * redirect, *redirect is the new path (arena).  *allowed is always the
  * method bit mask the path accepts (for the Allow header). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "web/ctx_internal.h"
+#include "base/pynum.h"
 
 fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a)
 {
@@ -20,6 +21,15 @@ fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a)
 }
 
 const char *fl_get_arg(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.args, name); }
+
+fl_err fl_get_arg_int(fl_ctx *c, const char *name, long long *out)
+{
+	const char *s = fl_get_arg(c, name);
+	if (!s)
+		return FL_ENOTFOUND;
+	return fl_parse_decimal(s, true, out) ? FL_OK : FL_EINVAL;
+}
+
 const char *fl_get_form_value(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.form, name); }
 const char *fl_get_cookie(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.cookies, name); }
 const char *fl_get_header(fl_ctx *c, const char *name) { return fl_request_header(&c->req, name); }

@@ -54,6 +54,14 @@ fl_ctx *fl_ctx_new(fl_app *app, fl_arena *a);
 /* fl_get_arg — request.args.get(name): the first query value, or NULL. */
 const char *fl_get_arg(fl_ctx *c, const char *name);
 
+/* fl_get_arg_int — request.args.get(name, type=int), read strictly: the
+ * first query value of `name` as a decimal integer of ASCII digits with an
+ * optional leading '-' (fl_parse_decimal).  Stricter than Python's int():
+ * "%201" (" 1"), "+1" and "1_0" are not integers.  Returns FL_OK and sets
+ * *out; FL_ENOTFOUND when the argument is absent; FL_EINVAL when it is not
+ * such an integer or does not fit a long long (*out untouched). */
+fl_err fl_get_arg_int(fl_ctx *c, const char *name, long long *out);
+
 /* fl_get_form_value — request.form.get(name): the first form value, or NULL. */
 const char *fl_get_form_value(fl_ctx *c, const char *name);
 

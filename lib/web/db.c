@@ -91,3 +91,24 @@ void fl_app_teardown_db(fl_ctx *c, int failed)
 	}
 	fl_db_rollback(db);
 }
+
+/* One of paginate()'s query arguments: `def` when absent, else 1..max. */
+static int page_arg(fl_ctx *c, const char *name, long def, long *out)
+{
+	long long v;
+	fl_err e = fl_get_arg_int(c, name, &v);
+	if (e == FL_ENOTFOUND) {
+		*out = def;
+		return 0;
+	}
+	if (e || v < 1 || v > FL_PAGE_ARG_MAX)
+		return fl_abort(c, 404, "%s must be a positive integer.", name);
+	*out = (long)v;
+	return 0;
+}
+
+int fl_paginate_args(fl_ctx *c, long default_per_page, long *page, long *per_page)
+{
+	int s = page_arg(c, "page", 1, page);
+	return s ? s : page_arg(c, "per_page", default_per_page, per_page);
+}

@@ -37,4 +37,16 @@ int fl_get_or_404(fl_ctx *c, const struct fl_model *m, long long id, json_t **ro
  * through fl_abort_db.  Returns 0 when found. */
 int fl_first_or_404(fl_ctx *c, struct fl_query *q, json_t **row);
 
+/* Largest page or per_page fl_paginate_args accepts. */
+#define FL_PAGE_ARG_MAX 1000000000L
+
+/* fl_paginate_args — the page and per_page Flask-SQLAlchemy's paginate()
+ * reads from request.args (type=int, error_out=True): `page` defaults to 1
+ * and `per_page` to `default_per_page` when absent; a value that is not a
+ * positive integer of digits only (fl_get_arg_int: " 1", "+1", "1.5", "0"
+ * are not) or is above FL_PAGE_ARG_MAX answers 404 "<name> must be a
+ * positive integer.".  Capping per_page and finding the page past the end
+ * are fl_query_paginate's.  Returns 0, or the status to return. */
+int fl_paginate_args(fl_ctx *c, long default_per_page, long *page, long *per_page);
+
 #endif

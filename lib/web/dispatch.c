@@ -208,8 +208,10 @@ static int dispatch(fl_ctx *c, int *crashed)
 	const char *redirect = NULL;
 	unsigned allowed = 0;
 
-	if (c->req.method == FL_METHOD__MAX)
-		return fl_abort(c, 405, "The method is not allowed for the requested URL.");
+	/* An unknown method (TRACE, PROPFIND, a lower-case "get": names are
+	 * case-sensitive, RFC 9110 §9.1) is FL_METHOD__MAX, which no rule
+	 * accepts: routing answers 404 for an unknown path and 405 with Allow
+	 * for a known one, as werkzeug does. */
 	fl_match_result m = fl_url_map_match(app->url_map, c->arena, c->req.path, c->req.method,
 		&c->route, c->view_args, &c->nview_args, &allowed, &redirect);
 	switch (m) {

@@ -4,24 +4,11 @@
 
 #include "base/utf8.h"
 
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "web/ctx_internal.h"
 #include "web/db.h"
-
-/* application/json or application/<anything>+json (Flask's is_json). */
-static int is_json_mimetype(const char *mt)
-{
-	if (!mt)
-		return 0;
-	if (strcmp(mt, "application/json") == 0)
-		return 1;
-	size_t n = strlen(mt);
-	return strncmp(mt, "application/", 12) == 0 && n > 17 && strcmp(mt + n - 5, "+json") == 0;
-}
+#include "http/http.h"
 
 int fl_dispatch_resource(fl_ctx *c, const fl_resource *r)
 {
@@ -57,22 +44,13 @@ int fl_dispatch_resource(fl_ctx *c, const fl_resource *r)
 			return s;
 	}
 	if (has_body) {
-		if (!is_json_mimetype(c->req.mimetype))
+		if (!fl_mimetype_is_json(c->req.mimetype))
 			return fl_abort(c, 415, "The request body must be JSON "
 				"(Content-Type: application/json).");
 		if (!c->req.json)
 			return fl_abort(c, 400, "Failed to decode JSON object: the body is empty.");
 	}
 	return h(c);
-}
-
-/* Characters (code points) of a UTF-8 string (the body parser checked it). */
-static int blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	return 1;
 }
 
 /* The reason `v` is not a valid `a`, or NULL when it is. */
@@ -82,7 +60,7 @@ static const char *check_arg(fl_ctx *c, const fl_arg *a, json_t *v)
 	case FL_ARG_STRING:
 		if (!json_is_string(v))
 			return "must be a string";
-		if (a->nonempty && blank(json_string_value(v)))
+		if (a->nonempty && fl_utf8_is_blank(json_string_value(v), json_string_length(v)))
 			return "must not be empty";
 		if (a->max_length &&
 		    fl_utf8_count(json_string_value(v), json_string_length(v)) > a->max_length)
@@ -146,28 +124,10 @@ int fl_respond_no_content(fl_ctx *c)
 	return fl_text(c, 204, "application/json", "");
 }
 
-/* ?name= as a positive integer: 0 and *out, or 404 naming it. */
-static int page_arg(fl_ctx *c, const char *name, long def, long *out)
-{
-	const char *s = fl_get_arg(c, name);
-	*out = def;
-	if (!s)
-		return 0;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 1)
-		return fl_abort(c, 404, "%s must be a positive integer.", name);
-	*out = v;
-	return 0;
-}
-
 int fl_paginate(fl_ctx *c, fl_query *q, long default_per_page, long max_per_page)
 {
 	long page, per_page;
-	int s = page_arg(c, "page", 1, &page);
-	if (!s)
-		s = page_arg(c, "per_page", default_per_page, &per_page);
+	int s = fl_paginate_args(c, default_per_page, &page, &per_page);
 	if (s)
 		return s;
 	fl_pagination p;

@@ -103,7 +103,8 @@ int fl_respond_no_content(fl_ctx *c);
 /* fl_paginate — paginate query `q` by the request's ?page= (default
  * 1) and ?per_page= (default `default_per_page`, capped at `max_per_page`)
  * and answer {"items": [...], "page", "per_page", "total", "pages"} (200).
- * A page or per_page that is not an integer, or below 1, and a page past
+ * A page or per_page that is not a positive integer of digits only
+ * (fl_paginate_args: " 1" and "+1" are not), and a page past
  * the last one answer 404 (Flask-SQLAlchemy's paginate(error_out=True)),
  * with a message naming the parameter; database errors through
  * fl_abort_db.  Returns 0 or the error status. */

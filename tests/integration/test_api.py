@@ -185,6 +185,9 @@ def test_list_students_paginates(api):
     for bad in ({"page": 0}, {"page": -1}, {"page": "abc"}, {"per_page": 0}, {"page": ""},
                 {"page": "99999999999999999999999"}):
         assert_json_error(api.req("GET", "/students", params=bad), 404)
+    # Digits only: no sign, no spaces (issue 14; Python's int() would take them).
+    for q in ("page=%201", "page=1%20", "page=%2B1", "page=+1", "per_page=%2B5", "page=1_0"):
+        assert_json_error(api.req("GET", "/students?" + q), 404)
 
 
 def test_get_student(api):
@@ -248,6 +251,8 @@ def test_create_update_delete(api):
     ({}, "s_name"),
     ({"s_name": ""}, "s_name"),
     ({"s_name": "   "}, "s_name"),
+    ({"s_name": "\u3000\u00a0\u2003"}, "s_name"),      # Unicode white space only is blank
+    ({"s_name": "\x0b\x1c"}, "s_name"),
     ({"s_name": "x" * 33}, "s_name"),
     ({"s_name": 12}, "s_name"),
     ({"s_name": None}, "s_name"),

@@ -217,7 +217,8 @@ def test_pagination(client, mserver):
 
     # Past the end, and bad page values: 404 (paginate(error_out=True)).
     for q in ("page=5&per_page=3", "page=0", "page=-1", "page=abc", "page=1&per_page=0",
-              "per_page=x", "page=2.5"):
+              "per_page=x", "page=2.5", "page=%201", "page=1%20", "page=%2B1", "page=+1",
+              "per_page=%2B3", "page=1_0"):
         r = client.get(BASE + "/get_all_student/?" + q)
         assert r.status_code == 404, (q, r.status_code)
 

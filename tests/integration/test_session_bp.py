@@ -208,6 +208,27 @@ def test_empty_username_flashes(site, client):
         assert b.get(BP + "/welcome/").status_code == 302
 
 
+def test_unicode_blank_username_flashes(site, client):
+    """Blank means str.isspace() for every character, as WTForms' DataRequired."""
+    b = client()
+    for name in ("\u3000", "\u00a0\u2003 ", "\x0b\x1c"):
+        r = login(b, name)
+        assert r.status_code == 303
+        assert r.headers["Location"].endswith("/cgi-bin/session/login/"), name
+        assert "Please enter a username." in b.get(BP + "/login/").text
+
+
+def test_username_limit_counts_characters(site, client):
+    b = client()
+    r = login(b, "é" * 64)                   # 64 characters, 128 bytes
+    assert r.status_code == 303
+    assert r.headers["Location"].endswith("/cgi-bin/session/welcome/")
+    b = client()
+    r = login(b, "é" * 65)
+    assert r.headers["Location"].endswith("/cgi-bin/session/login/")
+    assert "64 characters at most" in b.get(BP + "/login/").text
+
+
 def test_welcome_without_login(site, client):
     b = client()
     r = b.get(BP + "/welcome/")

@@ -399,6 +399,10 @@ static void test_data_required(void **state)
 	assert_string_equal(check(FL_FIELD_STRING, dflt, " \t\r\n"), "This field is required.");
 	assert_string_equal(check(FL_FIELD_STRING, dflt, "\xc2\xa0\xe3\x80\x80"),
 	                    "This field is required.");
+	/* every str.isspace() character (fl_utf8_is_blank): VT, U+001C, U+2003 */
+	assert_string_equal(check(FL_FIELD_STRING, dflt, "\x0b\x1c\xe2\x80\x83"),
+	                    "This field is required.");
+	assert_string_equal(check(FL_FIELD_STRING, dflt, "\xe2\x80\x8b"), "");  /* U+200B */
 	assert_string_equal(check(FL_FIELD_STRING, custom, ""), "Name please.");
 	/* DataRequired looks at coerced data: 0 is false (WTForms' own caveat)
 	 * and it replaces the coercion error. */
@@ -406,6 +410,36 @@ static void test_data_required(void **state)
 	assert_string_equal(check(FL_FIELD_INTEGER, dflt, "x"), "This field is required.");
 	assert_string_equal(check(FL_FIELD_INTEGER, dflt, "3"), "");
 	assert_string_equal(check(FL_FIELD_FLOAT, dflt, "nan"), "");
+}
+
+/* A value holding a NUL byte (form data built by hand: the request refuses
+ * one before a view runs) is never cut at it: "5\0" is not the integer 5,
+ * "\0" not an empty optional value; the field fails, saying why. */
+static void test_nul_value_refused(void **state)
+{
+	static const fl_validator opt[] = { FL_OPTIONAL(), FL_NUMBER_RANGE_MIN(0, NULL),
+		FL_VALIDATORS_END };
+	static const fl_validator req[] = { FL_DATA_REQUIRED(NULL), FL_VALIDATORS_END };
+	static const struct { const char *v; size_t n; } cases[] = {
+		{ "5\0", 2 }, { "\0", 1 }, { "a\0b", 3 } };
+	static const char nul_msg[] = "This field holds a NUL byte, which text cannot contain.";
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		for (int t = 0; t < 2; t++) {
+			fl_field_def *fields = fl_arena_calloc(arena, 2, sizeof *fields);
+			fields[0] = (fl_field_def){ .name = "f", .label = "F",
+				.type = t ? FL_FIELD_STRING : FL_FIELD_INTEGER,
+				.validators = t ? req : opt };
+			fl_form_def def = { "NulForm", fields };
+			fl_form *f = fl_form_new(arena, &def);
+			fl_multidict m;
+			fl_multidict_init(&m, arena);
+			fl_multidict_add(&m, "f", cases[i].v, cases[i].n);
+			fl_form_process(f, &m);
+			assert_false(fl_form_validate(f));
+			assert_string_equal(errs(f, "f"), nul_msg);
+			assert_false(fl_field_has_data(fl_form_field(f, "f")));
+		}
+	}
 }
 
 static void test_input_required(void **state)
@@ -870,6 +904,7 @@ int main(void)
 		T(test_set_data),
 		T(test_bad_default),
 		T(test_data_required),
+		T(test_nul_value_refused),
 		T(test_input_required),
 		T(test_optional),
 		T(test_length),

@@ -55,10 +55,12 @@ static void test_urlencoded(void **state)
 	assert_int_equal(fl_parse_urlencoded(a, S(""), 0, &md), FL_OK);
 	assert_int_equal(md.len, 0);
 
-	/* values are binary-safe */
+	/* values keep their length: a NUL stays in (the request refuses it) */
 	fl_multidict_init(&md, a);
-	assert_int_equal(fl_parse_urlencoded(a, S("v=a%00b"), 0, &md), FL_OK);
+	assert_int_equal(fl_parse_urlencoded(a, S("v=a%00b&age=5%00"), 0, &md), FL_OK);
 	assert_int_equal(md.items[0].value_len, 3);
+	assert_memory_equal(md.items[0].value, "a\0b", 4);
+	assert_int_equal(fl_multidict_find(&md, "age")->value_len, 2);
 }
 
 static void test_urlencoded_errors(void **state)
@@ -70,7 +72,9 @@ static void test_urlencoded_errors(void **state)
 	assert_int_equal(fl_parse_urlencoded(a, S("ok=1&a=%ff"), 0, &md), FL_EUTF8);
 	assert_int_equal(fl_parse_urlencoded(a, S("%ff=1"), 0, &md), FL_EUTF8);
 	assert_int_equal(fl_parse_urlencoded(a, S("a=\xc0\xaf"), 0, &md), FL_EUTF8);
-	assert_int_equal(fl_parse_urlencoded(a, S("a%00b=1"), 0, &md), FL_EINVAL);
+	/* a NUL in a key is named as such (keys are C strings) */
+	assert_int_equal(fl_parse_urlencoded(a, S("a%00b=1"), 0, &md), FL_ENUL);
+	assert_int_equal(fl_parse_urlencoded(a, S("%00=1"), 0, &md), FL_ENUL);
 	fl_multidict_init(&md, a);
 	assert_int_equal(fl_parse_urlencoded(a, S("a&b&c"), 3, &md), FL_OK);
 	fl_multidict_init(&md, a);
@@ -225,9 +229,23 @@ static void test_multipart_malformed(void **state)
 	expect_mp(a, S("--XyZ\r\n" CD "\r\n\xff\r\n--XyZ--"), "XyZ", 0, FL_EUTF8);
 	expect_mp(a, S("--XyZ\r\nContent-Disposition: form-data; name=\"\xff\"\r\n\r\nv\r\n--XyZ--"),
 		  "XyZ", 0, FL_EUTF8);
-	/* NUL in a header */
+	/* NUL in a header (the field name) or a decoded filename* */
 	expect_mp(a, S("--XyZ\r\nContent-Disposition: form-data; name=\"a\0b\"\r\n\r\nv\r\n--XyZ--"),
-		  "XyZ", 0, FL_EMALFORMED);
+		  "XyZ", 0, FL_ENUL);
+	expect_mp(a, S("--XyZ\r\n" CD "X-A: \0\r\n\r\nv\r\n--XyZ--"), "XyZ", 0, FL_ENUL);
+	expect_mp(a, S("--XyZ\r\nContent-Disposition: form-data; name=f; "
+		       "filename*=UTF-8''a%00.txt\r\n\r\nv\r\n--XyZ--"), "XyZ", 0, FL_ENUL);
+	/* a NUL in a field's value is kept with its length (the request refuses it) */
+	{
+		fl_multidict form;
+		fl_files files;
+		fl_multidict_init(&form, a);
+		fl_files_init(&files, a);
+		assert_int_equal(fl_parse_multipart(a, S("--XyZ\r\n" CD "\r\nnul\0cat\r\n--XyZ--"),
+			"XyZ", 0, &form, &files), FL_OK);
+		assert_int_equal(form.items[0].value_len, 7);
+		assert_memory_equal(form.items[0].value, "nul\0cat", 7);
+	}
 	/* bad boundaries */
 	expect_mp(a, S("--\r\n" CD "\r\nv\r\n----"), "", 0, FL_EINVAL);
 	expect_mp(a, S("x"), "a;b", 0, FL_EINVAL);
@@ -340,6 +358,13 @@ static void test_json(void **state)
 	assert_int_equal(fl_parse_json_body(a, S(""), 0, &v, &msg), FL_EMALFORMED);
 	assert_int_equal(fl_parse_json_body(a, S("{\"a\":1}\0"), 0, &v, &msg), FL_EMALFORMED);
 	assert_int_equal(fl_parse_json_body(a, S("{'a':1}"), 0, &v, NULL), FL_EMALFORMED);
+	/* "\u0000" in a string or a key: refused, never cut short */
+	msg = NULL;
+	assert_int_equal(fl_parse_json_body(a, S("{\"a\": \"x\\u0000y\"}"), 0, &v, &msg), FL_ENUL);
+	assert_non_null(strstr(msg, "NUL character"));
+	assert_null(strstr(msg, "JSON_ALLOW_NUL"));
+	assert_int_equal(fl_parse_json_body(a, S("{\"a\\u0000\": 1}"), 0, &v, &msg), FL_ENUL);
+	assert_int_equal(fl_parse_json_body(a, S("[\"\\u0000\"]"), 0, &v, NULL), FL_ENUL);
 }
 
 int main(void)

@@ -91,6 +91,16 @@ static void test_values_copied_and_binary(void **state)
 	fl_multidict_add(&md, "pre", "hello world", 5);
 	assert_string_equal(fl_multidict_get(&md, "pre"), "hello");
 	assert_int_equal(md.items[2].value_len, 5);
+
+	/* fl_multidict_find keeps the length a C string would lose at a NUL. */
+	const fl_pair *p = fl_multidict_find(&md, "file");
+	assert_non_null(p);
+	assert_ptr_equal(p, &md.items[1]);
+	assert_int_equal(p->value_len, 4);
+	assert_memory_equal(p->value, bin, sizeof bin);
+	fl_multidict_add(&md, "k", "second", 6);
+	assert_string_equal(fl_multidict_find(&md, "k")->value, "v1");   /* the first */
+	assert_null(fl_multidict_find(&md, "nope"));
 }
 
 static void test_growth_many_pairs(void **state)

@@ -3,6 +3,7 @@
  * (int("1_000") == 1000, float(" 1e3 ") == 1000.0, str(0.1) == "0.1"). */
 #include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,38 @@ static void test_int_refuses_what_python_refuses(void **state)
 		assert_true(v == 99);          /* nothing set */
 	}
 	assert_false(fl_parse_int(NULL, NULL));
+}
+
+/* fl_parse_decimal: digits only (Content-Length, ?page=), where Python's
+ * int() would also take " 1", "+1" and "1_0". */
+static void test_decimal_is_strict(void **state)
+{
+	static const struct { const char *s; bool minus; long long v; } ok[] = {
+		{ "0", false, 0 }, { "42", false, 42 }, { "007", false, 7 }, { "-7", true, -7 },
+		{ "-0", true, 0 }, { "9223372036854775807", false, 9223372036854775807LL },
+		{ "-9223372036854775808", true, -9223372036854775807LL - 1 },
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		long long v = -1;
+		assert_true(fl_parse_decimal(ok[i].s, ok[i].minus, &v));
+		assert_true(v == ok[i].v);
+	}
+	static const char *const bad[] = {
+		"", " 1", "1 ", "+1", "-1", "-0", "1_0", "0x1", "1.0", "\t1", "1\n", "--1", "-",
+		"9223372036854775808", "\xd9\xa6",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		long long v = 99;
+		if (fl_parse_decimal(bad[i], false, &v))
+			fail_msg("\"%s\" was accepted", bad[i]);
+		assert_true(v == 99);
+	}
+	long long v = 99;
+	assert_false(fl_parse_decimal("+1", true, &v));
+	assert_false(fl_parse_decimal(" -1", true, &v));
+	assert_false(fl_parse_decimal("-9223372036854775809", true, &v));
+	assert_false(fl_parse_decimal(NULL, true, &v));
+	assert_true(v == 99);
 }
 
 static void test_float_accepts_what_python_accepts(void **state)
@@ -88,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_accepts_what_python_accepts),
 		cmocka_unit_test(test_int_refuses_what_python_refuses),
+		cmocka_unit_test(test_decimal_is_strict),
 		cmocka_unit_test(test_float_accepts_what_python_accepts),
 		cmocka_unit_test(test_float_refuses_what_python_refuses),
 		cmocka_unit_test_setup_teardown(test_format_float_is_python_str, arena_setup,

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "http/http.h"
 #include "http/request.h"
 #include "arena_fixture.h"
 
@@ -246,6 +247,9 @@ static void test_invalid_content_length(void **state)
 	static const char *const bad[] = {
 		"CONTENT_LENGTH=abc", "CONTENT_LENGTH=-1", "CONTENT_LENGTH=12abc", "CONTENT_LENGTH=1.5",
 		"CONTENT_LENGTH=99999999999999999999999",
+		/* RFC 9110 §8.6: 1*DIGIT, so no sign and no spaces (strtoll took them) */
+		"CONTENT_LENGTH=+3", "CONTENT_LENGTH= 3", "CONTENT_LENGTH=3 ", "CONTENT_LENGTH=-0",
+		"CONTENT_LENGTH=0x3", "CONTENT_LENGTH=\t3",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/", (char *)bad[i],
@@ -413,6 +417,133 @@ static void test_bad_utf8_form_left_empty(void **state)
 	assert_int_equal(r.files.len, 0);
 }
 
+/* One request with `body` of type `ctype`; returns what reading it gave
+ * and the message in *why. */
+static fl_err post(fl_arena *a, fl_request *r, const char *ctype, const char *body, size_t len,
+	const char **why)
+{
+	char cl[32], ct[256];
+	snprintf(cl, sizeof cl, "CONTENT_LENGTH=%zu", len);
+	snprintf(ct, sizeof ct, "CONTENT_TYPE=%s", ctype);
+	char *env[] = { "REQUEST_METHOD=POST", "PATH_INFO=/", ct, cl, NULL };
+	assert_int_equal(init(a, r, env), FL_OK);
+	mem_reader m = { body, len, 0, 0, 0 };
+	*why = NULL;
+	return fl_request_read_body(r, mem_read, &m, 1 << 22, why);
+}
+
+/* SPEC §6: a NUL in any value is a 400 naming it, nothing is stored; the
+ * value is never cut at the NUL. */
+static void test_nul_values_refused(void **state)
+{
+	fl_request r;
+	const char *why;
+
+	/* query */
+	char *q[] = { "REQUEST_METHOD=GET", "PATH_INFO=/", "QUERY_STRING=ok=1&page=1%00", NULL };
+	why = NULL;
+	assert_int_equal(fl_request_init(&r, *state, q, &why), FL_ENUL);
+	assert_non_null(strstr(why, "'page'"));
+	assert_non_null(strstr(why, "NUL"));
+	assert_int_equal(r.args.len, 0);
+	char *qk[] = { "REQUEST_METHOD=GET", "PATH_INFO=/", "QUERY_STRING=%00=1", NULL };
+	assert_int_equal(fl_request_init(&r, *state, qk, &why), FL_ENUL);
+	assert_non_null(strstr(why, "NUL"));
+	assert_null(strstr(why, "UTF-8"));
+
+	/* urlencoded: a%00b and 5%00 */
+	static const char f1[] = "ok=1&name=a%00b";
+	assert_int_equal(post(*state, &r, "application/x-www-form-urlencoded", f1, sizeof f1 - 1,
+		&why), FL_ENUL);
+	assert_non_null(strstr(why, "'name'"));
+	assert_int_equal(r.form.len, 0);
+	static const char f2[] = "age=5%00";
+	assert_int_equal(post(*state, &r, "application/x-www-form-urlencoded", f2, sizeof f2 - 1,
+		&why), FL_ENUL);
+	assert_non_null(strstr(why, "'age'"));
+	static const char f3[] = "%00=x";
+	assert_int_equal(post(*state, &r, "application/x-www-form-urlencoded", f3, sizeof f3 - 1,
+		&why), FL_ENUL);
+	assert_non_null(strstr(why, "NUL"));
+	assert_null(strstr(why, "UTF-8"));
+
+	/* multipart: a field value, a field name; a file may hold NUL */
+	static const char m1[] =
+		"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nnul\0cat\r\n--b--\r\n";
+	assert_int_equal(post(*state, &r, "multipart/form-data; boundary=b", m1, sizeof m1 - 1,
+		&why), FL_ENUL);
+	assert_non_null(strstr(why, "'name'"));
+	assert_int_equal(r.form.len, 0);
+	assert_int_equal(r.files.len, 0);
+	static const char m2[] =
+		"--b\r\nContent-Disposition: form-data; name=\"na\0me\"\r\n\r\nx\r\n--b--\r\n";
+	assert_int_equal(post(*state, &r, "multipart/form-data; boundary=b", m2, sizeof m2 - 1,
+		&why), FL_ENUL);
+	assert_non_null(strstr(why, "NUL"));
+	static const char m3[] =
+		"--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n"
+		"\0\1\r\n--b--\r\n";
+	assert_int_equal(post(*state, &r, "multipart/form-data; boundary=b", m3, sizeof m3 - 1,
+		&why), FL_OK);
+	assert_int_equal(r.files.len, 1);
+	assert_int_equal(r.files.items[0].len, 2);
+
+	/* JSON "\u0000": refused, named */
+	static const char j[] = "{\"s_name\": \"a\\u0000b\"}";
+	assert_int_equal(post(*state, &r, "application/json", j, sizeof j - 1, &why), FL_ENUL);
+	assert_non_null(strstr(why, "NUL"));
+	assert_null(r.json);
+}
+
+/* 1,001 parts: 413 that says so (it said "malformed"). */
+static void test_too_many_parts_message(void **state)
+{
+	fl_request r;
+	const char *why;
+	fl_buf b;
+	fl_buf_init(&b, *state);
+	for (int i = 0; i < 1001; i++)
+		fl_buf_printf(&b, "--b\r\nContent-Disposition: form-data; name=\"f%d\"\r\n\r\nv\r\n", i);
+	fl_buf_puts(&b, "--b--\r\n");
+	assert_int_equal(post(*state, &r, "multipart/form-data; boundary=b", b.data, b.len, &why),
+		FL_ETOOLARGE);
+	assert_non_null(strstr(why, "Too many parts"));
+	assert_null(strstr(why, "malformed"));
+	/* and too many urlencoded fields */
+	fl_buf_init(&b, *state);
+	for (int i = 0; i < 1001; i++)
+		fl_buf_printf(&b, "f%d=v&", i);
+	assert_int_equal(post(*state, &r, "application/x-www-form-urlencoded", b.data, b.len, &why),
+		FL_ETOOLARGE);
+	assert_non_null(strstr(why, "Too many form fields"));
+}
+
+/* werkzeug's is_json: application/json and application/<x>+json, and
+ * "application/+json" too; not "text/json" or "application/jsonx". */
+static void test_json_mimetypes(void **state)
+{
+	fl_request r;
+	const char *why;
+	static const char j[] = "{\"a\": 1}";
+	static const char *const yes[] = { "application/json", "application/+json",
+		"application/problem+json", "Application/Vnd.Api+JSON; charset=utf-8" };
+	static const char *const no[] = { "text/json", "application/jsonx", "application/json+x",
+		"text/+json", "application+json" };
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		assert_int_equal(post(*state, &r, yes[i], j, sizeof j - 1, &why), FL_OK);
+		if (!r.json)
+			fail_msg("%s was not parsed as JSON", yes[i]);
+		assert_true(fl_mimetype_is_json(r.mimetype));
+	}
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+		assert_int_equal(post(*state, &r, no[i], j, sizeof j - 1, &why), FL_OK);
+		if (r.json)
+			fail_msg("%s was parsed as JSON", no[i]);
+		assert_false(fl_mimetype_is_json(r.mimetype));
+	}
+	assert_false(fl_mimetype_is_json(NULL));
+}
+
 static void test_to_json(void **state)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "PATH_INFO=/x", "SCRIPT_NAME=/cgi-bin/main",
@@ -445,6 +576,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipart_with_file, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_multipart_errors, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_utf8_form_left_empty, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_nul_values_refused, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_parts_message, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_json_mimetypes, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_to_json, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,8 +60,11 @@ static void test_dispatch(void **state)
 	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "", NULL), &list), 415);
 	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/x-www-form-urlencoded",
 		NULL), &list), 415);
+	/* werkzeug's is_json takes "application/+json" (the request parses it): so do we */
 	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/+json", "{}"), &list),
-		415);
+		0);
+	assert_int_equal(ran, 1);
+	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "text/json", "{}"), &list), 415);
 	assert_int_equal(fl_dispatch_resource(make_ctx(FL_POST, "application/json", NULL), &list),
 		400);
 	assert_int_equal(ran, 0);
@@ -112,6 +115,9 @@ static void test_parse(void **state)
 	expect("{\"s_name\": null}", 1, 422, "s_name");
 	expect("{\"s_name\": \"\"}", 0, 422, "s_name");
 	expect("{\"s_name\": \" \"}", 0, 422, "s_name");
+	/* blank is str.isspace() for every character (U+3000, U+00A0, VT, U+001C) */
+	expect("{\"s_name\": \"\\u3000\\u00a0\\u000b\\u001c\"}", 0, 422, "s_name");
+	expect("{\"s_name\": \"\\u200b\"}", 0, 0, NULL);   /* ZERO WIDTH SPACE is not */
 	expect("{\"s_name\": \"abcde\"}", 0, 422, "s_name");
 	expect("{\"s_name\": 5}", 0, 422, "s_name");
 	expect("{\"s_name\": \"a\", \"s_age\": -1}", 0, 422, "s_age");

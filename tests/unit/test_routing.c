@@ -272,9 +272,17 @@ static void test_method_not_allowed(void **state)
 	assert_int_equal(h.allowed, FL_M_GET | FL_M_POST | FL_M(FL_HEAD) | FL_M(FL_OPTIONS));
 	h = match(*state, "/", FL_POST);
 	ASSERT_ENDPOINT(h, "index");
-	/* An unknown method on a known path is 405, not 404. */
+	/* An unknown method (TRACE, PROPFIND, "get") on a known path is 405
+	 * with the rule's methods, on an unknown path 404 (werkzeug). */
 	h = match(*state, "/", FL_METHOD__MAX);
 	assert_int_equal(h.res, FL_MATCH_METHOD);
+	assert_int_equal(h.allowed, FL_M_GET | FL_M_POST | FL_M(FL_HEAD) | FL_M(FL_OPTIONS));
+	h = match(*state, "/roles/3", FL_METHOD__MAX);
+	assert_int_equal(h.res, FL_MATCH_METHOD);
+	assert_int_equal(h.allowed, FL_M_GET | FL_M(FL_HEAD) | FL_M(FL_OPTIONS));
+	h = match(*state, "/nowhere", FL_METHOD__MAX);
+	assert_int_equal(h.res, FL_MATCH_NOT_FOUND);
+	assert_int_equal(h.allowed, 0);
 
 	/* The allowed mask also comes with a successful match. */
 	h = match(*state, "/roles/3", FL_GET);
@@ -311,7 +319,7 @@ static void test_strict_slashes_redirect(void **state)
 	hit h = match(*state, "/login", FL_GET);
 	assert_int_equal(h.res, FL_MATCH_REDIRECT);
 	assert_string_equal(h.redirect, "/login/");
-	/* Any method is redirected (308 keeps it). */
+	/* Any method the rule takes is redirected (308 keeps it). */
 	h = match(*state, "/login", FL_POST);
 	assert_int_equal(h.res, FL_MATCH_REDIRECT);
 	assert_string_equal(h.redirect, "/login/");
@@ -324,6 +332,13 @@ static void test_strict_slashes_redirect(void **state)
 	h = match(*state, "/n/5/", FL_GET);
 	ASSERT_ENDPOINT(h, "numbered");
 	assert_int_equal(h.args[0].number, 5);
+	/* Only for a method the slashed rule takes: else 404, as werkzeug
+	 * (PUT or TRACE on /login is NotFound there, not a redirect). */
+	h = match(*state, "/login", FL_PUT);
+	assert_int_equal(h.res, FL_MATCH_NOT_FOUND);
+	h = match(*state, "/login", FL_METHOD__MAX);
+	assert_int_equal(h.res, FL_MATCH_NOT_FOUND);
+	assert_null(h.redirect);
 	/* A rule without the slash does not answer the slashed path. */
 	h = match(*state, "/delete/", FL_DELETE);
 	assert_int_equal(h.res, FL_MATCH_NOT_FOUND);

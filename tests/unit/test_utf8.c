@@ -1,6 +1,7 @@
 /* test_utf8.c — lib/base/utf8.h: counting, decoding and encoding code
  * points (fl_utf8_valid's own cases are in test_http.c). */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -171,9 +172,46 @@ static void test_length_and_count(void **state)
 	assert_int_equal(fl_utf8_count(S("a\xe4" "b")), 3);
 }
 
+/* The code points Python 3.11's str.isspace() is true for, from
+ * [c for c in range(0x110000) if chr(c).isspace()]. */
+static const uint32_t py_spaces[] = {
+	0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
+	0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+	0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+};
+
+static void test_isspace_is_pythons(void **state)
+{
+	size_t k = 0, n = sizeof py_spaces / sizeof *py_spaces;
+	for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+		bool want = k < n && py_spaces[k] == cp;
+		if (want)
+			k++;
+		if (fl_unicode_isspace(cp) != want)
+			fail_msg("U+%04X: isspace %d, Python says %d", cp, !want, want);
+	}
+	assert_int_equal(k, n);
+}
+
+static void test_is_blank(void **state)
+{
+	assert_true(fl_utf8_is_blank(NULL, 0));
+	assert_true(fl_utf8_is_blank(S("")));
+	assert_true(fl_utf8_is_blank(S(" \t\r\n\v\f")));
+	assert_true(fl_utf8_is_blank(S("\xe3\x80\x80\xc2\xa0\xe2\x80\x83\x1c")));  /* U+3000 ... */
+	assert_false(fl_utf8_is_blank(S(" a ")));
+	assert_false(fl_utf8_is_blank(S("\xe2\x80\x8b")));   /* U+200B is not white space */
+	assert_false(fl_utf8_is_blank(S(" \0 ")));            /* NUL is not */
+	assert_false(fl_utf8_is_blank(S(" \xff")));           /* nor a byte that is not UTF-8 */
+	assert_false(fl_utf8_is_blank(S("\xe3\x80")));        /* a cut U+3000 */
+	assert_true(fl_utf8_is_blank("  x", 2));              /* only n bytes */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_isspace_is_pythons),
+		cmocka_unit_test(test_is_blank),
 		cmocka_unit_test(test_encode_each_length),
 		cmocka_unit_test(test_encode_outside_rfc3629),
 		cmocka_unit_test(test_decode_valid),
