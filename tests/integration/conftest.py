@@ -1,6 +1,10 @@
 """Fixtures for the integration tests: real lighttpd and Apache servers on
 free loopback ports, each with its own database, serving the built
 blueprints (cgi-bin/main, and the test-only crashapp when it is built).
+The `server` fixture runs each test against lighttpd and Apache +
+mod_fcgid; a test marked @pytest.mark.proxy_fcgi also against Apache +
+mod_proxy_fcgi + spawn-fcgi pools (a representative set: main page, form
+and session, path arguments, the API, 404/405/413, static files, crashes).
 
 Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)

@@ -4,7 +4,9 @@ Each server gets its own runtime directory (logs, sockets, pid file) and its
 own SQLite database, migrated with `manage db upgrade` before it starts.
 Servers are started with subprocess.Popen and stopped by PID: the server
 itself first (SIGTERM, then SIGKILL), then any FastCGI process it spawned
-that is still alive.  An atexit hook stops whatever a crashed test run left.
+that is still alive (for Apache + mod_proxy_fcgi, the spawn-fcgi pools by
+the PIDs in their pid files).  An atexit hook stops whatever a crashed test
+run left.
 """
 import atexit
 import os
