@@ -58,6 +58,10 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 		default: return fl_cli_fail("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
 		}
 	}
+	/* The programs lighttpd starts sign sessions and CSRF tokens: they
+	 * would refuse to start, each with a line in the log; say it here. */
+	if (!cfg->secret_key)
+		return fl_cli_fail("%s", "SECRET_KEY must be set in the production configuration");
 	char *end;
 	long p = strtol(port, &end, 10);
 	if (*end || p < 1 || p > 65535)
@@ -78,7 +82,9 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	setenv("FLAGON_VAR", vardir, 1);
 	setenv("FLAGON_LISTEN_HOST", host, 1);
 	setenv("FLAGON_LISTEN_PORT", port, 1);
-	fprintf(stderr, " * Serving Flagon on http://%s:%s/ (lighttpd; Ctrl-C stops)\n", host, port);
+	fprintf(stderr, " * Serving Flagon on http://%s:%s/ (lighttpd; Ctrl-C stops)\n"
+		" * Logs: %s/fastcgi-error.log (the programs), %s/lighttpd-error.log\n",
+		host, port, vardir, vardir);
 	execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
 	return fl_cli_fail("cannot start lighttpd: %s", strerror(errno));
 }
@@ -150,7 +156,11 @@ int main(int argc, char **argv)
 		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 	fl_config cfg;
 	char why[512];
-	if (fl_application_load_config(app, &cfg, root, why, sizeof why))
+	/* No command here signs anything, so production needs no SECRET_KEY
+	 * for them (`APP_CONFIG=production ./manage db upgrade` on a deploy
+	 * host); runserver checks for it, since its programs need it. */
+	if (fl_application_load_config_flags(app, &cfg, root, FL_CONFIG_SECRET_OPTIONAL, why,
+		    sizeof why))
 		return fl_cli_fail("%s", why);
 	const char *cmd = argv[1];
 	int rc;

@@ -343,6 +343,12 @@ static void build_json(fl_config *cfg)
 fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *keys, char *why,
 	size_t whylen)
 {
+	return fl_config_load_flags(cfg, root, keys, 0, why, whylen);
+}
+
+fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_key *keys,
+	unsigned flags, char *why, size_t whylen)
+{
 	static const char *const classes[] = { "development", "testing", "production", NULL };
 	static const char *const session_types[] = { "null", "sqlite", "filesystem", "redis", NULL };
 	static const char *const cache_types[] = { "null", "simple", "sqlite", "redis", NULL };
@@ -360,7 +366,7 @@ fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *key
 
 	int is_prod = cfg->cls == FL_CONFIG_PRODUCTION;
 	cfg->secret_key = env("SECRET_KEY", is_prod ? NULL : DEV_SECRET_KEY);
-	if (!cfg->secret_key)
+	if (!cfg->secret_key && !(flags & FL_CONFIG_SECRET_OPTIONAL))
 		return fail(why, whylen, "SECRET_KEY must be set in the production configuration");
 	cfg->database_uri = env("DATABASE_URI", env(db_key[cfg->cls], default_db[cfg->cls]));
 	if ((e = resolve_db(cfg, why, whylen)))

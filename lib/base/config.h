@@ -136,6 +136,22 @@ typedef struct fl_config_key {
 fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *keys, char *why,
 	size_t whylen);
 
+/* Flags of fl_config_load_flags. */
+enum fl_config_load_flag {
+	/* The production configuration may lack SECRET_KEY: `secret_key` (and
+	 * `jwt_secret_key`, unless JWT_SECRET_KEY is set) is then NULL.  For a
+	 * tool that signs nothing, such as `manage db upgrade` (Flask signs
+	 * only when a session or token is used); a program that serves
+	 * requests never passes it. */
+	FL_CONFIG_SECRET_OPTIONAL = 1u << 0
+};
+
+/* fl_config_load_flags — fl_config_load with `flags`, a combination of
+ * enum fl_config_load_flag (0: exactly fl_config_load).  Same arguments,
+ * ownership and errors otherwise. */
+fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_key *keys,
+	unsigned flags, char *why, size_t whylen);
+
 /* fl_config_get_str — app.config['NAME'] of an FL_CONFIG_STR key of the
  * application: its text (lives for the process), or NULL when unset.  A
  * name the application did not declare, or a key of another type, is a

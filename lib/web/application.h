@@ -82,4 +82,11 @@ typedef struct fl_application {
 fl_err fl_application_load_config(const fl_application *app, fl_config *cfg, const char *root,
 	char *why, size_t whylen);
 
+/* fl_application_load_config_flags — fl_application_load_config with
+ * `flags` for fl_config_load_flags (FL_CONFIG_SECRET_OPTIONAL: a tool that
+ * signs nothing, e.g. `manage db`, runs in production without SECRET_KEY).
+ * Same arguments, ownership and errors otherwise. */
+fl_err fl_application_load_config_flags(const fl_application *app, fl_config *cfg,
+	const char *root, unsigned flags, char *why, size_t whylen);
+
 #endif

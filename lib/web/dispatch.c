@@ -2,13 +2,16 @@
  * full_dispatch_request): make the context, route (404, 405, 308), read the
  * body, before_request, CSRF, the view (or the view cache), the error page,
  * after_request, save the session, write the response, then the deferred
- * work and teardown.  A crash inside a view still gets its 500 page.
+ * work and teardown.  A crash inside a view still gets its 500 page, and a
+ * web server's error document request (REDIRECT_STATUS) the error page of
+ * its status.
  * Start-up and the accept loop are app.c. */
 #include <errno.h>
 #include <fcgiapp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -201,6 +204,22 @@ static int run_view(fl_ctx *c, int *crashed)
 	return status;
 }
 
+/* The server's error document: Apache's ErrorDocument and lighttpd's
+ * server.error-handler request a URL of a blueprint for an error the server
+ * found itself (a path no blueprint serves), with REDIRECT_STATUS set to
+ * that error's status (lighttpd sets REDIRECT_STATUS=200 on every other
+ * request).  Such a request gets the application's error page of that
+ * status, whatever its path and method: no routing, no body, no view.
+ * Returns the status (400-599), or 0 for an ordinary request. */
+static int server_error_status(const fl_request *req)
+{
+	const char *v = fl_request_env(req, "REDIRECT_STATUS");
+	if (!v || strlen(v) != 3 || strspn(v, "0123456789") != 3)
+		return 0;
+	int status = atoi(v);
+	return status >= 400 && status <= 599 ? status : 0;
+}
+
 static int dispatch(fl_ctx *c, int *crashed)
 {
 	fl_app *app = c->app;
@@ -208,6 +227,9 @@ static int dispatch(fl_ctx *c, int *crashed)
 	const char *redirect = NULL;
 	unsigned allowed = 0;
 
+	int server_error = server_error_status(&c->req);
+	if (server_error)
+		return server_error;
 	/* An unknown method (TRACE, PROPFIND, a lower-case "get": names are
 	 * case-sensitive, RFC 9110 §9.1) is FL_METHOD__MAX, which no rule
 	 * accepts: routing answers 404 for an unknown path and 405 with Allow

@@ -1,6 +1,10 @@
 """Fixtures for the integration tests: real lighttpd and Apache servers on
 free loopback ports, each with its own database, serving the built
 blueprints (cgi-bin/main, and the test-only crashapp when it is built).
+The `server` fixture runs each test against lighttpd and Apache +
+mod_fcgid; a test marked @pytest.mark.proxy_fcgi also against Apache +
+mod_proxy_fcgi + spawn-fcgi pools (a representative set: main page, form
+and session, path arguments, the API, 404/405/413, static files, crashes).
 
 Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
@@ -45,12 +49,45 @@ def mounts():
     return m
 
 
-@pytest.fixture(scope="session", params=sorted(servers.KINDS))
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "proxy_fcgi: run this test of the `server` fixture against Apache + "
+        "mod_proxy_fcgi + spawn-fcgi too (apache2 -DFLAGON_PROXY_FCGI), not only lighttpd "
+        "and Apache + mod_fcgid")
+
+
+def pytest_generate_tests(metafunc):
+    """The `server` fixture's kinds: lighttpd and apache (mod_fcgid) for
+    every test, and apache-proxy-fcgi for the tests marked proxy_fcgi."""
+    if "server" in metafunc.fixturenames:
+        kinds = servers.KINDS
+        if metafunc.definition.get_closest_marker("proxy_fcgi"):
+            kinds = servers.ALL_KINDS
+        metafunc.parametrize("server", sorted(kinds), indirect=True, scope="session")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Each kind of server's tests together, so each `server` starts once:
+    pytest's own ordering interleaves kinds when only some tests have the
+    third.  A stable sort after pytest's: the tests without `server` first,
+    then those of each kind, each group in pytest's order."""
+    rank = {k: i for i, k in enumerate(sorted(servers.ALL_KINDS))}
+
+    def key(item):
+        callspec = getattr(item, "callspec", None)
+        kind = callspec.params.get("server") if callspec else None
+        return -1 if kind is None else rank[kind]
+    items.sort(key=key)
+
+
+@pytest.fixture(scope="session")
 def server(request, tmp_path_factory, mounts):
-    """A running server, once per kind (lighttpd, apache) for the session."""
+    """A running server, once per kind for the session: lighttpd, apache
+    (mod_fcgid) and, for the tests marked proxy_fcgi, apache-proxy-fcgi."""
     kind = request.param
     workdir = str(tmp_path_factory.mktemp(kind))
-    s = servers.KINDS[kind](workdir, mounts)
+    s = servers.ALL_KINDS[kind](workdir, mounts)
     request.addfinalizer(s.stop)
     s.start()
     return s

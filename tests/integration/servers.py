@@ -4,7 +4,9 @@ Each server gets its own runtime directory (logs, sockets, pid file) and its
 own SQLite database, migrated with `manage db upgrade` before it starts.
 Servers are started with subprocess.Popen and stopped by PID: the server
 itself first (SIGTERM, then SIGKILL), then any FastCGI process it spawned
-that is still alive.  An atexit hook stops whatever a crashed test run left.
+that is still alive (for Apache + mod_proxy_fcgi, the spawn-fcgi pools by
+the PIDs in their pid files).  An atexit hook stops whatever a crashed test
+run left.
 """
 import atexit
 import os
@@ -37,7 +39,11 @@ APACHE = "/usr/sbin/apache2"
 
 READY_TIMEOUT = 30.0    # ASan builds start slowly
 SECRET_KEY = "integration-test-secret-key"
+# The test servers' MAX_CONTENT_LENGTH, small so that the 413 tests send
+# little; a server made with max_content_length=None runs with the
+# application's default (16 MiB).
 MAX_CONTENT_LENGTH = 1024
+DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 _running = []           # every Server started and not yet stopped
 
@@ -49,15 +55,28 @@ def free_port():
         return s.getsockname()[1]
 
 
-def app_env(var_dir):
-    """The application's configuration for a server whose runtime is var_dir."""
-    return {
+def app_env(var_dir, max_content_length=MAX_CONTENT_LENGTH):
+    """The application's configuration for a server whose runtime is var_dir
+    (max_content_length None: the application's default)."""
+    env = {
         "APP_CONFIG": "testing",
         "DATABASE_URI": "sqlite:///" + os.path.join(var_dir, "test.sqlite"),
         "SECRET_KEY": SECRET_KEY,
-        "MAX_CONTENT_LENGTH": str(MAX_CONTENT_LENGTH),
         "FLAGON_ROOT": ROOT,
     }
+    if max_content_length is not None:
+        env["MAX_CONTENT_LENGTH"] = str(max_content_length)
+    return env
+
+
+def request_body_limit(max_content_length):
+    """The largest request body a web server should let through to the
+    application whose MAX_CONTENT_LENGTH is `max_content_length` (None: the
+    default): a quarter more, at least 1 MiB more, so that the application,
+    not the server, answers a body just over its limit with its own 413
+    (docs/deploy.md, "Request size limits")."""
+    n = DEFAULT_MAX_CONTENT_LENGTH if max_content_length is None else max_content_length
+    return n + max(n // 4, 1024 * 1024)
 
 
 def base_env(extra):
@@ -150,10 +169,12 @@ class Server:
     """One web server process on 127.0.0.1:<free port>."""
     kind = "?"
 
-    def __init__(self, workdir, mounts, extra_env=None):
+    def __init__(self, workdir, mounts, extra_env=None, max_content_length=MAX_CONTENT_LENGTH):
         """workdir: an empty directory of its own; mounts: {blueprint: exe};
         extra_env: further application settings (SESSION_TYPE, REDIS_URL,
-        CACHE_TYPE, ...) handed to every FastCGI program and to ./manage."""
+        CACHE_TYPE, ...) handed to every FastCGI program and to ./manage;
+        max_content_length: the application's MAX_CONTENT_LENGTH (None:
+        its default, 16 MiB)."""
         self.workdir = workdir
         self.var = os.path.join(workdir, "var")
         self.bin = os.path.join(workdir, "bin")
@@ -164,7 +185,8 @@ class Server:
         self.mounts = dict(mounts)
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
-        self.env = app_env(self.var)
+        self.max_content_length = max_content_length
+        self.env = app_env(self.var, max_content_length)
         self.extra_env = dict(extra_env or {})
         self.env.update(self.extra_env)
         self.db_path = os.path.join(self.var, "test.sqlite")
@@ -197,8 +219,12 @@ class Server:
             raise RuntimeError("manage seed failed (%d):\n%s%s"
                                % (r.returncode, r.stdout, r.stderr))
 
+    def before_start(self):
+        """What runs after the migration and before the server starts."""
+
     def start(self):
         self.migrate()
+        self.before_start()
         out = open(self.stdout_log, "ab")
         try:
             self.proc = subprocess.Popen(self.command(), env=base_env(self.server_env()),
@@ -268,7 +294,7 @@ class Server:
 
     def logs(self, lines=40):
         parts = []
-        for path in (self.error_log, self.stdout_log):
+        for path in self.log_files():
             t = tail(path, lines)
             if t:
                 parts.append("---- %s (last %d lines) ----\n%s" % (path, lines, t))
@@ -320,13 +346,20 @@ class Lighttpd(Server):
     def error_log(self):
         return os.path.join(self.var, "lighttpd-error.log")
 
+    def log_files(self):
+        # The programs' stderr: server.breakagelog in lighttpd.conf.
+        return [self.error_log, os.path.join(self.var, "fastcgi-error.log"), self.stdout_log]
+
 
 class Apache(Server):
-    """apache2 -DFOREGROUND -f apache.conf; blueprints from FLAGON_OUT/cgi-bin."""
+    """apache2 -DFOREGROUND -f apache.conf (mod_fcgid); blueprints from
+    FLAGON_OUT/cgi-bin."""
     kind = "apache"
+    defines = []
 
     def command(self):
-        return [APACHE, "-DFOREGROUND", "-f", os.path.join(ROOT, "apache.conf")]
+        return [APACHE, "-DFOREGROUND"] + ["-D" + d for d in self.defines] + [
+            "-f", os.path.join(ROOT, "apache.conf")]
 
     def server_env(self):
         env = dict(self.env)
@@ -334,10 +367,12 @@ class Apache(Server):
             "FLAGON_VAR": self.var,
             "FLAGON_OUT": self.bin,
             "FLAGON_LISTEN_PORT": str(self.port),
+            "FLAGON_MAX_REQUEST_BODY": str(request_body_limit(self.max_content_length)),
         })
         # Settings beyond the ones apache.conf passes itself.
         with open(os.path.join(self.var, "apache-env.conf"), "w") as f:
-            f.write('FcgidInitialEnv MAX_CONTENT_LENGTH "%d"\n' % MAX_CONTENT_LENGTH)
+            if self.max_content_length is not None:
+                f.write('FcgidInitialEnv MAX_CONTENT_LENGTH "%d"\n' % self.max_content_length)
             for k, v in sorted(self.extra_env.items()):
                 f.write('FcgidInitialEnv %s "%s"\n' % (k, str(v).replace('"', '\\"')))
         return env
@@ -345,6 +380,90 @@ class Apache(Server):
     @property
     def error_log(self):
         return os.path.join(self.var, "apache-error.log")
+
+
+class ApacheProxyFcgi(Apache):
+    """apache.conf's other variant, as docs/deploy.md starts it: a
+    spawn-fcgi pool per blueprint (tools/spawn-fcgi-pools.sh start, with the
+    application's environment), then apache2 -DFLAGON_PROXY_FCGI
+    (mod_proxy_fcgi to the pools' sockets).  stop() stops Apache, then
+    every pool process by the PIDs in FLAGON_VAR/run/<blueprint>.pid."""
+    kind = "apache-proxy-fcgi"
+    defines = ["FLAGON_PROXY_FCGI"]
+    POOL_SCRIPT = os.path.join(ROOT, "tools", "spawn-fcgi-pools.sh")
+
+    def server_env(self):
+        env = super().server_env()
+        env["FLAGON_PROCS"] = "2"
+        return env
+
+    def log_files(self):
+        # The pools' stderr (tools/spawn-fcgi-pools.sh).
+        return super().log_files() + [os.path.join(self.var, "fastcgi-error.log")]
+
+    def pool_pids(self):
+        """The PIDs tools/spawn-fcgi-pools.sh recorded for this server's
+        pools, of the processes that are still ours (their environment
+        names this server's FLAGON_VAR: a PID reused by another process
+        is left alone)."""
+        pids = set()
+        mark = ("FLAGON_VAR=%s" % self.var).encode()
+        for name in self.mounts:
+            try:
+                with open(os.path.join(self.var, "run", name + ".pid")) as f:
+                    recorded = {int(p) for p in f.read().split()}
+            except (OSError, ValueError):
+                continue
+            for pid in recorded:
+                try:
+                    with open("/proc/%d/environ" % pid, "rb") as f:
+                        if mark in f.read().split(b"\0"):
+                            pids.add(pid)
+                except OSError:
+                    pass
+        return pids
+
+    def before_start(self):
+        out = open(self.stdout_log, "ab")
+        try:
+            r = subprocess.run([self.POOL_SCRIPT, "start"], env=base_env(self.server_env()),
+                               cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=out,
+                               stderr=subprocess.STDOUT, timeout=60)
+        finally:
+            out.close()
+        if r.returncode != 0:
+            self.stop_pools()
+            raise RuntimeError("%s start failed (%d):\n%s" % (
+                self.POOL_SCRIPT, r.returncode, self.logs()))
+
+    def start(self):
+        try:
+            return super().start()
+        except BaseException:
+            self.stop_pools()
+            raise
+
+    def stop_pools(self):
+        pids = self.pool_pids()
+        for pid in pids:
+            if _alive(pid):
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in pids:
+            if _alive(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def stop(self):
+        super().stop()
+        self.stop_pools()
 
 
 # ---- helpers used by the tests ----
@@ -401,7 +520,11 @@ class Browser(requests.Session):
                                                    "submit": "Submit"})
 
 
+# The servers every test of the `server` fixture runs against.
 KINDS = {"lighttpd": Lighttpd, "apache": Apache}
+# ... and the one the tests marked @pytest.mark.proxy_fcgi run against too
+# (a representative set: adding it to every test would double Apache's time).
+ALL_KINDS = dict(KINDS, **{"apache-proxy-fcgi": ApacheProxyFcgi})
 
 
 def stop_all():

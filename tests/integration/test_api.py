@@ -86,6 +86,7 @@ def user_id(server, name):
 
 # ---- login and tokens ----
 
+@pytest.mark.proxy_fcgi
 def test_login_gives_flask_jwt_extended_token(api):
     r = api.login()
     assert r.status_code == 200, r.text
@@ -159,6 +160,7 @@ def test_ten_failed_logins_per_username_then_429(api):
 
 # ---- reading ----
 
+@pytest.mark.proxy_fcgi
 def test_list_students_paginates(api):
     r = api.req("GET", "/students")
     assert r.status_code == 200, r.text
@@ -206,6 +208,7 @@ def test_gets_are_public_and_cookie_free(api):
 
 # ---- writing ----
 
+@pytest.mark.proxy_fcgi
 def test_create_update_delete(api):
     name = new_name()
     r = api.create(s_name=name, s_age=20, s_score=77.5)
@@ -405,6 +408,7 @@ def test_json_nested_too_deep_is_400_json(api):
     assert_json_error(r, 400)
 
 
+@pytest.mark.proxy_fcgi
 def test_huge_body_is_413_json(api):
     # The test servers run with MAX_CONTENT_LENGTH=1024.
     big = json.dumps({"s_name": "x", "pad": "y" * (servers.MAX_CONTENT_LENGTH + 10)})
@@ -415,6 +419,7 @@ def test_huge_body_is_413_json(api):
     assert_json_error(r, 413)
 
 
+@pytest.mark.proxy_fcgi
 def test_methods_not_allowed_405_with_allow(api):
     r = api.req("DELETE", "/students", token=api.token)
     assert_json_error(r, 405)

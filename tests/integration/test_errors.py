@@ -13,6 +13,7 @@ from servers import MAX_CONTENT_LENGTH, csrf_token
 INDEX = "/cgi-bin/main/"
 
 
+@pytest.mark.proxy_fcgi
 def test_404_page(browser):
     b = browser()
     for path in ("/cgi-bin/main/no/such/page", "/cgi-bin/main/user/", "/cgi-bin/main/user/a/b"):
@@ -23,6 +24,7 @@ def test_404_page(browser):
         assert "<html" in r.text
 
 
+@pytest.mark.proxy_fcgi
 def test_oversized_body_is_413(browser):
     b = browser()
     _, token = b.index()
@@ -39,6 +41,7 @@ def test_oversized_body_is_413(browser):
     assert "Hello, Stranger!" in r.text
 
 
+@pytest.mark.proxy_fcgi
 def test_oversized_body_without_reading_it(browser, server):
     """A declared Content-Length over the limit is refused even when the
     client is slow to send the body."""
@@ -77,6 +80,7 @@ def wait_for_log(server, mark, pattern, timeout=5.0):
         time.sleep(0.1)
 
 
+@pytest.mark.proxy_fcgi
 def test_abort_500(crashapp, server):
     b = crashapp
     r = b.get("/cgi-bin/crashapp/")
@@ -100,6 +104,7 @@ def test_abort_500_is_logged(crashapp, server):
     assert re.search(r"/error", new), "no log line for the 500:\n" + new
 
 
+@pytest.mark.proxy_fcgi
 def test_segfault_in_a_view(crashapp, server):
     b = crashapp
     assert b.get("/cgi-bin/crashapp/").status_code == 200

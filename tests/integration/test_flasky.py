@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 from urllib.parse import urlsplit
 
+import pytest
+
 import servers
 from servers import unique
 
@@ -41,6 +43,7 @@ def assert_redirect_to_index(r):
     assert urlsplit(r.headers["Location"]).path == INDEX, r.headers["Location"]
 
 
+@pytest.mark.proxy_fcgi
 def test_root_redirects_to_main(browser):
     b = browser()
     r = b.get("/")
@@ -51,6 +54,7 @@ def test_root_redirects_to_main(browser):
     assert STRANGER in r.text
 
 
+@pytest.mark.proxy_fcgi
 def test_index_for_a_stranger(browser):
     r, token = browser().index()
     assert STRANGER in r.text
@@ -67,6 +71,7 @@ def test_index_for_a_stranger(browser):
     assert re.search(r'<form[^>]*method="post"', r.text, re.I)
 
 
+@pytest.mark.proxy_fcgi
 def test_flasky_flow_two_clients(browser, server):
     a, b = browser(), browser()
     alice, bob = unique("alice"), unique("bob")
@@ -154,6 +159,7 @@ def test_too_long_name_is_kept_in_the_field(browser):
     assert_redirect_to_index(b.submit_name(ok, token))
 
 
+@pytest.mark.proxy_fcgi
 def test_user_page(browser):
     r = browser().get("/cgi-bin/main/user/dave")
     assert r.status_code == 200
@@ -163,6 +169,7 @@ def test_user_page(browser):
     assert "Hello, Jürgen M!" in r.text
 
 
+@pytest.mark.proxy_fcgi
 def test_static_css(browser):
     r = browser().get("/static/style.css")
     assert r.status_code == 200

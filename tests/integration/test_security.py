@@ -2,6 +2,8 @@
 lighttpd and Apache."""
 import re
 
+import pytest
+
 from servers import SECRET_KEY, csrf_token, unique
 
 INDEX = "/cgi-bin/main/"
@@ -16,6 +18,7 @@ def post_form(b, data):
 
 # ---- CSRF ----
 
+@pytest.mark.proxy_fcgi
 def test_csrf_token_missing(browser):
     b = browser()
     b.index()                      # the session holds a token, the form does not
@@ -75,6 +78,7 @@ def test_token_survives_reloads(browser):
     assert r.status_code in (302, 303)
 
 
+@pytest.mark.proxy_fcgi
 def test_post_to_get_only_route_is_405_before_csrf(browser):
     r = browser().post("/cgi-bin/main/user/x", data={"a": "b"})
     assert r.status_code == 405
@@ -141,6 +145,7 @@ def session_cookie_header(r):
     return None
 
 
+@pytest.mark.proxy_fcgi
 def test_session_cookie_attributes(browser):
     b = browser()
     r = b.get(INDEX)     # the CSRF token goes into the session

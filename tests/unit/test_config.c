@@ -168,6 +168,32 @@ static void test_production_requires_secret_key(void **state)
 	fl_config_free(&cfg);
 }
 
+/* FL_CONFIG_SECRET_OPTIONAL (manage's commands, which sign nothing):
+ * production without SECRET_KEY loads, with no key; other checks stay. */
+static void test_production_secret_optional_for_tools(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("APP_CONFIG", "production", 1);
+	assert_int_equal(fl_config_load_flags(&cfg, ROOT, NULL, FL_CONFIG_SECRET_OPTIONAL, why,
+		sizeof why), FL_OK);
+	assert_int_equal(cfg.cls, FL_CONFIG_PRODUCTION);
+	assert_null(cfg.secret_key);
+	assert_null(cfg.jwt_secret_key);
+	assert_string_equal(cfg.database_path, ROOT "/var/data.sqlite");
+	fl_config_free(&cfg);
+	/* Flags 0 is fl_config_load: refused. */
+	assert_int_equal(fl_config_load_flags(&cfg, ROOT, NULL, 0, why, sizeof why), FL_ECONFIG);
+	assert_non_null(strstr(why, "SECRET_KEY"));
+	fl_config_free(&cfg);
+	/* A bad value still stops it. */
+	setenv("MAX_CONTENT_LENGTH", "lots", 1);
+	assert_int_equal(fl_config_load_flags(&cfg, ROOT, NULL, FL_CONFIG_SECRET_OPTIONAL, why,
+		sizeof why), FL_ECONFIG);
+	assert_non_null(strstr(why, "MAX_CONTENT_LENGTH"));
+	fl_config_free(&cfg);
+}
+
 static void test_unknown_app_config(void **state)
 {
 	expect_error("APP_CONFIG", "staging", "staging");
@@ -528,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_development_defaults, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_testing_defaults, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_production_requires_secret_key, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_production_secret_optional_for_tools, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_unknown_app_config, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_bad_numbers_and_booleans, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_overrides, clear_env, clear_env),
