@@ -41,7 +41,83 @@ static const char usage[] =
 	"                      sqlite or filesystem); prints how many\n"
 	"  test                run the test suite (make test)\n"
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
-	"  mail flush          retry the messages waiting in var/outbox/pending\n";
+	"  mail flush          retry the messages waiting in var/outbox/pending\n"
+	"manage COMMAND --help prints a command's usage.\n";
+
+/* Each command's usage, printed by `manage COMMAND --help` (or -h) and by
+ * any of its subcommands given --help: SPEC §5 wants help everywhere,
+ * before any configuration is read or any database opened. */
+static const struct command_help {
+	const char *name;
+	const char *text;
+} command_help[] = {
+	{ "db",
+	  "usage: manage db SUBCOMMAND   database migrations (sql/migrations/, Flask-Migrate)\n"
+	  "  init                create the migrations directory\n"
+	  "  migrate [-m MSG]    write a revision from the models' differences with the database\n"
+	  "  upgrade [REV]       apply revisions up to REV (default: head)\n"
+	  "  downgrade [REV]     revert revisions down to REV (default: one step)\n"
+	  "  current             print the database's revision\n"
+	  "  history             print the revision chain, newest first\n"
+	  "  stamp REV           set the database's revision without running anything\n"
+	  "  check               exit 1 when the models and the database differ\n"
+	  "MIGRATIONS_DIR overrides the directory; APP_CONFIG/DATABASE_URI choose the database.\n" },
+	{ "runserver",
+	  "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]\n"
+	  "  serve every blueprint with lighttpd in the foreground (Ctrl-C stops)\n"
+	  "  -h HOST   listen address (default 127.0.0.1, or $HOST)\n"
+	  "  -p PORT   port (default 8080, or $PORT)\n"
+	  "  -d, -r    debug: templates reloaded on change\n"
+	  "Logs: var/fastcgi-error.log (the programs), var/lighttpd-error.log.\n" },
+	{ "routes",
+	  "usage: manage routes\n"
+	  "  print the URL map of every blueprint: endpoint, methods, rule\n" },
+	{ "seed",
+	  "usage: manage seed [--if-empty]\n"
+	  "  load the demo data (roles, users, articles, students, courses, animals)\n"
+	  "  --if-empty   do nothing when the database already holds data (make run)\n" },
+	{ "shell",
+	  "usage: manage shell\n"
+	  "  the sqlite3 shell on the configured database\n" },
+	{ "user",
+	  "usage: manage user add NAME\n"
+	  "  add an API user (role User); the password is read from standard input\n" },
+	{ "session",
+	  "usage: manage session purge\n"
+	  "  remove expired server-side sessions (SESSION_TYPE sqlite or filesystem;\n"
+	  "  Redis expires its own) and print how many were removed\n" },
+	{ "mail",
+	  "usage: manage mail send TO | manage mail flush\n"
+	  "  send TO   send a test message to TO with the MAIL_* settings\n"
+	  "  flush     retry the messages waiting in var/outbox/pending\n" },
+	{ "test",
+	  "usage: manage test\n"
+	  "  run the test suite (make test)\n" },
+};
+
+/* The usage of `cmd` when its arguments ask for help: --help anywhere, or
+ * -h anywhere but as runserver's `-h HOST`.  NULL otherwise. */
+static const char *help_for(const char *cmd, int argc, char **argv)
+{
+	const struct command_help *h = NULL;
+	for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
+		if (!strcmp(cmd, command_help[i].name))
+			h = &command_help[i];
+	if (!h)
+		return NULL;
+	int runserver = !strcmp(cmd, "runserver");
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help"))
+			return h->text;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-h")) {
+			if (!runserver || i == argc - 1)
+				return h->text;
+			i++;   /* runserver's HOST */
+		}
+	}
+	return NULL;
+}
 
 static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 {
@@ -149,6 +225,11 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
+	}
+	const char *help = help_for(argv[1], argc - 2, argv + 2);
+	if (help) {
+		fputs(help, stdout);
+		return 0;
 	}
 	fl_log_init("manage", FL_LOG_WARNING);
 	char *root = fl_find_root();
