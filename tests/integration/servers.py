@@ -9,6 +9,7 @@ the PIDs in their pid files).  An atexit hook stops whatever a crashed test
 run left.
 """
 import atexit
+import contextlib
 import os
 import re
 import shutil
@@ -470,6 +471,33 @@ class ApacheProxyFcgi(Apache):
 
 CSRF_RE = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>', re.I)
 VALUE_RE = re.compile(r'\bvalue="([^"]*)"')
+
+
+class Lighttpd3(Lighttpd):
+    """lighttpd with three FastCGI processes per program: "several
+    processes" of SPEC §7 made deterministic."""
+
+    def server_env(self):
+        env = super().server_env()
+        env["FLAGON_PROCS"] = "3"
+        return env
+
+
+@contextlib.contextmanager
+def sharing_one_database(tmp_path_factory, mounts, extra_env, name):
+    """(a, b): lighttpd with three processes per program and Apache
+    (mod_fcgid) over one database, so over one sqlite cache and one store of
+    rate-limit counts; neither started yet.  Both are stopped on exit."""
+    a = Lighttpd3(str(tmp_path_factory.mktemp(name + "-lighttpd")), mounts,
+                  extra_env=extra_env)
+    b = Apache(str(tmp_path_factory.mktemp(name + "-apache")), mounts,
+               extra_env=dict(extra_env, DATABASE_URI="sqlite:///" + a.db_path))
+    b.db_path = a.db_path
+    try:
+        yield a, b
+    finally:
+        b.stop()
+        a.stop()
 
 
 def csrf_token(html):

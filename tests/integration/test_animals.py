@@ -26,33 +26,16 @@ TIME_RE = re.compile(r'<time datetime="([^"]+)"')
 FLASH = "Looks like you have changed your name!"
 
 
-class CachedLighttpd(servers.Lighttpd):
-    """lighttpd with the sqlite cache and three processes per program."""
-
-    def server_env(self):
-        env = super().server_env()
-        env["FLAGON_PROCS"] = "3"
-        return env
-
-
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, mounts):
     """(a, b): two servers over one database and one shared cache."""
     if "animals" not in mounts:
         pytest.fail("cgi-bin/animals is not built", pytrace=False)
     m = {"animals": mounts["animals"], "main": mounts["main"]}
-    a = CachedLighttpd(str(tmp_path_factory.mktemp("animals-lighttpd")), m, extra_env=CACHE_ENV)
-    # Apache shares a's database (and so its sqlite cache table).
-    b = servers.Apache(str(tmp_path_factory.mktemp("animals-apache")), m,
-                       extra_env=dict(CACHE_ENV, DATABASE_URI="sqlite:///" + a.db_path))
-    b.db_path = a.db_path
-    try:
+    with servers.sharing_one_database(tmp_path_factory, m, CACHE_ENV, "animals") as (a, b):
         a.start()
         b.start()
         yield a, b
-    finally:
-        b.stop()
-        a.stop()
 
 
 @pytest.fixture

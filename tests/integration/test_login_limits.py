@@ -30,15 +30,6 @@ LIMITS = {
 TOO_MANY = "Too many failed login attempts; try again in"
 
 
-class Lighttpd3(servers.Lighttpd):
-    """lighttpd with three processes per program."""
-
-    def server_env(self):
-        env = super().server_env()
-        env["FLAGON_PROCS"] = "3"
-        return env
-
-
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, mounts):
     """(a, b): two servers over one database (and so one store of counts),
@@ -46,11 +37,7 @@ def pair(tmp_path_factory, mounts):
     if "api" not in mounts:
         pytest.fail("cgi-bin/api is not built", pytrace=False)
     m = {"api": mounts["api"]}
-    a = Lighttpd3(str(tmp_path_factory.mktemp("limits-lighttpd")), m, extra_env=LIMITS)
-    b = servers.Apache(str(tmp_path_factory.mktemp("limits-apache")), m,
-                       extra_env=dict(LIMITS, DATABASE_URI="sqlite:///" + a.db_path))
-    b.db_path = a.db_path
-    try:
+    with servers.sharing_one_database(tmp_path_factory, m, LIMITS, "limits") as (a, b):
         a.start()
         a.seed()
         a.users = [servers.unique("alice"), servers.unique("bob")]
@@ -59,9 +46,6 @@ def pair(tmp_path_factory, mounts):
             assert r.returncode == 0, r.stderr
         b.start()
         yield a, b
-    finally:
-        b.stop()
-        a.stop()
 
 
 @pytest.fixture
