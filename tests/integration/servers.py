@@ -500,6 +500,47 @@ def sharing_one_database(tmp_path_factory, mounts, extra_env, name):
         a.stop()
 
 
+def run_cgi(cgi_env, exe="main", method="GET", path="/", query_string="", body=b"",
+            extra=None):
+    """The blueprint program `exe` run as plain CGI (RFC 3875), as from a
+    shell; a body is sent as a form unless `extra` says otherwise (extra
+    overrides every variable).  Returns the CompletedProcess."""
+    env = dict(cgi_env)
+    env.update({"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query_string,
+                "SCRIPT_NAME": "/cgi-bin/" + exe, "SERVER_PROTOCOL": "HTTP/1.1",
+                "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+                "GATEWAY_INTERFACE": "CGI/1.1", "REMOTE_ADDR": "127.0.0.1"})
+    if body:
+        env["CONTENT_LENGTH"] = str(len(body))
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    env.update(extra or {})
+    return subprocess.run([os.path.join(os.path.dirname(MAIN_EXE), exe)],
+                          env=base_env(env), input=body, capture_output=True, timeout=60,
+                          cwd=ROOT)
+
+
+def cgi_response(p):
+    """(status, header lines, body text) of a CGI program's output."""
+    head, sep, rest = p.stdout.partition(b"\r\n\r\n")
+    assert sep, (p.stdout[:500], p.stderr[-2000:])
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith("Status: "), lines
+    return int(lines[0].split()[1]), lines, rest.decode("utf-8", "replace")
+
+
+def raw_http(port, request):
+    """Send `request` (bytes, as written) to 127.0.0.1:`port` and read the
+    whole answer (the request should say Connection: close)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+
+
 def csrf_token(html):
     """The hidden csrf_token input's value in a page, or None."""
     m = CSRF_RE.search(html)

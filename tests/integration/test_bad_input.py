@@ -14,7 +14,6 @@ What the servers do themselves (measured, lighttpd 1.4.69, Apache 2.4):
 import http.client
 import json
 import sqlite3
-import subprocess
 import uuid
 
 import pytest
@@ -56,23 +55,9 @@ def raw_request(server, method, path, headers=None, body=b""):
         c.close()
 
 
-def run_cgi(cgi_env, exe="main", method="GET", path="/", query_string="", body=b"",
-            extra=None):
-    """The program run as plain CGI (RFC 3875); returns (status, head, body)."""
-    env = dict(cgi_env)
-    env.update({"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query_string,
-                "SCRIPT_NAME": "/cgi-bin/" + exe, "SERVER_PROTOCOL": "HTTP/1.1",
-                "SERVER_NAME": "localhost", "SERVER_PORT": "80",
-                "GATEWAY_INTERFACE": "CGI/1.1", "REMOTE_ADDR": "127.0.0.1"})
-    env.update(extra or {})
-    p = subprocess.run([servers.MAIN_EXE.rsplit("/", 1)[0] + "/" + exe],
-                       env=servers.base_env(env), input=body, capture_output=True,
-                       timeout=60, cwd=servers.ROOT)
-    head, sep, rest = p.stdout.partition(b"\r\n\r\n")
-    assert sep, (p.stdout[:500], p.stderr[-2000:])
-    lines = head.decode("latin-1").split("\r\n")
-    assert lines[0].startswith("Status: "), lines
-    return int(lines[0].split()[1]), lines, rest.decode("utf-8", "replace")
+def run_cgi(cgi_env, **kwargs):
+    """The program run as plain CGI; returns (status, header lines, body)."""
+    return servers.cgi_response(servers.run_cgi(cgi_env, **kwargs))
 
 
 def header(lines, name):
@@ -269,15 +254,8 @@ def test_content_length_must_be_digits_as_cgi(cgi_env, length):
 
 @pytest.mark.parametrize("length", [b"+6", b" 6x", b"0x6"])
 def test_content_length_with_sign_is_400_over_http(server, length):
-    import socket
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
-        s.sendall(b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                  b"Content-Type: application/x-www-form-urlencoded\r\n"
-                  b"Content-Length: " + length + b"\r\n\r\nname=a")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+    data = servers.raw_http(server.port,
+                            b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                            b"Content-Type: application/x-www-form-urlencoded\r\n"
+                            b"Content-Length: " + length + b"\r\n\r\nname=a")
     assert data.startswith(b"HTTP/1.1 400"), data[:200]

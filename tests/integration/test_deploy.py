@@ -88,11 +88,7 @@ def test_unknown_paths_get_the_404_page(browser, path):
 
 
 def run_main_cgi(env, path, extra):
-    e = dict(env, REQUEST_METHOD="GET", PATH_INFO=path, QUERY_STRING="",
-             SCRIPT_NAME="/cgi-bin/main", **extra)
-    p = subprocess.run([servers.MAIN_EXE], env=servers.base_env(e), stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=60, cwd=servers.ROOT)
-    return p.stdout.decode("utf-8", "replace")
+    return servers.run_cgi(env, path=path, extra=extra).stdout.decode("utf-8", "replace")
 
 
 def test_error_document_requests_answer_their_status(cgi_env):

@@ -2,7 +2,6 @@
 the test-only blueprint tests/integration/crashapp.c, which the Makefile
 builds into $FLAGON_BUILD/tests/integration/crashapp (make test / check)."""
 import re
-import socket
 import time
 
 import pytest
@@ -46,16 +45,10 @@ def test_oversized_body_without_reading_it(browser, server):
     """A declared Content-Length over the limit is refused even when the
     client is slow to send the body."""
     body = b"name=" + b"n" * (MAX_CONTENT_LENGTH * 4)
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
-        s.sendall(b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  b"Content-Type: application/x-www-form-urlencoded\r\n"
-                  b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+    data = servers.raw_http(server.port,
+                            b"POST /cgi-bin/main/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            b"Content-Type: application/x-www-form-urlencoded\r\n"
+                            b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     assert data.startswith(b"HTTP/1.1 413"), data[:200]
 
 

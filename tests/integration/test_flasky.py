@@ -183,17 +183,8 @@ def test_static_css(browser):
 # ---- without a server ----
 
 def run_cgi(cgi_env, method="GET", path="/", query="", body=b"", extra=None):
-    env = dict(cgi_env)
-    env.update({"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
-                "SCRIPT_NAME": "/cgi-bin/main", "SERVER_PROTOCOL": "HTTP/1.1",
-                "SERVER_NAME": "localhost", "SERVER_PORT": "80",
-                "GATEWAY_INTERFACE": "CGI/1.1", "REMOTE_ADDR": "127.0.0.1"})
-    if body:
-        env["CONTENT_LENGTH"] = str(len(body))
-        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
-    env.update(extra or {})
-    return subprocess.run([servers.MAIN_EXE], env=servers.base_env(env), input=body,
-                          capture_output=True, timeout=60, cwd=servers.ROOT)
+    return servers.run_cgi(cgi_env, method=method, path=path, query_string=query, body=body,
+                           extra=extra)
 
 
 def test_plain_cgi_from_the_shell(cgi_env):

@@ -6,7 +6,6 @@ directory filled by the real program (cgi-bin/main as plain CGI)."""
 import os
 import re
 import sqlite3
-import subprocess
 import time
 
 import pytest
@@ -28,12 +27,7 @@ def store(request, tmp_path):
 def anonymous_visit(env):
     """GET /cgi-bin/main/ without a cookie, as plain CGI: the id of the
     session record it leaves behind (the form's CSRF token)."""
-    cgi = dict(env, REQUEST_METHOD="GET", PATH_INFO="/", QUERY_STRING="",
-               SCRIPT_NAME="/cgi-bin/main", SERVER_NAME="localhost", SERVER_PORT="80",
-               SERVER_PROTOCOL="HTTP/1.1", GATEWAY_INTERFACE="CGI/1.1",
-               REMOTE_ADDR="127.0.0.1")
-    p = subprocess.run([servers.MAIN_EXE], env=servers.base_env(cgi), stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=60, cwd=servers.ROOT)
+    p = servers.run_cgi(env)
     assert p.returncode == 0, p.stderr.decode(errors="replace")
     m = COOKIE_RE.search(p.stdout)
     assert m, p.stdout[:600]
