@@ -1,5 +1,6 @@
 /* auth.c — Werkzeug-compatible password hashes (see auth.h). */
 #include "auth/auth.h"
+#include "base/hex.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -168,16 +169,6 @@ static bool derive(const params *pr, const char *password, const char *salt, siz
 		pr->n, pr->r, pr->p, mem, key, SCRYPT_KEY_LEN) == 1;
 }
 
-static void to_hex(const unsigned char *key, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[key[i] >> 4];
-		out[2 * i + 1] = digits[key[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* `len` characters of SALT_CHARS, uniformly (bytes ≥ 248 = 4 * 62 are
  * redrawn so no character is favoured).  False if RAND_bytes fails. */
 static bool gen_salt(char *out, size_t len)
@@ -212,7 +203,7 @@ const char *fl_generate_password_hash(fl_arena *a, const char *password, const c
 		return NULL;
 	if (!derive(&pr, password, salt, FL_PASSWORD_SALT_LENGTH, key, &keylen))
 		return NULL;
-	to_hex(key, keylen, hex);
+	fl_hex_encode(hex, key, keylen);
 	OPENSSL_cleanse(key, sizeof key);
 	method_string(&pr, mstr, sizeof mstr);
 	return fl_arena_printf(a, "%s$%s$%s", mstr, salt, hex);
@@ -236,7 +227,7 @@ bool fl_check_password_hash(const char *pwhash, const char *password)
 	const char *salt = d1 + 1, *stored = d2 + 1;
 	if (!derive(&pr, password, salt, (size_t)(d2 - salt), key, &keylen))
 		return false;
-	to_hex(key, keylen, hex);
+	fl_hex_encode(hex, key, keylen);
 	OPENSSL_cleanse(key, sizeof key);
 	/* The length of the stored digest is not secret; its content is. */
 	if (strlen(stored) != 2 * keylen)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/signing.h"
+#include "base/hex.h"
 
 static void csrf_opts(const char *secret, size_t secret_len, fl_signer_opts *o)
 {
@@ -30,11 +31,7 @@ static fl_err new_raw_token(char hex[41])
 	if (!EVP_Digest(rnd, sizeof rnd, md, &n, EVP_sha1(), NULL) || n != 20)
 		return FL_EIO;
 	OPENSSL_cleanse(rnd, sizeof rnd);
-	for (unsigned i = 0; i < 20; i++) {
-		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	hex[40] = '\0';
+	fl_hex_encode(hex, md, 20);
 	return FL_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "base/vec.h"
 #include "mail/mail.h"
+#include "base/hex.h"
 
 /* ---- addresses ---- */
 
@@ -493,7 +494,6 @@ static void put_attachment(fl_buf *out, const fl_mail_attachment *at)
 static void hex_random(char *out, size_t bytes)
 {
 	unsigned char rnd[32];
-	static const char hex[] = "0123456789abcdef";
 	if (bytes > sizeof rnd)
 		bytes = sizeof rnd;
 	if (RAND_bytes(rnd, (int)bytes) != 1) {
@@ -506,11 +506,7 @@ static void hex_random(char *out, size_t bytes)
 			rnd[i] = (unsigned char)(x >> 56);
 		}
 	}
-	for (size_t i = 0; i < bytes; i++) {
-		out[2 * i] = hex[rnd[i] >> 4];
-		out[2 * i + 1] = hex[rnd[i] & 15];
-	}
-	out[2 * bytes] = '\0';
+	fl_hex_encode(out, rnd, bytes);
 }
 
 /* RFC 5322 §3.3 date-time, in UTC, independent of the locale. */

@@ -33,6 +33,7 @@
 #include "web/sessions.h"
 #include "web/view_cache.h"
 #include "base/log.h"
+#include "base/hex.h"
 
 #define ENTRY_MAGIC "FLC1 "
 
@@ -60,7 +61,6 @@ static int pair_cmp(const void *x, const void *y)
  * arguments hash the same text. */
 static void put_args_hash(fl_ctx *c, fl_buf *key, const fl_multidict *args)
 {
-	static const char hex[] = "0123456789abcdef";
 	const fl_pair **sorted = fl_arena_alloc(c->arena, args->len * sizeof *sorted);
 	for (size_t i = 0; i < args->len; i++)
 		sorted[i] = &args->items[i];
@@ -76,11 +76,9 @@ static void put_args_hash(fl_ctx *c, fl_buf *key, const fl_multidict *args)
 	}
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	SHA256((const unsigned char *)(text.data ? text.data : ""), text.len, md);
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
 	fl_buf_putc(key, '?');
-	for (size_t i = 0; i < sizeof md; i++) {
-		fl_buf_putc(key, hex[md[i] >> 4]);
-		fl_buf_putc(key, hex[md[i] & 15]);
-	}
+	fl_buf_puts(key, fl_hex_encode(hex, md, sizeof md));
 }
 
 /* "view/<blueprint><path>[?<hash>]"; '%', '?' and control characters of
@@ -190,13 +188,8 @@ int fl_app_cache_begin(fl_ctx *c, fl_app_cached_view *cv)
 	}
 	unsigned char rnd[16];
 	if (RAND_bytes(rnd, sizeof rnd) == 1) {
-		static const char hex[] = "0123456789abcdef";
 		char *p = cv->placeholder + sprintf(cv->placeholder, "flagon-csrf-");
-		for (size_t i = 0; i < sizeof rnd; i++) {
-			*p++ = hex[rnd[i] >> 4];
-			*p++ = hex[rnd[i] & 15];
-		}
-		*p = '\0';
+		fl_hex_encode(p, rnd, sizeof rnd);
 		fl_state(c)->csrf_token = cv->placeholder;
 	} else {
 		/* Without a placeholder the page holds this visitor's token: it

@@ -166,6 +166,20 @@ def _alive(pid):
         return False
 
 
+def kill_stragglers(pids, grace=5):
+    """Wait up to `grace` seconds for the processes `pids` to end, then
+    SIGKILL those still alive."""
+    deadline = time.monotonic() + grace
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in pids:
+        if _alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
 class Server:
     """One web server process on 127.0.0.1:<free port>."""
     kind = "?"
@@ -278,15 +292,7 @@ class Server:
         self.descendants |= _children_of([proc.pid])
         terminate(proc, timeout=15)
         # FastCGI processes the server spawned and did not reap in time.
-        deadline = time.monotonic() + 5
-        while any(_alive(p) for p in self.descendants) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for pid in self.descendants:
-            if _alive(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        kill_stragglers(self.descendants)
 
     def remember_children(self):
         """Note the processes spawned so far, so stop() can reap stragglers."""
@@ -452,15 +458,7 @@ class ApacheProxyFcgi(Apache):
                     os.kill(pid, signal.SIGTERM)
                 except OSError:
                     pass
-        deadline = time.monotonic() + 5
-        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for pid in pids:
-            if _alive(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        kill_stragglers(pids)
 
     def stop(self):
         super().stop()

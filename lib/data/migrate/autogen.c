@@ -11,6 +11,7 @@
  * carries "-- foreign_keys: off" so the runner does steps 1, 10 and 12
  * (foreign keys off outside the transaction, foreign_key_check, on again). */
 #include "data/migrate/internal.h"
+#include "base/hex.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -467,8 +468,7 @@ static fl_err new_id(char out[13])
 	unsigned char r[6];
 	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
 		return FL_EIO;
-	for (size_t i = 0; i < 6; i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	fl_hex_encode(out, r, sizeof r);
 	return FL_OK;
 }
 
