@@ -13,8 +13,6 @@
  * so any site could otherwise make a visitor's browser plant a session,
  * and /get would hand an HttpOnly session cookie to page scripts.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,20 +27,6 @@
 #define EXPIRES_DAYS_MAX 36500LL
 /* Longest name and value accepted (a cookie is ~4 KB at most in browsers). */
 #define COOKIE_TEXT_MAX 4000
-
-/* A strict decimal integer (optional '-'); 0 on success. */
-static int parse_int(const char *s, long long *out)
-{
-	char *end;
-	if (!s || !*s || (*s != '-' && (*s < '0' || *s > '9')))
-		return -1;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* The `key` query argument, checked; NULL after answering 400 (*status).
  * The names the application keeps for itself are refused too: a cross-site
@@ -81,11 +65,10 @@ static int set_view(fl_ctx *c)
 		return fl_abort(c, 400, "Invalid cookie value: only RFC 6265 cookie-octets are "
 			"allowed (printable ASCII except space, '\"', ',', ';' and '\\').");
 	fl_cookie_opts o = FL_COOKIE_DEFAULTS;
-	const char *max_age = fl_get_arg(c, "max_age");
-	const char *days = fl_get_arg(c, "expires_days");
 	long long n;
-	if (max_age) {
-		if (parse_int(max_age, &n))
+	fl_err e = fl_get_arg_int(c, "max_age", &n);
+	if (e != FL_ENOTFOUND) {
+		if (e)
 			return fl_abort(c, 400, "max_age must be an integer number of seconds.");
 		if (n < 0)
 			return fl_abort(c, 400, "max_age must not be negative.");
@@ -94,15 +77,16 @@ static int set_view(fl_ctx *c)
 				MAX_AGE_MAX);
 		o.max_age = (long)n;
 	}
-	if (days) {
-		if (parse_int(days, &n))
+	e = fl_get_arg_int(c, "expires_days", &n);
+	if (e != FL_ENOTFOUND) {
+		if (e)
 			return fl_abort(c, 400, "expires_days must be an integer number of days.");
 		if (n < EXPIRES_DAYS_MIN || n > EXPIRES_DAYS_MAX)
 			return fl_abort(c, 400, "expires_days must be between %lld and %lld.",
 				EXPIRES_DAYS_MIN, EXPIRES_DAYS_MAX);
 		o.expires = time(NULL) + (time_t)(n * 86400);
 	}
-	fl_err e = fl_set_cookie(c, key, value, &o);
+	e = fl_set_cookie(c, key, value, &o);
 	if (e)
 		return fl_abort(c, 400, "The cookie cannot be set: %s.", fl_strerror(e));
 	return fl_text(c, 200, NULL, "cookie set");
