@@ -44,6 +44,7 @@
 #include "form/form.h"
 #include "web/app.h"
 #include "web/application.h"
+#include "web/command.h"
 #include "web/ctx.h"
 #include "web/helpers.h"
 #include "web/templating.h"

@@ -12,10 +12,12 @@
  *         .init_config = blog_init_config,
  *         .models = blog_models,               (Post, Comment, ..., NULL)
  *         .seed = blog_seed,
+ *         .blueprints = blog_blueprints,       (&posts_blueprint, ..., NULL)
+ *         .commands = blog_commands,           (`./manage deploy`, ...)
  *     };
  *
- *     static const fl_blueprint posts = { .name = "posts", .routes = routes,
- *                                         .app = &blog_app };
+ *     const fl_blueprint posts_blueprint = { .name = "posts", .routes = routes,
+ *                                            .app = &blog_app };
  *
  * Every field may be left out; a blueprint without an application runs
  * with the built-in configuration keys only.
@@ -30,6 +32,9 @@
 #include "base/err.h"
 #include "data/db.h"
 #include "data/model.h"
+#include "web/command.h"
+
+struct fl_blueprint;
 
 /* What `./manage seed` hands the application's seed function.  The
  * command opens the database, checks that every table and column of the
@@ -72,6 +77,17 @@ typedef struct fl_application {
 	 * (fl_db_errmsg says more) after which nothing is added.  NULL: the
 	 * application has no demo data. */
 	fl_err (*seed)(fl_seed *s);
+	/* ---- url_for across blueprints, ./manage commands (issue 15) ---- */
+	/* Every blueprint of the application, NULL-terminated (Flask's
+	 * app.register_blueprint): each program builds its URL map from all
+	 * of them, so url_for("session.login") works from main, and `manage
+	 * routes` prints them.  Every program then links every blueprint (the
+	 * Makefile's fl_application function).  NULL: each blueprint knows
+	 * only its own endpoints. */
+	const struct fl_blueprint *const *blueprints;
+	/* The application's own `./manage` commands (web/command.h), a table
+	 * ending with FL_COMMANDS_END; NULL: none. */
+	const fl_command *commands;
 } fl_application;
 
 /* fl_application_load_config — the configuration of application `app`

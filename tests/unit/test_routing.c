@@ -522,7 +522,7 @@ static void test_build_script_name_and_external(void **state)
 	/* _external with a server name. */
 	char *url = NULL;
 	char why[128];
-	assert_int_equal(fl_url_map_build(f->m, f->a, "/cgi-bin/main", "example.com", "index",
+	assert_int_equal(fl_url_map_build(f->m, f->a, "/cgi-bin/main", "http://example.com", "index",
 		json_pack("{s:b}", "_external", 1), &url, why, sizeof why), FL_OK);
 	assert_string_equal(url, "http://example.com/cgi-bin/main/");
 	/* Null values are left out of the query, as Werkzeug skips None. */
