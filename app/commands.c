@@ -12,8 +12,14 @@
  * only to a database without any). */
 #include "app/commands.h"
 
+#include <stdio.h>
+
 static int deploy(const fl_command_ctx *cx, int argc, char **argv)
 {
+	if (argc > 1) {
+		fputs("manage: usage: manage deploy (no arguments)\n", stderr);
+		return 2;
+	}
 	char *upgrade[] = { "db", "upgrade", NULL };
 	char *seed[] = { "seed", "--if-empty", NULL };
 	int rc = cx->invoke(cx, 2, upgrade);
