@@ -104,6 +104,12 @@ const char *fl_request_host(fl_ctx *c);
  * as fl_request_scheme and fl_request_host.  Arena memory. */
 const char *fl_request_url(fl_ctx *c);
 
+/* fl_external_url_root — the "scheme://host" that url_for(...,
+ * _external=True) puts in front of a path: PREFERRED_URL_SCHEME and
+ * SERVER_NAME when SERVER_NAME is set (Flask), else fl_request_scheme and
+ * fl_request_host.  Arena memory. */
+const char *fl_external_url_root(fl_ctx *c);
+
 /* fl_request_blueprint — request.blueprint: the name of the blueprint
  * whose route matched, or NULL before routing (and for a request no route
  * took: a 404).  Static storage. */

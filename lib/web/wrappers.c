@@ -136,9 +136,7 @@ const char *fl_request_referrer(fl_ctx *c)
 	return fl_get_header(c, "Referer");
 }
 
-/* The scheme and host of _external URLs: SERVER_NAME with
- * PREFERRED_URL_SCHEME when set (Flask), else this request's. */
-static const char *url_root(fl_ctx *c)
+const char *fl_external_url_root(fl_ctx *c)
 {
 	if (c->config->server_name)
 		return fl_arena_printf(c->arena, "%s://%s", c->config->preferred_url_scheme
@@ -151,7 +149,7 @@ fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *va
 {
 	json_t *ext = values ? json_object_get(values, "_external") : NULL;
 	return fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
-		json_is_true(ext) ? url_root(c) : NULL, endpoint, values, url, why, whylen);
+		json_is_true(ext) ? fl_external_url_root(c) : NULL, endpoint, values, url, why, whylen);
 }
 
 /* werkzeug's EnvironHeaders key: HTTP_USER_AGENT -> "User-Agent" (the
