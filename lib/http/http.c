@@ -74,6 +74,8 @@ static bool quote_safe(unsigned char c, fl_quote_mode mode)
 		return always_safe(c) || c == '/' || c == ':' || c == '|';
 	case FL_QUOTE_PLUS:
 		return c != '+' && (always_safe(c) || c == ' ');
+	case FL_QUOTE_ALWAYS:
+		return always_safe(c);
 	}
 	return false;
 }

@@ -38,7 +38,10 @@ typedef enum fl_quote_mode {
 	FL_QUOTE_RULE,
 	/* werkzeug _fast_url_quote_plus: query keys and values; '+' becomes
 	 * %2B and a space becomes '+'; '/', ':' '=' '&' are escaped. */
-	FL_QUOTE_PLUS
+	FL_QUOTE_PLUS,
+	/* werkzeug url_quote(safe=""): only _always_safe is kept; what
+	 * send_file does to a download name for RFC 5987's filename*. */
+	FL_QUOTE_ALWAYS
 } fl_quote_mode;
 
 /* fl_url_quote_buf — append `n` bytes of `s` to `b`, percent-encoding every

@@ -78,4 +78,13 @@ const char *fl_get_view_arg(fl_ctx *c, const char *name);
  * absent). */
 long long fl_get_view_arg_int(fl_ctx *c, const char *name);
 
+/* ---- request.args.get(name, default, type=int) ---- */
+
+/* fl_get_arg_int_or — request.args.get(name, default_value, type=int) in
+ * one call: the first query value of `name` read by fl_get_arg_int's
+ * strict parser, or `default_value` when the argument is absent or is not
+ * such an integer (werkzeug returns the default on the ValueError), so
+ * `?page=abc` and `?page=` give the default, never an error. */
+long long fl_get_arg_int_or(fl_ctx *c, const char *name, long long default_value);
+
 #endif
