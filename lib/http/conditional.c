@@ -140,8 +140,7 @@ static char *unquote_etag(fl_arena *a, const char *v)
 bool fl_is_resource_modified(const fl_conditional_request *rq, const char *etag,
 	time_t last_modified, bool use_if_range)
 {
-	char buf[256];
-	fl_arena *a = fl_arena_new(sizeof buf * 8);
+	fl_arena *a = fl_arena_new(2048);
 	bool unmodified = false;
 	bool if_range = use_if_range && rq->range;
 	time_t if_range_date = 0;
