@@ -18,6 +18,8 @@
  *                               the name, 409 when it exists, 400 when no
  *                               name is left
  *   GET /uploads/<path:name>    send_from_directory(uploads, name)
+ *   GET /config                 "USE_X_SENDFILE=1 X_SENDFILE_HEADER=X-Sendfile":
+ *                               what the program was started with
  */
 #include "flagon.h"
 
@@ -86,7 +88,14 @@ static int uploads_view(fl_ctx *c)
 	return fl_send_from_directory(c, dir(c, "uploads"), fl_get_view_arg(c, "name"), NULL);
 }
 
+static int config_view(fl_ctx *c)
+{
+	return fl_text(c, 200, NULL, fl_arena_printf(c->arena, "USE_X_SENDFILE=%d X_SENDFILE_HEADER=%s",
+		c->config->use_x_sendfile, c->config->x_sendfile_header));
+}
+
 static const fl_route routes[] = {
+	{ "/config", "config", FL_M_GET, config_view, 0 },
 	{ "/files/<path:name>", "files", FL_M_GET, files_view, 0 },
 	{ "/get", "get", FL_M_GET, get_view, 0 },
 	{ "/download/<path:name>", "download", FL_M_GET, download_view, 0 },
