@@ -956,7 +956,8 @@ static void add_flags(json_t *o, const fl_field *field)
 	int required = 0;
 	const fl_validator *v = field->def->validators;
 	for (; v && v->kind != FL_V_END; v++) {
-		if (v->kind == FL_V_DATA_REQUIRED || v->kind == FL_V_INPUT_REQUIRED)
+		if (v->kind == FL_V_DATA_REQUIRED || v->kind == FL_V_INPUT_REQUIRED ||
+		    v->kind == FL_V_FILE_REQUIRED)
 			required = 1;
 		if (v->kind == FL_V_LENGTH && texty) {
 			if (v->max != -1)
