@@ -337,7 +337,7 @@ static void test_textarea_hidden_submit(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 1), "input_type")),
 	                    "hidden");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 1), "label")),
-	                    "next");
+	                    "Next");   /* WTForms: name.title() */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 3), "value")),
 	                    "Delete");
 }
@@ -635,7 +635,7 @@ static fl_err no_admin(fl_form *f, fl_field *field, void *ud, const char **messa
 	const char *taken = fl_form_context(f);
 	if (taken && strcmp(fl_field_data(field), taken) == 0) {
 		*message = fl_arena_printf(fl_form_arena(f), "%s %s", (const char *)ud,
-		                           fl_field_label(field));
+		                           fl_field_label_text(field));
 		return FL_EEXISTS;
 	}
 	return FL_OK;
