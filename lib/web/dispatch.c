@@ -314,6 +314,23 @@ static void restart_after_crash(fl_app *app)
 	_exit(70);
 }
 
+/* The CGI variables copied into the arena.  Under FastCGI they belong to
+ * the FCGX_Request, which FCGX_Finish_r frees as soon as the response is
+ * out; the request's strings (path, query, headers) point into them, and
+ * the deferred work and teardown hooks that run afterwards still read
+ * them. */
+static char **copy_env(fl_arena *a, char **envp)
+{
+	size_t n = 0;
+	while (envp && envp[n])
+		n++;
+	char **copy = fl_arena_alloc(a, (n + 1) * sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = fl_arena_strdup(a, envp[i]);
+	copy[n] = NULL;
+	return copy;
+}
+
 void fl_app_handle(fl_app *app, char **envp)
 {
 	int crashed = 0;
@@ -323,7 +340,8 @@ void fl_app_handle(fl_app *app, char **envp)
 
 	const char *why = NULL;
 	int status;
-	fl_err e = fl_request_init(&c->req, c->arena, envp, &why);
+	fl_err e = fl_request_init(&c->req, c->arena, app->fcgi ? copy_env(c->arena, envp) : envp,
+		&why);
 	if (e)
 		status = fl_abort(c, e == FL_ETOOLARGE ? 414 : 400, "%s", why);
 	else
