@@ -11,10 +11,11 @@
  *   cache/     cache backends        session/ session stores, flash
  *   form/      fields, validators, CSRF
  *   web/       the application and the request context, one header per
- *              Flask module: app (start-up, blueprints, hooks), ctx (the
- *              request), helpers (responses, redirect, url_for, cookies),
- *              templating, sessions (session, flash, CSRF), forms, db
- *              (*_or_404), view_cache, ratelimit, resource, jwt
+ *              Flask module: app (start-up, blueprints), hooks (request
+ *              hooks), errors (error handlers), ctx (the request), helpers
+ *              (responses, redirect, url_for, cookies), templating,
+ *              sessions (session, flash, CSRF), forms, db (*_or_404),
+ *              login (Flask-Login), view_cache, ratelimit, resource, jwt
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -26,6 +27,7 @@
 #include "base/multidict.h"
 #include "base/pynum.h"
 #include "base/signing.h"
+#include "http/accept.h"
 #include "http/http.h"
 #include "http/request.h"
 #include "http/response.h"
