@@ -11,11 +11,12 @@
  *   cache/     cache backends        session/ session stores, flash
  *   form/      fields, validators, CSRF
  *   web/       the application and the request context, one header per
- *              Flask module: app (start-up, blueprints, hooks), ctx (the
- *              request), helpers (responses, redirect, url_for, cookies),
- *              templating, sessions (session, flash, CSRF), forms, db
- *              (*_or_404), view_cache, ratelimit, resource, jwt, command
- *              (an application's ./manage commands), send_file
+ *              Flask module: app (start-up, blueprints), hooks (request
+ *              hooks), errors (error handlers), ctx (the request), helpers
+ *              (responses, redirect, url_for, cookies), templating,
+ *              sessions (session, flash, CSRF), forms, db (*_or_404),
+ *              login (Flask-Login), view_cache, ratelimit, resource, jwt,
+ *              command (an application's ./manage commands), send_file
  *              (send_file, bytes), uploads
  */
 #ifndef FLAGON_H
@@ -28,6 +29,7 @@
 #include "base/multidict.h"
 #include "base/pynum.h"
 #include "base/signing.h"
+#include "http/accept.h"
 #include "http/conditional.h"
 #include "http/filename.h"
 #include "http/http.h"
@@ -60,6 +62,9 @@
 #include "web/view_cache.h"
 #include "web/ratelimit.h"
 #include "web/jwt.h"
+#include "web/login.h"
+#include "web/errors.h"
+#include "web/hooks.h"
 #include "web/resource.h"
 #include "web/send_file.h"
 #include "web/uploads.h"
