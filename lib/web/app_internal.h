@@ -39,7 +39,7 @@ struct fl_app {
 void fl_app_register_template_globals(fl_app *app);
 
 /* Catch a fault inside a view so the client still gets its 500 page
- * (dispatch.c; fl_run, once). */
+ * (guard.c; fl_run, once). */
 void fl_app_install_crash_guard(void);
 
 /* Serve one request whose CGI variables are `envp`, from parsing to

@@ -112,7 +112,7 @@ void fl_app_save_session(fl_ctx *c);
 /* Commit on teardown (SQLALCHEMY_COMMIT_ON_TEARDOWN) or roll back (db.c). */
 void fl_app_teardown_db(fl_ctx *c, int failed);
 
-/* Run fn(c, ud) under the crash guard (dispatch.c): a fault inside it
+/* Run fn(c, ud) under the crash guard (guard.c): a fault inside it
  * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) comes back here, sets *crashed to the
  * signal and returns 500; the process restarts after the response.  Not
  * nested. */

@@ -10,8 +10,6 @@
  * Start-up and the accept loop are app.c. */
 #include <errno.h>
 #include <fcgiapp.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,37 +61,6 @@ static void write_out(fl_app *app, const char *p, size_t n)
 	}
 }
 
-/* ---- crash guard ----
- * A fault inside a view (SIGSEGV, SIGBUS, SIGFPE, SIGILL) jumps back here
- * so the client still gets the 500 page; the process then exits, because
- * its memory can no longer be trusted, and the server starts a new one. */
-
-static sigjmp_buf crash_jmp;
-static volatile sig_atomic_t in_view;
-
-static void on_fault(int sig)
-{
-	if (in_view) {
-		in_view = 0;
-		siglongjmp(crash_jmp, sig);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-void fl_app_install_crash_guard(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_fault;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER;
-	int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* ---- answers the request loop makes itself: Allow, headers (the error
  * pages are errors.c) ---- */
 
@@ -123,20 +90,6 @@ static void finish_headers(fl_ctx *c)
 }
 
 /* ---- the request ---- */
-
-int fl_app_guard(fl_ctx *c, int (*fn)(fl_ctx *c, const void *ud), const void *ud,
-	int *crashed)
-{
-	int sig = sigsetjmp(crash_jmp, 1);
-	if (sig) {
-		*crashed = sig;
-		return 500;
-	}
-	in_view = 1;
-	int r = fn(c, ud);
-	in_view = 0;
-	return r;
-}
 
 /* A bug the library caught in the application (fl_app_fail: a url_for
  * that cannot build...) makes the answer 500, whatever the view returned;
