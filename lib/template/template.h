@@ -206,6 +206,12 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
 /* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
 int fl_tpl_is_callable(const json_t *v);
 
+/* fl_markup_html — the HTML of markup `v` (its length in *len, may be
+ * NULL), or NULL when v is not markup: what a filter reads from markup it
+ * is given (a string it must escape itself; see fl_html_escape).  Owned by
+ * v. */
+const char *fl_markup_html(const json_t *v, size_t *len);
+
 /* fl_is_markup — 1 if v was made by fl_markup or by the engine (`safe`,
  * `escape`, a macro's output, ...), 0 for anything else, including data
  * shaped like {"__html__": "..."}.  O(1): the object's size, then one key
