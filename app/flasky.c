@@ -4,6 +4,7 @@
 #include "app/config.h"
 #include "app/models.h"
 #include "app/seed.h"
+#include "app/templating.h"
 
 const fl_application flasky_app = {
 	.name = "flasky",
@@ -11,4 +12,6 @@ const fl_application flasky_app = {
 	.init_config = flasky_init_config,
 	.models = flasky_models,
 	.seed = flasky_seed,
+	.template_filters = flasky_template_filters,
+	.context_processors = flasky_context_processors,
 };

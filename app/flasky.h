@@ -7,6 +7,7 @@
  *   app/email.[ch]   send_email(to, subject, template, context)
  *   app/seed.[ch]    the demo data of `./manage seed`
  *   app/auth.[ch]    the JSON API's user lookup (flask-jwt-extended's user_lookup_loader)
+ *   app/templating.[ch]  the datetimeformat filter, the app_name/current_time context processor
  */
 #ifndef APP_FLASKY_H
 #define APP_FLASKY_H
@@ -14,7 +15,8 @@
 #include "web/application.h"
 
 /* The application: name "flasky", flasky_config_keys and
- * flasky_init_config, flasky_models, flasky_seed. */
+ * flasky_init_config, flasky_models, flasky_seed, flasky_template_filters,
+ * flasky_context_processors. */
 extern const fl_application flasky_app;
 
 #endif

@@ -324,20 +324,40 @@ static void test_unknown_filter_is_still_a_compile_error(void **state)
 	struct fixture *f = *state;
 	expect_error(f, "x\n  {{ 1|nope }}", 2, 8, "No filter named 'nope'.");
 	expect_error(f, "{% if 1 is nope %}{% endif %}", 1, 12, "No test named 'nope'.");
-	/* compile_all stops at a file using a filter nobody registered */
-	char path[128];
+	/* even where it would never run: the template does not compile */
+	expect_error(f, "{% if false %}{{ 1|nope }}{% endif %}", 1, 20, "No filter named 'nope'.");
+	/* compile_all checks the syntax of every file but leaves a filter it
+	 * does not know to the render: templates/ may be shared by several
+	 * applications, each with filters of its own */
+	char path[128], inc[128];
 	snprintf(path, sizeof path, "%s/page.html", f->dir);
+	snprintf(inc, sizeof inc, "%s/inc.html", f->dir);
 	FILE *fp = fopen(path, "w");
 	fputs("{{ x|shout }}{{ x|later }}", fp);
 	fclose(fp);
+	fp = fopen(inc, "w");
+	fputs("[{% include 'page.html' %}]", fp);
+	fclose(fp);
 	fl_tpl_error err;
-	assert_int_equal(fl_tpl_compile_all(f->env, &err), FL_ETEMPLATE);
-	assert_string_equal(err.file, "page.html");
-	assert_string_equal(err.message, "No filter named 'later'.");
-	/* registered before compiling, it compiles */
-	fl_tpl_env_add_filter(f->env, "later", f_shout);
 	assert_int_equal(fl_tpl_compile_all(f->env, &err), FL_OK);
+	fl_buf b;
+	fl_buf_init(&b, f->a);
+	json_t *ctx = json_pack("{s:s}", "x", "a");
+	assert_int_equal(fl_tpl_render(f->env, "page.html", ctx, NULL, f->a, &b, &err), FL_ETEMPLATE);
+	assert_string_equal(err.file, "page.html");
+	assert_int_equal(err.line, 1);
+	assert_int_equal(err.column, 19);
+	assert_string_equal(err.message, "No filter named 'later'.");
+	assert_int_equal(b.len, 0);  /* nothing rendered */
+	assert_int_equal(fl_tpl_render(f->env, "inc.html", ctx, NULL, f->a, &b, &err), FL_ETEMPLATE);
+	assert_string_equal(err.file, "page.html");
+	/* registered later, the compiled template finds it */
+	fl_tpl_env_add_filter(f->env, "later", f_shout);
+	fl_buf_init(&b, f->a);
+	assert_int_equal(fl_tpl_render(f->env, "inc.html", ctx, NULL, f->a, &b, &err), FL_OK);
+	assert_string_equal(fl_buf_cstr(&b), "[A!A!]");
 	unlink(path);
+	unlink(inc);
 }
 
 static void test_filter_errors_and_ud(void **state)
