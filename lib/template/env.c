@@ -52,8 +52,8 @@ void tpl_free(struct tpl *t)
 	free(t);
 }
 
-fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **out,
-		   fl_tpl_error *err)
+fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, size_t len,
+		   struct tpl **out, fl_tpl_error *err)
 {
 	struct tpl *t = calloc(1, sizeof *t);
 	if (!t)
@@ -79,7 +79,7 @@ fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **o
 	/* Constants of the tree must outlive any request: they go to the
 	 * template's own arena, whatever arena jansson was using. */
 	fl_arena *prev = fl_json_set_arena(t->arena);
-	fl_err e = tpl_parse(t, s, n, err);
+	fl_err e = tpl_parse(t, env, s, n, err);
 	fl_json_set_arena(prev);
 	if (e) {
 		tpl_free(t);
@@ -202,7 +202,7 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 		return e == FL_ENOTFOUND ? e : FL_ETEMPLATE;
 	}
 	struct tpl *t;
-	e = tpl_compile(name, src, len, &t, err);
+	e = tpl_compile(env, name, src, len, &t, err);
 	free(src);
 	if (e)
 		return e;
@@ -222,6 +222,12 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 	}
 	*out = t;
 	return FL_OK;
+}
+
+fl_err tpl_env_load(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err)
+{
+	fl_err e = tpl_env_get(env, name, out, err);
+	return e ? e : tpl_resolve(env, *out, err);
 }
 
 /* ---- builtin globals ---- */
@@ -282,6 +288,7 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 		return NULL;
 	env->dir = xstrdup(template_dir);
 	env->auto_reload = auto_reload;
+	env->values = fl_arena_new(0);
 	env->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (!env->utf8)
 		env->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
@@ -289,6 +296,8 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 	fl_tpl_env_add_function(env, "dict", fn_dict);
 	return env;
 }
+
+static void users_free(struct tpl_users *list);
 
 static void free_list(struct tpl *t)
 {
@@ -305,27 +314,74 @@ void fl_tpl_env_free(fl_tpl_env *env)
 		return;
 	free_list(env->cache);
 	free_list(env->retired);
-	fl_arena *prev = fl_json_set_arena(NULL);
-	for (size_t i = 0; i < env->nfuncs; i++) {
+	for (size_t i = 0; i < env->nfuncs; i++)
 		free(env->funcs[i].name);
-		json_decref(env->funcs[i].handle);
-	}
-	fl_json_set_arena(prev);
 	free(env->funcs);
+	fl_arena_free(env->values);
+	users_free(&env->filters);
+	users_free(&env->tests);
 	if (env->utf8)
 		freelocale(env->utf8);
 	free(env->dir);
 	free(env);
 }
 
-void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+static void users_free(struct tpl_users *list)
 {
-	for (size_t i = 0; i < env->nfuncs; i++) {
-		if (!strcmp(env->funcs[i].name, name)) {
-			env->funcs[i].fn = fn;
-			return;
-		}
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->v[i]->name);
+		free(list->v[i]);
 	}
+	free(list->v);
+}
+
+const struct tpl_user *tpl_user_find(const struct tpl_users *list, const char *name)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (!strcmp(list->v[i]->name, name))
+			return list->v[i];
+	return NULL;
+}
+
+static void users_add(struct tpl_users *list, const char *name, fl_tpl_function fn)
+{
+	struct tpl_user *u = (struct tpl_user *)tpl_user_find(list, name);
+	if (u) {
+		u->fn = fn;
+		return;
+	}
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 8;
+		struct tpl_user **v = realloc(list->v, cap * sizeof *v);
+		if (!v) {
+			fputs("flagon: fatal: out of memory\n", stderr);
+			_Exit(70);
+		}
+		list->v = v;
+		list->cap = cap;
+	}
+	u = xmalloc(sizeof *u);
+	u->name = xstrdup(name);
+	u->fn = fn;
+	list->v[list->n++] = u;
+}
+
+void fl_tpl_env_add_filter(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	users_add(&env->filters, name, fn);
+}
+
+void fl_tpl_env_add_test(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	users_add(&env->tests, name, fn);
+}
+
+/* The entry of global `name`, added (empty) when there is none. */
+static struct tpl_func *global_slot(fl_tpl_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nfuncs; i++)
+		if (!strcmp(env->funcs[i].name, name))
+			return &env->funcs[i];
 	if (env->nfuncs == env->capfuncs) {
 		size_t cap = env->capfuncs ? env->capfuncs * 2 : 8;
 		struct tpl_func *f = realloc(env->funcs, cap * sizeof *f);
@@ -336,11 +392,61 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 		env->funcs = f;
 		env->capfuncs = cap;
 	}
-	/* The handle is a heap value: it lives as long as the env. */
-	fl_arena *prev = fl_json_set_arena(NULL);
-	json_t *h = tpl_callable_new(TPL_FUNC, env->nfuncs);
+	env->funcs[env->nfuncs] = (struct tpl_func){xstrdup(name), NULL, NULL};
+	return &env->funcs[env->nfuncs++];
+}
+
+void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	struct tpl_func *g = global_slot(env, name);
+	g->fn = fn;
+	if (tpl_callable_kind(g->handle, NULL) == TPL_FUNC)
+		return;
+	fl_arena *prev = fl_json_set_arena(env->values);
+	g->handle = tpl_callable_new(TPL_FUNC, (size_t)(g - env->funcs));
 	fl_json_set_arena(prev);
-	env->funcs[env->nfuncs++] = (struct tpl_func){xstrdup(name), fn, h};
+}
+
+/* A copy of v in the current jansson arena that keeps every member's key
+ * whole — a NUL-led key too, so markup and callable objects stay what they
+ * are (json_deep_copy would cut those keys short). */
+static json_t *copy_value(json_t *v, int depth)
+{
+	if (depth > 64)
+		return json_null();
+	if (json_is_object(v)) {
+		json_t *o = json_object(), *x;
+		const char *k;
+		size_t klen;
+		json_object_keylen_foreach(v, k, klen, x)
+			json_object_setn_new_nocheck(o, k, klen, copy_value(x, depth + 1));
+		return o;
+	}
+	if (json_is_array(v)) {
+		json_t *a = json_array(), *x;
+		size_t i;
+		json_array_foreach(v, i, x)
+			json_array_append_new(a, copy_value(x, depth + 1));
+		return a;
+	}
+	return v ? json_deep_copy(v) : json_null();
+}
+
+void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value)
+{
+	struct tpl_func *g = global_slot(env, name);
+	fl_arena *prev = fl_json_set_arena(env->values);
+	g->fn = NULL;
+	g->handle = copy_value(value, 0);
+	fl_json_set_arena(prev);
+}
+
+json_t *tpl_env_global(const fl_tpl_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nfuncs; i++)
+		if (!strcmp(env->funcs[i].name, name))
+			return env->funcs[i].handle;
+	return NULL;
 }
 
 static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *context, void *ud,
@@ -383,7 +489,7 @@ fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *u
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
-	fl_err e = tpl_env_get(env, name, &t, err);
+	fl_err e = tpl_env_load(env, name, &t, err);
 	if (!e)
 		e = render_compiled(env, t, context, ud, a, out, err);
 	render_end(env, prev);
@@ -395,9 +501,11 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
-	fl_err e = tpl_compile("<string>", source, strlen(source), &t, err);
+	fl_err e = tpl_compile(env, "<string>", source, strlen(source), &t, err);
 	if (!e) {
-		e = render_compiled(env, t, context, ud, a, out, err);
+		e = tpl_resolve(env, t, err);
+		if (!e)
+			e = render_compiled(env, t, context, ud, a, out, err);
 		tpl_free(t);
 	}
 	render_end(env, prev);

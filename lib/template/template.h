@@ -40,7 +40,9 @@
  * unescapes only common entities; `{% for %}` has no `recursive` loop();
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
- * error (as in Jinja); the render is stopped with an error past 64 nested
+ * error (as in Jinja: the template does not render at all, even where the
+ * filter would never run), reported when the template is first rendered —
+ * fl_tpl_compile_all checks syntax only, see there; the render is stopped with an error past 64 nested
  * include/macro/extends/import levels, 20 million steps or 64 MiB output.
  *
  * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
@@ -60,7 +62,17 @@
  *
  * Imported templates (import/from) see the render context as Flask's
  * templates see its globals (session, g, config, request…), plus the
- * functions of the env.
+ * functions and globals of the env.
+ *
+ * Extension (Jinja's env.filters / env.tests / env.globals, Flask's
+ * template_filter, template_test, template_global): an application adds
+ * filters, tests, global functions and global values with
+ * fl_tpl_env_add_filter / _add_test / _add_function / _add_global, each a
+ * C function of type fl_tpl_function (a filter's or a test's value is its
+ * first argument).  The render's context wins over a global of the same
+ * name; an added filter or test shadows a built-in one of the same name.
+ * Objects with attributes that can also be called and print as their call
+ * (WTForms' fields and labels) are fl_tpl_callable values.
  *
  * Errors: every syntax or render error returns FL_ETEMPLATE with an
  * fl_tpl_error naming the template, the 1-based line and column of the
@@ -107,8 +119,47 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload);
 void fl_tpl_env_free(fl_tpl_env *env);
 
 /* fl_tpl_env_add_function — make `fn` callable as `name(...)` in every
- * template (a later add with the same name replaces it). */
+ * template (a later add of a function or a global with the same name
+ * replaces it; Jinja's env.globals[name] = fn). */
 void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn);
+
+/* fl_tpl_env_add_global — make `value` the global `name` of every template
+ * (Jinja's env.globals[name] = value, Flask's app.add_template_global for a
+ * value): a site name, a dict of settings, a callable object.  The render's
+ * context wins over a global of the same name, as in Jinja.  The env keeps
+ * a copy of its own (in memory freed with the env; markup and callable
+ * objects in it stay what they are), so `value` stays the caller's and may
+ * come from any arena.  NULL stands for None.  A later add of a function or a global with the same name replaces
+ * it. */
+void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value);
+
+/* fl_tpl_env_add_filter — make `fn` the filter `name` (Jinja's
+ * env.filters[name], Flask's app.template_filter): `{{ x|name(a, k=b) }}`
+ * calls fn(ud, arena, [x, a], {"k": b}, err).  args[0] is the filtered
+ * value (undefined is passed as null); the result is what the expression
+ * becomes — return markup (fl_markup) for HTML that must not be escaped,
+ * anything else is escaped when printed.  Like every fl_tpl_function the
+ * result is made by jansson while the render's arena is its allocator (the
+ * request arena under fl_render) and belongs to the render; the arguments
+ * belong to the render too (read them, do not keep them past it); `ud` is
+ * the render's (the fl_ctx * under fl_render and fl_render_mail).  NULL
+ * with err->message set fails the render with that message and the
+ * template's file, line and column.
+ * Register filters before templates are compiled (fl_tpl_compile_all or a
+ * first render): a template that uses a filter nobody registered does not
+ * render (FL_ETEMPLATE "No filter named 'x'." at its line and column).  A
+ * filter named like a built-in one (`title`, `truncate`) replaces it in
+ * every template compiled afterwards, as assigning env.filters[name] does
+ * in Jinja; adding the same name again replaces the function everywhere. */
+void fl_tpl_env_add_filter(fl_tpl_env *env, const char *name, fl_tpl_function fn);
+
+/* fl_tpl_env_add_test — make `fn` the test `name` (Jinja's
+ * env.tests[name], Flask's app.template_test): `{% if x is name(a) %}`
+ * calls fn(ud, arena, [x, a], {}, err) and takes the truth of its result
+ * (return json_true() / json_false(); any other value counts by Python's
+ * truthiness).  Arguments, ownership, errors, compile-time resolution and
+ * shadowing of built-in tests are as for fl_tpl_env_add_filter. */
+void fl_tpl_env_add_test(fl_tpl_env *env, const char *name, fl_tpl_function fn);
 
 /* fl_tpl_render — render template `name` (a relative path under the dir,
  * "/"-separated) with `context` (a JSON object, or NULL for none), appending
@@ -128,7 +179,13 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 
 /* fl_tpl_compile_all — compile every file under the directory (recursively,
  * skipping dot files) into the cache; stops at and reports the first error
- * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read). */
+ * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read).  Filters and
+ * tests are looked up as each file compiles, so register the application's
+ * first; a name that no one registered is not an error here but when the
+ * template is rendered (or included, imported, extended): one templates/
+ * directory may serve several applications (Flasky and the tutorial's),
+ * each compiling every file but rendering only its own, with filters of
+ * its own.  A filter registered after compile_all is found too. */
 fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
 
 /* fl_html_escape — append markupsafe.escape(s) (n bytes) to `out`:
@@ -143,6 +200,34 @@ void fl_html_escape(fl_buf *out, const char *s, size_t n);
  * through JSON text).  Made by jansson in the current jansson arena; a NULL
  * html gives an empty markup. */
 json_t *fl_markup(const char *html);
+
+/* fl_tpl_callable — an object templates can read AND call, like a
+ * WTForms Field or a bound method with attributes: `{{ v.attr }}` reads a
+ * member of `attrs`, `{{ v(a, k=b) }}` calls fn(ud, arena, [a], {"k": b},
+ * err), and `{{ v }}` — or `~`, `|e`, `|string` and the other built-in
+ * filters but `default` — uses its call with no arguments (Field.__html__
+ * / __str__); the result prints unescaped when fn returns markup.  `ud` is
+ * this object's own pointer (not the render's); it must outlive every
+ * render that can reach the value (e.g. request-arena data for a value
+ * built per request).  Each member of `attrs` (a JSON object; NULL: none)
+ * is added with a new reference; attrs itself stays the caller's.  Like
+ * markup it cannot be forged from data: the function is held under a key
+ * that begins with a NUL byte, which no parsed JSON and no C-string key
+ * can carry, and templates never see that member (not in iteration,
+ * items(), length or printing).  A copy made with json_copy,
+ * json_deep_copy or through JSON text is not guaranteed to stay callable.
+ * `is callable` is true for it; its truth value is always true.  Made by
+ * jansson in the current jansson arena; the caller owns the reference. */
+json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
+
+/* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
+int fl_tpl_is_callable(const json_t *v);
+
+/* fl_markup_html — the HTML of markup `v` (its length in *len, may be
+ * NULL), or NULL when v is not markup: what a filter reads from markup it
+ * is given (a string it must escape itself; see fl_html_escape).  Owned by
+ * v. */
+const char *fl_markup_html(const json_t *v, size_t *len);
 
 /* fl_is_markup — 1 if v was made by fl_markup or by the engine (`safe`,
  * `escape`, a macro's output, ...), 0 for anything else, including data
