@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/html.h"
 #include "base/pynum.h"
 
 /* One keyword argument: absent from the output when `omit` (False), a
@@ -22,27 +23,6 @@ typedef struct wattr {
 
 typedef FL_VEC(wattr) wattrs;
 
-/* markupsafe's escape(s) appended to `out` (template/ has the same for
- * the template engine, which lib/form may not include). */
-static void escape(const char *s, fl_buf *out)
-{
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&#34;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		fl_buf_append(out, run, (size_t)(s - run));
-		fl_buf_puts(out, rep);
-		run = s + 1;
-	}
-	fl_buf_puts(out, run);
-}
 
 static wattr *attr_find(wattrs *v, const char *key)
 {
@@ -145,7 +125,7 @@ static void attrs_write(wattrs *v, fl_buf *out)
 		if (w->bare)
 			continue;
 		fl_buf_puts(out, "=\"");
-		escape(w->val, out);
+		fl_html_escape(out, w->val, strlen(w->val));
 		fl_buf_putc(out, '"');
 	}
 }
@@ -295,7 +275,7 @@ static void textarea_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_bu
 	fl_buf_puts(out, "<textarea ");
 	attrs_write(v, out);
 	fl_buf_puts(out, ">\r\n");
-	escape(fl_field_value(field), out);
+	fl_html_escape(out, fl_field_value(field), strlen(fl_field_value(field)));
 	fl_buf_puts(out, "</textarea>");
 }
 
@@ -309,7 +289,7 @@ static void option(fl_arena *a, const char *value, const char *label, int select
 	fl_buf_puts(out, "<option ");
 	attrs_write(&v, out);
 	fl_buf_putc(out, '>');
-	escape(label, out);
+	fl_html_escape(out, label, strlen(label));
 	fl_buf_puts(out, "</option>");
 }
 
@@ -354,9 +334,10 @@ static void radio_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *
 		fl_buf_puts(out, "<li><input ");
 		attrs_write(&o, out);
 		fl_buf_puts(out, "> <label for=\"");
-		escape(id, out);
+		fl_html_escape(out, id, strlen(id));
 		fl_buf_puts(out, "\">");
-		escape(c->label ? c->label : c->value, out);
+		const char *label = c->label ? c->label : c->value;
+		fl_html_escape(out, label, strlen(label));
 		fl_buf_puts(out, "</label></li>");
 	}
 	fl_buf_puts(out, "</ul>");
@@ -421,7 +402,9 @@ fl_err fl_field_label(const fl_field *field, json_t *kwargs, fl_buf *out)
 	fl_buf_puts(out, "<label ");
 	attrs_write(&v, out);
 	fl_buf_putc(out, '>');
-	escape(text ? text : fl_field_label_text(field), out);
+	if (!text)
+		text = fl_field_label_text(field);
+	fl_html_escape(out, text, strlen(text));
 	fl_buf_puts(out, "</label>");
 	return FL_OK;
 }
@@ -443,6 +426,6 @@ void fl_form_hidden_tag(const fl_form *f, const char *csrf_token, fl_buf *out)
 	if (!first)
 		fl_buf_putc(out, '\n');
 	fl_buf_puts(out, "<input id=\"csrf_token\" name=\"csrf_token\" type=\"hidden\" value=\"");
-	escape(csrf_token, out);
+	fl_html_escape(out, csrf_token, strlen(csrf_token));
 	fl_buf_puts(out, "\">");
 }

@@ -88,6 +88,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/html.h"
 
 /* A template environment (Jinja's Environment; opaque). */
 typedef struct fl_tpl_env fl_tpl_env;
@@ -188,9 +189,7 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
  * its own.  A filter registered after compile_all is found too. */
 fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
 
-/* fl_html_escape — append markupsafe.escape(s) (n bytes) to `out`:
- * & < > " ' become &amp; &lt; &gt; &#34; &#39;. */
-void fl_html_escape(fl_buf *out, const char *s, size_t n);
+/* fl_html_escape (markupsafe.escape) is base/html.h, included above. */
 
 /* fl_markup — markupsafe.Markup(html): a new value the engine prints as is
  * (html is trusted, never escaped).  It is a JSON object with one member
