@@ -56,10 +56,15 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TSUP_SRC  := $(sort $(wildcard tests/integration/*.c))
 TSUP_BIN  := $(TSUP_SRC:%.c=$(BUILD)/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-# The tutorial's blueprint: built beside the tests, never into cgi-bin/ (so
-# lighttpd.conf does not mount it against the main database).
+# The tutorial's application, flaskr: its shared code (docs/tutorial/flaskr/,
+# as app/ is Flasky's) and one program per blueprint (docs/tutorial/*.c, as
+# cgi-bin/*.c), built beside the tests, never into cgi-bin/ (so lighttpd.conf
+# does not mount it against the main database).  Its sources include
+# "flaskr/flaskr.h": docs/tutorial is their include root.
 TUT_SRC   := $(sort $(wildcard docs/tutorial/*.c))
 TUT_BIN   := $(TUT_SRC:docs/tutorial/%.c=$(BUILD)/tutorial/cgi-bin/%)
+TUT_APP_SRC := $(sort $(wildcard docs/tutorial/flaskr/*.c))
+TUT_APPA  := $(BUILD)/libflaskr.a
 
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
@@ -128,9 +133,15 @@ unit-bins: $(UNIT_BIN) $(TSUP_BIN)
 
 tutorial: $(TUT_BIN)
 
-$(BUILD)/tutorial/cgi-bin/%: $(BUILD)/docs/tutorial/%.o $(LIBA)
+$(BUILD)/docs/tutorial/%.o: CFLAGS += -Idocs/tutorial
+
+$(TUT_APPA): $(TUT_APP_SRC:%.c=$(BUILD)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tutorial/cgi-bin/%: $(BUILD)/docs/tutorial/%.o $(TUT_APPA) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $< $(TUT_APPA) $(LIBA) $(LDLIBS) -o $@
 
 # The API reference from the headers' comments (docs/Doxyfile).  Warnings
 # (an undocumented public symbol, a broken doc comment) are printed and kept
@@ -268,4 +279,5 @@ clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
-  $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d)
+  $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
+  $(TUT_APP_SRC:%.c=$(BUILD)/%.d)

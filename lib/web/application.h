@@ -72,6 +72,13 @@ typedef struct fl_application {
 	 * (fl_db_errmsg says more) after which nothing is added.  NULL: the
 	 * application has no demo data. */
 	fl_err (*seed)(fl_seed *s);
+	/* Template folder (Flask(template_folder=...)): the application's
+	 * templates, a path relative to the project root ("templates" when
+	 * NULL).  Every template under it is compiled at start-up with the
+	 * application's own filters, so an application whose templates use a
+	 * filter of its own keeps them in a folder of its own, apart from
+	 * another application's. */
+	const char *template_folder;
 } fl_application;
 
 /* fl_application_load_config — the configuration of application `app`
