@@ -52,8 +52,8 @@ void tpl_free(struct tpl *t)
 	free(t);
 }
 
-fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **out,
-		   fl_tpl_error *err)
+fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, size_t len,
+		   struct tpl **out, fl_tpl_error *err)
 {
 	struct tpl *t = calloc(1, sizeof *t);
 	if (!t)
@@ -79,7 +79,7 @@ fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **o
 	/* Constants of the tree must outlive any request: they go to the
 	 * template's own arena, whatever arena jansson was using. */
 	fl_arena *prev = fl_json_set_arena(t->arena);
-	fl_err e = tpl_parse(t, s, n, err);
+	fl_err e = tpl_parse(t, env, s, n, err);
 	fl_json_set_arena(prev);
 	if (e) {
 		tpl_free(t);
@@ -202,7 +202,7 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 		return e == FL_ENOTFOUND ? e : FL_ETEMPLATE;
 	}
 	struct tpl *t;
-	e = tpl_compile(name, src, len, &t, err);
+	e = tpl_compile(env, name, src, len, &t, err);
 	free(src);
 	if (e)
 		return e;
@@ -290,6 +290,8 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 	return env;
 }
 
+static void users_free(struct tpl_users *list);
+
 static void free_list(struct tpl *t)
 {
 	while (t) {
@@ -312,20 +314,70 @@ void fl_tpl_env_free(fl_tpl_env *env)
 	}
 	fl_json_set_arena(prev);
 	free(env->funcs);
+	users_free(&env->filters);
+	users_free(&env->tests);
 	if (env->utf8)
 		freelocale(env->utf8);
 	free(env->dir);
 	free(env);
 }
 
-void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+static void users_free(struct tpl_users *list)
 {
-	for (size_t i = 0; i < env->nfuncs; i++) {
-		if (!strcmp(env->funcs[i].name, name)) {
-			env->funcs[i].fn = fn;
-			return;
-		}
+	for (size_t i = 0; i < list->n; i++) {
+		free(list->v[i]->name);
+		free(list->v[i]);
 	}
+	free(list->v);
+}
+
+const struct tpl_user *tpl_user_find(const struct tpl_users *list, const char *name)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (!strcmp(list->v[i]->name, name))
+			return list->v[i];
+	return NULL;
+}
+
+static void users_add(struct tpl_users *list, const char *name, fl_tpl_function fn)
+{
+	struct tpl_user *u = (struct tpl_user *)tpl_user_find(list, name);
+	if (u) {
+		u->fn = fn;
+		return;
+	}
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 8;
+		struct tpl_user **v = realloc(list->v, cap * sizeof *v);
+		if (!v) {
+			fputs("flagon: fatal: out of memory\n", stderr);
+			_Exit(70);
+		}
+		list->v = v;
+		list->cap = cap;
+	}
+	u = xmalloc(sizeof *u);
+	u->name = xstrdup(name);
+	u->fn = fn;
+	list->v[list->n++] = u;
+}
+
+void fl_tpl_env_add_filter(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	users_add(&env->filters, name, fn);
+}
+
+void fl_tpl_env_add_test(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	users_add(&env->tests, name, fn);
+}
+
+/* The entry of global `name`, added (empty) when there is none. */
+static struct tpl_func *global_slot(fl_tpl_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nfuncs; i++)
+		if (!strcmp(env->funcs[i].name, name))
+			return &env->funcs[i];
 	if (env->nfuncs == env->capfuncs) {
 		size_t cap = env->capfuncs ? env->capfuncs * 2 : 8;
 		struct tpl_func *f = realloc(env->funcs, cap * sizeof *f);
@@ -336,11 +388,39 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 		env->funcs = f;
 		env->capfuncs = cap;
 	}
+	env->funcs[env->nfuncs] = (struct tpl_func){xstrdup(name), NULL, NULL};
+	return &env->funcs[env->nfuncs++];
+}
+
+void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn)
+{
+	struct tpl_func *g = global_slot(env, name);
+	g->fn = fn;
+	if (tpl_callable_kind(g->handle, NULL) == TPL_FUNC)
+		return;
 	/* The handle is a heap value: it lives as long as the env. */
 	fl_arena *prev = fl_json_set_arena(NULL);
-	json_t *h = tpl_callable_new(TPL_FUNC, env->nfuncs);
+	json_decref(g->handle);
+	g->handle = tpl_callable_new(TPL_FUNC, (size_t)(g - env->funcs));
 	fl_json_set_arena(prev);
-	env->funcs[env->nfuncs++] = (struct tpl_func){xstrdup(name), fn, h};
+}
+
+void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value)
+{
+	struct tpl_func *g = global_slot(env, name);
+	fl_arena *prev = fl_json_set_arena(NULL);
+	json_decref(g->handle);
+	fl_json_set_arena(prev);
+	g->fn = NULL;
+	g->handle = json_incref(value ? value : json_null());
+}
+
+json_t *tpl_env_global(const fl_tpl_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nfuncs; i++)
+		if (!strcmp(env->funcs[i].name, name))
+			return env->funcs[i].handle;
+	return NULL;
 }
 
 static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *context, void *ud,
@@ -395,7 +475,7 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
-	fl_err e = tpl_compile("<string>", source, strlen(source), &t, err);
+	fl_err e = tpl_compile(env, "<string>", source, strlen(source), &t, err);
 	if (!e) {
 		e = render_compiled(env, t, context, ud, a, out, err);
 		tpl_free(t);

@@ -244,6 +244,9 @@ big:
 static fl_err arith(struct rctx *r, const struct node *n, json_t *x, json_t *y, json_t **out)
 {
 	if (n->op == OP_CONCAT) {
+		fl_err e;
+		if ((e = tpl_as_string(r, n, x, &x)) || (e = tpl_as_string(r, n, y, &y)))
+			return e;
 		*out = str_concat(r, x, y);
 		return FL_OK;
 	}
@@ -447,8 +450,11 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 			continue;
 		}
 		const char *key;
+		size_t klen;
 		json_t *v;
-		json_object_foreach(a->kwv[i], key, v) {
+		json_object_keylen_foreach(a->kwv[i], key, klen, v) {
+			if (tv_hidden_key(key, klen))
+				continue;
 			kwn[k] = key;
 			kwv[k++] = v;
 		}
@@ -459,23 +465,60 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 	return FL_OK;
 }
 
+/* Call C function `fn` (a global's or a callable object's) with the
+ * evaluated arguments as an array and an object. */
+static fl_err call_c(struct rctx *r, const struct node *n, fl_tpl_function fn, void *ud,
+		     json_t *args, json_t *kwargs, json_t **out)
+{
+	fl_tpl_error ferr;
+	memset(&ferr, 0, sizeof ferr);
+	*out = fn(ud, r->a, args, kwargs, &ferr);
+	if (!*out)
+		return tpl_fail(r, n, "%s", ferr.message[0] ? ferr.message : "function call failed");
+	return FL_OK;
+}
+
+static void pack_args(const struct args *a, json_t *first, json_t **args, json_t **kwargs)
+{
+	*args = json_array();
+	*kwargs = json_object();
+	if (first)
+		json_array_append(*args, first);
+	for (size_t i = 0; i < a->npos; i++)
+		json_array_append(*args, a->pos[i] ? a->pos[i] : json_null());
+	for (size_t i = 0; i < a->nkw; i++)
+		json_object_set_nocheck(*kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+}
+
 static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, struct args *a,
 			    json_t **out)
 {
 	json_int_t idx = -1;
-	if (tpl_callable_kind(fn, &idx) != TPL_FUNC || idx < 0 || (size_t)idx >= r->env->nfuncs)
+	if (tpl_callable_kind(fn, &idx) != TPL_FUNC || idx < 0 || (size_t)idx >= r->env->nfuncs ||
+	    !r->env->funcs[idx].fn)
 		return tpl_fail(r, n, "'dict' object is not callable");
-	json_t *args = json_array(), *kwargs = json_object();
-	for (size_t i = 0; i < a->npos; i++)
-		json_array_append(args, a->pos[i] ? a->pos[i] : json_null());
-	for (size_t i = 0; i < a->nkw; i++)
-		json_object_set_nocheck(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
-	fl_tpl_error ferr;
-	memset(&ferr, 0, sizeof ferr);
-	*out = r->env->funcs[idx].fn(r->ud, r->a, args, kwargs, &ferr);
-	if (!*out)
-		return tpl_fail(r, n, "%s", ferr.message[0] ? ferr.message : "function call failed");
-	return FL_OK;
+	json_t *args, *kwargs;
+	pack_args(a, NULL, &args, &kwargs);
+	return call_c(r, n, r->env->funcs[idx].fn, r->ud, args, kwargs, out);
+}
+
+fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t *args,
+		       json_t *kwargs, json_t **out)
+{
+	fl_tpl_function fn;
+	void *ud;
+	if (!tpl_callable_target(obj, &fn, &ud))
+		return tpl_fail(r, n, "'%s' object is not callable", tv_typename(obj));
+	return call_c(r, n, fn, ud, args ? args : json_array(), kwargs ? kwargs : json_object(), out);
+}
+
+fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **out)
+{
+	if (tpl_callable_kind(v, NULL) != TPL_OBJECT) {
+		*out = v;
+		return FL_OK;
+	}
+	return tpl_call_object(r, n, v, NULL, NULL, out);
 }
 
 static json_t *str_result(json_t *like, fl_buf *b)
@@ -533,8 +576,10 @@ static fl_err call_method(struct rctx *r, const struct node *n, json_t *obj, con
 		} else if (!strcmp(name, "values")) {
 			json_t *v = json_array(), *x;
 			const char *k;
-			json_object_foreach(obj, k, x)
-				json_array_append(v, x);
+			size_t klen;
+			json_object_keylen_foreach(obj, k, klen, x)
+				if (!tv_hidden_key(k, klen))
+					json_array_append(v, x);
 			*out = v;
 		} else if (!strcmp(name, "get")) {
 			json_t *v = json_is_string(a0) ? json_object_get(obj, json_string_value(a0)) : NULL;
@@ -629,11 +674,8 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 				return tpl_fail(r, n, "super() takes no arguments");
 			return tpl_super(r, n, out);
 		}
-		if (!found) {
-			for (size_t i = 0; i < r->env->nfuncs; i++)
-				if (!strcmp(r->env->funcs[i].name, callee->str))
-					fn = r->env->funcs[i].handle;
-		}
+		if (!found)
+			fn = tpl_env_global(r->env, callee->str);
 	} else if (callee->kind == N_GETATTR) {
 		if ((e = tpl_eval(r, f, callee->a, &obj)))
 			return e;
@@ -662,8 +704,30 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, out);
 	case TPL_FUNC:
 		return call_function(r, n, fn, &a, out);
+	case TPL_OBJECT: {
+		json_t *args, *kwargs;
+		pack_args(&a, NULL, &args, &kwargs);
+		return tpl_call_object(r, n, fn, args, kwargs, out);
+	}
 	}
 	return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
+}
+
+/* The built-in filters that take a callable object as it is; the others
+ * see it as its call with no arguments (str() of a WTForms field). */
+static int takes_objects(const char *filter)
+{
+	return !strcmp(filter, "default") || !strcmp(filter, "d");
+}
+
+/* An application's filter or test: fn(value, args…, **kwargs), the value
+ * first in `args` (undefined passed as null). */
+static fl_err call_user(struct rctx *r, const struct node *n, json_t *v, struct args *a,
+			json_t **out)
+{
+	json_t *args, *kwargs;
+	pack_args(a, v ? v : json_null(), &args, &kwargs);
+	return call_c(r, n, n->user->fn, r->ud, args, kwargs, out);
 }
 
 static fl_err eval_filter(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
@@ -674,6 +738,10 @@ static fl_err eval_filter(struct rctx *r, struct frame *f, const struct node *n,
 	if (!e)
 		e = eval_args(r, f, n, &a);
 	if (e)
+		return e;
+	if (n->user)
+		return call_user(r, n, v, &a, out);
+	if (!takes_objects(n->str) && (e = tpl_as_string(r, n, v, &v)))
 		return e;
 	return n->filter->fn(r, n, v, a.pos, a.npos, a.kwn, a.kwv, a.nkw, out);
 }
@@ -686,8 +754,13 @@ static fl_err eval_test(struct rctx *r, struct frame *f, const struct node *n, j
 	fl_err e = tpl_eval(r, f, n->a, &v);
 	if (!e)
 		e = eval_args(r, f, n, &a);
-	if (!e)
+	if (!e && n->user) {
+		json_t *got;
+		if (!(e = call_user(r, n, v, &a, &got)))
+			res = tv_truthy(got);
+	} else if (!e) {
 		e = n->test->fn(r, n, v, a.pos, a.npos, &res);
+	}
 	if (e)
 		return e;
 	*out = json_boolean(n->op ? !res : res);
@@ -755,11 +828,8 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		return FL_OK;
 	case N_NAME:
 		*out = tpl_lookup(r, f, n->str, &found);
-		if (!found) {
-			for (size_t i = 0; i < r->env->nfuncs; i++)
-				if (!strcmp(r->env->funcs[i].name, n->str))
-					*out = r->env->funcs[i].handle;
-		}
+		if (!found)
+			*out = tpl_env_global(r->env, n->str);
 		return FL_OK;
 	case N_GETATTR:
 		if ((e = tpl_eval(r, f, n->a, &x)))

@@ -86,6 +86,21 @@ typedef fl_err (*tpl_test_fn)(struct rctx *r, const struct node *n, json_t *v,
 struct tpl_filter { const char *name; tpl_filter_fn fn; };
 struct tpl_test { const char *name; tpl_test_fn fn; };
 
+/* A filter or test the application registered (fl_tpl_env_add_filter /
+ * fl_tpl_env_add_test).  Each is its own heap allocation that lives as long
+ * as the env, so compiled nodes can point at it; registering the same name
+ * again replaces `fn` in place, which every compiled template then sees. */
+struct tpl_user {
+	char *name;
+	fl_tpl_function fn;
+};
+
+/* The application's filters or tests of an env, in registration order. */
+struct tpl_users {
+	struct tpl_user **v;
+	size_t n, cap;
+};
+
 /* One struct for every node kind; the comment on each field says which kinds
  * use it.  All of it lives in the owning template's arena. */
 struct node {
@@ -106,6 +121,7 @@ struct node {
 	json_t *value;           /* N_CONST */
 	const struct tpl_filter *filter;
 	const struct tpl_test *test;
+	const struct tpl_user *user;  /* N_FILTER/N_TEST: the application's (filter/test NULL) */
 };
 
 struct tpl_blockdef {
@@ -126,14 +142,19 @@ struct tpl {
 };
 
 /* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
- * tests are resolved here, so an unknown one is a compile error. */
-fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err);
+ * tests are resolved here — the env's own first (they shadow the built-in
+ * ones, as in Jinja), then the built-in ones — so an unknown one is a
+ * compile error. */
+fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t len,
+		 fl_tpl_error *err);
 
 /* ---- environment ---- */
+/* A global: a function (fn set; handle = tpl_callable_new(TPL_FUNC,
+ * index)) or a value (fn NULL; handle = the value).  Heap values. */
 struct tpl_func {
 	char *name;
 	fl_tpl_function fn;
-	json_t *handle;          /* heap value: tpl_callable_new(TPL_FUNC, index) */
+	json_t *handle;
 };
 
 struct fl_tpl_env {
@@ -143,6 +164,7 @@ struct fl_tpl_env {
 	struct tpl *retired;     /* replaced by auto_reload, freed between renders */
 	struct tpl_func *funcs;
 	size_t nfuncs, capfuncs;
+	struct tpl_users filters, tests;  /* the application's */
 	locale_t utf8;           /* for Unicode case mapping; (locale_t)0 if none */
 	int rendering;           /* nesting of fl_tpl_render calls */
 };
@@ -152,9 +174,17 @@ struct fl_tpl_env {
  * FL_ENOTFOUND when missing, FL_ETEMPLATE for syntax errors (err filled). */
 fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err);
 
-/* tpl_compile — compile `src` under `name` into a new heap template. */
-fl_err tpl_compile(const char *name, const char *src, size_t len, struct tpl **out,
-		   fl_tpl_error *err);
+/* tpl_compile — compile `src` under `name` into a new heap template, with
+ * the filters and tests of `env`. */
+fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, size_t len,
+		   struct tpl **out, fl_tpl_error *err);
+
+/* tpl_env_global — the global `name` of the env (a function's handle or a
+ * value), or NULL. */
+json_t *tpl_env_global(const fl_tpl_env *env, const char *name);
+
+/* tpl_user_find — the application's filter or test called `name`, or NULL. */
+const struct tpl_user *tpl_user_find(const struct tpl_users *list, const char *name);
 void tpl_free(struct tpl *t);
 
 /* ---- rendering ---- */
@@ -218,6 +248,17 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);
+/* tpl_print — {{ v }}: a callable object (fl_tpl_callable) is called with
+ * no arguments first (WTForms' Field.__html__), then tpl_write. */
+fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out);
+/* tpl_call_object — call callable object `obj` (fl_tpl_callable) with
+ * `args` (array) and `kwargs` (object); *out its result. */
+fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t *args,
+		       json_t *kwargs, json_t **out);
+/* tpl_as_string — v itself, or for a callable object the result of
+ * calling it with no arguments (what str()/escape() of a WTForms field
+ * gives). */
+fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **out);
 
 /* ---- values (value.c) ---- */
 int tv_truthy(const json_t *v);
@@ -233,17 +274,29 @@ int tv_eq(const json_t *x, const json_t *y);
 int tv_cmp(const json_t *x, const json_t *y, int *res);
 int tv_is_number(const json_t *v);       /* int, real or bool */
 double tv_number(const json_t *v);
-/* What a callable value is: a macro (index into the render's macro table)
- * or a global function (index into the env's function table). */
-enum tpl_callable { TPL_MACRO, TPL_FUNC };
+/* What a callable value is: a macro (index into the render's macro table),
+ * a global function (index into the env's function table), or a callable
+ * object (fl_tpl_callable: attributes plus a C function). */
+enum tpl_callable { TPL_MACRO, TPL_FUNC, TPL_OBJECT };
 
 /* tpl_callable_new — the value that stands for callable `index` of `kind`
- * (value.c); a key data cannot carry marks it, as for markup. */
+ * (TPL_MACRO or TPL_FUNC; value.c); a key data cannot carry marks it, as
+ * for markup. */
 json_t *tpl_callable_new(enum tpl_callable kind, size_t index);
 
-/* tpl_callable_kind — the kind of callable `v` is (and its index in
- * *index, may be NULL), or -1 when v is not one (data, markup, a dict). */
+/* tpl_callable_kind — the kind of callable `v` is (and for a macro or a
+ * function its index in *index, may be NULL), or -1 when v is not one
+ * (data, markup, a dict). */
 int tpl_callable_kind(const json_t *v, json_int_t *index);
+
+/* tpl_callable_target — the function and user data of callable object `v`
+ * (TPL_OBJECT); 0 when v is none. */
+int tpl_callable_target(const json_t *v, fl_tpl_function *fn, void **ud);
+
+/* tv_hidden_key — 1 for a member key that begins with a NUL byte: the
+ * engine's own marks (markup, callables), which iteration, len(), items()
+ * and printing skip. */
+int tv_hidden_key(const char *key, size_t len);
 
 /* tv_html — markup's html string, or NULL when v is not markup. */
 const char *tv_html(const json_t *v, size_t *len);

@@ -11,6 +11,7 @@
 
 struct parser {
 	struct tpl *t;
+	const fl_tpl_env *env;   /* its filters and tests (NULL: built-in ones only) */
 	fl_arena *a;
 	struct tok *toks;
 	size_t n, i;
@@ -380,8 +381,9 @@ static struct node *parse_filter(struct parser *p, struct node *in)
 	struct node *n = mk(p, N_FILTER, t);
 	n->a = in;
 	n->str = name;
-	n->filter = tpl_find_filter(name);
-	if (!n->filter)
+	n->user = p->env ? tpl_user_find(&p->env->filters, name) : NULL;
+	n->filter = n->user ? NULL : tpl_find_filter(name);
+	if (!n->filter && !n->user)
 		fail_at(p, t, "No filter named '%s'.", name);
 	if (is_op(cur(p), "("))
 		parse_args(p, n);
@@ -406,8 +408,9 @@ static struct node *parse_test(struct parser *p, struct node *in, struct tok *is
 	n->a = in;
 	n->str = name;
 	n->op = negated;
-	n->test = tpl_find_test(name);
-	if (!n->test)
+	n->user = p->env ? tpl_user_find(&p->env->tests, name) : NULL;
+	n->test = n->user ? NULL : tpl_find_test(name);
+	if (!n->test && !n->user)
 		fail_at(p, t, "No test named '%s'.", name);
 	struct tok *c = cur(p);
 	if (is_op(c, "(")) {
@@ -990,12 +993,14 @@ static struct nlist parse_body(struct parser *p, const char *const *ends, const 
 	return to_nlist(&body);
 }
 
-fl_err tpl_parse(struct tpl *t, const char *src, size_t len, fl_tpl_error *err)
+fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t len,
+		 fl_tpl_error *err)
 {
 	struct parser *p = calloc(1, sizeof *p);
 	if (!p)
 		return FL_ENOMEM;
 	p->t = t;
+	p->env = env;
 	p->a = t->arena;
 	p->err = err;
 	/* The tokens are only needed while parsing: they get an arena of their

@@ -91,6 +91,14 @@ void tpl_write(fl_buf *out, const json_t *v)
 	}
 }
 
+fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out)
+{
+	fl_err e = tpl_as_string(r, n, v, &v);
+	if (!e)
+		tpl_write(out, v);
+	return e;
+}
+
 /* ---- macros ---- */
 
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure)
@@ -503,8 +511,7 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	case S_PRINT:
 		if ((e = tpl_eval(r, f, n->a, &v)))
 			return e;
-		tpl_write(out, v);
-		return FL_OK;
+		return tpl_print(r, n, v, out);
 	case S_IF:
 		if ((e = tpl_eval(r, f, n->a, &v)))
 			return e;
@@ -534,8 +541,7 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	case S_CALLBLOCK:
 		if ((e = tpl_eval_call(r, f, n->a, tpl_new_callable(r, n, f), &v)))
 			return e;
-		tpl_write(out, v);
-		return FL_OK;
+		return tpl_print(r, n, v, out);
 	case S_WITH:
 		return exec_with(r, f, n, out);
 	default:

@@ -107,8 +107,48 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload);
 void fl_tpl_env_free(fl_tpl_env *env);
 
 /* fl_tpl_env_add_function — make `fn` callable as `name(...)` in every
- * template (a later add with the same name replaces it). */
+ * template (a later add of a function or a global with the same name
+ * replaces it; Jinja's env.globals[name] = fn). */
 void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn);
+
+/* fl_tpl_env_add_global — make `value` the global `name` of every template
+ * (Jinja's env.globals[name] = value, Flask's app.add_template_global for a
+ * value): a site name, a dict of settings, a callable object.  The render's
+ * context wins over a global of the same name, as in Jinja.  The env takes
+ * a new reference to `value` and drops it in fl_tpl_env_free, so the value
+ * must live on the heap (made while no jansson arena is set, as at
+ * start-up) and must not change while templates render.  NULL stands for
+ * None.  A later add of a function or a global with the same name replaces
+ * it. */
+void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value);
+
+/* fl_tpl_env_add_filter — make `fn` the filter `name` (Jinja's
+ * env.filters[name], Flask's app.template_filter): `{{ x|name(a, k=b) }}`
+ * calls fn(ud, arena, [x, a], {"k": b}, err).  args[0] is the filtered
+ * value (undefined is passed as null); the result is what the expression
+ * becomes — return markup (fl_markup) for HTML that must not be escaped,
+ * anything else is escaped when printed.  Like every fl_tpl_function the
+ * result is made by jansson while the render's arena is its allocator (the
+ * request arena under fl_render) and belongs to the render; the arguments
+ * belong to the render too (read them, do not keep them past it); `ud` is
+ * the render's (the fl_ctx * under fl_render and fl_render_mail).  NULL
+ * with err->message set fails the render with that message and the
+ * template's file, line and column.
+ * Register filters before templates are compiled (fl_tpl_compile_all or a
+ * first render): filters are resolved at compile time, so a template that
+ * uses a filter nobody registered does not compile.  A filter named like a
+ * built-in one (`title`, `truncate`) replaces it in every template compiled
+ * afterwards, as assigning env.filters[name] does in Jinja; adding the same
+ * name again replaces the function everywhere. */
+void fl_tpl_env_add_filter(fl_tpl_env *env, const char *name, fl_tpl_function fn);
+
+/* fl_tpl_env_add_test — make `fn` the test `name` (Jinja's
+ * env.tests[name], Flask's app.template_test): `{% if x is name(a) %}`
+ * calls fn(ud, arena, [x, a], {}, err) and takes the truth of its result
+ * (return json_true() / json_false(); any other value counts by Python's
+ * truthiness).  Arguments, ownership, errors, compile-time resolution and
+ * shadowing of built-in tests are as for fl_tpl_env_add_filter. */
+void fl_tpl_env_add_test(fl_tpl_env *env, const char *name, fl_tpl_function fn);
 
 /* fl_tpl_render — render template `name` (a relative path under the dir,
  * "/"-separated) with `context` (a JSON object, or NULL for none), appending
@@ -143,6 +183,28 @@ void fl_html_escape(fl_buf *out, const char *s, size_t n);
  * through JSON text).  Made by jansson in the current jansson arena; a NULL
  * html gives an empty markup. */
 json_t *fl_markup(const char *html);
+
+/* fl_tpl_callable — an object templates can read AND call, like a
+ * WTForms Field or a bound method with attributes: `{{ v.attr }}` reads a
+ * member of `attrs`, `{{ v(a, k=b) }}` calls fn(ud, arena, [a], {"k": b},
+ * err), and `{{ v }}` — or `~`, `|e`, `|string` and the other built-in
+ * filters but `default` — uses its call with no arguments (Field.__html__
+ * / __str__); the result prints unescaped when fn returns markup.  `ud` is
+ * this object's own pointer (not the render's); it must outlive every
+ * render that can reach the value (e.g. request-arena data for a value
+ * built per request).  Each member of `attrs` (a JSON object; NULL: none)
+ * is added with a new reference; attrs itself stays the caller's.  Like
+ * markup it cannot be forged from data: the function is held under a key
+ * that begins with a NUL byte, which no parsed JSON and no C-string key
+ * can carry, and templates never see that member (not in iteration,
+ * items(), length or printing).  A copy made with json_copy,
+ * json_deep_copy or through JSON text is not guaranteed to stay callable.
+ * `is callable` is true for it; its truth value is always true.  Made by
+ * jansson in the current jansson arena; the caller owns the reference. */
+json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
+
+/* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
+int fl_tpl_is_callable(const json_t *v);
 
 /* fl_is_markup — 1 if v was made by fl_markup or by the engine (`safe`,
  * `escape`, a macro's output, ...), 0 for anything else, including data

@@ -1,6 +1,7 @@
 /* value.c — Python semantics for JSON values: truthiness, str(), repr(),
  * equality and ordering, len(), plus markup and UTF-8 helpers. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,12 +64,25 @@ int fl_is_markup(const json_t *v)
  * A macro or a global function is an object with one member: its kind's
  * key, which starts with a NUL byte like MARKUP_KEY (so data shaped like
  * {"__fl_macro__": 0} is a dict, never something a template can call),
- * and its index in the render's or the env's table. */
+ * and its index in the render's or the env's table.
+ *
+ * A callable object (fl_tpl_callable) is an object whose FIRST member is
+ * CALL_KEY, holding [function, user data] as two integers, followed by its
+ * attributes.  Only fl_tpl_callable writes that key, so data cannot name a
+ * C function for a template to call; the engine hides the member from
+ * iteration, len(), items()/values() and printing (tv_hidden_key), so the
+ * addresses never reach a page. */
 
 static const struct { const char *key; size_t len; } callable_keys[] = {
 	[TPL_MACRO] = { "\0__fl_macro__", sizeof "\0__fl_macro__" - 1 },
 	[TPL_FUNC] = { "\0__fl_func__", sizeof "\0__fl_func__" - 1 },
+	[TPL_OBJECT] = { "\0__fl_call__", sizeof "\0__fl_call__" - 1 },
 };
+
+int tv_hidden_key(const char *key, size_t len)
+{
+	return len > 0 && key[0] == '\0';
+}
 
 json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
 {
@@ -78,21 +92,61 @@ json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
 	return o;
 }
 
+json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
+{
+	json_t *o = json_object(), *target = json_array();
+	json_array_append_new(target, json_integer((json_int_t)(intptr_t)fn));
+	json_array_append_new(target, json_integer((json_int_t)(intptr_t)ud));
+	json_object_setn_new_nocheck(o, callable_keys[TPL_OBJECT].key,
+		callable_keys[TPL_OBJECT].len, target);
+	const char *k;
+	size_t klen;
+	json_t *v;
+	if (json_is_object(attrs) && !fl_is_markup(attrs))
+		json_object_keylen_foreach(attrs, k, klen, v)
+			if (!tv_hidden_key(k, klen))
+				json_object_setn_nocheck(o, k, klen, v);
+	return o;
+}
+
 int tpl_callable_kind(const json_t *v, json_int_t *index)
 {
-	if (!json_is_object(v) || json_object_size(v) != 1)
+	if (!json_is_object(v))
 		return -1;
 	void *it = json_object_iter((json_t *)v);
+	if (!it)
+		return -1;
 	size_t klen = json_object_iter_key_len(it);
 	const char *key = json_object_iter_key(it);
+	if (!tv_hidden_key(key, klen))
+		return -1;
 	for (int k = 0; k < (int)(sizeof callable_keys / sizeof *callable_keys); k++) {
-		if (klen == callable_keys[k].len && memcmp(key, callable_keys[k].key, klen) == 0) {
-			if (index)
-				*index = json_integer_value(json_object_iter_value(it));
-			return k;
-		}
+		if (klen != callable_keys[k].len || memcmp(key, callable_keys[k].key, klen) != 0)
+			continue;
+		if (k == TPL_OBJECT)
+			return json_array_size(json_object_iter_value(it)) == 2 ? k : -1;
+		if (json_object_size(v) != 1)
+			return -1;
+		if (index)
+			*index = json_integer_value(json_object_iter_value(it));
+		return k;
 	}
 	return -1;
+}
+
+int tpl_callable_target(const json_t *v, fl_tpl_function *fn, void **ud)
+{
+	if (tpl_callable_kind(v, NULL) != TPL_OBJECT)
+		return 0;
+	json_t *t = json_object_iter_value(json_object_iter((json_t *)v));
+	*fn = (fl_tpl_function)(intptr_t)json_integer_value(json_array_get(t, 0));
+	*ud = (void *)(intptr_t)json_integer_value(json_array_get(t, 1));
+	return 1;
+}
+
+int fl_tpl_is_callable(const json_t *v)
+{
+	return tpl_callable_kind(v, NULL) == TPL_OBJECT;
 }
 
 int tv_is_stringish(const json_t *v)
@@ -131,6 +185,8 @@ int tv_truthy(const json_t *v)
 		size_t n;
 		if (tv_html(v, &n))
 			return n > 0;
+		if (tpl_callable_kind(v, NULL) >= 0)
+			return 1;  /* a function or an object, as in Python */
 		return json_object_size(v) > 0;
 	}
 	case JSON_ARRAY: return json_array_size(v) > 0;
@@ -150,9 +206,11 @@ const char *tv_typename(const json_t *v)
 		return "Markup";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		if (tpl_callable_kind(v, NULL) >= 0)
-			return "function";
-		return "dict";
+		switch (tpl_callable_kind(v, NULL)) {
+		case TPL_MACRO: case TPL_FUNC: return "function";
+		case TPL_OBJECT: return "object";
+		default: return "dict";
+		}
 	case JSON_ARRAY: return "list";
 	case JSON_STRING: return "str";
 	case JSON_INTEGER: return "int";
@@ -258,18 +316,27 @@ static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
 	}
 	case JSON_OBJECT: {
 		const char *k;
+		size_t klen;
 		json_t *x;
 		int first = 1;
-		if (tpl_callable_kind(v, NULL) >= 0) {
+		switch (tpl_callable_kind(v, NULL)) {
+		case TPL_MACRO: case TPL_FUNC:
 			fl_buf_puts(b, "<function>");
-			break;
+			return;
+		case TPL_OBJECT:
+			/* printed by the engine as its call (tpl_print); inside a
+			 * list or a dict it is an object without a repr of its own */
+			fl_buf_puts(b, "<object>");
+			return;
 		}
 		fl_buf_putc(b, '{');
-		json_object_foreach((json_t *)v, k, x) {
+		json_object_keylen_foreach((json_t *)v, k, klen, x) {
+			if (tv_hidden_key(k, klen))
+				continue;
 			if (!first)
 				fl_buf_puts(b, ", ");
 			first = 0;
-			repr_string(b, k, strlen(k));
+			repr_string(b, k, klen);
 			fl_buf_puts(b, ": ");
 			str_or_repr(b, x, 1, depth + 1);
 		}
@@ -328,8 +395,10 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 
 int tv_eq(const json_t *x, const json_t *y)
 {
+	if (x == y)
+		return 1;
 	if (!x || !y)
-		return x == y;
+		return 0;
 	if (tv_is_number(x) && tv_is_number(y)) {
 		if (json_is_integer(x) && json_is_integer(y))
 			return json_integer_value(x) == json_integer_value(y);
@@ -351,11 +420,14 @@ int tv_eq(const json_t *x, const json_t *y)
 	}
 	if (json_is_object(x)) {
 		const char *k;
+		size_t klen;
 		json_t *v;
+		if (tpl_callable_kind(x, NULL) >= 0 || tpl_callable_kind(y, NULL) >= 0)
+			return 0;  /* functions and objects are equal only to themselves */
 		if (json_object_size(x) != json_object_size(y))
 			return 0;
-		json_object_foreach((json_t *)x, k, v) {
-			if (!tv_eq(v, json_object_get(y, k)))
+		json_object_keylen_foreach((json_t *)x, k, klen, v) {
+			if (!tv_eq(v, json_object_getn(y, k, klen)))
 				return 0;
 		}
 		return 1;
@@ -410,6 +482,8 @@ long long tv_len(const json_t *v)
 		return (long long)fl_utf8_count(s, n);
 	if (json_is_array(v))
 		return (long long)json_array_size(v);
+	if (tpl_callable_kind(v, NULL) >= 0)
+		return -1;  /* Python: object of type 'function' has no len() */
 	if (json_is_object(v))
 		return (long long)json_object_size(v);
 	return -1;
@@ -419,10 +493,13 @@ json_t *tv_items(json_t *obj)
 {
 	json_t *out = json_array();
 	const char *k;
+	size_t klen;
 	json_t *v;
-	json_object_foreach(obj, k, v) {
+	json_object_keylen_foreach(obj, k, klen, v) {
+		if (tv_hidden_key(k, klen))
+			continue;
 		json_t *pair = json_array();
-		json_array_append_new(pair, json_string_nocheck(k));
+		json_array_append_new(pair, json_stringn_nocheck(k, klen));
 		json_array_append(pair, v);
 		json_array_append_new(out, pair);
 	}
@@ -446,12 +523,14 @@ json_t *tv_iter(json_t *v)
 		}
 		return out;
 	}
-	if (json_is_object(v)) {
+	if (json_is_object(v) && tpl_callable_kind(v, NULL) < 0) {
 		json_t *out = json_array();
 		const char *k;
+		size_t klen;
 		json_t *x;
-		json_object_foreach(v, k, x)
-			json_array_append_new(out, json_string_nocheck(k));
+		json_object_keylen_foreach(v, k, klen, x)
+			if (!tv_hidden_key(k, klen))
+				json_array_append_new(out, json_stringn_nocheck(k, klen));
 		return out;
 	}
 	return NULL;

@@ -30,6 +30,8 @@
 #include "base/err.h"
 #include "data/db.h"
 #include "data/model.h"
+#include "template/template.h"
+#include "web/ctx.h"
 
 /* What `./manage seed` hands the application's seed function.  The
  * command opens the database, checks that every table and column of the
@@ -45,6 +47,47 @@ typedef struct fl_seed {
 	long added, kept;           /* rows added / found already there: the function counts */
 	int had_data;               /* set by the function when `if_empty` found data: nothing added */
 } fl_seed;
+
+/* A filter or test of the application's templates (Flask's
+ * @app.template_filter / @app.template_test): `fn` as fl_tpl_env_add_filter
+ * and fl_tpl_env_add_test describe it.  Tables end with
+ * FL_TEMPLATE_FUNCTIONS_END. */
+typedef struct fl_template_function {
+	const char *name;           /* the name templates use: {{ x|name }}, x is name */
+	fl_tpl_function fn;         /* args[0] is the value; ud is the fl_ctx * */
+} fl_template_function;
+
+/* Ends a table of fl_template_function. */
+#define FL_TEMPLATE_FUNCTIONS_END { NULL, NULL }
+
+/* A global of the application's templates (Flask's @app.template_global,
+ * or app.jinja_env.globals[name] = value): either a function, called as
+ * `name(...)` (ud is the fl_ctx * of the request rendering), or a value,
+ * made once at start-up by `value` from the loaded configuration (a site
+ * name, a dict of links) — heap JSON the templates share for the life of
+ * the process; return NULL for None.  Write entries with the two macros
+ * below; tables end with FL_TEMPLATE_GLOBALS_END. */
+typedef struct fl_template_global {
+	const char *name;                       /* the name templates use */
+	fl_tpl_function fn;                     /* a function, or NULL ... */
+	json_t *(*value)(const fl_config *cfg); /* ... a value made at start-up */
+} fl_template_global;
+
+/* A global function: {{ name(...) }}. */
+#define FL_TEMPLATE_GLOBAL_FUNCTION(n, f) { (n), (f), NULL }
+/* A global value: {{ name }}, made by `make(cfg)` once per process. */
+#define FL_TEMPLATE_GLOBAL_VALUE(n, make) { (n), NULL, (make) }
+/* Ends a table of fl_template_global. */
+#define FL_TEMPLATE_GLOBALS_END { NULL, NULL, NULL }
+
+/* A context processor (Flask's @app.context_processor): adds keys to
+ * `context`, an empty JSON object, for every template rendered for request
+ * `c` — pages (fl_render) and mail bodies (fl_render_mail).  Values are
+ * made with jansson in the request arena (the current allocator).  A key
+ * the view passed wins over a processor's, and a later processor's over an
+ * earlier one's, as Flask updates the context.  Return FL_OK; any other
+ * code fails the render (a page then answers 500, a mail is not sent). */
+typedef fl_err (*fl_context_processor)(fl_ctx *c, json_t *context);
 
 /* An application: its name, configuration keys, models and demo data. */
 typedef struct fl_application {
@@ -72,6 +115,18 @@ typedef struct fl_application {
 	 * (fl_db_errmsg says more) after which nothing is added.  NULL: the
 	 * application has no demo data. */
 	fl_err (*seed)(fl_seed *s);
+	/* ---- template extension (Flask's template_filter, template_test,
+	 * template_global, context_processor) ----
+	 * Registered with every blueprint's templates at start-up, before they
+	 * are compiled, so templates may use them (an unknown filter or test
+	 * is a compile error that stops start-up).  A filter or test named
+	 * like a built-in one replaces it; a global named like a built-in one
+	 * (url_for, csrf_token, ...) replaces it too.  A blueprint without an
+	 * application gets none of them.  Each may be NULL. */
+	const fl_template_function *template_filters; /* ends with FL_TEMPLATE_FUNCTIONS_END */
+	const fl_template_function *template_tests;   /* ends with FL_TEMPLATE_FUNCTIONS_END */
+	const fl_template_global *template_globals;   /* ends with FL_TEMPLATE_GLOBALS_END */
+	const fl_context_processor *context_processors; /* NULL-terminated, run in order */
 	/* Template folder (Flask(template_folder=...)): the application's
 	 * templates, a path relative to the project root ("templates" when
 	 * NULL).  Every template under it is compiled at start-up with the

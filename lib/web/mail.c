@@ -8,6 +8,7 @@
 
 #include "web/app.h"
 #include "web/helpers.h"
+#include "web/templating.h"
 #include "base/log.h"
 
 static void send_deferred(fl_ctx *c, void *ud)
@@ -29,7 +30,7 @@ static json_t *all_safe(json_t *v)
 {
 	if (json_is_string(v))
 		return fl_markup(json_string_value(v));
-	if (fl_is_markup(v))
+	if (fl_is_markup(v) || fl_tpl_is_callable(v))
 		return json_incref(v);
 	if (json_is_array(v)) {
 		json_t *a = json_array();
@@ -65,14 +66,19 @@ static fl_err render_one(fl_ctx *c, const char *name, json_t *context, const cha
 
 fl_err fl_render_mail(fl_ctx *c, fl_message *m, const char *base, json_t *context)
 {
-	json_t *ctx = context ? context : json_object();
+	/* A copy, so the caller's context does not grow the processors' keys. */
+	json_t *ctx = context ? json_copy(context) : json_object();
 	const char *text = NULL, *html = NULL;
+	fl_err ep = fl_update_template_context(c, ctx);
+	if (ep) {
+		json_decref(ctx);
+		return ep;
+	}
 	json_t *safe = all_safe(ctx);
 	fl_err et = render_one(c, fl_arena_printf(c->arena, "%s.txt", base), safe, &text);
 	json_decref(safe);
 	fl_err eh = render_one(c, fl_arena_printf(c->arena, "%s.html", base), ctx, &html);
-	if (!context)
-		json_decref(ctx);
+	json_decref(ctx);
 	if ((et && et != FL_ENOTFOUND) || (eh && eh != FL_ENOTFOUND))
 		return et && et != FL_ENOTFOUND ? et : eh;
 	if (et && eh) {

@@ -1,18 +1,47 @@
 /* templating.c — render_template and the globals every template sees
  * (Flask's templating.py and its context processors): session, request, g
  * and config in the context; url_for, get_flashed_messages and csrf_token
- * as functions, each bound to the request being rendered. */
+ * as functions, each bound to the request being rendered; and the
+ * application's own filters, tests, globals and context processors. */
 #include <stdio.h>
 #include <string.h>
 
+#include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/sessions.h"
 #include "web/templating.h"
 #include "base/log.h"
 
+fl_err fl_update_template_context(fl_ctx *c, json_t *context)
+{
+	const fl_application *app = c->app ? c->app->bp->app : NULL;
+	if (!app || !app->context_processors || !app->context_processors[0])
+		return FL_OK;
+	json_t *extra = json_object();
+	for (const fl_context_processor *p = app->context_processors; *p; p++) {
+		fl_err e = (*p)(c, extra);
+		if (e) {
+			fl_error("context processor %zu failed: %s",
+				(size_t)(p - app->context_processors), fl_strerror(e));
+			json_decref(extra);
+			return e;
+		}
+	}
+	const char *k;
+	size_t klen;
+	json_t *v;
+	json_object_keylen_foreach(extra, k, klen, v)
+		if (!json_object_getn(context, k, klen))
+			json_object_setn_nocheck(context, k, klen, v);
+	json_decref(extra);
+	return FL_OK;
+}
+
 int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 {
 	json_t *ctx = context ? context : json_object();
+	if (fl_update_template_context(c, ctx))
+		return fl_abort(c, 500, NULL);
 	json_object_set_nocheck(ctx, "session", fl_get_session(c));
 	json_object_set_new_nocheck(ctx, "request", fl_request_to_json(&c->req));
 	json_object_set_nocheck(ctx, "g", c->g);
@@ -104,9 +133,34 @@ static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwarg
 	return json_string(fl_csrf_token(ud));
 }
 
+/* The application's filters, tests and globals (application.h), after the
+ * built-in globals so that one of the same name replaces them. */
+static void register_application(fl_app *app, const fl_application *appl)
+{
+	for (const fl_template_function *f = appl->template_filters; f && f->name; f++)
+		fl_tpl_env_add_filter(app->templates, f->name, f->fn);
+	for (const fl_template_function *t = appl->template_tests; t && t->name; t++)
+		fl_tpl_env_add_test(app->templates, t->name, t->fn);
+	for (const fl_template_global *g = appl->template_globals; g && g->name; g++) {
+		if (g->fn) {
+			fl_tpl_env_add_function(app->templates, g->name, g->fn);
+			continue;
+		}
+		/* A value shared by every request: made on the heap, kept by
+		 * the env until the process ends. */
+		fl_arena *prev = fl_json_set_arena(NULL);
+		json_t *v = g->value ? g->value(&app->config) : NULL;
+		fl_tpl_env_add_global(app->templates, g->name, v);
+		json_decref(v);
+		fl_json_set_arena(prev);
+	}
+}
+
 void fl_app_register_template_globals(fl_app *app)
 {
 	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
 	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
 	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
+	if (app->bp && app->bp->app)
+		register_application(app, app->bp->app);
 }
