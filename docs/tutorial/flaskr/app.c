@@ -4,8 +4,14 @@
  * with what it declares. */
 #include "flaskr/flaskr.h"
 
+static const fl_template_function filters[] = {
+	{ "datetimeformat", flaskr_datetimeformat },
+	FL_TEMPLATE_FUNCTIONS_END,
+};
+
 const fl_application flaskr_app = {
 	.name = "flaskr",
 	.models = flaskr_models,
+	.template_filters = filters,
 	.template_folder = "docs/tutorial/flaskr/templates",
 };

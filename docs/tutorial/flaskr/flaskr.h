@@ -7,6 +7,7 @@
  *
  *   flaskr/models.c   User, Post (schema.sql)
  *   flaskr/user.c     load_logged_in_user, login_required (auth.py's helpers)
+ *   flaskr/filters.c  the template filter datetimeformat
  *   flaskr/app.c      flaskr_app: name, config keys, models, blueprints,
  *                     hooks, template filter, error handlers
  *   flaskr/migrations/  its revisions (flask db upgrade / flask init-db)
@@ -36,5 +37,13 @@ int flaskr_load_logged_in_user(fl_ctx *c);
  * in (g.user), else a redirect to auth.login with ?next= this page, and
  * the status the view must return. */
 int flaskr_login_required(fl_ctx *c);
+
+/* flaskr_datetimeformat — the template filter datetimeformat (a
+ * fl_tpl_function): {{ post['created']|datetimeformat }} turns the
+ * timestamp SQLite stores ("2026-12-06 09:30:00") into "December 06, 2026",
+ * strftime's "%B %d, %Y"; {{ t|datetimeformat('%Y-%m-%d') }} takes another
+ * strftime format.  A value that is no such timestamp is shown as it is. */
+json_t *flaskr_datetimeformat(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err);
 
 #endif
