@@ -3,6 +3,8 @@
 #   make               library, blueprints (cgi-bin/*), ./manage
 #   make install-deps  install the Debian packages that are missing
 #   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
+#   make run-tutorial  the same for the tutorial's application, flaskr
+#                      (http://$(HOST):$(PORT)/cgi-bin/blog/)
 #   make test          unit + integration tests; last line "N passed, N failed"
 #   make check         the include layering (tools/check-layers.sh), docs-check,
 #                      then the same tests built with ASan + UBSan
@@ -85,7 +87,7 @@ VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
 VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
 
 .SECONDARY:
-.PHONY: all install-deps run test check fuzz bench soak faults clean unit-bins test-only static \
+.PHONY: all install-deps run run-tutorial test check fuzz bench soak faults clean unit-bins test-only static \
   docs docs-check tutorial install uninstall
 
 all: $(LIBA) $(BP_BIN) $(MANAGE) static
@@ -179,6 +181,15 @@ run: install-deps all
 	./manage db upgrade
 	./manage seed --if-empty
 	./manage runserver -h $(HOST) -p $(PORT)
+
+# The tutorial's application, flaskr (docs/tutorial.md), on a database and
+# an upload folder of its own: its migrations, then lighttpd serving its
+# two blueprints (/cgi-bin/auth/, /cgi-bin/blog/) instead of Flasky's.
+FLASKR_ENV = DATABASE_URI=sqlite:///var/flaskr.sqlite UPLOAD_FOLDER=var/flaskr-uploads
+run-tutorial: install-deps all tutorial
+	@mkdir -p var/flaskr-uploads
+	$(FLASKR_ENV) MIGRATIONS_DIR=docs/tutorial/flaskr/migrations ./manage db upgrade
+	$(FLASKR_ENV) FLAGON_BIN=$(BUILD)/tutorial ./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
 	@$(MAKE) --no-print-directory all unit-bins tutorial

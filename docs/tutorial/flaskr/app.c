@@ -4,6 +4,14 @@
  * with what it declares. */
 #include "flaskr/flaskr.h"
 
+/* app.config.from_mapping(UPLOAD_FOLDER=...): where the posts' images go,
+ * relative to the project root unless absolute; the environment sets it
+ * like every key (UPLOAD_FOLDER=/srv/flaskr/uploads). */
+static const fl_config_key config_keys[] = {
+	{ "UPLOAD_FOLDER", FL_CONFIG_STR, .defaults = FL_CONFIG_DEFAULT("var/flaskr-uploads") },
+	FL_CONFIG_KEYS_END,
+};
+
 static const fl_template_function filters[] = {
 	{ "datetimeformat", flaskr_datetimeformat },
 	FL_TEMPLATE_FUNCTIONS_END,
@@ -11,6 +19,7 @@ static const fl_template_function filters[] = {
 
 const fl_application flaskr_app = {
 	.name = "flaskr",
+	.config_keys = config_keys,
 	.models = flaskr_models,
 	.template_filters = filters,
 	.template_folder = "docs/tutorial/flaskr/templates",
