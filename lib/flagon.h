@@ -54,6 +54,9 @@
 #include "web/view_cache.h"
 #include "web/ratelimit.h"
 #include "web/jwt.h"
+#include "web/login.h"
+#include "web/errors.h"
+#include "web/hooks.h"
 #include "web/resource.h"
 
 #endif

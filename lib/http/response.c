@@ -15,6 +15,13 @@ static const struct { int code; const char *text; } status_texts[] = {
 	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
 	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
 	{ 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	/* the rest of werkzeug's HTTP errors (their error pages' titles) */
+	{ 408, "Request Timeout" }, { 412, "Precondition Failed" },
+	{ 416, "Requested Range Not Satisfiable" }, { 417, "Expectation Failed" },
+	{ 418, "I'm a teapot" }, { 423, "Locked" }, { 424, "Failed Dependency" },
+	{ 428, "Precondition Required" }, { 431, "Request Header Fields Too Large" },
+	{ 451, "Unavailable For Legal Reasons" }, { 504, "Gateway Timeout" },
+	{ 505, "HTTP Version Not Supported" },
 };
 
 const char *fl_status_text(int status)

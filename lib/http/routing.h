@@ -61,6 +61,11 @@ typedef int (*fl_view_fn)(struct fl_ctx *c);
  * share a page); without it every query string gets the page of the bare
  * path.  See web/view_cache.h. */
 #define FL_ROUTE_CACHE_QUERY_STRING 0x4u
+/* Like Flask-Login's @login_required: an anonymous visitor (no
+ * fl_current_user) gets fl_unauthorized — a redirect to the application's
+ * login_view with ?next=, or 401 — instead of the view.  Checked after
+ * the before_request hooks and the CSRF check (web/login.h). */
+#define FL_ROUTE_LOGIN_REQUIRED 0x8u
 
 /* FL_ROUTE_CACHE(seconds) — the flags of a route whose GET/HEAD responses
  * are cached whole for `seconds` (1 .. FL_ROUTE_CACHE_MAX), like

@@ -12,8 +12,13 @@
  * session, g — whose memory is one arena freed when the request ends.
  *
  * Order of a request: parse → route (404, 405, 308) → read body (413/400) →
- * before_request → CSRF check on unsafe methods (400) → view → after_request
- * → save session → write response → deferred work (mail) → teardown.
+ * before_request hooks (the application's, then the blueprint's; a hook
+ * may answer, skipping what follows up to the view) → CSRF check on unsafe
+ * methods (400) → login check of FL_ROUTE_LOGIN_REQUIRED routes (web/login.h)
+ * → view → on an error, the error handler (web/errors.h) or the error page
+ * → after_request hooks (the blueprint's, then the application's, each
+ * last-registered first) → save session → write response → deferred work
+ * (mail) → teardown hooks (same order as after_request).
  *
  * What a view receives is the request context (web/ctx.h); what it does
  * with it is in helpers.h (responses, redirect, url_for, cookies),
@@ -29,6 +34,8 @@
 #include "data/db.h"
 #include "http/routing.h"
 #include "template/template.h"
+#include "web/errors.h"
+#include "web/hooks.h"
 
 /* The application: one per process (opaque). */
 typedef struct fl_app fl_app;
@@ -52,13 +59,17 @@ typedef struct fl_blueprint {
 	/* How to create a missing table, named in the 503 page ("the route
 	 * /cgi-bin/model/createmodel/"); NULL: "./manage db upgrade". */
 	const char *create_tables_hint;
-	/* Hooks; each may be NULL.  setup runs once per process after the
-	 * database is open (Flask's before_first_request belongs here too);
-	 * a non-zero return stops start-up. */
+	/* setup runs once per process after the database is open (Flask's
+	 * before_first_request belongs here too); a non-zero return stops
+	 * start-up.  NULL: nothing to do. */
 	int (*setup)(fl_app *app);
-	int (*before_request)(fl_ctx *c);   /* non-zero: abort with that status */
-	void (*after_request)(fl_ctx *c);
-	void (*teardown_request)(fl_ctx *c, int failed);
+	/* The blueprint's request hooks (web/hooks.h): NULL-terminated
+	 * arrays, FL_HOOKS(f, g), or NULL for none.  The application's
+	 * (fl_application) run around them: its before_request first, its
+	 * after_request and teardown_request last. */
+	const fl_before_request_fn *before_request;
+	const fl_after_request_fn *after_request;
+	const fl_teardown_request_fn *teardown_request;
 	/* flask-jwt-extended's @jwt.user_lookup_loader (web/jwt.h): once
 	 * fl_jwt_required has verified a token, load the user it names.
 	 * `jwt_data` holds every claim (borrowed; "sub" is the identity, a
@@ -70,6 +81,10 @@ typedef struct fl_blueprint {
 	 * abort with (a database error: fl_abort_db).  fl_get_current_user
 	 * gives the user to the view.  NULL: a valid token is enough. */
 	int (*jwt_user_lookup)(fl_ctx *c, json_t *jwt_data, json_t **user);
+	/* Error handlers (web/errors.h): @bp.errorhandler(code), a table
+	 * ending with FL_ERROR_HANDLERS_END, or NULL.  They come before the
+	 * application's of the same code. */
+	const fl_error_handler *error_handlers;
 } fl_blueprint;
 
 /* Ends a route table. */

@@ -9,6 +9,7 @@
 #include "cache/cache.h"
 #include "session/session.h"
 #include "web/app.h"
+#include "web/application.h"
 #include "web/ctx.h"
 #include "web/helpers.h"
 

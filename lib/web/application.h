@@ -23,6 +23,7 @@
 #ifndef FL_APPLICATION_H
 #define FL_APPLICATION_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "base/arena.h"
@@ -32,6 +33,8 @@
 #include "data/model.h"
 #include "template/template.h"
 #include "web/ctx.h"
+#include "web/errors.h"
+#include "web/hooks.h"
 
 /* What `./manage seed` hands the application's seed function.  The
  * command opens the database, checks that every table and column of the
@@ -127,6 +130,37 @@ typedef struct fl_application {
 	const fl_template_function *template_tests;   /* ends with FL_TEMPLATE_FUNCTIONS_END */
 	const fl_template_global *template_globals;   /* ends with FL_TEMPLATE_GLOBALS_END */
 	const fl_context_processor *context_processors; /* NULL-terminated, run in order */
+
+	/* ---- request hooks and error handlers of the whole application ----
+	 * Flask's @app.before_request, @app.after_request,
+	 * @app.teardown_request and @app.errorhandler, and a blueprint's
+	 * before_app_request & co.: they apply to every blueprint of the
+	 * application (web/hooks.h, web/errors.h for the order).  Hook arrays
+	 * are NULL-terminated (FL_HOOKS(f, g)); the handler table ends with
+	 * FL_ERROR_HANDLERS_END.  NULL: none. */
+	const fl_before_request_fn *before_request;
+	const fl_after_request_fn *after_request;
+	const fl_teardown_request_fn *teardown_request;
+	const fl_error_handler *error_handlers;
+
+	/* ---- login (Flask-Login's LoginManager; web/login.h) ---- */
+	/* The endpoint of the login view ("auth.login"), where fl_unauthorized
+	 * and FL_ROUTE_LOGIN_REQUIRED send an anonymous visitor, with
+	 * ?next=<the page asked for>.  NULL: they answer 401 instead. */
+	const char *login_view;
+	/* The message flashed (category "message") on that redirect; NULL:
+	 * Flask-Login's "Please log in to access this page.", "": none. */
+	const char *login_message;
+	/* Flask-Login's @login_manager.user_loader: load the user whose id
+	 * fl_login_user stored in the session (`user_id`, a string the client
+	 * cannot forge, but stale once the user is gone).  Return 0 with
+	 * *user set to the user (a new JSON reference, e.g. a row, that
+	 * fl_current_user keeps for the request), or to NULL when there is no
+	 * such user any more (the visitor is anonymous); or return an HTTP
+	 * status (fl_abort_db on a database error): the request then fails
+	 * with it.  NULL: fl_current_user is a bug (logged, 500) once someone
+	 * is logged in. */
+	int (*user_loader)(fl_ctx *c, const char *user_id, json_t **user);
 	/* Template folder (Flask(template_folder=...)): the application's
 	 * templates, a path relative to the project root ("templates" when
 	 * NULL).  Every template under it is compiled at start-up with the

@@ -29,6 +29,9 @@ typedef struct fl_request_state {
 	int failed;                 /* fl_app_fail: the answer is 500 whatever the view returns */
 	struct { fl_deferred_fn fn; void *ud; } deferred[FL_MAX_DEFERRED];
 	size_t ndeferred;           /* entries of deferred in use */
+	/* login (login.c): the user_loader failed with this status; the
+	 * request answers it whatever the view returns (0: it did not) */
+	int fail_status;
 } fl_request_state;
 
 /* The private state of context `c` (made by fl_ctx_new). */
@@ -40,7 +43,12 @@ static inline fl_request_state *fl_state(fl_ctx *c)
 /* ---- shared by the web/ sources ---- */
 
 /* Make the response body `n` bytes of `body` with `mimetype` and `status`
- * (0 = 200), copied into the arena (helpers.c). */
+ * (0 = 200), copied into the arena (helpers.c).  The one place every
+ * helper that builds a response goes through (fl_text, fl_html,
+ * fl_jsonify, fl_redirect, fl_render, the error page; a new one must too):
+ * it marks the response built (c->resp.body_set), which is how the request
+ * loop knows that a before_request hook answered and that an error
+ * handler built its page (web/hooks.h, web/errors.h). */
 void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *body, size_t n);
 
 /* The mount point to put in front of URLs: SCRIPT_NAME, else /cgi-bin/<bp>
@@ -90,5 +98,17 @@ void fl_app_save_session(fl_ctx *c);
 
 /* Commit on teardown (SQLALCHEMY_COMMIT_ON_TEARDOWN) or roll back (db.c). */
 void fl_app_teardown_db(fl_ctx *c, int failed);
+
+/* Run fn(c, ud) under the crash guard (dispatch.c): a fault inside it
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL) comes back here, sets *crashed to the
+ * signal and returns 500; the process restarts after the response.  Not
+ * nested. */
+int fl_app_guard(fl_ctx *c, int (*fn)(fl_ctx *c, const void *ud), const void *ud,
+	int *crashed);
+
+/* Answer error `status`: the blueprint's or application's error handler
+ * (under the crash guard; a crash there sets *crashed), else — or when it
+ * fails — the built-in error page (errors.c). */
+void fl_app_handle_error(fl_ctx *c, int status, int *crashed);
 
 #endif

@@ -1,8 +1,10 @@
 /* dispatch.c — the life of one request (Flask's wsgi_app and
  * full_dispatch_request): make the context, route (404, 405, 308), read the
- * body, before_request, CSRF, the view (or the view cache), the error page,
- * after_request, save the session, write the response, then the deferred
- * work and teardown.  A crash inside a view still gets its 500 page, and a
+ * body, the before_request hooks (which may answer), CSRF, the login check,
+ * the view (or the view cache), the error handler or page (errors.c), the
+ * after_request hooks, save the session, write the response, then the
+ * deferred work and the teardown hooks.  A crash inside a hook or a view
+ * still gets its 500 page, and a
  * web server's error document request (REDIRECT_STATUS) the error page of
  * its status.
  * Start-up and the accept loop are app.c. */
@@ -18,7 +20,7 @@
 #include <unistd.h>
 
 #include "web/ctx_internal.h"
-#include "web/templating.h"
+#include "web/login.h"
 #include "http/http.h"
 #include "base/log.h"
 
@@ -92,7 +94,8 @@ void fl_app_install_crash_guard(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* ---- answers the request loop makes itself: Allow, error pages, headers ---- */
+/* ---- answers the request loop makes itself: Allow, headers (the error
+ * pages are errors.c) ---- */
 
 void fl_app_set_allow(fl_ctx *c, unsigned allowed)
 {
@@ -104,68 +107,6 @@ void fl_app_set_allow(fl_ctx *c, unsigned allowed)
 			strcat(allow, fl_method_names[m]);
 		}
 	fl_response_set_header(&c->resp, "Allow", allow);
-}
-
-static const char *default_description(int status)
-{
-	switch (status) {
-	case 400: return "The browser (or proxy) sent a request that this server could not understand.";
-	case 404: return "The requested URL was not found on the server. If you entered the URL "
-			 "manually please check your spelling and try again.";
-	case 405: return "The method is not allowed for the requested URL.";
-	case 413: return "The data value transmitted exceeds the capacity limit.";
-	case 500: return "The server encountered an internal error and was unable to complete your "
-			 "request. Either the server is overloaded or there is an error in the application.";
-	default: return fl_status_text(status);
-	}
-}
-
-static void error_page(fl_ctx *c, int status)
-{
-	const char *title = status == 404 ? "Page Not Found" : fl_status_text(status);
-	const char *abort_message = fl_state(c)->abort_message;
-	const char *message = abort_message ? abort_message : default_description(status);
-	/* Keep Allow (405) and Location; drop what the failed view set. */
-	const char *allow = fl_response_get_header(&c->resp, "Allow");
-	/* A JSON blueprint (the API, issue #7) also keeps WWW-Authenticate (401). */
-	const char *www_auth = fl_response_get_header(&c->resp, "WWW-Authenticate");
-	/* And every page Retry-After (fl_abort_retry_after: 429, 503). */
-	const char *retry_after = fl_response_get_header(&c->resp, "Retry-After");
-	fl_response_init(&c->resp, c->arena);
-	if (allow)
-		fl_response_set_header(&c->resp, "Allow", allow);
-	if (retry_after)
-		fl_response_set_header(&c->resp, "Retry-After", retry_after);
-	/* JSON blueprint (fl_blueprint.json_errors): flask-restful's
-	 * {"message": "..."} with the same status instead of the HTML page. */
-	if (c->app->bp->json_errors) {
-		if (www_auth && status == 401)
-			fl_response_set_header(&c->resp, "WWW-Authenticate", www_auth);
-		/* SPEC §3: an unknown path says "Page Not Found" on every blueprint. */
-		const char *m = !abort_message && status == 404
-			? fl_arena_printf(c->arena, "%s: %s", title, message) : message;
-		if (fl_jsonify(c, status, json_pack("{s:s}", "message", m)) == 0)
-			return;
-	}
-	char name[32];
-	snprintf(name, sizeof name, "%d.html", status);
-	json_t *ctx = json_pack("{s:i, s:s, s:s}", "code", status, "title", title,
-		"message", message);
-	char path[4200];
-	struct stat st;
-	snprintf(path, sizeof path, "%s/templates/%s", c->app->root, name);
-	if (stat(path, &st) == 0 && fl_render(c, status, name, ctx) == 0)
-		return;
-	if (fl_render(c, status, "error.html", ctx) == 0)
-		return;
-	/* The error page itself failed: a plain one that cannot. */
-	fl_buf html;
-	fl_buf_init(&html, c->arena);
-	fl_buf_printf(&html, "<!doctype html>\n<html lang=en>\n<title>%d %s</title>\n<h1>%s</h1>\n<p>",
-		status, fl_status_text(status), title);
-	fl_html_escape(&html, message, strlen(message));
-	fl_buf_puts(&html, "</p>\n");
-	fl_app_set_body(c, status, "text/html; charset=utf-8", html.data, html.len);
 }
 
 static void finish_headers(fl_ctx *c)
@@ -183,25 +124,119 @@ static void finish_headers(fl_ctx *c)
 
 /* ---- the request ---- */
 
-/* A bug the library caught in the application (fl_app_fail: a url_for
- * that cannot build...) makes the answer 500, whatever the view returned. */
-static int unless_failed(fl_ctx *c, int status)
-{
-	return fl_state(c)->failed && status < 500 ? 500 : status;
-}
-
-static int run_view(fl_ctx *c, int *crashed)
+int fl_app_guard(fl_ctx *c, int (*fn)(fl_ctx *c, const void *ud), const void *ud,
+	int *crashed)
 {
 	int sig = sigsetjmp(crash_jmp, 1);
 	if (sig) {
 		*crashed = sig;
-		fl_error("%s %s: view crashed with signal %d", c->req.method_name, c->req.path, sig);
 		return 500;
 	}
 	in_view = 1;
-	int status = c->route->view(c);
+	int r = fn(c, ud);
 	in_view = 0;
+	return r;
+}
+
+/* A bug the library caught in the application (fl_app_fail: a url_for
+ * that cannot build...) makes the answer 500, whatever the view returned;
+ * a user_loader that failed (login.c), its status. */
+static int unless_failed(fl_ctx *c, int status)
+{
+	fl_request_state *st = fl_state(c);
+	if (st->failed && status < 500)
+		return 500;
+	if (st->fail_status && status < 400)
+		return st->fail_status;
 	return status;
+}
+
+/* The application the blueprint belongs to, or NULL. */
+static const fl_application *application(fl_ctx *c)
+{
+	return c->app->bp->app;
+}
+
+/* Run the before_request hooks of `hooks` in order.  Returns the first
+ * non-zero status, or 0 with *answered set when a hook built a response
+ * (web/hooks.h), or 0 when all went on. */
+static int before_hooks(fl_ctx *c, const fl_before_request_fn *hooks, int *answered)
+{
+	for (; hooks && *hooks; hooks++) {
+		int s = (*hooks)(c);
+		if (s)
+			return s;
+		if (c->resp.body_set) {
+			*answered = 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static size_t count_hooks(const void *const *hooks)
+{
+	size_t n = 0;
+	while (hooks && hooks[n])
+		n++;
+	return n;
+}
+
+/* after_request: the blueprint's, then the application's, each in reverse
+ * order (Flask's reversed()). */
+static void after_hooks(fl_ctx *c)
+{
+	const fl_application *a = application(c);
+	const fl_after_request_fn *lists[2] = { c->app->bp->after_request, a ? a->after_request : NULL };
+	for (int l = 0; l < 2; l++)
+		for (size_t i = count_hooks((const void *const *)lists[l]); i-- > 0;)
+			lists[l][i](c);
+}
+
+/* teardown_request: in the same order as after_request. */
+static void teardown_hooks(fl_ctx *c, int failed)
+{
+	const fl_application *a = application(c);
+	const fl_teardown_request_fn *lists[2] = {
+		c->app->bp->teardown_request, a ? a->teardown_request : NULL
+	};
+	for (int l = 0; l < 2; l++)
+		for (size_t i = count_hooks((const void *const *)lists[l]); i-- > 0;)
+			lists[l][i](c, failed);
+}
+
+/* Everything between reading the body and the response that may run the
+ * application's code, under the crash guard: the before_request hooks
+ * (the application's, then the blueprint's; one may answer), CSRF, the
+ * login check, the view (or the view cache). */
+static int full_dispatch(fl_ctx *c, const void *ud)
+{
+	(void)ud;
+	const fl_application *a = application(c);
+	int answered = 0;
+	int s = before_hooks(c, a ? a->before_request : NULL, &answered);
+	if (!s && !answered)
+		s = before_hooks(c, c->app->bp->before_request, &answered);
+	if (s || answered)
+		return s;
+	s = fl_app_check_csrf(c);
+	if (s)
+		return s;
+	/* @login_required */
+	if ((c->route->flags & FL_ROUTE_LOGIN_REQUIRED) && !fl_current_user(c))
+		return fl_unauthorized(c);
+	/* @cache.cached: a GET/HEAD of a route with FL_ROUTE_CACHE is answered
+	 * from the cache without running the view (X-Cache: HIT), or the view
+	 * runs and its 200 is stored (X-Cache: MISS).  No per-visitor data
+	 * (CSRF token, flashes, cookies) is stored: see view_cache.c. */
+	fl_app_cached_view cv;
+	int cached = fl_app_cache_begin(c, &cv);
+	if (cached == FL_APP_CACHE_HIT)
+		return 0;
+	s = unless_failed(c, c->route->view(c));
+	if (cached == FL_APP_CACHE_MISS)
+		fl_app_cache_end(c, &cv, s);
+	return s;
 }
 
 /* The server's error document: Apache's ErrorDocument and lighttpd's
@@ -258,25 +293,9 @@ static int dispatch(fl_ctx *c, int *crashed)
 	fl_err e = fl_request_read_body(&c->req, read_body, app, app->config.max_content_length, &why);
 	if (e)
 		return fl_abort(c, e == FL_ETOOLARGE ? 413 : 400, "%s", why);
-	if (app->bp->before_request) {
-		int s = app->bp->before_request(c);
-		if (s)
-			return s;
-	}
-	int s = fl_app_check_csrf(c);
-	if (s)
-		return s;
-	/* @cache.cached: a GET/HEAD of a route with FL_ROUTE_CACHE is answered
-	 * from the cache without running the view (X-Cache: HIT), or the view
-	 * runs and its 200 is stored (X-Cache: MISS).  No per-visitor data
-	 * (CSRF token, flashes, cookies) is stored: see view_cache.c. */
-	fl_app_cached_view cv;
-	int cached = fl_app_cache_begin(c, &cv);
-	if (cached == FL_APP_CACHE_HIT)
-		return 0;
-	s = unless_failed(c, run_view(c, crashed));
-	if (cached == FL_APP_CACHE_MISS)
-		fl_app_cache_end(c, &cv, s);
+	int s = fl_app_guard(c, full_dispatch, NULL, crashed);
+	if (*crashed)
+		fl_error("%s %s: crashed with signal %d", c->req.method_name, c->req.path, *crashed);
 	return s;
 }
 
@@ -295,6 +314,23 @@ static void restart_after_crash(fl_app *app)
 	_exit(70);
 }
 
+/* The CGI variables copied into the arena.  Under FastCGI they belong to
+ * the FCGX_Request, which FCGX_Finish_r frees as soon as the response is
+ * out; the request's strings (path, query, headers) point into them, and
+ * the deferred work and teardown hooks that run afterwards still read
+ * them. */
+static char **copy_env(fl_arena *a, char **envp)
+{
+	size_t n = 0;
+	while (envp && envp[n])
+		n++;
+	char **copy = fl_arena_alloc(a, (n + 1) * sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = fl_arena_strdup(a, envp[i]);
+	copy[n] = NULL;
+	return copy;
+}
+
 void fl_app_handle(fl_app *app, char **envp)
 {
 	int crashed = 0;
@@ -304,7 +340,8 @@ void fl_app_handle(fl_app *app, char **envp)
 
 	const char *why = NULL;
 	int status;
-	fl_err e = fl_request_init(&c->req, c->arena, envp, &why);
+	fl_err e = fl_request_init(&c->req, c->arena, app->fcgi ? copy_env(c->arena, envp) : envp,
+		&why);
 	if (e)
 		status = fl_abort(c, e == FL_ETOOLARGE ? 414 : 400, "%s", why);
 	else
@@ -318,9 +355,9 @@ void fl_app_handle(fl_app *app, char **envp)
 			c->req.query_string ? c->req.query_string : "", status,
 			st->abort_message ? ": " : "", st->abort_message ? st->abort_message : "");
 	if (status)
-		error_page(c, status);
-	if (app->bp->after_request && !crashed)
-		app->bp->after_request(c);
+		fl_app_handle_error(c, status, &crashed);
+	if (!crashed)
+		after_hooks(c);
 	fl_app_save_session(c);
 	finish_headers(c);
 
@@ -337,8 +374,7 @@ void fl_app_handle(fl_app *app, char **envp)
 	for (size_t i = 0; i < st->ndeferred && !crashed; i++)
 		st->deferred[i].fn(c, st->deferred[i].ud);
 	fl_app_teardown_db(c, status >= 500);
-	if (app->bp->teardown_request)
-		app->bp->teardown_request(c, status >= 500);
+	teardown_hooks(c, status >= 500);
 	fl_json_set_arena(NULL);
 	fl_arena_reset(app->arena);
 	if (crashed)

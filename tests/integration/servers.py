@@ -539,6 +539,21 @@ def raw_http(port, request):
             data += chunk
 
 
+def wait_for_log(server, mark, pattern, timeout=5.0):
+    """What `server`'s logs received since log_mark() returned `mark`, once
+    it matches the regular expression `pattern` or after `timeout` seconds
+    (the programs write some lines after the response: deferred work,
+    teardown)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        new = server.log_since(mark)
+        if re.search(pattern, new):
+            return new
+        if time.monotonic() > deadline:
+            return new
+        time.sleep(0.1)
+
+
 def csrf_token(html):
     """The hidden csrf_token input's value in a page, or None."""
     m = CSRF_RE.search(html)

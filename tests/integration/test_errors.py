@@ -2,7 +2,6 @@
 the test-only blueprint tests/integration/crashapp.c, which the Makefile
 builds into $FLAGON_BUILD/tests/integration/crashapp (make test / check)."""
 import re
-import time
 
 import pytest
 
@@ -62,17 +61,6 @@ def crashapp(server, browser):
     return browser()
 
 
-def wait_for_log(server, mark, pattern, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        new = server.log_since(mark)
-        if re.search(pattern, new):
-            return new
-        if time.monotonic() > deadline:
-            return new
-        time.sleep(0.1)
-
-
 @pytest.mark.proxy_fcgi
 def test_abort_500(crashapp, server):
     b = crashapp
@@ -93,7 +81,7 @@ def test_abort_500_is_logged(crashapp, server):
     mark = server.log_mark()
     r = crashapp.get("/cgi-bin/crashapp/error")
     assert r.status_code == 500
-    new = wait_for_log(server, mark, r"/error")
+    new = servers.wait_for_log(server, mark, r"/error")
     assert re.search(r"/error", new), "no log line for the 500:\n" + new
 
 
@@ -105,7 +93,7 @@ def test_segfault_in_a_view(crashapp, server):
     r = b.get("/cgi-bin/crashapp/segv")
     assert r.status_code == 500
     assert "Internal Server Error" in r.text
-    new = wait_for_log(server, mark, r"signal|segv", timeout=5)
+    new = servers.wait_for_log(server, mark, r"signal|segv", timeout=5)
     assert re.search(r"signal|segv", new, re.I), "no log line for the crash:\n" + new
     # The program keeps answering (a new process replaces the crashed one).
     for i in range(10):
@@ -141,7 +129,7 @@ def test_bad_url_for_is_a_logged_500_not_a_crash(crashapp, server, path):
     assert r.status_code == 500, (path, r.status_code, r.text[:200])
     assert "Internal Server Error" in r.text
     assert "Location" not in r.headers
-    new = wait_for_log(server, mark, re.escape(path) + r".* -> 500")
+    new = servers.wait_for_log(server, mark, re.escape(path) + r".* -> 500")
     assert re.search(re.escape(path) + r".* -> 500", new), "no log line for the 500:\n" + new
     assert not re.search(r"crashed|signal|restarting", new, re.I), new
     if path.startswith("/url_for/unknown"):
