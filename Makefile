@@ -113,23 +113,56 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(APPA): $(APP_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(OUT)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(APPA) $(LIBA)
+# ---- an application: every program links every blueprint ----
+# Each program serves one blueprint but builds the URLs of all of them
+# (url_for("session.login") from main; fl_application.blueprints), so it
+# links every blueprint object of its application.  A blueprint's source
+# is compiled once; $(BUILD)/bp/<dir>/<name>.o is a copy with `main` made
+# local, archived with the others; program <name> links its own object (the
+# real main) and the archives.  A copy must define no global symbol but
+# <name>_blueprint (two programs' helpers would clash otherwise): make the
+# rest static.
+$(BUILD)/bp/%.o: $(BUILD)/%.o
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) -o $@
+	objcopy --localize-symbol=main $< $@
+	@extra=$$(nm -g --defined-only $@ | awk '{print $$3}' | grep -v '^__' | grep -vx '$(notdir $*)_blueprint'); \
+	if [ -n "$$extra" ]; then \
+	  echo "$*.c: a blueprint's source may define only the global $(notdir $*)_blueprint; make these static: $$extra" >&2; \
+	  rm -f $@; exit 1; fi
 
-$(MANAGE): $(CLI_OBJ) $(APPA) $(LIBA)
+# $(eval $(call fl_application,BLUEPRINT_SOURCES,APP_SOURCES,BINDIR,APP_ARCHIVE,BLUEPRINT_ARCHIVE))
+# builds an application: APP_ARCHIVE from its shared sources (app/*.c, where
+# its fl_application lists its blueprints), BLUEPRINT_ARCHIVE from the
+# blueprint sources (one directory, <name>.c defining <name>_blueprint), and
+# BINDIR/<name> for each blueprint.  Link anything else of the application
+# (./manage, tests) with $(call fl_app_libs,APP_ARCHIVE,BLUEPRINT_ARCHIVE).
+fl_app_libs = -Wl,--start-group $(2) $(1) -Wl,--end-group $(LIBA)
+define fl_application
+$(4): $$(patsubst %.c,$$(BUILD)/%.o,$(2))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(5): $$(patsubst %.c,$$(BUILD)/bp/%.o,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$$(patsubst %.c,$(3)/%,$$(notdir $(1))): $(3)/%: $$(BUILD)/$$(dir $$(firstword $(1)))%.o $(4) $(5) $$(LIBA)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) $$< $$(call fl_app_libs,$(4),$(5)) $$(LDLIBS) -o $$@
+endef
+
+# Flasky: app/*.c, the blueprints of cgi-bin/, built into $(OUT)/cgi-bin/.
+BPA       := $(BUILD)/libblueprints.a
+$(eval $(call fl_application,$(BP_SRC),$(APP_SRC),$(OUT)/cgi-bin,$(APPA),$(BPA)))
+FLASKY_LIBS = $(call fl_app_libs,$(APPA),$(BPA))
+
+$(MANAGE): $(CLI_OBJ) $(APPA) $(BPA) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(CLI_OBJ) $(APPA) $(LIBA) $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(FLASKY_LIBS) $(LDLIBS) -o $@
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(LIBA)
-	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) $(TESTLIBS) -o $@
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(BPA) $(LIBA)
+	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) $(TESTLIBS) -o $@
 
-$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(LIBA)
-	$(CC) $(LDFLAGS) $< $(APPA) $(LIBA) $(LDLIBS) -o $@
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(BPA) $(LIBA)
+	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) -o $@
 
 unit-bins: $(UNIT_BIN) $(TSUP_BIN)
 

@@ -1,6 +1,8 @@
 /* flasky.c — the Flasky application's declaration (see flasky.h). */
 #include "app/flasky.h"
 
+#include "app/blueprints.h"
+#include "app/commands.h"
 #include "app/config.h"
 #include "app/models.h"
 #include "app/seed.h"
@@ -11,4 +13,6 @@ const fl_application flasky_app = {
 	.init_config = flasky_init_config,
 	.models = flasky_models,
 	.seed = flasky_seed,
+	.blueprints = flasky_blueprints,
+	.commands = flasky_commands,
 };

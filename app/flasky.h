@@ -7,6 +7,8 @@
  *   app/email.[ch]   send_email(to, subject, template, context)
  *   app/seed.[ch]    the demo data of `./manage seed`
  *   app/auth.[ch]    the JSON API's user lookup (flask-jwt-extended's user_lookup_loader)
+ *   app/blueprints.[ch] the list of its blueprints (cgi-bin/<name>.c each define one)
+ *   app/commands.[ch] its own ./manage commands (deploy)
  */
 #ifndef APP_FLASKY_H
 #define APP_FLASKY_H
@@ -14,7 +16,8 @@
 #include "web/application.h"
 
 /* The application: name "flasky", flasky_config_keys and
- * flasky_init_config, flasky_models, flasky_seed. */
+ * flasky_init_config, flasky_models, flasky_seed, flasky_blueprints,
+ * flasky_commands. */
 extern const fl_application flasky_app;
 
 #endif

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "flagon.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 #include "app/models.h"
 
@@ -154,7 +155,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint animals_blueprint = {
+const fl_blueprint animals_blueprint = {
 	.name = "animals", .routes = routes, .app = &flasky_app,
 };
 

@@ -47,6 +47,7 @@
 
 #include "flagon.h"
 #include "app/auth.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 #include "app/models.h"
 
@@ -211,7 +212,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint api_blueprint = {
+const fl_blueprint api_blueprint = {
 	.name = "api", .routes = routes, .app = &flasky_app,
 	.csrf_exempt = 1, .json_errors = 1,
 	.jwt_user_lookup = flasky_user_lookup,   /* a token of a deleted user: 401 */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "flagon.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 
 /* Largest max_age accepted: 100 years, so Expires stays a real date. */
@@ -126,7 +127,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint cookies_blueprint = {
+const fl_blueprint cookies_blueprint = {
 	.name = "cookies", .routes = routes, .app = &flasky_app,
 };
 

@@ -15,6 +15,7 @@
 
 #include "flagon.h"
 #include "app/email.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 #include "app/models.h"
 
@@ -104,7 +105,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint main_blueprint = {
+const fl_blueprint main_blueprint = {
 	.name = "main", .routes = routes, .app = &flasky_app,
 };
 

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 #include "app/models.h"
 #include "base/pynum.h"
@@ -244,7 +245,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint model_blueprint = {
+const fl_blueprint model_blueprint = {
 	.name = "model", .routes = routes, .app = &flasky_app,
 	.create_tables_hint = "the route /cgi-bin/model/createmodel/",
 };

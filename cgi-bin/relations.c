@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "flagon.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 #include "app/models.h"
 
@@ -309,7 +310,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint relations_blueprint = {
+const fl_blueprint relations_blueprint = {
 	.name = "relations", .routes = routes, .app = &flasky_app,
 	.create_tables_hint = NULL,   /* "./manage db upgrade" */
 };

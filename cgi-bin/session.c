@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "flagon.h"
+#include "app/blueprints.h"
 #include "app/flasky.h"
 
 /* Longest accepted user name, in characters (code points, Python's len()). */
@@ -94,7 +95,7 @@ static const fl_route routes[] = {
 	FL_ROUTES_END,
 };
 
-static const fl_blueprint session_blueprint = {
+const fl_blueprint session_blueprint = {
 	.name = "session", .routes = routes, .app = &flasky_app,
 };
 

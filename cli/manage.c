@@ -1,16 +1,15 @@
 /* manage — Flagon's command-line tool (Flask-Script's manage.py / the
  * flask command): db, runserver, routes, seed, shell, user, session, mail,
- * test.
+ * test, and the application's own commands (fl_application.commands,
+ * web/command.h: Flasky's `deploy`).
  *
  * Exit status 0 on success; otherwise non-zero with a one-line reason on
  * stderr. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,6 +20,7 @@
 #include "cmd_user.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "web/app.h"
 #include "app/flasky.h"
 
 /* The application this manage serves: its keys, models and demo data. */
@@ -32,7 +32,7 @@ static const char usage[] =
 	"     stamp REV|check  database migrations (sql/migrations/)\n"
 	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
 	"                      serve every blueprint with lighttpd in the foreground\n"
-	"  routes              print the URL map of every blueprint\n"
+	"  routes              print the URL map of every blueprint of the application\n"
 	"  seed                load the demo data (roles, users, articles, students,\n"
 	"                      courses, animals) into the configured database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
@@ -71,7 +71,8 @@ static const struct command_help {
 	  "Logs: var/fastcgi-error.log (the programs), var/lighttpd-error.log.\n" },
 	{ "routes",
 	  "usage: manage routes\n"
-	  "  print the URL map of every blueprint: endpoint, methods, rule\n" },
+	  "  print the URL map of every blueprint of the application (its\n"
+	  "  fl_application.blueprints): endpoint, methods, rule under its mount\n" },
 	{ "seed",
 	  "usage: manage seed [--if-empty]\n"
 	  "  load the demo data (roles, users, articles, students, courses, animals)\n"
@@ -95,28 +96,63 @@ static const struct command_help {
 	  "  run the test suite (make test)\n" },
 };
 
-/* The usage of `cmd` when its arguments ask for help: --help anywhere, or
- * -h anywhere but as runserver's `-h HOST`.  NULL otherwise. */
+#define NBUILTIN (sizeof command_help / sizeof command_help[0])
+
+/* The usage of `cmd` (a built-in's, else the application's) when its
+ * arguments ask for help: --help anywhere, or -h anywhere but as
+ * runserver's `-h HOST`.  NULL otherwise. */
 static const char *help_for(const char *cmd, int argc, char **argv)
 {
-	const struct command_help *h = NULL;
-	for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
+	const char *text = NULL;
+	for (size_t i = 0; i < NBUILTIN; i++)
 		if (!strcmp(cmd, command_help[i].name))
-			h = &command_help[i];
-	if (!h)
+			text = command_help[i].text;
+	const fl_command *own = fl_command_find(app->commands, cmd);
+	if (!text && own)
+		text = own->usage;
+	if (!text)
 		return NULL;
 	int runserver = !strcmp(cmd, "runserver");
 	for (int i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "--help"))
-			return h->text;
+			return text;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-h")) {
 			if (!runserver || i == argc - 1)
-				return h->text;
+				return text;
 			i++;   /* runserver's HOST */
 		}
 	}
 	return NULL;
+}
+
+/* `manage --help`: the built-in commands, then the application's under
+ * their own heading. */
+static void print_usage(FILE *out)
+{
+	fputs(usage, out);
+	if (!app->commands || !app->commands[0].name)
+		return;
+	fprintf(out, "Commands of the application (%s):\n", app->name);
+	for (const fl_command *k = app->commands; k->name; k++) {
+		if (strlen(k->name) <= 18)
+			fprintf(out, "  %-18s  %s\n", k->name, k->help);
+		else
+			fprintf(out, "  %s\n  %-18s  %s\n", k->name, "", k->help);
+	}
+}
+
+/* The application's commands may not hide a built-in one (SPEC §5). */
+static int check_commands(void)
+{
+	const char *builtins[NBUILTIN + 1];
+	char why[256];
+	for (size_t i = 0; i < NBUILTIN; i++)
+		builtins[i] = command_help[i].name;
+	builtins[NBUILTIN] = NULL;
+	if (fl_commands_check(app->commands, builtins, why, sizeof why))
+		return fl_cli_fail("%s", why);
+	return 0;
 }
 
 static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
@@ -165,53 +201,17 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	return fl_cli_fail("cannot start lighttpd: %s", strerror(errno));
 }
 
-static int cmd_routes(const fl_config *cfg)
+/* The whole URL map, from the application's list of blueprints (no
+ * program needs to run). */
+static int cmd_routes(void)
 {
-	/* The programs beside this manage (build/asan/manage lists
-	 * build/asan/cgi-bin), else the checkout's. */
-	char dir[4200];
-	char *self = realpath("/proc/self/exe", NULL);
-	char *slash = self ? strrchr(self, '/') : NULL;
-	if (slash) {
-		*slash = '\0';
-		snprintf(dir, sizeof dir, "%s/cgi-bin", self);
-	} else
-		snprintf(dir, sizeof dir, "%s/cgi-bin", cfg->root);
-	free(self);
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0)
-		return fl_cli_fail("cannot read %s", dir);
-	printf("%-28s %-24s %s\n", "Endpoint", "Methods", "Rule");
-	printf("%-28s %-24s %s\n", "----------------------------", "------------------------",
-		"--------------------------------");
-	int status = 0, programs = 0;
-	for (int i = 0; i < n; i++) {
-		char exe[4500];
-		struct stat st;
-		snprintf(exe, sizeof exe, "%s/%s", dir, names[i]->d_name);
-		if (names[i]->d_name[0] != '.' && !stat(exe, &st) && S_ISREG(st.st_mode) &&
-		    (st.st_mode & S_IXUSR)) {
-			fflush(stdout);
-			programs++;
-			pid_t pid = fork();
-			if (pid == 0) {
-				setenv("FLAGON_ROUTES", "1", 1);
-				execl(exe, exe, (char *)NULL);
-				_exit(127);
-			}
-			int ws;
-			if (pid < 0 || waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws))
-				status = 1;
-		}
-		free(names[i]);
-	}
-	free(names);
-	if (!programs)
-		return fl_cli_fail("no blueprint programs in %s (run make)", dir);
-	if (status)
-		fprintf(stderr, "manage: some blueprints could not list their routes\n");
-	return status;
+	if (!app->blueprints || !app->blueprints[0])
+		return fl_cli_fail("the application '%s' lists no blueprints (fl_application.blueprints)",
+			app->name);
+	fflush(stdout);
+	if (fl_print_routes(app->blueprints[0], stdout))
+		return fl_cli_fail("%s", "the URL map cannot be built (see above)");
+	return 0;
 }
 
 static int cmd_shell(const fl_config *cfg)
@@ -220,10 +220,67 @@ static int cmd_shell(const fl_config *cfg)
 	return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
 }
 
+/* One command, argv[0] its name: a built-in, else the application's.
+ * Also what an application's command invokes (fl_command_ctx.invoke). */
+static int run_command(const fl_command_ctx *cx, int argc, char **argv)
+{
+	const fl_config *cfg = cx->config;
+	const char *cmd = argv[0];
+	const char *help = help_for(cmd, argc - 1, argv + 1);
+	if (help) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "db")) {
+		char migrations[4200];
+		snprintf(migrations, sizeof migrations, "%s/sql/migrations", cx->root);
+		char *dbdir = strdup(cfg->database_path);
+		char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
+		if (slash && slash != dbdir) {
+			*slash = '\0';
+			mkdir(dbdir, 0775);
+		}
+		free(dbdir);
+		return fl_cli_db(argc, argv, cfg->database_path, migrations, app->models);
+	}
+	if (!strcmp(cmd, "runserver"))
+		return cmd_runserver(cfg, argc, argv);
+	if (!strcmp(cmd, "seed"))
+		return fl_cli_seed(app, cfg, argc, argv);
+	if (!strcmp(cmd, "user"))   /* issue #7: API logins */
+		return fl_cli_user(app, cfg, argc, argv);
+	if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
+		return fl_cli_session(cfg, argc, argv);
+	if (!strcmp(cmd, "routes"))
+		return cmd_routes();
+	if (!strcmp(cmd, "mail"))
+		return fl_cli_mail(cfg, argc, argv);
+	if (!strcmp(cmd, "shell"))
+		return cmd_shell(cfg);
+	if (!strcmp(cmd, "test")) {
+		if (chdir(cx->root))
+			return fl_cli_fail("cannot enter %s", cx->root);
+		execlp("make", "make", "test", (char *)NULL);
+		return fl_cli_fail("cannot run make: %s", strerror(errno));
+	}
+	const fl_command *own = fl_command_find(app->commands, cmd);
+	if (own) {
+		fflush(stdout);
+		int rc = own->run(cx, argc, argv);
+		fflush(stdout);
+		return rc;
+	}
+	fprintf(stderr, "manage: unknown command '%s'\n", cmd);
+	print_usage(stderr);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
+	if (check_commands())
+		return 1;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	const char *help = help_for(argv[1], argc - 2, argv + 2);
@@ -243,42 +300,8 @@ int main(int argc, char **argv)
 	if (fl_application_load_config_flags(app, &cfg, root, FL_CONFIG_SECRET_OPTIONAL, why,
 		    sizeof why))
 		return fl_cli_fail("%s", why);
-	const char *cmd = argv[1];
-	int rc;
-	if (!strcmp(cmd, "db")) {
-		char migrations[4200];
-		snprintf(migrations, sizeof migrations, "%s/sql/migrations", root);
-		char *dbdir = strdup(cfg.database_path);
-		char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
-		if (slash && slash != dbdir) {
-			*slash = '\0';
-			mkdir(dbdir, 0775);
-		}
-		free(dbdir);
-		rc = fl_cli_db(argc - 1, argv + 1, cfg.database_path, migrations, app->models);
-	} else if (!strcmp(cmd, "runserver"))
-		rc = cmd_runserver(&cfg, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "seed"))
-		rc = fl_cli_seed(app, &cfg, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "user"))   /* issue #7: API logins */
-		rc = fl_cli_user(app, &cfg, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
-		rc = fl_cli_session(&cfg, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "routes"))
-		rc = cmd_routes(&cfg);
-	else if (!strcmp(cmd, "mail"))
-		rc = fl_cli_mail(&cfg, argc - 1, argv + 1);
-	else if (!strcmp(cmd, "shell"))
-		rc = cmd_shell(&cfg);
-	else if (!strcmp(cmd, "test")) {
-		if (chdir(root))
-			return fl_cli_fail("cannot enter %s", root);
-		execlp("make", "make", "test", (char *)NULL);
-		rc = fl_cli_fail("cannot run make: %s", strerror(errno));
-	} else {
-		fprintf(stderr, "manage: unknown command '%s'\n%s", cmd, usage);
-		rc = 2;
-	}
+	fl_command_ctx cx = { .app = app, .config = &cfg, .root = root, .invoke = run_command };
+	int rc = run_command(&cx, argc - 1, argv + 1);
 	fl_config_free(&cfg);
 	free(root);
 	return rc;

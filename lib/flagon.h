@@ -14,7 +14,8 @@
  *              Flask module: app (start-up, blueprints, hooks), ctx (the
  *              request), helpers (responses, redirect, url_for, cookies),
  *              templating, sessions (session, flash, CSRF), forms, db
- *              (*_or_404), view_cache, ratelimit, resource, jwt
+ *              (*_or_404), view_cache, ratelimit, resource, jwt, command
+ *              (an application's ./manage commands)
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -44,6 +45,7 @@
 #include "form/form.h"
 #include "web/app.h"
 #include "web/application.h"
+#include "web/command.h"
 #include "web/ctx.h"
 #include "web/helpers.h"
 #include "web/templating.h"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/netaddr.h"
 
 const char *const fl_config_names[FL_CONFIG__MAX] = {
 	"development", "testing", "production",
@@ -163,7 +164,8 @@ static const char *const builtin_keys[] = {
 	"MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND",
 	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
 	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME",
-	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", NULL,
+	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME",
+	"TRUSTED_PROXIES", NULL,
 };
 
 /* The bounds a number key is checked against (see fl_config_key). */
@@ -317,6 +319,28 @@ static void json_put(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, v ? json_string(v) : json_null());
 }
 
+/* SERVER_NAME, PREFERRED_URL_SCHEME, TRUSTED_PROXIES: what _external
+ * URLs and request.host are made of (see config.h). */
+static fl_err load_url_keys(fl_config *cfg, char *why, size_t whylen)
+{
+	static const char *const schemes[] = { "http", "https", NULL };
+	char bad[64];
+	fl_err e = env_choice("PREFERRED_URL_SCHEME", "http", schemes, &cfg->preferred_url_scheme,
+		why, whylen);
+	if (e)
+		return e;
+	/* Under plain CGI the environment's SERVER_NAME is the request's. */
+	cfg->server_name = getenv("GATEWAY_INTERFACE") ? NULL : env("SERVER_NAME", NULL);
+	if (cfg->server_name && !fl_host_is_valid(cfg->server_name, strlen(cfg->server_name)))
+		return fail(why, whylen, "SERVER_NAME: expected a host name with an optional "
+			":port (\"example.com\", \"example.com:8080\"), got '%s'", cfg->server_name);
+	cfg->trusted_proxies = env("TRUSTED_PROXIES", NULL);
+	if (cfg->trusted_proxies && !fl_addr_list_is_valid(cfg->trusted_proxies, bad, sizeof bad))
+		return fail(why, whylen, "TRUSTED_PROXIES: expected comma-separated IP addresses, "
+			"got '%s' in '%s'", bad, cfg->trusted_proxies);
+	return FL_OK;
+}
+
 static void build_json(fl_config *cfg)
 {
 	json_t *o = json_object();
@@ -336,6 +360,8 @@ static void build_json(fl_config *cfg)
 	json_object_set_new_nocheck(o, "LOGIN_FAILURES_PER_ADDRESS",
 		json_integer(cfg->login_failures_per_address));
 	json_object_set_new_nocheck(o, "LOGIN_FAILURE_WINDOW", json_integer(cfg->login_failure_window));
+	json_put(o, "SERVER_NAME", cfg->server_name);
+	json_put(o, "PREFERRED_URL_SCHEME", cfg->preferred_url_scheme);
 	app_keys_json(cfg, o);
 	cfg->json = o;
 }
@@ -408,7 +434,8 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 	cfg->mail_default_sender = env("MAIL_DEFAULT_SENDER", NULL);
 	cfg->redis_url = env("REDIS_URL", "redis://127.0.0.1:6379/0");
 	cfg->jwt_secret_key = env("JWT_SECRET_KEY", cfg->secret_key);
-	cfg->server_name = env("SERVER_NAME", NULL);
+	if ((e = load_url_keys(cfg, why, whylen)))
+		return e;
 	if ((e = load_app_keys(cfg, keys, why, whylen)))
 		return e;
 	build_json(cfg);

@@ -76,13 +76,28 @@ typedef struct fl_config {
 	long login_failures_per_username; /* LOGIN_FAILURES_PER_USERNAME (10) */
 	long login_failures_per_address;  /* LOGIN_FAILURES_PER_ADDRESS (100) */
 	long login_failure_window;        /* LOGIN_FAILURE_WINDOW, seconds (300) */
-	const char *server_name;        /* SERVER_NAME for _external URLs, or NULL */
+	/* SERVER_NAME (Flask's): the host[:port] of _external URLs, checked
+	 * like a Host header (base/netaddr.h), or NULL: the request's Host.
+	 * Read from the environment only when the process is not itself a
+	 * CGI request (no GATEWAY_INTERFACE), since there SERVER_NAME is the
+	 * CGI variable naming the request's server (RFC 3875 §4.1.14). */
+	const char *server_name;
 	json_t *json;                   /* the non-secret keys, for templates' `config` */
 	/* private: the application's keys (fl_config_load's table) and their
 	 * values, in the table's order (read them with fl_config_get_*) */
 	const struct fl_config_key *app_keys_;
 	struct fl_config_value *app_values_;
 	size_t napp_keys_;
+	/* ---- url_for across blueprints: _external URLs (issue 15) ---- */
+	/* PREFERRED_URL_SCHEME (Flask's): "http" (default) or "https", the
+	 * scheme of _external URLs when SERVER_NAME is set. */
+	const char *preferred_url_scheme;
+	/* TRUSTED_PROXIES: comma-separated IP addresses of the reverse
+	 * proxies in front of the server, or NULL (none).  A request whose
+	 * REMOTE_ADDR is one of them has its X-Forwarded-Proto and
+	 * X-Forwarded-Host believed (werkzeug's ProxyFix with x_proto=1,
+	 * x_host=1): request.url, request.host and _external URLs use them. */
+	const char *trusted_proxies;
 } fl_config;
 
 /* ---- the application's own keys ---- */

@@ -7,6 +7,7 @@
 #include "http/http.h"
 
 #include "base/clock.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,8 @@ static bool quote_safe(unsigned char c, fl_quote_mode mode)
 		return always_safe(c) || c == '/' || c == ':' || c == '|';
 	case FL_QUOTE_PLUS:
 		return c != '+' && (always_safe(c) || c == ' ');
+	case FL_QUOTE_QUERY:
+		return always_safe(c) || (c != 0 && strchr(":&%=", c) != NULL);
 	}
 	return false;
 }
@@ -90,6 +93,48 @@ void fl_url_quote_buf(fl_buf *b, const char *s, size_t n, fl_quote_mode mode)
 		} else {
 			char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
 			fl_buf_append(b, esc, 3);
+		}
+	}
+}
+
+/* werkzeug urls._to_iri_unsafe: the escapes uri_to_iri keeps. */
+static bool iri_unsafe(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || (c != 0 && strchr(" \"#%&/:<=>?@[\\]^`{|}", c) != NULL);
+}
+
+void fl_uri_to_iri_buf(fl_buf *b, const char *s, size_t n)
+{
+	char raw[4];
+	for (size_t i = 0; i < n;) {
+		int h, l;
+		if (s[i] != '%' || i + 2 >= n || (h = hexval((unsigned char)s[i + 1])) < 0 ||
+		    (l = hexval((unsigned char)s[i + 2])) < 0) {
+			fl_buf_putc(b, s[i++]);
+			continue;
+		}
+		unsigned char c = (unsigned char)(h << 4 | l);
+		if (c < 0x80) {
+			if (iri_unsafe(c))
+				fl_buf_append(b, s + i, 3);
+			else
+				fl_buf_putc(b, (char)c);
+			i += 3;
+			continue;
+		}
+		/* Up to 4 escaped bytes: one UTF-8 character is shown as
+		 * itself, a byte that starts none stays escaped. */
+		size_t k = 0;
+		for (size_t j = i; k < 4 && j + 2 < n && s[j] == '%' && (h = hexval((unsigned char)s[j + 1])) >= 0 &&
+		     (l = hexval((unsigned char)s[j + 2])) >= 0; j += 3)
+			raw[k++] = (char)(h << 4 | l);
+		size_t len = fl_utf8_decode(raw, k, NULL);
+		if (len) {
+			fl_buf_append(b, raw, len);
+			i += 3 * len;
+		} else {
+			fl_buf_append(b, s + i, 3);
+			i += 3;
 		}
 	}
 }

@@ -38,12 +38,24 @@ typedef enum fl_quote_mode {
 	FL_QUOTE_RULE,
 	/* werkzeug _fast_url_quote_plus: query keys and values; '+' becomes
 	 * %2B and a space becomes '+'; '/', ':' '=' '&' are escaped. */
-	FL_QUOTE_PLUS
+	FL_QUOTE_PLUS,
+	/* werkzeug url_quote(safe=":&%=+$!*'(),"): a raw query string as
+	 * request.url shows it (its escapes kept). */
+	FL_QUOTE_QUERY
 } fl_quote_mode;
 
 /* fl_url_quote_buf — append `n` bytes of `s` to `b`, percent-encoding every
  * byte outside the mode's safe set as "%XX" (upper-case hex). */
 void fl_url_quote_buf(fl_buf *b, const char *s, size_t n, fl_quote_mode mode);
+
+/* fl_uri_to_iri_buf — append `n` bytes of the URI text `s` (a path or a
+ * query, as quoted by fl_url_quote_buf) to `b` as werkzeug 2.2's
+ * uri_to_iri shows it: an escape of a UTF-8 character (%C3%A9) becomes the
+ * character, an escape of an ASCII character that is not reserved (%41)
+ * becomes it, while reserved ones (%2F %25 %20 %3F %23 %26 ...,
+ * urls._to_iri_unsafe) and bytes that start no UTF-8 character stay
+ * escaped.  Used for request.url. */
+void fl_uri_to_iri_buf(fl_buf *b, const char *s, size_t n);
 
 /* fl_url_quote — like fl_url_quote_buf but returns a new string owned by `a`. */
 char *fl_url_quote(fl_arena *a, const char *s, size_t n, fl_quote_mode mode);

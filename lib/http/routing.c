@@ -39,6 +39,7 @@ typedef struct part {
 
 typedef struct rule {
 	const fl_route *route;
+	size_t bp;         /* index of its blueprint in the map's blueprints */
 	part *parts;
 	size_t nparts;
 	size_t nargs;
@@ -46,8 +47,12 @@ typedef struct rule {
 	unsigned methods;  /* effective: GET implies HEAD; OPTIONS always */
 } rule;
 
+/* The rules of every blueprint of an application; blueprints[0] is the
+ * one the program serves (matching looks only at its rules), the others
+ * are there for url_for. */
 struct fl_url_map {
-	char *blueprint;
+	char **blueprints;
+	size_t nblueprints;
 	rule *rules;
 	size_t nrules;
 };
@@ -170,40 +175,85 @@ void fl_url_map_free(fl_url_map *m)
 	for (size_t i = 0; i < m->nrules; i++)
 		free_rule(&m->rules[i]);
 	free(m->rules);
-	free(m->blueprint);
+	for (size_t i = 0; i < m->nblueprints; i++)
+		free(m->blueprints[i]);
+	free(m->blueprints);
 	free(m);
 }
 
 static int by_weight(const void *a, const void *b)
 {
 	const rule *x = a, *y = b;
+	if (x->bp != y->bp)
+		return x->bp < y->bp ? -1 : 1;
 	if (x->weight != y->weight)
 		return x->weight - y->weight;
 	/* Stable: keep declaration order among equals. */
 	return x->route < y->route ? -1 : x->route > y->route;
 }
 
+static int valid_blueprint_name(const char *s)
+{
+	return valid_name(s, strlen(s)) || !*s;
+}
+
+fl_err fl_url_map_add(fl_url_map *m, const char *blueprint, const fl_route *routes, size_t n,
+	char *why, size_t whylen)
+{
+	blueprint = blueprint ? blueprint : "";
+	if (!valid_blueprint_name(blueprint)) {
+		snprintf(why, whylen, "blueprint name '%s' is not an identifier", blueprint);
+		return FL_EINVAL;
+	}
+	for (size_t i = 0; i < m->nblueprints; i++)
+		if (strcmp(m->blueprints[i], blueprint) == 0) {
+			snprintf(why, whylen, "blueprint '%s' registered twice", blueprint);
+			return FL_EINVAL;
+		}
+	char **bps = realloc(m->blueprints, (m->nblueprints + 1) * sizeof *bps);
+	if (!bps)
+		goto nomem;
+	m->blueprints = bps;
+	if (!(bps[m->nblueprints] = strdup(blueprint)))
+		goto nomem;
+	size_t bp = m->nblueprints++;
+	rule *rules = realloc(m->rules, (m->nrules + n) * sizeof *rules);
+	if (!rules && m->nrules + n)
+		goto nomem;
+	m->rules = rules;
+	for (size_t i = 0; i < n; i++) {
+		if (compile_rule(&m->rules[m->nrules], &routes[i], why, whylen)) {
+			free_rule(&m->rules[m->nrules]);
+			return FL_EINVAL;
+		}
+		m->rules[m->nrules++].bp = bp;
+	}
+	if (m->nrules > 1)
+		qsort(m->rules, m->nrules, sizeof *m->rules, by_weight);
+	return FL_OK;
+nomem:
+	snprintf(why, whylen, "out of memory");
+	return FL_ENOMEM;
+}
+
 fl_url_map *fl_url_map_new(const char *blueprint, const fl_route *routes, size_t n,
 	char *why, size_t whylen)
 {
 	fl_url_map *m = calloc(1, sizeof *m);
-	if (!m || !(m->blueprint = strdup(blueprint ? blueprint : "")) ||
-	    (n && !(m->rules = calloc(n, sizeof *m->rules)))) {
+	if (!m) {
 		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	if (fl_url_map_add(m, blueprint, routes, n, why, whylen)) {
 		fl_url_map_free(m);
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (compile_rule(&m->rules[i], &routes[i], why, whylen)) {
-			m->nrules = i + 1;
-			fl_url_map_free(m);
-			return NULL;
-		}
-		m->nrules = i + 1;
-	}
-	if (m->nrules > 1)
-		qsort(m->rules, m->nrules, sizeof *m->rules, by_weight);
 	return m;
+}
+
+const char *fl_url_map_blueprint(const fl_url_map *m)
+{
+	return m->blueprints[0];
 }
 
 /* ---- matching ---- */
@@ -295,7 +345,7 @@ fl_match_result fl_url_map_match(const fl_url_map *m, fl_arena *a, const char *p
 	const rule *hit = NULL;
 	*allowed = 0;
 	*nargs = 0;
-	for (size_t i = 0; i < m->nrules; i++) {
+	for (size_t i = 0; i < m->nrules && m->rules[i].bp == 0; i++) {
 		const rule *r = &m->rules[i];
 		if (!match_parts(r, 0, path, tmp, 0, a))
 			continue;
@@ -317,7 +367,7 @@ fl_match_result fl_url_map_match(const fl_url_map *m, fl_arena *a, const char *p
 	size_t n = strlen(path);
 	if (n && path[n - 1] != '/') {
 		char *slashed = fl_arena_printf(a, "%s/", path);
-		for (size_t i = 0; i < m->nrules; i++)
+		for (size_t i = 0; i < m->nrules && m->rules[i].bp == 0; i++)
 			if ((m->rules[i].methods & FL_M(method)) &&
 			    match_parts(&m->rules[i], 0, slashed, tmp, 0, a)) {
 				*redirect = slashed;
@@ -356,18 +406,48 @@ static const char *scalar_text(fl_arena *a, json_t *v)
 	}
 }
 
+/* Flask's endpoint resolution: ".login" and a bare "login" are the
+ * serving blueprint's (blueprints[0]); "session.login" is blueprint
+ * "session"'s.  Nothing else is tried. */
 static const rule *find_endpoint(const fl_url_map *m, const char *endpoint)
 {
 	const char *ep = endpoint;
-	size_t bl = strlen(m->blueprint);
-	if (ep[0] == '.')
+	size_t bp = 0;
+	const char *dot = strchr(ep, '.');
+	if (dot == ep)
 		ep++;
-	else if (bl && !strncmp(ep, m->blueprint, bl) && ep[bl] == '.')
-		ep += bl + 1;
+	else if (dot) {
+		size_t bl = (size_t)(dot - ep);
+		for (bp = 0; bp < m->nblueprints; bp++)
+			if (strlen(m->blueprints[bp]) == bl && !strncmp(m->blueprints[bp], ep, bl))
+				break;
+		if (bp == m->nblueprints)
+			return NULL;
+		ep = dot + 1;
+	}
 	for (size_t i = 0; i < m->nrules; i++)
-		if (strcmp(m->rules[i].route->endpoint, ep) == 0)
+		if (m->rules[i].bp == bp && strcmp(m->rules[i].route->endpoint, ep) == 0)
 			return &m->rules[i];
 	return NULL;
+}
+
+/* The mount of blueprint `bp`: `script_name` for the serving one; for
+ * another, `script_name` with its last component replaced by the
+ * blueprint's name ("/cgi-bin/main" -> "/cgi-bin/session"), every
+ * blueprint being a program beside the others. */
+static void put_mount(fl_buf *b, const fl_url_map *m, size_t bp, const char *script_name)
+{
+	if (!script_name)
+		return;
+	if (bp == 0) {
+		fl_buf_puts(b, script_name);
+		return;
+	}
+	const char *slash = strrchr(script_name, '/');
+	if (slash)
+		fl_buf_append(b, script_name, (size_t)(slash - script_name));
+	fl_buf_putc(b, '/');
+	fl_buf_puts(b, m->blueprints[bp]);
 }
 
 static int is_rule_arg(const rule *r, const char *key)
@@ -436,14 +516,14 @@ static fl_err build_path(fl_buf *b, fl_arena *a, const rule *r, json_t *values,
 }
 
 fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_name,
-	const char *server_name, const char *endpoint, json_t *values, char **url,
+	const char *url_root, const char *endpoint, json_t *values, char **url,
 	char *why, size_t whylen)
 {
 	fl_buf b;
 	fl_buf_init(&b, a);
 	json_t *ext = values ? json_object_get(values, "_external") : NULL;
-	if (ext && json_is_true(ext) && server_name)
-		fl_buf_printf(&b, "http://%s", server_name);
+	if (ext && json_is_true(ext) && url_root)
+		fl_buf_puts(&b, url_root);
 	int first = 1;
 	if (strcmp(endpoint, "static") == 0) {
 		json_t *fn = values ? json_object_get(values, "filename") : NULL;
@@ -461,8 +541,7 @@ fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_nam
 			snprintf(why, whylen, "could not build url for endpoint '%s'", endpoint);
 			return FL_ENOTFOUND;
 		}
-		if (script_name)
-			fl_buf_puts(&b, script_name);
+		put_mount(&b, m, r->bp, script_name);
 		fl_err e = build_path(&b, a, r, values, why, whylen);
 		if (e)
 			return e;
@@ -492,8 +571,8 @@ void fl_url_map_each(const fl_url_map *m,
 				strcat(methods, fl_method_names[k]);
 			}
 		char ep[256];
-		snprintf(ep, sizeof ep, "%s%s%s", m->blueprint, *m->blueprint ? "." : "",
-			m->rules[i].route->endpoint);
+		const char *bp = m->blueprints[m->rules[i].bp];
+		snprintf(ep, sizeof ep, "%s%s%s", bp, *bp ? "." : "", m->rules[i].route->endpoint);
 		fn(ud, ep, methods, m->rules[i].route->rule);
 	}
 }

@@ -8,8 +8,11 @@
  * 308 redirect to it, as in Werkzeug.  GET rules also accept HEAD, and every
  * rule answers OPTIONS.
  *
- * A URL map is built once per process from a blueprint's route table; match
- * and build never allocate on the heap.
+ * A URL map is built once per process from the route tables of every
+ * blueprint of the application: it matches the paths of the blueprint the
+ * program serves and builds the URLs of all (one endpoint map for every
+ * program, so url_for('session.login') works from main).  Match and build
+ * never allocate on the heap.
  */
 #ifndef FL_ROUTING_H
 #define FL_ROUTING_H
@@ -118,12 +121,30 @@ typedef struct fl_view_arg {
 typedef struct fl_url_map fl_url_map;
 
 /* fl_url_map_new — compile `n` routes (the table is not copied and must
- * outlive the map) for a blueprint named `blueprint` (endpoints may then be
- * written "bp.endpoint").  A "static" endpoint for "/static/<path:filename>"
- * is always known to url_for.  Returns NULL and a reason in `why` when a
- * rule is malformed (unknown converter, unclosed '<', duplicate argument). */
+ * outlive the map) for a blueprint named `blueprint` (an identifier, or ""
+ * / NULL for none): the blueprint the program serves, whose rules
+ * fl_url_map_match looks at.  More blueprints of the same application are
+ * added with fl_url_map_add, for url_for only.  A "static" endpoint for
+ * "/static/<path:filename>" is always known to url_for.  Returns NULL and
+ * a reason in `why` when a rule is malformed (unknown converter, unclosed
+ * '<', duplicate argument). */
 fl_url_map *fl_url_map_new(const char *blueprint, const fl_route *routes, size_t n,
 	char *why, size_t whylen);
+
+/* fl_url_map_add — add the `n` routes of another blueprint of the
+ * application, named `blueprint` (an identifier, unique in the map), to
+ * map `m` (Flask's app.register_blueprint): fl_url_map_build then builds
+ * "blueprint.endpoint", mounted beside the serving blueprint; matching
+ * ignores them (each blueprint is its own program).  The table must
+ * outlive the map.  Returns FL_OK; FL_EINVAL with a reason in `why` for a
+ * malformed rule, a bad or duplicate blueprint name (the map must then be
+ * freed, not used); FL_ENOMEM. */
+fl_err fl_url_map_add(fl_url_map *m, const char *blueprint, const fl_route *routes, size_t n,
+	char *why, size_t whylen);
+
+/* fl_url_map_blueprint — the name of the blueprint `m` serves (the one
+ * fl_url_map_new was given; "" for none).  Owned by the map. */
+const char *fl_url_map_blueprint(const fl_url_map *m);
 
 /* fl_url_map_free — release a map. */
 void fl_url_map_free(fl_url_map *m);
@@ -150,21 +171,30 @@ fl_match_result fl_url_map_match(const fl_url_map *m, fl_arena *a, const char *p
 	fl_method method, const fl_route **route, fl_view_arg *args, size_t *nargs,
 	unsigned *allowed, const char **redirect);
 
-/* fl_url_map_build — url_for: the URL of `endpoint` ("index", ".index",
- * "main.index" or "static") under `script_name` ("/cgi-bin/main"), with
- * `values` (a JSON object; may be NULL) filling the rule's converters and
- * the rest appended as a query string, in order.  `_anchor` adds a
- * fragment and `_external` (true) prefixes "http://server_name" when
- * server_name is given.  Values are percent-encoded like Werkzeug's.
- * Returns FL_ENOTFOUND for an unknown endpoint, FL_EINVAL when a converter
- * value is missing or does not fit the converter (reason in `why`).  The
- * URL is allocated in `a`. */
+/* fl_url_map_build — url_for: the URL of `endpoint` with `values` (a JSON
+ * object; may be NULL) filling the rule's converters and the rest appended
+ * as a query string, in order.  Endpoints resolve as in Flask: ".index"
+ * and a bare "index" are the serving blueprint's, "session.login" is
+ * blueprint "session"'s (added with fl_url_map_add), "static" is
+ * /static/<filename>; nothing else is tried.  The serving blueprint is
+ * mounted at `script_name` ("/cgi-bin/main"; NULL: no prefix), another
+ * one at `script_name` with its last component replaced by the other
+ * blueprint's name ("/cgi-bin/session").  `_anchor` adds a fragment;
+ * `_external` (true) prefixes `url_root` ("https://example.com": scheme
+ * and host, no trailing slash; NULL: nothing).  Values are
+ * percent-encoded like Werkzeug's, and checked by their converter (an
+ * <int:> refuses "abc").  Returns FL_ENOTFOUND for an unknown endpoint or
+ * blueprint, FL_EINVAL when a converter value is missing or does not fit
+ * the converter (reason in `why`, Werkzeug's BuildError).  The URL is
+ * allocated in `a`. */
 fl_err fl_url_map_build(const fl_url_map *m, fl_arena *a, const char *script_name,
-	const char *server_name, const char *endpoint, json_t *values, char **url,
+	const char *url_root, const char *endpoint, json_t *values, char **url,
 	char *why, size_t whylen);
 
-/* fl_url_map_each — call `fn` for every rule (for `manage routes`), with
- * its methods as text ("GET, POST"). */
+/* fl_url_map_each — call `fn` for every rule of every blueprint (for
+ * `manage routes`), blueprint by blueprint in the order they were added,
+ * with its endpoint as "blueprint.endpoint" and its methods as text
+ * ("GET, HEAD, POST"). */
 void fl_url_map_each(const fl_url_map *m,
 	void (*fn)(void *ud, const char *endpoint, const char *methods, const char *rule),
 	void *ud);

@@ -50,10 +50,47 @@ static int ensure_dir_of(const char *path)
 	return 0;
 }
 
+fl_url_map *fl_blueprint_url_map(const fl_blueprint *bp, char *why, size_t whylen)
+{
+	fl_url_map *m = fl_url_map_new(bp->name, bp->routes, count_routes(bp->routes), why, whylen);
+	if (!m)
+		return NULL;
+	const fl_blueprint *const *all = bp->app ? bp->app->blueprints : NULL;
+	for (size_t i = 0; all && all[i]; i++) {
+		if (all[i] == bp)
+			continue;
+		if (fl_url_map_add(m, all[i]->name, all[i]->routes, count_routes(all[i]->routes), why,
+			    whylen)) {
+			fl_url_map_free(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
 static void print_route(void *ud, const char *endpoint, const char *methods, const char *rule)
 {
-	const char *mount = ud;
-	printf("%-28s %-24s %s%s\n", endpoint, methods, mount, rule);
+	FILE *out = ud;
+	/* "session.login" is mounted at /cgi-bin/session. */
+	const char *dot = strchr(endpoint, '.');
+	int bl = dot ? (int)(dot - endpoint) : 0;
+	fprintf(out, "%-28s %-24s /cgi-bin/%.*s%s\n", endpoint, methods, bl, endpoint, rule);
+}
+
+int fl_print_routes(const fl_blueprint *bp, FILE *out)
+{
+	char why[512];
+	fl_url_map *m = fl_blueprint_url_map(bp, why, sizeof why);
+	if (!m) {
+		fl_error("routes: %s", why);
+		return -1;
+	}
+	fprintf(out, "%-28s %-24s %s\n", "Endpoint", "Methods", "Rule");
+	fprintf(out, "%-28s %-24s %s\n", "----------------------------", "------------------------",
+		"--------------------------------");
+	fl_url_map_each(m, print_route, out);
+	fl_url_map_free(m);
+	return 0;
 }
 
 /* Choose the session store SESSION_TYPE names (Flask's signed cookie by
@@ -91,15 +128,13 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	if (app->config.debug)
 		fl_log_init(bp->name, FL_LOG_DEBUG);
 	snprintf(app->mount, sizeof app->mount, "/cgi-bin/%s", bp->name);
-	app->url_map = fl_url_map_new(bp->name, bp->routes, count_routes(bp->routes), why, sizeof why);
+	const char *routes_only = getenv("FLAGON_ROUTES");
+	if (routes_only && *routes_only == '1')
+		exit(fl_print_routes(bp, stdout) ? 1 : 0);
+	app->url_map = fl_blueprint_url_map(bp, why, sizeof why);
 	if (!app->url_map) {
 		fl_error("routes: %s", why);
 		return -1;
-	}
-	const char *routes_only = getenv("FLAGON_ROUTES");
-	if (routes_only && *routes_only == '1') {
-		fl_url_map_each(app->url_map, print_route, app->mount);
-		exit(0);
 	}
 	ensure_dir_of(app->config.database_path);
 	fl_err e = fl_db_open(app->config.database_path, &app->db);

@@ -29,6 +29,7 @@
 #define FL_APP_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "base/config.h"
 #include "data/db.h"
@@ -93,9 +94,27 @@ typedef struct fl_blueprint {
 /* fl_run — start the program for blueprint `bp` and serve until the
  * FastCGI server stops it (or one request as plain CGI).  Returns the exit
  * status: 0, or 1 with a one-line reason on stderr when start-up failed
- * (bad configuration, unreadable database, template syntax error).  With
- * FLAGON_ROUTES=1 in the environment it prints the URL map and exits. */
+ * (bad configuration, unreadable database, template syntax error, a
+ * malformed rule).  Its URL map holds every blueprint of bp->app
+ * (fl_blueprint_url_map): it serves bp's routes and builds the URLs of
+ * all.  With FLAGON_ROUTES=1 in the environment it prints that map
+ * (fl_print_routes) and exits. */
 int fl_run(const fl_blueprint *bp);
+
+/* fl_blueprint_url_map — the URL map a program serving `bp` uses: bp's
+ * routes (matched), then those of every other blueprint of bp->app, in
+ * the order of fl_application.blueprints (built by url_for as
+ * "name.endpoint"); without an application or a list, bp's alone.
+ * Returns a map to free with fl_url_map_free, or NULL with the reason in
+ * `why` (a malformed rule, two blueprints of one name). */
+fl_url_map *fl_blueprint_url_map(const fl_blueprint *bp, char *why, size_t whylen);
+
+/* fl_print_routes — print the URL map of fl_blueprint_url_map(bp) to
+ * `out` (Flask's `flask routes`): a header, then one line per rule of
+ * every blueprint: endpoint, methods, and the rule under the blueprint's
+ * mount "/cgi-bin/<name>".  Returns 0, or -1 after logging why the map
+ * cannot be built. */
+int fl_print_routes(const fl_blueprint *bp, FILE *out);
 
 /* fl_app_config — the process configuration. */
 const fl_config *fl_app_config(const fl_app *app);

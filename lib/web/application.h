@@ -12,10 +12,12 @@
  *         .init_config = blog_init_config,
  *         .models = blog_models,               (Post, Comment, ..., NULL)
  *         .seed = blog_seed,
+ *         .blueprints = blog_blueprints,       (&posts_blueprint, ..., NULL)
+ *         .commands = blog_commands,           (`./manage deploy`, ...)
  *     };
  *
- *     static const fl_blueprint posts = { .name = "posts", .routes = routes,
- *                                         .app = &blog_app };
+ *     const fl_blueprint posts_blueprint = { .name = "posts", .routes = routes,
+ *                                            .app = &blog_app };
  *
  * Every field may be left out; a blueprint without an application runs
  * with the built-in configuration keys only.
@@ -35,6 +37,9 @@
 #include "web/ctx.h"
 #include "web/errors.h"
 #include "web/hooks.h"
+#include "web/command.h"
+
+struct fl_blueprint;
 
 /* What `./manage seed` hands the application's seed function.  The
  * command opens the database, checks that every table and column of the
@@ -161,6 +166,17 @@ typedef struct fl_application {
 	 * with it.  NULL: fl_current_user is a bug (logged, 500) once someone
 	 * is logged in. */
 	int (*user_loader)(fl_ctx *c, const char *user_id, json_t **user);
+	/* ---- url_for across blueprints, ./manage commands (issue 15) ---- */
+	/* Every blueprint of the application, NULL-terminated (Flask's
+	 * app.register_blueprint): each program builds its URL map from all
+	 * of them, so url_for("session.login") works from main, and `manage
+	 * routes` prints them.  Every program then links every blueprint (the
+	 * Makefile's fl_application function).  NULL: each blueprint knows
+	 * only its own endpoints. */
+	const struct fl_blueprint *const *blueprints;
+	/* The application's own `./manage` commands (web/command.h), a table
+	 * ending with FL_COMMANDS_END; NULL: none. */
+	const fl_command *commands;
 	/* Template folder (Flask(template_folder=...)): the application's
 	 * templates, a path relative to the project root ("templates" when
 	 * NULL).  Every template under it is compiled at start-up with the

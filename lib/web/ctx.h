@@ -78,4 +78,51 @@ const char *fl_get_view_arg(fl_ctx *c, const char *name);
  * absent). */
 long long fl_get_view_arg_int(fl_ctx *c, const char *name);
 
+/* ---- the request's own URL (issue 15: request.url, host, endpoint) ---- */
+
+/* fl_request_scheme — request.scheme: "https" or "http".  From a trusted
+ * proxy (TRUSTED_PROXIES lists REMOTE_ADDR) the last entry of
+ * X-Forwarded-Proto when it is http or https (werkzeug's ProxyFix,
+ * x_proto=1); else "https" when the server says HTTPS=on (or 1) or
+ * REQUEST_SCHEME=https; else "http".  Static storage. */
+const char *fl_request_scheme(fl_ctx *c);
+
+/* fl_request_host — request.host: the host[:port] the client asked for,
+ * without the scheme's default port (werkzeug's get_host): from a trusted
+ * proxy the last entry of X-Forwarded-Host (ProxyFix, x_host=1), else the
+ * Host header.  A value that is not a plain host[:port]
+ * (fl_host_is_valid: letters, digits, '-', '.', '_', a bracketed IPv6
+ * address, a numeric port) is never used: SERVER_NAME, then the server's
+ * SERVER_NAME:SERVER_PORT, then "localhost" take its place, so the result
+ * is always safe in a URL or a header.  Arena memory. */
+const char *fl_request_host(fl_ctx *c);
+
+/* fl_request_url — request.url: scheme://host/script_name/path?query as
+ * werkzeug 2.2 builds it (get_current_url: the path percent-encoded with
+ * url_quote, the query kept with its escapes, then uri_to_iri, so "é"
+ * shows as itself and "%2F", "%20", "%25" stay escaped).  Scheme and host
+ * as fl_request_scheme and fl_request_host.  Arena memory. */
+const char *fl_request_url(fl_ctx *c);
+
+/* fl_external_url_root — the "scheme://host" that url_for(...,
+ * _external=True) puts in front of a path: PREFERRED_URL_SCHEME and
+ * SERVER_NAME when SERVER_NAME is set (Flask), else fl_request_scheme and
+ * fl_request_host.  Arena memory. */
+const char *fl_external_url_root(fl_ctx *c);
+
+/* fl_request_blueprint — request.blueprint: the name of the blueprint
+ * whose route matched, or NULL before routing (and for a request no route
+ * took: a 404).  Static storage. */
+const char *fl_request_blueprint(fl_ctx *c);
+
+/* fl_request_endpoint — request.endpoint: "blueprint.endpoint"
+ * ("main.index") of the matched route, or NULL before routing or when no
+ * route matched.  Arena memory. */
+const char *fl_request_endpoint(fl_ctx *c);
+
+/* fl_request_referrer — request.referrer: the Referer header as sent, or
+ * NULL.  The client's word: check it (fl_is_safe_url) before redirecting
+ * to it. */
+const char *fl_request_referrer(fl_ctx *c);
+
 #endif

@@ -55,6 +55,19 @@ void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *bo
  * (ctx.c). */
 const char *fl_app_script_name(fl_ctx *c);
 
+/* url_for on the application's URL map for the request `c`, the URL in
+ * `a`: _external takes the scheme and host from SERVER_NAME and
+ * PREFERRED_URL_SCHEME when set, else from the request (wrappers.c).  Errors
+ * as fl_url_map_build. */
+fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
+	char **url, char *why, size_t whylen);
+
+/* The `request` object of templates: fl_request_to_json's method, path,
+ * script_root, args, form, cookies... plus url, host, scheme, endpoint,
+ * blueprint, referrer and headers (a mapping by werkzeug's header names,
+ * "User-Agent"), in the request arena (wrappers.c). */
+json_t *fl_app_request_json(fl_ctx *c);
+
 /* Fail the request for a bug the library caught in the application — a
  * url_for that cannot build, a redirect to NULL, a NULL body: log `why`
  * (printf-style) with the request, and answer the 500 page whatever the

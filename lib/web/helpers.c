@@ -184,8 +184,7 @@ const char *fl_url_for(fl_ctx *c, const char *endpoint, json_t *values)
 		fl_app_fail(c, "url_for('%s'): the values are not a JSON object", endpoint);
 		return NULL;
 	}
-	fl_err e = fl_url_map_build(c->app->url_map, c->arena, fl_app_script_name(c),
-		c->config->server_name, endpoint, values, &url, why, sizeof why);
+	fl_err e = fl_app_build_url(c, c->arena, endpoint, values, &url, why, sizeof why);
 	if (e) {
 		fl_app_fail(c, "url_for: %s", why);
 		return NULL;

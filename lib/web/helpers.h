@@ -36,7 +36,16 @@ int fl_redirect(fl_ctx *c, const char *location, int code);
 
 /* fl_url_for — url_for(endpoint, **values): `values` is a JSON object or
  * NULL (borrowed); the rule's arguments come from it, other keys become the
- * query string.  Returns an arena string, or NULL when no URL can be built:
+ * query string.  Endpoints as in Flask: ".index" and a bare "index" are
+ * the current blueprint's (a bare name is never looked up elsewhere),
+ * "session.login" is blueprint session's — any blueprint of the
+ * application (fl_application.blueprints), mounted beside the current one
+ * (SCRIPT_NAME "/cgi-bin/main" gives "/cgi-bin/session/login/") —
+ * "static" is /static/<filename>.  "_anchor" adds a #fragment;
+ * "_external": true gives an absolute URL whose scheme and host are
+ * PREFERRED_URL_SCHEME and SERVER_NAME when SERVER_NAME is set, else the
+ * request's (fl_request_scheme, fl_request_host: the Host header, or a
+ * trusted proxy's X-Forwarded-Proto/-Host).  Returns an arena string, or NULL when no URL can be built:
  * an unknown or NULL endpoint, a missing value or one its converter
  * refuses, `values` not an object.  That is a bug in the application, as
  * Flask's BuildError is: it is logged and the request answers the 500 page

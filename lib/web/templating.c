@@ -43,7 +43,7 @@ int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 	if (fl_update_template_context(c, ctx))
 		return fl_abort(c, 500, NULL);
 	json_object_set_nocheck(ctx, "session", fl_get_session(c));
-	json_object_set_new_nocheck(ctx, "request", fl_request_to_json(&c->req));
+	json_object_set_new_nocheck(ctx, "request", fl_app_request_json(c));
 	json_object_set_nocheck(ctx, "g", c->g);
 	json_object_set_nocheck(ctx, "config", c->config->json);
 	fl_buf out;
@@ -77,8 +77,7 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	}
 	char why[256];
 	char *url;
-	fl_err e = fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
-		c->config->server_name, json_string_value(ep), kwargs, &url, why, sizeof why);
+	fl_err e = fl_app_build_url(c, a, json_string_value(ep), kwargs, &url, why, sizeof why);
 	if (e) {
 		snprintf(err->message, sizeof err->message, "%s", why);
 		/* Like Flask's BuildError: the page fails even if whoever

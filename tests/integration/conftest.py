@@ -46,6 +46,8 @@ def mounts():
             m.setdefault(name, exe)
     if os.access(servers.CRASHAPP_EXE, os.X_OK):
         m["crashapp"] = servers.CRASHAPP_EXE
+    if os.access(servers.REQINFO_EXE, os.X_OK):
+        m["reqinfo"] = servers.REQINFO_EXE
     return m
 
 

@@ -35,6 +35,7 @@ BUILD = _under_root(os.environ.get("FLAGON_BUILD", "build"))
 MANAGE = os.path.join(OUT, "manage")
 MAIN_EXE = os.path.join(OUT, "cgi-bin", "main")
 CRASHAPP_EXE = os.path.join(BUILD, "tests", "integration", "crashapp")
+REQINFO_EXE = os.path.join(BUILD, "tests", "integration", "reqinfo")
 LIGHTTPD = shutil.which("lighttpd") or "/usr/sbin/lighttpd"
 APACHE = "/usr/sbin/apache2"
 

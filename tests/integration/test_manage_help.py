@@ -12,6 +12,7 @@ CASES = [
     ["runserver"], ["routes"], ["seed"], ["shell"],
     ["user"], ["user", "add"], ["session"], ["session", "purge"],
     ["mail"], ["mail", "send"], ["mail", "flush"], ["test"],
+    ["deploy"],                        # the application's own (app/commands.c)
 ]
 
 

@@ -29,7 +29,8 @@ static const char *const keys[] = {
 	"MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRESS_SEND", "CACHE_TYPE",
 	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
 	"SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME", "LOGIN_FAILURES_PER_ADDRESS",
-	"LOGIN_FAILURE_WINDOW", "T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
+	"LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME", "TRUSTED_PROXIES", "GATEWAY_INTERFACE",
+	"T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
 };
 
 static int clear_env(void **state)
@@ -548,10 +549,50 @@ static void test_mail_default_sender(void **state)
 	fl_config_free(&cfg);
 }
 
+/* SERVER_NAME, PREFERRED_URL_SCHEME and TRUSTED_PROXIES: _external URLs
+ * and the trusted-proxy rule (web/ctx.h). */
+static void test_url_keys(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_null(cfg.server_name);
+	assert_string_equal(cfg.preferred_url_scheme, "http");
+	assert_null(cfg.trusted_proxies);
+	assert_true(json_is_null(json_object_get(cfg.json, "SERVER_NAME")));
+	fl_config_free(&cfg);
+	setenv("SERVER_NAME", "flagon.example:8443", 1);
+	setenv("PREFERRED_URL_SCHEME", "https", 1);
+	setenv("TRUSTED_PROXIES", "10.0.0.1, ::1", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_string_equal(cfg.server_name, "flagon.example:8443");
+	assert_string_equal(cfg.preferred_url_scheme, "https");
+	assert_string_equal(cfg.trusted_proxies, "10.0.0.1, ::1");
+	assert_string_equal(json_string_value(json_object_get(cfg.json, "PREFERRED_URL_SCHEME")),
+		"https");
+	fl_config_free(&cfg);
+	/* A plain CGI request's SERVER_NAME is the request's, not a setting. */
+	setenv("GATEWAY_INTERFACE", "CGI/1.1", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_null(cfg.server_name);
+	fl_config_free(&cfg);
+	unsetenv("GATEWAY_INTERFACE");
+	unsetenv("SERVER_NAME");
+	unsetenv("PREFERRED_URL_SCHEME");
+	unsetenv("TRUSTED_PROXIES");
+	expect_error("SERVER_NAME", "evil.example/x", "SERVER_NAME");
+	expect_error("SERVER_NAME", "a b", "SERVER_NAME");
+	expect_error("PREFERRED_URL_SCHEME", "ftp", "PREFERRED_URL_SCHEME");
+	expect_error("TRUSTED_PROXIES", "10.0.0.1, proxy.example", "proxy.example");
+	expect_error("TRUSTED_PROXIES", "10.0.0.1,", "TRUSTED_PROXIES");
+	expect_error("PREFERRED_URL_SCHEME", "HTTPS", "PREFERRED_URL_SCHEME");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_development_defaults, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_url_keys, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_testing_defaults, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_production_requires_secret_key, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_production_secret_optional_for_tools, clear_env, clear_env),

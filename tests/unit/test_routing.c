@@ -522,7 +522,7 @@ static void test_build_script_name_and_external(void **state)
 	/* _external with a server name. */
 	char *url = NULL;
 	char why[128];
-	assert_int_equal(fl_url_map_build(f->m, f->a, "/cgi-bin/main", "example.com", "index",
+	assert_int_equal(fl_url_map_build(f->m, f->a, "/cgi-bin/main", "http://example.com", "index",
 		json_pack("{s:b}", "_external", 1), &url, why, sizeof why), FL_OK);
 	assert_string_equal(url, "http://example.com/cgi-bin/main/");
 	/* Null values are left out of the query, as Werkzeug skips None. */
@@ -563,10 +563,103 @@ static void test_each_lists_every_rule(void **state)
 	assert_true(l.saw_user && l.saw_login && l.saw_delete);
 }
 
+/* ---- several blueprints in one map (fl_url_map_add) ---- */
+
+static const fl_route session_routes[] = {
+	{ "/login/", "login", FL_M_GET, v_dummy, 0 },
+	{ "/user/<int:id>", "user", FL_M_GET, v_dummy, 0 },
+	{ "/only-session", "only", FL_M_GET, v_dummy, 0 },
+};
+
+static void test_blueprints_in_one_map(void **state)
+{
+	fixture *f = *state;
+	char why[256] = "";
+	fl_err e;
+	assert_int_equal(fl_url_map_add(f->m, "session", session_routes, 3, why, sizeof why), FL_OK);
+	assert_string_equal(fl_url_map_blueprint(f->m), "main");
+	/* ".x" and a bare "x" are the serving blueprint's, never another's. */
+	assert_string_equal(build(f, "/cgi-bin/main", ".login", NULL, &e), "/cgi-bin/main/login/");
+	assert_string_equal(build(f, "/cgi-bin/main", "login", NULL, &e), "/cgi-bin/main/login/");
+	assert_null(build(f, "/cgi-bin/main", "only", NULL, &e));
+	assert_int_equal(e, FL_ENOTFOUND);
+	/* "bp.x": that blueprint, mounted beside the current one. */
+	assert_string_equal(build(f, "/cgi-bin/main", "session.login", NULL, &e),
+		"/cgi-bin/session/login/");
+	assert_string_equal(build(f, "/cgi-bin/main", "main.login", NULL, &e), "/cgi-bin/main/login/");
+	assert_string_equal(build(f, "/x/y/main", "session.user", json_pack("{s:i, s:s}", "id", 4,
+		"next", "/a b"), &e), "/x/y/session/user/4?next=%2Fa+b");
+	assert_string_equal(build(f, "main", "session.only", NULL, &e), "/session/only-session");
+	assert_string_equal(build(f, NULL, "session.only", NULL, &e), "/only-session");
+	/* Converters are checked across blueprints too (BuildError). */
+	assert_null(build(f, "/cgi-bin/main", "session.user", json_pack("{s:s}", "id", "abc"), &e));
+	assert_int_equal(e, FL_EINVAL);
+	assert_null(build(f, "/cgi-bin/main", "session.user", NULL, &e));
+	assert_int_equal(e, FL_EINVAL);
+	/* Unknown blueprint or endpoint. */
+	assert_null(build(f, "/cgi-bin/main", "nope.login", NULL, &e));
+	assert_int_equal(e, FL_ENOTFOUND);
+	assert_null(build(f, "/cgi-bin/main", "session.nope", NULL, &e));
+	assert_int_equal(e, FL_ENOTFOUND);
+	/* _external puts the root in front of another blueprint's path too. */
+	char *url = NULL;
+	assert_int_equal(fl_url_map_build(f->m, f->a, "/cgi-bin/main", "https://h.example",
+		"session.login", json_pack("{s:b, s:s}", "_external", 1, "_anchor", "f"), &url, why,
+		sizeof why), FL_OK);
+	assert_string_equal(url, "https://h.example/cgi-bin/session/login/#f");
+	/* Matching sees only the serving blueprint's rules. */
+	hit h = match(f, "/only-session", FL_GET);
+	assert_int_equal(h.res, FL_MATCH_NOT_FOUND);
+	h = match(f, "/user/7", FL_GET);
+	assert_int_equal(h.res, FL_MATCH_OK);
+	assert_string_equal(h.route->endpoint, "user");
+	assert_ptr_equal(h.route, &routes[1]);
+}
+
+static void each_count(void *ud, const char *endpoint, const char *methods, const char *rule)
+{
+	int *n = ud;
+	if (!strncmp(endpoint, "session.", 8))
+		n[1]++;
+	else if (!strncmp(endpoint, "main.", 5))
+		n[0]++;
+	if (!strcmp(endpoint, "session.user"))
+		assert_string_equal(rule, "/user/<int:id>");
+}
+
+static void test_each_lists_every_blueprint(void **state)
+{
+	fixture *f = *state;
+	char why[256];
+	int n[2] = { 0, 0 };
+	assert_int_equal(fl_url_map_add(f->m, "session", session_routes, 3, why, sizeof why), FL_OK);
+	fl_url_map_each(f->m, each_count, n);
+	assert_int_equal(n[0], (int)NROUTES);
+	assert_int_equal(n[1], 3);
+}
+
+static void test_add_refuses_bad_blueprints(void **state)
+{
+	fixture *f = *state;
+	char why[256] = "";
+	assert_int_equal(fl_url_map_add(f->m, "main", session_routes, 3, why, sizeof why), FL_EINVAL);
+	assert_non_null(strstr(why, "twice"));
+	assert_int_equal(fl_url_map_add(f->m, "a.b", session_routes, 3, why, sizeof why), FL_EINVAL);
+	static const fl_route bad[] = { { "/x/<nope:y>", "x", 0, v_dummy, 0 } };
+	fl_url_map *m = fl_url_map_new("a", routes, NROUTES, why, sizeof why);
+	assert_non_null(m);
+	assert_int_equal(fl_url_map_add(m, "b", bad, 1, why, sizeof why), FL_EINVAL);
+	assert_non_null(strstr(why, "unknown converter"));
+	fl_url_map_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_method_parse),
+		cmocka_unit_test_setup_teardown(test_blueprints_in_one_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_lists_every_blueprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_refuses_bad_blueprints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_string_converter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_static_rule_beats_converter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_int_converter, setup, teardown),

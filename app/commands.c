@@ -1,0 +1,38 @@
+/* commands.c — Flasky's ./manage commands (see commands.h).
+ *
+ * `deploy` is the Flask book's:
+ *
+ *     @app.cli.command()
+ *     def deploy():
+ *         upgrade()
+ *         Role.insert_roles()
+ *
+ * made of the built-in commands, invoked as Click's ctx.invoke would:
+ * `db upgrade`, then `seed --if-empty` (the roles and demo data, added
+ * only to a database without any). */
+#include "app/commands.h"
+
+#include <stdio.h>
+
+static int deploy(const fl_command_ctx *cx, int argc, char **argv)
+{
+	if (argc > 1) {
+		fputs("manage: usage: manage deploy (no arguments)\n", stderr);
+		return 2;
+	}
+	char *upgrade[] = { "db", "upgrade", NULL };
+	char *seed[] = { "seed", "--if-empty", NULL };
+	int rc = cx->invoke(cx, 2, upgrade);
+	return rc ? rc : cx->invoke(cx, 2, seed);
+}
+
+const fl_command flasky_commands[] = {
+	{ "deploy",
+	  "usage: manage deploy\n"
+	  "  run the deployment tasks: upgrade the database to the head revision\n"
+	  "  (db upgrade), then add the roles and demo data if it has none\n"
+	  "  (seed --if-empty)\n",
+	  "upgrade the database and add the roles/demo data if empty",
+	  deploy },
+	FL_COMMANDS_END,
+};

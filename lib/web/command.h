@@ -1,0 +1,81 @@
+/* command.h — an application's own `./manage` commands (Flask's
+ * @app.cli.command(), Click commands).
+ *
+ * An application lists them in fl_application.commands, a static table
+ * ending with FL_COMMANDS_END:
+ *
+ *     static int deploy(const fl_command_ctx *cx, int argc, char **argv)
+ *     {
+ *         char *upgrade[] = { "db", "upgrade", NULL };
+ *         char *seed[] = { "seed", "--if-empty", NULL };
+ *         int rc = cx->invoke(cx, 2, upgrade);   (Click's ctx.invoke)
+ *         return rc ? rc : cx->invoke(cx, 2, seed);
+ *     }
+ *     static const fl_command blog_commands[] = {
+ *         { "deploy", "usage: manage deploy\n", "run deployment tasks", deploy },
+ *         FL_COMMANDS_END,
+ *     };
+ *
+ * `./manage --help` lists them under their own heading, `./manage NAME
+ * --help` (or -h) prints `usage`, and `./manage NAME ARGS...` runs `run`.
+ * A name that is not a word of letters, digits, '-' and '_', appears twice,
+ * or shadows a built-in command (db, routes, seed, ...) stops `./manage` at
+ * start-up (fl_commands_check).
+ */
+#ifndef FL_COMMAND_H
+#define FL_COMMAND_H
+
+#include <stddef.h>
+
+#include "base/config.h"
+#include "base/err.h"
+
+struct fl_application;
+
+/* What a command receives from `./manage` (read-only). */
+typedef struct fl_command_ctx {
+	const struct fl_application *app;   /* the application */
+	/* The configuration, loaded like the built-in commands' (APP_CONFIG,
+	 * the environment, the application's keys; production without
+	 * SECRET_KEY is allowed, as for `manage db`).  The database is
+	 * config->database_path (fl_db_open it when needed). */
+	const fl_config *config;
+	const char *root;           /* the project root (templates/, sql/, var/) */
+	/* invoke — run another `./manage` command, built-in or the
+	 * application's (Click's ctx.invoke): argv[0] is its name ("db"),
+	 * argv[1..argc) its arguments, argv[argc] NULL.  Returns its exit
+	 * status (0 on success; it has printed its one-line reason). */
+	int (*invoke)(const struct fl_command_ctx *cx, int argc, char **argv);
+} fl_command_ctx;
+
+/* One command of the application. */
+typedef struct fl_command {
+	const char *name;           /* "deploy": `./manage deploy` */
+	/* Printed by `./manage NAME --help`: "usage: manage deploy\n" and what
+	 * the arguments mean, newline-terminated lines. */
+	const char *usage;
+	const char *help;           /* one line for `./manage --help` */
+	/* Run with argv[0] the command's name and argv[1..argc) its
+	 * arguments; return the exit status: 0, or non-zero after printing a
+	 * one-line reason on stderr. */
+	int (*run)(const fl_command_ctx *cx, int argc, char **argv);
+} fl_command;
+
+/* Ends a table of fl_command. */
+#define FL_COMMANDS_END { NULL, NULL, NULL, NULL }
+
+/* fl_commands_check — whether the table `commands` (ending with
+ * FL_COMMANDS_END; NULL: none) can be served next to the built-in commands
+ * named in `builtins` (NULL-terminated): every name a non-empty word of
+ * ASCII letters, digits, '-' and '_' not starting with '-', none twice,
+ * none a built-in's, each with a usage, a help line and a run function.
+ * Returns FL_OK, or FL_EINVAL with a one-line reason in `why` (size
+ * `whylen`) naming the command. */
+fl_err fl_commands_check(const fl_command *commands, const char *const *builtins, char *why,
+	size_t whylen);
+
+/* fl_command_find — the command of `commands` (NULL: none) named `name`,
+ * or NULL. */
+const fl_command *fl_command_find(const fl_command *commands, const char *name);
+
+#endif
