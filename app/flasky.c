@@ -6,6 +6,7 @@
 #include "app/config.h"
 #include "app/models.h"
 #include "app/seed.h"
+#include "app/templating.h"
 
 const fl_application flasky_app = {
 	.name = "flasky",
@@ -15,4 +16,6 @@ const fl_application flasky_app = {
 	.seed = flasky_seed,
 	.blueprints = flasky_blueprints,
 	.commands = flasky_commands,
+	.template_filters = flasky_template_filters,
+	.context_processors = flasky_context_processors,
 };

@@ -9,6 +9,7 @@
  *   app/auth.[ch]    the JSON API's user lookup (flask-jwt-extended's user_lookup_loader)
  *   app/blueprints.[ch] the list of its blueprints (cgi-bin/<name>.c each define one)
  *   app/commands.[ch] its own ./manage commands (deploy)
+ *   app/templating.[ch]  the datetimeformat filter, the app_name/current_time context processor
  */
 #ifndef APP_FLASKY_H
 #define APP_FLASKY_H
@@ -17,7 +18,7 @@
 
 /* The application: name "flasky", flasky_config_keys and
  * flasky_init_config, flasky_models, flasky_seed, flasky_blueprints,
- * flasky_commands. */
+ * flasky_commands, flasky_template_filters, flasky_context_processors. */
 extern const fl_application flasky_app;
 
 #endif

@@ -1,4 +1,5 @@
-/* main — Flasky's main blueprint: the NameForm index page and /user/<name>.
+/* main — Flasky's main blueprint: the NameForm index page (also at
+ * /fields/, written field by field) and /user/<name>.
  * The Flask original (app/main/views.py):
  *
  *     @main.route('/', methods=['GET', 'POST'])
@@ -67,7 +68,9 @@ static int remember_user(fl_ctx *c, const char *name)
 	return 0;
 }
 
-static int index_view(fl_ctx *c)
+/* The NameForm page: `template` shows it, `endpoint` is where a valid
+ * POST redirects to (the page itself: post/redirect/get). */
+static int name_form_page(fl_ctx *c, const char *template, const char *endpoint)
 {
 	fl_form *form = fl_new_form(c, &NameForm);
 	json_t *session = fl_get_session(c);
@@ -85,13 +88,26 @@ static int index_view(fl_ctx *c)
 		if (!same)
 			fl_regenerate_session(c);
 		json_object_set_new(session, "name", json_string(name));
-		return fl_redirect(c, fl_url_for(c, ".index", NULL), 303);
+		return fl_redirect(c, fl_url_for(c, endpoint, NULL), 303);
 	}
 	json_t *known = json_object_get(session, "known");
-	return fl_render(c, 0, "index.html", json_pack("{s:o, s:O, s:b}",
+	return fl_render(c, 0, template, json_pack("{s:o, s:O, s:b}",
 		"form", fl_make_form_context(c, form),
 		"name", json_object_get(session, "name") ? json_object_get(session, "name") : json_null(),
 		"known", json_is_true(known)));
+}
+
+static int index_view(fl_ctx *c)
+{
+	return name_form_page(c, "index.html", ".index");
+}
+
+/* The same page with the form written field by field, as chapter 4 of the
+ * Flask book does before Flask-Bootstrap: {{ form.hidden_tag() }}
+ * {{ form.name.label }} {{ form.name() }} {{ form.submit() }}. */
+static int fields_view(fl_ctx *c)
+{
+	return name_form_page(c, "fields.html", ".fields");
 }
 
 static int user_view(fl_ctx *c)
@@ -102,6 +118,7 @@ static int user_view(fl_ctx *c)
 static const fl_route routes[] = {
 	{ "/", "index", FL_M_GET | FL_M_POST, index_view, 0 },
 	{ "/user/<name>", "user", FL_M_GET, user_view, 0 },
+	{ "/fields/", "fields", FL_M_GET | FL_M_POST, fields_view, 0 },
 	FL_ROUTES_END,
 };
 

@@ -26,10 +26,40 @@ const char *const fl_field_type_names[FL_FIELD__MAX] = {
 	[FL_FIELD_TEXTAREA] = "textarea",
 	[FL_FIELD_HIDDEN] = "hidden",
 	[FL_FIELD_SUBMIT] = "submit",
+	[FL_FIELD_DATE] = "date",
+	[FL_FIELD_DATETIME] = "datetime",
+	[FL_FIELD_DECIMAL] = "decimal",
+	[FL_FIELD_EMAIL] = "email",
+	[FL_FIELD_URL] = "url",
+	[FL_FIELD_RADIO] = "radio",
+	[FL_FIELD_SELECT_MULTIPLE] = "select_multiple",
+	[FL_FIELD_FILE] = "file",
+	[FL_FIELD_MULTIPLE_FILE] = "multiple_file",
+};
+
+const char *const fl_field_class_names[FL_FIELD__MAX] = {
+	[FL_FIELD_STRING] = "StringField",
+	[FL_FIELD_PASSWORD] = "PasswordField",
+	[FL_FIELD_INTEGER] = "IntegerField",
+	[FL_FIELD_FLOAT] = "FloatField",
+	[FL_FIELD_BOOLEAN] = "BooleanField",
+	[FL_FIELD_SELECT] = "SelectField",
+	[FL_FIELD_TEXTAREA] = "TextAreaField",
+	[FL_FIELD_HIDDEN] = "HiddenField",
+	[FL_FIELD_SUBMIT] = "SubmitField",
+	[FL_FIELD_DATE] = "DateField",
+	[FL_FIELD_DATETIME] = "DateTimeField",
+	[FL_FIELD_DECIMAL] = "DecimalField",
+	[FL_FIELD_EMAIL] = "EmailField",
+	[FL_FIELD_URL] = "URLField",
+	[FL_FIELD_RADIO] = "RadioField",
+	[FL_FIELD_SELECT_MULTIPLE] = "SelectMultipleField",
+	[FL_FIELD_FILE] = "FileField",
+	[FL_FIELD_MULTIPLE_FILE] = "MultipleFileField",
 };
 
 /* The widget each field class renders with (WTForms' widget = ...). */
-static const char *const input_types[FL_FIELD__MAX] = {
+const char *const fl_input_types[FL_FIELD__MAX] = {
 	[FL_FIELD_STRING] = "text",
 	[FL_FIELD_PASSWORD] = "password",
 	[FL_FIELD_INTEGER] = "number",
@@ -39,12 +69,26 @@ static const char *const input_types[FL_FIELD__MAX] = {
 	[FL_FIELD_TEXTAREA] = "textarea",
 	[FL_FIELD_HIDDEN] = "hidden",
 	[FL_FIELD_SUBMIT] = "submit",
+	[FL_FIELD_DATE] = "date",
+	[FL_FIELD_DATETIME] = "datetime",
+	[FL_FIELD_DECIMAL] = "number",
+	[FL_FIELD_EMAIL] = "email",
+	[FL_FIELD_URL] = "url",
+	[FL_FIELD_RADIO] = "radio",
+	[FL_FIELD_SELECT_MULTIPLE] = "select",
+	[FL_FIELD_FILE] = "file",
+	[FL_FIELD_MULTIPLE_FILE] = "file",
 };
 
 static const char MSG_NOT_INT[] = "Not a valid integer value.";
 static const char MSG_NOT_FLOAT[] = "Not a valid float value.";
 static const char MSG_NO_COERCE[] = "Invalid Choice: could not coerce.";
 static const char MSG_NOT_CHOICE[] = "Not a valid choice.";
+static const char MSG_NOT_DATE[] = "Not a valid date value.";
+static const char MSG_NOT_DATETIME[] = "Not a valid datetime value.";
+static const char MSG_NOT_DECIMAL[] = "Not a valid decimal value.";
+static const char MSG_NO_COERCE_MULTI[] =
+	"Invalid choice(s): one or more data inputs could not be coerced.";
 static const char MSG_NUL[] = "This field holds a NUL byte, which text cannot contain.";
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -76,8 +120,24 @@ int fl_str_is_blank(const char *s)
 	return fl_utf8_is_blank(s, s ? strlen(s) : 0);
 }
 
+/* Is the field a select-like field with choices? */
+static int has_choices(fl_field_type t)
+{
+	return t == FL_FIELD_SELECT || t == FL_FIELD_RADIO || t == FL_FIELD_SELECT_MULTIPLE;
+}
+
 int fl_field_truthy(const fl_field *field)
 {
+	switch (field->def->type) {
+	case FL_FIELD_SELECT_MULTIPLE:
+		return field->has_data && field->multi.len > 0;
+	case FL_FIELD_FILE:
+		return field->file && field->file->filename[0];
+	case FL_FIELD_MULTIPLE_FILE:
+		return field->files.len > 0;
+	default:
+		break;
+	}
 	if (!field->has_data)
 		return 0;
 	switch (field->def->type) {
@@ -88,7 +148,13 @@ int fl_field_truthy(const fl_field *field)
 	case FL_FIELD_BOOLEAN:
 	case FL_FIELD_SUBMIT:
 		return field->bval;
+	case FL_FIELD_DECIMAL:
+		return !fl_pydec_is_zero(field->data);
+	case FL_FIELD_DATE:
+	case FL_FIELD_DATETIME:
+		return 1;                    /* a date is always true */
 	case FL_FIELD_SELECT:
+	case FL_FIELD_RADIO:
 		if (field->def->coerce == FL_COERCE_INT)
 			return field->ival != 0;
 		return !fl_str_is_blank(field->data);
@@ -106,6 +172,9 @@ static void set_none(fl_field *field)
 	field->ival = 0;
 	field->fval = 0;
 	field->bval = 0;
+	fl_strv_clear(&field->multi);
+	field->file = NULL;
+	fl_vec_clear(&field->files);
 }
 
 /* BooleanField: false_values = (False, "false", "") */
@@ -114,12 +183,35 @@ static int bool_from_string(const char *s)
 	return s && *s && strcmp(s, "false") != 0;
 }
 
+/* The format of a date field (format=, or WTForms' default). */
+static const char *date_format(const fl_field *field)
+{
+	if (field->def->format)
+		return field->def->format;
+	return field->def->type == FL_FIELD_DATE ? "%Y-%m-%d" : "%Y-%m-%d %H:%M:%S";
+}
+
+/* `coerce(s)` for a select's choice value: the string form, or NULL. */
+static const char *coerce_choice(fl_arena *a, fl_coerce c, const char *s, long long *iv)
+{
+	if (c != FL_COERCE_INT)
+		return fl_arena_strdup(a, s);
+	long long i;
+	if (!fl_parse_int(s, &i))
+		return NULL;
+	if (iv)
+		*iv = i;
+	return fl_arena_printf(a, "%lld", i);
+}
+
 /* Coerce the string `s` into the field's data; 0 when it does not coerce
  * (the data is then left alone for the caller to decide). */
 static int coerce(fl_form *f, fl_field *field, const char *s)
 {
 	long long i;
 	double d;
+	const char *c;
+	fl_pydt dt;
 	switch (field->def->type) {
 	case FL_FIELD_INTEGER:
 		if (!fl_parse_int(s, &i))
@@ -133,21 +225,43 @@ static int coerce(fl_form *f, fl_field *field, const char *s)
 		field->fval = d;
 		field->data = fl_format_float(f->arena, d);
 		break;
+	case FL_FIELD_DECIMAL:
+		if (!(c = fl_pydec_parse(f->arena, s)))
+			return 0;
+		field->data = c;
+		break;
+	case FL_FIELD_DATE:
+	case FL_FIELD_DATETIME:
+		if (!fl_pydt_parse(date_format(field), s, &dt))
+			return 0;
+		field->dt = dt;
+		field->data = field->def->type == FL_FIELD_DATE ?
+			fl_arena_printf(f->arena, "%04d-%02d-%02d", dt.year, dt.month, dt.day) :
+			fl_arena_printf(f->arena, "%04d-%02d-%02d %02d:%02d:%02d", dt.year,
+			                dt.month, dt.day, dt.hour, dt.minute, dt.second);
+		break;
 	case FL_FIELD_BOOLEAN:
 	case FL_FIELD_SUBMIT:
 		field->bval = bool_from_string(s);
 		field->data = field->bval ? "y" : "";
 		break;
 	case FL_FIELD_SELECT:
-		if (field->def->coerce == FL_COERCE_INT) {
-			if (!fl_parse_int(s, &i))
-				return 0;
-			field->ival = i;
-			field->data = fl_arena_printf(f->arena, "%lld", i);
-			break;
-		}
-		field->data = fl_arena_strdup(f->arena, s);   /* coerce=str */
+	case FL_FIELD_RADIO:
+		if (!(c = coerce_choice(f->arena, field->def->coerce, s, &field->ival)))
+			return 0;
+		field->data = c;
 		break;
+	case FL_FIELD_SELECT_MULTIPLE:
+		/* One value (a default, fl_form_set_data): a list of one. */
+		if (!(c = coerce_choice(f->arena, field->def->coerce, s, NULL)))
+			return 0;
+		fl_strv_clear(&field->multi);
+		fl_strv_push(f->arena, &field->multi, c);
+		field->data = c;
+		break;
+	case FL_FIELD_FILE:
+	case FL_FIELD_MULTIPLE_FILE:
+		return 0;                    /* a file is no text */
 	default:
 		field->data = fl_arena_strdup(f->arena, s);
 		break;
@@ -162,6 +276,7 @@ static void process_default(fl_form *f, fl_field *field)
 	const fl_field_def *d = field->def;
 	set_none(field);
 	fl_strv_clear(&field->process_errors);
+	fl_strv_clear(&field->raw_list);
 	field->has_raw = 0;
 	field->raw = NULL;
 	field->shown = NULL;
@@ -178,6 +293,28 @@ static void process_default(fl_form *f, fl_field *field)
 		fl_strv_push(f->arena, &field->process_errors, MSG_NOT_INT);
 	else if (d->type == FL_FIELD_FLOAT)
 		fl_strv_push(f->arena, &field->process_errors, MSG_NOT_FLOAT);
+	else if (d->type != FL_FIELD_SELECT && d->type != FL_FIELD_RADIO &&
+	         d->type != FL_FIELD_SELECT_MULTIPLE)
+		fl_warning("form %s field %s: the default \"%s\" does not coerce", f->def->name,
+		           d->name, d->default_value);
+}
+
+/* SelectMultipleField.process_formdata: every value coerced, or an error
+ * and the data left as it was. */
+static void process_multi(fl_form *f, fl_field *field)
+{
+	fl_strv data = { 0 };
+	for (size_t i = 0; i < field->raw_list.len; i++) {
+		const char *c = coerce_choice(f->arena, field->def->coerce, field->raw_list.items[i], NULL);
+		if (!c) {
+			fl_strv_push(f->arena, &field->process_errors, MSG_NO_COERCE_MULTI);
+			return;
+		}
+		fl_strv_push(f->arena, &data, c);
+	}
+	strv_copy(f->arena, &field->multi, &data);
+	field->has_data = 1;
+	field->data = field->multi.len ? field->multi.items[0] : "";
 }
 
 /* Field.process_formdata(valuelist) for each field class. */
@@ -188,15 +325,62 @@ static void process_formdata(fl_form *f, fl_field *field)
 		coerce(f, field, field->raw);   /* absent is false too */
 		return;
 	}
-	if (!field->has_raw || coerce(f, field, field->raw))
+	if (t == FL_FIELD_SELECT_MULTIPLE) {
+		process_multi(f, field);
 		return;
-	if (t == FL_FIELD_INTEGER || t == FL_FIELD_FLOAT) {
+	}
+	if (!field->has_raw)
+		return;
+	const char *s = field->raw;
+	if (t == FL_FIELD_DATE || t == FL_FIELD_DATETIME) {
+		/* " ".join(valuelist) */
+		fl_buf b;
+		fl_buf_init(&b, f->arena);
+		for (size_t i = 0; i < field->raw_list.len; i++) {
+			fl_buf_puts(&b, i ? " " : "");
+			fl_buf_puts(&b, field->raw_list.items[i]);
+		}
+		s = fl_buf_cstr(&b);
+	}
+	if (coerce(f, field, s))
+		return;
+	const char *msg = MSG_NO_COERCE;   /* SelectField keeps its previous data */
+	switch (t) {
+	case FL_FIELD_INTEGER: msg = MSG_NOT_INT; break;
+	case FL_FIELD_FLOAT: msg = MSG_NOT_FLOAT; break;
+	case FL_FIELD_DECIMAL: msg = MSG_NOT_DECIMAL; break;
+	case FL_FIELD_DATE: msg = MSG_NOT_DATE; break;
+	case FL_FIELD_DATETIME: msg = MSG_NOT_DATETIME; break;
+	default: break;
+	}
+	if (msg != MSG_NO_COERCE)
 		set_none(field);
-		fl_strv_push(f->arena, &field->process_errors,
-		             t == FL_FIELD_INTEGER ? MSG_NOT_INT : MSG_NOT_FLOAT);
-	} else {
-		/* SelectField keeps its previous data when coercion fails. */
-		fl_strv_push(f->arena, &field->process_errors, MSG_NO_COERCE);
+	fl_strv_push(f->arena, &field->process_errors, msg);
+}
+
+/* Flask-WTF's FileField.process_formdata: the first upload with a file
+ * name is the data, else raw_data = () (no input); MultipleFileField
+ * (Flask-WTF 1.2's): every such upload, or raw_data = (). */
+static void process_files(fl_form *f, fl_field *field, const fl_files *files)
+{
+	field->has_raw = 0;
+	field->raw = NULL;
+	fl_strv_clear(&field->raw_list);
+	for (size_t i = 0; files && i < files->len; i++) {
+		const fl_file *up = &files->items[i];
+		if (strcmp(up->name, field->def->name) != 0 || !up->filename[0])
+			continue;
+		if (!field->has_raw) {
+			field->has_raw = 1;
+			field->raw = up->filename;
+			field->file = up;
+			field->has_data = 1;
+			field->data = up->filename;
+		}
+		fl_strv_push(f->arena, &field->raw_list, up->filename);
+		*fl_vec_push(f->arena, &field->files) = up;
+		if (field->def->type == FL_FIELD_FILE)
+			break;
 	}
 }
 
@@ -231,23 +415,40 @@ fl_form *fl_form_new(fl_arena *a, const fl_form_def *def)
 	return f;
 }
 
-void fl_form_process(fl_form *f, const fl_multidict *formdata)
+/* raw_data = formdata.getlist(name); a NUL byte in any value refuses it. */
+static void load_raw(fl_form *f, fl_field *field, const fl_multidict *formdata)
 {
-	int have = formdata && formdata->len > 0;
+	const char *name = field->def->name;
+	for (size_t i = 0; i < formdata->len; i++) {
+		const fl_pair *p = &formdata->items[i];
+		if (strcmp(p->key, name) != 0)
+			continue;
+		if (memchr(p->value, '\0', p->value_len))
+			field->has_nul = 1;
+		fl_strv_push(f->arena, &field->raw_list, fl_arena_strdup(f->arena, p->value));
+	}
+	field->has_raw = field->raw_list.len > 0;
+	field->raw = field->has_raw ? field->raw_list.items[0] : NULL;
+}
+
+void fl_form_process_files(fl_form *f, const fl_multidict *formdata, const fl_files *files)
+{
+	int have = (formdata && formdata->len > 0) || (files && files->len > 0);
 	for (size_t i = 0; i < f->nfields; i++) {
 		fl_field *field = &f->fields[i];
+		fl_field_type t = field->def->type;
 		process_default(f, field);
 		field->has_nul = 0;
-		if (have) {
-			const fl_pair *p = fl_multidict_find(formdata, field->def->name);
-			field->has_raw = p != NULL;
-			field->raw = p ? fl_arena_strdup(f->arena, p->value) : NULL;
+		if (have && (t == FL_FIELD_FILE || t == FL_FIELD_MULTIPLE_FILE)) {
+			process_files(f, field, files);
+		} else if (have) {
+			if (formdata)
+				load_raw(f, field, formdata);
 			/* Form fields are text: a value holding a NUL byte is
 			 * refused whole by validate_field, never cut at the NUL
 			 * (the request already answers 400 for one; this is for
 			 * form data built by hand). */
-			if (p && memchr(p->value, '\0', p->value_len)) {
-				field->has_nul = 1;
+			if (field->has_nul) {
 				field->raw = "";
 				set_none(field);
 			} else {
@@ -256,6 +457,11 @@ void fl_form_process(fl_form *f, const fl_multidict *formdata)
 		}
 		strv_copy(f->arena, &field->errors, &field->process_errors);
 	}
+}
+
+void fl_form_process(fl_form *f, const fl_multidict *formdata)
+{
+	fl_form_process_files(f, formdata, NULL);
 }
 
 fl_field *fl_form_field(const fl_form *f, const char *name)
@@ -304,7 +510,7 @@ fl_err fl_form_set_choices(fl_form *f, const char *name, const fl_choice *choice
 	fl_field *field = must_field(f, name);
 	if (!field)
 		return FL_ENOTFOUND;
-	if (field->def->type != FL_FIELD_SELECT)
+	if (!has_choices(field->def->type))
 		return FL_EINVAL;
 	fl_choice *c = fl_arena_calloc(f->arena, n + 1, sizeof *c);
 	for (size_t i = 0; i < n; i++) {
@@ -333,25 +539,71 @@ fl_arena *fl_form_arena(const fl_form *f)
 
 /* ---- validation ------------------------------------------------------- */
 
-/* Does choice value `v` equal the field's data after coercion? */
-static int choice_matches(const fl_field *field, const char *v)
+/* Does choice value `v`, coerced, equal the data string `data`? */
+static int coerced_equals(const fl_field *field, const char *v, const char *data)
+{
+	if (field->def->coerce == FL_COERCE_INT) {
+		long long i, j;
+		return fl_parse_int(v, &i) && fl_parse_int(data, &j) && i == j;
+	}
+	return strcmp(v, data) == 0;
+}
+
+int fl_field_choice_selected(const fl_field *field, const char *v)
 {
 	if (!field->has_data)
 		return 0;
-	if (field->def->coerce == FL_COERCE_INT) {
-		long long i;
-		return fl_parse_int(v, &i) && i == field->ival;
+	if (field->def->type == FL_FIELD_SELECT_MULTIPLE) {
+		for (size_t i = 0; i < field->multi.len; i++)
+			if (coerced_equals(field, v, field->multi.items[i]))
+				return 1;
+		return 0;
 	}
-	return strcmp(v, field->data) == 0;
+	return coerced_equals(field, v, field->data);
+}
+
+/* SelectMultipleField.pre_validate: every value one of the choices;
+ * "'x' is not a valid choice for this field." or "'x', 'y' are not valid
+ * choices for this field." (each bad value once, in input order). */
+static void pre_validate_multi(fl_form *f, fl_field *field)
+{
+	fl_strv bad = { 0 };
+	for (size_t i = 0; i < field->multi.len; i++) {
+		const char *d = field->multi.items[i];
+		int ok = 0;
+		for (size_t j = 0; j < field->nchoices && !ok; j++)
+			ok = coerced_equals(field, field->choices[j].value, d);
+		for (size_t j = 0; j < bad.len && !ok; j++)
+			ok = strcmp(bad.items[j], d) == 0;
+		if (!ok)
+			fl_strv_push(f->arena, &bad, d);
+	}
+	if (!bad.len)
+		return;
+	fl_buf b;
+	fl_buf_init(&b, f->arena);
+	fl_buf_putc(&b, '\'');
+	for (size_t i = 0; i < bad.len; i++) {
+		fl_buf_puts(&b, i ? "', '" : "");
+		fl_buf_puts(&b, bad.items[i]);
+	}
+	fl_buf_puts(&b, bad.len == 1 ? "' is not a valid choice for this field." :
+	                "' are not valid choices for this field.");
+	fl_strv_push(f->arena, &field->errors, fl_buf_cstr(&b));
 }
 
 /* SelectField.pre_validate: the data must be one of the choices. */
 static void pre_validate(fl_form *f, fl_field *field)
 {
-	if (field->def->type != FL_FIELD_SELECT)
+	fl_field_type t = field->def->type;
+	if (t == FL_FIELD_SELECT_MULTIPLE) {
+		pre_validate_multi(f, field);
+		return;
+	}
+	if (t != FL_FIELD_SELECT && t != FL_FIELD_RADIO)
 		return;
 	for (size_t i = 0; i < field->nchoices; i++)
-		if (choice_matches(field, field->choices[i].value))
+		if (fl_field_choice_selected(field, field->choices[i].value))
 			return;
 	fl_strv_push(f->arena, &field->errors, MSG_NOT_CHOICE);
 }
@@ -409,9 +661,87 @@ const char *fl_field_name(const fl_field *field)
 	return field->def->name;
 }
 
-const char *fl_field_label(const fl_field *field)
+const char *fl_field_id(const fl_field *field)
 {
-	return field->def->label ? field->def->label : field->def->name;
+	return field->def->name;
+}
+
+const char *fl_field_label_text(const fl_field *field)
+{
+	if (field->def->label)
+		return field->def->label;
+	/* name.replace("_", " ").title() */
+	char *t = fl_arena_strdup(field->form->arena, field->def->name);
+	int prev_cased = 0;
+	for (char *p = t; *p; p++) {
+		if (*p == '_')
+			*p = ' ';
+		if (isalpha((unsigned char)*p))
+			*p = (char)(prev_cased ? tolower((unsigned char)*p) : toupper((unsigned char)*p));
+		prev_cased = isalpha((unsigned char)*p);
+	}
+	return t;
+}
+
+fl_field_type fl_field_type_of(const fl_field *field)
+{
+	return field->def->type;
+}
+
+const char *fl_field_class_name(const fl_field *field)
+{
+	return fl_field_class_names[field->def->type];
+}
+
+const char *fl_field_description(const fl_field *field)
+{
+	return field->def->description ? field->def->description : "";
+}
+
+/* " ".join(raw_data) */
+static const char *raw_joined(const fl_field *field)
+{
+	fl_buf b;
+	fl_buf_init(&b, field->form->arena);
+	for (size_t i = 0; i < field->raw_list.len; i++) {
+		fl_buf_puts(&b, i ? " " : "");
+		fl_buf_puts(&b, field->raw_list.items[i]);
+	}
+	return fl_buf_cstr(&b);
+}
+
+const char *fl_field_value(const fl_field *field)
+{
+	fl_arena *a = field->form->arena;
+	switch (field->def->type) {
+	case FL_FIELD_BOOLEAN:
+	case FL_FIELD_SUBMIT:
+		return field->has_raw ? field->raw : "y";
+	case FL_FIELD_FILE:
+	case FL_FIELD_MULTIPLE_FILE:
+		return "";
+	case FL_FIELD_INTEGER:
+	case FL_FIELD_FLOAT:
+		if (field->shown)
+			return field->shown;
+		/* Bad input is shown again as typed, not as the None it became. */
+		return field->has_raw ? field->raw : fl_field_data(field);
+	case FL_FIELD_DECIMAL:
+		if (field->has_raw && !field->shown)
+			return field->raw;
+		if (!field->has_data)
+			return "";
+		if (field->def->places == FL_PLACES_NONE)
+			return field->data;
+		return fl_pydec_quantize(a, field->data, field->def->places, field->def->rounding);
+	case FL_FIELD_DATE:
+	case FL_FIELD_DATETIME:
+		if (field->has_raw && !field->shown)
+			return raw_joined(field);
+		return field->has_data ? fl_pydt_format(a, date_format(field), &field->dt) : "";
+	default:
+		return fl_field_data(field);
+	}
 }
 
 const char *fl_field_data(const fl_field *field)
@@ -470,6 +800,45 @@ int fl_form_data_bool(const fl_form *f, const char *name)
 	return field ? fl_field_truthy(field) : 0;
 }
 
+int fl_form_has_file(const fl_form *f)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		fl_field_type t = f->fields[i].def->type;
+		if (t == FL_FIELD_FILE || t == FL_FIELD_MULTIPLE_FILE)
+			return 1;
+	}
+	return 0;
+}
+
+const fl_file *fl_form_file(const fl_form *f, const char *name)
+{
+	fl_field *field = must_field(f, name);
+	return field ? field->file : NULL;
+}
+
+const fl_file *const *fl_form_files(const fl_form *f, const char *name, size_t *n)
+{
+	fl_field *field = must_field(f, name);
+	*n = field ? field->files.len : 0;
+	return field && field->files.len ? field->files.items : NULL;
+}
+
+const char *const *fl_form_data_list(const fl_form *f, const char *name)
+{
+	static const char *const empty[] = { NULL };
+	fl_field *field = must_field(f, name);
+	if (!field)
+		return NULL;
+	if (field->def->type != FL_FIELD_SELECT_MULTIPLE) {
+		if (!field->has_data)
+			return empty;
+		const char **one = fl_arena_calloc(f->arena, 2, sizeof *one);
+		one[0] = field->data;
+		return one;
+	}
+	return field->multi.len ? field->multi.items : empty;
+}
+
 /* An always valid NULL-terminated view of `sv`. */
 static const char *const *strv_view(const fl_strv *sv)
 {
@@ -483,6 +852,11 @@ const char *const *fl_form_errors(const fl_form *f, const char *name)
 		return strv_view(&f->form_errors);
 	fl_field *field = must_field(f, name);
 	return field ? strv_view(&field->errors) : NULL;
+}
+
+const char *const *fl_field_errors(const fl_field *field)
+{
+	return strv_view(&field->errors);
 }
 
 int fl_form_has_errors(const fl_form *f)
@@ -566,17 +940,9 @@ static const char *shown_value(const fl_field *field)
 	case FL_FIELD_PASSWORD:
 		return "";
 	case FL_FIELD_SUBMIT:
-		return fl_field_label(field);
-	case FL_FIELD_BOOLEAN:
-		return field->has_raw ? field->raw : "y";
-	case FL_FIELD_INTEGER:
-	case FL_FIELD_FLOAT:
-		if (field->shown)
-			return field->shown;
-		/* Bad input is shown again as typed, not as the None it became. */
-		return field->has_raw ? field->raw : fl_field_data(field);
+		return fl_field_label_text(field);
 	default:
-		return fl_field_data(field);
+		return fl_field_value(field);
 	}
 }
 
@@ -584,9 +950,9 @@ static const char *shown_value(const fl_field *field)
  * by each widget's validation_attrs). */
 static void add_flags(json_t *o, const fl_field *field)
 {
-	const char *it = input_types[field->def->type];
+	const char *it = fl_input_types[field->def->type];
 	int texty = !strcmp(it, "text") || !strcmp(it, "password") || !strcmp(it, "textarea");
-	int number = !strcmp(it, "number");
+	int number = !strcmp(it, "number") || !strcmp(it, "date") || !strcmp(it, "datetime");
 	int required = 0;
 	const fl_validator *v = field->def->validators;
 	for (; v && v->kind != FL_V_END; v++) {
@@ -616,7 +982,8 @@ static json_t *choices_json(const fl_field *field)
 		json_t *o = json_object();
 		json_object_set_new_nocheck(o, "value", jstr(c->value));
 		json_object_set_new_nocheck(o, "label", jstr(c->label ? c->label : c->value));
-		json_object_set_new_nocheck(o, "selected", json_boolean(choice_matches(field, c->value)));
+		json_object_set_new_nocheck(o, "selected",
+			json_boolean(fl_field_choice_selected(field, c->value)));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -640,16 +1007,18 @@ static json_t *field_base(const char *name, const char *type, const char *input_
 static json_t *field_json(const fl_field *field)
 {
 	const fl_field_def *d = field->def;
-	json_t *o = field_base(d->name, fl_field_type_names[d->type], input_types[d->type],
-	                       fl_field_label(field), shown_value(field), fl_field_data(field));
+	json_t *o = field_base(d->name, fl_field_type_names[d->type], fl_input_types[d->type],
+	                       fl_field_label_text(field), shown_value(field), fl_field_data(field));
 	add_flags(o, field);
 	json_object_set_new_nocheck(o, "errors", strv_json(&field->errors));
 	if (d->description)
 		json_object_set_new_nocheck(o, "description", jstr(d->description));
 	if (d->type == FL_FIELD_BOOLEAN || d->type == FL_FIELD_SUBMIT)
 		json_object_set_new_nocheck(o, "checked", json_boolean(field->bval));
-	if (d->type == FL_FIELD_SELECT)
+	if (has_choices(d->type))
 		json_object_set_new_nocheck(o, "choices", choices_json(field));
+	if (d->type == FL_FIELD_SELECT_MULTIPLE || d->type == FL_FIELD_MULTIPLE_FILE)
+		json_object_set_new_nocheck(o, "multiple", json_true());
 	return o;
 }
 
@@ -688,5 +1057,63 @@ json_t *fl_form_to_json(const fl_form *f, const char *csrf_token)
 	json_object_set_new_nocheck(o, "errors", errors);
 	json_object_set_new_nocheck(o, "form_errors", strv_json(&f->form_errors));
 	json_object_set_new_nocheck(o, "has_errors", json_boolean(fl_form_has_errors(f)));
+	if (fl_form_has_file(f))
+		json_object_set_new_nocheck(o, "enctype", json_string("multipart/form-data"));
 	return o;
+}
+
+/* One value of the data as JSON (see fl_field_data_json). */
+static json_t *data_item_json(const fl_field *field, const char *s)
+{
+	long long i;
+	if (has_choices(field->def->type) && field->def->coerce == FL_COERCE_INT &&
+	    fl_parse_int(s, &i))
+		return json_integer(i);
+	return jstr(s);
+}
+
+static json_t *file_json(const fl_file *up)
+{
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "filename", jstr(up->filename));
+	json_object_set_new_nocheck(o, "content_type",
+	                            up->content_type ? jstr(up->content_type) : json_null());
+	json_object_set_new_nocheck(o, "size", json_integer((json_int_t)up->len));
+	return o;
+}
+
+json_t *fl_field_data_json(const fl_field *field)
+{
+	json_t *a;
+	switch (field->def->type) {
+	case FL_FIELD_FILE:
+		return field->file ? file_json(field->file) : json_null();
+	case FL_FIELD_MULTIPLE_FILE:
+		if (!field->files.len)
+			return json_null();
+		a = json_array();
+		for (size_t i = 0; i < field->files.len; i++)
+			json_array_append_new(a, file_json(field->files.items[i]));
+		return a;
+	case FL_FIELD_BOOLEAN:
+	case FL_FIELD_SUBMIT:
+		return json_boolean(field->bval);
+	default:
+		break;
+	}
+	if (!field->has_data)
+		return json_null();
+	switch (field->def->type) {
+	case FL_FIELD_INTEGER:
+		return json_integer(field->ival);
+	case FL_FIELD_FLOAT:
+		return json_real(field->fval);
+	case FL_FIELD_SELECT_MULTIPLE:
+		a = json_array();
+		for (size_t i = 0; i < field->multi.len; i++)
+			json_array_append_new(a, data_item_json(field, field->multi.items[i]));
+		return a;
+	default:
+		return data_item_json(field, field->data);
+	}
 }

@@ -43,6 +43,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/multidict.h"
+#include "http/formparser.h"
 
 /* A form instance (WTForms' Form object), in the request arena (opaque). */
 typedef struct fl_form fl_form;
@@ -63,11 +64,24 @@ typedef enum fl_field_type {
 	FL_FIELD_TEXTAREA,  /* TextAreaField  <textarea> */
 	FL_FIELD_HIDDEN,    /* HiddenField    <input type="hidden"> */
 	FL_FIELD_SUBMIT,    /* SubmitField    <input type="submit">; data: was it pressed */
+	FL_FIELD_DATE,      /* DateField      <input type="date">, format "%Y-%m-%d" */
+	FL_FIELD_DATETIME,  /* DateTimeField  <input type="datetime">, "%Y-%m-%d %H:%M:%S" */
+	FL_FIELD_DECIMAL,   /* DecimalField   <input step="any" type="number">, data as text */
+	FL_FIELD_EMAIL,     /* EmailField     <input type="email"> (a StringField) */
+	FL_FIELD_URL,       /* URLField       <input type="url"> (a StringField) */
+	FL_FIELD_RADIO,     /* RadioField     <ul> of <input type="radio"> with choices */
+	FL_FIELD_SELECT_MULTIPLE, /* SelectMultipleField <select multiple>; data a list */
+	FL_FIELD_FILE,      /* FileField (Flask-WTF's) <input type="file">; data the upload */
+	FL_FIELD_MULTIPLE_FILE, /* MultipleFileField <input multiple type="file">; a list */
 	FL_FIELD__MAX
 } fl_field_type;
 
 /* "string", "password", ... indexed by fl_field_type. */
 extern const char *const fl_field_type_names[FL_FIELD__MAX];
+
+/* "StringField", "PasswordField", ... (WTForms' field.type, the class
+ * name) indexed by fl_field_type. */
+extern const char *const fl_field_class_names[FL_FIELD__MAX];
 
 /* The validators of wtforms.validators that Flagon offers. */
 typedef enum fl_validator_kind {
@@ -82,6 +96,13 @@ typedef enum fl_validator_kind {
 	FL_V_REGEXP,         /* Regexp(pattern): POSIX ERE matched at the start */
 	FL_V_ANY_OF,         /* AnyOf(values) */
 	FL_V_CUSTOM,         /* a C function: WTForms' validate_<field> or a callable */
+	FL_V_URL,            /* URL(require_tld): WTForms' regex and hostname check */
+	FL_V_IP_ADDRESS,     /* IPAddress(ipv4, ipv6): inet_pton, like ipaddress */
+	FL_V_NONE_OF,        /* NoneOf(values) */
+	FL_V_UUID,           /* UUID: what Python's uuid.UUID(s) accepts */
+	FL_V_FILE_REQUIRED,  /* Flask-WTF FileRequired: a file was uploaded; stops */
+	FL_V_FILE_ALLOWED,   /* Flask-WTF FileAllowed(extensions); stops */
+	FL_V_FILE_SIZE,      /* Flask-WTF FileSize(max_size, min_size) in bytes */
 	FL_V__MAX
 } fl_validator_kind;
 
@@ -110,6 +131,9 @@ typedef struct fl_validator {
 	fl_validator_fn fn;         /* custom: the function ... */
 	void *ud;                   /* ... and its user data */
 	int keep_whitespace;        /* Optional(strip_whitespace=False) when 1 */
+	/* URL, IPAddress (issue 15) */
+	int require_tld;            /* URL(require_tld=True) when 1 */
+	int ipv4, ipv6;             /* IPAddress: which families are accepted */
 } fl_validator;
 
 /* Ends a validator array. */
@@ -141,6 +165,33 @@ typedef struct fl_validator {
 #define FL_ANY_OF(vals, msg) { .kind = FL_V_ANY_OF, .values = (vals), .message = (msg) }
 /* A custom validator function with user data. */
 #define FL_CUSTOM_VALIDATOR(f, u) { .kind = FL_V_CUSTOM, .fn = (f), .ud = (u) }
+/* URL(require_tld, message) — "Invalid URL.": `^[a-z]+://host(:port)?(/path)?(?query)?$`
+ * (any case), the host an IPv4/IPv6 address or dot-separated labels of
+ * [a-z0-9_-] (1-63 characters, not starting with '-' unless "xn-"), at most
+ * 253 in all; with require_tld, at least two labels, the last 2-20 letters
+ * or an "xn--" label.  Non-ASCII host names are checked after IDNA
+ * (punycode) encoding, as WTForms does. */
+#define FL_URL(tld, msg) { .kind = FL_V_URL, .require_tld = (tld), .message = (msg) }
+/* IPAddress(ipv4, ipv6, message) — "Invalid IP address."; WTForms' default
+ * is FL_IP_ADDRESS(1, 0, NULL). */
+#define FL_IP_ADDRESS(v4, v6, msg) { .kind = FL_V_IP_ADDRESS, .ipv4 = (v4), .ipv6 = (v6), \
+	.message = (msg) }
+/* NoneOf(values, message) — "Invalid value, can't be any of: %(values)s." */
+#define FL_NONE_OF(vals, msg) { .kind = FL_V_NONE_OF, .values = (vals), .message = (msg) }
+/* UUID(message) — "Invalid UUID." */
+#define FL_UUID(msg) { .kind = FL_V_UUID, .message = (msg) }
+/* Flask-WTF's FileRequired(message) — "This field is required."; sets
+ * `required`; stops the chain (without clearing earlier errors). */
+#define FL_FILE_REQUIRED(msg) { .kind = FL_V_FILE_REQUIRED, .message = (msg) }
+/* Flask-WTF's FileAllowed(extensions, message) — `exts`: a NULL-terminated
+ * `const char *const[]` like {"jpg", "png", NULL}; the lower-cased file
+ * name must end in "." + one of them; "File does not have an approved
+ * extension: jpg, png"; stops the chain.  Passes when there is no upload. */
+#define FL_FILE_ALLOWED(exts, msg) { .kind = FL_V_FILE_ALLOWED, .values = (exts), .message = (msg) }
+/* Flask-WTF's FileSize(max_size, min_size, message), bytes —
+ * "File must be between {min_size} and {max_size} bytes.".  Passes when
+ * there is no upload. */
+#define FL_FILE_SIZE(mx, mn, msg) { .kind = FL_V_FILE_SIZE, .max = (mx), .min = (mn), .message = (msg) }
 
 /* One choice of a SelectField: (value, label).  Arrays end with FL_CHOICES_END. */
 typedef struct fl_choice {
@@ -157,6 +208,17 @@ typedef enum fl_coerce {
 	FL_COERCE__MAX
 } fl_coerce;
 
+/* DecimalField(rounding=decimal.ROUND_...): how places= rounds. */
+typedef enum fl_rounding {
+	FL_ROUND_HALF_EVEN = 0,  /* the default context's rounding */
+	FL_ROUND_HALF_UP,
+	FL_ROUND_HALF_DOWN,
+	FL_ROUND_UP,             /* away from zero */
+	FL_ROUND_DOWN,           /* towards zero */
+	FL_ROUND_CEILING,
+	FL_ROUND_FLOOR
+} fl_rounding;
+
 /* One field of a form class. */
 typedef struct fl_field_def {
 	const char *name;               /* form data key, HTML name and id */
@@ -167,7 +229,19 @@ typedef struct fl_field_def {
 	fl_coerce coerce;               /* select only */
 	const char *default_value;      /* default=: data when no form data was sent */
 	const char *description;        /* description=: help text under the field */
+	/* Date, DateTime and Decimal fields (issue 15) */
+	const char *format;             /* Date/DateTime format=: NULL for WTForms' default
+	                                 * ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S"); directives
+	                                 * %Y %m %d %H %M %S %%, parsed like strptime */
+	int places;                     /* Decimal places= for showing data that was not
+	                                 * typed (the macros set WTForms' 2);
+	                                 * FL_PLACES_NONE: as it is */
+	fl_rounding rounding;           /* Decimal rounding=: FL_ROUND_HALF_EVEN is the
+	                                 * decimal context's default */
 } fl_field_def;
+
+/* DecimalField(places=None) */
+#define FL_PLACES_NONE (-1)
 
 /* Ends a field array. */
 #define FL_FIELDS_END { .name = NULL }
@@ -186,6 +260,25 @@ typedef struct fl_field_def {
 /* SelectField(label, validators, choices=..., coerce=...) */
 #define FL_SELECT_FIELD(n, l, ch, co, v) { .name = (n), .label = (l), .type = FL_FIELD_SELECT, \
 	.validators = (v), .choices = (ch), .coerce = (co) }
+/* RadioField and SelectMultipleField, like FL_SELECT_FIELD. */
+#define FL_RADIO_FIELD(n, l, ch, co, v) { .name = (n), .label = (l), .type = FL_FIELD_RADIO, \
+	.validators = (v), .choices = (ch), .coerce = (co) }
+#define FL_SELECT_MULTIPLE_FIELD(n, l, ch, co, v) { .name = (n), .label = (l), \
+	.type = FL_FIELD_SELECT_MULTIPLE, .validators = (v), .choices = (ch), .coerce = (co) }
+/* DateField / DateTimeField with the default format; FL_FIELD_ with
+ * .format = "..." for another one. */
+#define FL_DATE_FIELD(n, l, v)     FL_FIELD_(FL_FIELD_DATE, n, l, v)
+#define FL_DATETIME_FIELD(n, l, v) FL_FIELD_(FL_FIELD_DATETIME, n, l, v)
+/* DecimalField(places=2) and DecimalField(places=p, rounding=r). */
+#define FL_DECIMAL_FIELD(n, l, v) { .name = (n), .label = (l), .type = FL_FIELD_DECIMAL, \
+	.validators = (v), .places = 2 }
+#define FL_DECIMAL_FIELD_PLACES(n, l, v, p, r) { .name = (n), .label = (l), \
+	.type = FL_FIELD_DECIMAL, .validators = (v), .places = (p), .rounding = (r) }
+#define FL_EMAIL_FIELD(n, l, v)    FL_FIELD_(FL_FIELD_EMAIL, n, l, v)
+#define FL_URL_FIELD(n, l, v)      FL_FIELD_(FL_FIELD_URL, n, l, v)
+/* Flask-WTF's FileField and MultipleFileField. */
+#define FL_FILE_FIELD(n, l, v)     FL_FIELD_(FL_FIELD_FILE, n, l, v)
+#define FL_MULTIPLE_FILE_FIELD(n, l, v) FL_FIELD_(FL_FIELD_MULTIPLE_FILE, n, l, v)
 
 /* A form class: its name (for templates and logs) and its fields in order. */
 typedef struct fl_form_def {
@@ -216,6 +309,17 @@ fl_form *fl_form_new(fl_arena *a, const fl_form_def *def);
  * which text cannot contain.".  The values are copied into the form's
  * arena.  Call fl_form_set_data() after this. */
 void fl_form_process(fl_form *f, const fl_multidict *formdata);
+
+/* fl_form_process_files — fl_form_process with the request's uploads too,
+ * like Flask-WTF's CombinedMultiDict(request.files, request.form): the
+ * form counts as submitted when either holds anything.  A FileField takes
+ * the first upload under its name that has a file name (an empty file
+ * input sends none) as its data, else has no input (raw_data = ()), as
+ * flask_wtf.file.FileField does; a MultipleFileField takes every such
+ * upload (Flask-WTF 1.2's MultipleFileField).  The uploads are not copied:
+ * `files` must live as long as the form (request.files does).  Text
+ * fields ignore `files`; NULL is no uploads. */
+void fl_form_process_files(fl_form *f, const fl_multidict *formdata, const fl_files *files);
 
 /* fl_form_set_data — set a field's data from its string form, like
  * `form.name.data = value` (a pre-filled edit form, or clearing a field).
@@ -264,9 +368,44 @@ int fl_form_validate_on_submit(fl_form *f, const char *method);
 /* fl_form_field — the field called `name`, or NULL. */
 fl_field *fl_form_field(const fl_form *f, const char *name);
 
-/* fl_field_name / fl_field_label — the field's name and label text. */
+/* fl_field_name — the field's name (field.name: the form data key). */
 const char *fl_field_name(const fl_field *field);
-const char *fl_field_label(const fl_field *field);
+
+/* fl_field_id — the field's HTML id (field.id; the name, as WTForms'
+ * default without a prefix). */
+const char *fl_field_id(const fl_field *field);
+
+/* fl_field_label_text — the label text (field.label.text): the
+ * definition's label, or WTForms' default for none, the name with '_' as
+ * ' ' in title case (`name.replace("_", " ").title()`, ASCII letters
+ * only), allocated in the form's arena. */
+const char *fl_field_label_text(const fl_field *field);
+
+/* fl_field_type_of — the field's class. */
+fl_field_type fl_field_type_of(const fl_field *field);
+
+/* fl_field_class_name — WTForms' field.type, the class name
+ * ("StringField"); static. */
+const char *fl_field_class_name(const fl_field *field);
+
+/* fl_field_description — the description= text, "" when none (WTForms'
+ * default). */
+const char *fl_field_description(const fl_field *field);
+
+/* fl_field_errors — the field's errors (field.errors) as a NULL-terminated
+ * array, empty when valid; owned by the form's arena. */
+const char *const *fl_field_errors(const fl_field *field);
+
+/* fl_field_data_json — field.data as JSON for templates: null for None; a
+ * string (String, Password, TextArea, Hidden, Email, URL, a select with
+ * coerce=str, Radio); an integer (Integer, coerce=int); a real (Float);
+ * true/false (Boolean, Submit); the decimal as text, str(Decimal)
+ * ("1.50", "1E+400"); the date "YYYY-MM-DD" and the datetime
+ * "YYYY-MM-DD HH:MM:SS" (str() of Python's date/datetime); an array of
+ * those for SelectMultiple; for a FileField {"filename", "content_type",
+ * "size"} (null without an upload) and an array of them for
+ * MultipleFileField.  New reference (NULL only when jansson fails). */
+json_t *fl_field_data_json(const fl_field *field);
 
 /* fl_field_data — the string form of the field's data ("" when None);
  * integers in decimal, floats like Python's str(), booleans "y" or "". */
@@ -298,6 +437,25 @@ fl_err fl_form_data_float(const fl_form *f, const char *name, double *out);
  * the data is truthy. */
 int fl_form_data_bool(const fl_form *f, const char *name);
 
+/* fl_form_data_list — the data of a SelectMultipleField as a
+ * NULL-terminated list of the coerced values' string forms (empty for
+ * None or []); for other fields a list of fl_field_data() (empty for
+ * None).  NULL when there is no such field.  Owned by the arena. */
+const char *const *fl_form_data_list(const fl_form *f, const char *name);
+
+/* fl_form_file — the upload of a FileField (its data; for a
+ * MultipleFileField the first), or NULL when none was sent or there is no
+ * such field.  Points into the request's files. */
+const fl_file *fl_form_file(const fl_form *f, const char *name);
+
+/* fl_form_files — the uploads of a MultipleFileField (or the one of a
+ * FileField) and their number in *n; NULL and 0 when none. */
+const fl_file *const *fl_form_files(const fl_form *f, const char *name, size_t *n);
+
+/* fl_form_has_file — 1 when the form has a File or MultipleFileField (so
+ * it must be sent as multipart/form-data). */
+int fl_form_has_file(const fl_form *f);
+
 /* fl_form_errors — the errors of field `name` as a NULL-terminated array
  * (empty when valid), or NULL when there is no such field.  A NULL `name`
  * gives the form-level errors (WTForms' form_errors).  Owned by the arena;
@@ -321,7 +479,8 @@ fl_err fl_form_add_error(fl_form *f, const char *name, const char *message);
  *     "csrf_token": "<token>",      only when a token was given
  *     "errors": {"name": ["..."]},  fields with errors only (form.errors)
  *     "form_errors": ["..."],       form-level errors (may be empty)
- *     "has_errors": false }
+ *     "has_errors": false,
+ *     "enctype": "multipart/form-data" }   only when the form has a file field
  *
  *   field = { "name": "name", "id": "name", "type": "string",
  *             "input_type": "text",   text|password|number|checkbox|hidden|

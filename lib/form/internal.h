@@ -10,7 +10,9 @@
 
 #include "base/vec.h"
 #include "base/pynum.h"
+#include "form/pytypes.h"
 #include "form/form.h"
+#include "http/formparser.h"
 
 /* A growable NULL-terminated array of strings in an arena: a vector
  * (base/vec.h) whose items are NULL until the first push, then always
@@ -33,6 +35,12 @@ struct fl_field {
 	size_t nchoices;
 	fl_strv process_errors; /* coercion errors from fl_form_process */
 	fl_strv errors;         /* process errors + validation errors */
+	/* the fields of issue 15 */
+	fl_strv raw_list;       /* raw_data: every value under the name */
+	fl_strv multi;          /* SelectMultiple: the data list (string forms) */
+	fl_pydt dt;                  /* Date/DateTime data */
+	const fl_file *file;    /* FileField: the upload (data), or NULL */
+	FL_VEC(const fl_file *) files; /* MultipleFileField: the uploads */
 };
 
 struct fl_form {
@@ -66,6 +74,19 @@ void fl_strv_clear(fl_strv *sv);
 /* fl_field_truthy — Python's bool(field.data), with whitespace-only strings
  * false (the DataRequired rule). */
 int fl_field_truthy(const fl_field *field);
+
+/* fl_input_types — the widget's name per field class: the <input> type,
+ * or "select", "textarea", "radio" (fl_form_to_json's input_type). */
+extern const char *const fl_input_types[FL_FIELD__MAX];
+
+/* fl_field_value — WTForms' field._value(): what value= shows (the typed
+ * text again after an error, the data's string form otherwise); "" for
+ * a file field. */
+const char *fl_field_value(const fl_field *field);
+
+/* fl_field_choice_selected — is choice value `v` selected (its coerced
+ * value equals the data, or is in the data list)? */
+int fl_field_choice_selected(const fl_field *field, const char *v);
 
 /* fl_str_is_blank — 1 when the C string `s` is NULL or blank by
  * fl_utf8_is_blank (Python's `not s.strip()`, str.isspace() per character). */

@@ -10,8 +10,11 @@
 #include "form/internal.h"
 #include "base/utf8.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,7 +84,8 @@ static int field_number(const fl_field *field, double *out)
 	if (!field->has_data)
 		return 0;
 	fl_field_type t = field->def->type;
-	if (t == FL_FIELD_INTEGER || (t == FL_FIELD_SELECT && field->def->coerce == FL_COERCE_INT)) {
+	if (t == FL_FIELD_INTEGER ||
+	    ((t == FL_FIELD_SELECT || t == FL_FIELD_RADIO) && field->def->coerce == FL_COERCE_INT)) {
 		*out = (double)field->ival;
 		return 1;
 	}
@@ -305,6 +309,318 @@ static fl_vresult v_any_of(const fl_validator *v, fl_form *f, fl_field *field,
 	return FL_VR_FAIL;
 }
 
+static fl_vresult v_none_of(const fl_validator *v, fl_form *f, fl_field *field,
+                            const char **message)
+{
+	fl_buf list;
+	int hit = 0;
+	fl_buf_init(&list, f->arena);
+	for (const char *const *p = v->values; p && *p; p++) {
+		hit |= field->has_data && strcmp(*p, field->data) == 0;
+		fl_buf_puts(&list, p == v->values ? "" : ", ");
+		fl_buf_puts(&list, *p);
+	}
+	if (!hit)
+		return FL_VR_PASS;
+	interp_arg args[] = { { "values", fl_buf_cstr(&list) }, { NULL, NULL } };
+	*message = interp(f->arena, v->message ? v->message :
+	                  "Invalid value, can't be any of: %(values)s.", args);
+	return FL_VR_FAIL;
+}
+
+/* ipaddress.ip_address(s) is an IPv4Address (inet_pton: dotted quad, no
+ * leading zeros, as Python 3.9.5+). */
+static int is_ipv4(const char *s)
+{
+	unsigned char buf[16];
+	return inet_pton(AF_INET, s, buf) == 1;
+}
+
+/* ... is an IPv6Address, with Python's "%scope" suffix allowed. */
+static int is_ipv6(fl_arena *a, const char *s)
+{
+	unsigned char buf[16];
+	const char *pct = strchr(s, '%');
+	if (pct) {
+		if (!pct[1] || strchr(pct + 1, '%'))
+			return 0;
+		s = fl_arena_strndup(a, s, (size_t)(pct - s));
+	}
+	return inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static fl_vresult v_ip_address(const fl_validator *v, fl_form *f, fl_field *field,
+                               const char **message)
+{
+	const char *s = field->has_data ? field->data : "";
+	if (*s && ((v->ipv4 && is_ipv4(s)) || (v->ipv6 && is_ipv6(f->arena, s))))
+		return FL_VR_PASS;
+	*message = v->message ? v->message : "Invalid IP address.";
+	return FL_VR_FAIL;
+}
+
+/* Python's `$`: the end, or just before a newline that ends the string. */
+static size_t dollar_len(const char *s, size_t n)
+{
+	return n && s[n - 1] == '\n' ? n - 1 : n;
+}
+
+/* HostnameValidation.hostname_part: ^(xn-|[a-z0-9_]+)(-[a-z0-9_-]+)*$ */
+static int hostname_part_ok(const char *s, size_t n)
+{
+	n = dollar_len(s, n);
+	if (!n || s[0] == '-')
+		return 0;
+	size_t run = 0, dashes = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)        /* a non-ASCII label: IDNA makes it xn--... */
+			return 1;
+		if (!isalnum(c) && c != '_' && c != '-')
+			return 0;
+		dashes += c == '-';
+		if (!dashes)
+			run++;
+	}
+	/* Only "<run>-" fails: the part after the first run is a lone dash. */
+	if (n - run == 1 && !(n == 3 && strncasecmp(s, "xn-", 3) == 0))
+		return 0;
+	return 1;
+}
+
+/* HostnameValidation.tld_part: ^([a-z]{2,20}|xn--([a-z0-9]+-)*[a-z0-9]+)$ */
+static int tld_part_ok(const char *s, size_t n)
+{
+	n = dollar_len(s, n);
+	int ascii = 1;
+	for (size_t i = 0; i < n; i++)
+		ascii &= (unsigned char)s[i] < 0x80;
+	if (!ascii)
+		return 1;             /* IDNA: becomes an xn-- label */
+	size_t alpha = 0;
+	while (alpha < n && isalpha((unsigned char)s[alpha]))
+		alpha++;
+	if (alpha == n && n >= 2 && n <= 20)
+		return 1;
+	if (n < 5 || strncasecmp(s, "xn--", 4) != 0)
+		return 0;
+	for (size_t i = 4; i < n; i++) {
+		if (s[i] == '-') {
+			if (i == 4 || s[i - 1] == '-' || i == n - 1)
+				return 0;
+		} else if (!isalnum((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* HostnameValidation(require_tld, allow_ip=True)(host) */
+static int hostname_ok(fl_arena *a, const char *host, int require_tld)
+{
+	if (is_ipv4(host) || is_ipv6(a, host))
+		return 1;
+	size_t n = strlen(host);
+	if (n > 253)
+		return 0;
+	size_t parts = 0, start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && host[i] != '.')
+			continue;
+		size_t len = i - start;
+		if (!len || len > 63 || !hostname_part_ok(host + start, len))
+			return 0;
+		parts++;
+		if (i == n && require_tld && (parts < 2 || !tld_part_ok(host + start, len)))
+			return 0;
+		start = i + 1;
+	}
+	return 1;
+}
+
+/* URL: ^[a-z]+://(?P<host>[^/?:]+)(?P<port>:[0-9]+)?(?P<path>/.*?)?(?P<query>\?.*)?$
+ * (re.IGNORECASE), then the host name check. */
+static fl_vresult v_url(const fl_validator *v, fl_form *f, fl_field *field,
+                        const char **message)
+{
+	const char *s = field->has_data ? field->data : "";
+	const char *p = s;
+	int ok = 0;
+	*message = v->message ? v->message : "Invalid URL.";
+	while (isalpha((unsigned char)*p))
+		p++;
+	if (p == s || strncmp(p, "://", 3) != 0)
+		return FL_VR_FAIL;
+	p += 3;
+	size_t hn = strcspn(p, "/?:");
+	if (!hn)
+		return FL_VR_FAIL;
+	const char *host = fl_arena_strndup(f->arena, p, hn);
+	p += hn;
+	if (*p == ':') {
+		size_t digits = strspn(p + 1, "0123456789");
+		if (!digits)
+			return FL_VR_FAIL;
+		p += 1 + digits;
+	}
+	/* The rest: nothing, or a path or query without a newline ('.'),
+	 * save one at the very end ('$'). */
+	size_t rest = strlen(p);
+	if (rest == 0 || (rest == 1 && *p == '\n'))
+		ok = 1;
+	else if (*p == '/' || *p == '?')
+		ok = memchr(p, '\n', dollar_len(p, rest)) == NULL;
+	if (!ok || !hostname_ok(f->arena, host, v->require_tld))
+		return FL_VR_FAIL;
+	return FL_VR_PASS;
+}
+
+/* Python's int(s, 16) accepts s: white space, a sign, "0x", hex digits
+ * with single underscores between them (and after the prefix). */
+static int py_hex_int(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+' || *s == '-')
+		s++;
+	int underscore_ok = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		underscore_ok = 1;
+	}
+	int digits = 0;
+	for (; *s && !isspace((unsigned char)*s); s++) {
+		if (*s == '_') {
+			if (!underscore_ok)
+				return 0;
+			underscore_ok = 0;
+			continue;
+		}
+		if (!isxdigit((unsigned char)*s))
+			return 0;
+		digits++;
+		underscore_ok = 1;
+	}
+	if (!digits || (s[-1] == '_'))
+		return 0;
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+/* uuid.UUID(s): "urn:" and "uuid:" removed, '{' '}' stripped from the
+ * ends, '-' removed, then 32 characters that int(hex, 16) reads. */
+static int uuid_ok(fl_arena *a, const char *s)
+{
+	fl_buf b;
+	fl_buf_init(&b, a);
+	/* .replace('urn:', '').replace('uuid:', '') */
+	for (const char *p = s; *p;) {
+		if (strncmp(p, "urn:", 4) == 0) {
+			p += 4;
+			continue;
+		}
+		fl_buf_putc(&b, *p++);
+	}
+	const char *t = fl_buf_cstr(&b);
+	fl_buf_init(&b, a);
+	for (const char *p = t; *p;) {
+		if (strncmp(p, "uuid:", 5) == 0) {
+			p += 5;
+			continue;
+		}
+		fl_buf_putc(&b, *p++);
+	}
+	t = fl_buf_cstr(&b);
+	size_t n = strlen(t);
+	while (*t == '{' || *t == '}')
+		t++, n--;
+	while (n && (t[n - 1] == '{' || t[n - 1] == '}'))
+		n--;
+	fl_buf_init(&b, a);
+	for (size_t i = 0; i < n; i++)
+		if (t[i] != '-')
+			fl_buf_putc(&b, t[i]);
+	return fl_utf8_length(fl_buf_cstr(&b)) == 32 && py_hex_int(fl_buf_cstr(&b));
+}
+
+static fl_vresult v_uuid(const fl_validator *v, fl_form *f, fl_field *field,
+                         const char **message)
+{
+	if (field->has_data && uuid_ok(f->arena, field->data))
+		return FL_VR_PASS;
+	*message = v->message ? v->message : "Invalid UUID.";
+	return FL_VR_FAIL;
+}
+
+/* The uploads a file validator looks at: the FileField's one or the
+ * MultipleFileField's list. */
+static size_t uploads(const fl_field *field, const fl_file *const **list)
+{
+	*list = field->files.items;
+	return field->files.len;
+}
+
+static fl_vresult v_file_required(const fl_validator *v, fl_field *field, const char **message)
+{
+	if (fl_field_truthy(field))
+		return FL_VR_PASS;
+	*message = v->message ? v->message : MSG_REQUIRED;
+	return FL_VR_STOP;   /* FileRequired does not clear earlier errors */
+}
+
+/* filename.lower().endswith("." + ext) */
+static int ext_ok(const char *filename, const char *ext)
+{
+	size_t n = strlen(filename), e = strlen(ext);
+	if (n < e + 1 || filename[n - e - 1] != '.')
+		return 0;
+	for (size_t i = 0; i < e; i++)
+		if (tolower((unsigned char)filename[n - e + i]) != (unsigned char)ext[i])
+			return 0;
+	return 1;
+}
+
+static fl_vresult v_file_allowed(const fl_validator *v, fl_form *f, fl_field *field,
+                                 const char **message)
+{
+	const fl_file *const *list;
+	size_t n = uploads(field, &list);
+	for (size_t i = 0; i < n; i++) {
+		int ok = 0;
+		for (const char *const *e = v->values; e && *e && !ok; e++)
+			ok = ext_ok(list[i]->filename, *e);
+		if (ok)
+			continue;
+		fl_buf b;
+		fl_buf_init(&b, f->arena);
+		fl_buf_puts(&b, "File does not have an approved extension: ");
+		for (const char *const *e = v->values; e && *e; e++) {
+			fl_buf_puts(&b, e == v->values ? "" : ", ");
+			fl_buf_puts(&b, *e);
+		}
+		*message = v->message ? v->message : fl_buf_cstr(&b);
+		return FL_VR_STOP;
+	}
+	return FL_VR_PASS;
+}
+
+static fl_vresult v_file_size(const fl_validator *v, fl_form *f, fl_field *field,
+                              const char **message)
+{
+	const fl_file *const *list;
+	size_t n = uploads(field, &list);
+	long mn = v->min < 0 ? 0 : v->min;
+	for (size_t i = 0; i < n; i++) {
+		if (list[i]->len >= (size_t)mn && list[i]->len <= (size_t)v->max)
+			continue;
+		*message = v->message ? v->message :
+			fl_arena_printf(f->arena, "File must be between %ld and %ld bytes.", mn, v->max);
+		return FL_VR_FAIL;
+	}
+	return FL_VR_PASS;
+}
+
 static fl_vresult v_custom(const fl_validator *v, fl_form *f, fl_field *field,
                            const char **message)
 {
@@ -340,6 +656,20 @@ fl_vresult fl_validator_run(const fl_validator *v, fl_form *f, fl_field *field,
 		return v_any_of(v, f, field, message);
 	case FL_V_CUSTOM:
 		return v_custom(v, f, field, message);
+	case FL_V_URL:
+		return v_url(v, f, field, message);
+	case FL_V_IP_ADDRESS:
+		return v_ip_address(v, f, field, message);
+	case FL_V_NONE_OF:
+		return v_none_of(v, f, field, message);
+	case FL_V_UUID:
+		return v_uuid(v, f, field, message);
+	case FL_V_FILE_REQUIRED:
+		return v_file_required(v, field, message);
+	case FL_V_FILE_ALLOWED:
+		return v_file_allowed(v, f, field, message);
+	case FL_V_FILE_SIZE:
+		return v_file_size(v, f, field, message);
 	default:
 		return FL_VR_PASS;
 	}

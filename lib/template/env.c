@@ -224,6 +224,12 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 	return FL_OK;
 }
 
+fl_err tpl_env_load(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err)
+{
+	fl_err e = tpl_env_get(env, name, out, err);
+	return e ? e : tpl_resolve(env, *out, err);
+}
+
 /* ---- builtin globals ---- */
 
 static json_t *fn_range(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
@@ -463,7 +469,7 @@ fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *u
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
-	fl_err e = tpl_env_get(env, name, &t, err);
+	fl_err e = tpl_env_load(env, name, &t, err);
 	if (!e)
 		e = render_compiled(env, t, context, ud, a, out, err);
 	render_end(env, prev);
@@ -477,7 +483,9 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 	struct tpl *t;
 	fl_err e = tpl_compile(env, "<string>", source, strlen(source), &t, err);
 	if (!e) {
-		e = render_compiled(env, t, context, ud, a, out, err);
+		e = tpl_resolve(env, t, err);
+		if (!e)
+			e = render_compiled(env, t, context, ud, a, out, err);
 		tpl_free(t);
 	}
 	render_end(env, prev);

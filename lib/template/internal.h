@@ -139,12 +139,16 @@ struct tpl {
 	struct timespec mtime;
 	off_t size;
 	struct tpl *next;
+	/* Filters and tests (N_FILTER/N_TEST nodes) no env knew when it was
+	 * compiled: resolved by tpl_resolve before the template renders. */
+	struct node **unresolved;
+	size_t nunresolved;
 };
 
 /* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
  * tests are resolved here — the env's own first (they shadow the built-in
- * ones, as in Jinja), then the built-in ones — so an unknown one is a
- * compile error. */
+ * ones, as in Jinja), then the built-in ones; one no one knows yet goes to
+ * t->unresolved, for tpl_resolve. */
 fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t len,
 		 fl_tpl_error *err);
 
@@ -173,6 +177,16 @@ struct fl_tpl_env {
  * use (or when changed and auto_reload is on).  FL_EINVAL for a bad name,
  * FL_ENOTFOUND when missing, FL_ETEMPLATE for syntax errors (err filled). */
 fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err);
+
+/* tpl_env_load — tpl_env_get, then tpl_resolve: the template as a render
+ * needs it (an unknown filter or test is then a compile error). */
+fl_err tpl_env_load(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err);
+
+/* tpl_resolve — resolve t's unresolved filters and tests against env (the
+ * env's, then the built-in ones); FL_ETEMPLATE with err naming the first
+ * one that still does not exist ("No filter named 'x'.", Jinja's compile
+ * error, at its line and column). */
+fl_err tpl_resolve(const fl_tpl_env *env, struct tpl *t, fl_tpl_error *err);
 
 /* tpl_compile — compile `src` under `name` into a new heap template, with
  * the filters and tests of `env`. */

@@ -9,6 +9,14 @@
 
 #include "template/internal.h"
 
+/* A temporary growable vector of pointers (arena storage); its members are
+ * named like struct nlist's, which it becomes, and it grows by base/vec.h's
+ * step. */
+struct vec {
+	void **v;
+	size_t n, cap;
+};
+
 struct parser {
 	struct tpl *t;
 	const fl_tpl_env *env;   /* its filters and tests (NULL: built-in ones only) */
@@ -20,14 +28,7 @@ struct parser {
 	int depth;
 	int in_macro;
 	FL_VEC(struct tpl_blockdef) blocks;  /* the template's blocks */
-};
-
-/* A temporary growable vector of pointers (arena storage); its members are
- * named like struct nlist's, which it becomes, and it grows by base/vec.h's
- * step. */
-struct vec {
-	void **v;
-	size_t n, cap;
+	struct vec unresolved;              /* filters and tests not known yet */
 };
 
 static void vec_push(fl_arena *a, struct vec *vv, void *p)
@@ -384,7 +385,7 @@ static struct node *parse_filter(struct parser *p, struct node *in)
 	n->user = p->env ? tpl_user_find(&p->env->filters, name) : NULL;
 	n->filter = n->user ? NULL : tpl_find_filter(name);
 	if (!n->filter && !n->user)
-		fail_at(p, t, "No filter named '%s'.", name);
+		vec_push(p->a, &p->unresolved, n);
 	if (is_op(cur(p), "("))
 		parse_args(p, n);
 	return n;
@@ -411,7 +412,7 @@ static struct node *parse_test(struct parser *p, struct node *in, struct tok *is
 	n->user = p->env ? tpl_user_find(&p->env->tests, name) : NULL;
 	n->test = n->user ? NULL : tpl_find_test(name);
 	if (!n->test && !n->user)
-		fail_at(p, t, "No test named '%s'.", name);
+		vec_push(p->a, &p->unresolved, n);
 	struct tok *c = cur(p);
 	if (is_op(c, "(")) {
 		parse_args(p, n);
@@ -993,6 +994,30 @@ static struct nlist parse_body(struct parser *p, const char *const *ends, const 
 	return to_nlist(&body);
 }
 
+fl_err tpl_resolve(const fl_tpl_env *env, struct tpl *t, fl_tpl_error *err)
+{
+	for (size_t i = 0; i < t->nunresolved; i++) {
+		struct node *n = t->unresolved[i];
+		int filter = n->kind == N_FILTER;
+		n->user = tpl_user_find(filter ? &env->filters : &env->tests, n->str);
+		if (n->user)
+			continue;
+		if (filter ? (n->filter = tpl_find_filter(n->str)) != NULL
+			   : (n->test = tpl_find_test(n->str)) != NULL)
+			continue;
+		if (err) {
+			snprintf(err->file, sizeof err->file, "%s", n->file);
+			err->line = n->line;
+			err->column = n->col;
+			snprintf(err->message, sizeof err->message, "No %s named '%.200s'.",
+				 filter ? "filter" : "test", n->str);
+		}
+		return FL_ETEMPLATE;
+	}
+	t->nunresolved = 0;
+	return FL_OK;
+}
+
 fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t len,
 		 fl_tpl_error *err)
 {
@@ -1022,6 +1047,8 @@ fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t l
 		t->body = parse_body(p, NULL, &which);
 		t->blocks = p->blocks.items;
 		t->nblocks = p->blocks.len;
+		t->unresolved = (struct node **)p->unresolved.v;
+		t->nunresolved = p->unresolved.n;
 	}
 	fl_arena_free(scratch);
 	free(p);

@@ -282,7 +282,7 @@ static fl_err load(struct rctx *r, const struct node *at, json_t *name, int miss
 	fl_tpl_error sub;
 	memset(&sub, 0, sizeof sub);
 	struct tpl *tp;
-	fl_err e = tpl_env_get(r->env, s, &tp, &sub);
+	fl_err e = tpl_env_load(r->env, s, &tp, &sub);
 	if (e == FL_ETEMPLATE) {
 		if (r->err)
 			*r->err = sub;

@@ -40,7 +40,9 @@
  * unescapes only common entities; `{% for %}` has no `recursive` loop();
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
- * error (as in Jinja); the render is stopped with an error past 64 nested
+ * error (as in Jinja: the template does not render at all, even where the
+ * filter would never run), reported when the template is first rendered —
+ * fl_tpl_compile_all checks syntax only, see there; the render is stopped with an error past 64 nested
  * include/macro/extends/import levels, 20 million steps or 64 MiB output.
  *
  * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
@@ -60,7 +62,17 @@
  *
  * Imported templates (import/from) see the render context as Flask's
  * templates see its globals (session, g, config, request…), plus the
- * functions of the env.
+ * functions and globals of the env.
+ *
+ * Extension (Jinja's env.filters / env.tests / env.globals, Flask's
+ * template_filter, template_test, template_global): an application adds
+ * filters, tests, global functions and global values with
+ * fl_tpl_env_add_filter / _add_test / _add_function / _add_global, each a
+ * C function of type fl_tpl_function (a filter's or a test's value is its
+ * first argument).  The render's context wins over a global of the same
+ * name; an added filter or test shadows a built-in one of the same name.
+ * Objects with attributes that can also be called and print as their call
+ * (WTForms' fields and labels) are fl_tpl_callable values.
  *
  * Errors: every syntax or render error returns FL_ETEMPLATE with an
  * fl_tpl_error naming the template, the 1-based line and column of the
@@ -135,11 +147,11 @@ void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value);
  * with err->message set fails the render with that message and the
  * template's file, line and column.
  * Register filters before templates are compiled (fl_tpl_compile_all or a
- * first render): filters are resolved at compile time, so a template that
- * uses a filter nobody registered does not compile.  A filter named like a
- * built-in one (`title`, `truncate`) replaces it in every template compiled
- * afterwards, as assigning env.filters[name] does in Jinja; adding the same
- * name again replaces the function everywhere. */
+ * first render): a template that uses a filter nobody registered does not
+ * render (FL_ETEMPLATE "No filter named 'x'." at its line and column).  A
+ * filter named like a built-in one (`title`, `truncate`) replaces it in
+ * every template compiled afterwards, as assigning env.filters[name] does
+ * in Jinja; adding the same name again replaces the function everywhere. */
 void fl_tpl_env_add_filter(fl_tpl_env *env, const char *name, fl_tpl_function fn);
 
 /* fl_tpl_env_add_test — make `fn` the test `name` (Jinja's
@@ -168,7 +180,13 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 
 /* fl_tpl_compile_all — compile every file under the directory (recursively,
  * skipping dot files) into the cache; stops at and reports the first error
- * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read). */
+ * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read).  Filters and
+ * tests are looked up as each file compiles, so register the application's
+ * first; a name that no one registered is not an error here but when the
+ * template is rendered (or included, imported, extended): one templates/
+ * directory may serve several applications (Flasky and the tutorial's),
+ * each compiling every file but rendering only its own, with filters of
+ * its own.  A filter registered after compile_all is found too. */
 fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
 
 /* fl_html_escape — append markupsafe.escape(s) (n bytes) to `out`:
@@ -205,6 +223,12 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
 
 /* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
 int fl_tpl_is_callable(const json_t *v);
+
+/* fl_markup_html — the HTML of markup `v` (its length in *len, may be
+ * NULL), or NULL when v is not markup: what a filter reads from markup it
+ * is given (a string it must escape itself; see fl_html_escape).  Owned by
+ * v. */
+const char *fl_markup_html(const json_t *v, size_t *len);
 
 /* fl_is_markup — 1 if v was made by fl_markup or by the engine (`safe`,
  * `escape`, a macro's output, ...), 0 for anything else, including data

@@ -55,6 +55,11 @@ const char *tv_html(const json_t *v, size_t *len)
 	return json_string_value(h);
 }
 
+const char *fl_markup_html(const json_t *v, size_t *len)
+{
+	return tv_html(v, len);
+}
+
 int fl_is_markup(const json_t *v)
 {
 	return tv_html(v, NULL) != NULL;

@@ -1,6 +1,13 @@
 /* forms.c — Flask-WTF's FlaskForm: a form bound to the request (filled
- * from request.form on submit, its CSRF token the request's).  Fields and
- * validators are form/form.c. */
+ * from request.form on submit, its CSRF token the request's), and the form
+ * as templates see it: the quick_form JSON plus every field as a callable
+ * object, as WTForms' fields are (`{{ form.name.label }} {{ form.name(
+ * class_='x') }}`).  Fields and validators are form/form.c, their HTML
+ * form/widgets.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "form/widgets.h"
 #include "web/ctx_internal.h"
 #include "web/forms.h"
 #include "web/sessions.h"
@@ -19,7 +26,251 @@ int fl_validate_on_submit(fl_ctx *c, fl_form *f)
 	return fl_form_validate_on_submit(f, c->req.method_name);
 }
 
+/* ---- the template side ---- */
+
+#define CSRF_NAME "csrf_token"
+#define CSRF_LABEL "CSRF Token"
+
+/* What hidden_tag() needs. */
+struct form_ud {
+	const fl_form *form;
+	const char *csrf;           /* the request's token, or NULL */
+};
+
+static json_t *html_result(fl_buf *out)
+{
+	return fl_markup(out->data ? fl_buf_cstr(out) : "");
+}
+
+static json_t *bad_attributes(fl_tpl_error *err, const char *what)
+{
+	snprintf(err->message, sizeof err->message,
+		"%s: an attribute value must be a string, number, boolean or none, and "
+		"`name` cannot be given", what);
+	return NULL;
+}
+
+/* field(**kwargs) — WTForms' Field.__call__: the widget. */
+static json_t *field_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	const fl_field *field = ud;
+	if (json_array_size(args)) {
+		snprintf(err->message, sizeof err->message,
+			"%s() takes keyword arguments only", fl_field_name(field));
+		return NULL;
+	}
+	fl_buf out;
+	fl_buf_init(&out, a);
+	if (fl_field_widget(field, kwargs, &out))
+		return bad_attributes(err, fl_field_name(field));
+	return html_result(&out);
+}
+
+/* Label.__call__(text=None, **kwargs): a positional text is `text`. */
+static json_t *label_kwargs(json_t *args, json_t *kwargs, fl_tpl_error *err)
+{
+	if (json_array_size(args) > 1 ||
+	    (json_array_size(args) == 1 && json_object_get(kwargs, "text"))) {
+		snprintf(err->message, sizeof err->message, "label() takes one text at most");
+		return NULL;
+	}
+	json_t *kw = kwargs ? json_copy(kwargs) : json_object();
+	if (json_array_size(args))
+		json_object_set(kw, "text", json_array_get(args, 0));
+	return kw;
+}
+
+static json_t *label_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	json_t *kw = label_kwargs(args, kwargs, err);
+	if (!kw)
+		return NULL;
+	fl_buf out;
+	fl_buf_init(&out, a);
+	if (fl_field_label(ud, kw, &out))
+		return bad_attributes(err, "label");
+	return html_result(&out);
+}
+
+/* ---- Flask-WTF's CSRFTokenField: a HiddenField outside the form's
+ * definition, so its widget and label are written here from the same
+ * html_params. */
+
+static json_t *csrf_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	if (json_array_size(args)) {
+		snprintf(err->message, sizeof err->message, CSRF_NAME "() takes keyword arguments only");
+		return NULL;
+	}
+	if (json_object_get(kwargs, "name"))
+		return bad_attributes(err, CSRF_NAME);
+	/* HiddenInput: id, type and value unless given; name always. */
+	json_t *kw = kwargs ? json_copy(kwargs) : json_object();
+	if (!json_object_get(kw, "id"))
+		json_object_set_new(kw, "id", json_string(CSRF_NAME));
+	if (!json_object_get(kw, "type"))
+		json_object_set_new(kw, "type", json_string("hidden"));
+	if (!json_object_get(kw, "value"))
+		json_object_set_new(kw, "value", json_string(ud));
+	json_object_set_new(kw, "name", json_string(CSRF_NAME));
+	fl_buf out;
+	fl_buf_init(&out, a);
+	fl_buf_puts(&out, "<input ");
+	if (fl_html_params(kw, &out))
+		return bad_attributes(err, CSRF_NAME);
+	fl_buf_putc(&out, '>');
+	return html_result(&out);
+}
+
+static json_t *csrf_label_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	json_t *kw = label_kwargs(args, kwargs, err);
+	if (!kw)
+		return NULL;
+	json_t *text = json_object_get(kw, "text");
+	const char *t = json_is_string(text) && json_string_length(text) ? json_string_value(text)
+		: CSRF_LABEL;
+	json_object_del(kw, "text");
+	if (!json_object_get(kw, "for_") && !json_object_get(kw, "for"))
+		json_object_set_new(kw, "for", json_string(CSRF_NAME));
+	fl_buf out;
+	fl_buf_init(&out, a);
+	fl_buf_puts(&out, "<label ");
+	if (fl_html_params(kw, &out))
+		return bad_attributes(err, "label");
+	fl_buf_putc(&out, '>');
+	fl_html_escape(&out, t, strlen(t));
+	fl_buf_puts(&out, "</label>");
+	return html_result(&out);
+}
+
+/* form.hidden_tag(*fields) — Flask-WTF: the hidden fields' widgets joined
+ * by "\n"; with arguments (names or fields) only those that are hidden. */
+static json_t *hidden_tag_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	const struct form_ud *fu = ud;
+	fl_buf out;
+	fl_buf_init(&out, a);
+	if (!json_array_size(args)) {
+		fl_form_hidden_tag(fu->form, fu->csrf, &out);
+		return html_result(&out);
+	}
+	size_t i;
+	json_t *arg;
+	int first = 1;
+	json_array_foreach(args, i, arg) {
+		json_t *name = json_is_string(arg) ? arg : json_object_get(arg, "name");
+		if (!json_is_string(name))
+			continue;
+		const char *n = json_string_value(name);
+		json_t *html;
+		if (!strcmp(n, CSRF_NAME) && fu->csrf) {
+			html = csrf_call((void *)fu->csrf, a, NULL, NULL, err);
+		} else {
+			const fl_field *field = fl_form_field(fu->form, n);
+			if (!field || fl_field_type_of(field) != FL_FIELD_HIDDEN)
+				continue;
+			html = field_call((void *)field, a, NULL, NULL, err);
+		}
+		if (!html)
+			return NULL;
+		if (!first)
+			fl_buf_putc(&out, '\n');
+		first = 0;
+		fl_buf_puts(&out, fl_markup_html(html, NULL));
+	}
+	return html_result(&out);
+}
+
+/* A label object: `{{ f.label }}`, `f.label(class_='x')`, f.label.text,
+ * f.label.field_id. */
+static json_t *label_object(const char *id, const char *text, fl_tpl_function fn, void *ud)
+{
+	json_t *attrs = json_pack("{s:s, s:s}", "field_id", id, "text", text);
+	json_t *o = fl_tpl_callable(attrs, fn, ud);
+	json_decref(attrs);
+	return o;
+}
+
+static json_t *strv_json(const char *const *v)
+{
+	json_t *a = json_array();
+	for (; v && *v; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+/* One field as WTForms shows it to a template.  `required` comes from the
+ * quick_form entry of the same field (the validators' flag). */
+static json_t *field_object(fl_field *field, int required)
+{
+	json_t *attrs = json_object();
+	json_object_set_new(attrs, "name", json_string(fl_field_name(field)));
+	json_object_set_new(attrs, "short_name", json_string(fl_field_name(field)));
+	json_object_set_new(attrs, "id", json_string(fl_field_id(field)));
+	json_object_set_new(attrs, "type", json_string(fl_field_class_name(field)));
+	json_object_set_new(attrs, "label", label_object(fl_field_id(field),
+		fl_field_label_text(field), label_call, field));
+	json_object_set_new(attrs, "errors", strv_json(fl_field_errors(field)));
+	json_object_set_new(attrs, "data", fl_field_data_json(field));
+	json_object_set_new(attrs, "description", json_string(fl_field_description(field)));
+	json_object_set_new(attrs, "flags", json_pack("{s:b}", "required", required));
+	json_t *o = fl_tpl_callable(attrs, field_call, field);
+	json_decref(attrs);
+	return o;
+}
+
+static json_t *csrf_object(const char *token)
+{
+	json_t *attrs = json_pack("{s:s, s:s, s:s, s:s, s:o, s:[], s:s, s:s, s:{s:b}, s:s}",
+		"name", CSRF_NAME, "short_name", CSRF_NAME, "id", CSRF_NAME,
+		"type", "CSRFTokenField",
+		"label", label_object(CSRF_NAME, CSRF_LABEL, csrf_label_call, (void *)token),
+		"errors", "data", token, "description", "", "flags", "required", 0,
+		"current_token", token);
+	json_t *o = fl_tpl_callable(attrs, csrf_call, (void *)token);
+	json_decref(attrs);
+	return o;
+}
+
+/* The keys of the quick_form JSON a field cannot take over. */
+static int reserved(const char *name)
+{
+	static const char *const keys[] = {
+		"fields", "errors", "form_errors", "has_errors", "enctype", "hidden_tag", NULL,
+	};
+	for (const char *const *k = keys; *k; k++)
+		if (!strcmp(*k, name))
+			return 1;
+	return 0;
+}
+
 json_t *fl_make_form_context(fl_ctx *c, fl_form *f)
 {
-	return fl_form_to_json(f, fl_csrf_token(c));
+	const char *csrf = fl_csrf_token(c);
+	json_t *o = fl_form_to_json(f, csrf);
+	if (!o)
+		return NULL;
+	size_t i;
+	json_t *entry;
+	json_array_foreach(json_object_get(o, "fields"), i, entry) {
+		const char *name = json_string_value(json_object_get(entry, "name"));
+		fl_field *field = name ? fl_form_field(f, name) : NULL;
+		if (!field || reserved(name))
+			continue;  /* the CSRF entry, or a name the form itself uses */
+		json_object_set_new(o, name,
+			field_object(field, json_is_true(json_object_get(entry, "required"))));
+	}
+	if (csrf && !fl_form_field(f, CSRF_NAME))
+		json_object_set_new(o, CSRF_NAME, csrf_object(csrf));
+	struct form_ud *fu = fl_arena_alloc(c->arena, sizeof *fu);
+	fu->form = f;
+	fu->csrf = csrf;
+	json_object_set_new(o, "hidden_tag", fl_tpl_callable(NULL, hidden_tag_call, fu));
+	return o;
 }

@@ -635,7 +635,7 @@ static fl_err no_admin(fl_form *f, fl_field *field, void *ud, const char **messa
 	const char *taken = fl_form_context(f);
 	if (taken && strcmp(fl_field_data(field), taken) == 0) {
 		*message = fl_arena_printf(fl_form_arena(f), "%s %s", (const char *)ud,
-		                           fl_field_label(field));
+		                           fl_field_label_text(field));
 		return FL_EEXISTS;
 	}
 	return FL_OK;

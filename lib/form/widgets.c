@@ -1,0 +1,448 @@
+/* widgets.c — wtforms/widgets/core.py in C: html_params, the input,
+ * select, textarea and list widgets, Label, and Flask-WTF's hidden_tag.
+ *
+ * The attributes are collected as WTForms' kwargs dict is (the caller's
+ * keyword arguments, then setdefault for id/type/value, then the flags
+ * the widget's validation_attrs name), sorted by key, and written. */
+#include "form/widgets.h"
+#include "form/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/pynum.h"
+
+/* One keyword argument: absent from the output when `omit` (False), a
+ * bare name when `bare` (True), else key="val". */
+typedef struct wattr {
+	const char *key;
+	const char *val;
+	int bare, omit;
+} wattr;
+
+typedef FL_VEC(wattr) wattrs;
+
+/* markupsafe's escape(s) appended to `out` (template/ has the same for
+ * the template engine, which lib/form may not include). */
+static void escape(const char *s, fl_buf *out)
+{
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&#34;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		fl_buf_append(out, run, (size_t)(s - run));
+		fl_buf_puts(out, rep);
+		run = s + 1;
+	}
+	fl_buf_puts(out, run);
+}
+
+static wattr *attr_find(wattrs *v, const char *key)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(v->items[i].key, key) == 0)
+			return &v->items[i];
+	return NULL;
+}
+
+/* kwargs[key] = value (val NULL with bare 0: False). */
+static void attr_set(fl_arena *a, wattrs *v, const char *key, const char *val, int bare)
+{
+	wattr *w = attr_find(v, key);
+	if (!w)
+		w = fl_vec_push(a, v);
+	*w = (wattr){ .key = key, .val = val, .bare = bare, .omit = !val && !bare };
+}
+
+/* kwargs.setdefault(key, value) */
+static void attr_default(fl_arena *a, wattrs *v, const char *key, const char *val, int bare)
+{
+	if (!attr_find(v, key))
+		attr_set(a, v, key, val, bare);
+}
+
+/* str(value) of a JSON keyword argument; FL_EINVAL for arrays and objects. */
+static fl_err attr_from_json(fl_arena *a, wattrs *v, const char *key, json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_TRUE:
+		attr_set(a, v, key, NULL, 1);
+		return FL_OK;
+	case JSON_FALSE:
+		attr_set(a, v, key, NULL, 0);
+		return FL_OK;
+	case JSON_NULL:
+		attr_set(a, v, key, "None", 0);
+		return FL_OK;
+	case JSON_STRING:
+		attr_set(a, v, key, fl_arena_strndup(a, json_string_value(j), json_string_length(j)), 0);
+		return FL_OK;
+	case JSON_INTEGER:
+		attr_set(a, v, key, fl_arena_printf(a, "%" JSON_INTEGER_FORMAT,
+		                                    json_integer_value(j)), 0);
+		return FL_OK;
+	case JSON_REAL:
+		attr_set(a, v, key, fl_format_float(a, json_real_value(j)), 0);
+		return FL_OK;
+	default:
+		return FL_EINVAL;
+	}
+}
+
+static fl_err attrs_from_json(fl_arena *a, wattrs *v, json_t *kwargs)
+{
+	const char *key;
+	json_t *val;
+	if (!kwargs)
+		return FL_OK;
+	if (!json_is_object(kwargs))
+		return FL_EINVAL;
+	json_object_foreach(kwargs, key, val) {
+		fl_err e = attr_from_json(a, v, fl_arena_strdup(a, key), val);
+		if (e != FL_OK)
+			return e;
+	}
+	return FL_OK;
+}
+
+static int attr_cmp(const void *x, const void *y)
+{
+	return strcmp(((const wattr *)x)->key, ((const wattr *)y)->key);
+}
+
+/* clean_key(): trailing '_' stripped; data_/aria_ keys get '-' for '_'. */
+static void put_key(const char *key, fl_buf *out)
+{
+	size_t n = strlen(key);
+	while (n && key[n - 1] == '_')
+		n--;
+	int dash = n >= 5 && (strncmp(key, "data_", 5) == 0 || strncmp(key, "aria_", 5) == 0);
+	for (size_t i = 0; i < n; i++)
+		fl_buf_putc(out, dash && key[i] == '_' ? '-' : key[i]);
+}
+
+/* html_params(**kwargs) of a collected list (sorted in place). */
+static void attrs_write(wattrs *v, fl_buf *out)
+{
+	if (v->len > 1)
+		qsort(v->items, v->len, sizeof *v->items, attr_cmp);
+	int first = 1;
+	for (size_t i = 0; i < v->len; i++) {
+		const wattr *w = &v->items[i];
+		if (w->omit)
+			continue;
+		if (!first)
+			fl_buf_putc(out, ' ');
+		first = 0;
+		put_key(w->key, out);
+		if (w->bare)
+			continue;
+		fl_buf_puts(out, "=\"");
+		escape(w->val, out);
+		fl_buf_putc(out, '"');
+	}
+}
+
+fl_err fl_html_params(json_t *kwargs, fl_buf *out)
+{
+	wattrs v = { 0 };
+	fl_err e = attrs_from_json(out->arena, &v, kwargs);
+	if (e != FL_OK)
+		return e;
+	attrs_write(&v, out);
+	return FL_OK;
+}
+
+/* ---- the widgets ------------------------------------------------------ */
+
+/* Which of the field's flags a widget writes (validation_attrs). */
+enum {
+	VA_REQUIRED = 1,
+	VA_LENGTH = 2,    /* maxlength, minlength */
+	VA_RANGE = 4,     /* max, min */
+	VA_ACCEPT = 8
+};
+
+static int validation_attrs(fl_field_type t)
+{
+	switch (t) {
+	case FL_FIELD_STRING:
+	case FL_FIELD_PASSWORD:
+	case FL_FIELD_FLOAT:
+	case FL_FIELD_TEXTAREA:
+	case FL_FIELD_EMAIL:
+	case FL_FIELD_URL:
+		return VA_REQUIRED | VA_LENGTH;
+	case FL_FIELD_INTEGER:
+	case FL_FIELD_DECIMAL:
+	case FL_FIELD_DATE:
+	case FL_FIELD_DATETIME:
+		return VA_REQUIRED | VA_RANGE;
+	case FL_FIELD_FILE:
+	case FL_FIELD_MULTIPLE_FILE:
+		return VA_REQUIRED | VA_ACCEPT;
+	default:
+		return VA_REQUIRED;
+	}
+}
+
+/* A flag's number as str() writes it. */
+static const char *flag_number(fl_arena *a, double x)
+{
+	if (x == (double)(long long)x && x > -9e15 && x < 9e15)
+		return fl_arena_printf(a, "%lld", (long long)x);
+	return fl_format_float(a, x);
+}
+
+/* for k in dir(flags): if k in validation_attrs and k not in kwargs:
+ * kwargs[k] = flags.k — the flags as the validators set them, later ones
+ * winning. */
+static void add_flags(fl_arena *a, wattrs *v, const fl_field *field)
+{
+	int va = validation_attrs(field->def->type);
+	wattrs flags = { 0 };
+	const fl_validator *val = field->def->validators;
+	for (; val && val->kind != FL_V_END; val++) {
+		switch (val->kind) {
+		case FL_V_DATA_REQUIRED:
+		case FL_V_INPUT_REQUIRED:
+		case FL_V_FILE_REQUIRED:
+			attr_set(a, &flags, "required", NULL, 1);
+			break;
+		case FL_V_LENGTH:
+			if (val->max != -1)
+				attr_set(a, &flags, "maxlength", fl_arena_printf(a, "%ld", val->max), 0);
+			if (val->min != -1)
+				attr_set(a, &flags, "minlength", fl_arena_printf(a, "%ld", val->min), 0);
+			break;
+		case FL_V_NUMBER_RANGE:
+			if (val->has_nmin)
+				attr_set(a, &flags, "min", flag_number(a, val->nmin), 0);
+			if (val->has_nmax)
+				attr_set(a, &flags, "max", flag_number(a, val->nmax), 0);
+			break;
+		default:
+			break;
+		}
+	}
+	for (size_t i = 0; i < flags.len; i++) {
+		const char *k = flags.items[i].key;
+		int want = (!strcmp(k, "required") && (va & VA_REQUIRED)) ||
+		           ((!strcmp(k, "maxlength") || !strcmp(k, "minlength")) && (va & VA_LENGTH)) ||
+		           ((!strcmp(k, "max") || !strcmp(k, "min")) && (va & VA_RANGE));
+		if (want)
+			attr_default(a, v, k, flags.items[i].val, flags.items[i].bare);
+	}
+}
+
+static const char *const input_types[FL_FIELD__MAX] = {
+	[FL_FIELD_STRING] = "text",
+	[FL_FIELD_PASSWORD] = "password",
+	[FL_FIELD_INTEGER] = "number",
+	[FL_FIELD_FLOAT] = "text",
+	[FL_FIELD_BOOLEAN] = "checkbox",
+	[FL_FIELD_HIDDEN] = "hidden",
+	[FL_FIELD_SUBMIT] = "submit",
+	[FL_FIELD_DATE] = "date",
+	[FL_FIELD_DATETIME] = "datetime",
+	[FL_FIELD_DECIMAL] = "number",
+	[FL_FIELD_EMAIL] = "email",
+	[FL_FIELD_URL] = "url",
+	[FL_FIELD_FILE] = "file",
+	[FL_FIELD_MULTIPLE_FILE] = "file",
+};
+
+/* Input.__call__ and its subclasses. */
+static void input_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
+{
+	fl_field_type t = field->def->type;
+	if (t == FL_FIELD_PASSWORD)
+		attr_set(a, v, "value", "", 0);          /* hide_value */
+	if (t == FL_FIELD_BOOLEAN && fl_field_truthy(field))
+		attr_set(a, v, "checked", NULL, 1);
+	if (t == FL_FIELD_SUBMIT)
+		attr_default(a, v, "value", fl_field_label_text(field), 0);
+	if (t == FL_FIELD_FILE || t == FL_FIELD_MULTIPLE_FILE) {
+		attr_set(a, v, "value", NULL, 0);        /* value=False */
+		if (t == FL_FIELD_MULTIPLE_FILE)
+			attr_set(a, v, "multiple", NULL, 1);
+	}
+	if (t == FL_FIELD_DECIMAL)
+		attr_default(a, v, "step", "any", 0);    /* NumberInput(step="any") */
+	attr_default(a, v, "id", fl_field_id(field), 0);
+	attr_default(a, v, "type", input_types[t], 0);
+	if (!attr_find(v, "value"))
+		attr_set(a, v, "value", fl_field_value(field), 0);
+	add_flags(a, v, field);
+	attr_set(a, v, "name", fl_field_name(field), 0);
+	fl_buf_puts(out, "<input ");
+	attrs_write(v, out);
+	fl_buf_putc(out, '>');
+}
+
+static void textarea_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
+{
+	attr_default(a, v, "id", fl_field_id(field), 0);
+	add_flags(a, v, field);
+	attr_set(a, v, "name", fl_field_name(field), 0);
+	fl_buf_puts(out, "<textarea ");
+	attrs_write(v, out);
+	fl_buf_puts(out, ">\r\n");
+	escape(fl_field_value(field), out);
+	fl_buf_puts(out, "</textarea>");
+}
+
+/* Select.render_option */
+static void option(fl_arena *a, const char *value, const char *label, int selected, fl_buf *out)
+{
+	wattrs v = { 0 };
+	attr_set(a, &v, "value", value, 0);
+	if (selected)
+		attr_set(a, &v, "selected", NULL, 1);
+	fl_buf_puts(out, "<option ");
+	attrs_write(&v, out);
+	fl_buf_putc(out, '>');
+	escape(label, out);
+	fl_buf_puts(out, "</option>");
+}
+
+static void select_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
+{
+	attr_default(a, v, "id", fl_field_id(field), 0);
+	if (field->def->type == FL_FIELD_SELECT_MULTIPLE)
+		attr_set(a, v, "multiple", NULL, 1);
+	add_flags(a, v, field);
+	attr_set(a, v, "name", fl_field_name(field), 0);
+	fl_buf_puts(out, "<select ");
+	attrs_write(v, out);
+	fl_buf_putc(out, '>');
+	for (size_t i = 0; i < field->nchoices; i++) {
+		const fl_choice *c = &field->choices[i];
+		option(a, c->value, c->label ? c->label : c->value,
+		       fl_field_choice_selected(field, c->value), out);
+	}
+	fl_buf_puts(out, "</select>");
+}
+
+/* ListWidget(prefix_label=False) of RadioInput options: each option is a
+ * field of its own with id "ID-i", the parent's validators (so its flags)
+ * and a label for that id. */
+static void radio_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
+{
+	attr_default(a, v, "id", fl_field_id(field), 0);
+	fl_buf_puts(out, "<ul ");
+	attrs_write(v, out);
+	fl_buf_putc(out, '>');
+	for (size_t i = 0; i < field->nchoices; i++) {
+		const fl_choice *c = &field->choices[i];
+		const char *id = fl_arena_printf(a, "%s-%zu", fl_field_id(field), i);
+		wattrs o = { 0 };
+		if (fl_field_choice_selected(field, c->value))
+			attr_set(a, &o, "checked", NULL, 1);
+		attr_set(a, &o, "id", id, 0);
+		attr_set(a, &o, "type", "radio", 0);
+		attr_set(a, &o, "value", c->value, 0);
+		add_flags(a, &o, field);
+		attr_set(a, &o, "name", fl_field_name(field), 0);
+		fl_buf_puts(out, "<li><input ");
+		attrs_write(&o, out);
+		fl_buf_puts(out, "> <label for=\"");
+		escape(id, out);
+		fl_buf_puts(out, "\">");
+		escape(c->label ? c->label : c->value, out);
+		fl_buf_puts(out, "</label></li>");
+	}
+	fl_buf_puts(out, "</ul>");
+}
+
+fl_err fl_field_widget(const fl_field *field, json_t *kwargs, fl_buf *out)
+{
+	fl_arena *a = out->arena;
+	wattrs v = { 0 };
+	fl_err e = attrs_from_json(a, &v, kwargs);
+	if (e != FL_OK)
+		return e;
+	fl_field_type t = field->def->type;
+	if (t != FL_FIELD_RADIO && attr_find(&v, "name"))
+		return FL_EINVAL;
+	switch (t) {
+	case FL_FIELD_TEXTAREA:
+		textarea_widget(a, field, &v, out);
+		break;
+	case FL_FIELD_SELECT:
+	case FL_FIELD_SELECT_MULTIPLE:
+		select_widget(a, field, &v, out);
+		break;
+	case FL_FIELD_RADIO:
+		radio_widget(a, field, &v, out);
+		break;
+	default:
+		input_widget(a, field, &v, out);
+		break;
+	}
+	return FL_OK;
+}
+
+fl_err fl_field_label(const fl_field *field, json_t *kwargs, fl_buf *out)
+{
+	fl_arena *a = out->arena;
+	wattrs v = { 0 };
+	const char *text = NULL;
+	const char *key;
+	json_t *val;
+	if (kwargs && !json_is_object(kwargs))
+		return FL_EINVAL;
+	if (kwargs) {
+		json_object_foreach(kwargs, key, val) {
+			if (strcmp(key, "text") == 0) {   /* Label.__call__(text=...) */
+				if (json_is_string(val) && json_string_length(val))
+					text = json_string_value(val);
+				continue;
+			}
+			if (strcmp(key, "for_") == 0)
+				continue;
+			fl_err e = attr_from_json(a, &v, fl_arena_strdup(a, key), val);
+			if (e != FL_OK)
+				return e;
+		}
+		/* kwargs["for"] = kwargs.pop("for_") */
+		val = json_object_get(kwargs, "for_");
+		if (val && attr_from_json(a, &v, "for", val) != FL_OK)
+			return FL_EINVAL;
+	}
+	attr_default(a, &v, "for", fl_field_id(field), 0);
+	fl_buf_puts(out, "<label ");
+	attrs_write(&v, out);
+	fl_buf_putc(out, '>');
+	escape(text ? text : fl_field_label_text(field), out);
+	fl_buf_puts(out, "</label>");
+	return FL_OK;
+}
+
+void fl_form_hidden_tag(const fl_form *f, const char *csrf_token, fl_buf *out)
+{
+	int first = 1;
+	for (size_t i = 0; i < f->nfields; i++) {
+		const fl_field *field = &f->fields[i];
+		if (field->def->type != FL_FIELD_HIDDEN)
+			continue;
+		if (!first)
+			fl_buf_putc(out, '\n');
+		first = 0;
+		fl_field_widget(field, NULL, out);
+	}
+	if (!csrf_token)
+		return;
+	if (!first)
+		fl_buf_putc(out, '\n');
+	fl_buf_puts(out, "<input id=\"csrf_token\" name=\"csrf_token\" type=\"hidden\" value=\"");
+	escape(csrf_token, out);
+	fl_buf_puts(out, "\">");
+}
