@@ -20,6 +20,19 @@
  *     }
  *     json_t *ctx_form = fl_form_to_json(form, csrf_token);   // for quick_form
  *
+ * Field by field, as a Flask-WTF template writes `{{ form.name(class_='x') }}`,
+ * `{{ form.name.label }}` and `{{ form.hidden_tag() }}`: form/widgets.h
+ * renders WTForms 3.0's exact HTML.  Uploads: fl_form_process_files()
+ * takes request.files too (fl_new_form does), FileField data is the
+ * fl_file (fl_form_file()).
+ *
+ * Fields: String, Password, Integer, Float, Decimal, Boolean, Select,
+ * SelectMultiple, Radio, TextArea, Hidden, Submit, Date, DateTime, Email,
+ * URL, File, MultipleFile.  Validators: DataRequired, InputRequired,
+ * Optional, Length, Email, EqualTo, NumberRange, Regexp, AnyOf, NoneOf,
+ * URL, IPAddress, UUID, custom functions, and Flask-WTF's FileRequired,
+ * FileAllowed, FileSize.
+ *
  * A NULL `message` in a validator selects WTForms' default English text,
  * word for word.  Where WTForms interpolates a message with `%` (Length,
  * NumberRange, EqualTo, AnyOf) custom messages are interpolated too:
@@ -483,8 +496,11 @@ fl_err fl_form_add_error(fl_form *f, const char *name, const char *message);
  *     "enctype": "multipart/form-data" }   only when the form has a file field
  *
  *   field = { "name": "name", "id": "name", "type": "string",
+ *                                     (fl_field_type_names: string, ...,
+ *                                     decimal, date, select_multiple, file)
  *             "input_type": "text",   text|password|number|checkbox|hidden|
- *                                     submit|select|textarea (the widget)
+ *                                     submit|select|textarea|date|datetime|
+ *                                     email|url|radio|file (the widget)
  *             "label": "What is your name?",
  *             "value": "...",         the string to put in value= (raw, not
  *                                     escaped; "" for passwords; the label
@@ -495,7 +511,9 @@ fl_err fl_form_add_error(fl_form *f, const char *name, const char *message);
  *             "errors": ["..."],
  *             "description": "...",   only when the definition has one
  *             "checked": false,       boolean and submit only
- *             "choices": [{"value":"1","label":"x","selected":true}], select only
+ *             "choices": [{"value":"1","label":"x","selected":true}], select,
+ *                                     radio and select multiple only
+ *             "multiple": true,       SelectMultiple and MultipleFile only
  *             "maxlength": 64, "minlength": 1,   from Length, text-like widgets
  *             "min": 0, "max": 10 }             from NumberRange, number widgets
  *

@@ -84,6 +84,9 @@ extern const char *const fl_input_types[FL_FIELD__MAX];
  * a file field. */
 const char *fl_field_value(const fl_field *field);
 
+/* fl_field_has_choices — is `t` a Select, Radio or SelectMultiple field? */
+int fl_field_has_choices(fl_field_type t);
+
 /* fl_field_choice_selected — is choice value `v` selected (its coerced
  * value equals the data, or is in the data list)? */
 int fl_field_choice_selected(const fl_field *field, const char *v);

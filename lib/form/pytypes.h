@@ -13,8 +13,12 @@
 
 /* A date and time as datetime.datetime holds it (no time zone). */
 typedef struct fl_pydt {
-	int year, month, day;
-	int hour, minute, second;
+	int year;    /* 1..9999 */
+	int month;   /* 1..12 */
+	int day;     /* 1..31 */
+	int hour;    /* 0..23 */
+	int minute;  /* 0..59 */
+	int second;  /* 0..59 */
 } fl_pydt;
 
 /* fl_pydt_parse — datetime.strptime(s, fmt): `fmt` of the directives %Y

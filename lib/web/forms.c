@@ -17,7 +17,7 @@ fl_form *fl_new_form(fl_ctx *c, const fl_form_def *def)
 	fl_form *f = fl_form_new(c->arena, def);
 	fl_form_set_context(f, c);
 	if (fl_form_is_submitted(c->req.method_name))
-		fl_form_process(f, &c->req.form);
+		fl_form_process_files(f, &c->req.form, &c->req.files);
 	return f;
 }
 

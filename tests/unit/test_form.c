@@ -337,7 +337,7 @@ static void test_textarea_hidden_submit(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 1), "input_type")),
 	                    "hidden");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 1), "label")),
-	                    "next");
+	                    "Next");   /* WTForms: name.title() */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(fs, 3), "value")),
 	                    "Delete");
 }
