@@ -69,7 +69,8 @@ TUT_APP_SRC := $(sort $(wildcard docs/tutorial/flaskr/*.c))
 TUT_APPA  := $(BUILD)/libflaskr.a
 
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
-  zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid spawn-fcgi curl \
+  zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid libapache2-mod-xsendfile \
+  spawn-fcgi curl \
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \

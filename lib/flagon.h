@@ -15,7 +15,8 @@
  *              request), helpers (responses, redirect, url_for, cookies),
  *              templating, sessions (session, flash, CSRF), forms, db
  *              (*_or_404), view_cache, ratelimit, resource, jwt, command
- *              (an application's ./manage commands)
+ *              (an application's ./manage commands), send_file (send_file,
+ *              bytes), uploads
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -27,7 +28,10 @@
 #include "base/multidict.h"
 #include "base/pynum.h"
 #include "base/signing.h"
+#include "http/conditional.h"
+#include "http/filename.h"
 #include "http/http.h"
+#include "http/mimetypes.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routing.h"
@@ -60,5 +64,7 @@
 #include "web/errors.h"
 #include "web/hooks.h"
 #include "web/resource.h"
+#include "web/send_file.h"
+#include "web/uploads.h"
 
 #endif

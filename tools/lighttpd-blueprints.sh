@@ -16,10 +16,28 @@
 # - server.error-handler-404: a path no blueprint serves is handed to the
 #   blueprint $FLAGON_ERROR_BLUEPRINT (default main, else the first one) with
 #   REDIRECT_STATUS=404, and the program answers its 404 page.
+# - X-Sendfile: with USE_X_SENDFILE true (the application's key, in the same
+#   environment), each mount gets "x-sendfile" => "enable": lighttpd then
+#   sends the file a program names in X-Sendfile or X-LIGHTTPD-send-file
+#   itself, only from under FLAGON_X_SENDFILE_PATH (directories separated
+#   by ':'; default: FLAGON_ROOT and FLAGON_VAR).
 root=${FLAGON_ROOT:?FLAGON_ROOT is not set}
 bin=${FLAGON_BIN:-$root}
 vardir=${FLAGON_VAR:-$root/var}
 procs=${FLAGON_PROCS:-2}
+
+xsendfile=""
+case $(printf %s "${USE_X_SENDFILE:-}" | tr 'A-Z' 'a-z') in
+  1|true|yes|on)
+    docroot=""
+    old_ifs=$IFS; IFS=:
+    for d in ${FLAGON_X_SENDFILE_PATH:-$root:$vardir}; do
+      [ -n "$d" ] && docroot="$docroot\"$d\", "
+    done
+    IFS=$old_ifs
+    xsendfile="\"x-sendfile\" => \"enable\", \"x-sendfile-docroot\" => ( $docroot),"
+    ;;
+esac
 
 max=${MAX_CONTENT_LENGTH:-16777216}
 case $max in ''|*[!0-9]*) max=16777216 ;; esac   # the program reports a bad value
@@ -50,6 +68,7 @@ for exe in "$bin"/cgi-bin/*; do
     "socket" => "$vardir/run/$name.sock",
     "check-local" => "disable",
     "max-procs" => $procs,
+    $xsendfile
   )) )
 }
 EOT

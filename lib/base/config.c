@@ -165,7 +165,7 @@ static const char *const builtin_keys[] = {
 	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
 	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME",
 	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME",
-	"TRUSTED_PROXIES", NULL,
+	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", NULL,
 };
 
 /* The bounds a number key is checked against (see fl_config_key). */
@@ -366,6 +366,18 @@ static void build_json(fl_config *cfg)
 	cfg->json = o;
 }
 
+/* The send_file keys (web/send_file.h). */
+static fl_err load_send_file_keys(fl_config *cfg, char *why, size_t whylen)
+{
+	static const char *const headers[] = { "X-Sendfile", "X-LIGHTTPD-send-file", NULL };
+	fl_err e;
+	if ((e = env_bool("USE_X_SENDFILE", 0, &cfg->use_x_sendfile, why, whylen)) ||
+	    (e = env_choice("X_SENDFILE_HEADER", "X-Sendfile", headers, &cfg->x_sendfile_header, why, whylen)) ||
+	    (e = env_long("SEND_FILE_MAX_AGE_DEFAULT", -1, 0, LONG_MAX, &cfg->send_file_max_age_default, why, whylen)))
+		return e;
+	return FL_OK;
+}
+
 fl_err fl_config_load(fl_config *cfg, const char *root, const fl_config_key *keys, char *why,
 	size_t whylen)
 {
@@ -435,6 +447,8 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 	cfg->redis_url = env("REDIS_URL", "redis://127.0.0.1:6379/0");
 	cfg->jwt_secret_key = env("JWT_SECRET_KEY", cfg->secret_key);
 	if ((e = load_url_keys(cfg, why, whylen)))
+		return e;
+	if ((e = load_send_file_keys(cfg, why, whylen)))
 		return e;
 	if ((e = load_app_keys(cfg, keys, why, whylen)))
 		return e;

@@ -98,6 +98,16 @@ typedef struct fl_config {
 	 * X-Forwarded-Host believed (werkzeug's ProxyFix with x_proto=1,
 	 * x_host=1): request.url, request.host and _external URLs use them. */
 	const char *trusted_proxies;
+	/* send_file (web/send_file.h): Flask's USE_X_SENDFILE and
+	 * SEND_FILE_MAX_AGE_DEFAULT, and which header hands a file to the web
+	 * server. */
+	int use_x_sendfile;             /* USE_X_SENDFILE (false) */
+	/* X_SENDFILE_HEADER: "X-Sendfile" (the default: Apache mod_xsendfile,
+	 * lighttpd) or "X-LIGHTTPD-send-file" (lighttpd) */
+	const char *x_sendfile_header;
+	/* SEND_FILE_MAX_AGE_DEFAULT, seconds; -1 when unset (Flask 2.2's None:
+	 * "Cache-Control: no-cache") */
+	long send_file_max_age_default;
 } fl_config;
 
 /* ---- the application's own keys ---- */

@@ -77,6 +77,8 @@ static bool quote_safe(unsigned char c, fl_quote_mode mode)
 		return c != '+' && (always_safe(c) || c == ' ');
 	case FL_QUOTE_QUERY:
 		return always_safe(c) || (c != 0 && strchr(":&%=", c) != NULL);
+	case FL_QUOTE_ALWAYS:
+		return always_safe(c);
 	}
 	return false;
 }

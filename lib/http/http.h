@@ -41,7 +41,10 @@ typedef enum fl_quote_mode {
 	FL_QUOTE_PLUS,
 	/* werkzeug url_quote(safe=":&%=+$!*'(),"): a raw query string as
 	 * request.url shows it (its escapes kept). */
-	FL_QUOTE_QUERY
+	FL_QUOTE_QUERY,
+	/* werkzeug url_quote(safe=""): only _always_safe is kept; what
+	 * send_file does to a download name for RFC 5987's filename*. */
+	FL_QUOTE_ALWAYS
 } fl_quote_mode;
 
 /* fl_url_quote_buf — append `n` bytes of `s` to `b`, percent-encoding every

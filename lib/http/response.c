@@ -6,11 +6,13 @@
 
 static const struct { int code; const char *text; } status_texts[] = {
 	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" }, { 204, "No Content" },
+	{ 206, "Partial Content" },
 	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
 	{ 304, "Not Modified" }, { 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
 	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
 	{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
 	{ 409, "Conflict" }, { 410, "Gone" }, { 411, "Length Required" },
+	{ 412, "Precondition Failed" }, { 416, "Requested Range Not Satisfiable" },
 	{ 413, "Request Entity Too Large" }, { 414, "Request-URI Too Long" },
 	{ 415, "Unsupported Media Type" }, { 422, "Unprocessable Entity" },
 	{ 429, "Too Many Requests" }, { 500, "Internal Server Error" },
@@ -111,7 +113,8 @@ void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
 		fl_buf_printf(out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
 	/* 204 and 304 carry no body and no length (RFC 7230 §3.3.2). */
 	if (r->status != 204 && r->status != 304)
-		fl_buf_printf(out, "Content-Length: %zu\r\n", r->body.len);
+		fl_buf_printf(out, "Content-Length: %llu\r\n", r->content_length_set
+			? r->content_length : (unsigned long long)r->body.len);
 	fl_buf_puts(out, "\r\n");
 	if (!head_only && r->status != 204 && r->status != 304)
 		fl_buf_append(out, r->body.data ? r->body.data : "", r->body.len);

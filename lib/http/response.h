@@ -31,6 +31,12 @@ typedef struct fl_response {
 	size_t nheaders;            /* headers in use */
 	fl_buf body;                /* the body */
 	int body_set;               /* a view produced a body */
+	/* send_file (web/send_file.h): the Content-Length to announce when it
+	 * is not the body's own — a HEAD that reads no file, an X-Sendfile
+	 * hand-off whose bytes the web server sends — with the flag set;
+	 * fl_response_init clears both. */
+	int content_length_set;
+	unsigned long long content_length;
 } fl_response;
 
 /* fl_status_text — the reason phrase of an HTTP status ("Not Found"), or
@@ -57,7 +63,9 @@ void fl_response_del_header(fl_response *r, const char *name);
 
 /* fl_response_serialize — the CGI form of the response ("Status: 200 OK",
  * the headers, Content-Length, a blank line, the body) into `out`.  With
- * `head_only` the body is left out (HEAD requests). */
+ * `head_only` the body is left out (HEAD requests).  Content-Length is the
+ * body's length, or `content_length` when `content_length_set`; 204 and 304
+ * carry none. */
 void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out);
 
 #endif

@@ -30,6 +30,12 @@ fl_err fl_get_arg_int(fl_ctx *c, const char *name, long long *out)
 	return fl_parse_decimal(s, true, out) ? FL_OK : FL_EINVAL;
 }
 
+long long fl_get_arg_int_or(fl_ctx *c, const char *name, long long default_value)
+{
+	long long v;
+	return fl_get_arg_int(c, name, &v) == FL_OK ? v : default_value;
+}
+
 const char *fl_get_form_value(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.form, name); }
 const char *fl_get_cookie(fl_ctx *c, const char *name) { return fl_multidict_get(&c->req.cookies, name); }
 const char *fl_get_header(fl_ctx *c, const char *name) { return fl_request_header(&c->req, name); }

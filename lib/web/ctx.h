@@ -125,4 +125,13 @@ const char *fl_request_endpoint(fl_ctx *c);
  * to it. */
 const char *fl_request_referrer(fl_ctx *c);
 
+/* ---- request.args.get(name, default, type=int) ---- */
+
+/* fl_get_arg_int_or — request.args.get(name, default_value, type=int) in
+ * one call: the first query value of `name` read by fl_get_arg_int's
+ * strict parser, or `default_value` when the argument is absent or is not
+ * such an integer (werkzeug returns the default on the ValueError), so
+ * `?page=abc` and `?page=` give the default, never an error. */
+long long fl_get_arg_int_or(fl_ctx *c, const char *name, long long default_value);
+
 #endif
