@@ -120,7 +120,7 @@ int fl_str_is_blank(const char *s)
 	return fl_utf8_is_blank(s, s ? strlen(s) : 0);
 }
 
-int fl_field_fl_field_has_choices(fl_field_type t)
+int fl_field_has_choices(fl_field_type t)
 {
 	return t == FL_FIELD_SELECT || t == FL_FIELD_RADIO || t == FL_FIELD_SELECT_MULTIPLE;
 }
