@@ -68,6 +68,7 @@ TUT_BIN   := $(TUT_SRC:docs/tutorial/%.c=$(BUILD)/tutorial/cgi-bin/%)
 TUT_APP_SRC := $(sort $(wildcard docs/tutorial/flaskr/*.c))
 TUT_APPA  := $(BUILD)/libflaskr.a
 
+
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid libapache2-mod-xsendfile \
   spawn-fcgi curl \
@@ -171,13 +172,9 @@ tutorial: $(TUT_BIN)
 
 $(BUILD)/docs/tutorial/%.o: CFLAGS += -Idocs/tutorial
 
-$(TUT_APPA): $(TUT_APP_SRC:%.c=$(BUILD)/%.o)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(BUILD)/tutorial/cgi-bin/%: $(BUILD)/docs/tutorial/%.o $(TUT_APPA) $(LIBA)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $< $(TUT_APPA) $(LIBA) $(LDLIBS) -o $@
+# flaskr: docs/tutorial/flaskr/*.c (its fl_application lists its blueprints),
+# the blueprints docs/tutorial/*.c, built into $(BUILD)/tutorial/cgi-bin/.
+$(eval $(call fl_application,$(TUT_SRC),$(TUT_APP_SRC),$(BUILD)/tutorial/cgi-bin,$(TUT_APPA),$(BUILD)/libflaskr-blueprints.a))
 
 # The API reference from the headers' comments (docs/Doxyfile).  Warnings
 # (an undocumented public symbol, a broken doc comment) are printed and kept

@@ -50,7 +50,7 @@ static int register_view(fl_ctx *c)
 			e = fl_db_commit(db);
 		if (!e)
 			return fl_redirect(c, fl_url_for(c, "auth.login", NULL), 303);
-		if (e != FL_EEXISTS && e != FL_ECONSTRAINT)
+		if (e != FL_EEXISTS)
 			return fl_abort_db(c, e);
 		fl_db_rollback(db);
 		fl_flash(c, fl_arena_printf(c->arena, "User %s is already registered.", username),
@@ -78,13 +78,10 @@ static int login_view(fl_ctx *c)
 				fl_form_data(form, "password")))
 			error = "Incorrect password.";
 		if (!error) {
-			fl_clear_session(c);
-			fl_regenerate_session(c);
-			json_object_set(fl_get_session(c), "user_id", json_object_get(user, "id"));
-			const char *next = fl_get_arg(c, "next");
-			if (next && fl_is_safe_url(c, next))
-				return fl_redirect(c, next, 303);
-			return fl_redirect(c, fl_url_for(c, "blog.index", NULL), 303);
+			fl_login_user(c, fl_arena_printf(c->arena, "%lld",
+				json_integer_value(json_object_get(user, "id"))));
+			const char *next = fl_next_url(c);
+			return fl_redirect(c, next ? next : fl_url_for(c, "blog.index", NULL), 303);
 		}
 		fl_flash(c, error, "error");
 	}
@@ -94,7 +91,7 @@ static int login_view(fl_ctx *c)
 
 static int logout_view(fl_ctx *c)
 {
-	fl_clear_session(c);
+	fl_logout_user(c);
 	return fl_redirect(c, fl_url_for(c, "blog.index", NULL), 0);
 }
 
@@ -109,7 +106,6 @@ static const fl_route routes[] = {
 
 const fl_blueprint auth_blueprint = {
 	.name = "auth", .routes = routes, .app = &flaskr_app,
-	.before_request = flaskr_load_logged_in_user,
 };
 
 int main(void)
