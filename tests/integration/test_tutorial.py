@@ -180,6 +180,7 @@ def test_login_required_redirects_with_next(flaskr):
     r = b.get("/cgi-bin/blog/create")
     assert r.status_code == 302
     assert r.headers["Location"].endswith("/cgi-bin/auth/login?next=%2Fcgi-bin%2Fblog%2Fcreate")
+    assert "Please log in to access this page." in b.get(r.headers["Location"]).text
     name = unique("ada")
     b.register(name)
     r = b.login(name, next_url="/cgi-bin/blog/create")
@@ -219,7 +220,9 @@ def test_create_update_delete(flaskr):
     # Somebody else's post: 403; a post that is not there: 404.
     eve = Reader(flaskr)
     eve.signed_up("eve")
-    assert eve.get("/cgi-bin/blog/%d/update" % pid).status_code == 403
+    r = eve.get("/cgi-bin/blog/%d/update" % pid)
+    assert r.status_code == 403
+    assert "<title>Forbidden - Flaskr</title>" in r.text   # flaskr's error.html
     token = eve.form_token("/cgi-bin/blog/create")
     assert eve.post("/cgi-bin/blog/%d/delete" % pid, data={"csrf_token": token}).status_code == 403
     r = eve.get("/cgi-bin/blog/999999/update")
