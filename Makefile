@@ -220,7 +220,7 @@ FLASKR_ENV = DATABASE_URI=sqlite:///var/flaskr.sqlite UPLOAD_FOLDER=var/flaskr-u
 run-tutorial: install-deps all tutorial
 	@mkdir -p var/flaskr-uploads
 	$(FLASKR_ENV) MIGRATIONS_DIR=docs/tutorial/flaskr/migrations ./manage db upgrade
-	$(FLASKR_ENV) FLAGON_BIN=$(BUILD)/tutorial ./manage runserver -h $(HOST) -p $(PORT)
+	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial ./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
 	@$(MAKE) --no-print-directory all unit-bins tutorial
