@@ -11,12 +11,13 @@
  *   cache/     cache backends        session/ session stores, flash
  *   form/      fields, validators, CSRF
  *   web/       the application and the request context, one header per
- *              Flask module: app (start-up, blueprints, hooks), ctx (the
- *              request), helpers (responses, redirect, url_for, cookies),
- *              templating, sessions (session, flash, CSRF), forms, db
- *              (*_or_404), view_cache, ratelimit, resource, jwt, command
- *              (an application's ./manage commands), send_file (send_file,
- *              bytes), uploads
+ *              Flask module: app (start-up, blueprints), hooks (request
+ *              hooks), errors (error handlers), ctx (the request), helpers
+ *              (responses, redirect, url_for, cookies), templating,
+ *              sessions (session, flash, CSRF), forms, db (*_or_404),
+ *              login (Flask-Login), view_cache, ratelimit, resource, jwt,
+ *              command (an application's ./manage commands), send_file
+ *              (send_file, bytes), uploads
  */
 #ifndef FLAGON_H
 #define FLAGON_H
@@ -30,6 +31,7 @@
 #include "base/signing.h"
 #include "http/conditional.h"
 #include "http/filename.h"
+#include "http/accept.h"
 #include "http/http.h"
 #include "http/mimetypes.h"
 #include "http/request.h"

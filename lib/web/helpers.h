@@ -5,6 +5,13 @@
  * A view returns 0 when it built a response, or an HTTP status to abort
  * with: `return fl_abort(c, 404, NULL);`.  Rendering templates is
  * templating.h.
+ *
+ * Every function here that builds a response (fl_text, fl_html,
+ * fl_jsonify, fl_redirect; fl_render too) marks the response as built
+ * (fl_response.body_set).  That is how a before_request hook answers —
+ * `return fl_redirect(c, url, 0);` skips the view (web/hooks.h) — and how
+ * the request loop knows an error handler built its page (web/errors.h).
+ * Setting a header or a cookie alone builds nothing.
  */
 #ifndef FL_HELPERS_H
 #define FL_HELPERS_H
