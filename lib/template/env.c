@@ -288,6 +288,7 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 		return NULL;
 	env->dir = xstrdup(template_dir);
 	env->auto_reload = auto_reload;
+	env->values = fl_arena_new(0);
 	env->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (!env->utf8)
 		env->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
@@ -313,13 +314,10 @@ void fl_tpl_env_free(fl_tpl_env *env)
 		return;
 	free_list(env->cache);
 	free_list(env->retired);
-	fl_arena *prev = fl_json_set_arena(NULL);
-	for (size_t i = 0; i < env->nfuncs; i++) {
+	for (size_t i = 0; i < env->nfuncs; i++)
 		free(env->funcs[i].name);
-		json_decref(env->funcs[i].handle);
-	}
-	fl_json_set_arena(prev);
 	free(env->funcs);
+	fl_arena_free(env->values);
 	users_free(&env->filters);
 	users_free(&env->tests);
 	if (env->utf8)
@@ -404,21 +402,43 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 	g->fn = fn;
 	if (tpl_callable_kind(g->handle, NULL) == TPL_FUNC)
 		return;
-	/* The handle is a heap value: it lives as long as the env. */
-	fl_arena *prev = fl_json_set_arena(NULL);
-	json_decref(g->handle);
+	fl_arena *prev = fl_json_set_arena(env->values);
 	g->handle = tpl_callable_new(TPL_FUNC, (size_t)(g - env->funcs));
 	fl_json_set_arena(prev);
+}
+
+/* A copy of v in the current jansson arena that keeps every member's key
+ * whole — a NUL-led key too, so markup and callable objects stay what they
+ * are (json_deep_copy would cut those keys short). */
+static json_t *copy_value(json_t *v, int depth)
+{
+	if (depth > 64)
+		return json_null();
+	if (json_is_object(v)) {
+		json_t *o = json_object(), *x;
+		const char *k;
+		size_t klen;
+		json_object_keylen_foreach(v, k, klen, x)
+			json_object_setn_new_nocheck(o, k, klen, copy_value(x, depth + 1));
+		return o;
+	}
+	if (json_is_array(v)) {
+		json_t *a = json_array(), *x;
+		size_t i;
+		json_array_foreach(v, i, x)
+			json_array_append_new(a, copy_value(x, depth + 1));
+		return a;
+	}
+	return v ? json_deep_copy(v) : json_null();
 }
 
 void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value)
 {
 	struct tpl_func *g = global_slot(env, name);
-	fl_arena *prev = fl_json_set_arena(NULL);
-	json_decref(g->handle);
-	fl_json_set_arena(prev);
+	fl_arena *prev = fl_json_set_arena(env->values);
 	g->fn = NULL;
-	g->handle = json_incref(value ? value : json_null());
+	g->handle = copy_value(value, 0);
+	fl_json_set_arena(prev);
 }
 
 json_t *tpl_env_global(const fl_tpl_env *env, const char *name)

@@ -154,7 +154,10 @@ fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t l
 
 /* ---- environment ---- */
 /* A global: a function (fn set; handle = tpl_callable_new(TPL_FUNC,
- * index)) or a value (fn NULL; handle = the value).  Heap values. */
+ * index)) or a value (fn NULL; handle = the env's copy of the value).
+ * Handles live in the env's `values` arena: a render may keep references
+ * to them in its own (arena) containers, so they are never freed one by
+ * one, only with the env. */
 struct tpl_func {
 	char *name;
 	fl_tpl_function fn;
@@ -168,6 +171,7 @@ struct fl_tpl_env {
 	struct tpl *retired;     /* replaced by auto_reload, freed between renders */
 	struct tpl_func *funcs;
 	size_t nfuncs, capfuncs;
+	fl_arena *values;        /* the globals' handles and values */
 	struct tpl_users filters, tests;  /* the application's */
 	locale_t utf8;           /* for Unicode case mapping; (locale_t)0 if none */
 	int rendering;           /* nesting of fl_tpl_render calls */

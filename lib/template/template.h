@@ -126,11 +126,10 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 /* fl_tpl_env_add_global — make `value` the global `name` of every template
  * (Jinja's env.globals[name] = value, Flask's app.add_template_global for a
  * value): a site name, a dict of settings, a callable object.  The render's
- * context wins over a global of the same name, as in Jinja.  The env takes
- * a new reference to `value` and drops it in fl_tpl_env_free, so the value
- * must live on the heap (made while no jansson arena is set, as at
- * start-up) and must not change while templates render.  NULL stands for
- * None.  A later add of a function or a global with the same name replaces
+ * context wins over a global of the same name, as in Jinja.  The env keeps
+ * a copy of its own (in memory freed with the env; markup and callable
+ * objects in it stay what they are), so `value` stays the caller's and may
+ * come from any arena.  NULL stands for None.  A later add of a function or a global with the same name replaces
  * it. */
 void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value);
 

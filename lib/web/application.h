@@ -72,7 +72,7 @@ typedef struct fl_template_function {
  * or app.jinja_env.globals[name] = value): either a function, called as
  * `name(...)` (ud is the fl_ctx * of the request rendering), or a value,
  * made once at start-up by `value` from the loaded configuration (a site
- * name, a dict of links) — heap JSON the templates share for the life of
+ * name, a dict of links) — JSON the templates share (a copy) for the life of
  * the process; return NULL for None.  Write entries with the two macros
  * below; tables end with FL_TEMPLATE_GLOBALS_END. */
 typedef struct fl_template_global {

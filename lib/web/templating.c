@@ -145,8 +145,8 @@ static void register_application(fl_app *app, const fl_application *appl)
 			fl_tpl_env_add_function(app->templates, g->name, g->fn);
 			continue;
 		}
-		/* A value shared by every request: made on the heap, kept by
-		 * the env until the process ends. */
+		/* A value shared by every request: made once, copied by the
+		 * env, which keeps it until the process ends. */
 		fl_arena *prev = fl_json_set_arena(NULL);
 		json_t *v = g->value ? g->value(&app->config) : NULL;
 		fl_tpl_env_add_global(app->templates, g->name, v);

@@ -144,12 +144,17 @@ static void register_all(fl_tpl_env *env)
 	fl_tpl_env_add_test(env, "short", t_short);
 	fl_tpl_env_add_test(env, "lower", t_is_x);
 	fl_tpl_env_add_function(env, "greet", g_greet);
-	fl_arena *prev = fl_json_set_arena(NULL);  /* globals live on the heap */
+	/* made in a scratch arena: the env keeps a copy of its own */
+	fl_arena *scratch = fl_arena_new(0), *prev = fl_json_set_arena(scratch);
 	json_t *site = json_pack("{s:s, s:i}", "name", "Flasky", "year", 2026);
 	fl_tpl_env_add_global(env, "site", site);
-	json_decref(site);
 	fl_tpl_env_add_global(env, "nothing", NULL);
+	/* markup and callables survive the copy */
+	json_t *links = json_pack("{s:o, s:o}", "home", fl_markup("<a href=\"/\">home</a>"),
+		"w", fl_tpl_callable(NULL, o_widget, "G"));
+	fl_tpl_env_add_global(env, "links", links);
 	fl_json_set_arena(prev);
+	fl_arena_free(scratch);
 }
 
 static int setup(void **state)
@@ -391,12 +396,10 @@ static void test_replacing_and_shadowing(void **state)
 	/* a global can be replaced by a function and back */
 	fl_tpl_env_add_function(f->env, "site", g_greet);
 	expect(f, "{{ site('x') }}", "{}", "Hello, x!");
-	fl_arena *prev = fl_json_set_arena(NULL);
-	json_t *v = json_string("value again");
-	fl_tpl_env_add_global(f->env, "site", v);
-	json_decref(v);
-	fl_json_set_arena(prev);
+	fl_tpl_env_add_global(f->env, "site", json_string("value again"));
 	expect(f, "{{ site }}", "{}", "value again");
+	expect(f, "{{ links.home }} {{ links.w(a=1) }}", "{}",
+	       "<a href=\"/\">home</a> <x data-ud=\"G\" a=\"\" n=\"0\">");
 	expect_error(f, "{{ site() }}", 1, 4, "not callable");
 	unlink(path);
 }
