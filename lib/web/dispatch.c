@@ -174,23 +174,19 @@ static int before_hooks(fl_ctx *c, const fl_before_request_fn *hooks, int *answe
 	return 0;
 }
 
-static size_t count_hooks(const void *const *hooks)
-{
-	size_t n = 0;
-	while (hooks && hooks[n])
-		n++;
-	return n;
-}
-
 /* after_request: the blueprint's, then the application's, each in reverse
  * order (Flask's reversed()). */
 static void after_hooks(fl_ctx *c)
 {
 	const fl_application *a = application(c);
 	const fl_after_request_fn *lists[2] = { c->app->bp->after_request, a ? a->after_request : NULL };
-	for (int l = 0; l < 2; l++)
-		for (size_t i = count_hooks((const void *const *)lists[l]); i-- > 0;)
-			lists[l][i](c);
+	for (int l = 0; l < 2; l++) {
+		size_t n = 0;
+		while (lists[l] && lists[l][n])
+			n++;
+		while (n-- > 0)
+			lists[l][n](c);
+	}
 }
 
 /* teardown_request: in the same order as after_request. */
@@ -200,9 +196,13 @@ static void teardown_hooks(fl_ctx *c, int failed)
 	const fl_teardown_request_fn *lists[2] = {
 		c->app->bp->teardown_request, a ? a->teardown_request : NULL
 	};
-	for (int l = 0; l < 2; l++)
-		for (size_t i = count_hooks((const void *const *)lists[l]); i-- > 0;)
-			lists[l][i](c, failed);
+	for (int l = 0; l < 2; l++) {
+		size_t n = 0;
+		while (lists[l] && lists[l][n])
+			n++;
+		while (n-- > 0)
+			lists[l][n](c, failed);
+	}
 }
 
 /* Everything between reading the body and the response that may run the
