@@ -3,6 +3,8 @@
 #   make               library, blueprints (cgi-bin/*), ./manage
 #   make install-deps  install the Debian packages that are missing
 #   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
+#   make run-tutorial  the same for the tutorial's application, flaskr
+#                      (http://$(HOST):$(PORT)/cgi-bin/blog/)
 #   make test          unit + integration tests; last line "N passed, N failed"
 #   make check         the include layering (tools/check-layers.sh), docs-check,
 #                      then the same tests built with ASan + UBSan
@@ -56,10 +58,16 @@ UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
 TSUP_SRC  := $(sort $(wildcard tests/integration/*.c))
 TSUP_BIN  := $(TSUP_SRC:%.c=$(BUILD)/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-# The tutorial's blueprint: built beside the tests, never into cgi-bin/ (so
-# lighttpd.conf does not mount it against the main database).
+# The tutorial's application, flaskr: its shared code (docs/tutorial/flaskr/,
+# as app/ is Flasky's) and one program per blueprint (docs/tutorial/*.c, as
+# cgi-bin/*.c), built beside the tests, never into cgi-bin/ (so lighttpd.conf
+# does not mount it against the main database).  Its sources include
+# "flaskr/flaskr.h": docs/tutorial is their include root.
 TUT_SRC   := $(sort $(wildcard docs/tutorial/*.c))
 TUT_BIN   := $(TUT_SRC:docs/tutorial/%.c=$(BUILD)/tutorial/cgi-bin/%)
+TUT_APP_SRC := $(sort $(wildcard docs/tutorial/flaskr/*.c))
+TUT_APPA  := $(BUILD)/libflaskr.a
+
 
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
   zlib1g-dev libcmocka-dev lighttpd apache2 libapache2-mod-fcgid libapache2-mod-xsendfile \
@@ -81,7 +89,7 @@ VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
 VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
 
 .SECONDARY:
-.PHONY: all install-deps run test check fuzz bench soak faults clean unit-bins test-only static \
+.PHONY: all install-deps run run-tutorial test check fuzz bench soak faults clean unit-bins test-only static \
   docs docs-check tutorial install uninstall
 
 all: $(LIBA) $(BP_BIN) $(MANAGE) static
@@ -162,9 +170,11 @@ unit-bins: $(UNIT_BIN) $(TSUP_BIN)
 
 tutorial: $(TUT_BIN)
 
-$(BUILD)/tutorial/cgi-bin/%: $(BUILD)/docs/tutorial/%.o $(LIBA)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $< $(LIBA) $(LDLIBS) -o $@
+$(BUILD)/docs/tutorial/%.o: CFLAGS += -Idocs/tutorial
+
+# flaskr: docs/tutorial/flaskr/*.c (its fl_application lists its blueprints),
+# the blueprints docs/tutorial/*.c, built into $(BUILD)/tutorial/cgi-bin/.
+$(eval $(call fl_application,$(TUT_SRC),$(TUT_APP_SRC),$(BUILD)/tutorial/cgi-bin,$(TUT_APPA),$(BUILD)/libflaskr-blueprints.a))
 
 # The API reference from the headers' comments (docs/Doxyfile).  Warnings
 # (an undocumented public symbol, a broken doc comment) are printed and kept
@@ -202,6 +212,15 @@ run: install-deps all
 	./manage db upgrade
 	./manage seed --if-empty
 	./manage runserver -h $(HOST) -p $(PORT)
+
+# The tutorial's application, flaskr (docs/tutorial.md), on a database and
+# an upload folder of its own: its migrations, then lighttpd serving its
+# two blueprints (/cgi-bin/auth/, /cgi-bin/blog/) instead of Flasky's.
+FLASKR_ENV = DATABASE_URI=sqlite:///var/flaskr.sqlite UPLOAD_FOLDER=var/flaskr-uploads
+run-tutorial: install-deps all tutorial
+	@mkdir -p var/flaskr-uploads
+	$(FLASKR_ENV) MIGRATIONS_DIR=docs/tutorial/flaskr/migrations ./manage db upgrade
+	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial ./manage runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
 	@$(MAKE) --no-print-directory all unit-bins tutorial
@@ -302,4 +321,5 @@ clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
 -include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
-  $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d)
+  $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
+  $(TUT_APP_SRC:%.c=$(BUILD)/%.d)

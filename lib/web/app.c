@@ -172,7 +172,9 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		return -1;
 	}
 	char tdir[4096];
-	snprintf(tdir, sizeof tdir, "%s/templates", app->root);
+	const char *tfolder = bp->app && bp->app->template_folder ? bp->app->template_folder
+		: "templates";
+	snprintf(tdir, sizeof tdir, "%s/%s", app->root, tfolder);
 	app->templates = fl_tpl_env_new(tdir, app->config.debug);
 	if (!app->templates) {
 		fl_error("cannot open templates in %s", tdir);

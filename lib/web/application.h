@@ -181,6 +181,13 @@ typedef struct fl_application {
 	const fl_template_function *template_tests;   /* ends with FL_TEMPLATE_FUNCTIONS_END */
 	const fl_template_global *template_globals;   /* ends with FL_TEMPLATE_GLOBALS_END */
 	const fl_context_processor *context_processors; /* NULL-terminated, run in order */
+
+	/* Template folder (Flask(template_folder=...)): the application's
+	 * templates, a path relative to the project root ("templates" when
+	 * NULL).  Every template under it is compiled at start-up with the
+	 * application's own filters, so an application keeps its templates in
+	 * a folder of its own, apart from another application's. */
+	const char *template_folder;
 } fl_application;
 
 /* fl_application_load_config — the configuration of application `app`

@@ -124,6 +124,7 @@ const char *fl_request_endpoint(fl_ctx *c);
  * NULL.  The client's word: check it (fl_is_safe_url) before redirecting
  * to it. */
 const char *fl_request_referrer(fl_ctx *c);
+
 /* ---- request.args.get(name, default, type=int) ---- */
 
 /* fl_get_arg_int_or — request.args.get(name, default_value, type=int) in
