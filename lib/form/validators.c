@@ -508,35 +508,33 @@ static int py_hex_int(const char *s)
 	return *s == '\0';
 }
 
+/* s.replace(needle, ''), in arena `a`. */
+static const char *remove_all(fl_arena *a, const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+	fl_buf b;
+	fl_buf_init(&b, a);
+	for (const char *p = s; *p;) {
+		if (strncmp(p, needle, n) == 0) {
+			p += n;
+			continue;
+		}
+		fl_buf_putc(&b, *p++);
+	}
+	return fl_buf_cstr(&b);
+}
+
 /* uuid.UUID(s): "urn:" and "uuid:" removed, '{' '}' stripped from the
  * ends, '-' removed, then 32 characters that int(hex, 16) reads. */
 static int uuid_ok(fl_arena *a, const char *s)
 {
-	fl_buf b;
-	fl_buf_init(&b, a);
-	/* .replace('urn:', '').replace('uuid:', '') */
-	for (const char *p = s; *p;) {
-		if (strncmp(p, "urn:", 4) == 0) {
-			p += 4;
-			continue;
-		}
-		fl_buf_putc(&b, *p++);
-	}
-	const char *t = fl_buf_cstr(&b);
-	fl_buf_init(&b, a);
-	for (const char *p = t; *p;) {
-		if (strncmp(p, "uuid:", 5) == 0) {
-			p += 5;
-			continue;
-		}
-		fl_buf_putc(&b, *p++);
-	}
-	t = fl_buf_cstr(&b);
+	const char *t = remove_all(a, remove_all(a, s, "urn:"), "uuid:");
 	size_t n = strlen(t);
 	while (*t == '{' || *t == '}')
 		t++, n--;
 	while (n && (t[n - 1] == '{' || t[n - 1] == '}'))
 		n--;
+	fl_buf b;
 	fl_buf_init(&b, a);
 	for (size_t i = 0; i < n; i++)
 		if (t[i] != '-')

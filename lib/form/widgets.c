@@ -222,23 +222,6 @@ static void add_flags(fl_arena *a, wattrs *v, const fl_field *field)
 	}
 }
 
-static const char *const input_types[FL_FIELD__MAX] = {
-	[FL_FIELD_STRING] = "text",
-	[FL_FIELD_PASSWORD] = "password",
-	[FL_FIELD_INTEGER] = "number",
-	[FL_FIELD_FLOAT] = "text",
-	[FL_FIELD_BOOLEAN] = "checkbox",
-	[FL_FIELD_HIDDEN] = "hidden",
-	[FL_FIELD_SUBMIT] = "submit",
-	[FL_FIELD_DATE] = "date",
-	[FL_FIELD_DATETIME] = "datetime",
-	[FL_FIELD_DECIMAL] = "number",
-	[FL_FIELD_EMAIL] = "email",
-	[FL_FIELD_URL] = "url",
-	[FL_FIELD_FILE] = "file",
-	[FL_FIELD_MULTIPLE_FILE] = "file",
-};
-
 /* Input.__call__ and its subclasses. */
 static void input_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
 {
@@ -257,7 +240,7 @@ static void input_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *
 	if (t == FL_FIELD_DECIMAL)
 		attr_default(a, v, "step", "any", 0);    /* NumberInput(step="any") */
 	attr_default(a, v, "id", fl_field_id(field), 0);
-	attr_default(a, v, "type", input_types[t], 0);
+	attr_default(a, v, "type", fl_input_types[t], 0);
 	if (!attr_find(v, "value"))
 		attr_set(a, v, "value", fl_field_value(field), 0);
 	add_flags(a, v, field);

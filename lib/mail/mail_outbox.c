@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/log.h"
 #include "mail/mail.h"
 
@@ -54,28 +55,7 @@ char *fl_mail_outbox_dir(const fl_config *cfg)
 /* Write `len` bytes to `path` atomically (temporary file + rename). */
 static int write_file(const char *path, const char *data, size_t len)
 {
-	char tmp[4400];
-	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
-	if (fd < 0)
-		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return fl_write_file(AT_FDCWD, path, data, len, 0664, FL_WRITE_SYNC) == FL_OK ? 0 : -1;
 }
 
 static int write_json(const char *path, json_t *j)

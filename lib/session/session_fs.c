@@ -3,8 +3,8 @@
  * and cachelib).  See session.h.
  *
  * File format (text):  "<expiry unix seconds>\n<compact JSON>\n".
- * A write goes to ".tmp-<sid>-<pid>-<random>" in the same directory and is
- * renamed over "<sid>": rename(2) is atomic within a file system, so any
+ * A write goes to ".tmp-<sid>-<random>" in the same directory and is
+ * renamed over "<sid>" (fl_write_file): rename(2) is atomic within a file system, so any
  * number of processes may read and write concurrently; the last writer
  * wins, and nobody ever reads half a record.  Names are only ever built
  * from ids that passed fl_session_sid_valid() ([A-Za-z0-9_-]{43}), so a
@@ -18,8 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
+#include "base/fileio.h"
 #include "base/log.h"
 #include "session/session.h"
 
@@ -127,20 +126,6 @@ static fl_err fs_open(const fl_session_store *store, const fl_session_config *cf
 	return FL_OK;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Remove expired records and stale temporary files; the number of
  * records removed, or -1 when the directory cannot be read (logged). */
 static long sweep(fs_impl *im, time_t now)
@@ -203,23 +188,10 @@ static fl_err fs_save(const fl_session_store *store, const fl_session_config *cf
 	if (err)
 		return err;
 	long long expiry = (long long)now + (cfg->permanent_lifetime > 0 ? cfg->permanent_lifetime : 0);
-	unsigned int rnd = 0;
-	RAND_bytes((unsigned char *)&rnd, sizeof rnd);
-	char *tmp = fl_arena_printf(a, "%s/.tmp-%s-%ld-%08x", im->dir, s->sid, (long)getpid(), rnd);
 	char *path = fl_arena_printf(a, "%s/%s", im->dir, s->sid);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		fl_error("session store (filesystem): cannot create %s: %s", tmp, strerror(errno));
-		return FL_EIO;
-	}
-	char *head = fl_arena_printf(a, "%lld\n", expiry);
-	bool ok = write_all(fd, head, strlen(head)) && write_all(fd, text, strlen(text)) &&
-		write_all(fd, "\n", 1);
-	if (close(fd) != 0)
-		ok = false;
-	if (!ok || rename(tmp, path) != 0) {
+	char *record = fl_arena_printf(a, "%lld\n%s\n", expiry, text);
+	if (fl_write_file(AT_FDCWD, path, record, strlen(record), 0600, 0) != FL_OK) {
 		fl_error("session store (filesystem): cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
 		return FL_EIO;
 	}
 	if (now >= im->next_purge)

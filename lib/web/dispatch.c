@@ -20,6 +20,7 @@
 #include "web/ctx_internal.h"
 #include "web/login.h"
 #include "http/http.h"
+#include "base/fileio.h"
 #include "base/log.h"
 
 /* ---- I/O: FastCGI or plain CGI ---- */
@@ -50,15 +51,7 @@ static void write_out(fl_app *app, const char *p, size_t n)
 		}
 		return;
 	}
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
+	fl_write_all(STDOUT_FILENO, p, n);  /* a client gone away is no error of ours */
 }
 
 /* ---- answers the request loop makes itself: Allow, headers (the error

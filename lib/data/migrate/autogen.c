@@ -11,6 +11,7 @@
  * carries "-- foreign_keys: off" so the runner does steps 1, 10 and 12
  * (foreign keys off outside the transaction, foreign_key_check, on again). */
 #include "data/migrate/internal.h"
+#include "base/fileio.h"
 #include "base/hex.h"
 
 #include <ctype.h>
@@ -544,27 +545,11 @@ static fl_err write_file(fl_db *live, fl_arena *a, const char *dir, const char *
 	const char *text, char **path_out)
 {
 	char *path = fl_arena_printf(a, "%s/%s", dir, name);
-	char *tmp = fl_arena_printf(a, "%s/.%s.tmp", dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	size_t len = strlen(text), done = 0;
-	if (fd < 0)
-		return fl_db_set_error(live, FL_EIO, NULL, NULL, "cannot create %s: %s", tmp, strerror(errno));
-	while (done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	bool ok = done == len && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || link(tmp, path) != 0) {   /* link: never replace an existing file */
-		int e = errno;
-		unlink(tmp);
-		return fl_db_set_error(live, FL_EIO, NULL, NULL, "cannot write %s: %s", path, strerror(e));
-	}
-	unlink(tmp);
+	fl_err e = fl_write_file(AT_FDCWD, path, text, strlen(text), 0644,
+		FL_WRITE_NOREPLACE | FL_WRITE_SYNC);
+	if (e)   /* FL_WRITE_NOREPLACE: never replace an existing revision */
+		return fl_db_set_error(live, FL_EIO, NULL, NULL, "cannot write %s: %s", path,
+			e == FL_EEXISTS ? "it exists already" : strerror(errno));
 	*path_out = path;
 	return FL_OK;
 }
