@@ -172,9 +172,9 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		return -1;
 	}
 	char tdir[4096];
-	const char *tfolder = bp->app && bp->app->template_folder ? bp->app->template_folder
+	app->template_folder = bp->app && bp->app->template_folder ? bp->app->template_folder
 		: "templates";
-	snprintf(tdir, sizeof tdir, "%s/%s", app->root, tfolder);
+	snprintf(tdir, sizeof tdir, "%s/%s", app->root, app->template_folder);
 	app->templates = fl_tpl_env_new(tdir, app->config.debug);
 	if (!app->templates) {
 		fl_error("cannot open templates in %s", tdir);

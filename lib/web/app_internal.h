@@ -17,6 +17,7 @@ struct fl_app {
 	const fl_blueprint *bp;
 	fl_config config;
 	char *root;
+	const char *template_folder; /* relative to root: the application's, or "templates" */
 	char mount[128];           /* "/cgi-bin/<name>" when SCRIPT_NAME is absent */
 	fl_url_map *url_map;
 	fl_db *db;

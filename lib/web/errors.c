@@ -103,8 +103,8 @@ static void restore(fl_ctx *c, const kept_headers *k, int www_auth)
 }
 
 /* The built-in error page: the blueprint's JSON {"message": ...}
- * (json_errors), templates/<status>.html, templates/error.html, or a plain
- * page that cannot fail. */
+ * (json_errors), <status>.html or error.html of the application's template
+ * folder, or a plain page that cannot fail. */
 static void error_page(fl_ctx *c, int status, const kept_headers *k)
 {
 	const char *title = status == 404 ? "Page Not Found" : fl_status_text(status);
@@ -128,7 +128,8 @@ static void error_page(fl_ctx *c, int status, const kept_headers *k)
 		"message", message);
 	char path[4200];
 	struct stat st;
-	snprintf(path, sizeof path, "%s/templates/%s", c->app->root, name);
+	snprintf(path, sizeof path, "%s/%s/%s", c->app->root,
+		c->app->template_folder ? c->app->template_folder : "templates", name);
 	if (stat(path, &st) == 0 && fl_render(c, status, name, ctx) == 0)
 		return;
 	if (fl_render(c, status, "error.html", ctx) == 0)
