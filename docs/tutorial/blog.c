@@ -1,8 +1,11 @@
 /* blog.c — flaskr's blog blueprint (Flask's flaskr/blog.py): the posts,
  * and creating, updating and deleting one's own, each with an image.
  * Mounted at /cgi-bin/blog. */
+#include <errno.h>
 #include <openssl/rand.h>
 #include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "base/hex.h"
 #include "flaskr/flaskr.h"
@@ -61,6 +64,16 @@ static int save_image(fl_ctx *c, fl_form *form, json_t *post)
 		return fl_abort(c, 500, "The image could not be saved.");
 	json_object_set_new(post, "image", json_string(name));
 	return 0;
+}
+
+/* Remove image `name` (one save_image made, or NULL) from the upload
+ * folder once no post points to it any more: after the commit that
+ * replaced or deleted it, so a failed commit loses nothing. */
+static void remove_image(fl_ctx *c, const char *name)
+{
+	if (name && unlink(fl_arena_printf(c->arena, "%s/%s", upload_folder(c), name)) != 0
+	    && errno != ENOENT)
+		fl_warning("image %s: %s", name, strerror(errno));
 }
 
 /* ---- views ---- */
@@ -129,6 +142,8 @@ static int update_view(fl_ctx *c)
 	if (fl_validate_on_submit(c, form)) {
 		json_object_set_new(post, "title", json_string(fl_form_data(form, "title")));
 		json_object_set_new(post, "body", json_string(fl_form_data(form, "body")));
+		const char *old_image = json_string_value(json_object_get(post, "image"));
+		old_image = old_image ? fl_arena_strdup(c->arena, old_image) : NULL;
 		s = save_image(c, form, post);
 		if (s)
 			return s;
@@ -138,6 +153,8 @@ static int update_view(fl_ctx *c)
 			e = fl_db_commit(db);
 		if (e)
 			return fl_abort_db(c, e);
+		if (old_image && strcmp(old_image, json_string_value(json_object_get(post, "image"))))
+			remove_image(c, old_image);
 		return fl_redirect(c, fl_url_for(c, "blog.index", NULL), 303);
 	}
 	if (!fl_form_is_submitted(c->req.method_name)) {
@@ -161,6 +178,7 @@ static int delete_view(fl_ctx *c)
 		e = fl_db_commit(db);
 	if (e)
 		return fl_abort_db(c, e);
+	remove_image(c, json_string_value(json_object_get(post, "image")));
 	return fl_redirect(c, fl_url_for(c, "blog.index", NULL), 303);
 }
 

@@ -256,6 +256,37 @@ def test_upload_shown_back(flaskr):
     assert all("/" not in n and not n.startswith(".") for n in saved)
 
 
+def images_of(flaskr, pid):
+    return sorted(n for n in os.listdir(flaskr.uploads) if n.startswith("%d-" % pid))
+
+
+def test_old_image_removed_on_update_and_delete(flaskr):
+    """A replaced image and a deleted post's image leave the upload folder
+    once their commit is done; an update without a new image keeps it."""
+    b = Reader(flaskr)
+    b.signed_up("ada")
+    title = unique("Swap ")
+    assert b.create(title, "", files={"image": ("one.png", PNG, "image/png")}).status_code == 303
+    pid = b.post_id(title)
+    [first] = images_of(flaskr, pid)
+    path = "/cgi-bin/blog/%d/update" % pid
+    token = b.form_token(path)
+    r = b.post(path, data={"title": title, "body": "same image", "csrf_token": token})
+    assert r.status_code == 303
+    assert images_of(flaskr, pid) == [first]
+    token = b.form_token(path)
+    r = b.post(path, files={"image": ("two.png", PNG, "image/png")},
+               data={"title": title, "body": "", "csrf_token": token})
+    assert r.status_code == 303
+    [second] = images_of(flaskr, pid)
+    assert second != first and second.endswith("two.png")
+    token = b.form_token(path)
+    r = b.post("/cgi-bin/blog/%d/delete" % pid, data={"csrf_token": token})
+    assert r.status_code == 303
+    assert images_of(flaskr, pid) == []
+    assert b.get("/cgi-bin/blog/%d/image" % pid).status_code == 404
+
+
 def test_upload_bad_extension_refused(flaskr):
     b = Reader(flaskr)
     b.signed_up("ada")
