@@ -226,6 +226,9 @@ static const char *dec_str(fl_arena *a, const pydec *d)
 	return fl_buf_cstr(&b);
 }
 
+/* The largest adjusted exponent a decimal may have (Python's is 10^18). */
+#define DEC_MAX_ADJUSTED 1000000000000000LL
+
 /* Parse the cleaned text (no space, no '_') of a finite decimal. */
 static int dec_parse_finite(fl_arena *a, const char *s, pydec *d)
 {
@@ -253,7 +256,7 @@ static int dec_parse_finite(fl_arena *a, const char *s, pydec *d)
 			eneg = *s++ == '-';
 		for (; isdigit((unsigned char)*s); s++, edigits++) {
 			exp = exp * 10 + (*s - '0');
-			if (exp > 1000000000000000LL)
+			if (exp > 100000000000000000LL)   /* 10^17: no overflow below */
 				return 0;
 		}
 		if (!edigits || *s)
@@ -263,7 +266,11 @@ static int dec_parse_finite(fl_arena *a, const char *s, pydec *d)
 	}
 	d->digits = strip_zeros((char *)fl_buf_cstr(&digits));
 	d->exp = exp - frac;
-	return 1;
+	/* The adjusted exponent (of the number written d.ddd), which the
+	 * canonical text keeps: bounding it, not the exponent as written,
+	 * makes str() of an accepted decimal acceptable again. */
+	long long adjusted = d->exp + (long long)strlen(d->digits) - 1;
+	return adjusted >= -DEC_MAX_ADJUSTED && adjusted <= DEC_MAX_ADJUSTED;
 }
 
 /* Decimal(s) in canonical text, or NULL. */

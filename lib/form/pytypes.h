@@ -37,7 +37,9 @@ const char *fl_pydt_format(fl_arena *a, const char *fmt, const fl_pydt *dt);
 /* fl_pydec_parse — str(decimal.Decimal(s)) in `a`, or NULL when Decimal
  * raises: surrounding white space and every '_' dropped, a sign, digits
  * with an optional '.', an exponent, "Inf"/"Infinity", "NaN"/"sNaN" with
- * payload digits, any case.  Exponents beyond ±10^15 are refused. */
+ * payload digits, any case.  A number whose adjusted exponent (the
+ * exponent of it written d.ddd) is beyond ±10^15 is refused, where Python
+ * allows ±10^18. */
 const char *fl_pydec_parse(fl_arena *a, const char *s);
 
 /* fl_pydec_is_zero — 1 when the canonical decimal `d` is a zero (bool()

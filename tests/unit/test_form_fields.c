@@ -274,7 +274,11 @@ static void test_decimal_text(void **state)
 		{ "00012.300", "12.300" }, { "inf", "Infinity" }, { "-Infinity", "-Infinity" },
 		{ "nan", "NaN" }, { "NaN012", "NaN12" }, { "sNaN", "sNaN" }, { "+.5e-3", "0.0005" },
 		{ "1e", NULL }, { "e5", NULL }, { "1,5", NULL }, { "", NULL }, { ".", NULL },
-		{ "1e9999999999999999999", NULL }, { "0x10", NULL }, { "1.2.3", NULL },
+		{ "1e9999999999999999999", NULL },
+		/* the adjusted exponent is bounded, so str() parses again */
+		{ "1E+1000000000000000", "1E+1000000000000000" }, { "10E+1000000000000000", NULL },
+		{ "999999999999991E999999999999999", NULL },
+		{ "1E-1000000000000000", "1E-1000000000000000" }, { "0x10", NULL }, { "1.2.3", NULL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *got = fl_pydec_parse(arena, cases[i][0]);
