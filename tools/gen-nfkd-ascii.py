@@ -12,7 +12,12 @@ no ASCII character is one, so ASCII characters keep their order.
 
 Regenerate when /usr/bin/python3's Unicode version changes (the unit test
 test_filename compares with it)."""
+import sys
 import unicodedata
+
+if len(sys.argv) > 1:
+    print(__doc__)
+    sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
 
 rows = []
 for cp in range(0x80, 0x110000):
