@@ -106,6 +106,7 @@ static const fl_route routes[] = {
 
 const fl_blueprint auth_blueprint = {
 	.name = "auth", .routes = routes, .app = &flaskr_app,
+	.before_app_request = FL_HOOKS(flaskr_load_logged_in_user),
 };
 
 int main(void)

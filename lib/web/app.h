@@ -65,9 +65,10 @@ typedef struct fl_blueprint {
 	 * start-up.  NULL: nothing to do. */
 	int (*setup)(fl_app *app);
 	/* The blueprint's request hooks (web/hooks.h): NULL-terminated
-	 * arrays, FL_HOOKS(f, g), or NULL for none.  The application's
-	 * (fl_application) run around them: its before_request first, its
-	 * after_request and teardown_request last. */
+	 * arrays, FL_HOOKS(f, g), or NULL for none.  The application-wide
+	 * ones (fl_application's, then the blueprints' *_app_request) run
+	 * around them: before_request first, after_request and
+	 * teardown_request last. */
 	const fl_before_request_fn *before_request;
 	const fl_after_request_fn *after_request;
 	const fl_teardown_request_fn *teardown_request;
@@ -86,6 +87,16 @@ typedef struct fl_blueprint {
 	 * ending with FL_ERROR_HANDLERS_END, or NULL.  They come before the
 	 * application's of the same code. */
 	const fl_error_handler *error_handlers;
+	/* What the blueprint registers for the WHOLE application (Flask's
+	 * @bp.before_app_request, after_app_request, teardown_app_request and
+	 * app_errorhandler): they run for every blueprint of the application,
+	 * as if written in fl_application's tables, after the application's
+	 * own in the order of fl_application.blueprints (web/hooks.h, and
+	 * fl_app_wide_tables for the order).  NULL: none. */
+	const fl_before_request_fn *before_app_request;
+	const fl_after_request_fn *after_app_request;
+	const fl_teardown_request_fn *teardown_app_request;
+	const fl_error_handler *app_error_handlers;
 } fl_blueprint;
 
 /* Ends a route table. */

@@ -137,9 +137,10 @@ typedef struct fl_application {
 
 	/* ---- request hooks and error handlers of the whole application ----
 	 * Flask's @app.before_request, @app.after_request,
-	 * @app.teardown_request and @app.errorhandler, and a blueprint's
-	 * before_app_request & co.: they apply to every blueprint of the
-	 * application (web/hooks.h, web/errors.h for the order).  Hook arrays
+	 * @app.teardown_request and @app.errorhandler: they apply to every
+	 * blueprint of the application, before what its blueprints register
+	 * for it (fl_blueprint.before_app_request & co.; web/hooks.h,
+	 * web/errors.h for the order).  Hook arrays
 	 * are NULL-terminated (FL_HOOKS(f, g)); the handler table ends with
 	 * FL_ERROR_HANDLERS_END.  NULL: none. */
 	const fl_before_request_fn *before_request;

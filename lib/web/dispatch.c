@@ -10,6 +10,7 @@
  * Start-up and the accept loop are app.c. */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/login.h"
 #include "http/http.h"
@@ -97,12 +99,6 @@ static int unless_failed(fl_ctx *c, int status)
 	return status;
 }
 
-/* The application the blueprint belongs to, or NULL. */
-static const fl_application *application(fl_ctx *c)
-{
-	return c->app->bp->app;
-}
-
 /* Run the before_request hooks of `hooks` in order.  Returns the first
  * non-zero status, or 0 with *answered set when a hook built a response
  * (web/hooks.h), or 0 when all went on. */
@@ -120,47 +116,56 @@ static int before_hooks(fl_ctx *c, const fl_before_request_fn *hooks, int *answe
 	return 0;
 }
 
-/* after_request: the blueprint's, then the application's, each in reverse
- * order (Flask's reversed()). */
+/* The application-wide tables of a hook phase (hooks.c). */
+#define APP_WIDE(c, phase, out) fl_app_wide_tables((c), offsetof(fl_application, phase##_request), \
+	offsetof(fl_blueprint, phase##_app_##request), (out))
+
+/* after_request: the blueprint's, then the application-wide ones (its
+ * own, then its blueprints' after_app_request), all last-registered first
+ * (Flask's reversed()). */
 static void after_hooks(fl_ctx *c)
 {
-	const fl_application *a = application(c);
-	const fl_after_request_fn *lists[2] = { c->app->bp->after_request, a ? a->after_request : NULL };
-	for (int l = 0; l < 2; l++) {
-		size_t n = 0;
-		while (lists[l] && lists[l][n])
-			n++;
-		while (n-- > 0)
-			lists[l][n](c);
+	const void **wide;
+	size_t n = APP_WIDE(c, after, &wide);
+	const fl_after_request_fn *own = c->app->bp->after_request;
+	for (size_t l = n + 1; l-- > 0;) {
+		const fl_after_request_fn *hooks = l == n ? own : wide[l];
+		size_t k = 0;
+		while (hooks && hooks[k])
+			k++;
+		while (k-- > 0)
+			hooks[k](c);
 	}
 }
 
 /* teardown_request: in the same order as after_request. */
 static void teardown_hooks(fl_ctx *c, int failed)
 {
-	const fl_application *a = application(c);
-	const fl_teardown_request_fn *lists[2] = {
-		c->app->bp->teardown_request, a ? a->teardown_request : NULL
-	};
-	for (int l = 0; l < 2; l++) {
-		size_t n = 0;
-		while (lists[l] && lists[l][n])
-			n++;
-		while (n-- > 0)
-			lists[l][n](c, failed);
+	const void **wide;
+	size_t n = APP_WIDE(c, teardown, &wide);
+	const fl_teardown_request_fn *own = c->app->bp->teardown_request;
+	for (size_t l = n + 1; l-- > 0;) {
+		const fl_teardown_request_fn *hooks = l == n ? own : wide[l];
+		size_t k = 0;
+		while (hooks && hooks[k])
+			k++;
+		while (k-- > 0)
+			hooks[k](c, failed);
 	}
 }
 
 /* Everything between reading the body and the response that may run the
  * application's code, under the crash guard: the before_request hooks
- * (the application's, then the blueprint's; one may answer), CSRF, the
+ * (the application-wide ones, then the blueprint's; one may answer), CSRF, the
  * login check, the view (or the view cache). */
 static int full_dispatch(fl_ctx *c, const void *ud)
 {
 	(void)ud;
-	const fl_application *a = application(c);
-	int answered = 0;
-	int s = before_hooks(c, a ? a->before_request : NULL, &answered);
+	const void **wide;
+	size_t n = APP_WIDE(c, before, &wide);
+	int answered = 0, s = 0;
+	for (size_t i = 0; i < n && !s && !answered; i++)
+		s = before_hooks(c, wide[i], &answered);
 	if (!s && !answered)
 		s = before_hooks(c, c->app->bp->before_request, &answered);
 	if (s || answered)

@@ -3,10 +3,12 @@
  * there is one (web/errors.h), else the built-in error page; and
  * fl_wants_json, which handlers use to choose HTML or JSON.
  * dispatch.c decides that a request failed; this file answers it. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/errors.h"
 #include "web/templating.h"
@@ -66,12 +68,16 @@ static fl_error_handler_fn lookup(const fl_error_handler *t, int code)
 }
 
 fl_error_handler_fn fl_find_error_handler(const fl_error_handler *bp,
-	const fl_error_handler *app, int code)
+	const fl_error_handler *const *app, size_t napp, int code)
 {
-	fl_error_handler_fn h;
-	if ((h = lookup(bp, code)) || (h = lookup(app, code)) ||
-	    (h = lookup(bp, FL_ANY_ERROR)) || (h = lookup(app, FL_ANY_ERROR)))
-		return h;
+	const int codes[2] = { code, FL_ANY_ERROR };
+	for (int k = 0; k < 2; k++) {
+		fl_error_handler_fn h = lookup(bp, codes[k]);
+		for (size_t i = 0; !h && i < napp; i++)
+			h = lookup(app[i], codes[k]);
+		if (h)
+			return h;
+	}
 	return NULL;
 }
 
@@ -165,8 +171,11 @@ void fl_app_handle_error(fl_ctx *c, int status, int *crashed)
 		fl_response_get_header(&c->resp, "Retry-After"),
 		fl_response_get_header(&c->resp, "WWW-Authenticate"),
 	};
+	const void **tables;
+	size_t ntables = fl_app_wide_tables(c, offsetof(fl_application, error_handlers),
+		offsetof(fl_blueprint, app_error_handlers), &tables);
 	fl_error_handler_fn h = fl_find_error_handler(bp->error_handlers,
-		bp->app ? bp->app->error_handlers : NULL, status);
+		(const fl_error_handler *const *)tables, ntables, status);
 	if (h) {
 		fl_http_error e = { status, fl_status_text(status),
 			st->abort_message ? st->abort_message : fl_http_error_description(status) };

@@ -23,9 +23,10 @@
  * crash or of a bug the library caught, the login check's 401, a web
  * server's error document request, and on json_errors blueprints too.
  * Which one (fl_find_error_handler): the blueprint's handler of that
- * status, else the application's; then the blueprint's FL_ANY_ERROR, else
- * the application's (Flask looks up the code in the blueprint, then the
- * application, before the HTTPException class).
+ * status, else the application's (its own, then those its blueprints
+ * register for it: app_errorhandler); then the blueprint's FL_ANY_ERROR,
+ * else the application's (Flask looks up the code in the blueprint, then
+ * the application, before the HTTPException class).
  *
  * A handler builds the response and returns 0; it chooses the status
  * (fl_render's `status` 0 means 200, as `return render_template(...)`
@@ -40,6 +41,8 @@
  */
 #ifndef FL_ERRORS_H
 #define FL_ERRORS_H
+
+#include <stddef.h>
 
 /* The request context (web/ctx.h). */
 typedef struct fl_ctx fl_ctx;
@@ -71,11 +74,13 @@ typedef struct fl_error_handler {
 #define FL_ERROR_HANDLERS_END { 0, NULL }
 
 /* fl_find_error_handler — the handler for status `code`: the first entry
- * for `code` in `bp` (the blueprint's table), else in `app` (the
- * application's), else the first FL_ANY_ERROR entry of `bp`, else of
- * `app`.  Either table may be NULL.  Returns NULL when none handles it. */
+ * for `code` in `bp` (the blueprint's own table), else in the
+ * application-wide tables `app[0..napp)` in order (the application's own,
+ * then its blueprints' app_error_handlers: fl_app_wide_tables), else the
+ * first FL_ANY_ERROR entry in `bp`, else in `app` in order.  Any table may
+ * be NULL.  Returns NULL when none handles it. */
 fl_error_handler_fn fl_find_error_handler(const fl_error_handler *bp,
-	const fl_error_handler *app, int code);
+	const fl_error_handler *const *app, size_t napp, int code);
 
 /* fl_http_error_description — werkzeug's default description of HTTP
  * error `code` (its HTTPException subclasses' `description`, e.g. 404's

@@ -1,6 +1,8 @@
 /* hooks.h — the request hooks of a blueprint or of the whole application
  * (Flask's before_request, after_request, teardown_request, and a
- * blueprint's before_app_request & co., which are the application's).
+ * blueprint's before_app_request & co., which are application-wide: the
+ * fl_blueprint fields before_app_request, after_app_request and
+ * teardown_app_request).
  *
  * Each phase is a NULL-terminated array of functions, written in the
  * blueprint's (or application's) table with FL_HOOKS:
@@ -11,10 +13,12 @@
  *         .after_request = FL_HOOKS(add_headers),
  *     };
  *
- * Order, as Flask's: before_request runs the application's hooks, then the
- * blueprint's, each in the order written; after_request and
- * teardown_request run the blueprint's, then the application's, each in
- * REVERSE order (the last registered first), like Flask's reversed().
+ * Order, as Flask's: before_request runs the application-wide hooks (the
+ * application's own, then its blueprints' *_app_request ones in the order
+ * of fl_application.blueprints), then the blueprint's, each in the order
+ * written; after_request and teardown_request run the blueprint's, then
+ * the application-wide ones, all in REVERSE order (the last registered
+ * first), like Flask's reversed().
  * Where they run in a request is app.h's "Order of a request".
  *
  * This header only declares types, so that web/application.h (below

@@ -8,15 +8,19 @@
  * Hooks (each appends its name to g.order, or to the X-After header):
  *   before_request: application "app"; blueprint "bp1" (answers GET
  *   /guarded with a redirect, aborts /hook_abort with 403), "bp2" (sets
- *   X-Before-2).  after_request: blueprint "bp", application "app1",
- *   "app2" (X-After, so "bp,app2,app1").  teardown_request: blueprint
- *   "bp", application "app1", "app2"; the last one logs
+ *   X-Before-2), and the blueprint's before_app_request "bpapp" (after
+ *   the application's own: "app,bpapp,bp1,bp2").  after_request:
+ *   blueprint "bp", application "app1", "app2", the blueprint's
+ *   after_app_request "bpapp" (X-After, so "bp,bpapp,app2,app1").
+ *   teardown_request: the same names and order; the last one logs
  *   "hooksapp teardown PATH order=... failed=N".
  *
  * Error handlers:
  *   blueprint: 404 (HTML through fl_render, or JSON when fl_wants_json),
  *   405 (sets a bogus Allow), 403 (fl_render), 409 (fails: returns 1),
  *   410 (crashes), 418 (returns 0 without a response);
+ *   the blueprint's app_error_handlers: 402, 400 (never chosen: the
+ *   application's own comes first);
  *   application: 404 (never chosen: the blueprint's wins), 400, 413, 500,
  *   FL_ANY_ERROR (JSON {code, name, description}; sets bogus Allow,
  *   WWW-Authenticate and Retry-After, which must not replace those the
@@ -119,6 +123,17 @@ static void app_after_1(fl_ctx *c) { add_after(c, "app1"); }
 static void app_after_2(fl_ctx *c) { add_after(c, "app2"); }
 
 static void bp_teardown(fl_ctx *c, int failed) { note(c, "teardown", "bp"); }
+
+/* What the blueprint registers for the whole application (Flask's
+ * before_app_request & co.): after the application's own. */
+static int bp_app_before(fl_ctx *c)
+{
+	note(c, "order", "bpapp");
+	return 0;
+}
+
+static void bp_app_after(fl_ctx *c) { add_after(c, "bpapp"); }
+static void bp_app_teardown(fl_ctx *c, int failed) { note(c, "teardown", "bpapp"); }
 static void app_teardown_2(fl_ctx *c, int failed) { note(c, "teardown", "app2"); }
 
 static void app_teardown_1(fl_ctx *c, int failed)
@@ -203,6 +218,24 @@ static int app_any(fl_ctx *c, const fl_http_error *e)
 	return fl_jsonify(c, e->code, json_pack("{s:i, s:s, s:s}", "code", e->code,
 		"name", e->name, "description", e->description));
 }
+
+/* app_errorhandler(402) of the blueprint: chosen before the application's
+ * FL_ANY_ERROR; its 400 never is (the application's own 400 comes first). */
+static int bp_app_payment(fl_ctx *c, const fl_http_error *e)
+{
+	return fl_text(c, e->code, NULL, "the blueprint's app_errorhandler(402)");
+}
+
+static int bp_app_bad_request(fl_ctx *c, const fl_http_error *e)
+{
+	return fl_text(c, e->code, NULL, "never: the application's own 400 comes first");
+}
+
+static const fl_error_handler bp_app_errors[] = {
+	{ 400, bp_app_bad_request },
+	{ 402, bp_app_payment },
+	FL_ERROR_HANDLERS_END,
+};
 
 /* ---- login ---- */
 
@@ -351,6 +384,10 @@ static const fl_blueprint hooksapp_blueprint = {
 	.after_request = FL_HOOKS(bp_after),
 	.teardown_request = FL_HOOKS(bp_teardown),
 	.error_handlers = bp_errors,
+	.before_app_request = FL_HOOKS(bp_app_before),
+	.after_app_request = FL_HOOKS(bp_app_after),
+	.teardown_app_request = FL_HOOKS(bp_app_teardown),
+	.app_error_handlers = bp_app_errors,
 };
 
 int main(void)

@@ -48,14 +48,15 @@ def test_hooks_run_in_flask_order(hs, b):
     mark = hs.log_mark()
     r = b.get(BASE + "/order")
     assert r.status_code == 200
-    # before_request: the application's, then the blueprint's, in order
-    assert r.text == "app,bp1,bp2"
+    # before_request: the application-wide ones (the application's own,
+    # then the blueprint's before_app_request), then the blueprint's, in order
+    assert r.text == "app,bpapp,bp1,bp2"
     assert r.headers["X-Before-2"] == "ran"
-    # after_request and teardown: the blueprint's, then the application's,
-    # each last-registered first
-    assert r.headers["X-After"] == "bp,app2,app1"
+    # after_request and teardown: the blueprint's, then the application-wide
+    # ones, all last-registered first
+    assert r.headers["X-After"] == "bp,bpapp,app2,app1"
     log = servers.wait_for_log(hs, mark, r"hooksapp teardown /order ")
-    assert "hooksapp teardown /order order=bp,app2,app1 failed=0" in log
+    assert "hooksapp teardown /order order=bp,bpapp,app2,app1 failed=0" in log
 
 
 def test_before_request_hook_answers(hs, b):
@@ -66,11 +67,11 @@ def test_before_request_hook_answers(hs, b):
     assert r.status_code == 302
     assert r.headers["Location"].endswith(BASE + "/?from=guarded")
     assert "X-Before-2" not in r.headers          # the next hook did not run
-    assert r.headers["X-After"] == "bp,app2,app1"
+    assert r.headers["X-After"] == "bp,bpapp,app2,app1"
     assert re.match(r"session=[^;]+;", r.headers.get("Set-Cookie", ""))
     log = servers.wait_for_log(hs, mark, r"hooksapp teardown /guarded ")
     assert "hooksapp deferred /guarded" in log
-    assert "hooksapp teardown /guarded order=bp,app2,app1 failed=0" in log
+    assert "hooksapp teardown /guarded order=bp,bpapp,app2,app1 failed=0" in log
     assert "a view the hooks answer ran" not in log
     # the session the hook changed came back
     assert b.cookies.get("session")
@@ -80,7 +81,7 @@ def test_before_request_hook_aborts_to_the_handler(b):
     r = b.get(BASE + "/hook_abort", headers=HTML)
     assert r.status_code == 403
     assert "Custom 403" in r.text and "hook says no" in r.text
-    assert r.headers["X-After"] == "bp,app2,app1"
+    assert r.headers["X-After"] == "bp,bpapp,app2,app1"
 
 
 # ---- error handlers ----
@@ -161,6 +162,17 @@ def test_failing_handler_gives_the_builtin_page(b):
     assert "Gone" in r.text
     r = b.get(BASE + "/")
     assert r.status_code == 200 and r.text == "index"
+
+
+def test_app_errorhandler_of_the_blueprint(b):
+    """@bp.app_errorhandler: application-wide, after the application's own
+    handler of the same code, before any FL_ANY_ERROR."""
+    r = b.get(BASE + "/abort/402")
+    assert r.status_code == 402
+    assert r.text == "the blueprint's app_errorhandler(402)"
+    r = b.get(BASE + "/abort/400")
+    assert r.status_code == 400
+    assert r.text.startswith("custom 400: ")
 
 
 @pytest.mark.parametrize("code", [401, 406, 415, 422, 429, 451, 501, 503])

@@ -35,20 +35,32 @@ static void lookup_order(void **state)
 		FL_ERROR_HANDLERS_END,
 	};
 	const fl_error_handler bp_only_404[] = { { 404, h_bp_404 }, FL_ERROR_HANDLERS_END };
+	const fl_error_handler *const apps[] = { app };
 	/* the blueprint's own code first, the first entry of it */
-	assert_ptr_equal(fl_find_error_handler(bp, app, 404), h_bp_404);
+	assert_ptr_equal(fl_find_error_handler(bp, apps, 1, 404), h_bp_404);
 	/* the application's code before the blueprint's "any" (Flask) */
-	assert_ptr_equal(fl_find_error_handler(bp, app, 500), h_app_500);
+	assert_ptr_equal(fl_find_error_handler(bp, apps, 1, 500), h_app_500);
 	/* then the blueprint's any, then the application's */
-	assert_ptr_equal(fl_find_error_handler(bp, app, 403), h_bp_any);
-	assert_ptr_equal(fl_find_error_handler(bp_only_404, app, 403), h_app_any);
-	assert_ptr_equal(fl_find_error_handler(NULL, app, 404), h_app_404);
-	assert_ptr_equal(fl_find_error_handler(bp_only_404, NULL, 404), h_bp_404);
-	assert_null(fl_find_error_handler(bp_only_404, NULL, 405));
-	assert_null(fl_find_error_handler(NULL, NULL, 404));
+	assert_ptr_equal(fl_find_error_handler(bp, apps, 1, 403), h_bp_any);
+	assert_ptr_equal(fl_find_error_handler(bp_only_404, apps, 1, 403), h_app_any);
+	assert_ptr_equal(fl_find_error_handler(NULL, apps, 1, 404), h_app_404);
+	assert_ptr_equal(fl_find_error_handler(bp_only_404, NULL, 0, 404), h_bp_404);
+	assert_null(fl_find_error_handler(bp_only_404, NULL, 0, 405));
+	assert_null(fl_find_error_handler(NULL, NULL, 0, 404));
 	/* the end marker ends the table: nothing after it is seen */
 	const fl_error_handler ended[] = { FL_ERROR_HANDLERS_END, { 404, h_bp_404 } };
-	assert_null(fl_find_error_handler(ended, NULL, 404));
+	assert_null(fl_find_error_handler(ended, NULL, 0, 404));
+	/* several application-wide tables (the application's own, then its
+	 * blueprints' app_errorhandler ones): a code in any of them, in
+	 * order, before the first "any" of any of them */
+	const fl_error_handler by_a_blueprint[] = {
+		{ 410, h_bp_404_again }, { FL_ANY_ERROR, h_bp_any }, FL_ERROR_HANDLERS_END,
+	};
+	const fl_error_handler *const wide[] = { NULL, by_a_blueprint, app };
+	assert_ptr_equal(fl_find_error_handler(NULL, wide, 3, 410), h_bp_404_again);
+	assert_ptr_equal(fl_find_error_handler(NULL, wide, 3, 500), h_app_500);
+	assert_ptr_equal(fl_find_error_handler(NULL, wide, 3, 403), h_bp_any);
+	assert_ptr_equal(fl_find_error_handler(bp_only_404, wide, 3, 404), h_bp_404);
 }
 
 static void descriptions(void **state)

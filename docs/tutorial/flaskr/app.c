@@ -29,7 +29,6 @@ const fl_application flaskr_app = {
 	.config_keys = config_keys,
 	.models = flaskr_models,
 	.blueprints = blueprints,
-	.before_request = FL_HOOKS(flaskr_load_logged_in_user),
 	.login_view = "auth.login",
 	.user_loader = flaskr_load_user,
 	.template_filters = filters,
