@@ -16,68 +16,27 @@
 #include "base/log.h"
 #include "base/utf8.h"
 
-const char *const fl_field_type_names[FL_FIELD__MAX] = {
-	[FL_FIELD_STRING] = "string",
-	[FL_FIELD_PASSWORD] = "password",
-	[FL_FIELD_INTEGER] = "integer",
-	[FL_FIELD_FLOAT] = "float",
-	[FL_FIELD_BOOLEAN] = "boolean",
-	[FL_FIELD_SELECT] = "select",
-	[FL_FIELD_TEXTAREA] = "textarea",
-	[FL_FIELD_HIDDEN] = "hidden",
-	[FL_FIELD_SUBMIT] = "submit",
-	[FL_FIELD_DATE] = "date",
-	[FL_FIELD_DATETIME] = "datetime",
-	[FL_FIELD_DECIMAL] = "decimal",
-	[FL_FIELD_EMAIL] = "email",
-	[FL_FIELD_URL] = "url",
-	[FL_FIELD_RADIO] = "radio",
-	[FL_FIELD_SELECT_MULTIPLE] = "select_multiple",
-	[FL_FIELD_FILE] = "file",
-	[FL_FIELD_MULTIPLE_FILE] = "multiple_file",
-};
-
-const char *const fl_field_class_names[FL_FIELD__MAX] = {
-	[FL_FIELD_STRING] = "StringField",
-	[FL_FIELD_PASSWORD] = "PasswordField",
-	[FL_FIELD_INTEGER] = "IntegerField",
-	[FL_FIELD_FLOAT] = "FloatField",
-	[FL_FIELD_BOOLEAN] = "BooleanField",
-	[FL_FIELD_SELECT] = "SelectField",
-	[FL_FIELD_TEXTAREA] = "TextAreaField",
-	[FL_FIELD_HIDDEN] = "HiddenField",
-	[FL_FIELD_SUBMIT] = "SubmitField",
-	[FL_FIELD_DATE] = "DateField",
-	[FL_FIELD_DATETIME] = "DateTimeField",
-	[FL_FIELD_DECIMAL] = "DecimalField",
-	[FL_FIELD_EMAIL] = "EmailField",
-	[FL_FIELD_URL] = "URLField",
-	[FL_FIELD_RADIO] = "RadioField",
-	[FL_FIELD_SELECT_MULTIPLE] = "SelectMultipleField",
-	[FL_FIELD_FILE] = "FileField",
-	[FL_FIELD_MULTIPLE_FILE] = "MultipleFileField",
-};
-
-/* The widget each field class renders with (WTForms' widget = ...). */
-const char *const fl_input_types[FL_FIELD__MAX] = {
-	[FL_FIELD_STRING] = "text",
-	[FL_FIELD_PASSWORD] = "password",
-	[FL_FIELD_INTEGER] = "number",
-	[FL_FIELD_FLOAT] = "text",
-	[FL_FIELD_BOOLEAN] = "checkbox",
-	[FL_FIELD_SELECT] = "select",
-	[FL_FIELD_TEXTAREA] = "textarea",
-	[FL_FIELD_HIDDEN] = "hidden",
-	[FL_FIELD_SUBMIT] = "submit",
-	[FL_FIELD_DATE] = "date",
-	[FL_FIELD_DATETIME] = "datetime",
-	[FL_FIELD_DECIMAL] = "number",
-	[FL_FIELD_EMAIL] = "email",
-	[FL_FIELD_URL] = "url",
-	[FL_FIELD_RADIO] = "radio",
-	[FL_FIELD_SELECT_MULTIPLE] = "select",
-	[FL_FIELD_FILE] = "file",
-	[FL_FIELD_MULTIPLE_FILE] = "file",
+/* Each field class: its fl_form_to_json "type", its WTForms class name,
+ * and the widget it renders with (WTForms' widget = ...). */
+const fl_field_class fl_field_classes[FL_FIELD__MAX] = {
+	[FL_FIELD_STRING] = { "string", "StringField", "text" },
+	[FL_FIELD_PASSWORD] = { "password", "PasswordField", "password" },
+	[FL_FIELD_INTEGER] = { "integer", "IntegerField", "number" },
+	[FL_FIELD_FLOAT] = { "float", "FloatField", "text" },
+	[FL_FIELD_BOOLEAN] = { "boolean", "BooleanField", "checkbox" },
+	[FL_FIELD_SELECT] = { "select", "SelectField", "select" },
+	[FL_FIELD_TEXTAREA] = { "textarea", "TextAreaField", "textarea" },
+	[FL_FIELD_HIDDEN] = { "hidden", "HiddenField", "hidden" },
+	[FL_FIELD_SUBMIT] = { "submit", "SubmitField", "submit" },
+	[FL_FIELD_DATE] = { "date", "DateField", "date" },
+	[FL_FIELD_DATETIME] = { "datetime", "DateTimeField", "datetime" },
+	[FL_FIELD_DECIMAL] = { "decimal", "DecimalField", "number" },
+	[FL_FIELD_EMAIL] = { "email", "EmailField", "email" },
+	[FL_FIELD_URL] = { "url", "URLField", "url" },
+	[FL_FIELD_RADIO] = { "radio", "RadioField", "radio" },
+	[FL_FIELD_SELECT_MULTIPLE] = { "select_multiple", "SelectMultipleField", "select" },
+	[FL_FIELD_FILE] = { "file", "FileField", "file" },
+	[FL_FIELD_MULTIPLE_FILE] = { "multiple_file", "MultipleFileField", "file" },
 };
 
 static const char MSG_NOT_INT[] = "Not a valid integer value.";
@@ -689,7 +648,7 @@ fl_field_type fl_field_type_of(const fl_field *field)
 
 const char *fl_field_class_name(const fl_field *field)
 {
-	return fl_field_class_names[field->def->type];
+	return fl_field_classes[field->def->type].class_name;
 }
 
 const char *fl_field_description(const fl_field *field)

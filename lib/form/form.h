@@ -65,8 +65,8 @@ typedef struct fl_field fl_field;
 
 /* ---- definitions (static const data) ---------------------------------- */
 
-/* The field classes of WTForms that Flagon offers.  fl_field_type_names[]
- * holds the "type" string of each one in fl_form_to_json(). */
+/* The field classes of WTForms that Flagon offers.  fl_field_classes[]
+ * holds the names of each one. */
 typedef enum fl_field_type {
 	FL_FIELD_STRING,    /* StringField    <input type="text"> */
 	FL_FIELD_PASSWORD,  /* PasswordField  <input type="password">, never re-filled */
@@ -89,12 +89,17 @@ typedef enum fl_field_type {
 	FL_FIELD__MAX
 } fl_field_type;
 
-/* "string", "password", ... indexed by fl_field_type. */
-extern const char *const fl_field_type_names[FL_FIELD__MAX];
+/* What a field class is called, in one row per fl_field_type. */
+typedef struct fl_field_class {
+	const char *name;        /* "string", "password", ...: the "type" in fl_form_to_json */
+	const char *class_name;  /* "StringField", ...: WTForms' field.type */
+	const char *input_type;  /* the widget: the <input> type ("text", "number", ...),
+	                            or "select", "textarea", "radio" */
+} fl_field_class;
 
-/* "StringField", "PasswordField", ... (WTForms' field.type, the class
- * name) indexed by fl_field_type. */
-extern const char *const fl_field_class_names[FL_FIELD__MAX];
+/* fl_field_classes — the names of each field class, indexed by
+ * fl_field_type. */
+extern const fl_field_class fl_field_classes[FL_FIELD__MAX];
 
 /* The validators of wtforms.validators that Flagon offers. */
 typedef enum fl_validator_kind {
@@ -496,7 +501,7 @@ fl_err fl_form_add_error(fl_form *f, const char *name, const char *message);
  *     "enctype": "multipart/form-data" }   only when the form has a file field
  *
  *   field = { "name": "name", "id": "name", "type": "string",
- *                                     (fl_field_type_names: string, ...,
+ *                                     (fl_field_classes' name: string, ...,
  *                                     decimal, date, select_multiple, file)
  *             "input_type": "text",   text|password|number|checkbox|hidden|
  *                                     submit|select|textarea|date|datetime|

@@ -76,7 +76,7 @@ static const char *shown_value(const fl_field *field)
  * by each widget's validation_attrs). */
 static void add_flags(json_t *o, const fl_field *field)
 {
-	const char *it = fl_input_types[field->def->type];
+	const char *it = fl_field_classes[field->def->type].input_type;
 	int texty = !strcmp(it, "text") || !strcmp(it, "password") || !strcmp(it, "textarea");
 	int number = !strcmp(it, "number") || !strcmp(it, "date") || !strcmp(it, "datetime");
 	int required = 0;
@@ -134,7 +134,7 @@ static json_t *field_base(const char *name, const char *type, const char *input_
 static json_t *field_json(const fl_field *field)
 {
 	const fl_field_def *d = field->def;
-	json_t *o = field_base(d->name, fl_field_type_names[d->type], fl_input_types[d->type],
+	json_t *o = field_base(d->name, fl_field_classes[d->type].name, fl_field_classes[d->type].input_type,
 	                       fl_field_label_text(field), shown_value(field), fl_field_data(field));
 	add_flags(o, field);
 	json_object_set_new_nocheck(o, "errors", strv_json(&field->errors));

@@ -75,10 +75,6 @@ void fl_strv_clear(fl_strv *sv);
  * false (the DataRequired rule). */
 int fl_field_truthy(const fl_field *field);
 
-/* fl_input_types — the widget's name per field class: the <input> type,
- * or "select", "textarea", "radio" (fl_form_to_json's input_type). */
-extern const char *const fl_input_types[FL_FIELD__MAX];
-
 /* fl_field_value — WTForms' field._value(): what value= shows (the typed
  * text again after an error, the data's string form otherwise); "" for
  * a file field. */

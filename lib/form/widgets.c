@@ -240,7 +240,7 @@ static void input_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *
 	if (t == FL_FIELD_DECIMAL)
 		attr_default(a, v, "step", "any", 0);    /* NumberInput(step="any") */
 	attr_default(a, v, "id", fl_field_id(field), 0);
-	attr_default(a, v, "type", fl_input_types[t], 0);
+	attr_default(a, v, "type", fl_field_classes[t].input_type, 0);
 	if (!attr_find(v, "value"))
 		attr_set(a, v, "value", fl_field_value(field), 0);
 	add_flags(a, v, field);
