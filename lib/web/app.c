@@ -187,6 +187,10 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		return -1;
 	}
 	app->arena = fl_arena_new(0);
+	if (fl_app_collect_wide(app)) {
+		fl_error("out of memory");
+		return -1;
+	}
 	if (bp->setup && bp->setup(app)) {
 		fl_error("start-up of blueprint '%s' failed", bp->name);
 		return -1;
@@ -203,6 +207,7 @@ static void shutdown_app(fl_app *app)
 	fl_db_close(app->db);
 	fl_url_map_free(app->url_map);
 	fl_arena_free(app->arena);
+	fl_app_free_wide(app);
 	fl_config_free(&app->config);
 	free(app->root);
 }

@@ -91,8 +91,8 @@ typedef struct fl_blueprint {
 	 * @bp.before_app_request, after_app_request, teardown_app_request and
 	 * app_errorhandler): they run for every blueprint of the application,
 	 * as if written in fl_application's tables, after the application's
-	 * own in the order of fl_application.blueprints (web/hooks.h, and
-	 * fl_app_wide_tables for the order).  NULL: none. */
+	 * own in the order of fl_application.blueprints (web/hooks.h).
+	 * NULL: none. */
 	const fl_before_request_fn *before_app_request;
 	const fl_after_request_fn *after_app_request;
 	const fl_teardown_request_fn *teardown_app_request;

@@ -13,6 +13,27 @@
 #include "web/ctx.h"
 #include "web/helpers.h"
 
+/* The kinds of application-wide tables (hooks.c): what the application
+ * and its blueprints register for every request (before_app_request & co.,
+ * app_errorhandler). */
+typedef enum fl_app_wide_kind {
+	FL_WIDE_BEFORE,     /* fl_before_request_fn arrays */
+	FL_WIDE_AFTER,      /* fl_after_request_fn arrays */
+	FL_WIDE_TEARDOWN,   /* fl_teardown_request_fn arrays */
+	FL_WIDE_ERRORS,     /* fl_error_handler tables */
+	FL_WIDE__MAX
+} fl_app_wide_kind;
+
+/* The application-wide tables of one kind, in Flask's registration order:
+ * the application's own, then each blueprint's in the order of
+ * fl_application.blueprints (only the serving blueprint's when the
+ * application lists none).  Each element points to a table's first
+ * entry; NULL tables are left out. */
+typedef struct fl_app_wide {
+	const void **tables;       /* heap, freed at exit */
+	size_t n;
+} fl_app_wide;
+
 struct fl_app {
 	const fl_blueprint *bp;
 	fl_config config;
@@ -33,7 +54,15 @@ struct fl_app {
 	fl_cache *limits;          /* where rate limits count (ratelimit.h): the cache
 	                              when it is shared (sqlite, redis), else own_limits */
 	fl_cache *own_limits;      /* a sqlite store on the database for them, or NULL */
+	fl_app_wide wide[FL_WIDE__MAX]; /* collected once by start-up (hooks.c) */
 };
+
+/* Collect app->wide from the blueprint's application (hooks.c; start-up,
+ * once).  -1 when out of memory. */
+int fl_app_collect_wide(fl_app *app);
+
+/* Free what fl_app_collect_wide allocated (hooks.c; exit). */
+void fl_app_free_wide(fl_app *app);
 
 /* Register url_for, get_flashed_messages, csrf_token with the templates
  * (templating.c; start-up). */

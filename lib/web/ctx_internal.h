@@ -119,17 +119,6 @@ void fl_app_teardown_db(fl_ctx *c, int failed);
 int fl_app_guard(fl_ctx *c, int (*fn)(fl_ctx *c, const void *ud), const void *ud,
 	int *crashed);
 
-/* The application-wide tables of one kind for this request (hooks.c), in
- * Flask's registration order: the application's own (its member at
- * `app_off`, e.g. offsetof(fl_application, before_request)), then each
- * blueprint's *_app_* one (its member at `bp_off`, e.g.
- * offsetof(fl_blueprint, before_app_request)) in the order of
- * fl_application.blueprints — only the serving blueprint's when the
- * application lists none, or has none.  NULL tables are left out.  Sets
- * *out to an array in the request arena (each element is the table, a
- * pointer to its first entry) and returns how many. */
-size_t fl_app_wide_tables(fl_ctx *c, size_t app_off, size_t bp_off, const void ***out);
-
 /* Answer error `status`: the blueprint's or application's error handler
  * (under the crash guard; a crash there sets *crashed), else — or when it
  * fails — the built-in error page (errors.c). */

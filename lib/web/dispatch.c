@@ -10,7 +10,6 @@
  * Start-up and the accept loop are app.c. */
 #include <errno.h>
 #include <fcgiapp.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/login.h"
 #include "http/http.h"
@@ -116,17 +114,13 @@ static int before_hooks(fl_ctx *c, const fl_before_request_fn *hooks, int *answe
 	return 0;
 }
 
-/* The application-wide tables of a hook phase (hooks.c). */
-#define APP_WIDE(c, phase, out) fl_app_wide_tables((c), offsetof(fl_application, phase##_request), \
-	offsetof(fl_blueprint, phase##_app_##request), (out))
-
 /* after_request: the blueprint's, then the application-wide ones (its
  * own, then its blueprints' after_app_request), all last-registered first
  * (Flask's reversed()). */
 static void after_hooks(fl_ctx *c)
 {
-	const void **wide;
-	size_t n = APP_WIDE(c, after, &wide);
+	const void **wide = c->app->wide[FL_WIDE_AFTER].tables;
+	size_t n = c->app->wide[FL_WIDE_AFTER].n;
 	const fl_after_request_fn *own = c->app->bp->after_request;
 	for (size_t l = n + 1; l-- > 0;) {
 		const fl_after_request_fn *hooks = l == n ? own : wide[l];
@@ -141,8 +135,8 @@ static void after_hooks(fl_ctx *c)
 /* teardown_request: in the same order as after_request. */
 static void teardown_hooks(fl_ctx *c, int failed)
 {
-	const void **wide;
-	size_t n = APP_WIDE(c, teardown, &wide);
+	const void **wide = c->app->wide[FL_WIDE_TEARDOWN].tables;
+	size_t n = c->app->wide[FL_WIDE_TEARDOWN].n;
 	const fl_teardown_request_fn *own = c->app->bp->teardown_request;
 	for (size_t l = n + 1; l-- > 0;) {
 		const fl_teardown_request_fn *hooks = l == n ? own : wide[l];
@@ -161,8 +155,8 @@ static void teardown_hooks(fl_ctx *c, int failed)
 static int full_dispatch(fl_ctx *c, const void *ud)
 {
 	(void)ud;
-	const void **wide;
-	size_t n = APP_WIDE(c, before, &wide);
+	const void **wide = c->app->wide[FL_WIDE_BEFORE].tables;
+	size_t n = c->app->wide[FL_WIDE_BEFORE].n;
 	int answered = 0, s = 0;
 	for (size_t i = 0; i < n && !s && !answered; i++)
 		s = before_hooks(c, wide[i], &answered);

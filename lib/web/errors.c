@@ -3,12 +3,10 @@
  * there is one (web/errors.h), else the built-in error page; and
  * fl_wants_json, which handlers use to choose HTML or JSON.
  * dispatch.c decides that a request failed; this file answers it. */
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/errors.h"
 #include "web/templating.h"
@@ -171,11 +169,9 @@ void fl_app_handle_error(fl_ctx *c, int status, int *crashed)
 		fl_response_get_header(&c->resp, "Retry-After"),
 		fl_response_get_header(&c->resp, "WWW-Authenticate"),
 	};
-	const void **tables;
-	size_t ntables = fl_app_wide_tables(c, offsetof(fl_application, error_handlers),
-		offsetof(fl_blueprint, app_error_handlers), &tables);
+	const fl_app_wide *wide = &c->app->wide[FL_WIDE_ERRORS];
 	fl_error_handler_fn h = fl_find_error_handler(bp->error_handlers,
-		(const fl_error_handler *const *)tables, ntables, status);
+		(const fl_error_handler *const *)wide->tables, wide->n, status);
 	if (h) {
 		fl_http_error e = { status, fl_status_text(status),
 			st->abort_message ? st->abort_message : fl_http_error_description(status) };

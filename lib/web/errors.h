@@ -76,9 +76,9 @@ typedef struct fl_error_handler {
 /* fl_find_error_handler — the handler for status `code`: the first entry
  * for `code` in `bp` (the blueprint's own table), else in the
  * application-wide tables `app[0..napp)` in order (the application's own,
- * then its blueprints' app_error_handlers: fl_app_wide_tables), else the
- * first FL_ANY_ERROR entry in `bp`, else in `app` in order.  Any table may
- * be NULL.  Returns NULL when none handles it. */
+ * then its blueprints' app_error_handlers, as web/hooks.h orders them),
+ * else the first FL_ANY_ERROR entry in `bp`, else in `app` in order.  Any
+ * table may be NULL.  Returns NULL when none handles it. */
 fl_error_handler_fn fl_find_error_handler(const fl_error_handler *bp,
 	const fl_error_handler *const *app, size_t napp, int code);
 
