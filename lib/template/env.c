@@ -26,6 +26,16 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("flagon: fatal: out of memory\n", stderr);
+		_Exit(70);
+	}
+	return q;
+}
+
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -164,6 +174,46 @@ static struct tpl **find_cached(fl_tpl_env *env, const char *name)
 	return NULL;
 }
 
+/* The first directory of the search path holding `name` as a regular
+ * file: its path (heap) and stat in *st; NULL when none does. */
+static char *find_file(const fl_tpl_env *env, const char *name, struct stat *st)
+{
+	for (size_t i = 0; i < env->ndirs; i++) {
+		size_t plen = strlen(env->dirs[i]) + strlen(name) + 2;
+		char *path = xmalloc(plen);
+		snprintf(path, plen, "%s/%s", env->dirs[i], name);
+		if (!stat(path, st) && S_ISREG(st->st_mode))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static const struct tpl_source *find_source(const fl_tpl_env *env, const char *name)
+{
+	for (size_t i = 0; i < env->nsources; i++)
+		if (!strcmp(env->sources[i].name, name))
+			return &env->sources[i];
+	return NULL;
+}
+
+/* Put freshly compiled `t` in the cache, in place of `*pp` when set. */
+static void cache_put(fl_tpl_env *env, struct tpl **pp, struct tpl *t)
+{
+	if (pp) {
+		/* A render may still be walking the old tree: retire it and free
+		 * it when no render is running. */
+		struct tpl *old = *pp;
+		t->next = old->next;
+		*pp = t;
+		old->next = env->retired;
+		env->retired = old;
+	} else {
+		t->next = env->cache;
+		env->cache = t;
+	}
+}
+
 fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_error *err)
 {
 	char msg[256];
@@ -172,21 +222,29 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 		return FL_EINVAL;
 	}
 	struct tpl **pp = find_cached(env, name);
-	if (pp && !env->auto_reload) {
+	if (pp && (!env->auto_reload || (*pp)->in_memory)) {
 		*out = *pp;
 		return FL_OK;
 	}
-	size_t plen = strlen(env->dir) + strlen(name) + 2;
-	char *path = xmalloc(plen);
-	snprintf(path, plen, "%s/%s", env->dir, name);
 	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-		free(path);
+	char *path = find_file(env, name, &st);
+	const struct tpl_source *mem = path ? NULL : find_source(env, name);
+	if (!path && !mem) {
 		snprintf(msg, sizeof msg, "template '%.200s' not found", name);
 		set_err(err, name, msg);
 		return FL_ENOTFOUND;
 	}
-	if (pp && (*pp)->mtime.tv_sec == st.st_mtim.tv_sec &&
+	if (mem) {
+		struct tpl *t;
+		fl_err e = tpl_compile(env, name, mem->src, mem->len, &t, err);
+		if (e)
+			return e;
+		t->in_memory = 1;
+		cache_put(env, pp, t);
+		*out = t;
+		return FL_OK;
+	}
+	if (pp && !(*pp)->in_memory && (*pp)->mtime.tv_sec == st.st_mtim.tv_sec &&
 	    (*pp)->mtime.tv_nsec == st.st_mtim.tv_nsec && (*pp)->size == st.st_size) {
 		free(path);
 		*out = *pp;
@@ -208,18 +266,7 @@ fl_err tpl_env_get(fl_tpl_env *env, const char *name, struct tpl **out, fl_tpl_e
 		return e;
 	t->mtime = st.st_mtim;
 	t->size = st.st_size;
-	if (pp) {
-		/* A render may still be walking the old tree: retire it and free
-		 * it when no render is running. */
-		struct tpl *old = *pp;
-		t->next = old->next;
-		*pp = t;
-		old->next = env->retired;
-		env->retired = old;
-	} else {
-		t->next = env->cache;
-		env->cache = t;
-	}
+	cache_put(env, pp, t);
 	*out = t;
 	return FL_OK;
 }
@@ -286,7 +333,7 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 	fl_tpl_env *env = calloc(1, sizeof *env);
 	if (!env)
 		return NULL;
-	env->dir = xstrdup(template_dir);
+	fl_tpl_env_add_path(env, template_dir);
 	env->auto_reload = auto_reload;
 	env->values = fl_arena_new(0);
 	env->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
@@ -322,7 +369,14 @@ void fl_tpl_env_free(fl_tpl_env *env)
 	users_free(&env->tests);
 	if (env->utf8)
 		freelocale(env->utf8);
-	free(env->dir);
+	for (size_t i = 0; i < env->ndirs; i++)
+		free(env->dirs[i]);
+	free(env->dirs);
+	for (size_t i = 0; i < env->nsources; i++) {
+		free(env->sources[i].name);
+		free(env->sources[i].src);
+	}
+	free(env->sources);
 	free(env);
 }
 
@@ -512,11 +566,12 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 	return e;
 }
 
-static fl_err compile_dir(fl_tpl_env *env, const char *rel, int depth, fl_tpl_error *err)
+static fl_err compile_dir(fl_tpl_env *env, const char *root, const char *rel, int depth,
+			  fl_tpl_error *err)
 {
-	size_t plen = strlen(env->dir) + strlen(rel) + 2;
+	size_t plen = strlen(root) + strlen(rel) + 2;
 	char *path = xmalloc(plen);
-	snprintf(path, plen, "%s/%s", env->dir, rel);
+	snprintf(path, plen, "%s/%s", root, rel);
 	DIR *d = opendir(path);
 	free(path);
 	if (!d) {
@@ -531,14 +586,16 @@ static fl_err compile_dir(fl_tpl_env *env, const char *rel, int depth, fl_tpl_er
 		size_t nlen = strlen(rel) + strlen(de->d_name) + 2;
 		char *name = xmalloc(nlen);
 		snprintf(name, nlen, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
-		size_t full = strlen(env->dir) + nlen + 1;
+		size_t full = strlen(root) + nlen + 1;
 		char *fp = xmalloc(full);
-		snprintf(fp, full, "%s/%s", env->dir, name);
+		snprintf(fp, full, "%s/%s", root, name);
 		struct stat st;
 		if (!stat(fp, &st)) {
 			if (S_ISDIR(st.st_mode) && depth < 16) {
-				e = compile_dir(env, name, depth + 1, err);
+				e = compile_dir(env, root, name, depth + 1, err);
 			} else if (S_ISREG(st.st_mode)) {
+				/* By name: a file that an earlier directory shadows
+				 * compiles as the earlier one (the one renders use). */
 				struct tpl *t;
 				e = tpl_env_get(env, name, &t, err);
 			}
@@ -554,5 +611,34 @@ fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err)
 {
 	if (err)
 		memset(err, 0, sizeof *err);
-	return compile_dir(env, "", 0, err);
+	fl_err e = FL_OK;
+	/* The first directory must be readable (the application's own); a
+	 * later one that is missing is skipped, as Jinja's FileSystemLoader
+	 * skips a search path entry that does not exist. */
+	for (size_t i = 0; !e && i < env->ndirs; i++) {
+		struct stat st;
+		if (i > 0 && (stat(env->dirs[i], &st) || !S_ISDIR(st.st_mode)))
+			continue;
+		e = compile_dir(env, env->dirs[i], "", 0, err);
+	}
+	for (size_t i = 0; !e && i < env->nsources; i++) {
+		struct tpl *t;
+		e = tpl_env_get(env, env->sources[i].name, &t, err);
+	}
+	return e;
+}
+
+void fl_tpl_env_add_path(fl_tpl_env *env, const char *dir)
+{
+	env->dirs = xrealloc(env->dirs, (env->ndirs + 1) * sizeof *env->dirs);
+	env->dirs[env->ndirs++] = xstrdup(dir);
+}
+
+void fl_tpl_env_add_source(fl_tpl_env *env, const char *name, const char *source)
+{
+	env->sources = xrealloc(env->sources, (env->nsources + 1) * sizeof *env->sources);
+	struct tpl_source *s = &env->sources[env->nsources++];
+	s->name = xstrdup(name);
+	s->src = xstrdup(source);
+	s->len = strlen(source);
 }

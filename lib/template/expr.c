@@ -32,6 +32,9 @@ static json_t *getitem(json_t *obj, json_t *key)
 {
 	if (!obj || (fl_is_markup(obj) && !json_is_integer(key)))
 		return NULL;
+	json_t *items = json_is_integer(key) ? tv_seq_items(obj) : NULL;
+	if (items)
+		obj = items;   /* a sequence object's item by index */
 	if (json_is_object(obj)) {
 		if (json_is_string(key))
 			return json_object_get(obj, json_string_value(key));

@@ -138,6 +138,7 @@ struct tpl {
 	size_t nblocks;
 	struct timespec mtime;
 	off_t size;
+	int in_memory;            /* from fl_tpl_env_add_source: never reloaded */
 	struct tpl *next;
 	/* Filters and tests (N_FILTER/N_TEST nodes) no env knew when it was
 	 * compiled: resolved by tpl_resolve before the template renders. */
@@ -164,8 +165,18 @@ struct tpl_func {
 	json_t *handle;
 };
 
+/* A template held in memory (fl_tpl_env_add_source), heap-owned. */
+struct tpl_source {
+	char *name;
+	char *src;
+	size_t len;
+};
+
 struct fl_tpl_env {
-	char *dir;
+	char **dirs;             /* the search path, in order (Jinja's searchpath) */
+	size_t ndirs;
+	struct tpl_source *sources;  /* searched after every directory */
+	size_t nsources;
 	int auto_reload;
 	struct tpl *cache;
 	struct tpl *retired;     /* replaced by auto_reload, freed between renders */
@@ -310,6 +321,10 @@ int tpl_callable_kind(const json_t *v, json_int_t *index);
 /* tpl_callable_target — the function and user data of callable object `v`
  * (TPL_OBJECT); 0 when v is none. */
 int tpl_callable_target(const json_t *v, fl_tpl_function *fn, void **ud);
+
+/* tv_seq_items — the items of a sequence object (fl_tpl_sequence), or
+ * NULL when v is not one.  O(1): its first member. */
+json_t *tv_seq_items(const json_t *v);
 
 /* tv_hidden_key — 1 for a member key that begins with a NUL byte: the
  * engine's own marks (markup, callables), which iteration, len(), items()

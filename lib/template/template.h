@@ -110,11 +110,31 @@ typedef struct fl_tpl_error {
 typedef json_t *(*fl_tpl_function)(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 				   fl_tpl_error *err);
 
-/* fl_tpl_env_new — an environment loading templates from `template_dir`.
+/* fl_tpl_env_new — an environment loading templates from `template_dir`
+ * (more directories and in-memory templates: fl_tpl_env_add_path,
+ * fl_tpl_env_add_source).
  * auto_reload: 1 to recompile a template when its file's mtime or size
  * changes (Flask's TEMPLATES_AUTO_RELOAD / DEBUG).  Heap-owned; free with
  * fl_tpl_env_free.  Returns NULL only if template_dir is NULL. */
 fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload);
+
+/* fl_tpl_env_add_path — also look for templates in directory `dir`, after
+ * the directories given before (the first is fl_tpl_env_new's): Jinja's
+ * FileSystemLoader with a list of search paths, Flask's application
+ * template folder followed by its blueprints'.  A name is the first file
+ * found along the path; fl_tpl_compile_all compiles every directory (one
+ * that does not exist, other than the first, is skipped).  The env keeps
+ * a copy of `dir`. */
+void fl_tpl_env_add_path(fl_tpl_env *env, const char *dir);
+
+/* fl_tpl_env_add_source — a template held in memory under `name` (a
+ * relative "/"-separated name like "bootstrap/base.html"), found when no
+ * directory of the search path has a file of that name: Jinja's
+ * ChoiceLoader([FileSystemLoader(...), DictLoader(...)]), how the
+ * framework ships the templates of its extensions inside the library so
+ * that an application can still override one with a file of its own.
+ * `source` is copied; compiled on first use and never reloaded. */
+void fl_tpl_env_add_source(fl_tpl_env *env, const char *name, const char *source);
 
 /* fl_tpl_env_free — free the env and every compiled template. */
 void fl_tpl_env_free(fl_tpl_env *env);
@@ -178,9 +198,10 @@ fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *u
 fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context, void *ud,
 			    fl_arena *a, fl_buf *out, fl_tpl_error *err);
 
-/* fl_tpl_compile_all — compile every file under the directory (recursively,
- * skipping dot files) into the cache; stops at and reports the first error
- * (FL_ETEMPLATE, or FL_EIO if the directory cannot be read).  Filters and
+/* fl_tpl_compile_all — compile every file under the search path's
+ * directories (recursively, skipping dot files) and every in-memory
+ * template into the cache; stops at and reports the first error
+ * (FL_ETEMPLATE, or FL_EIO if the first directory cannot be read).  Filters and
  * tests are looked up as each file compiles, so register the application's
  * first; a name that no one registered is not an error here but when the
  * template is rendered (or included, imported, extended): one templates/
@@ -218,6 +239,20 @@ json_t *fl_markup(const char *html);
  * `is callable` is true for it; its truth value is always true.  Made by
  * jansson in the current jansson arena; the caller owns the reference. */
 json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
+
+/* fl_tpl_sequence — an object that templates can read AND iterate, like a
+ * WTForms Form (fields by name, and `{% for field in form %}` over them in
+ * order) or a named tuple (Jinja's groupby items: `.grouper`, `.list`, and
+ * unpacking `{% for g, items in ... %}`): `{% for x in v %}`, unpacking,
+ * `v|length`, `v|list` and `v[0]` (an integer index) use `items` (a JSON
+ * array; a new reference is taken), while `v.name` and `v['name']` read a
+ * member of `attrs` (a JSON object; NULL: none; each member added with a
+ * new reference).  It is true when it has items or attributes, and prints
+ * as a Python tuple of its items, `(1, 'a')`.  Like markup it cannot be
+ * forged from data (the items are under a key that begins with a NUL
+ * byte; templates never see that member).  Made by jansson in the
+ * current jansson arena; the caller owns the reference. */
+json_t *fl_tpl_sequence(json_t *attrs, json_t *items);
 
 /* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
 int fl_tpl_is_callable(const json_t *v);

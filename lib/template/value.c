@@ -114,6 +114,41 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 	return o;
 }
 
+/* ---- sequence objects ----
+ * An object that is also a sequence (fl_tpl_sequence) has ITEMS_KEY as its
+ * FIRST member, holding the array its iteration gives; its other members
+ * are its attributes.  Like the marks above, only the engine can write it. */
+
+#define ITEMS_KEY "\0__fl_items__"
+#define ITEMS_KEY_LEN (sizeof ITEMS_KEY - 1)
+
+json_t *fl_tpl_sequence(json_t *attrs, json_t *items)
+{
+	json_t *o = json_object();
+	json_object_setn_new_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN,
+		json_is_array(items) ? json_incref(items) : json_array());
+	const char *k;
+	size_t klen;
+	json_t *v;
+	if (json_is_object(attrs) && !fl_is_markup(attrs))
+		json_object_keylen_foreach(attrs, k, klen, v)
+			if (!tv_hidden_key(k, klen))
+				json_object_setn_nocheck(o, k, klen, v);
+	return o;
+}
+
+json_t *tv_seq_items(const json_t *v)
+{
+	if (!json_is_object(v))
+		return NULL;
+	void *it = json_object_iter((json_t *)v);
+	if (!it || json_object_iter_key_len(it) != ITEMS_KEY_LEN ||
+	    memcmp(json_object_iter_key(it), ITEMS_KEY, ITEMS_KEY_LEN) != 0)
+		return NULL;
+	json_t *items = json_object_iter_value(it);
+	return json_is_array(items) ? items : NULL;
+}
+
 int tpl_callable_kind(const json_t *v, json_int_t *index)
 {
 	if (!json_is_object(v))
@@ -172,6 +207,9 @@ int tv_truthy(const json_t *v)
 			return n > 0;
 		if (tpl_callable_kind(v, NULL) >= 0)
 			return 1;  /* a function or an object, as in Python */
+		json_t *items = tv_seq_items(v);
+		if (items)
+			return json_array_size(items) > 0 || json_object_size(v) > 1;
 		return json_object_size(v) > 0;
 	}
 	case JSON_ARRAY: return json_array_size(v) > 0;
@@ -194,7 +232,7 @@ const char *tv_typename(const json_t *v)
 		switch (tpl_callable_kind(v, NULL)) {
 		case TPL_MACRO: case TPL_FUNC: return "function";
 		case TPL_OBJECT: return "object";
-		default: return "dict";
+		default: return tv_seq_items(v) ? "tuple" : "dict";
 		}
 	case JSON_ARRAY: return "list";
 	case JSON_STRING: return "str";
@@ -312,6 +350,20 @@ static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
 			/* printed by the engine as its call (tpl_print); inside a
 			 * list or a dict it is an object without a repr of its own */
 			fl_buf_puts(b, "<object>");
+			return;
+		}
+		json_t *items = tv_seq_items(v);
+		if (items) {
+			/* printed as Python prints a tuple (a named tuple's
+			 * str is its tuple's, as Jinja's _GroupTuple) */
+			size_t cnt = json_array_size(items);
+			fl_buf_putc(b, '(');
+			for (size_t i = 0; i < cnt; i++) {
+				if (i)
+					fl_buf_puts(b, ", ");
+				str_or_repr(b, json_array_get(items, i), 1, depth + 1);
+			}
+			fl_buf_puts(b, cnt == 1 ? ",)" : ")");
 			return;
 		}
 		fl_buf_putc(b, '{');
@@ -469,6 +521,9 @@ long long tv_len(const json_t *v)
 		return (long long)json_array_size(v);
 	if (tpl_callable_kind(v, NULL) >= 0)
 		return -1;  /* Python: object of type 'function' has no len() */
+	json_t *items = tv_seq_items(v);
+	if (items)
+		return (long long)json_array_size(items);
 	if (json_is_object(v))
 		return (long long)json_object_size(v);
 	return -1;
@@ -497,6 +552,9 @@ json_t *tv_iter(json_t *v)
 		return json_array();
 	if (json_is_array(v))
 		return v;
+	json_t *items = tv_seq_items(v);
+	if (items)
+		return items;
 	size_t n;
 	const char *s = sval(v, &n);
 	if (s) {
