@@ -366,6 +366,9 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 		tpl_bind(r, f, names[0], v);
 		return FL_OK;
 	}
+	json_t *items = tv_seq_items(v);
+	if (items)
+		v = items;  /* a named tuple unpacks as its items */
 	if (!json_is_array(v))
 		return tpl_fail(r, at, "cannot unpack non-iterable %s object", tv_typename(v));
 	if (json_array_size(v) != nnames)
