@@ -46,7 +46,6 @@ KNOWN_FAILURES = {
     "core_filter_int_undefined.txt": ("h2", "undefined|int is 0; Jinja raises UndefinedError"),
     "core_filter_trim_unicode.html": ("h2", "trim strips ASCII whitespace only, Python's strip() all"),
     "core_string_strip_chars.html": ("h2", "str.strip/lstrip/rstrip(chars) methods"),
-    "core_unicode_special_case.html": ("h2", "upper/lower map one code point to one (ß -> SS)"),
     "core_float_inf.txt": ("lead", "design: JSON values have no inf/nan, so float('inf') is 0.0 "
                                    "and an overflowing float result is an error"),
 }
