@@ -1,6 +1,6 @@
 /* manage — Flagon's command-line tool (Flask-Script's manage.py / the
  * flask command): db, runserver, routes, seed, shell, user, session, mail,
- * test, and the application's own commands (fl_application.commands,
+ * render, test, and the application's own commands (fl_application.commands,
  * web/command.h: Flasky's `deploy`).
  *
  * Exit status 0 on success; otherwise non-zero with a one-line reason on
@@ -21,6 +21,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "web/app.h"
+#include "web/render_cli.h"
 #include "app/flasky.h"
 
 /* The application this manage serves: its keys, models and demo data. */
@@ -42,6 +43,9 @@ static const char usage[] =
 	"  test                run the test suite (make test)\n"
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
 	"  mail flush          retry the messages waiting in var/outbox/pending\n"
+	"  render TEMPLATE [--context JSON]\n"
+	"                      render a template file (- for standard input) with the\n"
+	"                      application's template environment and print it\n"
 	"manage COMMAND --help prints a command's usage.\n";
 
 /* Each command's usage, printed by `manage COMMAND --help` (or -h) and by
@@ -94,6 +98,7 @@ static const struct command_help {
 	{ "test",
 	  "usage: manage test\n"
 	  "  run the test suite (make test)\n" },
+	{ "render", fl_cli_render_usage },
 };
 
 #define NBUILTIN (sizeof command_help / sizeof command_help[0])
@@ -257,6 +262,8 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 		return fl_cli_mail(cfg, argc, argv);
 	if (!strcmp(cmd, "shell"))
 		return cmd_shell(cfg);
+	if (!strcmp(cmd, "render"))   /* issue 16: try a template */
+		return fl_cli_render(app, cfg, cx->root, argc, argv);
 	if (!strcmp(cmd, "test")) {
 		if (chdir(cx->root))
 			return fl_cli_fail("cannot enter %s", cx->root);

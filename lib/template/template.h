@@ -35,8 +35,11 @@
  * callable, sameas.
  *
  * Differences from Jinja, by design or for lack of Python objects: integers
- * are 64-bit (overflow gives a float); tuples are lists (print as [1, 2]);
- * upper()/lower() map one code point to one (no "ß" → "SS"); `striptags`
+ * are 64-bit (overflow gives a float); floats are finite, as JSON's
+ * ('inf'|float is 0.0, an infinite result is an error); tuples are lists
+ * (print as [1, 2]); upper/lower/capitalize map case code point by code
+ * point plus the Latin special cases ("ß" → "SS", "ﬁ" → "FI", "İ" → "i̇";
+ * no Greek final sigma); `striptags`
  * unescapes only common entities; `{% for %}` has no `recursive` loop();
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile

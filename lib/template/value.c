@@ -629,6 +629,30 @@ static long map_case(locale_t loc, long cp, int upper)
 	return upper ? (long)towupper_l((wint_t)cp, loc) : (long)towlower_l((wint_t)cp, loc);
 }
 
+/* Python's str.upper()/.title()/.lower() where one code point maps to
+ * several (Unicode's SpecialCasing.txt, the unconditional Latin entries):
+ * "straße".upper() is "STRASSE", "ß".capitalize() is "Ss" (mode 'u' upper,
+ * 't' title case, 'l' lower).  NULL for the rest,
+ * which map_case maps one to one. */
+static const char *special_case(long cp, int mode)
+{
+	static const struct { long cp; const char *upper, *title; } tab[] = {
+		{ 0xDF, "SS", "Ss" },                     /* ß */
+		{ 0x149, "\xca\xbcN", "\xca\xbcN" },      /* ŉ */
+		{ 0xFB00, "FF", "Ff" }, { 0xFB01, "FI", "Fi" }, { 0xFB02, "FL", "Fl" },
+		{ 0xFB03, "FFI", "Ffi" }, { 0xFB04, "FFL", "Ffl" },
+		{ 0xFB05, "ST", "St" }, { 0xFB06, "ST", "St" },
+	};
+	if (mode == 'l')
+		return cp == 0x130 ? "i\xcc\x87" : NULL;   /* İ: i + combining dot above */
+	if (cp < 0xDF || (cp > 0x149 && cp < 0xFB00) || cp > 0xFB06)
+		return NULL;
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (tab[i].cp == cp)
+			return mode == 'u' ? tab[i].upper : tab[i].title;
+	return NULL;
+}
+
 static int title_sep(locale_t loc, long cp)
 {
 	/* Jinja's do_title splits words at runs of [-\s({\[<]. */
@@ -665,7 +689,14 @@ void u8_case(fl_buf *b, locale_t loc, const char *s, size_t n, int mode)
 				continue;
 			}
 		}
-		u8_put(b, map_case(loc, cp, upper));
+		/* Jinja's title filter upper-cases a word's first letter,
+		 * capitalize is str.capitalize (title case). */
+		const char *special = cp >= 0xDF ? special_case(cp, upper ? (mode == 'c' ? 't' : 'u')
+			: 'l') : NULL;
+		if (special)
+			fl_buf_append(b, special, strlen(special));
+		else
+			u8_put(b, map_case(loc, cp, upper));
 		i += adv;
 	}
 }

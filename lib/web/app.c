@@ -171,16 +171,10 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 			app->config.session_type);
 		return -1;
 	}
-	char tdir[4096];
-	app->template_folder = bp->app && bp->app->template_folder ? bp->app->template_folder
-		: "templates";
-	snprintf(tdir, sizeof tdir, "%s/%s", app->root, app->template_folder);
-	app->templates = fl_tpl_env_new(tdir, app->config.debug);
-	if (!app->templates) {
-		fl_error("cannot open templates in %s", tdir);
+	if (!fl_app_new_templates(app, NULL)) {
+		fl_error("cannot open templates in %s/%s", app->root, app->template_folder);
 		return -1;
 	}
-	fl_app_register_template_globals(app);
 	fl_tpl_error terr;
 	if (fl_tpl_compile_all(app->templates, &terr)) {
 		fl_error("template %s:%d:%d: %s", terr.file, terr.line, terr.column, terr.message);

@@ -68,6 +68,24 @@ void fl_app_free_wide(fl_app *app);
  * (templating.c; start-up). */
 void fl_app_register_template_globals(fl_app *app);
 
+/* The application's template environment, as every program of it builds
+ * it (templating.c; start-up, and `manage render`, render_cli.c): sets
+ * app->template_folder (the application's, else "templates") and
+ * app->templates to an env searching `first_dir` (NULL: none) and then
+ * app->root/template_folder, with url_for, get_flashed_messages,
+ * csrf_token and the application's filters, tests and globals
+ * registered.  Needs app->bp, app->root and app->config.  Returns
+ * app->templates (freed with fl_tpl_env_free), or NULL. */
+fl_tpl_env *fl_app_new_templates(fl_app *app, const char *first_dir);
+
+/* Render `name` (or, when name is NULL, the template text `source`, as
+ * Flask's render_template_string) into `out` with `ctx` (a JSON object
+ * in the request arena; the caller has run the context processors) plus
+ * the globals of request `c`: session, request, g, config.  Errors as
+ * fl_tpl_render (templating.c: fl_render and `manage render`). */
+fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *source,
+	json_t *ctx, fl_buf *out, fl_tpl_error *err);
+
 /* Catch a fault inside a view so the client still gets its 500 page
  * (guard.c; fl_run, once). */
 void fl_app_install_crash_guard(void);

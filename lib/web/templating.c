@@ -37,22 +37,30 @@ fl_err fl_update_template_context(fl_ctx *c, json_t *context)
 	return FL_OK;
 }
 
+fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *source,
+	json_t *ctx, fl_buf *out, fl_tpl_error *err)
+{
+	json_object_set_nocheck(ctx, "session", fl_get_session(c));
+	json_object_set_new_nocheck(ctx, "request", fl_app_request_json(c));
+	json_object_set_nocheck(ctx, "g", c->g);
+	json_object_set_nocheck(ctx, "config", c->config->json);
+	fl_err e = name ? fl_tpl_render(c->app->templates, name, ctx, c, c->arena, out, err)
+		: fl_tpl_render_string(c->app->templates, source, ctx, c, c->arena, out, err);
+	/* config lives on the heap for the whole process: drop the request's
+	 * reference so its count does not grow with every page. */
+	json_object_del(ctx, "config");
+	return e;
+}
+
 int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 {
 	json_t *ctx = context ? context : json_object();
 	if (fl_update_template_context(c, ctx))
 		return fl_abort(c, 500, NULL);
-	json_object_set_nocheck(ctx, "session", fl_get_session(c));
-	json_object_set_new_nocheck(ctx, "request", fl_app_request_json(c));
-	json_object_set_nocheck(ctx, "g", c->g);
-	json_object_set_nocheck(ctx, "config", c->config->json);
 	fl_buf out;
 	fl_tpl_error err;
 	fl_buf_init(&out, c->arena);
-	fl_err e = fl_tpl_render(c->app->templates, name, ctx, c, c->arena, &out, &err);
-	/* config lives on the heap for the whole process: drop the request's
-	 * reference so its count does not grow with every page. */
-	json_object_del(ctx, "config");
+	fl_err e = fl_app_render_with_globals(c, name, NULL, ctx, &out, &err);
 	if (e) {
 		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
 		return fl_abort(c, 500, NULL);
@@ -153,6 +161,21 @@ static void register_application(fl_app *app, const fl_application *appl)
 		json_decref(v);
 		fl_json_set_arena(prev);
 	}
+}
+
+fl_tpl_env *fl_app_new_templates(fl_app *app, const char *first_dir)
+{
+	char tdir[4096];
+	app->template_folder = app->bp->app && app->bp->app->template_folder
+		? app->bp->app->template_folder : "templates";
+	snprintf(tdir, sizeof tdir, "%s/%s", app->root, app->template_folder);
+	app->templates = fl_tpl_env_new(first_dir ? first_dir : tdir, app->config.debug);
+	if (!app->templates)
+		return NULL;
+	if (first_dir)
+		fl_tpl_env_add_path(app->templates, tdir);
+	fl_app_register_template_globals(app);
+	return app->templates;
 }
 
 void fl_app_register_template_globals(fl_app *app)

@@ -11,7 +11,7 @@ CASES = [
     ["db"], ["db", "upgrade"], ["db", "migrate"], ["db", "downgrade"],
     ["runserver"], ["routes"], ["seed"], ["shell"],
     ["user"], ["user", "add"], ["session"], ["session", "purge"],
-    ["mail"], ["mail", "send"], ["mail", "flush"], ["test"],
+    ["mail"], ["mail", "send"], ["mail", "flush"], ["test"], ["render"],
     ["deploy"],                        # the application's own (app/commands.c)
 ]
 

@@ -10,9 +10,11 @@ test_jinja_corpus.py compares the two byte for byte.
 usage:
   render_jinja.py DIR NAME [CONTEXT_JSON]   print one template's output
   render_jinja.py DIR --all                 render every case of DIR (not
-                                            under _lib/, not *.json) and
-                                            print {name: {"out": text} or
-                                            {"error": message}} as JSON
+                                            under _lib/, not *.json or
+                                            *.expect) and print {name:
+                                            {"out": text} or {"error":
+                                            message, "file": template,
+                                            "lineno": line}} as JSON
 
 A case NAME may have a context NAME-without-extension.json beside it.
 The search path is DIR itself, so cases include "_lib/x.html".
@@ -50,10 +52,36 @@ def cases(directory):
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d != "_lib" and not d.startswith("."))
         for f in sorted(files):
-            if f.endswith(".json") or f.startswith("."):
+            if f.endswith((".json", ".expect")) or f.startswith("."):
                 continue
             out.append(os.path.relpath(os.path.join(root, f), directory))
     return sorted(out)
+
+
+def error_location(directory, e):
+    """Where Jinja says error `e` happened: (template name relative to
+    DIR, line) — a TemplateSyntaxError's own name and lineno, else the
+    innermost frame of a template in Jinja's rewritten traceback (its
+    frames carry the template's file and line); (None, None) if unknown."""
+    if isinstance(e, jinja2.TemplateSyntaxError) and e.lineno:
+        name = e.name or e.filename
+        if name and os.path.isabs(name):   # the lexer's errors carry the path
+            name = os.path.relpath(name, directory)
+        return name, e.lineno
+    top = os.path.abspath(directory) + os.sep
+    where = (None, None)
+    tb = e.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(top):
+            where = (os.path.relpath(filename, top), tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def error_result(directory, e):
+    name, lineno = error_location(directory, e)
+    return {"error": "%s: %s" % (type(e).__name__, e), "file": name, "lineno": lineno}
 
 
 def main(argv):
@@ -67,10 +95,8 @@ def main(argv):
         for case in cases(directory):
             try:
                 results[case] = {"out": render(app, case, context_for(directory, case))}
-            except jinja2.TemplateError as e:
-                results[case] = {"error": "%s: %s" % (type(e).__name__, e)}
-            except Exception as e:  # a Python error inside Jinja (TypeError, …)
-                results[case] = {"error": "%s: %s" % (type(e).__name__, e)}
+            except Exception as e:  # TemplateError, or a Python error inside Jinja (TypeError, …)
+                results[case] = error_result(directory, e)
         json.dump(results, sys.stdout, ensure_ascii=False, sort_keys=True)
         return 0
     ctx = json.loads(argv[3]) if len(argv) > 3 else context_for(directory, name)
