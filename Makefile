@@ -17,8 +17,9 @@
 #                      fails on an undocumented public symbol (part of check)
 #   make tutorial      docs/tutorial/*.c into $(BUILD)/tutorial/cgi-bin/ (part of
 #                      test; tests/integration/test_tutorial.py serves it)
-#   make static        Bootstrap (npm, pinned in package-lock.json) copied into
-#                      htdocs/static/vendor/bootstrap/ (part of `make`)
+#   make static        Bootstrap 5 and 3, jQuery, moment.js (npm, pinned in
+#                      package-lock.json) copied into htdocs/static/vendor/
+#                      (part of `make`)
 #   make install       libflagon.a, its headers, flagon.pc and the framework's
 #                      templates under $(DESTDIR)$(PREFIX) (default /usr/local),
 #                      for applications outside this tree (README.md)
@@ -80,13 +81,29 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm
 
-# Bootstrap's dist files, from the npm registry (package.json pins the
-# version, package-lock.json the tarball), copied next to our own static
-# files.  node_modules/ and the copy are git-ignored.
-VENDOR       := htdocs/static/vendor/bootstrap
-VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
-                js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map
+# Front-end files from the npm registry (package.json pins the versions,
+# package-lock.json the tarballs), copied next to our own static files by
+# `make static`; node_modules/ and the copies are git-ignored.
+#   vendor/bootstrap/   Bootstrap 5 (Flasky's own pages)
+#   vendor/bootstrap3/  Bootstrap 3.4.1 (npm alias "bootstrap3"), what
+#                       Flask-Bootstrap's bootstrap/base.html links (web/bootstrap.h)
+#   vendor/jquery/      jQuery 1.12.4, Flask-Bootstrap's, for Bootstrap 3's scripts
+#   vendor/moment/      moment.js, what moment.include_moment() loads (web/moment.h)
+VENDOR       := htdocs/static/vendor
+VENDOR_FILES := bootstrap/css/bootstrap.min.css bootstrap/css/bootstrap.min.css.map \
+                bootstrap/js/bootstrap.bundle.min.js bootstrap/js/bootstrap.bundle.min.js.map \
+                $(addprefix bootstrap3/,css/bootstrap.css css/bootstrap.css.map \
+                  css/bootstrap.min.css css/bootstrap.min.css.map js/bootstrap.js js/bootstrap.min.js \
+                  $(addprefix fonts/glyphicons-halflings-regular.,eot svg ttf woff woff2)) \
+                jquery/jquery.js jquery/jquery.min.js jquery/jquery.min.map \
+                moment/moment-with-locales.min.js moment/moment-with-locales.min.js.map \
+                moment/moment.min.js moment/moment.min.js.map
 VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
+# Where each folder of vendor/ comes from in node_modules/.
+VENDOR_SRC_bootstrap  := node_modules/bootstrap/dist
+VENDOR_SRC_bootstrap3 := node_modules/bootstrap3/dist
+VENDOR_SRC_jquery     := node_modules/jquery/dist
+VENDOR_SRC_moment     := node_modules/moment/min
 
 .SECONDARY:
 .PHONY: all install-deps run run-tutorial test check fuzz bench soak faults clean unit-bins test-only static \
@@ -105,7 +122,7 @@ node_modules/bootstrap/package.json: package.json package-lock.json
 
 $(VENDOR)/%: node_modules/bootstrap/package.json
 	@mkdir -p $(dir $@)
-	cp node_modules/bootstrap/dist/$* $@
+	cp $(VENDOR_SRC_$(firstword $(subst /, ,$*)))/$(patsubst $(firstword $(subst /, ,$*))/%,%,$*) $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
