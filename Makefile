@@ -43,6 +43,11 @@ TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The framework's templates (lib/web/templates/**) as C data in the library
+# (web/embedded_internal.h), made by tools/embed-templates.sh.
+TPL_EMBED_SRC := $(sort $(shell find lib/web/templates -type f ! -name '.*'))
+TPL_EMBED_C   := $(BUILD)/gen/web_templates.c
+TPL_EMBED_OBJ := $(BUILD)/gen/web_templates.o
 LIBA      := $(BUILD)/libflagon.a
 # The application's shared code (Flasky: models, config keys, send_email,
 # demo data), linked into every blueprint and ./manage before the library.
@@ -128,9 +133,19 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIBA): $(LIB_OBJ)
+$(LIBA): $(LIB_OBJ) $(TPL_EMBED_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# Rewritten only when the text changes, so a touched template that is the
+# same does not rebuild the library.
+$(TPL_EMBED_C): $(TPL_EMBED_SRC) tools/embed-templates.sh
+	@mkdir -p $(dir $@)
+	tools/embed-templates.sh lib/web/templates > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(TPL_EMBED_OBJ): $(TPL_EMBED_C)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 # ---- an application: every program links every blueprint ----
 # Each program serves one blueprint but builds the URLs of all of them
@@ -337,6 +352,6 @@ uninstall:
 clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
--include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
+-include $(LIB_OBJ:.o=.d) $(TPL_EMBED_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
   $(TUT_APP_SRC:%.c=$(BUILD)/%.d)

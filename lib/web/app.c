@@ -180,6 +180,10 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("cannot open templates in %s", tdir);
 		return -1;
 	}
+	/* Extensions first (web/extension.h): the framework's and the
+	 * application's own globals then replace theirs of the same name. */
+	for (const fl_extension *const *x = bp->app ? bp->app->extensions : NULL; x && *x; x++)
+		(*x)->init_templates(app->templates);
 	fl_app_register_template_globals(app);
 	fl_tpl_error terr;
 	if (fl_tpl_compile_all(app->templates, &terr)) {
