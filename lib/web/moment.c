@@ -1,6 +1,5 @@
 /* moment.c — Flask-Moment's `moment` global (moment.h). */
 #include <ctype.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -290,6 +289,18 @@ static const char *language(json_t *v, fl_tpl_error *err)
 	return s;
 }
 
+/* json_dump_callback's writer: into an fl_buf, "<" as \u003c. */
+static int put_json(const char *s, size_t n, void *ud)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<')
+			fl_buf_puts(ud, "\\u003c");
+		else
+			fl_buf_putc(ud, s[i]);
+	}
+	return 0;
+}
+
 static json_t *locale_script(fl_arena *a, const char *lang, int auto_detect, json_t *custom)
 {
 	if (auto_detect)
@@ -301,15 +312,8 @@ static json_t *locale_script(fl_arena *a, const char *lang, int auto_detect, jso
 	if (custom && fl_tpl_arg_truth(custom, 0)) {
 		/* json.dumps(customization): ", " and ": ", ASCII; "</" cannot
 		 * end the script early. */
-		char *j = json_dumps(custom, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
 		fl_buf_puts(&b, ", ");
-		for (const char *p = j ? j : "null"; *p; p++) {
-			if (*p == '<')
-				fl_buf_puts(&b, "\\u003c");
-			else
-				fl_buf_putc(&b, *p);
-		}
-		free(j);
+		json_dump_callback(custom, put_json, &b, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
 	}
 	fl_buf_puts(&b, ");\n</script>");
 	return fl_markup(fl_buf_cstr(&b));
