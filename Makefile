@@ -324,6 +324,8 @@ INSTALL_HDR    := lib/flagon.h $(filter-out %/internal.h %_internal.h,\
 # The templates every application needs from the framework: the macros that
 # render what the library builds (fl_make_form_context → quick_form,
 # fl_pagination_to_json → render_pagination, timestamps → moment).
+# (Flask-Bootstrap's bootstrap/*.html need no file: lib/web/templates/ is
+# compiled into libflagon.a.)
 # base.html, error.html, 404/500.html, confirm.html and the pages are
 # Flasky's own: its navbar and title, links to /cgi-bin/main/.
 INSTALL_TPL    := templates/_forms.html templates/_pagination.html templates/_moment.html
