@@ -3,7 +3,6 @@
 #include "form/form.h"
 #include "form/internal.h"
 #include "form/widgets.h"
-#include "template/template.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -296,15 +295,6 @@ json_t *fl_field_render_kw_json(const fl_field *field)
 	for (; r->name; r++)
 		json_object_set_new(o, r->name, r->value ? jstr(r->value) : json_true());
 	return o;
-}
-
-json_t *fl_field_errors_json(const fl_field *field)
-{
-	if (field->errors.len || field->form->validated)
-		return strv_json(&field->errors);
-	json_t *none = json_array(), *t = fl_tpl_sequence(NULL, none);
-	json_decref(none);
-	return t;
 }
 
 json_t *fl_field_default_json(const fl_field *field)

@@ -104,12 +104,6 @@ json_t *fl_field_widget_json(const fl_field *field);
  * attribute without a value).  New reference. */
 json_t *fl_field_render_kw_json(const fl_field *field);
 
-/* fl_field_errors_json — field.errors: a list of the error texts once the
- * form was validated (or the field has processing errors to show), else
- * WTForms' class attribute, an empty tuple (an empty fl_tpl_sequence,
- * printing "()").  New reference. */
-json_t *fl_field_errors_json(const fl_field *field);
-
 /* fl_field_default_json — field.default: the definition's default_value
  * as a string, or null.  New reference. */
 json_t *fl_field_default_json(const fl_field *field);

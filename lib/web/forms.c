@@ -211,6 +211,27 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 }
 
 
+/* WTForms' errors before validate(): the class attribute, an empty tuple. */
+static json_t *empty_tuple(void)
+{
+	json_t *none = json_array(), *t = fl_tpl_sequence(NULL, none);
+	json_decref(none);
+	return t;
+}
+
+/* field.errors: a list once the form was validated (or the field has
+ * processing errors to show), else (). */
+static json_t *errors_value(const fl_field *field, const fl_form *f)
+{
+	const char *const *e = fl_field_errors(field);
+	if (!(e && *e) && !fl_form_was_validated(f))
+		return empty_tuple();
+	json_t *a = json_array();
+	for (; e && *e; e++)
+		json_array_append_new(a, json_string(*e));
+	return a;
+}
+
 /* One option of a RadioField (WTForms' _Option). */
 struct option_ud {
 	const fl_field *field;
@@ -234,9 +255,10 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 }
 
 /* The attributes every field object has (WTForms' Field), the widget's
- * class name `type` and `data` given. */
-static json_t *field_attrs(const fl_field *field, const char *id, const char *type, json_t *label,
-                           json_t *data)
+ * class name `type` and `data` given; `form` NULL for a field that is
+ * never validated (a radio option: errors ()). */
+static json_t *field_attrs(const fl_form *form, const fl_field *field, const char *id,
+                           const char *type, json_t *label, json_t *data)
 {
 	json_t *attrs = json_object();
 	json_object_set_new(attrs, "name", json_string(fl_field_name(field)));
@@ -244,7 +266,7 @@ static json_t *field_attrs(const fl_field *field, const char *id, const char *ty
 	json_object_set_new(attrs, "id", json_string(id));
 	json_object_set_new(attrs, "type", json_string(type));
 	json_object_set_new(attrs, "label", label);
-	json_object_set_new(attrs, "errors", fl_field_errors_json(field));
+	json_object_set_new(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
 	json_object_set_new(attrs, "data", data);
 	json_object_set_new(attrs, "default", fl_field_default_json(field));
 	json_object_set_new(attrs, "description", json_string(fl_field_description(field)));
@@ -265,13 +287,10 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
 	l->id = fl_arena_printf(a, "%s-%zu", fl_field_id(field), i);
 	l->text = text;
-	json_t *attrs = field_attrs(field, l->id, "_Option",
+	json_t *attrs = field_attrs(NULL, field, l->id, "_Option",
 		label_object(l->id, text, text_label_call, l), json_string(value));
 	json_object_set_new(attrs, "checked", json_boolean(checked));
 	json_object_set_new(attrs, "widget", json_pack("{s:s}", "input_type", "radio"));
-	json_t *none = json_array();   /* an _Option is never validated: () */
-	json_object_set_new(attrs, "errors", fl_tpl_sequence(NULL, none));
-	json_decref(none);
 	json_t *o = fl_tpl_callable(attrs, option_call, ud);
 	json_decref(attrs);
 	return o;
@@ -279,9 +298,9 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 
 /* One field as WTForms shows it to a template; a RadioField iterates its
  * options. */
-static json_t *field_object(fl_arena *a, fl_field *field)
+static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 {
-	json_t *attrs = field_attrs(field, fl_field_id(field), fl_field_class_name(field),
+	json_t *attrs = field_attrs(form, field, fl_field_id(field), fl_field_class_name(field),
 		label_object(fl_field_id(field), fl_field_label_text(field), label_call, field),
 		fl_field_data_json(field));
 	json_object_set_new(attrs, "widget", fl_field_widget_json(field));
@@ -304,18 +323,16 @@ static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 {
 	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
 	*l = (struct label_ud){ CSRF_NAME, CSRF_LABEL };
-	json_t *none = json_array();   /* WTForms' errors before validate(): () */
 	json_t *attrs = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:n, s:s, s:n, s:s,"
 		" s:{s:s}, s:{s:n, s:n, s:b, s:n, s:n, s:n, s:n}}",
 		"name", CSRF_NAME, "short_name", CSRF_NAME, "id", CSRF_NAME,
 		"type", "CSRFTokenField",
 		"label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l),
-		"errors", fl_form_was_validated(f) ? json_incref(none) : fl_tpl_sequence(NULL, none),
+		"errors", fl_form_was_validated(f) ? json_array() : empty_tuple(),
 		"data", token, "default", "description", "", "render_kw",
 		"current_token", token,
 		"widget", "input_type", "hidden",
 		"flags", "required", "optional", "hidden", 1, "minlength", "maxlength", "min", "max");
-	json_decref(none);
 	json_t *o = fl_tpl_callable(attrs, csrf_call, (void *)token);
 	json_decref(attrs);
 	return o;
@@ -346,7 +363,7 @@ json_t *fl_form_template_value(fl_arena *a, fl_form *f, const char *csrf)
 		fl_field *field = name ? fl_form_field(f, name) : NULL;
 		if (!field)
 			continue;  /* the CSRF entry */
-		json_t *fo = field_object(a, field);
+		json_t *fo = field_object(a, f, field);
 		json_array_append(items, fo);
 		if (!reserved(name))
 			json_object_set(o, name, fo);
