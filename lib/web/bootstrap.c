@@ -5,6 +5,7 @@
 #include "base/arena.h"
 #include "http/http.h"
 #include "web/bootstrap.h"
+#include "web/forms.h"
 #include "web/embedded_internal.h"
 #include "web/tpl_args_internal.h"
 
@@ -61,27 +62,14 @@ static json_t *find_resource(void *ud, fl_arena *a, json_t *args, json_t *kwargs
 	return json_string(fl_buf_cstr(&b));
 }
 
-/* bootstrap_is_hidden_field(field) */
-static json_t *is_hidden_field(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
-	fl_tpl_error *err)
-{
-	static const char *const names[] = { "field" };
-	json_t *v[1];
-	if (fl_tpl_bind_args("bootstrap_is_hidden_field", args, kwargs, names, 1, 1, v, err))
-		return NULL;
-	const char *type = json_is_object(v[0]) ? json_string_value(json_object_get(v[0], "type"))
-		: NULL;
-	return json_boolean(type && (strcmp(type, "HiddenField") == 0 ||
-		strcmp(type, "CSRFTokenField") == 0));
-}
-
 void fl_bootstrap_init_templates(fl_tpl_env *env)
 {
 	for (const fl_embedded_template *t = fl_embedded_templates; t->name; t++)
 		if (strncmp(t->name, "bootstrap/", 10) == 0)
 			fl_tpl_env_add_source(env, t->name, t->source);
 	fl_tpl_env_add_function(env, "bootstrap_find_resource", find_resource);
-	fl_tpl_env_add_function(env, "bootstrap_is_hidden_field", is_hidden_field);
+	/* web/forms.c's: it knows what a form field is */
+	fl_tpl_env_add_function(env, "bootstrap_is_hidden_field", fl_form_is_hidden_field);
 }
 
 const fl_extension fl_bootstrap = { "bootstrap", fl_bootstrap_init_templates };

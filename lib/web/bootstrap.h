@@ -27,7 +27,8 @@
  *   bootstrap_is_hidden_field(field)
  *                         true for a form field (web/forms.h) whose .type is
  *                         HiddenField or CSRFTokenField (isinstance(field,
- *                         HiddenField) in Flask-Bootstrap).
+ *                         HiddenField) in Flask-Bootstrap): fl_form_is_hidden_field,
+ *                         which every application's templates have anyway.
  *
  * The templates are files under lib/web/templates/bootstrap/, compiled
  * into the library (web/embedded_internal.h); an application's own
