@@ -17,8 +17,9 @@
 #                      fails on an undocumented public symbol (part of check)
 #   make tutorial      docs/tutorial/*.c into $(BUILD)/tutorial/cgi-bin/ (part of
 #                      test; tests/integration/test_tutorial.py serves it)
-#   make static        Bootstrap (npm, pinned in package-lock.json) copied into
-#                      htdocs/static/vendor/bootstrap/ (part of `make`)
+#   make static        Bootstrap 5 and 3, jQuery, moment.js (npm, pinned in
+#                      package-lock.json) copied into htdocs/static/vendor/
+#                      (part of `make`)
 #   make install       libflagon.a, its headers, flagon.pc and the framework's
 #                      templates under $(DESTDIR)$(PREFIX) (default /usr/local),
 #                      for applications outside this tree (README.md)
@@ -42,6 +43,11 @@ TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The framework's templates (lib/web/templates/**) as C data in the library
+# (web/embedded_internal.h), made by tools/embed-templates.sh.
+TPL_EMBED_SRC := $(sort $(shell find lib/web/templates -type f ! -name '.*'))
+TPL_EMBED_C   := $(BUILD)/gen/web_templates.c
+TPL_EMBED_OBJ := $(BUILD)/gen/web_templates.o
 LIBA      := $(BUILD)/libflagon.a
 # The application's shared code (Flasky: models, config keys, send_email,
 # demo data), linked into every blueprint and ./manage before the library.
@@ -80,13 +86,29 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm
 
-# Bootstrap's dist files, from the npm registry (package.json pins the
-# version, package-lock.json the tarball), copied next to our own static
-# files.  node_modules/ and the copy are git-ignored.
-VENDOR       := htdocs/static/vendor/bootstrap
-VENDOR_FILES := css/bootstrap.min.css css/bootstrap.min.css.map \
-                js/bootstrap.bundle.min.js js/bootstrap.bundle.min.js.map
+# Front-end files from the npm registry (package.json pins the versions,
+# package-lock.json the tarballs), copied next to our own static files by
+# `make static`; node_modules/ and the copies are git-ignored.
+#   vendor/bootstrap/   Bootstrap 5 (Flasky's own pages)
+#   vendor/bootstrap3/  Bootstrap 3.4.1 (npm alias "bootstrap3"), what
+#                       Flask-Bootstrap's bootstrap/base.html links (web/bootstrap.h)
+#   vendor/jquery/      jQuery 1.12.4, Flask-Bootstrap's, for Bootstrap 3's scripts
+#   vendor/moment/      moment.js, what moment.include_moment() loads (web/moment.h)
+VENDOR       := htdocs/static/vendor
+VENDOR_FILES := bootstrap/css/bootstrap.min.css bootstrap/css/bootstrap.min.css.map \
+                bootstrap/js/bootstrap.bundle.min.js bootstrap/js/bootstrap.bundle.min.js.map \
+                $(addprefix bootstrap3/,css/bootstrap.css css/bootstrap.css.map \
+                  css/bootstrap.min.css css/bootstrap.min.css.map js/bootstrap.js js/bootstrap.min.js \
+                  $(addprefix fonts/glyphicons-halflings-regular.,eot svg ttf woff woff2)) \
+                jquery/jquery.js jquery/jquery.min.js jquery/jquery.min.map \
+                moment/moment-with-locales.min.js moment/moment-with-locales.min.js.map \
+                moment/moment.min.js moment/moment.min.js.map
 VENDOR_OUT   := $(VENDOR_FILES:%=$(VENDOR)/%)
+# Where each folder of vendor/ comes from in node_modules/.
+VENDOR_SRC_bootstrap  := node_modules/bootstrap/dist
+VENDOR_SRC_bootstrap3 := node_modules/bootstrap3/dist
+VENDOR_SRC_jquery     := node_modules/jquery/dist
+VENDOR_SRC_moment     := node_modules/moment/min
 
 .SECONDARY:
 .PHONY: all install-deps run run-tutorial test check fuzz bench soak faults clean unit-bins test-only static \
@@ -105,15 +127,25 @@ node_modules/bootstrap/package.json: package.json package-lock.json
 
 $(VENDOR)/%: node_modules/bootstrap/package.json
 	@mkdir -p $(dir $@)
-	cp node_modules/bootstrap/dist/$* $@
+	cp $(VENDOR_SRC_$(firstword $(subst /, ,$*)))/$(patsubst $(firstword $(subst /, ,$*))/%,%,$*) $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIBA): $(LIB_OBJ)
+$(LIBA): $(LIB_OBJ) $(TPL_EMBED_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# Rewritten only when the text changes, so a touched template that is the
+# same does not rebuild the library.
+$(TPL_EMBED_C): $(TPL_EMBED_SRC) tools/embed-templates.sh
+	@mkdir -p $(dir $@)
+	tools/embed-templates.sh lib/web/templates > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(TPL_EMBED_OBJ): $(TPL_EMBED_C)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 # ---- an application: every program links every blueprint ----
 # Each program serves one blueprint but builds the URLs of all of them
@@ -292,6 +324,8 @@ INSTALL_HDR    := lib/flagon.h $(filter-out %/internal.h %_internal.h,\
 # The templates every application needs from the framework: the macros that
 # render what the library builds (fl_make_form_context → quick_form,
 # fl_pagination_to_json → render_pagination, timestamps → moment).
+# (Flask-Bootstrap's bootstrap/*.html need no file: lib/web/templates/ is
+# compiled into libflagon.a.)
 # base.html, error.html, 404/500.html, confirm.html and the pages are
 # Flasky's own: its navbar and title, links to /cgi-bin/main/.
 INSTALL_TPL    := templates/_forms.html templates/_pagination.html templates/_moment.html
@@ -320,6 +354,6 @@ uninstall:
 clean:
 	rm -rf build $(BP_BIN) $(MANAGE)
 
--include $(LIB_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
+-include $(LIB_OBJ:.o=.d) $(TPL_EMBED_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
   $(TUT_APP_SRC:%.c=$(BUILD)/%.d)

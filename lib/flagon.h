@@ -68,5 +68,8 @@
 #include "web/resource.h"
 #include "web/send_file.h"
 #include "web/uploads.h"
+#include "web/extension.h"
+#include "web/bootstrap.h"
+#include "web/moment.h"
 
 #endif

@@ -592,10 +592,16 @@ static int validate_field(fl_form *f, fl_field *field)
 int fl_form_validate(fl_form *f)
 {
 	int ok = 1;
+	f->validated = 1;
 	for (size_t i = 0; i < f->nfields; i++)
 		if (!validate_field(f, &f->fields[i]))
 			ok = 0;
 	return ok;
+}
+
+int fl_form_was_validated(const fl_form *f)
+{
+	return f->validated;
 }
 
 int fl_form_is_submitted(const char *method)

@@ -237,6 +237,17 @@ typedef enum fl_rounding {
 	FL_ROUND_FLOOR
 } fl_rounding;
 
+/* One attribute of a field's render_kw= (the attributes every render of
+ * the widget gets unless the call gives them): `value` NULL is True (a
+ * bare attribute like `autofocus`), anything else the text of the
+ * attribute.  Arrays end with FL_ATTRS_END. */
+typedef struct fl_attr {
+	const char *name;           /* as in Python: "placeholder", "class_", "data_x" */
+	const char *value;          /* NULL: True */
+} fl_attr;
+/* Ends an fl_attr array. */
+#define FL_ATTRS_END { NULL, NULL }
+
 /* One field of a form class. */
 typedef struct fl_field_def {
 	const char *name;               /* form data key, HTML name and id */
@@ -256,6 +267,11 @@ typedef struct fl_field_def {
 	                                 * FL_PLACES_NONE: as it is */
 	fl_rounding rounding;           /* Decimal rounding=: FL_ROUND_HALF_EVEN is the
 	                                 * decimal context's default */
+	/* render_kw (issue 16) */
+	const fl_attr *render_kw;       /* render_kw=: NULL (None) or ended by
+	                                 * FL_ATTRS_END; WTForms' meta.render_field
+	                                 * merges it under every call's keyword
+	                                 * arguments (widgets.h) */
 } fl_field_def;
 
 /* DecimalField(places=None) */
@@ -371,6 +387,10 @@ fl_arena *fl_form_arena(const fl_form *f);
  * validation errors are replaced.  Returns 1 when no field has an error,
  * 0 otherwise. */
 int fl_form_validate(fl_form *f);
+
+/* fl_form_was_validated — 1 once fl_form_validate ran on `f` (WTForms'
+ * field.errors is then a list, before it the empty tuple). */
+int fl_form_was_validated(const fl_form *f);
 
 /* fl_form_is_submitted — Flask-WTF's is_submitted(): `method` is POST, PUT,
  * PATCH or DELETE (NULL: no). */

@@ -2,6 +2,7 @@
  * quick_form macro's input) and a field's data as JSON. */
 #include "form/form.h"
 #include "form/internal.h"
+#include "form/widgets.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -79,26 +80,17 @@ static void add_flags(json_t *o, const fl_field *field)
 	const char *it = fl_field_classes[field->def->type].input_type;
 	int texty = !strcmp(it, "text") || !strcmp(it, "password") || !strcmp(it, "textarea");
 	int number = !strcmp(it, "number") || !strcmp(it, "date") || !strcmp(it, "datetime");
-	int required = 0;
-	const fl_validator *v = field->def->validators;
-	for (; v && v->kind != FL_V_END; v++) {
-		if (v->kind == FL_V_DATA_REQUIRED || v->kind == FL_V_INPUT_REQUIRED ||
-		    v->kind == FL_V_FILE_REQUIRED)
-			required = 1;
-		if (v->kind == FL_V_LENGTH && texty) {
-			if (v->max != -1)
-				json_object_set_new_nocheck(o, "maxlength", json_integer(v->max));
-			if (v->min != -1)
-				json_object_set_new_nocheck(o, "minlength", json_integer(v->min));
-		}
-		if (v->kind == FL_V_NUMBER_RANGE && number) {
-			if (v->has_nmin)
-				json_object_set_new_nocheck(o, "min", json_number(v->nmin));
-			if (v->has_nmax)
-				json_object_set_new_nocheck(o, "max", json_number(v->nmax));
-		}
-	}
-	json_object_set_new_nocheck(o, "required", json_boolean(required));
+	fl_field_flags fl;
+	fl_field_get_flags(field, &fl);
+	if (texty && fl.maxlength != -1)
+		json_object_set_new_nocheck(o, "maxlength", json_integer(fl.maxlength));
+	if (texty && fl.minlength != -1)
+		json_object_set_new_nocheck(o, "minlength", json_integer(fl.minlength));
+	if (number && fl.has_min)
+		json_object_set_new_nocheck(o, "min", json_number(fl.min));
+	if (number && fl.has_max)
+		json_object_set_new_nocheck(o, "max", json_number(fl.max));
+	json_object_set_new_nocheck(o, "required", json_boolean(fl.required));
 }
 
 static json_t *choices_json(const fl_field *field)
@@ -243,4 +235,69 @@ json_t *fl_field_data_json(const fl_field *field)
 	default:
 		return data_item_json(field, field->data);
 	}
+}
+
+/* ---- what templates read of a field (widgets.h) ---- */
+
+static json_t *flag_or_null(int set, json_t *v)
+{
+	if (set)
+		return v;
+	json_decref(v);
+	return json_null();
+}
+
+json_t *fl_field_flags_json(const fl_field *field)
+{
+	fl_field_flags fl;
+	fl_field_get_flags(field, &fl);
+	json_t *o = json_object();
+	json_object_set_new_nocheck(o, "required", flag_or_null(fl.required, json_true()));
+	json_object_set_new_nocheck(o, "optional", flag_or_null(fl.optional, json_true()));
+	json_object_set_new_nocheck(o, "hidden", flag_or_null(fl.hidden, json_true()));
+	json_object_set_new_nocheck(o, "minlength",
+		flag_or_null(fl.minlength != -1, json_integer(fl.minlength)));
+	json_object_set_new_nocheck(o, "maxlength",
+		flag_or_null(fl.maxlength != -1, json_integer(fl.maxlength)));
+	json_object_set_new_nocheck(o, "min", flag_or_null(fl.has_min, json_number(fl.min)));
+	json_object_set_new_nocheck(o, "max", flag_or_null(fl.has_max, json_number(fl.max)));
+	return o;
+}
+
+json_t *fl_field_widget_json(const fl_field *field)
+{
+	fl_field_type t = field->def->type;
+	switch (t) {
+	case FL_FIELD_SELECT:
+	case FL_FIELD_SELECT_MULTIPLE:
+		return json_pack("{s:b}", "multiple", t == FL_FIELD_SELECT_MULTIPLE);
+	case FL_FIELD_RADIO:
+		return json_pack("{s:s, s:b}", "html_tag", "ul", "prefix_label", 0);
+	case FL_FIELD_TEXTAREA:
+		return json_object();
+	case FL_FIELD_FILE:
+	case FL_FIELD_MULTIPLE_FILE:
+		return json_pack("{s:s, s:b}", "input_type", "file",
+		                 "multiple", t == FL_FIELD_MULTIPLE_FILE);
+	case FL_FIELD_DECIMAL:
+		return json_pack("{s:s, s:s}", "input_type", "number", "step", "any");
+	default:
+		return json_pack("{s:s}", "input_type", fl_field_classes[t].input_type);
+	}
+}
+
+json_t *fl_field_render_kw_json(const fl_field *field)
+{
+	const fl_attr *r = field->def->render_kw;
+	if (!r)
+		return json_null();
+	json_t *o = json_object();
+	for (; r->name; r++)
+		json_object_set_new(o, r->name, r->value ? jstr(r->value) : json_true());
+	return o;
+}
+
+json_t *fl_field_default_json(const fl_field *field)
+{
+	return field->def->default_value ? jstr(field->def->default_value) : json_null();
 }

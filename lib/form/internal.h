@@ -50,6 +50,7 @@ struct fl_form {
 	size_t nfields;
 	fl_strv form_errors;
 	void *ctx;
+	int validated;          /* validate() ran: field.errors is a list, not () */
 };
 
 /* What one validator decided: WTForms' return, ValidationError, StopValidation. */
@@ -90,5 +91,20 @@ int fl_field_choice_selected(const fl_field *field, const char *v);
 /* fl_str_is_blank — 1 when the C string `s` is NULL or blank by
  * fl_utf8_is_blank (Python's `not s.strip()`, str.isspace() per character). */
 int fl_str_is_blank(const char *s);
+
+/* WTForms' field.flags: what the field_flags of the field's validators
+ * (and of its widget: HiddenInput's `hidden`) set, later validators
+ * winning. */
+typedef struct fl_field_flags {
+	int required;           /* DataRequired, InputRequired, FileRequired */
+	int optional;           /* Optional */
+	int hidden;             /* HiddenField's widget */
+	long minlength, maxlength;      /* Length; -1: not set */
+	int has_min, has_max;           /* NumberRange ... */
+	double min, max;                /* ... its bounds */
+} fl_field_flags;
+
+/* fl_field_get_flags — the flags of `field` into *out. */
+void fl_field_get_flags(const fl_field *field, fl_field_flags *out);
 
 #endif

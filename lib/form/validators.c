@@ -672,3 +672,42 @@ fl_vresult fl_validator_run(const fl_validator *v, fl_form *f, fl_field *field,
 		return FL_VR_PASS;
 	}
 }
+
+/* ---- field.flags ---- */
+
+void fl_field_get_flags(const fl_field *field, fl_field_flags *out)
+{
+	*out = (fl_field_flags){ .minlength = -1, .maxlength = -1,
+		.hidden = field->def->type == FL_FIELD_HIDDEN };
+	const fl_validator *v = field->def->validators;
+	for (; v && v->kind != FL_V_END; v++) {
+		switch (v->kind) {
+		case FL_V_DATA_REQUIRED:
+		case FL_V_INPUT_REQUIRED:
+		case FL_V_FILE_REQUIRED:
+			out->required = 1;
+			break;
+		case FL_V_OPTIONAL:
+			out->optional = 1;
+			break;
+		case FL_V_LENGTH:
+			if (v->min != -1)
+				out->minlength = v->min;
+			if (v->max != -1)
+				out->maxlength = v->max;
+			break;
+		case FL_V_NUMBER_RANGE:
+			if (v->has_nmin) {
+				out->has_min = 1;
+				out->min = v->nmin;
+			}
+			if (v->has_nmax) {
+				out->has_max = 1;
+				out->max = v->nmax;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}

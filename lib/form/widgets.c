@@ -76,27 +76,6 @@ static fl_err attr_from_json(fl_arena *a, wattrs *v, const char *key, json_t *j)
 	}
 }
 
-static fl_err attrs_from_json(fl_arena *a, wattrs *v, json_t *kwargs)
-{
-	const char *key;
-	json_t *val;
-	if (!kwargs)
-		return FL_OK;
-	if (!json_is_object(kwargs))
-		return FL_EINVAL;
-	json_object_foreach(kwargs, key, val) {
-		fl_err e = attr_from_json(a, v, fl_arena_strdup(a, key), val);
-		if (e != FL_OK)
-			return e;
-	}
-	return FL_OK;
-}
-
-static int attr_cmp(const void *x, const void *y)
-{
-	return strcmp(((const wattr *)x)->key, ((const wattr *)y)->key);
-}
-
 /* clean_key(): trailing '_' stripped; data_/aria_ keys get '-' for '_'. */
 static void put_key(const char *key, fl_buf *out)
 {
@@ -106,6 +85,55 @@ static void put_key(const char *key, fl_buf *out)
 	int dash = n >= 5 && (strncmp(key, "data_", 5) == 0 || strncmp(key, "aria_", 5) == 0);
 	for (size_t i = 0; i < n; i++)
 		fl_buf_putc(out, dash && key[i] == '_' ? '-' : key[i]);
+}
+
+/* clean_key(key) as a string of the arena. */
+static const char *clean_key(fl_arena *a, const char *key)
+{
+	fl_buf b;
+	fl_buf_init(&b, a);
+	put_key(key, &b);
+	return b.data ? fl_buf_cstr(&b) : "";
+}
+
+/* The keyword arguments of `kwargs` into `v`; `clean`: with their keys
+ * cleaned first, later ones winning (meta.render_field), else as given
+ * (html_params cleans them as it writes). */
+static fl_err attrs_from_json(fl_arena *a, wattrs *v, json_t *kwargs, int clean)
+{
+	const char *key;
+	json_t *val;
+	if (!kwargs)
+		return FL_OK;
+	if (!json_is_object(kwargs))
+		return FL_EINVAL;
+	json_object_foreach(kwargs, key, val) {
+		fl_err e = attr_from_json(a, v, clean ? clean_key(a, key) : fl_arena_strdup(a, key),
+		                          val);
+		if (e != FL_OK)
+			return e;
+	}
+	return FL_OK;
+}
+
+/* The field's render_kw, keys cleaned (meta.render_field). */
+static void add_render_kw(fl_arena *a, wattrs *v, const fl_field *field)
+{
+	for (const fl_attr *r = field->def->render_kw; r && r->name; r++)
+		attr_set(a, v, clean_key(a, r->name), r->value, !r->value);
+}
+
+/* meta.render_field(field, kwargs): render_kw, then the call's keyword
+ * arguments over it, every key cleaned. */
+static fl_err render_field_attrs(fl_arena *a, wattrs *v, const fl_field *field, json_t *kwargs)
+{
+	add_render_kw(a, v, field);
+	return attrs_from_json(a, v, kwargs, 1);
+}
+
+static int attr_cmp(const void *x, const void *y)
+{
+	return strcmp(((const wattr *)x)->key, ((const wattr *)y)->key);
 }
 
 /* html_params(**kwargs) of a collected list (sorted in place). */
@@ -133,7 +161,7 @@ static void attrs_write(wattrs *v, fl_buf *out)
 fl_err fl_html_params(json_t *kwargs, fl_buf *out)
 {
 	wattrs v = { 0 };
-	fl_err e = attrs_from_json(out->arena, &v, kwargs);
+	fl_err e = attrs_from_json(out->arena, &v, kwargs, 0);
 	if (e != FL_OK)
 		return e;
 	attrs_write(&v, out);
@@ -182,44 +210,22 @@ static const char *flag_number(fl_arena *a, double x)
 }
 
 /* for k in dir(flags): if k in validation_attrs and k not in kwargs:
- * kwargs[k] = flags.k — the flags as the validators set them, later ones
- * winning. */
+ * kwargs[k] = flags.k */
 static void add_flags(fl_arena *a, wattrs *v, const fl_field *field)
 {
 	int va = validation_attrs(field->def->type);
-	wattrs flags = { 0 };
-	const fl_validator *val = field->def->validators;
-	for (; val && val->kind != FL_V_END; val++) {
-		switch (val->kind) {
-		case FL_V_DATA_REQUIRED:
-		case FL_V_INPUT_REQUIRED:
-		case FL_V_FILE_REQUIRED:
-			attr_set(a, &flags, "required", NULL, 1);
-			break;
-		case FL_V_LENGTH:
-			if (val->max != -1)
-				attr_set(a, &flags, "maxlength", fl_arena_printf(a, "%ld", val->max), 0);
-			if (val->min != -1)
-				attr_set(a, &flags, "minlength", fl_arena_printf(a, "%ld", val->min), 0);
-			break;
-		case FL_V_NUMBER_RANGE:
-			if (val->has_nmin)
-				attr_set(a, &flags, "min", flag_number(a, val->nmin), 0);
-			if (val->has_nmax)
-				attr_set(a, &flags, "max", flag_number(a, val->nmax), 0);
-			break;
-		default:
-			break;
-		}
-	}
-	for (size_t i = 0; i < flags.len; i++) {
-		const char *k = flags.items[i].key;
-		int want = (!strcmp(k, "required") && (va & VA_REQUIRED)) ||
-		           ((!strcmp(k, "maxlength") || !strcmp(k, "minlength")) && (va & VA_LENGTH)) ||
-		           ((!strcmp(k, "max") || !strcmp(k, "min")) && (va & VA_RANGE));
-		if (want)
-			attr_default(a, v, k, flags.items[i].val, flags.items[i].bare);
-	}
+	fl_field_flags fl;
+	fl_field_get_flags(field, &fl);
+	if ((va & VA_REQUIRED) && fl.required)
+		attr_default(a, v, "required", NULL, 1);
+	if ((va & VA_LENGTH) && fl.maxlength != -1)
+		attr_default(a, v, "maxlength", fl_arena_printf(a, "%ld", fl.maxlength), 0);
+	if ((va & VA_LENGTH) && fl.minlength != -1)
+		attr_default(a, v, "minlength", fl_arena_printf(a, "%ld", fl.minlength), 0);
+	if ((va & VA_RANGE) && fl.has_min)
+		attr_default(a, v, "min", flag_number(a, fl.min), 0);
+	if ((va & VA_RANGE) && fl.has_max)
+		attr_default(a, v, "max", flag_number(a, fl.max), 0);
 }
 
 /* Input.__call__ and its subclasses. */
@@ -294,9 +300,27 @@ static void select_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf 
 	fl_buf_puts(out, "</select>");
 }
 
-/* ListWidget(prefix_label=False) of RadioInput options: each option is a
- * field of its own with id "ID-i", the parent's validators (so its flags)
- * and a label for that id. */
+/* RadioInput of option `i`, a field of its own (SelectFieldBase.__iter__'s
+ * _Option: id "ID-i", the parent's name, validators (so its flags) and
+ * render_kw) called with the attributes `o` (render_kw and keyword
+ * arguments, collected). */
+static void radio_option(fl_arena *a, const fl_field *field, size_t i, wattrs *o, fl_buf *out)
+{
+	const fl_choice *c = &field->choices[i];
+	if (fl_field_choice_selected(field, c->value))
+		attr_set(a, o, "checked", NULL, 1);
+	attr_default(a, o, "id", fl_arena_printf(a, "%s-%zu", fl_field_id(field), i), 0);
+	attr_default(a, o, "type", "radio", 0);
+	attr_default(a, o, "value", c->value, 0);
+	add_flags(a, o, field);
+	attr_set(a, o, "name", fl_field_name(field), 0);
+	fl_buf_puts(out, "<input ");
+	attrs_write(o, out);
+	fl_buf_putc(out, '>');
+}
+
+/* ListWidget(prefix_label=False) of the options: `<input ..> <label ..>`
+ * in an <li> each, the option's label for its id. */
 static void radio_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *out)
 {
 	attr_default(a, v, "id", fl_field_id(field), 0);
@@ -307,16 +331,10 @@ static void radio_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *
 		const fl_choice *c = &field->choices[i];
 		const char *id = fl_arena_printf(a, "%s-%zu", fl_field_id(field), i);
 		wattrs o = { 0 };
-		if (fl_field_choice_selected(field, c->value))
-			attr_set(a, &o, "checked", NULL, 1);
-		attr_set(a, &o, "id", id, 0);
-		attr_set(a, &o, "type", "radio", 0);
-		attr_set(a, &o, "value", c->value, 0);
-		add_flags(a, &o, field);
-		attr_set(a, &o, "name", fl_field_name(field), 0);
-		fl_buf_puts(out, "<li><input ");
-		attrs_write(&o, out);
-		fl_buf_puts(out, "> <label for=\"");
+		add_render_kw(a, &o, field);
+		fl_buf_puts(out, "<li>");
+		radio_option(a, field, i, &o, out);
+		fl_buf_puts(out, " <label for=\"");
 		fl_html_escape(out, id, strlen(id));
 		fl_buf_puts(out, "\">");
 		const char *label = c->label ? c->label : c->value;
@@ -326,11 +344,40 @@ static void radio_widget(fl_arena *a, const fl_field *field, wattrs *v, fl_buf *
 	fl_buf_puts(out, "</ul>");
 }
 
+fl_err fl_field_option_widget(const fl_field *field, size_t i, json_t *kwargs, fl_buf *out)
+{
+	fl_arena *a = out->arena;
+	wattrs o = { 0 };
+	if (i >= field->nchoices)
+		return FL_EINVAL;
+	fl_err e = render_field_attrs(a, &o, field, kwargs);
+	if (e != FL_OK)
+		return e;
+	if (attr_find(&o, "name"))
+		return FL_EINVAL;
+	radio_option(a, field, i, &o, out);
+	return FL_OK;
+}
+
+size_t fl_field_option_count(const fl_field *field)
+{
+	return field->def->type == FL_FIELD_RADIO ? field->nchoices : 0;
+}
+
+void fl_field_option(const fl_field *field, size_t i, const char **value, const char **label,
+                     int *checked)
+{
+	const fl_choice *c = &field->choices[i];
+	*value = c->value;
+	*label = c->label ? c->label : c->value;
+	*checked = fl_field_choice_selected(field, c->value);
+}
+
 fl_err fl_field_widget(const fl_field *field, json_t *kwargs, fl_buf *out)
 {
 	fl_arena *a = out->arena;
 	wattrs v = { 0 };
-	fl_err e = attrs_from_json(a, &v, kwargs);
+	fl_err e = render_field_attrs(a, &v, field, kwargs);
 	if (e != FL_OK)
 		return e;
 	fl_field_type t = field->def->type;

@@ -22,6 +22,11 @@
  *     like markupsafe (& < > " ' as &amp; &lt; &gt; &#34; &#39;): strings
  *     as they are, integers in decimal, reals as Python's str(float), null
  *     as "None".  Arrays and objects are refused (FL_EINVAL).
+ * A field's call (fl_field_widget, fl_field_option_widget) first cleans
+ * every key as WTForms 3.0's meta.render_field does, later keys winning
+ * (`field(class='a', class_='b')` writes class="b"; a macro's `**kwargs`
+ * brings "class"), over the field's render_kw (fl_field_def.render_kw,
+ * cleaned too): the call's keyword arguments win over render_kw.
  * The widget sets `id` (the field id), `type` and `value` unless the
  * keyword arguments give them, and the validators' flags it knows
  * (`required` from DataRequired/InputRequired/FileRequired, `maxlength`
@@ -59,6 +64,49 @@ fl_err fl_html_params(json_t *kwargs, fl_buf *out);
  * FL_EINVAL (out unchanged) for a bad value in `kwargs`, or for a `name`
  * key (Python raises TypeError: name is given twice). */
 fl_err fl_field_widget(const fl_field *field, json_t *kwargs, fl_buf *out);
+
+/* fl_field_option_count — how many options iterating the field gives
+ * (`{% for option in form.size %}`): a RadioField's choices; 0 for other
+ * fields. */
+size_t fl_field_option_count(const fl_field *field);
+
+/* fl_field_option — option `i` (< fl_field_option_count) of a RadioField:
+ * its value, its label text (static or the form's arena) and whether it
+ * is checked. */
+void fl_field_option(const fl_field *field, size_t i, const char **value, const char **label,
+                     int *checked);
+
+/* fl_field_option_widget — option(**kwargs) of the option `i` of a
+ * RadioField (WTForms' _Option field with RadioInput): `<input checked
+ * id="ID-i" name="NAME" required type="radio" value="VALUE">`, with the
+ * parent's flags and render_kw, appended to `out`.  FL_EINVAL (out
+ * unchanged) for a bad value or a `name` key in kwargs, or for `i` out of
+ * range. */
+fl_err fl_field_option_widget(const fl_field *field, size_t i, json_t *kwargs, fl_buf *out);
+
+/* fl_field_flags_json — WTForms 3.0's field.flags as a JSON object: every
+ * flag Flagon's validators and widgets can set — required (DataRequired,
+ * InputRequired, FileRequired), optional (Optional), hidden (HiddenField),
+ * minlength, maxlength (Length), min, max (NumberRange) — true or its
+ * number when set, null otherwise (Flags.__getattr__ gives None for a
+ * flag that was not set).  New reference in the current jansson arena. */
+json_t *fl_field_flags_json(const fl_field *field);
+
+/* fl_field_widget_json — field.widget as templates read it:
+ * {"input_type": "text"} for the <input> widgets (plus "multiple" for a
+ * FileInput, "step": "any" for DecimalField's NumberInput), {"multiple":
+ * bool} for Select, {"html_tag": "ul", "prefix_label": false} for
+ * RadioField's ListWidget, {} for TextArea.  New reference. */
+json_t *fl_field_widget_json(const fl_field *field);
+
+/* fl_field_render_kw_json — field.render_kw: null (None) or the object of
+ * the definition's attributes as written (keys uncleaned; true for an
+ * attribute without a value).  New reference. */
+json_t *fl_field_render_kw_json(const fl_field *field);
+
+/* fl_field_default_json — field.default: the definition's default_value
+ * as a string, or null.  New reference. */
+json_t *fl_field_default_json(const fl_field *field);
 
 /* fl_field_label — field.label(**kwargs): `<label for="ID">TEXT</label>`
  * appended to `out`.  `for_` (or `for`) in kwargs replaces the field id;

@@ -430,6 +430,7 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 			return e;
 	}
 	size_t expand = 0;
+	int spread = 0;  /* a **mapping, even an empty one, to take out */
 	for (size_t i = 0; i < a->nkw; i++) {
 		fl_err e = tpl_eval(r, f, n->list2.v[i], &a->kwv[i]);
 		if (e)
@@ -438,9 +439,10 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 			if (a->kwv[i] && !json_is_object(a->kwv[i]))
 				return tpl_fail(r, n, "argument after ** must be a mapping");
 			expand += json_object_size(a->kwv[i]);
+			spread = 1;
 		}
 	}
-	if (!expand)
+	if (!spread)
 		return FL_OK;
 	/* Spread each **mapping into name/value pairs, in place of its marker. */
 	const char **kwn = fl_arena_calloc(r->a, a->nkw + expand + 1, sizeof *kwn);

@@ -239,7 +239,11 @@ json_t *fl_markup(const char *html);
  * can carry, and templates never see that member (not in iteration,
  * items(), length or printing).  A copy made with json_copy,
  * json_deep_copy or through JSON text is not guaranteed to stay callable.
- * `is callable` is true for it; its truth value is always true.  Made by
+ * `is callable` is true for it; its truth value is always true.  When
+ * `attrs` was made by fl_tpl_sequence, the object also iterates (and
+ * unpacks, `|list`, `v[0]`) over that sequence's items, as WTForms'
+ * RadioField is both called and iterated over its options; it still has
+ * no length, as in Python.  Made by
  * jansson in the current jansson arena; the caller owns the reference. */
 json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud);
 

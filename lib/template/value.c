@@ -97,6 +97,9 @@ json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
 	return o;
 }
 
+#define ITEMS_KEY "\0__fl_items__"
+#define ITEMS_KEY_LEN (sizeof ITEMS_KEY - 1)
+
 json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 {
 	json_t *o = json_object(), *target = json_array();
@@ -104,6 +107,11 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 	json_array_append_new(target, json_integer((json_int_t)(intptr_t)ud));
 	json_object_setn_new_nocheck(o, callable_keys[TPL_OBJECT].key,
 		callable_keys[TPL_OBJECT].len, target);
+	/* attrs made by fl_tpl_sequence: a callable sequence (WTForms'
+	 * RadioField), its items the SECOND member (tv_seq_items) */
+	json_t *items = tpl_callable_kind(attrs, NULL) < 0 ? tv_seq_items(attrs) : NULL;
+	if (items)
+		json_object_setn_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN, items);
 	const char *k;
 	size_t klen;
 	json_t *v;
@@ -116,11 +124,9 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 
 /* ---- sequence objects ----
  * An object that is also a sequence (fl_tpl_sequence) has ITEMS_KEY as its
- * FIRST member, holding the array its iteration gives; its other members
- * are its attributes.  Like the marks above, only the engine can write it. */
-
-#define ITEMS_KEY "\0__fl_items__"
-#define ITEMS_KEY_LEN (sizeof ITEMS_KEY - 1)
+ * FIRST member (the second after CALL_KEY for a callable one), holding the
+ * array its iteration gives; its other members are its attributes.  Like
+ * the marks above, only the engine can write it. */
 
 json_t *fl_tpl_sequence(json_t *attrs, json_t *items)
 {
@@ -142,6 +148,10 @@ json_t *tv_seq_items(const json_t *v)
 	if (!json_is_object(v))
 		return NULL;
 	void *it = json_object_iter((json_t *)v);
+	if (it && json_object_iter_key_len(it) == callable_keys[TPL_OBJECT].len &&
+	    !memcmp(json_object_iter_key(it), callable_keys[TPL_OBJECT].key,
+	            callable_keys[TPL_OBJECT].len))
+		it = json_object_iter_next((json_t *)v, it);
 	if (!it || json_object_iter_key_len(it) != ITEMS_KEY_LEN ||
 	    memcmp(json_object_iter_key(it), ITEMS_KEY, ITEMS_KEY_LEN) != 0)
 		return NULL;

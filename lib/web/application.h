@@ -37,6 +37,7 @@
 #include "web/command.h"
 #include "web/ctx.h"
 #include "web/errors.h"
+#include "web/extension.h"
 #include "web/hooks.h"
 
 struct fl_blueprint;
@@ -189,6 +190,17 @@ typedef struct fl_application {
 	 * application's own filters, so an application keeps its templates in
 	 * a folder of its own, apart from another application's. */
 	const char *template_folder;
+
+	/* ---- extensions (issue 16: Flask-Bootstrap, Flask-Moment) ----
+	 * Flask's `bootstrap = Bootstrap(app); moment = Moment(app)`: the
+	 * extensions the application turns on, NULL-terminated, e.g.
+	 * { &fl_bootstrap, &fl_moment, NULL } (web/bootstrap.h, web/moment.h;
+	 * web/extension.h for the type and the order of start-up).  Each adds
+	 * its globals and its templates (embedded in the library, after the
+	 * template folder, so the application's own file of the same name
+	 * wins) to every blueprint's templates at start-up; one not listed
+	 * does not exist for the templates and costs nothing.  NULL: none. */
+	const fl_extension *const *extensions;
 } fl_application;
 
 /* fl_application_load_config — the configuration of application `app`

@@ -125,18 +125,31 @@ static json_t *csrf_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	return html_result(&out);
 }
 
-static json_t *csrf_label_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+/* A Label of its own (Flask-WTF's CSRF field, a radio option): the id
+ * its `for` names and its text. */
+struct label_ud {
+	const char *id;
+	const char *text;
+};
+
+/* Label.__call__(text=None, **kwargs) of a label_ud. */
+static json_t *text_label_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
 {
+	const struct label_ud *l = ud;
 	json_t *kw = label_kwargs(args, kwargs, err);
 	if (!kw)
 		return NULL;
 	json_t *text = json_object_get(kw, "text");
 	const char *t = json_is_string(text) && json_string_length(text) ? json_string_value(text)
-		: CSRF_LABEL;
+		: l->text;
 	json_object_del(kw, "text");
-	if (!json_object_get(kw, "for_") && !json_object_get(kw, "for"))
-		json_object_set_new(kw, "for", json_string(CSRF_NAME));
+	if (json_object_get(kw, "for_")) {
+		json_object_set(kw, "for", json_object_get(kw, "for_"));
+		json_object_del(kw, "for_");
+	} else if (!json_object_get(kw, "for")) {
+		json_object_set_new(kw, "for", json_string(l->id));
+	}
 	fl_buf out;
 	fl_buf_init(&out, a);
 	fl_buf_puts(&out, "<label ");
@@ -197,42 +210,129 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 	return o;
 }
 
-static json_t *strv_json(const char *const *v)
+
+/* WTForms' errors before validate(): the class attribute, an empty tuple. */
+static json_t *empty_tuple(void)
 {
+	json_t *none = json_array(), *t = fl_tpl_sequence(NULL, none);
+	json_decref(none);
+	return t;
+}
+
+/* field.errors: a list once the form was validated (or the field has
+ * processing errors to show), else (). */
+static json_t *errors_value(const fl_field *field, const fl_form *f)
+{
+	const char *const *e = fl_field_errors(field);
+	if (!(e && *e) && !fl_form_was_validated(f))
+		return empty_tuple();
 	json_t *a = json_array();
-	for (; v && *v; v++)
-		json_array_append_new(a, json_string(*v));
+	for (; e && *e; e++)
+		json_array_append_new(a, json_string(*e));
 	return a;
 }
 
-/* One field as WTForms shows it to a template.  `required` comes from the
- * quick_form entry of the same field (the validators' flag). */
-static json_t *field_object(fl_field *field, int required)
+/* One option of a RadioField (WTForms' _Option). */
+struct option_ud {
+	const fl_field *field;
+	size_t i;
+};
+
+static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	const struct option_ud *o = ud;
+	if (json_array_size(args)) {
+		snprintf(err->message, sizeof err->message,
+			"%s() takes keyword arguments only", fl_field_name(o->field));
+		return NULL;
+	}
+	fl_buf out;
+	fl_buf_init(&out, a);
+	if (fl_field_option_widget(o->field, o->i, kwargs, &out))
+		return bad_attributes(err, fl_field_name(o->field));
+	return html_result(&out);
+}
+
+/* The attributes every field object has (WTForms' Field), the widget's
+ * class name `type` and `data` given; `form` NULL for a field that is
+ * never validated (a radio option: errors ()). */
+static json_t *field_attrs(const fl_form *form, const fl_field *field, const char *id,
+                           const char *type, json_t *label, json_t *data)
 {
 	json_t *attrs = json_object();
 	json_object_set_new(attrs, "name", json_string(fl_field_name(field)));
 	json_object_set_new(attrs, "short_name", json_string(fl_field_name(field)));
-	json_object_set_new(attrs, "id", json_string(fl_field_id(field)));
-	json_object_set_new(attrs, "type", json_string(fl_field_class_name(field)));
-	json_object_set_new(attrs, "label", label_object(fl_field_id(field),
-		fl_field_label_text(field), label_call, field));
-	json_object_set_new(attrs, "errors", strv_json(fl_field_errors(field)));
-	json_object_set_new(attrs, "data", fl_field_data_json(field));
+	json_object_set_new(attrs, "id", json_string(id));
+	json_object_set_new(attrs, "type", json_string(type));
+	json_object_set_new(attrs, "label", label);
+	json_object_set_new(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
+	json_object_set_new(attrs, "data", data);
+	json_object_set_new(attrs, "default", fl_field_default_json(field));
 	json_object_set_new(attrs, "description", json_string(fl_field_description(field)));
-	json_object_set_new(attrs, "flags", json_pack("{s:b}", "required", required));
+	json_object_set_new(attrs, "flags", fl_field_flags_json(field));
+	json_object_set_new(attrs, "render_kw", fl_field_render_kw_json(field));
+	return attrs;
+}
+
+/* Option i of a RadioField: id "ID-i", its label, data its value,
+ * `checked`, a RadioInput widget; the parent's flags and render_kw. */
+static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
+{
+	const char *value, *text;
+	int checked;
+	fl_field_option(field, i, &value, &text, &checked);
+	struct option_ud *ud = fl_arena_alloc(a, sizeof *ud);
+	*ud = (struct option_ud){ field, i };
+	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
+	l->id = fl_arena_printf(a, "%s-%zu", fl_field_id(field), i);
+	l->text = text;
+	json_t *attrs = field_attrs(NULL, field, l->id, "_Option",
+		label_object(l->id, text, text_label_call, l), json_string(value));
+	json_object_set_new(attrs, "checked", json_boolean(checked));
+	json_object_set_new(attrs, "widget", json_pack("{s:s}", "input_type", "radio"));
+	json_t *o = fl_tpl_callable(attrs, option_call, ud);
+	json_decref(attrs);
+	return o;
+}
+
+/* One field as WTForms shows it to a template; a RadioField iterates its
+ * options. */
+static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
+{
+	json_t *attrs = field_attrs(form, field, fl_field_id(field), fl_field_class_name(field),
+		label_object(fl_field_id(field), fl_field_label_text(field), label_call, field),
+		fl_field_data_json(field));
+	json_object_set_new(attrs, "widget", fl_field_widget_json(field));
+	size_t n = fl_field_option_count(field);
+	if (n) {
+		json_t *options = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(options, option_object(a, field, i));
+		json_t *seq = fl_tpl_sequence(attrs, options);
+		json_decref(options);
+		json_decref(attrs);
+		attrs = seq;
+	}
 	json_t *o = fl_tpl_callable(attrs, field_call, field);
 	json_decref(attrs);
 	return o;
 }
 
-static json_t *csrf_object(const char *token)
+static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 {
-	json_t *attrs = json_pack("{s:s, s:s, s:s, s:s, s:o, s:[], s:s, s:s, s:{s:b}, s:s}",
+	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
+	*l = (struct label_ud){ CSRF_NAME, CSRF_LABEL };
+	json_t *attrs = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:n, s:s, s:n, s:s,"
+		" s:{s:s}, s:{s:n, s:n, s:b, s:n, s:n, s:n, s:n}}",
 		"name", CSRF_NAME, "short_name", CSRF_NAME, "id", CSRF_NAME,
 		"type", "CSRFTokenField",
-		"label", label_object(CSRF_NAME, CSRF_LABEL, csrf_label_call, (void *)token),
-		"errors", "data", token, "description", "", "flags", "required", 0,
-		"current_token", token);
+		"label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l),
+		"errors", fl_form_was_validated(f) ? json_array() : empty_tuple(),
+		"data", token, "default", "description", "", "render_kw",
+		"current_token", token,
+		"widget", "input_type", "hidden",
+		"flags", "required", "optional", "hidden", 1, "minlength", "maxlength", "min", "max");
 	json_t *o = fl_tpl_callable(attrs, csrf_call, (void *)token);
 	json_decref(attrs);
 	return o;
@@ -250,27 +350,62 @@ static int reserved(const char *name)
 	return 0;
 }
 
-json_t *fl_make_form_context(fl_ctx *c, fl_form *f)
+json_t *fl_form_template_value(fl_arena *a, fl_form *f, const char *csrf)
 {
-	const char *csrf = fl_csrf_token(c);
 	json_t *o = fl_form_to_json(f, csrf);
 	if (!o)
 		return NULL;
+	json_t *items = json_array();
 	size_t i;
 	json_t *entry;
 	json_array_foreach(json_object_get(o, "fields"), i, entry) {
 		const char *name = json_string_value(json_object_get(entry, "name"));
 		fl_field *field = name ? fl_form_field(f, name) : NULL;
-		if (!field || reserved(name))
-			continue;  /* the CSRF entry, or a name the form itself uses */
-		json_object_set_new(o, name,
-			field_object(field, json_is_true(json_object_get(entry, "required"))));
+		if (!field)
+			continue;  /* the CSRF entry */
+		json_t *fo = field_object(a, f, field);
+		json_array_append(items, fo);
+		if (!reserved(name))
+			json_object_set(o, name, fo);
+		json_decref(fo);
 	}
-	if (csrf && !fl_form_field(f, CSRF_NAME))
-		json_object_set_new(o, CSRF_NAME, csrf_object(csrf));
-	struct form_ud *fu = fl_arena_alloc(c->arena, sizeof *fu);
+	if (csrf && !fl_form_field(f, CSRF_NAME)) {
+		/* Flask-WTF's field comes after the class's own */
+		json_t *co = csrf_object(a, f, csrf);
+		json_object_set(o, CSRF_NAME, co);
+		json_array_append_new(items, co);
+	}
+	/* form.errors: WTForms 3.0 adds the form-level errors under None */
+	json_t *form_errors = json_object_get(o, "form_errors");
+	if (json_array_size(form_errors))
+		json_object_set(json_object_get(o, "errors"), "None", form_errors);
+	struct form_ud *fu = fl_arena_alloc(a, sizeof *fu);
 	fu->form = f;
 	fu->csrf = csrf;
 	json_object_set_new(o, "hidden_tag", fl_tpl_callable(NULL, hidden_tag_call, fu));
-	return o;
+	json_t *form = fl_tpl_sequence(o, items);
+	json_decref(o);
+	json_decref(items);
+	return form;
+}
+
+json_t *fl_make_form_context(fl_ctx *c, fl_form *f)
+{
+	return fl_form_template_value(c->arena, f, fl_csrf_token(c));
+}
+
+json_t *fl_form_is_hidden_field(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+	fl_tpl_error *err)
+{
+	(void)ud, (void)a, (void)err;
+	if (json_array_size(args) + json_object_size(kwargs) != 1) {
+		snprintf(err->message, sizeof err->message,
+			"bootstrap_is_hidden_field() takes exactly one argument");
+		return NULL;
+	}
+	json_t *field = json_array_size(args) ? json_array_get(args, 0) : json_object_get(kwargs, "field");
+	const char *type = fl_tpl_is_callable(field)
+		? json_string_value(json_object_get(field, "type")) : NULL;
+	return json_boolean(type && (!strcmp(type, "HiddenField") ||
+	                             !strcmp(type, "CSRFTokenField")));
 }

@@ -8,6 +8,7 @@
 
 #include "web/application.h"
 #include "web/ctx_internal.h"
+#include "web/forms.h"
 #include "web/sessions.h"
 #include "web/templating.h"
 #include "base/log.h"
@@ -174,6 +175,11 @@ fl_tpl_env *fl_app_new_templates(fl_app *app, const char *first_dir)
 		return NULL;
 	if (first_dir)
 		fl_tpl_env_add_path(app->templates, tdir);
+	/* Extensions first (web/extension.h): the framework's and the
+	 * application's own globals then replace theirs of the same name. */
+	for (const fl_extension *const *x = app->bp->app ? app->bp->app->extensions : NULL;
+	     x && *x; x++)
+		(*x)->init_templates(app->templates);
 	fl_app_register_template_globals(app);
 	return app->templates;
 }
@@ -183,6 +189,9 @@ void fl_app_register_template_globals(fl_app *app)
 	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
 	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
 	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
+	/* Flask-Bootstrap's form global, for bootstrap/wtf.html (issue 16) */
+	fl_tpl_env_add_function(app->templates, "bootstrap_is_hidden_field",
+		fl_form_is_hidden_field);
 	if (app->bp && app->bp->app)
 		register_application(app, app->bp->app);
 }

@@ -16,7 +16,19 @@
  *   "labels": [...], "hidden_tag": html, "valid": bool,
  *   "errors": {field: [...]} (fields with errors), "data": {field: json},
  *   "types": {field: "StringField"} }.
- * The form definitions below are the ones the Python test writes too. */
+ * The form definitions below are the ones the Python test writes too.
+ *
+ *   formwidgets TEMPLATE_DIR < CASES.json > RESULTS.json
+ *
+ * also renders template cases (tests/integration/test_wtf_templates.py):
+ *   { "form": "NameForm" | "MixForm" | "AllForm" | "ValForm",
+ *     "formdata", "files", "validate" as above, "form_error": text (a
+ *     form-level error added after validation), "csrf": token or null,
+ *     "template": source }
+ * rendered with {"form": the template face of the form (web/forms.h)} in
+ * an env whose search path is TEMPLATE_DIR (bootstrap/wtf.html) with
+ * Flask-Bootstrap's bootstrap_is_hidden_field; the result is
+ * {"html": text} or {"error": "line:col: message"}. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +37,8 @@
 #include "base/vec.h"
 #include "form/form.h"
 #include "form/widgets.h"
+#include "template/template.h"
+#include "web/forms.h"
 
 static const fl_validator name_v[] = { FL_DATA_REQUIRED(NULL), FL_LENGTH(1, 64, NULL),
 	FL_VALIDATORS_END };
@@ -105,6 +119,51 @@ static const fl_field_def val_fields[] = {
 };
 static const fl_form_def ValForm = { "ValForm", val_fields };
 
+/* The Flask book's NameForm (chapter 4). */
+static const fl_field_def name_fields[] = {
+	FL_STRING_FIELD("name", "What is your name?", req_v),
+	FL_SUBMIT_FIELD("submit", "Submit"),
+	FL_FIELDS_END
+};
+static const fl_form_def NameForm = { "NameForm", name_fields };
+
+/* One of each widget Flask-Bootstrap lays out differently, with
+ * descriptions and render_kw. */
+static const fl_attr name_kw[] = { { "placeholder", "Your <name>" }, { "autofocus", NULL },
+	FL_ATTRS_END };
+static const fl_attr size_kw[] = { { "class_", "sz" }, { "data_x", "1" }, FL_ATTRS_END };
+static const fl_attr go_kw[] = { { "class", "ignored" }, FL_ATTRS_END };
+static const fl_validator nick_v[] = { FL_OPTIONAL(), FL_LENGTH(2, 10, NULL), FL_VALIDATORS_END };
+static const fl_field_def mix_fields[] = {
+	{ .name = "name", .label = "Name", .type = FL_FIELD_STRING, .validators = name_v,
+	  .description = "Your <b>full</b> name", .render_kw = name_kw },
+	{ .name = "nick", .type = FL_FIELD_STRING, .validators = nick_v, .default_value = "nn" },
+	FL_PASSWORD_FIELD("secret", "Password", secret_v),
+	FL_BOOLEAN_FIELD("remember_me", "Keep me logged in", NULL),
+	{ .name = "size", .label = "Size", .type = FL_FIELD_RADIO, .validators = req_v,
+	  .choices = sizes, .render_kw = size_kw },
+	FL_SELECT_FIELD("colour", "Colour", colours, FL_COERCE_STR, NULL),
+	{ .name = "body", .label = "Body", .type = FL_FIELD_TEXTAREA, .validators = body_v,
+	  .description = "Markdown & more" },
+	{ .name = "photo", .label = "Photo", .type = FL_FIELD_FILE, .description = "A picture" },
+	FL_HIDDEN_FIELD("next", NULL),
+	FL_INTEGER_FIELD("age", "Age", age_v),
+	{ .name = "go", .label = "Go!", .type = FL_FIELD_SUBMIT, .render_kw = go_kw },
+	FL_FIELDS_END
+};
+static const fl_form_def MixForm = { "MixForm", mix_fields };
+
+static const fl_form_def *form_def(const char *name)
+{
+	static const fl_form_def *const all[] = { &AllForm, &ValForm, &NameForm, &MixForm };
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return &AllForm;
+}
+
+static fl_tpl_env *env;
+
 static fl_arena *arena;
 
 static const char *render(const fl_field *field, json_t *kw, int label)
@@ -127,10 +186,33 @@ static json_t *renders(const fl_form *f, json_t *list, int label)
 	return out;
 }
 
+/* A template case: the form's template face rendered by `template`. */
+static json_t *render_case(json_t *c, fl_form *f, json_t *r)
+{
+	json_t *fe = json_object_get(c, "form_error");
+	if (json_is_string(fe))
+		fl_form_add_error(f, NULL, json_string_value(fe));
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "form", fl_form_template_value(arena, f,
+		json_string_value(json_object_get(c, "csrf"))));
+	fl_buf out;
+	fl_buf_init(&out, arena);
+	fl_tpl_error err = { 0 };
+	if (!env || fl_tpl_render_string(env, json_string_value(json_object_get(c, "template")),
+	                                 ctx, NULL, arena, &out, &err) != FL_OK)
+		json_object_set_new(r, "error", json_string(fl_arena_printf(arena, "%d:%d: %s",
+			err.line, err.column, env ? err.message : "no TEMPLATE_DIR")));
+	else
+		json_object_set_new(r, "html", json_string(out.data ? fl_buf_cstr(&out) : ""));
+	json_decref(ctx);
+	return r;
+}
+
 static json_t *run_case(json_t *c)
 {
 	const char *name = json_string_value(json_object_get(c, "form"));
-	fl_form *f = fl_form_new(arena, strcmp(name, "ValForm") == 0 ? &ValForm : &AllForm);
+	const fl_form_def *def = form_def(name);
+	fl_form *f = fl_form_new(arena, def);
 	json_t *fd = json_object_get(c, "formdata"), *files = json_object_get(c, "files");
 	json_t *item;
 	size_t i;
@@ -161,6 +243,9 @@ static json_t *run_case(json_t *c)
 	json_t *r = json_object();
 	json_object_set_new(r, "valid", json_boolean(json_is_true(json_object_get(c, "validate")) &&
 	                                           fl_form_validate(f)));
+	json_t *tpl = json_object_get(c, "template");
+	if (tpl)
+		return render_case(c, f, r);
 	json_object_set_new(r, "widgets", renders(f, json_object_get(c, "widgets"), 0));
 	json_object_set_new(r, "labels", renders(f, json_object_get(c, "labels"), 1));
 	json_t *tok = json_object_get(c, "hidden_tag");
@@ -171,7 +256,6 @@ static json_t *run_case(json_t *c)
 		json_object_set_new(r, "hidden_tag", json_string(fl_buf_cstr(&b)));
 	}
 	json_t *errors = json_object(), *data = json_object(), *types = json_object();
-	const fl_form_def *def = strcmp(name, "ValForm") == 0 ? &ValForm : &AllForm;
 	for (const fl_field_def *d = def->fields; d->name; d++) {
 		const fl_field *field = fl_form_field(f, d->name);
 		const char *const *e = fl_field_errors(field);
@@ -190,8 +274,12 @@ static json_t *run_case(json_t *c)
 	return r;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1) {
+		env = fl_tpl_env_new(argv[1], 0);
+		fl_tpl_env_add_function(env, "bootstrap_is_hidden_field", fl_form_is_hidden_field);
+	}
 	json_error_t err;
 	json_t *cases = json_loadf(stdin, 0, &err);
 	if (!json_is_array(cases)) {
@@ -208,5 +296,7 @@ int main(void)
 	json_decref(out);
 	json_decref(cases);
 	fl_arena_free(arena);
+	if (env)
+		fl_tpl_env_free(env);
 	return 0;
 }
