@@ -7,6 +7,13 @@
 #include "app/models.h"
 #include "app/seed.h"
 #include "app/templating.h"
+#include "web/bootstrap.h"
+#include "web/moment.h"
+
+/* The book's `bootstrap = Bootstrap(); moment = Moment()`: Flasky's own
+ * pages keep their Bootstrap 5 layout (templates/base.html), and a page
+ * written for Flask-Bootstrap 3 or Flask-Moment renders too. */
+static const fl_extension *const flasky_extensions[] = { &fl_bootstrap, &fl_moment, NULL };
 
 const fl_application flasky_app = {
 	.name = "flasky",
@@ -18,4 +25,5 @@ const fl_application flasky_app = {
 	.commands = flasky_commands,
 	.template_filters = flasky_template_filters,
 	.context_processors = flasky_context_processors,
+	.extensions = flasky_extensions,
 };
