@@ -62,6 +62,23 @@ void tpl_free(struct tpl *t)
 	free(t);
 }
 
+/* Flask 2.2's select_jinja_autoescape: on for .html .htm .xml .xhtml (.svg
+ * only from Flask 2.3), and for a template from a string
+ * (render_template_string), off for any other name (.txt mail bodies). */
+static int autoescape_for(const char *name)
+{
+	static const char *const exts[] = {".html", ".htm", ".xml", ".xhtml"};
+	size_t n = strlen(name);
+	if (!strcmp(name, "<string>"))
+		return 1;
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+		size_t k = strlen(exts[i]);
+		if (n >= k && !strcmp(name + n - k, exts[i]))
+			return 1;
+	}
+	return 0;
+}
+
 fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, size_t len,
 		   struct tpl **out, fl_tpl_error *err)
 {
@@ -70,6 +87,7 @@ fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, siz
 		return FL_ENOMEM;
 	t->name = xstrdup(name);
 	t->arena = fl_arena_new(16384);
+	t->autoescape = autoescape_for(name);
 	/* Jinja turns \r\n and \r into \n and drops one trailing newline
 	 * (keep_trailing_newline=False). */
 	char *s = fl_arena_alloc(t->arena, len + 1);
@@ -341,6 +359,7 @@ fl_tpl_env *fl_tpl_env_new(const char *template_dir, int auto_reload)
 		env->utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 	fl_tpl_env_add_function(env, "range", fn_range);
 	fl_tpl_env_add_function(env, "dict", fn_dict);
+	tpl_globals_add(env);  /* namespace, cycler, joiner */
 	return env;
 }
 

@@ -166,6 +166,17 @@ static json_t *str_concat(struct rctx *r, json_t *x, json_t *y)
 	return json_stringn_nocheck(b.data, b.len);
 }
 
+/* str(v) as a plain string (markup loses its mark): what str_join joins. */
+static json_t *tv_plain(struct rctx *r, json_t *v)
+{
+	size_t n;
+	const char *s;
+	if (!v || json_is_string(v))
+		return v;
+	s = tv_cstr(r->a, v, &n);
+	return json_stringn_nocheck(s, n);
+}
+
 static const char *opname(int op)
 {
 	static const char *const names[] = {"+", "-", "*", "/", "//", "%", "**", "~"};
@@ -250,7 +261,8 @@ static fl_err arith(struct rctx *r, const struct node *n, json_t *x, json_t *y, 
 		fl_err e;
 		if ((e = tpl_as_string(r, n, x, &x)) || (e = tpl_as_string(r, n, y, &y)))
 			return e;
-		*out = str_concat(r, x, y);
+		/* Jinja's markup_join under autoescape, str_join without it */
+		*out = r->autoescape ? str_concat(r, x, y) : str_concat(r, tv_plain(r, x), tv_plain(r, y));
 		return FL_OK;
 	}
 	if (!x)
@@ -478,6 +490,10 @@ static fl_err call_c(struct rctx *r, const struct node *n, fl_tpl_function fn, v
 	fl_tpl_error ferr;
 	memset(&ferr, 0, sizeof ferr);
 	*out = fn(ud, r->a, args, kwargs, &ferr);
+	if (!*out && ferr.line && r->err) {  /* an error inside loop() or self.x() */
+		*r->err = ferr;
+		return FL_ETEMPLATE;
+	}
 	if (!*out)
 		return tpl_fail(r, n, "%s", ferr.message[0] ? ferr.message : "function call failed");
 	return FL_OK;

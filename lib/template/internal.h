@@ -60,7 +60,9 @@ enum node_kind {
 	N_DICT,
 	/* statements */
 	S_TEXT, S_PRINT, S_IF, S_FOR, S_SET, S_BLOCK, S_EXTENDS, S_INCLUDE,
-	S_IMPORT, S_FROM, S_MACRO, S_CALLBLOCK, S_WITH
+	S_IMPORT, S_FROM, S_MACRO, S_CALLBLOCK, S_WITH,
+	/* tags and scoping */
+	S_FILTERBLOCK, S_AUTOESCAPE
 };
 
 /* binary and comparison operators */
@@ -144,6 +146,11 @@ struct tpl {
 	 * compiled: resolved by tpl_resolve before the template renders. */
 	struct node **unresolved;
 	size_t nunresolved;
+	/* Tags and scoping: autoescape chosen by the name when compiled, as
+	 * Flask 2.2's select_jinja_autoescape (.html .htm .xml .xhtml and
+	 * "<string>" on, anything else off). */
+	int autoescape;
+	int uses_self;            /* mentions `self`: bound to its blocks */
 };
 
 /* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
@@ -226,6 +233,9 @@ struct callable {
 	const struct node *node;     /* S_MACRO or S_CALLBLOCK */
 	struct frame *closure;
 	json_t *caller;              /* S_CALLBLOCK given to this call, or NULL */
+	/* Tags and scoping: autoescape where the macro was defined (its body
+	 * prints with it). */
+	int autoescape;
 };
 
 struct tstate;
@@ -241,6 +251,9 @@ struct rctx {
 	FL_VEC(struct callable) calls; /* macros made callable; a value holds an index */
 	int depth;
 	unsigned long steps;
+	/* Tags and scoping: the autoescape in force (Jinja's eval_ctx): set by
+	 * each template, block and macro body and by {% autoescape %}. */
+	int autoescape;
 };
 
 /* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
@@ -354,5 +367,38 @@ const struct tpl_test *tpl_find_test(const char *name);
  * (object); escape_args: the format string is markup. */
 fl_err tpl_pyformat(struct rctx *r, const struct node *n, fl_buf *out, const char *fmt,
 		    size_t fmtlen, json_t *args, json_t *kwargs, int escape_args);
+
+/* ---- tags and scoping (render.c, globals.c) ---- */
+/* Flag bits of node->op for the tags below. */
+#define TPL_FOR_LOOP 1        /* S_FOR: the body or the filter uses `loop` */
+#define TPL_FOR_ASSIGNS 2     /* S_FOR: the body assigns (set/import/macro) */
+#define TPL_FOR_RECURSIVE 4   /* S_FOR: {% for … recursive %} */
+#define TPL_BLOCK_SCOPED 1    /* S_BLOCK: {% block x scoped %} */
+#define TPL_BLOCK_REQUIRED 2  /* S_BLOCK: {% block x required %} */
+#define TPL_BLOCK_AUTOESCAPE 4 /* S_BLOCK: its template prints escaped */
+#define TPL_BLOCK_ASSIGNS 8   /* S_BLOCK: the body assigns (gets a scope) */
+#define TPL_SET_NS 1          /* S_SET: {% set ns.attr = … %} (names[0], str) */
+#define TPL_MACRO_CALLER 1    /* S_MACRO/S_CALLBLOCK: the body mentions caller */
+#define TPL_MACRO_VARARGS 2   /* … varargs: extra positional arguments allowed */
+#define TPL_MACRO_KWARGS 4    /* … kwargs: extra keyword arguments allowed */
+#define TPL_INCLUDE_MISSING 1 /* S_INCLUDE: ignore missing */
+#define TPL_NO_CONTEXT 2      /* S_INCLUDE: without context */
+#define TPL_WITH_CONTEXT 4    /* S_IMPORT/S_FROM: with context */
+
+/* tpl_write_ae — {{ v }} with the autoescape in force: escaped
+ * (tpl_write) when on, str(v) as is when off. */
+void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v);
+
+/* tpl_buf_value — the output of a block body as a value: markup when
+ * autoescape is on (Jinja's Markup(concat(buf))), else a plain string. */
+json_t *tpl_buf_value(struct rctx *r, const fl_buf *b);
+
+/* tpl_globals_add — register namespace(), cycler() and joiner() (Jinja's
+ * DEFAULT_NAMESPACE but lipsum) in env (globals.c). */
+void tpl_globals_add(fl_tpl_env *env);
+
+/* tpl_is_namespace — 1 if v was made by namespace() (globals.c): the only
+ * object `{% set v.attr = … %}` may assign to. */
+int tpl_is_namespace(const json_t *v);
 
 #endif

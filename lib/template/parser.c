@@ -29,6 +29,13 @@ struct parser {
 	int in_macro;
 	FL_VEC(struct tpl_blockdef) blocks;  /* the template's blocks */
 	struct vec unresolved;              /* filters and tests not known yet */
+	/* Jinja's _end_token_stack and _tag_stack, for the messages of an
+	 * unknown tag or an unexpected end of template. */
+	const char *const *ends[TPL_MAX_PARSE_DEPTH + 2];
+	size_t nends;
+	const char *tags[TPL_MAX_PARSE_DEPTH + 2];
+	size_t ntags;
+	int autoescape;                     /* at compile time, for blocks */
 };
 
 static void vec_push(fl_arena *a, struct vec *vv, void *p)
@@ -242,6 +249,8 @@ static struct node *parse_primary(struct parser *p)
 		else {
 			n = mk(p, N_NAME, t);
 			n->str = s;
+			if (!strcmp(s, "self"))
+				p->t->uses_self = 1;
 		}
 	} else if (t->type == T_STRING) {
 		/* Adjacent string literals concatenate, as in Python. */
@@ -618,6 +627,7 @@ static struct node *parse_expr(struct parser *p)
 /* ---- statements ---- */
 
 static struct nlist parse_body(struct parser *p, const char *const *ends, const char **which);
+static _Noreturn void fail_unknown_tag(struct parser *p, const struct tok *t, const char *name);
 
 /* Macro / call-block parameter list "(a, b=1)"; the "(" is current. */
 static void parse_params(struct parser *p, struct node *n)
@@ -648,7 +658,7 @@ static void parse_params(struct parser *p, struct node *n)
 }
 
 static const char *const END_IF[] = {"elif", "else", "endif", NULL};
-static const char *const END_FOR[] = {"else", "endfor", NULL};
+static const char *const END_FOR[] = {"endfor", "else", NULL};
 static const char *const END_ENDFOR[] = {"endfor", NULL};
 
 static struct node *parse_if(struct parser *p, struct tok *t)
@@ -676,6 +686,42 @@ static struct node *parse_if(struct parser *p, struct tok *t)
 
 static int mentions_loop(const struct node *n);
 
+/* Does the tree mention the name `name` (a macro's caller, varargs,
+ * kwargs: Jinja's find_undeclared)? */
+static int mentions(const struct node *n, const char *name)
+{
+	if (!n)
+		return 0;
+	if (n->kind == N_NAME && !strcmp(n->str, name))
+		return 1;
+	if (mentions(n->a, name) || mentions(n->b, name) || mentions(n->c, name))
+		return 1;
+	for (size_t i = 0; i < n->list.n; i++)
+		if (mentions(n->list.v[i], name))
+			return 1;
+	for (size_t i = 0; i < n->list2.n; i++)
+		if (mentions(n->list2.v[i], name))
+			return 1;
+	return 0;
+}
+
+/* The TPL_MACRO_* flags of a macro or call block's body. */
+static int macro_flags(const struct node *n)
+{
+	static const struct { const char *name; int flag; } special[] = {
+		{"caller", TPL_MACRO_CALLER}, {"varargs", TPL_MACRO_VARARGS},
+		{"kwargs", TPL_MACRO_KWARGS},
+	};
+	int flags = 0;
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < n->list.n; i++)
+			if (mentions(n->list.v[i], special[k].name)) {
+				flags |= special[k].flag;
+				break;
+			}
+	return flags;
+}
+
 static int list_mentions_loop(const struct nlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -699,6 +745,32 @@ static int mentions_loop(const struct node *n)
 	       list_mentions_loop(&n->list) || list_mentions_loop(&n->list2);
 }
 
+/* Does a loop body bind names in the loop's own scope (set, macro,
+ * import)?  Jinja starts each iteration without them. */
+static int assigns(const struct nlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct node *n = l->v[i];
+		switch (n->kind) {
+		case S_SET:
+			if (!(n->op & TPL_SET_NS))
+				return 1;
+			break;
+		case S_MACRO:
+		case S_IMPORT:
+		case S_FROM:
+			return 1;
+		case S_IF:
+			if (assigns(&n->list) || assigns(&n->list2))
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 static struct node *parse_for(struct parser *p, struct tok *t)
 {
 	struct node *n = mk(p, S_FOR, t);
@@ -713,7 +785,7 @@ static struct node *parse_for(struct parser *p, struct tok *t)
 	n->a = parse_or(p);  /* no conditional expression: "if" filters items */
 	if (skip_name(p, "if"))
 		n->b = parse_expr(p);
-	skip_name(p, "recursive");
+	int recursive = skip_name(p, "recursive");
 	expect_block_end(p);
 	const char *which;
 	n->list = parse_body(p, END_FOR, &which);
@@ -722,7 +794,8 @@ static struct node *parse_for(struct parser *p, struct tok *t)
 		n->list2 = parse_body(p, END_ENDFOR, &which);
 	}
 	expect_block_end(p);
-	n->op = list_mentions_loop(&n->list) || mentions_loop(n->b);
+	n->op = (list_mentions_loop(&n->list) || mentions_loop(n->b) ? TPL_FOR_LOOP : 0) |
+		(assigns(&n->list) ? TPL_FOR_ASSIGNS : 0) | (recursive ? TPL_FOR_RECURSIVE : 0);
 	return n;
 }
 
@@ -732,6 +805,11 @@ static struct node *parse_set(struct parser *p, struct tok *t)
 	struct vec names = {0};
 	do {
 		vec_push(p->a, &names, (void *)expect_name(p));
+		if (names.n == 1 && skip_op(p, ".")) {  /* {% set ns.attr = … %} */
+			n->str = expect_name(p);
+			n->op = TPL_SET_NS;
+			break;
+		}
 	} while (skip_op(p, ","));
 	n->names = (const char **)names.v;
 	n->nnames = names.n;
@@ -777,12 +855,24 @@ static struct node *parse_block(struct parser *p, struct tok *t)
 	struct node *n = mk(p, S_BLOCK, t);
 	struct tok *nt = cur(p);
 	n->str = expect_name(p);
-	skip_name(p, "scoped");
-	skip_name(p, "required");
+	n->op = (skip_name(p, "scoped") ? TPL_BLOCK_SCOPED : 0);
+	n->op |= (skip_name(p, "required") ? TPL_BLOCK_REQUIRED : 0);
+	n->op |= p->autoescape ? TPL_BLOCK_AUTOESCAPE : 0;
+	if (is_op(cur(p), "-"))
+		fail_at(p, cur(p), "Block names in Jinja have to be valid Python identifiers and may not contain hyphens, use an underscore instead.");
 	expect_block_end(p);
 	static const char *const END[] = {"endblock", NULL};
 	const char *which;
 	n->list = parse_body(p, END, &which);
+	n->op |= assigns(&n->list) ? TPL_BLOCK_ASSIGNS : 0;
+	for (size_t i = 0; (n->op & TPL_BLOCK_REQUIRED) && i < n->list.n; i++) {
+		const struct node *b = n->list.v[i];
+		for (size_t k = 0; b->kind == S_TEXT && k < b->len; k++)
+			if (!strchr(" \t\n\r\f\v", b->str[k]))
+				fail_at(p, t, "Required blocks can only contain comments or whitespace");
+		if (b->kind != S_TEXT)
+			fail_at(p, t, "Required blocks can only contain comments or whitespace");
+	}
 	if (cur(p)->type == T_NAME) {
 		struct tok *et = cur(p);
 		if (strcmp(expect_name(p), n->str))
@@ -793,13 +883,17 @@ static struct node *parse_block(struct parser *p, struct tok *t)
 	return n;
 }
 
-static void skip_context_clause(struct parser *p)
+/* "with context" / "without context": `with_default` when absent. */
+static int context_clause(struct parser *p, int with_default)
 {
 	if ((is_name(cur(p), "with") || is_name(cur(p), "without")) &&
 	    is_name(&p->toks[p->i + 1], "context")) {
+		int with = is_name(cur(p), "with");
 		next(p);
 		next(p);
+		return with;
 	}
+	return with_default;
 }
 
 static struct node *parse_include(struct parser *p, struct tok *t)
@@ -809,9 +903,10 @@ static struct node *parse_include(struct parser *p, struct tok *t)
 	if (is_name(cur(p), "ignore") && is_name(&p->toks[p->i + 1], "missing")) {
 		next(p);
 		next(p);
-		n->op = 1;
+		n->op = TPL_INCLUDE_MISSING;
 	}
-	skip_context_clause(p);
+	if (!context_clause(p, 1))
+		n->op |= TPL_NO_CONTEXT;
 	expect_block_end(p);
 	return n;
 }
@@ -823,7 +918,7 @@ static struct node *parse_import(struct parser *p, struct tok *t)
 	if (!skip_name(p, "as"))
 		unexpected(p, "as");
 	n->str = expect_name(p);
-	skip_context_clause(p);
+	n->op = context_clause(p, 0) ? TPL_WITH_CONTEXT : 0;
 	expect_block_end(p);
 	return n;
 }
@@ -852,7 +947,7 @@ static struct node *parse_from(struct parser *p, struct tok *t)
 	n->names = (const char **)names.v;
 	n->names2 = (const char **)aliases.v;
 	n->nnames = names.n;
-	skip_context_clause(p);
+	n->op = context_clause(p, 0) ? TPL_WITH_CONTEXT : 0;
 	expect_block_end(p);
 	return n;
 }
@@ -870,6 +965,7 @@ static struct node *parse_macro(struct parser *p, struct tok *t)
 	p->in_macro--;
 	skip_name(p, n->str);
 	expect_block_end(p);
+	n->op = macro_flags(n);
 	return n;
 }
 
@@ -887,6 +983,7 @@ static struct node *parse_callblock(struct parser *p, struct tok *t)
 	const char *which;
 	n->list = parse_body(p, END, &which);
 	expect_block_end(p);
+	n->op = macro_flags(n);
 	return n;
 }
 
@@ -912,6 +1009,39 @@ static struct node *parse_with(struct parser *p, struct tok *t)
 	return n;
 }
 
+/* {% filter f(args)|g %}…{% endfilter %}: the chain in n->b (innermost
+ * filter's input NULL, as {% set x | f %}), the body in n->list. */
+static struct node *parse_filterblock(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_FILTERBLOCK, t);
+	n->b = parse_filter(p, NULL);
+	while (skip_op(p, "|"))
+		n->b = parse_filter(p, n->b);
+	expect_block_end(p);
+	static const char *const END[] = {"endfilter", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	expect_block_end(p);
+	return n;
+}
+
+/* {% autoescape expr %}…{% endautoescape %}: a scope of its own. */
+static struct node *parse_autoescape(struct parser *p, struct tok *t)
+{
+	struct node *n = mk(p, S_AUTOESCAPE, t);
+	n->a = parse_expr(p);
+	expect_block_end(p);
+	int save = p->autoescape;
+	if (n->a->kind == N_CONST)
+		p->autoescape = tv_truthy(n->a->value);
+	static const char *const END[] = {"endautoescape", NULL};
+	const char *which;
+	n->list = parse_body(p, END, &which);
+	p->autoescape = save;
+	expect_block_end(p);
+	return n;
+}
+
 static struct node *parse_statement(struct parser *p)
 {
 	struct tok *t = cur(p);
@@ -920,6 +1050,7 @@ static struct node *parse_statement(struct parser *p)
 	const char *w = t->s;
 	next(p);
 	enter(p);
+	p->tags[p->ntags++] = w;
 	struct node *n;
 	if (!strcmp(w, "if"))
 		n = parse_if(p, t);
@@ -945,10 +1076,47 @@ static struct node *parse_statement(struct parser *p)
 		n = parse_callblock(p, t);
 	else if (!strcmp(w, "with"))
 		n = parse_with(p, t);
-	else
-		fail_at(p, t, "Encountered unknown tag '%s'.", w);
+	else if (!strcmp(w, "filter"))
+		n = parse_filterblock(p, t);
+	else if (!strcmp(w, "autoescape"))
+		n = parse_autoescape(p, t);
+	else {
+		p->ntags--;
+		fail_unknown_tag(p, t, w);
+	}
+	p->ntags--;
 	p->depth--;
 	return n;
+}
+
+/* Jinja's _fail_ut_eof: "Encountered unknown tag 'x'." (or "Unexpected
+ * end of template." when name is NULL), what the innermost open tag was
+ * looking for, and that tag. */
+static _Noreturn void fail_unknown_tag(struct parser *p, const struct tok *t, const char *name)
+{
+	char msg[256];
+	size_t n = 0;
+#define ADD(...) (n += (size_t)snprintf(msg + n, n < sizeof msg ? sizeof msg - n : 0, __VA_ARGS__))
+	if (name)
+		ADD("Encountered unknown tag '%s'.", name);
+	else
+		ADD("Unexpected end of template.");
+	if (p->nends) {
+		int expected = 0;
+		for (size_t i = 0; name && i < p->nends; i++)
+			for (const char *const *e = p->ends[i]; *e; e++)
+				expected |= !strcmp(*e, name);
+		ADD(expected ? " You probably made a nesting mistake. Jinja is expecting this tag,"
+			       " but currently looking for "
+			     : " Jinja was looking for the following tags: ");
+		for (const char *const *e = p->ends[p->nends - 1]; *e; e++)
+			ADD("%s'%s'", e == p->ends[p->nends - 1] ? "" : " or ", *e);
+		ADD(".");
+	}
+	if (p->ntags)
+		ADD(" The innermost block that needs to be closed is '%s'.", p->tags[p->ntags - 1]);
+#undef ADD
+	fail_at(p, t, "%s", msg);
 }
 
 /* Statements until one of `ends` (NULL: end of template).  Leaves the
@@ -956,12 +1124,13 @@ static struct node *parse_statement(struct parser *p)
 static struct nlist parse_body(struct parser *p, const char *const *ends, const char **which)
 {
 	struct vec body = {0};
+	if (ends)
+		p->ends[p->nends++] = ends;
 	for (;;) {
 		struct tok *t = cur(p);
 		if (t->type == T_EOF) {
 			if (ends)
-				fail_at(p, t, "unexpected end of template, expected '%s'",
-					ends[1] ? ends[1 + (ends[2] != NULL)] : ends[0]);
+				fail_unknown_tag(p, t, NULL);
 			break;
 		}
 		next(p);
@@ -983,6 +1152,7 @@ static struct nlist parse_body(struct parser *p, const char *const *ends, const 
 				if (is_name(w, ends[i])) {
 					next(p);
 					*which = ends[i];
+					p->nends--;
 					return to_nlist(&body);
 				}
 			}
@@ -1028,6 +1198,7 @@ fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t l
 	p->env = env;
 	p->a = t->arena;
 	p->err = err;
+	p->autoescape = t->autoescape;
 	/* The tokens are only needed while parsing: they get an arena of their
 	 * own, freed below, while the strings and nodes stay in the template's. */
 	fl_arena *scratch = fl_arena_new(0);

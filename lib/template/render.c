@@ -24,6 +24,7 @@ struct tstate {
 	struct bchain *cur;           /* block being rendered, for super() */
 	size_t cur_idx;
 	struct frame *top;            /* the template's top-level scope */
+	json_t *self;                 /* `self` (TemplateReference), when used */
 };
 
 fl_err tpl_fail(struct rctx *r, const struct node *n, const char *fmt, ...)
@@ -91,19 +92,50 @@ void tpl_write(fl_buf *out, const json_t *v)
 	}
 }
 
+void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v)
+{
+	if (r->autoescape)
+		tpl_write(out, v);
+	else if (json_is_string(v))
+		fl_buf_append(out, json_string_value(v), json_string_length(v));
+	else if (v)
+		tv_str(out, v);
+}
+
 fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out)
 {
 	fl_err e = tpl_as_string(r, n, v, &v);
 	if (!e)
-		tpl_write(out, v);
+		tpl_write_ae(r, out, v);
 	return e;
+}
+
+json_t *tpl_buf_value(struct rctx *r, const fl_buf *b)
+{
+	if (r->autoescape)
+		return tpl_markup_n(b->data, b->len);
+	return json_stringn_nocheck(b->data ? b->data : "", b->len);
+}
+
+/* Run fn(r, arg) from inside an fl_tpl_function (loop(), self.x()): an
+ * error keeps its own file, line and column (expr.c's call_c copies err
+ * back when its line is set). */
+static json_t *nested_result(struct rctx *r, fl_err e, fl_buf *b, fl_tpl_error *err)
+{
+	if (!e)
+		return tpl_buf_value(r, b);
+	if (r->err)
+		*err = *r->err;
+	if (!err->message[0])
+		snprintf(err->message, sizeof err->message, "render failed");
+	return NULL;
 }
 
 /* ---- macros ---- */
 
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure)
 {
-	*fl_vec_push(r->a, &r->calls) = (struct callable){def, closure, NULL};
+	*fl_vec_push(r->a, &r->calls) = (struct callable){def, closure, NULL, r->autoescape};
 	return tpl_callable_new(TPL_MACRO, r->calls.len - 1);
 }
 
@@ -120,7 +152,7 @@ static fl_err depth_enter(struct rctx *r, const struct node *at)
  * undefined.  Extra arguments go to varargs / kwargs. */
 static fl_err bind_params(struct rctx *r, const struct node *at, const struct node *m,
 			  struct frame *f, json_t **args, size_t nargs, const char **kwn,
-			  json_t **kwv, size_t nkw)
+			  json_t **kwv, size_t nkw, json_t *caller)
 {
 	json_t *varargs = json_array(), *kwargs = json_object();
 	for (size_t i = 0; i < m->nnames; i++) {
@@ -147,14 +179,33 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 		}
 		tpl_bind(r, f, p, v);
 	}
+	const char *mname = m->str ? m->str : "caller";
+	/* Jinja's Macro: extra arguments only when the body reads varargs /
+	 * kwargs, a {% call %} only when it reads caller. */
+	if (nargs > m->nnames && !(m->op & TPL_MACRO_VARARGS))
+		return tpl_fail(r, at, "macro '%s' takes not more than %zu argument(s)", mname,
+				m->nnames);
 	for (size_t i = m->nnames; i < nargs; i++)
 		json_array_append(varargs, args[i] ? args[i] : json_null());
 	for (size_t k = 0; k < nkw; k++) {
 		int known = 0;
 		for (size_t i = 0; i < m->nnames; i++)
 			known |= !strcmp(kwn[k], m->names[i]);
-		if (!known)
-			json_object_set_nocheck(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
+		if (known || !strcmp(kwn[k], "**"))  /* "**": an empty **mapping */
+			continue;
+		if (!strcmp(kwn[k], "caller") && (m->op & TPL_MACRO_CALLER)) {
+			tpl_bind(r, f, "caller", kwv[k] ? kwv[k] : json_null());
+			continue;
+		}
+		if (!(m->op & TPL_MACRO_KWARGS))
+			return tpl_fail(r, at, "macro '%s' takes no keyword argument '%s'", mname, kwn[k]);
+		json_object_set_nocheck(kwargs, kwn[k], kwv[k] ? kwv[k] : json_null());
+	}
+	if (caller && !(m->op & TPL_MACRO_CALLER)) {
+		if (!(m->op & TPL_MACRO_KWARGS))
+			return tpl_fail(r, at, "macro '%s' was invoked with two values for the special"
+					" caller argument. This is most likely a bug.", mname);
+		json_object_set_nocheck(kwargs, "caller", caller);
 	}
 	json_object_set_new_nocheck(f->vars, "varargs", varargs);
 	json_object_set_new_nocheck(f->vars, "kwargs", kwargs);
@@ -174,16 +225,24 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	if (e)
 		return e;
 	struct frame *f = tpl_frame(r, c->closure);
-	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw);
+	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw, caller);
 	if (!e && caller)
 		json_object_set_nocheck(f->vars, "caller", caller);
+	else if (!e && (m->op & TPL_MACRO_CALLER) && !json_object_get(f->vars, "caller"))
+		tpl_bind(r, f, "caller", NULL);  /* Jinja: "No caller defined" */
 	fl_buf b;
 	fl_buf_init(&b, r->a);
+	/* The body prints as where it was defined; the result is markup when
+	 * the caller autoescapes (Jinja's Macro.__call__ with the caller's
+	 * eval context). */
+	int ae = r->autoescape;
+	r->autoescape = c->autoescape;
 	if (!e)
 		e = tpl_exec(r, f, &m->list, &b);
+	r->autoescape = ae;
 	r->depth--;
 	if (!e)
-		*out = tpl_markup_n(b.data, b.len);
+		*out = tpl_buf_value(r, &b);
 	return e;
 }
 
@@ -196,6 +255,8 @@ static struct bchain *find_chain(struct tstate *st, const char *name)
 			return &st->chains.items[i];
 	return NULL;
 }
+
+static void self_add(struct rctx *r, struct tstate *st);
 
 static void add_blocks(struct rctx *r, struct tstate *st, const struct tpl *t)
 {
@@ -212,17 +273,28 @@ static void add_blocks(struct rctx *r, struct tstate *st, const struct tpl *t)
 		}
 		*fl_vec_push(r->a, &c->defs) = t->blocks[i].node;
 	}
+	if (st->self)
+		self_add(r, st);
 }
 
+/* Render definition `idx` of block chain `c`: in `f` (the template's top
+ * level, or the enclosing scope of a scoped block), in a scope of its own
+ * when it assigns, printing as its own template does. */
 static fl_err render_chain(struct rctx *r, struct frame *f, struct bchain *c, size_t idx,
 			   fl_buf *out)
 {
 	struct tstate *st = r->st;
+	const struct node *def = c->defs.items[idx];
+	if (def->op & TPL_BLOCK_REQUIRED)
+		return tpl_fail(r, def, "Required block '%s' not found.", c->name);
 	struct bchain *save = st->cur;
 	size_t save_idx = st->cur_idx;
+	int ae = r->autoescape;
 	st->cur = c;
 	st->cur_idx = idx;
-	fl_err e = tpl_exec(r, f, &c->defs.items[idx]->list, out);
+	r->autoescape = (def->op & TPL_BLOCK_AUTOESCAPE) != 0;
+	fl_err e = tpl_exec(r, def->op & TPL_BLOCK_ASSIGNS ? tpl_frame(r, f) : f, &def->list, out);
+	r->autoescape = ae;
 	st->cur = save;
 	st->cur_idx = save_idx;
 	return e;
@@ -233,7 +305,64 @@ static fl_err exec_block(struct rctx *r, struct frame *f, const struct node *n, 
 	struct bchain *c = r->st ? find_chain(r->st, n->str) : NULL;
 	if (!c)  /* a block in a macro called from elsewhere: render it plainly */
 		return tpl_exec(r, f, &n->list, out);
-	return render_chain(r, f, c, 0, out);
+	/* Jinja: a block sees the loop and with variables around it only
+	 * when scoped; otherwise the template's context. */
+	return render_chain(r, n->op & TPL_BLOCK_SCOPED ? f : r->st->top, c, 0, out);
+}
+
+/* ---- self: Jinja's TemplateReference, self.name() renders a block ---- */
+
+struct blockref {
+	struct rctx *r;
+	struct tstate *st;
+	const char *name;
+	const struct node *at;
+};
+
+static json_t *self_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
+{
+	struct blockref *b = ud;
+	struct rctx *r = b->r;
+	(void)kwargs;
+	if (json_array_size(args)) {
+		snprintf(err->message, sizeof err->message, "a block takes no arguments");
+		return NULL;
+	}
+	struct bchain *c = find_chain(b->st, b->name);
+	struct tstate *save = r->st;
+	fl_buf out;
+	fl_buf_init(&out, a);
+	fl_err e = depth_enter(r, b->at);
+	if (!e) {
+		r->st = b->st;
+		e = render_chain(r, b->st->top, c, 0, &out);
+		r->st = save;
+		r->depth--;
+	}
+	return nested_result(r, e, &out, err);
+}
+
+/* Give `self` a member for each block name it does not have yet. */
+static void self_add(struct rctx *r, struct tstate *st)
+{
+	for (size_t i = 0; i < st->chains.len; i++) {
+		const char *name = st->chains.items[i].name;
+		if (json_object_get(st->self, name))
+			continue;
+		struct blockref *b = fl_arena_calloc(r->a, 1, sizeof *b);
+		*b = (struct blockref){r, st, name, st->chains.items[i].defs.items[0]};
+		json_object_set_new_nocheck(st->self, name, fl_tpl_callable(NULL, self_call, b));
+	}
+}
+
+/* Bind `self` in the template's top scope when `t` mentions it. */
+static void self_bind(struct rctx *r, struct tstate *st, const struct tpl *t)
+{
+	if (!t->uses_self || st->self)
+		return;
+	st->self = json_object();
+	self_add(r, st);
+	tpl_bind(r, st->top, "self", st->self);
 }
 
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
@@ -252,7 +381,7 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
 	e = render_chain(r, st->top, st->cur, st->cur_idx + 1, &b);
 	r->depth--;
 	if (!e)
-		*out = tpl_markup_n(b.data, b.len);
+		*out = tpl_buf_value(r, &b);
 	return e;
 }
 
@@ -317,7 +446,9 @@ static fl_err exec_include(struct rctx *r, struct frame *f, const struct node *n
 		e = load(r, n, name, n->op, &t);
 	if (e || !t)
 		return e;
-	return render_in(r, n, t, tpl_frame(r, f), out);
+	/* without context: the render's context only (Flagon's stand-in for
+	 * Jinja's globals, which in Flask are session, request, g, config) */
+	return render_in(r, n, t, tpl_frame(r, n->op & TPL_NO_CONTEXT ? &r->root : f), out);
 }
 
 /* Run a template for its macros and top-level variables (import). */
@@ -331,7 +462,7 @@ static fl_err import_module(struct rctx *r, struct frame *f, const struct node *
 		e = load(r, n, name, 0, &t);
 	if (e)
 		return e;
-	struct frame *mf = tpl_frame(r, &r->root);
+	struct frame *mf = tpl_frame(r, n->op & TPL_WITH_CONTEXT ? f : &r->root);
 	fl_buf discard;
 	fl_buf_init(&discard, r->a);
 	e = render_in(r, n, t, mf, &discard);
@@ -380,10 +511,64 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 	return FL_OK;
 }
 
-static json_t *loop_object(json_t *items, size_t i)
+/* One run of a for loop (a LoopContext): what loop.changed() remembers
+ * and what loop(items) of a recursive loop needs. */
+struct loopstate {
+	struct rctx *r;
+	const struct node *n;
+	struct frame *f;          /* the scope the loop runs in */
+	int depth;                /* loop.depth: 1, 2 in a loop() call, … */
+	int autoescape;           /* where the loop is: loop() prints so */
+	json_t *last;             /* loop.changed(): the last values, or NULL */
+};
+
+static json_t *loop_changed(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+			    fl_tpl_error *err)
+{
+	struct loopstate *ls = ud;
+	(void)a;
+	(void)kwargs;
+	(void)err;
+	if (ls->last && tv_eq(ls->last, args))
+		return json_false();
+	ls->last = json_incref(args);
+	return json_true();
+}
+
+static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, json_t *seq,
+		       int depth, fl_buf *out);
+
+static json_t *loop_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_tpl_error *err)
+{
+	struct loopstate *ls = ud;
+	struct rctx *r = ls->r;
+	fl_buf out;
+	fl_buf_init(&out, a);
+	if (json_array_size(args) != 1 || json_object_size(kwargs)) {
+		snprintf(err->message, sizeof err->message,
+			 "loop() takes exactly one argument, the items to iterate");
+		return NULL;
+	}
+	int ae = r->autoescape;
+	r->autoescape = ls->autoescape;
+	fl_err e = depth_enter(r, ls->n);
+	if (!e) {
+		e = run_loop(r, ls->f, ls->n, json_array_get(args, 0), ls->depth + 1, &out);
+		r->depth--;
+	}
+	json_t *v = nested_result(r, e, &out, err);
+	r->autoescape = ae;
+	return v;
+}
+
+/* The `loop` variable of iteration i: a dict, or for a recursive loop an
+ * object that can be called (loop(children)); changed() is a callable
+ * member bound to the run's state. */
+static json_t *loop_object(struct loopstate *ls, json_t *changed, json_t *items, size_t i)
 {
 	size_t n = json_array_size(items);
-	json_t *l = json_object();
+	json_t *l = ls->n->op & TPL_FOR_RECURSIVE ? fl_tpl_callable(NULL, loop_call, ls)
+						   : json_object();
 	json_object_set_new_nocheck(l, "index", json_integer((json_int_t)i + 1));
 	json_object_set_new_nocheck(l, "index0", json_integer((json_int_t)i));
 	json_object_set_new_nocheck(l, "revindex", json_integer((json_int_t)(n - i)));
@@ -391,8 +576,9 @@ static json_t *loop_object(json_t *items, size_t i)
 	json_object_set_new_nocheck(l, "first", json_boolean(i == 0));
 	json_object_set_new_nocheck(l, "last", json_boolean(i + 1 == n));
 	json_object_set_new_nocheck(l, "length", json_integer((json_int_t)n));
-	json_object_set_new_nocheck(l, "depth", json_integer(1));
-	json_object_set_new_nocheck(l, "depth0", json_integer(0));
+	json_object_set_new_nocheck(l, "depth", json_integer(ls->depth));
+	json_object_set_new_nocheck(l, "depth0", json_integer(ls->depth - 1));
+	json_object_set_nocheck(l, "changed", changed);
 	if (i > 0)
 		json_object_set_nocheck(l, "previtem", json_array_get(items, i - 1));
 	if (i + 1 < n)
@@ -402,11 +588,19 @@ static json_t *loop_object(json_t *items, size_t i)
 
 static fl_err exec_for(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
 {
-	json_t *seq, *items;
+	json_t *seq;
 	fl_err e = tpl_eval(r, f, n->a, &seq);
 	if (e)
 		return e;
-	items = tv_iter(seq);
+	return run_loop(r, f, n, seq, 1, out);
+}
+
+/* The loop of `n` over seq at loop.depth `depth`. */
+static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, json_t *seq,
+		       int depth, fl_buf *out)
+{
+	fl_err e;
+	json_t *items = tv_iter(seq);
 	if (!items)
 		return tpl_fail(r, n->a, "'%s' object is not iterable", tv_typename(seq));
 	struct frame *lf = tpl_frame(r, f);
@@ -422,12 +616,21 @@ static fl_err exec_for(struct rctx *r, struct frame *f, const struct node *n, fl
 		}
 		items = kept;
 	}
+	struct loopstate *ls = NULL;
+	json_t *changed = NULL;
+	if (n->op & TPL_FOR_LOOP) {
+		ls = fl_arena_calloc(r->a, 1, sizeof *ls);
+		*ls = (struct loopstate){r, n, f, depth, r->autoescape, NULL};
+		changed = fl_tpl_callable(NULL, loop_changed, ls);
+	}
 	size_t len = json_array_size(items);
 	for (size_t i = 0; i < len; i++) {
+		if (n->op & TPL_FOR_ASSIGNS)  /* each iteration starts afresh */
+			json_object_clear(lf->vars);
 		if ((e = unpack(r, lf, n, n->names, n->nnames, json_array_get(items, i))))
 			return e;
-		if (n->op)
-			json_object_set_new_nocheck(lf->vars, "loop", loop_object(items, i));
+		if (ls)
+			json_object_set_new_nocheck(lf->vars, "loop", loop_object(ls, changed, items, i));
 		if ((e = tpl_exec(r, lf, &n->list, out)))
 			return e;
 	}
@@ -455,21 +658,71 @@ static fl_err apply_filters(struct rctx *r, struct frame *f, const struct node *
 	return tpl_eval(r, f, &tmp, out);
 }
 
+/* The body of a set, filter or … block rendered in a scope of its own
+ * (Jinja's buffer), as markup under autoescape, through the filters of
+ * `filters` (or NULL). */
+static fl_err body_value(struct rctx *r, struct frame *f, const struct node *n,
+			 const struct node *filters, json_t **v)
+{
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	fl_err e = tpl_exec(r, f, &n->list, &b);
+	if (!e)
+		e = apply_filters(r, f, filters, tpl_buf_value(r, &b), v);
+	return e;
+}
+
 static fl_err exec_set(struct rctx *r, struct frame *f, const struct node *n)
 {
 	json_t *v;
 	fl_err e;
-	if (n->a) {
+	if (n->a)
 		e = tpl_eval(r, f, n->a, &v);
-	} else {
-		fl_buf b;
-		fl_buf_init(&b, r->a);
-		e = tpl_exec(r, f, &n->list, &b);
-		if (!e)
-			e = apply_filters(r, f, n->b, tpl_markup_n(b.data, b.len), &v);
+	else
+		e = body_value(r, f, n, n->b, &v);
+	if (e)
+		return e;
+	if (n->op & TPL_SET_NS) {  /* {% set ns.attr = v %} */
+		int found;
+		json_t *ns = tpl_lookup(r, f, n->names[0], &found);
+		if (!found)
+			ns = tpl_env_global(r->env, n->names[0]);
+		if (!tpl_is_namespace(ns))
+			return tpl_fail(r, n, "cannot assign attribute on non-namespace object");
+		json_object_set_nocheck(ns, n->str, v ? v : r->undef);
+		return FL_OK;
 	}
-	if (!e)
-		e = unpack(r, f, n, n->names, n->nnames, v);
+	return unpack(r, f, n, n->names, n->nnames, v);
+}
+
+/* {% filter f %}…{% endfilter %}: the body through the filters, written
+ * as the filters leave it (Jinja does not escape it again). */
+static fl_err exec_filterblock(struct rctx *r, struct frame *f, const struct node *n,
+			       fl_buf *out)
+{
+	json_t *v;
+	fl_err e = body_value(r, tpl_frame(r, f), n, n->b, &v);
+	if (!e && (e = tpl_as_string(r, n, v, &v)) == FL_OK) {
+		if (!tv_is_stringish(v))
+			return tpl_fail(r, n, "sequence item 0: expected str instance, %s found",
+					tv_typename(v));
+		tv_str(out, v);
+	}
+	return e;
+}
+
+/* {% autoescape expr %}…{% endautoescape %}: a scope printing with it. */
+static fl_err exec_autoescape(struct rctx *r, struct frame *f, const struct node *n,
+			      fl_buf *out)
+{
+	json_t *v;
+	fl_err e = tpl_eval(r, f, n->a, &v);
+	if (e)
+		return e;
+	int ae = r->autoescape;
+	r->autoescape = tv_truthy(v);
+	e = tpl_exec(r, tpl_frame(r, f), &n->list, out);
+	r->autoescape = ae;
 	return e;
 }
 
@@ -498,6 +751,7 @@ static fl_err exec_extends(struct rctx *r, struct frame *f, const struct node *n
 	if (e)
 		return e;
 	add_blocks(r, r->st, t);
+	self_bind(r, r->st, t);
 	r->st->parent = t;
 	r->st->extends = n;
 	return FL_OK;
@@ -547,6 +801,10 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 		return tpl_print(r, n, v, out);
 	case S_WITH:
 		return exec_with(r, f, n, out);
+	case S_FILTERBLOCK:
+		return exec_filterblock(r, f, n, out);
+	case S_AUTOESCAPE:
+		return exec_autoescape(r, f, n, out);
 	default:
 		return tpl_fail(r, n, "unexpected node");
 	}
@@ -593,24 +851,28 @@ static fl_err exec_top(struct rctx *r, struct frame *f, const struct nlist *body
 
 fl_err tpl_render_tpl(struct rctx *r, const struct tpl *t, struct frame *frame, fl_buf *out)
 {
-	struct tstate st;
-	memset(&st, 0, sizeof st);
+	/* In the arena: `self` may outlive this call (kept in a namespace). */
+	struct tstate *st = fl_arena_calloc(r->a, 1, sizeof *st);
 	struct tstate *save = r->st;
-	st.top = frame;
-	r->st = &st;
-	add_blocks(r, &st, t);
+	int ae = r->autoescape;
+	st->top = frame;
+	r->st = st;
+	add_blocks(r, st, t);
+	self_bind(r, st, t);
 	fl_err e = FL_OK;
 	for (int level = 0; !e; level++) {
 		if (level > TPL_MAX_DEPTH) {
-			e = tpl_fail(r, st.extends, "maximum recursion depth exceeded");
+			e = tpl_fail(r, st->extends, "maximum recursion depth exceeded");
 			break;
 		}
+		r->autoescape = t->autoescape;
 		e = exec_top(r, frame, &t->body, out);
-		if (e || !st.parent)
+		if (e || !st->parent)
 			break;
-		t = st.parent;
-		st.parent = NULL;
+		t = st->parent;
+		st->parent = NULL;
 	}
+	r->autoescape = ae;
 	r->st = save;
 	return e;
 }

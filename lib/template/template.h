@@ -4,19 +4,32 @@
  * tree and cached by name in an fl_tpl_env; rendering walks the tree.  Values
  * are jansson json_t; the context of a render is a JSON object.
  *
- * Supported syntax (Jinja 3.1 semantics, Flask defaults: autoescape on,
+ * Supported syntax (Jinja 3.1 semantics, Flask 2.2 defaults: autoescape by
+ * the template's name — on for .html .htm .xml .xhtml and for
+ * fl_tpl_render_string, off for anything else such as a .txt mail body —
  * trim_blocks and lstrip_blocks off, keep_trailing_newline off):
  *   {{ expr }}  {# comment #}  whitespace control {%- -%} {{- -}} {#- -#}
  *   {% if %}/{% elif %}/{% else %}/{% endif %}
- *   {% for x in seq [if cond] %} / {% for k, v in d.items() %} … {% else %} … {% endfor %}
- *       loop.index, index0, revindex, revindex0, first, last, length,
- *       previtem, nextitem, loop.cycle(a, b, …)
- *   {% set x = expr %}, {% set x %}…{% endset %}, {% with a=1 %}…{% endwith %}
- *   {% extends "base.html" %}, {% block name %}…{% endblock %}, {{ super() }}
- *   {% include "x.html" [ignore missing] %}
- *   {% macro m(a, b=default) %}…{% endmacro %} (extra args: varargs/kwargs),
- *   {% call(args) m(…) %}…{% endcall %} with caller(),
- *   {% import "x.html" as x %}, {% from "x.html" import m [as n], … %}
+ *   {% for x in seq [if cond] [recursive] %} / {% for k, v in d.items() %} …
+ *       {% else %} … {% endfor %}: loop.index, index0, revindex, revindex0,
+ *       first, last, length (of the kept items under `if`), previtem,
+ *       nextitem, depth, depth0, loop.cycle(a, b, …), loop.changed(*vals),
+ *       loop(children) in a recursive loop (markup under autoescape);
+ *       each iteration starts without the body's own set variables
+ *   {% set x = expr %}, {% set a, b = 1, 2 %}, {% set x %}…{% endset %},
+ *       {% set x | f %}…{% endset %}, {% set ns.attr = v %} (namespace)
+ *   {% with a=1 %}…{% endwith %}, {% filter f(args)|g %}…{% endfilter %},
+ *   {% autoescape true|false|expr %}…{% endautoescape %}
+ *   {% extends "base.html" %}, {% block name [scoped] [required] %}…
+ *       {% endblock %}, {{ super() }}, {{ self.name() }}; a block sees
+ *       the template's top-level variables, those of the loops and withs
+ *       around it only when scoped
+ *   {% include "x.html" | ["a.html", "b.html"] [ignore missing]
+ *       [with context | without context] %}
+ *   {% macro m(a, b=a) %}…{% endmacro %} (extra args only when the body
+ *   reads varargs/kwargs, as Jinja), {% call(args) m(…) %}…{% endcall %}
+ *   with caller(), {% import "x.html" as x [with context] %},
+ *   {% from "x.html" import m [as n], … [with context] %}
  *   {% raw %}…{% endraw %}
  * Expressions: literals (strings, ints, floats, true/false/none in both
  * cases, lists, tuples as lists, dicts), names, a.b, a['b'], a[0], a[1:3],
@@ -25,7 +38,9 @@
  * args, tests with `is` / `is not`.  Methods: dict.items()/keys()/values()/
  * get(k, d); str.upper()/lower()/title()/capitalize()/strip()/lstrip()/
  * rstrip()/startswith()/endswith()/replace()/split()/join().
- * Builtin globals: range() (at most 100000 items), dict(**kw).
+ * Builtin globals: range() (at most 100000 items), dict(**kw),
+ * namespace(mapping, **kw), cycler(*items) (.next(), .reset(), .current,
+ * .items, .pos), joiner(sep=", ").
  * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
  * striptags, default/d, length/count, join, round, int, float, truncate,
  * format, abs, first, last, list, string, replace, reverse, wordcount.
@@ -40,13 +55,27 @@
  * (print as [1, 2]); upper/lower/capitalize map case code point by code
  * point plus the Latin special cases ("ß" → "SS", "ﬁ" → "FI", "İ" → "i̇";
  * no Greek final sigma); `striptags`
- * unescapes only common entities; `{% for %}` has no `recursive` loop();
+ * unescapes only common entities;
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
  * error (as in Jinja: the template does not render at all, even where the
  * filter would never run), reported when the template is first rendered —
  * fl_tpl_compile_all checks syntax only, see there; the render is stopped with an error past 64 nested
- * include/macro/extends/import levels, 20 million steps or 64 MiB output.
+ * include/macro/extends/import/loop()/self levels, 20 million steps or 64 MiB output.
+ * Left out, with the reason: lipsum() (random filler text, nothing a page
+ * shows); {% break %}/{% continue %} (the loopcontrols extension, not in
+ * Flask's environment: unknown tags as there); {% do %} and i18n's
+ * {% trans %} (extensions Flask does not load); printing `self`, `loop`,
+ * a namespace, a cycler or a joiner (Python reprs with addresses); macro
+ * attributes m.name/m.arguments; varargs print as a list, not a tuple.
+ * `include … without context` and imports without context see the
+ * render's context (where Flagon keeps Flask's globals session, request,
+ * g and config) but none of the including template's variables: in Flask
+ * they would not see render_template's own arguments either.
+ * Autoescape: .svg is on only from Flask 2.3 (off here, as Flask 2.2).
+ * Unknown or misplaced tags fail as Jinja does ("Encountered unknown tag
+ * 'x'. Jinja was looking for the following tags: 'endfilter'. The
+ * innermost block that needs to be closed is 'filter'.").
  *
  * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
  * ChainableUndefined): it prints as "", is falsy, iterates as empty, has
@@ -55,17 +84,23 @@
  * Arithmetic on undefined or calling it is an error.
  *
  * Markup: a value is safe HTML only when fl_markup (or the engine itself)
- * made it — markupsafe's Markup.  `safe` and `escape` make markup; macro
- * output, caller() and super() are markup; markup is never escaped again.
- * `a ~ b` is markup when either side is markup, the plain side then being
- * escaped (markupsafe's Markup.__add__).  Data cannot pass for markup: an
+ * made it — markupsafe's Markup.  `safe` and `escape` make markup; under
+ * autoescape the output of a macro (as its caller autoescapes), caller(),
+ * super(), self.x(), loop() and {% set %}/{% filter %} bodies is markup,
+ * a plain string without it; markup is never escaped again.  Under
+ * autoescape `a ~ b` is markup when either side is markup, the plain side
+ * then being escaped (markupsafe's Markup.__add__); without it `~` gives
+ * a plain string.  Without autoescape {{ x }} prints str(x) as is and
+ * `|e` still escapes.  Data cannot pass for markup: an
  * object {"__html__": "<b>"} from a request body, a row, a session or
  * json_pack is a dict and prints escaped, as in Jinja (the mark is a key
  * that no parser and no C-string key can hold; see value.c).
  *
  * Imported templates (import/from) see the render context as Flask's
  * templates see its globals (session, g, config, request…), plus the
- * functions and globals of the env.
+ * functions and globals of the env; `with context` adds the importing
+ * template's variables.  Each template prints with its own autoescape
+ * (an .html including a .txt prints the .txt part raw).
  *
  * Extension (Jinja's env.filters / env.tests / env.globals, Flask's
  * template_filter, template_test, template_global): an application adds

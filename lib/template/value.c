@@ -534,8 +534,8 @@ long long tv_len(const json_t *v)
 	json_t *items = tv_seq_items(v);
 	if (items)
 		return (long long)json_array_size(items);
-	if (json_is_object(v))
-		return (long long)json_object_size(v);
+	if (json_is_object(v))  /* a namespace has no len() in Jinja */
+		return tpl_is_namespace(v) ? -1 : (long long)json_object_size(v);
 	return -1;
 }
 

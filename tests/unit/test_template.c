@@ -534,8 +534,8 @@ static void test_syntax_error_positions(void **state)
 	assert_int_equal(err.column, 16);
 	assert_string_equal(err.message, "unexpected '}'");
 
-	expect_error(f, "{% if x %}\nabc", 2, 4, "unexpected end of template, expected 'endif'");
-	expect_error(f, "{% for x in y %}", 1, 17, "unexpected end of template, expected 'endfor'");
+	expect_error(f, "{% if x %}\nabc", 2, 4, "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.");
+	expect_error(f, "{% for x in y %}", 1, 17, "Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'.");
 	expect_error(f, "a\n  {{ x|foo }}", 2, 8, "No filter named 'foo'.");
 	expect_error(f, "{{ x is foo }}", 1, 9, "No test named 'foo'.");
 	expect_error(f, "{% frobnicate %}", 1, 4, "Encountered unknown tag 'frobnicate'.");
