@@ -24,33 +24,6 @@ fl_err fl_send_mail(fl_ctx *c, fl_message *m)
 	return fl_defer(c, send_deferred, m);
 }
 
-/* A copy of `v` whose strings are markup, so that the autoescaping engine
- * prints them as they are (a .txt template is not HTML). */
-static json_t *all_safe(json_t *v)
-{
-	if (json_is_string(v))
-		return fl_markup(json_string_value(v));
-	if (fl_is_markup(v) || fl_tpl_is_callable(v))
-		return json_incref(v);
-	if (json_is_array(v)) {
-		json_t *a = json_array();
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x)
-			json_array_append_new(a, all_safe(x));
-		return a;
-	}
-	if (json_is_object(v)) {
-		json_t *o = json_object();
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x)
-			json_object_set_new(o, k, all_safe(x));
-		return o;
-	}
-	return json_incref(v);
-}
-
 static fl_err render_one(fl_ctx *c, const char *name, json_t *context, const char **out)
 {
 	fl_buf buf;
@@ -74,9 +47,9 @@ fl_err fl_render_mail(fl_ctx *c, fl_message *m, const char *base, json_t *contex
 		json_decref(ctx);
 		return ep;
 	}
-	json_t *safe = all_safe(ctx);
-	fl_err et = render_one(c, fl_arena_printf(c->arena, "%s.txt", base), safe, &text);
-	json_decref(safe);
+	/* The .txt body is not autoescaped (the engine decides by the name's
+	 * extension, as Flask's select_jinja_autoescape). */
+	fl_err et = render_one(c, fl_arena_printf(c->arena, "%s.txt", base), ctx, &text);
 	fl_err eh = render_one(c, fl_arena_printf(c->arena, "%s.html", base), ctx, &html);
 	json_decref(ctx);
 	if ((et && et != FL_ENOTFOUND) || (eh && eh != FL_ENOTFOUND))
