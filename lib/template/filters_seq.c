@@ -255,10 +255,21 @@ static json_t *stored(json_t *v)
 
 static fl_err cmp_or_fail(struct rctx *r, const struct node *n, json_t *x, json_t *y, int *c)
 {
-	if (tv_cmp(x, y, c))
-		return tpl_fail(r, n, "'<' not supported between instances of '%s' and '%s'",
-				tv_typename(x), tv_typename(y));
-	return FL_OK;
+	if (!tv_cmp(x, y, c))
+		return FL_OK;
+	/* lists compare by their first unequal items: Python names those */
+	while (json_is_array(x) && json_is_array(y)) {
+		size_t i = 0;
+		while (i < json_array_size(x) && i < json_array_size(y) &&
+		       tv_eq(json_array_get(x, i), json_array_get(y, i)))
+			i++;
+		if (i >= json_array_size(x) || i >= json_array_size(y))
+			break;
+		x = json_array_get(x, i);
+		y = json_array_get(y, i);
+	}
+	return tpl_fail(r, n, "'<' not supported between instances of '%s' and '%s'",
+			tv_typename(x), tv_typename(y));
 }
 
 struct keyed {
