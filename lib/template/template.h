@@ -28,15 +28,34 @@
  * Builtin globals: range() (at most 100000 items), dict(**kw).
  * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
  * striptags, default/d, length/count, join, round, int, float, truncate,
- * format, abs, first, last, list, string, replace, reverse, wordcount.
+ * format, abs, first, last, list, string, replace, reverse, wordcount;
+ * sequences (Jinja 3.1's arguments and defaults): sum(attribute, start),
+ * sort(reverse, case_sensitive, attribute "a.b,c"), dictsort(case_sensitive,
+ * by, reverse), groupby(attribute, default, case_sensitive) (items are named
+ * tuples: .grouper/.list, unpacking, printed as a tuple), map(attribute=,
+ * default=) / map('filter', args…), select/reject('test', args…),
+ * selectattr/rejectattr(attribute, 'test', args…), batch(linecount,
+ * fill_with), slice(slices, fill_with), unique(case_sensitive, attribute),
+ * min/max(case_sensitive, attribute), items, attr(name), random.
+ * Attribute paths are Jinja's: "a.b.0" (digits index a list); case-
+ * insensitive by default means str.lower(); ordering mixed types is an
+ * error, as Python's TypeError.  map/select/… call a filter or test by name
+ * at render time, the application's before the built-in one.  batch and
+ * slice build at most TPL_MAX_BUILD/16 values.
  * Tests: defined, undefined, none, number, string, mapping, sequence,
  * iterable, boolean, true, false, integer, float, odd, even, divisibleby,
  * eq/==/equalto, ne/!=, lt/<, le/<=, gt/>, ge/>=, in, lower, upper,
- * callable, sameas.
+ * callable, sameas, escaped, filter, test.
  *
  * Differences from Jinja, by design or for lack of Python objects: integers
  * are 64-bit (overflow gives a float); tuples are lists (print as [1, 2]);
- * upper()/lower() map one code point to one (no "ß" → "SS"); `striptags`
+ * upper()/lower() map one code point to one (no "ß" → "SS"); filters that
+ * return a generator in Jinja (map, select, reject, selectattr, rejectattr,
+ * batch, slice, unique, items) return a list, so `|length` and printing work
+ * on them without `|list`; an undefined item in a list a filter builds
+ * (map(attribute=) of a missing key without default=) is none there;
+ * `attr` reads an object's attributes (a form field's, a named tuple's),
+ * never a dict's keys, nor Python methods; `random` uses arc4random; `striptags`
  * unescapes only common entities; `{% for %}` has no `recursive` loop();
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
