@@ -335,7 +335,8 @@ static json_t *tuple2(json_t *a, json_t *b)
 
 /* Python's start + x for the types JSON has: numbers (an int that
  * overflows becomes a float) and lists. */
-static fl_err add(struct rctx *r, const struct node *n, json_t *x, json_t *y, json_t **out)
+static fl_err add(struct rctx *r, const struct node *n, json_t *x, json_t *y, int own,
+		  json_t **out)
 {
 	if (tv_is_number(x) && tv_is_number(y)) {
 		if (!json_is_real(x) && !json_is_real(y)) {
@@ -352,8 +353,9 @@ static fl_err add(struct rctx *r, const struct node *n, json_t *x, json_t *y, js
 	if (json_is_array(x) && json_is_array(y)) {
 		if (json_array_size(x) + json_array_size(y) > SEQ_MAX_ITEMS)
 			return tpl_fail(r, n, "result too large");
-		json_t *s = json_array();
-		json_array_extend(s, x);
+		json_t *s = own ? x : json_array();  /* start + y is a new list; ours grows in place */
+		if (!own)
+			json_array_extend(s, x);
 		json_array_extend(s, y);
 		*out = s;
 		return FL_OK;
@@ -379,7 +381,7 @@ TPL_FILTER_FN(tpl_f_sum)
 		json_t *x = json_array_get(items, i);
 		if (p[0] && !json_is_null(p[0]) && (e = get(r, n, &g, x, &x)))
 			return e;
-		if ((e = add(r, n, acc, x, &acc)))
+		if ((e = add(r, n, acc, x, i > 0, &acc)))
 			return e;
 	}
 	*out = acc;
@@ -730,20 +732,18 @@ TPL_FILTER_FN(tpl_f_batch)
 	fl_err e;
 	if ((e = count_arg(r, n, p[0], "linecount", &lc)) || (e = items_of(r, n, v, &items)))
 		return e;
-	size_t cnt = json_array_size(items), built = cnt;
+	size_t cnt = json_array_size(items);
 	json_t *fill = p[1] && !json_is_null(p[1]) ? p[1] : NULL;
 	for (size_t i = 0; i < cnt; i++) {
 		if ((json_int_t)json_array_size(tmp) == lc) {
 			json_array_append_new(res, tmp);
 			tmp = json_array();
-			if (++built > SEQ_MAX_ITEMS)
-				return tpl_fail(r, n, "result too large");
 		}
 		json_array_append(tmp, json_array_get(items, i));
 	}
 	if (json_array_size(tmp)) {
 		if (fill && (json_int_t)json_array_size(tmp) < lc) {
-			if ((size_t)lc - json_array_size(tmp) > SEQ_MAX_ITEMS - built)
+			if ((size_t)lc - json_array_size(tmp) > SEQ_MAX_ITEMS)
 				return tpl_fail(r, n, "result too large");
 			while ((json_int_t)json_array_size(tmp) < lc)
 				json_array_append(tmp, fill);
@@ -765,7 +765,7 @@ TPL_FILTER_FN(tpl_f_slice)
 	if (slices == 0)
 		return tpl_fail(r, n, "integer division or modulo by zero");
 	json_int_t len = (json_int_t)json_array_size(items);
-	if (slices > 0 && (size_t)slices > SEQ_MAX_ITEMS - (size_t)len)
+	if (slices > 0 && (size_t)slices > SEQ_MAX_ITEMS)
 		return tpl_fail(r, n, "result too large");
 	/* Python's floor division and modulo */
 	json_int_t per = len / slices, extra = len % slices;
