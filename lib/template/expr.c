@@ -734,13 +734,6 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
 }
 
-/* The built-in filters that take a callable object as it is; the others
- * see it as its call with no arguments (str() of a WTForms field). */
-static int takes_objects(const char *filter)
-{
-	return !strcmp(filter, "default") || !strcmp(filter, "d");
-}
-
 /* An application's filter or test: fn(value, args…, **kwargs), the value
  * first in `args` (undefined passed as null). */
 static fl_err call_user(struct rctx *r, const struct node *n, json_t *v, struct args *a,
@@ -762,7 +755,7 @@ static fl_err eval_filter(struct rctx *r, struct frame *f, const struct node *n,
 		return e;
 	if (n->user)
 		return call_user(r, n, v, &a, out);
-	if (!takes_objects(n->str) && (e = tpl_as_string(r, n, v, &v)))
+	if (!n->filter->objects && (e = tpl_as_string(r, n, v, &v)))
 		return e;
 	return n->filter->fn(r, n, v, a.pos, a.npos, a.kwn, a.kwv, a.nkw, out);
 }

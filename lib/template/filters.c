@@ -711,15 +711,27 @@ FILTER(f_reverse)
 	return FL_OK;
 }
 
+/* Rows may leave `objects` out (0: the filter sees a callable object's string). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct tpl_filter filters[] = {
-	{"abs", f_abs}, {"capitalize", f_capitalize}, {"count", f_length}, {"d", f_default},
-	{"default", f_default}, {"e", f_escape}, {"escape", f_escape}, {"first", f_first},
+	{"abs", f_abs}, {"capitalize", f_capitalize}, {"count", f_length, 1}, {"d", f_default, 1},
+	{"default", f_default, 1}, {"e", f_escape}, {"escape", f_escape}, {"first", f_first, 1},
 	{"float", f_float}, {"format", f_format}, {"int", f_int}, {"join", f_join},
-	{"last", f_last}, {"length", f_length}, {"list", f_list}, {"lower", f_lower},
-	{"replace", f_replace}, {"reverse", f_reverse}, {"round", f_round}, {"safe", f_safe},
+	{"last", f_last, 1}, {"length", f_length, 1}, {"list", f_list, 1}, {"lower", f_lower},
+	{"replace", f_replace}, {"reverse", f_reverse, 1}, {"round", f_round}, {"safe", f_safe},
 	{"string", f_string}, {"striptags", f_striptags}, {"title", f_title}, {"trim", f_trim},
 	{"truncate", f_truncate}, {"upper", f_upper}, {"wordcount", f_wordcount},
+	/* sequence filters (filters_seq.c); they take objects as they are */
+	{"attr", tpl_f_attr, 1}, {"batch", tpl_f_batch, 1}, {"dictsort", tpl_f_dictsort, 1},
+	{"groupby", tpl_f_groupby, 1}, {"items", tpl_f_items, 1}, {"map", tpl_f_map, 1},
+	{"max", tpl_f_max, 1}, {"min", tpl_f_min, 1}, {"random", tpl_f_random, 1},
+	{"reject", tpl_f_reject, 1}, {"rejectattr", tpl_f_rejectattr, 1},
+	{"select", tpl_f_select, 1}, {"selectattr", tpl_f_selectattr, 1},
+	{"slice", tpl_f_slice, 1}, {"sort", tpl_f_sort, 1}, {"sum", tpl_f_sum, 1},
+	{"unique", tpl_f_unique, 1},
 };
+#pragma GCC diagnostic pop
 
 const struct tpl_filter *tpl_find_filter(const char *name)
 {
@@ -748,8 +760,15 @@ TEST(t_undefined) { *res = v == NULL; return need_args(r, n, nargs, 0); }
 TEST(t_none) { *res = json_is_null(v); return need_args(r, n, nargs, 0); }
 TEST(t_number) { *res = tv_is_number(v); return need_args(r, n, nargs, 0); }
 TEST(t_string) { *res = tv_is_stringish(v); return need_args(r, n, nargs, 0); }
-TEST(t_mapping) { *res = json_is_object(v) && !fl_is_markup(v); return need_args(r, n, nargs, 0); }
-TEST(t_sequence) { *res = json_is_array(v) || json_is_object(v) || json_is_string(v); return need_args(r, n, nargs, 0); }
+TEST(t_mapping) { *res = tpl_is_mapping(v); return need_args(r, n, nargs, 0); }
+/* len() and __getitem__ (iter() for `iterable`): undefined too, as Jinja's
+ * Undefined is an empty sequence; not a function or a callable object. */
+TEST(t_sequence)
+{
+	*res = !v || json_is_array(v) || tv_is_stringish(v) ||
+	       (json_is_object(v) && tpl_callable_kind(v, NULL) < 0);
+	return need_args(r, n, nargs, 0);
+}
 TEST(t_boolean) { *res = json_is_boolean(v); return need_args(r, n, nargs, 0); }
 TEST(t_true) { *res = json_is_true(v); return need_args(r, n, nargs, 0); }
 TEST(t_false) { *res = json_is_false(v); return need_args(r, n, nargs, 0); }
@@ -767,8 +786,13 @@ static fl_err parity(struct rctx *r, const struct node *n, json_t *v, size_t nar
 	fl_err e = need_args(r, n, nargs, 0);
 	if (e)
 		return e;
-	if (!json_is_integer(v) && !json_is_boolean(v))
+	if (!tv_is_number(v))
 		return tpl_fail(r, n, "unsupported operand type(s) for %%: '%s' and 'int'", tv_typename(v));
+	if (json_is_real(v)) {  /* Python: value % 2 == 1, 3.0 is odd */
+		double m = fmod(json_real_value(v), 2.0);
+		*res = (m < 0 ? m + 2.0 : m) == (odd ? 1.0 : 0.0);
+		return FL_OK;
+	}
 	*res = (intarg(v, 0) % 2 != 0) == odd;
 	return FL_OK;
 }
@@ -831,30 +855,25 @@ TEST(t_in)
 	return FL_OK;
 }
 
-static int has_case(const json_t *v, int upper)
+/* str(value).islower() / isupper(): a cased character, and no character
+ * the other way; Unicode through u8_case. */
+static int has_case(struct rctx *r, const json_t *v, int upper)
 {
-	/* str.islower()/isupper(): at least one cased char, none of the other case */
-	if (!tv_is_stringish(v))
-		return 0;
 	size_t len;
-	const char *s = json_is_string(v) ? json_string_value(v) : tv_html(v, &len);
-	int cased = 0;
-	for (; *s; s++) {
-		if (islower((unsigned char)*s)) {
-			if (upper)
-				return 0;
-			cased = 1;
-		} else if (isupper((unsigned char)*s)) {
-			if (!upper)
-				return 0;
-			cased = 1;
-		}
-	}
-	return cased;
+	const char *s = v ? tv_cstr(r->a, v, &len) : "";
+	if (!v)
+		len = 0;
+	fl_buf same, other;
+	fl_buf_init(&same, r->a);
+	fl_buf_init(&other, r->a);
+	u8_case(&same, r->env->utf8, s, len, upper ? 'u' : 'l');
+	u8_case(&other, r->env->utf8, s, len, upper ? 'l' : 'u');
+	return same.len == len && !memcmp(same.data ? same.data : "", s, len) &&
+	       (other.len != len || memcmp(other.data ? other.data : "", s, len));
 }
 
-TEST(t_lower) { *res = has_case(v, 0); return need_args(r, n, nargs, 0); }
-TEST(t_upper) { *res = has_case(v, 1); return need_args(r, n, nargs, 0); }
+TEST(t_lower) { *res = has_case(r, v, 0); return need_args(r, n, nargs, 0); }
+TEST(t_upper) { *res = has_case(r, v, 1); return need_args(r, n, nargs, 0); }
 
 TEST(t_sameas)
 {
@@ -875,6 +894,8 @@ static const struct tpl_test tests[] = {
 	{"ne", t_ne}, {"none", t_none}, {"number", t_number}, {"odd", t_odd},
 	{"sameas", t_sameas}, {"sequence", t_sequence}, {"string", t_string}, {"true", t_true},
 	{"undefined", t_undefined}, {"upper", t_upper},
+	/* tests of sequence filters' kind (filters_seq.c) */
+	{"escaped", tpl_t_escaped}, {"filter", tpl_t_filter}, {"test", tpl_t_test},
 };
 
 const struct tpl_test *tpl_find_test(const char *name)
@@ -883,4 +904,13 @@ const struct tpl_test *tpl_find_test(const char *name)
 		if (!strcmp(tests[i].name, name))
 			return &tests[i];
 	return NULL;
+}
+
+/* ---- shared with the other filter files ---- */
+
+fl_err tpl_bind_params(struct rctx *r, const struct node *n, const char *const *params,
+		       json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
+		       json_t **slots)
+{
+	return bind(r, n, params, args, nargs, kwn, kwv, nkw, slots);
 }

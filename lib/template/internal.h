@@ -85,7 +85,10 @@ typedef fl_err (*tpl_filter_fn)(struct rctx *r, const struct node *n, json_t *v,
 typedef fl_err (*tpl_test_fn)(struct rctx *r, const struct node *n, json_t *v,
 			      json_t **args, size_t nargs, int *result);
 
-struct tpl_filter { const char *name; tpl_filter_fn fn; };
+/* objects: 1 when the filter takes a callable object (fl_tpl_callable,
+ * a WTForms field) as it is; 0 (rows without it) when it sees the
+ * object's string, its call with no arguments. */
+struct tpl_filter { const char *name; tpl_filter_fn fn; int objects; };
 struct tpl_test { const char *name; tpl_test_fn fn; };
 
 /* A filter or test the application registered (fl_tpl_env_add_filter /
@@ -400,5 +403,72 @@ void tpl_globals_add(fl_tpl_env *env);
 /* tpl_is_namespace — 1 if v was made by namespace() (globals.c): the only
  * object `{% set v.attr = … %}` may assign to. */
 int tpl_is_namespace(const json_t *v);
+
+/* ---- sequence filters, calling filters and tests by name (filters_seq.c) ---- */
+/* tpl_bind_params — map a filter's positional and keyword arguments onto
+ * its parameters (NULL-terminated names, after the input value); slots[i]
+ * stays NULL when not given; a render error for too many, unknown or
+ * repeated arguments (filters.c). */
+fl_err tpl_bind_params(struct rctx *r, const struct node *n, const char *const *params,
+		       json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
+		       json_t **slots);
+
+/* A filter or a test found by name at render time: the application's
+ * (user) or a built-in one (filter / test), and `at`, the calling node
+ * renamed after it for error messages. */
+struct tpl_named {
+	const struct tpl_user *user;
+	const struct tpl_filter *filter;
+	const struct tpl_test *test;
+	struct node at;
+};
+
+/* tpl_find_named_filter / _test — the filter or test called `name` (a
+ * string value): the application's first, then the built-in one, as at
+ * compile time; "No filter named 'x'." / "No test named 'x'." (a render
+ * error at n) when there is none.  Look up once, apply per item. */
+fl_err tpl_find_named_filter(struct rctx *r, const struct node *n, json_t *name,
+			     struct tpl_named *out);
+fl_err tpl_find_named_test(struct rctx *r, const struct node *n, json_t *name,
+			   struct tpl_named *out);
+/* tpl_apply_filter — Environment.call_filter: f applied to v with args and
+ * keyword args; *out the result (NULL = undefined). */
+fl_err tpl_apply_filter(struct rctx *r, const struct tpl_named *f, json_t *v, json_t **args,
+			size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out);
+/* tpl_apply_test — Environment.call_test: *res the truth of test t on v
+ * (a built-in test takes no keyword arguments). */
+fl_err tpl_apply_test(struct rctx *r, const struct tpl_named *t, json_t *v, json_t **args,
+		      size_t nargs, const char **kwn, json_t **kwv, size_t nkw, int *res);
+
+/* tpl_is_mapping — Jinja's `mapping` test: a dict, not markup, a
+ * callable or a named tuple (fl_tpl_sequence). */
+int tpl_is_mapping(const json_t *v);
+
+#define TPL_FILTER_FN(name) \
+	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \
+		    const char **kwn, json_t **kwv, size_t nkw, json_t **out)
+#define TPL_TEST_FN(name) \
+	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \
+		    int *res)
+TPL_FILTER_FN(tpl_f_sum);
+TPL_FILTER_FN(tpl_f_sort);
+TPL_FILTER_FN(tpl_f_dictsort);
+TPL_FILTER_FN(tpl_f_groupby);
+TPL_FILTER_FN(tpl_f_map);
+TPL_FILTER_FN(tpl_f_select);
+TPL_FILTER_FN(tpl_f_reject);
+TPL_FILTER_FN(tpl_f_selectattr);
+TPL_FILTER_FN(tpl_f_rejectattr);
+TPL_FILTER_FN(tpl_f_batch);
+TPL_FILTER_FN(tpl_f_slice);
+TPL_FILTER_FN(tpl_f_unique);
+TPL_FILTER_FN(tpl_f_min);
+TPL_FILTER_FN(tpl_f_max);
+TPL_FILTER_FN(tpl_f_items);
+TPL_FILTER_FN(tpl_f_attr);
+TPL_FILTER_FN(tpl_f_random);
+TPL_TEST_FN(tpl_t_escaped);
+TPL_TEST_FN(tpl_t_filter);
+TPL_TEST_FN(tpl_t_test);
 
 #endif

@@ -43,18 +43,38 @@
  * .items, .pos), joiner(sep=", ").
  * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
  * striptags, default/d, length/count, join, round, int, float, truncate,
- * format, abs, first, last, list, string, replace, reverse, wordcount.
+ * format, abs, first, last, list, string, replace, reverse, wordcount;
+ * sequences (Jinja 3.1's arguments and defaults): sum(attribute, start),
+ * sort(reverse, case_sensitive, attribute "a.b,c"), dictsort(case_sensitive,
+ * by, reverse), groupby(attribute, default, case_sensitive) (items are named
+ * tuples: .grouper/.list, unpacking, printed as a tuple), map(attribute=,
+ * default=) / map('filter', args…), select/reject('test', args…),
+ * selectattr/rejectattr(attribute, 'test', args…), batch(linecount,
+ * fill_with), slice(slices, fill_with), unique(case_sensitive, attribute),
+ * min/max(case_sensitive, attribute), items, attr(name), random.
+ * Attribute paths are Jinja's: "a.b.0" (digits index a list); case-
+ * insensitive by default means str.lower(); ordering mixed types is an
+ * error, as Python's TypeError.  map/select/… call a filter or test by name
+ * at render time, the application's before the built-in one.  batch and
+ * slice build at most TPL_MAX_BUILD/16 values.
  * Tests: defined, undefined, none, number, string, mapping, sequence,
  * iterable, boolean, true, false, integer, float, odd, even, divisibleby,
  * eq/==/equalto, ne/!=, lt/<, le/<=, gt/>, ge/>=, in, lower, upper,
- * callable, sameas.
+ * callable, sameas, escaped, filter, test.
  *
  * Differences from Jinja, by design or for lack of Python objects: integers
  * are 64-bit (overflow gives a float); floats are finite, as JSON's
- * ('inf'|float is 0.0, an infinite result is an error); tuples are lists
- * (print as [1, 2]); upper/lower/capitalize map case code point by code
- * point plus the Latin special cases ("ß" → "SS", "ﬁ" → "FI", "İ" → "i̇";
- * no Greek final sigma); `striptags`
+ * ('inf'|float is 0.0, an infinite result is an error); tuples made by a
+ * template literal are lists (print as [1, 2]; the named tuples of
+ * groupby, items and dictsort print as tuples); upper/lower/capitalize map
+ * case code point by code point plus the Latin special cases ("ß" → "SS",
+ * "ﬁ" → "FI", "İ" → "i̇"; no Greek final sigma); filters that
+ * return a generator in Jinja (map, select, reject, selectattr, rejectattr,
+ * batch, slice, unique, items) return a list, so `|length` and printing work
+ * on them without `|list`; an undefined item in a list a filter builds
+ * (map(attribute=) of a missing key without default=) is none there;
+ * `attr` reads an object's attributes (a form field's, a named tuple's),
+ * never a dict's keys, nor Python methods; `random` uses arc4random; `striptags`
  * unescapes only common entities;
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
