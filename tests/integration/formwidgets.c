@@ -192,19 +192,22 @@ static json_t *render_case(json_t *c, fl_form *f, json_t *r)
 	json_t *fe = json_object_get(c, "form_error");
 	if (json_is_string(fe))
 		fl_form_add_error(f, NULL, json_string_value(fe));
+	/* the form's face and the render in the arena, as a request's are */
+	fl_arena *prev = fl_json_set_arena(arena);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "form", fl_form_template_value(arena, f,
 		json_string_value(json_object_get(c, "csrf"))));
 	fl_buf out;
 	fl_buf_init(&out, arena);
 	fl_tpl_error err = { 0 };
-	if (!env || fl_tpl_render_string(env, json_string_value(json_object_get(c, "template")),
-	                                 ctx, NULL, arena, &out, &err) != FL_OK)
+	fl_err e = env ? fl_tpl_render_string(env, json_string_value(json_object_get(c, "template")),
+	                                      ctx, NULL, arena, &out, &err) : FL_EINVAL;
+	fl_json_set_arena(prev);
+	if (e != FL_OK)
 		json_object_set_new(r, "error", json_string(fl_arena_printf(arena, "%d:%d: %s",
 			err.line, err.column, env ? err.message : "no TEMPLATE_DIR")));
 	else
 		json_object_set_new(r, "html", json_string(out.data ? fl_buf_cstr(&out) : ""));
-	json_decref(ctx);
 	return r;
 }
 
