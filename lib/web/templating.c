@@ -8,7 +8,6 @@
 
 #include "web/application.h"
 #include "web/ctx_internal.h"
-#include "web/forms.h"
 #include "web/sessions.h"
 #include "web/templating.h"
 #include "base/log.h"
@@ -189,9 +188,6 @@ void fl_app_register_template_globals(fl_app *app)
 	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
 	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
 	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
-	/* Flask-Bootstrap's form global, for bootstrap/wtf.html (issue 16) */
-	fl_tpl_env_add_function(app->templates, "bootstrap_is_hidden_field",
-		fl_form_is_hidden_field);
 	if (app->bp && app->bp->app)
 		register_application(app, app->bp->app);
 }
