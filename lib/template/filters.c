@@ -726,7 +726,8 @@ const struct tpl_filter *tpl_find_filter(const char *name)
 	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
 		if (!strcmp(filters[i].name, name))
 			return &filters[i];
-	return NULL;
+	/* text filters (filters_text.c) */
+	return tpl_find_text_filter(name);
 }
 
 /* ---- tests ---- */
