@@ -991,11 +991,16 @@ FILTER(f_filesizeformat)
 	} else if (bytes < base) {
 		fl_buf_printf(&b, "%.0f Bytes", trunc(bytes) == 0 ? 0.0 : trunc(bytes));
 	} else {
+		/* Python compares the float with the exact integer base ** k,
+		 * which a long double holds (5^27 < 2^64), and divides by the
+		 * integer rounded to a double */
+		long double exact = base;
 		double unit = base;
 		size_t i;
 		for (i = 0; i < 8; i++) {
-			unit = pow(base, (double)i + 2);
-			if (bytes < unit)
+			exact *= base;
+			unit = (double)exact;
+			if ((long double)bytes < exact)
 				break;
 		}
 		if (i == 8)

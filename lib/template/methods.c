@@ -162,15 +162,16 @@ static fl_err int_arg(struct rctx *r, const struct node *n, json_t *v, json_int_
 	return FL_OK;
 }
 
-/* A str argument (markup's html, plain text escaped when the receiver is
- * markup: markupsafe's _escape_argspec). */
-static fl_err str_arg(struct rctx *r, const struct node *n, json_t *self, json_t *v,
+/* A str argument (markup's html; with `esc`, plain text escaped when the
+ * receiver is markup: markupsafe's _escape_argspec, for the methods Markup
+ * wraps — the others see the argument as it is). */
+static fl_err str_arg(struct rctx *r, const struct node *n, json_t *self, json_t *v, int esc,
 		      const char *what, const char **s, size_t *len)
 {
 	if (!tv_is_stringish(v))
 		return tpl_fail(r, n, "%s must be str, not %s", what, tv_typename(v));
 	*s = tv_cstr(r->a, v, len);
-	if (fl_is_markup(self) && !fl_is_markup(v)) {
+	if (esc && fl_is_markup(self) && !fl_is_markup(v)) {
 		fl_buf b;
 		fl_buf_init(&b, r->a);
 		fl_html_escape(&b, *s, *len);
@@ -210,7 +211,32 @@ static fl_err casemap(struct rctx *r, json_t *self, int mode, json_t **out)
 
 METHOD(m_upper) { (void)n, (void)a; return casemap(r, self, 'u', out); }
 METHOD(m_lower) { (void)n, (void)a; return casemap(r, self, 'l', out); }
-METHOD(m_title) { (void)n, (void)a; return casemap(r, self, 't', out); }
+static uint32_t next_cp(const char *s, size_t len, size_t *i);
+static int cp_class(struct rctx *r, uint32_t cp, int what);
+
+/* Python's str.title: a cased letter is upper after an uncased character,
+ * lower after a cased one (Jinja's title filter splits words otherwise) */
+METHOD(m_title)
+{
+	(void)n, (void)a;
+	size_t len;
+	const char *s = self_str(r, self, &len);
+	fl_buf b;
+	fl_buf_init(&b, r->a);
+	int prev_cased = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
+		uint32_t cp = next_cp(s, len, &i);
+		int cased = cp_class(r, cp, 'l') || cp_class(r, cp, 'u');
+		if (cased)
+			u8_case(&b, r->env->utf8, s + start, i - start, prev_cased ? 'l' : 'u');
+		else
+			fl_buf_append(&b, s + start, i - start);
+		prev_cased = cased;
+	}
+	*out = buf_like(self, &b);
+	return FL_OK;
+}
 METHOD(m_capitalize) { (void)n, (void)a; return casemap(r, self, 'c', out); }
 
 METHOD(m_casefold)
@@ -332,7 +358,7 @@ static fl_err strip(struct rctx *r, const struct node *n, json_t *self, struct m
 	size_t len, cl = 0;
 	const char *s = self_str(r, self, &len), *chars = NULL;
 	if (a->p[0] && !json_is_null(a->p[0])) {
-		fl_err e = str_arg(r, n, self, a->p[0], "strip arg", &chars, &cl);
+		fl_err e = str_arg(r, n, self, a->p[0], 1, "strip arg", &chars, &cl);
 		if (e)
 			return e;
 	}
@@ -372,7 +398,7 @@ static fl_err justify(struct rctx *r, const struct node *n, json_t *self, struct
 	const char *fill = " ";
 	size_t fl = 1;
 	if (a->p[1]) {
-		if ((e = str_arg(r, n, self, a->p[1], "The fill character", &fill, &fl)))
+		if ((e = str_arg(r, n, self, a->p[1], 1, "The fill character", &fill, &fl)))
 			return e;
 		if (fl_utf8_count(fill, fl) != 1)
 			return tpl_fail(r, n, "The fill character must be exactly one character long");
@@ -437,10 +463,10 @@ static fl_err sub_range(struct rctx *r, const struct node *n, const char *s, siz
 static fl_err search(struct rctx *r, const struct node *n, json_t *self, struct margs *a,
 		     int mode, json_t **out)
 {
-	size_t len, sl, lo, hi;
-	const char *s = self_str(r, self, &len), *sub;
+	size_t len, sl = 0, lo, hi;
+	const char *s = self_str(r, self, &len), *sub = "";
 	fl_err e;
-	if ((e = str_arg(r, n, self, a->p[0], "must be str", &sub, &sl)) ||
+	if ((e = str_arg(r, n, self, a->p[0], 0, "must be str", &sub, &sl)) ||
 	    (e = sub_range(r, n, s, len, a, &lo, &hi)))
 		return e;
 	if (mode == 'c') {
@@ -522,8 +548,8 @@ METHOD(m_replace)
 	const char *s = self_str(r, self, &len), *o, *nw;
 	json_int_t count;
 	fl_err e;
-	if ((e = str_arg(r, n, self, a->p[0], "replace() argument 1", &o, &ol)) ||
-	    (e = str_arg(r, n, self, a->p[1], "replace() argument 2", &nw, &nl)) ||
+	if ((e = str_arg(r, n, self, a->p[0], 1, "replace() argument 1", &o, &ol)) ||
+	    (e = str_arg(r, n, self, a->p[1], 1, "replace() argument 2", &nw, &nl)) ||
 	    (e = int_arg(r, n, a->p[2], -1, &count)))
 		return e;
 	fl_buf b;
@@ -574,7 +600,7 @@ static fl_err split(struct rctx *r, const struct node *n, json_t *self, struct m
 	if (e)
 		return e;
 	if (a->p[0] && !json_is_null(a->p[0])) {
-		if ((e = str_arg(r, n, self, a->p[0], "must be str or None, not", &p, &pl)))
+		if ((e = str_arg(r, n, self, a->p[0], 0, "must be str or None, not", &p, &pl)))
 			return e;
 		if (!pl)
 			return tpl_fail(r, n, "empty separator");
@@ -618,17 +644,9 @@ static fl_err split(struct rctx *r, const struct node *n, json_t *self, struct m
 				if (i >= len)
 					break;
 				if (max >= 0 && done >= max) {
-					size_t j = len;
-					while (j > i) {
-						size_t st = j - 1;
-						while (st > i && ((unsigned char)s[st] & 0xC0) == 0x80)
-							st--;
-						if (!tpl_space_at(s, len, st, &adv))
-							break;
-						j = st;
-					}
+					/* the rest as it is, trailing white space kept */
 					*fl_vec_push(r->a, &cut) = i;
-					*fl_vec_push(r->a, &cut) = j;
+					*fl_vec_push(r->a, &cut) = len;
 					break;
 				}
 				size_t j = i;
@@ -649,10 +667,7 @@ static fl_err split(struct rctx *r, const struct node *n, json_t *self, struct m
 				if (i == 0)
 					break;
 				if (max >= 0 && done >= max) {
-					size_t j = 0;
-					while (j < i && tpl_space_at(s, len, j, &adv))
-						j += adv;
-					*fl_vec_push(r->a, &cut) = j;
+					*fl_vec_push(r->a, &cut) = 0;
 					*fl_vec_push(r->a, &cut) = i;
 					break;
 				}
@@ -706,7 +721,7 @@ static fl_err partition(struct rctx *r, const struct node *n, json_t *self, stru
 {
 	size_t len, pl;
 	const char *s = self_str(r, self, &len), *p;
-	fl_err e = str_arg(r, n, self, a->p[0], "must be str", &p, &pl);
+	fl_err e = str_arg(r, n, self, a->p[0], 1, "must be str", &p, &pl);
 	if (e)
 		return e;
 	if (!pl)
@@ -792,15 +807,16 @@ METHOD(m_format)
 static fl_err affix_remove(struct rctx *r, const struct node *n, json_t *self, struct margs *a,
 			   int end, json_t **out)
 {
-	size_t len, pl;
-	const char *s = self_str(r, self, &len), *p;
-	fl_err e = str_arg(r, n, self, a->p[0], "argument", &p, &pl);
+	size_t len, pl = 0;
+	const char *s = self_str(r, self, &len), *p = "";
+	fl_err e = str_arg(r, n, self, a->p[0], 0, "argument", &p, &pl);
 	if (e)
 		return e;
+	/* str's own method: a plain str even for markup */
 	if (pl <= len && !memcmp(end ? s + len - pl : s, p, pl))
-		*out = str_like(self, end ? s : s + pl, len - pl);
+		*out = json_stringn_nocheck(end ? s : s + pl, len - pl);
 	else
-		*out = self;
+		*out = json_stringn_nocheck(s, len);
 	return FL_OK;
 }
 
@@ -1067,6 +1083,8 @@ static const char *key_of(struct rctx *r, const struct node *n, json_t *k, fl_er
 	return NULL;
 }
 
+/* items() as a list of [key, value] lists: the engine's for/set unpack
+ * lists (tuples are lists here) */
 METHOD(m_items) { (void)n, (void)a; *out = tv_items(self); (void)r; return FL_OK; }
 METHOD(m_keys) { (void)n, (void)a, (void)r; *out = tv_iter(self); return FL_OK; }
 
