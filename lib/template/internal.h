@@ -390,6 +390,10 @@ size_t tpl_line_end(const char *s, size_t len, size_t i, size_t *next);
  * split of the odd space).  A width past TPL_MAX_BUILD fails. */
 fl_err tpl_str_pad(struct rctx *r, const struct node *n, fl_buf *out, const char *s, size_t len,
 		   json_int_t width, const char *fill, size_t filln, char align);
+/* tpl_str_strip — narrow s[*i, *j) as str.strip(chars) (chars NULL:
+ * Python's white space) does, at the left and/or right end. */
+void tpl_str_strip(const char *s, size_t *i, size_t *j, const char *chars, size_t cl, int left,
+		   int right);
 /* tpl_str_replace — str.replace(old, new, count) (count < 0: all) of s
  * appended to b; fails past TPL_MAX_BUILD. */
 fl_err tpl_str_replace(struct rctx *r, const struct node *n, fl_buf *b, const char *s,

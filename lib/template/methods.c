@@ -104,6 +104,29 @@ fl_err tpl_str_pad(struct rctx *r, const struct node *n, fl_buf *out, const char
 	return FL_OK;
 }
 
+void tpl_str_strip(const char *s, size_t *i, size_t *j, const char *chars, size_t cl, int left,
+		   int right)
+{
+	size_t adv;
+	/* chars are code points: compare whole UTF-8 sequences */
+#define IN_CHARS(p, k) (memmem(chars, cl, (p), (k)) != NULL)
+	while (left && *i < *j) {
+		size_t k = u8_offset(s + *i, *j - *i, 1);
+		if (chars ? !IN_CHARS(s + *i, k) : !tpl_space_at(s, *j, *i, &adv))
+			break;
+		*i += k;
+	}
+	while (right && *j > *i) {
+		size_t st = *j - 1;
+		while (st > *i && ((unsigned char)s[st] & 0xC0) == 0x80)
+			st--;
+		if (chars ? !IN_CHARS(s + st, *j - st) : !tpl_space_at(s, *j, st, &adv))
+			break;
+		*j = st;
+	}
+#undef IN_CHARS
+}
+
 /* ---- arguments ---- */
 
 static fl_err bind(struct rctx *r, const struct node *n, const struct method *m,
@@ -362,24 +385,8 @@ static fl_err strip(struct rctx *r, const struct node *n, json_t *self, struct m
 		if (e)
 			return e;
 	}
-	size_t i = 0, j = len, adv;
-	/* chars are code points: compare whole UTF-8 sequences */
-#define IN_CHARS(p, k) (chars ? (memmem(chars, cl, (p), (k)) != NULL) : 0)
-	while (left && i < j) {
-		size_t k = u8_offset(s + i, j - i, 1);
-		if (chars ? !IN_CHARS(s + i, k) : !tpl_space_at(s, j, i, &adv))
-			break;
-		i += k;
-	}
-	while (right && j > i) {
-		size_t st = j - 1;
-		while (st > i && ((unsigned char)s[st] & 0xC0) == 0x80)
-			st--;
-		if (chars ? !IN_CHARS(s + st, j - st) : !tpl_space_at(s, j, st, &adv))
-			break;
-		j = st;
-	}
-#undef IN_CHARS
+	size_t i = 0, j = len;
+	tpl_str_strip(s, &i, &j, chars, cl, left, right);
 	*out = str_like(self, s + i, j - i);
 	return FL_OK;
 }
