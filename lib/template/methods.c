@@ -1240,8 +1240,9 @@ fl_err tpl_call_method(struct rctx *r, const struct node *n, json_t *obj, const 
 	if (json_is_object(obj) && !fl_is_markup(obj)) {
 		if (tv_seq_items(obj)) {
 			m = LOOKUP(tuple_methods, name);
-		} else if (tpl_callable_kind(obj, NULL) < 0) {
-			/* Jinja's loop object: loop.cycle(a, b, …) */
+		} else {
+			/* a dict, a callable object's attributes (WTForms' field),
+			 * or Jinja's loop object: loop.cycle(a, b, …) */
 			json_t *i0 = json_object_get(obj, "index0");
 			if (!strcmp(name, "cycle") && json_is_integer(i0)) {
 				if (!npos)
