@@ -453,6 +453,23 @@ static fl_err field(struct rctx *r, const struct node *n, struct fstate *fs, fl_
 			tv_str(&cb, v);
 		else
 			tv_repr(&cb, v);
+		if (conv == 'a') {  /* ascii(): repr with non-ASCII escaped */
+			fl_buf ab;
+			fl_buf_init(&ab, r->a);
+			for (size_t at = 0; at < cb.len;) {
+				uint32_t cp = (unsigned char)cb.data[at];
+				size_t k = 1;
+				if (cp >= 0x80 && !(k = fl_utf8_decode(cb.data + at, cb.len - at, &cp)))
+					k = 1;
+				if (cp < 0x80)
+					fl_buf_putc(&ab, (char)cp);
+				else
+					fl_buf_printf(&ab, cp < 0x100 ? "\\x%02x" : cp < 0x10000 ? "\\u%04x" : "\\U%08x",
+						      (unsigned)cp);
+				at += k;
+			}
+			cb = ab;
+		}
 		v = json_stringn_nocheck(cb.data ? cb.data : "", cb.len);
 	}
 	if (fs->escape && fl_is_markup(v)) {
