@@ -500,7 +500,7 @@ static void put_u_escape(fl_buf *out, unsigned cp)
 }
 
 /* json.encoder.py_encode_basestring_ascii */
-static fl_err dump_string(const char *str, size_t len, fl_buf *out)
+fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	fl_buf_putc(out, '"');
@@ -573,7 +573,7 @@ static fl_err dump_object(const json_t *v, fl_buf *out, int depth)
 	for (size_t j = 0; j < i; j++) {
 		if (j)
 			fl_buf_putc(out, ',');
-		fl_err err = dump_string(keys[j].key, keys[j].len, out);
+		fl_err err = fl_json_dump_string(keys[j].key, keys[j].len, out);
 		if (!err) {
 			fl_buf_putc(out, ':');
 			err = dump_value(keys[j].value, out, depth + 1);
@@ -606,7 +606,7 @@ static fl_err dump_value(const json_t *v, fl_buf *out, int depth)
 		fl_buf_putc(out, ']');
 		return FL_OK;
 	case JSON_STRING:
-		return dump_string(json_string_value(v), json_string_length(v), out);
+		return fl_json_dump_string(json_string_value(v), json_string_length(v), out);
 	case JSON_INTEGER:
 		fl_buf_put_int(out, (long long)json_integer_value(v));
 		return FL_OK;

@@ -110,6 +110,14 @@ fl_err fl_timestamp_unsign(const fl_signer_opts *o, fl_arena *a, const char *sig
  * 2048, FL_EINVAL for a NULL value. */
 fl_err fl_json_dumps_compact(const json_t *v, fl_buf *out);
 
+/* fl_json_dump_string — append the JSON string literal of the `len` bytes
+ * at `str` as Python's json.dumps(s, ensure_ascii=True) writes it (the
+ * strings of fl_json_dumps_compact; Jinja's tojson uses it too): quotes,
+ * \" \\ \n \r \t \b \f, other control and non-ASCII characters as
+ * lowercase \uXXXX (surrogate pairs above U+FFFF), '/' unescaped.
+ * FL_EUTF8 (out then holds a partial literal) when str is not UTF-8. */
+fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out);
+
 /* fl_json_loads — parse `len` bytes of JSON text (any value at top level,
  * "\u0000" allowed) into a value allocated in `a` (jansson is pointed at `a`
  * for the call).  FL_EMALFORMED when it is not JSON jansson can hold (bad

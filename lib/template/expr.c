@@ -542,144 +542,6 @@ fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **o
 	return tpl_call_object(r, n, v, NULL, NULL, out);
 }
 
-static json_t *str_result(json_t *like, fl_buf *b)
-{
-	return fl_is_markup(like) ? tpl_markup_n(b->data, b->len)
-				  : json_stringn_nocheck(b->data ? b->data : "", b->len);
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-}
-
-static json_t *str_split(struct rctx *r, const char *s, size_t n, json_t *sep)
-{
-	json_t *out = json_array();
-	if (json_is_string(sep) && json_string_length(sep)) {
-		const char *p = json_string_value(sep);
-		size_t pl = json_string_length(sep), i = 0;
-		for (;;) {
-			const char *hit = memmem(s + i, n - i, p, pl);
-			size_t end = hit ? (size_t)(hit - s) : n;
-			json_array_append_new(out, json_stringn_nocheck(s + i, end - i));
-			if (!hit)
-				break;
-			i = end + pl;
-		}
-		return out;
-	}
-	for (size_t i = 0; i < n;) {
-		while (i < n && is_space(s[i]))
-			i++;
-		size_t j = i;
-		while (j < n && !is_space(s[j]))
-			j++;
-		if (j > i)
-			json_array_append_new(out, json_stringn_nocheck(s + i, j - i));
-		i = j;
-	}
-	return out;
-}
-
-/* Python methods of str, dict and Jinja's loop object; *done = 0 when
- * `name` is not one. */
-static fl_err call_method(struct rctx *r, const struct node *n, json_t *obj, const char *name,
-			  struct args *a, json_t **out, int *done)
-{
-	*done = 1;
-	json_t *a0 = a->npos > 0 ? a->pos[0] : NULL, *a1 = a->npos > 1 ? a->pos[1] : NULL;
-	if (json_is_object(obj) && !fl_is_markup(obj)) {
-		if (!strcmp(name, "items")) {
-			*out = tv_items(obj);
-		} else if (!strcmp(name, "keys")) {
-			*out = tv_iter(obj);
-		} else if (!strcmp(name, "values")) {
-			json_t *v = json_array(), *x;
-			const char *k;
-			size_t klen;
-			json_object_keylen_foreach(obj, k, klen, x)
-				if (!tv_hidden_key(k, klen))
-					json_array_append(v, x);
-			*out = v;
-		} else if (!strcmp(name, "get")) {
-			json_t *v = json_is_string(a0) ? json_object_get(obj, json_string_value(a0)) : NULL;
-			*out = v ? v : a1 ? a1 : json_null();
-		} else if (!strcmp(name, "cycle") && json_is_integer(json_object_get(obj, "index0"))) {
-			if (!a->npos)
-				return tpl_fail(r, n, "no items for cycling given");
-			*out = a->pos[json_integer_value(json_object_get(obj, "index0")) % (json_int_t)a->npos];
-		} else {
-			*done = 0;
-		}
-		return FL_OK;
-	}
-	if (!tv_is_stringish(obj)) {
-		*done = 0;
-		return FL_OK;
-	}
-	size_t len;
-	const char *s = tv_cstr(r->a, obj, &len);
-	fl_buf b;
-	fl_buf_init(&b, r->a);
-	if (!strcmp(name, "upper") || !strcmp(name, "lower") || !strcmp(name, "title") ||
-	    !strcmp(name, "capitalize")) {
-		u8_case(&b, r->env->utf8, s, len, name[0] == 'u' ? 'u' : name[0] == 'l' ? 'l' : name[0]);
-		*out = str_result(obj, &b);
-	} else if (!strcmp(name, "strip") || !strcmp(name, "lstrip") || !strcmp(name, "rstrip")) {
-		size_t i = 0, j = len;
-		if (name[0] != 'r')
-			while (i < j && is_space(s[i]))
-				i++;
-		if (name[0] != 'l')
-			while (j > i && is_space(s[j - 1]))
-				j--;
-		fl_buf_append(&b, s + i, j - i);
-		*out = str_result(obj, &b);
-	} else if (!strcmp(name, "startswith") || !strcmp(name, "endswith")) {
-		if (!tv_is_stringish(a0))
-			return tpl_fail(r, n, "%s first arg must be str", name);
-		size_t pl;
-		const char *p = tv_cstr(r->a, a0, &pl);
-		int ok = pl <= len && !memcmp(name[0] == 's' ? s : s + len - pl, p, pl);
-		*out = json_boolean(ok);
-	} else if (!strcmp(name, "replace")) {
-		if (!tv_is_stringish(a0) || !tv_is_stringish(a1))
-			return tpl_fail(r, n, "replace() arguments must be str");
-		size_t ol, nl;
-		const char *o = tv_cstr(r->a, a0, &ol), *nw = tv_cstr(r->a, a1, &nl);
-		for (size_t i = 0; i <= len;) {
-			const char *hit = ol ? memmem(s + i, len - i, o, ol) : NULL;
-			size_t end = hit ? (size_t)(hit - s) : len;
-			fl_buf_append(&b, s + i, end - i);
-			if (!hit)
-				break;
-			fl_buf_append(&b, nw, nl);
-			i = end + ol;
-			if (b.len > TPL_MAX_BUILD)
-				return tpl_fail(r, n, "result too large");
-		}
-		*out = str_result(obj, &b);
-	} else if (!strcmp(name, "split")) {
-		*out = str_split(r, s, len, a0);
-	} else if (!strcmp(name, "join")) {
-		json_t *items = tv_iter(a0);
-		if (!items)
-			return tpl_fail(r, n, "can only join an iterable");
-		for (size_t i = 0; i < json_array_size(items); i++) {
-			if (i)
-				fl_buf_append(&b, s, len);
-			tv_str(&b, json_array_get(items, i));
-		}
-		*out = json_stringn_nocheck(b.data ? b.data : "", b.len);
-	} else if (!strcmp(name, "format")) {
-		*done = 0;
-	} else {
-		*done = 0;
-	}
-	return FL_OK;
-}
-
 fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
 		     json_t **out)
 {
@@ -710,7 +572,8 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		int done;
 		json_t *res = NULL;
 		if (tpl_callable_kind(fn, NULL) < 0) {
-			if ((e = call_method(r, n, obj, callee->str, &a, &res, &done)))
+			if ((e = tpl_call_method(r, n, obj, callee->str, a.pos, a.npos, a.kwn, a.kwv,
+						 a.nkw, &res, &done)))
 				return e;
 			if (done) {
 				*out = res;

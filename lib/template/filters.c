@@ -154,12 +154,7 @@ FILTER(f_trim)
 	if (p[0] && !json_is_null(p[0]))
 		chars = tv_cstr(r->a, p[0], &cl);
 	size_t i = 0, j = len;
-#define STRIPPABLE(c) (chars ? memchr(chars, (c), cl) != NULL : py_space((unsigned char)(c)))
-	while (i < j && STRIPPABLE(s[i]))
-		i++;
-	while (j > i && STRIPPABLE(s[j - 1]))
-		j--;
-#undef STRIPPABLE
+	tpl_str_strip(s, &i, &j, chars, cl, 1, 1);
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	fl_buf_append(&b, s + i, j - i);
@@ -167,52 +162,107 @@ FILTER(f_trim)
 	return FL_OK;
 }
 
-/* html.unescape for the entities markup can hold after escaping and the
- * common named ones; others are left as they are. */
+/* Python's html.unescape (markupsafe's Markup.unescape) */
+struct entity { const char *name, *text; };
+static const struct entity entities[] = {
+#include "template/entities.inc"
+};
+
+static int cmp_entity(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct entity *)e)->name);
+}
+
+static const char *entity_text(const char *name)
+{
+	const struct entity *e = bsearch(name, entities, sizeof entities / sizeof entities[0],
+					 sizeof entities[0], cmp_entity);
+	return e ? e->text : NULL;
+}
+
+/* html._invalid_charrefs: what C1 controls and a few others become */
+static uint32_t charref_fix(unsigned long cp, int *drop)
+{
+	static const uint16_t c1[32] = {
+		0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030,
+		0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c,
+		0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d,
+		0x017e, 0x0178};
+	*drop = 0;
+	if (cp == 0)
+		return 0xFFFD;
+	if (cp == 0x0d)
+		return '\r';
+	if (cp >= 0x80 && cp <= 0x9f)
+		return c1[cp - 0x80];
+	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0xFFFD;
+	/* html._invalid_codepoints are removed */
+	if ((cp >= 0x1 && cp <= 0x8) || cp == 0xb || (cp >= 0xe && cp <= 0x1f) ||
+	    (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+		*drop = 1;
+	return (uint32_t)cp;
+}
+
 static void unescape(fl_buf *b, const char *s, size_t n)
 {
-	static const struct { const char *name; const char *text; } ents[] = {
-		{"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"},
-		{"nbsp;", "\xc2\xa0"}, {"copy;", "\xc2\xa9"}, {"reg;", "\xc2\xae"},
-		{"raquo;", "\xc2\xbb"}, {"laquo;", "\xc2\xab"}, {"hellip;", "\xe2\x80\xa6"},
-		{"mdash;", "\xe2\x80\x94"}, {"ndash;", "\xe2\x80\x93"},
-	};
 	for (size_t i = 0; i < n;) {
 		if (s[i] != '&') {
 			fl_buf_putc(b, s[i++]);
 			continue;
 		}
-		size_t k;
-		for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
-			size_t l = strlen(ents[k].name);
-			if (n - i - 1 >= l && !memcmp(s + i + 1, ents[k].name, l)) {
-				fl_buf_puts(b, ents[k].text);
-				i += 1 + l;
-				break;
-			}
-		}
-		if (k < sizeof ents / sizeof ents[0])
-			continue;
-		if (i + 2 < n && s[i + 1] == '#') {
-			int hex = s[i + 2] == 'x' || s[i + 2] == 'X';
-			size_t j = i + 2 + (size_t)hex;
+		size_t j = i + 1;
+		if (j < n && s[j] == '#') {
+			int hex = j + 1 < n && (s[j + 1] == 'x' || s[j + 1] == 'X');
+			size_t k = j + 1 + (size_t)hex, start = k;
 			unsigned long cp = 0;
-			size_t start = j;
-			while (j < n && (hex ? isxdigit((unsigned char)s[j]) : isdigit((unsigned char)s[j])) &&
-			       cp <= 0x10FFFF) {
-				char c = s[j++];
-				cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10);
+			while (k < n && (hex ? isxdigit((unsigned char)s[k]) : isdigit((unsigned char)s[k]))) {
+				char c = s[k++];
+				if (cp <= 0x10FFFF)
+					cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10);
 			}
-			if (j > start && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
-				if (j < n && s[j] == ';')
-					j++;
-				char u[4];
-				fl_buf_append(b, u, fl_utf8_encode((uint32_t)cp, u));
-				i = j;
+			if (k > start) {
+				if (k < n && s[k] == ';')
+					k++;
+				int drop;
+				uint32_t u = charref_fix(cp, &drop);
+				if (!drop) {
+					char e[4];
+					fl_buf_append(b, e, fl_utf8_encode(u, e));
+				}
+				i = k;
 				continue;
 			}
+			fl_buf_putc(b, s[i++]);
+			continue;
 		}
-		fl_buf_putc(b, s[i++]);
+		/* [^\t\n\f <&#;]{1,32};? */
+		size_t k = j;
+		while (k < n && k - j < 32 && !strchr("\t\n\f <&#;", s[k]) && s[k])
+			k++;
+		if (k == j) {
+			fl_buf_putc(b, s[i++]);
+			continue;
+		}
+		size_t end = k < n && s[k] == ';' ? k + 1 : k;
+		char name[40];
+		memcpy(name, s + j, end - j);
+		name[end - j] = '\0';
+		const char *t = entity_text(name);
+		size_t used = end - j;
+		/* else the longest name that is a prefix (legacy "&eacute" etc.) */
+		for (size_t x = end - j - 1; !t && x > 1; x--) {
+			name[x] = '\0';
+			t = entity_text(name);
+			used = x;
+		}
+		if (!t) {
+			fl_buf_append(b, s + i, end - i);
+		} else {
+			fl_buf_puts(b, t);
+			fl_buf_append(b, s + j + used, end - j - used);
+		}
+		i = end;
 	}
 }
 
@@ -354,7 +404,8 @@ FILTER(f_replace)
 	const char *s = sarg(r, v, &len);
 	const char *o = tv_cstr(r->a, p[0], &ol), *nw = tv_cstr(r->a, p[1], &nl);
 	json_int_t count = p[2] && !json_is_null(p[2]) ? intarg(p[2], -1) : -1;
-	int mk = fl_is_markup(v) || fl_is_markup(p[0]) || fl_is_markup(p[1]);
+	/* Jinja's do_replace: without autoescape a plain str.replace */
+	int mk = r->autoescape && (fl_is_markup(v) || fl_is_markup(p[0]) || fl_is_markup(p[1]));
 	fl_buf b, eo, en, es;
 	if (mk) {
 		/* Jinja escapes every non-markup side first, then replaces. */
@@ -483,6 +534,8 @@ FILTER(f_join)
 			vals[i] = attr_path(vals[i], attr);
 		any_markup |= fl_is_markup(vals[i]);
 	}
+	if (!r->autoescape)
+		any_markup = 0;  /* Jinja's do_join: str(d).join(map(str, value)) */
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	for (size_t i = 0; i < n_items; i++) {
@@ -595,12 +648,28 @@ static int parse_int(const char *s, size_t len, int base, json_int_t *out)
 	strip_py_space(s, &i, &len);
 	if (i == len || len - i >= sizeof tmp || base < 0 || base == 1 || base > 36)
 		return 0;
+	if (s[i] == '+' || s[i] == '-')
+		tmp[m++] = s[i++];
+	/* Python's int(s, base): 0x/0o/0b prefixes for bases 16/8/2, and base 0
+	 * picks the base from the prefix (10 without one) */
+	if (len - i > 2 && s[i] == '0') {
+		char p = (char)tolower((unsigned char)s[i + 1]);
+		int pb = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+		if (pb && (base == 0 || base == pb)) {
+			base = pb;
+			i += 2;
+		}
+	}
+	if (base == 0)
+		base = 10;
 	for (; i < len; i++)
 		if (s[i] != '_')
 			tmp[m++] = s[i];
 	tmp[m] = '\0';
 	char *end;
 	errno = 0;
+	if (m && (tmp[m - 1] == '+' || tmp[m - 1] == '-' || tmp[m - 1] == ' ' || tmp[0 + (tmp[0] == '+' || tmp[0] == '-')] == ' '))
+		return 0;
 	long long v = strtoll(tmp, &end, base);
 	if (*end || errno || end == tmp || isspace((unsigned char)tmp[0]))
 		return 0;
@@ -738,7 +807,8 @@ const struct tpl_filter *tpl_find_filter(const char *name)
 	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
 		if (!strcmp(filters[i].name, name))
 			return &filters[i];
-	return NULL;
+	/* text filters (filters_text.c) */
+	return tpl_find_text_filter(name);
 }
 
 /* ---- tests ---- */

@@ -471,4 +471,49 @@ TPL_TEST_FN(tpl_t_escaped);
 TPL_TEST_FN(tpl_t_filter);
 TPL_TEST_FN(tpl_t_test);
 
+/* ---- text filters, str.format and methods (filters_text.c, strformat.c,
+ * methods.c) ---- */
+/* tpl_find_text_filter — the filter `name` of filters_text.c (tojson,
+ * center, indent, wordwrap, urlencode, urlize, filesizeformat, xmlattr,
+ * forceescape, pprint), or NULL; tpl_find_filter asks it last. */
+const struct tpl_filter *tpl_find_text_filter(const char *name);
+/* tpl_call_method — call Python method `name` of `obj` (str, Markup, list,
+ * dict, tuple; Jinja's loop.cycle) with the evaluated arguments; *done = 0
+ * (and FL_OK) when obj's type has no such method.  See methods.c for what
+ * mutating methods may change. */
+fl_err tpl_call_method(struct rctx *r, const struct node *n, json_t *obj, const char *name,
+		       json_t **pos, size_t npos, const char **kwn, json_t **kwv, size_t nkw,
+		       json_t **out, int *done);
+/* tpl_strformat — Python's fmt.format(*pos, **kw) appended to out; escape:
+ * fmt is markup (markupsafe's EscapeFormatter: what is not markup is
+ * escaped, markup with a format spec is an error). */
+fl_err tpl_strformat(struct rctx *r, const struct node *n, fl_buf *out, const char *fmt,
+		     size_t len, json_t **pos, size_t npos, const char **kwn, json_t **kwv,
+		     size_t nkw, int escape);
+/* tpl_format_value — Python's format(v, spec) appended to out (str, int,
+ * bool, float; other values only with an empty spec). */
+fl_err tpl_format_value(struct rctx *r, const struct node *n, fl_buf *out, json_t *v,
+			const char *spec, size_t speclen);
+/* tpl_space_at — 1 when the code point at byte i of s is white space for
+ * Python's str (fl_unicode_isspace); *adv gets its length in bytes. */
+int tpl_space_at(const char *s, size_t len, size_t i, size_t *adv);
+/* tpl_line_end — str.splitlines: the end of the line starting at byte i
+ * (where its line break begins), *next past the break (\n \r \r\n \v \f
+ * \x1c-\x1e U+0085 U+2028 U+2029). */
+size_t tpl_line_end(const char *s, size_t len, size_t i, size_t *next);
+/* tpl_str_pad — s padded to `width` code points with `fill` (one code
+ * point, filln bytes): align '<' ljust, '>' rjust, '^' center (CPython's
+ * split of the odd space).  A width past TPL_MAX_BUILD fails. */
+fl_err tpl_str_pad(struct rctx *r, const struct node *n, fl_buf *out, const char *s, size_t len,
+		   json_int_t width, const char *fill, size_t filln, char align);
+/* tpl_str_strip — narrow s[*i, *j) as str.strip(chars) (chars NULL:
+ * Python's white space) does, at the left and/or right end. */
+void tpl_str_strip(const char *s, size_t *i, size_t *j, const char *chars, size_t cl, int left,
+		   int right);
+/* tpl_str_replace — str.replace(old, new, count) (count < 0: all) of s
+ * appended to b; fails past TPL_MAX_BUILD. */
+fl_err tpl_str_replace(struct rctx *r, const struct node *n, fl_buf *b, const char *s,
+		       size_t len, const char *o, size_t ol, const char *nw, size_t nl,
+		       json_int_t count);
+
 #endif

@@ -35,15 +35,45 @@
  * cases, lists, tuples as lists, dicts), names, a.b, a['b'], a[0], a[1:3],
  * == != < <= > >= in, not in, and or not, + - * / // % **, ~, unary -/+,
  * `a if c else b`, calls with positional and keyword args, filters with
- * args, tests with `is` / `is not`.  Methods: dict.items()/keys()/values()/
- * get(k, d); str.upper()/lower()/title()/capitalize()/strip()/lstrip()/
- * rstrip()/startswith()/endswith()/replace()/split()/join().
+ * args, tests with `is` / `is not`.
+ * Methods (methods.c; Python's, as Flask's unsandboxed environment allows):
+ *   str (and Markup, whose methods escape their str arguments and return
+ *   markup where markupsafe's do: capitalize title lower upper replace
+ *   ljust rjust lstrip rstrip center strip swapcase zfill partition
+ *   rpartition join format; split rsplit splitlines give markup items):
+ *   format(*args, **kw) — str.format's fields ({} {0} {name} {0.attr}
+ *   {0[1]}), conversions !s !r !a, nested {:{w}} and the spec language of
+ *   str/int/bool/float (fill align sign z # 0 width , _ .precision, types
+ *   s d n c b o x X e E f F g G %) — upper lower title capitalize swapcase
+ *   casefold strip lstrip rstrip (chars) startswith endswith (a str or a
+ *   tuple, start, end) replace(old, new, count) split rsplit (sep,
+ *   maxsplit) splitlines(keepends) join count find rfind index rindex
+ *   (sub, start, end) ljust rjust center (width, fillchar) zfill partition
+ *   rpartition (tuples) isdigit isdecimal isnumeric isalpha isalnum
+ *   isspace islower isupper istitle removeprefix removesuffix;
+ *   list: append extend insert pop remove index count copy clear reverse
+ *   sort(reverse=) ; tuple: count index; dict: items keys values get
+ *   update(other, **kw) setdefault pop copy clear; loop.cycle().
+ *   Mutating methods change the list or dict in place and return None
+ *   (`{% set _ = l.append(x) %}`), as Jinja does with the caller's
+ *   objects — but only containers the render's arena owns (the context
+ *   fl_render builds, values the template made); others (an env global, a
+ *   context built on the heap) fail rather than grow with arena memory.
  * Builtin globals: range() (at most 100000 items), dict(**kw),
  * namespace(mapping, **kw), cycler(*items) (.next(), .reset(), .current,
  * .items, .pos), joiner(sep=", ").
- * Filters: safe, e, escape, lower, upper, title, capitalize, trim,
- * striptags, default/d, length/count, join, round, int, float, truncate,
- * format, abs, first, last, list, string, replace, reverse, wordcount;
+ * Filters: safe, e, escape, lower, upper, title, capitalize,
+ * trim(chars), striptags, default/d(value, boolean), length/count,
+ * join(d, attribute), round(precision, method), int(default, base),
+ * float(default), truncate(length, killwords, end, leeway), format, abs,
+ * first, last, list, string, replace(old, new, count), reverse,
+ * wordcount; text filters (filters_text.c): tojson(indent) (Flask's:
+ * sorted keys, ASCII, `, `/`: ` separators, < > & ' as \u003c…, markup),
+ * center(width), indent(width, first, blank), wordwrap(width,
+ * break_long_words, wrapstring, break_on_hyphens) (textwrap's rules),
+ * urlencode, urlize(trim_url_limit, nofollow, target, rel, extra_schemes)
+ * (rel always has Flask's "noopener"), filesizeformat(binary),
+ * xmlattr(autospace), forceescape, pprint (pprint.pformat, width 80);
  * sequences (Jinja 3.1's arguments and defaults): sum(attribute, start),
  * sort(reverse, case_sensitive, attribute "a.b,c"), dictsort(case_sensitive,
  * by, reverse), groupby(attribute, default, case_sensitive) (items are named
@@ -68,14 +98,13 @@
  * template literal are lists (print as [1, 2]; the named tuples of
  * groupby, items and dictsort print as tuples); upper/lower/capitalize map
  * case code point by code point plus the Latin special cases ("ß" → "SS",
- * "ﬁ" → "FI", "İ" → "i̇"; no Greek final sigma); filters that
+ * "ﬁ" → "FI", "İ" → "i̇"; casefold is lower; no Greek final sigma); filters that
  * return a generator in Jinja (map, select, reject, selectattr, rejectattr,
  * batch, slice, unique, items) return a list, so `|length` and printing work
  * on them without `|list`; an undefined item in a list a filter builds
  * (map(attribute=) of a missing key without default=) is none there;
  * `attr` reads an object's attributes (a form field's, a named tuple's),
- * never a dict's keys, nor Python methods; `random` uses arc4random; `striptags`
- * unescapes only common entities;
+ * never a dict's keys, nor Python methods; `random` uses arc4random;
  * `{{ "<b>"|safe ~ "x" }}` on two constants is markup here while Jinja's
  * constant folding makes it plain; an unknown filter or test is a compile
  * error (as in Jinja: the template does not render at all, even where the
@@ -96,6 +125,15 @@
  * Unknown or misplaced tags fail as Jinja does ("Encountered unknown tag
  * 'x'. Jinja was looking for the following tags: 'endfilter'. The
  * innermost block that needs to be closed is 'filter'.").
+ * Left out of the methods and text filters, with the reason: bytes and
+ * str.encode/bytes.decode (templates have no bytes), str.format_map,
+ * translate/maketrans and expandtabs (no page uses them), list.sort(key=)
+ * (use the sort filter), str.isidentifier/isprintable/isascii; Unicode
+ * character classes (isalpha, isdigit, \w in urlize and wordwrap) follow
+ * the C library's UTF-8 locale, close to but not exactly Python's tables;
+ * `{0.attr}` in str.format reads a dict's member (Python would raise, but
+ * Flagon's rows are dicts standing for model objects); pprint and tojson
+ * know the JSON kinds of value (no sets, no tuples but sequence objects).
  *
  * Undefined: a missing name, attribute, key or index is "undefined" (Jinja's
  * ChainableUndefined): it prints as "", is falsy, iterates as empty, has
