@@ -677,8 +677,18 @@ static int parse_int(const char *s, size_t len, int base, json_int_t *out)
 	return 1;
 }
 
+/* int(undefined) and float(undefined) raise in Jinja (Undefined's __int__
+ * and __float__ fail), unlike a value that merely does not convert. */
+static fl_err undefined_input(struct rctx *r, const struct node *n)
+{
+	const char *name = n->a && n->a->kind == N_NAME ? n->a->str : "value";
+	return tpl_fail(r, n, "'%s' is undefined", name);
+}
+
 FILTER(f_int)
 {
+	if (!v)
+		return undefined_input(r, n);
 	BIND("default", "base");
 	json_t *def = p[0] ? p[0] : json_integer(0);
 	int base = (int)(p[1] ? intarg(p[1], 10) : 10);
@@ -704,6 +714,8 @@ FILTER(f_int)
 
 FILTER(f_float)
 {
+	if (!v)
+		return undefined_input(r, n);
 	BIND("default");
 	double d;
 	*out = p[0] ? p[0] : json_real(0.0);
@@ -780,35 +792,27 @@ FILTER(f_reverse)
 	return FL_OK;
 }
 
-/* Rows may leave `objects` out (0: the filter sees a callable object's string). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+/* objects: 1 when the filter takes a callable object (a form field) as it
+ * is, 0 when it sees the object's string (its call's HTML). */
 static const struct tpl_filter filters[] = {
-	{"abs", f_abs}, {"capitalize", f_capitalize}, {"count", f_length, 1}, {"d", f_default, 1},
-	{"default", f_default, 1}, {"e", f_escape}, {"escape", f_escape}, {"first", f_first, 1},
-	{"float", f_float}, {"format", f_format}, {"int", f_int}, {"join", f_join},
-	{"last", f_last, 1}, {"length", f_length, 1}, {"list", f_list, 1}, {"lower", f_lower},
-	{"replace", f_replace}, {"reverse", f_reverse, 1}, {"round", f_round}, {"safe", f_safe},
-	{"string", f_string}, {"striptags", f_striptags}, {"title", f_title}, {"trim", f_trim},
-	{"truncate", f_truncate}, {"upper", f_upper}, {"wordcount", f_wordcount},
-	/* sequence filters (filters_seq.c); they take objects as they are */
-	{"attr", tpl_f_attr, 1}, {"batch", tpl_f_batch, 1}, {"dictsort", tpl_f_dictsort, 1},
-	{"groupby", tpl_f_groupby, 1}, {"items", tpl_f_items, 1}, {"map", tpl_f_map, 1},
-	{"max", tpl_f_max, 1}, {"min", tpl_f_min, 1}, {"random", tpl_f_random, 1},
-	{"reject", tpl_f_reject, 1}, {"rejectattr", tpl_f_rejectattr, 1},
-	{"select", tpl_f_select, 1}, {"selectattr", tpl_f_selectattr, 1},
-	{"slice", tpl_f_slice, 1}, {"sort", tpl_f_sort, 1}, {"sum", tpl_f_sum, 1},
-	{"unique", tpl_f_unique, 1},
+	{"abs", f_abs, 0}, {"capitalize", f_capitalize, 0}, {"count", f_length, 1},
+	{"d", f_default, 1}, {"default", f_default, 1}, {"e", f_escape, 0},
+	{"escape", f_escape, 0}, {"first", f_first, 1}, {"float", f_float, 0},
+	{"format", f_format, 0}, {"int", f_int, 0}, {"join", f_join, 0}, {"last", f_last, 1},
+	{"length", f_length, 1}, {"list", f_list, 1}, {"lower", f_lower, 0},
+	{"replace", f_replace, 0}, {"reverse", f_reverse, 1}, {"round", f_round, 0},
+	{"safe", f_safe, 0}, {"string", f_string, 0}, {"striptags", f_striptags, 0},
+	{"title", f_title, 0}, {"trim", f_trim, 0}, {"truncate", f_truncate, 0},
+	{"upper", f_upper, 0}, {"wordcount", f_wordcount, 0},
 };
-#pragma GCC diagnostic pop
 
 const struct tpl_filter *tpl_find_filter(const char *name)
 {
 	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
 		if (!strcmp(filters[i].name, name))
 			return &filters[i];
-	/* text filters (filters_text.c) */
-	return tpl_find_text_filter(name);
+	const struct tpl_filter *f = tpl_find_seq_filter(name);
+	return f ? f : tpl_find_text_filter(name);
 }
 
 /* ---- tests ---- */
@@ -964,8 +968,6 @@ static const struct tpl_test tests[] = {
 	{"ne", t_ne}, {"none", t_none}, {"number", t_number}, {"odd", t_odd},
 	{"sameas", t_sameas}, {"sequence", t_sequence}, {"string", t_string}, {"true", t_true},
 	{"undefined", t_undefined}, {"upper", t_upper},
-	/* tests of sequence filters' kind (filters_seq.c) */
-	{"escaped", tpl_t_escaped}, {"filter", tpl_t_filter}, {"test", tpl_t_test},
 };
 
 const struct tpl_test *tpl_find_test(const char *name)
@@ -973,7 +975,7 @@ const struct tpl_test *tpl_find_test(const char *name)
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
 		if (!strcmp(tests[i].name, name))
 			return &tests[i];
-	return NULL;
+	return tpl_find_seq_test(name);  /* escaped, filter, test */
 }
 
 /* ---- shared with the other filter files ---- */

@@ -366,7 +366,7 @@ static fl_err add(struct rctx *r, const struct node *n, json_t *x, json_t *y, in
 			tv_typename(y));
 }
 
-TPL_FILTER_FN(tpl_f_sum)
+static TPL_FILTER_FN(tpl_f_sum)
 {
 	BINDP("attribute", "start");
 	json_t *items, *acc = p[1] ? p[1] : json_integer(0);
@@ -390,7 +390,7 @@ TPL_FILTER_FN(tpl_f_sum)
 
 /* ---- sort, dictsort, unique, min, max ---- */
 
-TPL_FILTER_FN(tpl_f_sort)
+static TPL_FILTER_FN(tpl_f_sort)
 {
 	BINDP("reverse", "case_sensitive", "attribute");
 	json_t *items;
@@ -445,7 +445,7 @@ int tpl_is_mapping(const json_t *v)
 	       !tv_seq_items(v);
 }
 
-TPL_FILTER_FN(tpl_f_dictsort)
+static TPL_FILTER_FN(tpl_f_dictsort)
 {
 	BINDP("case_sensitive", "by", "reverse");
 	int pos;
@@ -506,7 +506,7 @@ static const char *hash_key(struct rctx *r, json_t *k, size_t *len)
 	return fl_buf_cstr(&b);
 }
 
-TPL_FILTER_FN(tpl_f_unique)
+static TPL_FILTER_FN(tpl_f_unique)
 {
 	BINDP("case_sensitive", "attribute");
 	json_t *items, *seen = json_object(), *res = json_array();
@@ -564,12 +564,12 @@ static fl_err min_max(struct rctx *r, const struct node *n, json_t *v, json_t **
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_min) { return min_max(r, n, v, args, nargs, kwn, kwv, nkw, -1, out); }
-TPL_FILTER_FN(tpl_f_max) { return min_max(r, n, v, args, nargs, kwn, kwv, nkw, 1, out); }
+static TPL_FILTER_FN(tpl_f_min) { return min_max(r, n, v, args, nargs, kwn, kwv, nkw, -1, out); }
+static TPL_FILTER_FN(tpl_f_max) { return min_max(r, n, v, args, nargs, kwn, kwv, nkw, 1, out); }
 
 /* ---- groupby ---- */
 
-TPL_FILTER_FN(tpl_f_groupby)
+static TPL_FILTER_FN(tpl_f_groupby)
 {
 	BINDP("attribute", "default", "case_sensitive");
 	if (!p[0])
@@ -619,7 +619,7 @@ TPL_FILTER_FN(tpl_f_groupby)
 
 /* ---- map, select, reject, selectattr, rejectattr ---- */
 
-TPL_FILTER_FN(tpl_f_map)
+static TPL_FILTER_FN(tpl_f_map)
 {
 	json_t *items, *res = json_array();
 	fl_err e;
@@ -706,10 +706,10 @@ static fl_err select_reject(struct rctx *r, const struct node *n, json_t *v, jso
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_select) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 0, 1, out); }
-TPL_FILTER_FN(tpl_f_reject) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 0, 0, out); }
-TPL_FILTER_FN(tpl_f_selectattr) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 1, 1, out); }
-TPL_FILTER_FN(tpl_f_rejectattr) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 1, 0, out); }
+static TPL_FILTER_FN(tpl_f_select) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 0, 1, out); }
+static TPL_FILTER_FN(tpl_f_reject) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 0, 0, out); }
+static TPL_FILTER_FN(tpl_f_selectattr) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 1, 1, out); }
+static TPL_FILTER_FN(tpl_f_rejectattr) { return select_reject(r, n, v, args, nargs, kwn, kwv, nkw, 1, 0, out); }
 
 /* ---- batch, slice ---- */
 
@@ -724,7 +724,7 @@ static fl_err count_arg(struct rctx *r, const struct node *n, json_t *x, const c
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_batch)
+static TPL_FILTER_FN(tpl_f_batch)
 {
 	BINDP("linecount", "fill_with");
 	json_t *items, *res = json_array(), *tmp = json_array();
@@ -754,7 +754,7 @@ TPL_FILTER_FN(tpl_f_batch)
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_slice)
+static TPL_FILTER_FN(tpl_f_slice)
 {
 	BINDP("slices", "fill_with");
 	json_t *items, *res = json_array();
@@ -793,7 +793,7 @@ TPL_FILTER_FN(tpl_f_slice)
 
 /* ---- items, attr, random ---- */
 
-TPL_FILTER_FN(tpl_f_items)
+static TPL_FILTER_FN(tpl_f_items)
 {
 	if (nargs || nkw)
 		return tpl_fail(r, n, "filter 'items' takes no arguments");
@@ -811,7 +811,7 @@ TPL_FILTER_FN(tpl_f_items)
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_attr)
+static TPL_FILTER_FN(tpl_f_attr)
 {
 	BINDP("name");
 	if (!p[0])
@@ -832,7 +832,7 @@ TPL_FILTER_FN(tpl_f_attr)
 	return FL_OK;
 }
 
-TPL_FILTER_FN(tpl_f_random)
+static TPL_FILTER_FN(tpl_f_random)
 {
 	if (nargs || nkw)
 		return tpl_fail(r, n, "filter 'random' takes no arguments");
@@ -851,7 +851,7 @@ TPL_FILTER_FN(tpl_f_random)
 
 /* ---- tests ---- */
 
-TPL_TEST_FN(tpl_t_escaped)
+static TPL_TEST_FN(tpl_t_escaped)
 {
 	if (nargs)
 		return tpl_fail(r, n, "test '%s' takes 0 arguments (%zu given)", n->str, nargs);
@@ -877,5 +877,36 @@ static fl_err exists(struct rctx *r, const struct node *n, json_t *v, size_t nar
 	return FL_OK;
 }
 
-TPL_TEST_FN(tpl_t_filter) { return exists(r, n, v, nargs, 1, res); }
-TPL_TEST_FN(tpl_t_test) { return exists(r, n, v, nargs, 0, res); }
+static TPL_TEST_FN(tpl_t_filter) { return exists(r, n, v, nargs, 1, res); }
+static TPL_TEST_FN(tpl_t_test) { return exists(r, n, v, nargs, 0, res); }
+
+/* Every sequence filter takes a callable object as it is (objects = 1). */
+static const struct tpl_filter seq_filters[] = {
+	{"attr", tpl_f_attr, 1}, {"batch", tpl_f_batch, 1}, {"dictsort", tpl_f_dictsort, 1},
+	{"groupby", tpl_f_groupby, 1}, {"items", tpl_f_items, 1}, {"map", tpl_f_map, 1},
+	{"max", tpl_f_max, 1}, {"min", tpl_f_min, 1}, {"random", tpl_f_random, 1},
+	{"reject", tpl_f_reject, 1}, {"rejectattr", tpl_f_rejectattr, 1},
+	{"select", tpl_f_select, 1}, {"selectattr", tpl_f_selectattr, 1},
+	{"slice", tpl_f_slice, 1}, {"sort", tpl_f_sort, 1}, {"sum", tpl_f_sum, 1},
+	{"unique", tpl_f_unique, 1},
+};
+
+static const struct tpl_test seq_tests[] = {
+	{"escaped", tpl_t_escaped}, {"filter", tpl_t_filter}, {"test", tpl_t_test},
+};
+
+const struct tpl_filter *tpl_find_seq_filter(const char *name)
+{
+	for (size_t i = 0; i < sizeof seq_filters / sizeof seq_filters[0]; i++)
+		if (!strcmp(seq_filters[i].name, name))
+			return &seq_filters[i];
+	return NULL;
+}
+
+const struct tpl_test *tpl_find_seq_test(const char *name)
+{
+	for (size_t i = 0; i < sizeof seq_tests / sizeof seq_tests[0]; i++)
+		if (!strcmp(seq_tests[i].name, name))
+			return &seq_tests[i];
+	return NULL;
+}

@@ -1281,11 +1281,12 @@ FILTER(f_pprint)
 	return FL_OK;
 }
 
+/* Each sees a callable object (a form field) as its string (objects = 0). */
 static const struct tpl_filter text_filters[] = {
-	{"center", f_center}, {"filesizeformat", f_filesizeformat}, {"forceescape", f_forceescape},
-	{"indent", f_indent}, {"pprint", f_pprint}, {"tojson", f_tojson},
-	{"urlencode", f_urlencode}, {"urlize", f_urlize}, {"wordwrap", f_wordwrap},
-	{"xmlattr", f_xmlattr},
+	{"center", f_center, 0}, {"filesizeformat", f_filesizeformat, 0},
+	{"forceescape", f_forceescape, 0}, {"indent", f_indent, 0}, {"pprint", f_pprint, 0},
+	{"tojson", f_tojson, 0}, {"urlencode", f_urlencode, 0}, {"urlize", f_urlize, 0},
+	{"wordwrap", f_wordwrap, 0}, {"xmlattr", f_xmlattr, 0},
 };
 
 const struct tpl_filter *tpl_find_text_filter(const char *name)

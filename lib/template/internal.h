@@ -450,32 +450,19 @@ int tpl_is_mapping(const json_t *v);
 #define TPL_TEST_FN(name) \
 	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \
 		    int *res)
-TPL_FILTER_FN(tpl_f_sum);
-TPL_FILTER_FN(tpl_f_sort);
-TPL_FILTER_FN(tpl_f_dictsort);
-TPL_FILTER_FN(tpl_f_groupby);
-TPL_FILTER_FN(tpl_f_map);
-TPL_FILTER_FN(tpl_f_select);
-TPL_FILTER_FN(tpl_f_reject);
-TPL_FILTER_FN(tpl_f_selectattr);
-TPL_FILTER_FN(tpl_f_rejectattr);
-TPL_FILTER_FN(tpl_f_batch);
-TPL_FILTER_FN(tpl_f_slice);
-TPL_FILTER_FN(tpl_f_unique);
-TPL_FILTER_FN(tpl_f_min);
-TPL_FILTER_FN(tpl_f_max);
-TPL_FILTER_FN(tpl_f_items);
-TPL_FILTER_FN(tpl_f_attr);
-TPL_FILTER_FN(tpl_f_random);
-TPL_TEST_FN(tpl_t_escaped);
-TPL_TEST_FN(tpl_t_filter);
-TPL_TEST_FN(tpl_t_test);
+
+/* tpl_find_seq_filter / _test — the sequence filter or test `name` of
+ * filters_seq.c (sort, groupby, map…; escaped, filter, test), or NULL;
+ * tpl_find_filter / tpl_find_test ask them after their own tables. */
+const struct tpl_filter *tpl_find_seq_filter(const char *name);
+const struct tpl_test *tpl_find_seq_test(const char *name);
 
 /* ---- text filters, str.format and methods (filters_text.c, strformat.c,
  * methods.c) ---- */
 /* tpl_find_text_filter — the filter `name` of filters_text.c (tojson,
  * center, indent, wordwrap, urlencode, urlize, filesizeformat, xmlattr,
- * forceescape, pprint), or NULL; tpl_find_filter asks it last. */
+ * forceescape, pprint), or NULL; tpl_find_filter asks it after the
+ * sequence filters. */
 const struct tpl_filter *tpl_find_text_filter(const char *name);
 /* tpl_call_method — call Python method `name` of `obj` (str, Markup, list,
  * dict, tuple; Jinja's loop.cycle) with the evaluated arguments; *done = 0

@@ -294,7 +294,9 @@ int fl_cli_render(const fl_application *appl, const fl_config *cfg, const char *
 	if (open_app(&app, appl, cfg, root, first_dir))
 		goto out;
 	fl_json_set_arena(app.arena);
-	rc = render(&app, template, name, source, context);
+	/* The context belongs to the request, as a view's does (a template
+	 * may append to its lists: methods.c changes only the render's own). */
+	rc = render(&app, template, name, source, json_deep_copy(context));
 out:
 	fl_json_set_arena(prev);
 	fl_tpl_env_free(app.templates);

@@ -40,12 +40,6 @@ KNOWN_FAILURES = {
     "err_duplicate_block.html": ("h3", "parser.c reports the first {% block a %}, Jinja the second"),
     "core_import_context.html": ("h3", "{% import %} without context sees the render context"),
     "core_macro_attributes.html": ("h3", "a macro has no .name/.arguments/.catch_varargs/.caller"),
-    "core_filter_int_prefix.txt": ("h2", "int(default, base) with a 0b/0o prefix"),
-    "core_filter_int_undefined.txt": ("h2", "undefined|int is 0; Jinja raises UndefinedError"),
-    "core_filter_trim_unicode.html": ("h2", "trim strips ASCII whitespace only, Python's strip() all"),
-    "core_string_strip_chars.html": ("h2", "str.strip/lstrip/rstrip(chars) methods"),
-    "core_float_inf.txt": ("lead", "design: JSON values have no inf/nan, so float('inf') is 0.0 "
-                                   "and an overflowing float result is an error"),
 }
 
 LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): \S")
