@@ -37,9 +37,8 @@
  * htdocs/static/vendor/ by `make static` (no CDN): the web server serves
  * /static/ from htdocs/static/.
  *
- * Left out: the icon() macro of utils.html (it needs Jinja's xmlattr
- * filter on kwargs), Flask-Bootstrap's CDN mode and its nav/navbar
- * (Flask-Nav) integration.
+ * Left out: Flask-Bootstrap's CDN mode and its nav/navbar (Flask-Nav)
+ * integration.
  */
 #ifndef FL_BOOTSTRAP_H
 #define FL_BOOTSTRAP_H

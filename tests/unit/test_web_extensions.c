@@ -213,6 +213,11 @@ static void test_bootstrap_templates(void **state)
 		"    </div>\n  </div>\n</div>\n<!-- end message block -->\n");
 	expect(f, "{% from 'bootstrap/utils.html' import form_button %}{{ form_button('/x', 'Go') }}",
 		"<form style=\"display: inline;\" action='/x' method='post'><button class=\"btn-link\">Go</button></form>");
+	/* icon(): xmlattr on the classes and on kwargs (Jinja 3.1.2's bytes) */
+	expect(f, "{% import 'bootstrap/utils.html' as u %}[{{ u.icon('star') }}]"
+		"[{{ u.icon('user', ['big'], title='A <b>', id='x') }}]",
+		"[<span class=\"glyphicon glyphicon-star\"></span>][<span class=\"glyphicon "
+		"glyphicon-user big\" title=\"A &lt;b&gt;\" id=\"x\"></span>]");
 }
 
 static void test_application_file_wins(void **state)
