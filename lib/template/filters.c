@@ -16,41 +16,7 @@
 	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
 			   size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out)
 
-/* Map positional and keyword arguments onto the filter's parameters (after
- * the input value); slots[i] stays NULL when a parameter is not given. */
-static fl_err bind(struct rctx *r, const struct node *n, const char *const *params,
-		   json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
-		   json_t **slots)
-{
-	size_t np = 0;
-	while (params[np])
-		np++;
-	if (nargs > np)
-		return tpl_fail(r, n, "filter '%s' takes at most %zu argument%s (%zu given)", n->str,
-				np, np == 1 ? "" : "s", nargs);
-	for (size_t i = 0; i < np; i++)
-		slots[i] = i < nargs ? args[i] : NULL;
-	for (size_t k = 0; k < nkw; k++) {
-		size_t i;
-		for (i = 0; i < np && strcmp(params[i], kwn[k]); i++)
-			;
-		if (i == np)
-			return tpl_fail(r, n, "filter '%s' got an unexpected keyword argument '%s'",
-					n->str, kwn[k]);
-		if (i < nargs)
-			return tpl_fail(r, n, "filter '%s' got multiple values for argument '%s'", n->str,
-					kwn[k]);
-		slots[i] = kwv[k];
-	}
-	return FL_OK;
-}
-
-#define BIND(...) \
-	static const char *const params[] = {__VA_ARGS__, NULL}; \
-	json_t *p[sizeof params / sizeof params[0]]; \
-	fl_err be = bind(r, n, params, args, nargs, kwn, kwv, nkw, p); \
-	if (be) \
-		return be
+#define BIND(...) TPL_BIND(0, __VA_ARGS__)
 
 #define NOARGS() \
 	if (nargs || nkw) \
@@ -982,7 +948,28 @@ const struct tpl_test *tpl_find_test(const char *name)
 
 fl_err tpl_bind_params(struct rctx *r, const struct node *n, const char *const *params,
 		       json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
-		       json_t **slots)
+		       json_t **slots, int undefined_is_none)
 {
-	return bind(r, n, params, args, nargs, kwn, kwv, nkw, slots);
+	size_t np = 0;
+	while (params[np])
+		np++;
+	if (nargs > np)
+		return tpl_fail(r, n, "filter '%s' takes at most %zu argument%s (%zu given)", n->str,
+				np, np == 1 ? "" : "s", nargs);
+	for (size_t i = 0; i < np; i++)
+		slots[i] = i >= nargs ? NULL : args[i] ? args[i] : undefined_is_none ? json_null()
+			: NULL;
+	for (size_t k = 0; k < nkw; k++) {
+		size_t i;
+		for (i = 0; i < np && strcmp(params[i], kwn[k]); i++)
+			;
+		if (i == np)
+			return tpl_fail(r, n, "filter '%s' got an unexpected keyword argument '%s'",
+					n->str, kwn[k]);
+		if (i < nargs || slots[i])
+			return tpl_fail(r, n, "filter '%s' got multiple values for argument '%s'", n->str,
+					kwn[k]);
+		slots[i] = kwv[k] ? kwv[k] : undefined_is_none ? json_null() : NULL;
+	}
+	return FL_OK;
 }

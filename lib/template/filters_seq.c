@@ -16,12 +16,7 @@
  * bytes' worth of the arena. */
 #define SEQ_MAX_ITEMS (TPL_MAX_BUILD / 16)
 
-#define BINDP(...) \
-	static const char *const params[] = {__VA_ARGS__, NULL}; \
-	json_t *p[sizeof params / sizeof params[0]]; \
-	fl_err be = tpl_bind_params(r, n, params, args, nargs, kwn, kwv, nkw, p); \
-	if (be) \
-		return be
+#define BINDP(...) TPL_BIND(0, __VA_ARGS__)
 
 /* ---- calling a filter or a test by name ---- */
 

@@ -21,41 +21,8 @@
 	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
 			   size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out)
 
-/* Bind positional and keyword arguments onto the parameters (NULL-ended);
- * p[i] NULL when not given. */
-static fl_err bindp(struct rctx *r, const struct node *n, const char *const *params,
-		    json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
-		    json_t **p)
-{
-	size_t np = 0;
-	while (params[np])
-		np++;
-	if (nargs > np)
-		return tpl_fail(r, n, "filter '%s' takes at most %zu argument%s (%zu given)", n->str,
-				np, np == 1 ? "" : "s", nargs);
-	for (size_t i = 0; i < np; i++)
-		p[i] = i < nargs ? (args[i] ? args[i] : json_null()) : NULL;
-	for (size_t k = 0; k < nkw; k++) {
-		size_t i;
-		for (i = 0; i < np && strcmp(params[i], kwn[k]); i++)
-			;
-		if (i == np)
-			return tpl_fail(r, n, "filter '%s' got an unexpected keyword argument '%s'",
-					n->str, kwn[k]);
-		if (p[i])
-			return tpl_fail(r, n, "filter '%s' got multiple values for argument '%s'", n->str,
-					kwn[k]);
-		p[i] = kwv[k] ? kwv[k] : json_null();
-	}
-	return FL_OK;
-}
-
-#define BIND(...) \
-	static const char *const params[] = {__VA_ARGS__, NULL}; \
-	json_t *p[sizeof params / sizeof params[0]]; \
-	fl_err be = bindp(r, n, params, args, nargs, kwn, kwv, nkw, p); \
-	if (be) \
-		return be
+/* An undefined argument is given as none (not as "not given"). */
+#define BIND(...) TPL_BIND(1, __VA_ARGS__)
 
 #define NOARGS() \
 	if (nargs || nkw) \

@@ -407,11 +407,23 @@ int tpl_is_namespace(const json_t *v);
 /* ---- sequence filters, calling filters and tests by name (filters_seq.c) ---- */
 /* tpl_bind_params — map a filter's positional and keyword arguments onto
  * its parameters (NULL-terminated names, after the input value); slots[i]
- * stays NULL when not given; a render error for too many, unknown or
- * repeated arguments (filters.c). */
+ * stays NULL when not given, and when given as undefined unless
+ * undefined_is_none (then it is json null); a render error for too many,
+ * unknown or repeated arguments (filters.c). */
 fl_err tpl_bind_params(struct rctx *r, const struct node *n, const char *const *params,
 		       json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
-		       json_t **slots);
+		       json_t **slots, int undefined_is_none);
+
+/* TPL_BIND(undefined_is_none, "name", …) — in a filter's body: bind its
+ * arguments into `json_t *p[]`, one slot per name (tpl_bind_params), or
+ * return the error. */
+#define TPL_BIND(undefined_is_none, ...) \
+	static const char *const params[] = {__VA_ARGS__, NULL}; \
+	json_t *p[sizeof params / sizeof params[0]]; \
+	fl_err be = tpl_bind_params(r, n, params, args, nargs, kwn, kwv, nkw, p, \
+				    undefined_is_none); \
+	if (be) \
+		return be
 
 /* A filter or a test found by name at render time: the application's
  * (user) or a built-in one (filter / test), and `at`, the calling node
