@@ -100,6 +100,19 @@ json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
 #define ITEMS_KEY "\0__fl_items__"
 #define ITEMS_KEY_LEN (sizeof ITEMS_KEY - 1)
 
+/* Add the visible members of `attrs` (a dict; anything else adds none) to
+ * `o`, each with a new reference. */
+static void add_attrs(json_t *o, json_t *attrs)
+{
+	const char *k;
+	size_t klen;
+	json_t *v;
+	if (json_is_object(attrs) && !fl_is_markup(attrs))
+		json_object_keylen_foreach(attrs, k, klen, v)
+			if (!tv_hidden_key(k, klen))
+				json_object_setn_nocheck(o, k, klen, v);
+}
+
 json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 {
 	json_t *o = json_object(), *target = json_array();
@@ -112,13 +125,7 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 	json_t *items = tpl_callable_kind(attrs, NULL) < 0 ? tv_seq_items(attrs) : NULL;
 	if (items)
 		json_object_setn_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN, items);
-	const char *k;
-	size_t klen;
-	json_t *v;
-	if (json_is_object(attrs) && !fl_is_markup(attrs))
-		json_object_keylen_foreach(attrs, k, klen, v)
-			if (!tv_hidden_key(k, klen))
-				json_object_setn_nocheck(o, k, klen, v);
+	add_attrs(o, attrs);
 	return o;
 }
 
@@ -133,13 +140,7 @@ json_t *fl_tpl_sequence(json_t *attrs, json_t *items)
 	json_t *o = json_object();
 	json_object_setn_new_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN,
 		json_is_array(items) ? json_incref(items) : json_array());
-	const char *k;
-	size_t klen;
-	json_t *v;
-	if (json_is_object(attrs) && !fl_is_markup(attrs))
-		json_object_keylen_foreach(attrs, k, klen, v)
-			if (!tv_hidden_key(k, klen))
-				json_object_setn_nocheck(o, k, klen, v);
+	add_attrs(o, attrs);
 	return o;
 }
 
