@@ -122,7 +122,8 @@ struct node {
 	size_t nnames;
 	int *ops;                /* N_CMP: one operator per operand in list */
 	const char *str;         /* name, attribute, text, filter/test name */
-	size_t len;              /* S_TEXT: bytes in str */
+	size_t len;              /* S_TEXT: bytes in str; S_FOR: the loop.*
+				    attributes the body reads (TPL_LOOP_* bits) */
 	json_t *value;           /* N_CONST */
 	const struct tpl_filter *filter;
 	const struct tpl_test *test;
@@ -376,6 +377,16 @@ fl_err tpl_pyformat(struct rctx *r, const struct node *n, fl_buf *out, const cha
 #define TPL_FOR_LOOP 1        /* S_FOR: the body or the filter uses `loop` */
 #define TPL_FOR_ASSIGNS 2     /* S_FOR: the body assigns (set/import/macro) */
 #define TPL_FOR_RECURSIVE 4   /* S_FOR: {% for … recursive %} */
+/* Bits of an S_FOR node's len: the attributes of `loop` its body reads, so
+ * that each iteration's loop object holds only those (TPL_LOOP_ALL when
+ * `loop` is used otherwise than as loop.name: passed, printed, called). */
+enum {
+	TPL_LOOP_INDEX = 1 << 0, TPL_LOOP_INDEX0 = 1 << 1, TPL_LOOP_REVINDEX = 1 << 2,
+	TPL_LOOP_REVINDEX0 = 1 << 3, TPL_LOOP_FIRST = 1 << 4, TPL_LOOP_LAST = 1 << 5,
+	TPL_LOOP_LENGTH = 1 << 6, TPL_LOOP_DEPTH = 1 << 7, TPL_LOOP_DEPTH0 = 1 << 8,
+	TPL_LOOP_CHANGED = 1 << 9, TPL_LOOP_PREVITEM = 1 << 10, TPL_LOOP_NEXTITEM = 1 << 11,
+	TPL_LOOP_ALL = (1 << 12) - 1
+};
 #define TPL_BLOCK_SCOPED 1    /* S_BLOCK: {% block x scoped %} */
 #define TPL_BLOCK_REQUIRED 2  /* S_BLOCK: {% block x required %} */
 #define TPL_BLOCK_AUTOESCAPE 4 /* S_BLOCK: its template prints escaped */

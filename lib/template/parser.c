@@ -684,7 +684,7 @@ static struct node *parse_if(struct parser *p, struct tok *t)
 	return n;
 }
 
-static int mentions_loop(const struct node *n);
+static unsigned loop_uses(const struct node *n);
 
 /* Does the tree mention the name `name` (a macro's caller, varargs,
  * kwargs: Jinja's find_undeclared)? */
@@ -722,27 +722,49 @@ static int macro_flags(const struct node *n)
 	return flags;
 }
 
-static int list_mentions_loop(const struct nlist *l)
+static unsigned list_loop_uses(const struct nlist *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (mentions_loop(l->v[i]))
-			return 1;
+	unsigned m = 0;
+	for (size_t i = 0; i < l->n && m != TPL_LOOP_ALL; i++)
+		m |= loop_uses(l->v[i]);
+	return m;
+}
+
+/* The bit of loop.<name> (loop.cycle() reads index0), 0 for a name the
+ * loop object does not have. */
+static unsigned loop_attr_bit(const char *name)
+{
+	static const struct { const char *name; unsigned bit; } attrs[] = {
+		{"index", TPL_LOOP_INDEX}, {"index0", TPL_LOOP_INDEX0},
+		{"revindex", TPL_LOOP_REVINDEX}, {"revindex0", TPL_LOOP_REVINDEX0},
+		{"first", TPL_LOOP_FIRST}, {"last", TPL_LOOP_LAST}, {"length", TPL_LOOP_LENGTH},
+		{"depth", TPL_LOOP_DEPTH}, {"depth0", TPL_LOOP_DEPTH0},
+		{"changed", TPL_LOOP_CHANGED}, {"previtem", TPL_LOOP_PREVITEM},
+		{"nextitem", TPL_LOOP_NEXTITEM}, {"cycle", TPL_LOOP_INDEX0},
+	};
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (!strcmp(attrs[i].name, name))
+			return attrs[i].bit;
 	return 0;
 }
 
-/* Does the tree mention the name `loop`?  The for-loop builds its `loop`
- * object per iteration only then. */
-static int mentions_loop(const struct node *n)
+/* Which attributes of `loop` does the tree read (TPL_LOOP_* bits)?  The
+ * for-loop builds its `loop` object per iteration with only those (none:
+ * no object at all).  Nested loops' uses count too (a superset is
+ * harmless). */
+static unsigned loop_uses(const struct node *n)
 {
 	if (!n)
 		return 0;
+	if (n->kind == N_GETATTR && n->a && n->a->kind == N_NAME && !strcmp(n->a->str, "loop"))
+		return loop_attr_bit(n->str);
 	if (n->kind == N_NAME && !strcmp(n->str, "loop"))
-		return 1;
+		return TPL_LOOP_ALL;
 	/* includes see the loop's scope too */
 	if (n->kind == S_INCLUDE)
-		return 1;
-	return mentions_loop(n->a) || mentions_loop(n->b) || mentions_loop(n->c) ||
-	       list_mentions_loop(&n->list) || list_mentions_loop(&n->list2);
+		return TPL_LOOP_ALL;
+	return loop_uses(n->a) | loop_uses(n->b) | loop_uses(n->c) | list_loop_uses(&n->list) |
+	       list_loop_uses(&n->list2);
 }
 
 /* Does a loop body bind names in the loop's own scope (set, macro,
@@ -794,7 +816,8 @@ static struct node *parse_for(struct parser *p, struct tok *t)
 		n->list2 = parse_body(p, END_ENDFOR, &which);
 	}
 	expect_block_end(p);
-	n->op = (list_mentions_loop(&n->list) || mentions_loop(n->b) ? TPL_FOR_LOOP : 0) |
+	n->len = list_loop_uses(&n->list) | loop_uses(n->b);
+	n->op = (n->len ? TPL_FOR_LOOP : 0) |
 		(assigns(&n->list) ? TPL_FOR_ASSIGNS : 0) | (recursive ? TPL_FOR_RECURSIVE : 0);
 	return n;
 }

@@ -566,21 +566,32 @@ static json_t *loop_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl
 static json_t *loop_object(struct loopstate *ls, json_t *changed, json_t *items, size_t i)
 {
 	size_t n = json_array_size(items);
+	size_t uses = ls->n->len;  /* only what the body reads (parser.c) */
 	json_t *l = ls->n->op & TPL_FOR_RECURSIVE ? fl_tpl_callable(NULL, loop_call, ls)
 						   : json_object();
-	json_object_set_new_nocheck(l, "index", json_integer((json_int_t)i + 1));
-	json_object_set_new_nocheck(l, "index0", json_integer((json_int_t)i));
-	json_object_set_new_nocheck(l, "revindex", json_integer((json_int_t)(n - i)));
-	json_object_set_new_nocheck(l, "revindex0", json_integer((json_int_t)(n - i - 1)));
-	json_object_set_new_nocheck(l, "first", json_boolean(i == 0));
-	json_object_set_new_nocheck(l, "last", json_boolean(i + 1 == n));
-	json_object_set_new_nocheck(l, "length", json_integer((json_int_t)n));
-	json_object_set_new_nocheck(l, "depth", json_integer(ls->depth));
-	json_object_set_new_nocheck(l, "depth0", json_integer(ls->depth - 1));
-	json_object_set_nocheck(l, "changed", changed);
-	if (i > 0)
+	if (uses & TPL_LOOP_INDEX)
+		json_object_set_new_nocheck(l, "index", json_integer((json_int_t)i + 1));
+	if (uses & TPL_LOOP_INDEX0)
+		json_object_set_new_nocheck(l, "index0", json_integer((json_int_t)i));
+	if (uses & TPL_LOOP_REVINDEX)
+		json_object_set_new_nocheck(l, "revindex", json_integer((json_int_t)(n - i)));
+	if (uses & TPL_LOOP_REVINDEX0)
+		json_object_set_new_nocheck(l, "revindex0", json_integer((json_int_t)(n - i - 1)));
+	if (uses & TPL_LOOP_FIRST)
+		json_object_set_new_nocheck(l, "first", json_boolean(i == 0));
+	if (uses & TPL_LOOP_LAST)
+		json_object_set_new_nocheck(l, "last", json_boolean(i + 1 == n));
+	if (uses & TPL_LOOP_LENGTH)
+		json_object_set_new_nocheck(l, "length", json_integer((json_int_t)n));
+	if (uses & TPL_LOOP_DEPTH)
+		json_object_set_new_nocheck(l, "depth", json_integer(ls->depth));
+	if (uses & TPL_LOOP_DEPTH0)
+		json_object_set_new_nocheck(l, "depth0", json_integer(ls->depth - 1));
+	if (uses & TPL_LOOP_CHANGED)
+		json_object_set_nocheck(l, "changed", changed);
+	if (i > 0 && (uses & TPL_LOOP_PREVITEM))
 		json_object_set_nocheck(l, "previtem", json_array_get(items, i - 1));
-	if (i + 1 < n)
+	if (i + 1 < n && (uses & TPL_LOOP_NEXTITEM))
 		json_object_set_nocheck(l, "nextitem", json_array_get(items, i + 1));
 	return l;
 }
@@ -620,7 +631,8 @@ static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, js
 	if (n->op & TPL_FOR_LOOP) {
 		ls = fl_arena_calloc(r->a, 1, sizeof *ls);
 		*ls = (struct loopstate){r, n, f, depth, r->autoescape, NULL};
-		changed = fl_tpl_callable(NULL, loop_changed, ls);
+		if (n->len & TPL_LOOP_CHANGED)
+			changed = fl_tpl_callable(NULL, loop_changed, ls);
 	}
 	size_t len = json_array_size(items);
 	for (size_t i = 0; i < len; i++) {
