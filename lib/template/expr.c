@@ -858,6 +858,8 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
 		if (*out == r->undef)  /* a module's name bound to undefined */
 			*out = NULL;
+		else if (!*out && json_is_object(x))  /* a macro's name, arguments, … */
+			*out = tpl_macro_attr(r, x, n->str);
 		return FL_OK;
 	case N_GETITEM:
 		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))

@@ -246,6 +246,31 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	return e;
 }
 
+json_t *tpl_macro_attr(struct rctx *r, const json_t *fn, const char *name)
+{
+	json_int_t idx = -1;
+	if (tpl_callable_kind(fn, &idx) != TPL_MACRO || idx < 0 || (size_t)idx >= r->calls.len)
+		return NULL;
+	const struct node *m = fl_vec_at(&r->calls, (size_t)idx)->node;
+	if (!strcmp(name, "name"))  /* a {% call %} block's macro is "caller" */
+		return json_string(m->str ? m->str : "caller");
+	if (!strcmp(name, "arguments")) {
+		json_t *items = json_array();
+		for (size_t i = 0; i < m->nnames; i++)
+			json_array_append_new(items, json_string(m->names[i]));
+		json_t *tuple = fl_tpl_sequence(NULL, items);
+		json_decref(items);
+		return tuple;
+	}
+	if (!strcmp(name, "catch_varargs"))
+		return json_boolean(m->op & TPL_MACRO_VARARGS);
+	if (!strcmp(name, "catch_kwargs"))
+		return json_boolean(m->op & TPL_MACRO_KWARGS);
+	if (!strcmp(name, "caller"))
+		return json_boolean(m->op & TPL_MACRO_CALLER);
+	return NULL;
+}
+
 /* ---- blocks ---- */
 
 static struct bchain *find_chain(struct tstate *st, const char *name)
@@ -387,6 +412,11 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
 
 /* ---- loading other templates ---- */
 
+struct frame *tpl_globals_frame(struct rctx *r)
+{
+	return r->globals.vars ? &r->globals : NULL;
+}
+
 /* Resolve a template-name value to a compiled template.  *t stays NULL
  * when it does not exist and `missing_ok`. */
 static fl_err load(struct rctx *r, const struct node *at, json_t *name, int missing_ok,
@@ -446,9 +476,10 @@ static fl_err exec_include(struct rctx *r, struct frame *f, const struct node *n
 		e = load(r, n, name, n->op, &t);
 	if (e || !t)
 		return e;
-	/* without context: the render's context only (Flagon's stand-in for
-	 * Jinja's globals, which in Flask are session, request, g, config) */
-	return render_in(r, n, t, tpl_frame(r, n->op & TPL_NO_CONTEXT ? &r->root : f), out);
+	/* without context: the globals only (in Flask session, request, g,
+	 * config, url_for…), none of the render's context */
+	return render_in(r, n, t, tpl_frame(r, n->op & TPL_NO_CONTEXT ? tpl_globals_frame(r) : f),
+			 out);
 }
 
 /* Run a template for its macros and top-level variables (import). */
@@ -462,7 +493,7 @@ static fl_err import_module(struct rctx *r, struct frame *f, const struct node *
 		e = load(r, n, name, 0, &t);
 	if (e)
 		return e;
-	struct frame *mf = tpl_frame(r, n->op & TPL_WITH_CONTEXT ? f : &r->root);
+	struct frame *mf = tpl_frame(r, n->op & TPL_WITH_CONTEXT ? f : tpl_globals_frame(r));
 	fl_buf discard;
 	fl_buf_init(&discard, r->a);
 	e = render_in(r, n, t, mf, &discard);
@@ -497,11 +528,12 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 		tpl_bind(r, f, names[0], v);
 		return FL_OK;
 	}
-	json_t *items = tv_seq_items(v);
-	if (items)
-		v = items;  /* a named tuple unpacks as its items */
-	if (!json_is_array(v))
+	/* any iterable, as Python: a named tuple's items, a string's
+	 * characters, a dict's keys; undefined as empty */
+	json_t *items = tv_iter(v);
+	if (!items)
 		return tpl_fail(r, at, "cannot unpack non-iterable %s object", tv_typename(v));
+	v = items;
 	if (json_array_size(v) != nnames)
 		return tpl_fail(r, at, "%s values to unpack (expected %zu, got %zu)",
 				json_array_size(v) > nnames ? "too many" : "not enough", nnames,

@@ -37,11 +37,6 @@ ORACLE = os.path.join(JINJA_DIR, "render_jinja.py")
 
 # name -> (owner, why).  Removed by the lead as the owners' work lands.
 KNOWN_FAILURES = {
-    "err_duplicate_block.html": ("h3", "parser.c reports the first {% block a %}, Jinja the second"),
-    "core_import_context.html": ("h3", "{% import %} without context sees the render context"),
-    "core_loop_scoping.html": ("h3", "{% set %} inside a for loop carries over to the next iteration"),
-    "core_macro_attributes.html": ("h3", "a macro has no .name/.arguments/.catch_varargs/.caller"),
-    "core_set_unpack_string.txt": ("h3", "unpacking a string ({% set a, b = 'ab' %})"),
     "core_filter_int_prefix.txt": ("h2", "int(default, base) with a 0b/0o prefix"),
     "core_filter_int_undefined.txt": ("h2", "undefined|int is 0; Jinja raises UndefinedError"),
     "core_filter_trim_unicode.html": ("h2", "trim strips ASCII whitespace only, Python's strip() all"),
