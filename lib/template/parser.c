@@ -940,7 +940,10 @@ static struct node *parse_from(struct parser *p, struct tok *t)
 			break;
 		if (is_name(cur(p), "with") || is_name(cur(p), "without") || cur(p)->type != T_NAME)
 			break;
+		struct tok *nt = cur(p);
 		const char *name = expect_name(p);
+		if (name[0] == '_')  /* Jinja's parse_from */
+			fail_at(p, nt, "names starting with an underline can not be imported");
 		const char *alias = name;
 		if (skip_name(p, "as"))
 			alias = expect_name(p);

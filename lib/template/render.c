@@ -252,8 +252,8 @@ json_t *tpl_macro_attr(struct rctx *r, const json_t *fn, const char *name)
 	if (tpl_callable_kind(fn, &idx) != TPL_MACRO || idx < 0 || (size_t)idx >= r->calls.len)
 		return NULL;
 	const struct node *m = fl_vec_at(&r->calls, (size_t)idx)->node;
-	if (!strcmp(name, "name"))  /* a {% call %} block's macro is "caller" */
-		return json_string(m->str ? m->str : "caller");
+	if (!strcmp(name, "name"))  /* a {% call %} block's is None */
+		return m->str ? json_string(m->str) : json_null();
 	if (!strcmp(name, "arguments")) {
 		json_t *items = json_array();
 		for (size_t i = 0; i < m->nnames; i++)
@@ -482,9 +482,27 @@ static fl_err exec_include(struct rctx *r, struct frame *f, const struct node *n
 			 out);
 }
 
+/* The names a module exports: Jinja's context.exported_vars, every
+ * top-level name but those starting with "_" (a copy only when there
+ * are such names). */
+static json_t *exported(json_t *vars)
+{
+	const char *k;
+	json_t *v, *out = NULL;
+	void *tmp;
+	json_object_foreach_safe(vars, tmp, k, v) {
+		if (k[0] != '_')
+			continue;
+		if (!out)
+			out = json_copy(vars);
+		json_object_del(out, k);
+	}
+	return out ? out : vars;
+}
+
 /* Run a template for its macros and top-level variables (import). */
 static fl_err import_module(struct rctx *r, struct frame *f, const struct node *n,
-			    json_t **module, const char **tname)
+			    json_t **module)
 {
 	json_t *name;
 	const struct tpl *t;
@@ -497,25 +515,20 @@ static fl_err import_module(struct rctx *r, struct frame *f, const struct node *
 	fl_buf discard;
 	fl_buf_init(&discard, r->a);
 	e = render_in(r, n, t, mf, &discard);
-	*module = mf->vars;
-	*tname = t->name;
+	*module = exported(mf->vars);
 	return e;
 }
 
 static fl_err exec_from(struct rctx *r, struct frame *f, const struct node *n)
 {
 	json_t *module;
-	const char *tname;
-	fl_err e = import_module(r, f, n, &module, &tname);
+	fl_err e = import_module(r, f, n, &module);
 	if (e)
 		return e;
-	for (size_t i = 0; i < n->nnames; i++) {
-		json_t *v = json_object_get(module, n->names[i]);
-		if (!v || v == r->undef)
-			return tpl_fail(r, n, "the template '%s' does not export the requested name '%s'",
-					tname, n->names[i]);
-		tpl_bind(r, f, n->names2[i], v);
-	}
+	/* A name the template does not export is bound to undefined (Jinja:
+	 * an error only once it is called or its attribute read). */
+	for (size_t i = 0; i < n->nnames; i++)
+		tpl_bind(r, f, n->names2[i], json_object_get(module, n->names[i]));
 	return FL_OK;
 }
 
@@ -535,9 +548,10 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 		return tpl_fail(r, at, "cannot unpack non-iterable %s object", tv_typename(v));
 	v = items;
 	if (json_array_size(v) != nnames)
-		return tpl_fail(r, at, "%s values to unpack (expected %zu, got %zu)",
-				json_array_size(v) > nnames ? "too many" : "not enough", nnames,
-				json_array_size(v));
+		return json_array_size(v) > nnames  /* Python's messages */
+			? tpl_fail(r, at, "too many values to unpack (expected %zu)", nnames)
+			: tpl_fail(r, at, "not enough values to unpack (expected %zu, got %zu)",
+				   nnames, json_array_size(v));
 	for (size_t i = 0; i < nnames; i++)
 		tpl_bind(r, f, names[i], json_array_get(v, i));
 	return FL_OK;
@@ -816,8 +830,7 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	case S_INCLUDE:
 		return exec_include(r, f, n, out);
 	case S_IMPORT: {
-		const char *tname;
-		if ((e = import_module(r, f, n, &v, &tname)))
+		if ((e = import_module(r, f, n, &v)))
 			return e;
 		tpl_bind(r, f, n->str, v);
 		return FL_OK;
