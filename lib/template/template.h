@@ -29,11 +29,14 @@
  *   {% include "x.html" | ["a.html", "b.html"] [ignore missing]
  *       [with context | without context] %}
  *   {% macro m(a, b=a) %}…{% endmacro %} (extra args only when the body
- *   reads varargs/kwargs, as Jinja; m.name, m.arguments (a tuple),
- *   m.catch_varargs, m.catch_kwargs, m.caller as Jinja 3.1's Macro),
+ *   reads varargs/kwargs, as Jinja; m.name (None for a call block's
+ *   caller), m.arguments (a tuple), m.catch_varargs, m.catch_kwargs,
+ *   m.caller as Jinja 3.1's Macro),
  *   {% call(args) m(…) %}…{% endcall %}
  *   with caller(), {% import "x.html" as x [with context] %},
- *   {% from "x.html" import m [as n], … [with context] %}
+ *   {% from "x.html" import m [as n], … [with context] %} (a name the
+ *   template does not define is undefined; names starting with "_" are
+ *   not exported, and importing one is a compile error, as in Jinja)
  *   {% raw %}…{% endraw %}
  * Expressions: literals (strings, ints, floats, true/false/none in both
  * cases, lists, tuples as lists, dicts), names, a.b, a['b'], a[0], a[1:3],
