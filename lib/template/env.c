@@ -522,8 +522,8 @@ json_t *tpl_env_global(const fl_tpl_env *env, const char *name)
 	return NULL;
 }
 
-static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *context, void *ud,
-			      fl_arena *a, fl_buf *out, fl_tpl_error *err)
+static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *globals, json_t *context,
+			      void *ud, fl_arena *a, fl_buf *out, fl_tpl_error *err)
 {
 	struct rctx r;
 	memset(&r, 0, sizeof r);
@@ -532,6 +532,12 @@ static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *context, v
 	r.a = a;
 	r.err = err;
 	r.root.vars = json_is_object(context) ? context : json_object();
+	/* Jinja's lookup order: the context, then the render's globals (a
+	 * frame under it, only when there are any), then the env's. */
+	if (json_is_object(globals)) {
+		r.globals.vars = globals;
+		r.root.parent = &r.globals;
+	}
 	r.undef = json_object();
 	struct frame *top = tpl_frame(&r, &r.root);
 	return tpl_render_tpl(&r, t, top, out);
@@ -557,20 +563,27 @@ static void render_end(fl_tpl_env *env, fl_arena *prev)
 	env->rendering--;
 }
 
-fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *ud,
-		     fl_arena *a, fl_buf *out, fl_tpl_error *err)
+fl_err fl_tpl_render_ex(fl_tpl_env *env, const char *name, json_t *globals, json_t *context,
+			void *ud, fl_arena *a, fl_buf *out, fl_tpl_error *err)
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
 	fl_err e = tpl_env_load(env, name, &t, err);
 	if (!e)
-		e = render_compiled(env, t, context, ud, a, out, err);
+		e = render_compiled(env, t, globals, context, ud, a, out, err);
 	render_end(env, prev);
 	return e;
 }
 
-fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context, void *ud,
-			    fl_arena *a, fl_buf *out, fl_tpl_error *err)
+fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *ud,
+		     fl_arena *a, fl_buf *out, fl_tpl_error *err)
+{
+	return fl_tpl_render_ex(env, name, NULL, context, ud, a, out, err);
+}
+
+fl_err fl_tpl_render_string_ex(fl_tpl_env *env, const char *source, json_t *globals,
+			       json_t *context, void *ud, fl_arena *a, fl_buf *out,
+			       fl_tpl_error *err)
 {
 	fl_arena *prev = render_begin(env, a, err);
 	struct tpl *t;
@@ -578,11 +591,17 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 	if (!e) {
 		e = tpl_resolve(env, t, err);
 		if (!e)
-			e = render_compiled(env, t, context, ud, a, out, err);
+			e = render_compiled(env, t, globals, context, ud, a, out, err);
 		tpl_free(t);
 	}
 	render_end(env, prev);
 	return e;
+}
+
+fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context, void *ud,
+			    fl_arena *a, fl_buf *out, fl_tpl_error *err)
+{
+	return fl_tpl_render_string_ex(env, source, NULL, context, ud, a, out, err);
 }
 
 static fl_err compile_dir(fl_tpl_env *env, const char *root, const char *rel, int depth,

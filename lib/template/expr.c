@@ -373,6 +373,9 @@ static fl_err contains(struct rctx *r, const struct node *n, json_t *x, json_t *
 		*res = xn == 0 || memmem(ys, yn, xs, xn) != NULL;
 		return FL_OK;
 	}
+	json_t *items = tv_seq_items(y);
+	if (items)
+		y = items;  /* a tuple (fl_tpl_sequence) holds its items */
 	if (json_is_array(y)) {
 		for (size_t i = 0; i < json_array_size(y) && !*res; i++)
 			*res = tv_eq(x, json_array_get(y, i));
@@ -714,6 +717,8 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
 		if (*out == r->undef)  /* a module's name bound to undefined */
 			*out = NULL;
+		else if (!*out && json_is_object(x))  /* a macro's name, arguments, … */
+			*out = tpl_macro_attr(r, x, n->str);
 		return FL_OK;
 	case N_GETITEM:
 		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))
@@ -721,6 +726,8 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		*out = getitem(x, y);
 		if (*out == r->undef)
 			*out = NULL;
+		else if (!*out && json_is_object(x) && json_is_string(y))  /* m['name'] */
+			*out = tpl_macro_attr(r, x, json_string_value(y));
 		return FL_OK;
 	case N_SLICE:
 		return eval_slice(r, f, n, out);

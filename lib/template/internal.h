@@ -258,6 +258,10 @@ struct rctx {
 	/* Tags and scoping: the autoescape in force (Jinja's eval_ctx): set by
 	 * each template, block and macro body and by {% autoescape %}. */
 	int autoescape;
+	/* Render globals (fl_tpl_render_ex): the frame under root, and the
+	 * scope of templates imported or included without context (vars NULL
+	 * when the render has none). */
+	struct frame globals;
 };
 
 /* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
@@ -398,6 +402,17 @@ enum {
 #define TPL_INCLUDE_MISSING 1 /* S_INCLUDE: ignore missing */
 #define TPL_NO_CONTEXT 2      /* S_INCLUDE: without context */
 #define TPL_WITH_CONTEXT 4    /* S_IMPORT/S_FROM: with context */
+
+/* tpl_globals_frame — the scope a template imported or included without
+ * context starts from: the render's globals (fl_tpl_render_ex), or NULL
+ * (the env's globals only) (render.c). */
+struct frame *tpl_globals_frame(struct rctx *r);
+
+/* tpl_macro_attr — attribute `name` of macro handle `fn` (Jinja 3.1's
+ * Macro: name, arguments as a tuple, catch_varargs, catch_kwargs,
+ * caller), or NULL when fn is no macro or has no such attribute
+ * (render.c). */
+json_t *tpl_macro_attr(struct rctx *r, const json_t *fn, const char *name);
 
 /* tpl_write_ae — {{ v }} with the autoescape in force: escaped
  * (tpl_write) when on, str(v) as is when off. */

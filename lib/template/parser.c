@@ -36,6 +36,9 @@ struct parser {
 	const char *tags[TPL_MAX_PARSE_DEPTH + 2];
 	size_t ntags;
 	int autoescape;                     /* at compile time, for blocks */
+	/* Jinja reports a block defined twice after parsing, at the second
+	 * definition in document order (its compiler's find_all). */
+	struct tok *dup_block;
 };
 
 static void vec_push(fl_arena *a, struct vec *vv, void *p)
@@ -865,11 +868,13 @@ static struct node *parse_set(struct parser *p, struct tok *t)
 	return n;
 }
 
+/* Register block `n` when its tag opens (document order); the first
+ * name seen twice is reported once the whole template parsed. */
 static void add_block(struct parser *p, struct tok *t, const char *name, const struct node *n)
 {
 	for (size_t i = 0; i < p->blocks.len; i++)
-		if (!strcmp(p->blocks.items[i].name, name))
-			fail_at(p, t, "block '%s' defined twice", name);
+		if (!strcmp(p->blocks.items[i].name, name) && !p->dup_block)
+			p->dup_block = t;
 	*fl_vec_push(p->a, &p->blocks) = (struct tpl_blockdef){name, n};
 }
 
@@ -878,6 +883,7 @@ static struct node *parse_block(struct parser *p, struct tok *t)
 	struct node *n = mk(p, S_BLOCK, t);
 	struct tok *nt = cur(p);
 	n->str = expect_name(p);
+	add_block(p, nt, n->str, n);
 	n->op = (skip_name(p, "scoped") ? TPL_BLOCK_SCOPED : 0);
 	n->op |= (skip_name(p, "required") ? TPL_BLOCK_REQUIRED : 0);
 	n->op |= p->autoescape ? TPL_BLOCK_AUTOESCAPE : 0;
@@ -902,7 +908,6 @@ static struct node *parse_block(struct parser *p, struct tok *t)
 			fail_at(p, et, "mismatching name '%s' in endblock, expected '%s'", et->s, n->str);
 	}
 	expect_block_end(p);
-	add_block(p, nt, n->str, n);
 	return n;
 }
 
@@ -958,7 +963,10 @@ static struct node *parse_from(struct parser *p, struct tok *t)
 			break;
 		if (is_name(cur(p), "with") || is_name(cur(p), "without") || cur(p)->type != T_NAME)
 			break;
+		struct tok *nt = cur(p);
 		const char *name = expect_name(p);
+		if (name[0] == '_')  /* Jinja's parse_from */
+			fail_at(p, nt, "names starting with an underline can not be imported");
 		const char *alias = name;
 		if (skip_name(p, "as"))
 			alias = expect_name(p);
@@ -1239,6 +1247,8 @@ fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t l
 	} else {
 		const char *which = NULL;
 		t->body = parse_body(p, NULL, &which);
+		if (p->dup_block)
+			fail_at(p, p->dup_block, "block '%s' defined twice", p->dup_block->s);
 		t->blocks = p->blocks.items;
 		t->nblocks = p->blocks.len;
 		t->unresolved = (struct node **)p->unresolved.v;

@@ -246,6 +246,31 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	return e;
 }
 
+json_t *tpl_macro_attr(struct rctx *r, const json_t *fn, const char *name)
+{
+	json_int_t idx = -1;
+	if (tpl_callable_kind(fn, &idx) != TPL_MACRO || idx < 0 || (size_t)idx >= r->calls.len)
+		return NULL;
+	const struct node *m = fl_vec_at(&r->calls, (size_t)idx)->node;
+	if (!strcmp(name, "name"))  /* a {% call %} block's is None */
+		return m->str ? json_string(m->str) : json_null();
+	if (!strcmp(name, "arguments")) {
+		json_t *items = json_array();
+		for (size_t i = 0; i < m->nnames; i++)
+			json_array_append_new(items, json_string(m->names[i]));
+		json_t *tuple = fl_tpl_sequence(NULL, items);
+		json_decref(items);
+		return tuple;
+	}
+	if (!strcmp(name, "catch_varargs"))
+		return json_boolean(m->op & TPL_MACRO_VARARGS);
+	if (!strcmp(name, "catch_kwargs"))
+		return json_boolean(m->op & TPL_MACRO_KWARGS);
+	if (!strcmp(name, "caller"))
+		return json_boolean(m->op & TPL_MACRO_CALLER);
+	return NULL;
+}
+
 /* ---- blocks ---- */
 
 static struct bchain *find_chain(struct tstate *st, const char *name)
@@ -387,6 +412,11 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out)
 
 /* ---- loading other templates ---- */
 
+struct frame *tpl_globals_frame(struct rctx *r)
+{
+	return r->globals.vars ? &r->globals : NULL;
+}
+
 /* Resolve a template-name value to a compiled template.  *t stays NULL
  * when it does not exist and `missing_ok`. */
 static fl_err load(struct rctx *r, const struct node *at, json_t *name, int missing_ok,
@@ -446,14 +476,33 @@ static fl_err exec_include(struct rctx *r, struct frame *f, const struct node *n
 		e = load(r, n, name, n->op, &t);
 	if (e || !t)
 		return e;
-	/* without context: the render's context only (Flagon's stand-in for
-	 * Jinja's globals, which in Flask are session, request, g, config) */
-	return render_in(r, n, t, tpl_frame(r, n->op & TPL_NO_CONTEXT ? &r->root : f), out);
+	/* without context: the globals only (in Flask session, request, g,
+	 * config, url_for…), none of the render's context */
+	return render_in(r, n, t, tpl_frame(r, n->op & TPL_NO_CONTEXT ? tpl_globals_frame(r) : f),
+			 out);
+}
+
+/* The names a module exports: Jinja's context.exported_vars, every
+ * top-level name but those starting with "_" (a copy only when there
+ * are such names). */
+static json_t *exported(json_t *vars)
+{
+	const char *k;
+	json_t *v, *out = NULL;
+	void *tmp;
+	json_object_foreach_safe(vars, tmp, k, v) {
+		if (k[0] != '_')
+			continue;
+		if (!out)
+			out = json_copy(vars);
+		json_object_del(out, k);
+	}
+	return out ? out : vars;
 }
 
 /* Run a template for its macros and top-level variables (import). */
 static fl_err import_module(struct rctx *r, struct frame *f, const struct node *n,
-			    json_t **module, const char **tname)
+			    json_t **module)
 {
 	json_t *name;
 	const struct tpl *t;
@@ -462,29 +511,24 @@ static fl_err import_module(struct rctx *r, struct frame *f, const struct node *
 		e = load(r, n, name, 0, &t);
 	if (e)
 		return e;
-	struct frame *mf = tpl_frame(r, n->op & TPL_WITH_CONTEXT ? f : &r->root);
+	struct frame *mf = tpl_frame(r, n->op & TPL_WITH_CONTEXT ? f : tpl_globals_frame(r));
 	fl_buf discard;
 	fl_buf_init(&discard, r->a);
 	e = render_in(r, n, t, mf, &discard);
-	*module = mf->vars;
-	*tname = t->name;
+	*module = exported(mf->vars);
 	return e;
 }
 
 static fl_err exec_from(struct rctx *r, struct frame *f, const struct node *n)
 {
 	json_t *module;
-	const char *tname;
-	fl_err e = import_module(r, f, n, &module, &tname);
+	fl_err e = import_module(r, f, n, &module);
 	if (e)
 		return e;
-	for (size_t i = 0; i < n->nnames; i++) {
-		json_t *v = json_object_get(module, n->names[i]);
-		if (!v || v == r->undef)
-			return tpl_fail(r, n, "the template '%s' does not export the requested name '%s'",
-					tname, n->names[i]);
-		tpl_bind(r, f, n->names2[i], v);
-	}
+	/* A name the template does not export is bound to undefined (Jinja:
+	 * an error only once it is called or its attribute read). */
+	for (size_t i = 0; i < n->nnames; i++)
+		tpl_bind(r, f, n->names2[i], json_object_get(module, n->names[i]));
 	return FL_OK;
 }
 
@@ -497,14 +541,17 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 		tpl_bind(r, f, names[0], v);
 		return FL_OK;
 	}
-	if (v && !json_is_array(v) && tv_iter(v))
-		v = tv_iter(v);  /* a named tuple (fl_tpl_sequence), a string, a dict's keys */
-	if (!json_is_array(v))
+	/* any iterable, as Python: a named tuple's items, a string's
+	 * characters, a dict's keys; undefined as empty */
+	json_t *items = tv_iter(v);
+	if (!items)
 		return tpl_fail(r, at, "cannot unpack non-iterable %s object", tv_typename(v));
+	v = items;
 	if (json_array_size(v) != nnames)
-		return tpl_fail(r, at, "%s values to unpack (expected %zu, got %zu)",
-				json_array_size(v) > nnames ? "too many" : "not enough", nnames,
-				json_array_size(v));
+		return json_array_size(v) > nnames  /* Python's messages */
+			? tpl_fail(r, at, "too many values to unpack (expected %zu)", nnames)
+			: tpl_fail(r, at, "not enough values to unpack (expected %zu, got %zu)",
+				   nnames, json_array_size(v));
 	for (size_t i = 0; i < nnames; i++)
 		tpl_bind(r, f, names[i], json_array_get(v, i));
 	return FL_OK;
@@ -795,8 +842,7 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	case S_INCLUDE:
 		return exec_include(r, f, n, out);
 	case S_IMPORT: {
-		const char *tname;
-		if ((e = import_module(r, f, n, &v, &tname)))
+		if ((e = import_module(r, f, n, &v)))
 			return e;
 		tpl_bind(r, f, n->str, v);
 		return FL_OK;

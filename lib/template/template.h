@@ -16,7 +16,9 @@
  *       nextitem, depth, depth0, loop.cycle(a, b, …), loop.changed(*vals),
  *       loop(children) in a recursive loop (markup under autoescape);
  *       each iteration starts without the body's own set variables
- *   {% set x = expr %}, {% set a, b = 1, 2 %}, {% set x %}…{% endset %},
+ *   {% set x = expr %}, {% set a, b = 1, 2 %} (unpacks any iterable:
+ *       a string's characters, a dict's keys, as in a for loop's
+ *       targets), {% set x %}…{% endset %},
  *       {% set x | f %}…{% endset %}, {% set ns.attr = v %} (namespace)
  *   {% with a=1 %}…{% endwith %}, {% filter f(args)|g %}…{% endfilter %},
  *   {% autoescape true|false|expr %}…{% endautoescape %}
@@ -27,9 +29,14 @@
  *   {% include "x.html" | ["a.html", "b.html"] [ignore missing]
  *       [with context | without context] %}
  *   {% macro m(a, b=a) %}…{% endmacro %} (extra args only when the body
- *   reads varargs/kwargs, as Jinja), {% call(args) m(…) %}…{% endcall %}
+ *   reads varargs/kwargs, as Jinja; m.name (None for a call block's
+ *   caller), m.arguments (a tuple), m.catch_varargs, m.catch_kwargs,
+ *   m.caller as Jinja 3.1's Macro),
+ *   {% call(args) m(…) %}…{% endcall %}
  *   with caller(), {% import "x.html" as x [with context] %},
- *   {% from "x.html" import m [as n], … [with context] %}
+ *   {% from "x.html" import m [as n], … [with context] %} (a name the
+ *   template does not define is undefined; names starting with "_" are
+ *   not exported, and importing one is a compile error, as in Jinja)
  *   {% raw %}…{% endraw %}
  * Expressions: literals (strings, ints, floats, true/false/none in both
  * cases, lists, tuples as lists, dicts), names, a.b, a['b'], a[0], a[1:3],
@@ -115,12 +122,13 @@
  * shows); {% break %}/{% continue %} (the loopcontrols extension, not in
  * Flask's environment: unknown tags as there); {% do %} and i18n's
  * {% trans %} (extensions Flask does not load); printing `self`, `loop`,
- * a namespace, a cycler or a joiner (Python reprs with addresses); macro
- * attributes m.name/m.arguments; varargs print as a list, not a tuple.
- * `include … without context` and imports without context see the
- * render's context (where Flagon keeps Flask's globals session, request,
- * g and config) but none of the including template's variables: in Flask
- * they would not see render_template's own arguments either.
+ * a namespace, a cycler or a joiner (Python reprs with addresses);
+ * varargs print as a list, not a tuple.
+ * `include … without context` and imports without context see only the
+ * globals: the render's (fl_tpl_render_ex; under fl_render Flask's
+ * request, session, g and config) and the env's (url_for, …), never the
+ * render's context (render_template's arguments, context processors'
+ * values) nor the including template's variables, as in Jinja.
  * Autoescape: .svg is on only from Flask 2.3 (off here, as Flask 2.2).
  * Unknown or misplaced tags fail as Jinja does ("Encountered unknown tag
  * 'x'. Jinja was looking for the following tags: 'endfilter'. The
@@ -154,10 +162,11 @@
  * json_pack is a dict and prints escaped, as in Jinja (the mark is a key
  * that no parser and no C-string key can hold; see value.c).
  *
- * Imported templates (import/from) see the render context as Flask's
- * templates see its globals (session, g, config, request…), plus the
- * functions and globals of the env; `with context` adds the importing
- * template's variables.  Each template prints with its own autoescape
+ * Imported templates (import/from) see the globals — the render's
+ * (fl_tpl_render_ex: Flask's session, g, config, request) and the env's
+ * functions and values — but not the render's context; `with context`
+ * gives them the importing template's context and variables too.
+ * Each template prints with its own autoescape
  * (an .html including a .txt prints the .txt part raw).
  *
  * Extension (Jinja's env.filters / env.tests / env.globals, Flask's
@@ -287,6 +296,28 @@ void fl_tpl_env_add_test(fl_tpl_env *env, const char *name, fl_tpl_function fn);
  * render errors (err filled); `out` may then hold partial output. */
 fl_err fl_tpl_render(fl_tpl_env *env, const char *name, json_t *context, void *ud,
 		     fl_arena *a, fl_buf *out, fl_tpl_error *err);
+
+/* fl_tpl_render_ex — fl_tpl_render with render globals: `globals` (a JSON
+ * object, or NULL for none) holds names every template of this render
+ * sees — the top one, those it includes, and those imported or included
+ * without context — as Flask's per-request globals request, session, g
+ * and config are Jinja globals; `context` (a JSON object, or NULL) holds
+ * what only the rendered template sees, and what it passes on with
+ * context (includes, `import … with context`, extends): Jinja's
+ * template.render(context), Flask's render_template arguments and context
+ * processors' values.  A name is looked up as Jinja does: the template's
+ * own variables, the context, then `globals`, then the env's globals
+ * (fl_tpl_env_add_global/_add_function).  Both objects stay the caller's
+ * and must outlive the call; values, arena, errors and `ud` as for
+ * fl_tpl_render (which is this with globals NULL). */
+fl_err fl_tpl_render_ex(fl_tpl_env *env, const char *name, json_t *globals, json_t *context,
+			void *ud, fl_arena *a, fl_buf *out, fl_tpl_error *err);
+
+/* fl_tpl_render_string_ex — fl_tpl_render_string with render globals, as
+ * fl_tpl_render_ex (Flask's render_template_string). */
+fl_err fl_tpl_render_string_ex(fl_tpl_env *env, const char *source, json_t *globals,
+			       json_t *context, void *ud, fl_arena *a, fl_buf *out,
+			       fl_tpl_error *err);
 
 /* fl_tpl_render_string — compile `source` (not cached; file name
  * "<string>") and render it like fl_tpl_render.  It may include, import or

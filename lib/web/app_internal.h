@@ -80,8 +80,9 @@ fl_tpl_env *fl_app_new_templates(fl_app *app, const char *first_dir);
 
 /* Render `name` (or, when name is NULL, the template text `source`, as
  * Flask's render_template_string) into `out` with `ctx` (a JSON object
- * in the request arena; the caller has run the context processors) plus
- * the globals of request `c`: session, request, g, config.  Errors as
+ * in the request arena; the caller has run the context processors) as
+ * the context, and the globals of request `c` — session, request, g,
+ * config — as the render's globals (fl_tpl_render_ex).  Errors as
  * fl_tpl_render (templating.c: fl_render and `manage render`). */
 fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *source,
 	json_t *ctx, fl_buf *out, fl_tpl_error *err);

@@ -1,7 +1,7 @@
 /* templating.c — render_template and the globals every template sees
  * (Flask's templating.py and its context processors): session, request, g
- * and config in the context; url_for, get_flashed_messages and csrf_token
- * as functions, each bound to the request being rendered; and the
+ * and config as the render's globals; url_for, get_flashed_messages and
+ * csrf_token as functions, each bound to the request being rendered; the
  * application's own filters, tests, globals and context processors. */
 #include <stdio.h>
 #include <string.h>
@@ -40,15 +40,22 @@ fl_err fl_update_template_context(fl_ctx *c, json_t *context)
 fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *source,
 	json_t *ctx, fl_buf *out, fl_tpl_error *err)
 {
-	json_object_set_nocheck(ctx, "session", fl_get_session(c));
-	json_object_set_new_nocheck(ctx, "request", fl_app_request_json(c));
-	json_object_set_nocheck(ctx, "g", c->g);
-	json_object_set_nocheck(ctx, "config", c->config->json);
-	fl_err e = name ? fl_tpl_render(c->app->templates, name, ctx, c, c->arena, out, err)
-		: fl_tpl_render_string(c->app->templates, source, ctx, c, c->arena, out, err);
+	/* Flask's per-request Jinja globals: every template of the render
+	 * sees them, imported ones and includes without context too; ctx
+	 * (the view's variables and the context processors') only the page. */
+	json_t *globals = json_object();
+	json_object_set_nocheck(globals, "session", fl_get_session(c));
+	json_object_set_new_nocheck(globals, "request", fl_app_request_json(c));
+	json_object_set_nocheck(globals, "g", c->g);
+	json_object_set_nocheck(globals, "config", c->config->json);
+	fl_err e = name
+		? fl_tpl_render_ex(c->app->templates, name, globals, ctx, c, c->arena, out, err)
+		: fl_tpl_render_string_ex(c->app->templates, source, globals, ctx, c, c->arena, out,
+			err);
 	/* config lives on the heap for the whole process: drop the request's
 	 * reference so its count does not grow with every page. */
-	json_object_del(ctx, "config");
+	json_object_del(globals, "config");
+	json_decref(globals);
 	return e;
 }
 

@@ -12,8 +12,11 @@
 #include "web/ctx.h"
 
 /* fl_render — render_template(name, context): render `name` with
- * `context` (a JSON object, may be NULL; the globals session, request, g,
- * config are added) into a text/html response with status `status`
+ * `context` (a JSON object, may be NULL; left unchanged but for the
+ * context processors' keys) and the render globals session, request, g,
+ * config (seen also by templates imported or included without context,
+ * which do not see `context`, as in Flask; fl_tpl_render_ex) into a
+ * text/html response with status `status`
  * (0 = 200).  Returns 0, or 500 after logging the template error.  A
  * url_for in the template that cannot build also fails the whole request
  * (500 whatever the view returns, see fl_url_for). */

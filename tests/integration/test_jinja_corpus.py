@@ -16,9 +16,9 @@ an included or imported template names that template).  Jinja has no
 columns; the file and line must be the ones Jinja's exception carries
 (TemplateSyntaxError.lineno, or the template frame of its traceback).
 
-A case that fails because of a feature another helper of issue 16 is
-building is listed in KNOWN_FAILURES with its owner: it runs, marked
-xfail (strict=False), until that work is merged.
+Every case must pass: there is no list of expected failures.  What Flagon
+leaves out of Jinja on purpose is listed in lib/template/template.h, not
+kept here as a failing case.
 """
 import importlib.util
 import json
@@ -34,13 +34,6 @@ JINJA_DIR = os.path.join(servers.ROOT, "tests", "jinja")
 CASES = os.path.join(JINJA_DIR, "cases")
 ERRORS = os.path.join(JINJA_DIR, "errors")
 ORACLE = os.path.join(JINJA_DIR, "render_jinja.py")
-
-# name -> (owner, why).  Removed by the lead as the owners' work lands.
-KNOWN_FAILURES = {
-    "err_duplicate_block.html": ("h3", "parser.c reports the first {% block a %}, Jinja the second"),
-    "core_import_context.html": ("h3", "{% import %} without context sees the render context"),
-    "core_macro_attributes.html": ("h3", "a macro has no .name/.arguments/.catch_varargs/.caller"),
-}
 
 LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): \S")
 
@@ -59,12 +52,7 @@ def _params(directory):
     """The cases of `directory` as render_jinja.py --all lists them."""
     if not os.path.isdir(directory):
         return []
-    out = []
-    for name in _oracle.cases(directory):
-        known = KNOWN_FAILURES.get(name)
-        marks = [pytest.mark.xfail(strict=False, reason="%s: %s" % known)] if known else []
-        out.append(pytest.param(name, id=name, marks=marks))
-    return out
+    return [pytest.param(name, id=name) for name in _oracle.cases(directory)]
 
 
 def _jinja_all(directory):
