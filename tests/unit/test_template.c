@@ -14,89 +14,36 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "template/template.h"
+#include "tpl_fixture.h"
 
 static char tdir[512];
 
-struct fixture {
-	fl_tpl_env *env;
-	fl_arena *a;
-	fl_arena *prev;
-};
+static int setup(void **state) { return tpl_fixture_setup_in(state, tdir); }
 
-static int setup(void **state)
+/* Render template `name` of tdir with a JSON context (NULL: {}). */
+static const char *render_f(const char *name, const char *ctx, fl_err *rc, fl_tpl_error *err)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	f->env = fl_tpl_env_new(tdir, 0);
-	f->a = fl_arena_new(0);
-	f->prev = fl_json_set_arena(f->a);
-	*state = f;
-	return 0;
+	return tpl_render_file(name, tpl_ctx(ctx), rc, err);
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	fl_json_set_arena(f->prev);
-	fl_tpl_env_free(f->env);
-	fl_arena_free(f->a);
-	free(f);
-	return 0;
-}
-
-/* Render source with a JSON context; returns the output or NULL (err set). */
-static const char *render_s(struct fixture *f, const char *src, const char *ctx, fl_tpl_error *err)
-{
-	json_t *c = json_loads(ctx ? ctx : "{}", 0, NULL);
-	assert_non_null(c);
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	fl_err e = fl_tpl_render_string(f->env, src, c, NULL, f->a, &b, err);
-	return e ? NULL : fl_buf_cstr(&b);
-}
-
-static const char *render_f(struct fixture *f, const char *name, const char *ctx, fl_err *rc,
-			    fl_tpl_error *err)
-{
-	json_t *c = json_loads(ctx ? ctx : "{}", 0, NULL);
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	*rc = fl_tpl_render(f->env, name, c, NULL, f->a, &b, err);
-	return *rc ? NULL : fl_buf_cstr(&b);
-}
-
-static void expect(struct fixture *f, const char *src, const char *ctx, const char *want)
+static void expect(const char *src, const char *ctx, const char *want)
 {
 	fl_tpl_error err;
-	const char *got = render_s(f, src, ctx, &err);
-	if (!got)
-		fail_msg("%s: error %s:%d:%d %s", src, err.file, err.line, err.column, err.message);
-	if (strcmp(got, want))
-		fail_msg("%s\n  want: %s\n  got:  %s", src, want, got);
+	tpl_check_output(src, tpl_render(src, tpl_ctx(ctx), &err), &err, want);
 }
 
 /* expect with a context built in C (markup cannot come from JSON text). */
-static void expect_ctx(struct fixture *f, const char *src, json_t *ctx, const char *want)
+static void expect_ctx(const char *src, json_t *ctx, const char *want)
 {
 	fl_tpl_error err;
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	if (fl_tpl_render_string(f->env, src, ctx, NULL, f->a, &b, &err))
-		fail_msg("%s: error %s:%d:%d %s", src, err.file, err.line, err.column, err.message);
-	if (strcmp(fl_buf_cstr(&b), want))
-		fail_msg("%s\n  want: %s\n  got:  %s", src, want, fl_buf_cstr(&b));
+	tpl_check_output(src, tpl_render(src, ctx, &err), &err, want);
 }
 
-static void expect_error(struct fixture *f, const char *src, int line, int col, const char *msg)
+static void expect_error(const char *src, int line, int col, const char *msg)
 {
 	fl_tpl_error err;
-	const char *got = render_s(f, src, "{}", &err);
-	if (got)
-		fail_msg("%s: expected an error, got \"%s\"", src, got);
+	tpl_check_error(src, tpl_render(src, tpl_ctx(NULL), &err), &err, line, col, msg);
 	assert_string_equal(err.file, "<string>");
-	assert_int_equal(err.line, line);
-	assert_int_equal(err.column, col);
-	assert_non_null(strstr(err.message, msg));
 }
 
 /* ---- outputs compared with real Jinja2 ---- */
@@ -312,7 +259,7 @@ static const struct { const char *src, *ctx, *want; } jinja_cases[] = {
 static void test_matches_jinja(void **state)
 {
 	for (size_t i = 0; i < sizeof jinja_cases / sizeof jinja_cases[0]; i++)
-		expect(*state, jinja_cases[i].src, jinja_cases[i].ctx, jinja_cases[i].want);
+		expect(jinja_cases[i].src, jinja_cases[i].ctx, jinja_cases[i].want);
 }
 
 /* ---- escaping ---- */
@@ -320,39 +267,36 @@ static void test_matches_jinja(void **state)
 static void test_double_star_kwargs(void **state)
 {
 	/* f(**mapping) spreads the mapping into keyword arguments (Jinja). */
-	struct fixture *f = *state;
 	fl_tpl_error err;
-	assert_string_equal(render_s(f,
+	assert_string_equal(tpl_render(
 		"{% macro m(a, b=1, c=2) %}{{ a }}-{{ b }}-{{ c }}{% endmacro %}"
-		"{{ m(0, **opts) }}|{{ m(0, c=9, **{}) }}", "{\"opts\": {\"c\": 5, \"b\": 4}}", &err),
+		"{{ m(0, **opts) }}|{{ m(0, c=9, **{}) }}", tpl_ctx("{\"opts\": {\"c\": 5, \"b\": 4}}"), &err),
 		"0-4-5|0-1-9");
-	assert_null(render_s(f, "{{ m(**3) }}{% macro m() %}{% endmacro %}", "{}", &err));
+	assert_null(tpl_render("{{ m(**3) }}{% macro m() %}{% endmacro %}", NULL, &err));
 	assert_non_null(strstr(err.message, "mapping"));
 }
 
 static void test_autoescape_xss(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "<a href=\"{{ u }}\" title='{{ u }}'>{{ u }}</a>",
+	expect("<a href=\"{{ u }}\" title='{{ u }}'>{{ u }}</a>",
 	       "{\"u\": \"\\\"><script>alert(1)</script>'\"}",
 	       "<a href=\"&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;\" "
 	       "title='&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;'>"
 	       "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;</a>");
 	/* escaping markup is a no-op; escaping twice does not double-escape */
-	expect(f, "{{ x|e|e }}{{ x|safe|e }}", "{\"x\": \"<&>\"}", "&lt;&amp;&gt;<&>");
+	expect("{{ x|e|e }}{{ x|safe|e }}", "{\"x\": \"<&>\"}", "&lt;&amp;&gt;<&>");
 	/* a context value that is markup (fl_markup) is trusted */
-	expect_ctx(f, "{{ m }}", json_pack("{s:o}", "m", fl_markup("<b>ok</b>")), "<b>ok</b>");
+	expect_ctx("{{ m }}", json_pack("{s:o}", "m", fl_markup("<b>ok</b>")), "<b>ok</b>");
 	/* markup ~ plain escapes the plain side */
-	expect_ctx(f, "{{ m ~ '<i>' }}", json_pack("{s:o}", "m", fl_markup("<b>")), "<b>&lt;i&gt;");
+	expect_ctx("{{ m ~ '<i>' }}", json_pack("{s:o}", "m", fl_markup("<b>")), "<b>&lt;i&gt;");
 	/* numbers, lists and dicts are escaped after str() */
-	expect(f, "{{ ['<'] }}", "{}", "[&#39;&lt;&#39;]");
+	expect("{{ ['<'] }}", "{}", "[&#39;&lt;&#39;]");
 }
 
 static void test_html_escape_and_markup(void **state)
 {
-	struct fixture *f = *state;
 	fl_buf b;
-	fl_buf_init(&b, f->a);
+	fl_buf_init(&b, arena);
 	fl_html_escape(&b, "a&b<c>d\"e'f\0g", 13);
 	assert_int_equal(b.len, strlen("a&amp;b&lt;c&gt;d&#34;e&#39;f") + 2);
 	assert_string_equal(fl_buf_cstr(&b), "a&amp;b&lt;c&gt;d&#34;e&#39;f");
@@ -368,14 +312,13 @@ static void test_html_escape_and_markup(void **state)
  * __html__ method, never a dict key). */
 static void test_data_cannot_forge_markup(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{{ x }}", "{\"x\": {\"__html__\": \"<b>\"}}",
+	expect("{{ x }}", "{\"x\": {\"__html__\": \"<b>\"}}",
 	       "{&#39;__html__&#39;: &#39;&lt;b&gt;&#39;}");
-	expect(f, "{{ x ~ '' }}{{ x|string }}{{ x.__html__ }}",
+	expect("{{ x ~ '' }}{{ x|string }}{{ x.__html__ }}",
 	       "{\"x\": {\"__html__\": \"<script>\"}}",
 	       "{&#39;__html__&#39;: &#39;&lt;script&gt;&#39;}"
 	       "{&#39;__html__&#39;: &#39;&lt;script&gt;&#39;}&lt;script&gt;");
-	expect(f, "{{ x is mapping }}", "{\"x\": {\"__html__\": \"<b>\"}}", "True");
+	expect("{{ x is mapping }}", "{\"x\": {\"__html__\": \"<b>\"}}", "True");
 	json_t *parsed = json_loads("{\"__html__\": \"<b>\"}", 0, NULL);
 	assert_non_null(parsed);
 	assert_false(fl_is_markup(parsed));
@@ -386,7 +329,7 @@ static void test_data_cannot_forge_markup(void **state)
 	assert_false(fl_is_markup(json_pack("{s#:s}", "\0__html__", (int)9, "<b>")));
 	assert_false(fl_is_markup(json_deep_copy(fl_markup("<b>"))));
 	/* what fl_markup makes keeps printing as is */
-	expect_ctx(f, "{{ x }}", json_pack("{s:o}", "x", fl_markup("<b>")), "<b>");
+	expect_ctx("{{ x }}", json_pack("{s:o}", "x", fl_markup("<b>")), "<b>");
 }
 
 /* Macros and global functions are marked the same way: data shaped like
@@ -394,19 +337,18 @@ static void test_data_cannot_forge_markup(void **state)
  * cannot be called, as in Jinja. */
 static void test_data_cannot_forge_callables(void **state)
 {
-	struct fixture *f = *state;
 	static const char *const shapes[] = {
 		"{\"x\": {\"__fl_macro__\": 0}}", "{\"x\": {\"__fl_func__\": 0}}",
 	};
 	for (size_t i = 0; i < 2; i++) {
-		expect(f, "{% macro m() %}M{% endmacro %}{{ x is callable }}|{{ m is callable }}|{{ m() }}",
+		expect("{% macro m() %}M{% endmacro %}{{ x is callable }}|{{ m is callable }}|{{ m() }}",
 		       shapes[i], "False|True|M");
-		expect(f, "{{ x is mapping }}", shapes[i], "True");
+		expect("{{ x is mapping }}", shapes[i], "True");
 		fl_tpl_error err;
-		assert_null(render_s(f, "{% macro m() %}M{% endmacro %}{{ x() }}", shapes[i], &err));
+		assert_null(tpl_render("{% macro m() %}M{% endmacro %}{{ x() }}", tpl_ctx(shapes[i]), &err));
 		assert_non_null(strstr(err.message, "'dict' object is not callable"));
 	}
-	expect(f, "{{ x }}", shapes[0], "{&#39;__fl_macro__&#39;: 0}");
+	expect("{{ x }}", shapes[0], "{&#39;__fl_macro__&#39;: 0}");
 }
 
 /* ---- statements ---- */
@@ -414,55 +356,52 @@ static void test_data_cannot_forge_callables(void **state)
 static void test_whitespace_control(void **state)
 {
 	/* Jinja */
-	expect(*state, "a  {{- \" b \" -}}  c {%- if true %} d {% endif -%}   e {#- comment -#}  f {# c2 #} g\n"
+	expect("a  {{- \" b \" -}}  c {%- if true %} d {% endif -%}   e {#- comment -#}  f {# c2 #} g\n"
 		       "  {%- for i in [1,2] %}\n  <li>{{ i }}</li>\n  {%- endfor %}\n",
 	       "{}", "a b c d ef  g\n  <li>1</li>\n  <li>2</li>");
 	/* default trim_blocks=False keeps the newline after a tag; one trailing
 	 * newline of the template is dropped */
-	expect(*state, "{% if 1 %}\nx\n{% endif %}\n", "{}", "\nx\n");
-	expect(*state, "a\r\nb\rc", "{}", "a\nb\nc");
+	expect("{% if 1 %}\nx\n{% endif %}\n", "{}", "\nx\n");
+	expect("a\r\nb\rc", "{}", "a\nb\nc");
 }
 
 static void test_loops(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% for x in xs %}{{ loop.index }}/{{ loop.length }}:{{ x }}"
+	expect("{% for x in xs %}{{ loop.index }}/{{ loop.length }}:{{ x }}"
 		  "{% if loop.first %}F{% endif %}{% if loop.last %}L{% endif %} {% endfor %}",
 	       "{\"xs\": [\"a\", \"b\", \"c\"]}", "1/3:aF 2/3:b 3/3:cL ");
-	expect(f, "{% for x in xs %}{{ x }}{% else %}none{% endfor %}", "{\"xs\": []}", "none");
-	expect(f, "{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}",
+	expect("{% for x in xs %}{{ x }}{% else %}none{% endfor %}", "{\"xs\": []}", "none");
+	expect("{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}",
 	       "{\"d\": {\"z\": 1, \"a\": [1]}}", "z=1 a=[1] ");
-	expect(f, "{% for r in rows %}{% for c in r %}{{ loop.index }}{% endfor %}{{ loop.index }};{% endfor %}",
+	expect("{% for r in rows %}{% for c in r %}{{ loop.index }}{% endfor %}{{ loop.index }};{% endfor %}",
 	       "{\"rows\": [[5, 6], [7]]}", "121;12;");
 }
 
 static void test_loop_over_number_fails(void **state)
 {
-	expect_error(*state, "{% for x in 5 %}{% endfor %}", 1, 13, "'int' object is not iterable");
+	expect_error("{% for x in 5 %}{% endfor %}", 1, 13, "'int' object is not iterable");
 }
 
 static void test_set_scoping(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}", "{}", "21");
-	expect(f, "{% if true %}{% set y = 'in if' %}{% endif %}{{ y }}", "{}", "in if");
+	expect("{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}", "{}", "21");
+	expect("{% if true %}{% set y = 'in if' %}{% endif %}{{ y }}", "{}", "in if");
 	/* set never changes the caller's context */
 	json_t *ctx = json_pack("{s:i}", "n", 1);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render_string(f->env, "{% set n = 2 %}{{ n }}", ctx, NULL, f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render_string(tpl.env, "{% set n = 2 %}{{ n }}", ctx, NULL, arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "2");
 	assert_int_equal(json_integer_value(json_object_get(ctx, "n")), 1);
 }
 
 static void test_undefined_is_lenient(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "[{{ a }}][{{ a.b.c }}][{{ a['x'][0] }}][{{ a is defined }}][{{ a.b is defined }}]"
+	expect("[{{ a }}][{{ a.b.c }}][{{ a['x'][0] }}][{{ a is defined }}][{{ a.b is defined }}]"
 		  "[{{ a|length }}][{% for x in a %}x{% endfor %}][{{ 'yes' if a else 'no' }}]",
 	       "{}", "[][][][False][False][0][][no]");
-	expect_error(f, "{{ a + 1 }}", 1, 4, "'a' is undefined");
-	expect_error(f, "{{ a.b() }}", 1, 6, "'b' is undefined");
+	expect_error("{{ a + 1 }}", 1, 4, "'a' is undefined");
+	expect_error("{{ a.b() }}", 1, 6, "'b' is undefined");
 }
 
 /* ---- inheritance, include, macros ---- */
@@ -471,7 +410,7 @@ static void test_inheritance_three_levels(void **state)
 {
 	fl_err rc;
 	fl_tpl_error err;
-	const char *out = render_f(*state, "child.html", "{\"user\": {\"name\": \"ann lee\"}, \"items\": [1]}",
+	const char *out = render_f("child.html", "{\"user\": {\"name\": \"ann lee\"}, \"items\": [1]}",
 				   &rc, &err);
 	if (!out)
 		fail_msg("%s:%d:%d %s", err.file, err.line, err.column, err.message);
@@ -485,7 +424,7 @@ static void test_import_macros(void **state)
 {
 	fl_err rc;
 	fl_tpl_error err;
-	const char *out = render_f(*state, "use_forms.html",
+	const char *out = render_f("use_forms.html",
 				   "{\"form\": {\"fields\": [{\"name\": \"user\", \"value\": \"<bob>\", "
 				   "\"errors\": [\"Too <short>\", \"bad\"]}, {\"name\": \"pw\", \"type\": \"password\"}]}}",
 				   &rc, &err);
@@ -501,75 +440,71 @@ static void test_import_macros(void **state)
 
 static void test_macro_defaults_and_args(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% macro m(a, b=2, c=a) %}[{{ a }},{{ b }},{{ c }}]{% endmacro %}"
+	expect("{% macro m(a, b=2, c=a) %}[{{ a }},{{ b }},{{ c }}]{% endmacro %}"
 		  "{{ m(1) }}{{ m(1, 3) }}{{ m(1, c=9) }}{{ m() }}{{ m('<x>') }}",
 	       "{}", "[1,2,1][1,3,1][1,2,9][,2,][&lt;x&gt;,2,&lt;x&gt;]");
 	/* macro output is markup: not escaped again by the caller */
-	expect(f, "{% macro b(t) %}<b>{{ t }}</b>{% endmacro %}{{ b('<i>') }}|{{ b('x')|upper }}", "{}",
+	expect("{% macro b(t) %}<b>{{ t }}</b>{% endmacro %}{{ b('<i>') }}|{{ b('x')|upper }}", "{}",
 	       "<b>&lt;i&gt;</b>|<B>X</B>");
-	expect_error(f, "{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}", 1, 34, "multiple values");
+	expect_error("{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}", 1, 34, "multiple values");
 }
 
 static void test_include(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% set items = [1, 2] %}{% include 'sub/partial.html' %}", "{\"user\": {\"name\": \"bo\"}}",
+	expect("{% set items = [1, 2] %}{% include 'sub/partial.html' %}", "{\"user\": {\"name\": \"bo\"}}",
 	       "<span>Bo has 2 items</span>");
-	expect(f, "{% include 'missing.html' ignore missing %}ok", "{}", "ok");
-	expect_error(f, "\n  {% include 'missing.html' %}", 2, 6, "template 'missing.html' not found");
+	expect("{% include 'missing.html' ignore missing %}ok", "{}", "ok");
+	expect_error("\n  {% include 'missing.html' %}", 2, 6, "template 'missing.html' not found");
 }
 
 /* ---- errors ---- */
 
 static void test_syntax_error_positions(void **state)
 {
-	struct fixture *f = *state;
 	fl_err rc;
 	fl_tpl_error err;
-	assert_null(render_f(f, "syntax_error.html", "{}", &rc, &err));
+	assert_null(render_f("syntax_error.html", "{}", &rc, &err));
 	assert_int_equal(rc, FL_ETEMPLATE);
 	assert_string_equal(err.file, "syntax_error.html");
 	assert_int_equal(err.line, 3);
 	assert_int_equal(err.column, 16);
 	assert_string_equal(err.message, "unexpected '}'");
 
-	expect_error(f, "{% if x %}\nabc", 2, 4, "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.");
-	expect_error(f, "{% for x in y %}", 1, 17, "Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'.");
-	expect_error(f, "a\n  {{ x|foo }}", 2, 8, "No filter named 'foo'.");
-	expect_error(f, "{{ x is foo }}", 1, 9, "No test named 'foo'.");
-	expect_error(f, "{% frobnicate %}", 1, 4, "Encountered unknown tag 'frobnicate'.");
-	expect_error(f, "{{ x", 1, 5, "unexpected end of template, expected 'end of print statement'");
-	expect_error(f, "{# open", 1, 1, "missing end of comment tag");
-	expect_error(f, "{{ 'abc }}", 1, 4, "unexpected end of string");
-	expect_error(f, "{% block a %}{% endblock %}{% block a %}{% endblock %}", 1, 37, "defined twice");
+	expect_error("{% if x %}\nabc", 2, 4, "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.");
+	expect_error("{% for x in y %}", 1, 17, "Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'.");
+	expect_error("a\n  {{ x|foo }}", 2, 8, "No filter named 'foo'.");
+	expect_error("{{ x is foo }}", 1, 9, "No test named 'foo'.");
+	expect_error("{% frobnicate %}", 1, 4, "Encountered unknown tag 'frobnicate'.");
+	expect_error("{{ x", 1, 5, "unexpected end of template, expected 'end of print statement'");
+	expect_error("{# open", 1, 1, "missing end of comment tag");
+	expect_error("{{ 'abc }}", 1, 4, "unexpected end of string");
+	expect_error("{% block a %}{% endblock %}{% block a %}{% endblock %}", 1, 37, "defined twice");
 }
 
 static void test_render_errors(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "{{ 1 // 0 }}", 1, 6, "division or modulo by zero");
-	expect_error(f, "{{ 1 / 0 }}", 1, 6, "division by zero");
-	expect_error(f, "{{ 'a' < 1 }}", 1, 4, "'<' not supported between instances of 'str' and 'int'");
-	expect_error(f, "{{ 'x'() }}", 1, 4, "'str' object is not callable");
-	expect_error(f, "{{ nope() }}", 1, 4, "'nope' is undefined");
-	expect_error(f, "{{ 5|length }}", 1, 6, "object of type 'int' has no len()");
-	expect_error(f, "{{ 'x'|round }}", 1, 8, "doesn't define __round__");
-	expect_error(f, "{{ 'a'|truncate(2) }}", 1, 8, "expected length >= 3, got 2");
-	expect_error(f, "{{ '%d'|format('x') }}", 1, 9, "a real number is required");
-	expect_error(f, "{{ '%s %s'|format(1) }}", 1, 12, "not enough arguments");
-	expect_error(f, "{{ super() }}", 1, 4, "outside of a block");
-	expect_error(f, "{% macro r() %}{{ r() }}{% endmacro %}{{ r() }}", 1, 19, "maximum recursion depth");
+	expect_error("{{ 1 // 0 }}", 1, 6, "division or modulo by zero");
+	expect_error("{{ 1 / 0 }}", 1, 6, "division by zero");
+	expect_error("{{ 'a' < 1 }}", 1, 4, "'<' not supported between instances of 'str' and 'int'");
+	expect_error("{{ 'x'() }}", 1, 4, "'str' object is not callable");
+	expect_error("{{ nope() }}", 1, 4, "'nope' is undefined");
+	expect_error("{{ 5|length }}", 1, 6, "object of type 'int' has no len()");
+	expect_error("{{ 'x'|round }}", 1, 8, "doesn't define __round__");
+	expect_error("{{ 'a'|truncate(2) }}", 1, 8, "expected length >= 3, got 2");
+	expect_error("{{ '%d'|format('x') }}", 1, 9, "a real number is required");
+	expect_error("{{ '%s %s'|format(1) }}", 1, 12, "not enough arguments");
+	expect_error("{{ super() }}", 1, 4, "outside of a block");
+	expect_error("{% macro r() %}{{ r() }}{% endmacro %}{{ r() }}", 1, 19, "maximum recursion depth");
 }
 
 static void test_recursive_templates(void **state)
 {
 	fl_err rc;
 	fl_tpl_error err;
-	assert_null(render_f(*state, "loop_a.html", "{}", &rc, &err));
+	assert_null(render_f("loop_a.html", "{}", &rc, &err));
 	assert_int_equal(rc, FL_ETEMPLATE);
 	assert_non_null(strstr(err.message, "maximum recursion depth exceeded"));
-	assert_null(render_f(*state, "ext_loop.html", "{}", &rc, &err));
+	assert_null(render_f("ext_loop.html", "{}", &rc, &err));
 	assert_int_equal(rc, FL_ETEMPLATE);
 	assert_string_equal(err.file, "ext_loop.html");
 	assert_int_equal(err.line, 1);
@@ -577,24 +512,23 @@ static void test_recursive_templates(void **state)
 
 static void test_path_traversal(void **state)
 {
-	struct fixture *f = *state;
 	fl_err rc;
 	fl_tpl_error err;
 	const char *bad[] = {"../etc/passwd", "/etc/passwd", "sub/../../x", "..", "a\\..\\b", ""};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_null(render_f(f, bad[i], "{}", &rc, &err));
+		assert_null(render_f(bad[i], "{}", &rc, &err));
 		assert_int_equal(rc, FL_EINVAL);
 	}
-	assert_null(render_f(f, "nope.html", "{}", &rc, &err));
+	assert_null(render_f("nope.html", "{}", &rc, &err));
 	assert_int_equal(rc, FL_ENOTFOUND);
-	assert_null(render_f(f, "sub", "{}", &rc, &err));  /* a directory */
+	assert_null(render_f("sub", "{}", &rc, &err));  /* a directory */
 	assert_int_equal(rc, FL_ENOTFOUND);
 	/* from inside a template, and with a NUL hidden in a JSON string */
-	expect_error(f, "{% include '../test_template.c' %}", 1, 4, "not found");
+	expect_error("{% include '../test_template.c' %}", 1, 4, "not found");
 	fl_buf b;
-	fl_buf_init(&b, f->a);
+	fl_buf_init(&b, arena);
 	json_t *ctx = json_pack("{s:s#}", "n", "base.html\0../x", (int)14);
-	assert_int_equal(fl_tpl_render_string(f->env, "{% include n %}", ctx, NULL, f->a, &b, &err),
+	assert_int_equal(fl_tpl_render_string(tpl.env, "{% include n %}", ctx, NULL, arena, &b, &err),
 			 FL_ETEMPLATE);
 }
 
@@ -614,22 +548,21 @@ static json_t *fn_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs, f
 
 static void test_functions(void **state)
 {
-	struct fixture *f = *state;
-	fl_tpl_env_add_function(f->env, "url_for", fn_url_for);
+	fl_tpl_env_add_function(tpl.env, "url_for", fn_url_for);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
+	fl_buf_init(&b, arena);
 	fl_tpl_error err;
-	assert_int_equal(fl_tpl_render_string(f->env, "<a href=\"{{ url_for('static', filename='a&b.css') }}\">",
-					      NULL, "/app", f->a, &b, &err), FL_OK);
+	assert_int_equal(fl_tpl_render_string(tpl.env, "<a href=\"{{ url_for('static', filename='a&b.css') }}\">",
+					      NULL, "/app", arena, &b, &err), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "<a href=\"/app/static/a&amp;b.css\">");
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render_string(f->env, "\n {{ url_for() }}", NULL, "/app", f->a, &b, &err),
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render_string(tpl.env, "\n {{ url_for() }}", NULL, "/app", arena, &b, &err),
 			 FL_ETEMPLATE);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(err.column, 5);
 	assert_string_equal(err.message, "url_for needs an endpoint");
 	/* a context value shadows a function of the same name */
-	expect(f, "{{ url_for }}", "{\"url_for\": \"ctx\"}", "ctx");
+	expect("{{ url_for }}", "{\"url_for\": \"ctx\"}", "ctx");
 }
 
 /* ---- caching and reloading ---- */
@@ -644,7 +577,6 @@ static void write_file(const char *path, const char *text)
 
 static void test_auto_reload(void **state)
 {
-	struct fixture *f = *state;
 	char dir[] = "/tmp/fl_tpl_XXXXXX", path[64];
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/page.html", dir);
@@ -652,16 +584,16 @@ static void test_auto_reload(void **state)
 	fl_tpl_env *live = fl_tpl_env_new(dir, 1), *cached = fl_tpl_env_new(dir, 0);
 	json_t *ctx = json_pack("{s:i}", "x", 7);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render(live, "page.html", ctx, NULL, f->a, &b, NULL), FL_OK);
-	assert_int_equal(fl_tpl_render(cached, "page.html", ctx, NULL, f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(live, "page.html", ctx, NULL, arena, &b, NULL), FL_OK);
+	assert_int_equal(fl_tpl_render(cached, "page.html", ctx, NULL, arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "v1 7v1 7");
 	write_file(path, "version 2 {{ x + 1 }}");
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render(live, "page.html", ctx, NULL, f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(live, "page.html", ctx, NULL, arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "version 2 8");
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render(cached, "page.html", ctx, NULL, f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(cached, "page.html", ctx, NULL, arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "v1 7");  /* compiled once per process */
 	fl_tpl_env_free(live);
 	fl_tpl_env_free(cached);
@@ -673,7 +605,7 @@ static void test_compile_all(void **state)
 {
 	fl_tpl_error err;
 	/* the fixture directory holds syntax_error.html on purpose */
-	assert_int_equal(fl_tpl_compile_all(((struct fixture *)*state)->env, &err), FL_ETEMPLATE);
+	assert_int_equal(fl_tpl_compile_all(tpl.env, &err), FL_ETEMPLATE);
 	assert_string_equal(err.file, "syntax_error.html");
 	assert_int_equal(err.line, 3);
 
@@ -695,14 +627,13 @@ static void test_compile_all(void **state)
  * character references and case mapping (outputs from Jinja). */
 static void test_utf8_output(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{{ \"\\u00e9\\u4f60\\U0001F600\\x41z\" }}|{{ \"\\u00e9\\u4f60\\U0001F600\"|length }}",
+	expect("{{ \"\\u00e9\\u4f60\\U0001F600\\x41z\" }}|{{ \"\\u00e9\\u4f60\\U0001F600\"|length }}",
 	       "{}", "\303\251\344\275\240\360\237\230\200Az|3");
-	expect(f, "{{ \"%c%c%c|%3c|%-3c\"|format(233, 20320, 128512, 233, 20320) }}",
+	expect("{{ \"%c%c%c|%3c|%-3c\"|format(233, 20320, 128512, 233, 20320) }}",
 	       "{}", "\303\251\344\275\240\360\237\230\200|  \303\251|\344\275\240  ");
-	expect(f, "{{ s|striptags }}", "{\"s\": \"&#233;&#xe9;&#x4F60;&#128512;&copy;\"}",
+	expect("{{ s|striptags }}", "{\"s\": \"&#233;&#xe9;&#x4F60;&#128512;&copy;\"}",
 	       "\303\251\303\251\344\275\240\360\237\230\200\302\251");
-	expect(f, "{{ u|upper }}|{{ u|title }}",
+	expect("{{ u|upper }}|{{ u|title }}",
 	       "{\"u\": \"\\u00e9t\\u00e9 \\u0436\\u0416 \\u03b1\\u03b2 \\ud801\\udc28\"}",
 	       "\303\211T\303\211 \320\226\320\226 \316\221\316\222 \360\220\220\200|"
 	       "\303\211t\303\251 \320\226\320\266 \316\221\316\262 \360\220\220\200");
@@ -710,18 +641,17 @@ static void test_utf8_output(void **state)
 
 static void test_render_speed(void **state)
 {
-	struct fixture *f = *state;
 	fl_err rc;
 	fl_tpl_error err;
 	const char *ctx = "{\"user\": {\"name\": \"ann lee\"}, \"items\": [1, 2, 3]}";
 	json_t *c = json_loads(ctx, 0, NULL);
-	assert_non_null(render_f(f, "child.html", ctx, &rc, &err));
+	assert_non_null(render_f("child.html", ctx, &rc, &err));
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < 1000; i++) {
 		fl_buf b;
-		fl_buf_init(&b, f->a);
-		assert_int_equal(fl_tpl_render(f->env, "child.html", c, NULL, f->a, &b, NULL), FL_OK);
+		fl_buf_init(&b, arena);
+		assert_int_equal(fl_tpl_render(tpl.env, "child.html", c, NULL, arena, &b, NULL), FL_OK);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / 1000;
@@ -742,30 +672,30 @@ int main(void)
 			 "templates");
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_matches_jinja, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_autoescape_xss, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_double_star_kwargs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_escape_and_markup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_cannot_forge_markup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_data_cannot_forge_callables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_whitespace_control, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loops, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loop_over_number_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_scoping, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_undefined_is_lenient, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_inheritance_three_levels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_macros, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_macro_defaults_and_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_include, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syntax_error_positions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_render_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recursive_templates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_path_traversal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_functions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auto_reload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compile_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_utf8_output, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_render_speed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_matches_jinja, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_autoescape_xss, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_double_star_kwargs, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_html_escape_and_markup, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_data_cannot_forge_markup, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_data_cannot_forge_callables, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_whitespace_control, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_loops, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_loop_over_number_fails, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_set_scoping, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_undefined_is_lenient, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_inheritance_three_levels, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_import_macros, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_macro_defaults_and_args, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_include, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_syntax_error_positions, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_render_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_recursive_templates, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_path_traversal, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_functions, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_reload, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_compile_all, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_utf8_output, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_render_speed, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

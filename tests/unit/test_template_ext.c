@@ -16,14 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "template/template.h"
-
-struct fixture {
-	fl_tpl_env *env;
-	fl_arena *a;
-	fl_arena *prev;
-	char dir[64];
-};
+#include "tpl_fixture.h"
 
 /* ---- the application's functions (their Python twins are in ORACLE) ---- */
 
@@ -157,29 +150,11 @@ static void register_all(fl_tpl_env *env)
 	fl_arena_free(scratch);
 }
 
+/* In a fresh folder the tests write templates into. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/fl_tplext_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->env = fl_tpl_env_new(f->dir, 0);
-	register_all(f->env);
-	f->a = fl_arena_new(0);
-	f->prev = fl_json_set_arena(f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	fl_json_set_arena(f->prev);
-	fl_tpl_env_free(f->env);
-	fl_arena_free(f->a);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	tpl_fixture_setup_in(state, NULL);
+	register_all(tpl.env);
 	return 0;
 }
 
@@ -193,42 +168,28 @@ static json_t *make_object(void)
 
 /* Render `src` with JSON context `ctx` (plus "o", a callable object, when
  * with_object); NULL on error (err filled). */
-static const char *render_ud(struct fixture *f, const char *src, const char *ctx, int with_object,
-			     void *ud, fl_err *rc, fl_tpl_error *err)
+static const char *render_ud(const char *src, const char *ctx, int with_object, void *ud,
+			     fl_err *rc, fl_tpl_error *err)
 {
-	json_t *c = json_loads(ctx ? ctx : "{}", 0, NULL);
-	assert_non_null(c);
+	json_t *c = tpl_ctx(ctx);
 	if (with_object)
 		json_object_set_new(c, "o", make_object());
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	*rc = fl_tpl_render_string(f->env, src, c, ud, f->a, &b, err);
-	return *rc ? NULL : fl_buf_cstr(&b);
+	return tpl_render_ud(src, c, ud, rc, err);
 }
 
-static void expect(struct fixture *f, const char *src, const char *ctx, const char *want)
+static void expect(const char *src, const char *ctx, const char *want)
 {
 	fl_tpl_error err;
 	fl_err rc;
-	const char *got = render_ud(f, src, ctx, 1, NULL, &rc, &err);
-	if (!got)
-		fail_msg("%s: error %s:%d:%d %s", src, err.file, err.line, err.column, err.message);
-	if (strcmp(got, want))
-		fail_msg("%s\n  want: %s\n  got:  %s", src, want, got);
+	tpl_check_output(src, render_ud(src, ctx, 1, NULL, &rc, &err), &err, want);
 }
 
-static void expect_error(struct fixture *f, const char *src, int line, int col, const char *msg)
+static void expect_error(const char *src, int line, int col, const char *msg)
 {
 	fl_tpl_error err;
 	fl_err rc;
-	const char *got = render_ud(f, src, "{}", 1, NULL, &rc, &err);
-	if (got)
-		fail_msg("%s: expected an error, got \"%s\"", src, got);
+	tpl_check_error(src, render_ud(src, NULL, 1, NULL, &rc, &err), &err, line, col, msg);
 	assert_int_equal(rc, FL_ETEMPLATE);
-	assert_int_equal(err.line, line);
-	assert_int_equal(err.column, col);
-	if (!strstr(err.message, msg))
-		fail_msg("%s: message \"%s\" lacks \"%s\"", src, err.message, msg);
 }
 
 /* ---- the same templates in Jinja ---- */
@@ -284,7 +245,6 @@ static const char ORACLE[] =
 
 static void test_matches_jinja(void **state)
 {
-	struct fixture *f = *state;
 	if (system("/usr/bin/python3 -c 'import jinja2' >/dev/null 2>&1") != 0) {
 		if (getenv("CI"))
 			fail_msg("/usr/bin/python3 with jinja2 is needed for the oracle");
@@ -297,9 +257,9 @@ static void test_matches_jinja(void **state)
 		json_array_append_new(cases, json_pack("{s:s, s:s}", "src", oracle_cases[i].src,
 			"ctx", oracle_cases[i].ctx));
 	char in[128], out[128], script[128], cmd[512];
-	snprintf(in, sizeof in, "%s/cases.json", f->dir);
-	snprintf(out, sizeof out, "%s/jinja.json", f->dir);
-	snprintf(script, sizeof script, "%s/oracle.py", f->dir);
+	snprintf(in, sizeof in, "%s/cases.json", tpl.dir);
+	snprintf(out, sizeof out, "%s/jinja.json", tpl.dir);
+	snprintf(script, sizeof script, "%s/oracle.py", tpl.dir);
 	assert_int_equal(json_dump_file(cases, in, 0), 0);
 	FILE *fp = fopen(script, "w");
 	assert_non_null(fp);
@@ -313,7 +273,7 @@ static void test_matches_jinja(void **state)
 	for (size_t i = 0; i < n; i++) {
 		fl_tpl_error err;
 		fl_err rc;
-		const char *got = render_ud(f, oracle_cases[i].src, oracle_cases[i].ctx, 1, NULL, &rc, &err);
+		const char *got = render_ud(oracle_cases[i].src, oracle_cases[i].ctx, 1, NULL, &rc, &err);
 		if (!got)
 			fail_msg("%s: error %d:%d %s", oracle_cases[i].src, err.line, err.column, err.message);
 		const char *w = json_string_value(json_array_get(want, i));
@@ -326,17 +286,16 @@ static void test_matches_jinja(void **state)
 
 static void test_unknown_filter_is_still_a_compile_error(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "x\n  {{ 1|nope }}", 2, 8, "No filter named 'nope'.");
-	expect_error(f, "{% if 1 is nope %}{% endif %}", 1, 12, "No test named 'nope'.");
+	expect_error("x\n  {{ 1|nope }}", 2, 8, "No filter named 'nope'.");
+	expect_error("{% if 1 is nope %}{% endif %}", 1, 12, "No test named 'nope'.");
 	/* even where it would never run: the template does not compile */
-	expect_error(f, "{% if false %}{{ 1|nope }}{% endif %}", 1, 20, "No filter named 'nope'.");
+	expect_error("{% if false %}{{ 1|nope }}{% endif %}", 1, 20, "No filter named 'nope'.");
 	/* compile_all checks the syntax of every file but leaves a filter it
 	 * does not know to the render: templates/ may be shared by several
 	 * applications, each with filters of its own */
 	char path[128], inc[128];
-	snprintf(path, sizeof path, "%s/page.html", f->dir);
-	snprintf(inc, sizeof inc, "%s/inc.html", f->dir);
+	snprintf(path, sizeof path, "%s/page.html", tpl.dir);
+	snprintf(inc, sizeof inc, "%s/inc.html", tpl.dir);
 	FILE *fp = fopen(path, "w");
 	fputs("{{ x|shout }}{{ x|later }}", fp);
 	fclose(fp);
@@ -344,22 +303,22 @@ static void test_unknown_filter_is_still_a_compile_error(void **state)
 	fputs("[{% include 'page.html' %}]", fp);
 	fclose(fp);
 	fl_tpl_error err;
-	assert_int_equal(fl_tpl_compile_all(f->env, &err), FL_OK);
+	assert_int_equal(fl_tpl_compile_all(tpl.env, &err), FL_OK);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
+	fl_buf_init(&b, arena);
 	json_t *ctx = json_pack("{s:s}", "x", "a");
-	assert_int_equal(fl_tpl_render(f->env, "page.html", ctx, NULL, f->a, &b, &err), FL_ETEMPLATE);
+	assert_int_equal(fl_tpl_render(tpl.env, "page.html", ctx, NULL, arena, &b, &err), FL_ETEMPLATE);
 	assert_string_equal(err.file, "page.html");
 	assert_int_equal(err.line, 1);
 	assert_int_equal(err.column, 19);
 	assert_string_equal(err.message, "No filter named 'later'.");
 	assert_int_equal(b.len, 0);  /* nothing rendered */
-	assert_int_equal(fl_tpl_render(f->env, "inc.html", ctx, NULL, f->a, &b, &err), FL_ETEMPLATE);
+	assert_int_equal(fl_tpl_render(tpl.env, "inc.html", ctx, NULL, arena, &b, &err), FL_ETEMPLATE);
 	assert_string_equal(err.file, "page.html");
 	/* registered later, the compiled template finds it */
-	fl_tpl_env_add_filter(f->env, "later", f_shout);
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render(f->env, "inc.html", ctx, NULL, f->a, &b, &err), FL_OK);
+	fl_tpl_env_add_filter(tpl.env, "later", f_shout);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(tpl.env, "inc.html", ctx, NULL, arena, &b, &err), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "[A!A!]");
 	unlink(path);
 	unlink(inc);
@@ -367,40 +326,38 @@ static void test_unknown_filter_is_still_a_compile_error(void **state)
 
 static void test_filter_errors_and_ud(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "ab\n{{ 'v'|fails }}", 2, 8, "cannot format v");
+	expect_error("ab\n{{ 'v'|fails }}", 2, 8, "cannot format v");
 	fl_tpl_error err;
 	fl_err rc;
-	const char *got = render_ud(f, "{{ 1|ud }}", "{}", 0, "the request", &rc, &err);
+	const char *got = render_ud("{{ 1|ud }}", "{}", 0, "the request", &rc, &err);
 	assert_non_null(got);
 	assert_string_equal(got, "the request");  /* a filter gets the render's ud */
 }
 
 static void test_replacing_and_shadowing(void **state)
 {
-	struct fixture *f = *state;
 	/* a built-in stays what it was where no one shadows it */
-	expect(f, "{{ 'abc'|upper }} {{ 'ab c'|capitalize }}", "{}", "ABC Ab c");
+	expect("{{ 'abc'|upper }} {{ 'ab c'|capitalize }}", "{}", "ABC Ab c");
 	/* a filter added again replaces the function in compiled templates too */
 	char path[128];
-	snprintf(path, sizeof path, "%s/p.html", f->dir);
+	snprintf(path, sizeof path, "%s/p.html", tpl.dir);
 	FILE *fp = fopen(path, "w");
 	fputs("{{ 'a'|shout }}", fp);
 	fclose(fp);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render(f->env, "p.html", NULL, NULL, f->a, &b, NULL), FL_OK);
-	fl_tpl_env_add_filter(f->env, "shout", f_bold);
-	assert_int_equal(fl_tpl_render(f->env, "p.html", NULL, NULL, f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(tpl.env, "p.html", NULL, NULL, arena, &b, NULL), FL_OK);
+	fl_tpl_env_add_filter(tpl.env, "shout", f_bold);
+	assert_int_equal(fl_tpl_render(tpl.env, "p.html", NULL, NULL, arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "A!<b>a</b>");
 	/* a global can be replaced by a function and back */
-	fl_tpl_env_add_function(f->env, "site", g_greet);
-	expect(f, "{{ site('x') }}", "{}", "Hello, x!");
-	fl_tpl_env_add_global(f->env, "site", json_string("value again"));
-	expect(f, "{{ site }}", "{}", "value again");
-	expect(f, "{{ links.home }} {{ links.w(a=1) }}", "{}",
+	fl_tpl_env_add_function(tpl.env, "site", g_greet);
+	expect("{{ site('x') }}", "{}", "Hello, x!");
+	fl_tpl_env_add_global(tpl.env, "site", json_string("value again"));
+	expect("{{ site }}", "{}", "value again");
+	expect("{{ links.home }} {{ links.w(a=1) }}", "{}",
 	       "<a href=\"/\">home</a> <x data-ud=\"G\" a=\"\" n=\"0\">");
-	expect_error(f, "{{ site() }}", 1, 4, "not callable");
+	expect_error("{{ site() }}", 1, 4, "not callable");
 	unlink(path);
 }
 
@@ -408,22 +365,21 @@ static void test_replacing_and_shadowing(void **state)
 
 static void test_callable_objects(void **state)
 {
-	struct fixture *f = *state;
 	/* its attributes are readable, its hidden member is not */
-	expect(f, "{{ o.items()|list|length }}|{{ o.values()|length }}"
+	expect("{{ o.items()|list|length }}|{{ o.values()|length }}"
 	       "|{% for k, v in o.items() %}[{{ k }}]{% endfor %}|{{ 'label' in o }}", "{}",
 	       "3|3|[label][n][errors]|True");
 	/* an object whose call gives plain text: printed escaped */
 	json_t *c = json_object();
 	json_object_set_new(c, "p", fl_tpl_callable(NULL, o_plain, NULL));
 	fl_buf b;
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render_string(f->env, "{{ p }}|{{ p() }}|{{ [p] }}|{{ p == p }}", c, NULL,
-		f->a, &b, NULL), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render_string(tpl.env, "{{ p }}|{{ p() }}|{{ [p] }}|{{ p == p }}", c, NULL,
+		arena, &b, NULL), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "&lt;plain&gt;|&lt;plain&gt;|[&lt;object&gt;]|True");
 	/* the arguments of a call reach the function */
-	expect(f, "{{ o(1, 2, 3, a='\"') }}", "{}", "<x data-ud=\"W\" a=\"&#34;\" n=\"3\">");
-	expect(f, "{% set kw = {'a': 'k'} %}{{ o(**kw) }}", "{}", "<x data-ud=\"W\" a=\"k\" n=\"0\">");
+	expect("{{ o(1, 2, 3, a='\"') }}", "{}", "<x data-ud=\"W\" a=\"&#34;\" n=\"3\">");
+	expect("{% set kw = {'a': 'k'} %}{{ o(**kw) }}", "{}", "<x data-ud=\"W\" a=\"k\" n=\"0\">");
 	assert_true(fl_tpl_is_callable(json_object_get(c, "p")));
 	assert_false(fl_is_markup(json_object_get(c, "p")));
 }
@@ -432,7 +388,6 @@ static void test_callable_objects(void **state)
  * function, and neither can a template. */
 static void test_callables_cannot_be_forged(void **state)
 {
-	struct fixture *f = *state;
 	/* JSON text cannot hold the NUL-led key at all */
 	json_error_t jerr;
 	assert_null(json_loads("{\"\\u0000__fl_call__\": [1, 2]}", 0, &jerr));
@@ -443,31 +398,31 @@ static void test_callables_cannot_be_forged(void **state)
 	assert_false(fl_tpl_is_callable(d));
 	json_t *ctx = json_pack("{s:o}", "d", d);
 	fl_buf b;
-	fl_buf_init(&b, f->a);
+	fl_buf_init(&b, arena);
 	fl_tpl_error err;
-	assert_int_equal(fl_tpl_render_string(f->env, "{{ d() }}", ctx, NULL, f->a, &b, &err),
+	assert_int_equal(fl_tpl_render_string(tpl.env, "{{ d() }}", ctx, NULL, arena, &b, &err),
 		FL_ETEMPLATE);
 	assert_non_null(strstr(err.message, "not callable"));
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render_string(f->env, "{{ d }}", ctx, NULL, f->a, &b, &err), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render_string(tpl.env, "{{ d }}", ctx, NULL, arena, &b, &err), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b),
 		"{&#39;&#39;: [1, 2], &#39;__fl_call__&#39;: [1, 2]}");
 	/* a template cannot read the object's function out of it */
-	expect(f, "{{ o[''] }}{{ o['\\x00__fl_call__'] }}{{ dict(**o) }}", "{}",
+	expect("{{ o[''] }}{{ o['\\x00__fl_call__'] }}{{ dict(**o) }}", "{}",
 	       "{&#39;label&#39;: &#39;L&lt;&#39;, &#39;n&#39;: 3, &#39;errors&#39;: [&#39;bad&#39;]}");
 	/* and a copy rebuilt from its visible keys is a plain dict */
-	expect(f, "{% set c = dict(**o) %}{{ c is callable }}{{ c.label }}", "{}", "FalseL&lt;");
+	expect("{% set c = dict(**o) %}{{ c is callable }}{{ c.label }}", "{}", "FalseL&lt;");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_matches_jinja, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_filter_is_still_a_compile_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filter_errors_and_ud, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replacing_and_shadowing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_callable_objects, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_callables_cannot_be_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_matches_jinja, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_filter_is_still_a_compile_error, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_filter_errors_and_ud, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_replacing_and_shadowing, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_callable_objects, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_callables_cannot_be_forged, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,133 +14,87 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template/template.h"
+#include "tpl_fixture.h"
 
-struct fixture {
-	fl_tpl_env *env;
-	fl_arena *a;
-	fl_arena *prev;
-};
+static int setup(void **state) { return tpl_fixture_setup_in(state, "/nonexistent"); }
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	f->env = fl_tpl_env_new("/nonexistent", 0);
-	f->a = fl_arena_new(0);
-	f->prev = fl_json_set_arena(f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	fl_json_set_arena(f->prev);
-	fl_tpl_env_free(f->env);
-	fl_arena_free(f->a);
-	free(f);
-	return 0;
-}
-
-static const char *render(struct fixture *f, const char *src, json_t *ctx, fl_tpl_error *err)
-{
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	memset(err, 0, sizeof *err);
-	fl_err e = fl_tpl_render_string(f->env, src, ctx ? ctx : json_object(), NULL, f->a, &b, err);
-	return e ? NULL : fl_buf_cstr(&b);
-}
-
-static void expect(struct fixture *f, const char *src, json_t *ctx, const char *want)
+static void expect(const char *src, json_t *ctx, const char *want)
 {
 	fl_tpl_error err;
-	const char *got = render(f, src, ctx, &err);
-	if (!got)
-		fail_msg("%s: error %d:%d %s", src, err.line, err.column, err.message);
-	if (strcmp(got, want))
-		fail_msg("%s\n  want: %s\n  got:  %s", src, want, got);
+	tpl_check_output(src, tpl_render(src, ctx, &err), &err, want);
 }
 
 /* The render fails at line:col (col 0: on that line, at a filter's name)
  * with a message containing `msg`. */
-static void expect_error(struct fixture *f, const char *src, int line, int col, const char *msg)
+static void expect_error(const char *src, int line, int col, const char *msg)
 {
 	fl_tpl_error err;
-	const char *got = render(f, src, NULL, &err);
-	if (got)
-		fail_msg("%s: rendered %s", src, got);
-	if (err.line != line || (col && err.column != col) || err.column < 1 ||
-	    !strstr(err.message, msg))
-		fail_msg("%s: got %d:%d %s, want %d:%d %s", src, err.line, err.column, err.message, line,
-			 col, msg);
+	tpl_check_error(src, tpl_render(src, NULL, &err), &err, line, col, msg);
 }
 
 static void test_errors(void **state)
 {
-	struct fixture *f = *state;
 	/* Jinja: TemplateRuntimeError("No filter named 'nope'.") */
-	expect_error(f, "x{{ [1]|map('nope')|list }}", 1, 9, "No filter named 'nope'.");
-	expect_error(f, "{{ [1]|select('nope') }}", 1, 0, "No test named 'nope'.");
-	expect_error(f, "{{ [1]|rejectattr('a', 'nope') }}", 1, 0, "No test named 'nope'.");
-	expect_error(f, "{{ [1]|map(42) }}", 1, 0, "No filter named 42.");
-	expect_error(f, "{{ [1]|map }}", 1, 0, "map requires a filter argument");
-	expect_error(f, "{{ [1]|map(attribute='a', x=1) }}", 1, 0, "Unexpected keyword argument 'x'");
-	expect_error(f, "{{ [1]|selectattr }}", 1, 0, "Missing parameter for attribute name");
+	expect_error("x{{ [1]|map('nope')|list }}", 1, 9, "No filter named 'nope'.");
+	expect_error("{{ [1]|select('nope') }}", 1, 0, "No test named 'nope'.");
+	expect_error("{{ [1]|rejectattr('a', 'nope') }}", 1, 0, "No test named 'nope'.");
+	expect_error("{{ [1]|map(42) }}", 1, 0, "No filter named 42.");
+	expect_error("{{ [1]|map }}", 1, 0, "map requires a filter argument");
+	expect_error("{{ [1]|map(attribute='a', x=1) }}", 1, 0, "Unexpected keyword argument 'x'");
+	expect_error("{{ [1]|selectattr }}", 1, 0, "Missing parameter for attribute name");
 	/* an empty or undefined input runs nothing, as in Jinja */
-	expect(f, "{{ []|map('nope')|list }}{{ x|select('nope')|list }}", NULL, "[][]");
+	expect("{{ []|map('nope')|list }}{{ x|select('nope')|list }}", NULL, "[][]");
 	/* a filter called by map names itself in its errors */
-	expect_error(f, "{{ ['a']|map('round', 'x', 'y', 'z') }}", 1, 0, "filter 'round'");
+	expect_error("{{ ['a']|map('round', 'x', 'y', 'z') }}", 1, 0, "filter 'round'");
 	/* Python's sorted() cannot order mixed types: a TypeError in Jinja */
-	expect_error(f, "\n  {{ [1, 'a']|sort }}", 2, 15,
+	expect_error("\n  {{ [1, 'a']|sort }}", 2, 15,
 		     "'<' not supported between instances of 'str' and 'int'");
-	expect_error(f, "{{ [none, 1]|max }}", 1, 0, "not supported");
-	expect_error(f, "{{ {'a': 1, 'b': 'x'}|dictsort(by='value') }}", 1, 0, "not supported");
-	expect_error(f, "{{ {'a': 1}|dictsort(by='k') }}", 1, 0, "\"key\" or \"value\"");
-	expect_error(f, "{{ [1, 2]|dictsort }}", 1, 0, "'list' object has no attribute 'items'");
-	expect_error(f, "{{ [1]|items }}", 1, 0, "Can only get item pairs from a mapping.");
-	expect_error(f, "{{ [[1]]|unique|list }}", 1, 0, "unhashable type: 'list'");
-	expect_error(f, "{{ 5|sort }}", 1, 0, "'int' object is not iterable");
-	expect_error(f, "{{ ['a']|sum }}", 1, 0, "unsupported operand type(s) for +: 'int' and 'str'");
-	expect_error(f, "{{ [1]|sum(start='') }}", 1, 0, "can't sum strings");
-	expect_error(f, "{{ [1]|batch('2') }}", 1, 0, "cannot be interpreted as an integer");
-	expect_error(f, "{{ [1]|batch }}", 1, 0, "missing 1 required positional argument");
-	expect_error(f, "{{ [1]|slice(0) }}", 1, 0, "integer division or modulo by zero");
-	expect_error(f, "{{ [1]|groupby }}", 1, 0, "missing 1 required positional argument");
-	expect_error(f, "{{ [1]|sort(bogus=1) }}", 1, 0, "unexpected keyword argument 'bogus'");
-	expect_error(f, "{{ x|attr('a') }}", 1, 0, "undefined");
-	expect_error(f, "{{ {}|attr(1) }}", 1, 0, "attribute name must be string");
+	expect_error("{{ [none, 1]|max }}", 1, 0, "not supported");
+	expect_error("{{ {'a': 1, 'b': 'x'}|dictsort(by='value') }}", 1, 0, "not supported");
+	expect_error("{{ {'a': 1}|dictsort(by='k') }}", 1, 0, "\"key\" or \"value\"");
+	expect_error("{{ [1, 2]|dictsort }}", 1, 0, "'list' object has no attribute 'items'");
+	expect_error("{{ [1]|items }}", 1, 0, "Can only get item pairs from a mapping.");
+	expect_error("{{ [[1]]|unique|list }}", 1, 0, "unhashable type: 'list'");
+	expect_error("{{ 5|sort }}", 1, 0, "'int' object is not iterable");
+	expect_error("{{ ['a']|sum }}", 1, 0, "unsupported operand type(s) for +: 'int' and 'str'");
+	expect_error("{{ [1]|sum(start='') }}", 1, 0, "can't sum strings");
+	expect_error("{{ [1]|batch('2') }}", 1, 0, "cannot be interpreted as an integer");
+	expect_error("{{ [1]|batch }}", 1, 0, "missing 1 required positional argument");
+	expect_error("{{ [1]|slice(0) }}", 1, 0, "integer division or modulo by zero");
+	expect_error("{{ [1]|groupby }}", 1, 0, "missing 1 required positional argument");
+	expect_error("{{ [1]|sort(bogus=1) }}", 1, 0, "unexpected keyword argument 'bogus'");
+	expect_error("{{ x|attr('a') }}", 1, 0, "undefined");
+	expect_error("{{ {}|attr(1) }}", 1, 0, "attribute name must be string");
 	/* Jinja's Undefined raises when a path goes on past it */
-	expect_error(f, "{{ [{'a': {}}]|map(attribute='a.b.c')|list }}", 1, 0,
+	expect_error("{{ [{'a': {}}]|map(attribute='a.b.c')|list }}", 1, 0,
 		     "'dict object' has no attribute 'b'");
-	expect_error(f, "{{ [[]]|map(attribute='0.x')|list }}", 1, 0, "list object has no element 0");
+	expect_error("{{ [[]]|map(attribute='0.x')|list }}", 1, 0, "list object has no element 0");
 	/* a test called by name with keyword arguments it does not take */
-	expect_error(f, "{{ [1]|select('odd', x=1)|list }}", 1, 0, "unexpected keyword argument 'x'");
+	expect_error("{{ [1]|select('odd', x=1)|list }}", 1, 0, "unexpected keyword argument 'x'");
 }
 
 /* batch(0) is Jinja's [[], [all]]: never a loop without end. */
 static void test_batch_edges(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{{ [1, 2, 3]|batch(0)|list }}", NULL, "[[], [1, 2, 3]]");      /* Jinja */
-	expect(f, "{{ [1, 2, 3]|batch(-2, 0)|list }}", NULL, "[[1, 2, 3]]");      /* Jinja */
-	expect(f, "{{ [1, 2, 3]|batch(true)|list }}", NULL, "[[1], [2], [3]]");   /* Jinja */
-	expect(f, "{{ [1]|slice(-3)|list }}", NULL, "[]");                        /* Jinja */
+	expect("{{ [1, 2, 3]|batch(0)|list }}", NULL, "[[], [1, 2, 3]]");      /* Jinja */
+	expect("{{ [1, 2, 3]|batch(-2, 0)|list }}", NULL, "[[1, 2, 3]]");      /* Jinja */
+	expect("{{ [1, 2, 3]|batch(true)|list }}", NULL, "[[1], [2], [3]]");   /* Jinja */
+	expect("{{ [1]|slice(-3)|list }}", NULL, "[]");                        /* Jinja */
 }
 
 /* What batch and slice build is bounded, whatever the arguments. */
 static void test_limits(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "{{ [1]|batch(999999999999, 'x')|length }}", 1, 0, "result too large");
-	expect_error(f, "{{ [1]|slice(999999999999)|length }}", 1, 0, "result too large");
-	expect_error(f, "{{ [1]|slice(99999999, 'x')|length }}", 1, 0, "result too large");
+	expect_error("{{ [1]|batch(999999999999, 'x')|length }}", 1, 0, "result too large");
+	expect_error("{{ [1]|slice(999999999999)|length }}", 1, 0, "result too large");
+	expect_error("{{ [1]|slice(99999999, 'x')|length }}", 1, 0, "result too large");
 	/* a big but honest request is fine */
-	expect(f, "{{ [1]|batch(1000, 0)|first|length }}|{{ range(5)|slice(1000)|length }}", NULL,
+	expect("{{ [1]|batch(1000, 0)|first|length }}|{{ range(5)|slice(1000)|length }}", NULL,
 	       "1000|1000");
-	expect_error(f, "{% set a = range(100000)|list %}{{ [a, a, a, a, a, a, a, a, a, a, a]|sum(start=[])|length }}",
+	expect_error("{% set a = range(100000)|list %}{{ [a, a, a, a, a, a, a, a, a, a, a]|sum(start=[])|length }}",
 		     1, 0, "result too large");
 	/* sorting 100000 items is quick and stable */
-	expect(f, "{{ range(100000)|reverse|sort|first }}{{ range(100000)|sort(reverse=true)|first }}",
+	expect("{{ range(100000)|reverse|sort|first }}{{ range(100000)|sort(reverse=true)|first }}",
 	       NULL, "099999");
 }
 
@@ -178,22 +132,21 @@ static json_t *t_odd_mine(void *ud, fl_arena *a, json_t *args, json_t *kwargs, f
 
 static void test_application_filters_by_name(void **state)
 {
-	struct fixture *f = *state;
-	fl_tpl_env_add_filter(f->env, "shout", f_shout);
-	fl_tpl_env_add_test(f->env, "short", t_short);
+	fl_tpl_env_add_filter(tpl.env, "shout", f_shout);
+	fl_tpl_env_add_test(tpl.env, "short", t_short);
 	json_t *ctx = json_pack("{s:[s,s,s]}", "w", "ab", "abcdef", "xyz");
-	expect(f, "{{ w|map('shout')|join(' ') }}|{{ w|map('shout', suffix='?')|join(' ') }}", ctx,
+	expect("{{ w|map('shout')|join(' ') }}|{{ w|map('shout', suffix='?')|join(' ') }}", ctx,
 	       "ab! abcdef! xyz!|ab? abcdef? xyz?");
-	expect(f, "{{ w|select('short')|join(',') }}|{{ w|reject('short', 3)|join(',') }}", ctx,
+	expect("{{ w|select('short')|join(',') }}|{{ w|reject('short', 3)|join(',') }}", ctx,
 	       "ab,xyz|abcdef,xyz");
-	expect(f, "{{ 'shout' is filter }}{{ 'short' is test }}{{ 'short' is filter }}", NULL,
+	expect("{{ 'shout' is filter }}{{ 'short' is test }}{{ 'short' is filter }}", NULL,
 	       "TrueTrueFalse");
 	/* the application's error is the render's */
-	expect_error(f, "{{ [1]|map('shout')|list }}", 1, 0, "shout needs a string");
+	expect_error("{{ [1]|map('shout')|list }}", 1, 0, "shout needs a string");
 	/* the application's filter or test shadows the built-in one, as at compile time */
-	fl_tpl_env_add_filter(f->env, "upper", f_my_upper);
-	fl_tpl_env_add_test(f->env, "odd", t_odd_mine);
-	expect(f, "{{ ['a']|map('upper')|first }}|{{ 'a'|upper }}|{{ [2, 4]|select('odd')|list }}", NULL,
+	fl_tpl_env_add_filter(tpl.env, "upper", f_my_upper);
+	fl_tpl_env_add_test(tpl.env, "odd", t_odd_mine);
+	expect("{{ ['a']|map('upper')|first }}|{{ 'a'|upper }}|{{ [2, 4]|select('odd')|list }}", NULL,
 	       "MINE|MINE|[2, 4]");
 }
 
@@ -206,50 +159,48 @@ static json_t *o_field(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_t
 
 static void test_objects_as_they_are(void **state)
 {
-	struct fixture *f = *state;
 	json_t *fields = json_array();
 	json_array_append_new(fields, fl_tpl_callable(json_pack("{s:s,s:s}", "type", "StringField",
 		"name", "name"), o_field, "name"));
 	json_array_append_new(fields, fl_tpl_callable(json_pack("{s:s,s:s}", "type", "SubmitField",
 		"name", "submit"), o_field, "submit"));
 	json_t *ctx = json_pack("{s:o}", "form", fields);
-	expect(f, "{% for fld in form|selectattr('type', 'eq', 'SubmitField') %}{{ fld }}{% endfor %}",
+	expect("{% for fld in form|selectattr('type', 'eq', 'SubmitField') %}{{ fld }}{% endfor %}",
 	       ctx, "<input name=\"submit\">");
-	expect(f, "{{ form|rejectattr('type', 'eq', 'SubmitField')|map(attribute='name')|join }}", ctx,
+	expect("{{ form|rejectattr('type', 'eq', 'SubmitField')|map(attribute='name')|join }}", ctx,
 	       "name");
-	expect(f, "{{ form|first|attr('type') }}|{{ form|last is escaped }}|{{ form|length }}", ctx,
+	expect("{{ form|first|attr('type') }}|{{ form|last is escaped }}|{{ form|length }}", ctx,
 	       "StringField|True|2");
-	expect(f, "{{ form|map(attribute='type')|sort|join(',') }}", ctx, "StringField,SubmitField");
+	expect("{{ form|map(attribute='type')|sort|join(',') }}", ctx, "StringField,SubmitField");
 	/* a filter that wants text still gets the object's call */
-	expect(f, "{{ form|map('upper')|first }}", ctx, "<INPUT NAME=\"NAME\">");
-	expect(f, "{{ (form|first)|upper }}", ctx, "<INPUT NAME=\"NAME\">");
+	expect("{{ form|map('upper')|first }}", ctx, "<INPUT NAME=\"NAME\">");
+	expect("{{ (form|first)|upper }}", ctx, "<INPUT NAME=\"NAME\">");
 }
 
 /* groupby's items are named tuples: .grouper/.list, [0]/[1], unpacking,
  * and printed as Python prints a tuple. */
 static void test_groupby_tuples(void **state)
 {
-	struct fixture *f = *state;
 	json_t *ctx = json_pack("{s:[{s:s,s:i},{s:s,s:i},{s:s,s:i}]}", "u", "c", "NY", "n", 1, "c",
 		"ny", "n", 2, "c", "LA", "n", 3);
-	expect(f, "{% for g in u|groupby('c') %}{{ g.grouper }}={{ g.list|map(attribute='n')|list }} "
+	expect("{% for g in u|groupby('c') %}{{ g.grouper }}={{ g.list|map(attribute='n')|list }} "
 	       "{{ g[0] }}{{ g|length }};{% endfor %}", ctx, "LA=[3] LA2;NY=[1, 2] NY2;");
 	/* Jinja: ('LA', [3]) */
-	expect(f, "{{ u|groupby('c', case_sensitive=true)|map(attribute='grouper')|join }}|"
+	expect("{{ u|groupby('c', case_sensitive=true)|map(attribute='grouper')|join }}|"
 	       "{{ u|groupby('n')|length }}", ctx, "LANYny|3");
-	expect(f, "{{ {'b': 1, 'a': 2}|dictsort|first }}|{{ {'a': 2}|items|list }}", NULL,
+	expect("{{ {'b': 1, 'a': 2}|dictsort|first }}|{{ {'a': 2}|items|list }}", NULL,
 	       "(&#39;a&#39;, 2)|[(&#39;a&#39;, 2)]");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_application_filters_by_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_objects_as_they_are, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_groupby_tuples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_batch_edges, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_application_filters_by_name, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_objects_as_they_are, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_groupby_tuples, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

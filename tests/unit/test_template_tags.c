@@ -14,149 +14,105 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "template/template.h"
+#include "tpl_fixture.h"
 
-struct fixture {
-	fl_tpl_env *env;
-	fl_arena *a;
-	fl_arena *prev;
-	char dir[64];
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/fl_tags_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->env = fl_tpl_env_new(f->dir, 0);
-	f->a = fl_arena_new(0);
-	f->prev = fl_json_set_arena(f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	fl_json_set_arena(f->prev);
-	fl_tpl_env_free(f->env);
-	fl_arena_free(f->a);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+static int setup(void **state) { return tpl_fixture_setup_in(state, NULL); }
 
 /* Render template `name` (added from `src` when not NULL) with `ctx`. */
-static const char *render(struct fixture *f, const char *name, const char *src, json_t *ctx,
-			  fl_tpl_error *err)
+static const char *render(const char *name, const char *src, json_t *ctx, fl_tpl_error *err)
 {
+	fl_err rc;
 	if (src)
-		fl_tpl_env_add_source(f->env, name, src);
-	fl_buf b;
-	fl_buf_init(&b, f->a);
-	fl_err e = fl_tpl_render(f->env, name, ctx, NULL, f->a, &b, err);
-	return e ? NULL : fl_buf_cstr(&b);
+		fl_tpl_env_add_source(tpl.env, name, src);
+	return tpl_render_file(name, ctx, &rc, err);
 }
 
-static void expect(struct fixture *f, const char *name, const char *src, const char *want)
+static void expect(const char *name, const char *src, const char *want)
 {
 	fl_tpl_error err;
-	const char *got = render(f, name, src, NULL, &err);
-	if (!got)
-		fail_msg("%s: error %s:%d:%d %s", src, err.file, err.line, err.column, err.message);
-	assert_string_equal(got, want);
+	tpl_check_output(src, render(name, src, NULL, &err), &err, want);
 }
 
-static void expect_error(struct fixture *f, const char *name, const char *src, int line,
-			 int col, const char *msg)
+static void expect_error(const char *name, const char *src, int line, int col, const char *msg)
 {
 	fl_tpl_error err;
-	const char *got = render(f, name, src, NULL, &err);
-	if (got)
-		fail_msg("%s: expected an error, got \"%s\"", src, got);
-	if (line != err.line || col != err.column || !strstr(err.message, msg))
-		fail_msg("%s: want %d:%d %s\n got %s:%d:%d %s", src, line, col, msg, err.file,
-			 err.line, err.column, err.message);
+	tpl_check_error(src, render(name, src, NULL, &err), &err, line, col, msg);
 }
 
 /* Unknown and mismatched tags name what Jinja was looking for. */
 static void test_tag_syntax_errors(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "e1.html", "a\n{% filter upper %}\n  {% frob %}{% endfilter %}", 3, 6,
+	expect_error("e1.html", "a\n{% filter upper %}\n  {% frob %}{% endfilter %}", 3, 6,
 		     "Encountered unknown tag 'frob'. Jinja was looking for the following tags: "
 		     "'endfilter'. The innermost block that needs to be closed is 'filter'.");
-	expect_error(f, "e2.html", "{% for x in y %}{% endif %}", 1, 20,
+	expect_error("e2.html", "{% for x in y %}{% endif %}", 1, 20,
 		     "Encountered unknown tag 'endif'. Jinja was looking for the following tags: "
 		     "'endfor' or 'else'. The innermost block that needs to be closed is 'for'.");
-	expect_error(f, "e3.html", "{% for x in y %}{% if x %}{% endfor %}", 1, 30,
+	expect_error("e3.html", "{% for x in y %}{% if x %}{% endfor %}", 1, 30,
 		     "Encountered unknown tag 'endfor'. You probably made a nesting mistake. Jinja "
 		     "is expecting this tag, but currently looking for 'elif' or 'else' or 'endif'. "
 		     "The innermost block that needs to be closed is 'if'.");
-	expect_error(f, "e4.html", "{% autoescape false %}\nx", 2, 2,
+	expect_error("e4.html", "{% autoescape false %}\nx", 2, 2,
 		     "Unexpected end of template. Jinja was looking for the following tags: "
 		     "'endautoescape'. The innermost block that needs to be closed is 'autoescape'.");
 	/* the loopcontrols extension is not in Flask's environment */
-	expect_error(f, "e5.html", "{% for x in [1] %}{% break %}{% endfor %}", 1, 22,
+	expect_error("e5.html", "{% for x in [1] %}{% break %}{% endfor %}", 1, 22,
 		     "Encountered unknown tag 'break'.");
-	expect_error(f, "e6.html", "{% for x in [1] %}{% continue %}{% endfor %}", 1, 22,
+	expect_error("e6.html", "{% for x in [1] %}{% continue %}{% endfor %}", 1, 22,
 		     "Encountered unknown tag 'continue'.");
-	expect_error(f, "e7.html", "\n{% block b required %}x{% endblock %}", 2, 4,
+	expect_error("e7.html", "\n{% block b required %}x{% endblock %}", 2, 4,
 		     "Required blocks can only contain comments or whitespace");
-	expect_error(f, "e8.html", "{% filter %}x{% endfilter %}", 1, 11, "expected token 'name'");
+	expect_error("e8.html", "{% filter %}x{% endfilter %}", 1, 11, "expected token 'name'");
 }
 
 /* Render errors inside loop() and self.x() keep their own position. */
 static void test_nested_error_positions(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "r1.html",
+	expect_error("r1.html",
 		     "{% for n in [[1]] recursive %}\n{% if n is number %}{{ n + none }}"
 		     "{% else %}{{ loop(n) }}{% endif %}{% endfor %}", 2, 26,
 		     "unsupported operand type(s) for +: 'int' and 'NoneType'");
-	expect_error(f, "r2.html", "{% block a %}{% if x %}\n   {{ 1 // 0 }}{% endif %}{% endblock %}"
+	expect_error("r2.html", "{% block a %}{% if x %}\n   {{ 1 // 0 }}{% endif %}{% endblock %}"
 		     "{% set x = 1 %}{{ self.a() }}", 2, 9,
 		     "integer division or modulo by zero");
-	expect_error(f, "r3.html", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}", 1, 22,
+	expect_error("r3.html", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}", 1, 22,
 		     "not callable");
-	expect_error(f, "r4.html", "{% set d = {} %}\n{% set d.x = 1 %}", 2, 4,
+	expect_error("r4.html", "{% set d = {} %}\n{% set d.x = 1 %}", 2, 4,
 		     "cannot assign attribute on non-namespace object");
-	expect_error(f, "r5.html", "{{ cycler() }}", 1, 4, "at least one item has to be provided");
-	expect_error(f, "r6.html", "{{ joiner(1, 2) }}", 1, 4, "joiner()");
-	expect_error(f, "r7.html", "{{ namespace(1, 2) }}", 1, 4, "at most 1 argument");
-	expect_error(f, "r8.html", "{% macro m() %}{% endmacro %}{{ m(1) }}", 1, 33,
+	expect_error("r5.html", "{{ cycler() }}", 1, 4, "at least one item has to be provided");
+	expect_error("r6.html", "{{ joiner(1, 2) }}", 1, 4, "joiner()");
+	expect_error("r7.html", "{{ namespace(1, 2) }}", 1, 4, "at most 1 argument");
+	expect_error("r8.html", "{% macro m() %}{% endmacro %}{{ m(1) }}", 1, 33,
 		     "macro 'm' takes not more than 0 argument(s)");
 }
 
 /* Endless recursion through loop() or self.x() stops with an error. */
 static void test_recursion_limits(void **state)
 {
-	struct fixture *f = *state;
 	fl_tpl_error err;
-	assert_null(render(f, "l1.html", "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+	assert_null(render("l1.html", "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
 			   NULL, &err));
 	assert_non_null(strstr(err.message, "maximum recursion depth exceeded"));
-	assert_null(render(f, "l2.html", "{% block a %}{{ self.a() }}{% endblock %}", NULL, &err));
+	assert_null(render("l2.html", "{% block a %}{{ self.a() }}{% endblock %}", NULL, &err));
 	assert_non_null(strstr(err.message, "maximum recursion depth exceeded"));
 }
 
 /* Autoescape per template name, as Flask 2.2's select_jinja_autoescape. */
 static void test_autoescape_by_name(void **state)
 {
-	struct fixture *f = *state;
 	const char *src = "{{ '<b>' }}{{ '<b>'|e }}{% set x %}<{% endset %}{{ x ~ '&' }}";
-	expect(f, "a.html", src, "&lt;b&gt;&lt;b&gt;<&amp;");
-	expect(f, "a.htm", src, "&lt;b&gt;&lt;b&gt;<&amp;");
-	expect(f, "a.xml", src, "&lt;b&gt;&lt;b&gt;<&amp;");
-	expect(f, "a.xhtml", src, "&lt;b&gt;&lt;b&gt;<&amp;");
-	expect(f, "a.txt", src, "<b>&lt;b&gt;<&");
-	expect(f, "a.svg", src, "<b>&lt;b&gt;<&");
-	expect(f, "mail/body", src, "<b>&lt;b&gt;<&");
+	expect("a.html", src, "&lt;b&gt;&lt;b&gt;<&amp;");
+	expect("a.htm", src, "&lt;b&gt;&lt;b&gt;<&amp;");
+	expect("a.xml", src, "&lt;b&gt;&lt;b&gt;<&amp;");
+	expect("a.xhtml", src, "&lt;b&gt;&lt;b&gt;<&amp;");
+	expect("a.txt", src, "<b>&lt;b&gt;<&");
+	expect("a.svg", src, "<b>&lt;b&gt;<&");
+	expect("mail/body", src, "<b>&lt;b&gt;<&");
 	/* render_template_string: on */
 	fl_buf b;
 	fl_tpl_error err;
-	fl_buf_init(&b, f->a);
-	assert_int_equal(fl_tpl_render_string(f->env, src, NULL, NULL, f->a, &b, &err), FL_OK);
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render_string(tpl.env, src, NULL, NULL, arena, &b, &err), FL_OK);
 	assert_string_equal(fl_buf_cstr(&b), "&lt;b&gt;&lt;b&gt;<&amp;");
 }
 
@@ -164,7 +120,6 @@ static void test_autoescape_by_name(void **state)
  * assigned to, nor called. */
 static void test_state_objects_cannot_be_forged(void **state)
 {
-	struct fixture *f = *state;
 	fl_tpl_error err;
 	/* a NUL-prefixed key cannot come from JSON text, nor from a C string */
 	assert_null(json_loads("{\"\\u0000__fl_namespace__\": true}", 0, NULL));
@@ -176,28 +131,28 @@ static void test_state_objects_cannot_be_forged(void **state)
 	json_t *cyc = json_pack("{s:[i,i],s:i,s:i,s:{}}", "items", 1, 2, "pos", 0, "current", 1,
 				"next");
 	json_object_set_new(ctx, "c", cyc);
-	assert_null(render(f, "f1.html", "{% set ns.a = 2 %}{{ ns.a }}", ctx, &err));
+	assert_null(render("f1.html", "{% set ns.a = 2 %}{{ ns.a }}", ctx, &err));
 	assert_non_null(strstr(err.message, "cannot assign attribute on non-namespace object"));
-	assert_null(render(f, "f2.html", "{{ c.next() }}", ctx, &err));
+	assert_null(render("f2.html", "{{ c.next() }}", ctx, &err));
 	assert_non_null(strstr(err.message, "not callable"));
 	/* a copy of a namespace is a dict */
-	assert_null(render(f, "f3.html",
+	assert_null(render("f3.html",
 			   "{% set n = namespace(a=1) %}{% set d = dict(**n) %}{% set d.a = 2 %}",
 			   NULL, &err));
 	assert_non_null(strstr(err.message, "non-namespace"));
 	/* the namespace's mark is never printed nor iterated */
-	expect(f, "f4.html", "{% set n = namespace(a=1) %}{{ n.keys()|list }}{{ n.values()|list }}",
+	expect("f4.html", "{% set n = namespace(a=1) %}{{ n.keys()|list }}{{ n.values()|list }}",
 	       "[&#39;a&#39;][1]");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tag_syntax_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nested_error_positions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recursion_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_autoescape_by_name, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_state_objects_cannot_be_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tag_syntax_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_nested_error_positions, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_recursion_limits, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_autoescape_by_name, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_state_objects_cannot_be_forged, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

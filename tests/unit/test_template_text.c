@@ -12,56 +12,21 @@
 
 #include <string.h>
 
-#include "arena_fixture.h"
-#include "template/template.h"
+#include "tpl_fixture.h"
 
-static fl_tpl_env *env;
-
-static int setup(void **state)
-{
-	arena_setup(state);
-	env = fl_tpl_env_new("/nonexistent-template-dir", 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fl_tpl_env_free(env);
-	env = NULL;
-	return arena_teardown(state);
-}
-
-/* Render src with context ctx (JSON text, NULL: none) made in the test's
- * arena; the output, or NULL with *err filled. */
-static const char *render(const char *src, json_t *ctx, fl_tpl_error *err)
-{
-	fl_buf b;
-	fl_buf_init(&b, arena);
-	memset(err, 0, sizeof *err);
-	fl_err e = fl_tpl_render_string(env, src, ctx, NULL, arena, &b, err);
-	return e ? NULL : fl_buf_cstr(&b);
-}
+static int setup(void **state) { return tpl_fixture_setup_in(state, "/nonexistent-template-dir"); }
 
 static void expect(const char *src, const char *want)
 {
 	fl_tpl_error err;
-	const char *got = render(src, NULL, &err);
-	if (!got)
-		fail_msg("%s: %s", src, err.message);
-	assert_string_equal(got, want);
+	tpl_check_output(src, tpl_render(src, NULL, &err), &err, want);
 }
 
 /* The render fails at line 1 with a message containing `msg`. */
 static void expect_error(const char *src, json_t *ctx, const char *msg)
 {
 	fl_tpl_error err;
-	const char *got = render(src, ctx, &err);
-	if (got)
-		fail_msg("%s rendered \"%s\"", src, got);
-	assert_int_equal(err.line, 1);
-	assert_true(err.column > 0);
-	if (!strstr(err.message, msg))
-		fail_msg("%s: \"%s\" lacks \"%s\"", src, err.message, msg);
+	tpl_check_error(src, tpl_render(src, ctx, &err), &err, 1, 0, msg);
 }
 
 static void test_format_errors(void **state)
@@ -125,7 +90,7 @@ static json_t *fn_input(void *ud, fl_arena *a, json_t *args, json_t *kwargs, fl_
 static void test_tojson_errors(void **state)
 {
 	(void)state;
-	fl_tpl_env_add_function(env, "f", fn_none);
+	fl_tpl_env_add_function(tpl.env, "f", fn_none);
 	expect_error("{{ f|tojson }}", NULL, "Object of type function is not JSON serializable");
 	expect_error("{{ [1, f]|tojson }}", NULL, "not JSON serializable");
 	expect_error("{% macro m() %}{% endmacro %}{{ m|tojson }}", NULL, "not JSON serializable");
@@ -135,7 +100,7 @@ static void test_tojson_errors(void **state)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "field", fl_tpl_callable(NULL, fn_input, NULL));
 	fl_tpl_error err;
-	const char *out = render("{{ field|tojson }}", ctx, &err);
+	const char *out = tpl_render("{{ field|tojson }}", ctx, &err);
 	assert_non_null(out);
 	assert_string_equal(out, "\"\\u003cinput\\u003e\"");
 	expect("{{ {'a': '<\\'&>'}|tojson }}", "{\"a\": \"\\u003c\\u0027\\u0026\\u003e\"}");
@@ -183,7 +148,7 @@ static void test_mutation_ownership(void **state)
 	(void)state;
 	fl_tpl_error err;
 	json_t *ctx = json_pack("{s:[i], s:{s:i}}", "l", 1, "d", "a", 1);
-	const char *out = render("{% set _ = l.append(2) %}{% set _ = d.update(b=2) %}"
+	const char *out = tpl_render("{% set _ = l.append(2) %}{% set _ = d.update(b=2) %}"
 				 "{{ l.append(3) }} {{ l }} {{ d }}", ctx, &err);
 	assert_non_null(out);
 	assert_string_equal(out, "None [1, 2, 3] {&#39;a&#39;: 1, &#39;b&#39;: 2}");
@@ -193,7 +158,7 @@ static void test_mutation_ownership(void **state)
 
 	fl_json_set_arena(NULL);
 	json_t *g = json_pack("[i]", 1);
-	fl_tpl_env_add_global(env, "shared", g);
+	fl_tpl_env_add_global(tpl.env, "shared", g);
 	json_decref(g);
 	fl_json_set_arena(arena);
 	expect_error("{{ shared.append(2) }}", NULL, "does not belong to the render");
@@ -203,13 +168,13 @@ static void test_mutation_ownership(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_format_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_format_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wordwrap_width_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tojson_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_huge_widths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_method_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mutation_ownership, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_format_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_format_fields, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_wordwrap_width_zero, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_tojson_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_widths, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_method_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mutation_ownership, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

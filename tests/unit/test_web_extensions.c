@@ -17,73 +17,43 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "template/template.h"
+#include "tpl_fixture.h"
 #include "web/bootstrap.h"
 #include "web/moment.h"
 
 static char tdir[64];       /* an empty template folder */
 static char odir[64];       /* one with its own bootstrap/base.html */
 
-struct fixture {
-	fl_tpl_env *env;
-	fl_arena *a, *prev;
-};
-
+/* The env on `dir`, with both extensions' templates and globals. */
 static int setup_in(void **state, const char *dir)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	f->env = fl_tpl_env_new(dir, 0);
-	fl_bootstrap.init_templates(f->env);
-	fl_moment.init_templates(f->env);
-	f->a = fl_arena_new(0);
-	f->prev = fl_json_set_arena(f->a);
-	*state = f;
+	tpl_fixture_setup_in(state, dir);
+	fl_bootstrap.init_templates(tpl.env);
+	fl_moment.init_templates(tpl.env);
 	return 0;
 }
 
 static int setup(void **state) { return setup_in(state, tdir); }
 static int setup_override(void **state) { return setup_in(state, odir); }
 
-static int teardown(void **state)
+/* Render src with a timestamp `t` and two form-field-like dicts. */
+static const char *render(const char *src, fl_tpl_error *err)
 {
-	struct fixture *f = *state;
-	fl_json_set_arena(f->prev);
-	fl_tpl_env_free(f->env);
-	fl_arena_free(f->a);
-	free(f);
-	return 0;
-}
-
-static const char *render(struct fixture *f, const char *src, fl_tpl_error *err)
-{
-	fl_buf b;
-	fl_buf_init(&b, f->a);
 	json_t *ctx = json_pack("{s:s, s:{s:s}, s:{s:s}}", "t", "2026-12-06 04:05:07.123456",
 		"hidden", "type", "HiddenField", "text", "type", "StringField");
-	return fl_tpl_render_string(f->env, src, ctx, NULL, f->a, &b, err) ? NULL
-		: fl_buf_cstr(&b);
+	return tpl_render(src, ctx, err);
 }
 
-static void expect(struct fixture *f, const char *src, const char *want)
+static void expect(const char *src, const char *want)
 {
 	fl_tpl_error err;
-	const char *got = render(f, src, &err);
-	if (!got)
-		fail_msg("%s: error %d:%d %s", src, err.line, err.column, err.message);
-	if (strcmp(got, want))
-		fail_msg("%s\n  want: %s\n  got:  %s", src, want, got);
+	tpl_check_output(src, render(src, &err), &err, want);
 }
 
-static void expect_error(struct fixture *f, const char *src, const char *msg)
+static void expect_error(const char *src, const char *msg)
 {
 	fl_tpl_error err;
-	const char *got = render(f, src, &err);
-	if (got)
-		fail_msg("%s: expected an error, got \"%s\"", src, got);
-	if (!strstr(err.message, msg))
-		fail_msg("%s: error \"%s\" lacks \"%s\"", src, err.message, msg);
-	assert_int_equal(err.line, 1);
-	assert_true(err.column > 0);
+	tpl_check_error(src, render(src, &err), &err, 1, 0, msg);
 }
 
 #define SPAN(ts, data) "<span class=\"flask-moment\" data-timestamp=\"" ts "\" " data \
@@ -91,34 +61,33 @@ static void expect_error(struct fixture *f, const char *src, const char *msg)
 
 static void test_moment_methods(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{{ moment(t).format('LLL') }}",
+	expect("{{ moment(t).format('LLL') }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"format\" data-format=\"LLL\" data-refresh=\"0\""));
-	expect(f, "{{ moment(t).format() }}",
+	expect("{{ moment(t).format() }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"format\" data-refresh=\"0\""));
-	expect(f, "{{ moment(t).fromNow(refresh=True) }}",
+	expect("{{ moment(t).fromNow(refresh=True) }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"fromNow\" data-refresh=\"60000\""));
-	expect(f, "{{ moment(t).fromNow(True, 5) }}",
+	expect("{{ moment(t).fromNow(True, 5) }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"fromNow\" data-nosuffix=\"1\" data-refresh=\"300000\""));
-	expect(f, "{{ moment(t).toNow() }}",
+	expect("{{ moment(t).toNow() }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"toNow\" data-refresh=\"0\""));
-	expect(f, "{{ moment('2026-12-06T04:05:07Z').calendar() }}",
+	expect("{{ moment('2026-12-06T04:05:07Z').calendar() }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"calendar\" data-refresh=\"0\""));
-	expect(f, "{{ moment('2026-12-06').valueOf() }}{{ moment(t, local=True).unix() }}",
+	expect("{{ moment('2026-12-06').valueOf() }}{{ moment(t, local=True).unix() }}",
 		SPAN("2026-12-06T00:00:00Z", "data-function=\"valueOf\" data-refresh=\"0\"")
 		SPAN("2026-12-06T04:05:07", "data-function=\"unix\" data-refresh=\"0\""));
-	expect(f, "{{ moment(t).fromTime('2027-01-01 00:00:00') }}",
+	expect("{{ moment(t).fromTime('2027-01-01 00:00:00') }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"from\" data-timestamp2=\"2027-01-01T00:00:00Z\" data-refresh=\"0\""));
-	expect(f, "{{ moment(t).toTime(timestamp='2027-01-01T00:00:00+00:00', no_suffix=1) }}",
+	expect("{{ moment(t).toTime(timestamp='2027-01-01T00:00:00+00:00', no_suffix=1) }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"to\" data-timestamp2=\"2027-01-01T00:00:00Z\" data-nosuffix=\"1\" data-refresh=\"0\""));
-	expect(f, "{{ moment(t).diff('2027-01-01 00:00:00', 'days') }}",
+	expect("{{ moment(t).diff('2027-01-01 00:00:00', 'days') }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"diff\" data-timestamp2=\"2027-01-01T00:00:00Z\" data-units=\"days\" data-refresh=\"0\""));
 	/* the format is escaped in its attribute */
-	expect(f, "{{ moment(t).format('\"<x>') }}",
+	expect("{{ moment(t).format('\"<x>') }}",
 		SPAN("2026-12-06T04:05:07Z", "data-function=\"format\" data-format=\"&#34;&lt;x&gt;\" data-refresh=\"0\""));
 	/* no timestamp: now */
 	fl_tpl_error err;
-	const char *now = render(f, "{{ moment().format('L') }}", &err);
+	const char *now = render("{{ moment().format('L') }}", &err);
 	assert_non_null(now);
 	char want[32];
 	time_t t = time(NULL);
@@ -130,66 +99,62 @@ static void test_moment_methods(void **state)
 
 static void test_moment_errors(void **state)
 {
-	struct fixture *f = *state;
-	expect_error(f, "{{ moment('yesterday').format() }}", "moment(): the timestamp");
-	expect_error(f, "{{ moment(42) }}", "moment(): the timestamp");
-	expect_error(f, "{{ moment('2026-12-06 04:05') }}", "moment(): the timestamp");
-	expect_error(f, "{{ moment(t).format('L', when=1) }}", "unexpected keyword argument 'when'");
-	expect_error(f, "{{ moment(t).fromTime() }}", "missing required argument 'timestamp'");
-	expect_error(f, "{{ moment(t).diff(t) }}", "missing required argument 'units'");
-	expect_error(f, "{{ moment(t).calendar(1, 2) }}", "takes 1 positional arguments but 2");
-	expect_error(f, "{{ moment(t).format('L', refresh='x') }}", "refresh");
-	expect_error(f, "{{ moment.locale('en\");alert(1);//') }}", "language");
+	expect_error("{{ moment('yesterday').format() }}", "moment(): the timestamp");
+	expect_error("{{ moment(42) }}", "moment(): the timestamp");
+	expect_error("{{ moment('2026-12-06 04:05') }}", "moment(): the timestamp");
+	expect_error("{{ moment(t).format('L', when=1) }}", "unexpected keyword argument 'when'");
+	expect_error("{{ moment(t).fromTime() }}", "missing required argument 'timestamp'");
+	expect_error("{{ moment(t).diff(t) }}", "missing required argument 'units'");
+	expect_error("{{ moment(t).calendar(1, 2) }}", "takes 1 positional arguments but 2");
+	expect_error("{{ moment(t).format('L', refresh='x') }}", "refresh");
+	expect_error("{{ moment.locale('en\");alert(1);//') }}", "language");
 }
 
 static void test_moment_scripts(void **state)
 {
-	struct fixture *f = *state;
 	fl_tpl_error err;
-	const char *s = render(f, "{{ moment.include_moment() }}", &err);
+	const char *s = render("{{ moment.include_moment() }}", &err);
 	assert_non_null(s);
 	assert_true(strncmp(s, "<script src=\"/static/vendor/moment/moment-with-locales.min.js\">"
 		"</script>\n<script>\nmoment.locale(\"en\");\nfunction flask_moment_render(elem) {", 118) == 0);
 	assert_non_null(strstr(s, "document.addEventListener(\"DOMContentLoaded\", flask_moment_render_all);\n</script>"));
-	s = render(f, "{{ moment.include_moment(with_locales=False, sri='sha-1') }}", &err);
+	s = render("{{ moment.include_moment(with_locales=False, sri='sha-1') }}", &err);
 	assert_true(strncmp(s, "<script src=\"/static/vendor/moment/moment.min.js\" integrity=\"sha-1\" "
 		"crossorigin=\"anonymous\"></script>\n<script>", 101) == 0);
-	s = render(f, "{{ moment.include_moment('2.29.1', local_js='/m.js') }}", &err);
+	s = render("{{ moment.include_moment('2.29.1', local_js='/m.js') }}", &err);
 	assert_true(strncmp(s, "<script src=\"/m.js\"></script>\n<script>", 37) == 0);
-	s = render(f, "{{ moment.include_moment(no_js=True) }}", &err);
+	s = render("{{ moment.include_moment(no_js=True) }}", &err);
 	assert_true(strncmp(s, "<script>\nmoment.locale", 22) == 0);
-	expect(f, "{{ moment.include_jquery() }}",
+	expect("{{ moment.include_jquery() }}",
 		"<script src=\"/static/vendor/jquery/jquery.min.js\"></script>\n");
-	expect(f, "{{ moment.locale('pt-br') }}|{{ moment.lang('de') }}",
+	expect("{{ moment.locale('pt-br') }}|{{ moment.lang('de') }}",
 		"<script>\nmoment.locale(\"pt-br\");\n</script>|<script>\nmoment.locale(\"de\");\n</script>");
-	expect(f, "{{ moment.locale(auto_detect=True) }}",
+	expect("{{ moment.locale(auto_detect=True) }}",
 		"<script>\nvar locale = window.navigator.userLanguage || window.navigator.language;\n"
 		"moment.locale(locale);\n</script>");
-	expect(f, "{{ moment.locale('fr', customization={'week': {'dow': 1}}) }}",
+	expect("{{ moment.locale('fr', customization={'week': {'dow': 1}}) }}",
 		"<script>\nmoment.locale(\"fr\", {\"week\": {\"dow\": 1}});\n</script>");
 }
 
 static void test_bootstrap_globals(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{{ bootstrap_find_resource('css/bootstrap.css', cdn='bootstrap') }}",
+	expect("{{ bootstrap_find_resource('css/bootstrap.css', cdn='bootstrap') }}",
 		"/static/vendor/bootstrap3/css/bootstrap.min.css?bootstrap=3.4.1");
-	expect(f, "{{ bootstrap_find_resource('jquery.js', 'jquery', False) }}",
+	expect("{{ bootstrap_find_resource('jquery.js', 'jquery', False) }}",
 		"/static/vendor/jquery/jquery.js?bootstrap=3.4.1");
-	expect(f, "{{ bootstrap_find_resource('js/bootstrap.js', 'bootstrap', use_minified=None) }}",
+	expect("{{ bootstrap_find_resource('js/bootstrap.js', 'bootstrap', use_minified=None) }}",
 		"/static/vendor/bootstrap3/js/bootstrap.min.js?bootstrap=3.4.1");
-	expect_error(f, "{{ bootstrap_find_resource('x.css', cdn='elsewhere') }}", "no cdn 'elsewhere'");
-	expect_error(f, "{{ bootstrap_find_resource('css') }}", "missing required argument 'cdn'");
-	expect_error(f, "{{ bootstrap_find_resource('noext', 'bootstrap') }}", "no extension");
+	expect_error("{{ bootstrap_find_resource('x.css', cdn='elsewhere') }}", "no cdn 'elsewhere'");
+	expect_error("{{ bootstrap_find_resource('css') }}", "missing required argument 'cdn'");
+	expect_error("{{ bootstrap_find_resource('noext', 'bootstrap') }}", "no extension");
 	/* a form field's: tests/unit/test_form_face.c; data is never a field */
-	expect(f, "{{ bootstrap_is_hidden_field(hidden) }} {{ bootstrap_is_hidden_field(none) }}",
+	expect("{{ bootstrap_is_hidden_field(hidden) }} {{ bootstrap_is_hidden_field(none) }}",
 		"False False");
 }
 
 static void test_bootstrap_templates(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% extends 'bootstrap/base.html' %}{% block title %}T{% endblock %}"
+	expect("{% extends 'bootstrap/base.html' %}{% block title %}T{% endblock %}"
 		"{% block html_attribs %} lang=\"en\"{% endblock %}{% block content %}C{% endblock %}"
 		"{% block scripts %}S{% endblock %}",
 		"<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>T</title>\n"
@@ -197,7 +162,7 @@ static void test_bootstrap_templates(void **state)
 		"    <!-- Bootstrap -->\n"
 		"    <link href=\"/static/vendor/bootstrap3/css/bootstrap.min.css?bootstrap=3.4.1\" rel=\"stylesheet\">\n"
 		"  </head>\n  <body>\n    \n    C\n\n    S\n  </body>\n</html>\n");
-	expect(f, "{% import 'bootstrap/utils.html' as u %}"
+	expect("{% import 'bootstrap/utils.html' as u %}"
 		"{{ u.flashed_messages([('error', 'E&'), ('x', 'y')], container=False, dismissible=True) }}",
 		"\n\n      <div class=\"alert alert-danger alert-dismissible\" role=\"alert\">\n"
 		"        <button type=\"button\" class=\"close\" data-dismiss=\"alert\">&times;</button>\n"
@@ -206,15 +171,15 @@ static void test_bootstrap_templates(void **state)
 		"        <button type=\"button\" class=\"close\" data-dismiss=\"alert\">&times;</button>\n"
 		"        y\n      </div>");
 	/* Jinja 3.1.2's bytes */
-	expect(f, "{% import 'bootstrap/utils.html' as u %}{{ u.flashed_messages([('info', 'i')]) }}",
+	expect("{% import 'bootstrap/utils.html' as u %}{{ u.flashed_messages([('info', 'i')]) }}",
 		"\n\n<!-- begin message block -->\n<div class=\"container flashed-messages\">\n"
 		"  <div class=\"row\">\n    <div class=\"col-md-12\">\n"
 		"      <div class=\"alert alert-info\" role=\"alert\">\n\n        i\n      </div>\n"
 		"    </div>\n  </div>\n</div>\n<!-- end message block -->\n");
-	expect(f, "{% from 'bootstrap/utils.html' import form_button %}{{ form_button('/x', 'Go') }}",
+	expect("{% from 'bootstrap/utils.html' import form_button %}{{ form_button('/x', 'Go') }}",
 		"<form style=\"display: inline;\" action='/x' method='post'><button class=\"btn-link\">Go</button></form>");
 	/* icon(): xmlattr on the classes and on kwargs (Jinja 3.1.2's bytes) */
-	expect(f, "{% import 'bootstrap/utils.html' as u %}[{{ u.icon('star') }}]"
+	expect("{% import 'bootstrap/utils.html' as u %}[{{ u.icon('star') }}]"
 		"[{{ u.icon('user', ['big'], title='A <b>', id='x') }}]",
 		"[<span class=\"glyphicon glyphicon-star\"></span>][<span class=\"glyphicon "
 		"glyphicon-user big\" title=\"A &lt;b&gt;\" id=\"x\"></span>]");
@@ -222,10 +187,9 @@ static void test_bootstrap_templates(void **state)
 
 static void test_application_file_wins(void **state)
 {
-	struct fixture *f = *state;
-	expect(f, "{% extends 'bootstrap/base.html' %}{% block b %}x{% endblock %}", "mine: x");
+	expect("{% extends 'bootstrap/base.html' %}{% block b %}x{% endblock %}", "mine: x");
 	/* the other embedded templates are still there */
-	expect(f, "{% from 'bootstrap/utils.html' import form_button %}{{ form_button('/', 'a')|length > 0 }}",
+	expect("{% from 'bootstrap/utils.html' import form_button %}{{ form_button('/', 'a')|length > 0 }}",
 		"True");
 }
 
@@ -243,12 +207,12 @@ int main(void)
 	fputs("mine: {% block b %}{% endblock %}\n", fp);
 	fclose(fp);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_moment_methods, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_moment_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_moment_scripts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bootstrap_globals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bootstrap_templates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_application_file_wins, setup_override, teardown),
+		cmocka_unit_test_setup_teardown(test_moment_methods, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_moment_errors, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_moment_scripts, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bootstrap_globals, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bootstrap_templates, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_application_file_wins, setup_override, tpl_fixture_teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	unlink(path);
