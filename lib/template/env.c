@@ -516,8 +516,11 @@ void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value)
 
 json_t *tpl_env_global(const fl_tpl_env *env, const char *name)
 {
+	/* A scan that compares the first letter first: a few globals, most
+	 * of them never asked for, and the ones pages call most (url_for)
+	 * registered early — cheaper than hashing the name. */
 	for (size_t i = 0; i < env->nfuncs; i++)
-		if (!strcmp(env->funcs[i].name, name))
+		if (env->funcs[i].name[0] == name[0] && !strcmp(env->funcs[i].name, name))
 			return env->funcs[i].handle;
 	return NULL;
 }
@@ -537,6 +540,10 @@ static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *globals, j
 	if (json_is_object(globals)) {
 		r.globals.vars = globals;
 		r.root.parent = &r.globals;
+		const char *k;
+		json_t *v;
+		json_object_foreach(globals, k, v)
+			r.globals.initials |= 1u << (k[0] & 31);
 	}
 	r.undef = json_object();
 	struct frame *top = tpl_frame(&r, &r.root);

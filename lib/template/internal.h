@@ -231,6 +231,11 @@ void tpl_free(struct tpl *t);
 struct frame {
 	json_t *vars;
 	struct frame *parent;
+	/* Non-zero for a frame whose names are known when the render starts
+	 * (the render's globals): a bit per initial letter (c & 31) of its
+	 * names, so that a lookup of a name with another initial passes it
+	 * without hashing. */
+	unsigned initials;
 };
 
 struct callable {
@@ -413,10 +418,6 @@ struct frame *tpl_globals_frame(struct rctx *r);
  * caller), or NULL when fn is no macro or has no such attribute
  * (render.c). */
 json_t *tpl_macro_attr(struct rctx *r, const json_t *fn, const char *name);
-
-/* tpl_write_ae — {{ v }} with the autoescape in force: escaped
- * (tpl_write) when on, str(v) as is when off. */
-void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v);
 
 /* tpl_buf_value — the output of a block body as a value: markup when
  * autoescape is on (Jinja's Markup(concat(buf))), else a plain string. */

@@ -49,12 +49,16 @@ struct frame *tpl_frame(struct rctx *r, struct frame *parent)
 	struct frame *f = fl_arena_alloc(r->a, sizeof *f);
 	f->vars = json_object();
 	f->parent = parent;
+	f->initials = 0;
 	return f;
 }
 
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
 {
 	for (; f; f = f->parent) {
+		/* no hashing for globals whose names start otherwise */
+		if (f->initials && !(f->initials & (1u << (name[0] & 31))))
+			continue;
 		json_t *v = f->vars ? json_object_get(f->vars, name) : NULL;
 		if (v) {
 			*found = 1;
@@ -92,7 +96,9 @@ void tpl_write(fl_buf *out, const json_t *v)
 	}
 }
 
-void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v)
+/* {{ v }} with the autoescape in force: escaped (tpl_write) when on, str(v)
+ * as is when off.  Inline: it runs for every value a template prints. */
+static inline void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v)
 {
 	if (r->autoescape)
 		tpl_write(out, v);

@@ -204,9 +204,10 @@ static json_t *hidden_tag_call(void *ud, fl_arena *a, json_t *args, json_t *kwar
  * f.label.field_id. */
 static json_t *label_object(const char *id, const char *text, fl_tpl_function fn, void *ud)
 {
-	json_t *attrs = json_pack("{s:s, s:s}", "field_id", id, "text", text);
-	json_t *o = fl_tpl_callable(attrs, fn, ud);
-	json_decref(attrs);
+	/* members set on the callable itself: no attrs object to copy */
+	json_t *o = fl_tpl_callable(NULL, fn, ud);
+	json_object_set_new(o, "field_id", json_string(id));
+	json_object_set_new(o, "text", json_string(text));
 	return o;
 }
 
@@ -257,10 +258,9 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 /* The attributes every field object has (WTForms' Field), the widget's
  * class name `type` and `data` given; `form` NULL for a field that is
  * never validated (a radio option: errors ()). */
-static json_t *field_attrs(const fl_form *form, const fl_field *field, const char *id,
-                           const char *type, json_t *label, json_t *data)
+static void set_field_attrs(json_t *attrs, const fl_form *form, const fl_field *field,
+			    const char *id, const char *type, json_t *label, json_t *data)
 {
-	json_t *attrs = json_object();
 	json_object_set_new(attrs, "name", json_string(fl_field_name(field)));
 	json_object_set_new(attrs, "short_name", json_string(fl_field_name(field)));
 	json_object_set_new(attrs, "id", json_string(id));
@@ -272,7 +272,6 @@ static json_t *field_attrs(const fl_form *form, const fl_field *field, const cha
 	json_object_set_new(attrs, "description", json_string(fl_field_description(field)));
 	json_object_set_new(attrs, "flags", fl_field_flags_json(field));
 	json_object_set_new(attrs, "render_kw", fl_field_render_kw_json(field));
-	return attrs;
 }
 
 /* Option i of a RadioField: id "ID-i", its label, data its value,
@@ -287,12 +286,11 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
 	l->id = fl_arena_printf(a, "%s-%zu", fl_field_id(field), i);
 	l->text = text;
-	json_t *attrs = field_attrs(NULL, field, l->id, "_Option",
+	json_t *o = fl_tpl_callable(NULL, option_call, ud);
+	set_field_attrs(o, NULL, field, l->id, "_Option",
 		label_object(l->id, text, text_label_call, l), json_string(value));
-	json_object_set_new(attrs, "checked", json_boolean(checked));
-	json_object_set_new(attrs, "widget", json_pack("{s:s}", "input_type", "radio"));
-	json_t *o = fl_tpl_callable(attrs, option_call, ud);
-	json_decref(attrs);
+	json_object_set_new(o, "checked", json_boolean(checked));
+	json_object_set_new(o, "widget", json_pack("{s:s}", "input_type", "radio"));
 	return o;
 }
 
@@ -300,22 +298,30 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
  * options. */
 static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 {
-	json_t *attrs = field_attrs(form, field, fl_field_id(field), fl_field_class_name(field),
-		label_object(fl_field_id(field), fl_field_label_text(field), label_call, field),
+	json_t *label = label_object(fl_field_id(field), fl_field_label_text(field), label_call,
+		field);
+	size_t n = fl_field_option_count(field);
+	if (!n) {
+		/* members set on the callable itself: no attrs object to copy */
+		json_t *o = fl_tpl_callable(NULL, field_call, field);
+		set_field_attrs(o, form, field, fl_field_id(field), fl_field_class_name(field), label,
+			fl_field_data_json(field));
+		json_object_set_new(o, "widget", fl_field_widget_json(field));
+		return o;
+	}
+	/* a RadioField iterates its options: a callable sequence */
+	json_t *attrs = json_object();
+	set_field_attrs(attrs, form, field, fl_field_id(field), fl_field_class_name(field), label,
 		fl_field_data_json(field));
 	json_object_set_new(attrs, "widget", fl_field_widget_json(field));
-	size_t n = fl_field_option_count(field);
-	if (n) {
-		json_t *options = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(options, option_object(a, field, i));
-		json_t *seq = fl_tpl_sequence(attrs, options);
-		json_decref(options);
-		json_decref(attrs);
-		attrs = seq;
-	}
-	json_t *o = fl_tpl_callable(attrs, field_call, field);
+	json_t *options = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(options, option_object(a, field, i));
+	json_t *seq = fl_tpl_sequence(attrs, options);
+	json_decref(options);
 	json_decref(attrs);
+	json_t *o = fl_tpl_callable(seq, field_call, field);
+	json_decref(seq);
 	return o;
 }
 
