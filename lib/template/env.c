@@ -543,7 +543,8 @@ static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *globals, j
 		const char *k;
 		json_t *v;
 		json_object_foreach(globals, k, v)
-			r.globals.initials |= 1u << (k[0] & 31);
+			r.globals.initials |= TPL_INITIAL(k);
+		r.globals.known = 1;
 	}
 	r.undef = json_object();
 	struct frame *top = tpl_frame(&r, &r.root);

@@ -231,12 +231,18 @@ void tpl_free(struct tpl *t);
 struct frame {
 	json_t *vars;
 	struct frame *parent;
-	/* Non-zero for a frame whose names are known when the render starts
-	 * (the render's globals): a bit per initial letter (c & 31) of its
-	 * names, so that a lookup of a name with another initial passes it
-	 * without hashing. */
+	/* When `known`: a bit per initial letter (c & 31) of every name the
+	 * frame ever held, so that a lookup of a name with another initial —
+	 * and any lookup in a frame still empty — passes it without hashing.
+	 * Every frame the engine makes keeps it (tpl_frame, tpl_bind,
+	 * tpl_frame_set); the render's globals get it when the render starts;
+	 * the caller's context frame is not known. */
 	unsigned initials;
+	int known;
 };
+
+/* The bit of `name` in struct frame's initials. */
+#define TPL_INITIAL(name) (1u << ((unsigned char)(name)[0] & 31))
 
 struct callable {
 	const struct node *node;     /* S_MACRO or S_CALLBLOCK */
@@ -286,6 +292,9 @@ struct frame *tpl_frame(struct rctx *r, struct frame *parent);
  * whether any frame binds it. */
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found);
 void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v);
+/* tpl_frame_set — bind `name` in f to v itself (a new reference; NULL is
+ * not allowed), keeping f's initials. */
+void tpl_frame_set(struct frame *f, const char *name, json_t *v);
 /* tpl_exec — run statements, appending output to out. */
 fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out);
 /* tpl_eval — evaluate an expression; *out NULL means undefined (expr.c). */

@@ -50,14 +50,15 @@ struct frame *tpl_frame(struct rctx *r, struct frame *parent)
 	f->vars = json_object();
 	f->parent = parent;
 	f->initials = 0;
+	f->known = 1;
 	return f;
 }
 
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
 {
 	for (; f; f = f->parent) {
-		/* no hashing for globals whose names start otherwise */
-		if (f->initials && !(f->initials & (1u << (name[0] & 31))))
+		/* no hashing where no name of this initial was ever bound */
+		if (f->known && !(f->initials & TPL_INITIAL(name)))
 			continue;
 		json_t *v = f->vars ? json_object_get(f->vars, name) : NULL;
 		if (v) {
@@ -74,6 +75,13 @@ void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v)
 	/* An undefined value still shadows outer bindings of the name.  Names
 	 * are template identifiers (ASCII), so jansson need not check them. */
 	json_object_set_nocheck(f->vars, name, v ? v : r->undef);
+	f->initials |= TPL_INITIAL(name);
+}
+
+void tpl_frame_set(struct frame *f, const char *name, json_t *v)
+{
+	json_object_set_nocheck(f->vars, name, v);
+	f->initials |= TPL_INITIAL(name);
 }
 
 void tpl_write(fl_buf *out, const json_t *v)
@@ -213,8 +221,10 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 					" caller argument. This is most likely a bug.", mname);
 		json_object_set_nocheck(kwargs, "caller", caller);
 	}
-	json_object_set_new_nocheck(f->vars, "varargs", varargs);
-	json_object_set_new_nocheck(f->vars, "kwargs", kwargs);
+	tpl_frame_set(f, "varargs", varargs);
+	tpl_frame_set(f, "kwargs", kwargs);
+	json_decref(varargs);
+	json_decref(kwargs);
 	return FL_OK;
 }
 
@@ -233,7 +243,7 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	struct frame *f = tpl_frame(r, c->closure);
 	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw, caller);
 	if (!e && caller)
-		json_object_set_nocheck(f->vars, "caller", caller);
+		tpl_frame_set(f, "caller", caller);
 	else if (!e && (m->op & TPL_MACRO_CALLER) && !json_object_get(f->vars, "caller"))
 		tpl_bind(r, f, "caller", NULL);  /* Jinja: "No caller defined" */
 	fl_buf b;
@@ -693,8 +703,11 @@ static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, js
 			json_object_clear(lf->vars);
 		if ((e = unpack(r, lf, n, n->names, n->nnames, json_array_get(items, i))))
 			return e;
-		if (ls)
-			json_object_set_new_nocheck(lf->vars, "loop", loop_object(ls, changed, items, i));
+		if (ls) {
+			json_t *lo = loop_object(ls, changed, items, i);
+			tpl_frame_set(lf, "loop", lo);
+			json_decref(lo);
+		}
 		if ((e = tpl_exec(r, lf, &n->list, out)))
 			return e;
 	}
