@@ -270,11 +270,11 @@ check: install-deps
 	  all unit-bins tutorial test-only
 
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
-fuzz: install-deps
+fuzz: install-deps $(TPL_EMBED_C)
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $$f $(LIB_SRC) $(LDLIBS) -o build/fuzz/$$n; \
+	  clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $$f $(LIB_SRC) $(TPL_EMBED_C) $(LDLIBS) -o build/fuzz/$$n; \
 	  mkdir -p tests/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
 	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build/fuzz/$$n- \
