@@ -269,6 +269,7 @@ check: install-deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  all unit-bins tutorial test-only
 
+# fuzz_template also starts from the Jinja corpus (tests/jinja/cases).
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps $(TPL_EMBED_C)
 	@mkdir -p build/fuzz
@@ -278,7 +279,8 @@ fuzz: install-deps $(TPL_EMBED_C)
 	  mkdir -p tests/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
 	  build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build/fuzz/$$n- \
-	    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 \
+	    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n $$(test $$n != fuzz_template || echo tests/jinja/cases) \
+	    >build/fuzz/$$n.log 2>&1 \
 	    || { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	  tail -1 build/fuzz/$$n.log; \
 	done

@@ -12,15 +12,10 @@
 
 #include "template/internal.h"
 
-#define FILTER(name) \
-	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
-			   size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out)
+#define FILTER(name) static TPL_FILTER_FN(name)
 
 #define BIND(...) TPL_BIND(0, __VA_ARGS__)
 
-#define NOARGS() \
-	if (nargs || nkw) \
-		return tpl_fail(r, n, "filter '%s' takes no arguments", n->str)
 
 static json_t *mkstr(fl_buf *b)
 {
@@ -62,7 +57,7 @@ static json_t *escape(struct rctx *r, json_t *v)
 
 FILTER(f_safe)
 {
-	NOARGS();
+	TPL_NOARGS();
 	if (fl_is_markup(v)) {
 		*out = v;
 		return FL_OK;
@@ -75,7 +70,7 @@ FILTER(f_safe)
 
 FILTER(f_escape)
 {
-	NOARGS();
+	TPL_NOARGS();
 	*out = escape(r, v);
 	return FL_OK;
 }
@@ -102,10 +97,10 @@ static fl_err casemap(struct rctx *r, json_t *v, int mode, json_t **out)
 	return FL_OK;
 }
 
-FILTER(f_lower) { NOARGS(); return casemap(r, v, 'l', out); }
-FILTER(f_upper) { NOARGS(); return casemap(r, v, 'u', out); }
-FILTER(f_title) { NOARGS(); return casemap(r, v, 't', out); }
-FILTER(f_capitalize) { NOARGS(); return casemap(r, v, 'c', out); }
+FILTER(f_lower) { TPL_NOARGS(); return casemap(r, v, 'l', out); }
+FILTER(f_upper) { TPL_NOARGS(); return casemap(r, v, 'u', out); }
+FILTER(f_title) { TPL_NOARGS(); return casemap(r, v, 't', out); }
+FILTER(f_capitalize) { TPL_NOARGS(); return casemap(r, v, 'c', out); }
 
 static int py_space(unsigned char c)
 {
@@ -234,7 +229,7 @@ static void unescape(fl_buf *b, const char *s, size_t n)
 
 FILTER(f_striptags)
 {
-	NOARGS();
+	TPL_NOARGS();
 	size_t len;
 	const char *s = sarg(r, v, &len);
 	fl_buf t, w, u;
@@ -350,7 +345,7 @@ FILTER(f_format)
 
 FILTER(f_string)
 {
-	NOARGS();
+	TPL_NOARGS();
 	if (tv_is_stringish(v)) {
 		*out = v;
 		return FL_OK;
@@ -417,7 +412,7 @@ FILTER(f_replace)
 
 FILTER(f_wordcount)
 {
-	NOARGS();
+	TPL_NOARGS();
 	size_t len, words = 0;
 	const char *s = sarg(r, v, &len);
 	for (size_t i = 0; i < len;) {
@@ -448,7 +443,7 @@ FILTER(f_default)
 
 FILTER(f_length)
 {
-	NOARGS();
+	TPL_NOARGS();
 	long long len = tv_len(v);
 	if (len < 0)
 		return tpl_fail(r, n, "object of type '%s' has no len()", tv_typename(v));
@@ -698,7 +693,7 @@ FILTER(f_float)
 
 FILTER(f_abs)
 {
-	NOARGS();
+	TPL_NOARGS();
 	if (json_is_real(v))
 		*out = json_real(fabs(json_real_value(v)));
 	else if (tv_is_number(v) && intarg(v, 0) != LLONG_MIN)
@@ -718,12 +713,12 @@ static fl_err first_last(struct rctx *r, const struct node *n, json_t *v, int la
 	return FL_OK;
 }
 
-FILTER(f_first) { NOARGS(); return first_last(r, n, v, 0, out); }
-FILTER(f_last) { NOARGS(); return first_last(r, n, v, 1, out); }
+FILTER(f_first) { TPL_NOARGS(); return first_last(r, n, v, 0, out); }
+FILTER(f_last) { TPL_NOARGS(); return first_last(r, n, v, 1, out); }
 
 FILTER(f_list)
 {
-	NOARGS();
+	TPL_NOARGS();
 	*out = tv_iter(v);
 	if (!*out)
 		return tpl_fail(r, n, "'%s' object is not iterable", tv_typename(v));
@@ -732,7 +727,7 @@ FILTER(f_list)
 
 FILTER(f_reverse)
 {
-	NOARGS();
+	TPL_NOARGS();
 	if (tv_is_stringish(v)) {
 		size_t len;
 		const char *s = tv_cstr(r->a, v, &len);

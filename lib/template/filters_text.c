@@ -17,16 +17,11 @@
 #include "base/signing.h"
 #include "template/internal.h"
 
-#define FILTER(name) \
-	static fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, \
-			   size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t **out)
+#define FILTER(name) static TPL_FILTER_FN(name)
 
 /* An undefined argument is given as none (not as "not given"). */
 #define BIND(...) TPL_BIND(1, __VA_ARGS__)
 
-#define NOARGS() \
-	if (nargs || nkw) \
-		return tpl_fail(r, n, "filter '%s' takes no arguments", n->str)
 
 /* Whether the template autoescapes (Jinja's eval_ctx.autoescape). */
 static int autoescape(const struct rctx *r)
@@ -545,7 +540,7 @@ static void url_quote(struct rctx *r, fl_buf *b, json_t *v, int for_qs)
 
 FILTER(f_urlencode)
 {
-	NOARGS();
+	TPL_NOARGS();
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	if (!v || tv_is_stringish(v) || json_is_number(v) || json_is_boolean(v) || json_is_null(v)) {
@@ -1021,7 +1016,7 @@ FILTER(f_xmlattr)
 
 FILTER(f_forceescape)
 {
-	NOARGS();
+	TPL_NOARGS();
 	size_t len;
 	const char *s = str_of(r, v, &len);
 	fl_buf b;
@@ -1238,7 +1233,7 @@ static void pp_format(struct rctx *r, fl_buf *out, json_t *v, size_t indent, siz
 
 FILTER(f_pprint)
 {
-	NOARGS();
+	TPL_NOARGS();
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	pp_format(r, &b, v, 0, 0, 0);

@@ -450,6 +450,11 @@ fl_err tpl_bind_params(struct rctx *r, const struct node *n, const char *const *
 		       json_t **args, size_t nargs, const char **kwn, json_t **kwv, size_t nkw,
 		       json_t **slots, int undefined_is_none);
 
+/* TPL_NOARGS() — in a filter's body: fail when it was given arguments. */
+#define TPL_NOARGS() \
+	if (nargs || nkw) \
+		return tpl_fail(r, n, "filter '%s' takes no arguments", n->str)
+
 /* TPL_BIND(undefined_is_none, "name", …) — in a filter's body: bind its
  * arguments into `json_t *p[]`, one slot per name (tpl_bind_params), or
  * return the error. */
