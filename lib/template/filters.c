@@ -22,12 +22,6 @@ static json_t *mkstr(fl_buf *b)
 	return json_stringn_nocheck(b->data ? b->data : "", b->len);
 }
 
-/* A string result that stays markup when the input was (Markup's methods). */
-static json_t *like(const json_t *in, fl_buf *b)
-{
-	return fl_is_markup(in) ? tpl_markup_n(b->data, b->len) : mkstr(b);
-}
-
 static json_int_t intarg(json_t *v, json_int_t def)
 {
 	if (json_is_integer(v))
@@ -88,12 +82,7 @@ static const char *sarg(struct rctx *r, json_t *v, size_t *len)
 
 static fl_err casemap(struct rctx *r, json_t *v, int mode, json_t **out)
 {
-	size_t len;
-	const char *s = sarg(r, v, &len);
-	fl_buf b;
-	fl_buf_init(&b, r->a);
-	u8_case(&b, r->env->utf8, s, len, mode);
-	*out = like(v, &b);
+	*out = tv_casemap(r->a, r->env->utf8, v, mode);
 	return FL_OK;
 }
 
@@ -119,7 +108,7 @@ FILTER(f_trim)
 	fl_buf b;
 	fl_buf_init(&b, r->a);
 	fl_buf_append(&b, s + i, j - i);
-	*out = like(v, &b);
+	*out = tv_like(v, &b);
 	return FL_OK;
 }
 
@@ -315,7 +304,7 @@ FILTER(f_truncate)
 		fl_html_escape(&b, end, el);
 	else
 		fl_buf_append(&b, end, el);
-	*out = like(v, &b);
+	*out = tv_like(v, &b);
 	return FL_OK;
 }
 
@@ -339,7 +328,7 @@ FILTER(f_format)
 	fl_buf_init(&b, r->a);
 	fl_err e = tpl_pyformat(r, n, &b, s, len, a, kw, fl_is_markup(v));
 	if (!e)
-		*out = like(v, &b);
+		*out = tv_like(v, &b);
 	return e;
 }
 
@@ -451,48 +440,22 @@ FILTER(f_length)
 	return FL_OK;
 }
 
-/* make_attrgetter: "a.b.0" walks objects by key and arrays by index. */
-static json_t *attr_path(json_t *v, const char *path)
-{
-	char part[256];
-	while (v && *path) {
-		size_t k = strcspn(path, ".");
-		if (k >= sizeof part)
-			return NULL;
-		memcpy(part, path, k);
-		part[k] = '\0';
-		path += k + (path[k] == '.');
-		char *endp;
-		long idx = strtol(part, &endp, 10);
-		if (json_is_array(v) && *part && !*endp)
-			v = idx >= 0 ? json_array_get(v, (size_t)idx) : NULL;
-		else if (json_is_object(v))
-			v = json_object_get(v, part);
-		else
-			v = NULL;
-	}
-	return v;
-}
-
 FILTER(f_join)
 {
 	BIND("d", "attribute");
 	json_t *items = tv_iter(v);
 	if (!items)
 		return tpl_fail(r, n, "'%s' object is not iterable", tv_typename(v));
-	const char *attr = NULL;
-	if (p[1] && !json_is_null(p[1])) {
-		size_t al;
-		attr = tv_cstr(r->a, p[1], &al);
-	}
+	struct tpl_getter attr;  /* join(attribute=): make_attrgetter */
+	tpl_make_getter(r, p[1], NULL, 0, &attr);
 	size_t n_items = json_array_size(items), dl = 0;
 	const char *d = p[0] ? tv_cstr(r->a, p[0], &dl) : "";
 	int any_markup = fl_is_markup(p[0]);
 	json_t **vals = fl_arena_calloc(r->a, n_items + 1, sizeof *vals);
 	for (size_t i = 0; i < n_items; i++) {
-		vals[i] = json_array_get(items, i);
-		if (attr)
-			vals[i] = attr_path(vals[i], attr);
+		fl_err e = tpl_getter_get(r, n, &attr, json_array_get(items, i), &vals[i]);
+		if (e)
+			return e;
 		any_markup |= fl_is_markup(vals[i]);
 	}
 	if (!r->autoescape)
@@ -740,7 +703,7 @@ FILTER(f_reverse)
 			fl_buf_append(&b, s + j, i - j);
 			i = j;
 		}
-		*out = like(v, &b);
+		*out = tv_like(v, &b);
 		return FL_OK;
 	}
 	json_t *items = tv_iter(v);

@@ -105,21 +105,9 @@ fl_err tpl_apply_test(struct rctx *r, const struct tpl_named *t, json_t *v, json
 
 /* ---- attribute paths (make_attrgetter) ---- */
 
-struct part {
-	const char *s;     /* a name, or NULL for an index */
-	json_int_t i;
-};
-
-struct getter {
-	struct part *parts;
-	size_t n;
-	json_t *deflt;     /* make_attrgetter's default= (NULL: none) */
-	int lower;         /* ignore_case postprocessing */
-};
-
 /* _prepare_attribute_parts: a string splits at dots, all-digit parts
  * being indexes; an integer is one index; none is no part at all. */
-static void parse_path(struct rctx *r, json_t *attr, const char *s, size_t len, struct getter *g)
+static void parse_path(struct rctx *r, json_t *attr, const char *s, size_t len, struct tpl_getter *g)
 {
 	g->n = 0;
 	g->parts = NULL;
@@ -140,7 +128,7 @@ static void parse_path(struct rctx *r, json_t *attr, const char *s, size_t len, 
 		size_t j = i;
 		while (j < len && s[j] != '.')
 			j++;
-		struct part *p = &g->parts[g->n++];
+		struct tpl_path_part *p = &g->parts[g->n++];
 		int digits = j > i;
 		json_int_t idx = 0;
 		for (size_t k = i; k < j && digits; k++) {
@@ -163,7 +151,7 @@ static void parse_path(struct rctx *r, json_t *attr, const char *s, size_t len, 
 	}
 }
 
-static void make_getter(struct rctx *r, json_t *attr, json_t *deflt, int lower, struct getter *g)
+void tpl_make_getter(struct rctx *r, json_t *attr, json_t *deflt, int lower, struct tpl_getter *g)
 {
 	size_t len = 0;
 	const char *s = tv_is_stringish(attr) ? tv_cstr(r->a, attr, &len) : NULL;
@@ -174,7 +162,7 @@ static void make_getter(struct rctx *r, json_t *attr, json_t *deflt, int lower, 
 
 /* Environment.getitem(obj, part): the item, else (for a name) the
  * attribute; NULL when neither exists. */
-static json_t *get_part(struct rctx *r, json_t *obj, const struct part *p)
+static json_t *get_part(struct rctx *r, json_t *obj, const struct tpl_path_part *p)
 {
 	json_t *v = NULL;
 	if (p->s) {
@@ -200,7 +188,7 @@ static json_t *get_part(struct rctx *r, json_t *obj, const struct part *p)
 }
 
 /* Jinja's Undefined message for obj's missing `p`. */
-static fl_err undefined_part(struct rctx *r, const struct node *n, json_t *obj, const struct part *p)
+static fl_err undefined_part(struct rctx *r, const struct node *n, json_t *obj, const struct tpl_path_part *p)
 {
 	if (p->s)
 		return tpl_fail(r, n, "'%s object' has no attribute '%s'", tv_typename(obj), p->s);
@@ -221,11 +209,11 @@ static json_t *lowered(struct rctx *r, json_t *v)
 
 /* The attrgetter of g applied to item; *out NULL when undefined.  Going
  * on from an undefined part is an error, as Jinja's Undefined raises. */
-static fl_err get(struct rctx *r, const struct node *n, const struct getter *g, json_t *item,
-		  json_t **out)
+fl_err tpl_getter_get(struct rctx *r, const struct node *n, const struct tpl_getter *g,
+		      json_t *item, json_t **out)
 {
 	json_t *prev = NULL;
-	const struct part *missing = NULL;
+	const struct tpl_path_part *missing = NULL;
 	for (size_t i = 0; i < g->n; i++) {
 		if (!item)
 			return prev ? undefined_part(r, n, prev, missing)
@@ -365,16 +353,16 @@ static TPL_FILTER_FN(tpl_f_sum)
 {
 	BINDP("attribute", "start");
 	json_t *items, *acc = p[1] ? p[1] : json_integer(0);
-	struct getter g;
+	struct tpl_getter g;
 	fl_err e;
 	if ((e = items_of(r, n, v, &items)))
 		return e;
 	if (tv_is_stringish(acc))
 		return tpl_fail(r, n, "sum() can't sum strings [use ''.join(seq) instead]");
-	make_getter(r, p[0], NULL, 0, &g);
+	tpl_make_getter(r, p[0], NULL, 0, &g);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *x = json_array_get(items, i);
-		if (p[0] && !json_is_null(p[0]) && (e = get(r, n, &g, x, &x)))
+		if (p[0] && !json_is_null(p[0]) && (e = tpl_getter_get(r, n, &g, x, &x)))
 			return e;
 		if ((e = add(r, n, acc, x, i > 0, &acc)))
 			return e;
@@ -395,7 +383,7 @@ static TPL_FILTER_FN(tpl_f_sort)
 	/* make_multi_attrgetter: "a,b" gives a list of keys per item */
 	int lower = !tv_truthy(p[1]);
 	size_t nattr = 1, cnt = json_array_size(items);
-	struct getter *gs;
+	struct tpl_getter *gs;
 	if (tv_is_stringish(p[2])) {
 		size_t len;
 		const char *s = tv_cstr(r->a, p[2], &len);
@@ -407,12 +395,12 @@ static TPL_FILTER_FN(tpl_f_sort)
 			while (j < len && s[j] != ',')
 				j++;
 			json_t *one = json_stringn_nocheck(s + i, j - i);
-			make_getter(r, one, NULL, lower, &gs[k]);
+			tpl_make_getter(r, one, NULL, lower, &gs[k]);
 			i = j + 1;
 		}
 	} else {
 		gs = fl_arena_calloc(r->a, 1, sizeof *gs);
-		make_getter(r, p[2], NULL, lower, &gs[0]);
+		tpl_make_getter(r, p[2], NULL, lower, &gs[0]);
 	}
 	struct keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
 	for (size_t i = 0; i < cnt; i++) {
@@ -420,7 +408,7 @@ static TPL_FILTER_FN(tpl_f_sort)
 		kv[i].key = json_array();
 		for (size_t k = 0; k < nattr; k++) {
 			json_t *key;
-			if ((e = get(r, n, &gs[k], kv[i].item, &key)))
+			if ((e = tpl_getter_get(r, n, &gs[k], kv[i].item, &key)))
 				return e;
 			json_array_append(kv[i].key, stored(key));
 		}
@@ -505,15 +493,15 @@ static TPL_FILTER_FN(tpl_f_unique)
 {
 	BINDP("case_sensitive", "attribute");
 	json_t *items, *seen = json_object(), *res = json_array();
-	struct getter g;
+	struct tpl_getter g;
 	fl_err e;
 	if ((e = items_of(r, n, v, &items)))
 		return e;
-	make_getter(r, p[1], NULL, !tv_truthy(p[0]), &g);
+	tpl_make_getter(r, p[1], NULL, !tv_truthy(p[0]), &g);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *x = json_array_get(items, i), *key;
 		size_t kl;
-		if ((e = get(r, n, &g, x, &key)))
+		if ((e = tpl_getter_get(r, n, &g, x, &key)))
 			return e;
 		const char *hk = hash_key(r, key, &kl);
 		if (!hk)
@@ -532,16 +520,16 @@ static fl_err min_max(struct rctx *r, const struct node *n, json_t *v, json_t **
 {
 	BINDP("case_sensitive", "attribute");
 	json_t *items, *best = NULL, *bestkey = NULL;
-	struct getter g;
+	struct tpl_getter g;
 	fl_err e;
 	if ((e = items_of(r, n, v, &items)))
 		return e;
 	*out = NULL;  /* "No aggregated item, sequence was empty." */
-	make_getter(r, p[1], NULL, !tv_truthy(p[0]), &g);
+	tpl_make_getter(r, p[1], NULL, !tv_truthy(p[0]), &g);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *x = json_array_get(items, i), *key;
 		int c;
-		if ((e = get(r, n, &g, x, &key)))
+		if ((e = tpl_getter_get(r, n, &g, x, &key)))
 			return e;
 		if (!i) {
 			best = x;
@@ -570,18 +558,18 @@ static TPL_FILTER_FN(tpl_f_groupby)
 	if (!p[0])
 		return tpl_fail(r, n, "groupby() missing 1 required positional argument: 'attribute'");
 	json_t *items, *res = json_array();
-	struct getter g, show;
+	struct tpl_getter g, show;
 	fl_err e;
 	if ((e = items_of(r, n, v, &items)))
 		return e;
 	int lower = !tv_truthy(p[2]);
-	make_getter(r, p[0], p[1], lower, &g);
-	make_getter(r, p[0], p[1], 0, &show);
+	tpl_make_getter(r, p[0], p[1], lower, &g);
+	tpl_make_getter(r, p[0], p[1], 0, &show);
 	size_t cnt = json_array_size(items);
 	struct keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
 	for (size_t i = 0; i < cnt; i++) {
 		kv[i].item = json_array_get(items, i);
-		if ((e = get(r, n, &g, kv[i].item, &kv[i].key)))
+		if ((e = tpl_getter_get(r, n, &g, kv[i].item, &kv[i].key)))
 			return e;
 		if (!kv[i].key && cnt > 1)
 			return tpl_fail(r, n, "'<' not supported between instances of 'Undefined' and '%s'",
@@ -597,7 +585,7 @@ static TPL_FILTER_FN(tpl_f_groupby)
 		for (size_t k = i; k < j; k++)
 			json_array_append(list, kv[k].item);
 		/* the group's key keeps the case of its first item */
-		if (lower && (e = get(r, n, &show, kv[i].item, &grouper)))
+		if (lower && (e = tpl_getter_get(r, n, &show, kv[i].item, &grouper)))
 			return e;
 		json_t *attrs = json_object();
 		json_object_set_nocheck(attrs, "grouper", stored(grouper));
@@ -637,11 +625,11 @@ static TPL_FILTER_FN(tpl_f_map)
 				return tpl_fail(r, n, "Unexpected keyword argument '%s'", kwn[k]);
 			deflt = kwv[k];
 		}
-		struct getter g;
-		make_getter(r, kwv[ai], deflt, 0, &g);
+		struct tpl_getter g;
+		tpl_make_getter(r, kwv[ai], deflt, 0, &g);
 		for (size_t i = 0; i < cnt; i++) {
 			json_t *x;
-			if ((e = get(r, n, &g, json_array_get(items, i), &x)))
+			if ((e = tpl_getter_get(r, n, &g, json_array_get(items, i), &x)))
 				return e;
 			json_array_append(res, stored(x));
 		}
@@ -669,7 +657,7 @@ static fl_err select_reject(struct rctx *r, const struct node *n, json_t *v, jso
 			    int keep, json_t **out)
 {
 	json_t *items, *res = json_array();
-	struct getter g;
+	struct tpl_getter g;
 	struct tpl_named t;
 	fl_err e;
 	*out = res;
@@ -680,7 +668,7 @@ static fl_err select_reject(struct rctx *r, const struct node *n, json_t *v, jso
 	if (attr) {
 		if (!nargs)
 			return tpl_fail(r, n, "Missing parameter for attribute name");
-		make_getter(r, args[0], NULL, 0, &g);
+		tpl_make_getter(r, args[0], NULL, 0, &g);
 	}
 	size_t off = (size_t)attr;
 	int has_test = nargs > off;
@@ -689,7 +677,7 @@ static fl_err select_reject(struct rctx *r, const struct node *n, json_t *v, jso
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *x = json_array_get(items, i), *y = x;
 		int ok;
-		if (attr && (e = get(r, n, &g, x, &y)))
+		if (attr && (e = tpl_getter_get(r, n, &g, x, &y)))
 			return e;
 		if (!has_test)
 			ok = tv_truthy(y);

@@ -357,6 +357,20 @@ int tpl_callable_kind(const json_t *v, json_int_t *index);
  * (TPL_OBJECT); 0 when v is none. */
 int tpl_callable_target(const json_t *v, fl_tpl_function *fn, void **ud);
 
+/* tv_add_members — add the members of dict `attrs` (anything else adds
+ * none) to object `o`, each with a new reference, leaving out the
+ * engine's hidden marks (tv_hidden_key). */
+void tv_add_members(json_t *o, const json_t *attrs);
+
+/* tv_like — the bytes of b as a value of in's kind: markup when `in` is
+ * markup (markupsafe's methods return Markup), else a string. */
+json_t *tv_like(const json_t *in, const fl_buf *b);
+
+/* tv_casemap — str(v) (undefined: "") with its case mapped as u8_case's
+ * `mode`, markup when v is: the lower/upper/title/capitalize filters and
+ * str methods. */
+json_t *tv_casemap(fl_arena *a, locale_t loc, const json_t *v, int mode);
+
 /* tv_seq_items — the items of a sequence object (fl_tpl_sequence), or
  * NULL when v is not one.  O(1): its first member. */
 json_t *tv_seq_items(const json_t *v);
@@ -503,6 +517,30 @@ int tpl_is_mapping(const json_t *v);
 #define TPL_TEST_FN(name) \
 	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \
 		    int *res)
+
+/* Jinja's make_attrgetter (filters_seq.c): "a.b.0" walks keys and, for
+ * all-digit parts, indexes; an integer attribute is one index. */
+struct tpl_getter {
+	struct tpl_path_part {
+		const char *s;     /* a name, or NULL for an index */
+		json_int_t i;
+	} *parts;
+	size_t n;
+	json_t *deflt;     /* make_attrgetter's default= (NULL: none) */
+	int lower;         /* ignore_case postprocessing */
+};
+
+/* tpl_make_getter — the getter of `attr` (a string, an integer, or none
+ * for the item itself) with default `deflt` (NULL or none: none), lower-
+ * casing string results when `lower`.  Made once, applied per item. */
+void tpl_make_getter(struct rctx *r, json_t *attr, json_t *deflt, int lower,
+		     struct tpl_getter *g);
+
+/* tpl_getter_get — g applied to item: *out the value (NULL when
+ * undefined); going on past an undefined part is a render error at n, as
+ * Jinja's Undefined raises. */
+fl_err tpl_getter_get(struct rctx *r, const struct node *n, const struct tpl_getter *g,
+		      json_t *item, json_t **out);
 
 /* tpl_find_seq_filter / _test — the sequence filter or test `name` of
  * filters_seq.c (sort, groupby, map…; escaped, filter, test), or NULL;

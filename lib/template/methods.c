@@ -209,11 +209,6 @@ static json_t *str_like(json_t *self, const char *s, size_t len)
 	return fl_is_markup(self) ? tpl_markup_n(s, len) : json_stringn_nocheck(s, len);
 }
 
-static json_t *buf_like(json_t *self, fl_buf *b)
-{
-	return str_like(self, b->data ? b->data : "", b->len);
-}
-
 static const char *self_str(struct rctx *r, json_t *self, size_t *len)
 {
 	return tv_cstr(r->a, self, len);
@@ -223,12 +218,7 @@ static const char *self_str(struct rctx *r, json_t *self, size_t *len)
 
 static fl_err casemap(struct rctx *r, json_t *self, int mode, json_t **out)
 {
-	size_t len;
-	const char *s = self_str(r, self, &len);
-	fl_buf b;
-	fl_buf_init(&b, r->a);
-	u8_case(&b, r->env->utf8, s, len, mode);
-	*out = buf_like(self, &b);
+	*out = tv_casemap(r->a, r->env->utf8, self, mode);
 	return FL_OK;
 }
 
@@ -257,7 +247,7 @@ METHOD(m_title)
 			fl_buf_append(&b, s + start, i - start);
 		prev_cased = cased;
 	}
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 METHOD(m_capitalize) { (void)n, (void)a; return casemap(r, self, 'c', out); }
@@ -369,7 +359,7 @@ METHOD(m_swapcase)
 		else
 			fl_buf_append(&b, s + start, i - start);
 	}
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 
@@ -416,7 +406,7 @@ static fl_err justify(struct rctx *r, const struct node *n, json_t *self, struct
 	fl_buf_init(&b, r->a);
 	if ((e = tpl_str_pad(r, n, &b, s, len, width, fill, fl, align)))
 		return e;
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 
@@ -438,7 +428,7 @@ METHOD(m_zfill)
 	fl_buf_append(&b, s, sign);
 	if ((e = tpl_str_pad(r, n, &b, s + sign, len - sign, width - (json_int_t)sign, "0", 1, '>')))
 		return e;
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 
@@ -563,7 +553,7 @@ METHOD(m_replace)
 	fl_buf_init(&b, r->a);
 	if ((e = tpl_str_replace(r, n, &b, s, len, o, ol, nw, nl, count)))
 		return e;
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 
@@ -794,7 +784,7 @@ METHOD(m_join)
 		if (b.len > TPL_MAX_BUILD)
 			return tpl_fail(r, n, "result too large");
 	}
-	*out = buf_like(self, &b);
+	*out = tv_like(self, &b);
 	return FL_OK;
 }
 
@@ -807,7 +797,7 @@ METHOD(m_format)
 	fl_err e = tpl_strformat(r, n, &b, s, len, a->pos, a->npos, a->kwn, a->kwv, a->nkw,
 				 fl_is_markup(self));
 	if (!e)
-		*out = buf_like(self, &b);
+		*out = tv_like(self, &b);
 	return e;
 }
 
@@ -1192,12 +1182,7 @@ METHOD(m_dcopy)
 {
 	(void)r, (void)n, (void)a;
 	json_t *c = json_object();
-	const char *k;
-	size_t klen;
-	json_t *x;
-	json_object_keylen_foreach(self, k, klen, x)
-		if (!tv_hidden_key(k, klen))
-			json_object_setn(c, k, klen, x);
+	tv_add_members(c, self);
 	*out = c;
 	return FL_OK;
 }

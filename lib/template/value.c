@@ -100,15 +100,13 @@ json_t *tpl_callable_new(enum tpl_callable kind, size_t index)
 #define ITEMS_KEY "\0__fl_items__"
 #define ITEMS_KEY_LEN (sizeof ITEMS_KEY - 1)
 
-/* Add the visible members of `attrs` (a dict; anything else adds none) to
- * `o`, each with a new reference. */
-static void add_attrs(json_t *o, json_t *attrs)
+void tv_add_members(json_t *o, const json_t *attrs)
 {
 	const char *k;
 	size_t klen;
 	json_t *v;
 	if (json_is_object(attrs) && !fl_is_markup(attrs))
-		json_object_keylen_foreach(attrs, k, klen, v)
+		json_object_keylen_foreach((json_t *)attrs, k, klen, v)
 			if (!tv_hidden_key(k, klen))
 				json_object_setn_nocheck(o, k, klen, v);
 }
@@ -125,7 +123,7 @@ json_t *fl_tpl_callable(json_t *attrs, fl_tpl_function fn, void *ud)
 	json_t *items = tpl_callable_kind(attrs, NULL) < 0 ? tv_seq_items(attrs) : NULL;
 	if (items)
 		json_object_setn_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN, items);
-	add_attrs(o, attrs);
+	tv_add_members(o, attrs);
 	return o;
 }
 
@@ -140,7 +138,7 @@ json_t *fl_tpl_sequence(json_t *attrs, json_t *items)
 	json_t *o = json_object();
 	json_object_setn_new_nocheck(o, ITEMS_KEY, ITEMS_KEY_LEN,
 		json_is_array(items) ? json_incref(items) : json_array());
-	add_attrs(o, attrs);
+	tv_add_members(o, attrs);
 	return o;
 }
 
@@ -588,6 +586,22 @@ json_t *tv_iter(json_t *v)
 		return out;
 	}
 	return NULL;
+}
+
+json_t *tv_like(const json_t *in, const fl_buf *b)
+{
+	const char *s = b->data ? b->data : "";
+	return fl_is_markup(in) ? tpl_markup_n(s, b->len) : json_stringn_nocheck(s, b->len);
+}
+
+json_t *tv_casemap(fl_arena *a, locale_t loc, const json_t *v, int mode)
+{
+	size_t len = 0;
+	const char *s = v ? tv_cstr(a, v, &len) : "";
+	fl_buf b;
+	fl_buf_init(&b, a);
+	u8_case(&b, loc, s, len, mode);
+	return tv_like(v, &b);
 }
 
 /* ---- UTF-8 ---- */
