@@ -124,6 +124,20 @@ def missing(what, hint):
     pytest.skip(text)
 
 
+def serve_test_app(request, tmp_path_factory, name, exe):
+    """A module fixture's server of the kind request.param (a key of KINDS)
+    serving the test program `exe` alone under /cgi-bin/<name>, started,
+    and stopped when the fixture ends; missing() when `exe` is not built."""
+    if not os.access(exe, os.X_OK):
+        missing("%s is not built" % name,
+                "make unit-bins builds $FLAGON_BUILD/tests/integration/%s" % name)
+    s = KINDS[request.param](str(tmp_path_factory.mktemp("%s-%s" % (name, request.param))),
+                             {name: exe})
+    request.addfinalizer(s.stop)
+    s.start()
+    return s
+
+
 def terminate(proc, timeout=10):
     """Stop the process `proc` (a Popen) by its PID: SIGTERM, and SIGKILL
     when it has not exited after `timeout` seconds.  Nothing when it has

@@ -16,9 +16,6 @@ from servers import Browser
 
 BOOKAPP_EXE = os.path.join(servers.BUILD, "tests", "integration", "bookapp")
 BASE = "/cgi-bin/bookapp"
-HAS_WTF = os.path.isfile(os.path.join(servers.ROOT, "lib", "web", "templates", "bootstrap",
-                                      "wtf.html"))
-needs_wtf = pytest.mark.skipif(not HAS_WTF, reason="bootstrap/wtf.html is not there yet")
 
 TIMESTAMP_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 CSRF_VALUE_RE = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*(")')
@@ -31,14 +28,7 @@ def mask(html):
 @pytest.fixture(scope="module", params=sorted(servers.KINDS))
 def bs(request, tmp_path_factory):
     """A server of each kind serving bookapp alone."""
-    if not os.access(BOOKAPP_EXE, os.X_OK):
-        servers.missing("bookapp is not built",
-                        "make unit-bins builds $FLAGON_BUILD/tests/integration/bookapp")
-    s = servers.KINDS[request.param](str(tmp_path_factory.mktemp("book-" + request.param)),
-                                     {"bookapp": BOOKAPP_EXE})
-    request.addfinalizer(s.stop)
-    s.start()
-    return s
+    return servers.serve_test_app(request, tmp_path_factory, "bookapp", BOOKAPP_EXE)
 
 
 @pytest.fixture
@@ -107,7 +97,6 @@ def flask_token(client):
     return servers.csrf_token(r.get_data(as_text=True))
 
 
-@needs_wtf
 def test_chapter4_form_round_trip(b, flask_app):
     fc = flask_app.test_client()
     same_page(b.get(BASE + "/"), fc.get("/"))

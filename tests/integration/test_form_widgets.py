@@ -169,17 +169,23 @@ def jsonable(v):
     return v
 
 
+def request_kwargs(case):
+    """test_request_context's arguments for a case: a multipart POST of its
+    formdata and files (name, filename, content type, size), or a GET."""
+    if case.get("formdata") is None and not case.get("files"):
+        return {}
+    data = MultiDict()
+    for k, v in case.get("formdata") or []:
+        data.add(k, v)
+    for field, filename, ctype, size in case.get("files", []):
+        data.add(field, (io.BytesIO(b"x" * size), filename, ctype))
+    return {"method": "POST", "data": data, "content_type": "multipart/form-data"}
+
+
 def python_results(app):
     out = {}
     for cid, case in CASES.items():
-        kwargs = {}
-        if case.get("formdata") is not None or case.get("files"):
-            data = MultiDict()
-            for k, v in case.get("formdata") or []:
-                data.add(k, v)
-            for field, filename, ctype, size in case.get("files", []):
-                data.add(field, (io.BytesIO(b"x" * size), filename, ctype))
-            kwargs = {"method": "POST", "data": data, "content_type": "multipart/form-data"}
+        kwargs = request_kwargs(case)
         app.config["WTF_CSRF_ENABLED"] = case.get("hidden_tag") is not None
         with app.test_request_context("/", **kwargs):
             form = FORMS[case["form"]]()

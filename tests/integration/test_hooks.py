@@ -24,14 +24,7 @@ JSON = {"Accept": "application/json"}
 @pytest.fixture(scope="module", params=sorted(servers.KINDS))
 def hs(request, tmp_path_factory):
     """A server of each kind serving hooksapp alone."""
-    if not os.access(HOOKSAPP_EXE, os.X_OK):
-        servers.missing("hooksapp is not built",
-                        "make unit-bins builds $FLAGON_BUILD/tests/integration/hooksapp")
-    s = servers.KINDS[request.param](str(tmp_path_factory.mktemp("hooks-" + request.param)),
-                                     {"hooksapp": HOOKSAPP_EXE})
-    request.addfinalizer(s.stop)
-    s.start()
-    return s
+    return servers.serve_test_app(request, tmp_path_factory, "hooksapp", HOOKSAPP_EXE)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ bootstrap_is_hidden_field global) and with Flagon's engine.  The outputs must
 be identical; the CSRF token is Python's, given to Flagon.  Run with
 /usr/bin/python3 -m pytest tests/integration/test_wtf_templates.py
 """
-import io
 import json
 import os
 import subprocess
@@ -19,14 +18,13 @@ from flask import Flask, render_template_string
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
-from werkzeug.datastructures import MultiDict
 from wtforms import (BooleanField, HiddenField, IntegerField, PasswordField, RadioField,
                      SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 import servers
 from test_form_widgets import CASES as WIDGET_CASES
-from test_form_widgets import AllForm, TOOL, ValForm
+from test_form_widgets import AllForm, TOOL, ValForm, request_kwargs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEMPLATES = os.path.join(ROOT, "lib", "web", "templates")
@@ -136,14 +134,7 @@ for form_name, states in STATES.items():
 def python_results(app):
     out = {}
     for cid, case in CASES.items():
-        kwargs = {}
-        if case.get("formdata") is not None or case.get("files"):
-            data = MultiDict()
-            for k, v in case.get("formdata") or []:
-                data.add(k, v)
-            for field, filename, ctype, size in case.get("files", []):
-                data.add(field, (io.BytesIO(b"x" * size), filename, ctype))
-            kwargs = {"method": "POST", "data": data, "content_type": "multipart/form-data"}
+        kwargs = request_kwargs(case)
         with app.test_request_context("/", **kwargs):
             form = FORMS[case["form"]]()
             if case.get("validate"):
