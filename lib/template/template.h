@@ -215,6 +215,23 @@ typedef struct fl_tpl_error {
 typedef json_t *(*fl_tpl_function)(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 				   fl_tpl_error *err);
 
+/* fl_tpl_bind_args — bind the arguments an fl_tpl_function gets to its
+ * parameters as a Python def would: out[i] = the argument for names[i]
+ * (n names), the i-th positional one of `args`, else kwargs[names[i]],
+ * else NULL (not given; the caller applies its default).  The values are
+ * borrowed from args/kwargs.  The first `required` names must be given.
+ * Returns 0, or -1 with err->message set as Python words it ("fname()
+ * takes 2 positional arguments but 3 were given", "fname() got an
+ * unexpected keyword argument 'x'", "fname() got multiple values for
+ * argument 'x'", "fname() missing required argument 'x'"). */
+int fl_tpl_bind_args(const char *fname, json_t *args, json_t *kwargs,
+	const char *const *names, size_t n, size_t required, json_t **out, fl_tpl_error *err);
+
+/* fl_tpl_arg_truth — Python's truth of an optional argument v, as the
+ * engine's own (`if v`): `dflt` when v is NULL (not given); false for
+ * none, false, 0, 0.0, "", empty markup, empty lists and dicts. */
+int fl_tpl_arg_truth(json_t *v, int dflt);
+
 /* fl_tpl_env_new — an environment loading templates from `template_dir`
  * (more directories and in-memory templates: fl_tpl_env_add_path,
  * fl_tpl_env_add_source).

@@ -7,7 +7,6 @@
 #include "web/bootstrap.h"
 #include "web/forms.h"
 #include "web/embedded_internal.h"
-#include "web/tpl_args_internal.h"
 
 /* The version in the revving query, Flask-Bootstrap's
  * BOOTSTRAP_QUERYSTRING_REVVING: the Bootstrap that is served. */

@@ -7,7 +7,6 @@
 #include "base/arena.h"
 #include "base/html.h"
 #include "web/moment.h"
-#include "web/tpl_args_internal.h"
 
 #define MOMENT_JS_DIR "/static/vendor/moment/"
 #define JQUERY_JS "/static/vendor/jquery/jquery.min.js"

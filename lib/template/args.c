@@ -1,9 +1,9 @@
-/* tpl_args.c — Python's argument binding for template functions
- * (tpl_args_internal.h). */
+/* args.c — Python's argument binding for the C functions templates call
+ * (fl_tpl_function: template.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "web/tpl_args_internal.h"
+#include "template/internal.h"
 
 int fl_tpl_bind_args(const char *fname, json_t *args, json_t *kwargs,
 	const char *const *names, size_t n, size_t required, json_t **out, fl_tpl_error *err)
@@ -45,16 +45,5 @@ int fl_tpl_bind_args(const char *fname, json_t *args, json_t *kwargs,
 
 int fl_tpl_arg_truth(json_t *v, int dflt)
 {
-	if (!v)
-		return dflt;
-	switch (json_typeof(v)) {
-	case JSON_NULL: case JSON_FALSE: return 0;
-	case JSON_TRUE: return 1;
-	case JSON_INTEGER: return json_integer_value(v) != 0;
-	case JSON_REAL: return json_real_value(v) != 0.0;
-	case JSON_STRING: return json_string_length(v) != 0;
-	case JSON_ARRAY: return json_array_size(v) != 0;
-	case JSON_OBJECT: return 1;
-	}
-	return 1;
+	return v ? tv_truthy(v) : dflt;
 }
