@@ -152,17 +152,18 @@ static fl_ctx *test_request_context(fl_app *app)
 
 /* The part of start-up a render needs (app.c's startup without the
  * database, caches or hooks): configuration, URL map, a cookie session
- * store, the templates.  0, or 1 after printing why. */
+ * store, the templates; `none` (the caller's, outliving app) stands in
+ * for an application without blueprints.  0, or 1 after printing why. */
 static int open_app(fl_app *app, const fl_application *appl, const fl_config *cfg,
-	const char *root, const char *first_dir)
+	const char *root, const char *first_dir, fl_blueprint *none)
 {
 	static const fl_route no_routes[] = { FL_ROUTES_END };
-	static fl_blueprint none = { .routes = no_routes };
 	const fl_blueprint *bp = appl && appl->blueprints ? appl->blueprints[0] : NULL;
 	if (!bp) {
-		none.name = appl && appl->name ? appl->name : "app";
-		none.app = appl;
-		bp = &none;
+		/* an application without blueprints: an empty one of its name */
+		*none = (fl_blueprint){ .name = appl && appl->name ? appl->name : "app",
+					.routes = no_routes, .app = appl };
+		bp = none;
 	}
 	char why[512];
 	app->bp = bp;
@@ -291,7 +292,8 @@ int fl_cli_render(const fl_application *appl, const fl_config *cfg, const char *
 			goto out;
 		}
 	}
-	if (open_app(&app, appl, cfg, root, first_dir))
+	fl_blueprint none;
+	if (open_app(&app, appl, cfg, root, first_dir, &none))
 		goto out;
 	fl_json_set_arena(app.arena);
 	/* The context belongs to the request, as a view's does (a template
