@@ -255,14 +255,9 @@ static fl_err cmp_or_fail(struct rctx *r, const struct node *n, json_t *x, json_
 			tv_typename(x), tv_typename(y));
 }
 
-struct keyed {
-	json_t *key;
-	json_t *item;
-};
-
 /* Stable merge sort of v[0..n) by key (Python's sorted, reverse keeping
  * equal items in their order); a pair that cannot be ordered fails. */
-static fl_err merge_sort(struct rctx *r, const struct node *n, struct keyed *v, struct keyed *tmp,
+static fl_err merge_sort(struct rctx *r, const struct node *n, struct tpl_keyed *v, struct tpl_keyed *tmp,
 			 size_t cnt, int reverse)
 {
 	if (cnt < 2)
@@ -291,9 +286,10 @@ static fl_err merge_sort(struct rctx *r, const struct node *n, struct keyed *v, 
 	return FL_OK;
 }
 
-static fl_err sort_keyed(struct rctx *r, const struct node *n, struct keyed *v, size_t cnt, int reverse)
+fl_err tpl_sort_keyed(struct rctx *r, const struct node *n, struct tpl_keyed *v, size_t cnt,
+		      int reverse)
 {
-	struct keyed *tmp = fl_arena_calloc(r->a, cnt + 1, sizeof *tmp);
+	struct tpl_keyed *tmp = fl_arena_calloc(r->a, cnt + 1, sizeof *tmp);
 	return merge_sort(r, n, v, tmp, cnt, reverse);
 }
 
@@ -402,7 +398,7 @@ static TPL_FILTER_FN(tpl_f_sort)
 		gs = fl_arena_calloc(r->a, 1, sizeof *gs);
 		tpl_make_getter(r, p[2], NULL, lower, &gs[0]);
 	}
-	struct keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
+	struct tpl_keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
 	for (size_t i = 0; i < cnt; i++) {
 		kv[i].item = json_array_get(items, i);
 		kv[i].key = json_array();
@@ -413,7 +409,7 @@ static TPL_FILTER_FN(tpl_f_sort)
 			json_array_append(kv[i].key, stored(key));
 		}
 	}
-	if ((e = sort_keyed(r, n, kv, cnt, tv_truthy(p[0]))))
+	if ((e = tpl_sort_keyed(r, n, kv, cnt, tv_truthy(p[0]))))
 		return e;
 	json_t *res = json_array();
 	for (size_t i = 0; i < cnt; i++)
@@ -443,7 +439,7 @@ static TPL_FILTER_FN(tpl_f_dictsort)
 		return tpl_fail(r, n, "'%s' object has no attribute 'items'", tv_typename(v));
 	json_t *pairs = tv_items(v);
 	size_t cnt = json_array_size(pairs);
-	struct keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
+	struct tpl_keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
 	for (size_t i = 0; i < cnt; i++) {
 		json_t *pair = json_array_get(pairs, i);
 		kv[i].item = tuple2(json_array_get(pair, 0), json_array_get(pair, 1));
@@ -451,7 +447,7 @@ static TPL_FILTER_FN(tpl_f_dictsort)
 		if (!tv_truthy(p[0]))
 			kv[i].key = lowered(r, kv[i].key);
 	}
-	fl_err e = sort_keyed(r, n, kv, cnt, tv_truthy(p[2]));
+	fl_err e = tpl_sort_keyed(r, n, kv, cnt, tv_truthy(p[2]));
 	if (e)
 		return e;
 	json_t *res = json_array();
@@ -566,7 +562,7 @@ static TPL_FILTER_FN(tpl_f_groupby)
 	tpl_make_getter(r, p[0], p[1], lower, &g);
 	tpl_make_getter(r, p[0], p[1], 0, &show);
 	size_t cnt = json_array_size(items);
-	struct keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
+	struct tpl_keyed *kv = fl_arena_calloc(r->a, cnt + 1, sizeof *kv);
 	for (size_t i = 0; i < cnt; i++) {
 		kv[i].item = json_array_get(items, i);
 		if ((e = tpl_getter_get(r, n, &g, kv[i].item, &kv[i].key)))
@@ -575,7 +571,7 @@ static TPL_FILTER_FN(tpl_f_groupby)
 			return tpl_fail(r, n, "'<' not supported between instances of 'Undefined' and '%s'",
 					tv_typename(kv[i ? 0 : 1].item));
 	}
-	if ((e = sort_keyed(r, n, kv, cnt, 0)))
+	if ((e = tpl_sort_keyed(r, n, kv, cnt, 0)))
 		return e;
 	for (size_t i = 0; i < cnt;) {
 		size_t j = i + 1;

@@ -542,6 +542,19 @@ void tpl_make_getter(struct rctx *r, json_t *attr, json_t *deflt, int lower,
 fl_err tpl_getter_get(struct rctx *r, const struct node *n, const struct tpl_getter *g,
 		      json_t *item, json_t **out);
 
+/* An item and the key it sorts by. */
+struct tpl_keyed {
+	json_t *key;
+	json_t *item;
+};
+
+/* tpl_sort_keyed — sort v[0..cnt) by key, stably, with Python's ordering
+ * (sorted(), list.sort(); reverse keeps equal items in their order); a
+ * pair that cannot be ordered is a render error at n naming the types
+ * ("'<' not supported between instances of 'str' and 'int'"). */
+fl_err tpl_sort_keyed(struct rctx *r, const struct node *n, struct tpl_keyed *v, size_t cnt,
+		      int reverse);
+
 /* tpl_find_seq_filter / _test — the sequence filter or test `name` of
  * filters_seq.c (sort, groupby, map…; escaped, filter, test), or NULL;
  * tpl_find_filter / tpl_find_test ask them after their own tables. */

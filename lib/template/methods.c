@@ -1000,47 +1000,21 @@ METHOD(m_lreverse)
 	return FL_OK;
 }
 
-/* A stable merge sort with Python's comparisons (errors as TypeError). */
-static int merge_sort(json_t **v, json_t **tmp, size_t len, int rev)
-{
-	if (len < 2)
-		return 0;
-	size_t mid = len / 2;
-	if (merge_sort(v, tmp, mid, rev) || merge_sort(v + mid, tmp, len - mid, rev))
-		return -1;
-	size_t i = 0, j = mid, k = 0;
-	while (i < mid && j < len) {
-		int c;
-		if (tv_cmp(v[j], v[i], &c))
-			return -1;
-		/* take the right one only when it must go first: stable */
-		if (rev ? c > 0 : c < 0)
-			tmp[k++] = v[j++];
-		else
-			tmp[k++] = v[i++];
-	}
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < len)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, len * sizeof *v);
-	return 0;
-}
-
 METHOD(m_lsort)
 {
 	MUTATES("sort");
 	if (a->p[0] && !json_is_null(a->p[0]))
 		return tpl_fail(r, n, "sort(key=...) is not supported in templates; use the sort filter");
 	size_t len = json_array_size(self);
-	json_t **v = fl_arena_calloc(r->a, len + 1, sizeof *v), **tmp = fl_arena_calloc(r->a, len + 1, sizeof *v);
+	struct tpl_keyed *v = fl_arena_calloc(r->a, len + 1, sizeof *v);
 	for (size_t i = 0; i < len; i++)
-		v[i] = json_array_get(self, i);
-	if (merge_sort(v, tmp, len, tv_truthy(a->p[1])))
-		return tpl_fail(r, n, "'<' not supported between the list's items");
+		v[i].key = v[i].item = json_array_get(self, i);
+	fl_err e = tpl_sort_keyed(r, n, v, len, tv_truthy(a->p[1]));
+	if (e)
+		return e;
 	json_t *c = json_array();
 	for (size_t i = 0; i < len; i++)
-		json_array_append(c, v[i]);
+		json_array_append(c, v[i].item);
 	json_array_clear(self);
 	json_array_extend(self, c);
 	*out = json_null();
