@@ -1,0 +1,194 @@
+/* unitofwork.c — the unit of work: session.add, add_all, update and
+ * delete of one row at a time.  See query.h. */
+#include "data/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static fl_err invalid(fl_db *db, const fl_model *m, const char *column, const char *reason)
+{
+	const fl_column *c = fl_model_column(m, column);
+	if (c && c->length && strcmp(reason, "is too long") == 0)
+		return fl_db_set_error(db, FL_EINVAL, m->tablename, column,
+			"%s.%s is too long (at most %u characters)", m->tablename, column, c->length);
+	return fl_db_set_error(db, FL_EINVAL, m->tablename, column, "%s%s%s %s", m->tablename,
+		column ? "." : "", column ? column : "", reason);
+}
+
+static fl_err validate(fl_db *db, const fl_model *m, json_t *row, bool insert)
+{
+	const char *column = NULL, *reason = NULL;
+	fl_err err = fl_model_validate(m, row, insert, &column, &reason);
+	return err ? invalid(db, m, column, reason) : FL_OK;
+}
+
+/* Run `sql` with `params`, then drop our reference to the parameter array
+ * (which may be on the heap or in an arena; json_decref suits both). */
+static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *id, int *changes)
+{
+	fl_err err = fl_db_execute(db, sql, params, id, changes);
+	json_decref(params);
+	return err;
+}
+
+static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
+{
+	fl_buf cols, marks;
+	fl_buf_init(&cols, a);
+	fl_buf_init(&marks, a);
+	json_t *params = json_array();
+	for (const fl_column *c = m->columns; c->name; c++) {
+		json_t *v = json_object_get(row, c->name);
+		if (!v)
+			continue;
+		fl_buf_puts(&cols, cols.len ? ", " : "");
+		fl_sql_put_ident(&cols, c->name);
+		fl_buf_puts(&marks, marks.len ? ", ?" : "?");
+		json_array_append(params, v);
+	}
+	fl_buf b;
+	fl_buf_init(&b, a);
+	fl_buf_puts(&b, "INSERT INTO ");
+	fl_sql_put_ident(&b, m->tablename);
+	if (cols.len)
+		fl_buf_printf(&b, " (%s) VALUES (%s)", fl_buf_cstr(&cols), fl_buf_cstr(&marks));
+	else
+		fl_buf_puts(&b, " DEFAULT VALUES");
+	int64_t id = 0;
+	fl_err err = execute(db, fl_buf_cstr(&b), params, &id, NULL);
+	const fl_column *pk = fl_model_primary_key(m);
+	json_t *pkv = pk ? json_object_get(row, pk->name) : NULL;
+	if (!err && pk && pk->type == FL_TYPE_INTEGER && (!pkv || json_is_null(pkv)))
+		json_object_set_new(row, pk->name, json_integer(id));
+	return err;
+}
+
+/* The SQL of one statement is small; a scratch arena per call keeps the
+ * unit-of-work signatures free of an arena argument. */
+static fl_err with_scratch(fl_db *db, const fl_model *m, json_t *row,
+	fl_err (*fn)(fl_db *, fl_arena *, const fl_model *, json_t *))
+{
+	fl_arena *a = fl_arena_new(2048);
+	fl_err err = fn(db, a, m, row);
+	fl_arena_free(a);
+	return err;
+}
+
+fl_err fl_db_add(fl_db *db, const fl_model *m, json_t *row)
+{
+	if (json_is_object(row) && fl_model_apply_defaults(m, row))
+		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL,
+			"table %s declares a default that is not valid JSON", m->tablename);
+	fl_err err = validate(db, m, row, true);
+	return err ? err : with_scratch(db, m, row, insert_row);
+}
+
+fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows)
+{
+	size_t i;
+	json_t *row;
+	if (!json_is_array(rows))
+		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "add_all needs an array");
+	json_array_foreach(rows, i, row) {
+		fl_err err = json_is_object(row) && fl_model_apply_defaults(m, row) ? FL_EINVAL :
+			validate(db, m, row, true);
+		if (err)
+			return err;
+	}
+	json_array_foreach(rows, i, row) {
+		fl_err err = with_scratch(db, m, row, insert_row);
+		if (err)
+			return err;
+	}
+	return FL_OK;
+}
+
+/* The primary key column and its non-null value in `row`, or FL_EINVAL. */
+static fl_err row_key(fl_db *db, const fl_model *m, json_t *row,
+	const fl_column **pk, json_t **value)
+{
+	*pk = fl_model_single_pk(db, m);
+	if (!*pk)
+		return FL_EINVAL;
+	*value = json_object_get(row, (*pk)->name);
+	if (!*value || json_is_null(*value) || !fl_json_is_scalar(*value))
+		return fl_db_set_error(db, FL_EINVAL, m->tablename, (*pk)->name,
+			"%s.%s must be set to identify the row", m->tablename, (*pk)->name);
+	return FL_OK;
+}
+
+static fl_err not_found(fl_db *db, const fl_model *m, json_t *key)
+{
+	return fl_db_set_error(db, FL_ENOTFOUND, m->tablename, NULL, "%s has no row with key %s",
+		m->tablename, json_is_string(key) ? json_string_value(key) : "given");
+}
+
+static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
+{
+	const fl_column *pk;
+	json_t *key;
+	fl_err err = row_key(db, m, row, &pk, &key);
+	if (err)
+		return err;
+	fl_buf b;
+	fl_buf_init(&b, a);
+	json_t *params = json_array();
+	for (const fl_column *c = m->columns; c->name; c++) {
+		json_t *v = json_object_get(row, c->name);
+		if (!v || c == pk)
+			continue;
+		fl_buf_puts(&b, b.len ? ", " : "");
+		fl_sql_put_ident(&b, c->name);
+		fl_buf_puts(&b, " = ?");
+		json_array_append(params, v);
+	}
+	if (!b.len) {   /* nothing to change: SQLAlchemy emits no UPDATE */
+		json_decref(params);
+		return FL_OK;
+	}
+	json_array_append(params, key);
+	fl_buf s;
+	fl_buf_init(&s, a);
+	fl_buf_puts(&s, "UPDATE ");
+	fl_sql_put_ident(&s, m->tablename);
+	fl_buf_printf(&s, " SET %s WHERE ", fl_buf_cstr(&b));
+	fl_sql_put_ident(&s, pk->name);
+	fl_buf_puts(&s, " = ?");
+	int changes = 0;
+	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
+	return !err && changes == 0 ? not_found(db, m, key) : err;
+}
+
+fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row)
+{
+	fl_err err = validate(db, m, row, false);
+	return err ? err : with_scratch(db, m, row, update_row);
+}
+
+static fl_err delete_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
+{
+	const fl_column *pk;
+	json_t *key;
+	fl_err err = row_key(db, m, row, &pk, &key);
+	if (err)
+		return err;
+	fl_buf s;
+	fl_buf_init(&s, a);
+	fl_buf_puts(&s, "DELETE FROM ");
+	fl_sql_put_ident(&s, m->tablename);
+	fl_buf_puts(&s, " WHERE ");
+	fl_sql_put_ident(&s, pk->name);
+	fl_buf_puts(&s, " = ?");
+	json_t *params = json_array();
+	json_array_append(params, key);
+	int changes = 0;
+	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
+	return !err && changes == 0 ? not_found(db, m, key) : err;
+}
+
+fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row)
+{
+	if (!json_is_object(row))
+		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "row must be a JSON object");
+	return with_scratch(db, m, row, delete_row);
+}
