@@ -41,7 +41,7 @@ static fl_err find_or_add(fl_seed *s, const fl_model *m, json_t *row,
 	const char *const *keys, json_t **out)
 {
 	if (!row)
-		return fl_db_set_error(s->db, FL_ENOMEM, m->tablename, NULL, "out of memory");
+		return fl_db_set_error(s->db, FL_ENOMEM, fl_model_table(m), NULL, "out of memory");
 	fl_query *q = fl_query_new(s->db, s->arena, m);
 	for (const char *const *k = keys; *k; k++)
 		fl_query_filter_by(q, *k, json_object_get(row, *k));

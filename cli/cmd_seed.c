@@ -31,12 +31,12 @@ static int check_schema(struct seed *s)
 {
 	for (const fl_model *const *m = s->app->models; m && *m; m++) {
 		json_t *cols;
-		json_t *params = json_pack("[s]", (*m)->tablename);
+		json_t *params = json_pack("[s]", fl_model_table((*m)));
 		if (fl_db_query(s->db, "SELECT name FROM pragma_table_info(?)", params, &cols))
 			return fl_cli_fail("%s: %s", s->cfg->database_path, fl_db_errmsg(s->db));
 		if (json_array_size(cols) == 0)
 			return fl_cli_fail("%s has no table '%s': run ./manage db upgrade first",
-				s->cfg->database_path, (*m)->tablename);
+				s->cfg->database_path, fl_model_table((*m)));
 		for (const fl_column *c = (*m)->columns; c->name; c++) {
 			bool found = false;
 			size_t i;
@@ -46,7 +46,7 @@ static int check_schema(struct seed *s)
 					c->name) == 0;
 			if (!found)
 				return fl_cli_fail("%s: table '%s' has no column '%s': run ./manage db upgrade first",
-					s->cfg->database_path, (*m)->tablename, c->name);
+					s->cfg->database_path, fl_model_table((*m)), c->name);
 		}
 	}
 	return 0;

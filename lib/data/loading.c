@@ -8,7 +8,7 @@
 
 void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c)
 {
-	fl_sql_put_ident(b, m->tablename);
+	fl_sql_put_ident(b, fl_model_table(m));
 	fl_buf_putc(b, '.');
 	fl_sql_put_ident(b, c->name);
 }
@@ -34,9 +34,9 @@ static const char *fetch_sql(fl_arena *a, const fl_rel *r, const fl_column *ocol
 		fl_buf_puts(&b, ", ");
 		fl_sql_put_qualified(&b, r->secondary, r->sec_local);
 		fl_buf_puts(&b, " AS \"" REL_KEY "\" FROM ");
-		fl_sql_put_ident(&b, r->target->tablename);
+		fl_sql_put_ident(&b, fl_model_table(r->target));
 		fl_buf_puts(&b, " JOIN ");
-		fl_sql_put_ident(&b, r->secondary->tablename);
+		fl_sql_put_ident(&b, fl_model_table(r->secondary));
 		fl_buf_puts(&b, " ON ");
 		fl_sql_put_qualified(&b, r->secondary, r->sec_remote);
 		fl_buf_puts(&b, " = ");
@@ -45,7 +45,7 @@ static const char *fetch_sql(fl_arena *a, const fl_rel *r, const fl_column *ocol
 		fl_sql_put_qualified(&b, r->secondary, r->sec_local);
 	} else {
 		fl_buf_puts(&b, " FROM ");
-		fl_sql_put_ident(&b, r->target->tablename);
+		fl_sql_put_ident(&b, fl_model_table(r->target));
 		fl_buf_puts(&b, " WHERE ");
 		fl_sql_put_qualified(&b, r->target, r->remote);
 	}
@@ -204,7 +204,7 @@ static fl_err check_path(fl_query *q, const char *path)
 	for (const char *p = path;; ) {
 		const char *dot = strchrnul(p, '.');
 		fl_rel r;
-		fl_err err = dot == p ? fl_db_set_error(q->db, FL_EINVAL, m->tablename, NULL,
+		fl_err err = dot == p ? fl_db_set_error(q->db, FL_EINVAL, fl_model_table(m), NULL,
 			"empty relationship name in %s", path) :
 			fl_rel_find(q->db, m, fl_arena_strndup(q->arena, p, (size_t)(dot - p)), &r);
 		if (err)
@@ -221,13 +221,13 @@ fl_query *fl_query_load(fl_query *q, const char *path)
 	if (fl_query_failed(q))
 		return fl_query_chain(q);
 	if (!path)
-		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
+		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"no relationship path"));
 	fl_err err = check_path(q, path);
 	if (err)
 		return fl_query_fail(q, err);
 	if (q->nloads == FL_QUERY_MAX_LOADS)
-		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
+		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"more than %d relationships loaded", FL_QUERY_MAX_LOADS));
 	q->loads[q->nloads++] = fl_arena_strdup(q->arena, path);
 	return q;
@@ -245,7 +245,7 @@ static void restrict_secondary(fl_query *q, const fl_rel *r, json_t *key)
 	fl_buf_puts(&q->where, " IN (SELECT ");
 	fl_sql_put_qualified(&q->where, r->secondary, r->sec_remote);
 	fl_buf_puts(&q->where, " FROM ");
-	fl_sql_put_ident(&q->where, r->secondary->tablename);
+	fl_sql_put_ident(&q->where, fl_model_table(r->secondary));
 	fl_buf_puts(&q->where, " WHERE ");
 	fl_sql_put_qualified(&q->where, r->secondary, r->sec_local);
 	fl_buf_puts(&q->where, " = ?))");
@@ -262,7 +262,7 @@ fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *ro
 	if (!db || !a || !m)
 		return (fl_query *)&fl_query_invalid;
 	fl_err err = name ? fl_rel_find(db, m, name, &r) :
-		fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "no relationship name");
+		fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL, "no relationship name");
 	if (!err)
 		err = fl_rel_order(db, &r, &ocol, &desc);
 	if (err)   /* a query over `m` that carries the error */

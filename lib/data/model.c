@@ -2,6 +2,8 @@
  * drop_all.  See model.h. */
 #include "data/model.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,6 +48,54 @@ static const char *const type_ddl[FL_TYPE__MAX] = {
 };
 
 /* ---- lookup ---- */
+
+/* Flask-SQLAlchemy's camel_to_snake_case, character for character:
+ *   re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name)
+ *   .lower().lstrip("_")
+ * An underscore goes before a capital that follows a lower-case letter or
+ * a digit, or that starts a word ("HTTPResponse" -> "http_response"). */
+static char *snake_case(const char *name)
+{
+	size_t n = strlen(name);
+	char *out = malloc(2 * n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		bool upper = ch >= 'A' && ch <= 'Z';
+		bool after_word = i > 0 && ((name[i - 1] >= 'a' && name[i - 1] <= 'z') ||
+			(name[i - 1] >= '0' && name[i - 1] <= '9'));
+		bool starts_word = i > 0 && name[i + 1] >= 'a' && name[i + 1] <= 'z';
+		if (upper && (after_word || starts_word))
+			*o++ = '_';
+		*o++ = (char)tolower(ch);
+	}
+	*o = '\0';
+	size_t lead = strspn(out, "_");
+	memmove(out, out + lead, (size_t)(o - out) - lead + 1);
+	return out;
+}
+
+/* The derived names, one per model without __tablename__: models are
+ * static data that live as long as the process, so their derived names
+ * do too (computed once, never freed; a cache of immutable facts). */
+#define DERIVED_MAX 256
+/* Keyed by the model's address: a model must not move (declare it static). */
+static struct { const fl_model *model; char *name; } derived[DERIVED_MAX];
+static size_t nderived;
+
+const char *fl_model_table(const fl_model *m)
+{
+	if (m->tablename || !m->name)
+		return m->tablename;
+	for (size_t i = 0; i < nderived; i++)
+		if (derived[i].model == m)
+			return derived[i].name;
+	char *name = snake_case(m->name);
+	if (name && nderived < DERIVED_MAX)
+		derived[nderived++] = (typeof(derived[0])){ m, name };
+	return name;   /* past DERIVED_MAX models: leaked once per call, never wrong */
+}
 
 const fl_column *fl_model_column(const fl_model *m, const char *name)
 {
@@ -241,8 +291,8 @@ const fl_column *fl_column_references(const fl_column *c, const fl_model *target
 {
 	const char *dot = c->foreign_key ? strchr(c->foreign_key, '.') : NULL;
 	size_t n = dot ? (size_t)(dot - c->foreign_key) : 0;
-	if (!dot || !target->tablename || strlen(target->tablename) != n ||
-	    strncmp(c->foreign_key, target->tablename, n) != 0)
+	if (!dot || !fl_model_table(target) || strlen(fl_model_table(target)) != n ||
+	    strncmp(c->foreign_key, fl_model_table(target), n) != 0)
 		return NULL;
 	return fl_model_column(target, dot + 1);
 }
@@ -294,9 +344,9 @@ static void index_statements(fl_buf *b, const fl_model *m)
 			continue;
 		fl_buf_puts(b, c->unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " :
 			"CREATE INDEX IF NOT EXISTS ");
-		fl_sql_put_ident(b, fl_arena_printf(b->arena, "ix_%s_%s", m->tablename, c->name));
+		fl_sql_put_ident(b, fl_arena_printf(b->arena, "ix_%s_%s", fl_model_table(m), c->name));
 		fl_buf_puts(b, " ON ");
-		fl_sql_put_ident(b, m->tablename);
+		fl_sql_put_ident(b, fl_model_table(m));
 		fl_buf_puts(b, " (");
 		fl_sql_put_ident(b, c->name);
 		fl_buf_puts(b, ");\n");
@@ -308,10 +358,10 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 	fl_buf b;
 	fl_buf_init(&b, a);
 	*sql_out = NULL;
-	if (!m->tablename || !m->columns || !m->columns[0].name)
+	if (!fl_model_table(m) || !m->columns || !m->columns[0].name)
 		return FL_EINVAL;
 	fl_buf_puts(&b, "CREATE TABLE IF NOT EXISTS ");
-	fl_sql_put_ident(&b, m->tablename);
+	fl_sql_put_ident(&b, fl_model_table(m));
 	fl_buf_puts(&b, " (\n");
 	for (const fl_column *c = m->columns; c->name; c++) {
 		fl_buf_puts(&b, c == m->columns ? "" : ",\n");
@@ -453,12 +503,12 @@ void fl_model_convert_row(const fl_model *m, json_t *row)
 /* Does `m` reference `parent` (other than itself) by a foreign key? */
 static bool references(fl_arena *a, const fl_model *m, const fl_model *parent)
 {
-	if (m == parent || strcmp(m->tablename, parent->tablename) == 0)
+	if (m == parent || strcmp(fl_model_table(m), fl_model_table(parent)) == 0)
 		return false;
 	for (const fl_column *c = m->columns; c->name; c++) {
 		const char *table, *col;
 		if (c->foreign_key && !split_foreign_key(a, c->foreign_key, &table, &col) &&
-		    strcmp(table, parent->tablename) == 0)
+		    strcmp(table, fl_model_table(parent)) == 0)
 			return true;
 	}
 	return false;
@@ -526,8 +576,8 @@ fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models)
 	for (size_t i = 0; i < n; i++) {
 		const char *sql;
 		if (fl_model_create_sql(sorted[i], a, &sql))
-			return fl_db_set_error(db, FL_EINVAL, sorted[i]->tablename, NULL,
-				"model for table %s cannot be expressed in SQL", sorted[i]->tablename);
+			return fl_db_set_error(db, FL_EINVAL, fl_model_table(sorted[i]), NULL,
+				"model for table %s cannot be expressed in SQL", fl_model_table(sorted[i]));
 		fl_buf_puts(&b, sql);
 	}
 	return run_ddl(db, fl_buf_cstr(&b));
@@ -541,7 +591,7 @@ fl_err fl_drop_all(fl_db *db, fl_arena *a, const fl_model *const *models)
 	fl_buf_init(&b, a);
 	while (n--) {
 		fl_buf_puts(&b, "DROP TABLE IF EXISTS ");
-		fl_sql_put_ident(&b, sorted[n]->tablename);
+		fl_sql_put_ident(&b, fl_model_table(sorted[n]));
 		fl_buf_puts(&b, ";\n");
 	}
 	return run_ddl(db, fl_buf_cstr(&b));

@@ -174,12 +174,19 @@ typedef struct fl_unique {
 /* A model: one table. */
 typedef struct fl_model {
 	const char *name;                     /* class name for messages ("Role"); may be NULL */
-	const char *tablename;                /* __tablename__ */
+	const char *tablename;                /* __tablename__; NULL: derived from name (fl_model_table) */
 	const fl_column *columns;             /* ends with FL_COLUMN_END */
 	const fl_relationship *relationships; /* ends with FL_RELATIONSHIP_END; may be NULL */
 	const fl_unique *unique_constraints;  /* ends with FL_UNIQUE_END; may be NULL */
 	bool abstract;                        /* __abstract__: never created */
 } fl_model;
+
+/* fl_model_table — the model's table name: its tablename, or when that is
+ * NULL, Flask-SQLAlchemy's name derived from the class name `name`
+ * (camel_to_snake_case: "UserProfile" -> "user_profile", "HTTPResponse"
+ * -> "http_response").  The string lives as long as the process; NULL
+ * only when the model has neither name (or memory ran out). */
+const char *fl_model_table(const fl_model *m);
 
 /* fl_model_column — the column called `name`, or NULL if the model has
  * none (callers answer FL_EINVAL: an unknown column never reaches SQL). */

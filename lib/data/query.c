@@ -63,8 +63,8 @@ fl_query *fl_query_fail(fl_query *q, fl_err err)
 
 fl_err fl_data_unknown_column(fl_db *db, const fl_model *m, const char *column)
 {
-	return fl_db_set_error(db, FL_EINVAL, m->tablename, column,
-		"table %s has no column %s", m->tablename, column ? column : "(null)");
+	return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), column,
+		"table %s has no column %s", fl_model_table(m), column ? column : "(null)");
 }
 
 /* ---- conditions ---- */
@@ -111,7 +111,7 @@ static fl_err check_cond(fl_query *q, const fl_cond *c)
 	else
 		ok = fl_json_is_scalar(c->value);
 	if (!ok)
-		return fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, c->column,
+		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), c->column,
 			"invalid value or operator in filter on %s", c->column);
 	return FL_OK;
 }
@@ -140,7 +140,7 @@ fl_query *fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
 	if (fl_query_failed(q))
 		return fl_query_chain(q);
 	if (n && !conds)
-		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, q->model->tablename, NULL,
+		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"no conditions given"));
 	for (size_t i = 0; i < n; i++) {
 		fl_err err = check_cond(q, &conds[i]);
@@ -225,7 +225,7 @@ static const char *select_sql(fl_query *q, json_t **params)
 		put_select_list(&b, q->model);
 	}
 	fl_buf_puts(&b, " FROM ");
-	fl_sql_put_ident(&b, q->model->tablename);
+	fl_sql_put_ident(&b, fl_model_table(q->model));
 	if (q->where.len)
 		fl_buf_printf(&b, " WHERE %s", fl_buf_cstr(&q->where));
 	if (q->group) {
@@ -311,8 +311,8 @@ const fl_column *fl_model_single_pk(fl_db *db, const fl_model *m)
 		if (c->primary_key)
 			pk = NULL;
 	if (!pk)
-		fl_db_set_error(db, FL_EINVAL, m->tablename, NULL,
-			"table %s needs a single-column primary key here", m->tablename);
+		fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+			"table %s needs a single-column primary key here", fl_model_table(m));
 	return pk;
 }
 
@@ -342,8 +342,8 @@ fl_query *fl_query_group_by(fl_query *q, const char *column)
 
 static fl_err page_not_found(fl_query *q, long page, long per_page)
 {
-	fl_query_fail(q, fl_db_set_error(q->db, FL_ENOTFOUND, q->model->tablename, NULL,
-		"%s has no page %ld of %ld rows", q->model->tablename, page, per_page));
+	fl_query_fail(q, fl_db_set_error(q->db, FL_ENOTFOUND, fl_model_table(q->model), NULL,
+		"%s has no page %ld of %ld rows", fl_model_table(q->model), page, per_page));
 	return FL_ENOTFOUND;
 }
 

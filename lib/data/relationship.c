@@ -113,8 +113,8 @@ fl_err fl_rel_find(fl_db *db, const fl_model *m, const char *name, fl_rel *r)
 			return FL_OK;
 	if (find_backref(db, m, name, r))
 		return FL_OK;
-	return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL,
-		"%s has no relationship %s%s", m->name ? m->name : m->tablename, name,
+	return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+		"%s has no relationship %s%s", m->name ? m->name : fl_model_table(m), name,
 		fl_db_models(db) ? "" : " (models not registered: fl_db_set_models)");
 }
 

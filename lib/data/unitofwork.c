@@ -9,9 +9,9 @@ static fl_err invalid(fl_db *db, const fl_model *m, const char *column, const ch
 {
 	const fl_column *c = fl_model_column(m, column);
 	if (c && c->length && strcmp(reason, "is too long") == 0)
-		return fl_db_set_error(db, FL_EINVAL, m->tablename, column,
-			"%s.%s is too long (at most %u characters)", m->tablename, column, c->length);
-	return fl_db_set_error(db, FL_EINVAL, m->tablename, column, "%s%s%s %s", m->tablename,
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), column,
+			"%s.%s is too long (at most %u characters)", fl_model_table(m), column, c->length);
+	return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), column, "%s%s%s %s", fl_model_table(m),
 		column ? "." : "", column ? column : "", reason);
 }
 
@@ -49,7 +49,7 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_buf b;
 	fl_buf_init(&b, a);
 	fl_buf_puts(&b, "INSERT INTO ");
-	fl_sql_put_ident(&b, m->tablename);
+	fl_sql_put_ident(&b, fl_model_table(m));
 	if (cols.len)
 		fl_buf_printf(&b, " (%s) VALUES (%s)", fl_buf_cstr(&cols), fl_buf_cstr(&marks));
 	else
@@ -77,8 +77,8 @@ static fl_err with_scratch(fl_db *db, const fl_model *m, json_t *row,
 fl_err fl_db_add(fl_db *db, const fl_model *m, json_t *row)
 {
 	if (json_is_object(row) && fl_model_apply_defaults(m, row))
-		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL,
-			"table %s declares a default that is not valid JSON", m->tablename);
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+			"table %s declares a default that is not valid JSON", fl_model_table(m));
 	fl_err err = validate(db, m, row, true);
 	return err ? err : with_scratch(db, m, row, insert_row);
 }
@@ -88,7 +88,7 @@ fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows)
 	size_t i;
 	json_t *row;
 	if (!json_is_array(rows))
-		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "add_all needs an array");
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL, "add_all needs an array");
 	json_array_foreach(rows, i, row) {
 		fl_err err = json_is_object(row) && fl_model_apply_defaults(m, row) ? FL_EINVAL :
 			validate(db, m, row, true);
@@ -112,15 +112,15 @@ static fl_err row_key(fl_db *db, const fl_model *m, json_t *row,
 		return FL_EINVAL;
 	*value = json_object_get(row, (*pk)->name);
 	if (!*value || json_is_null(*value) || !fl_json_is_scalar(*value))
-		return fl_db_set_error(db, FL_EINVAL, m->tablename, (*pk)->name,
-			"%s.%s must be set to identify the row", m->tablename, (*pk)->name);
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), (*pk)->name,
+			"%s.%s must be set to identify the row", fl_model_table(m), (*pk)->name);
 	return FL_OK;
 }
 
 static fl_err not_found(fl_db *db, const fl_model *m, json_t *key)
 {
-	return fl_db_set_error(db, FL_ENOTFOUND, m->tablename, NULL, "%s has no row with key %s",
-		m->tablename, json_is_string(key) ? json_string_value(key) : "given");
+	return fl_db_set_error(db, FL_ENOTFOUND, fl_model_table(m), NULL, "%s has no row with key %s",
+		fl_model_table(m), json_is_string(key) ? json_string_value(key) : "given");
 }
 
 static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
@@ -150,7 +150,7 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_buf s;
 	fl_buf_init(&s, a);
 	fl_buf_puts(&s, "UPDATE ");
-	fl_sql_put_ident(&s, m->tablename);
+	fl_sql_put_ident(&s, fl_model_table(m));
 	fl_buf_printf(&s, " SET %s WHERE ", fl_buf_cstr(&b));
 	fl_sql_put_ident(&s, pk->name);
 	fl_buf_puts(&s, " = ?");
@@ -175,7 +175,7 @@ static fl_err delete_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_buf s;
 	fl_buf_init(&s, a);
 	fl_buf_puts(&s, "DELETE FROM ");
-	fl_sql_put_ident(&s, m->tablename);
+	fl_sql_put_ident(&s, fl_model_table(m));
 	fl_buf_puts(&s, " WHERE ");
 	fl_sql_put_ident(&s, pk->name);
 	fl_buf_puts(&s, " = ?");
@@ -189,6 +189,6 @@ static fl_err delete_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row)
 {
 	if (!json_is_object(row))
-		return fl_db_set_error(db, FL_EINVAL, m->tablename, NULL, "row must be a JSON object");
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL, "row must be a JSON object");
 	return with_scratch(db, m, row, delete_row);
 }

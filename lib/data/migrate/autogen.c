@@ -80,7 +80,7 @@ static const char *ident(struct gen *g, const char *name)
 static const fl_model *model_for(struct gen *g, const char *table)
 {
 	for (const fl_model *const *m = g->models; *m; m++)
-		if (!(*m)->abstract && (*m)->tablename && strcasecmp((*m)->tablename, table) == 0)
+		if (!(*m)->abstract && fl_model_table((*m)) && strcasecmp(fl_model_table((*m)), table) == 0)
 			return *m;
 	return NULL;
 }
@@ -393,8 +393,8 @@ static json_t *table_order(struct gen *g)
 	json_t *out = json_array(), *names = fl_schema_table_names(g->live, g->target), *n;
 	size_t i;
 	for (const fl_model *const *m = g->models; *m; m++)
-		if (!(*m)->abstract && (*m)->tablename && json_object_get(g->target, (*m)->tablename))
-			json_array_append_new(out, json_string((*m)->tablename));
+		if (!(*m)->abstract && fl_model_table((*m)) && json_object_get(g->target, fl_model_table((*m))))
+			json_array_append_new(out, json_string(fl_model_table((*m))));
 	json_array_foreach(names, i, n)
 		if (!fl_schema_set_has(out, n))
 			json_array_append(out, n);
