@@ -292,9 +292,35 @@ static void release(sqlite3_stmt *st)
 
 /* ---- binding and reading ---- */
 
+/* The one key of a BLOB parameter: not UTF-8, so no object parsed from
+ * JSON or built with json_object_set can carry it by accident. */
+static const char blob_key[] = "\xff" "blob";
+#define BLOB_KEY_LEN (sizeof blob_key - 1)
+
+json_t *fl_db_blob(json_t *bytes)
+{
+	if (!json_is_string(bytes))
+		return NULL;
+	json_t *w = json_object();
+	if (w && json_object_setn_new_nocheck(w, blob_key, BLOB_KEY_LEN, json_incref(bytes))) {
+		json_decref(w);
+		return NULL;
+	}
+	return w;
+}
+
+json_t *fl_db_param_blob(json_t *param)
+{
+	if (!json_is_object(param) || json_object_size(param) != 1)
+		return NULL;
+	json_t *b = json_object_getn(param, blob_key, BLOB_KEY_LEN);
+	return json_is_string(b) ? b : NULL;
+}
+
 static fl_err bind_one(fl_db *db, sqlite3_stmt *st, int i, json_t *v)
 {
 	int rc;
+	json_t *blob;
 	switch (json_typeof(v)) {
 	case JSON_INTEGER: rc = sqlite3_bind_int64(st, i, json_integer_value(v)); break;
 	case JSON_REAL: rc = sqlite3_bind_double(st, i, json_real_value(v)); break;
@@ -305,6 +331,13 @@ static fl_err bind_one(fl_db *db, sqlite3_stmt *st, int i, json_t *v)
 		rc = sqlite3_bind_text64(st, i, json_string_value(v), json_string_length(v),
 			SQLITE_STATIC, SQLITE_UTF8);
 		break;
+	case JSON_OBJECT:
+		if ((blob = fl_db_param_blob(v))) {
+			rc = sqlite3_bind_blob64(st, i, json_string_value(blob), json_string_length(blob),
+				SQLITE_STATIC);
+			break;
+		}
+		/* fall through */
 	default:
 		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
 			"parameter %d: arrays and objects cannot be bound", i);
@@ -334,6 +367,11 @@ static json_t *column_value(sqlite3_stmt *st, int i)
 	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
 	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
 	case SQLITE_NULL: return json_null();
+	case SQLITE_BLOB: {
+		/* Bytes, exactly as stored: a LargeBinary value. */
+		const char *b = sqlite3_column_blob(st, i);
+		return json_stringn_nocheck(b ? b : "", (size_t)sqlite3_column_bytes(st, i));
+	}
 	default: {
 		const char *s = (const char *)sqlite3_column_text(st, i);
 		return json_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));

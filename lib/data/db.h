@@ -17,7 +17,10 @@
  * request never commits half of its work.
  *
  * Rows are JSON objects: column name → value, INTEGER → integer, REAL →
- * real, TEXT → string, NULL → null (BLOBs must hold UTF-8 to be returned).
+ * real, TEXT → string (it must be UTF-8: FL_EUTF8 otherwise), NULL → null,
+ * BLOB → a string of exactly the stored bytes, whatever they are (made with
+ * json_stringn_nocheck: NULs and invalid UTF-8 included, its length is
+ * json_string_length; json_dumps refuses one that is not UTF-8).
  * Result values are allocated from jansson's current arena
  * (fl_json_set_arena), so they die with the request.
  */
@@ -85,10 +88,25 @@ fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *col
  * array of objects in *rows_out, allocated from jansson's current arena.
  * Reads do not begin a transaction.  `sql` must hold exactly one statement.
  * Bound types: integer → INTEGER, real → REAL, string → TEXT, true/false →
- * 1/0, null → NULL; arrays and objects give FL_EINVAL.
- * Errors: FL_EINVAL, FL_ENOTABLE, FL_EBUSY, FL_EUTF8 (a TEXT/BLOB value that
- * is not UTF-8), FL_EDB. */
+ * 1/0, null → NULL, a fl_db_blob parameter → BLOB; other arrays and
+ * objects give FL_EINVAL.
+ * Errors: FL_EINVAL, FL_ENOTABLE, FL_EBUSY, FL_EUTF8 (a TEXT value that is
+ * not UTF-8), FL_EDB. */
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out);
+
+/* fl_db_blob — a parameter that binds the bytes of the JSON string `bytes`
+ * (any bytes; its json_string_length counts) as a BLOB, where a plain
+ * string would bind TEXT: how LargeBinary values are written and compared
+ * (fl_column_param in model.h makes them).  A new reference to a small
+ * wrapper object that holds its own reference to `bytes`; NULL when
+ * `bytes` is not a string.  Only fl_db_query/fl_db_execute understand it
+ * (json_dumps cannot print it: use fl_db_param_blob). */
+json_t *fl_db_blob(json_t *bytes);
+
+/* fl_db_param_blob — the bytes (a JSON string, borrowed) inside the
+ * fl_db_blob parameter `param`, or NULL when `param` is not one (for code
+ * that prints bound values, e.g. SQLALCHEMY_ECHO). */
+json_t *fl_db_param_blob(json_t *param);
 
 /* fl_db_execute — run one writing statement (INSERT, UPDATE, DELETE, DDL)
  * with bound `params` (as fl_db_query), beginning a transaction first if

@@ -398,8 +398,10 @@ static const char *type_mismatch(const fl_column *c, json_t *v)
 {
 	if (is_integer_type(c->type))
 		return json_is_integer(v) ? NULL : "must be an integer";
-	if (c->type == FL_TYPE_FLOAT || c->type == FL_TYPE_NUMERIC)
+	if (c->type == FL_TYPE_FLOAT)
 		return json_is_number(v) ? NULL : "must be a number";
+	if (c->type == FL_TYPE_NUMERIC)
+		return fl_numeric_invalid(c, v);
 	if (c->type == FL_TYPE_BOOLEAN) {
 		if (json_is_boolean(v))
 			return NULL;
@@ -408,6 +410,10 @@ static const char *type_mismatch(const fl_column *c, json_t *v)
 	}
 	if (!is_text_type(c->type) || !json_is_string(v))
 		return "must be a string";
+	if (c->type == FL_TYPE_LARGEBINARY)
+		return NULL;   /* bytes: any string of any bytes */
+	if (!fl_utf8_valid(json_string_value(v), json_string_length(v)))
+		return "is not valid UTF-8 (bytes belong in a LargeBinary column)";
 	if (c->type == FL_TYPE_ENUM && !enum_has(c, json_string_value(v)))
 		return "is not one of the allowed values";
 	if (c->length && (c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) &&
@@ -463,21 +469,36 @@ fail:
 	return FL_EINVAL;
 }
 
+/* Set column `c` of `row` to the value of `json_text` or `fn` (the one
+ * given); FL_EINVAL when the JSON text does not parse. */
+static fl_err set_generated(json_t *row, const fl_column *c, const char *json_text,
+	json_t *(*fn)(void))
+{
+	json_t *v = fn ? fn() : json_loads(json_text, JSON_DECODE_ANY, NULL);
+	if (!v)
+		return FL_EINVAL;
+	json_object_set_new(row, c->name, v);
+	return FL_OK;
+}
+
 fl_err fl_model_apply_defaults(const fl_model *m, json_t *row)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
-		json_t *v = NULL;
-		if (json_object_get(row, c->name))
+		if (json_object_get(row, c->name) || (!c->default_fn && !c->default_json))
 			continue;
-		if (c->default_fn)
-			v = c->default_fn();
-		else if (c->default_json)
-			v = json_loads(c->default_json, JSON_DECODE_ANY, NULL);
-		else
-			continue;
-		if (!v)
+		if (set_generated(row, c, c->default_json, c->default_fn))
 			return FL_EINVAL;
-		json_object_set_new(row, c->name, v);
+	}
+	return FL_OK;
+}
+
+fl_err fl_model_apply_onupdate(const fl_model *m, json_t *values)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		if (json_object_get(values, c->name) || (!c->onupdate_fn && !c->onupdate_json))
+			continue;
+		if (set_generated(values, c, c->onupdate_json, c->onupdate_fn))
+			return FL_EINVAL;
 	}
 	return FL_OK;
 }
@@ -485,16 +506,16 @@ fl_err fl_model_apply_defaults(const fl_model *m, json_t *row)
 void fl_model_convert_row(const fl_model *m, json_t *row)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
-		if (c->type != FL_TYPE_BOOLEAN && c->type != FL_TYPE_FLOAT &&
-		    c->type != FL_TYPE_NUMERIC)
+		if (!fl_column_converts(c))
 			continue;   /* SQLite's value is already the model's */
 		json_t *v = json_object_get(row, c->name);
-		if (!json_is_integer(v))
+		if (!v || json_is_null(v))
 			continue;
-		if (c->type == FL_TYPE_BOOLEAN)
-			json_object_set_new(row, c->name, json_boolean(json_integer_value(v)));
-		else if (c->type == FL_TYPE_FLOAT || c->type == FL_TYPE_NUMERIC)
-			json_object_set_new(row, c->name, json_real((double)json_integer_value(v)));
+		json_t *out = fl_column_value(c, v);
+		if (out != v)
+			json_object_set_new(row, c->name, out);
+		else
+			json_decref(out);
 	}
 }
 

@@ -44,7 +44,7 @@ typedef enum fl_type {
 	FL_TYPE_SMALLINTEGER,  /* SMALLINT */
 	FL_TYPE_BIGINTEGER,    /* BIGINT */
 	FL_TYPE_FLOAT,         /* FLOAT */
-	FL_TYPE_NUMERIC,       /* NUMERIC(precision, scale) */
+	FL_TYPE_NUMERIC,       /* NUMERIC(precision, scale); exact decimal strings, see below */
 	FL_TYPE_STRING,        /* VARCHAR(length); length enforced in characters */
 	FL_TYPE_TEXT,          /* TEXT */
 	FL_TYPE_UNICODE,       /* VARCHAR(length), as String */
@@ -53,7 +53,7 @@ typedef enum fl_type {
 	FL_TYPE_DATE,          /* DATE, ISO text "YYYY-MM-DD" */
 	FL_TYPE_DATETIME,      /* DATETIME, ISO text "YYYY-MM-DD HH:MM:SS[.ffffff]" */
 	FL_TYPE_TIME,          /* TIME, ISO text */
-	FL_TYPE_LARGEBINARY,   /* BLOB (values travel as JSON strings) */
+	FL_TYPE_LARGEBINARY,   /* BLOB; bytes as jansson strings of any bytes, see below */
 	FL_TYPE_ENUM,          /* VARCHAR(longest value) CHECK (col IN (...)) */
 	FL_TYPE__MAX
 } fl_type;
@@ -82,6 +82,11 @@ typedef struct fl_column {
 	const char *foreign_key;     /* ForeignKey("roles.id") */
 	const char *ondelete;        /* ForeignKey(..., ondelete="CASCADE") */
 	const char *const *enum_values;  /* Enum(...): NULL-terminated list */
+	/* onupdate= (issue 17): the value fl_db_update (and a query's bulk
+	 * update, through fl_model_apply_onupdate) sets when the UPDATE does
+	 * not set this column itself; never used by an INSERT. */
+	const char *onupdate_json;   /* onupdate=: JSON text ("0", "\"x\"") */
+	json_t *(*onupdate_fn)(void);  /* onupdate=callable (e.g. datetime.utcnow); new value */
 } fl_column;
 
 /* Column constructors: FL_COLUMN_<TYPE>(name, options...) where the options
@@ -119,6 +124,20 @@ typedef struct fl_column {
 #define FL_SERVER_DEFAULT(sql_literal) .server_default = (sql_literal)
 #define FL_FOREIGN_KEY(table_dot_column) .foreign_key = (table_dot_column)
 #define FL_ONDELETE(action) .ondelete = (action)
+#define FL_ONUPDATE(json_text) .onupdate_json = (json_text)
+#define FL_ONUPDATE_FN(fn) .onupdate_fn = (fn)
+/* default=datetime.utcnow / onupdate=datetime.utcnow, e.g. SQLAlchemy's
+ *   updated_at = Column(DateTime, default=datetime.utcnow, onupdate=datetime.utcnow)
+ * is FL_COLUMN_DATETIME("updated_at", FL_DEFAULT_UTCNOW, FL_ONUPDATE_UTCNOW). */
+#define FL_DEFAULT_UTCNOW .default_fn = fl_utcnow
+#define FL_ONUPDATE_UTCNOW .onupdate_fn = fl_utcnow
+
+/* fl_utcnow — datetime.utcnow() as SQLAlchemy's DateTime stores it on
+ * SQLite: a new JSON string "YYYY-MM-DD HH:MM:SS.ffffff" (UTC, always six
+ * digits of microseconds, so stored values sort as text in time order),
+ * from jansson's current arena.  Read from CLOCK_REALTIME, like Python's
+ * clock.  The callable of FL_DEFAULT_UTCNOW and FL_ONUPDATE_UTCNOW. */
+json_t *fl_utcnow(void);
 
 /* relationship(lazy=...). */
 typedef enum fl_lazy {
@@ -228,10 +247,11 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 
 /* fl_model_validate — check `row` (a JSON object) against `m` before it is
  * written, like SQLAlchemy's flush would fail: every key must be a column;
- * values must fit the type (integer for Integer, number for Float, string
- * for String/Text/Date..., bool or 0/1 for Boolean, a listed value for
- * Enum); String(n) values may hold at most n characters (SQLite does not
- * check).  With `insert`, a NOT NULL column that is missing or null must
+ * values must fit the type (integer for Integer, number for Float, number
+ * or decimal string that fits for Numeric, a UTF-8 string for
+ * String/Text/Date..., a string of any bytes for LargeBinary, bool or 0/1
+ * for Boolean, a listed value for Enum); String(n) values may hold at most
+ * n characters (SQLite does not check).  With `insert`, a NOT NULL column that is missing or null must
  * have a default (client, server, or an INTEGER primary key SQLite fills).
  * On FL_EINVAL, *column (if not NULL) is the offending column or key and
  * *reason (if not NULL) a static English reason ("is required"). */
@@ -244,9 +264,81 @@ fl_err fl_model_validate(const fl_model *m, json_t *row, bool insert,
  * current arena.  Errors: FL_EINVAL (a default that is not valid JSON). */
 fl_err fl_model_apply_defaults(const fl_model *m, json_t *row);
 
+/* fl_model_apply_onupdate — set the onupdate value (onupdate= or
+ * onupdate_fn) of each column of `m` that `values` does not set, as
+ * SQLAlchemy does for an UPDATE: fl_db_update calls it for a row that
+ * changes at least one column, and a query's bulk update (Query.update,
+ * which SQLAlchemy's onupdate also covers) must call it on its values
+ * object before building the SET list.  Values come from jansson's
+ * current arena.  Errors: FL_EINVAL (an onupdate that is not valid JSON). */
+fl_err fl_model_apply_onupdate(const fl_model *m, json_t *values);
+
+/* ---- Numeric and LargeBinary values ----
+ *
+ * Numeric(precision, scale) keeps exact decimals: a row carries the value
+ * as a JSON string, str(decimal.Decimal) of what SQLAlchemy 1.4 reads on
+ * SQLite ("%.<scale>f" % stored value, then Decimal): Numeric(10, 2) gives
+ * "12.50", "0.10", "-0.01" for -0.005 (the float below it rounds away);
+ * Numeric(10, 0) gives "12", "-0".  Numeric() without precision reads with
+ * SQLAlchemy's default scale, 10 ("0.1000000000"; Decimal's own notation
+ * below 1e-6: "0E-10").  FL_COLUMN_NUMERIC(n, p, 0) is Numeric(p, 0): a
+ * precision without a scale cannot be declared (the DDL would say
+ * NUMERIC(p, 0) anyway).
+ * Written values may be a decimal string (strict: [+-]digits[.digits], no
+ * exponent, at most 80 characters), a JSON integer or a JSON real; more
+ * digits before the point than precision - scale is FL_EINVAL naming the
+ * column; more after it are rounded when read, as SQLAlchemy does.
+ * Storage is SQLAlchemy's: the value is bound as float(Decimal(v)) (an
+ * integral value that fits 64 bits as an integer) and the NUMERIC
+ * affinity keeps it REAL or INTEGER.  Exact for precision <= 15 (a double
+ * holds 15 significant digits), read and written both ways with
+ * SQLAlchemy.  Beyond 15 digits SQLite can only hold a double: fractional
+ * values keep 15-17 significant digits (SQLAlchemy on SQLite loses the
+ * same ones), integers stay exact up to 2^63 (where SQLAlchemy's reader
+ * rounds them through a float).  A TEXT value written by other means is
+ * returned as stored.
+ *
+ * LargeBinary holds bytes: in C a jansson string of any bytes (NULs and
+ * invalid UTF-8 included; build one with json_stringn_nocheck, its length
+ * is json_string_length).  fl_db_add/fl_db_update bind it as a BLOB, a
+ * filter on the column compares it as a BLOB (fl_column_param), and
+ * reading a BLOB gives exactly the stored bytes (db.h).  String/Text/
+ * Unicode/Date... columns refuse a string that is not UTF-8 (FL_EINVAL
+ * naming the column).  JSON has no bytes: a row holding bytes that are not
+ * UTF-8 cannot be serialized — json_dumps fails, so fl_jsonify answers 500
+ * like Flask's jsonify refusing bytes — and bytes that happen to be UTF-8
+ * serialize as that text.  Encode a blob yourself (base64, hex) before
+ * putting it in a JSON response. */
+
+/* fl_numeric_invalid — why `v` (not null) cannot be written to the
+ * Numeric column `c` (a static English reason), or NULL when it can:
+ * not a number or decimal string, or too many digits before the point. */
+const char *fl_numeric_invalid(const fl_column *c, json_t *v);
+
+/* fl_column_param — the value to bind for `v` in column `c`, as a new
+ * reference in *out: a LargeBinary string becomes a BLOB parameter
+ * (fl_db_blob), a Numeric value what SQLAlchemy binds (above), anything
+ * else `v` itself.  The unit of work binds every written value through
+ * it, and a query filter on a column must bind its value(s) through it
+ * too, so LargeBinary compares as a BLOB and "12.50" as a number.
+ * Errors: FL_EINVAL (NULL `v`, a Numeric value fl_numeric_invalid
+ * refuses), FL_ENOMEM. */
+fl_err fl_column_param(const fl_column *c, json_t *v, json_t **out);
+
+/* fl_column_value — the row value of column `c` for the value `stored`
+ * read from SQLite, a new reference (`stored` itself when nothing
+ * changes): Boolean 0/1 → false/true, Float stored as integer → real,
+ * Numeric → its decimal string (above).  NULL only when memory ran out. */
+json_t *fl_column_value(const fl_column *c, json_t *stored);
+
+/* fl_column_converts — whether fl_column_value may change values of `c`
+ * (Boolean, Float, Numeric), so readers skip every other column. */
+bool fl_column_converts(const fl_column *c);
+
 /* fl_model_convert_row — turn the stored form of each value of `row`
  * back into the model's type in place (Boolean 0/1 → false/true; Float
- * stored as integer → real), so rows read like SQLAlchemy objects. */
+ * stored as integer → real; Numeric → exact decimal string: fl_column_value),
+ * so rows read like SQLAlchemy objects. */
 void fl_model_convert_row(const fl_model *m, json_t *row);
 
 /* fl_create_all — db.create_all(): create every non-abstract model of the

@@ -31,6 +31,33 @@ static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *id, i
 	return err;
 }
 
+/* Append the value of column `c` to `params` as it is bound
+ * (fl_column_param: LargeBinary as a BLOB, Numeric as SQLAlchemy binds). */
+static fl_err bind_column(fl_db *db, const fl_model *m, json_t *params, const fl_column *c,
+	json_t *v)
+{
+	json_t *p;
+	fl_err err = fl_column_param(c, v, &p);
+	if (err)
+		return fl_db_set_error(db, err, fl_model_table(m), c->name, "%s.%s cannot be bound",
+			fl_model_table(m), c->name);
+	json_array_append_new(params, p);
+	return FL_OK;
+}
+
+/* After a write: each Numeric value of `row` as it now reads back ("12.50"),
+ * so the caller's row shows what the database holds. */
+static void show_stored(const fl_model *m, json_t *row)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		json_t *v = json_object_get(row, c->name), *p;
+		if (c->type != FL_TYPE_NUMERIC || !v || json_is_null(v) || fl_column_param(c, v, &p))
+			continue;
+		json_object_set_new(row, c->name, fl_column_value(c, p));
+		json_decref(p);
+	}
+}
+
 static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 {
 	fl_buf cols, marks;
@@ -44,7 +71,10 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 		fl_buf_puts(&cols, cols.len ? ", " : "");
 		fl_sql_put_ident(&cols, c->name);
 		fl_buf_puts(&marks, marks.len ? ", ?" : "?");
-		json_array_append(params, v);
+		if (bind_column(db, m, params, c, v)) {
+			json_decref(params);
+			return FL_EINVAL;
+		}
 	}
 	fl_buf b;
 	fl_buf_init(&b, a);
@@ -60,6 +90,8 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	json_t *pkv = pk ? json_object_get(row, pk->name) : NULL;
 	if (!err && pk && pk->type == FL_TYPE_INTEGER && (!pkv || json_is_null(pkv)))
 		json_object_set_new(row, pk->name, json_integer(id));
+	if (!err)
+		show_stored(m, row);
 	return err;
 }
 
@@ -140,7 +172,10 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 		fl_buf_puts(&b, b.len ? ", " : "");
 		fl_sql_put_ident(&b, c->name);
 		fl_buf_puts(&b, " = ?");
-		json_array_append(params, v);
+		if (bind_column(db, m, params, c, v)) {
+			json_decref(params);
+			return FL_EINVAL;
+		}
 	}
 	if (!b.len) {   /* nothing to change: SQLAlchemy emits no UPDATE */
 		json_decref(params);
@@ -156,11 +191,30 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_buf_puts(&s, " = ?");
 	int changes = 0;
 	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
+	if (!err && changes)
+		show_stored(m, row);
 	return !err && changes == 0 ? not_found(db, m, key) : err;
+}
+
+/* Does `row` set a column besides the primary key?  Only then does an
+ * UPDATE run, and with it onupdate (SQLAlchemy emits no UPDATE for an
+ * object with no changes). */
+static bool sets_a_column(const fl_model *m, json_t *row)
+{
+	const fl_column *pk = fl_model_primary_key(m);
+	const char *key;
+	json_t *v;
+	json_object_foreach(row, key, v)
+		if (!pk || strcmp(key, pk->name) != 0)
+			return true;
+	return false;
 }
 
 fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row)
 {
+	if (json_is_object(row) && sets_a_column(m, row) && fl_model_apply_onupdate(m, row))
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+			"table %s declares an onupdate that is not valid JSON", fl_model_table(m));
 	fl_err err = validate(db, m, row, false);
 	return err ? err : with_scratch(db, m, row, update_row);
 }
