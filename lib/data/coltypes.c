@@ -4,6 +4,7 @@
  * bytes (bound as BLOBs), and the utcnow default.  See model.h. */
 #include "data/model.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -138,11 +139,11 @@ static json_t *numeric_param(json_t *v)
 	struct decimal d;
 	const char *s = json_string_value(v);
 	parse_decimal(s, json_string_length(v), &d);
-	if (all_zeros(d.frac, d.nfrac) && significant_int_digits(&d) <= 18) {
-		json_int_t i = 0;
-		for (size_t k = 0; k < d.nint; k++)
-			i = i * 10 + (d.intp[k] - '0');
-		return json_integer(d.neg ? -i : i);
+	if (all_zeros(d.frac, d.nfrac)) {
+		errno = 0;
+		long long i = strtoll(s, NULL, 10);   /* stops at the point */
+		if (errno != ERANGE)
+			return json_integer(i);
 	}
 	return json_real(strtod(s, NULL));
 }
