@@ -37,7 +37,7 @@ static const fl_column user_columns[] = {
 	FL_COLUMN_INTEGER("role_id", FL_FOREIGN_KEY("roles.id")),
 	FL_COLUMN_INTEGER("ident_id", FL_FOREIGN_KEY("idents.id"), FL_UNIQUE),
 	FL_COLUMN_STRING("password_hash", 256),
-	FL_COLUMN_DATETIME("member_since"),
+	FL_COLUMN_DATETIME("member_since", FL_DEFAULT_UTCNOW),  /* default=datetime.utcnow */
 	FL_COLUMN_END,
 };
 static const fl_relationship user_relationships[] = {
@@ -62,7 +62,7 @@ static const fl_column article_columns[] = {
 	FL_COLUMN_STRING("title", 128, FL_NOT_NULL),
 	FL_COLUMN_TEXT("body"),
 	FL_COLUMN_INTEGER("user_id", FL_FOREIGN_KEY("users.id"), FL_NOT_NULL),
-	FL_COLUMN_DATETIME("rdatetime"),
+	FL_COLUMN_DATETIME("rdatetime", FL_DEFAULT_UTCNOW),  /* default=datetime.utcnow */
 	FL_COLUMN_BOOLEAN("isdelete", FL_NOT_NULL, FL_DEFAULT("false"), FL_SERVER_DEFAULT("0")),
 	FL_COLUMN_END,
 };
