@@ -84,7 +84,10 @@ typedef struct fl_column {
 	const char *const *enum_values;  /* Enum(...): NULL-terminated list */
 	/* onupdate= (issue 17): the value fl_db_update (and a query's bulk
 	 * update, through fl_model_apply_onupdate) sets when the UPDATE does
-	 * not set this column itself; never used by an INSERT. */
+	 * not set this column itself; never used by an INSERT.  A row read
+	 * back and passed whole to fl_db_update does set it (to the value it
+	 * read): delete the key first (Flagon keeps no attribute history to
+	 * tell an unchanged value from a set one). */
 	const char *onupdate_json;   /* onupdate=: JSON text ("0", "\"x\"") */
 	json_t *(*onupdate_fn)(void);  /* onupdate=callable (e.g. datetime.utcnow); new value */
 } fl_column;

@@ -14,6 +14,7 @@
 
 #include "data/model.h"
 #include "data/query.h"
+#include "oracle.h"
 #include "tmpdb.h"
 
 /* ---- models ---- */
@@ -198,49 +199,41 @@ static const char *const decimals[] = {
 static const char *const cols[] = { "n0", "n2", "n4", "nd" };
 #define NCOL (sizeof cols / sizeof *cols)
 
-/* SQLAlchemy's str(Decimal) of columns n0 n2 n4 nd of each row of `table`
- * with id in [lo, hi), one line per row, fields separated by spaces; and
- * with `insert`, first insert `decimals` as rows lo.. itself. */
-static char *sqlalchemy(const char *dbpath, bool insert, int lo, int hi)
+/* SQLAlchemy's str(Decimal) of columns n0 n2 n4 nd of rows lo.. of the
+ * database at `dbpath`, one line per row, fields separated by spaces;
+ * with `insert`, SQLAlchemy first inserts `decimals` as those rows. */
+static char **sqlalchemy(struct tmpdb *t, bool insert, int lo)
 {
-	char script[2048], cmd[4096];
+	char script[2048];
 	snprintf(script, sizeof script,
 		"import sys, warnings, decimal\n"
 		"warnings.simplefilter('ignore')\n"
 		"import sqlalchemy as sa\n"
-		"e = sa.create_engine('sqlite:///' + sys.argv[1])\n"
+		"e = sa.create_engine('sqlite:///%s')\n"
 		"md = sa.MetaData()\n"
 		"t = sa.Table('prices', md, sa.Column('id', sa.Integer, primary_key=True),\n"
 		"  sa.Column('n0', sa.Numeric(15, 0)), sa.Column('n2', sa.Numeric(15, 2)),\n"
 		"  sa.Column('n4', sa.Numeric(15, 4)), sa.Column('nd', sa.Numeric()),\n"
 		"  sa.Column('n20', sa.Numeric(20, 0)))\n"
-		"lo, hi = int(sys.argv[2]), int(sys.argv[3])\n"
-		"if sys.argv[4] == '1':\n"
+		"values = [bytes.fromhex(l.strip()).decode() for l in sys.stdin]\n"
+		"lo, hi = %d, %d + len(values)\n"
+		"if %d:\n"
 		"  with e.begin() as c:\n"
-		"    for i, v in enumerate(sys.argv[5:]):\n"
+		"    for i, v in enumerate(values):\n"
 		"      d = decimal.Decimal(v)\n"
 		"      c.execute(t.insert().values(id=lo + i, n0=d, n2=d, n4=d, nd=d))\n"
 		"with e.connect() as c:\n"
 		"  for r in c.execute(sa.select(t.c.n0, t.c.n2, t.c.n4, t.c.nd)"
 		".where(t.c.id >= lo, t.c.id < hi).order_by(t.c.id)):\n"
-		"    print(' '.join(str(x) for x in r))\n");
-	int n = snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"$(cat <<'EOF'\n%s\nEOF\n)\" '%s' %d %d %d",
-		script, dbpath, lo, hi, insert);
-	for (size_t i = 0; insert && i < NDEC; i++)
-		n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", decimals[i]);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	static char out[8192];
-	size_t len = fread(out, 1, sizeof out - 1, p);
-	out[len] = '\0';
-	assert_int_equal(pclose(p), 0);
+		"    print(' '.join(str(x) for x in r))\n", t->dbpath, lo, lo, insert);
+	char **out = oracle_run(t->arena, script, decimals, NDEC);
+	assert_non_null(out);
 	return out;
 }
 
-/* Our rows lo..hi as the same lines. */
-static void assert_rows_match(struct tmpdb *t, int lo, char *expected)
+/* Our rows lo.. give the same lines. */
+static void assert_rows_match(struct tmpdb *t, int lo, char **expected)
 {
-	char *save = NULL, *line = strtok_r(expected, "\n", &save);
 	for (size_t i = 0; i < NDEC; i++) {
 		json_t *row = get(t, &Price, lo + (int)i);
 		char ours[512] = "";
@@ -250,10 +243,8 @@ static void assert_rows_match(struct tmpdb *t, int lo, char *expected)
 			strcat(ours, k ? " " : "");
 			strcat(ours, json_string_value(v));
 		}
-		assert_non_null(line);
-		if (strcmp(ours, line) != 0)
-			fail_msg("%s: ours \"%s\", SQLAlchemy's \"%s\"", decimals[i], ours, line);
-		line = strtok_r(NULL, "\n", &save);
+		if (strcmp(ours, expected[i]) != 0)
+			fail_msg("%s: ours \"%s\", SQLAlchemy's \"%s\"", decimals[i], ours, expected[i]);
 	}
 }
 
@@ -273,9 +264,9 @@ static void numeric_matches_sqlalchemy(void **state)
 				json_string_value(json_object_get(again, cols[k])));
 	}
 	assert_int_equal(fl_db_commit(t->db), FL_OK);
-	assert_rows_match(t, 1, sqlalchemy(t->dbpath, false, 1, 1 + (int)NDEC));
+	assert_rows_match(t, 1, sqlalchemy(t, false, 1));
 	/* SQLAlchemy writes rows 101.., Flagon reads them as SQLAlchemy does */
-	assert_rows_match(t, 101, sqlalchemy(t->dbpath, true, 101, 101 + (int)NDEC));
+	assert_rows_match(t, 101, sqlalchemy(t, true, 101));
 
 	/* a few exact answers, as documentation */
 	json_t *r = get(t, &Price, 2);   /* "1.10" */
@@ -386,6 +377,9 @@ static void utcnow_is_sqlalchemys_format(void **state)
 		"datetime.datetime.strptime(sys.argv[1], '%%Y-%%m-%%d %%H:%%M:%%S.%%f')\" '%s'",
 		json_string_value(c));
 	assert_int_equal(system(cmd), 0);
+	json_decref(a);   /* no arena in this test: heap values */
+	json_decref(b);
+	json_decref(c);
 }
 
 static void onupdate_applies_on_update_only(void **state)
