@@ -420,6 +420,8 @@ static void echo_statement(const char *sql, json_t *params, double t0)
 		memcpy(buf, "[]", n = 2);
 	if (n >= sizeof buf)   /* jansson leaves a short buffer's contents unspecified */
 		n = (size_t)snprintf(buf, sizeof buf, "[... %zu bytes]", n);
+	while (isspace((unsigned char)*sql))   /* a script's later statements */
+		sql++;
 	fl_info("sql: %s params: %.*s (%.3f ms)", sql, (int)n, buf, now_ms() - t0);
 }
 
