@@ -169,10 +169,14 @@ fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
 
 /* ---- grouping, pagination and relationships (issue 3) ---- */
 
-/* fl_query_group_by — group_by(Model.column) with func.count(): all() then
- * returns one row per distinct value, {"<column>": value, "count": n},
- * ordered by the query's order_by (or the column).  Returns q.  Records
- * FL_EINVAL (unknown column). */
+/* fl_query_group_by — group_by(Model.column); successive calls add
+ * columns (group_by(a, b)), "Model.col" after a join.  Without
+ * fl_query_select, func.count() is implied: all() returns one row per
+ * distinct value(s), {"<column>": value, ..., "count": n}; with it, the
+ * rows hold the selected labels (aggregates: fl_query_select, conditions
+ * on them: fl_query_having).  Ordered by the query's order_by, else by the
+ * group_by columns.  Returns q.  Records FL_EINVAL (unknown column, more
+ * than FL_QUERY_MAX_GROUPS (8) columns). */
 fl_query *fl_query_group_by(fl_query *q, const char *column);
 
 /* Flask-SQLAlchemy's Pagination. */
