@@ -165,7 +165,7 @@ static const char *const builtin_keys[] = {
 	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
 	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME",
 	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME",
-	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", NULL,
+	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", "SQLALCHEMY_ECHO", NULL,
 };
 
 /* The bounds a number key is checked against (see fl_config_key). */
@@ -413,6 +413,7 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 	if ((e = env_bool("DEBUG", cfg->cls == FL_CONFIG_DEVELOPMENT, &cfg->debug, why, whylen)) ||
 	    (e = env_bool("TESTING", cfg->cls == FL_CONFIG_TESTING, &cfg->testing, why, whylen)) ||
 	    (e = env_bool("SQLALCHEMY_COMMIT_ON_TEARDOWN", 0, &cfg->commit_on_teardown, why, whylen)) ||
+	    (e = env_bool("SQLALCHEMY_ECHO", 0, &cfg->sqlalchemy_echo, why, whylen)) ||
 	    (e = env_long("MAX_CONTENT_LENGTH", 16L * 1024 * 1024, 0, LONG_MAX, &cfg->max_content_length, why, whylen)) ||
 	    (e = env_long("PERMANENT_SESSION_LIFETIME", 2678400, 1, 10L * 365 * 86400, &cfg->permanent_session_lifetime, why, whylen)) ||
 	    (e = env_choice("SESSION_TYPE", "null", session_types, &cfg->session_type, why, whylen)) ||

@@ -108,6 +108,9 @@ typedef struct fl_config {
 	/* SEND_FILE_MAX_AGE_DEFAULT, seconds; -1 when unset (Flask 2.2's None:
 	 * "Cache-Control: no-cache") */
 	long send_file_max_age_default;
+	/* SQLALCHEMY_ECHO (issue 17): log every SQL statement with its bound
+	 * values and its time (data/db.h fl_db_set_echo); default off. */
+	int sqlalchemy_echo;
 } fl_config;
 
 /* ---- the application's own keys ---- */

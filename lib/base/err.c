@@ -24,6 +24,7 @@ static const char *const fl_errs[FL_ERR__MAX] = {
 	[FL_EMIGRATE] = "migration error",
 	[FL_EMAIL] = "mail error",
 	[FL_ENUL] = "NUL byte in text",
+	[FL_EMULTIPLE] = "multiple rows found",
 };
 
 const char *fl_strerror(fl_err err)

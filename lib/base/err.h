@@ -33,6 +33,7 @@ typedef enum fl_err {
 	FL_EMIGRATE,      /* a migration file or chain is broken */
 	FL_EMAIL,         /* a mail could not be sent */
 	FL_ENUL,          /* text input holds a NUL byte (a key, a header, a value) */
+	FL_EMULTIPLE,     /* more than one row where one was required (MultipleResultsFound) */
 	FL_ERR__MAX
 } fl_err;
 

@@ -1,6 +1,8 @@
 /* db.c — the SQLite connection, statement cache, transactions and error
  * mapping.  See db.h. */
 #include "data/db.h"
+#include "data/dialect.h"
+#include "base/log.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct cached_stmt {
 	char *sql;            /* malloc'd key; NULL marks a free slot */
@@ -29,6 +32,8 @@ struct fl_db {
 	char err_table[128];
 	char err_column[128];
 	const struct fl_model *const *models;  /* registered for relationship lookup; may be NULL */
+	/* SQLALCHEMY_ECHO (issue 17): log every statement with its values and time */
+	bool echo;
 };
 
 /* ---- errors ---- */
@@ -423,6 +428,41 @@ static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, j
 	return FL_OK;
 }
 
+/* ---- echo (SQLALCHEMY_ECHO) ---- */
+
+const struct fl_dialect *fl_db_dialect(const fl_db *db)
+{
+	(void)db;
+	return &fl_dialect_sqlite;
+}
+
+void fl_db_set_echo(fl_db *db, bool on)
+{
+	db->echo = on;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* One log line for a statement that started at `t0` (now_ms()).  The
+ * parameters are written into a stack buffer: no allocation. */
+static void echo_statement(const char *sql, json_t *params, double t0)
+{
+	char buf[1024];
+	size_t n = params ? json_dumpb(params, buf, sizeof buf, JSON_COMPACT) : 0;
+	if (!params)
+		memcpy(buf, "[]", n = 2);
+	if (n >= sizeof buf)   /* jansson leaves a short buffer's contents unspecified */
+		n = (size_t)snprintf(buf, sizeof buf, "[... %zu bytes]", n);
+	while (isspace((unsigned char)*sql))   /* a script's later statements */
+		sql++;
+	fl_info("sql: %s params: %.*s (%.3f ms)", sql, (int)n, buf, now_ms() - t0);
+}
+
 /* ---- running statements ---- */
 
 /* The start fl_db_query and fl_db_execute share: the cached statement for
@@ -443,6 +483,14 @@ static fl_err start_statement(fl_db *db, const char *sql, json_t *params, sqlite
 
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
+	if (db->echo) {
+		double t0 = now_ms();
+		db->echo = false;
+		fl_err err = fl_db_query(db, sql, params, rows_out);
+		db->echo = true;
+		echo_statement(sql, params, t0);
+		return err;
+	}
 	sqlite3_stmt *st;
 	*rows_out = NULL;
 	clear_error(db);
@@ -495,6 +543,14 @@ static fl_err refuse_if_poisoned(fl_db *db)
 
 fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes)
 {
+	if (db->echo) {
+		double t0 = now_ms();
+		db->echo = false;
+		fl_err err = fl_db_execute(db, sql, params, last_id, changes);
+		db->echo = true;
+		echo_statement(sql, params, t0);
+		return err;
+	}
 	sqlite3_stmt *st;
 	clear_error(db);
 	fl_err err = refuse_if_poisoned(db);
@@ -547,9 +603,12 @@ static fl_err run_script_stmt(fl_db *db, sqlite3_stmt *st, bool in_tx)
 		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
 			"transaction control is not allowed inside a transaction: %.100s", sqlite3_sql(st));
 	db->statements++;
+	double t0 = db->echo ? now_ms() : 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
+	if (db->echo)
+		echo_statement(sqlite3_sql(st), NULL, t0);
 	return rc == SQLITE_DONE ? FL_OK : map_error(db, rc);
 }
 

@@ -155,4 +155,21 @@ uint64_t fl_db_statement_count(const fl_db *db);
 struct fl_model;
 const struct fl_model *const *fl_db_models(const fl_db *db);
 
+/* ---- dialect and echo (issue 17) ---- */
+
+/* fl_db_dialect — how SQL is spelled for this connection's database
+ * (data/dialect.h): &fl_dialect_sqlite for every connection today.  The
+ * query layer reaches the dialect only through here.  Static, never NULL. */
+struct fl_dialect;
+const struct fl_dialect *fl_db_dialect(const fl_db *db);
+
+/* fl_db_set_echo — SQLALCHEMY_ECHO / create_engine(echo=True): when `on`,
+ * every statement fl_db_query, fl_db_execute and fl_db_exec_script runs is
+ * logged at INFO (base/log.h), one line each on stderr:
+ *   sql: <SQL> params: <bound values as compact JSON> (<time> ms)
+ * (a script logs each of its statements with "params: []"; parameters
+ * longer than 1 KiB as JSON are shown as "[... N bytes]").  Off by default; off costs one test per
+ * statement.  Transaction control (BEGIN, COMMIT, ROLLBACK) is not logged. */
+void fl_db_set_echo(fl_db *db, bool on);
+
 #endif

@@ -13,11 +13,33 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "data/db.h"
+#include "data/dialect.h"
 #include "data/model.h"
 #include "data/query.h"
 
 /* Most fl_query_load paths one query may carry. */
 #define FL_QUERY_MAX_LOADS 16
+
+/* Most models one query may join, group_by columns, and selected
+ * entities (fl_query_join, fl_query_group_by, fl_query_select). */
+#define FL_QUERY_MAX_JOINS 8
+#define FL_QUERY_MAX_GROUPS 8
+#define FL_QUERY_MAX_SELECT 16
+
+/* A column of the query's model or of a model it joined, or an aggregate
+ * of one (fn: FL_FUNC_NONE for the plain column; col NULL: count(*)). */
+typedef struct fl_operand {
+	fl_func fn;
+	const fl_model *model;
+	const fl_column *col;
+} fl_operand;
+
+/* One entity of a query that names its result columns (fl_query_select):
+ * the operand and the key it gets in each row. */
+typedef struct fl_entity {
+	fl_operand op;
+	const char *label;
+} fl_entity;
 
 /* A query over one model: its clauses as SQL text built from the model's
  * declarations, and the values bound to their placeholders. */
@@ -34,6 +56,20 @@ struct fl_query {
 	const fl_column *group;            /* group_by column, or NULL */
 	const char *loads[FL_QUERY_MAX_LOADS];  /* relationship paths to eager-load */
 	size_t nloads;
+	/* ---- richer queries (issue 17): dialect, joins, distinct, select
+	 * with aggregates, several group_by columns, having ---- */
+	const struct fl_dialect *dialect;  /* fl_db_dialect(db): how SQL is spelled */
+	bool named;         /* a column has been spelled into SQL: too late to join */
+	bool distinct;      /* SELECT DISTINCT */
+	size_t njoins;
+	const fl_model *joined[FL_QUERY_MAX_JOINS];  /* models joined, in order */
+	fl_buf joins;       /* " JOIN ... ON ..." clauses */
+	size_t ngroups;     /* group_by columns (groups[0] is `group`) */
+	fl_operand groups[FL_QUERY_MAX_GROUPS];
+	size_t nselect;     /* 0: the model's rows (or group_by's contract rows) */
+	fl_entity select[FL_QUERY_MAX_SELECT];
+	fl_buf having;      /* "(...) AND (...)" */
+	json_t *having_params;  /* values bound to the ?s of `having`; NULL when none */
 };
 
 /* The shared read-only query that carries FL_EINVAL (fl_query_new of a
@@ -62,6 +98,37 @@ const fl_column *fl_model_single_pk(fl_db *db, const fl_model *m);
 
 /* Append "table"."column" to `b`. */
 void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c);
+
+/* ---- columns by name (join.c) ---- */
+
+/* fl_query_resolve — the column `name` names in `q`: "col" (the query's
+ * model), or "Model.col" / "table.col" (the query's model or one it
+ * joined, by class name or table name).  Errors: FL_EINVAL (unknown
+ * column, or a model not in the query), recorded on the db. */
+fl_err fl_query_resolve(fl_query *q, const char *name, const fl_model **m, const fl_column **c);
+
+/* fl_query_put_operand — spell `o` into `b`: the column, table-qualified
+ * once the query joins, inside its aggregate function if any.  Marks the
+ * query as having named a column (join() must come first). */
+void fl_query_put_operand(fl_query *q, fl_buf *b, const fl_operand *o);
+
+/* fl_query_put_select_list — the model's columns: "a", "b", or with
+ * `qualified` "t"."a" AS "a", "t"."b" AS "b" (through the dialect). */
+void fl_query_put_select_list(const fl_dialect *d, fl_buf *b, const fl_model *m,
+	bool qualified);
+
+/* fl_query_put_cond — spell `lhs <op> value` into `b`, appending its
+ * values to `params` (op and value already checked).  Shared by
+ * filter/filter_or (straight into the where clause), fl_col, fl_func_col
+ * and having. */
+void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand *lhs,
+	fl_op op, json_t *value);
+
+/* fl_query_check_cond — may `op` take `value`?  The operator after null
+ * normalisation (== None → IS NULL) in *norm.  Errors: FL_EINVAL naming
+ * `column`. */
+fl_err fl_query_check_cond(fl_query *q, const char *column, fl_op op, json_t *value,
+	fl_op *norm);
 
 /* Eager-load the relationship paths of `q` (fl_query_load) into `rows`. */
 fl_err fl_query_load_paths(fl_query *q, json_t *rows);

@@ -19,10 +19,11 @@ void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c)
  * secondary] WHERE <key> IN (json_each(?)) ORDER BY <order_by>, target.pk:
  * one statement for all parents; the primary key makes the order within
  * each parent deterministic. */
-static const char *fetch_sql(fl_arena *a, const fl_rel *r, const fl_column *ocol, bool desc)
+static const char *fetch_sql(fl_query *q, const fl_rel *r, const fl_column *ocol, bool desc,
+	json_t *keys, json_t *params)
 {
 	fl_buf b;
-	fl_buf_init(&b, a);
+	fl_buf_init(&b, q->arena);
 	fl_buf_puts(&b, "SELECT ");
 	for (const fl_column *c = r->target->columns; c->name; c++) {
 		fl_buf_puts(&b, c == r->target->columns ? "" : ", ");
@@ -49,14 +50,15 @@ static const char *fetch_sql(fl_arena *a, const fl_rel *r, const fl_column *ocol
 		fl_buf_puts(&b, " WHERE ");
 		fl_sql_put_qualified(&b, r->target, r->remote);
 	}
-	fl_buf_puts(&b, " IN (SELECT value FROM json_each(?)) ORDER BY ");
+	q->dialect->put_in(&b, false, keys, params);
+	fl_buf_puts(&b, " ORDER BY ");
 	if (ocol) {
 		fl_sql_put_qualified(&b, r->target, ocol);
 		fl_buf_puts(&b, desc ? " DESC, " : ", ");
 	}
 	const fl_column *pk = fl_model_primary_key(r->target);
 	fl_sql_put_qualified(&b, r->target, pk ? pk : r->target->columns);
-	return fl_buf_cstr(&b);
+	return fl_dialect_finish(q->dialect, q->arena, fl_buf_cstr(&b));
 }
 
 /* A map key for a scalar value: its compact JSON text. */
@@ -138,8 +140,7 @@ static fl_err fetch_related(fl_query *q, const fl_rel *r, json_t *keys, json_t *
 	if (err)
 		return err;
 	json_t *params = json_array();
-	json_array_append_new(params, json_string(json_dumps(keys, JSON_COMPACT)));
-	err = fl_db_query(q->db, fetch_sql(q->arena, r, ocol, desc), params, rows);
+	err = fl_db_query(q->db, fetch_sql(q, r, ocol, desc, keys, params), params, rows);
 	size_t i;
 	json_t *row;
 	if (!err)

@@ -5,19 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const fl_op_names[FL_OP__MAX] = {
-	[FL_OP_EQ] = "=",
-	[FL_OP_NE] = "!=",
-	[FL_OP_LT] = "<",
-	[FL_OP_LE] = "<=",
-	[FL_OP_GT] = ">",
-	[FL_OP_GE] = ">=",
-	[FL_OP_LIKE] = "LIKE",
-	[FL_OP_IN] = "IN",
-	[FL_OP_IS_NULL] = "IS NULL",
-	[FL_OP_IS_NOT_NULL] = "IS NOT NULL",
-};
-
 /* What fl_query_new gives for a NULL db, arena or model: a query that
  * carries FL_EINVAL and that nothing ever writes (every builder and
  * terminal call looks at err first), so it can be shared and read-only. */
@@ -41,7 +28,8 @@ fl_query *fl_query_new(fl_db *db, fl_arena *a, const fl_model *m)
 		return (fl_query *)&fl_query_invalid;
 	fl_query *q = fl_arena_calloc(a, 1, sizeof *q);
 	fl_arena *old = fl_json_set_arena(a);
-	*q = (fl_query){ .db = db, .arena = a, .model = m, .params = json_array(), .limit = -1 };
+	*q = (fl_query){ .db = db, .arena = a, .model = m, .params = json_array(), .limit = -1,
+		.dialect = fl_db_dialect(db), .joins.arena = a, .having.arena = a };
 	fl_json_set_arena(old);
 	fl_buf_init(&q->where, a);
 	fl_buf_init(&q->order, a);
@@ -74,111 +62,16 @@ bool fl_json_is_scalar(json_t *v)
 	return v && !json_is_array(v) && !json_is_object(v);
 }
 
-static bool all_scalars(json_t *arr)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-		if (!fl_json_is_scalar(v))
-			return false;
-	return true;
-}
-
-/* A null compared with = or != is SQL's IS [NOT] NULL, as in SQLAlchemy. */
-static fl_op normalize_op(fl_op op, json_t *v)
-{
-	if (op == FL_OP_EQ && (!v || json_is_null(v)))
-		return FL_OP_IS_NULL;
-	if (op == FL_OP_NE && (!v || json_is_null(v)))
-		return FL_OP_IS_NOT_NULL;
-	return op;
-}
-
-static fl_err check_cond(fl_query *q, const fl_cond *c)
-{
-	if (!fl_model_column(q->model, c->column))
-		return fl_data_unknown_column(q->db, q->model, c->column);
-	fl_op op = normalize_op(c->op, c->value);
-	bool ok;
-	if ((unsigned)op >= FL_OP__MAX)
-		ok = false;
-	else if (op == FL_OP_IS_NULL || op == FL_OP_IS_NOT_NULL)
-		ok = true;
-	else if (op == FL_OP_IN)
-		ok = json_is_array(c->value) && all_scalars(c->value);
-	else if (op == FL_OP_LIKE)
-		ok = json_is_string(c->value);
-	else
-		ok = fl_json_is_scalar(c->value);
-	if (!ok)
-		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), c->column,
-			"invalid value or operator in filter on %s", c->column);
-	return FL_OK;
-}
-
-/* Append `c` as SQL to the where clause and its value to the parameters.
- * IN binds the whole list as one JSON text read back by json_each(), so
- * every list length shares one cached statement. */
-static void put_cond(fl_query *q, const fl_cond *c)
-{
-	fl_op op = normalize_op(c->op, c->value);
-	fl_sql_put_ident(&q->where, c->column);
-	fl_buf_printf(&q->where, " %s", fl_op_names[op]);
-	if (op == FL_OP_IS_NULL || op == FL_OP_IS_NOT_NULL)
-		return;
-	if (op == FL_OP_IN) {
-		fl_buf_puts(&q->where, " (SELECT value FROM json_each(?))");
-		json_array_append_new(q->params, json_string(json_dumps(c->value, JSON_COMPACT)));
-		return;
-	}
-	fl_buf_puts(&q->where, " ?");
-	json_array_append_new(q->params, json_copy(c->value));
-}
-
-fl_query *fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
-{
-	if (fl_query_failed(q))
-		return fl_query_chain(q);
-	if (n && !conds)
-		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
-			"no conditions given"));
-	for (size_t i = 0; i < n; i++) {
-		fl_err err = check_cond(q, &conds[i]);
-		if (err)
-			return fl_query_fail(q, err);
-	}
-	fl_arena *old = fl_json_set_arena(q->arena);
-	fl_buf_puts(&q->where, q->where.len ? " AND (" : "(");
-	if (n == 0)
-		fl_buf_puts(&q->where, "0");
-	for (size_t i = 0; i < n; i++) {
-		fl_buf_puts(&q->where, i ? " OR " : "");
-		put_cond(q, &conds[i]);
-	}
-	fl_buf_putc(&q->where, ')');
-	fl_json_set_arena(old);
-	return q;
-}
-
-fl_query *fl_query_filter(fl_query *q, const char *column, fl_op op, json_t *value)
-{
-	fl_cond c = { .column = column, .op = op, .value = value };
-	return fl_query_filter_or(q, &c, 1);
-}
-
-fl_query *fl_query_filter_by(fl_query *q, const char *column, json_t *value)
-{
-	return fl_query_filter(q, column, FL_OP_EQ, value);
-}
-
 fl_query *fl_query_order_by(fl_query *q, const char *column, bool desc)
 {
 	if (fl_query_failed(q))
 		return fl_query_chain(q);
-	if (!fl_model_column(q->model, column))
-		return fl_query_fail(q, fl_data_unknown_column(q->db, q->model, column));
+	fl_operand o = {0};
+	fl_err err = fl_query_resolve(q, column, &o.model, &o.col);
+	if (err)
+		return fl_query_fail(q, err);
 	fl_buf_puts(&q->order, q->order.len ? ", " : "");
-	fl_sql_put_ident(&q->order, column);
+	fl_query_put_operand(q, &q->order, &o);
 	if (desc)
 		fl_buf_puts(&q->order, " DESC");
 	return q;
@@ -202,49 +95,120 @@ fl_query *fl_query_offset(fl_query *q, long n)
 
 /* ---- running ---- */
 
-static void put_select_list(fl_buf *b, const fl_model *m)
+/* The group_by columns, for GROUP BY and the default ORDER BY, or (as)
+ * for the select list of group_by's contract rows: qualified columns then
+ * get their plain name back. */
+static void put_groups(fl_query *q, fl_buf *b, bool as)
 {
-	for (const fl_column *c = m->columns; c->name; c++) {
-		fl_buf_puts(b, c == m->columns ? "" : ", ");
-		fl_sql_put_ident(b, c->name);
+	for (size_t i = 0; i < q->ngroups; i++) {
+		fl_buf_puts(b, i ? ", " : "");
+		fl_query_put_operand(q, b, &q->groups[i]);
+		if (as && q->njoins) {
+			fl_buf_puts(b, " AS ");
+			q->dialect->put_ident(b, q->groups[i].col->name);
+		}
 	}
 }
 
-/* SELECT <columns> FROM t [WHERE] [ORDER BY] [LIMIT ? OFFSET ?]; limit and
- * offset are bound so every page shares one statement.  *params gets a
- * copy of the where parameters plus those. */
+static void put_selected(fl_query *q, fl_buf *b)
+{
+	for (size_t i = 0; i < q->nselect; i++) {
+		fl_buf_puts(b, i ? ", " : "");
+		fl_query_put_operand(q, b, &q->select[i].op);
+		fl_buf_puts(b, " AS ");
+		q->dialect->put_ident(b, q->select[i].label);
+	}
+}
+
+/* SELECT <columns> FROM t [JOIN] [WHERE] [GROUP BY] [HAVING] [ORDER BY]
+ * [LIMIT ? OFFSET ?]; limit and offset are bound so every page shares one
+ * statement.  *params gets a copy of the where (and having) parameters
+ * plus those.  Call with jansson pointed at the query's arena. */
 static const char *select_sql(fl_query *q, json_t **params)
 {
+	const fl_dialect *d = q->dialect;
 	fl_buf b;
 	fl_buf_init(&b, q->arena);
-	fl_buf_puts(&b, "SELECT ");
-	if (q->group) {
-		fl_sql_put_ident(&b, q->group->name);
+	fl_buf_puts(&b, q->distinct ? "SELECT DISTINCT " : "SELECT ");
+	if (q->nselect) {
+		put_selected(q, &b);
+	} else if (q->group) {
+		put_groups(q, &b, true);
 		fl_buf_puts(&b, ", count(*) AS \"count\"");
 	} else {
-		put_select_list(&b, q->model);
+		fl_query_put_select_list(d, &b, q->model, q->njoins > 0);
 	}
 	fl_buf_puts(&b, " FROM ");
-	fl_sql_put_ident(&b, fl_model_table(q->model));
+	d->put_ident(&b, fl_model_table(q->model));
+	if (q->joins.len)
+		fl_buf_puts(&b, fl_buf_cstr(&q->joins));
 	if (q->where.len)
 		fl_buf_printf(&b, " WHERE %s", fl_buf_cstr(&q->where));
-	if (q->group) {
+	if (q->ngroups) {
 		fl_buf_puts(&b, " GROUP BY ");
-		fl_sql_put_ident(&b, q->group->name);
+		put_groups(q, &b, false);
 	}
+	if (q->having.len)
+		fl_buf_printf(&b, " HAVING %s", fl_buf_cstr(&q->having));
 	if (q->order.len) {
 		fl_buf_printf(&b, " ORDER BY %s", fl_buf_cstr(&q->order));
-	} else if (q->group) {   /* group_by() alone: SQLite's order is unspecified */
+	} else if (q->ngroups) {   /* group_by() alone: SQLite's order is unspecified */
 		fl_buf_puts(&b, " ORDER BY ");
-		fl_sql_put_ident(&b, q->group->name);
+		put_groups(q, &b, false);
 	}
 	*params = json_copy(q->params);
-	if (q->limit >= 0 || q->offset > 0) {
-		fl_buf_puts(&b, " LIMIT ? OFFSET ?");
-		json_array_append_new(*params, json_integer(q->limit));
-		json_array_append_new(*params, json_integer(q->offset));
+	if (q->having_params)
+		json_array_extend(*params, q->having_params);
+	if (q->limit >= 0 || q->offset > 0)
+		d->put_limit(&b, *params, q->limit, q->offset);
+	return fl_dialect_finish(d, q->arena, fl_buf_cstr(&b));
+}
+
+const char *fl_query_sql(fl_query *q)
+{
+	if (fl_query_failed(q))
+		return NULL;
+	json_t *params;
+	fl_arena *old = fl_json_set_arena(q->arena);
+	const char *sql = select_sql(q, &params);
+	fl_json_set_arena(old);
+	return sql;
+}
+
+/* A selected plain column (or its min/max) back in the column's type,
+ * as fl_model_convert_row does for whole rows. */
+static void convert_selected(fl_query *q, json_t *row)
+{
+	for (size_t i = 0; i < q->nselect; i++) {
+		const fl_entity *e = &q->select[i];
+		if (!e->op.col || (e->op.fn != FL_FUNC_NONE && e->op.fn != FL_FUNC_MIN &&
+		    e->op.fn != FL_FUNC_MAX))
+			continue;
+		json_t *one = json_object(), *v = json_object_get(row, e->label);
+		json_object_set(one, e->op.col->name, v ? v : json_null());
+		fl_model_convert_row(e->op.model, one);
+		json_object_set(row, e->label, json_object_get(one, e->op.col->name));
 	}
-	return fl_buf_cstr(&b);
+}
+
+/* SQLAlchemy 1.4's Query uniques the rows of an entity query: a join that
+ * repeats a row (one-to-many) gives it once, first place kept. */
+static json_t *unique_rows(fl_query *q, json_t *rows)
+{
+	const fl_column *pk = fl_model_primary_key(q->model);
+	if (!pk)
+		return rows;
+	json_t *seen = json_object(), *out = json_array(), *row;
+	size_t i;
+	json_array_foreach(rows, i, row) {
+		const char *k = json_dumps(json_object_get(row, pk->name), JSON_ENCODE_ANY);
+		if (k && json_object_get(seen, k))
+			continue;
+		if (k)
+			json_object_set_new(seen, k, json_true());
+		json_array_append(out, row);
+	}
+	return out;
 }
 
 static fl_err run_select(fl_query *q, json_t **rows)
@@ -258,10 +222,16 @@ static fl_err run_select(fl_query *q, json_t **rows)
 	fl_err err = fl_db_query(q->db, sql, params, rows);
 	size_t i;
 	json_t *row;
-	if (!err)
+	if (!err && q->nselect)
+		json_array_foreach(*rows, i, row)
+			convert_selected(q, row);
+	else if (!err)
 		json_array_foreach(*rows, i, row)
 			fl_model_convert_row(q->model, row);
-	if (!err && !q->group)
+	bool entities = !q->group && !q->nselect;
+	if (!err && entities && q->njoins && !q->distinct)
+		*rows = unique_rows(q, *rows);
+	if (!err && entities)
 		err = fl_query_load_paths(q, *rows);
 	fl_json_set_arena(old);
 	if (err)
@@ -325,17 +295,141 @@ fl_err fl_get(fl_db *db, fl_arena *a, const fl_model *m, json_t *id, json_t **ro
 	return fl_query_first(fl_query_filter_by(fl_query_new(db, a, m), pk->name, id), row);
 }
 
-/* ---- group_by ---- */
+/* ---- group_by, select, distinct ---- */
 
 fl_query *fl_query_group_by(fl_query *q, const char *column)
 {
 	if (fl_query_failed(q))
 		return fl_query_chain(q);
-	const fl_column *c = fl_model_column(q->model, column);
-	if (!c)
-		return fl_query_fail(q, fl_data_unknown_column(q->db, q->model, column));
-	q->group = c;
+	fl_operand o = {0};
+	fl_err err = fl_query_resolve(q, column, &o.model, &o.col);
+	if (!err && q->ngroups == FL_QUERY_MAX_GROUPS)
+		err = fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
+			"more than %d group_by columns", FL_QUERY_MAX_GROUPS);
+	if (err)
+		return fl_query_fail(q, err);
+	q->named = true;
+	q->groups[q->ngroups++] = o;
+	if (!q->group)
+		q->group = o.col;
 	return q;
+}
+
+/* A label reaches SQL as an alias: an identifier only. */
+static bool is_identifier(const char *s)
+{
+	if (!s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+fl_query *fl_query_select(fl_query *q, fl_func fn, const char *column, const char *label)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	fl_entity e = { .op = { .fn = fn, .model = q->model } };
+	fl_err err = FL_OK;
+	if ((unsigned)fn >= FL_FUNC__MAX || (!column && fn != FL_FUNC_COUNT))
+		err = fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
+			"invalid function or column in select");
+	else if (column)
+		err = fl_query_resolve(q, column, &e.op.model, &e.op.col);
+	if (!err && !label)
+		label = fn == FL_FUNC_NONE ? e.op.col->name : !e.op.col ? "count" :
+			fl_arena_printf(q->arena, "%s_%s", fl_func_names[fn], e.op.col->name);
+	if (!err && !is_identifier(label))
+		err = fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
+			"a label must be an identifier: %s", label ? label : "(null)");
+	if (!err && q->nselect == FL_QUERY_MAX_SELECT)
+		err = fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
+			"more than %d entities selected", FL_QUERY_MAX_SELECT);
+	if (err)
+		return fl_query_fail(q, err);
+	e.label = fl_arena_strdup(q->arena, label);
+	q->named = true;
+	q->select[q->nselect++] = e;
+	return q;
+}
+
+fl_query *fl_query_distinct(fl_query *q)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	q->distinct = true;
+	return q;
+}
+
+/* ---- one, one_or_none, scalar, exists ---- */
+
+/* The rows one()/one_or_none() decide on: at most two when the database
+ * can be asked (no join whose repeated rows uniquing would fold). */
+static fl_err one_rows(fl_query *q, json_t **rows)
+{
+	long saved = q->limit;
+	bool folds = q->njoins && !q->group && !q->nselect && !q->distinct;
+	if (!folds && (q->limit < 0 || q->limit > 2))
+		q->limit = 2;
+	fl_err err = run_select(q, rows);
+	q->limit = saved;
+	return err;
+}
+
+fl_err fl_query_one_or_none(fl_query *q, json_t **row)
+{
+	json_t *rows;
+	*row = NULL;
+	fl_err err = one_rows(q, &rows);
+	if (err)
+		return err;
+	if (json_array_size(rows) > 1)
+		return fl_db_set_error(q->db, FL_EMULTIPLE, fl_model_table(q->model), NULL,
+			"Multiple rows were found when one or none was required");
+	*row = json_array_get(rows, 0);
+	return FL_OK;
+}
+
+fl_err fl_query_one(fl_query *q, json_t **row)
+{
+	fl_err err = fl_query_one_or_none(q, row);
+	if (!err && !*row)
+		err = fl_db_set_error(q->db, FL_ENOTFOUND, fl_model_table(q->model), NULL,
+			"No row was found when one was required");
+	return err;
+}
+
+fl_err fl_query_scalar(fl_query *q, json_t **value)
+{
+	json_t *row;
+	*value = NULL;
+	fl_err err = fl_query_one_or_none(q, &row);
+	if (err || !row)
+		return err;
+	*value = q->nselect ? json_object_get(row, q->select[0].label) :
+		q->group ? json_object_get(row, q->group->name) : row;
+	return FL_OK;
+}
+
+fl_err fl_query_exists(fl_query *q, bool *exists)
+{
+	json_t *params, *rows;
+	*exists = false;
+	if (fl_query_failed(q))
+		return fl_query_error(q);
+	fl_arena *old = fl_json_set_arena(q->arena);
+	fl_buf b;
+	fl_buf_init(&b, q->arena);
+	q->dialect->put_exists(&b, select_sql(q, &params));
+	fl_err err = fl_db_query(q->db, fl_buf_cstr(&b), params, &rows);
+	if (!err) {
+		json_t *v = json_object_get(json_array_get(rows, 0), "exists");
+		*exists = json_is_true(v) || json_integer_value(v) != 0;
+	}
+	fl_json_set_arena(old);
+	return err;
 }
 
 /* ---- pagination ---- */

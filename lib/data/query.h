@@ -57,13 +57,26 @@ typedef enum fl_op {
 	FL_OP_IN,           /* in_(): value is a JSON array of scalars */
 	FL_OP_IS_NULL,      /* is_(None); value ignored */
 	FL_OP_IS_NOT_NULL,  /* isnot(None); value ignored */
+	/* issue 17 */
+	FL_OP_BETWEEN,      /* between(lo, hi): value [lo, hi], two scalars; inclusive */
+	FL_OP_NOT_IN,       /* notin_(): value a JSON array of scalars; [] matches every row */
+	FL_OP_NOT_LIKE,     /* notlike(): NOT LIKE; value a string pattern */
+	FL_OP_ILIKE,        /* ilike(): case-insensitive LIKE (SQLite: lower(x) LIKE lower(?),
+	                     * which folds ASCII letters only, as with SQLAlchemy there) */
+	FL_OP_NOT_ILIKE,    /* notilike() */
+	FL_OP_CONTAINS,     /* contains(s, autoescape=True): '%', '_' and '/' in the string
+	                     * value match themselves; LIKE ? ESCAPE '/' */
+	FL_OP_STARTSWITH,   /* startswith(s, autoescape=True) */
+	FL_OP_ENDSWITH,     /* endswith(s, autoescape=True) */
 	FL_OP__MAX
 } fl_op;
 
-/* The SQL spelling of each operator ("=", "LIKE", "IN", "IS NULL"...). */
+/* The SQL spelling of each operator ("=", "LIKE", "IN", "IS NULL"...);
+ * for ILIKE and the autoescaped CONTAINS/STARTSWITH/ENDSWITH a name (the
+ * dialect spells them). */
 extern const char *const fl_op_names[FL_OP__MAX];
 
-/* One condition of filter()/or_(). */
+/* One condition of fl_query_filter_or(): column <op> value. */
 typedef struct fl_cond {
 	const char *column;         /* a column of the model */
 	fl_op op;                   /* the operator */
@@ -156,10 +169,14 @@ fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
 
 /* ---- grouping, pagination and relationships (issue 3) ---- */
 
-/* fl_query_group_by — group_by(Model.column) with func.count(): all() then
- * returns one row per distinct value, {"<column>": value, "count": n},
- * ordered by the query's order_by (or the column).  Returns q.  Records
- * FL_EINVAL (unknown column). */
+/* fl_query_group_by — group_by(Model.column); successive calls add
+ * columns (group_by(a, b)), "Model.col" after a join.  Without
+ * fl_query_select, func.count() is implied: all() returns one row per
+ * distinct value(s), {"<column>": value, ..., "count": n}; with it, the
+ * rows hold the selected labels (aggregates: fl_query_select, conditions
+ * on them: fl_query_having).  Ordered by the query's order_by, else by the
+ * group_by columns.  Returns q.  Records FL_EINVAL (unknown column, more
+ * than FL_QUERY_MAX_GROUPS (8) columns). */
 fl_query *fl_query_group_by(fl_query *q, const char *column);
 
 /* Flask-SQLAlchemy's Pagination. */
@@ -236,5 +253,160 @@ fl_query *fl_query_load(fl_query *q, const char *path);
  * return. */
 fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *row,
 	const char *name);
+
+/* ---- richer queries (issue 17) ----
+ *
+ *   Student.query.filter(or_(and_(Student.s_age >= 18, Student.s_name.startswith(p)),
+ *                            not_(Student.s_score.between(0, 50))))
+ * becomes
+ *   fl_query *q = fl_query_new(db, arena, &Student);
+ *   fl_query_where(q, fl_or(q,
+ *       fl_and(q, fl_col(q, "s_age", FL_OP_GE, json_integer(18)),
+ *                 fl_col(q, "s_name", FL_OP_STARTSWITH, json_string(p))),
+ *       fl_not(q, fl_col(q, "s_score", FL_OP_BETWEEN, json_pack("[i,i]", 0, 50)))));
+ *
+ * Column names.  "col" is a column of the query's model; after
+ * fl_query_join, "Role.name" (the model's class name, as SQLAlchemy users
+ * write it) or "roles.name" (its table name) names a column of a joined
+ * model (or of the query's own).  Every such name is looked up; an
+ * unknown column, or a model the query has not joined, records FL_EINVAL
+ * with fl_db_error_column naming it.  A join must come before any call
+ * that names a column (filter, order_by, group_by, select, fl_col...):
+ * once a query joins, every column it spells is table-qualified. */
+
+/* A condition in a query's arena (SQLAlchemy's ClauseElement): built by
+ * fl_col, fl_func_col, fl_and, fl_or, fl_not; used by fl_query_where and
+ * fl_query_having of the same query.  Opaque. */
+typedef struct fl_clause fl_clause;
+
+/* fl_col — Model.column <op> value (null with FL_OP_EQ/NE: IS [NOT] NULL),
+ * in q's arena; `value` is copied (borrowed during the call).  Never NULL:
+ * an unknown column or a value the operator cannot take (BETWEEN needs
+ * [lo, hi], IN/NOT_IN an array of scalars, the LIKE family a string, the
+ * others a scalar) records FL_EINVAL in q and gives a clause that carries
+ * it. */
+fl_clause *fl_col(fl_query *q, const char *column, fl_op op, json_t *value);
+
+/* fl_and_n, fl_or_n — and_(c...), or_(c...) of the `n` clauses of `cs`,
+ * nested to any depth.  and_() of nothing is true, or_() of nothing
+ * false.  Never NULL: a NULL q/cs (with n > 0) or a NULL or failed part
+ * records FL_EINVAL (or the part's error) in q. */
+fl_clause *fl_and_n(fl_query *q, size_t n, fl_clause *const *cs);
+fl_clause *fl_or_n(fl_query *q, size_t n, fl_clause *const *cs);
+
+/* fl_and, fl_or — and_(a, b, ...), or_(a, b, ...) with one or more
+ * clause arguments (no NULL terminator: the count comes from the list). */
+#define fl_and(q, ...) fl_and_n((q), sizeof((fl_clause *[]){ __VA_ARGS__ }) / sizeof(fl_clause *), \
+	(fl_clause *[]){ __VA_ARGS__ })
+#define fl_or(q, ...) fl_or_n((q), sizeof((fl_clause *[]){ __VA_ARGS__ }) / sizeof(fl_clause *), \
+	(fl_clause *[]){ __VA_ARGS__ })
+
+/* fl_not — not_(c): SQL NOT (c) (a row where c is NULL matches neither c
+ * nor not_(c), as in SQL).  Never NULL; errors as fl_and_n. */
+fl_clause *fl_not(fl_query *q, fl_clause *c);
+
+/* fl_query_where — filter(clause), AND-ed with the query's other filters.
+ * Returns q.  Records FL_EINVAL (NULL clause, a clause of another query
+ * or one naming an aggregate — that belongs in having) or the clause's
+ * own error. */
+fl_query *fl_query_where(fl_query *q, fl_clause *c);
+
+/* fl_query_join — query.join(Model.rel): an inner JOIN along relationship
+ * `path` of the query's model (declared on it or a backref), or a dotted
+ * path "articles.user" joining each level in turn; a many-to-many joins
+ * its secondary table too.  Afterwards columns of the joined models can be
+ * named as "Model.col"/"table.col" (above).  Rows are still the query's
+ * model's rows: all(), first(), one() and paginate()'s items drop repeated
+ * rows (same primary key), as SQLAlchemy 1.4's Query does for an entity
+ * query, while count() counts the joined rows (SQLAlchemy's count() does
+ * too) — use fl_query_distinct to count each row once.  Returns q.
+ * Records FL_EINVAL: unknown relationship, a model joined twice (needs
+ * aliases, not supported), more than FL_QUERY_MAX_JOINS (8) models, or a
+ * join after a call that named a column. */
+fl_query *fl_query_join(fl_query *q, const char *path);
+
+/* fl_query_distinct — distinct(): SELECT DISTINCT.  Returns q. */
+fl_query *fl_query_distinct(fl_query *q);
+
+/* Aggregate functions of select and having (SQLAlchemy's func.count...). */
+typedef enum fl_func {
+	FL_FUNC_NONE,   /* the plain column */
+	FL_FUNC_COUNT,  /* count(col), count(*) when column is NULL: an integer */
+	FL_FUNC_SUM,    /* sum(col): integer for Integer columns, real for Float; null on no rows */
+	FL_FUNC_AVG,    /* avg(col): always real (SQLite's avg, as SQLAlchemy returns there) */
+	FL_FUNC_MIN,    /* min(col), in the column's type */
+	FL_FUNC_MAX,    /* max(col), in the column's type */
+	FL_FUNC__MAX
+} fl_func;
+
+/* The SQL name of each function ("", "count", "sum", "avg", "min", "max"). */
+extern const char *const fl_func_names[FL_FUNC__MAX];
+
+/* fl_query_select — db.session.query(Model.col, func.count(Model.id)
+ * .label("n"), ...): from the first call on, all()/first()/one() return
+ * rows holding only the selected entities, keyed by `label` (NULL: the
+ * column's name for a plain column, "count" for count(*), else
+ * "<func>_<column>", e.g. "avg_s_score").  `column` may be NULL only for
+ * FL_FUNC_COUNT.  Plain columns and min/max come back in the column's type.
+ * No relationships are loaded and joined rows are not deduplicated for
+ * such a query (SQLAlchemy returns tuples as they come).  Returns q.
+ * Records FL_EINVAL: unknown column or function, a label that is not an
+ * identifier ([A-Za-z_][A-Za-z0-9_]*), more than FL_QUERY_MAX_SELECT (16). */
+fl_query *fl_query_select(fl_query *q, fl_func fn, const char *column, const char *label);
+
+/* fl_func_col — func.<fn>(Model.column) <op> value, for fl_query_having
+ * (e.g. having(func.count(Student.id) > 1)); `column` NULL with
+ * FL_FUNC_COUNT is count(*); FL_FUNC_NONE is fl_col.  Never NULL; records
+ * as fl_col. */
+fl_clause *fl_func_col(fl_query *q, fl_func fn, const char *column, fl_op op, json_t *value);
+
+/* fl_query_having — having(clause), AND-ed with earlier having calls;
+ * needs fl_query_group_by.  Returns q.  Records FL_EINVAL (NULL clause,
+ * no group_by, a clause of another query) or the clause's error. */
+fl_query *fl_query_having(fl_query *q, fl_clause *c);
+
+/* fl_query_one — one(): the only matching row.  Errors: FL_ENOTFOUND (no
+ * row: NoResultFound), FL_EMULTIPLE (more than one: MultipleResultsFound),
+ * as fl_query_all.  *row is NULL on error. */
+fl_err fl_query_one(fl_query *q, json_t **row);
+
+/* fl_query_one_or_none — one_or_none(): the only matching row, or *row =
+ * NULL with FL_OK when none.  Errors: FL_EMULTIPLE, as fl_query_all. */
+fl_err fl_query_one_or_none(fl_query *q, json_t **row);
+
+/* fl_query_scalar — scalar(): the first column of one_or_none()'s row —
+ * the first selected entity (fl_query_select), the first group_by column,
+ * or for a plain query the whole row (SQLAlchemy returns the object) —
+ * or *value = NULL with FL_OK when no row matches.  Errors: FL_EMULTIPLE,
+ * as fl_query_all. */
+fl_err fl_query_scalar(fl_query *q, json_t **value);
+
+/* fl_query_exists — db.session.query(q.exists()).scalar(): whether any
+ * row matches, in one SELECT EXISTS (...) statement.  Errors: as
+ * fl_query_all. */
+fl_err fl_query_exists(fl_query *q, bool *exists);
+
+/* fl_query_update — query.update(values, synchronize_session=False): one
+ * UPDATE of every matching row setting the columns of the JSON object
+ * `values` (bound), and *n (if not NULL) the number of rows changed.
+ * Values are checked with fl_model_validate(insert=false).  Runs through
+ * fl_db_execute: it begins a transaction if none is open, and a failure
+ * (a UNIQUE or NOT NULL violation) poisons it so that fl_db_commit rolls
+ * back the whole unit of work.  Errors: FL_EINVAL (an empty or non-object
+ * `values`, an unknown column or a bad value — fl_db_error_column names
+ * it — or a query with join, select, group_by, having, distinct, order_by,
+ * limit or offset, which SQLAlchemy refuses too), FL_EEXISTS,
+ * FL_ECONSTRAINT, FL_ENOTABLE, FL_EBUSY, FL_EDB, or the builders' error. */
+fl_err fl_query_update(fl_query *q, json_t *values, long *n);
+
+/* fl_query_delete — query.delete(synchronize_session=False): one DELETE of
+ * every matching row; *n (if not NULL) rows deleted.  Transaction and
+ * errors as fl_query_update (FL_ECONSTRAINT: a row is still referenced). */
+fl_err fl_query_delete(fl_query *q, long *n);
+
+/* fl_query_sql — str(query): the SELECT all() would run, with `?`
+ * placeholders (the dialect's), in the query's arena; NULL when the query
+ * carries an error.  Runs nothing. */
+const char *fl_query_sql(fl_query *q);
 
 #endif

@@ -142,6 +142,7 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 		fl_error("database %s: %s", app->config.database_path, fl_strerror(e));
 		return -1;
 	}
+	fl_db_set_echo(app->db, app->config.sqlalchemy_echo != 0);   /* SQLALCHEMY_ECHO */
 	const fl_model *const *models = bp->models ? bp->models : bp->app ? bp->app->models : NULL;
 	if (models)
 		fl_db_set_models(app->db, models);

@@ -2,7 +2,10 @@
  * *_or_404 helpers): the process connection, and database errors turned
  * into the HTTP answer a user should see.  At the end of every request the
  * open transaction is committed (SQLALCHEMY_COMMIT_ON_TEARDOWN, when the
- * request did not fail) or rolled back.
+ * request did not fail) or rolled back.  With SQLALCHEMY_ECHO=1 the
+ * connection logs every statement, its bound values and its time to the
+ * server's error log (fl_db_set_echo, applied when the application opens
+ * the database).
  */
 #ifndef FL_WEB_DB_H
 #define FL_WEB_DB_H

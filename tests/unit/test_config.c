@@ -30,6 +30,7 @@ static const char *const keys[] = {
 	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
 	"SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME", "LOGIN_FAILURES_PER_ADDRESS",
 	"LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME", "TRUSTED_PROXIES", "GATEWAY_INTERFACE",
+	"SQLALCHEMY_ECHO",
 	"T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
 };
 
@@ -96,6 +97,7 @@ static void test_development_defaults(void **state)
 	assert_string_equal(cfg.database_path, ROOT "/var/data-dev.sqlite");
 	assert_int_equal(cfg.max_content_length, 16777216);
 	assert_int_equal(cfg.permanent_session_lifetime, 2678400);
+	assert_false(cfg.sqlalchemy_echo);   /* SQLALCHEMY_ECHO: off unless asked */
 	assert_string_equal(cfg.session_type, "null");
 	assert_string_equal(cfg.session_cookie_name, "session");
 	assert_string_equal(cfg.session_cookie_path, "/");
@@ -222,6 +224,7 @@ static void test_bad_numbers_and_booleans(void **state)
 	expect_error("LOGIN_FAILURES_PER_ADDRESS", "many", "LOGIN_FAILURES_PER_ADDRESS");
 	expect_error("LOGIN_FAILURE_WINDOW", "0", "LOGIN_FAILURE_WINDOW");
 	expect_error("LOGIN_FAILURE_WINDOW", "5m", "LOGIN_FAILURE_WINDOW");
+	expect_error("SQLALCHEMY_ECHO", "loud", "SQLALCHEMY_ECHO");
 }
 
 static void test_overrides(void **state)
@@ -242,7 +245,9 @@ static void test_overrides(void **state)
 	setenv("LOGIN_FAILURES_PER_USERNAME", "0", 1);
 	setenv("LOGIN_FAILURES_PER_ADDRESS", "5", 1);
 	setenv("LOGIN_FAILURE_WINDOW", "60", 1);
+	setenv("SQLALCHEMY_ECHO", "1", 1);
 	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_true(cfg.sqlalchemy_echo);
 	assert_int_equal(cfg.mail_port, 587);
 	assert_int_equal(cfg.max_content_length, 1024);
 	assert_true(cfg.session_cookie_secure);

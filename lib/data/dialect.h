@@ -1,0 +1,75 @@
+/* dialect.h — how the query layer spells SQL for one database (SQLAlchemy's
+ * Dialect and its statement compiler, reduced to what differs).
+ *
+ * The query builder (query.c, clause.c, join.c, bulk.c, loading.c) writes
+ * every piece of SQL that differs between SQLite, MySQL/MariaDB and
+ * PostgreSQL through the connection's dialect (fl_db_dialect): identifier
+ * quoting, placeholders, the IN-list form, ILIKE, LIKE's ESCAPE clause,
+ * LIMIT/OFFSET, boolean literals and EXISTS.  It branches on the database
+ * nowhere else, so a new backend is a new fl_dialect value, not a new
+ * query layer.
+ *
+ * Every hook writes a fixed text for a given query shape (never a value),
+ * so the same shape keeps producing the same SQL (the statement cache).
+ * Values always travel as bound parameters appended to a JSON array.
+ */
+#ifndef FL_DIALECT_H
+#define FL_DIALECT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/arena.h"
+
+/* How placeholders are written in the final SQL. */
+typedef enum fl_param_style {
+	FL_PARAM_QMARK,     /* ? (SQLite, MySQL): left as the builder wrote them */
+	FL_PARAM_NUMERIC,   /* $1, $2, ... (PostgreSQL): renumbered by fl_dialect_finish */
+	FL_PARAM__MAX
+} fl_param_style;
+
+/* A dialect: constant data and hooks, shared by every connection of one
+ * kind.  The builder always writes `?` for a placeholder; param_style says
+ * how fl_dialect_finish rewrites them. */
+typedef struct fl_dialect {
+	const char *name;               /* "sqlite" (SQLAlchemy's dialect name) */
+	fl_param_style param_style;     /* placeholder spelling */
+	const char *true_sql;           /* the literal of true ("1"; PostgreSQL: "true") */
+	const char *false_sql;          /* the literal of false ("0"; PostgreSQL: "false") */
+	/* " ESCAPE '/'": appended after `LIKE ?` by contains/startswith/
+	 * endswith, whose values are escaped with '/' (SQLAlchemy's
+	 * autoescape=True). */
+	const char *like_escape;
+	/* Append `name` quoted as an identifier ("name"; MySQL: `name`). */
+	void (*put_ident)(fl_buf *b, const char *name);
+	/* Append the right-hand side of `x IN list` (negate: NOT IN) for the
+	 * JSON array `list` of scalars, appending its bound values to `params`.
+	 * SQLite binds the whole list as one JSON text read back by
+	 * json_each(), so every length shares one statement; PostgreSQL would
+	 * write `= ANY(?)`.  An empty list matches nothing (NOT IN: everything,
+	 * NULLs included), as SQLAlchemy 1.4's "empty IN" does. */
+	void (*put_in)(fl_buf *b, bool negate, json_t *list, json_t *params);
+	/* Append `lhs ILIKE ?` (negate: NOT ILIKE); `lhs` is SQL already
+	 * spelled.  SQLite: `lower(lhs) LIKE lower(?)`, as SQLAlchemy compiles
+	 * ilike() there (lower() folds ASCII only). */
+	void (*put_ilike)(fl_buf *b, const char *lhs, bool negate);
+	/* Append the LIMIT/OFFSET clause (with its leading space) and bind its
+	 * values: `limit` < 0 means none, `offset` <= 0 none; called only when
+	 * at least one is set.  SQLite: " LIMIT ? OFFSET ?" with -1 for none. */
+	void (*put_limit)(fl_buf *b, json_t *params, long limit, long offset);
+	/* Append `SELECT EXISTS (inner) AS "exists"`, a one-row one-column
+	 * statement whose value is 1 or 0 (SQLAlchemy: Query.exists()). */
+	void (*put_exists)(fl_buf *b, const char *inner);
+} fl_dialect;
+
+/* fl_dialect_sqlite — the SQLite dialect, the one every fl_db connection
+ * has today.  Static, never freed. */
+extern const fl_dialect fl_dialect_sqlite;
+
+/* fl_dialect_finish — the statement text to run for `sql` written with `?`
+ * placeholders: `sql` itself for FL_PARAM_QMARK (no copy, no work), else
+ * a copy in `a` with each `?` outside quotes ('...', "...", `...`)
+ * numbered $1, $2, ... in order.  NULL `d` is SQLite. */
+const char *fl_dialect_finish(const fl_dialect *d, fl_arena *a, const char *sql);
+
+#endif
