@@ -79,9 +79,9 @@ static int run(struct seed *s, bool if_empty)
 		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first", path);
 	if (fl_db_open(path, &s->db))
 		return fl_cli_fail("%s", fl_db_errmsg(s->db));
-	char why[256];
-	if (fl_application_all_models(s->app, s->arena, &s->models, why, sizeof why))
-		return fl_cli_fail("%s", why);
+	char reason[256];
+	if (fl_application_all_models(s->app, s->arena, &s->models, reason, sizeof reason))
+		return fl_cli_fail("%s", reason);
 	if (s->models[0])
 		fl_db_set_models(s->db, s->models);
 	if (check_schema(s))
