@@ -222,7 +222,17 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(BPA) $(LIBA)
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(BPA) $(LIBA)
 	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) -o $@
 
-unit-bins: $(UNIT_BIN) $(TSUP_BIN)
+# A test application of its own (tests/integration/guestbook/, for
+# test_manage_db.py): its blueprint declares a model that only its
+# fl_blueprint.models reaches; built with the same two functions as any
+# application, its manage into $(BUILD)/tests/guestbook/manage.
+GB_SRC    := tests/integration/guestbook/bp/entries.c
+GB_APP_SRC := tests/integration/guestbook/app.c
+GB_MANAGE := $(BUILD)/tests/guestbook/manage
+$(eval $(call fl_application,$(GB_SRC),$(GB_APP_SRC),$(BUILD)/tests/guestbook/cgi-bin,$(BUILD)/libguestbook.a,$(BUILD)/libguestbook-blueprints.a))
+$(eval $(call fl_manage,guestbook_app,$(GB_MANAGE),$(BUILD)/libguestbook.a,$(BUILD)/libguestbook-blueprints.a))
+
+unit-bins: $(UNIT_BIN) $(TSUP_BIN) $(GB_MANAGE)
 
 tutorial: $(TUT_BIN) $(TUT_MANAGE)
 
@@ -385,4 +395,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(TPL_EMBED_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
-  $(TUT_APP_SRC:%.c=$(BUILD)/%.d)
+  $(TUT_APP_SRC:%.c=$(BUILD)/%.d) $(GB_SRC:%.c=$(BUILD)/%.d) $(GB_APP_SRC:%.c=$(BUILD)/%.d)
