@@ -22,20 +22,7 @@
 
 #define MAX_PASSWORD 1024
 
-/* "manage: <reason>" on stderr; the exit status 1 (as the built-in
- * commands fail). */
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("manage: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
+#define fail fl_command_fail
 
 
 /* One line of stdin into buf (line ending removed); echo off when stdin is

@@ -16,6 +16,11 @@
 
 #include "data/migrate/migrate.h"
 
+/* fl_migrate_fail — set m->error (printf-style, in m->arena) and return
+ * `err`: how runner.c and script.c fail. */
+fl_err fl_migrate_fail(fl_migrations *m, fl_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* What a new revision file holds besides its header (fl_revision_write). */
 typedef struct fl_revision_body {
 	const char *comment;        /* lines written as "-- " comments under "-- upgrade" */

@@ -1,6 +1,6 @@
 /* runner.c — load and chain revisions; upgrade, downgrade, current, stamp,
  * history.  See migrate.h. */
-#include "data/migrate/migrate.h"
+#include "data/migrate/internal.h"
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -17,10 +17,9 @@
 	"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n" \
 	");"
 
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define failf fl_migrate_fail
 
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
+fl_err fl_migrate_fail(fl_migrations *m, fl_err err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -14,17 +14,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	m->error = fl_arena_vprintf(m->arena, fmt, ap);
-	va_end(ap);
-	return err;
-}
+#define failf fl_migrate_fail
 
 static bool id_taken(const fl_migrations *m, const char *id)
 {
