@@ -58,6 +58,9 @@ BP_SRC    := $(sort $(wildcard cgi-bin/*.c))
 BP_BIN    := $(BP_SRC:%.c=$(OUT)/%)
 CLI_SRC   := $(sort $(wildcard cli/*.c))
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# The command-line tool of any application (cli/: fl_manage_main), linked
+# into each application's manage by the fl_manage function below.
+MANAGEA   := $(BUILD)/libmanage.a
 MANAGE    := $(OUT)/manage
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -73,6 +76,7 @@ TUT_SRC   := $(sort $(wildcard docs/tutorial/*.c))
 TUT_BIN   := $(TUT_SRC:docs/tutorial/%.c=$(BUILD)/tutorial/cgi-bin/%)
 TUT_APP_SRC := $(sort $(wildcard docs/tutorial/flaskr/*.c))
 TUT_APPA  := $(BUILD)/libflaskr.a
+TUT_MANAGE := $(BUILD)/tutorial/manage
 
 
 DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libssl-dev \
@@ -184,14 +188,33 @@ $$(patsubst %.c,$(3)/%,$$(notdir $(1))): $(3)/%: $$(BUILD)/$$(dir $$(firstword $
 	$$(CC) $$(LDFLAGS) $$< $$(call fl_app_libs,$(4),$(5)) $$(LDLIBS) -o $$@
 endef
 
-# Flasky: app/*.c, the blueprints of cgi-bin/, built into $(OUT)/cgi-bin/.
+$(MANAGEA): $(CLI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# $(eval $(call fl_manage,APP_SYMBOL,MANAGE,APP_ARCHIVE,BLUEPRINT_ARCHIVE))
+# builds MANAGE, the application's ./manage: a generated one-line main,
+# $(BUILD)/gen/manage_APP_SYMBOL.c, calling fl_manage_main(&APP_SYMBOL, ...)
+# (cli/manage.h), linked with every blueprint of the application, so `db
+# migrate` sees the models each blueprint declares (fl_blueprint.models).
+define fl_manage
+$$(BUILD)/gen/manage_$(1).c:
+	@mkdir -p $$(dir $$@)
+	printf '%s\n' '#include "cli/manage.h"' 'extern const fl_application $(1);' \
+	  'int main(int argc, char **argv) { return fl_manage_main(&$(1), argc, argv); }' > $$@
+$$(BUILD)/gen/manage_$(1).o: $$(BUILD)/gen/manage_$(1).c
+	$$(CC) $$(CFLAGS) -c $$< -o $$@
+$(2): $$(BUILD)/gen/manage_$(1).o $$(MANAGEA) $(3) $(4) $$(LIBA)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) $$< $$(MANAGEA) $$(call fl_app_libs,$(3),$(4)) $$(LDLIBS) -o $$@
+endef
+
+# Flasky: app/*.c, the blueprints of cgi-bin/, built into $(OUT)/cgi-bin/;
+# its manage is ./manage.
 BPA       := $(BUILD)/libblueprints.a
 $(eval $(call fl_application,$(BP_SRC),$(APP_SRC),$(OUT)/cgi-bin,$(APPA),$(BPA)))
+$(eval $(call fl_manage,flasky_app,$(MANAGE),$(APPA),$(BPA)))
 FLASKY_LIBS = $(call fl_app_libs,$(APPA),$(BPA))
-
-$(MANAGE): $(CLI_OBJ) $(APPA) $(BPA) $(LIBA)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(CLI_OBJ) $(FLASKY_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(BPA) $(LIBA)
 	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) $(TESTLIBS) -o $@
@@ -199,15 +222,27 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(BPA) $(LIBA)
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(BPA) $(LIBA)
 	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) -o $@
 
-unit-bins: $(UNIT_BIN) $(TSUP_BIN)
+# A test application of its own (tests/integration/guestbook/, for
+# test_manage_db.py): its blueprint declares a model that only its
+# fl_blueprint.models reaches; built with the same two functions as any
+# application, its manage into $(BUILD)/tests/guestbook/manage.
+GB_SRC    := tests/integration/guestbook/bp/entries.c
+GB_APP_SRC := tests/integration/guestbook/app.c
+GB_MANAGE := $(BUILD)/tests/guestbook/manage
+$(eval $(call fl_application,$(GB_SRC),$(GB_APP_SRC),$(BUILD)/tests/guestbook/cgi-bin,$(BUILD)/libguestbook.a,$(BUILD)/libguestbook-blueprints.a))
+$(eval $(call fl_manage,guestbook_app,$(GB_MANAGE),$(BUILD)/libguestbook.a,$(BUILD)/libguestbook-blueprints.a))
 
-tutorial: $(TUT_BIN)
+unit-bins: $(UNIT_BIN) $(TSUP_BIN) $(GB_MANAGE)
+
+tutorial: $(TUT_BIN) $(TUT_MANAGE)
 
 $(BUILD)/docs/tutorial/%.o: CFLAGS += -Idocs/tutorial
 
 # flaskr: docs/tutorial/flaskr/*.c (its fl_application lists its blueprints),
-# the blueprints docs/tutorial/*.c, built into $(BUILD)/tutorial/cgi-bin/.
+# the blueprints docs/tutorial/*.c, built into $(BUILD)/tutorial/cgi-bin/;
+# its own manage, $(BUILD)/tutorial/manage.
 $(eval $(call fl_application,$(TUT_SRC),$(TUT_APP_SRC),$(BUILD)/tutorial/cgi-bin,$(TUT_APPA),$(BUILD)/libflaskr-blueprints.a))
+$(eval $(call fl_manage,flaskr_app,$(TUT_MANAGE),$(TUT_APPA),$(BUILD)/libflaskr-blueprints.a))
 
 # The API reference from the headers' comments (docs/Doxyfile).  Warnings
 # (an undocumented public symbol, a broken doc comment) are printed and kept
@@ -247,13 +282,14 @@ run: install-deps all
 	./manage runserver -h $(HOST) -p $(PORT)
 
 # The tutorial's application, flaskr (docs/tutorial.md), on a database and
-# an upload folder of its own: its migrations, then lighttpd serving its
-# two blueprints (/cgi-bin/auth/, /cgi-bin/blog/) instead of Flasky's.
+# an upload folder of its own: its manage applies its migrations, then runs
+# lighttpd serving its two blueprints (/cgi-bin/auth/, /cgi-bin/blog/)
+# instead of Flasky's.
 FLASKR_ENV = DATABASE_URI=sqlite:///var/flaskr.sqlite UPLOAD_FOLDER=var/flaskr-uploads
 run-tutorial: install-deps all tutorial
 	@mkdir -p var/flaskr-uploads
-	$(FLASKR_ENV) MIGRATIONS_DIR=docs/tutorial/flaskr/migrations ./manage db upgrade
-	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial ./manage runserver -h $(HOST) -p $(PORT)
+	$(FLASKR_ENV) $(TUT_MANAGE) db upgrade
+	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial $(TUT_MANAGE) runserver -h $(HOST) -p $(PORT)
 
 test: install-deps
 	@$(MAKE) --no-print-directory all unit-bins tutorial
@@ -359,4 +395,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(TPL_EMBED_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
-  $(TUT_APP_SRC:%.c=$(BUILD)/%.d)
+  $(TUT_APP_SRC:%.c=$(BUILD)/%.d) $(GB_SRC:%.c=$(BUILD)/%.d) $(GB_APP_SRC:%.c=$(BUILD)/%.d)

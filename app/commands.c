@@ -11,6 +11,7 @@
  * `db upgrade`, then `seed --if-empty` (the roles and demo data, added
  * only to a database without any). */
 #include "app/commands.h"
+#include "app/cmd_user.h"
 
 #include <stdio.h>
 
@@ -34,5 +35,10 @@ const fl_command flasky_commands[] = {
 	  "  (seed --if-empty)\n",
 	  "upgrade the database and add the roles/demo data if empty",
 	  deploy },
+	{ "user",
+	  "usage: manage user add NAME\n"
+	  "  add an API user (role User); the password is read from standard input\n",
+	  "add an API user (role User); password from stdin",
+	  flasky_user_command },
 	FL_COMMANDS_END,
 };

@@ -7,7 +7,8 @@
 
 /* Flasky's commands, ending with FL_COMMANDS_END:
  *   deploy   upgrade the database to the head revision, then add the demo
- *            data (roles, users, ...) when the database has none. */
+ *            data (roles, users, ...) when the database has none;
+ *   user     `user add NAME`: an API login (app/cmd_user.h). */
 extern const fl_command flasky_commands[];
 
 #endif

@@ -26,4 +26,5 @@ const fl_application flasky_app = {
 	.template_filters = flasky_template_filters,
 	.context_processors = flasky_context_processors,
 	.extensions = flasky_extensions,
+	.migrations_directory = "sql/migrations",
 };

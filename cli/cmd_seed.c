@@ -20,6 +20,7 @@
 
 struct seed {
 	const fl_application *app;
+	const fl_model *const *models;   /* every model: fl_application_all_models */
 	const fl_config *cfg;
 	fl_db *db;
 	fl_arena *arena;
@@ -29,7 +30,9 @@ struct seed {
  * saying which is missing (the database predates the head revision). */
 static int check_schema(struct seed *s)
 {
-	for (const fl_model *const *m = s->app->models; m && *m; m++) {
+	for (const fl_model *const *m = s->models; m && *m; m++) {
+		if ((*m)->abstract)
+			continue;
 		json_t *cols;
 		json_t *params = json_pack("[s]", fl_model_table((*m)));
 		if (fl_db_query(s->db, "SELECT name FROM pragma_table_info(?)", params, &cols))
@@ -76,8 +79,11 @@ static int run(struct seed *s, bool if_empty)
 		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first", path);
 	if (fl_db_open(path, &s->db))
 		return fl_cli_fail("%s", fl_db_errmsg(s->db));
-	if (s->app->models)
-		fl_db_set_models(s->db, s->app->models);
+	char reason[256];
+	if (fl_application_all_models(s->app, s->arena, &s->models, reason, sizeof reason))
+		return fl_cli_fail("%s", reason);
+	if (s->models[0])
+		fl_db_set_models(s->db, s->models);
 	if (check_schema(s))
 		return 1;
 	/* BEGIN IMMEDIATE before looking: two seeds at once cannot both add. */

@@ -1,7 +1,9 @@
-/* manage — Flagon's command-line tool (Flask-Script's manage.py / the
- * flask command): db, runserver, routes, seed, shell, user, session, mail,
- * render, test, and the application's own commands (fl_application.commands,
- * web/command.h: Flasky's `deploy`).
+/* manage.c — Flagon's command-line tool (Flask-Script's manage.py / the
+ * flask command) for any application: db, runserver, routes, seed, shell,
+ * session, mail, render, test, and the application's own commands
+ * (fl_application.commands, web/command.h: Flasky's `deploy`).  See
+ * manage.h; each application's manage is a one-line main calling
+ * fl_manage_main (the Makefile's fl_manage function writes it).
  *
  * Exit status 0 on success; otherwise non-zero with a one-line reason on
  * stderr. */
@@ -17,27 +19,24 @@
 #include "cmd_mail.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
-#include "cmd_user.h"
+#include "manage.h"
+#include "base/arena.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "web/app.h"
 #include "web/render_cli.h"
-#include "app/flasky.h"
-
-/* The application this manage serves: its keys, models and demo data. */
-static const fl_application *const app = &flasky_app;
 
 static const char usage[] =
 	"usage: manage COMMAND [ARGS]\n"
-	"  db init|migrate -m MSG|upgrade [REV]|downgrade [REV]|current|history|\n"
-	"     stamp REV|check  database migrations (sql/migrations/)\n"
+	"  db SUBCOMMAND       database migrations (Flask-Migrate): init, migrate,\n"
+	"                      revision, upgrade, downgrade, current, history, heads,\n"
+	"                      show, stamp, check, create_all, drop_all (db --help)\n"
 	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
 	"                      serve every blueprint with lighttpd in the foreground\n"
 	"  routes              print the URL map of every blueprint of the application\n"
-	"  seed                load the demo data (roles, users, articles, students,\n"
-	"                      courses, animals) into the configured database\n"
+	"  seed                load the application's demo data into the configured\n"
+	"                      database\n"
 	"  shell               the sqlite3 shell on the configured database\n"
-	"  user add NAME       add an API user (role User); password from stdin\n"
 	"  session purge       remove expired server-side sessions (SESSION_TYPE\n"
 	"                      sqlite or filesystem); prints how many\n"
 	"  test                run the test suite (make test)\n"
@@ -55,17 +54,7 @@ static const struct command_help {
 	const char *name;
 	const char *text;
 } command_help[] = {
-	{ "db",
-	  "usage: manage db SUBCOMMAND   database migrations (sql/migrations/, Flask-Migrate)\n"
-	  "  init                create the migrations directory\n"
-	  "  migrate [-m MSG]    write a revision from the models' differences with the database\n"
-	  "  upgrade [REV]       apply revisions up to REV (default: head)\n"
-	  "  downgrade [REV]     revert revisions down to REV (default: one step)\n"
-	  "  current             print the database's revision\n"
-	  "  history             print the revision chain, newest first\n"
-	  "  stamp REV           set the database's revision without running anything\n"
-	  "  check               exit 1 when the models and the database differ\n"
-	  "MIGRATIONS_DIR overrides the directory; APP_CONFIG/DATABASE_URI choose the database.\n" },
+	{ "db", fl_cli_db_usage },
 	{ "runserver",
 	  "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]\n"
 	  "  serve every blueprint with lighttpd in the foreground (Ctrl-C stops)\n"
@@ -79,14 +68,11 @@ static const struct command_help {
 	  "  fl_application.blueprints): endpoint, methods, rule under its mount\n" },
 	{ "seed",
 	  "usage: manage seed [--if-empty]\n"
-	  "  load the demo data (roles, users, articles, students, courses, animals)\n"
+	  "  load the application's demo data (fl_application.seed)\n"
 	  "  --if-empty   do nothing when the database already holds data (make run)\n" },
 	{ "shell",
 	  "usage: manage shell\n"
 	  "  the sqlite3 shell on the configured database\n" },
-	{ "user",
-	  "usage: manage user add NAME\n"
-	  "  add an API user (role User); the password is read from standard input\n" },
 	{ "session",
 	  "usage: manage session purge\n"
 	  "  remove expired server-side sessions (SESSION_TYPE sqlite or filesystem;\n"
@@ -106,7 +92,7 @@ static const struct command_help {
 /* The usage of `cmd` (a built-in's, else the application's) when its
  * arguments ask for help: --help anywhere, or -h anywhere but as
  * runserver's `-h HOST`.  NULL otherwise. */
-static const char *help_for(const char *cmd, int argc, char **argv)
+static const char *help_for(const fl_application *app, const char *cmd, int argc, char **argv)
 {
 	const char *text = NULL;
 	for (size_t i = 0; i < NBUILTIN; i++)
@@ -117,6 +103,8 @@ static const char *help_for(const char *cmd, int argc, char **argv)
 		text = own->usage;
 	if (!text)
 		return NULL;
+	if (!strcmp(cmd, "db"))   /* db and each subcommand have their own (cmd_db.c) */
+		return fl_cli_db_help(argc, argv);
 	int runserver = !strcmp(cmd, "runserver");
 	for (int i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "--help"))
@@ -133,7 +121,7 @@ static const char *help_for(const char *cmd, int argc, char **argv)
 
 /* `manage --help`: the built-in commands, then the application's under
  * their own heading. */
-static void print_usage(FILE *out)
+static void print_usage(const fl_application *app, FILE *out)
 {
 	fputs(usage, out);
 	if (!app->commands || !app->commands[0].name)
@@ -148,7 +136,7 @@ static void print_usage(FILE *out)
 }
 
 /* The application's commands may not hide a built-in one (SPEC §5). */
-static int check_commands(void)
+static int check_commands(const fl_application *app)
 {
 	const char *builtins[NBUILTIN + 1];
 	char why[256];
@@ -208,7 +196,7 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 
 /* The whole URL map, from the application's list of blueprints (no
  * program needs to run). */
-static int cmd_routes(void)
+static int cmd_routes(const fl_application *app)
 {
 	if (!app->blueprints || !app->blueprints[0])
 		return fl_cli_fail("the application '%s' lists no blueprints (fl_application.blueprints)",
@@ -225,39 +213,58 @@ static int cmd_shell(const fl_config *cfg)
 	return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
 }
 
+/* `db ...`: the application's migrations folder (MIGRATIONS_DIR wins,
+ * in fl_cli_db) and every model of the application, its blueprints'
+ * included.  The database's folder is made, as SQLite makes the file. */
+static int cmd_db(const fl_command_ctx *cx, int argc, char **argv)
+{
+	const fl_application *app = cx->app;
+	const char *dir = app->migrations_directory ? app->migrations_directory : "migrations";
+	char migrations[4200], why[256];
+	if (dir[0] == '/')
+		snprintf(migrations, sizeof migrations, "%s", dir);
+	else
+		snprintf(migrations, sizeof migrations, "%s/%s", cx->root, dir);
+	fl_arena *a = fl_arena_new(0);
+	const fl_model *const *models;
+	if (fl_application_all_models(app, a, &models, why, sizeof why)) {
+		fl_arena_free(a);
+		return fl_cli_fail("%s", why);
+	}
+	char *dbdir = strdup(cx->config->database_path);
+	char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
+	if (slash && slash != dbdir && !fl_cli_db_is_offline(argc, argv)) {
+		*slash = '\0';
+		mkdir(dbdir, 0775);
+	}
+	free(dbdir);
+	int rc = fl_cli_db(argc, argv, cx->config->database_path, migrations, models);
+	fl_arena_free(a);
+	return rc;
+}
+
 /* One command, argv[0] its name: a built-in, else the application's.
  * Also what an application's command invokes (fl_command_ctx.invoke). */
 static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 {
 	const fl_config *cfg = cx->config;
+	const fl_application *app = cx->app;
 	const char *cmd = argv[0];
-	const char *help = help_for(cmd, argc - 1, argv + 1);
+	const char *help = help_for(app, cmd, argc - 1, argv + 1);
 	if (help) {
 		fputs(help, stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "db")) {
-		char migrations[4200];
-		snprintf(migrations, sizeof migrations, "%s/sql/migrations", cx->root);
-		char *dbdir = strdup(cfg->database_path);
-		char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
-		if (slash && slash != dbdir) {
-			*slash = '\0';
-			mkdir(dbdir, 0775);
-		}
-		free(dbdir);
-		return fl_cli_db(argc, argv, cfg->database_path, migrations, app->models);
-	}
+	if (!strcmp(cmd, "db"))
+		return cmd_db(cx, argc, argv);
 	if (!strcmp(cmd, "runserver"))
 		return cmd_runserver(cfg, argc, argv);
 	if (!strcmp(cmd, "seed"))
 		return fl_cli_seed(app, cfg, argc, argv);
-	if (!strcmp(cmd, "user"))   /* issue #7: API logins */
-		return fl_cli_user(app, cfg, argc, argv);
 	if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
 		return fl_cli_session(cfg, argc, argv);
 	if (!strcmp(cmd, "routes"))
-		return cmd_routes();
+		return cmd_routes(app);
 	if (!strcmp(cmd, "mail"))
 		return fl_cli_mail(cfg, argc, argv);
 	if (!strcmp(cmd, "shell"))
@@ -278,19 +285,19 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 		return rc;
 	}
 	fprintf(stderr, "manage: unknown command '%s'\n", cmd);
-	print_usage(stderr);
+	print_usage(app, stderr);
 	return 2;
 }
 
-int main(int argc, char **argv)
+int fl_manage_main(const fl_application *app, int argc, char **argv)
 {
-	if (check_commands())
+	if (check_commands(app))
 		return 1;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		print_usage(argc < 2 ? stderr : stdout);
+		print_usage(app, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	const char *help = help_for(argv[1], argc - 2, argv + 2);
+	const char *help = help_for(app, argv[1], argc - 2, argv + 2);
 	if (help) {
 		fputs(help, stdout);
 		return 0;

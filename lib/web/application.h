@@ -201,6 +201,13 @@ typedef struct fl_application {
 	 * wins) to every blueprint's templates at start-up; one not listed
 	 * does not exist for the templates and costs nothing.  NULL: none. */
 	const fl_extension *const *extensions;
+
+	/* ---- migrations (issue 17: a manage per application) ----
+	 * Flask-Migrate's Migrate(app, db, directory=...): the folder of the
+	 * application's revision files, relative to the project root, that
+	 * its `manage db` reads and writes (MIGRATIONS_DIR in the environment
+	 * overrides it).  NULL: "migrations", Flask-Migrate's default. */
+	const char *migrations_directory;
 } fl_application;
 
 /* fl_application_load_config — the configuration of application `app`
@@ -217,5 +224,21 @@ fl_err fl_application_load_config(const fl_application *app, fl_config *cfg, con
  * Same arguments, ownership and errors otherwise. */
 fl_err fl_application_load_config_flags(const fl_application *app, fl_config *cfg,
 	const char *root, unsigned flags, char *why, size_t whylen);
+
+/* fl_application_all_models — every model of application `app`, as
+ * `manage db migrate`, `db check`, `db create_all` and `seed` must see
+ * them (Flask-SQLAlchemy's db.metadata, which every imported module's
+ * models join): app->models first, in their order, then each blueprint's
+ * own models (fl_blueprint.models of app->blueprints, in blueprint order)
+ * that are not listed already (compared by pointer).  *out is a new
+ * NULL-terminated array allocated from `a` (the models themselves are the
+ * application's static declarations); an application with no model gives
+ * an empty array.  Abstract models are listed as declared (create_all
+ * skips them).  Errors: FL_EINVAL when two different models declare the
+ * same table (fl_model_table, compared without case as SQLite does), with
+ * a one-line reason naming both models and the table in `why` (size
+ * `whylen`); *out is NULL then. */
+fl_err fl_application_all_models(const fl_application *app, fl_arena *a,
+	const fl_model *const **out, char *why, size_t whylen);
 
 #endif

@@ -3,6 +3,7 @@
 #include "web/command.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,4 +53,15 @@ const fl_command *fl_command_find(const fl_command *commands, const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+int fl_command_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("manage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
 }

@@ -74,6 +74,11 @@ typedef struct fl_command {
 fl_err fl_commands_check(const fl_command *commands, const char *const *builtins, char *why,
 	size_t whylen);
 
+/* fl_command_fail — print "manage: <reason>" (printf-style) as one line
+ * on stderr and return 1, the exit status of a failed command (SPEC §5):
+ * how a built-in or an application's command fails. */
+int fl_command_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* fl_command_find — the command of `commands` (NULL: none) named `name`,
  * or NULL. */
 const fl_command *fl_command_find(const fl_command *commands, const char *name);

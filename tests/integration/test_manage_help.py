@@ -9,6 +9,9 @@ import servers
 
 CASES = [
     ["db"], ["db", "upgrade"], ["db", "migrate"], ["db", "downgrade"],
+    ["db", "init"], ["db", "revision"], ["db", "current"], ["db", "history"],
+    ["db", "heads"], ["db", "show"], ["db", "stamp"], ["db", "check"],
+    ["db", "create_all"], ["db", "drop_all"], ["db", "upgrade", "--sql", "head"],
     ["runserver"], ["routes"], ["seed"], ["shell"],
     ["user"], ["user", "add"], ["session"], ["session", "purge"],
     ["mail"], ["mail", "send"], ["mail", "flush"], ["test"], ["render"],

@@ -443,10 +443,54 @@ static void test_rename_warning(void **state)
 	char *text = slurp(f->arena, path);
 	assert_non_null(strstr(text, "-- WARNING: person: column(s) name dropped and full_name added"));
 	unlink(path);
-	/* a table dropped and another added */
-	path = generate(f, t, "rename table?", &w);
+	/* a table dropped (asked for) and another added */
+	char *p2;
+	assert_int_equal(fl_autogenerate_ex(f->db, t, f->mig, "rename table?", FL_AUTOGEN_DROP_UNKNOWN,
+		f->arena, &p2, &w), FL_OK);
 	assert_non_null(strstr(w, "table(s) person dropped and people added: if this is a rename"));
-	unlink(path);
+	unlink(p2);
+}
+
+/* A table no model declares survives db migrate: its DROP is commented
+ * out under a WARNING (also in *warnings) unless FL_AUTOGEN_DROP_UNKNOWN. */
+static void test_unknown_table_kept(void **state)
+{
+	struct tmpdb *f = *state;
+	char *w;
+	generate(f, V0, "first", NULL);
+	fl_migrations *m = load(f);
+	m->progress = NULL;
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_OK);
+	assert_int_equal(fl_db_exec_script(f->db, "CREATE TABLE guestbook_entries (id INTEGER "
+		"PRIMARY KEY, body TEXT); INSERT INTO guestbook_entries VALUES (1, 'hello');"), FL_OK);
+	const char *path = generate(f, V0, "nothing to drop", &w);
+	const char *warning = "table \"guestbook_entries\" exists in the database but no model "
+		"declares it; not dropped (db migrate --drop-unknown drops it)";
+	assert_non_null(w);
+	assert_non_null(strstr(w, warning));
+	char *text = slurp(f->arena, path);
+	assert_non_null(strstr(text, fl_arena_printf(f->arena, "-- WARNING: %s\n-- DROP TABLE "
+		"\"guestbook_entries\";\n-- downgrade\n", warning)));
+	assert_null(strstr(text, "foreign_keys: off"));
+	m = load(f);
+	m->progress = NULL;
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_OK);
+	assert_rows(f, "SELECT id, body FROM guestbook_entries", "[{\"id\": 1, \"body\": \"hello\"}]");
+	/* --drop-unknown drops it, saying its data is lost; downgrade brings it back */
+	char *p2;
+	assert_int_equal(fl_autogenerate_ex(f->db, V0, f->mig, "drop it", FL_AUTOGEN_DROP_UNKNOWN,
+		f->arena, &p2, &w), FL_OK);
+	assert_non_null(strstr(w, "guestbook_entries exists in the database but no model declares "
+		"it: dropped with its rows (--drop-unknown); its data is lost"));
+	text = slurp(f->arena, p2);
+	assert_non_null(strstr(text, "\nDROP TABLE \"guestbook_entries\";\n"));
+	m = load(f);
+	m->progress = NULL;
+	assert_int_equal(fl_migrate_upgrade(m, f->db, NULL), FL_OK);
+	assert_rows(f, "SELECT name FROM sqlite_master WHERE name = 'guestbook_entries'", "[]");
+	assert_same_schema(f, V0);
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "-1"), FL_OK);
+	assert_rows(f, "SELECT count(*) AS n FROM guestbook_entries", "[{\"n\": 0}]");
 }
 
 /* Autogenerate refuses a database that is not at the folder's head. */
@@ -597,6 +641,7 @@ int main(void)
 		T(test_nothing_to_change),
 		T(test_diff_lists_differences),
 		T(test_rename_warning),
+		T(test_unknown_table_kept),
 		T(test_not_up_to_date),
 		T(test_failures_leave_database_alone),
 		T(test_autoincrement_kept),

@@ -15,8 +15,8 @@
 static int run_nothing(const fl_command_ctx *cx, int argc, char **argv) { return 0; }
 
 /* The built-in commands of cli/manage.c. */
-static const char *const builtins[] = { "db", "runserver", "routes", "seed", "shell", "user",
-	"session", "mail", "test", NULL };
+static const char *const builtins[] = { "db", "runserver", "routes", "seed", "shell",
+	"session", "mail", "test", "render", NULL };
 
 static void expect_refused(const fl_command *table, const char *must_mention)
 {

@@ -18,7 +18,6 @@
 #include "tmpdb.h"
 
 /* The CLI is not part of libflagon.a; test it from its source. */
-#include "../../cli/cli.c"
 #include "../../cli/cmd_db.c"
 
 /* Flasky's first models — the initial revision in sql/migrations must
@@ -412,9 +411,9 @@ static void test_cli(void **state)
 	assert_int_equal(cli(f, out, err, sizeof out, 2, check), 1);
 	assert_non_null(strstr(err, "not up to date"));
 	assert_int_equal(cli(f, out, err, sizeof out, 3, mig_bad), 1);
-	assert_non_null(strstr(err, "usage"));
+	assert_non_null(strstr(err, "db migrate: unknown option '-x'"));
 	assert_int_equal(cli(f, out, err, sizeof out, 2, bad), 1);
-	assert_non_null(strstr(err, "usage"));
+	assert_non_null(strstr(err, "unknown subcommand 'frobnicate'"));
 	assert_int_equal(cli(f, out, err, sizeof out, 2, stamp0), 1);
 	assert_int_equal(cli(f, out, err, sizeof out, 2, init), 1);   /* not empty */
 	assert_non_null(strstr(err, "not empty"));
@@ -434,6 +433,189 @@ static void test_cli(void **state)
 	assert_string_equal(out, "");
 }
 
+/* upgrade +N and downgrade -N count from the database's revision. */
+static void test_relative_steps(void **state)
+{
+	struct tmpdb *f = *state;
+	put_chain(f);
+	fl_migrations *m = load(f, FL_OK);
+	m->progress = NULL;
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "+1"), FL_OK);
+	assert_string_equal(current(f, m), "ccc111");
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "+2"), FL_OK);
+	assert_string_equal(current(f, m), "aaa333");
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "+1"), FL_EMIGRATE);
+	assert_string_equal(m->error, "relative revision +1 didn't produce 1 migrations");
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "-2"), FL_OK);
+	assert_string_equal(current(f, m), "ccc111");
+	assert_false(has_table(f->db, "b"));
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "-2"), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "didn't produce 2 migrations"));
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "+x"), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "+0"), FL_EMIGRATE);
+	assert_string_equal(current(f, m), "ccc111");
+}
+
+/* db revision: an empty revision whose parent is the head; it parses,
+ * chains and runs as a no-op. */
+static void test_empty_revision(void **state)
+{
+	struct tmpdb *f = *state;
+	fl_migrations *m = load(f, FL_OK);
+	char *first, *second;
+	assert_int_equal(fl_migrate_revision(m, "Hand written: seed roles", &first), FL_OK);
+	assert_non_null(strstr(first, "_hand_written_seed_roles.sql"));
+	m = load(f, FL_OK);
+	assert_int_equal(m->n, 1);
+	const fl_revision *r = m->chain[0];
+	assert_null(r->down_revision);
+	assert_string_equal(r->message, "Hand written: seed roles");
+	assert_string_equal(r->path, first);
+	assert_int_equal(fl_migrate_revision(m, "second", &second), FL_OK);
+	m = load(f, FL_OK);
+	assert_int_equal(m->n, 2);
+	assert_string_equal(m->chain[1]->down_revision, r->id);
+	m->progress = NULL;
+	assert_int_equal(fl_migrate_upgrade(m, f->db, "head"), FL_OK);
+	assert_string_equal(current(f, m), m->chain[1]->id);
+	assert_int_equal(fl_migrate_downgrade(m, f->db, "base"), FL_OK);
+	/* show prints Alembic's log entry and the SQL */
+	fl_buf b;
+	fl_buf_init(&b, f->arena);
+	assert_int_equal(fl_migrate_show(m, m->chain[0]->id, &b), FL_OK);
+	const char *want = fl_arena_printf(f->arena, "Rev: %s\nParent: <base>\nPath: %s\n\n"
+		"    Hand written: seed roles\n    \n    Revision ID: %s\n    Revises: \n",
+		r->id, first, r->id);
+	assert_memory_equal(fl_buf_cstr(&b), want, strlen(want));
+	assert_non_null(strstr(fl_buf_cstr(&b), "-- upgrade\n-- Written by ./manage db revision"));
+	const char *text = fl_buf_cstr(&b);
+	assert_string_equal(text + strlen(text) - 14, "\n-- downgrade\n");   /* empty */
+	assert_int_equal(fl_migrate_show(m, "nope", &b), FL_EMIGRATE);
+	assert_non_null(strstr(m->error, "can't locate revision identified by 'nope'"));
+}
+
+/* fl_migrate_offline's text for `range`, which must succeed. */
+static const char *offline(struct tmpdb *f, fl_migrations *m, const char *range, bool up)
+{
+	fl_buf b;
+	fl_buf_init(&b, f->arena);
+	if (fl_migrate_offline(m, range, up, &b))
+		fail_msg("offline %s: %s", range, m->error);
+	return fl_buf_cstr(&b);
+}
+
+/* upgrade --sql / downgrade --sql: the SQL the runner would run. */
+static void test_offline_sql(void **state)
+{
+	struct tmpdb *f = *state;
+	put_chain(f);
+	fl_migrations *m = load(f, FL_OK);
+	fl_buf b;
+	const char *text;
+	text = offline(f, m, "bbb222", true);
+	assert_string_equal(text,
+		"CREATE TABLE IF NOT EXISTS alembic_version (\n"
+		"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n);\n\n"
+		"-- Running upgrade  -> ccc111\n\nBEGIN TRANSACTION;\n\n"
+		"CREATE TABLE a (x INTEGER);\n\n"
+		"INSERT INTO alembic_version (version_num) VALUES ('ccc111');\n\nCOMMIT;\n\n"
+		"-- Running upgrade ccc111 -> bbb222\n\nBEGIN TRANSACTION;\n\n"
+		"CREATE TABLE b (y TEXT);\nINSERT INTO b VALUES ('it''s; -- not a comment');\n\n"
+		"UPDATE alembic_version SET version_num='bbb222' WHERE "
+		"alembic_version.version_num = 'ccc111';\n\nCOMMIT;\n\n");
+	text = offline(f, m, "bbb222:head", true);
+	assert_non_null(strstr(text, "-- Running upgrade bbb222 -> aaa333"));
+	assert_null(strstr(text, "ccc111 ->"));
+	assert_null(strstr(text, "CREATE TABLE IF NOT EXISTS alembic_version"));
+	text = offline(f, m, "bbb222:base", false);
+	assert_string_equal(text,
+		"-- Running downgrade bbb222 -> ccc111\n\nBEGIN TRANSACTION;\n\nDROP TABLE b;\n\n"
+		"UPDATE alembic_version SET version_num='ccc111' WHERE "
+		"alembic_version.version_num = 'bbb222';\n\nCOMMIT;\n\n"
+		"-- Running downgrade ccc111 -> \n\nBEGIN TRANSACTION;\n\nDROP TABLE a;\n\n"
+		"DELETE FROM alembic_version WHERE alembic_version.version_num = 'ccc111';\n\n"
+		"COMMIT;\n\nDROP TABLE alembic_version;\n\n");
+	text = offline(f, m, "head:-1", false);
+	assert_non_null(strstr(text, "-- Running downgrade aaa333 -> bbb222"));
+	fl_buf_init(&b, f->arena);
+	assert_int_equal(fl_migrate_offline(m, "ccc111:+2", true, &b), FL_OK);
+	assert_int_equal(fl_migrate_offline(m, "head", false, &b), FL_EMIGRATE);
+	assert_string_equal(m->error, "downgrade with --sql requires <fromrev>:<torev>");
+	assert_int_equal(fl_migrate_offline(m, "head:ccc111", true, &b), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_offline(m, "zzz:head", true, &b), FL_EMIGRATE);
+	/* nothing touched the database */
+	assert_false(has_table(f->db, "alembic_version") || has_table(f->db, "a"));
+	/* a "-- foreign_keys: off" revision: PRAGMAs around its transaction */
+	put(f, "ddd444_fk.sql", "-- revision: ddd444\n-- down_revision: aaa333\n"
+		"-- foreign_keys: off\n-- upgrade\nDROP TABLE c;\n-- downgrade\nCREATE TABLE c (z INTEGER);\n");
+	m = load(f, FL_OK);
+	text = offline(f, m, "aaa333:ddd444", true);
+	assert_string_equal(text,
+		"-- Running upgrade aaa333 -> ddd444\n\nPRAGMA foreign_keys=OFF;\n\n"
+		"BEGIN TRANSACTION;\n\nDROP TABLE c;\n\nPRAGMA foreign_key_check;\n\n"
+		"UPDATE alembic_version SET version_num='ddd444' WHERE "
+		"alembic_version.version_num = 'aaa333';\n\nCOMMIT;\n\nPRAGMA foreign_keys=ON;\n\n");
+}
+
+/* The command line: help everywhere, options checked, offline runs that
+ * never create the database file. */
+static void test_cli_more(void **state)
+{
+	struct tmpdb *f = *state;
+	char out[8192], err[2048];
+	put_chain(f);
+	char *uph[] = { "db", "upgrade", "--help" }, *dbh[] = { "db", "-h" };
+	assert_int_equal(cli(f, out, err, sizeof out, 3, uph), 0);
+	assert_true(strncmp(out, "usage: manage db upgrade", 24) == 0);
+	assert_int_equal(cli(f, out, err, sizeof out, 2, dbh), 0);
+	assert_non_null(strstr(out, "  create_all "));
+	char *showh[] = { "db", "show", "head", "-h" };
+	assert_int_equal(cli(f, out, err, sizeof out, 4, showh), 0);
+	assert_true(strncmp(out, "usage: manage db show", 21) == 0);
+	char *extra[] = { "db", "current", "x" }, *badopt[] = { "db", "upgrade", "--frob" };
+	assert_int_equal(cli(f, out, err, sizeof out, 3, extra), 1);
+	assert_non_null(strstr(err, "db current: unexpected argument 'x'"));
+	assert_int_equal(cli(f, out, err, sizeof out, 3, badopt), 1);
+	assert_non_null(strstr(err, "db upgrade: unknown option '--frob'"));
+	char *two[] = { "db", "upgrade", "a", "b" }, *rev0[] = { "db", "revision" };
+	assert_int_equal(cli(f, out, err, sizeof out, 4, two), 1);
+	assert_non_null(strstr(err, "unexpected argument 'b'"));
+	assert_int_equal(cli(f, out, err, sizeof out, 2, rev0), 1);
+	assert_non_null(strstr(err, "-m MSG is required"));
+	char *heads[] = { "db", "heads" }, *show[] = { "db", "show", "bbb" };
+	assert_int_equal(cli(f, out, err, sizeof out, 2, heads), 0);
+	assert_string_equal(out, "aaa333 (head)\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 3, show), 0);
+	assert_true(strncmp(out, "Rev: bbb222\nParent: ccc111\nPath: ", 33) == 0);
+	/* offline: the database file is never created */
+	snprintf(f->dbpath, sizeof f->dbpath, "%s/never.sqlite", f->dir);
+	char *sql[] = { "db", "upgrade", "--sql", "head" }, *dsql[] = { "db", "downgrade", "--sql", "head:base" };
+	char *dsql0[] = { "db", "downgrade", "--sql", "base" };
+	assert_int_equal(cli(f, out, err, sizeof out, 4, sql), 0);
+	assert_non_null(strstr(out, "INSERT INTO alembic_version (version_num) VALUES ('ccc111');"));
+	assert_int_equal(cli(f, out, err, sizeof out, 4, dsql), 0);
+	assert_non_null(strstr(out, "DROP TABLE alembic_version;"));
+	assert_int_equal(cli(f, out, err, sizeof out, 4, dsql0), 1);
+	assert_non_null(strstr(err, "FROM:TO"));
+	assert_int_equal(access(f->dbpath, F_OK), -1);
+	/* revision -m writes a file; upgrade +1 runs it */
+	char *rev[] = { "db", "revision", "-m", "by hand" }, *up1[] = { "db", "upgrade", "+1" };
+	assert_int_equal(cli(f, out, err, sizeof out, 4, rev), 0);
+	assert_non_null(strstr(out, "_by_hand.sql ...  done"));
+	assert_int_equal(cli(f, out, err, sizeof out, 3, up1), 0);
+	assert_non_null(strstr(err, "Running upgrade <base> -> ccc111"));
+	/* create_all / drop_all print what they did */
+	char *ca[] = { "db", "create_all" }, *da[] = { "db", "drop_all" };
+	assert_int_equal(cli(f, out, err, sizeof out, 2, ca), 0);
+	assert_string_equal(out, "Created table roles\nCreated table users\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 2, ca), 0);
+	assert_string_equal(out, "Every table exists already.\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 2, da), 0);
+	assert_string_equal(out, "Dropped table roles\nDropped table users\n");
+	assert_int_equal(cli(f, out, err, sizeof out, 2, da), 0);
+	assert_string_equal(out, "No table to drop.\n");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -448,6 +630,10 @@ int main(void)
 		T(test_unknown_db_revision),
 		T(test_repo_migration_equals_create_all),
 		T(test_cli),
+		T(test_relative_steps),
+		T(test_empty_revision),
+		T(test_offline_sql),
+		T(test_cli_more),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,4 +34,5 @@ const fl_application flaskr_app = {
 	.template_filters = filters,
 	.error_handlers = error_handlers,
 	.template_folder = "docs/tutorial/flaskr/templates",
+	.migrations_directory = "docs/tutorial/flaskr/migrations",
 };

@@ -16,6 +16,28 @@
 
 #include "data/migrate/migrate.h"
 
+/* fl_migrate_fail — set m->error (printf-style, in m->arena) and return
+ * `err`: how runner.c and script.c fail. */
+fl_err fl_migrate_fail(fl_migrations *m, fl_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* What a new revision file holds besides its header (fl_revision_write). */
+typedef struct fl_revision_body {
+	const char *comment;        /* lines written as "-- " comments under "-- upgrade" */
+	const char *warnings;       /* lines written as "-- WARNING: " comments, or NULL */
+	bool foreign_keys_off;      /* the "-- foreign_keys: off" header */
+	const char *upgrade;        /* SQL, each statement ending with ";\n"; NULL: none */
+	const char *downgrade;      /* the same */
+} fl_revision_body;
+
+/* fl_revision_write — write a new revision into m->dir whose parent is
+ * m's head, with a fresh 12 hex digit id, `message` (on one line) and
+ * today's date; the text is parsed back before it is written, and an
+ * existing file is never replaced.  *path_out in m->arena.  Errors:
+ * FL_EIO, FL_EMIGRATE; m->error says why. */
+fl_err fl_revision_write(fl_migrations *m, const char *message, const fl_revision_body *body,
+	char **path_out);
+
 /* Names of tables a comparison never looks at. */
 bool fl_schema_ignored(const char *table);
 

@@ -39,6 +39,7 @@
 #ifndef FL_MIGRATE_H
 #define FL_MIGRATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -115,7 +116,8 @@ fl_err fl_migrate_current(fl_migrations *m, fl_db *db, const char **rev);
 
 /* fl_migrate_upgrade — `alembic upgrade [target]`: apply the revisions after
  * the current one up to `target` ("head" or NULL for the newest, a revision
- * id or unique prefix of one), each in its own transaction.  On failure the
+ * id or unique prefix of one, or "+N": N revisions past the current one,
+ * Alembic's relative revision), each in its own transaction.  On failure the
  * failed revision is rolled back, the database stays at the last good one
  * and m->error names the file and SQLite's message.
  * Errors: FL_EMIGRATE (unknown target, target behind current, a failed
@@ -125,13 +127,53 @@ fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target);
 /* fl_migrate_downgrade — `alembic downgrade [target]`: run the downgrade
  * parts from the current revision back to `target` ("-1" or NULL for one
  * step, "-N", "base", a revision id or unique prefix), newest first, each
- * in its own transaction.  Errors: as fl_migrate_upgrade. */
+ * in its own transaction.  A relative step past the base or the head is
+ * Alembic's "relative revision -3 didn't produce 3 migrations".
+ * Errors: as fl_migrate_upgrade. */
 fl_err fl_migrate_downgrade(fl_migrations *m, fl_db *db, const char *target);
 
 /* fl_migrate_stamp — `alembic stamp REV`: set the database's revision to
  * `target` ("head", "base", an id or unique prefix) without running any
  * SQL.  Errors: FL_EMIGRATE (unknown target), FL_EBUSY, FL_EDB. */
 fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
+
+/* fl_migrate_offline — Alembic's offline mode, `upgrade --sql [FROM:]TO`
+ * (`up` true) or `downgrade --sql FROM:TO`: append to `out` the SQL the
+ * runner would run, without any database: per revision a "-- Running
+ * upgrade A -> B" comment, BEGIN TRANSACTION, its script, the
+ * alembic_version INSERT/UPDATE/DELETE (revision ids as SQL literals),
+ * COMMIT — inside PRAGMA foreign_keys=OFF/ON and with a PRAGMA
+ * foreign_key_check before COMMIT for a "-- foreign_keys: off" revision.
+ * An upgrade from the base first creates alembic_version; a downgrade to
+ * the base ends by dropping it (as Alembic's offline mode).  FROM defaults
+ * to the base for an upgrade (offline, the database's revision is not
+ * known) and is required for a downgrade; TO is "head", "base", an id or
+ * unique prefix, or "+N"/"-N" relative to FROM (an empty TO: head for an
+ * upgrade, -1 for a downgrade).  Errors: FL_EMIGRATE (no FROM for a
+ * downgrade, an unknown revision, a target on the wrong side), m->error
+ * says why. */
+fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_buf *out);
+
+/* fl_migrate_revision — `alembic revision -m message` (without
+ * --autogenerate): write an empty revision into m->dir, its parent the
+ * head of m (NULL for a first revision: <base>), named
+ * <12 hex id>_<slug of message>.sql, with comment lines saying where the
+ * SQL goes; its "-- upgrade" and "-- downgrade" sections are empty (a
+ * no-op revision until filled in).  No database is opened.  *path_out is
+ * the new file's path in m->arena.  Errors: FL_EIO (cannot write),
+ * FL_EMIGRATE; m->error says why. */
+fl_err fl_migrate_revision(fl_migrations *m, const char *message, char **path_out);
+
+/* fl_migrate_show — `alembic show REV`: append Alembic's log entry of
+ * revision `target` ("head", an id or unique prefix) to `out`:
+ *   Rev: <id>[ (head)]
+ *   Parent: <parent or <base>>
+ *   Path: <file>
+ *   (blank line, then the message and "Revision ID:", "Revises:",
+ *   "Create Date:" lines indented by 4, as Alembic's docstring)
+ * followed by "-- upgrade", its SQL, "-- downgrade", its SQL.  Errors:
+ * FL_EMIGRATE (unknown or ambiguous revision), m->error says why. */
+fl_err fl_migrate_show(fl_migrations *m, const char *target, fl_buf *out);
 
 /* fl_migrate_history — `alembic history`: append one line per revision,
  * newest first, "<parent> -> <id>[ (head)], <message>\n" with "<base>" as
@@ -192,7 +234,13 @@ void fl_schema_diff_format(json_t *diffs, fl_buf *out);
  *     columns both sides have (a new NOT NULL column gets its default=
  *     value; NULLs going into a NOT NULL column get COALESCE(col, default)),
  *     DROP TABLE, ALTER TABLE RENAME, then its indexes and triggers again;
- *   - dropped tables: DROP TABLE.
+ *   - tables the database holds but no model declares: never dropped
+ *     silently.  The revision carries the statement commented out under
+ *     a warning ("-- WARNING: table "t" exists in the database but no
+ *     model declares it; not dropped (db migrate --drop-unknown drops
+ *     it)" then "-- DROP TABLE "t";"), also returned in *warnings;
+ *     fl_autogenerate_ex with FL_AUTOGEN_DROP_UNKNOWN drops them (DROP
+ *     TABLE, with a data-loss warning).
  * The downgrade part reverses each step from the live schema's own
  * definitions (rebuilt tables are rebuilt back; dropped tables come back
  * empty).  Whenever a part drops or rebuilds a table the file carries
@@ -210,5 +258,14 @@ void fl_schema_diff_format(json_t *diffs, fl_buf *out);
  * FL_EBUSY; the reason is in fl_db_errmsg(live). */
 fl_err fl_autogenerate(fl_db *live, const fl_model *const *models, const char *dir,
 	const char *message, fl_arena *a, char **path_out, char **warnings);
+
+/* fl_autogenerate_ex flag: drop the tables no model declares (`db migrate
+ * --drop-unknown`) instead of commenting their DROP out. */
+#define FL_AUTOGEN_DROP_UNKNOWN 1u
+
+/* fl_autogenerate_ex — fl_autogenerate with `flags` (FL_AUTOGEN_*; 0 is
+ * fl_autogenerate).  Same arguments, ownership and errors otherwise. */
+fl_err fl_autogenerate_ex(fl_db *live, const fl_model *const *models, const char *dir,
+	const char *message, unsigned flags, fl_arena *a, char **path_out, char **warnings);
 
 #endif

@@ -1,6 +1,6 @@
 /* runner.c — load and chain revisions; upgrade, downgrade, current, stamp,
  * history.  See migrate.h. */
-#include "data/migrate/migrate.h"
+#include "data/migrate/internal.h"
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -17,10 +17,9 @@
 	"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n" \
 	");"
 
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define failf fl_migrate_fail
 
-static fl_err failf(fl_migrations *m, fl_err err, const char *fmt, ...)
+fl_err fl_migrate_fail(fl_migrations *m, fl_err err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -419,12 +418,31 @@ static fl_err step(fl_migrations *m, fl_db *db, long i, bool up)
 		line, up ? "upgrade" : "downgrade", msg);
 }
 
+/* `target` relative to chain index `from` ("+N" or "-N", Alembic's
+ * relative revisions), else resolve().  A step beyond the base or the
+ * head is Alembic's "Relative revision +3 didn't produce 3 migrations". */
+static fl_err resolve_from(fl_migrations *m, const char *target, long from, long *index)
+{
+	if (!target || (target[0] != '+' && target[0] != '-'))
+		return resolve(m, target, index);
+	char *end;
+	errno = 0;
+	long k = strtol(target + 1, &end, 10);
+	long to = target[0] == '+' ? from + k : from - k;
+	if (errno || *end || end == target + 1 || !(target[1] >= '0' && target[1] <= '9') ||
+	    k < 1 || to < -1 || to >= (long)m->n)
+		return failf(m, FL_EMIGRATE, "relative revision %s didn't produce %s migrations",
+			target, target + 1);
+	*index = to;
+	return FL_OK;
+}
+
 fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target)
 {
 	long ci, ti;
-	fl_err err = resolve(m, target, &ti);
+	fl_err err = current_index(m, db, &ci);
 	if (!err)
-		err = current_index(m, db, &ci);
+		err = resolve_from(m, target, ci, &ti);
 	if (err)
 		return err;
 	if (ti < ci)
@@ -437,29 +455,12 @@ fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target)
 	return err;
 }
 
-/* "-N" relative to the current index, or resolve(). */
-static fl_err downgrade_target(fl_migrations *m, const char *target, long ci, long *ti)
-{
-	if (!target)
-		target = "-1";
-	if (target[0] != '-')
-		return resolve(m, target, ti);
-	char *end;
-	errno = 0;
-	long k = strtol(target + 1, &end, 10);
-	if (errno || *end || end == target + 1 || k < 1 || k > ci + 1)
-		return failf(m, FL_EMIGRATE, "relative revision %s didn't produce %s migrations",
-			target, target + 1);
-	*ti = ci - k;
-	return FL_OK;
-}
-
 fl_err fl_migrate_downgrade(fl_migrations *m, fl_db *db, const char *target)
 {
 	long ci, ti;
 	fl_err err = current_index(m, db, &ci);
 	if (!err)
-		err = downgrade_target(m, target, ci, &ti);
+		err = resolve_from(m, target ? target : "-1", ci, &ti);
 	if (err)
 		return err;
 	if (ti > ci)
@@ -492,6 +493,77 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target)
 	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
 	fl_db_rollback(db);
 	return failf(m, err, "stamp failed: %s", msg);
+}
+
+/* ---- offline mode (upgrade --sql, downgrade --sql) ---- */
+
+/* The version row's move from index `from` to `to`, as literal SQL. */
+static void put_version(fl_buf *out, const fl_migrations *m, long from, long to)
+{
+	if (from < 0) {
+		fl_buf_puts(out, "INSERT INTO alembic_version (version_num) VALUES (");
+		fl_sql_put_string(out, m->chain[to]->id);
+		fl_buf_puts(out, ");\n\n");
+	} else if (to < 0) {
+		fl_buf_puts(out, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
+		fl_sql_put_string(out, m->chain[from]->id);
+		fl_buf_puts(out, ";\n\n");
+	} else {
+		fl_buf_puts(out, "UPDATE alembic_version SET version_num=");
+		fl_sql_put_string(out, m->chain[to]->id);
+		fl_buf_puts(out, " WHERE alembic_version.version_num = ");
+		fl_sql_put_string(out, m->chain[from]->id);
+		fl_buf_puts(out, ";\n\n");
+	}
+}
+
+/* What step() runs for chain[i], as a script. */
+static void put_step(fl_buf *out, const fl_migrations *m, long i, bool up)
+{
+	const fl_revision *r = m->chain[i];
+	const char *parent = r->down_revision ? r->down_revision : "";
+	fl_buf_printf(out, "-- Running %s %s -> %s\n\n", up ? "upgrade" : "downgrade",
+		up ? parent : r->id, up ? r->id : parent);
+	if (r->foreign_keys_off)
+		fl_buf_puts(out, "PRAGMA foreign_keys=OFF;\n\n");
+	fl_buf_puts(out, "BEGIN TRANSACTION;\n\n");
+	fl_buf_puts(out, up ? r->upgrade : r->downgrade);
+	fl_buf_puts(out, "\n");
+	if (r->foreign_keys_off)
+		fl_buf_puts(out, "PRAGMA foreign_key_check;\n\n");
+	put_version(out, m, up ? i - 1 : i, up ? i : i - 1);
+	fl_buf_puts(out, "COMMIT;\n\n");
+	if (r->foreign_keys_off)
+		fl_buf_puts(out, "PRAGMA foreign_keys=ON;\n\n");
+}
+
+fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_buf *out)
+{
+	const char *colon = range ? strchr(range, ':') : NULL;
+	const char *from = colon ? fl_arena_strndup(m->arena, range, (size_t)(colon - range)) : NULL;
+	const char *to = colon ? colon + 1 : range;
+	long fi = -1, ti;
+	if (!up && !colon)
+		return failf(m, FL_EMIGRATE, "downgrade with --sql requires <fromrev>:<torev>");
+	if (!to || !*to)
+		to = up ? "head" : "-1";
+	fl_err err = from && *from ? resolve(m, from, &fi) : FL_OK;
+	if (!err)
+		err = resolve_from(m, to, fi, &ti);
+	if (err)
+		return err;
+	if (up ? ti < fi : ti > fi)
+		return failf(m, FL_EMIGRATE, "target %s is %s than %s; use %s", to,
+			up ? "older" : "newer", from && *from ? from : "base", up ? "downgrade" : "upgrade");
+	if (up && fi < 0 && ti >= 0)
+		fl_buf_printf(out, "%s\n\n", VERSION_TABLE_SQL);
+	for (long i = fi + 1; up && i <= ti; i++)
+		put_step(out, m, i, true);
+	for (long i = fi; !up && i > ti; i--)
+		put_step(out, m, i, false);
+	if (!up && ti < 0 && fi >= 0)
+		fl_buf_puts(out, "DROP TABLE alembic_version;\n\n");
+	return FL_OK;
 }
 
 void fl_migrate_history(const fl_migrations *m, fl_buf *out)

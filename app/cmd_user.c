@@ -4,8 +4,7 @@
  *     $ ./manage user add alice            # asks twice, no echo
  *     $ echo 's3cret' | ./manage user add bob
  */
-#include "cli.h"
-#include "cmd_user.h"
+#include "app/cmd_user.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +21,8 @@
 #include "data/query.h"
 
 #define MAX_PASSWORD 1024
+
+#define fail fl_command_fail
 
 
 /* One line of stdin into buf (line ending removed); echo off when stdin is
@@ -73,16 +74,16 @@ static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a
 	fl_db *db = NULL;
 	int rc = 1;
 	if (stat(cfg->database_path, &st) != 0)
-		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first",
+		return fail("database %s does not exist: run ./manage db upgrade first",
 			cfg->database_path);
 	if (fl_db_open(cfg->database_path, &db)) {
-		rc = fl_cli_fail("%s", fl_db_errmsg(db));
+		rc = fail("%s", fl_db_errmsg(db));
 		goto out;
 	}
 	fl_db_set_models(db, app->models);
 	const char *hash = fl_generate_password_hash(a, password, NULL);
 	if (!hash) {
-		rc = fl_cli_fail("cannot hash the password (OpenSSL failed)");
+		rc = fail("cannot hash the password (OpenSSL failed)");
 		goto out;
 	}
 	char since[32];
@@ -100,7 +101,7 @@ static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a
 		e = fl_query_first(q, &existing);
 	if (!e && existing) {
 		fl_db_rollback(db);
-		rc = fl_cli_fail("user '%s' already exists", name);
+		rc = fail("user '%s' already exists", name);
 		goto out;
 	}
 	if (!e)
@@ -116,9 +117,9 @@ static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a
 	if (e) {
 		const char *why = fl_db_errmsg(db);
 		if (e == FL_EEXISTS)
-			rc = fl_cli_fail("user '%s' already exists", name);
+			rc = fail("user '%s' already exists", name);
 		else
-			rc = fl_cli_fail("cannot add user '%s': %s%s", name, why && *why ? why : fl_strerror(e),
+			rc = fail("cannot add user '%s': %s%s", name, why && *why ? why : fl_strerror(e),
 				e == FL_ENOTABLE ? " (run ./manage db upgrade first)" : "");
 		fl_db_rollback(db);
 		goto out;
@@ -131,25 +132,27 @@ out:
 	return rc;
 }
 
-int fl_cli_user(const fl_application *app, const fl_config *cfg, int argc, char **argv)
+int flasky_user_command(const fl_command_ctx *cx, int argc, char **argv)
 {
+	const fl_application *app = cx->app;
+	const fl_config *cfg = cx->config;
 	if (argc != 3 || strcmp(argv[1], "add") != 0) {
 		fputs("usage: manage user add NAME   (password from stdin)\n", stderr);
 		return 2;
 	}
 	const char *name = argv[2];
 	if (!*name || strlen(name) > 64)
-		return fl_cli_fail("the user name must be 1 to 64 characters");
+		return fail("the user name must be 1 to 64 characters");
 	char pw[MAX_PASSWORD], again[MAX_PASSWORD];
 	if (read_password("Password: ", pw, sizeof pw))
-		return fl_cli_fail("no password given on stdin (or longer than %d bytes)", MAX_PASSWORD - 2);
+		return fail("no password given on stdin (or longer than %d bytes)", MAX_PASSWORD - 2);
 	if (!*pw)
-		return fl_cli_fail("the password must not be empty");
+		return fail("the password must not be empty");
 	if (isatty(STDIN_FILENO)) {
 		if (read_password("Repeat password: ", again, sizeof again) || strcmp(pw, again)) {
 			explicit_bzero(again, sizeof again);
 			explicit_bzero(pw, sizeof pw);
-			return fl_cli_fail("the passwords do not match");
+			return fail("the passwords do not match");
 		}
 		explicit_bzero(again, sizeof again);
 	}
