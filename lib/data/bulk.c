@@ -49,10 +49,15 @@ fl_err fl_query_update(fl_query *q, json_t *values, long *n)
 		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
 			"%s.%s %s", fl_model_table(q->model), column ? column : "?",
 			reason ? reason : "is invalid");
-	/* ONUPDATE (issue 17, h4): a column's onupdate value is to be added
-	 * to `values` here (when the caller did not set the column), as
-	 * SQLAlchemy's bulk update applies Column.onupdate. */
 	fl_arena *old = fl_json_set_arena(q->arena);
+	/* SQLAlchemy's bulk update applies Column.onupdate to the columns the
+	 * values do not set: on a copy, the caller's object stays its own. */
+	values = json_copy(values);
+	if (fl_model_apply_onupdate(q->model, values)) {
+		fl_json_set_arena(old);
+		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
+			"table %s declares an onupdate that is not valid JSON", fl_model_table(q->model));
+	}
 	const fl_dialect *d = q->dialect;
 	json_t *params = json_array();
 	fl_buf b;
@@ -68,10 +73,14 @@ fl_err fl_query_update(fl_query *q, json_t *values, long *n)
 		fl_buf_puts(&b, sep);
 		d->put_ident(&b, c->name);
 		fl_buf_puts(&b, " = ?");
-		json_array_append(params, v);
+		json_t *p;
+		if ((err = fl_column_param(c, v, &p)))   /* validated above: only ENOMEM */
+			break;
+		json_array_append_new(params, p);
 		sep = ", ";
 	}
-	err = run_bulk(q, &b, params, n);
+	if (!err)
+		err = run_bulk(q, &b, params, n);
 	fl_json_set_arena(old);
 	return err;
 }

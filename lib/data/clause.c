@@ -85,14 +85,81 @@ static bool value_fits(fl_op op, json_t *v)
 	}
 }
 
-fl_err fl_query_check_cond(fl_query *q, const char *column, fl_op op, json_t *value,
-	fl_op *norm)
+/* The column whose type decides how a compared value is bound (a
+ * LargeBinary value as a BLOB, a Numeric one as a number: fl_column_param),
+ * or NULL when values are bound as given: an aggregate, or a type that
+ * binds its values unchanged. */
+static const fl_column *typed_column(const fl_operand *lhs)
+{
+	const fl_column *c = lhs ? lhs->col : NULL;
+	if (!c || lhs->fn != FL_FUNC_NONE)
+		return NULL;
+	return c->type == FL_TYPE_LARGEBINARY || c->type == FL_TYPE_NUMERIC ? c : NULL;
+}
+
+static bool like_op(fl_op op)
+{
+	return op == FL_OP_LIKE || op == FL_OP_NOT_LIKE || op == FL_OP_ILIKE ||
+		op == FL_OP_NOT_ILIKE || op == FL_OP_CONTAINS || op == FL_OP_STARTSWITH ||
+		op == FL_OP_ENDSWITH;
+}
+
+/* Can every value compared with the typed column `c` be bound for it?
+ * A Numeric value must be a decimal; in_() of bytes has no JSON list to
+ * travel in (the IN list is one bound JSON text), so it is refused. */
+static const char *typed_value_problem(const fl_column *c, fl_op op, json_t *value)
+{
+	if (like_op(op) || op == FL_OP_IS_NULL || op == FL_OP_IS_NOT_NULL)
+		return NULL;
+	if ((op == FL_OP_IN || op == FL_OP_NOT_IN) && c->type == FL_TYPE_LARGEBINARY)
+		return "in_() cannot compare LargeBinary values";
+	if (c->type != FL_TYPE_NUMERIC)
+		return NULL;
+	if (!json_is_array(value))
+		return json_is_null(value) ? NULL : fl_numeric_invalid(c, value);
+	size_t i;
+	json_t *v;
+	json_array_foreach(value, i, v)
+		if (!json_is_null(v) && fl_numeric_invalid(c, v))
+			return fl_numeric_invalid(c, v);
+	return NULL;
+}
+
+fl_err fl_query_check_cond(fl_query *q, const fl_operand *lhs, const char *column, fl_op op,
+	json_t *value, fl_op *norm)
 {
 	*norm = normalize_op(op, value);
-	if (value_fits(*norm, value))
-		return FL_OK;
-	return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
-		"invalid value or operator in filter on %s", column);
+	if (!value_fits(*norm, value))
+		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
+			"invalid value or operator in filter on %s", column);
+	const fl_column *c = typed_column(lhs);
+	const char *why = c ? typed_value_problem(c, *norm, value) : NULL;
+	if (why)
+		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
+			"filter on %s: %s", column, why);
+	return FL_OK;
+}
+
+/* The parameter to bind for `v` compared with `lhs` (checked above). */
+static json_t *bound(const fl_operand *lhs, json_t *v)
+{
+	const fl_column *c = typed_column(lhs);
+	json_t *out;
+	if (c && !json_is_null(v) && fl_column_param(c, v, &out) == FL_OK)
+		return out;
+	return json_copy(v);
+}
+
+/* The IN list for `lhs`: its values bound as the column binds them. */
+static json_t *bound_list(const fl_operand *lhs, json_t *list)
+{
+	if (!typed_column(lhs))
+		return list;
+	json_t *out = json_array(), *v;
+	size_t i;
+	json_array_foreach(list, i, v)
+		json_array_append_new(out, bound(lhs, v));
+	return out;
 }
 
 /* ---- spelling ---- */
@@ -138,12 +205,12 @@ void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand 
 		return;
 	case FL_OP_IN:
 	case FL_OP_NOT_IN:
-		d->put_in(b, op == FL_OP_NOT_IN, value, params);
+		d->put_in(b, op == FL_OP_NOT_IN, bound_list(lhs, value), params);
 		return;
 	case FL_OP_BETWEEN:
 		fl_buf_puts(b, " BETWEEN ? AND ?");
-		json_array_append_new(params, json_copy(json_array_get(value, 0)));
-		json_array_append_new(params, json_copy(json_array_get(value, 1)));
+		json_array_append_new(params, bound(lhs, json_array_get(value, 0)));
+		json_array_append_new(params, bound(lhs, json_array_get(value, 1)));
 		return;
 	case FL_OP_CONTAINS:
 	case FL_OP_STARTSWITH:
@@ -153,7 +220,7 @@ void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand 
 		return;
 	default:
 		fl_buf_printf(b, " %s ?", fl_op_names[op]);
-		json_array_append_new(params, json_copy(value));
+		json_array_append_new(params, bound(lhs, value));
 		return;
 	}
 }
@@ -172,7 +239,8 @@ fl_query *fl_query_filter_or(fl_query *q, const fl_cond *conds, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		fl_err err = fl_query_resolve(q, conds[i].column, &lhs[i].model, &lhs[i].col);
 		if (!err)
-			err = fl_query_check_cond(q, conds[i].column, conds[i].op, conds[i].value, &ops[i]);
+			err = fl_query_check_cond(q, &lhs[i], conds[i].column, conds[i].op,
+				conds[i].value, &ops[i]);
 		if (err)
 			return fl_query_fail(q, err);
 	}
@@ -233,7 +301,7 @@ fl_clause *fl_func_col(fl_query *q, fl_func fn, const char *column, fl_op op, js
 		err = fl_query_resolve(q, column, &lhs.model, &lhs.col);
 	fl_op norm = op;
 	if (!err)
-		err = fl_query_check_cond(q, column ? column : "*", op, value, &norm);
+		err = fl_query_check_cond(q, &lhs, column ? column : "*", op, value, &norm);
 	if (err)
 		return clause_fail(q, err);
 	fl_clause *c = new_clause(q);

@@ -124,11 +124,12 @@ void fl_query_put_select_list(const fl_dialect *d, fl_buf *b, const fl_model *m,
 void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand *lhs,
 	fl_op op, json_t *value);
 
-/* fl_query_check_cond — may `op` take `value`?  The operator after null
- * normalisation (== None → IS NULL) in *norm.  Errors: FL_EINVAL naming
- * `column`. */
-fl_err fl_query_check_cond(fl_query *q, const char *column, fl_op op, json_t *value,
-	fl_op *norm);
+/* fl_query_check_cond — may `op` take `value` against `lhs` (a Numeric
+ * column a decimal, a LargeBinary column no in_() list)?  The operator
+ * after null normalisation (== None → IS NULL) in *norm.  Errors:
+ * FL_EINVAL naming `column`. */
+fl_err fl_query_check_cond(fl_query *q, const fl_operand *lhs, const char *column, fl_op op,
+	json_t *value, fl_op *norm);
 
 /* Eager-load the relationship paths of `q` (fl_query_load) into `rows`. */
 fl_err fl_query_load_paths(fl_query *q, json_t *rows);
