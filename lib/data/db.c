@@ -1,6 +1,7 @@
 /* db.c — the SQLite connection, statement cache, transactions and error
  * mapping.  See db.h. */
 #include "data/db.h"
+#include "data/internal.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -587,4 +588,11 @@ fl_err fl_db_commit(fl_db *db)
 		fl_db_set_error(db, err, NULL, NULL, "%s", msg);
 	}
 	return err;
+}
+
+/* ---- the model layer's own failures (issue 17: relationship writes) ---- */
+
+fl_err fl_db_poison(fl_db *db, fl_err err)
+{
+	return fl_db_in_transaction(db) ? poison(db, err) : err;
 }
