@@ -107,30 +107,32 @@ static bool same_row(const fl_model *m, json_t *a, json_t *b)
 	return a == b || (pk && val(a, pk) && json_equal(val(a, pk), val(b, pk)));
 }
 
-/* Add `other` to the loaded collection `name` of `row`, if loaded. */
-static void loaded_add(const fl_rel *r, json_t *row, json_t *other)
+/* The index of `other` in the loaded collection `name` of `row`: -1
+ * when absent, -2 when the collection was not loaded. */
+static long loaded_index(const fl_rel *r, json_t *row, json_t *other)
 {
 	json_t *list = json_object_get(row, r->name), *v;
 	size_t i;
 	if (!json_is_array(list))
-		return;
+		return -2;
 	json_array_foreach(list, i, v)
 		if (same_row(r->target, v, other))
-			return;
-	json_array_append(list, other);
+			return (long)i;
+	return -1;
+}
+
+/* Add `other` to the loaded collection `name` of `row`, if loaded. */
+static void loaded_add(const fl_rel *r, json_t *row, json_t *other)
+{
+	if (loaded_index(r, row, other) == -1)
+		json_array_append(json_object_get(row, r->name), other);
 }
 
 static void loaded_drop(const fl_rel *r, json_t *row, json_t *other)
 {
-	json_t *list = json_object_get(row, r->name), *v;
-	size_t i;
-	if (!json_is_array(list))
-		return;
-	json_array_foreach(list, i, v)
-		if (same_row(r->target, v, other)) {
-			json_array_remove(list, i);
-			return;
-		}
+	long i = loaded_index(r, row, other);
+	if (i >= 0)
+		json_array_remove(json_object_get(row, r->name), (size_t)i);
 }
 
 /* row.name = other in the JSON, when that attribute was loaded. */

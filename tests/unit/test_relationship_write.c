@@ -500,7 +500,7 @@ static void test_bad_names_and_rows(void **state)
 /* ---- SQLAlchemy as the oracle ---- */
 
 static const char oracle_py[] =
-"import sys, sqlite3\n"
+"import sys\n"
 "from sqlalchemy import create_engine, Column, Integer, String, ForeignKey, Table, event\n"
 "from sqlalchemy.orm import declarative_base, relationship, backref, Session\n"
 "B = declarative_base()\n"
@@ -555,7 +555,11 @@ static const char oracle_py[] =
 "a.books.remove(s.get(Book, 1))\n"
 "s.flush()\n"
 "s.delete(s.get(Author, 2))\n"
-"s.commit()\n"
+"s.commit()\n";
+
+/* Every table the scenario touches, sorted, one line each. */
+static const char dump_py[] =
+"import sys, sqlite3\n"
 "db = sqlite3.connect(sys.argv[1])\n"
 "for t in ('roles', 'users', 'idents', 'posts', 'tags', 'post_tags', 'authors', 'books'):\n"
 "    print(t, sorted(db.execute('SELECT * FROM %s' % t).fetchall()))\n";
@@ -578,6 +582,29 @@ static void run_scenario(struct tmpdb *f)
 	OK(fl_relationship_remove(f->db, &Author, get(f, &Author, 1), "books", get(f, &Book, 1)));
 	OK(fl_db_delete(f->db, &Author, get(f, &Author, 2)));
 	OK(fl_db_commit(f->db));
+}
+
+/* Run Python `script` (saved in the test's folder as `name`) on the
+ * database `db`; its output (stdout and stderr) in `a`. */
+static const char *python(struct tmpdb *f, const char *name, const char *script, const char *db)
+{
+	char path[160], cmd[400];
+	snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(script, out);
+	fclose(out);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s 2>&1", path, db);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	fl_buf b;
+	fl_buf_init(&b, f->arena);
+	char chunk[512];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		fl_buf_append(&b, chunk, n);
+	pclose(p);
+	return fl_buf_cstr(&b);
 }
 
 static void test_sqlalchemy_oracle(void **state)
@@ -603,39 +630,16 @@ static void test_sqlalchemy_oracle(void **state)
 		OK(fl_db_execute(f->db, seed[i], NULL, NULL, NULL));
 	OK(fl_db_commit(f->db));
 	OK(fl_db_exec_script(f->db, "PRAGMA wal_checkpoint(TRUNCATE)"));
-	char copy[160], cmd[512];
+	char copy[160], cmd[400];
 	snprintf(copy, sizeof copy, "%s/oracle.sqlite", f->dir);
 	snprintf(cmd, sizeof cmd, "cp %s %s", f->dbpath, copy);
 	assert_int_equal(system(cmd), 0);
 	run_scenario(f);
-	/* SQLAlchemy on the copy; both dumped by the same Python */
-	char py[160];
-	snprintf(py, sizeof py, "%s/oracle.py", f->dir);
-	FILE *out = fopen(py, "w");
-	fputs(oracle_py, out);
-	fclose(out);
-	const char dump[] = "import sys, sqlite3\n"
-		"db = sqlite3.connect(sys.argv[1])\n"
-		"for t in ('roles', 'users', 'idents', 'posts', 'tags', 'post_tags', 'authors', 'books'):\n"
-		"    print(t, sorted(db.execute('SELECT * FROM %s' % t).fetchall()))\n";
-	char dpy[160];
-	snprintf(dpy, sizeof dpy, "%s/dump.py", f->dir);
-	out = fopen(dpy, "w");
-	fputs(dump, out);
-	fclose(out);
-	char ours[4096] = "", theirs[4096] = "";
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s 2>&1", dpy, f->dbpath);
-	FILE *p = popen(cmd, "r");
-	size_t n = fread(ours, 1, sizeof ours - 1, p);
-	ours[n] = '\0';
-	pclose(p);
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s 2>&1", py, copy);
-	p = popen(cmd, "r");
-	n = fread(theirs, 1, sizeof theirs - 1, p);
-	theirs[n] = '\0';
-	pclose(p);
+	/* SQLAlchemy on the copy, then both dumped the same way */
+	assert_string_equal(python(f, "oracle.py", oracle_py, copy), "");
+	const char *ours = python(f, "dump.py", dump_py, f->dbpath);
 	print_message("%s", ours);
-	assert_string_equal(ours, theirs);
+	assert_string_equal(ours, python(f, "dump.py", dump_py, copy));
 	tmpdb_free(f);
 }
 
