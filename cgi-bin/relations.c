@@ -187,27 +187,18 @@ static int course_view(fl_ctx *c)
 	return fl_render(c, 0, "relations/course.html", json_pack("{s:O}", "course", course));
 }
 
-/* enrolment_of — StudentCourse.query.filter_by(stu_id=sid, cou_id=cid).first() */
-static fl_err enrolment_of(fl_ctx *c, long long sid, long long cid, json_t **row)
+/* The student and course a link route names must both exist (404
+ * otherwise). */
+static int student_and_course_or_404(fl_ctx *c, long long sid, long long cid,
+	json_t **student, json_t **course)
 {
-	fl_query *q = fl_query_new(fl_get_db(c), c->arena, &StudentCourse);
-	fl_query_filter_by(q, "stu_id", json_integer(sid));
-	fl_query_filter_by(q, "cou_id", json_integer(cid));
-	return fl_query_first(q, row);
+	int s = fl_get_or_404(c, &Student, sid, student);
+	return s ? s : fl_get_or_404(c, &Course, cid, course);
 }
 
-/* The student and course a link route names must both exist (404
- * otherwise); *cname is the course's name for the flash message. */
-static int student_and_course_or_404(fl_ctx *c, long long sid, long long cid,
-	const char **cname)
+static const char *cname_of(json_t *course)
 {
-	json_t *student, *course;
-	int s = fl_get_or_404(c, &Student, sid, &student);
-	if (!s)
-		s = fl_get_or_404(c, &Course, cid, &course);
-	if (!s)
-		*cname = json_string_value(json_object_get(course, "cname"));
-	return s;
+	return json_string_value(json_object_get(course, "cname"));
 }
 
 /* Flash `fmt` (with the course name) and go back to the student's page. */
@@ -222,58 +213,55 @@ static int enroll_view(fl_ctx *c)
 {
 	fl_db *db = fl_get_db(c);
 	long long sid = fl_get_view_arg_int(c, "sid"), cid;
-	json_t *link;
-	const char *cname;
+	json_t *student, *course;
+	bool enrolled = false;
 	fl_form *form = fl_new_form(c, &EnrollForm);
 	if (fl_form_data_int(form, "cou_id", &cid))
 		return fl_abort(c, 400, "cou_id must be a course id.");
-	int s = student_and_course_or_404(c, sid, cid, &cname);
+	int s = student_and_course_or_404(c, sid, cid, &student, &course);
 	if (s)
 		return s;
 
-	fl_err e = enrolment_of(c, sid, cid, &link);
-	if (!e && !link) {
-		e = fl_db_add(db, &StudentCourse,
-			json_pack("{s:I, s:I}", "stu_id", (json_int_t)sid, "cou_id", (json_int_t)cid));
+	/* if course not in student.courses: student.courses.append(course) */
+	fl_err e = fl_relationship_contains(db, &Student, student, "courses", course, &enrolled);
+	if (!e && !enrolled) {
+		e = fl_relationship_append(db, &Student, student, "courses", course);
 		if (!e)
 			e = fl_db_commit(db);
 		if (e == FL_EEXISTS) {
 			/* Another request enrolled the same pair first: that is the
 			 * state we wanted. */
 			fl_db_rollback(db);
-			link = json_true();
+			enrolled = true;
 			e = FL_OK;
 		}
 	}
 	if (e)
 		return fl_abort_db(c, e);
-	if (link)
-		return back_to_student(c, sid, "info", "Already enrolled in %s.", cname);
-	return back_to_student(c, sid, "success", "Enrolled in %s.", cname);
+	if (enrolled)
+		return back_to_student(c, sid, "info", "Already enrolled in %s.", cname_of(course));
+	return back_to_student(c, sid, "success", "Enrolled in %s.", cname_of(course));
 }
 
 static int drop_course_view(fl_ctx *c)
 {
 	fl_db *db = fl_get_db(c);
 	long long sid = fl_get_view_arg_int(c, "sid"), cid = fl_get_view_arg_int(c, "cid");
-	json_t *link;
-	const char *cname;
-	int s = student_and_course_or_404(c, sid, cid, &cname);
+	json_t *student, *course;
+	int s = student_and_course_or_404(c, sid, cid, &student, &course);
 	if (s)
 		return s;
 
-	/* student.courses.remove(course): only the association row goes. */
-	fl_err e = enrolment_of(c, sid, cid, &link);
-	if (!e && link) {
-		e = fl_db_delete(db, &StudentCourse, link);
-		if (!e)
-			e = fl_db_commit(db);
-	}
+	/* student.courses.remove(course): only the association row goes;
+	 * not enrolled is Python's ValueError, FL_ENOTFOUND here. */
+	fl_err e = fl_relationship_remove(db, &Student, student, "courses", course);
+	if (!e)
+		e = fl_db_commit(db);
+	if (e == FL_ENOTFOUND)
+		return back_to_student(c, sid, "info", "Not enrolled in %s.", cname_of(course));
 	if (e)
 		return fl_abort_db(c, e);
-	if (link)
-		return back_to_student(c, sid, "success", "Dropped %s.", cname);
-	return back_to_student(c, sid, "info", "Not enrolled in %s.", cname);
+	return back_to_student(c, sid, "success", "Dropped %s.", cname_of(course));
 }
 
 static int delete_article_view(fl_ctx *c)

@@ -41,6 +41,7 @@
 #include "data/db.h"
 #include "data/model.h"
 #include "data/query.h"
+#include "data/relationship.h"
 #include "auth/auth.h"
 #include "auth/token.h"
 #include "mail/mail.h"

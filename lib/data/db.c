@@ -2,6 +2,7 @@
  * mapping.  See db.h. */
 #include "data/db.h"
 #include "data/dialect.h"
+#include "data/internal.h"
 #include "base/log.h"
 #include "base/utf8.h"
 
@@ -693,4 +694,11 @@ fl_err fl_db_commit(fl_db *db)
 		fl_db_set_error(db, err, NULL, NULL, "%s", msg);
 	}
 	return err;
+}
+
+/* ---- the model layer's own failures (issue 17: relationship writes) ---- */
+
+fl_err fl_db_poison(fl_db *db, fl_err err)
+{
+	return fl_db_in_transaction(db) ? poison(db, err) : err;
 }

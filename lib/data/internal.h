@@ -153,6 +153,8 @@ typedef struct fl_rel {
 	const fl_column *sec_local, *sec_remote, *target_key;
 	bool uselist;
 	const char *order_by;
+	/* writing through relationships (issue 17) */
+	unsigned cascade;   /* FL_CASCADE_* of this side (cascade= or db.backref(cascade=)) */
 } fl_rel;
 
 /* fl_rel_find — relationship `name` of `m`, declared on it or as a
@@ -163,5 +165,59 @@ fl_err fl_rel_find(fl_db *db, const fl_model *m, const char *name, fl_rel *r);
 /* fl_rel_order — the relationship's order_by ("col" or "-col") as the
  * target's column (NULL when none) and direction.  Errors: FL_EINVAL. */
 fl_err fl_rel_order(fl_db *db, const fl_rel *r, const fl_column **col, bool *desc);
+
+/* ---- writing through relationships and delete cascades (issue 17) ---- */
+
+/* fl_rel_list — every relationship of `m`: those declared on it, then the
+ * backrefs other registered models declare towards it (declarations whose
+ * keys cannot be resolved are left out).  *out is allocated from `a`. */
+fl_err fl_rel_list(fl_db *db, const fl_model *m, fl_arena *a, fl_rel **out, size_t *n);
+
+/* Most columns an fl_match may compare. */
+#define FL_MATCH_MAX FL_UNIQUE_MAX_COLUMNS
+
+/* The rows of one model whose columns equal the given values:
+ * WHERE c1 = ? AND c2 = ? ..., for the simple statements below. */
+typedef struct fl_match {
+	const fl_model *model;
+	size_t n;
+	const fl_column *cols[FL_MATCH_MAX];
+	json_t *vals[FL_MATCH_MAX];   /* borrowed, non-null scalars */
+} fl_match;
+
+/* fl_match_on — a match on `m` of the one condition c = v (c NULL: none). */
+fl_match fl_match_on(const fl_model *m, const fl_column *c, json_t *v);
+
+/* fl_match_and — add the condition c = v to `k` (at most FL_MATCH_MAX). */
+void fl_match_and(fl_match *k, const fl_column *c, json_t *v);
+
+/* fl_match_identity — the match that identifies `row` of `m`: its primary
+ * key, or for a table without one (an association db.Table) its foreign
+ * key columns.  Errors: FL_EINVAL (a key value missing or not a scalar;
+ * a composite primary key is compared column by column). */
+fl_err fl_match_identity(fl_db *db, const fl_model *m, json_t *row, fl_match *k);
+
+/* SELECT the model's columns of the matching rows (in their types, from
+ * jansson's current arena), ordered by the primary key if there is one. */
+fl_err fl_match_select(fl_db *db, const fl_match *k, json_t **rows);
+
+/* Whether a matching row exists (SELECT 1 ... LIMIT 1). */
+fl_err fl_match_exists(fl_db *db, const fl_match *k, bool *found);
+
+/* UPDATE the matching rows SET c = v (v NULL or JSON null: NULL). */
+fl_err fl_match_update(fl_db *db, const fl_match *k, const fl_column *c, json_t *v, int *changes);
+
+/* DELETE the matching rows. */
+fl_err fl_match_delete(fl_db *db, const fl_match *k, int *changes);
+
+/* fl_delete_cascade — session.delete(row) with the cascades of every
+ * relationship of `m` (see fl_db_delete in query.h); `depth` counts the
+ * levels of recursion. */
+fl_err fl_delete_cascade(fl_db *db, const fl_model *m, json_t *row, int depth);
+
+/* fl_db_poison — mark the open transaction as failed with `err` (a
+ * failure the model layer found itself, half-way through a write made of
+ * several statements), so that fl_db_commit rolls it back; returns err. */
+fl_err fl_db_poison(fl_db *db, fl_err err);
 
 #endif

@@ -179,7 +179,31 @@ typedef struct fl_relationship {
 	 * most one row can match: a one-to-one). */
 	fl_uselist backref_uselist;
 	const char *backref_order_by;   /* NULL: unordered, as SQLAlchemy's backref */
+	/* cascade= (issue 17): FL_CASCADE_* flags for what fl_db_delete and
+	 * fl_relationship_remove do to the related rows; 0 is SQLAlchemy's
+	 * default "save-update, merge" (children of a deleted parent get their
+	 * foreign key set to NULL).  backref_cascade is db.backref(name,
+	 * cascade=...): the same for the reverse attribute. */
+	unsigned cascade;
+	unsigned backref_cascade;
 } fl_relationship;
+
+/* cascade="delete": deleting the row (fl_db_delete) deletes the rows
+ * related through this relationship too, each with its own cascades —
+ * before the row for a one-to-many, after it for a many-to-one, and after
+ * its association rows for a many-to-many. */
+#define FL_CASCADE_DELETE 0x1u
+/* cascade="delete-orphan": a child removed from a one-to-many collection
+ * (fl_relationship_remove), or replaced in a one-to-one
+ * (fl_relationship_set), is deleted instead of having its foreign key set
+ * to NULL.  Ignored on many-to-one and many-to-many sides (SQLAlchemy
+ * requires single_parent=True there). */
+#define FL_CASCADE_DELETE_ORPHAN 0x2u
+/* cascade="all": save-update, merge, refresh-expire, expunge and delete;
+ * the first ones are what Flagon always does, so this is "delete". */
+#define FL_CASCADE_ALL FL_CASCADE_DELETE
+/* cascade="all, delete-orphan": the usual parent-owns-children setting. */
+#define FL_CASCADE_ALL_DELETE_ORPHAN (FL_CASCADE_ALL | FL_CASCADE_DELETE_ORPHAN)
 
 /* Ends a relationship array. */
 #define FL_RELATIONSHIP_END { .name = NULL }

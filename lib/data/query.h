@@ -162,9 +162,22 @@ fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows);
  * FL_ENOTFOUND (no such row), as fl_db_add. */
 fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row);
 
-/* fl_db_delete — session.delete(obj): DELETE the row whose primary key is
- * row's.  Errors: FL_EINVAL (no primary key value), FL_ENOTFOUND,
- * FL_ECONSTRAINT (still referenced), FL_ENOTABLE, FL_EBUSY, FL_EDB. */
+/* fl_db_delete — session.delete(obj) + flush: DELETE the row whose primary
+ * key is row's (a table without one, like an association db.Table: whose
+ * foreign key columns all equal row's), with what SQLAlchemy does to the
+ * rows related to it through every relationship of `m`, declared or
+ * backref (cascade.c): the children of a one-to-many with
+ * FL_CASCADE_DELETE are deleted first (each with its own cascades), other
+ * children get their foreign key set to NULL (SQLAlchemy's default), the
+ * association rows of every many-to-many are deleted, and the parent of a
+ * many-to-one with FL_CASCADE_DELETE is deleted after the row.  A model
+ * with no such relationship costs one DELETE; otherwise the stored row is
+ * read first (under the write lock) for its keys.  Any failure after the
+ * first statement poisons the unit of work, so nothing is half-deleted.
+ * Errors: FL_EINVAL (no key value), FL_ENOTFOUND (no such row; nothing
+ * written), FL_ECONSTRAINT (a NOT NULL foreign key of a child that would be
+ * set to NULL — the message names it —, or a reference the model does not
+ * declare), FL_ENOTABLE, FL_EBUSY, FL_EDB. */
 fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row);
 
 /* ---- grouping, pagination and relationships (issue 3) ---- */

@@ -58,6 +58,7 @@ static bool resolve_forward(fl_rel *r, const fl_model *from, const fl_relationsh
 	}
 	r->uselist = d->uselist == FL_USELIST_DEFAULT ? r->kind != FL_REL_MANY_TO_ONE :
 		d->uselist == FL_USELIST_TRUE;
+	r->cascade = d->cascade;
 	return true;
 }
 
@@ -69,6 +70,7 @@ static void invert(fl_rel *r, const fl_rel *f, const fl_relationship *d)
 	r->from = f->target;
 	r->target = f->from;
 	r->order_by = d->backref_order_by;
+	r->cascade = d->backref_cascade;
 	if (f->kind == FL_REL_MANY_TO_MANY) {
 		r->sec_local = f->sec_remote;
 		r->sec_remote = f->sec_local;
@@ -127,4 +129,39 @@ fl_err fl_rel_order(fl_db *db, const fl_rel *r, const fl_column **col, bool *des
 		return FL_OK;
 	*col = fl_model_column(r->target, r->order_by + *desc);
 	return *col ? FL_OK : fl_data_unknown_column(db, r->target, r->order_by + *desc);
+}
+
+/* Every relationship of `m`, declared or backref: counted, then filled. */
+static size_t collect(fl_db *db, const fl_model *m, fl_rel *out)
+{
+	size_t n = 0;
+	fl_rel r;
+	for (const fl_relationship *d = m->relationships; d && d->name; d++) {
+		if (!resolve_forward(&r, m, d))
+			continue;
+		if (out)
+			out[n] = r;
+		n++;
+	}
+	const fl_model *const *models = fl_db_models(db);
+	for (size_t i = 0; models && models[i]; i++)
+		for (const fl_relationship *d = models[i]->relationships; d && d->name; d++) {
+			fl_rel f;
+			if (!d->backref || d->target != m || !resolve_forward(&f, models[i], d))
+				continue;
+			if (out)
+				invert(&out[n], &f, d);
+			n++;
+		}
+	return n;
+}
+
+fl_err fl_rel_list(fl_db *db, const fl_model *m, fl_arena *a, fl_rel **out, size_t *n)
+{
+	*n = collect(db, m, NULL);
+	*out = *n ? fl_arena_calloc(a, *n, sizeof **out) : NULL;
+	if (*n && !*out)
+		return fl_db_set_error(db, FL_ENOMEM, fl_model_table(m), NULL, "out of memory");
+	collect(db, m, *out);
+	return FL_OK;
 }

@@ -219,30 +219,9 @@ fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row)
 	return err ? err : with_scratch(db, m, row, update_row);
 }
 
-static fl_err delete_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
-{
-	const fl_column *pk;
-	json_t *key;
-	fl_err err = row_key(db, m, row, &pk, &key);
-	if (err)
-		return err;
-	fl_buf s;
-	fl_buf_init(&s, a);
-	fl_buf_puts(&s, "DELETE FROM ");
-	fl_sql_put_ident(&s, fl_model_table(m));
-	fl_buf_puts(&s, " WHERE ");
-	fl_sql_put_ident(&s, pk->name);
-	fl_buf_puts(&s, " = ?");
-	json_t *params = json_array();
-	json_array_append(params, key);
-	int changes = 0;
-	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
-	return !err && changes == 0 ? not_found(db, m, key) : err;
-}
-
 fl_err fl_db_delete(fl_db *db, const fl_model *m, json_t *row)
 {
 	if (!json_is_object(row))
 		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL, "row must be a JSON object");
-	return with_scratch(db, m, row, delete_row);
+	return fl_delete_cascade(db, m, row, 0);   /* cascade.c */
 }

@@ -328,6 +328,7 @@ def test_drop_removes_only_the_association_row(browser, server, student):
                data={"csrf_token": token})
     assert r.status_code == 303
     assert enrolments(server, student) == [(c2,)]
+    assert "Not enrolled in" in get_ok(b, "%s/students/%d" % (BASE, student)).text
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1.5", "-", "99999999999999999999999"])
