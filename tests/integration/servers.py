@@ -89,8 +89,8 @@ def base_env(extra):
     return env
 
 
-def run_manage(args, env, timeout=60):
-    return subprocess.run([MANAGE] + list(args), env=base_env(env), cwd=ROOT,
+def run_manage(args, env, timeout=60, manage=MANAGE):
+    return subprocess.run([manage] + list(args), env=base_env(env), cwd=ROOT,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -199,12 +199,15 @@ class Server:
     """One web server process on 127.0.0.1:<free port>."""
     kind = "?"
 
-    def __init__(self, workdir, mounts, extra_env=None, max_content_length=MAX_CONTENT_LENGTH):
+    def __init__(self, workdir, mounts, extra_env=None, max_content_length=MAX_CONTENT_LENGTH,
+                 manage=MANAGE):
         """workdir: an empty directory of its own; mounts: {blueprint: exe};
         extra_env: further application settings (SESSION_TYPE, REDIS_URL,
         CACHE_TYPE, ...) handed to every FastCGI program and to ./manage;
         max_content_length: the application's MAX_CONTENT_LENGTH (None:
-        its default, 16 MiB)."""
+        its default, 16 MiB); manage: the application's manage (Flasky's
+        ./manage unless the programs are another application's)."""
+        self.manage = manage
         self.workdir = workdir
         self.var = os.path.join(workdir, "var")
         self.bin = os.path.join(workdir, "bin")
@@ -237,14 +240,14 @@ class Server:
 
     # -- life cycle --
     def migrate(self):
-        r = run_manage(["db", "upgrade"], self.env)
+        r = run_manage(["db", "upgrade"], self.env, manage=self.manage)
         if r.returncode != 0:
             raise RuntimeError("manage db upgrade failed (%d):\n%s%s"
                                % (r.returncode, r.stdout, r.stderr))
 
     def seed(self):
         """./manage seed on this server's database (idempotent)."""
-        r = run_manage(["seed"], self.env)
+        r = run_manage(["seed"], self.env, manage=self.manage)
         if r.returncode != 0:
             raise RuntimeError("manage seed failed (%d):\n%s%s"
                                % (r.returncode, r.stdout, r.stderr))

@@ -7,8 +7,9 @@ and every code block of the tutorial that names its file appears in that
 file verbatim.
 
 The application runs on a database of its own, migrated the way the
-tutorial tells the reader to: `./manage db upgrade` with MIGRATIONS_DIR set
-to flaskr's revisions (docs/tutorial/flaskr/migrations/).
+tutorial tells the reader to: flaskr's own manage (build/tutorial/manage),
+`db upgrade` of its revisions (docs/tutorial/flaskr/migrations/, its
+fl_application.migrations_directory).
 """
 import datetime
 import json
@@ -24,7 +25,7 @@ from servers import Browser, csrf_token, unique
 TUTORIAL = os.path.join(servers.ROOT, "docs", "tutorial.md")
 TUT_BIN = os.path.join(servers.BUILD, "tutorial", "cgi-bin")
 MOUNTS = {"auth": os.path.join(TUT_BIN, "auth"), "blog": os.path.join(TUT_BIN, "blog")}
-MIGRATIONS = os.path.join(servers.ROOT, "docs", "tutorial", "flaskr", "migrations")
+TUT_MANAGE = os.path.join(servers.BUILD, "tutorial", "manage")
 PASSWORD = "correct horse"
 # The smallest PNG there is: 1x1, one transparent pixel.
 PNG = bytes.fromhex(
@@ -44,8 +45,8 @@ def flaskr_server(kind, tmp_path_factory):
     uploads.mkdir()
     serverdir = work / "server"
     serverdir.mkdir()
-    s = kind(str(serverdir), MOUNTS, extra_env={"MIGRATIONS_DIR": MIGRATIONS,
-                                                "UPLOAD_FOLDER": str(uploads)})
+    s = kind(str(serverdir), MOUNTS, extra_env={"UPLOAD_FOLDER": str(uploads)},
+             manage=TUT_MANAGE)
     s.uploads = str(uploads)
     return s
 
