@@ -1,6 +1,7 @@
-/* clause.c — conditions: the operators, filter/filter_by/filter_or, and
- * condition trees (fl_col, fl_and, fl_or, fl_not) for filter() and
- * having().  See query.h. */
+/* clause.c — which rows and in what order: the operators,
+ * filter/filter_by/filter_or, condition trees (fl_col, fl_and, fl_or,
+ * fl_not) for filter() and having(), order_by, limit and offset.
+ * See query.h. */
 #include "data/internal.h"
 
 #include <string.h>
@@ -419,4 +420,37 @@ fl_query *fl_query_having(fl_query *q, fl_clause *c)
 		fl_json_set_arena(old);
 	}
 	return add_clause(q, c, &q->having, q->having_params);
+}
+
+/* ---- order_by, limit, offset ---- */
+
+fl_query *fl_query_order_by(fl_query *q, const char *column, bool desc)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	fl_operand o = {0};
+	fl_err err = fl_query_resolve(q, column, &o.model, &o.col);
+	if (err)
+		return fl_query_fail(q, err);
+	fl_buf_puts(&q->order, q->order.len ? ", " : "");
+	fl_query_put_operand(q, &q->order, &o);
+	if (desc)
+		fl_buf_puts(&q->order, " DESC");
+	return q;
+}
+
+fl_query *fl_query_limit(fl_query *q, long n)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	q->limit = n < 0 ? -1 : n;
+	return q;
+}
+
+fl_query *fl_query_offset(fl_query *q, long n)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	q->offset = n < 0 ? 0 : n;
+	return q;
 }
