@@ -173,8 +173,10 @@ fl_err fl_rel_order(fl_db *db, const fl_rel *r, const fl_column **col, bool *des
  * keys cannot be resolved are left out).  *out is allocated from `a`. */
 fl_err fl_rel_list(fl_db *db, const fl_model *m, fl_arena *a, fl_rel **out, size_t *n);
 
-/* Most columns an fl_match may compare. */
-#define FL_MATCH_MAX FL_UNIQUE_MAX_COLUMNS
+/* Most columns an fl_match may compare: a row's identity (its primary key,
+ * or the foreign keys of a table without one) takes at most
+ * FL_MATCH_MAX - 1, leaving one for an extra condition. */
+#define FL_MATCH_MAX 16
 
 /* The rows of one model whose columns equal the given values:
  * WHERE c1 = ? AND c2 = ? ..., for the simple statements below. */

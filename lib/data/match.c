@@ -33,6 +33,11 @@ fl_err fl_match_identity(fl_db *db, const fl_model *m, json_t *row, fl_match *k)
 		if (!v || json_is_null(v) || !fl_json_is_scalar(v))
 			return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), c->name,
 				"%s.%s must be set to identify the row", fl_model_table(m), c->name);
+		/* A match that silently lost a column would write more rows. */
+		if (k->n == FL_MATCH_MAX - 1)
+			return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+				"%s identifies a row by more than %d columns", fl_model_table(m),
+				FL_MATCH_MAX - 1);
 		fl_match_and(k, c, v);
 	}
 	if (!k->n)
