@@ -97,7 +97,8 @@ bool fl_json_is_scalar(json_t *v);
 const fl_column *fl_model_single_pk(fl_db *db, const fl_model *m);
 
 /* Append "table"."column" to `b`. */
-void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c);
+void fl_sql_put_qualified(const fl_dialect *d, fl_buf *b, const fl_model *m,
+	const fl_column *c);
 
 /* ---- columns by name (join.c) ---- */
 
@@ -161,6 +162,14 @@ typedef struct fl_rel {
  * backref elsewhere (models registered with fl_db_set_models).
  * Errors: FL_EINVAL, recorded on `db`. */
 fl_err fl_rel_find(fl_db *db, const fl_model *m, const char *name, fl_rel *r);
+
+/* fl_rel_step — one level of a dotted relationship path ("articles.user"):
+ * the relationship named at *p (within `path`, for messages) of model `m`
+ * in *r, and *p moved past it and its dot, or to NULL after the last
+ * level.  The name is copied into `a`.  Errors: FL_EINVAL (an empty name,
+ * as in "a..b" or "a.", or one fl_rel_find does not know), recorded on `db`. */
+fl_err fl_rel_step(fl_db *db, fl_arena *a, const fl_model *m, const char *path,
+	const char **p, fl_rel *r);
 
 /* fl_rel_order — the relationship's order_by ("col" or "-col") as the
  * target's column (NULL when none) and direction.  Errors: FL_EINVAL. */

@@ -41,14 +41,21 @@ fl_err fl_query_resolve(fl_query *q, const char *name, const fl_model **m, const
 	return *c ? FL_OK : fl_data_unknown_column(q->db, *m, name);
 }
 
+void fl_sql_put_qualified(const fl_dialect *d, fl_buf *b, const fl_model *m,
+	const fl_column *c)
+{
+	d->put_ident(b, fl_model_table(m));
+	fl_buf_putc(b, '.');
+	d->put_ident(b, c->name);
+}
+
 /* The column, qualified once the query joins. */
 static void put_column(fl_query *q, fl_buf *b, const fl_model *m, const fl_column *c)
 {
-	if (q->njoins) {
-		q->dialect->put_ident(b, fl_model_table(m));
-		fl_buf_putc(b, '.');
-	}
-	q->dialect->put_ident(b, c->name);
+	if (q->njoins)
+		fl_sql_put_qualified(q->dialect, b, m, c);
+	else
+		q->dialect->put_ident(b, c->name);
 }
 
 void fl_query_put_operand(fl_query *q, fl_buf *b, const fl_operand *o)
@@ -72,14 +79,10 @@ void fl_query_put_select_list(const fl_dialect *d, fl_buf *b, const fl_model *m,
 	for (const fl_column *c = m->columns; c->name; c++) {
 		fl_buf_puts(b, c == m->columns ? "" : ", ");
 		if (qualified) {
-			d->put_ident(b, fl_model_table(m));
-			fl_buf_putc(b, '.');
+			fl_sql_put_qualified(d, b, m, c);
+			fl_buf_puts(b, " AS ");
 		}
 		d->put_ident(b, c->name);
-		if (qualified) {
-			fl_buf_puts(b, " AS ");
-			d->put_ident(b, c->name);
-		}
 	}
 }
 
@@ -103,13 +106,9 @@ static void put_join(fl_query *q, const fl_model *t, const fl_model *am, const f
 	fl_buf_puts(&q->joins, " JOIN ");
 	d->put_ident(&q->joins, fl_model_table(t));
 	fl_buf_puts(&q->joins, " ON ");
-	d->put_ident(&q->joins, fl_model_table(am));
-	fl_buf_putc(&q->joins, '.');
-	d->put_ident(&q->joins, ac->name);
+	fl_sql_put_qualified(d, &q->joins, am, ac);
 	fl_buf_puts(&q->joins, " = ");
-	d->put_ident(&q->joins, fl_model_table(t));
-	fl_buf_putc(&q->joins, '.');
-	d->put_ident(&q->joins, tc->name);
+	fl_sql_put_qualified(d, &q->joins, t, tc);
 }
 
 /* Join relationship `r` (from a model already in the query). */
@@ -146,18 +145,12 @@ fl_query *fl_query_join(fl_query *q, const char *path)
 		err = fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"join(%s) must come before filter/order_by/group_by/select", path);
 	const fl_model *m = q->model;
-	for (const char *p = path; !err;) {
-		const char *dot = strchrnul(p, '.');
+	for (const char *p = path; p && !err; ) {
 		fl_rel r;
-		err = dot == p ? fl_db_set_error(q->db, FL_EINVAL, fl_model_table(m), NULL,
-			"empty relationship name in %s", path) :
-			fl_rel_find(q->db, m, fl_arena_strndup(q->arena, p, (size_t)(dot - p)), &r);
-		if (!err)
-			err = join_rel(q, &r);
-		if (err || !*dot)
+		if ((err = fl_rel_step(q->db, q->arena, m, path, &p, &r)))
 			break;
+		err = join_rel(q, &r);
 		m = r.target;
-		p = dot + 1;
 	}
 	return err ? fl_query_fail(q, err) : q;
 }

@@ -6,13 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c)
-{
-	fl_sql_put_ident(b, fl_model_table(m));
-	fl_buf_putc(b, '.');
-	fl_sql_put_ident(b, c->name);
-}
-
 #define REL_KEY "__fl_key"
 
 /* SELECT target.* [, secondary.sec_local AS key] FROM target [JOIN
@@ -22,42 +15,43 @@ void fl_sql_put_qualified(fl_buf *b, const fl_model *m, const fl_column *c)
 static const char *fetch_sql(fl_query *q, const fl_rel *r, const fl_column *ocol, bool desc,
 	json_t *keys, json_t *params)
 {
+	const fl_dialect *d = q->dialect;
 	fl_buf b;
 	fl_buf_init(&b, q->arena);
 	fl_buf_puts(&b, "SELECT ");
 	for (const fl_column *c = r->target->columns; c->name; c++) {
 		fl_buf_puts(&b, c == r->target->columns ? "" : ", ");
-		fl_sql_put_qualified(&b, r->target, c);
+		fl_sql_put_qualified(d, &b, r->target, c);
 		fl_buf_puts(&b, " AS ");
-		fl_sql_put_ident(&b, c->name);
+		d->put_ident(&b, c->name);
 	}
 	if (r->kind == FL_REL_MANY_TO_MANY) {
 		fl_buf_puts(&b, ", ");
-		fl_sql_put_qualified(&b, r->secondary, r->sec_local);
+		fl_sql_put_qualified(d, &b, r->secondary, r->sec_local);
 		fl_buf_puts(&b, " AS \"" REL_KEY "\" FROM ");
-		fl_sql_put_ident(&b, fl_model_table(r->target));
+		d->put_ident(&b, fl_model_table(r->target));
 		fl_buf_puts(&b, " JOIN ");
-		fl_sql_put_ident(&b, fl_model_table(r->secondary));
+		d->put_ident(&b, fl_model_table(r->secondary));
 		fl_buf_puts(&b, " ON ");
-		fl_sql_put_qualified(&b, r->secondary, r->sec_remote);
+		fl_sql_put_qualified(d, &b, r->secondary, r->sec_remote);
 		fl_buf_puts(&b, " = ");
-		fl_sql_put_qualified(&b, r->target, r->target_key);
+		fl_sql_put_qualified(d, &b, r->target, r->target_key);
 		fl_buf_puts(&b, " WHERE ");
-		fl_sql_put_qualified(&b, r->secondary, r->sec_local);
+		fl_sql_put_qualified(d, &b, r->secondary, r->sec_local);
 	} else {
 		fl_buf_puts(&b, " FROM ");
-		fl_sql_put_ident(&b, fl_model_table(r->target));
+		d->put_ident(&b, fl_model_table(r->target));
 		fl_buf_puts(&b, " WHERE ");
-		fl_sql_put_qualified(&b, r->target, r->remote);
+		fl_sql_put_qualified(d, &b, r->target, r->remote);
 	}
-	q->dialect->put_in(&b, false, keys, params);
+	d->put_in(&b, false, keys, params);
 	fl_buf_puts(&b, " ORDER BY ");
 	if (ocol) {
-		fl_sql_put_qualified(&b, r->target, ocol);
+		fl_sql_put_qualified(d, &b, r->target, ocol);
 		fl_buf_puts(&b, desc ? " DESC, " : ", ");
 	}
 	const fl_column *pk = fl_model_primary_key(r->target);
-	fl_sql_put_qualified(&b, r->target, pk ? pk : r->target->columns);
+	fl_sql_put_qualified(d, &b, r->target, pk ? pk : r->target->columns);
 	return fl_dialect_finish(q->dialect, q->arena, fl_buf_cstr(&b));
 }
 
@@ -149,72 +143,50 @@ static fl_err fetch_related(fl_query *q, const fl_rel *r, json_t *keys, json_t *
 	return err;
 }
 
-/* Load relationship `name` of model *m into every row of `parents` with
- * one statement (none when there is nothing to look up); *children gets
- * the related rows and *m their model, for the next level of a path. */
-static fl_err load_level(fl_query *q, json_t *parents, const fl_model **m, const char *name,
-	json_t **children)
+/* Load relationship `r` into every row of `parents` with one statement
+ * (none when there is nothing to look up); *children gets the related
+ * rows, for the next level of a path. */
+static fl_err load_level(fl_query *q, json_t *parents, const fl_rel *r, json_t **children)
 {
-	fl_rel r;
-	fl_err err = fl_rel_find(q->db, *m, name, &r);
-	if (err)
-		return err;
-	*m = r.target;
 	json_t *first = json_array_get(parents, 0);
-	if (!first || json_object_get(first, name)) {
-		*children = loaded_children(parents, name);
+	if (!first || json_object_get(first, r->name)) {
+		*children = loaded_children(parents, r->name);
 		return FL_OK;
 	}
-	json_t *keys = distinct_keys(parents, r.local);
+	json_t *keys = distinct_keys(parents, r->local);
 	*children = json_array();
-	if (json_array_size(keys) && (err = fetch_related(q, &r, keys, children)))
+	fl_err err;
+	if (json_array_size(keys) && (err = fetch_related(q, r, keys, children)))
 		return err;
-	attach(&r, parents, group_children(&r, *children));
+	attach(r, parents, group_children(r, *children));
 	return FL_OK;
 }
 
-/* Walk a dotted path level by level, from `rows` of the query's model. */
-static fl_err load_path(fl_query *q, json_t *rows, const char *path)
+/* Walk a dotted path level by level, from `rows` of the query's model
+ * (`rows` == NULL: only check that every level exists). */
+static fl_err walk_path(fl_query *q, json_t *rows, const char *path)
 {
 	const fl_model *m = q->model;
-	while (*path) {
-		const char *dot = strchrnul(path, '.');
-		const char *name = fl_arena_strndup(q->arena, path, (size_t)(dot - path));
-		fl_err err = load_level(q, rows, &m, name, &rows);
-		if (err)
-			return err;
-		path = *dot ? dot + 1 : dot;
+	fl_err err = FL_OK;
+	for (const char *p = path; p && !err; ) {
+		fl_rel r;
+		if ((err = fl_rel_step(q->db, q->arena, m, path, &p, &r)))
+			break;
+		if (rows)
+			err = load_level(q, rows, &r, &rows);
+		m = r.target;
 	}
-	return FL_OK;
+	return err;
 }
 
 fl_err fl_query_load_paths(fl_query *q, json_t *rows)
 {
 	for (size_t i = 0; i < q->nloads; i++) {
-		fl_err err = load_path(q, rows, q->loads[i]);
+		fl_err err = walk_path(q, rows, q->loads[i]);
 		if (err)
 			return err;
 	}
 	return FL_OK;
-}
-
-/* Check every level of `path` now, so a typo fails at the builder call. */
-static fl_err check_path(fl_query *q, const char *path)
-{
-	const fl_model *m = q->model;
-	for (const char *p = path;; ) {
-		const char *dot = strchrnul(p, '.');
-		fl_rel r;
-		fl_err err = dot == p ? fl_db_set_error(q->db, FL_EINVAL, fl_model_table(m), NULL,
-			"empty relationship name in %s", path) :
-			fl_rel_find(q->db, m, fl_arena_strndup(q->arena, p, (size_t)(dot - p)), &r);
-		if (err)
-			return err;
-		m = r.target;
-		if (!*dot)
-			return FL_OK;
-		p = dot + 1;
-	}
 }
 
 fl_query *fl_query_load(fl_query *q, const char *path)
@@ -224,7 +196,8 @@ fl_query *fl_query_load(fl_query *q, const char *path)
 	if (!path)
 		return fl_query_fail(q, fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"no relationship path"));
-	fl_err err = check_path(q, path);
+	/* Every level is checked now, so a typo fails at the builder call. */
+	fl_err err = walk_path(q, NULL, path);
 	if (err)
 		return fl_query_fail(q, err);
 	if (q->nloads == FL_QUERY_MAX_LOADS)
@@ -240,15 +213,16 @@ fl_query *fl_query_load(fl_query *q, const char *path)
  * qualified, since the association table may share column names ("id"). */
 static void restrict_secondary(fl_query *q, const fl_rel *r, json_t *key)
 {
+	const fl_dialect *d = q->dialect;
 	fl_arena *old = fl_json_set_arena(q->arena);
 	fl_buf_puts(&q->where, q->where.len ? " AND (" : "(");
-	fl_sql_put_qualified(&q->where, r->target, r->target_key);
+	fl_sql_put_qualified(d, &q->where, r->target, r->target_key);
 	fl_buf_puts(&q->where, " IN (SELECT ");
-	fl_sql_put_qualified(&q->where, r->secondary, r->sec_remote);
+	fl_sql_put_qualified(d, &q->where, r->secondary, r->sec_remote);
 	fl_buf_puts(&q->where, " FROM ");
-	fl_sql_put_ident(&q->where, fl_model_table(r->secondary));
+	d->put_ident(&q->where, fl_model_table(r->secondary));
 	fl_buf_puts(&q->where, " WHERE ");
-	fl_sql_put_qualified(&q->where, r->secondary, r->sec_local);
+	fl_sql_put_qualified(d, &q->where, r->secondary, r->sec_local);
 	fl_buf_puts(&q->where, " = ?))");
 	json_array_append_new(q->params, json_copy(key));
 	fl_json_set_arena(old);

@@ -120,6 +120,18 @@ fl_err fl_rel_find(fl_db *db, const fl_model *m, const char *name, fl_rel *r)
 		fl_db_models(db) ? "" : " (models not registered: fl_db_set_models)");
 }
 
+fl_err fl_rel_step(fl_db *db, fl_arena *a, const fl_model *m, const char *path,
+	const char **p, fl_rel *r)
+{
+	const char *dot = strchrnul(*p, '.');
+	if (dot == *p)
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+			"empty relationship name in %s", path);
+	fl_err err = fl_rel_find(db, m, fl_arena_strndup(a, *p, (size_t)(dot - *p)), r);
+	*p = *dot ? dot + 1 : NULL;
+	return err;
+}
+
 /* order_by "col" or "-col" → the target's column and direction. */
 fl_err fl_rel_order(fl_db *db, const fl_rel *r, const fl_column **col, bool *desc)
 {
