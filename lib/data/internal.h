@@ -53,7 +53,6 @@ struct fl_query {
 	long limit;        /* < 0: none */
 	long offset;       /* <= 0: none */
 	fl_err err;        /* the first builder error, returned by the terminal call */
-	const fl_column *group;            /* group_by column, or NULL */
 	const char *loads[FL_QUERY_MAX_LOADS];  /* relationship paths to eager-load */
 	size_t nloads;
 	/* ---- richer queries (issue 17): dialect, joins, distinct, select
@@ -64,7 +63,7 @@ struct fl_query {
 	size_t njoins;
 	const fl_model *joined[FL_QUERY_MAX_JOINS];  /* models joined, in order */
 	fl_buf joins;       /* " JOIN ... ON ..." clauses */
-	size_t ngroups;     /* group_by columns (groups[0] is `group`) */
+	size_t ngroups;     /* group_by columns (in GROUP BY order) */
 	fl_operand groups[FL_QUERY_MAX_GROUPS];
 	size_t nselect;     /* 0: the model's rows (or group_by's contract rows) */
 	fl_entity select[FL_QUERY_MAX_SELECT];

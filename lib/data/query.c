@@ -44,7 +44,7 @@ static const char *select_sql(fl_query *q, json_t **params)
 	fl_buf_puts(&b, q->distinct ? "SELECT DISTINCT " : "SELECT ");
 	if (q->nselect) {
 		put_selected(q, &b);
-	} else if (q->group) {
+	} else if (q->ngroups) {
 		put_groups(q, &b, true);
 		fl_buf_puts(&b, ", count(*) AS \"count\"");
 	} else {
@@ -96,10 +96,9 @@ static void convert_selected(fl_query *q, json_t *row)
 		if (!e->op.col || (e->op.fn != FL_FUNC_NONE && e->op.fn != FL_FUNC_MIN &&
 		    e->op.fn != FL_FUNC_MAX))
 			continue;
-		json_t *one = json_object(), *v = json_object_get(row, e->label);
-		json_object_set(one, e->op.col->name, v ? v : json_null());
-		fl_model_convert_row(e->op.model, one);
-		json_object_set(row, e->label, json_object_get(one, e->op.col->name));
+		json_t *v = json_object_get(row, e->label);
+		if (v && fl_column_converts(e->op.col))
+			json_object_set_new(row, e->label, fl_column_value(e->op.col, v));
 	}
 }
 
@@ -140,7 +139,7 @@ static fl_err run_select(fl_query *q, json_t **rows)
 	else if (!err)
 		json_array_foreach(*rows, i, row)
 			fl_model_convert_row(q->model, row);
-	bool entities = !q->group && !q->nselect;
+	bool entities = !q->ngroups && !q->nselect;
 	if (!err && entities && q->njoins && !q->distinct)
 		*rows = unique_rows(q, *rows);
 	if (!err && entities)
@@ -211,8 +210,6 @@ fl_query *fl_query_group_by(fl_query *q, const char *column)
 		return fl_query_fail(q, err);
 	q->named = true;
 	q->groups[q->ngroups++] = o;
-	if (!q->group)
-		q->group = o.col;
 	return q;
 }
 
@@ -271,7 +268,7 @@ fl_query *fl_query_distinct(fl_query *q)
 static fl_err one_rows(fl_query *q, json_t **rows)
 {
 	long saved = q->limit;
-	bool folds = q->njoins && !q->group && !q->nselect && !q->distinct;
+	bool folds = q->njoins && !q->ngroups && !q->nselect && !q->distinct;
 	if (!folds && (q->limit < 0 || q->limit > 2))
 		q->limit = 2;
 	fl_err err = run_select(q, rows);
@@ -310,7 +307,7 @@ fl_err fl_query_scalar(fl_query *q, json_t **value)
 	if (err || !row)
 		return err;
 	*value = q->nselect ? json_object_get(row, q->select[0].label) :
-		q->group ? json_object_get(row, q->group->name) : row;
+		q->ngroups ? json_object_get(row, q->groups[0].col->name) : row;
 	return FL_OK;
 }
 
