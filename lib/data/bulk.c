@@ -41,46 +41,30 @@ fl_err fl_query_update(fl_query *q, json_t *values, long *n)
 	fl_err err = check_bulk(q, "update");
 	if (err)
 		return err;
-	const char *column = NULL, *reason = NULL;
 	if (!json_is_object(values) || json_object_size(values) == 0)
 		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
 			"update() needs an object of column values");
-	if (fl_model_validate(q->model, values, false, &column, &reason))
-		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), column,
-			"%s.%s %s", fl_model_table(q->model), column ? column : "?",
-			reason ? reason : "is invalid");
+	if ((err = fl_data_validate(q->db, q->model, values, false)))
+		return err;
 	fl_arena *old = fl_json_set_arena(q->arena);
 	/* SQLAlchemy's bulk update applies Column.onupdate to the columns the
-	 * values do not set: on a copy, the caller's object stays its own. */
+	 * values do not set: on a copy, the caller's object stays its own.  The
+	 * SET list follows the model's column order, so one set of columns is
+	 * one statement. */
 	values = json_copy(values);
-	if (fl_model_apply_onupdate(q->model, values)) {
-		fl_json_set_arena(old);
-		return fl_db_set_error(q->db, FL_EINVAL, fl_model_table(q->model), NULL,
-			"table %s declares an onupdate that is not valid JSON", fl_model_table(q->model));
-	}
-	const fl_dialect *d = q->dialect;
 	json_t *params = json_array();
-	fl_buf b;
+	fl_buf set, b;
+	fl_buf_init(&set, q->arena);
 	fl_buf_init(&b, q->arena);
-	fl_buf_puts(&b, "UPDATE ");
-	d->put_ident(&b, fl_model_table(q->model));
-	/* In the model's column order, so one set of columns is one statement. */
-	const char *sep = " SET ";
-	for (const fl_column *c = q->model->columns; c->name; c++) {
-		json_t *v = json_object_get(values, c->name);
-		if (!v)
-			continue;
-		fl_buf_puts(&b, sep);
-		d->put_ident(&b, c->name);
-		fl_buf_puts(&b, " = ?");
-		json_t *p;
-		if ((err = fl_column_param(c, v, &p)))   /* validated above: only ENOMEM */
-			break;
-		json_array_append_new(params, p);
-		sep = ", ";
-	}
+	err = fl_data_apply_onupdate(q->db, q->model, values);
 	if (!err)
+		err = fl_data_put_set_list(q->db, q->dialect, q->model, values, NULL, &set, params);
+	if (!err) {
+		fl_buf_puts(&b, "UPDATE ");
+		q->dialect->put_ident(&b, fl_model_table(q->model));
+		fl_buf_printf(&b, " SET %s", fl_buf_cstr(&set));
 		err = run_bulk(q, &b, params, n);
+	}
 	fl_json_set_arena(old);
 	return err;
 }

@@ -134,6 +134,25 @@ fl_err fl_query_check_cond(fl_query *q, const fl_operand *lhs, const char *colum
 /* Eager-load the relationship paths of `q` (fl_query_load) into `rows`. */
 fl_err fl_query_load_paths(fl_query *q, json_t *rows);
 
+/* ---- the unit of work (unitofwork.c), shared with bulk writes ---- */
+
+/* fl_data_validate — fl_model_validate of `row` (insert: a new row), its
+ * failure recorded on `db` naming the column ("users.username is too long
+ * (at most 64 characters)").  Errors: FL_EINVAL. */
+fl_err fl_data_validate(fl_db *db, const fl_model *m, json_t *row, bool insert);
+
+/* fl_data_apply_onupdate — fl_model_apply_onupdate, its failure recorded
+ * on `db`.  Errors: FL_EINVAL (an onupdate that is not valid JSON). */
+fl_err fl_data_apply_onupdate(fl_db *db, const fl_model *m, json_t *values);
+
+/* fl_data_put_set_list — append `"c1" = ?, "c2" = ?` to `b` for the
+ * columns of `m` that `values` holds (model order; `skip`, e.g. the
+ * primary key, left out), each value bound as its column binds it
+ * (fl_column_param) onto `params`.  Errors: FL_EINVAL/FL_ENOMEM recorded
+ * on `db` (a value the column cannot bind). */
+fl_err fl_data_put_set_list(fl_db *db, const fl_dialect *d, const fl_model *m, json_t *values,
+	const fl_column *skip, fl_buf *b, json_t *params);
+
 /* ---- relationships (relationship.c) ---- */
 
 /* The direction of a relationship seen from one side. */

@@ -15,7 +15,7 @@ static fl_err invalid(fl_db *db, const fl_model *m, const char *column, const ch
 		column ? "." : "", column ? column : "", reason);
 }
 
-static fl_err validate(fl_db *db, const fl_model *m, json_t *row, bool insert)
+fl_err fl_data_validate(fl_db *db, const fl_model *m, json_t *row, bool insert)
 {
 	const char *column = NULL, *reason = NULL;
 	fl_err err = fl_model_validate(m, row, insert, &column, &reason);
@@ -29,6 +29,14 @@ static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *id, i
 	fl_err err = fl_db_execute(db, sql, params, id, changes);
 	json_decref(params);
 	return err;
+}
+
+fl_err fl_data_apply_onupdate(fl_db *db, const fl_model *m, json_t *values)
+{
+	if (fl_model_apply_onupdate(m, values))
+		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
+			"table %s declares an onupdate that is not valid JSON", fl_model_table(m));
+	return FL_OK;
 }
 
 /* Append the value of column `c` to `params` as it is bound
@@ -56,6 +64,23 @@ static void show_stored(const fl_model *m, json_t *row)
 		json_object_set_new(row, c->name, fl_column_value(c, p));
 		json_decref(p);
 	}
+}
+
+fl_err fl_data_put_set_list(fl_db *db, const fl_dialect *d, const fl_model *m, json_t *values,
+	const fl_column *skip, fl_buf *b, json_t *params)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		json_t *v = json_object_get(values, c->name);
+		if (!v || c == skip)
+			continue;
+		fl_buf_puts(b, b->len ? ", " : "");
+		d->put_ident(b, c->name);
+		fl_buf_puts(b, " = ?");
+		fl_err err = bind_column(db, m, params, c, v);
+		if (err)
+			return err;
+	}
+	return FL_OK;
 }
 
 static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
@@ -111,7 +136,7 @@ fl_err fl_db_add(fl_db *db, const fl_model *m, json_t *row)
 	if (json_is_object(row) && fl_model_apply_defaults(m, row))
 		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
 			"table %s declares a default that is not valid JSON", fl_model_table(m));
-	fl_err err = validate(db, m, row, true);
+	fl_err err = fl_data_validate(db, m, row, true);
 	return err ? err : with_scratch(db, m, row, insert_row);
 }
 
@@ -123,7 +148,7 @@ fl_err fl_db_add_all(fl_db *db, const fl_model *m, json_t *rows)
 		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL, "add_all needs an array");
 	json_array_foreach(rows, i, row) {
 		fl_err err = json_is_object(row) && fl_model_apply_defaults(m, row) ? FL_EINVAL :
-			validate(db, m, row, true);
+			fl_data_validate(db, m, row, true);
 		if (err)
 			return err;
 	}
@@ -165,17 +190,9 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_buf b;
 	fl_buf_init(&b, a);
 	json_t *params = json_array();
-	for (const fl_column *c = m->columns; c->name; c++) {
-		json_t *v = json_object_get(row, c->name);
-		if (!v || c == pk)
-			continue;
-		fl_buf_puts(&b, b.len ? ", " : "");
-		fl_sql_put_ident(&b, c->name);
-		fl_buf_puts(&b, " = ?");
-		if (bind_column(db, m, params, c, v)) {
-			json_decref(params);
-			return FL_EINVAL;
-		}
+	if ((err = fl_data_put_set_list(db, fl_db_dialect(db), m, row, pk, &b, params))) {
+		json_decref(params);
+		return err;
 	}
 	if (!b.len) {   /* nothing to change: SQLAlchemy emits no UPDATE */
 		json_decref(params);
@@ -212,10 +229,10 @@ static bool sets_a_column(const fl_model *m, json_t *row)
 
 fl_err fl_db_update(fl_db *db, const fl_model *m, json_t *row)
 {
-	if (json_is_object(row) && sets_a_column(m, row) && fl_model_apply_onupdate(m, row))
-		return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), NULL,
-			"table %s declares an onupdate that is not valid JSON", fl_model_table(m));
-	fl_err err = validate(db, m, row, false);
+	fl_err err = json_is_object(row) && sets_a_column(m, row) ?
+		fl_data_apply_onupdate(db, m, row) : FL_OK;
+	if (!err)
+		err = fl_data_validate(db, m, row, false);
 	return err ? err : with_scratch(db, m, row, update_row);
 }
 
