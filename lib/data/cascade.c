@@ -33,18 +33,6 @@ static fl_err acting(fl_db *db, const fl_model *m, fl_arena *a, fl_rel **rels, s
 	return err;
 }
 
-static fl_err not_found(fl_db *db, const fl_model *m, const fl_match *k)
-{
-	json_t *key = k->n ? k->vals[0] : NULL;
-	char text[64] = "given";
-	if (json_is_integer(key))
-		snprintf(text, sizeof text, "%lld", (long long)json_integer_value(key));
-	else if (json_is_string(key))
-		snprintf(text, sizeof text, "%.60s", json_string_value(key));
-	return fl_db_set_error(db, FL_ENOTFOUND, fl_model_table(m), NULL, "%s has no row with key %s",
-		fl_model_table(m), text);
-}
-
 /* Delete each row of `rows` (of `m`) with its cascades. */
 static fl_err delete_each(fl_db *db, const fl_model *m, json_t *rows, int depth)
 {
@@ -162,7 +150,7 @@ fl_err fl_delete_cascade(fl_db *db, const fl_model *m, json_t *row, int depth)
 	if (!err && !n) {   /* no relationship acts: the plain DELETE */
 		err = fl_match_delete(db, &self, &changes);
 		if (!err && !changes)
-			err = not_found(db, m, &self);
+			err = fl_data_not_found(db, m, self.n ? self.vals[0] : NULL);
 	} else if (!err) {
 		/* The stored row (the caller's may hold only the key), read
 		 * under the write lock so nothing changes before the deletes. */
@@ -170,7 +158,7 @@ fl_err fl_delete_cascade(fl_db *db, const fl_model *m, json_t *row, int depth)
 		if (!err)
 			err = fl_match_select(db, &self, &cur);
 		if (!err && !json_array_size(cur))
-			err = not_found(db, m, &self);
+			err = fl_data_not_found(db, m, self.n ? self.vals[0] : NULL);
 		if (!err)
 			err = delete_with(db, a, m, json_array_get(cur, 0), &self, rels, n, depth);
 		if (err && (depth || err != FL_ENOTFOUND))   /* half-deleted: roll back */

@@ -88,6 +88,10 @@ fl_query *fl_query_fail(fl_query *q, fl_err err);
 /* Record on `db` that table `m` has no column `column`; FL_EINVAL. */
 fl_err fl_data_unknown_column(fl_db *db, const fl_model *m, const char *column);
 
+/* Record on `db` that `m` has no row with primary key `key` (printed
+ * when an integer or a string); FL_ENOTFOUND. */
+fl_err fl_data_not_found(fl_db *db, const fl_model *m, json_t *key);
+
 /* Is `v` a JSON scalar (not NULL, an array or an object)? */
 bool fl_json_is_scalar(json_t *v);
 

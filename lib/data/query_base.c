@@ -4,6 +4,7 @@
  * loading.c, query.c, bulk.c) stand on it.  See query.h and internal.h. */
 #include "data/internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* What fl_query_new gives for a NULL db, arena or model: a query that
@@ -54,6 +55,17 @@ fl_err fl_data_unknown_column(fl_db *db, const fl_model *m, const char *column)
 {
 	return fl_db_set_error(db, FL_EINVAL, fl_model_table(m), column,
 		"table %s has no column %s", fl_model_table(m), column ? column : "(null)");
+}
+
+fl_err fl_data_not_found(fl_db *db, const fl_model *m, json_t *key)
+{
+	char text[64] = "given";
+	if (json_is_integer(key))
+		snprintf(text, sizeof text, "%lld", (long long)json_integer_value(key));
+	else if (json_is_string(key))
+		snprintf(text, sizeof text, "%.60s", json_string_value(key));
+	return fl_db_set_error(db, FL_ENOTFOUND, fl_model_table(m), NULL, "%s has no row with key %s",
+		fl_model_table(m), text);
 }
 
 bool fl_json_is_scalar(json_t *v)

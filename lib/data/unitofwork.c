@@ -174,12 +174,6 @@ static fl_err row_key(fl_db *db, const fl_model *m, json_t *row,
 	return FL_OK;
 }
 
-static fl_err not_found(fl_db *db, const fl_model *m, json_t *key)
-{
-	return fl_db_set_error(db, FL_ENOTFOUND, fl_model_table(m), NULL, "%s has no row with key %s",
-		fl_model_table(m), json_is_string(key) ? json_string_value(key) : "given");
-}
-
 static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 {
 	const fl_column *pk;
@@ -210,7 +204,7 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
 	if (!err && changes)
 		show_stored(m, row);
-	return !err && changes == 0 ? not_found(db, m, key) : err;
+	return !err && changes == 0 ? fl_data_not_found(db, m, key) : err;
 }
 
 /* Does `row` set a column besides the primary key?  Only then does an
