@@ -454,18 +454,18 @@ static double now_ms(void)
 static void echo_statement(const char *sql, json_t *params, double t0)
 {
 	char buf[1024];
-	size_t n = 0, i;
+	size_t n, i;
 	json_t *v;
 	json_array_foreach(params, i, v)
-		if (fl_db_param_blob(v))   /* bytes have no JSON: say how many */
+		if (fl_db_param_blob(v))   /* bytes have no JSON: say how many values */
 			break;
-	if (params && i < json_array_size(params))
-		n = (size_t)snprintf(buf, sizeof buf, "[%zu values, bytes among them]",
-			json_array_size(params));
-	else if (params)
-		n = json_dumpb(params, buf, sizeof buf, JSON_COMPACT);
 	if (!params)
 		memcpy(buf, "[]", n = 2);
+	else if (i < json_array_size(params))
+		n = (size_t)snprintf(buf, sizeof buf, "[%zu values, bytes among them]",
+			json_array_size(params));
+	else
+		n = json_dumpb(params, buf, sizeof buf, JSON_COMPACT);
 	if (n >= sizeof buf)   /* jansson leaves a short buffer's contents unspecified */
 		n = (size_t)snprintf(buf, sizeof buf, "[... %zu bytes]", n);
 	while (isspace((unsigned char)*sql))   /* a script's later statements */
