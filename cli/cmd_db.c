@@ -220,18 +220,6 @@ const char *fl_cli_db_help(int argc, char **argv)
 	return NULL;
 }
 
-bool fl_cli_db_is_offline(int argc, char **argv)
-{
-	skip_db(&argc, &argv);
-	if (argc < 1 || (strcmp(argv[0], "upgrade") != 0 && strcmp(argv[0], "downgrade") != 0 &&
-	    strcmp(argv[0], "revision") != 0))
-		return false;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--sql") == 0 || strcmp(argv[i], "--autogenerate") == 0)
-			return strcmp(argv[i], "--sql") == 0;
-	return strcmp(argv[0], "revision") == 0;
-}
-
 /* What the command line asked for. */
 struct db_args {
 	const struct sub *sub;
@@ -420,6 +408,20 @@ static int run_offline(fl_migrations *m, fl_arena *a, const struct db_args *x)
 	return 0;
 }
 
+/* The folder of the database file, made if missing (one level, like the
+ * var/ of a fresh checkout): only for a subcommand that opens the
+ * database, so offline ones create nothing. */
+static void make_database_dir(const char *dbpath)
+{
+	char dir[4096];
+	const char *slash = strrchr(dbpath, '/');
+	if (!slash || slash == dbpath || (size_t)(slash - dbpath) >= sizeof dir)
+		return;
+	memcpy(dir, dbpath, (size_t)(slash - dbpath));
+	dir[slash - dbpath] = '\0';
+	mkdir(dir, 0775);
+}
+
 /* Subcommands that need the database and the revisions. */
 static int run_with_db(fl_arena *a, const struct db_args *x)
 {
@@ -435,6 +437,7 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 		if ((rc = run_offline(m, a, x)) >= 0)
 			return rc;
 	}
+	make_database_dir(x->dbpath);
 	if (fl_db_open(x->dbpath, &db)) {
 		rc = fl_cli_fail("%s", fl_db_errmsg(db));
 		fl_db_close(db);

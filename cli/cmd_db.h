@@ -55,9 +55,4 @@ int fl_cli_db(int argc, char **argv, const char *database_path, const char *migr
  * help.  Static text. */
 const char *fl_cli_db_help(int argc, char **argv);
 
-/* fl_cli_db_is_offline — whether `db` arguments `argv` (with or without
- * the leading "db") run without the database (upgrade/downgrade --sql,
- * revision): the caller then creates nothing for it. */
-bool fl_cli_db_is_offline(int argc, char **argv);
-
 #endif

@@ -231,13 +231,6 @@ static int cmd_db(const fl_command_ctx *cx, int argc, char **argv)
 		fl_arena_free(a);
 		return fl_cli_fail("%s", why);
 	}
-	char *dbdir = strdup(cx->config->database_path);
-	char *slash = dbdir ? strrchr(dbdir, '/') : NULL;
-	if (slash && slash != dbdir && !fl_cli_db_is_offline(argc, argv)) {
-		*slash = '\0';
-		mkdir(dbdir, 0775);
-	}
-	free(dbdir);
 	int rc = fl_cli_db(argc, argv, cx->config->database_path, migrations, models);
 	fl_arena_free(a);
 	return rc;
