@@ -38,7 +38,9 @@ FUZZ_SECONDS ?= 30
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -Ilib -I. -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 LDFLAGS = $(SAN)
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt -ldw -lelf
+# ./manage's own: editline for `manage shell`'s prompt and history.
+MANAGE_LIBS = -ledit
 TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
@@ -86,7 +88,8 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
   chromium chromium-driver python3-selenium doxygen gunicorn libfcgi-bin valgrind \
-  python3-sqlalchemy python3-flask-sqlalchemy python3-alembic python3-flask-migrate
+  python3-sqlalchemy python3-flask-sqlalchemy python3-alembic python3-flask-migrate \
+  libdw-dev libedit-dev python3-dotenv
 # Installed only when there is no npm at all (NodeSource's nodejs ships its
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm
@@ -206,7 +209,7 @@ $$(BUILD)/gen/manage_$(1).o: $$(BUILD)/gen/manage_$(1).c
 	$$(CC) $$(CFLAGS) -c $$< -o $$@
 $(2): $$(BUILD)/gen/manage_$(1).o $$(MANAGEA) $(3) $(4) $$(LIBA)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) $$< $$(MANAGEA) $$(call fl_app_libs,$(3),$(4)) $$(LDLIBS) -o $$@
+	$$(CC) $$(LDFLAGS) $$< $$(MANAGEA) $$(call fl_app_libs,$(3),$(4)) $$(LDLIBS) $$(MANAGE_LIBS) -o $$@
 endef
 
 # Flasky: app/*.c, the blueprints of cgi-bin/, built into $(OUT)/cgi-bin/;
