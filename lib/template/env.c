@@ -207,6 +207,12 @@ static char *find_file(const fl_tpl_env *env, const char *name, struct stat *st)
 	return NULL;
 }
 
+char *fl_tpl_source_path(const fl_tpl_env *env, const char *name)
+{
+	struct stat st;
+	return valid_name(name) ? find_file(env, name, &st) : NULL;
+}
+
 static const struct tpl_source *find_source(const fl_tpl_env *env, const char *name)
 {
 	for (size_t i = 0; i < env->nsources; i++)

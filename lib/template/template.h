@@ -258,6 +258,14 @@ void fl_tpl_env_add_path(fl_tpl_env *env, const char *dir);
  * `source` is copied; compiled on first use and never reloaded. */
 void fl_tpl_env_add_source(fl_tpl_env *env, const char *name, const char *source);
 
+/* fl_tpl_source_path — the file a render of template `name` would read
+ * (the first directory of the search path that has it), as the filename
+ * of Jinja's loader.get_source: for showing the lines around a template
+ * error.  Returns a heap string the caller frees, or NULL when no
+ * directory has the file (an in-memory template, an unknown or invalid
+ * name). */
+char *fl_tpl_source_path(const fl_tpl_env *env, const char *name);
+
 /* fl_tpl_env_free — free the env and every compiled template. */
 void fl_tpl_env_free(fl_tpl_env *env);
 

@@ -15,6 +15,7 @@
 
 #include "web/app_internal.h"
 #include "web/application.h"
+#include "web/debugger.h"
 #include "base/log.h"
 #include "data/query.h"
 
@@ -178,8 +179,16 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	}
 	fl_tpl_error terr;
 	if (fl_tpl_compile_all(app->templates, &terr)) {
-		fl_error("template %s:%d:%d: %s", terr.file, terr.line, terr.column, terr.message);
-		return -1;
+		/* Production and testing fail fast; development goes on, and only
+		 * the pages using the template fail, with the debugger's page
+		 * (debugger.h) until the file is fixed (templates reload). */
+		if (!app->config.debug) {
+			fl_error("template %s:%d:%d: %s", terr.file, terr.line, terr.column,
+				terr.message);
+			return -1;
+		}
+		fl_warning("template %s:%d:%d: %s (development: only the pages using it fail)",
+			terr.file, terr.line, terr.column, terr.message);
 	}
 	app->arena = fl_arena_new(0);
 	if (fl_app_collect_wide(app)) {
@@ -214,6 +223,8 @@ int fl_run(const fl_blueprint *bp)
 		fprintf(stderr, "%s: start-up failed (see above)\n", bp->name);
 		return 1;
 	}
+	if (app->config.debug)
+		fl_debugger_enable();
 	fl_app_install_crash_guard();
 	if (FCGX_IsCGI()) {
 		fl_app_handle(app, environ);

@@ -32,6 +32,9 @@ typedef struct fl_request_state {
 	/* login (login.c): the user_loader failed with this status; the
 	 * request answers it whatever the view returns (0: it did not) */
 	int fail_status;
+	/* The development error page (debugger.c): the request's unhandled
+	 * error, set only when the debugger is enabled, else NULL. */
+	struct fl_debug_error *debug_error;
 } fl_request_state;
 
 /* The private state of context `c` (made by fl_ctx_new). */

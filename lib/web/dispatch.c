@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "web/ctx_internal.h"
+#include "web/debugger.h"
 #include "web/login.h"
 #include "http/http.h"
 #include "base/fileio.h"
@@ -239,8 +240,11 @@ static int dispatch(fl_ctx *c, int *crashed)
 	if (e)
 		return fl_abort(c, e == FL_ETOOLARGE ? 413 : 400, "%s", why);
 	int s = fl_app_guard(c, full_dispatch, NULL, crashed);
-	if (*crashed)
+	if (*crashed) {
 		fl_error("%s %s: crashed with signal %d", c->req.method_name, c->req.path, *crashed);
+		if (fl_debugger_enabled())
+			fl_debugger_note_crash(c, *crashed);
+	}
 	return s;
 }
 
@@ -299,7 +303,11 @@ void fl_app_handle(fl_app *app, char **envp)
 			c->req.query_string && *c->req.query_string ? "?" : "",
 			c->req.query_string ? c->req.query_string : "", status,
 			st->abort_message ? ": " : "", st->abort_message ? st->abort_message : "");
-	if (status)
+	/* Development: an unhandled error (a crash, fl_app_fail, a template
+	 * error) gets the debugger's page, past any errorhandler (debugger.h). */
+	if (status && st->debug_error)
+		fl_debugger_respond(c);
+	else if (status)
 		fl_app_handle_error(c, status, &crashed);
 	if (!crashed)
 		after_hooks(c);

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "web/ctx_internal.h"
+#include "web/debugger.h"
 #include "http/http.h"
 #include "base/log.h"
 
@@ -43,6 +44,8 @@ void fl_app_fail(fl_ctx *c, const char *why, ...)
 	fl_error("%s %s: %s", c->req.method_name ? c->req.method_name : "-",
 		c->req.path ? c->req.path : "-", msg);
 	fl_state(c)->failed = 1;
+	if (fl_debugger_enabled())
+		fl_debugger_note_error(c, msg);
 }
 
 void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *body, size_t n)

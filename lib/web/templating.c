@@ -8,6 +8,7 @@
 
 #include "web/application.h"
 #include "web/ctx_internal.h"
+#include "web/debugger.h"
 #include "web/sessions.h"
 #include "web/templating.h"
 #include "base/log.h"
@@ -70,6 +71,8 @@ int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 	fl_err e = fl_app_render_with_globals(c, name, NULL, ctx, &out, &err);
 	if (e) {
 		fl_error("template %s:%d:%d: %s", err.file, err.line, err.column, err.message);
+		if (fl_debugger_enabled())
+			fl_debugger_note_template(c, &err);
 		return fl_abort(c, 500, NULL);
 	}
 	fl_app_set_body(c, status, "text/html; charset=utf-8", out.data ? out.data : "", out.len);

@@ -6,7 +6,12 @@
  *
  *   GET /        200 text "ok"
  *   GET /error   abort(500): the custom 500 page and a log line
- *   GET /segv    a write to address 64: SIGSEGV in the middle of a view
+ *   GET|POST /segv    a write to address 64: SIGSEGV in the middle of a
+ *                     view, after putting name=Alice in the session and
+ *                     user=dave in g (the development page shows both)
+ *   GET /divide  an integer division by zero: SIGFPE
+ *   GET /token   the CSRF token, as text (to POST to /segv)
+ *   GET /render/<name>  render_template(name, who="world")
  *
  * and views with a bug the library must answer with a logged 500 page, not
  * a crash (none of them may fault):
@@ -40,14 +45,46 @@ static int error_view(fl_ctx *c)
 	return fl_abort(c, 500, NULL);
 }
 
+/* What the development error page must show of the request's state. */
+static void remember(fl_ctx *c)
+{
+	json_object_set_new(fl_get_session(c), "name", json_string("Alice"));
+	json_object_set_new(c->g, "user", json_string("dave"));
+}
+
 static int segv_view(fl_ctx *c)
 {
+	remember(c);
 	/* A write to the unmapped first page: a real SIGSEGV.  Not through NULL
 	 * itself, which UBSan (make check) would catch and abort on first; both
 	 * volatile so the compiler keeps the store. */
 	volatile int *volatile p = (volatile int *)(uintptr_t)64;
-	*p = 42;
+	*p = 42;  /* CRASH-SEGV (test_debugger.py finds this line) */
 	return fl_text(c, 200, NULL, "unreachable");
+}
+
+/* Not inlined nor specialised (gcc turns 1 / b into a compare), so that
+ * the fault is in a frame of its own; UBSan (make
+ * check) would abort before the division traps. */
+__attribute__((noipa, no_sanitize_undefined)) static int divide(int a, int b)
+{
+	return a / b;  /* CRASH-FPE (test_debugger.py finds this line) */
+}
+
+static int divide_view(fl_ctx *c)
+{
+	volatile int one = 1, zero = 0;
+	return fl_text(c, 200, NULL, fl_arena_printf(c->arena, "%d", divide(one, zero)));
+}
+
+static int token_view(fl_ctx *c)
+{
+	return fl_text(c, 200, NULL, fl_csrf_token(c));
+}
+
+static int render_view(fl_ctx *c)
+{
+	return fl_render(c, 200, c->view_args[0].value, json_pack("{s:s}", "who", "world"));
 }
 
 /* Each view below answers what it got as if all went well: the library
@@ -127,7 +164,10 @@ static int user_view(fl_ctx *c)
 static const fl_route routes[] = {
 	{ "/", "index", FL_M_GET, ok_view, 0 },
 	{ "/error", "error", FL_M_GET, error_view, 0 },
-	{ "/segv", "segv", FL_M_GET, segv_view, 0 },
+	{ "/segv", "segv", FL_M_GET | FL_M_POST, segv_view, 0 },
+	{ "/divide", "divide", FL_M_GET, divide_view, 0 },
+	{ "/token", "token", FL_M_GET, token_view, 0 },
+	{ "/render/<name>", "render", FL_M_GET, render_view, 0 },
 	{ "/url_for/unknown", "url_for_unknown", FL_M_GET, url_for_unknown_view, 0 },
 	{ "/url_for/missing", "url_for_missing", FL_M_GET, url_for_missing_view, 0 },
 	{ "/url_for/badtype", "url_for_badtype", FL_M_GET, url_for_badtype_view, 0 },

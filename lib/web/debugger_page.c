@@ -1,0 +1,293 @@
+/* debugger_page.c — the HTML of the development error page (web/debugger.h):
+ * the error, the backtrace, the source or template lines around the
+ * failing line, the request, the session and g, secrets masked, every
+ * value escaped.  Written in C rather than as a template: the page must
+ * show even when the application's templates are what is broken. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "web/ctx_internal.h"
+#include "web/debugger_internal.h"
+#include "web/sessions.h"
+#include "base/html.h"
+
+#define MASK "********"
+#define CONTEXT_LINES 5
+#define MAX_LINE 400            /* bytes of one source line shown */
+
+static void esc(fl_buf *out, const char *s)
+{
+	if (s)
+		fl_html_escape(out, s, strlen(s));
+}
+
+/* 1 when a value called `name` must not be shown: a password, a secret,
+ * a token, a key, a CSRF token, credentials (werkzeug's debugger shows
+ * everything; a page one may paste in a bug report should not). */
+static int secret_name(const char *name)
+{
+	static const char *const words[] = {
+		"password", "passwd", "secret", "token", "key", "csrf", "authorization", "cookie",
+		NULL,
+	};
+	for (const char *const *w = words; *w; w++)
+		if (name && strcasestr(name, *w))
+			return 1;
+	return 0;
+}
+
+static void row(fl_buf *out, const char *name, const char *value, int masked)
+{
+	fl_buf_puts(out, "<tr><th>");
+	esc(out, name);
+	fl_buf_puts(out, "<td>");
+	if (masked)
+		fl_buf_puts(out, MASK);
+	else
+		esc(out, value);
+	fl_buf_puts(out, "\n");
+}
+
+static void section(fl_buf *out, const char *title)
+{
+	fl_buf_puts(out, "<h3>");
+	esc(out, title);
+	fl_buf_puts(out, "</h3>\n<table>\n");
+}
+
+/* A multidict as a table; the session cookie (`also_secret`) is masked too. */
+static void multidict_table(fl_buf *out, const char *title, const fl_multidict *md,
+	const char *also_secret)
+{
+	section(out, title);
+	for (size_t i = 0; i < md->len; i++) {
+		const fl_pair *p = &md->items[i];
+		row(out, p->key, p->value, secret_name(p->key) ||
+			(also_secret && strcmp(p->key, also_secret) == 0));
+	}
+	if (!md->len)
+		fl_buf_puts(out, "<tr><td><em>none</em>\n");
+	fl_buf_puts(out, "</table>\n");
+}
+
+/* The request headers from the CGI variables: HTTP_ACCEPT_LANGUAGE is
+ * Accept-Language; CONTENT_TYPE and CONTENT_LENGTH too. */
+static void headers_table(fl_buf *out, fl_ctx *c)
+{
+	section(out, "Headers");
+	for (char **e = c->req.envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		const char *name = NULL;
+		if (!eq)
+			continue;
+		if (strncmp(*e, "HTTP_", 5) == 0)
+			name = *e + 5;
+		else if (strncmp(*e, "CONTENT_TYPE=", 13) == 0 || strncmp(*e, "CONTENT_LENGTH=", 15) == 0)
+			name = *e;
+		if (!name)
+			continue;
+		char *h = fl_arena_printf(c->arena, "%.*s", (int)(eq - name), name);
+		for (char *p = h, *start = h; *p; p++) {
+			if (*p == '_')
+				*p = '-';
+			else if (p != start && p[-1] != '-' && *p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		}
+		row(out, h, eq + 1, secret_name(h));
+	}
+	fl_buf_puts(out, "</table>\n");
+}
+
+/* A copy of `v` with the value of every key that names a secret masked,
+ * at any depth. */
+static json_t *masked(json_t *v)
+{
+	if (json_is_object(v)) {
+		json_t *o = json_object();
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+			json_object_set_new(o, k, secret_name(k) ? json_string(MASK) : masked(x));
+		return o;
+	}
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			json_array_append_new(a, masked(x));
+		return a;
+	}
+	return v ? json_incref(v) : json_null();
+}
+
+static void json_block(fl_buf *out, const char *title, json_t *v)
+{
+	fl_buf_puts(out, "<h3>");
+	esc(out, title);
+	fl_buf_puts(out, "</h3>\n<pre class=json>");
+	json_t *m = masked(v);
+	char *s = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	json_decref(m);
+	esc(out, s ? s : "(cannot show)");
+	if (s) {
+		json_free_t release;
+		json_get_alloc_funcs(NULL, &release);
+		release(s);
+	}
+	fl_buf_puts(out, "</pre>\n");
+}
+
+/* The lines of `path` around `line` (1-based), that one marked, with a
+ * caret under `column` (1-based; 0: none).  Nothing when unreadable. */
+static void source_lines(fl_buf *out, const char *title, const char *path, int line, int column)
+{
+	FILE *f = path && line > 0 ? fopen(path, "r") : NULL;
+	if (!f)
+		return;
+	fl_buf_puts(out, "<h3>");
+	esc(out, title);
+	fl_buf_puts(out, "</h3>\n<pre class=source>");
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	for (int n = 1; n <= line + CONTEXT_LINES && (len = getline(&text, &cap, f)) >= 0; n++) {
+		if (n < line - CONTEXT_LINES)
+			continue;
+		while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			len--;
+		if (len > MAX_LINE)
+			len = MAX_LINE;
+		fl_buf_printf(out, "<span class=\"%s\">%s%5d  ", n == line ? "line current" : "line",
+			n == line ? "&gt;" : " ", n);
+		fl_html_escape(out, text, (size_t)len);
+		fl_buf_puts(out, "</span>\n");
+		if (n == line && column > 0 && column <= MAX_LINE) {
+			fl_buf_printf(out, "<span class=caret>%*s^</span>\n", 8 + column - 1, "");
+		}
+	}
+	free(text);
+	fclose(f);
+	fl_buf_puts(out, "</pre>\n");
+}
+
+static int readable(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+/* The frame whose source to show: the innermost in the application
+ * (under its root, not the library's lib/), else the innermost readable
+ * one; -1 for none. */
+static int source_frame(fl_ctx *c, const fl_frame *frames, int n)
+{
+	const char *root = c->app ? c->app->root : NULL;
+	size_t rl = root ? strlen(root) : 0;
+	int any = -1;
+	for (int i = 0; i < n; i++) {
+		const char *f = frames[i].file;
+		if (!f || !frames[i].line || !readable(f))
+			continue;
+		if (any < 0)
+			any = i;
+		if (root && strncmp(f, root, rl) == 0 && f[rl] == '/' && strncmp(f + rl, "/lib/", 5))
+			return i;
+	}
+	return any;
+}
+
+static const char style[] =
+	"<style>body{font-family:sans-serif;margin:1em 2em;color:#000}"
+	"h1{color:#b00}h2{font-family:monospace;background:#fee;padding:.4em}"
+	"pre{background:#f4f4f4;padding:.5em;overflow:auto}"
+	".current{background:#fdd;font-weight:bold}.caret{color:#b00}"
+	"table{border-collapse:collapse}th,td{text-align:left;vertical-align:top;"
+	"padding:.1em .6em;border-bottom:1px solid #ddd;font-family:monospace}"
+	"ol.frames li{font-family:monospace;margin:.2em 0}"
+	".module{color:#777}</style>\n";
+
+static void frames_list(fl_buf *out, const fl_frame *frames, int n, int chosen)
+{
+	fl_buf_puts(out, "<h3>Traceback <small>(most recent call first)</small></h3>\n"
+		"<ol class=frames start=0>\n");
+	for (int i = 0; i < n; i++) {
+		const fl_frame *f = &frames[i];
+		fl_buf_printf(out, "<li%s><b>", i == chosen ? " class=current" : "");
+		esc(out, f->function ? f->function : "??");
+		fl_buf_puts(out, "</b>");
+		if (f->file) {
+			fl_buf_puts(out, " at <code>");
+			esc(out, f->file);
+			fl_buf_printf(out, ":%d</code>", f->line);
+		} else if (!f->module)
+			fl_buf_printf(out, " 0x%lx", (unsigned long)f->pc);
+		if (f->module) {
+			const char *base = strrchr(f->module, '/');
+			fl_buf_puts(out, " <span class=module>in ");
+			esc(out, base ? base + 1 : f->module);
+			fl_buf_puts(out, "</span>");
+		}
+		fl_buf_puts(out, "\n");
+	}
+	fl_buf_puts(out, "</ol>\n");
+}
+
+static void template_part(fl_ctx *c, const fl_tpl_error *t, fl_buf *out)
+{
+	fl_buf_puts(out, "<h3>Template error</h3>\n<p><code>");
+	esc(out, t->file);
+	fl_buf_printf(out, ":%d:%d</code>: ", t->line, t->column);
+	esc(out, t->message);
+	fl_buf_puts(out, "</p>\n");
+	char *path = c->app && c->app->templates ? fl_tpl_source_path(c->app->templates, t->file)
+		: NULL;
+	source_lines(out, path ? path : t->file, path, t->line, t->column);
+	free(path);
+}
+
+void fl_debugger_page(fl_ctx *c, const fl_debug_error *e, const fl_frame *frames, int n,
+	fl_buf *out)
+{
+	const char *headline = fl_debugger_headline(c, e);
+	fl_buf_puts(out, "<!doctype html>\n<html lang=en>\n<meta charset=utf-8>\n<title>");
+	esc(out, headline);
+	fl_buf_puts(out, " // Flagon Debugger</title>\n");
+	fl_buf_puts(out, style);
+	fl_buf_puts(out, "<h1>Internal Server Error</h1>\n<h2>");
+	esc(out, headline);
+	fl_buf_puts(out, "</h2>\n<p>");
+	esc(out, c->req.method_name);
+	fl_buf_puts(out, " ");
+	esc(out, c->req.script_name);
+	esc(out, c->req.path);
+	fl_buf_puts(out, " &mdash; development error page (DEBUG is on; production shows the "
+		"plain 500 page)</p>\n");
+	if (e->has_template)
+		template_part(c, &e->terr, out);
+	int chosen = source_frame(c, frames, n);
+	if (chosen >= 0)
+		source_lines(out, fl_arena_printf(c->arena, "%s:%d", frames[chosen].file,
+			frames[chosen].line), frames[chosen].file, frames[chosen].line, 0);
+	if (n)
+		frames_list(out, frames, n, chosen);
+	fl_buf_puts(out, "<h2>Request</h2>\n");
+	section(out, "Request");
+	row(out, "method", c->req.method_name, 0);
+	row(out, "path", c->req.path, 0);
+	row(out, "script_name", c->req.script_name, 0);
+	row(out, "remote_addr", c->req.remote_addr, 0);
+	fl_buf_puts(out, "</table>\n");
+	multidict_table(out, "Query arguments (request.args)", &c->req.args, NULL);
+	multidict_table(out, "Form (request.form)", &c->req.form, NULL);
+	headers_table(out, c);
+	multidict_table(out, "Cookies (request.cookies)", &c->req.cookies,
+		c->config ? c->config->session_cookie_name : NULL);
+	json_block(out, "Session", fl_get_session(c));
+	json_block(out, "g", c->g);
+	fl_buf_puts(out, "</html>\n");
+}
