@@ -42,12 +42,12 @@ static void row(fl_buf *out, const char *name, const char *value, int masked)
 {
 	fl_buf_puts(out, "<tr><th>");
 	esc(out, name);
-	fl_buf_puts(out, "<td>");
+	fl_buf_puts(out, "</th><td>");
 	if (masked)
 		fl_buf_puts(out, MASK);
 	else
 		esc(out, value);
-	fl_buf_puts(out, "\n");
+	fl_buf_puts(out, "</td></tr>\n");
 }
 
 static void section(fl_buf *out, const char *title)
@@ -68,7 +68,7 @@ static void multidict_table(fl_buf *out, const char *title, const fl_multidict *
 			(also_secret && strcmp(p->key, also_secret) == 0));
 	}
 	if (!md->len)
-		fl_buf_puts(out, "<tr><td><em>none</em>\n");
+		fl_buf_puts(out, "<tr><td><em>none</em></td></tr>\n");
 	fl_buf_puts(out, "</table>\n");
 }
 
