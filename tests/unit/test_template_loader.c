@@ -93,6 +93,35 @@ static void search_order(void **state)
 	fl_tpl_env_free(env);
 }
 
+/* fl_tpl_source_path names the file a render reads: the first directory
+ * holding it; NULL for an in-memory template, a missing or invalid name. */
+static void source_path_follows_the_search(void **state)
+{
+	fl_tpl_env *env = fl_tpl_env_new(dir1, 0);
+	fl_tpl_env_add_source(env, "mem.html", "memory");
+	fl_tpl_env_add_path(env, dir2);
+	const char *both[] = { dir1, dir2 };
+	for (int i = 0; i < 2; i++)
+		put(both[i], "shadow.html", "either");
+	put(dir2, "only2.html", "only in dir2");
+	char want[4200];
+	char *p = fl_tpl_source_path(env, "shadow.html");
+	snprintf(want, sizeof want, "%s/shadow.html", dir1);
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	free(p);
+	p = fl_tpl_source_path(env, "only2.html");
+	snprintf(want, sizeof want, "%s/only2.html", dir2);
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	free(p);
+	assert_null(fl_tpl_source_path(env, "mem.html"));
+	assert_null(fl_tpl_source_path(env, "nowhere.html"));
+	assert_null(fl_tpl_source_path(env, "../etc/passwd"));
+	assert_null(fl_tpl_source_path(env, NULL));
+	fl_tpl_env_free(env);
+}
+
 /* compile_all checks in-memory templates too, naming the one that fails;
  * a missing later directory is skipped, a missing first one is an error. */
 static void compile_all_errors(void **state)
@@ -169,6 +198,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(compile_all_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(reload_files_not_sources, setup, teardown),
+		cmocka_unit_test_setup_teardown(source_path_follows_the_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(sequence_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(sequence_not_forgeable, setup, teardown),
 	};
