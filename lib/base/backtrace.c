@@ -15,18 +15,26 @@ void fl_backtrace_prime(void)
 	(void)backtrace(pcs, 2);
 }
 
-int fl_backtrace_capture(uintptr_t *pcs, int max, int skip)
+__attribute__((noinline)) int fl_backtrace_capture(uintptr_t *pcs, int max, int skip)
 {
 	void *raw[FL_BACKTRACE_MAX + 8];
 	if (max > FL_BACKTRACE_MAX)
 		max = FL_BACKTRACE_MAX;
 	if (skip < 0)
 		skip = 0;
-	/* raw[0] is this function. */
-	int got = backtrace(raw, max + skip + 1 > FL_BACKTRACE_MAX + 8
-		? FL_BACKTRACE_MAX + 8 : max + skip + 1);
+	int got = backtrace(raw, max + skip + 4 > FL_BACKTRACE_MAX + 8
+		? FL_BACKTRACE_MAX + 8 : max + skip + 4);
+	/* The caller's frame starts at our return address; before it come
+	 * this function and whatever wraps backtrace() (ASan intercepts it). */
+	void *ret = __builtin_return_address(0);
+	int first = 1;
+	for (int i = 0; i < got && i < 4; i++)
+		if (raw[i] == ret) {
+			first = i;
+			break;
+		}
 	int n = 0;
-	for (int i = skip + 1; i < got && n < max; i++)
+	for (int i = first + skip; i < got && n < max; i++)
 		pcs[n++] = (uintptr_t)raw[i];
 	return n;
 }
