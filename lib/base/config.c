@@ -572,11 +572,11 @@ json_t *fl_config_masked_json(const fl_config *cfg)
 	app_keys_json(cfg, o, 1);
 	void *tmp;
 	json_object_foreach_safe(o, tmp, k, v) {
-		if (json_is_null(v))
+		if (!json_is_string(v))   /* a number or a flag is no secret */
 			continue;
 		if (fl_config_name_is_secret(k))
 			json_object_set_new(o, k, json_string(FL_CONFIG_MASK));
-		else if (json_is_string(v) && strstr(json_string_value(v), "://"))
+		else if (strstr(json_string_value(v), "://"))
 			json_object_set_new(o, k, fl_config_mask_uri(json_string_value(v)));
 	}
 	return o;

@@ -232,8 +232,9 @@ json_t *fl_config_mask_uri(const char *uri);
 /* fl_config_masked_json — every key of `cfg` for showing to a developer
  * (the debug toolbar's Config panel): the built-in keys and the
  * application's, secret ones included with their value FL_CONFIG_MASK —
- * the application's keys declared secret, and every key whose name
- * fl_config_name_is_secret — and passwords inside URIs (DATABASE_URI,
+ * the application's keys declared secret, and every key with a text value
+ * whose name fl_config_name_is_secret (a number or a flag is shown:
+ * JWT_ACCESS_TOKEN_EXPIRES) — and passwords inside URIs (DATABASE_URI,
  * REDIS_URL) masked by fl_config_mask_uri.  Unset keys are null.  A new
  * JSON object (jansson's current allocator) the caller decrefs. */
 json_t *fl_config_masked_json(const fl_config *cfg);

@@ -32,6 +32,9 @@ typedef struct fl_request_state {
 	/* login (login.c): the user_loader failed with this status; the
 	 * request answers it whatever the view returns (0: it did not) */
 	int fail_status;
+	/* the debug toolbar (issue 18: web/toolbar.h): what it collects for
+	 * this request, or NULL when DEBUG_TB_ENABLED is off */
+	struct fl_toolbar *toolbar;
 } fl_request_state;
 
 /* The private state of context `c` (made by fl_ctx_new). */
