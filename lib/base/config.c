@@ -526,39 +526,47 @@ json_t *fl_config_mask_uri(const char *uri)
 	return j;
 }
 
+static void put_bool(json_t *o, const char *k, int v)
+{
+	json_object_set_new(o, k, json_boolean(v));
+}
+
+static void put_long(json_t *o, const char *k, long v)
+{
+	json_object_set_new(o, k, json_integer(v));
+}
+
 /* The built-in keys build_json leaves out of templates' `config`. */
 static void more_builtin_json(const fl_config *cfg, json_t *o)
 {
 	json_put(o, "SECRET_KEY", cfg->secret_key);
 	json_put(o, "DATABASE_URI", cfg->database_uri);
-	json_object_set_new(o, "SQLALCHEMY_COMMIT_ON_TEARDOWN", json_boolean(cfg->commit_on_teardown));
-	json_object_set_new(o, "SQLALCHEMY_ECHO", json_boolean(cfg->sqlalchemy_echo));
+	put_bool(o, "SQLALCHEMY_COMMIT_ON_TEARDOWN", cfg->commit_on_teardown);
+	put_bool(o, "SQLALCHEMY_ECHO", cfg->sqlalchemy_echo);
 	json_put(o, "SESSION_COOKIE_NAME", cfg->session_cookie_name);
 	json_put(o, "SESSION_COOKIE_DOMAIN", cfg->session_cookie_domain);
 	json_put(o, "SESSION_COOKIE_PATH", cfg->session_cookie_path);
-	json_object_set_new(o, "SESSION_COOKIE_SECURE", json_boolean(cfg->session_cookie_secure));
-	json_object_set_new(o, "SESSION_COOKIE_HTTPONLY", json_boolean(cfg->session_cookie_httponly));
+	put_bool(o, "SESSION_COOKIE_SECURE", cfg->session_cookie_secure);
+	put_bool(o, "SESSION_COOKIE_HTTPONLY", cfg->session_cookie_httponly);
 	json_put(o, "SESSION_COOKIE_SAMESITE", cfg->session_cookie_samesite);
-	json_object_set_new(o, "SESSION_REFRESH_EACH_REQUEST",
-		json_boolean(cfg->session_refresh_each_request));
-	json_object_set_new(o, "WTF_CSRF_TIME_LIMIT", json_integer(cfg->csrf_time_limit));
-	json_object_set_new(o, "MAIL_USE_TLS", json_boolean(cfg->mail_use_tls));
-	json_object_set_new(o, "MAIL_USE_SSL", json_boolean(cfg->mail_use_ssl));
+	put_bool(o, "SESSION_REFRESH_EACH_REQUEST", cfg->session_refresh_each_request);
+	put_long(o, "WTF_CSRF_TIME_LIMIT", cfg->csrf_time_limit);
+	put_bool(o, "MAIL_USE_TLS", cfg->mail_use_tls);
+	put_bool(o, "MAIL_USE_SSL", cfg->mail_use_ssl);
 	json_put(o, "MAIL_USERNAME", cfg->mail_username);
 	json_put(o, "MAIL_PASSWORD", cfg->mail_password);
 	json_put(o, "MAIL_DEFAULT_SENDER", cfg->mail_default_sender);
-	json_object_set_new(o, "MAIL_SUPPRESS_SEND", json_boolean(cfg->mail_suppress_send));
+	put_bool(o, "MAIL_SUPPRESS_SEND", cfg->mail_suppress_send);
 	json_put(o, "REDIS_URL", cfg->redis_url);
 	json_put(o, "JWT_SECRET_KEY", cfg->jwt_secret_key);
-	json_object_set_new(o, "JWT_ACCESS_TOKEN_EXPIRES", json_integer(cfg->jwt_access_token_expires));
+	put_long(o, "JWT_ACCESS_TOKEN_EXPIRES", cfg->jwt_access_token_expires);
 	json_put(o, "TRUSTED_PROXIES", cfg->trusted_proxies);
-	json_object_set_new(o, "USE_X_SENDFILE", json_boolean(cfg->use_x_sendfile));
+	put_bool(o, "USE_X_SENDFILE", cfg->use_x_sendfile);
 	json_put(o, "X_SENDFILE_HEADER", cfg->x_sendfile_header);
 	json_object_set_new(o, "SEND_FILE_MAX_AGE_DEFAULT", cfg->send_file_max_age_default < 0
 		? json_null() : json_integer(cfg->send_file_max_age_default));
-	json_object_set_new(o, "DEBUG_TB_ENABLED", json_boolean(cfg->debug_tb_enabled));
-	json_object_set_new(o, "DEBUG_TB_INTERCEPT_REDIRECTS",
-		json_boolean(cfg->debug_tb_intercept_redirects));
+	put_bool(o, "DEBUG_TB_ENABLED", cfg->debug_tb_enabled);
+	put_bool(o, "DEBUG_TB_INTERCEPT_REDIRECTS", cfg->debug_tb_intercept_redirects);
 }
 
 json_t *fl_config_masked_json(const fl_config *cfg)
