@@ -8,3 +8,10 @@ time_t fl_now(void)
 		return time(NULL);
 	return ts.tv_sec;
 }
+
+long long fl_monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

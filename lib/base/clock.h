@@ -11,4 +11,9 @@
  * on, so a token Flask signed a moment ago would look "from the future".) */
 time_t fl_now(void);
 
+/* fl_monotonic_us — microseconds on CLOCK_MONOTONIC since an arbitrary
+ * start: for measuring how long something took (a statement, a render, a
+ * request), never for dates.  Python's time.perf_counter(), in µs. */
+long long fl_monotonic_us(void);
+
 #endif

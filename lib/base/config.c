@@ -165,7 +165,10 @@ static const char *const builtin_keys[] = {
 	"CACHE_TYPE", "CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY",
 	"JWT_ACCESS_TOKEN_EXPIRES", "SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME",
 	"LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME",
-	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", "SQLALCHEMY_ECHO", NULL,
+	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", "SQLALCHEMY_ECHO",
+	/* the debug toolbar (issue 18) */
+	"DEBUG_TB_ENABLED", "DEBUG_TB_INTERCEPT_REDIRECTS",
+	NULL,
 };
 
 /* The bounds a number key is checked against (see fl_config_key). */
@@ -238,17 +241,21 @@ static fl_err load_app_keys(fl_config *cfg, const fl_config_key *keys, char *why
 	return FL_OK;
 }
 
-/* The non-secret application keys into templates' `config` (unset: null). */
-static void app_keys_json(const fl_config *cfg, json_t *o)
+/* The application keys into `o` (unset: null): the non-secret ones for
+ * templates' `config`; with `masked`, the secret ones too, as
+ * FL_CONFIG_MASK (fl_config_masked_json). */
+static void app_keys_json(const fl_config *cfg, json_t *o, int masked)
 {
 	for (size_t i = 0; i < cfg->napp_keys_; i++) {
 		const fl_config_key *k = &cfg->app_keys_[i];
 		const struct fl_config_value *v = &cfg->app_values_[i];
 		json_t *j;
-		if (k->secret)
+		if (k->secret && !masked)
 			continue;
 		if (!v->text)
 			j = json_null();
+		else if (k->secret)
+			j = json_string(FL_CONFIG_MASK);
 		else if (k->type == FL_CONFIG_STR)
 			j = json_string(v->text);
 		else if (k->type == FL_CONFIG_BOOL)
@@ -362,7 +369,7 @@ static void build_json(fl_config *cfg)
 	json_object_set_new_nocheck(o, "LOGIN_FAILURE_WINDOW", json_integer(cfg->login_failure_window));
 	json_put(o, "SERVER_NAME", cfg->server_name);
 	json_put(o, "PREFERRED_URL_SCHEME", cfg->preferred_url_scheme);
-	app_keys_json(cfg, o);
+	app_keys_json(cfg, o, 0);
 	cfg->json = o;
 }
 
@@ -375,6 +382,21 @@ static fl_err load_send_file_keys(fl_config *cfg, char *why, size_t whylen)
 	    (e = env_choice("X_SENDFILE_HEADER", "X-Sendfile", headers, &cfg->x_sendfile_header, why, whylen)) ||
 	    (e = env_long("SEND_FILE_MAX_AGE_DEFAULT", -1, 0, LONG_MAX, &cfg->send_file_max_age_default, why, whylen)))
 		return e;
+	return FL_OK;
+}
+
+/* The debug toolbar's keys (issue 18: web/toolbar.h): development only. */
+static fl_err load_toolbar_keys(fl_config *cfg, char *why, size_t whylen)
+{
+	fl_err e;
+	/* Never on by default in production, even with DEBUG set there. */
+	int dflt = cfg->debug && cfg->cls != FL_CONFIG_PRODUCTION;
+	if ((e = env_bool("DEBUG_TB_ENABLED", dflt, &cfg->debug_tb_enabled, why, whylen)) ||
+	    (e = env_bool("DEBUG_TB_INTERCEPT_REDIRECTS", 0, &cfg->debug_tb_intercept_redirects, why, whylen)))
+		return e;
+	if (cfg->debug_tb_enabled && cfg->cls == FL_CONFIG_PRODUCTION)
+		return fail(why, whylen, "DEBUG_TB_ENABLED: the debug toolbar shows the requests, "
+			"the session and the configuration: never in the production configuration");
 	return FL_OK;
 }
 
@@ -453,8 +475,119 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 		return e;
 	if ((e = load_app_keys(cfg, keys, why, whylen)))
 		return e;
+	if ((e = load_toolbar_keys(cfg, why, whylen)))
+		return e;
 	build_json(cfg);
 	return FL_OK;
+}
+
+/* ---- showing the configuration (issue 18: the debug toolbar) ---- */
+
+/* Whether `word` (upper case ASCII) occurs in `s`, in any case. */
+static int contains_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+int fl_config_name_is_secret(const char *name)
+{
+	static const char *const words[] = {
+		"SECRET", "PASSWORD", "PASSWD", "KEY", "TOKEN", "AUTHORIZATION", NULL,
+	};
+	for (const char *const *w = words; *w; w++)
+		if (contains_word(name, *w))
+			return 1;
+	return 0;
+}
+
+json_t *fl_config_mask_uri(const char *uri)
+{
+	const char *auth = strstr(uri, "://");
+	if (!auth)
+		return json_string(uri);
+	auth += 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p;   /* the last one: a password may hold '@' */
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return json_string(uri);
+	char *masked;
+	if (asprintf(&masked, "%.*s" FL_CONFIG_MASK "%s", (int)(colon + 1 - uri), uri, at) < 0)
+		return NULL;
+	json_t *j = json_string(masked);
+	free(masked);
+	return j;
+}
+
+static void put_bool(json_t *o, const char *k, int v)
+{
+	json_object_set_new(o, k, json_boolean(v));
+}
+
+static void put_long(json_t *o, const char *k, long v)
+{
+	json_object_set_new(o, k, json_integer(v));
+}
+
+/* The built-in keys build_json leaves out of templates' `config`. */
+static void more_builtin_json(const fl_config *cfg, json_t *o)
+{
+	json_put(o, "SECRET_KEY", cfg->secret_key);
+	json_put(o, "DATABASE_URI", cfg->database_uri);
+	put_bool(o, "SQLALCHEMY_COMMIT_ON_TEARDOWN", cfg->commit_on_teardown);
+	put_bool(o, "SQLALCHEMY_ECHO", cfg->sqlalchemy_echo);
+	json_put(o, "SESSION_COOKIE_NAME", cfg->session_cookie_name);
+	json_put(o, "SESSION_COOKIE_DOMAIN", cfg->session_cookie_domain);
+	json_put(o, "SESSION_COOKIE_PATH", cfg->session_cookie_path);
+	put_bool(o, "SESSION_COOKIE_SECURE", cfg->session_cookie_secure);
+	put_bool(o, "SESSION_COOKIE_HTTPONLY", cfg->session_cookie_httponly);
+	json_put(o, "SESSION_COOKIE_SAMESITE", cfg->session_cookie_samesite);
+	put_bool(o, "SESSION_REFRESH_EACH_REQUEST", cfg->session_refresh_each_request);
+	put_long(o, "WTF_CSRF_TIME_LIMIT", cfg->csrf_time_limit);
+	put_bool(o, "MAIL_USE_TLS", cfg->mail_use_tls);
+	put_bool(o, "MAIL_USE_SSL", cfg->mail_use_ssl);
+	json_put(o, "MAIL_USERNAME", cfg->mail_username);
+	json_put(o, "MAIL_PASSWORD", cfg->mail_password);
+	json_put(o, "MAIL_DEFAULT_SENDER", cfg->mail_default_sender);
+	put_bool(o, "MAIL_SUPPRESS_SEND", cfg->mail_suppress_send);
+	json_put(o, "REDIS_URL", cfg->redis_url);
+	json_put(o, "JWT_SECRET_KEY", cfg->jwt_secret_key);
+	put_long(o, "JWT_ACCESS_TOKEN_EXPIRES", cfg->jwt_access_token_expires);
+	json_put(o, "TRUSTED_PROXIES", cfg->trusted_proxies);
+	put_bool(o, "USE_X_SENDFILE", cfg->use_x_sendfile);
+	json_put(o, "X_SENDFILE_HEADER", cfg->x_sendfile_header);
+	json_object_set_new(o, "SEND_FILE_MAX_AGE_DEFAULT", cfg->send_file_max_age_default < 0
+		? json_null() : json_integer(cfg->send_file_max_age_default));
+	put_bool(o, "DEBUG_TB_ENABLED", cfg->debug_tb_enabled);
+	put_bool(o, "DEBUG_TB_INTERCEPT_REDIRECTS", cfg->debug_tb_intercept_redirects);
+}
+
+json_t *fl_config_masked_json(const fl_config *cfg)
+{
+	json_t *o = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(cfg->json, k, v)   /* copies: cfg->json is the process's */
+		json_object_set_new(o, k, json_deep_copy(v));
+	more_builtin_json(cfg, o);
+	app_keys_json(cfg, o, 1);
+	void *tmp;
+	json_object_foreach_safe(o, tmp, k, v) {
+		if (!json_is_string(v))   /* a number or a flag is no secret */
+			continue;
+		if (fl_config_name_is_secret(k))
+			json_object_set_new(o, k, json_string(FL_CONFIG_MASK));
+		else if (strstr(json_string_value(v), "://"))
+			json_object_set_new(o, k, fl_config_mask_uri(json_string_value(v)));
+	}
+	return o;
 }
 
 void fl_config_free(fl_config *cfg)

@@ -111,6 +111,15 @@ typedef struct fl_config {
 	/* SQLALCHEMY_ECHO (issue 17): log every SQL statement with its bound
 	 * values and its time (data/db.h fl_db_set_echo); default off. */
 	int sqlalchemy_echo;
+	/* ---- the debug toolbar (issue 18: web/toolbar.h) ---- */
+	/* DEBUG_TB_ENABLED (Flask-DebugToolbar's): inject the toolbar into
+	 * HTML pages; default: DEBUG (on in development, off in testing and
+	 * production).  Refused in production. */
+	int debug_tb_enabled;
+	/* DEBUG_TB_INTERCEPT_REDIRECTS: answer a redirect with a page that
+	 * links to its Location (and carries the toolbar); default false
+	 * (Flask-DebugToolbar's is true: Flasky's forms post/redirect/get). */
+	int debug_tb_intercept_redirects;
 } fl_config;
 
 /* ---- the application's own keys ---- */
@@ -201,6 +210,34 @@ int fl_config_get_bool(const fl_config *cfg, const char *name);
  * the environment or a default), so that an unset number can be told from
  * 0.  An undeclared name is logged as a programming error and gives 0. */
 int fl_config_is_set(const fl_config *cfg, const char *name);
+
+/* ---- showing the configuration (issue 18: the debug toolbar) ---- */
+
+/* What a secret value is shown as. */
+#define FL_CONFIG_MASK "********"
+
+/* fl_config_name_is_secret — whether a setting, header or field called
+ * `name` holds a secret by its name alone: it contains SECRET, PASSWORD,
+ * PASSWD, KEY, TOKEN or AUTHORIZATION in any case (SECRET_KEY,
+ * MAIL_PASSWORD, JWT_SECRET_KEY, csrf_token, Authorization).  1 or 0. */
+int fl_config_name_is_secret(const char *name);
+
+/* fl_config_mask_uri — `uri` with the password of its userinfo replaced by
+ * FL_CONFIG_MASK ("redis://:pw@host/0" → "redis://:********@host/0",
+ * "mysql://u:pw@h/db" → "mysql://u:********@h/db"), as SQLAlchemy's
+ * URL.__repr__ hides it; a URI without one comes back unchanged.  A new
+ * JSON string (jansson's current allocator). */
+json_t *fl_config_mask_uri(const char *uri);
+
+/* fl_config_masked_json — every key of `cfg` for showing to a developer
+ * (the debug toolbar's Config panel): the built-in keys and the
+ * application's, secret ones included with their value FL_CONFIG_MASK —
+ * the application's keys declared secret, and every key with a text value
+ * whose name fl_config_name_is_secret (a number or a flag is shown:
+ * JWT_ACCESS_TOKEN_EXPIRES) — and passwords inside URIs (DATABASE_URI,
+ * REDIS_URL) masked by fl_config_mask_uri.  Unset keys are null.  A new
+ * JSON object (jansson's current allocator) the caller decrefs. */
+json_t *fl_config_masked_json(const fl_config *cfg);
 
 /* fl_config_free — release what fl_config_load allocated. */
 void fl_config_free(fl_config *cfg);

@@ -3,6 +3,7 @@
 #include "data/db.h"
 #include "data/dialect.h"
 #include "data/internal.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/utf8.h"
 
@@ -35,6 +36,9 @@ struct fl_db {
 	const struct fl_model *const *models;  /* registered for relationship lookup; may be NULL */
 	/* SQLALCHEMY_ECHO (issue 17): log every statement with its values and time */
 	bool echo;
+	/* the statement trace (issue 18: the debug toolbar's SQL panel) */
+	fl_db_trace_fn trace;
+	void *trace_ud;
 };
 
 /* ---- errors ---- */
@@ -442,18 +446,24 @@ void fl_db_set_echo(fl_db *db, bool on)
 	db->echo = on;
 }
 
-static double now_ms(void)
+void fl_db_set_trace(fl_db *db, fl_db_trace_fn fn, void *ud)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	db->trace = fn;
+	db->trace_ud = fn ? ud : NULL;
 }
 
-/* One log line for a statement that started at `t0` (now_ms()).  The
- * parameters are written into a stack buffer: no allocation. */
-static void echo_statement(const char *sql, json_t *params, double t0)
+/* Whether a statement is to be timed and reported: echo or trace. */
+static bool observed(const fl_db *db)
 {
-	char buf[1024];
+	return db->echo || db->trace;
+}
+
+/* The bound values of a statement as echo prints them, NUL-terminated in
+ * `buf` (size `cap`): compact JSON, "[]" for none, "[N values, bytes among
+ * them]" when a BLOB is among them, "[... N bytes]" when too long.
+ * Returns the length.  No allocation. */
+static size_t format_params(json_t *params, char *buf, size_t cap)
+{
 	size_t n, i;
 	json_t *v;
 	json_array_foreach(params, i, v)
@@ -462,15 +472,37 @@ static void echo_statement(const char *sql, json_t *params, double t0)
 	if (!params)
 		memcpy(buf, "[]", n = 2);
 	else if (i < json_array_size(params))
-		n = (size_t)snprintf(buf, sizeof buf, "[%zu values, bytes among them]",
+		n = (size_t)snprintf(buf, cap, "[%zu values, bytes among them]",
 			json_array_size(params));
 	else
-		n = json_dumpb(params, buf, sizeof buf, JSON_COMPACT);
-	if (n >= sizeof buf)   /* jansson leaves a short buffer's contents unspecified */
-		n = (size_t)snprintf(buf, sizeof buf, "[... %zu bytes]", n);
+		n = json_dumpb(params, buf, cap - 1, JSON_COMPACT);
+	if (n >= cap - 1)   /* jansson leaves a short buffer's contents unspecified */
+		n = (size_t)snprintf(buf, cap, "[... %zu bytes]", n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Report a statement that started at `t0` (fl_monotonic_us()) and ended with `err`,
+ * having returned or changed `rows` rows (-1: unknown): one echo line
+ * and/or one call of the trace function.  The parameters are written into
+ * a stack buffer: no allocation. */
+static void observe(fl_db *db, const char *sql, json_t *params, long long t0, long long rows,
+	fl_err err)
+{
+	long long us = fl_monotonic_us() - t0;
+	char buf[1024];
+	size_t n = format_params(params, buf, sizeof buf);
 	while (isspace((unsigned char)*sql))   /* a script's later statements */
 		sql++;
-	fl_info("sql: %s params: %.*s (%.3f ms)", sql, (int)n, buf, now_ms() - t0);
+	if (db->echo)
+		fl_info("sql: %s params: %.*s (%.3f ms)", sql, (int)n, buf, (double)us / 1000.0);
+	if (db->trace) {
+		fl_db_trace_record r = {
+			.sql = sql, .params = buf, .params_len = n,
+			.usec = us, .rows = err ? -1 : rows, .err = err,
+		};
+		db->trace(db->trace_ud, &r);
+	}
 }
 
 /* ---- running statements ---- */
@@ -491,16 +523,8 @@ static fl_err start_statement(fl_db *db, const char *sql, json_t *params, sqlite
 	return FL_OK;
 }
 
-fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
-	if (db->echo) {
-		double t0 = now_ms();
-		db->echo = false;
-		fl_err err = fl_db_query(db, sql, params, rows_out);
-		db->echo = true;
-		echo_statement(sql, params, t0);
-		return err;
-	}
 	sqlite3_stmt *st;
 	*rows_out = NULL;
 	clear_error(db);
@@ -531,6 +555,16 @@ fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out
 	return err;
 }
 
+fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+{
+	if (!observed(db))
+		return query_rows(db, sql, params, rows_out);
+	long long t0 = fl_monotonic_us();
+	fl_err err = query_rows(db, sql, params, rows_out);
+	observe(db, sql, params, t0, err ? -1 : (long long)json_array_size(*rows_out), err);
+	return err;
+}
+
 /* Called only for a failure inside a transaction we know was open, even if
  * SQLite has since rolled it back by itself (SQLITE_FULL, IOERR): the
  * caller's earlier writes are gone or suspect either way. */
@@ -551,16 +585,8 @@ static fl_err refuse_if_poisoned(fl_db *db)
 		"this transaction must be rolled back after an earlier error: %s", db->poison_msg);
 }
 
-fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes)
+static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes)
 {
-	if (db->echo) {
-		double t0 = now_ms();
-		db->echo = false;
-		fl_err err = fl_db_execute(db, sql, params, last_id, changes);
-		db->echo = true;
-		echo_statement(sql, params, t0);
-		return err;
-	}
 	sqlite3_stmt *st;
 	clear_error(db);
 	fl_err err = refuse_if_poisoned(db);
@@ -580,6 +606,19 @@ fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_i
 		*last_id = sqlite3_last_insert_rowid(db->h);
 	if (!err && changes)
 		*changes = sqlite3_changes(db->h);
+	return err;
+}
+
+fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes)
+{
+	if (!observed(db))
+		return execute(db, sql, params, last_id, changes);
+	int n = 0;
+	long long t0 = fl_monotonic_us();
+	fl_err err = execute(db, sql, params, last_id, &n);
+	if (changes)
+		*changes = n;
+	observe(db, sql, params, t0, n, err);
 	return err;
 }
 
@@ -613,13 +652,14 @@ static fl_err run_script_stmt(fl_db *db, sqlite3_stmt *st, bool in_tx)
 		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
 			"transaction control is not allowed inside a transaction: %.100s", sqlite3_sql(st));
 	db->statements++;
-	double t0 = db->echo ? now_ms() : 0;
+	long long t0 = observed(db) ? fl_monotonic_us() : 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
-	if (db->echo)
-		echo_statement(sqlite3_sql(st), NULL, t0);
-	return rc == SQLITE_DONE ? FL_OK : map_error(db, rc);
+	fl_err err = rc == SQLITE_DONE ? FL_OK : map_error(db, rc);
+	if (observed(db))
+		observe(db, sqlite3_sql(st), NULL, t0, -1, err);
+	return err;
 }
 
 fl_err fl_db_exec_script(fl_db *db, const char *sql)

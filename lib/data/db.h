@@ -172,4 +172,36 @@ const struct fl_dialect *fl_db_dialect(const fl_db *db);
  * statement.  Transaction control (BEGIN, COMMIT, ROLLBACK) is not logged. */
 void fl_db_set_echo(fl_db *db, bool on);
 
+/* ---- the statement trace (issue 18: the debug toolbar's SQL panel) ---- */
+
+/* One statement as the trace function sees it (fl_db_set_trace).  Every
+ * pointer is valid only during the call: copy what is kept. */
+typedef struct fl_db_trace_record {
+	const char *sql;            /* the statement's text, leading whitespace skipped */
+	/* its bound values as SQLALCHEMY_ECHO prints them (compact JSON,
+	 * "[]" for none, a summary when bytes are among them or the text
+	 * passes 1 KiB), NUL-terminated */
+	const char *params;
+	size_t params_len;          /* strlen(params) */
+	long long usec;             /* how long it ran, in microseconds (monotonic clock) */
+	/* rows returned (fl_db_query) or changed (fl_db_execute); -1 for a
+	 * script's statement or a failed one */
+	long long rows;
+	fl_err err;                 /* FL_OK, or how it failed (fl_db_errmsg says why) */
+} fl_db_trace_record;
+
+/* A trace function: called once after each statement with `ud` as given
+ * to fl_db_set_trace. */
+typedef void (*fl_db_trace_fn)(void *ud, const fl_db_trace_record *rec);
+
+/* fl_db_set_trace — call `fn(ud, record)` after every statement
+ * fl_db_query, fl_db_execute and fl_db_exec_script run (transaction
+ * control is not traced), as SQLAlchemy's after_cursor_execute event and
+ * Flask-SQLAlchemy's get_recorded_queries() see them; the debug toolbar
+ * (web/toolbar.h) records a request's statements this way.  `fn` NULL
+ * turns the trace off (the default): nothing is measured then, as with
+ * echo off.  Works beside SQLALCHEMY_ECHO (both see the same statement,
+ * time and values).  `ud` is borrowed. */
+void fl_db_set_trace(fl_db *db, fl_db_trace_fn fn, void *ud);
+
 #endif

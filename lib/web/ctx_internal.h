@@ -35,6 +35,9 @@ typedef struct fl_request_state {
 	/* The development error page (debugger.c): the request's unhandled
 	 * error, set only when the debugger is enabled, else NULL. */
 	struct fl_debug_error *debug_error;
+	/* the debug toolbar (issue 18: web/toolbar.h): what it collects for
+	 * this request, or NULL when DEBUG_TB_ENABLED is off */
+	struct fl_toolbar *toolbar;
 } fl_request_state;
 
 /* The private state of context `c` (made by fl_ctx_new). */

@@ -20,6 +20,7 @@
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
 #include "web/login.h"
+#include "web/toolbar.h"
 #include "http/http.h"
 #include "base/fileio.h"
 #include "base/log.h"
@@ -293,6 +294,8 @@ void fl_app_handle(fl_app *app, char **envp)
 	fl_json_set_arena(app->arena);
 	fl_ctx *c = fl_ctx_new(app, app->arena);
 	fl_request_state *st = fl_state(c);
+	if (app->config.debug_tb_enabled)   /* the debug toolbar: web/toolbar.h */
+		fl_toolbar_begin(c);
 
 	const char *why = NULL;
 	int status;
@@ -320,6 +323,10 @@ void fl_app_handle(fl_app *app, char **envp)
 		after_hooks(c);
 	fl_app_save_session(c);
 	finish_headers(c);
+	/* the debug toolbar (web/toolbar.h); an intercepted redirect's page
+	 * gets an HTML page's headers */
+	if (st->toolbar && !crashed && fl_toolbar_process_response(c))
+		finish_headers(c);
 
 	fl_buf out;
 	fl_buf_init(&out, c->arena);

@@ -11,6 +11,8 @@
 #include "web/debugger.h"
 #include "web/sessions.h"
 #include "web/templating.h"
+#include "web/toolbar.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 fl_err fl_update_template_context(fl_ctx *c, json_t *context)
@@ -49,6 +51,8 @@ fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *sourc
 	json_object_set_new_nocheck(globals, "request", fl_app_request_json(c));
 	json_object_set_nocheck(globals, "g", c->g);
 	json_object_set_nocheck(globals, "config", c->config->json);
+	/* the debug toolbar's Templates panel (web/toolbar.h) */
+	long long t0 = fl_toolbar_collecting(c) ? fl_monotonic_us() : 0;
 	fl_err e = name
 		? fl_tpl_render_ex(c->app->templates, name, globals, ctx, c, c->arena, out, err)
 		: fl_tpl_render_string_ex(c->app->templates, source, globals, ctx, c, c->arena, out,
@@ -57,6 +61,8 @@ fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *sourc
 	 * reference so its count does not grow with every page. */
 	json_object_del(globals, "config");
 	json_decref(globals);
+	if (t0)
+		fl_toolbar_template_rendered(c, name, t0);
 	return e;
 }
 
