@@ -154,13 +154,23 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	const char *port = getenv("PORT") && *getenv("PORT") ? getenv("PORT") : "8080";
 	int opt;
 	optind = 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strncmp(argv[i], "--", 2)) {
+			fprintf(stderr, "manage runserver: unknown option '%s' (see manage runserver "
+				"--help)\n", argv[i]);
+			return 2;
+		}
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "h:p:dr")) != -1) {
 		switch (opt) {
 		case 'h': host = optarg; break;
 		case 'p': port = optarg; break;
 		case 'd': setenv("DEBUG", "1", 1); break;
 		case 'r': setenv("DEBUG", "1", 1); break; /* DEBUG reloads templates */
-		default: return fl_cli_fail("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
+		default:
+			fprintf(stderr, "manage runserver: %s option '-%c' (see manage runserver --help)\n",
+				strchr("hp", optopt) ? "a value is missing after" : "unknown", optopt);
+			return 2;
 		}
 	}
 	/* The programs lighttpd starts sign sessions and CSRF tokens: they
@@ -196,8 +206,11 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 
 /* The whole URL map, from the application's list of blueprints (no
  * program needs to run). */
-static int cmd_routes(const fl_application *app)
+static int cmd_routes(const fl_application *app, int argc, char **argv)
 {
+	const fl_command_spec spec = { .name = "routes" };
+	if (fl_command_args(&spec, argc, argv, NULL, NULL))
+		return 2;
 	if (!app->blueprints || !app->blueprints[0])
 		return fl_cli_fail("the application '%s' lists no blueprints (fl_application.blueprints)",
 			app->name);
@@ -257,7 +270,7 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 	if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
 		return fl_cli_session(cfg, argc, argv);
 	if (!strcmp(cmd, "routes"))
-		return cmd_routes(app);
+		return cmd_routes(app, argc, argv);
 	if (!strcmp(cmd, "mail"))
 		return fl_cli_mail(cfg, argc, argv);
 	if (!strcmp(cmd, "shell"))
@@ -265,6 +278,9 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 	if (!strcmp(cmd, "render"))   /* issue 16: try a template */
 		return fl_cli_render(app, cfg, cx->root, argc, argv);
 	if (!strcmp(cmd, "test")) {
+		const fl_command_spec spec = { .name = "test" };
+		if (fl_command_args(&spec, argc, argv, NULL, NULL))
+			return 2;
 		if (chdir(cx->root))
 			return fl_cli_fail("cannot enter %s", cx->root);
 		execlp("make", "make", "test", (char *)NULL);
