@@ -22,6 +22,7 @@
 #include "manage.h"
 #include "base/arena.h"
 #include "base/config.h"
+#include "base/dotenv.h"
 #include "base/log.h"
 #include "web/app.h"
 #include "web/render_cli.h"
@@ -315,6 +316,7 @@ int fl_manage_main(const fl_application *app, int argc, char **argv)
 	char *root = fl_find_root();
 	if (!root)
 		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
+	fl_dotenv_load(root);   /* .env then .flagonenv, as `flask` loads them */
 	fl_config cfg;
 	char why[512];
 	/* No command here signs anything, so production needs no SECRET_KEY
