@@ -19,6 +19,7 @@
 #include "cmd_mail.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
+#include "cmd_shell.h"
 #include "manage.h"
 #include "base/arena.h"
 #include "base/config.h"
@@ -37,7 +38,8 @@ static const char usage[] =
 	"  routes              print the URL map of every blueprint of the application\n"
 	"  seed                load the application's demo data into the configured\n"
 	"                      database\n"
-	"  shell               the sqlite3 shell on the configured database\n"
+	"  shell [-c COMMAND]  an SQL prompt on the configured database, the models\n"
+	"                      listed, .create_all/.drop_all/.seed at hand\n"
 	"  session purge       remove expired server-side sessions (SESSION_TYPE\n"
 	"                      sqlite or filesystem); prints how many\n"
 	"  test                run the test suite (make test)\n"
@@ -71,9 +73,7 @@ static const struct command_help {
 	  "usage: manage seed [--if-empty]\n"
 	  "  load the application's demo data (fl_application.seed)\n"
 	  "  --if-empty   do nothing when the database already holds data (make run)\n" },
-	{ "shell",
-	  "usage: manage shell\n"
-	  "  the sqlite3 shell on the configured database\n" },
+	{ "shell", fl_cli_shell_usage },
 	{ "session",
 	  "usage: manage session purge\n"
 	  "  remove expired server-side sessions (SESSION_TYPE sqlite or filesystem;\n"
@@ -221,12 +221,6 @@ static int cmd_routes(const fl_application *app, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_shell(const fl_config *cfg)
-{
-	execlp("sqlite3", "sqlite3", cfg->database_path, (char *)NULL);
-	return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
-}
-
 /* `db ...`: the application's migrations folder (MIGRATIONS_DIR wins,
  * in fl_cli_db) and every model of the application, its blueprints'
  * included.  The database's folder is made, as SQLite makes the file. */
@@ -275,7 +269,7 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 	if (!strcmp(cmd, "mail"))
 		return fl_cli_mail(cfg, argc, argv);
 	if (!strcmp(cmd, "shell"))
-		return cmd_shell(cfg);
+		return fl_cli_shell(cx, argc, argv);
 	if (!strcmp(cmd, "render"))   /* issue 16: try a template */
 		return fl_cli_render(app, cfg, cx->root, argc, argv);
 	if (!strcmp(cmd, "test")) {

@@ -251,7 +251,15 @@ fl_err fl_dotenv_parse(const char *text, size_t len, const char *filename, FILE 
 	while (r.pos < r.len) {
 		fl_dotenv_pair pair;
 		int line = r.line;
+		size_t from = r.pos;
 		int got = parse_binding(&r, &pair);
+		if (got == BIND_OK && memchr(text + from, '\0', r.pos - from)) {
+			/* No environment variable can hold a NUL byte. */
+			free(pair.key);
+			free(pair.value);
+			pair.line = 0;
+			got = BIND_ERROR;
+		}
 		if (got == BIND_NOMEM)
 			goto nomem;
 		if (got == BIND_ERROR) {

@@ -15,7 +15,8 @@
  *     FLAG                                       # a key without '=': no value
  *
  * A statement that cannot be parsed is skipped with a warning naming its
- * file and line, as python-dotenv warns and goes on.  Whitespace is ASCII
+ * file and line, as python-dotenv warns and goes on; so is one holding a
+ * NUL byte, which no environment variable can.  Whitespace is ASCII
  * whitespace (python-dotenv's \s also takes Unicode spaces).
  */
 #ifndef FL_DOTENV_H
