@@ -37,9 +37,9 @@ typedef struct fl_dotenv_pair {
 /* A parsed file: its statements in file order (a key may repeat: the last
  * wins, as in python-dotenv's dict).  Owned by the caller: fl_dotenv_free. */
 typedef struct fl_dotenv {
-	fl_dotenv_pair *pairs;
-	size_t len;
-	size_t errors;  /* statements skipped as malformed */
+	fl_dotenv_pair *pairs;  /* the statements, `len` of them (malloc'd) */
+	size_t len;             /* how many pairs */
+	size_t errors;          /* statements skipped as malformed */
 } fl_dotenv;
 
 /* fl_dotenv_parse — parse `len` bytes of `text` (NUL bytes allowed; they
