@@ -136,11 +136,19 @@ int flasky_user_command(const fl_command_ctx *cx, int argc, char **argv)
 {
 	const fl_application *app = cx->app;
 	const fl_config *cfg = cx->config;
-	if (argc != 3 || strcmp(argv[1], "add") != 0) {
-		fputs("usage: manage user add NAME   (password from stdin)\n", stderr);
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		if (argc < 2)
+			fputs("manage user: missing subcommand add (see manage user --help)\n", stderr);
+		else
+			fprintf(stderr, "manage user: unknown subcommand '%s' (see manage user --help)\n",
+				argv[1]);
 		return 2;
 	}
-	const char *name = argv[2];
+	const char *name;
+	const fl_command_spec spec = { .name = "user add", .min_args = 1, .max_args = 1,
+		.args_name = "NAME" };
+	if (fl_command_args(&spec, argc - 1, argv + 1, &name, NULL))
+		return 2;
 	if (!*name || strlen(name) > 64)
 		return fail("the user name must be 1 to 64 characters");
 	char pw[MAX_PASSWORD], again[MAX_PASSWORD];

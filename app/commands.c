@@ -17,10 +17,9 @@
 
 static int deploy(const fl_command_ctx *cx, int argc, char **argv)
 {
-	if (argc > 1) {
-		fputs("manage: usage: manage deploy (no arguments)\n", stderr);
+	const fl_command_spec spec = { .name = "deploy" };
+	if (fl_command_args(&spec, argc, argv, NULL, NULL))
 		return 2;
-	}
 	char *upgrade[] = { "db", "upgrade", NULL };
 	char *seed[] = { "seed", "--if-empty", NULL };
 	int rc = cx->invoke(cx, 2, upgrade);

@@ -6,12 +6,18 @@
 
 #include "base/arena.h"
 #include "cmd_mail.h"
+#include "web/command.h"
 #include "base/log.h"
 #include "mail/mail.h"
 
-static int usage_error(void)
+static int usage_error(int argc, char **argv)
 {
-	fputs("manage: usage: manage mail send TO | manage mail flush\n", stderr);
+	if (argc == 0)
+		fputs("manage mail: missing subcommand send or flush (see manage mail --help)\n",
+			stderr);
+	else
+		fprintf(stderr, "manage mail: unknown subcommand '%s' (see manage mail --help)\n",
+			argv[0]);
 	return 2;
 }
 
@@ -75,9 +81,15 @@ int fl_cli_mail(const fl_config *cfg, int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc == 2 && !strcmp(argv[0], "send"))
-		return cmd_send(cfg, argv[1]);
-	if (argc == 1 && !strcmp(argv[0], "flush"))
-		return cmd_flush(cfg);
-	return usage_error();
+	const char *to;
+	if (argc >= 1 && !strcmp(argv[0], "send")) {
+		const fl_command_spec spec = { .name = "mail send", .min_args = 1, .max_args = 1,
+			.args_name = "TO" };
+		return fl_command_args(&spec, argc, argv, &to, NULL) ? 2 : cmd_send(cfg, to);
+	}
+	if (argc >= 1 && !strcmp(argv[0], "flush")) {
+		const fl_command_spec spec = { .name = "mail flush" };
+		return fl_command_args(&spec, argc, argv, NULL, NULL) ? 2 : cmd_flush(cfg);
+	}
+	return usage_error(argc, argv);
 }

@@ -115,17 +115,15 @@ static int run(struct seed *s, bool if_empty)
 
 int fl_cli_seed(const fl_application *app, const fl_config *cfg, int argc, char **argv)
 {
-	bool if_empty = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--if-empty") == 0)
-			if_empty = true;
-		else
-			return fl_cli_fail("usage: manage seed [--if-empty]");
-	}
+	int if_empty = 0;
+	const fl_command_option opts[] = { { "--if-empty", NULL, NULL, &if_empty }, { NULL } };
+	const fl_command_spec spec = { .name = "seed", .options = opts };
+	if (fl_command_args(&spec, argc, argv, NULL, NULL))
+		return 2;
 	struct seed s = { .app = app, .cfg = cfg };
 	s.arena = fl_arena_new(0);
 	fl_arena *old = fl_json_set_arena(s.arena);
-	int rc = run(&s, if_empty);
+	int rc = run(&s, if_empty != 0);
 	fl_db_close(s.db);
 	fl_json_set_arena(old);
 	fl_arena_free(s.arena);

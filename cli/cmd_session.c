@@ -77,10 +77,17 @@ int fl_cli_session(const fl_config *cfg, int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (argc == 1 && !strcmp(argv[0], "purge")) {
+	if (argc >= 1 && !strcmp(argv[0], "purge")) {
+		const fl_command_spec spec = { .name = "session purge" };
+		if (fl_command_args(&spec, argc, argv, NULL, NULL))
+			return 2;
 		fl_log_init("manage", FL_LOG_WARNING);
 		return purge(cfg);
 	}
-	fprintf(stderr, "manage: %s", usage);
+	if (argc == 0)
+		fputs("manage session: missing subcommand purge (see manage session --help)\n", stderr);
+	else
+		fprintf(stderr, "manage session: unknown subcommand '%s' (see manage session --help)\n",
+			argv[0]);
 	return 2;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "web/command.h"
 
 const char fl_cli_test_usage[] =
 	"usage: manage test [-k PATTERN]\n"
@@ -18,38 +19,17 @@ const char fl_cli_test_usage[] =
 	"               the C unit tests matching *PATTERN*)\n"
 	"  -h, --help   print this and exit\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("manage test: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	fputs(fl_cli_test_usage, stderr);
-	return 2;
-}
-
 int fl_cli_test(const char *root, int argc, char **argv)
 {
 	const char *pattern = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(fl_cli_test_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(a, "-k")) {
-			if (i + 1 >= argc)
-				return usage_error("option %s needs a PATTERN", a);
-			pattern = argv[++i];
-		} else if (!strncmp(a, "-k", 2)) {
-			pattern = a + 2;
-		} else if (a[0] == '-') {
-			return usage_error("unknown option '%s'", a);
-		} else {
-			return usage_error("unexpected argument '%s'", a);
-		}
+	const fl_command_option opts[] = { { "-k", NULL, &pattern, NULL }, { NULL } };
+	const fl_command_spec spec = { .name = "test", .options = opts };
+	if (fl_command_args(&spec, argc, argv, NULL, NULL))
+		return 2;
+	if (pattern && !*pattern) {
+		fprintf(stderr, "manage test: -k needs a non-empty PATTERN (see manage test --help)\n");
+		return 2;
 	}
-	if (pattern && !*pattern)
-		return usage_error("%s", "-k needs a non-empty PATTERN");
 	if (chdir(root))
 		return fl_cli_fail("cannot enter %s: %s", root, strerror(errno));
 	if (pattern)

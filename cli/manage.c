@@ -19,10 +19,12 @@
 #include "cmd_mail.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
+#include "cmd_shell.h"
 #include "cmd_test.h"
 #include "manage.h"
 #include "base/arena.h"
 #include "base/config.h"
+#include "base/dotenv.h"
 #include "base/log.h"
 #include "web/app.h"
 #include "web/render_cli.h"
@@ -37,7 +39,8 @@ static const char usage[] =
 	"  routes              print the URL map of every blueprint of the application\n"
 	"  seed                load the application's demo data into the configured\n"
 	"                      database\n"
-	"  shell               the sqlite3 shell on the configured database\n"
+	"  shell [-c COMMAND]  an SQL prompt on the configured database, the models\n"
+	"                      listed, .create_all/.drop_all/.seed at hand\n"
 	"  session purge       remove expired server-side sessions (SESSION_TYPE\n"
 	"                      sqlite or filesystem); prints how many\n"
 	"  test [-k PATTERN]   run the application's tests (make test)\n"
@@ -71,9 +74,7 @@ static const struct command_help {
 	  "usage: manage seed [--if-empty]\n"
 	  "  load the application's demo data (fl_application.seed)\n"
 	  "  --if-empty   do nothing when the database already holds data (make run)\n" },
-	{ "shell",
-	  "usage: manage shell\n"
-	  "  the sqlite3 shell on the configured database\n" },
+	{ "shell", fl_cli_shell_usage },
 	{ "session",
 	  "usage: manage session purge\n"
 	  "  remove expired server-side sessions (SESSION_TYPE sqlite or filesystem;\n"
@@ -153,13 +154,23 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 	const char *port = getenv("PORT") && *getenv("PORT") ? getenv("PORT") : "8080";
 	int opt;
 	optind = 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strncmp(argv[i], "--", 2)) {
+			fprintf(stderr, "manage runserver: unknown option '%s' (see manage runserver "
+				"--help)\n", argv[i]);
+			return 2;
+		}
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "h:p:dr")) != -1) {
 		switch (opt) {
 		case 'h': host = optarg; break;
 		case 'p': port = optarg; break;
 		case 'd': setenv("DEBUG", "1", 1); break;
 		case 'r': setenv("DEBUG", "1", 1); break; /* DEBUG reloads templates */
-		default: return fl_cli_fail("%s", "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]");
+		default:
+			fprintf(stderr, "manage runserver: %s option '-%c' (see manage runserver --help)\n",
+				strchr("hp", optopt) ? "a value is missing after" : "unknown", optopt);
+			return 2;
 		}
 	}
 	/* The programs lighttpd starts sign sessions and CSRF tokens: they
@@ -195,8 +206,11 @@ static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
 
 /* The whole URL map, from the application's list of blueprints (no
  * program needs to run). */
-static int cmd_routes(const fl_application *app)
+static int cmd_routes(const fl_application *app, int argc, char **argv)
 {
+	const fl_command_spec spec = { .name = "routes" };
+	if (fl_command_args(&spec, argc, argv, NULL, NULL))
+		return 2;
 	if (!app->blueprints || !app->blueprints[0])
 		return fl_cli_fail("the application '%s' lists no blueprints (fl_application.blueprints)",
 			app->name);
@@ -204,12 +218,6 @@ static int cmd_routes(const fl_application *app)
 	if (fl_print_routes(app->blueprints[0], stdout))
 		return fl_cli_fail("%s", "the URL map cannot be built (see above)");
 	return 0;
-}
-
-static int cmd_shell(const fl_config *cfg)
-{
-	execlp("sqlite3", "sqlite3", cfg->database_path, (char *)NULL);
-	return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
 }
 
 /* `db ...`: the application's migrations folder (MIGRATIONS_DIR wins,
@@ -256,11 +264,11 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 	if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */
 		return fl_cli_session(cfg, argc, argv);
 	if (!strcmp(cmd, "routes"))
-		return cmd_routes(app);
+		return cmd_routes(app, argc, argv);
 	if (!strcmp(cmd, "mail"))
 		return fl_cli_mail(cfg, argc, argv);
 	if (!strcmp(cmd, "shell"))
-		return cmd_shell(cfg);
+		return fl_cli_shell(cx, argc, argv);
 	if (!strcmp(cmd, "render"))   /* issue 16: try a template */
 		return fl_cli_render(app, cfg, cx->root, argc, argv);
 	if (!strcmp(cmd, "test"))   /* issue 18: -k PATTERN */
@@ -294,6 +302,7 @@ int fl_manage_main(const fl_application *app, int argc, char **argv)
 	char *root = fl_find_root();
 	if (!root)
 		return fl_cli_fail("%s", "cannot find the project root (a directory with templates/); set FLAGON_ROOT");
+	fl_dotenv_load(root);   /* .env then .flagonenv, as `flask` loads them */
 	fl_config cfg;
 	char why[512];
 	/* No command here signs anything, so production needs no SECRET_KEY

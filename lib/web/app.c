@@ -16,6 +16,7 @@
 #include "web/app_internal.h"
 #include "web/application.h"
 #include "web/debugger.h"
+#include "base/dotenv.h"
 #include "base/log.h"
 #include "data/query.h"
 
@@ -122,6 +123,7 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 		fl_error("cannot find the project root (a directory with templates/); set FLAGON_ROOT");
 		return -1;
 	}
+	fl_dotenv_load(app->root);   /* .env, .flagonenv: development settings (issue 18) */
 	if (fl_application_load_config(bp->app, &app->config, app->root, why, sizeof why)) {
 		fl_error("configuration: %s", why);
 		return -1;

@@ -65,3 +65,70 @@ int fl_command_fail(const char *fmt, ...)
 	fputc('\n', stderr);
 	return 1;
 }
+
+static int usage_error(const fl_command_spec *spec, const char *fmt, const char *what)
+{
+	fprintf(stderr, "manage %s: ", spec->name);
+	fprintf(stderr, fmt, what);
+	fprintf(stderr, " (see manage %s --help)\n", spec->name);
+	return 2;
+}
+
+/* The option of `spec` spelled `arg` (up to `len` bytes), or NULL. */
+static const fl_command_option *find_option(const fl_command_spec *spec, const char *arg,
+	size_t len)
+{
+	for (const fl_command_option *o = spec->options; o && o->name; o++) {
+		if ((strlen(o->name) == len && !strncmp(o->name, arg, len)) ||
+		    (o->alias && strlen(o->alias) == len && !strncmp(o->alias, arg, len)))
+			return o;
+	}
+	return NULL;
+}
+
+int fl_command_args(const fl_command_spec *spec, int argc, char **argv, const char **args,
+	int *nargs)
+{
+	int n = 0, options = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (options && !strcmp(arg, "--")) {
+			options = 0;
+			continue;
+		}
+		if (options && arg[0] == '-' && arg[1]) {
+			const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
+			size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+			const fl_command_option *o = find_option(spec, arg, len);
+			if (!o) {
+				char name[128];
+				snprintf(name, sizeof name, "%.*s", (int)(len < 100 ? len : 100), arg);
+				return usage_error(spec, "unknown option '%s'", name);
+			}
+			if (!o->value) {
+				if (eq)
+					return usage_error(spec, "option '%s' takes no value", o->name);
+				if (o->set)
+					*o->set = 1;
+			} else if (eq) {
+				*o->value = eq + 1;
+			} else if (i + 1 < argc) {
+				*o->value = argv[++i];
+			} else {
+				return usage_error(spec, "option '%s' needs a value", arg);
+			}
+			continue;
+		}
+		if (n >= spec->max_args)
+			return usage_error(spec, "unexpected argument '%s'", arg);
+		if (args)
+			args[n] = arg;
+		n++;
+	}
+	if (n < spec->min_args)
+		return usage_error(spec, "missing argument %s",
+			spec->args_name ? spec->args_name : "");
+	if (nargs)
+		*nargs = n;
+	return 0;
+}

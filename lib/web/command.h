@@ -83,4 +83,40 @@ int fl_command_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * or NULL. */
 const fl_command *fl_command_find(const fl_command *commands, const char *name);
 
+/* One option a command accepts (fl_command_spec.options, a table ending
+ * with { NULL }), as Click's @click.option declares one. */
+typedef struct fl_command_option {
+	const char *name;           /* its spelling: "--if-empty", "-m" */
+	const char *alias;          /* another spelling ("--message"), or NULL */
+	/* An option taking a value ("-m MSG", "--context=JSON"): where the
+	 * value (a pointer into argv) is stored.  NULL: a flag. */
+	const char **value;
+	int *set;                   /* a flag: set to 1 when given (may be NULL) */
+} fl_command_option;
+
+/* What a command (or subcommand) accepts: fl_command_args checks argv
+ * against it. */
+typedef struct fl_command_spec {
+	const char *name;           /* "seed", "mail send": named in the errors */
+	const fl_command_option *options;   /* ending with { NULL }; NULL: none */
+	int min_args;               /* positional arguments, at least */
+	int max_args;               /* at most (the size of fl_command_args' `args`) */
+	const char *args_name;      /* what a missing one is called ("TO"), or NULL */
+} fl_command_spec;
+
+/* fl_command_args — check the arguments argv[1..argc) of the command
+ * described by `spec` (argv[0] is its name, skipped), as Click does before
+ * calling a command: every option known (an option's value follows it or
+ * comes after '='), "--" ending the options, "-" a positional argument;
+ * the positional arguments (pointers into argv) go to `args` (room for
+ * spec->max_args) and their count to `*nargs` (may be NULL).  `--help`
+ * and `-h` are not options here: ./manage answers them before the command
+ * runs.  Returns 0, or 2 (the exit status of a usage error, as Click's)
+ * after one line on stderr naming what is wrong — "manage seed: unknown
+ * option '--bogus'", "manage routes: unexpected argument 'foo'", "manage
+ * mail send: missing argument TO", "manage db revision: option '-m'
+ * needs a value" — and a hint "(see manage NAME --help)". */
+int fl_command_args(const fl_command_spec *spec, int argc, char **argv, const char **args,
+	int *nargs);
+
 #endif

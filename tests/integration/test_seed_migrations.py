@@ -133,8 +133,8 @@ def test_no_password_outside_development(env, config):
 
 def test_seed_bad_argument(env):
     r = manage(env, "seed", "--frobnicate")
-    assert r.returncode == 1
-    assert r.stderr.startswith("manage: usage")
+    assert r.returncode == 2
+    assert r.stderr == "manage seed: unknown option '--frobnicate' (see manage seed --help)\n"
 
 
 def test_model_add_student_conflicts_with_seed(env):

@@ -64,11 +64,59 @@ static void test_flasky_commands(void **state)
 	assert_int_equal(n, 7);
 }
 
+/* fl_command_args: options, values, positionals and the errors (exit 2). */
+static int args_of(const char *const *in, const char **args, int *n, const char **msg,
+	int *flag)
+{
+	char *argv[16];
+	int argc = 0;
+	for (; in[argc]; argc++)
+		argv[argc] = (char *)in[argc];
+	argv[argc] = NULL;
+	const fl_command_option opts[] = {
+		{ "-m", "--message", msg, NULL },
+		{ "--if-empty", NULL, NULL, flag },
+		{ NULL },
+	};
+	const fl_command_spec spec = { .name = "x", .options = opts, .min_args = 1,
+		.max_args = 2, .args_name = "REV" };
+	return fl_command_args(&spec, argc, argv, args, n);
+}
+
+static void test_args(void **state)
+{
+	(void)state;
+	const char *args[2] = { 0 }, *msg = NULL;
+	int n = 0, flag = 0;
+	const char *ok[] = { "x", "a", "-m", "hi", "--if-empty", "--", "-b", NULL };
+	assert_int_equal(args_of(ok, args, &n, &msg, &flag), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(args[0], "a");
+	assert_string_equal(args[1], "-b");
+	assert_string_equal(msg, "hi");
+	assert_int_equal(flag, 1);
+	const char *eq[] = { "x", "--message=a=b", "-", NULL };
+	assert_int_equal(args_of(eq, args, &n, &msg, &flag), 0);
+	assert_string_equal(msg, "a=b");
+	assert_string_equal(args[0], "-");
+	const char *bad[][5] = {
+		{ "x", "a", "--bogus", NULL },       /* unknown option */
+		{ "x", "a", "-x", NULL },
+		{ "x", "a", "b", "c", NULL },        /* one argument too many */
+		{ "x", NULL },                       /* REV missing */
+		{ "x", "a", "-m", NULL },            /* no value */
+		{ "x", "a", "--if-empty=1", NULL },  /* a flag takes none */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(args_of(bad[i], args, &n, &msg, &flag), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_flasky_commands),
+		cmocka_unit_test(test_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

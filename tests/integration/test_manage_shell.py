@@ -1,0 +1,74 @@
+"""`./manage shell` (issue 18): an SQL prompt on the configured database,
+the models listed, create_all/drop_all/seed at hand.  Driven with piped
+standard input, as a script would."""
+import subprocess
+
+import servers
+
+
+def _env(tmp_path):
+    return dict(servers.app_env(str(tmp_path)), FLAGON_VAR=str(tmp_path))
+
+
+def _shell(tmp_path, script, args=()):
+    return subprocess.run([servers.MANAGE, "shell"] + list(args), input=script,
+                          env=servers.base_env(_env(tmp_path)), cwd=servers.ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _upgraded(tmp_path):
+    r = servers.run_manage(["db", "upgrade"], _env(tmp_path))
+    assert r.returncode == 0, r.stderr
+
+
+def test_banner_lists_models_and_relationships(tmp_path):
+    _upgraded(tmp_path)
+    r = _shell(tmp_path, "")
+    assert r.returncode == 0, r.stderr
+    assert "Role (table roles)" in r.stdout
+    assert "User (table users)" in r.stdout
+    assert "role_id Integer -> roles.id" in r.stdout
+    assert "users: relationship -> User (list, backref role)" in r.stdout
+    assert "secondary student_course" in r.stdout
+
+
+def test_seed_then_count_and_errors_do_not_stop_it(tmp_path):
+    _upgraded(tmp_path)
+    r = _shell(tmp_path, ".seed\nSELECT count(*) AS n\n  FROM roles;\n"
+                         "SELECT nope FROM roles;\nSELECT name FROM roles ORDER BY id;\n")
+    assert "rows added" in r.stdout
+    assert "n\n-\n3\n(1 row)" in r.stdout, r.stdout
+    assert "no such column: nope" in r.stderr
+    assert "Administrator" in r.stdout or "Admin" in r.stdout
+    assert "(3 rows)" in r.stdout
+    assert r.returncode == 1          # a script whose statement failed
+
+
+def test_drop_all_then_create_all(tmp_path):
+    _upgraded(tmp_path)
+    r = _shell(tmp_path, ".drop_all\n.tables\n.create_all\n.tables\n")
+    assert r.returncode == 0, r.stderr
+    assert "Dropped table roles" in r.stdout and "Created table roles" in r.stdout
+    out = r.stdout.split("Created table roles")
+    assert "roles" not in out[0].split("Dropped table cat")[-1]   # gone after drop_all
+    assert "\nroles\n" in out[1]
+
+
+def test_c_runs_one_command(tmp_path):
+    _upgraded(tmp_path)
+    r = _shell(tmp_path, "", ["-c", "SELECT 40 + 2 AS answer"])
+    assert r.returncode == 0 and r.stdout == "answer\n------\n42\n(1 row)\n", r.stdout
+    r = _shell(tmp_path, "", ["-c", ".schema roles"])
+    assert 'CREATE TABLE "roles"' in r.stdout
+    r = _shell(tmp_path, "", ["-c", "SELECT * FROM nowhere"])
+    assert r.returncode == 1 and "no such table" in r.stderr
+
+
+def test_help_and_bad_options(tmp_path):
+    r = servers.run_manage(["shell", "--help"], _env(tmp_path))
+    assert r.returncode == 0 and r.stdout.startswith("usage: manage shell")
+    assert ".create_all" in r.stdout and "--sqlite3" in r.stdout
+    r = servers.run_manage(["shell", "--bogus"], _env(tmp_path))
+    assert r.returncode == 2 and "unknown option '--bogus'" in r.stderr
+    r = servers.run_manage(["shell", "-c"], _env(tmp_path))
+    assert r.returncode == 2 and "needs a value" in r.stderr
