@@ -58,7 +58,7 @@ def test_bad_arguments_are_named(tmp_path):
     assert "unexpected argument 'extra'" in r.stderr
     r = manage(env, "-k")
     assert r.returncode == 2
-    assert "option -k needs a PATTERN" in r.stderr
+    assert "option '-k' needs a value" in r.stderr
     assert not log.exists()
 
 
