@@ -148,12 +148,17 @@ $(LIBA): $(LIB_OBJ) $(TPL_EMBED_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# Rewritten only when the text changes, so a touched template that is the
-# same does not rebuild the library.
+# Rewritten only when the text changes; otherwise only its time is brought
+# up to date, or make would run this rule again on every call (and
+# `make -q` would never call the library up to date).
 $(TPL_EMBED_C): $(TPL_EMBED_SRC) tools/embed-templates.sh
 	@mkdir -p $(dir $@)
 	tools/embed-templates.sh lib/web/templates > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+	@$(FL_REPLACE_IF_CHANGED)
+
+# The recipe line that moves $@.tmp over $@ when they differ, else drops
+# $@.tmp and updates $@'s time (see above).
+FL_REPLACE_IF_CHANGED = if cmp -s $@.tmp $@; then rm -f $@.tmp; touch -c $@; else mv -f $@.tmp $@; fi
 
 $(TPL_EMBED_OBJ): $(TPL_EMBED_C)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -433,7 +438,7 @@ $(SKEL_EMBED_C): $(SKEL_SRC) tools/embed-templates.sh
 	@mkdir -p $(dir $@)
 	tools/embed-templates.sh -a -i cli/skeleton.h -t fl_cli_skeleton_file \
 	  -n fl_cli_skeleton_files cli/skeleton > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+	@$(FL_REPLACE_IF_CHANGED)
 $(SKEL_EMBED_OBJ): $(SKEL_EMBED_C)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/cli/flagon/flagon.o: CFLAGS += -DFLAGON_VERSION='"$(FLAGON_VERSION)"'
