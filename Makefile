@@ -227,8 +227,11 @@ $(eval $(call fl_application,$(BP_SRC),$(APP_SRC),$(OUT)/cgi-bin,$(APPA),$(BPA))
 $(eval $(call fl_manage,flasky_app,$(MANAGE),$(APPA),$(BPA)))
 FLASKY_LIBS = $(call fl_app_libs,$(APPA),$(BPA))
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(APPA) $(BPA) $(LIBA)
-	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) $(TESTLIBS) -o $@
+# Every unit test also links tests/unit/support/test_pattern.c: TEST_PATTERN
+# (./manage test -k) selects its tests by name.
+UNIT_PATTERN_OBJ := $(BUILD)/tests/unit/support/test_pattern.o
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_PATTERN_OBJ) $(APPA) $(BPA) $(LIBA)
+	$(CC) $(LDFLAGS) $< $(UNIT_PATTERN_OBJ) $(FLASKY_LIBS) $(LDLIBS) $(TESTLIBS) -o $@
 
 $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(APPA) $(BPA) $(LIBA)
 	$(CC) $(LDFLAGS) $< $(FLASKY_LIBS) $(LDLIBS) -o $@

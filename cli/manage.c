@@ -20,6 +20,7 @@
 #include "cmd_new.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
+#include "cmd_test.h"
 #include "manage.h"
 #include "base/arena.h"
 #include "base/config.h"
@@ -40,7 +41,7 @@ static const char usage[] =
 	"  shell               the sqlite3 shell on the configured database\n"
 	"  session purge       remove expired server-side sessions (SESSION_TYPE\n"
 	"                      sqlite or filesystem); prints how many\n"
-	"  test                run the test suite (make test)\n"
+	"  test [-k PATTERN]   run the application's tests (make test)\n"
 	"  mail send TO        send a test message to TO (MAIL_* settings)\n"
 	"  mail flush          retry the messages waiting in var/outbox/pending\n"
 	"  render TEMPLATE [--context JSON]\n"
@@ -83,9 +84,7 @@ static const struct command_help {
 	  "usage: manage mail send TO | manage mail flush\n"
 	  "  send TO   send a test message to TO with the MAIL_* settings\n"
 	  "  flush     retry the messages waiting in var/outbox/pending\n" },
-	{ "test",
-	  "usage: manage test\n"
-	  "  run the test suite (make test)\n" },
+	{ "test", fl_cli_test_usage },
 	{ "render", fl_cli_render_usage },
 	{ "new", fl_cli_new_usage },   /* issue 18: a new application */
 };
@@ -267,12 +266,8 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 		return cmd_shell(cfg);
 	if (!strcmp(cmd, "render"))   /* issue 16: try a template */
 		return fl_cli_render(app, cfg, cx->root, argc, argv);
-	if (!strcmp(cmd, "test")) {
-		if (chdir(cx->root))
-			return fl_cli_fail("cannot enter %s", cx->root);
-		execlp("make", "make", "test", (char *)NULL);
-		return fl_cli_fail("cannot run make: %s", strerror(errno));
-	}
+	if (!strcmp(cmd, "test"))   /* issue 18: -k PATTERN */
+		return fl_cli_test(cx->root, argc, argv);
 	const fl_command *own = fl_command_find(app->commands, cmd);
 	if (own) {
 		fflush(stdout);

@@ -5,16 +5,21 @@
 # The last line is "N passed, N failed".
 #   FLAGON_BUILD  where unit test binaries are (default build)
 #   FLAGON_OUT    where cgi-bin/ and manage are (default .)
+#   TEST_PATTERN  run only the tests whose name contains it (`./manage test
+#                 -k PATTERN` sets it): pytest gets -k PATTERN, the C unit
+#                 tests cmocka's filter *PATTERN* (tests/unit/support/
+#                 test_pattern.c); the names of the tests run are listed
 set -u
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
 build=${FLAGON_BUILD:-build}
 out=${FLAGON_OUT:-.}
 export FLAGON_ROOT="$root" FLAGON_BUILD="$build" FLAGON_OUT="$out"
-logdir="$build/test-logs"
+logdir="${FLAGON_TEST_LOGS:-$build/test-logs}"   # FLAGON_TEST_LOGS: elsewhere (a run inside a run)
 mkdir -p "$logdir"
 passed=0
 failed=0
+pattern=${TEST_PATTERN:-}
 
 for t in "$build"/tests/unit/test_*; do
   [ -x "$t" ] || continue
@@ -31,7 +36,9 @@ for t in "$build"/tests/unit/test_*; do
   passed=$((passed + p)); failed=$((failed + f))
   note=""
   [ "$s" -eq 0 ] || note=", $s skipped (why: $log)"
+  [ -n "$pattern" ] && [ $((p + f)) -eq 0 ] && continue   # nothing selected here
   printf '%-28s %3d passed, %d failed%s\n' "$name" "$p" "$f" "$note"
+  [ -z "$pattern" ] || sed -n 's/^\[       OK \] \(.*\)/    PASSED \1/p; s/^\[  FAILED  \] \(test_[^ ]*\)$/    FAILED \1/p' "$log"
   [ "$f" -eq 0 ] || sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|Sanitizer|runtime error' | head -20
 done
 
@@ -41,8 +48,14 @@ done
 pytest_suite() {
   label=$1; dir=$2; note=$3
   log="$logdir/$(basename "$dir").log"
-  /usr/bin/python3 -m pytest -q -p no:cacheprovider --tb=short -rfEs "$dir" >"$log" 2>&1
+  if [ -n "$pattern" ]; then
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider --tb=short -rA -k "$pattern" "$dir" >"$log" 2>&1
+  else
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider --tb=short -rfEs "$dir" >"$log" 2>&1
+  fi
   rc=$?
+  # pytest's 5: -k selected no test here (not a failure)
+  if [ -n "$pattern" ] && [ "$rc" -eq 5 ]; then return; fi
   summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|skipped)|no tests ran|^=+ .*(passed|failed|error)' "$log" | tail -1)
   p=$(echo "$summary" | grep -o '[0-9]* passed' | grep -o '[0-9]*'); p=${p:-0}
   f=$(echo "$summary" | grep -o '[0-9]* failed' | grep -o '[0-9]*'); f=${f:-0}
@@ -53,6 +66,7 @@ pytest_suite() {
   passed=$((passed + p)); failed=$((failed + f))
   [ "$s" -eq 0 ] || note=", $s skipped (why: grep SKIPPED $log)$note"
   printf '%-28s %3d passed, %d failed%s\n' "$label" "$p" "$f" "$note"
+  [ -z "$pattern" ] || grep -E '^(PASSED|FAILED|ERROR) ' "$log" | sed 's/^/    /'
   if [ "$f" -ne 0 ]; then
     grep -E '^(FAILED|ERROR) ' "$log" | head -20
     grep -E '^(E |_{5,} )' "$log" | head -60

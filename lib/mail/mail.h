@@ -177,4 +177,19 @@ fl_err fl_mail_transport(const fl_config *cfg, const char *from, const char *con
 fl_err fl_mail_flush(const fl_config *cfg, size_t *delivered, size_t *failed, char *why,
 		     size_t whylen);
 
+/* ---- the test client (issue 18): Flask-Mail's email_dispatched ---- */
+
+/* A function told of every message fl_mail_send is about to deliver (or
+ * to write to the outbox): `m` (its sender, recipients, subject, bodies
+ * set) and its whole RFC 5322 text `raw` (`len` bytes, CRLF line ends).
+ * Both belong to the message's arena: copy what must outlive the call. */
+typedef void (*fl_mail_dispatch_fn)(const fl_message *m, const char *raw, size_t len, void *ud);
+
+/* fl_mail_set_dispatch_hook — call fn(m, raw, len, ud) from every later
+ * fl_mail_send, after the message is built and before it is stored or
+ * sent, as Flask-Mail's email_dispatched signal that record_messages
+ * listens to (web/testing.h records with it).  fn NULL removes the hook.
+ * One hook per process; returns nothing, fails never. */
+void fl_mail_set_dispatch_hook(fl_mail_dispatch_fn fn, void *ud);
+
 #endif

@@ -119,6 +119,16 @@ static const char **envelope_to(fl_message *m, size_t *n)
 	return to;
 }
 
+/* fl_mail_set_dispatch_hook's: off unless a test client listens. */
+static fl_mail_dispatch_fn dispatch_hook;
+static void *dispatch_ud;
+
+void fl_mail_set_dispatch_hook(fl_mail_dispatch_fn fn, void *ud)
+{
+	dispatch_hook = fn;
+	dispatch_ud = ud;
+}
+
 fl_err fl_mail_send(const fl_config *cfg, fl_message *m, char *why, size_t whylen)
 {
 	set_why(why, whylen, "%s", "");
@@ -139,6 +149,8 @@ fl_err fl_mail_send(const fl_config *cfg, fl_message *m, char *why, size_t whyle
 	size_t nto;
 	const char **to = envelope_to(m, &nto);
 	const char *from = fl_mail_envelope_address(m->arena, m->sender);
+	if (dispatch_hook)
+		dispatch_hook(m, data.data, data.len, dispatch_ud);
 	char *outbox = fl_mail_outbox_dir(cfg);
 	if (!outbox)
 		return FL_ENOMEM;

@@ -111,7 +111,7 @@ static int open_session_store(fl_app *app)
 	return 0;
 }
 
-static int startup(fl_app *app, const fl_blueprint *bp)
+int fl_app_start(fl_app *app, const fl_blueprint *bp)
 {
 	char why[512];
 	app->bp = bp;
@@ -193,7 +193,7 @@ static int startup(fl_app *app, const fl_blueprint *bp)
 	return 0;
 }
 
-static void shutdown_app(fl_app *app)
+void fl_app_stop(fl_app *app)
 {
 	fl_tpl_env_free(app->templates);
 	fl_cache_free(app->cache);  /* before the database its statements use */
@@ -210,14 +210,14 @@ static void shutdown_app(fl_app *app)
 int fl_run(const fl_blueprint *bp)
 {
 	fl_app *app = &the_app;
-	if (startup(app, bp)) {
+	if (fl_app_start(app, bp)) {
 		fprintf(stderr, "%s: start-up failed (see above)\n", bp->name);
 		return 1;
 	}
 	fl_app_install_crash_guard();
 	if (FCGX_IsCGI()) {
 		fl_app_handle(app, environ);
-		shutdown_app(app);
+		fl_app_stop(app);
 		return 0;
 	}
 	if (FCGX_Init() != 0) {
@@ -229,7 +229,7 @@ int fl_run(const fl_blueprint *bp)
 	app->fcgi = &req;
 	while (FCGX_Accept_r(&req) >= 0)
 		fl_app_handle(app, req.envp);
-	shutdown_app(app);
+	fl_app_stop(app);
 	return 0;
 }
 

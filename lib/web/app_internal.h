@@ -55,7 +55,32 @@ struct fl_app {
 	                              when it is shared (sqlite, redis), else own_limits */
 	fl_cache *own_limits;      /* a sqlite store on the database for them, or NULL */
 	fl_app_wide wide[FL_WIDE__MAX]; /* collected once by start-up (hooks.c) */
+	/* ---- the test client (issue 18, testing.c): in-process requests ---- */
+	const struct fl_app_io *io; /* NULL: FastCGI or CGI; else where the body comes
+	                              from and the response goes (no exec after a crash) */
+	int crashed;               /* under io: the signal a request crashed with, else 0 */
 };
+
+/* Where an in-process request (the test client) reads its body and writes
+ * its response, instead of FastCGI or stdin/stdout. */
+typedef struct fl_app_io {
+	/* Read at most n bytes of the body into buf: bytes read, 0 at its end,
+	 * -1 on an error. */
+	long (*read)(void *ud, char *buf, size_t n);
+	/* Take n bytes of the response (status line, headers, body). */
+	void (*write)(void *ud, const char *p, size_t n);
+	void *ud;
+} fl_app_io;
+
+/* Start `app` (zeroed) as a program of blueprint `bp`: root, configuration
+ * (from the environment), URL map, database, cache, session store,
+ * templates compiled, the blueprint's setup (app.c; fl_run and the test
+ * client).  -1 after logging why; call fl_app_stop either way. */
+int fl_app_start(fl_app *app, const fl_blueprint *bp);
+
+/* Free everything fl_app_start made (app.c); `app` itself stays the
+ * caller's. */
+void fl_app_stop(fl_app *app);
 
 /* Collect app->wide from the blueprint's application (hooks.c; start-up,
  * once).  -1 when out of memory. */

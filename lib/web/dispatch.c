@@ -23,13 +23,16 @@
 #include "base/fileio.h"
 #include "base/log.h"
 
-/* ---- I/O: FastCGI or plain CGI ---- */
+/* ---- I/O: FastCGI, plain CGI, or in-process (the test client's
+ * app->io) ---- */
 
 static long read_body(void *ud, char *buf, size_t n)
 {
 	fl_app *app = ud;
 	if (n > 1 << 30)
 		n = 1 << 30;
+	if (app->io)
+		return app->io->read(app->io->ud, buf, n);
 	if (app->fcgi)
 		return FCGX_GetStr(buf, (int)n, app->fcgi->in);
 	ssize_t got;
@@ -41,6 +44,10 @@ static long read_body(void *ud, char *buf, size_t n)
 
 static void write_out(fl_app *app, const char *p, size_t n)
 {
+	if (app->io) {
+		app->io->write(app->io->ud, p, n);
+		return;
+	}
 	if (app->fcgi) {
 		while (n) {
 			int chunk = n > (1u << 30) ? 1 << 30 : (int)n;
@@ -312,7 +319,7 @@ void fl_app_handle(fl_app *app, char **envp)
 	write_out(app, out.data, out.len);
 	if (app->fcgi)
 		FCGX_Finish_r(app->fcgi);
-	else
+	else if (!app->io)
 		fflush(stdout);
 
 	/* The client has its answer; now the slow work. */
@@ -322,6 +329,10 @@ void fl_app_handle(fl_app *app, char **envp)
 	teardown_hooks(c, status >= 500);
 	fl_json_set_arena(NULL);
 	fl_arena_reset(app->arena);
-	if (crashed)
-		restart_after_crash(app);
+	if (crashed) {
+		if (app->io)
+			app->crashed = crashed;   /* in-process: the caller decides (testing.c) */
+		else
+			restart_after_crash(app);
+	}
 }

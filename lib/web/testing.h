@@ -21,6 +21,17 @@
  * as Flask's follow_redirects=True.  Mail is never sent: every message the
  * application would send is recorded (fl_test_outbox).
  *
+ * A view that crashes (SIGSEGV, ...) answers the crash guard's 500 page as
+ * the response, and the process goes on (a FastCGI program would restart
+ * itself); that blueprint's program is then unusable: later requests to it
+ * return NULL (why on stderr), the other blueprints still answer, and
+ * fl_test_client_free must still be called.
+ *
+ * The environment: fl_test_client_new sets APP_CONFIG, DATABASE_URI,
+ * FLAGON_VAR (the temporary directory: outbox, uploads), MAIL_SUPPRESS_SEND,
+ * FLAGON_ROOT (when opt->root is given) and the keys of opt->config, and
+ * fl_test_client_free restores them.
+ *
  * Memory: the client owns every response and string it returns; they stay
  * valid until the next request on the client (responses) or until
  * fl_test_client_free.  Not thread-safe; one client at a time per process
