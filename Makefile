@@ -445,7 +445,7 @@ $(SKEL_EMBED_C): $(SKEL_SRC) tools/embed-templates.sh
 $(SKEL_EMBED_OBJ): $(SKEL_EMBED_C)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/cli/flagon/flagon.o: CFLAGS += -DFLAGON_VERSION='"$(FLAGON_VERSION)"'
-$(FLAGON_TOOL): $(BUILD)/cli/flagon/flagon.o $(BUILD)/cli/cmd_new.o $(SKEL_EMBED_OBJ)
+$(FLAGON_TOOL): $(BUILD)/cli/flagon/flagon.o $(BUILD)/cli/cmd_new.o $(SKEL_EMBED_OBJ) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 -include $(BUILD)/cli/flagon/flagon.d $(SKEL_EMBED_OBJ:.o=.d)

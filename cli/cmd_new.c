@@ -12,6 +12,7 @@
 
 #include "cmd_new.h"
 #include "skeleton.h"
+#include "base/fileio.h"
 
 const char fl_cli_new_usage[] =
 	"usage: manage new PATH [--name NAME] [--blueprint BP] [--force]\n" FL_CLI_NEW_OPTIONS;
@@ -98,38 +99,6 @@ static int make_parents(const char *path)
 		*p = '/';
 	}
 	return 0;
-}
-
-/* Write `text` to `path`, which must not exist: under a temporary name
- * first, then linked into place (link fails on an existing name). */
-static int write_new_file(const char *path, const char *text)
-{
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.new-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return -1;
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	int ok = off == len && fchmod(fd, 0644) == 0;
-	if (close(fd))
-		ok = 0;
-	int saved = errno;
-	if (ok && link(tmp, path) == 0) {
-		unlink(tmp);
-		return 0;
-	}
-	saved = ok ? errno : saved;
-	unlink(tmp);
-	errno = saved;
-	return -1;
 }
 
 /* 1 when `dir` exists and holds anything, 0 when it is empty or missing,
@@ -247,12 +216,19 @@ int fl_cli_new(const char *prog, int argc, char **argv)
 		}
 		free(rel);
 	}
+	fl_err e;
 	for (size_t i = 0; i < nfiles && !rc; i++) {
 		char *text = substitute(fl_cli_skeleton_files[i].source, &fill);
 		if (!text)
 			rc = fail(prog, 1, "new: out of memory");
-		else if (make_parents(names[i]) || write_new_file(names[i], text))
-			rc = fail(prog, 1, "new: cannot write %s: %s", names[i], strerror(errno));
+		else if (make_parents(names[i]))
+			rc = fail(prog, 1, "new: cannot make the folders of %s: %s", names[i],
+				strerror(errno));
+		/* All or nothing, and never over a file that appeared meanwhile. */
+		else if ((e = fl_write_file(AT_FDCWD, names[i], text, strlen(text), 0666,
+				FL_WRITE_NOREPLACE)))
+			rc = fail(prog, 1, "new: cannot write %s: %s", names[i],
+				e == FL_EEXISTS ? "it exists already" : strerror(errno));
 		else
 			printf("  created %s\n", names[i]);
 		free(text);
