@@ -69,7 +69,7 @@ typedef struct fl_test_options {
 typedef struct fl_test_response {
 	int status;                 /* 200, 302, ... */
 	const char *body;           /* NUL-terminated (a body with NULs: use body_len) */
-	size_t body_len;
+	size_t body_len;            /* bytes in body */
 	json_t *json;               /* the body parsed when it is application/json, else NULL */
 	const char *location;       /* the Location header, or NULL */
 	const char *url;            /* the path of the request that answered (after redirects) */
@@ -79,8 +79,8 @@ typedef struct fl_test_response {
 /* A message the application would have sent (Flask-Mail's
  * record_messages).  Strings belong to the client. */
 typedef struct fl_test_mail {
-	const char *subject;
-	const char *sender;
+	const char *subject;            /* the Subject, or NULL */
+	const char *sender;             /* From: "Name <addr>" or "addr" */
 	const char *const *recipients;  /* NULL-terminated: To, Cc and Bcc */
 	const char *body;               /* the text part, or NULL */
 	const char *html;               /* the HTML part, or NULL */
@@ -138,8 +138,8 @@ typedef struct fl_test_file {
 	const char *field;          /* the form field's name */
 	const char *filename;       /* the file name the browser would send */
 	const char *content_type;   /* NULL: application/octet-stream */
-	const void *data;
-	size_t len;
+	const void *data;           /* the file's bytes (borrowed) */
+	size_t len;                 /* bytes in data */
 } fl_test_file;
 
 /* fl_test_post_multipart — POST `fields` (as fl_test_post_form) and
