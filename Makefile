@@ -22,7 +22,10 @@
 #                      (part of `make`)
 #   make install       libflagon.a, its headers, flagon.pc and the framework's
 #                      templates under $(DESTDIR)$(PREFIX) (default /usr/local),
-#                      for applications outside this tree (README.md)
+#                      for applications outside this tree (README.md), and
+#                      what their ./manage needs (libflagon-manage.a,
+#                      cli/manage.h, flagon-manage.pc) and bin/flagon
+#                      (`flagon new PATH`: a new application)
 #   make uninstall     remove what `make install` put there
 
 CC      ?= cc
@@ -145,12 +148,17 @@ $(LIBA): $(LIB_OBJ) $(TPL_EMBED_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# Rewritten only when the text changes, so a touched template that is the
-# same does not rebuild the library.
+# Rewritten only when the text changes; otherwise only its time is brought
+# up to date, or make would run this rule again on every call (and
+# `make -q` would never call the library up to date).
 $(TPL_EMBED_C): $(TPL_EMBED_SRC) tools/embed-templates.sh
 	@mkdir -p $(dir $@)
 	tools/embed-templates.sh lib/web/templates > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+	@$(FL_REPLACE_IF_CHANGED)
+
+# The recipe line that moves $@.tmp over $@ when they differ, else drops
+# $@.tmp and updates $@'s time (see above).
+FL_REPLACE_IF_CHANGED = if cmp -s $@.tmp $@; then rm -f $@.tmp; touch -c $@; else mv -f $@.tmp $@; fi
 
 $(TPL_EMBED_OBJ): $(TPL_EMBED_C)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -354,6 +362,10 @@ faults: install-deps all
 #                                in their folders (base/arena.h, web/app.h…)
 #   share/flagon/templates/      the framework's templates (below)
 #   share/flagon/static/         the script those templates use (moment.js)
+#   lib/libflagon-manage.a       ./manage's commands (cli/, fl_manage_main),
+#   include/flagon/cli/manage.h  lib/pkgconfig/flagon-manage.pc: an
+#                                application's manage.c links them
+#   bin/flagon                   `flagon new PATH` (cli/flagon/flagon.c)
 # DESTDIR stages the whole tree elsewhere (packaging); flagon.pc still
 # names $(PREFIX).  include/flagon/ and share/flagon/templates/ are
 # Flagon's alone, so install replaces them whole: a header renamed since an
@@ -388,12 +400,18 @@ install: $(LIBA)
 	$(INSTALL) -d '$(DESTDIR)$(PREFIX)/share/flagon/templates'
 	$(INSTALL) -m 644 $(INSTALL_TPL) '$(DESTDIR)$(PREFIX)/share/flagon/templates/'
 	$(INSTALL) -m 644 $(INSTALL_STATIC) '$(DESTDIR)$(PREFIX)/share/flagon/static/'
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(FLAGON_VERSION)|g' lib/flagon.pc.in \
-	  > $(BUILD)/flagon.pc
+	$(FL_PC_SED) lib/flagon.pc.in > $(BUILD)/flagon.pc
 	$(INSTALL) -m 644 $(BUILD)/flagon.pc '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon.pc'
+	$(INSTALL) -m 644 $(MANAGEA) '$(DESTDIR)$(PREFIX)/lib/libflagon-manage.a'
+	$(FL_PC_SED) cli/flagon-manage.pc.in > $(BUILD)/flagon-manage.pc
+	$(INSTALL) -m 644 $(BUILD)/flagon-manage.pc '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon-manage.pc'
+	$(INSTALL) -d '$(DESTDIR)$(PREFIX)/bin'
+	$(INSTALL) -m 755 $(FLAGON_TOOL) '$(DESTDIR)$(PREFIX)/bin/flagon'
 
 uninstall:
 	rm -f '$(DESTDIR)$(PREFIX)/lib/libflagon.a' '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon.pc'
+	rm -f '$(DESTDIR)$(PREFIX)/lib/libflagon-manage.a' \
+	  '$(DESTDIR)$(PREFIX)/lib/pkgconfig/flagon-manage.pc' '$(DESTDIR)$(PREFIX)/bin/flagon'
 	rm -rf '$(DESTDIR)$(PREFIX)/include/flagon' '$(DESTDIR)$(PREFIX)/share/flagon'
 
 clean:
@@ -402,3 +420,32 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(TPL_EMBED_OBJ:.o=.d) $(APP_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BP_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) \
   $(TSUP_SRC:%.c=$(BUILD)/%.d) $(TUT_SRC:%.c=$(BUILD)/%.d) \
   $(TUT_APP_SRC:%.c=$(BUILD)/%.d) $(GB_SRC:%.c=$(BUILD)/%.d) $(GB_APP_SRC:%.c=$(BUILD)/%.d)
+
+# ---- issue 18: `manage new`, `flagon new` (cli/cmd_new.c) ----
+# The files of a new application, cli/skeleton/** (dot files too), as C
+# data in libmanage.a (cli/skeleton.h), made by tools/embed-templates.sh;
+# bin/flagon is cli/flagon/flagon.c with the same cmd_new.o.  make install
+# also installs libmanage.a as libflagon-manage.a, cli/manage.h as
+# include/flagon/cli/manage.h and flagon-manage.pc, which the skeleton's
+# Makefile links an application's ./manage with.
+SKEL_SRC      := $(sort $(shell find cli/skeleton -type f))
+SKEL_EMBED_C  := $(BUILD)/gen/skeleton.c
+SKEL_EMBED_OBJ := $(BUILD)/gen/skeleton.o
+FLAGON_TOOL   := $(BUILD)/bin/flagon
+FL_PC_SED      = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(FLAGON_VERSION)|g'
+INSTALL_HDR   += cli/manage.h
+all: $(FLAGON_TOOL)
+install: $(MANAGEA) $(FLAGON_TOOL)
+$(MANAGEA): $(SKEL_EMBED_OBJ)
+$(SKEL_EMBED_C): $(SKEL_SRC) tools/embed-templates.sh
+	@mkdir -p $(dir $@)
+	tools/embed-templates.sh -a -i cli/skeleton.h -t fl_cli_skeleton_file \
+	  -n fl_cli_skeleton_files cli/skeleton > $@.tmp
+	@$(FL_REPLACE_IF_CHANGED)
+$(SKEL_EMBED_OBJ): $(SKEL_EMBED_C)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/cli/flagon/flagon.o: CFLAGS += -DFLAGON_VERSION='"$(FLAGON_VERSION)"'
+$(FLAGON_TOOL): $(BUILD)/cli/flagon/flagon.o $(BUILD)/cli/cmd_new.o $(SKEL_EMBED_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+-include $(BUILD)/cli/flagon/flagon.d $(SKEL_EMBED_OBJ:.o=.d)

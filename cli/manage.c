@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmd_db.h"
 #include "cmd_mail.h"
+#include "cmd_new.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
 #include "cmd_shell.h"
@@ -49,6 +50,7 @@ static const char usage[] =
 	"  render TEMPLATE [--context JSON]\n"
 	"                      render a template file (- for standard input) with the\n"
 	"                      application's template environment and print it\n"
+	"  new PATH            a fresh application in PATH (new --help)\n"
 	"manage COMMAND --help prints a command's usage.\n";
 
 /* Each command's usage, printed by `manage COMMAND --help` (or -h) and by
@@ -85,6 +87,7 @@ static const struct command_help {
 	  "  flush     retry the messages waiting in var/outbox/pending\n" },
 	{ "test", fl_cli_test_usage },
 	{ "render", fl_cli_render_usage },
+	{ "new", fl_cli_new_usage },   /* issue 18: a new application */
 };
 
 #define NBUILTIN (sizeof command_help / sizeof command_help[0])
@@ -298,6 +301,8 @@ int fl_manage_main(const fl_application *app, int argc, char **argv)
 		fputs(help, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "new"))   /* needs no application, config or database */
+		return fl_cli_new("manage", argc - 1, argv + 1);
 	fl_log_init("manage", FL_LOG_WARNING);
 	char *root = fl_find_root();
 	if (!root)

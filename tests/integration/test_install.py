@@ -15,12 +15,11 @@ command's output.
 import os
 import re
 import shlex
-import shutil
-import subprocess
 
 import pytest
 
 import servers
+from installed import build_arg, make_env, pkg_config, prefix, run, sanitizer_flags  # noqa: F401
 from servers import Browser, csrf_token
 
 # ---- the application: one blueprint, its own templates ----
@@ -124,61 +123,13 @@ TEMPLATES = {
 FRAMEWORK_TEMPLATES = ["_forms.html", "_moment.html", "_pagination.html"]
 
 
-# ---- helpers ----
-
-def _run(args, what, **kwargs):
-    """Run a command; fail the test with its output when it fails."""
-    kwargs.setdefault("timeout", 120)
-    r = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                       **kwargs)
-    if r.returncode != 0:
-        pytest.fail("%s failed (exit %d): %s\n%s%s" % (
-            what, r.returncode, " ".join(map(shlex.quote, args)), r.stdout, r.stderr),
-            pytrace=False)
-    return r
-
-
-def _make_env():
-    """The environment for a make of our own: none of the calling make's
-    flags (tests/run.sh may run under `make check`, whose command-line
-    variables and jobserver travel in MAKEFLAGS)."""
-    return {k: v for k, v in os.environ.items()
-            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-
-
-def _build_arg():
-    """BUILD= for make: the build the other tests use (build, build/asan),
-    relative to the checkout as the Makefile's dependency files name it."""
-    return "BUILD=" + os.path.relpath(servers.BUILD, servers.ROOT)
-
-
-def _require_tools():
-    missing = [t for t in ("make", "cc", "pkg-config", "nm") if not shutil.which(t)]
-    if not os.access(servers.LIGHTTPD, os.X_OK):
-        missing.append("lighttpd")
-    if missing:
-        pytest.fail("missing: %s (run make install-deps)" % ", ".join(missing), pytrace=False)
-
+# ---- helpers (installed.py) ----
 
 def _internal(header):
     """Shared between one module's own files, never installed (the
     Makefile's INSTALL_HDR rule)."""
     name = os.path.basename(header)
     return name == "internal.h" or name.endswith("_internal.h")
-
-
-def _pkg_config(prefix, *args):
-    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib", "pkgconfig"))
-    env.pop("PKG_CONFIG_LIBDIR", None)
-    return _run(["pkg-config"] + list(args) + ["flagon"], "pkg-config", env=env).stdout
-
-
-def _sanitizer_flags(archive):
-    """A library built with sanitizers (make check's build/asan) needs its
-    application linked the same way."""
-    syms = _run(["nm", "-A", archive], "nm").stdout
-    kinds = [k for k, sym in (("address", "__asan_"), ("undefined", "__ubsan_")) if sym in syms]
-    return ["-fsanitize=" + ",".join(kinds), "-fno-omit-frame-pointer"] if kinds else []
 
 
 class OutsideLighttpd(servers.Server):
@@ -223,24 +174,7 @@ fastcgi.server = (
         return os.path.join(self.var, "lighttpd-error.log")
 
 
-# ---- fixtures ----
-
-@pytest.fixture(scope="module")
-def prefix(tmp_path_factory):
-    """`make install PREFIX=<scratch>` of the library the other tests use."""
-    _require_tools()
-    build = _build_arg()
-    liba = os.path.join(servers.BUILD, "libflagon.a")
-    # Install what was built; never build here (make test/check built it).
-    q = subprocess.run(["make", "-q", "-C", servers.ROOT, build, os.path.relpath(liba, servers.ROOT)],
-                       env=_make_env(), stdin=subprocess.DEVNULL, capture_output=True)
-    if q.returncode != 0:
-        pytest.fail("not built or out of date (run make): %s" % liba, pytrace=False)
-    p = str(tmp_path_factory.mktemp("prefix"))
-    _run(["make", "--no-print-directory", "-C", servers.ROOT, build, "PREFIX=" + p, "install"],
-         "make install", env=_make_env())
-    return p
-
+# ---- fixtures (prefix: installed.py) ----
 
 @pytest.fixture(scope="module")
 def app(prefix, tmp_path_factory):
@@ -256,7 +190,7 @@ def app(prefix, tmp_path_factory):
         with open(os.path.join(tdir, name), "w") as f:
             f.write(text)
     # The framework's templates beside the app's own, as the README says.
-    installed = _pkg_config(prefix, "--variable=templatedir").strip()
+    installed = pkg_config(prefix, "--variable=templatedir").strip()
     for name in FRAMEWORK_TEMPLATES:
         os.symlink(os.path.join(installed, name), os.path.join(tdir, name))
     os.makedirs(os.path.join(appdir, "htdocs", "static"))
@@ -264,9 +198,9 @@ def app(prefix, tmp_path_factory):
         f.write("body { margin: 0 }\n")
     os.makedirs(os.path.join(appdir, "cgi-bin"))
     exe = os.path.join(appdir, "cgi-bin", "hello")
-    flags = shlex.split(_pkg_config(prefix, "--cflags", "--libs"))
-    san = _sanitizer_flags(os.path.join(prefix, "lib", "libflagon.a"))
-    _run(["cc", "-Wall", "-Wextra", "-Werror"] + san + ["hello.c"] + flags + ["-o", exe],
+    flags = shlex.split(pkg_config(prefix, "--cflags", "--libs"))
+    san = sanitizer_flags(os.path.join(prefix, "lib", "libflagon.a"))
+    run(["cc", "-Wall", "-Wextra", "-Werror"] + san + ["hello.c"] + flags + ["-o", exe],
          "compiling the outside application", cwd=appdir)
     return appdir, exe
 
@@ -307,9 +241,9 @@ def test_installed_files(prefix):
     tdir = os.path.join(prefix, "share", "flagon", "templates")
     assert sorted(os.listdir(tdir)) == sorted(FRAMEWORK_TEMPLATES)
     assert os.path.isfile(os.path.join(prefix, "share", "flagon", "static", "moment.js"))
-    assert _pkg_config(prefix, "--variable=prefix").strip() == prefix
-    assert _pkg_config(prefix, "--variable=templatedir").strip() == tdir
-    assert re.match(r"\d+\.\d+\.\d+$", _pkg_config(prefix, "--modversion").strip())
+    assert pkg_config(prefix, "--variable=prefix").strip() == prefix
+    assert pkg_config(prefix, "--variable=templatedir").strip() == tdir
+    assert re.match(r"\d+\.\d+\.\d+$", pkg_config(prefix, "--modversion").strip())
 
 
 def test_every_installed_header_compiles(prefix, tmp_path):
@@ -322,8 +256,8 @@ def test_every_installed_header_compiles(prefix, tmp_path):
             lines.append('#include "%s"' % os.path.relpath(os.path.join(d, f), inc))
     src = tmp_path / "all_headers.c"
     src.write_text("\n".join(lines) + "\nint main(void) { return 0; }\n")
-    flags = shlex.split(_pkg_config(prefix, "--cflags"))
-    _run(["cc", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", str(src)] + flags,
+    flags = shlex.split(pkg_config(prefix, "--cflags"))
+    run(["cc", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", str(src)] + flags,
          "compiling every installed header")
 
 
@@ -410,14 +344,14 @@ def test_root_is_the_application_directory(hello, app):
 
 def test_destdir_install_and_uninstall(prefix, tmp_path):
     stage = str(tmp_path / "stage")
-    args = ["make", "--no-print-directory", "-C", servers.ROOT, _build_arg(),
+    args = ["make", "--no-print-directory", "-C", servers.ROOT, build_arg(),
             "PREFIX=/opt/flagon", "DESTDIR=" + stage]
-    _run(args + ["install"], "make install DESTDIR=", env=_make_env())
+    run(args + ["install"], "make install DESTDIR=", env=make_env())
     root = os.path.join(stage, "opt", "flagon")
     assert os.path.isfile(os.path.join(root, "lib", "libflagon.a"))
     assert os.path.isfile(os.path.join(root, "include", "flagon", "web", "app.h"))
     with open(os.path.join(root, "lib", "pkgconfig", "flagon.pc")) as f:
         assert "prefix=/opt/flagon\n" in f.read()      # where it will live, not the stage
-    _run(args + ["uninstall"], "make uninstall", env=_make_env())
+    run(args + ["uninstall"], "make uninstall", env=make_env())
     left = [os.path.join(d, f) for d, _, files in os.walk(stage) for f in files]
     assert left == []
