@@ -3,6 +3,7 @@
 #   make               library, blueprints (cgi-bin/*), ./manage
 #   make install-deps  install the Debian packages that are missing
 #   make run           build, migrate, seed, serve on http://$(HOST):$(PORT)/
+#                      (RUNFLAGS=-d: debug, rebuilt and reloaded on change)
 #   make run-tutorial  the same for the tutorial's application, flaskr
 #                      (http://$(HOST):$(PORT)/cgi-bin/blog/)
 #   make test          unit + integration tests; last line "N passed, N failed"
@@ -37,6 +38,9 @@ OUT     ?= .
 HOST    ?= 127.0.0.1
 PORT    ?= 8080
 FUZZ_SECONDS ?= 30
+# More options for `manage runserver` under make run / run-tutorial:
+# RUNFLAGS=-d (debug and the reloader), -r (the reloader alone).
+RUNFLAGS ?=
 
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -Ilib -I. -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
@@ -293,17 +297,18 @@ install-deps:
 run: install-deps all
 	./manage db upgrade
 	./manage seed --if-empty
-	./manage runserver -h $(HOST) -p $(PORT)
+	FLAGON_BUILD_CMD="make BUILD=$(BUILD) OUT=$(OUT) all" ./manage runserver -h $(HOST) -p $(PORT) $(RUNFLAGS)
 
 # The tutorial's application, flaskr (docs/tutorial.md), on a database and
 # an upload folder of its own: its manage applies its migrations, then runs
 # lighttpd serving its two blueprints (/cgi-bin/auth/, /cgi-bin/blog/)
-# instead of Flasky's.
+# instead of Flasky's.  Under RUNFLAGS=-d its reloader rebuilds flaskr too.
 FLASKR_ENV = DATABASE_URI=sqlite:///var/flaskr.sqlite UPLOAD_FOLDER=var/flaskr-uploads
 run-tutorial: install-deps all tutorial
 	@mkdir -p var/flaskr-uploads
 	$(FLASKR_ENV) $(TUT_MANAGE) db upgrade
-	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial $(TUT_MANAGE) runserver -h $(HOST) -p $(PORT)
+	$(FLASKR_ENV) FLAGON_BIN=$(abspath $(BUILD))/tutorial FLAGON_BUILD_CMD="make BUILD=$(BUILD) OUT=$(OUT) all tutorial" \
+	  $(TUT_MANAGE) runserver -h $(HOST) -p $(PORT) $(RUNFLAGS)
 
 test: install-deps
 	@$(MAKE) --no-print-directory all unit-bins tutorial

@@ -18,6 +18,7 @@
 #include "cmd_db.h"
 #include "cmd_mail.h"
 #include "cmd_new.h"
+#include "cmd_runserver.h"
 #include "cmd_seed.h"
 #include "cmd_session.h"
 #include "cmd_shell.h"
@@ -35,8 +36,9 @@ static const char usage[] =
 	"  db SUBCOMMAND       database migrations (Flask-Migrate): init, migrate,\n"
 	"                      revision, upgrade, downgrade, current, history, heads,\n"
 	"                      show, stamp, check, create_all, drop_all (db --help)\n"
-	"  runserver [-h HOST] [-p PORT] [-d] [-r]\n"
-	"                      serve every blueprint with lighttpd in the foreground\n"
+	"  runserver [-h HOST] [-p PORT] [-d] [-r] [--no-reload]\n"
+	"                      serve every blueprint with lighttpd in the foreground;\n"
+	"                      -d debug and reload, -r reload (runserver --help)\n"
 	"  routes              print the URL map of every blueprint of the application\n"
 	"  seed                load the application's demo data into the configured\n"
 	"                      database\n"
@@ -61,13 +63,7 @@ static const struct command_help {
 	const char *text;
 } command_help[] = {
 	{ "db", fl_cli_db_usage },
-	{ "runserver",
-	  "usage: manage runserver [-h HOST] [-p PORT] [-d] [-r]\n"
-	  "  serve every blueprint with lighttpd in the foreground (Ctrl-C stops)\n"
-	  "  -h HOST   listen address (default 127.0.0.1, or $HOST)\n"
-	  "  -p PORT   port (default 8080, or $PORT)\n"
-	  "  -d, -r    debug: templates reloaded on change\n"
-	  "Logs: var/fastcgi-error.log (the programs), var/lighttpd-error.log.\n" },
+	{ "runserver", fl_cli_runserver_usage },
 	{ "routes",
 	  "usage: manage routes\n"
 	  "  print the URL map of every blueprint of the application (its\n"
@@ -151,62 +147,6 @@ static int check_commands(const fl_application *app)
 	return 0;
 }
 
-static int cmd_runserver(const fl_config *cfg, int argc, char **argv)
-{
-	const char *host = getenv("HOST") && *getenv("HOST") ? getenv("HOST") : "127.0.0.1";
-	const char *port = getenv("PORT") && *getenv("PORT") ? getenv("PORT") : "8080";
-	int opt;
-	optind = 1;
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strncmp(argv[i], "--", 2)) {
-			fprintf(stderr, "manage runserver: unknown option '%s' (see manage runserver "
-				"--help)\n", argv[i]);
-			return 2;
-		}
-	opterr = 0;
-	while ((opt = getopt(argc, argv, "h:p:dr")) != -1) {
-		switch (opt) {
-		case 'h': host = optarg; break;
-		case 'p': port = optarg; break;
-		case 'd': setenv("DEBUG", "1", 1); break;
-		case 'r': setenv("DEBUG", "1", 1); break; /* DEBUG reloads templates */
-		default:
-			fprintf(stderr, "manage runserver: %s option '-%c' (see manage runserver --help)\n",
-				strchr("hp", optopt) ? "a value is missing after" : "unknown", optopt);
-			return 2;
-		}
-	}
-	/* The programs lighttpd starts sign sessions and CSRF tokens: they
-	 * would refuse to start, each with a line in the log; say it here. */
-	if (!cfg->secret_key)
-		return fl_cli_fail("%s", "SECRET_KEY must be set in the production configuration");
-	char *end;
-	long p = strtol(port, &end, 10);
-	if (*end || p < 1 || p > 65535)
-		return fl_cli_fail("invalid port '%s'", port);
-	char vardir[4096], rundir[4200], conf[4200];
-	const char *var = getenv("FLAGON_VAR");
-	snprintf(vardir, sizeof vardir, "%s", var && *var ? var : "");
-	if (!*vardir)
-		snprintf(vardir, sizeof vardir, "%s/var", cfg->root);
-	snprintf(rundir, sizeof rundir, "%s/run", vardir);
-	snprintf(conf, sizeof conf, "%s/lighttpd.conf", cfg->root);
-	mkdir(vardir, 0775);
-	mkdir(rundir, 0775);
-	/* Several FastCGI processes serve each blueprint: the page cache must
-	 * be shared (SPEC §4), unless the environment chose otherwise. */
-	setenv("CACHE_TYPE", "sqlite", 0);
-	setenv("FLAGON_ROOT", cfg->root, 1);
-	setenv("FLAGON_VAR", vardir, 1);
-	setenv("FLAGON_LISTEN_HOST", host, 1);
-	setenv("FLAGON_LISTEN_PORT", port, 1);
-	fprintf(stderr, " * Serving Flagon on http://%s:%s/ (lighttpd; Ctrl-C stops)\n"
-		" * Logs: %s/fastcgi-error.log (the programs), %s/lighttpd-error.log\n",
-		host, port, vardir, vardir);
-	execlp("lighttpd", "lighttpd", "-D", "-f", conf, (char *)NULL);
-	return fl_cli_fail("cannot start lighttpd: %s", strerror(errno));
-}
-
 /* The whole URL map, from the application's list of blueprints (no
  * program needs to run). */
 static int cmd_routes(const fl_application *app, int argc, char **argv)
@@ -261,7 +201,7 @@ static int run_command(const fl_command_ctx *cx, int argc, char **argv)
 	if (!strcmp(cmd, "db"))
 		return cmd_db(cx, argc, argv);
 	if (!strcmp(cmd, "runserver"))
-		return cmd_runserver(cfg, argc, argv);
+		return fl_cli_runserver(cx, argc, argv);
 	if (!strcmp(cmd, "seed"))
 		return fl_cli_seed(app, cfg, argc, argv);
 	if (!strcmp(cmd, "session"))   /* issue 14: expired sessions */

@@ -16,6 +16,7 @@
 #include "web/app_internal.h"
 #include "web/application.h"
 #include "web/debugger.h"
+#include "web/reload_internal.h"
 #include "base/dotenv.h"
 #include "base/log.h"
 #include "data/query.h"
@@ -237,11 +238,16 @@ int fl_run(const fl_blueprint *bp)
 		fl_error("FCGX_Init failed");
 		return 1;
 	}
+	/* Under `manage runserver -d/-r` (FLAGON_RELOAD=1), a SIGHUP re-execs
+	 * the rebuilt program between requests, and a failed build answers
+	 * every request (reload.c); otherwise one flag test per request. */
+	int reload = fl_app_reload_init(app);
 	FCGX_Request req;
-	FCGX_InitRequest(&req, 0, 0);
+	FCGX_InitRequest(&req, 0, reload ? FCGI_FAIL_ACCEPT_ON_INTR : 0);
 	app->fcgi = &req;
-	while (FCGX_Accept_r(&req) >= 0)
-		fl_app_handle(app, req.envp);
+	while ((reload ? fl_app_reload_accept(app, &req) : FCGX_Accept_r(&req)) >= 0)
+		if (!reload || !fl_app_reload_build_failed(app))
+			fl_app_handle(app, req.envp);
 	fl_app_stop(app);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
 #include "web/login.h"
+#include "web/reload_internal.h"
 #include "web/toolbar.h"
 #include "http/http.h"
 #include "base/fileio.h"
@@ -265,8 +266,7 @@ static void restart_after_crash(fl_app *app)
 {
 	if (app->fcgi) {
 		fl_error("restarting the process after a crash");
-		execl("/proc/self/exe", app->bp->name, (char *)NULL);
-		fl_error("cannot restart: %s", strerror(errno));
+		fl_app_reexec(app, "crash");
 	}
 	_exit(70);
 }
