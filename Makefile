@@ -444,8 +444,7 @@ install: $(MANAGEA) $(FLAGON_TOOL)
 $(MANAGEA): $(SKEL_EMBED_OBJ)
 $(SKEL_EMBED_C): $(SKEL_SRC) tools/embed-templates.sh
 	@mkdir -p $(dir $@)
-	tools/embed-templates.sh -a -i cli/skeleton.h -t fl_cli_skeleton_file \
-	  -n fl_cli_skeleton_files cli/skeleton > $@.tmp
+	tools/embed-templates.sh -a -i cli/skeleton.h -n fl_cli_skeleton_files cli/skeleton > $@.tmp
 	@$(FL_REPLACE_IF_CHANGED)
 $(SKEL_EMBED_OBJ): $(SKEL_EMBED_C)
 	$(CC) $(CFLAGS) -c $< -o $@

@@ -8,17 +8,10 @@
 #ifndef FL_CLI_SKELETON_H
 #define FL_CLI_SKELETON_H
 
-#include <stddef.h>
-
-/* One file of the skeleton: its path relative to the application's
- * folder ("cgi-bin/@BLUEPRINT@.c") and its text, byte for byte. */
-typedef struct fl_cli_skeleton_file {
-	const char *name;
-	const char *source;
-} fl_cli_skeleton_file;
+#include "base/embedded.h"
 
 /* Every file of cli/skeleton/, dot files included, sorted by name; ends
  * with { NULL, NULL }. */
-extern const fl_cli_skeleton_file fl_cli_skeleton_files[];
+extern const fl_embedded_file fl_cli_skeleton_files[];
 
 #endif

@@ -63,7 +63,7 @@ static json_t *find_resource(void *ud, fl_arena *a, json_t *args, json_t *kwargs
 
 void fl_bootstrap_init_templates(fl_tpl_env *env)
 {
-	for (const fl_embedded_template *t = fl_embedded_templates; t->name; t++)
+	for (const fl_embedded_file *t = fl_embedded_templates; t->name; t++)
 		if (strncmp(t->name, "bootstrap/", 10) == 0)
 			fl_tpl_env_add_source(env, t->name, t->source);
 	fl_tpl_env_add_function(env, "bootstrap_find_resource", find_resource);

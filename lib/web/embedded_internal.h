@@ -10,16 +10,9 @@
 #ifndef FL_EMBEDDED_INTERNAL_H
 #define FL_EMBEDDED_INTERNAL_H
 
-#include <stddef.h>
-
-/* One embedded template: its name relative to lib/web/templates/
- * ("bootstrap/base.html") and its source, byte for byte the file's. */
-typedef struct fl_embedded_template {
-	const char *name;
-	const char *source;
-} fl_embedded_template;
+#include "base/embedded.h"
 
 /* Every file of lib/web/templates/, sorted by name; ends with { NULL, NULL }. */
-extern const fl_embedded_template fl_embedded_templates[];
+extern const fl_embedded_file fl_embedded_templates[];
 
 #endif
