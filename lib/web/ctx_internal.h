@@ -74,6 +74,18 @@ fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *va
  * "User-Agent"), in the request arena (wrappers.c). */
 json_t *fl_app_request_json(fl_ctx *c);
 
+/* Whether a value called `name` (a form field, a header, a cookie, a
+ * session or g key) is hidden on the development pages: a name
+ * fl_config_name_is_secret, or one containing "csrf" or "cookie", or the
+ * session cookie (SESSION_COOKIE_NAME) or Flask-Login's remember_token
+ * (masking.c: the debugger and the debug toolbar). */
+int fl_app_is_secret_name(fl_ctx *c, const char *name);
+
+/* A copy of `v` (NULL: null) in which the value of every object key that
+ * fl_app_is_secret_name is FL_CONFIG_MASK, at any depth; a new reference
+ * (jansson's current allocator) the caller decrefs (masking.c). */
+json_t *fl_app_masked_json(fl_ctx *c, const json_t *v);
+
 /* Fail the request for a bug the library caught in the application — a
  * url_for that cannot build, a redirect to NULL, a NULL body: log `why`
  * (printf-style) with the request, and answer the 500 page whatever the

@@ -13,7 +13,6 @@
 #include "web/sessions.h"
 #include "base/html.h"
 
-#define MASK "********"
 #define CONTEXT_LINES 5
 #define MAX_LINE 400            /* bytes of one source line shown */
 
@@ -23,28 +22,13 @@ static void esc(fl_buf *out, const char *s)
 		fl_html_escape(out, s, strlen(s));
 }
 
-/* 1 when a value called `name` must not be shown: a password, a secret,
- * a token, a key, a CSRF token, credentials (werkzeug's debugger shows
- * everything; a page one may paste in a bug report should not). */
-static int secret_name(const char *name)
-{
-	static const char *const words[] = {
-		"password", "passwd", "secret", "token", "key", "csrf", "authorization", "cookie",
-		NULL,
-	};
-	for (const char *const *w = words; *w; w++)
-		if (name && strcasestr(name, *w))
-			return 1;
-	return 0;
-}
-
 static void row(fl_buf *out, const char *name, const char *value, int masked)
 {
 	fl_buf_puts(out, "<tr><th>");
 	esc(out, name);
 	fl_buf_puts(out, "</th><td>");
 	if (masked)
-		fl_buf_puts(out, MASK);
+		fl_buf_puts(out, FL_CONFIG_MASK);
 	else
 		esc(out, value);
 	fl_buf_puts(out, "</td></tr>\n");
@@ -57,78 +41,37 @@ static void section(fl_buf *out, const char *title)
 	fl_buf_puts(out, "</h3>\n<table>\n");
 }
 
-/* A multidict as a table; the session cookie (`also_secret`) is masked too. */
-static void multidict_table(fl_buf *out, const char *title, const fl_multidict *md,
-	const char *also_secret)
+/* A multidict as a table, secrets masked. */
+static void multidict_table(fl_buf *out, fl_ctx *c, const char *title, const fl_multidict *md)
 {
 	section(out, title);
 	for (size_t i = 0; i < md->len; i++) {
 		const fl_pair *p = &md->items[i];
-		row(out, p->key, p->value, secret_name(p->key) ||
-			(also_secret && strcmp(p->key, also_secret) == 0));
+		row(out, p->key, p->value, fl_app_is_secret_name(c, p->key));
 	}
 	if (!md->len)
 		fl_buf_puts(out, "<tr><td><em>none</em></td></tr>\n");
 	fl_buf_puts(out, "</table>\n");
 }
 
-/* The request headers from the CGI variables: HTTP_ACCEPT_LANGUAGE is
- * Accept-Language; CONTENT_TYPE and CONTENT_LENGTH too. */
+/* The request headers as werkzeug names them (wrappers.c's request
+ * object: "User-Agent"), secrets masked. */
 static void headers_table(fl_buf *out, fl_ctx *c)
 {
 	section(out, "Headers");
-	for (char **e = c->req.envp; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		const char *name = NULL;
-		if (!eq)
-			continue;
-		if (strncmp(*e, "HTTP_", 5) == 0)
-			name = *e + 5;
-		else if (strncmp(*e, "CONTENT_TYPE=", 13) == 0 || strncmp(*e, "CONTENT_LENGTH=", 15) == 0)
-			name = *e;
-		if (!name)
-			continue;
-		char *h = fl_arena_printf(c->arena, "%.*s", (int)(eq - name), name);
-		for (char *p = h, *start = h; *p; p++) {
-			if (*p == '_')
-				*p = '-';
-			else if (p != start && p[-1] != '-' && *p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		}
-		row(out, h, eq + 1, secret_name(h));
-	}
+	const char *k;
+	json_t *v, *headers = json_object_get(fl_app_request_json(c), "headers");
+	json_object_foreach(headers, k, v)
+		row(out, k, json_string_value(v), fl_app_is_secret_name(c, k));
 	fl_buf_puts(out, "</table>\n");
 }
 
-/* A copy of `v` with the value of every key that names a secret masked,
- * at any depth. */
-static json_t *masked(json_t *v)
-{
-	if (json_is_object(v)) {
-		json_t *o = json_object();
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x)
-			json_object_set_new(o, k, secret_name(k) ? json_string(MASK) : masked(x));
-		return o;
-	}
-	if (json_is_array(v)) {
-		json_t *a = json_array();
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x)
-			json_array_append_new(a, masked(x));
-		return a;
-	}
-	return v ? json_incref(v) : json_null();
-}
-
-static void json_block(fl_buf *out, const char *title, json_t *v)
+static void json_block(fl_buf *out, fl_ctx *c, const char *title, json_t *v)
 {
 	fl_buf_puts(out, "<h3>");
 	esc(out, title);
 	fl_buf_puts(out, "</h3>\n<pre class=json>");
-	json_t *m = masked(v);
+	json_t *m = fl_app_masked_json(c, v);
 	char *s = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	json_decref(m);
 	esc(out, s ? s : "(cannot show)");
@@ -282,12 +225,11 @@ void fl_debugger_page(fl_ctx *c, const fl_debug_error *e, const fl_frame *frames
 	row(out, "script_name", c->req.script_name, 0);
 	row(out, "remote_addr", c->req.remote_addr, 0);
 	fl_buf_puts(out, "</table>\n");
-	multidict_table(out, "Query arguments (request.args)", &c->req.args, NULL);
-	multidict_table(out, "Form (request.form)", &c->req.form, NULL);
+	multidict_table(out, c, "Query arguments (request.args)", &c->req.args);
+	multidict_table(out, c, "Form (request.form)", &c->req.form);
 	headers_table(out, c);
-	multidict_table(out, "Cookies (request.cookies)", &c->req.cookies,
-		c->config ? c->config->session_cookie_name : NULL);
-	json_block(out, "Session", fl_get_session(c));
-	json_block(out, "g", c->g);
+	multidict_table(out, c, "Cookies (request.cookies)", &c->req.cookies);
+	json_block(out, c, "Session", fl_get_session(c));
+	json_block(out, c, "g", c->g);
 	fl_buf_puts(out, "</html>\n");
 }

@@ -99,19 +99,6 @@ static void put_value(fl_buf *b, const json_t *v, size_t flags)
 		json_dump_callback(v, put_chunk, b, flags | JSON_ENCODE_ANY);
 }
 
-/* A copy of object `o` whose text values under a key that names a secret
- * (csrf_token, password, Authorization) are masked. */
-static json_t *masked(const json_t *o)
-{
-	json_t *m = json_object();
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)o, k, v)
-		json_object_set_new(m, k, json_is_string(v) && fl_config_name_is_secret(k)
-			? json_string(FL_CONFIG_MASK) : json_deep_copy(v));
-	return m;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -129,7 +116,7 @@ static void object_table(fl_ctx *c, fl_buf *b, const char *title, const json_t *
 		fl_buf_puts(b, "<p>None</p>");
 		return;
 	}
-	json_t *m = masked(o);
+	json_t *m = fl_app_masked_json(c, o);
 	const char **keys = fl_arena_alloc(c->arena, n * sizeof *keys);
 	size_t i = 0;
 	const char *k;
@@ -267,7 +254,7 @@ static void response_panel(fl_ctx *c, fl_buf *b)
 static void session_panel(fl_ctx *c, fl_buf *b)
 {
 	panel_open(b, "flDebugSession", "Session");
-	json_t *s = masked(fl_get_session(c));
+	json_t *s = fl_app_masked_json(c, fl_get_session(c));
 	fl_buf_puts(b, "<pre class=\"flDebugSessionJson\">");
 	put_value(b, s, JSON_INDENT(2) | JSON_SORT_KEYS);
 	fl_buf_puts(b, "</pre>");
