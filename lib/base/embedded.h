@@ -9,12 +9,11 @@
 
 #include <stddef.h>   /* NULL, which ends the generated tables */
 
-/* One embedded file: its path relative to the folder that was embedded
- * ("bootstrap/base.html", "cgi-bin/@BLUEPRINT@.c") and its text, byte
- * for byte the file's, NUL-terminated.  Both are static data. */
+/* One embedded file (static data). */
 typedef struct fl_embedded_file {
-	const char *name;
-	const char *source;
+	const char *name;           /* its path relative to the embedded folder:
+	                               "bootstrap/base.html", "cgi-bin/@BLUEPRINT@.c" */
+	const char *source;         /* its text, byte for byte the file's, NUL-terminated */
 } fl_embedded_file;
 
 #endif
