@@ -1,7 +1,7 @@
 /* debugger.c — the development error page's record of an error (a crash's
  * stack captured in the signal handler, fl_app_fail's message and stack,
- * a template error) and the answer: the page (debugger_page.c) and the
- * same backtrace on stderr.  See web/debugger.h. */
+ * a template error); the page and the answer are debugger_page.c.  See
+ * web/debugger.h. */
 #include "web/debugger.h"
 
 #include <signal.h>
@@ -120,24 +120,4 @@ const char *fl_debugger_headline(fl_ctx *c, const fl_debug_error *e)
 		return fl_arena_printf(c->arena, "template %s:%d:%d: %s", e->terr.file,
 			e->terr.line, e->terr.column, e->terr.message);
 	return e->message ? e->message : "unhandled error";
-}
-
-void fl_debugger_respond(fl_ctx *c)
-{
-	const fl_debug_error *e = fl_state(c)->debug_error;
-	fl_frame *frames = fl_arena_alloc(c->arena, (size_t)(e->npcs ? e->npcs : 1) * sizeof *frames);
-	if (e->npcs)
-		fl_backtrace_symbolize(e->pcs, e->npcs, e->exact, c->arena, frames);
-	/* The terminal: werkzeug logs the traceback it shows. */
-	fl_error("%s %s: %s (development error page)", c->req.method_name ? c->req.method_name : "-",
-		c->req.path ? c->req.path : "-", fl_debugger_headline(c, e));
-	if (e->npcs)
-		fl_error("backtrace (most recent call first):");
-	for (int i = 0; i < e->npcs; i++)
-		fl_error("  #%d %s", i, fl_frame_format(&frames[i], c->arena));
-	fl_buf html;
-	fl_buf_init(&html, c->arena);
-	fl_debugger_page(c, e, frames, e->npcs, &html);
-	fl_response_init(&c->resp, c->arena);
-	fl_app_set_body(c, 500, "text/html; charset=utf-8", html.data, html.len);
 }

@@ -1,5 +1,6 @@
-/* debugger_page.c — the HTML of the development error page (web/debugger.h):
- * the error, the backtrace, the source or template lines around the
+/* debugger_page.c — the development error page (web/debugger.h) and the
+ * answer it makes (fl_debugger_respond, which also writes the backtrace on
+ * stderr): the error, the backtrace, the source or template lines around the
  * failing line, the request, the session and g, secrets masked, every
  * value escaped.  Written in C rather than as a template: the page must
  * show even when the application's templates are what is broken. */
@@ -12,6 +13,7 @@
 #include "web/debugger_internal.h"
 #include "web/sessions.h"
 #include "base/html.h"
+#include "base/log.h"
 
 #define CONTEXT_LINES 5
 #define MAX_LINE 400            /* bytes of one source line shown */
@@ -232,4 +234,24 @@ void fl_debugger_page(fl_ctx *c, const fl_debug_error *e, const fl_frame *frames
 	json_block(out, c, "Session", fl_get_session(c));
 	json_block(out, c, "g", c->g);
 	fl_buf_puts(out, "</html>\n");
+}
+
+void fl_debugger_respond(fl_ctx *c)
+{
+	const fl_debug_error *e = fl_state(c)->debug_error;
+	fl_frame *frames = fl_arena_alloc(c->arena, (size_t)(e->npcs ? e->npcs : 1) * sizeof *frames);
+	if (e->npcs)
+		fl_backtrace_symbolize(e->pcs, e->npcs, e->exact, c->arena, frames);
+	/* The terminal: werkzeug logs the traceback it shows. */
+	fl_error("%s %s: %s (development error page)", c->req.method_name ? c->req.method_name : "-",
+		c->req.path ? c->req.path : "-", fl_debugger_headline(c, e));
+	if (e->npcs)
+		fl_error("backtrace (most recent call first):");
+	for (int i = 0; i < e->npcs; i++)
+		fl_error("  #%d %s", i, fl_frame_format(&frames[i], c->arena));
+	fl_buf html;
+	fl_buf_init(&html, c->arena);
+	fl_debugger_page(c, e, frames, e->npcs, &html);
+	fl_response_init(&c->resp, c->arena);
+	fl_app_set_body(c, 500, "text/html; charset=utf-8", html.data, html.len);
 }

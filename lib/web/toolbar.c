@@ -57,7 +57,7 @@ static void trace_statement(void *ud, const fl_db_trace_record *r)
 	s->params = fl_arena_strndup(a, r->params, r->params_len);
 	s->usec = r->usec;
 	s->rows = r->rows;
-	s->error = r->err ? fl_arena_strdup(a, fl_db_errmsg(fl_app_db(tb->c->app))) : NULL;
+	s->error = r->err ? fl_arena_strdup(a, fl_db_errmsg(tb->c->app->db)) : NULL;
 }
 
 void fl_toolbar_begin(fl_ctx *c)
@@ -66,8 +66,8 @@ void fl_toolbar_begin(fl_ctx *c)
 	tb->c = c;
 	tb->t0 = fl_monotonic_us();
 	fl_state(c)->toolbar = tb;
-	if (c->app && fl_app_db(c->app))
-		fl_db_set_trace(fl_app_db(c->app), trace_statement, tb);
+	if (c->app && c->app->db)
+		fl_db_set_trace(c->app->db, trace_statement, tb);
 }
 
 int fl_toolbar_collecting(fl_ctx *c)
@@ -128,8 +128,8 @@ int fl_toolbar_process_response(fl_ctx *c)
 	fl_toolbar *tb = fl_state(c)->toolbar;
 	if (!tb)
 		return 0;
-	if (c->app && fl_app_db(c->app))
-		fl_db_set_trace(fl_app_db(c->app), NULL, NULL);
+	if (c->app && c->app->db)
+		fl_db_set_trace(c->app->db, NULL, NULL);
 	fl_response *r = &c->resp;
 	if (c->req.method == FL_HEAD || r->content_length_set)
 		return 0;
