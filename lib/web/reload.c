@@ -71,7 +71,11 @@ int fl_app_reload_accept(fl_app *app, FCGX_Request *req)
 		}
 		int rc = FCGX_Accept_r(req);
 		sigprocmask(SIG_BLOCK, &hup_set, NULL);
-		if (rc == -EINTR)
+		/* Our SIGHUP: reload.  Any other signal that interrupted the
+		 * accept (libfcgi's SIGTERM and SIGUSR1 handlers: lighttpd
+		 * stopping) ends the loop, as FCGX_Accept_r would without
+		 * FCGI_FAIL_ACCEPT_ON_INTR. */
+		if (rc == -EINTR && reload_pending)
 			continue;
 		return rc;
 	}

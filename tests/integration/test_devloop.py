@@ -19,6 +19,8 @@ import time
 import pytest
 import requests
 
+import servers
+
 from servers import (BUILD, LIGHTTPD, ROOT, SECRET_KEY, base_env, free_port, missing,
                      terminate, _children_of, kill_stragglers)
 
@@ -331,3 +333,20 @@ def test_runserver_help_and_bad_options(app_dir):
     r = subprocess.run([manage, "runserver", "-d", "extra"], env=env, capture_output=True,
                        text=True)
     assert r.returncode != 0 and "'extra'" in r.stderr
+
+
+def test_stopping_runserver_stops_every_program(app_dir):
+    """SIGTERM (or Ctrl-C) to runserver -r ends lighttpd and the programs it
+    started: a program waiting for a request under the reloader still
+    honours libfcgi's SIGTERM, and none is left behind."""
+    rs = Runserver(app_dir, ["-r"])
+    _, pid, _ = _page(rs, "hello")
+    programs = [p for p in servers._children_of([rs.proc.pid]) if p != pid] + [pid]
+    assert pid in servers._children_of([rs.proc.pid])
+    servers.terminate(rs.proc, timeout=15)
+    deadline = time.monotonic() + 10
+    while any(servers._alive(p) for p in programs) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in programs if servers._alive(p)]
+    servers.kill_stragglers(left)
+    assert not left, "still running after runserver stopped: %s" % left
