@@ -242,6 +242,13 @@ class DatabaseServer:
         self.drop_database(database)
         self.create_database(database)
 
+    def detach(self):
+        """Forget the server here without stopping it: the atexit hook leaves
+        it running, for another process to stop from state()
+        (tools/dbservers.py)."""
+        if self in _running:
+            _running.remove(self)
+
     def state(self):
         """What tools/dbservers.py keeps to find and stop this server later."""
         return {"kind": self.kind, "pid": self.pid, "port": self.port, "tmpdir": self.tmpdir,
