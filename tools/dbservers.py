@@ -25,6 +25,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "tests", "integration"))
 import dbservers  # noqa: E402
+import servers  # noqa: E402
 
 
 def start(workdir):
@@ -46,7 +47,7 @@ def start(workdir):
             continue
         except Exception as e:
             print("database server %s did not start: %s" % (kind, e), file=sys.stderr)
-            dbservers.stop_all()
+            servers.stop_all()
             for st in states:
                 dbservers.stop_pid_from_state(st)
             return 1

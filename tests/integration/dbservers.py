@@ -41,7 +41,6 @@ fixtures turn it into servers.missing() (skip, or fail under CI=true).
 tools/dbservers.py starts and stops them outside pytest for the C unit
 tests (tests/run.sh; tests/unit/dbserver.h), from the state() each writes.
 """
-import atexit
 import glob
 import os
 import pwd
@@ -66,7 +65,9 @@ MARIADB_INSTALL_DB = shutil.which("mariadb-install-db") or "/usr/bin/mariadb-ins
 MARIADBD = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
 PG_SYSTEM_USER = "postgres"
 
-_running = []       # every server started here and not yet stopped
+# Every server started and not yet stopped is in servers._running too: its
+# atexit hook (servers.stop_all) stops what a crashed run left.
+_running = servers._running
 
 # FLAGON_TEST_DB: which databases the suite runs against.
 ALL_DATABASES = ("sqlite", "mysql", "postgresql")
@@ -269,10 +270,22 @@ class DatabaseServer:
     def popen_user(self):
         return {}
 
-    def admin(self, *statements, database=None):
-        """Run `statements` as the superuser, over the Unix socket;
-        the last one's rows."""
+    def connect(self, database=None):
+        """The superuser's connection over the Unix socket, autocommit
+        (pymysql / psycopg2), to `database` (None: the server's default)."""
         raise NotImplementedError
+
+    def admin(self, *statements, database=None):
+        """Run `statements` as the superuser (connect()); the last one's
+        rows ([] for a statement without)."""
+        conn = self.connect(database)
+        try:
+            with conn.cursor() as cur:
+                for sql in statements:
+                    cur.execute(sql)
+                return list(cur.fetchall()) if cur.description else []
+        finally:
+            conn.close()
 
     def create_user(self):
         raise NotImplementedError
@@ -347,16 +360,6 @@ class MariaDB(DatabaseServer):
         import pymysql
         return pymysql.connect(unix_socket=self.socket, user="root", password="",
                                database=database, autocommit=True, connect_timeout=5)
-
-    def admin(self, *statements, database=None):
-        conn = self.connect(database)
-        try:
-            with conn.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-                return cur.fetchall()
-        finally:
-            conn.close()
 
     def create_user(self):
         pw = self.password.replace("\\", "\\\\").replace("'", "\\'")
@@ -465,16 +468,6 @@ class PostgreSQL(DatabaseServer):
         conn.autocommit = True
         return conn
 
-    def admin(self, *statements, database=None):
-        conn = self.connect(database)
-        try:
-            with conn.cursor() as cur:
-                for sql in statements:
-                    cur.execute(sql)
-                return cur.fetchall() if cur.description else []
-        finally:
-            conn.close()
-
     def create_user(self):
         from psycopg2 import sql
         conn = self.connect()
@@ -508,13 +501,3 @@ def stop_pid_from_state(state):
     if state.get("cleanup"):
         shutil.rmtree(state["cleanup"], ignore_errors=True)
 
-
-def stop_all():
-    for s in list(_running):
-        try:
-            s.stop()
-        except Exception:
-            pass
-
-
-atexit.register(stop_all)
