@@ -96,7 +96,9 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
   chromium chromium-driver python3-selenium doxygen mawk gunicorn libfcgi-bin valgrind \
   python3-sqlalchemy python3-flask-sqlalchemy python3-alembic python3-flask-migrate \
-  libdw-dev libedit-dev python3-dotenv
+  libdw-dev libedit-dev python3-dotenv \
+  mariadb-server mariadb-client libmariadb-dev postgresql postgresql-client libpq-dev haproxy \
+  python3-pymysql python3-psycopg2
 # Installed only when there is no npm at all (NodeSource's nodejs ships its
 # own npm and conflicts with Debian's npm package).
 NODE_PACKAGES = nodejs npm

@@ -9,6 +9,8 @@
 #                 -k PATTERN` sets it): pytest gets -k PATTERN, the C unit
 #                 tests cmocka's filter *PATTERN* (tests/unit/support/
 #                 test_pattern.c); the names of the tests run are listed
+#   FLAGON_TEST_DB  the databases: sqlite (default), mysql, postgresql, a
+#                 comma-separated list, or all (private servers on loopback)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
@@ -20,6 +22,26 @@ mkdir -p "$logdir"
 passed=0
 failed=0
 pattern=${TEST_PATTERN:-}
+
+# FLAGON_TEST_DB=mysql|postgresql|all (comma-separated; default sqlite):
+# private MariaDB/PostgreSQL servers for the C unit tests, started by
+# tools/dbservers.py in a temporary directory; their URIs reach the tests in
+# FLAGON_TEST_<KIND>_URI (tests/unit/dbserver.h).  They are stopped by PID
+# before the integration tests, which start their own (tests/integration/
+# conftest.py).  A bad FLAGON_TEST_DB stops the run here.
+dbdir=$(mktemp -d "${TMPDIR:-/tmp}/flagon-dbservers.XXXXXX") || exit 2
+stop_dbservers() {
+  [ -n "$dbdir" ] || return 0
+  /usr/bin/python3 tools/dbservers.py stop "$dbdir"
+  rm -rf "$dbdir"; dbdir=""
+}
+trap stop_dbservers EXIT
+trap 'stop_dbservers; exit 130' INT TERM
+dbexports=$(/usr/bin/python3 tools/dbservers.py start "$dbdir") || {
+  echo "tests/run.sh: the database servers did not start (FLAGON_TEST_DB=${FLAGON_TEST_DB:-})"
+  exit 2
+}
+eval "$dbexports"
 
 for t in "$build"/tests/unit/test_*; do
   [ -x "$t" ] || continue
@@ -41,6 +63,8 @@ for t in "$build"/tests/unit/test_*; do
   [ -z "$pattern" ] || sed -n 's/^\[       OK \] \(.*\)/    PASSED \1/p; s/^\[  FAILED  \] \(test_[^ ]*\)$/    FAILED \1/p' "$log"
   [ "$f" -eq 0 ] || sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|Sanitizer|runtime error' | head -20
 done
+
+stop_dbservers
 
 # pytest_suite LABEL DIR NOTE: run one pytest directory, add its counts,
 # and on a failure print the failing tests' names first, then the short

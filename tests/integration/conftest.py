@@ -10,21 +10,52 @@ Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
   FLAGON_OUT    where cgi-bin/<blueprint> and manage are ("." or build/asan)
   FLAGON_BUILD  where tests/integration/crashapp is (build or build/asan)
+  FLAGON_TEST_DB  the databases: sqlite (default), mysql, postgresql, a
+                comma-separated list, or all (dbservers.selected(); read once
+                at start-up, a bad value stops the run).  MariaDB and
+                PostgreSQL are private servers on loopback, one of each per
+                session, started only when a test asks (dbservers.py)
   CI            "true" in CI: a test whose server or helper program is missing
                 (redis-server, aiosmtpd, crashapp, sessiontool, Chromium)
                 fails instead of skipping (servers.missing, the one place
                 that decides; the browser tests use it too)
+
+Databases.  Flagon speaks SQLite only today, so the `server` fixture still
+runs on SQLite whatever FLAGON_TEST_DB says.  What is here for the tests
+of the MySQL and PostgreSQL drivers, and for the switch:
+  db_kind              parametrizes a test over the selected databases
+                       (session scope: each kind's tests run together)
+  database_uri(kind)   session fixture, a function: the URI of a fresh SQLite
+                       file (kind "sqlite"), or of the tests' database on the
+                       session's MariaDB ("mysql") or PostgreSQL
+                       ("postgresql") server, started on first use
+  database_server(kind)  the running dbservers.MariaDB / PostgreSQL (reset(),
+                       create_database(), host, port, user, password)
+  module_database_uri  a database of the test module's own on db_kind's
+                       server (a file for SQLite), dropped after the module
+A missing server program or driver: servers.missing() (skip; fail under
+CI=true).  When the drivers exist, the `server` fixture becomes one per
+(web server, database) pair: pytest_generate_tests parametrizes `server`
+over ["%s-%s" % (web, db) for web in kinds for db in TEST_DBS], the fixture
+splits request.param, starts its web server with extra_env={"DATABASE_URI":
+database_uri(db)} (Server.migrate then runs `manage db upgrade` on it), and
+pytest_collection_modifyitems ranks the pairs so each starts once.
 """
 import os
 
 import pytest
 
+import dbservers
 import servers
 from servers import Browser
 
+# The databases FLAGON_TEST_DB selects (pytest_configure reads it once).
+TEST_DBS = ()
+
 
 def pytest_report_header(config):
-    return "flagon: root=%s out=%s build=%s" % (servers.ROOT, servers.OUT, servers.BUILD)
+    return "flagon: root=%s out=%s build=%s databases=%s" % (
+        servers.ROOT, servers.OUT, servers.BUILD, ",".join(TEST_DBS))
 
 
 def _require_build():
@@ -52,6 +83,11 @@ def mounts():
 
 
 def pytest_configure(config):
+    global TEST_DBS
+    try:
+        TEST_DBS = dbservers.selected()
+    except ValueError as e:
+        raise pytest.UsageError(str(e))
     config.addinivalue_line(
         "markers", "proxy_fcgi: run this test of the `server` fixture against Apache + "
         "mod_proxy_fcgi + spawn-fcgi too (apache2 -DFLAGON_PROXY_FCGI), not only lighttpd "
@@ -66,6 +102,8 @@ def pytest_generate_tests(metafunc):
         if metafunc.definition.get_closest_marker("proxy_fcgi"):
             kinds = servers.ALL_KINDS
         metafunc.parametrize("server", sorted(kinds), indirect=True, scope="session")
+    if "db_kind" in metafunc.fixturenames:
+        metafunc.parametrize("db_kind", TEST_DBS, indirect=True, scope="session")
 
 
 @pytest.hookimpl(trylast=True)
@@ -93,6 +131,73 @@ def server(request, tmp_path_factory, mounts):
     request.addfinalizer(s.stop)
     s.start()
     return s
+
+
+@pytest.fixture(scope="session")
+def db_kind(request):
+    """One of the databases FLAGON_TEST_DB selects: sqlite, mysql, postgresql."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_server(request, tmp_path_factory):
+    """A function: database_server(kind) is the session's running
+    dbservers.MariaDB ("mysql") or PostgreSQL ("postgresql"), started on
+    first use and stopped at the end of the session; servers.missing()
+    when it is not installed."""
+    running = {}
+
+    def get(kind):
+        if kind not in running:
+            s = dbservers.KINDS[kind](str(tmp_path_factory.mktemp(kind)))
+            try:
+                s.start()
+            except dbservers.Missing as e:
+                servers.missing(str(e), e.hint)
+            request.addfinalizer(s.stop)
+            request.config.stash.setdefault(_STARTUPS, []).append(
+                (kind, s.startup_seconds))
+            running[kind] = s
+        return running[kind]
+    return get
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory, database_server):
+    """A function: database_uri(kind) is, for "sqlite", the URI of a new
+    SQLite file (sqlite:////tmp/...); for "mysql" and "postgresql", the
+    URI of the tests' database on the session's server (mysql://...,
+    postgresql://...; the same database for every call: reset() it, or use
+    module_database_uri, for an empty one)."""
+    def uri(kind):
+        if kind == "sqlite":
+            return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite")
+        return database_server(kind).uri
+    return uri
+
+
+@pytest.fixture(scope="module")
+def module_database_uri(request, db_kind, database_uri, database_server):
+    """A database of the test module's own on db_kind's server (named
+    t_<module>), dropped after the module; for SQLite a new file."""
+    if db_kind == "sqlite":
+        return database_uri("sqlite")
+    s = database_server(db_kind)
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.module.__name__)[:60]
+    s.drop_database(name)
+    uri = s.create_database(name)
+    request.addfinalizer(lambda: s.drop_database(name))
+    return uri
+
+
+_STARTUPS = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """How long each database server took to start (initialisation
+    included): the figure that bounds adding databases to the run."""
+    for kind, seconds in config.stash.get(_STARTUPS, []):
+        terminalreporter.write_line("database server %s started in %.2f s" % (kind, seconds))
 
 
 @pytest.fixture
