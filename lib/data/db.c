@@ -146,22 +146,19 @@ uint64_t fl_db_statement_count(const fl_db *db) { return db->statements; }
 /* ---- open / close ---- */
 
 /* A MySQL/PostgreSQL DATABASE_URI where a SQLite path is expected (the
- * configuration's database_path of a server database): refused, naming the
- * URI with its password masked, until those drivers exist. */
+ * configuration's database_path of a server database, password masked):
+ * refused until those drivers exist.  The message does not repeat the URI
+ * (callers name it; it could hold a password). */
 static fl_err refuse_server_uri(fl_db *db, const char *path)
 {
 	if (!strstr(path, "://"))
 		return FL_OK;
 	fl_db_uri u;
 	fl_err err = FL_OK;
-	if (fl_db_uri_parse(path, &u, NULL, 0) == FL_OK && u.dialect != FL_DIALECT_SQLITE) {
-		fl_arena *a = fl_arena_new(256);
-		const char *shown = a ? fl_db_uri_display(&u, a) : NULL;
-		err = fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI %s: the %s dialect "
-			"is not available in this build yet (sqlite only)", shown ? shown : "",
+	if (fl_db_uri_parse(path, &u, NULL, 0) == FL_OK && u.dialect != FL_DIALECT_SQLITE)
+		err = fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI names a %s "
+			"database: that dialect is not available in this build yet (sqlite only)",
 			fl_dialect_id_name(u.dialect));
-		fl_arena_free(a);
-	}
 	fl_db_uri_free(&u);
 	return err;
 }

@@ -52,8 +52,8 @@ typedef struct fl_db fl_db;
  * The connection is heap memory owned by the caller.
  * A MySQL/MariaDB or PostgreSQL DATABASE_URI (base/db_uri.h; what
  * fl_config's database_path holds, password masked, for such a URI) is
- * refused with FL_ECONFIG and "DATABASE_URI mysql://u:********@h/db: the
- * mysql dialect is not available in this build yet (sqlite only)": the
+ * refused with FL_ECONFIG and "DATABASE_URI names a mysql database: that
+ * dialect is not available in this build yet (sqlite only)": the
  * configuration accepts those URIs, the drivers come later (issue 19).
  * Errors: FL_EIO (cannot open), FL_ECONFIG, FL_EDB, FL_EBUSY, FL_ENOMEM. */
 fl_err fl_db_open(const char *path, fl_db **out);
