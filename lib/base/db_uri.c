@@ -287,6 +287,8 @@ size_t fl_uri_password_span(const char *uri, size_t *start)
 
 char *fl_db_uri_display(const fl_db_uri *uri, fl_arena *a)
 {
+	if (!uri->text)
+		return fl_arena_strdup(a, "");
 	size_t start, len = fl_uri_password_span(uri->text, &start);
 	if (!len && !uri->password)
 		return fl_arena_strdup(a, uri->text);

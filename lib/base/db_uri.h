@@ -115,8 +115,8 @@ void fl_db_uri_free(fl_db_uri *uri);
 
 /* fl_db_uri_display — the URI as given with its password replaced by
  * FL_URI_PASSWORD_MASK (SQLAlchemy's repr(url) shows "***"), for logs and
- * messages; a URI without a password comes back as given.  Allocated from
- * `a`.  NULL on out-of-memory. */
+ * messages; a URI without a password comes back as given, a cleared one
+ * as "".  Allocated from `a`. */
 char *fl_db_uri_display(const fl_db_uri *uri, fl_arena *a);
 
 /* fl_db_uri_get — the value of the query option `key` (the last one when
