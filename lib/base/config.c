@@ -125,22 +125,57 @@ static fl_err env_choice(const char *key, const char *dflt, const char *const *c
 	return fail(why, whylen, "%s: expected one of %s, got '%s'", key, list, v);
 }
 
-/* sqlite:///relative/path (against root) or sqlite:////absolute/path. */
-static fl_err resolve_db(fl_config *cfg, char *why, size_t whylen)
+/* The SQLite file of a sqlite URI: relative to the project root, absolute,
+ * or ":memory:" (sqlite://, sqlite:///, sqlite:///:memory:). */
+static char *sqlite_path(const fl_config *cfg)
 {
-	const char *prefix = "sqlite:///";
-	const char *uri = cfg->database_uri;
-	if (strncmp(uri, prefix, strlen(prefix)) != 0 || !uri[strlen(prefix)])
-		return fail(why, whylen, "DATABASE_URI: expected sqlite:///path, got '%s'", uri);
-	const char *p = uri + strlen(prefix);
+	const char *db = cfg->db_uri.database;
 	char *path;
-	if (*p == '/')
-		path = strdup(p);
-	else if (asprintf(&path, "%s/%s", cfg->root, p) < 0)
-		path = NULL;
+	if (!db || !*db || strcmp(db, ":memory:") == 0)
+		return strdup(":memory:");
+	if (*db == '/')
+		return strdup(db);
+	return asprintf(&path, "%s/%s", cfg->root, db) < 0 ? NULL : path;
+}
+
+/* DATABASE_URI, read from `key`, parsed (base/db_uri.h) into db_uri;
+ * database_path: the SQLite file, or the masked URI of a server database. */
+static fl_err resolve_db(fl_config *cfg, const char *key, char *why, size_t whylen)
+{
+	char reason[256];
+	fl_err e = fl_db_uri_parse(cfg->database_uri, &cfg->db_uri, reason, sizeof reason);
+	if (e == FL_ENOMEM)
+		return fail(why, whylen, "out of memory");
+	if (e)
+		return fail(why, whylen, "%s: %s", key, reason);
+	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE && cfg->db_uri.nquery)
+		return fail(why, whylen, "%s: sqlite takes no query options ('%s'): "
+			"write sqlite:///relative/path or sqlite:////absolute/path", key,
+			cfg->db_uri.query[0].key);
+	char *path = NULL;
+	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
+		path = sqlite_path(cfg);
+	else {
+		fl_arena *a = fl_arena_new(256);
+		const char *shown = a ? fl_db_uri_display(&cfg->db_uri, a) : NULL;
+		path = shown ? strdup(shown) : NULL;
+		fl_arena_free(a);
+	}
 	if (!path)
 		return fail(why, whylen, "out of memory");
 	cfg->database_path = path;
+	return FL_OK;
+}
+
+/* SQLALCHEMY_POOL_*: SQLAlchemy's pool settings, for one connection per
+ * process (see config.h). */
+static fl_err load_pool_keys(fl_config *cfg, char *why, size_t whylen)
+{
+	fl_err e;
+	if ((e = env_long("SQLALCHEMY_POOL_SIZE", 5, 1, 1000000, &cfg->sqlalchemy_pool_size, why, whylen)) ||
+	    (e = env_long("SQLALCHEMY_POOL_RECYCLE", -1, -1, 10L * 365 * 86400, &cfg->sqlalchemy_pool_recycle, why, whylen)) ||
+	    (e = env_long("SQLALCHEMY_POOL_TIMEOUT", 30, 1, 3600, &cfg->sqlalchemy_pool_timeout, why, whylen)))
+		return e;
 	return FL_OK;
 }
 
@@ -168,6 +203,8 @@ static const char *const builtin_keys[] = {
 	"TRUSTED_PROXIES", "USE_X_SENDFILE", "X_SENDFILE_HEADER", "SEND_FILE_MAX_AGE_DEFAULT", "SQLALCHEMY_ECHO",
 	/* the debug toolbar (issue 18) */
 	"DEBUG_TB_ENABLED", "DEBUG_TB_INTERCEPT_REDIRECTS",
+	/* databases beyond one machine (issue 19) */
+	"SQLALCHEMY_POOL_SIZE", "SQLALCHEMY_POOL_RECYCLE", "SQLALCHEMY_POOL_TIMEOUT",
 	NULL,
 };
 
@@ -428,8 +465,10 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 	cfg->secret_key = env("SECRET_KEY", is_prod ? NULL : DEV_SECRET_KEY);
 	if (!cfg->secret_key && !(flags & FL_CONFIG_SECRET_OPTIONAL))
 		return fail(why, whylen, "SECRET_KEY must be set in the production configuration");
-	cfg->database_uri = env("DATABASE_URI", env(db_key[cfg->cls], default_db[cfg->cls]));
-	if ((e = resolve_db(cfg, why, whylen)))
+	const char *uri_key = env("DATABASE_URI", NULL) ? "DATABASE_URI"
+		: env(db_key[cfg->cls], NULL) ? db_key[cfg->cls] : "DATABASE_URI";
+	cfg->database_uri = env(uri_key, default_db[cfg->cls]);
+	if ((e = resolve_db(cfg, uri_key, why, whylen)) || (e = load_pool_keys(cfg, why, whylen)))
 		return e;
 
 	if ((e = env_bool("DEBUG", cfg->cls == FL_CONFIG_DEVELOPMENT, &cfg->debug, why, whylen)) ||
@@ -506,20 +545,11 @@ int fl_config_name_is_secret(const char *name)
 
 json_t *fl_config_mask_uri(const char *uri)
 {
-	const char *auth = strstr(uri, "://");
-	if (!auth)
-		return json_string(uri);
-	auth += 3;
-	size_t alen = strcspn(auth, "/?#");
-	const char *at = NULL;
-	for (const char *p = auth; p < auth + alen; p++)
-		if (*p == '@')
-			at = p;   /* the last one: a password may hold '@' */
-	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (!colon)
+	size_t start, len = fl_uri_password_span(uri, &start);
+	if (!start)
 		return json_string(uri);
 	char *masked;
-	if (asprintf(&masked, "%.*s" FL_CONFIG_MASK "%s", (int)(colon + 1 - uri), uri, at) < 0)
+	if (asprintf(&masked, "%.*s" FL_CONFIG_MASK "%s", (int)start, uri, uri + start + len) < 0)
 		return NULL;
 	json_t *j = json_string(masked);
 	free(masked);
@@ -567,6 +597,9 @@ static void more_builtin_json(const fl_config *cfg, json_t *o)
 		? json_null() : json_integer(cfg->send_file_max_age_default));
 	put_bool(o, "DEBUG_TB_ENABLED", cfg->debug_tb_enabled);
 	put_bool(o, "DEBUG_TB_INTERCEPT_REDIRECTS", cfg->debug_tb_intercept_redirects);
+	put_long(o, "SQLALCHEMY_POOL_SIZE", cfg->sqlalchemy_pool_size);
+	put_long(o, "SQLALCHEMY_POOL_RECYCLE", cfg->sqlalchemy_pool_recycle);
+	put_long(o, "SQLALCHEMY_POOL_TIMEOUT", cfg->sqlalchemy_pool_timeout);
 }
 
 json_t *fl_config_masked_json(const fl_config *cfg)
@@ -593,6 +626,7 @@ json_t *fl_config_masked_json(const fl_config *cfg)
 void fl_config_free(fl_config *cfg)
 {
 	free((char *)cfg->database_path);
+	fl_db_uri_free(&cfg->db_uri);
 	free(cfg->app_values_);
 	json_decref(cfg->json);
 	memset(cfg, 0, sizeof *cfg);

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/db_uri.h"
 #include "base/err.h"
 
 /* The configuration classes of APP_CONFIG (the tutorial's
@@ -40,8 +41,14 @@ typedef struct fl_config {
 	int testing;                    /* TESTING */
 	const char *root;               /* project root: templates/, var/, sql/ */
 	const char *secret_key;         /* SECRET_KEY */
-	const char *database_uri;       /* DATABASE_URI as given (sqlite:///…) */
-	const char *database_path;      /* the SQLite file it names, absolute */
+	/* DATABASE_URI as given (sqlite:///…, mysql://…, postgresql://…): it
+	 * may hold a password, so never log it (db_uri below, fl_db_uri_display) */
+	const char *database_uri;
+	/* sqlite: the file it names, absolute, or ":memory:" (sqlite://,
+	 * sqlite:///:memory:); mysql/postgresql: the URI with its password
+	 * masked (fl_db_uri_display), what messages name — fl_db_open refuses it
+	 * until those drivers exist (data/db.h) */
+	const char *database_path;
 	int commit_on_teardown;         /* SQLALCHEMY_COMMIT_ON_TEARDOWN */
 	long max_content_length;        /* MAX_CONTENT_LENGTH, bytes */
 	long permanent_session_lifetime;/* PERMANENT_SESSION_LIFETIME, seconds */
@@ -120,6 +127,26 @@ typedef struct fl_config {
 	 * links to its Location (and carries the toolbar); default false
 	 * (Flask-DebugToolbar's is true: Flasky's forms post/redirect/get). */
 	int debug_tb_intercept_redirects;
+	/* ---- databases beyond one machine (issue 19: base/db_uri.h) ---- */
+	/* DATABASE_URI parsed (SQLAlchemy's make_url): the dialect, user,
+	 * password, host, port, database and query options.  A bad URI stops
+	 * start-up with a message naming the part that is wrong, never the
+	 * password.  Owned by the configuration (fl_config_free). */
+	fl_db_uri db_uri;
+	/* SQLALCHEMY_POOL_SIZE: accepted for a Flask config that sets it, any
+	 * value >= 1 (default 5, SQLAlchemy's); no effect: a FastCGI process
+	 * holds exactly one connection, so the "pool" of a site is its number
+	 * of processes. */
+	long sqlalchemy_pool_size;
+	/* SQLALCHEMY_POOL_RECYCLE: reconnect a connection older than this
+	 * many seconds, between transactions (MySQL's wait_timeout is 8 h: set
+	 * it below); -1 (the default, SQLAlchemy's): never; 0: before every
+	 * transaction. */
+	long sqlalchemy_pool_recycle;
+	/* SQLALCHEMY_POOL_TIMEOUT: seconds to wait for the database server when
+	 * connecting (the connect timeout: one connection per process, none to
+	 * wait for in a pool); default 30, SQLAlchemy's; 1..3600. */
+	long sqlalchemy_pool_timeout;
 } fl_config;
 
 /* ---- the application's own keys ---- */
@@ -214,7 +241,7 @@ int fl_config_is_set(const fl_config *cfg, const char *name);
 /* ---- showing the configuration (issue 18: the debug toolbar) ---- */
 
 /* What a secret value is shown as. */
-#define FL_CONFIG_MASK "********"
+#define FL_CONFIG_MASK FL_URI_PASSWORD_MASK
 
 /* fl_config_name_is_secret — whether a setting, header or field called
  * `name` holds a secret by its name alone: it contains SECRET, PASSWORD,
@@ -225,8 +252,10 @@ int fl_config_name_is_secret(const char *name);
 /* fl_config_mask_uri — `uri` with the password of its userinfo replaced by
  * FL_CONFIG_MASK ("redis://:pw@host/0" → "redis://:********@host/0",
  * "mysql://u:pw@h/db" → "mysql://u:********@h/db"), as SQLAlchemy's
- * URL.__repr__ hides it; a URI without one comes back unchanged.  A new
- * JSON string (jansson's current allocator). */
+ * URL.__repr__ hides it; a URI without one comes back unchanged.  Where
+ * the password lies is base/db_uri.h's fl_uri_password_span, the rule
+ * fl_db_uri_display follows too.  A new JSON string (jansson's current
+ * allocator). */
 json_t *fl_config_mask_uri(const char *uri);
 
 /* fl_config_masked_json — every key of `cfg` for showing to a developer

@@ -4,6 +4,7 @@
 #include "data/dialect.h"
 #include "data/internal.h"
 #include "base/clock.h"
+#include "base/db_uri.h"
 #include "base/log.h"
 #include "base/utf8.h"
 
@@ -144,6 +145,24 @@ uint64_t fl_db_statement_count(const fl_db *db) { return db->statements; }
 
 /* ---- open / close ---- */
 
+/* A MySQL/PostgreSQL DATABASE_URI where a SQLite path is expected (the
+ * configuration's database_path of a server database, password masked):
+ * refused until those drivers exist.  The message does not repeat the URI
+ * (callers name it; it could hold a password). */
+static fl_err refuse_server_uri(fl_db *db, const char *path)
+{
+	if (!strstr(path, "://"))
+		return FL_OK;
+	fl_db_uri u;
+	fl_err err = FL_OK;
+	if (fl_db_uri_parse(path, &u, NULL, 0) == FL_OK && u.dialect != FL_DIALECT_SQLITE)
+		err = fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI names a %s "
+			"database: that dialect is not available in this build yet (sqlite only)",
+			fl_dialect_id_name(u.dialect));
+	fl_db_uri_free(&u);
+	return err;
+}
+
 /* SQLite's own message for a missing directory is "unable to open database
  * file"; check first so the operator learns which directory to create. */
 static fl_err check_parent_dir(fl_db *db, const char *path)
@@ -191,7 +210,9 @@ fl_err fl_db_open(const char *path, fl_db **out)
 	*out = db;
 	if (!db)
 		return FL_ENOMEM;
-	fl_err err = check_parent_dir(db, path);
+	fl_err err = refuse_server_uri(db, path);
+	if (!err)
+		err = check_parent_dir(db, path);
 	if (err)
 		return err;
 	/* NOMUTEX: one connection per single-threaded process. */

@@ -50,7 +50,12 @@ typedef struct fl_db fl_db;
  * names it.  Like sqlite3_open(), *out is set even on failure (except
  * FL_ENOMEM) so fl_db_errmsg() can say why; always fl_db_close() it.
  * The connection is heap memory owned by the caller.
- * Errors: FL_EIO (cannot open), FL_EDB, FL_EBUSY, FL_ENOMEM. */
+ * A MySQL/MariaDB or PostgreSQL DATABASE_URI (base/db_uri.h; what
+ * fl_config's database_path holds, password masked, for such a URI) is
+ * refused with FL_ECONFIG and "DATABASE_URI names a mysql database: that
+ * dialect is not available in this build yet (sqlite only)": the
+ * configuration accepts those URIs, the drivers come later (issue 19).
+ * Errors: FL_EIO (cannot open), FL_ECONFIG, FL_EDB, FL_EBUSY, FL_ENOMEM. */
 fl_err fl_db_open(const char *path, fl_db **out);
 
 /* fl_db_close — roll back any open transaction, finalize the cached

@@ -7,54 +7,13 @@
 #include "http/http.h"
 
 #include "base/clock.h"
+#include "base/hex.h"
 #include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* ----------------------------------------------------- percent-decoding */
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-fl_err fl_url_unquote(fl_arena *a, const char *s, size_t n, bool plus,
-		      char **out, size_t *outlen)
-{
-	char *d = fl_arena_alloc(a, n + 1);
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '%' && n - i >= 3 && hexval((unsigned char)s[i + 1]) >= 0 &&
-		    hexval((unsigned char)s[i + 2]) >= 0) {
-			d[o++] = (char)(hexval((unsigned char)s[i + 1]) * 16 +
-					hexval((unsigned char)s[i + 2]));
-			i += 2;
-		} else if (c == '+' && plus) {
-			d[o++] = ' ';
-		} else {
-			d[o++] = (char)c;  /* includes a bad escape, kept as is */
-		}
-	}
-	d[o] = '\0';
-	if (!fl_utf8_valid(d, o))
-		return FL_EUTF8;
-	*out = d;
-	if (outlen)
-		*outlen = o;
-	return FL_OK;
-}
 
 /* ------------------------------------------------------- percent-encoding */
 
@@ -110,8 +69,8 @@ void fl_uri_to_iri_buf(fl_buf *b, const char *s, size_t n)
 	char raw[4];
 	for (size_t i = 0; i < n;) {
 		int h, l;
-		if (s[i] != '%' || i + 2 >= n || (h = hexval((unsigned char)s[i + 1])) < 0 ||
-		    (l = hexval((unsigned char)s[i + 2])) < 0) {
+		if (s[i] != '%' || i + 2 >= n || (h = fl_hex_value((unsigned char)s[i + 1])) < 0 ||
+		    (l = fl_hex_value((unsigned char)s[i + 2])) < 0) {
 			fl_buf_putc(b, s[i++]);
 			continue;
 		}
@@ -127,8 +86,8 @@ void fl_uri_to_iri_buf(fl_buf *b, const char *s, size_t n)
 		/* Up to 4 escaped bytes: one UTF-8 character is shown as
 		 * itself, a byte that starts none stays escaped. */
 		size_t k = 0;
-		for (size_t j = i; k < 4 && j + 2 < n && s[j] == '%' && (h = hexval((unsigned char)s[j + 1])) >= 0 &&
-		     (l = hexval((unsigned char)s[j + 2])) >= 0; j += 3)
+		for (size_t j = i; k < 4 && j + 2 < n && s[j] == '%' && (h = fl_hex_value((unsigned char)s[j + 1])) >= 0 &&
+		     (l = fl_hex_value((unsigned char)s[j + 2])) >= 0; j += 3)
 			raw[k++] = (char)(h << 4 | l);
 		size_t len = fl_utf8_decode(raw, k, NULL);
 		if (len) {

@@ -14,19 +14,11 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/hex.h"
 #include "base/multidict.h"
 #include "base/utf8.h"
 
-/* fl_url_unquote — percent-decode `n` bytes of `s` into a new NUL-terminated
- * string in `a`; its length in bytes (it may hold NUL) goes to `*outlen`
- * (may be NULL).  With `plus`, '+' decodes to a space first (form and query
- * mode, werkzeug url_unquote_plus).  Like werkzeug's _unquote_to_bytes, an
- * escape that is not '%' followed by two hex digits (either case) is kept
- * literally: "%zz" stays "%zz", a trailing "%4" stays "%4".
- * Errors: FL_EUTF8 when the decoded bytes are not valid UTF-8 (werkzeug
- * would substitute U+FFFD; Flagon refuses, the caller answers 400). */
-fl_err fl_url_unquote(fl_arena *a, const char *s, size_t n, bool plus,
-		      char **out, size_t *outlen);
+/* fl_url_unquote (percent-decoding) lives in base/hex.h, included above. */
 
 /* Which bytes fl_url_quote leaves alone.  All modes keep werkzeug's
  * _always_safe set: ALPHA DIGIT "-._~" "$!'()*+,;". */

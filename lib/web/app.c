@@ -140,10 +140,12 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 		fl_error("routes: %s", why);
 		return -1;
 	}
-	ensure_dir_of(app->config.database_path);
+	if (app->config.db_uri.dialect == FL_DIALECT_SQLITE)
+		ensure_dir_of(app->config.database_path);
 	fl_err e = fl_db_open(app->config.database_path, &app->db);
 	if (e) {
-		fl_error("database %s: %s", app->config.database_path, fl_strerror(e));
+		fl_error("database %s: %s: %s", app->config.database_path, fl_strerror(e),
+			app->db ? fl_db_errmsg(app->db) : "");
 		return -1;
 	}
 	fl_db_set_echo(app->db, app->config.sqlalchemy_echo != 0);   /* SQLALCHEMY_ECHO */

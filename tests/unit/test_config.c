@@ -30,7 +30,7 @@ static const char *const keys[] = {
 	"CACHE_DEFAULT_TIMEOUT", "REDIS_URL", "JWT_SECRET_KEY", "JWT_ACCESS_TOKEN_EXPIRES",
 	"SERVER_NAME", "LOGIN_FAILURES_PER_USERNAME", "LOGIN_FAILURES_PER_ADDRESS",
 	"LOGIN_FAILURE_WINDOW", "PREFERRED_URL_SCHEME", "TRUSTED_PROXIES", "GATEWAY_INTERFACE",
-	"SQLALCHEMY_ECHO",
+	"SQLALCHEMY_ECHO", "SQLALCHEMY_POOL_SIZE", "SQLALCHEMY_POOL_RECYCLE", "SQLALCHEMY_POOL_TIMEOUT",
 	"T_NAME", "T_COUNT", "T_FLAG", "T_TIMEOUT", "T_TOKEN", "T_UNSET",
 };
 
@@ -293,12 +293,97 @@ static void test_database_uri(void **state)
 	assert_string_equal(cfg.database_path, "/tmp/x.sqlite");
 	fl_config_free(&cfg);
 
-	static const char *const bad[] = {
-		"postgresql://user@localhost/db", "mysql:///x", "sqlite://", "sqlite:///",
-		"/tmp/x.sqlite", "sqlite:/x",
+	/* SQLAlchemy's in-memory forms */
+	static const char *const memory[] = { "sqlite://", "sqlite:///", "sqlite:///:memory:" };
+	for (size_t i = 0; i < sizeof memory / sizeof *memory; i++) {
+		setenv("DATABASE_URI", memory[i], 1);
+		assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+		assert_string_equal(cfg.database_path, ":memory:");
+		assert_int_equal(cfg.db_uri.dialect, FL_DIALECT_SQLITE);
+		fl_config_free(&cfg);
+	}
+
+	static const char *const bad[][2] = {
+		{ "/tmp/x.sqlite", "expected dialect[+driver]://" }, { "sqlite:/x", "expected dialect" },
+		{ "oracle://u@h/db", "unknown database 'oracle'" },
+		{ "mysql://u@h:abc/db", "port 'abc' is not a number" },
+		{ "sqlite://var/data.sqlite", "sqlite takes a file path, not a host ('var')" },
+		{ "sqlite:///x.sqlite?mode=ro", "sqlite takes no query options ('mode')" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char mention[128];
+		snprintf(mention, sizeof mention, "DATABASE_URI: %s", bad[i][1]);
+		expect_error("DATABASE_URI", bad[i][0], mention);
+	}
+}
+
+/* A MySQL/PostgreSQL URI is accepted by the configuration (the drivers
+ * come later): parsed, and named with its password masked. */
+static void test_server_database_uri(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	setenv("DATABASE_URI", "mysql+pymysql://flasky:S3cr%40t@127.0.0.1:3306/my_flask?charset=utf8mb4", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.db_uri.dialect, FL_DIALECT_MYSQL);
+	assert_string_equal(cfg.db_uri.username, "flasky");
+	assert_string_equal(cfg.db_uri.password, "S3cr@t");
+	assert_string_equal(cfg.db_uri.host, "127.0.0.1");
+	assert_int_equal(cfg.db_uri.port, 3306);
+	assert_string_equal(cfg.db_uri.database, "my_flask");
+	assert_string_equal(fl_db_uri_get(&cfg.db_uri, "charset"), "utf8mb4");
+	assert_string_equal(cfg.database_path,
+		"mysql+pymysql://flasky:********@127.0.0.1:3306/my_flask?charset=utf8mb4");
+	json_t *shown = fl_config_masked_json(&cfg);
+	assert_string_equal(json_string_value(json_object_get(shown, "DATABASE_URI")),
+		cfg.database_path);
+	json_decref(shown);
+	fl_config_free(&cfg);
+
+	setenv("DATABASE_URI", "postgres://flasky@/flasky?host=/var/run/postgresql", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.db_uri.dialect, FL_DIALECT_POSTGRESQL);
+	assert_string_equal(fl_db_uri_socket(&cfg.db_uri), "/var/run/postgresql");
+	fl_config_free(&cfg);
+
+	/* The variable that gave the URI is named; the password never is. */
+	unsetenv("DATABASE_URI");
+	setenv("DEV_DATABASE_URI", "postgresql://u:Zq7SeCrEt@db:5x/flasky", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_ECONFIG);
+	fl_config_free(&cfg);
+	assert_string_equal(why, "DEV_DATABASE_URI: port '5x' is not a number");
+	setenv("DEV_DATABASE_URI", "postgresql://u:Zq7S@eCrEt@db/flasky", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_ECONFIG);
+	fl_config_free(&cfg);
+	assert_null(strstr(why, "eCrEt"));
+	assert_non_null(strstr(why, "%40"));
+}
+
+/* SQLAlchemy's pool settings: one connection per process. */
+static void test_pool_keys(void **state)
+{
+	fl_config cfg;
+	char why[256];
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.sqlalchemy_pool_size, 5);
+	assert_int_equal(cfg.sqlalchemy_pool_recycle, -1);
+	assert_int_equal(cfg.sqlalchemy_pool_timeout, 30);
+	fl_config_free(&cfg);
+	setenv("SQLALCHEMY_POOL_SIZE", "20", 1);
+	setenv("SQLALCHEMY_POOL_RECYCLE", "3600", 1);
+	setenv("SQLALCHEMY_POOL_TIMEOUT", "5", 1);
+	assert_int_equal(load(&cfg, why, sizeof why), FL_OK);
+	assert_int_equal(cfg.sqlalchemy_pool_size, 20);
+	assert_int_equal(cfg.sqlalchemy_pool_recycle, 3600);
+	assert_int_equal(cfg.sqlalchemy_pool_timeout, 5);
+	fl_config_free(&cfg);
+	static const char *const bad[][2] = {
+		{ "SQLALCHEMY_POOL_SIZE", "0" }, { "SQLALCHEMY_POOL_SIZE", "many" },
+		{ "SQLALCHEMY_POOL_RECYCLE", "-2" }, { "SQLALCHEMY_POOL_RECYCLE", "1h" },
+		{ "SQLALCHEMY_POOL_TIMEOUT", "0" }, { "SQLALCHEMY_POOL_TIMEOUT", "3601" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		expect_error("DATABASE_URI", bad[i], "DATABASE_URI");
+		expect_error(bad[i][0], bad[i][1], bad[i][0]);
 }
 
 static void test_dev_database_uri(void **state)
@@ -607,6 +692,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tls_and_ssl_conflict, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_database_uri, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_dev_database_uri, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_server_database_uri, clear_env, clear_env),
+		cmocka_unit_test_setup_teardown(test_pool_keys, clear_env, clear_env),
 		cmocka_unit_test(test_config_names),
 		cmocka_unit_test_setup_teardown(test_app_key_defaults_per_class, clear_env, clear_env),
 		cmocka_unit_test_setup_teardown(test_app_key_environment_overrides, clear_env, clear_env),
