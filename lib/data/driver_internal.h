@@ -1,0 +1,124 @@
+/* driver_internal.h — what a database backend gives the connection layer (db.c):
+ * SQLite (driver_sqlite.c), MySQL/MariaDB through MariaDB Connector/C
+ * (driver_mysql.c) and PostgreSQL through libpq (driver_pg.c).  Internal
+ * to lib/data: the public API stays db.h.
+ *
+ * db.c keeps everything that is the same for every database: the error
+ * record and its messages, the transaction state and the poisoning rule,
+ * echo and the statement trace, the statement count, and the LRU cache of
+ * prepared statements keyed by the SQL text the builder wrote (with `?`
+ * placeholders; a driver whose server wants `$1` rewrites at prepare time,
+ * so the cache key and the echo stay the builder's text).  A driver only
+ * talks to its server.
+ *
+ * Values: parameters are the JSON values db.h describes (integer, real,
+ * true/false, null, string, fl_db_blob for bytes); a row is a JSON object
+ * column name → value (integer, real, string, null; bytes as a string of
+ * exactly the stored bytes made with json_stringn_nocheck; a server's
+ * NUMERIC/DECIMAL as the exact decimal text; booleans as integers 0/1,
+ * as SQLite gives them), allocated with jansson's current allocator.
+ *
+ * Errors: every function returning fl_err sets the error record through
+ * fl_db_set_error (db.c) with the server's message, and maps the server's
+ * code: unique violation → FL_EEXISTS (table and column when the message
+ * names them), not-null/foreign-key/check → FL_ECONSTRAINT, no such table
+ * → FL_ENOTABLE (table named), lock wait, deadlock, serialization failure
+ * → FL_EBUSY (retryable), the connection lost → FL_EDISCONNECTED (a new
+ * fl_err: web/db.c answers it 503), any
+ * other → FL_EDB.
+ */
+#ifndef FL_DATA_DRIVER_INTERNAL_H
+#define FL_DATA_DRIVER_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/db_uri.h"
+#include "base/err.h"
+#include "data/db.h"
+
+/* A connection of one driver (the driver's own struct). */
+typedef struct fl_driver_conn fl_driver_conn;
+
+/* A prepared statement of one driver (the driver's own struct). */
+typedef struct fl_driver_stmt fl_driver_stmt;
+
+/* What fl_driver.step found. */
+typedef enum fl_step {
+	FL_STEP_ROW,        /* a row is ready: fl_driver.row reads it */
+	FL_STEP_DONE,       /* no more rows (or the statement wrote) */
+	FL_STEP_ERROR       /* failed: the error record is set */
+} fl_step;
+
+/* How a connection is opened: the parsed DATABASE_URI and the pool keys. */
+typedef struct fl_driver_options {
+	const fl_db_uri *uri;       /* dialect, host, port, user, password, database, options */
+	const char *sqlite_path;    /* SQLite: the absolute file, or ":memory:" */
+	long connect_timeout;       /* SQLALCHEMY_POOL_TIMEOUT, seconds */
+} fl_driver_options;
+
+/* One backend.  Every function gets the fl_db (for the error record) and
+ * its own connection. */
+typedef struct fl_driver {
+	const char *name;               /* "sqlite", "mysql", "postgresql" */
+	const struct fl_dialect *dialect;   /* how the builder spells SQL for it */
+
+	/* Connect (SQLite: open the file, pragmas; the servers: connect with
+	 * the timeout, utf8mb4 / UTF8, MySQL's sql_mode with ANSI_QUOTES).
+	 * *out is set on success.  Errors: FL_EIO (cannot reach or open),
+	 * FL_EDB, FL_ENOMEM. */
+	fl_err (*open)(fl_db *db, const fl_driver_options *opt, fl_driver_conn **out);
+	/* Close, rolling back an open transaction.  NULL is ignored. */
+	void (*close)(fl_driver_conn *conn);
+	/* Whether the connection still answers (a cheap round trip; SQLite:
+	 * always true).  Called only between transactions. */
+	bool (*ping)(fl_db *db, fl_driver_conn *conn);
+
+	/* Prepare exactly one statement `sql` (with `?` placeholders); more
+	 * than one is FL_EINVAL.  The statement lives until finalize. */
+	fl_err (*prepare)(fl_db *db, fl_driver_conn *conn, const char *sql, fl_driver_stmt **out);
+	/* Bind `params` (a JSON array, NULL for none; its length must be the
+	 * statement's parameter count: FL_EINVAL otherwise) and execute.  The
+	 * values must stay valid until reset. */
+	fl_err (*execute)(fl_db *db, fl_driver_stmt *st, json_t *params);
+	/* Advance to the next row of the executed statement. */
+	fl_step (*step)(fl_db *db, fl_driver_stmt *st);
+	/* The number of result columns and the name of column i (owned by
+	 * the statement, valid until finalize). */
+	int (*column_count)(fl_driver_stmt *st);
+	const char *(*column_name)(fl_driver_stmt *st, int i);
+	/* The value of column i of the current row, as the header says; NULL
+	 * with the error record set (FL_EUTF8: text that is not UTF-8). */
+	json_t *(*column_value)(fl_db *db, fl_driver_stmt *st, int i);
+	/* After a write: the rows it changed, and the id it generated (the
+	 * autoincrement primary key of an INSERT; 0 when none). */
+	int (*changes)(fl_driver_stmt *st);
+	int64_t (*last_insert_id)(fl_driver_stmt *st);
+	/* Make the statement ready to execute again and drop its bindings. */
+	void (*reset)(fl_driver_stmt *st);
+	void (*finalize)(fl_driver_stmt *st);
+
+	/* Run `sql`, any number of statements without parameters (DDL of a
+	 * revision, BEGIN/COMMIT/ROLLBACK), outside the statement cache. */
+	fl_err (*exec)(fl_db *db, fl_driver_conn *conn, const char *sql);
+	/* Whether the server has a transaction open on this connection. */
+	bool (*in_transaction)(fl_driver_conn *conn);
+	/* The BEGIN that starts a writing transaction ("BEGIN IMMEDIATE" on
+	 * SQLite, so a writer waits for the lock up front; "BEGIN" on
+	 * PostgreSQL; "START TRANSACTION" on MySQL). */
+	const char *begin_sql;
+	/* Whether DDL is transactional (SQLite, PostgreSQL: yes; MySQL: an
+	 * implicit commit), for the migration runner. */
+	bool transactional_ddl;
+} fl_driver;
+
+/* The backends built into the library. */
+extern const fl_driver fl_driver_sqlite;
+extern const fl_driver fl_driver_mysql;
+extern const fl_driver fl_driver_postgresql;
+
+/* fl_driver_for — the driver of `dialect`, or NULL when not built in. */
+const fl_driver *fl_driver_for(fl_dialect_id dialect);
+
+#endif
