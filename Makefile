@@ -43,9 +43,12 @@ FUZZ_SECONDS ?= 30
 RUNFLAGS ?=
 
 CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
-          -Ilib -I. -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+          -Ilib -I. -MMD -MP -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+          $(DB_CFLAGS)
 LDFLAGS = $(SAN)
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt -ldw -lelf
+# The database servers' client libraries (issue 19): MariaDB Connector/C, libpq.
+DB_CFLAGS = -I/usr/include/mariadb -I/usr/include/postgresql
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt -ldw -lelf -lmariadb -lpq
 # ./manage's own: editline for `manage shell`'s prompt and history.
 MANAGE_LIBS = -ledit
 TESTLIBS = -lcmocka
@@ -328,7 +331,7 @@ check: install-deps
 	  all unit-bins tutorial test-only
 
 # fuzz_template also starts from the Jinja corpus (tests/jinja/cases).
-FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. $(DB_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps $(TPL_EMBED_C)
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
