@@ -1,34 +1,38 @@
-/* db.c — the SQLite connection, statement cache, transactions and error
- * mapping.  See db.h. */
+/* db.c — the connection layer every database shares: the error record,
+ * the statement cache, transactions and their poisoning rule, echo and the
+ * statement trace, and keeping a server connection alive.  What differs
+ * per database is its driver's (driver_internal.h: driver_sqlite.c, ...).
+ * See db.h. */
 #include "data/db.h"
 #include "data/dialect.h"
+#include "data/driver_internal.h"
 #include "data/internal.h"
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/db_uri.h"
 #include "base/log.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 struct cached_stmt {
 	char *sql;            /* malloc'd key; NULL marks a free slot */
 	uint32_t hash;
-	sqlite3_stmt *stmt;
+	fl_driver_stmt *stmt;
 	uint64_t last_used;   /* tick of the last use, for LRU eviction */
 };
 
 struct fl_db {
-	sqlite3 *h;
+	const fl_driver *drv;
+	fl_driver_conn *conn; /* NULL while a lost connection could not be reopened */
 	struct cached_stmt cache[FL_DB_STMT_CACHE_SIZE];
 	uint64_t tick;
 	uint64_t statements;
+	fl_err err;           /* the code of the last error recorded */
 	fl_err poisoned;      /* FL_OK, or the error of a failed write in the open transaction */
 	char poison_msg[256];
 	char errmsg[512];
@@ -40,6 +44,19 @@ struct fl_db {
 	/* the statement trace (issue 18: the debug toolbar's SQL panel) */
 	fl_db_trace_fn trace;
 	void *trace_ud;
+	/* fl_db_exec_script running: the driver's per-statement hooks count */
+	bool script;
+	bool script_in_tx;
+	unsigned script_hooks;
+	/* keeping a server connection alive (issue 19) */
+	bool liveness;        /* recycle or ping_idle set: check between transactions */
+	bool lost;            /* the driver reported FL_EDISCONNECTED */
+	bool began;           /* fl_db_begin opened the transaction now open */
+	fl_db_pool pool;
+	long long opened_us, used_us;   /* fl_monotonic_us() of the connect / the last check */
+	fl_db_uri uri;        /* the connection's own copy, for reconnecting */
+	char *sqlite_path;
+	fl_driver_options opt;
 };
 
 /* ---- errors ---- */
@@ -55,6 +72,7 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t n)
 static void clear_error(fl_db *db)
 {
 	db->errmsg[0] = db->err_table[0] = db->err_column[0] = '\0';
+	db->err = FL_OK;
 }
 
 fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *column,
@@ -66,69 +84,28 @@ fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *col
 	va_end(ap);
 	copy_str(db->err_table, sizeof db->err_table, table ? table : "", table ? strlen(table) : 0);
 	copy_str(db->err_column, sizeof db->err_column, column ? column : "", column ? strlen(column) : 0);
-	return err;
-}
-
-/* "no such table: main.student" → table "student". */
-static void parse_missing_table(fl_db *db, const char *name)
-{
-	if (strncmp(name, "main.", 5) == 0)
-		name += 5;
-	copy_str(db->err_table, sizeof db->err_table, name, strlen(name));
-}
-
-/* "UNIQUE constraint failed: student.s_name, student.x" → table "student",
- * column "s_name" (the first of a composite key). */
-static void parse_constraint(fl_db *db, const char *msg)
-{
-	const char *p = strstr(msg, "failed: ");
-	if (!p)
-		return;
-	p += 8;
-	const char *dot = strchr(p, '.');
-	if (!dot)
-		return;
-	copy_str(db->err_table, sizeof db->err_table, p, (size_t)(dot - p));
-	const char *col = dot + 1;
-	copy_str(db->err_column, sizeof db->err_column, col, strcspn(col, ", "));
-}
-
-/* Turn an SQLite result code (extended codes are on) into an fl_err and
- * remember SQLite's message and what it names. */
-static fl_err map_error(fl_db *db, int rc)
-{
-	const char *msg = sqlite3_errmsg(db->h);
-	fl_db_set_error(db, FL_EDB, NULL, NULL, "%s", msg);
-	switch (rc & 0xff) {
-	case SQLITE_CONSTRAINT:
-		parse_constraint(db, msg);
-		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-			return FL_EEXISTS;
-		return FL_ECONSTRAINT;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return FL_EBUSY;
-	case SQLITE_NOMEM:
-		return FL_ENOMEM;
-	case SQLITE_CANTOPEN:
-	case SQLITE_IOERR:
-	case SQLITE_FULL:
-		return FL_EIO;
-	case SQLITE_ERROR:
-		if (strncmp(msg, "no such table: ", 15) == 0) {
-			parse_missing_table(db, msg + 15);
-			return FL_ENOTABLE;
+	db->err = err;
+	if (err == FL_EDISCONNECTED) {
+		/* The server ended the open transaction with the connection:
+		 * whatever it wrote is gone, so nothing after may commit. */
+		db->lost = true;
+		if (db->began && !db->poisoned) {
+			db->poisoned = err;
+			copy_str(db->poison_msg, sizeof db->poison_msg, db->errmsg, strlen(db->errmsg));
 		}
-		return FL_EDB;
-	default:
-		return FL_EDB;
 	}
+	return err;
 }
 
 const char *fl_db_errmsg(const fl_db *db) { return db->errmsg; }
 const char *fl_db_error_table(const fl_db *db) { return db->err_table; }
 const char *fl_db_error_column(const fl_db *db) { return db->err_column; }
-sqlite3 *fl_db_handle(fl_db *db) { return db->h; }
+
+sqlite3 *fl_db_handle(fl_db *db)
+{
+	return db->drv == &fl_driver_sqlite && db->conn ? fl_driver_sqlite_handle(db->conn) : NULL;
+}
+
 /* Declared in query.h (relationships are a query concern); stored here
  * because fl_db is opaque outside this file. */
 void fl_db_set_models(fl_db *db, const struct fl_model *const *models)
@@ -145,103 +122,178 @@ uint64_t fl_db_statement_count(const fl_db *db) { return db->statements; }
 
 /* ---- open / close ---- */
 
-/* A MySQL/PostgreSQL DATABASE_URI where a SQLite path is expected (the
- * configuration's database_path of a server database, password masked):
- * refused until those drivers exist.  The message does not repeat the URI
- * (callers name it; it could hold a password). */
-static fl_err refuse_server_uri(fl_db *db, const char *path)
+/* The connection's own copy of `opt` (the URI parsed again from its text),
+ * for reconnecting after the caller's configuration is gone. */
+static fl_err keep_options(fl_db *db, const fl_driver_options *opt)
 {
-	if (!strstr(path, "://"))
-		return FL_OK;
-	fl_db_uri u;
-	fl_err err = FL_OK;
-	if (fl_db_uri_parse(path, &u, NULL, 0) == FL_OK && u.dialect != FL_DIALECT_SQLITE)
-		err = fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI names a %s "
-			"database: that dialect is not available in this build yet (sqlite only)",
-			fl_dialect_id_name(u.dialect));
-	fl_db_uri_free(&u);
-	return err;
-}
-
-/* SQLite's own message for a missing directory is "unable to open database
- * file"; check first so the operator learns which directory to create. */
-static fl_err check_parent_dir(fl_db *db, const char *path)
-{
-	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
-		return FL_OK;
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash == path)
-		return FL_OK;
-	char dir[4096];
-	if ((size_t)(slash - path) >= sizeof dir)
-		return fl_db_set_error(db, FL_EIO, NULL, NULL, "database path too long");
-	copy_str(dir, sizeof dir, path, (size_t)(slash - path));
-	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return fl_db_set_error(db, FL_EIO, NULL, NULL,
-			"cannot open database %s: directory %s does not exist", path, dir);
+	db->opt.connect_timeout = opt->connect_timeout;
+	if (opt->sqlite_path && !(db->opt.sqlite_path = db->sqlite_path = strdup(opt->sqlite_path)))
+		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
+	if (opt->uri && opt->uri->text) {
+		fl_err err = fl_db_uri_parse(opt->uri->text, &db->uri, NULL, 0);
+		if (err)   /* it parsed once: only memory can fail */
+			return fl_db_set_error(db, err, NULL, NULL, "DATABASE_URI cannot be read again");
+		db->opt.uri = &db->uri;
+	}
 	return FL_OK;
 }
 
-static fl_err apply_pragmas(fl_db *db)
-{
-	static const char pragmas[] =
-		"PRAGMA journal_mode=WAL;"
-		"PRAGMA foreign_keys=ON;"
-		"PRAGMA synchronous=NORMAL;";
-	sqlite3_busy_timeout(db->h, FL_DB_BUSY_TIMEOUT_MS);
-	/* Several processes opening a new database at once all switch it to
-	 * WAL; SQLite answers the losers SQLITE_BUSY at once, without the busy
-	 * handler (it cannot wait while it holds the lock it would need to
-	 * release).  Retry for as long as the busy timeout would have waited. */
-	int rc;
-	for (int waited = 0;; waited += 10) {
-		rc = sqlite3_exec(db->h, pragmas, NULL, NULL, NULL);
-		if ((rc & 0xff) != SQLITE_BUSY || waited >= FL_DB_BUSY_TIMEOUT_MS)
-			break;
-		sqlite3_sleep(10);
-	}
-	return rc == SQLITE_OK ? FL_OK : map_error(db, rc);
-}
-
-fl_err fl_db_open(const char *path, fl_db **out)
+fl_err fl_db_open_driver(const fl_driver *drv, const fl_driver_options *opt,
+	const fl_db_pool *pool, fl_db **out)
 {
 	fl_db *db = calloc(1, sizeof *db);
 	*out = db;
 	if (!db)
 		return FL_ENOMEM;
-	fl_err err = refuse_server_uri(db, path);
+	db->drv = drv;
+	db->pool = pool ? *pool : (fl_db_pool){ .recycle = -1, .ping_idle = -1 };
+	db->liveness = db->pool.recycle >= 0 || db->pool.ping_idle >= 0;
+	fl_err err = keep_options(db, opt);
 	if (!err)
-		err = check_parent_dir(db, path);
-	if (err)
-		return err;
-	/* NOMUTEX: one connection per single-threaded process. */
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-		SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI;
-	int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
-	if (rc != SQLITE_OK) {
-		if (!db->h)
-			return FL_ENOMEM;
-		err = map_error(db, rc);
-		fl_db_set_error(db, err, NULL, NULL, "cannot open database %s: %s", path,
-			sqlite3_errmsg(db->h));
+		err = drv->open(db, &db->opt, &db->conn);
+	if (err) {
+		db->err = err;
 		return err;
 	}
-	return apply_pragmas(db);
+	db->opened_us = db->used_us = fl_monotonic_us();
+	return FL_OK;
+}
+
+/* A MySQL/PostgreSQL DATABASE_URI where a SQLite path is expected (the
+ * configuration's database_path of a server database, password masked):
+ * the caller wanted fl_db_connect.  The message does not repeat the URI
+ * (callers name it; it could hold a password). */
+static fl_err refuse_server_uri(const char *path, fl_db **out)
+{
+	if (!strstr(path, "://"))
+		return FL_OK;
+	fl_db_uri u;
+	fl_err err = FL_OK;
+	if (fl_db_uri_parse(path, &u, NULL, 0) == FL_OK && u.dialect != FL_DIALECT_SQLITE) {
+		fl_db *db = *out = calloc(1, sizeof *db);
+		if (!db)
+			err = FL_ENOMEM;
+		else {
+			db->drv = &fl_driver_sqlite;
+			err = fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI names a %s "
+				"database: fl_db_open takes a SQLite file (open the configured "
+				"database with fl_db_connect)", fl_dialect_id_name(u.dialect));
+		}
+	}
+	fl_db_uri_free(&u);
+	return err;
+}
+
+fl_err fl_db_open(const char *path, fl_db **out)
+{
+	*out = NULL;
+	fl_err err = refuse_server_uri(path, out);
+	if (err || *out)
+		return err;
+	fl_driver_options opt = { .sqlite_path = path };
+	return fl_db_open_driver(&fl_driver_sqlite, &opt, NULL, out);
+}
+
+fl_err fl_db_connect(const fl_config *cfg, fl_db **out)
+{
+	const fl_db_uri *u = &cfg->db_uri;
+	const fl_driver *drv = fl_driver_for(u->dialect);
+	*out = NULL;
+	if (!drv) {
+		fl_db *db = *out = calloc(1, sizeof *db);
+		if (!db)
+			return FL_ENOMEM;
+		db->drv = &fl_driver_sqlite;
+		return fl_db_set_error(db, FL_ECONFIG, NULL, NULL, "DATABASE_URI names a %s "
+			"database: this build has no %s driver", fl_dialect_id_name(u->dialect),
+			fl_dialect_id_name(u->dialect));
+	}
+	fl_driver_options opt = {
+		.uri = u,
+		.sqlite_path = u->dialect == FL_DIALECT_SQLITE ? cfg->database_path : NULL,
+		.connect_timeout = cfg->sqlalchemy_pool_timeout,
+	};
+	/* A SQLite file does not go away: only a server is recycled and pinged. */
+	fl_db_pool pool = { .recycle = cfg->sqlalchemy_pool_recycle, .ping_idle = FL_DB_PING_IDLE };
+	return fl_db_open_driver(drv, &opt, u->dialect == FL_DIALECT_SQLITE ? NULL : &pool, out);
+}
+
+/* Finalize every cached statement (before closing their connection). */
+static void drop_cache(fl_db *db)
+{
+	for (size_t i = 0; i < FL_DB_STMT_CACHE_SIZE; i++) {
+		if (db->cache[i].stmt)
+			db->drv->finalize(db->cache[i].stmt);
+		free(db->cache[i].sql);
+		memset(&db->cache[i], 0, sizeof db->cache[i]);
+	}
 }
 
 void fl_db_close(fl_db *db)
 {
 	if (!db)
 		return;
-	for (size_t i = 0; i < FL_DB_STMT_CACHE_SIZE; i++) {
-		sqlite3_finalize(db->cache[i].stmt);
-		free(db->cache[i].sql);
-	}
-	if (db->h && !sqlite3_get_autocommit(db->h))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close_v2(db->h);
+	drop_cache(db);
+	if (db->conn)
+		db->drv->close(db->conn);
+	fl_db_uri_free(&db->uri);
+	free(db->sqlite_path);
 	free(db);
+}
+
+/* ---- keeping a server connection alive (between transactions) ---- */
+
+/* Close and open again, the statement cache dropped with the old
+ * connection.  A failure leaves the connection lost: FL_EDISCONNECTED
+ * (the server cannot be reached: 503), tried again next time. */
+static fl_err reconnect(fl_db *db)
+{
+	drop_cache(db);
+	if (db->conn)
+		db->drv->close(db->conn);
+	db->conn = NULL;
+	db->lost = true;
+	db->began = false;
+	fl_err err = db->drv->open(db, &db->opt, &db->conn);
+	if (err) {
+		char msg[sizeof db->errmsg];
+		memcpy(msg, db->errmsg, sizeof msg);
+		return fl_db_set_error(db, FL_EDISCONNECTED, NULL, NULL,
+			"the database connection was lost and reconnecting failed: %s", msg);
+	}
+	fl_info("database: reconnected to %s", db->drv->name);
+	db->lost = false;
+	db->opened_us = db->used_us = fl_monotonic_us();
+	return FL_OK;
+}
+
+/* Before a statement or BEGIN outside a transaction: reconnect a lost
+ * connection, one older than SQLALCHEMY_POOL_RECYCLE, or one idle past
+ * ping_idle that no longer answers a ping.  One test on SQLite. */
+static fl_err ensure_live(fl_db *db)
+{
+	if (!db->liveness)
+		return FL_OK;
+	if (db->lost || !db->conn)
+		return reconnect(db);
+	if (db->drv->in_transaction(db->conn))
+		return FL_OK;
+	long long now = fl_monotonic_us();
+	long long idle = now - db->used_us;
+	db->used_us = now;
+	if (db->pool.recycle >= 0 && now - db->opened_us >= db->pool.recycle * 1000000LL)
+		return reconnect(db);
+	if (db->pool.ping_idle >= 0 && idle >= db->pool.ping_idle * 1000000LL &&
+	    !db->drv->ping(db, db->conn))
+		return reconnect(db);
+	return FL_OK;
+}
+
+/* A statement failed because the connection went away outside a
+ * transaction: nothing was half-done, so reconnect and try it once more. */
+static bool retry_after_loss(fl_db *db, fl_err err)
+{
+	return err == FL_EDISCONNECTED && db->liveness && !db->began && reconnect(db) == FL_OK;
 }
 
 /* ---- statement cache ---- */
@@ -254,13 +306,6 @@ static uint32_t hash_sql(const char *s)
 	return h;
 }
 
-static bool only_space(const char *s)
-{
-	while (*s && (isspace((unsigned char)*s) || *s == ';'))
-		s++;
-	return *s == '\0';
-}
-
 static struct cached_stmt *cache_slot(fl_db *db)
 {
 	struct cached_stmt *victim = &db->cache[0];
@@ -271,41 +316,37 @@ static struct cached_stmt *cache_slot(fl_db *db)
 		if (c->last_used < victim->last_used)
 			victim = c;
 	}
-	sqlite3_finalize(victim->stmt);
+	db->drv->finalize(victim->stmt);
 	free(victim->sql);
 	memset(victim, 0, sizeof *victim);
 	return victim;
 }
 
-/* A reset, unbound statement for `sql`, from the cache or newly prepared
- * (PERSISTENT: it will live long).  Exactly one statement is accepted. */
-static fl_err prepare_cached(fl_db *db, const char *sql, sqlite3_stmt **out)
+/* A reset, unbound statement for `sql`, from the cache or newly prepared.
+ * Exactly one statement is accepted (the driver checks). */
+static fl_err prepare_cached(fl_db *db, const char *sql, fl_driver_stmt **out)
 {
 	uint32_t h = hash_sql(sql);
 	for (size_t i = 0; i < FL_DB_STMT_CACHE_SIZE; i++) {
 		struct cached_stmt *c = &db->cache[i];
 		if (c->sql && c->hash == h && strcmp(c->sql, sql) == 0) {
-			sqlite3_reset(c->stmt);
-			sqlite3_clear_bindings(c->stmt);
+			db->drv->reset(c->stmt);
 			c->last_used = ++db->tick;
 			*out = c->stmt;
 			return FL_OK;
 		}
 	}
-	sqlite3_stmt *st = NULL;
-	const char *tail = NULL;
-	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
-	if (rc != SQLITE_OK)
-		return map_error(db, rc);
-	if (!st || !only_space(tail)) {
-		sqlite3_finalize(st);
-		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
-			"exactly one SQL statement expected: %.200s", sql);
-	}
+	if (!db->conn)
+		return fl_db_set_error(db, FL_EDISCONNECTED, NULL, NULL,
+			"the database connection is lost");
+	fl_driver_stmt *st = NULL;
+	fl_err err = db->drv->prepare(db, db->conn, sql, &st);
+	if (err)
+		return err;
 	char *key = strdup(sql);
 	if (!key) {
-		sqlite3_finalize(st);
-		return FL_ENOMEM;
+		db->drv->finalize(st);
+		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	}
 	struct cached_stmt *c = cache_slot(db);
 	*c = (struct cached_stmt){ .sql = key, .hash = h, .stmt = st, .last_used = ++db->tick };
@@ -313,15 +354,7 @@ static fl_err prepare_cached(fl_db *db, const char *sql, sqlite3_stmt **out)
 	return FL_OK;
 }
 
-/* Reset after use so the statement releases its read snapshot and drops
- * pointers into the caller's JSON values (bound SQLITE_STATIC). */
-static void release(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
-/* ---- binding and reading ---- */
+/* ---- parameters ---- */
 
 /* The one key of a BLOB parameter: not UTF-8, so no object parsed from
  * JSON or built with json_object_set can carry it by accident. */
@@ -348,67 +381,7 @@ json_t *fl_db_param_blob(json_t *param)
 	return json_is_string(b) ? b : NULL;
 }
 
-static fl_err bind_one(fl_db *db, sqlite3_stmt *st, int i, json_t *v)
-{
-	int rc;
-	json_t *blob;
-	switch (json_typeof(v)) {
-	case JSON_INTEGER: rc = sqlite3_bind_int64(st, i, json_integer_value(v)); break;
-	case JSON_REAL: rc = sqlite3_bind_double(st, i, json_real_value(v)); break;
-	case JSON_TRUE: rc = sqlite3_bind_int(st, i, 1); break;
-	case JSON_FALSE: rc = sqlite3_bind_int(st, i, 0); break;
-	case JSON_NULL: rc = sqlite3_bind_null(st, i); break;
-	case JSON_STRING:
-		rc = sqlite3_bind_text64(st, i, json_string_value(v), json_string_length(v),
-			SQLITE_STATIC, SQLITE_UTF8);
-		break;
-	case JSON_OBJECT:
-		if ((blob = fl_db_param_blob(v))) {
-			rc = sqlite3_bind_blob64(st, i, json_string_value(blob), json_string_length(blob),
-				SQLITE_STATIC);
-			break;
-		}
-		/* fall through */
-	default:
-		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
-			"parameter %d: arrays and objects cannot be bound", i);
-	}
-	return rc == SQLITE_OK ? FL_OK : map_error(db, rc);
-}
-
-static fl_err bind_params(fl_db *db, sqlite3_stmt *st, json_t *params)
-{
-	size_t n = params ? json_array_size(params) : 0;
-	if (params && !json_is_array(params))
-		return fl_db_set_error(db, FL_EINVAL, NULL, NULL, "parameters must be a JSON array");
-	if ((int)n != sqlite3_bind_parameter_count(st))
-		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
-			"%zu parameters given, statement has %d", n, sqlite3_bind_parameter_count(st));
-	for (size_t i = 0; i < n; i++) {
-		fl_err err = bind_one(db, st, (int)i + 1, json_array_get(params, i));
-		if (err)
-			return err;
-	}
-	return FL_OK;
-}
-
-static json_t *column_value(sqlite3_stmt *st, int i)
-{
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
-	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
-	case SQLITE_NULL: return json_null();
-	case SQLITE_BLOB: {
-		/* Bytes, exactly as stored: a LargeBinary value. */
-		const char *b = sqlite3_column_blob(st, i);
-		return json_stringn_nocheck(b ? b : "", (size_t)sqlite3_column_bytes(st, i));
-	}
-	default: {
-		const char *s = (const char *)sqlite3_column_text(st, i);
-		return json_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
-	}
-	}
-}
+/* ---- reading rows ---- */
 
 /* The result columns' names, read and checked once per statement rather
  * than once per row (jansson would otherwise strlen and UTF-8-check every
@@ -421,14 +394,14 @@ struct colnames {
 	} *col;
 };
 
-static fl_err read_colnames(fl_db *db, sqlite3_stmt *st, struct colnames *cn)
+static fl_err read_colnames(fl_db *db, fl_driver_stmt *st, struct colnames *cn)
 {
-	cn->n = sqlite3_column_count(st);
+	cn->n = db->drv->column_count(st);
 	cn->col = calloc((size_t)cn->n + 1, sizeof *cn->col);
 	if (!cn->col)
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	for (int i = 0; i < cn->n; i++) {
-		const char *name = sqlite3_column_name(st, i);
+		const char *name = db->drv->column_name(st, i);
 		if (!name)
 			return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 		cn->col[i].name = name;
@@ -440,14 +413,16 @@ static fl_err read_colnames(fl_db *db, sqlite3_stmt *st, struct colnames *cn)
 	return FL_OK;
 }
 
-static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, json_t **row_out)
+static fl_err read_row(fl_db *db, fl_driver_stmt *st, const struct colnames *cn, json_t **row_out)
 {
 	json_t *row = json_object();
 	for (int i = 0; i < cn->n; i++) {
-		json_t *v = column_value(st, i);
-		if (!v)
-			return fl_db_set_error(db, FL_EUTF8, NULL, cn->col[i].name,
-				"column %s holds a value that is not UTF-8", cn->col[i].name);
+		json_t *v = db->drv->column_value(db, st, i);
+		if (!v) {
+			json_decref(row);
+			return db->err ? db->err : fl_db_set_error(db, FL_ENOMEM, NULL, NULL,
+				"out of memory");
+		}
 		json_object_setn_new_nocheck(row, cn->col[i].name, cn->col[i].len, v);
 	}
 	*row_out = row;
@@ -458,8 +433,7 @@ static fl_err read_row(fl_db *db, sqlite3_stmt *st, const struct colnames *cn, j
 
 const struct fl_dialect *fl_db_dialect(const fl_db *db)
 {
-	(void)db;
-	return &fl_dialect_sqlite;
+	return db->drv->dialect;
 }
 
 void fl_db_set_echo(fl_db *db, bool on)
@@ -529,15 +503,15 @@ static void observe(fl_db *db, const char *sql, json_t *params, long long t0, lo
 /* ---- running statements ---- */
 
 /* The start fl_db_query and fl_db_execute share: the cached statement for
- * `sql` (prepared on first use) with `params` bound, counted in
+ * `sql` (prepared on first use) executed with `params` bound, counted in
  * fl_db_statement_count.  On an error nothing is left to release. */
-static fl_err start_statement(fl_db *db, const char *sql, json_t *params, sqlite3_stmt **out)
+static fl_err start_statement(fl_db *db, const char *sql, json_t *params, fl_driver_stmt **out)
 {
 	fl_err err = prepare_cached(db, sql, out);
 	if (err)
 		return err;
-	if ((err = bind_params(db, *out, params))) {
-		release(*out);
+	if ((err = db->drv->execute(db, *out, params))) {
+		db->drv->reset(*out);
 		return err;
 	}
 	db->statements++;
@@ -546,7 +520,7 @@ static fl_err start_statement(fl_db *db, const char *sql, json_t *params, sqlite
 
 static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
-	sqlite3_stmt *st;
+	fl_driver_stmt *st;
 	*rows_out = NULL;
 	clear_error(db);
 	fl_err err = start_statement(db, sql, params, &st);
@@ -554,41 +528,57 @@ static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **ro
 		return err;
 	struct colnames cn = {0};
 	json_t *rows = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	fl_step rc;
+	while ((rc = db->drv->step(db, st)) == FL_STEP_ROW) {
 		/* After the first step: a step may re-prepare the statement,
 		 * which invalidates names read before it. */
 		json_t *row = NULL;
 		if ((!cn.col && (err = read_colnames(db, st, &cn))) ||
 		    (err = read_row(db, st, &cn, &row))) {
 			free(cn.col);
-			release(st);
+			db->drv->reset(st);
+			json_decref(rows);
 			return err;
 		}
 		json_array_append_new(rows, row);
 	}
 	free(cn.col);
-	if (rc != SQLITE_DONE)
-		err = map_error(db, rc);
-	release(st);
+	if (rc == FL_STEP_ERROR)
+		err = db->err ? db->err : FL_EDB;
+	db->drv->reset(st);
 	if (!err)
 		*rows_out = rows;
+	else
+		json_decref(rows);
+	return err;
+}
+
+/* A read: outside a transaction the connection is checked first, and a
+ * connection lost under it is reopened and the read run once more. */
+static fl_err query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+{
+	fl_err err = ensure_live(db);
+	if (!err)
+		err = query_rows(db, sql, params, rows_out);
+	if (err && db->liveness && retry_after_loss(db, err))
+		err = query_rows(db, sql, params, rows_out);
 	return err;
 }
 
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
 	if (!observed(db))
-		return query_rows(db, sql, params, rows_out);
+		return query(db, sql, params, rows_out);
 	long long t0 = fl_monotonic_us();
-	fl_err err = query_rows(db, sql, params, rows_out);
+	fl_err err = query(db, sql, params, rows_out);
 	observe(db, sql, params, t0, err ? -1 : (long long)json_array_size(*rows_out), err);
 	return err;
 }
 
 /* Called only for a failure inside a transaction we know was open, even if
- * SQLite has since rolled it back by itself (SQLITE_FULL, IOERR): the
- * caller's earlier writes are gone or suspect either way. */
+ * the database has since rolled it back by itself (SQLite's SQLITE_FULL,
+ * IOERR; a server connection lost): the caller's earlier writes are gone
+ * or suspect either way. */
 static fl_err poison(fl_db *db, fl_err err)
 {
 	if (!db->poisoned) {
@@ -608,7 +598,7 @@ static fl_err refuse_if_poisoned(fl_db *db)
 
 static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes)
 {
-	sqlite3_stmt *st;
+	fl_driver_stmt *st;
 	clear_error(db);
 	fl_err err = refuse_if_poisoned(db);
 	if (!err)
@@ -617,16 +607,16 @@ static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *last_
 		err = start_statement(db, sql, params, &st);
 	if (err)
 		return err;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	fl_step rc;
+	while ((rc = db->drv->step(db, st)) == FL_STEP_ROW)
 		;   /* RETURNING rows are not wanted here */
-	if (rc != SQLITE_DONE)
-		err = poison(db, map_error(db, rc));
-	release(st);
+	if (rc == FL_STEP_ERROR)
+		err = poison(db, db->err ? db->err : FL_EDB);
 	if (!err && last_id)
-		*last_id = sqlite3_last_insert_rowid(db->h);
+		*last_id = db->drv->last_insert_id(st);
 	if (!err && changes)
-		*changes = sqlite3_changes(db->h);
+		*changes = db->drv->changes(st);
+	db->drv->reset(st);
 	return err;
 }
 
@@ -667,40 +657,46 @@ static bool is_transaction_control(const char *sql)
 	return false;
 }
 
-static fl_err run_script_stmt(fl_db *db, sqlite3_stmt *st, bool in_tx)
+fl_err fl_db_script_begin(fl_db *db, const char *sql, long long *t0)
 {
-	if (in_tx && is_transaction_control(sqlite3_sql(st)))
+	*t0 = 0;
+	if (!db->script)
+		return FL_OK;   /* db.c's own BEGIN, COMMIT, ROLLBACK */
+	db->script_hooks++;
+	if (db->script_in_tx && is_transaction_control(sql))
 		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
-			"transaction control is not allowed inside a transaction: %.100s", sqlite3_sql(st));
+			"transaction control is not allowed inside a transaction: %.100s", sql);
 	db->statements++;
-	long long t0 = observed(db) ? fl_monotonic_us() : 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	fl_err err = rc == SQLITE_DONE ? FL_OK : map_error(db, rc);
 	if (observed(db))
-		observe(db, sqlite3_sql(st), NULL, t0, -1, err);
-	return err;
+		*t0 = fl_monotonic_us();
+	return FL_OK;
+}
+
+void fl_db_script_end(fl_db *db, const char *sql, long long t0, fl_err err)
+{
+	if (db->script && observed(db))
+		observe(db, sql, NULL, t0, -1, err);
 }
 
 fl_err fl_db_exec_script(fl_db *db, const char *sql)
 {
 	clear_error(db);
 	bool in_tx = fl_db_in_transaction(db);
-	fl_err err = in_tx ? refuse_if_poisoned(db) : FL_OK;
-	const char *p = sql;
-	while (!err && *p) {
-		sqlite3_stmt *st = NULL;
-		const char *tail = NULL;
-		int rc = sqlite3_prepare_v2(db->h, p, -1, &st, &tail);
-		if (rc != SQLITE_OK)
-			err = map_error(db, rc);
-		else if (st)
-			err = run_script_stmt(db, st, in_tx);
-		sqlite3_finalize(st);
-		if (!st || tail == p)
-			break;   /* only whitespace or comments were left */
-		p = tail;
+	fl_err err = in_tx ? refuse_if_poisoned(db) : ensure_live(db);
+	if (err)
+		return err;
+	if (!db->conn)
+		return fl_db_set_error(db, FL_EDISCONNECTED, NULL, NULL, "the database connection is lost");
+	long long t0 = observed(db) ? fl_monotonic_us() : 0;
+	db->script = true;
+	db->script_in_tx = in_tx;
+	db->script_hooks = 0;
+	err = db->drv->exec(db, db->conn, sql);
+	db->script = false;
+	if (!db->script_hooks) {   /* a driver that ran it in one call: one statement */
+		db->statements++;
+		if (observed(db))
+			observe(db, sql, NULL, t0, -1, err);
 	}
 	return in_tx && err ? poison(db, err) : err;
 }
@@ -709,27 +705,36 @@ fl_err fl_db_exec_script(fl_db *db, const char *sql)
 
 bool fl_db_in_transaction(const fl_db *db)
 {
-	return !sqlite3_get_autocommit(db->h);
+	if (db->lost || !db->conn)   /* the server ended it: still ours to roll back */
+		return db->began;
+	return db->drv->in_transaction(db->conn);
 }
 
 static fl_err run_control(fl_db *db, const char *sql)
 {
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? FL_OK : map_error(db, rc);
+	if (!db->conn)
+		return fl_db_set_error(db, FL_EDISCONNECTED, NULL, NULL, "the database connection is lost");
+	return db->drv->exec(db, db->conn, sql);
 }
 
 fl_err fl_db_begin(fl_db *db)
 {
 	if (fl_db_in_transaction(db))
 		return FL_OK;
-	return run_control(db, "BEGIN IMMEDIATE");
+	fl_err err = ensure_live(db);
+	if (!err && (err = run_control(db, db->drv->begin_sql)) && retry_after_loss(db, err))
+		err = run_control(db, db->drv->begin_sql);
+	db->began = !err;
+	return err;
 }
 
 fl_err fl_db_rollback(fl_db *db)
 {
 	db->poisoned = FL_OK;
 	db->poison_msg[0] = '\0';
-	if (!fl_db_in_transaction(db))
+	bool in_tx = fl_db_in_transaction(db);
+	db->began = false;
+	if (!in_tx || db->lost)   /* a lost connection's transaction is gone with it */
 		return FL_OK;
 	return run_control(db, "ROLLBACK");
 }
@@ -753,7 +758,8 @@ fl_err fl_db_commit(fl_db *db)
 		memcpy(msg, db->errmsg, sizeof msg);
 		fl_db_rollback(db);
 		fl_db_set_error(db, err, NULL, NULL, "%s", msg);
-	}
+	} else
+		db->began = false;
 	return err;
 }
 

@@ -1,8 +1,10 @@
 /* db.h — the database connection (Flask-SQLAlchemy's `db` and its session).
  *
- * One SQLite connection per process, opened at start-up and kept for every
- * request: WAL journal, a 5 s busy timeout, foreign keys on, synchronous
- * NORMAL.  Statements are prepared once and cached by their SQL text, so a
+ * One connection per process, opened at start-up and kept for every
+ * request: SQLite (the embedded default: WAL journal, a 5 s busy timeout,
+ * foreign keys on, synchronous NORMAL), or a MySQL/MariaDB or PostgreSQL
+ * server chosen by DATABASE_URI (fl_db_connect), each through its driver
+ * (driver_internal.h) under this one API.  Statements are prepared once and cached by their SQL text, so a
  * request that runs the same query shape again skips the SQL compiler.
  *
  * Every value reaches SQL as a bound parameter taken from a jansson array;
@@ -50,19 +52,47 @@ typedef struct fl_db fl_db;
  * names it.  Like sqlite3_open(), *out is set even on failure (except
  * FL_ENOMEM) so fl_db_errmsg() can say why; always fl_db_close() it.
  * The connection is heap memory owned by the caller.
- * A MySQL/MariaDB or PostgreSQL DATABASE_URI (base/db_uri.h; what
- * fl_config's database_path holds, password masked, for such a URI) is
- * refused with FL_ECONFIG and "DATABASE_URI names a mysql database: that
- * dialect is not available in this build yet (sqlite only)": the
- * configuration accepts those URIs, the drivers come later (issue 19).
+ * A MySQL/MariaDB or PostgreSQL DATABASE_URI (what fl_config's
+ * database_path holds, password masked, for such a URI) is refused with
+ * FL_ECONFIG and "DATABASE_URI names a mysql database: fl_db_open takes a
+ * SQLite file (open the configured database with fl_db_connect)".
  * Errors: FL_EIO (cannot open), FL_ECONFIG, FL_EDB, FL_EBUSY, FL_ENOMEM. */
 fl_err fl_db_open(const char *path, fl_db **out);
+
+/* Seconds a server connection may sit unused before its next transaction
+ * pings it first (SQLAlchemy's pool_pre_ping, after idle only): a server
+ * that went away meanwhile (MySQL's wait_timeout, a PostgreSQL restart)
+ * is reconnected before the request's first statement. */
+#define FL_DB_PING_IDLE 10
+
+/* fl_db_connect — open the database `cfg` configures (DATABASE_URI,
+ * cfg->db_uri) through its driver: SQLite (cfg->database_path, as
+ * fl_db_open), MySQL/MariaDB or PostgreSQL (host, port, user, password,
+ * database and query options of the URI; SQLALCHEMY_POOL_TIMEOUT as the
+ * connect timeout).  One connection per process, as SQLAlchemy's pool
+ * with one connection: between transactions (never inside one) a server
+ * connection older than SQLALCHEMY_POOL_RECYCLE seconds is reopened, one
+ * idle FL_DB_PING_IDLE seconds is pinged first and reopened if it does not
+ * answer, and one the server dropped (FL_EDISCONNECTED) is reopened before
+ * the next statement — a read or BEGIN that found it gone is run once more
+ * on the new connection, so the caller never notices.  Inside a
+ * transaction a lost connection poisons it (the server rolled it back):
+ * the request ends with FL_EDISCONNECTED (web/db.c: 503) and no
+ * half-written row.  Reopening drops the statement cache.  SQLite is never
+ * recycled or pinged (a file does not go away).  *out as fl_db_open.
+ * Errors: FL_ECONFIG (a database this build has no driver for: "DATABASE_URI
+ * names a mysql database: this build has no mysql driver"), FL_EIO (cannot
+ * reach or open), FL_EDB, FL_ENOMEM.  Messages never hold the password. */
+struct fl_config;
+fl_err fl_db_connect(const struct fl_config *cfg, fl_db **out);
 
 /* fl_db_close — roll back any open transaction, finalize the cached
  * statements and close the connection.  NULL is ignored. */
 void fl_db_close(fl_db *db);
 
-/* fl_db_handle — the raw sqlite3 handle, for code that needs the C API. */
+/* fl_db_handle — the raw sqlite3 handle of a SQLite connection, for code
+ * that needs the C API; NULL for a MySQL/PostgreSQL one (and a SQLite one
+ * that failed to open). */
 sqlite3 *fl_db_handle(fl_db *db);
 
 /* fl_db_errmsg — one line describing the last error (SQLite's message or
@@ -163,7 +193,7 @@ const struct fl_model *const *fl_db_models(const fl_db *db);
 /* ---- dialect and echo (issue 17) ---- */
 
 /* fl_db_dialect — how SQL is spelled for this connection's database
- * (data/dialect.h): &fl_dialect_sqlite for every connection today.  The
+ * (data/dialect.h): its driver's (&fl_dialect_sqlite for SQLite).  The
  * query layer reaches the dialect only through here.  Static, never NULL. */
 struct fl_dialect;
 const struct fl_dialect *fl_db_dialect(const fl_db *db);

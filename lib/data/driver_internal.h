@@ -113,6 +113,46 @@ typedef struct fl_driver {
 	bool transactional_ddl;
 } fl_driver;
 
+/* ---- what db.c gives the drivers (besides fl_db_set_error) ---- */
+
+/* fl_db_script_begin — a driver's exec calls it before each statement
+ * `sql` of a script it runs one at a time (SQLite: each sqlite3_prepare
+ * tail), so the statement count, echo and trace see every statement and
+ * transaction control inside a transaction is refused; stop on an error
+ * (FL_EINVAL, the record set).  *t0 gets the start time to hand to
+ * fl_db_script_end.  Outside fl_db_exec_script (db.c's own BEGIN, COMMIT,
+ * ROLLBACK) both are no-ops.  A driver that runs the script in one call
+ * need not call them: the script then counts and echoes as one statement. */
+fl_err fl_db_script_begin(fl_db *db, const char *sql, long long *t0);
+
+/* fl_db_script_end — after the statement fl_db_script_begin allowed, with
+ * how it ended. */
+void fl_db_script_end(fl_db *db, const char *sql, long long t0, fl_err err);
+
+/* How db.c keeps a server connection alive (SQLAlchemy's pool_recycle and
+ * pool_pre_ping), checked only between transactions. */
+typedef struct fl_db_pool {
+	/* SQLALCHEMY_POOL_RECYCLE: reconnect once the connection is this many
+	 * seconds old; -1: never, 0: before every transaction */
+	long recycle;
+	/* ping (fl_driver.ping) before the first statement after this many
+	 * seconds without one, reconnecting when it fails; -1: never */
+	long ping_idle;
+} fl_db_pool;
+
+/* fl_db_open_driver — open a connection through `drv` with `opt` (copied:
+ * the URI is parsed again into the connection's own copy, so a reconnect
+ * does not depend on the caller's) and keep it alive as `pool` says (NULL:
+ * never recycled nor pinged).  *out as fl_db_open (set even on failure
+ * except FL_ENOMEM).  What fl_db_connect runs; tests give it a driver of
+ * their own.  Errors: the driver's open (FL_EIO, FL_EDB), FL_ENOMEM. */
+fl_err fl_db_open_driver(const fl_driver *drv, const fl_driver_options *opt,
+	const fl_db_pool *pool, fl_db **out);
+
+/* fl_driver_sqlite_handle — the sqlite3 handle of a SQLite connection
+ * (fl_db_handle). */
+sqlite3 *fl_driver_sqlite_handle(fl_driver_conn *conn);
+
 /* The backends built into the library. */
 extern const fl_driver fl_driver_sqlite;
 extern const fl_driver fl_driver_mysql;

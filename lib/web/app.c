@@ -142,7 +142,7 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 	}
 	if (app->config.db_uri.dialect == FL_DIALECT_SQLITE)
 		ensure_dir_of(app->config.database_path);
-	fl_err e = fl_db_open(app->config.database_path, &app->db);
+	fl_err e = fl_db_connect(&app->config, &app->db);
 	if (e) {
 		fl_error("database %s: %s: %s", app->config.database_path, fl_strerror(e),
 			app->db ? fl_db_errmsg(app->db) : "");

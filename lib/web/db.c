@@ -52,6 +52,12 @@ int fl_abort_db(fl_ctx *c, fl_err e)
 	case FL_EBUSY:
 		status = fl_abort(c, 503, "The database is busy; please try again.");
 		break;
+	case FL_EDISCONNECTED:
+		/* The server went away: this request's transaction is gone (never
+		 * half-written); the next one reconnects. */
+		fl_error("database: %s", fl_db_errmsg(db));
+		status = fl_abort(c, 503, "The database is unavailable; please try again.");
+		break;
 	default:
 		fl_error("database error: %s: %s", fl_strerror(e), fl_db_errmsg(db));
 		status = fl_abort(c, 500, NULL);
