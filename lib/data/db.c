@@ -49,7 +49,7 @@ struct fl_db {
 	bool script_in_tx;
 	unsigned script_hooks;
 	/* keeping a server connection alive (issue 19) */
-	bool liveness;        /* recycle or ping_idle set: check between transactions */
+	bool liveness;        /* a server's pool: reconnect, recycle, ping between transactions */
 	bool lost;            /* the driver reported FL_EDISCONNECTED */
 	bool began;           /* fl_db_begin opened the transaction now open */
 	fl_db_pool pool;
@@ -147,7 +147,7 @@ fl_err fl_db_open_driver(const fl_driver *drv, const fl_driver_options *opt,
 		return FL_ENOMEM;
 	db->drv = drv;
 	db->pool = pool ? *pool : (fl_db_pool){ .recycle = -1, .ping_idle = -1 };
-	db->liveness = db->pool.recycle >= 0 || db->pool.ping_idle >= 0;
+	db->liveness = pool != NULL;
 	fl_err err = keep_options(db, opt);
 	if (!err)
 		err = drv->open(db, &db->opt, &db->conn);
@@ -252,16 +252,17 @@ static fl_err reconnect(fl_db *db)
 	if (db->conn)
 		db->drv->close(db->conn);
 	db->conn = NULL;
-	db->lost = true;
 	db->began = false;
 	fl_err err = db->drv->open(db, &db->opt, &db->conn);
 	if (err) {
+		db->lost = true;
 		char msg[sizeof db->errmsg];
 		memcpy(msg, db->errmsg, sizeof msg);
 		return fl_db_set_error(db, FL_EDISCONNECTED, NULL, NULL,
 			"the database connection was lost and reconnecting failed: %s", msg);
 	}
-	fl_info("database: reconnected to %s", db->drv->name);
+	if (db->lost)
+		fl_info("database: %s connection lost, reconnected", db->drv->name);
 	db->lost = false;
 	db->opened_us = db->used_us = fl_monotonic_us();
 	return FL_OK;
@@ -269,7 +270,8 @@ static fl_err reconnect(fl_db *db)
 
 /* Before a statement or BEGIN outside a transaction: reconnect a lost
  * connection, one older than SQLALCHEMY_POOL_RECYCLE, or one idle past
- * ping_idle that no longer answers a ping.  One test on SQLite. */
+ * ping_idle that no longer answers a ping.  One test without a pool
+ * (SQLite). */
 static fl_err ensure_live(fl_db *db)
 {
 	if (!db->liveness)
