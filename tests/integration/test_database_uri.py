@@ -42,7 +42,8 @@ def test_bad_uri_stops_start_up_naming_the_part(tmp_path):
 def test_server_uri_is_accepted_and_masked(tmp_path):
     """The configuration takes a MySQL/PostgreSQL URI (a Flask config's
     mysql+pymysql:// included); what stops the program is the database
-    layer, which names the URI with its password masked."""
+    layer (no server listens there, or no driver is built in), which names
+    the URI with its password masked."""
     for uri, dialect in (("mysql+pymysql://flasky:" + PASSWORD + "@127.0.0.1:3306/my_flask"
                           "?charset=utf8mb4", "mysql"),
                          ("postgres://flasky:" + PASSWORD + "@[::1]/flasky", "postgresql")):
@@ -50,7 +51,10 @@ def test_server_uri_is_accepted_and_masked(tmp_path):
         err = p.stderr.decode("utf-8", "replace")
         assert "]: configuration:" not in err, err   # the configuration took it
         assert "flasky:********@" in err, err
-        assert "a " + dialect + " database: that dialect is not available" in err, err
+        assert p.returncode != 0, err
+        assert "]: database " + uri.split("://")[0] + "://flasky:********@" in err, err
+        assert ("this build has no " + dialect + " driver" in err
+                or "database connection lost" in err or "I/O error" in err), err
         _assert_no_password(err)
 
 

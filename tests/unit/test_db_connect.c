@@ -19,6 +19,9 @@
 #include "base/config.h"
 #include "data/dialect.h"
 #include "data/driver_internal.h"
+#include "web/app_internal.h"
+#include "web/ctx_internal.h"   /* the abort message, to check it */
+#include "web/db.h"
 #include "tmpdb.h"
 
 /* ---- a "server" that can go away ---- */
@@ -254,6 +257,30 @@ static void test_read_lost_inside_transaction(void **state)
 	assert_int_equal(count_rows(db), 0);
 }
 
+/* A view whose transaction was cut answers 503 (web/db.c), the
+ * transaction rolled back, nothing of it written. */
+static void test_lost_answers_503(void **state)
+{
+	struct fx *f = *state;
+	static const fl_blueprint bp = { .name = "t" };
+	static fl_app app;
+	static char *envp[] = { "REQUEST_METHOD=POST", NULL };
+	memset(&app, 0, sizeof app);
+	app.bp = &bp;
+	app.db = open_fake(f, -1, -1);
+	fl_ctx *c = fl_ctx_new(&app, f->t->arena);
+	const char *why = NULL;
+	assert_int_equal(fl_request_init(&c->req, f->t->arena, envp, &why), FL_OK);
+	assert_int_equal(insert(app.db, "first"), FL_OK);
+	srv.drop = true;
+	fl_err err = insert(app.db, "second");
+	assert_int_equal(err, FL_EDISCONNECTED);
+	assert_int_equal(fl_abort_db(c, err), 503);
+	assert_string_equal(fl_state(c)->abort_message, "The database is unavailable; please try again.");
+	assert_false(fl_db_in_transaction(app.db));
+	assert_int_equal(count_rows(app.db), 0);
+}
+
 /* The server still down: FL_EDISCONNECTED saying so, and the next request
  * after it is back reconnects. */
 static void test_server_down(void **state)
@@ -337,6 +364,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_begin_reconnects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_inside_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_lost_inside_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_answers_503, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_after_idle, setup, teardown),
