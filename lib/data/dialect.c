@@ -24,7 +24,7 @@ static void sqlite_put_limit(fl_buf *b, json_t *params, long limit, long offset)
 	json_array_append_new(params, json_integer(offset > 0 ? offset : 0));
 }
 
-static void sqlite_put_exists(fl_buf *b, const char *inner)
+void fl_dialect_put_exists(fl_buf *b, const char *inner)
 {
 	fl_buf_printf(b, "SELECT EXISTS (%s) AS \"exists\"", inner);
 }
@@ -39,7 +39,7 @@ const fl_dialect fl_dialect_sqlite = {
 	.put_in = sqlite_put_in,
 	.put_ilike = sqlite_put_ilike,
 	.put_limit = sqlite_put_limit,
-	.put_exists = sqlite_put_exists,
+	.put_exists = fl_dialect_put_exists,
 };
 
 const char *fl_dialect_finish(const fl_dialect *d, fl_arena *a, const char *sql)

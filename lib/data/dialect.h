@@ -60,11 +60,29 @@ typedef struct fl_dialect {
 	/* Append `SELECT EXISTS (inner) AS "exists"`, a one-row one-column
 	 * statement whose value is 1 or 0 (SQLAlchemy: Query.exists()). */
 	void (*put_exists)(fl_buf *b, const char *inner);
+	/* Append, after an INSERT's VALUES, the clause that makes the
+	 * statement return the key the database generates for the integer
+	 * primary key `column` (PostgreSQL: ` RETURNING "id"`; the driver then
+	 * reads that one-row result as fl_db_execute's last_id).  NULL when
+	 * the driver gets the id from the connection instead (SQLite's
+	 * last_insert_rowid, MySQL's mysql_stmt_insert_id). */
+	void (*put_returning)(fl_buf *b, const char *column);
 } fl_dialect;
 
 /* fl_dialect_sqlite — the SQLite dialect, the one every fl_db connection
  * has today.  Static, never freed. */
 extern const fl_dialect fl_dialect_sqlite;
+
+/* fl_dialect_postgresql — PostgreSQL (libpq, driver_pg.c): `$n`
+ * placeholders, "ident" quoting, `x = ANY(?)` with the whole list bound as
+ * one array literal (one statement for every length), ILIKE, LIMIT/OFFSET
+ * only for what is set, true/false, ` RETURNING` for generated ids.
+ * Static, never freed. */
+extern const fl_dialect fl_dialect_postgresql;
+
+/* fl_dialect_put_exists — the put_exists hook every dialect shares:
+ * appends `SELECT EXISTS (inner) AS "exists"` to `b`. */
+void fl_dialect_put_exists(fl_buf *b, const char *inner);
 
 /* fl_dialect_finish — the statement text to run for `sql` written with `?`
  * placeholders: `sql` itself for FL_PARAM_QMARK (no copy, no work), else

@@ -109,11 +109,15 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 		fl_buf_printf(&b, " (%s) VALUES (%s)", fl_buf_cstr(&cols), fl_buf_cstr(&marks));
 	else
 		fl_buf_puts(&b, " DEFAULT VALUES");
-	int64_t id = 0;
-	fl_err err = execute(db, fl_buf_cstr(&b), params, &id, NULL);
 	const fl_column *pk = fl_model_primary_key(m);
 	json_t *pkv = pk ? json_object_get(row, pk->name) : NULL;
-	if (!err && pk && pk->type == FL_TYPE_INTEGER && (!pkv || json_is_null(pkv)))
+	bool generated = pk && pk->type == FL_TYPE_INTEGER && (!pkv || json_is_null(pkv));
+	const fl_dialect *d = fl_db_dialect(db);
+	if (generated && d->put_returning)
+		d->put_returning(&b, pk->name);
+	int64_t id = 0;
+	fl_err err = execute(db, fl_buf_cstr(&b), params, &id, NULL);
+	if (!err && generated)
 		json_object_set_new(row, pk->name, json_integer(id));
 	if (!err)
 		show_stored(m, row);
