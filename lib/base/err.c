@@ -25,6 +25,7 @@ static const char *const fl_errs[FL_ERR__MAX] = {
 	[FL_EMAIL] = "mail error",
 	[FL_ENUL] = "NUL byte in text",
 	[FL_EMULTIPLE] = "multiple rows found",
+	[FL_EDISCONNECTED] = "database connection lost",
 };
 
 const char *fl_strerror(fl_err err)

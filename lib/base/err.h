@@ -34,6 +34,7 @@ typedef enum fl_err {
 	FL_EMAIL,         /* a mail could not be sent */
 	FL_ENUL,          /* text input holds a NUL byte (a key, a header, a value) */
 	FL_EMULTIPLE,     /* more than one row where one was required (MultipleResultsFound) */
+	FL_EDISCONNECTED, /* the database server went away (restart, idle timeout, killed): retry later (503) */
 	FL_ERR__MAX
 } fl_err;
 
