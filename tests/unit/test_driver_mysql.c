@@ -120,6 +120,15 @@ static fl_err run(struct fx *f, const char *sql, json_t *params, json_t **rows)
 	return err;
 }
 
+/* A bytes parameter (fl_db_blob) of the `n` bytes at `p`. */
+static json_t *bytes_param(const char *p, size_t n)
+{
+	json_t *s = json_stringn_nocheck(p, n);
+	json_t *b = fl_db_blob(s);
+	json_decref(s);
+	return b;
+}
+
 static void test_types_round_trip(void **state)
 {
 	struct fx *f = start(state);
@@ -128,10 +137,10 @@ static void test_types_round_trip(void **state)
 		" d DOUBLE, n NUMERIC(20,6), b LONGBLOB, vb VARBINARY(16), tx TEXT, bo BOOLEAN,"
 		" dt DATETIME(6), u BIGINT UNSIGNED, z MEDIUMTEXT)"), FL_OK);
 	static const char bytes[] = { 'a', 0, (char)0xff, 1, 0 };
-	json_t *blob = fl_db_blob(json_stringn_nocheck(bytes, sizeof bytes));
+	json_t *blob = bytes_param(bytes, sizeof bytes);
 	const char *text = "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80";
 	json_t *params = json_pack("[I,i,f,s,o,o,s,b,s,n]", (json_int_t)9007199254740993LL, -7, 1.5,
-		"12345678901234.123456", blob, fl_db_blob(json_stringn_nocheck("\0\1", 2)), text, 1,
+		"12345678901234.123456", blob, bytes_param("\0\1", 2), text, 1,
 		"2024-05-01 12:30:00.250000");
 	int changes = 0;
 	int64_t id = 0;
@@ -248,10 +257,14 @@ static void test_statement_shape(void **state)
 	fl_driver_stmt *st = NULL;
 	assert_int_equal(drv->prepare(f->db, f->c, "SELECT 1; SELECT 2", &st), FL_EINVAL);
 	assert_int_equal(drv->prepare(f->db, f->c, "SELECT ';' AS x; ", &st), FL_OK);
-	assert_int_equal(drv->execute(f->db, st, json_pack("[i]", 1)), FL_EINVAL);
+	json_t *one = json_pack("[i]", 1);
+	assert_int_equal(drv->execute(f->db, st, one), FL_EINVAL);
+	json_decref(one);
 	assert_int_equal(drv->execute(f->db, st, NULL), FL_OK);
 	assert_int_equal(drv->step(f->db, st), FL_STEP_ROW);
-	assert_string_equal(json_string_value(drv->column_value(f->db, st, 0)), ";");
+	json_t *v = drv->column_value(f->db, st, 0);
+	assert_string_equal(json_string_value(v), ";");
+	json_decref(v);
 	assert_int_equal(drv->step(f->db, st), FL_STEP_DONE);
 	/* Executed again after a reset, without preparing again. */
 	drv->reset(st);
