@@ -1,5 +1,5 @@
-/* dialect.c — the SQLite dialect, and placeholder numbering for dialects
- * that need it.  See dialect.h. */
+/* dialect.c — the SQLite and MySQL dialects, and placeholder numbering
+ * for dialects that need it.  See dialect.h. */
 #include "data/dialect.h"
 #include "data/model.h"
 
@@ -41,6 +41,80 @@ const fl_dialect fl_dialect_sqlite = {
 	.put_limit = sqlite_put_limit,
 	.put_exists = fl_dialect_put_exists,
 };
+
+/* ---- MySQL/MariaDB (sql_mode ANSI_QUOTES) ---- */
+
+static void mysql_put_in(fl_buf *b, bool negate, json_t *list, json_t *params)
+{
+	size_t i, n = json_array_size(list);
+	json_t *v;
+	fl_buf_puts(b, negate ? " NOT IN (" : " IN (");
+	if (n == 0)
+		fl_buf_puts(b, "SELECT 1 FROM DUAL WHERE 1 = 0");
+	json_array_foreach(list, i, v) {
+		fl_buf_puts(b, i ? ", ?" : "?");
+		json_array_append(params, v);
+	}
+	fl_buf_putc(b, ')');
+}
+
+static void mysql_put_ilike(fl_buf *b, const char *lhs, bool negate)
+{
+	fl_buf_printf(b, "LOWER(%s) %s LOWER(?)", lhs, negate ? "NOT LIKE" : "LIKE");
+}
+
+static void mysql_put_limit(fl_buf *b, json_t *params, long limit, long offset)
+{
+	if (limit < 0) {
+		fl_buf_puts(b, " LIMIT 18446744073709551615");   /* MySQL's manual: "no limit" */
+	} else {
+		fl_buf_puts(b, " LIMIT ?");
+		json_array_append_new(params, json_integer(limit));
+	}
+	if (offset > 0) {
+		fl_buf_puts(b, " OFFSET ?");
+		json_array_append_new(params, json_integer(offset));
+	}
+}
+
+const fl_dialect fl_dialect_mysql = {
+	.name = "mysql",
+	.param_style = FL_PARAM_QMARK,
+	.true_sql = "1",
+	.false_sql = "0",
+	.like_escape = " ESCAPE '/'",
+	.put_ident = fl_sql_put_ident,
+	.put_in = mysql_put_in,
+	.put_ilike = mysql_put_ilike,
+	.put_limit = mysql_put_limit,
+	.put_exists = sqlite_put_exists,   /* the same text */
+};
+
+/* ---- scanning the builder's SQL ---- */
+
+const char *fl_sql_find_outside_quotes(const char *sql, const char *set)
+{
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'' || *p == '"' || *p == '`') {
+			const char *end = strchr(p + 1, *p);   /* a doubled quote reopens at once */
+			if (!end)
+				return NULL;
+			p = end;
+		} else if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+			if (!*p)
+				return NULL;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			if (!end)
+				return NULL;
+			p = end + 1;
+		} else if (strchr(set, *p)) {
+			return p;
+		}
+	}
+	return NULL;
+}
 
 const char *fl_dialect_finish(const fl_dialect *d, fl_arena *a, const char *sql)
 {

@@ -84,6 +84,25 @@ extern const fl_dialect fl_dialect_postgresql;
  * appends `SELECT EXISTS (inner) AS "exists"` to `b`. */
 void fl_dialect_put_exists(fl_buf *b, const char *inner);
 
+/* fl_dialect_mysql — MySQL/MariaDB, for a connection opened with
+ * sql_mode ANSI_QUOTES (driver_mysql.c), so identifiers keep the
+ * builder's "double quotes".  `?` placeholders; `x IN (?, ?, ...)` with one
+ * placeholder per value (one statement text per list length: the
+ * statement cache keeps the lengths a site uses; an empty list is
+ * `IN (SELECT 1 FROM DUAL WHERE 1 = 0)`, no rows, NULLs included);
+ * `LOWER(x) LIKE LOWER(?)` for ILIKE; `LIMIT ?`, and without a limit
+ * `LIMIT 18446744073709551615 OFFSET ?` (MySQL has no LIMIT ALL);
+ * booleans 1/0; `SELECT EXISTS (...)`.  Static, never freed. */
+extern const fl_dialect fl_dialect_mysql;
+
+/* fl_sql_find_outside_quotes — the first character of `sql` at or after
+ * `from` that is in `set` and lies outside a quoted string or identifier
+ * ('...', "...", `...`; a doubled quote stays inside) and outside a
+ * comment (-- to the end of the line, / * ... * /), or NULL when none.
+ * For the drivers that must find `?` or `;` in a statement the builder
+ * wrote. */
+const char *fl_sql_find_outside_quotes(const char *sql, const char *set);
+
 /* fl_dialect_finish — the statement text to run for `sql` written with `?`
  * placeholders: `sql` itself for FL_PARAM_QMARK (no copy, no work), else
  * a copy in `a` with each `?` outside quotes ('...', "...", `...`)
