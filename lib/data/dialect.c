@@ -87,7 +87,7 @@ const fl_dialect fl_dialect_mysql = {
 	.put_in = mysql_put_in,
 	.put_ilike = mysql_put_ilike,
 	.put_limit = mysql_put_limit,
-	.put_exists = sqlite_put_exists,   /* the same text */
+	.put_exists = fl_dialect_put_exists,   /* the same text */
 };
 
 /* ---- scanning the builder's SQL ---- */
