@@ -1,4 +1,4 @@
-#!/usr/bin/awk -f
+#!/usr/bin/mawk -f
 # doxygen-filter.awk — doxygen's INPUT_FILTER for lib/*.h (docs/Doxyfile).
 #
 # Our headers use plain C comments, not /** */:
