@@ -55,12 +55,6 @@ TESTLIBS = -lcmocka
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
-# The database server drivers built in: lib/data/driver.c's fl_driver_for
-# names a driver only when its source is here (recompiled when one appears).
-DRIVER_DEFS := $(if $(wildcard lib/data/driver_mysql.c),-DFL_HAVE_DRIVER_MYSQL) \
-               $(if $(wildcard lib/data/driver_pg.c),-DFL_HAVE_DRIVER_POSTGRESQL)
-$(BUILD)/lib/data/driver.o: CFLAGS += $(DRIVER_DEFS)
-$(BUILD)/lib/data/driver.o: $(wildcard lib/data/driver_*.c)
 # The framework's templates (lib/web/templates/**) as C data in the library
 # (web/embedded_internal.h), made by tools/embed-templates.sh.
 TPL_EMBED_SRC := $(sort $(shell find lib/web/templates -type f ! -name '.*'))
@@ -337,7 +331,7 @@ check: install-deps
 	  all unit-bins tutorial test-only
 
 # fuzz_template also starts from the Jinja corpus (tests/jinja/cases).
-FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. $(DB_CFLAGS) $(DRIVER_DEFS) -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -Ilib -I. $(DB_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -Wall -Wextra -Wno-unused-parameter
 fuzz: install-deps $(TPL_EMBED_C)
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \

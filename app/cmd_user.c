@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,16 +69,10 @@ static fl_err role_id(fl_db *db, fl_arena *a, const char *name, json_t **id)
 static int add_user(const fl_application *app, const fl_config *cfg, fl_arena *a,
 	const char *name, const char *password)
 {
-	struct stat st;
 	fl_db *db = NULL;
 	int rc = 1;
-	if (stat(cfg->database_path, &st) != 0)
-		return fail("database %s does not exist: run ./manage db upgrade first",
-			cfg->database_path);
-	if (fl_db_open(cfg->database_path, &db)) {
-		rc = fail("%s", fl_db_errmsg(db));
-		goto out;
-	}
+	if (fl_command_connect(cfg, &db))
+		return 1;
 	fl_db_set_models(db, app->models);
 	const char *hash = fl_generate_password_hash(a, password, NULL);
 	if (!hash) {

@@ -223,7 +223,8 @@ const char *fl_cli_db_help(int argc, char **argv)
 /* What the command line asked for. */
 struct db_args {
 	const struct sub *sub;
-	const char *message, *rev, *dbpath, *dir;
+	const char *message, *rev, *dir;
+	const fl_config *cfg;
 	bool sql, drop_unknown, autogenerate;
 	const fl_model *const *models;
 };
@@ -437,9 +438,15 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 		if ((rc = run_offline(m, a, x)) >= 0)
 			return rc;
 	}
-	make_database_dir(x->dbpath);
-	if (fl_db_open(x->dbpath, &db)) {
-		rc = fl_cli_fail("%s", fl_db_errmsg(db));
+	const fl_config *cfg = x->cfg;
+	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && !plain && strcmp(cmd, "current") != 0)
+		return fl_cli_fail("db %s: migrations run on SQLite only for now; on a %s database "
+			"use db create_all / drop_all (db current reads alembic_version)", cmd,
+			fl_dialect_id_name(cfg->db_uri.dialect));
+	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
+		make_database_dir(cfg->database_path);
+	if (fl_db_connect(cfg, &db)) {
+		rc = fl_cli_fail("database %s: %s", cfg->database_path, fl_db_errmsg(db));
 		fl_db_close(db);
 		return rc;
 	}
@@ -465,7 +472,7 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 	return rc;
 }
 
-int fl_cli_db(int argc, char **argv, const char *database_path, const char *migrations_dir,
+int fl_cli_db(int argc, char **argv, const fl_config *cfg, const char *migrations_dir,
 	const fl_model *const *models)
 {
 	skip_db(&argc, &argv);
@@ -477,7 +484,7 @@ int fl_cli_db(int argc, char **argv, const char *database_path, const char *migr
 	if (argc < 1)
 		return fl_cli_fail("db: missing subcommand (see db --help)");
 	const char *env = getenv("MIGRATIONS_DIR");
-	struct db_args x = { .sub = find_sub(argv[0]), .dbpath = database_path,
+	struct db_args x = { .sub = find_sub(argv[0]), .cfg = cfg,
 		.dir = env && *env ? env : migrations_dir, .models = models };
 	if (!x.sub)
 		return fl_cli_fail("db: unknown subcommand '%s' (see db --help)", argv[0]);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "base/config.h"
 #include "data/model.h"
 
 /* fl_cli_db_usage — `manage db --help`: every subcommand, one line each. */
@@ -40,12 +41,15 @@ extern const char fl_cli_db_usage[];
  * Every subcommand takes -d/--directory DIR (the migrations folder) and
  * --help/-h (its usage on stdout, exit 0, before anything is opened); an
  * unknown option or an extra argument fails naming it.
- * `database_path` is the SQLite file (its directory must exist; upgrade
- * creates the file); `migrations_dir` the folder of revision files
+ * `cfg` names the database (DATABASE_URI, opened with fl_db_connect): a
+ * SQLite file (upgrade creates it, and its folder one level deep), or a
+ * MySQL/MariaDB or PostgreSQL server, where only create_all, drop_all,
+ * current and the subcommands that need no database work for now (the
+ * others fail saying so: the revisions are SQLite's SQL); `migrations_dir` the folder of revision files
  * unless the environment variable MIGRATIONS_DIR names another (-d wins
  * over both); `models` the NULL-terminated models of the application (all
  * of them: fl_application_all_models). */
-int fl_cli_db(int argc, char **argv, const char *database_path, const char *migrations_dir,
+int fl_cli_db(int argc, char **argv, const fl_config *cfg, const char *migrations_dir,
 	const fl_model *const *models);
 
 /* fl_cli_db_help — the usage text that `db` arguments `argv` (with or

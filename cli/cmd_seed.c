@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/arena.h"
 #include "data/db.h"
@@ -70,15 +69,12 @@ static void forget_cached_pages(const fl_config *cfg, fl_db *db)
 
 static int run(struct seed *s, bool if_empty)
 {
-	struct stat st;
 	const char *path = s->cfg->database_path;
 	if (!s->app->seed)
 		return fl_cli_fail("the application '%s' has no demo data", s->app->name);
 	/* Do not create an empty database file just to say it is empty. */
-	if (stat(path, &st) != 0)
-		return fl_cli_fail("database %s does not exist: run ./manage db upgrade first", path);
-	if (fl_db_open(path, &s->db))
-		return fl_cli_fail("%s", fl_db_errmsg(s->db));
+	if (fl_command_connect(s->cfg, &s->db))
+		return 1;
 	char reason[256];
 	if (fl_application_all_models(s->app, s->arena, &s->models, reason, sizeof reason))
 		return fl_cli_fail("%s", reason);

@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -39,19 +38,10 @@ static int purge(const fl_config *cfg)
 		return 0;
 	}
 	fl_db *db = NULL;
-	struct stat sb;
-	if (!strcmp(type, "sqlite")) {
-		/* Never create an empty database here: a wrong DATABASE_URI must
-		 * show, not "removed 0". */
-		if (stat(cfg->database_path, &sb) != 0)
-			return fl_cli_fail("database %s does not exist (DATABASE_URI; "
-				"./manage db upgrade creates it)", cfg->database_path);
-		if (fl_db_open(cfg->database_path, &db)) {
-			int rc = fl_cli_fail("%s: %s", cfg->database_path, fl_db_errmsg(db));
-			fl_db_close(db);
-			return rc;
-		}
-	}
+	/* Never create an empty database here: a wrong DATABASE_URI must
+	 * show, not "removed 0". */
+	if (!strcmp(type, "sqlite") && fl_command_connect(cfg, &db))
+		return 1;
 	fl_session_store *st = NULL;
 	fl_err e = fl_session_store_open(cfg, db, &st);
 	long removed = 0;

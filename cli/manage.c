@@ -181,7 +181,7 @@ static int cmd_db(const fl_command_ctx *cx, int argc, char **argv)
 		fl_arena_free(a);
 		return fl_cli_fail("%s", why);
 	}
-	int rc = fl_cli_db(argc, argv, cx->config->database_path, migrations, models);
+	int rc = fl_cli_db(argc, argv, cx->config, migrations, models);
 	fl_arena_free(a);
 	return rc;
 }

@@ -1,27 +1,16 @@
-/* driver.c — which backend serves a dialect (driver_internal.h).
- *
- * The server drivers are named only when their source is part of the
- * build: the Makefile defines FL_HAVE_DRIVER_MYSQL / FL_HAVE_DRIVER_POSTGRESQL
- * when lib/data/driver_mysql.c / driver_pg.c exist, so the library links
- * with or without them and a missing one is reported, not a link error. */
+/* driver.c — which backend serves a dialect (driver_internal.h): one
+ * table, every driver is built into the library. */
 #include "data/driver_internal.h"
 
 #include <stddef.h>
 
+static const fl_driver *const drivers[FL_DIALECT__MAX] = {
+	[FL_DIALECT_SQLITE] = &fl_driver_sqlite,
+	[FL_DIALECT_MYSQL] = &fl_driver_mysql,
+	[FL_DIALECT_POSTGRESQL] = &fl_driver_postgresql,
+};
+
 const fl_driver *fl_driver_for(fl_dialect_id dialect)
 {
-	switch (dialect) {
-	case FL_DIALECT_SQLITE:
-		return &fl_driver_sqlite;
-#ifdef FL_HAVE_DRIVER_MYSQL
-	case FL_DIALECT_MYSQL:
-		return &fl_driver_mysql;
-#endif
-#ifdef FL_HAVE_DRIVER_POSTGRESQL
-	case FL_DIALECT_POSTGRESQL:
-		return &fl_driver_postgresql;
-#endif
-	default:
-		return NULL;
-	}
+	return (unsigned)dialect < FL_DIALECT__MAX ? drivers[dialect] : NULL;
 }

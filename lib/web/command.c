@@ -2,10 +2,13 @@
  * (see command.h). */
 #include "web/command.h"
 
+#include "data/db.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int valid_command_name(const char *s)
 {
@@ -64,6 +67,27 @@ int fl_command_fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
+}
+
+int fl_command_connect(const fl_config *cfg, fl_db **out)
+{
+	struct stat st;
+	*out = NULL;
+	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE && strcmp(cfg->database_path, ":memory:") &&
+	    stat(cfg->database_path, &st) != 0)
+		return fl_command_fail("database %s does not exist: run ./manage db upgrade first",
+			cfg->database_path);
+	fl_db *db = NULL;
+	fl_err e = fl_db_connect(cfg, &db);
+	if (e) {
+		const char *why = db ? fl_db_errmsg(db) : "";
+		int rc = fl_command_fail("database %s: %s", cfg->database_path,
+			*why ? why : fl_strerror(e));
+		fl_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return 0;
 }
 
 static int usage_error(const fl_command_spec *spec, const char *fmt, const char *what)

@@ -37,8 +37,8 @@ typedef struct fl_command_ctx {
 	const struct fl_application *app;   /* the application */
 	/* The configuration, loaded like the built-in commands' (APP_CONFIG,
 	 * the environment, the application's keys; production without
-	 * SECRET_KEY is allowed, as for `manage db`).  The database is
-	 * config->database_path (fl_db_open it when needed). */
+	 * SECRET_KEY is allowed, as for `manage db`).  The database is the
+	 * one DATABASE_URI names (fl_command_connect it when needed). */
 	const fl_config *config;
 	const char *root;           /* the project root (templates/, sql/, var/) */
 	/* invoke — run another `./manage` command, built-in or the
@@ -78,6 +78,18 @@ fl_err fl_commands_check(const fl_command *commands, const char *const *builtins
  * on stderr and return 1, the exit status of a failed command (SPEC §5):
  * how a built-in or an application's command fails. */
 int fl_command_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* fl_command_connect — open the database `cfg` configures (DATABASE_URI:
+ * SQLite, MySQL/MariaDB or PostgreSQL, through fl_db_connect) for a
+ * command that works on existing data.  A SQLite file that does not exist
+ * is not created: "database PATH does not exist: run ./manage db upgrade
+ * first" (a wrong DATABASE_URI shows instead of an empty result).
+ * Returns 0 with *out set (the caller fl_db_closes it), or 1 — the exit
+ * status — after printing "manage: database DISPLAY: <reason>" on stderr
+ * (DISPLAY is cfg->database_path: the file, or the URI with its password
+ * masked) with *out NULL. */
+struct fl_db;
+int fl_command_connect(const fl_config *cfg, struct fl_db **out);
 
 /* fl_command_find — the command of `commands` (NULL: none) named `name`,
  * or NULL. */

@@ -63,7 +63,7 @@ static int unlink_one(const char *path, const struct stat *st, int flag, struct 
 
 /* ---- the database: create_all or the migrations ---- */
 
-static int prepare_db(const fl_application *app, const fl_test_options *opt, const char *path,
+static int prepare_db(const fl_application *app, const fl_test_options *opt, const fl_config *cfg,
 	const char *root)
 {
 	fl_arena *a = fl_arena_new(0);
@@ -71,9 +71,14 @@ static int prepare_db(const fl_application *app, const fl_test_options *opt, con
 	fl_db *db = NULL;
 	char why[512] = "";
 	int rc = -1;
-	fl_err e = fl_db_open(path, &db);
+	fl_err e = fl_db_connect(cfg, &db);
 	if (e) {
-		snprintf(why, sizeof why, "database %s: %s", path, fl_strerror(e));
+		snprintf(why, sizeof why, "database %s: %s", cfg->database_path,
+			db && *fl_db_errmsg(db) ? fl_db_errmsg(db) : fl_strerror(e));
+	} else if (opt && opt->migrate && cfg->db_uri.dialect != FL_DIALECT_SQLITE) {
+		snprintf(why, sizeof why, "migrations run on SQLite only for now (DATABASE_URI names "
+			"a %s database): leave fl_test_options.migrate off",
+			fl_dialect_id_name(cfg->db_uri.dialect));
 	} else if (opt && opt->migrate) {
 		const char *dir = getenv("MIGRATIONS_DIR");
 		if (!dir || !*dir)
@@ -190,7 +195,7 @@ fl_test_client *fl_test_client_new(const fl_application *app, const fl_test_opti
 	fl_err e = root ? fl_application_load_config(app, &cfg, root, why, sizeof why) : FL_ECONFIG;
 	if (!root)
 		snprintf(why, sizeof why, "cannot find the project root; set FLAGON_ROOT");
-	int failed = e || prepare_db(app, opt, cfg.database_path, root);
+	int failed = e || prepare_db(app, opt, &cfg, root);
 	if (e)
 		fprintf(stderr, "fl_test_client_new: configuration: %s\n", why);
 	if (root)

@@ -55,7 +55,10 @@ typedef struct fl_test_options {
 	 * "KEY", "VALUE" pairs ending with NULL ({"FLASKY_ADMIN", "a@b.c",
 	 * NULL}); they win over the environment.  APP_CONFIG is `testing`
 	 * unless given here; DATABASE_URI names a file in the temporary
-	 * directory unless given here. */
+	 * directory unless given here.  A MySQL/MariaDB or PostgreSQL
+	 * DATABASE_URI is used as it is: its tables are created (create_all)
+	 * and kept — empty the database between clients yourself (a fresh
+	 * database per test, or drop_all); `migrate` needs SQLite for now. */
 	const char *const *config;
 	/* The project root (templates/, migrations): NULL finds it as the
 	 * programs do (FLAGON_ROOT, else up from the current directory). */

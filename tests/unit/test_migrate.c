@@ -367,7 +367,8 @@ static int cli(struct tmpdb *f, char *out, char *err, size_t cap, int argc, char
 	dup2(fo, 1);
 	dup2(fe, 2);
 	const fl_model *models[] = { &role_model, &user_model, NULL };
-	int rc = fl_cli_db(argc, argv, f->dbpath, f->mig, models);
+	const fl_config cfg = { .database_path = f->dbpath };   /* sqlite (dialect 0) */
+	int rc = fl_cli_db(argc, argv, &cfg, f->mig, models);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(so, 1);
