@@ -25,16 +25,18 @@
 
 #include "base/arena.h"
 #include "data/db.h"
+#include "db_client.h"
 #include "data/model.h"
 #include "data/query.h"
 #include "web/application.h"
 
 const char fl_cli_shell_usage[] =
-	"usage: manage shell [-c COMMAND] [--sqlite3]\n"
+	"usage: manage shell [-c COMMAND] [--client]\n"
 	"  an SQL prompt on the configured database (DATABASE_URI), the\n"
 	"  application's models listed; statements end with ';'\n"
 	"  -c COMMAND   run one SQL statement or dot-command and exit\n"
-	"  --sqlite3    the sqlite3 shell on the database instead\n"
+	"  --client     the database's own client instead (sqlite3, mariadb,\n"
+	"               psql; -c COMMAND runs in it); --sqlite3 for SQLite\n"
 	"Dot-commands: .models [NAME], .tables, .schema [TABLE], .create_all,\n"
 	".drop_all (asks first on a terminal), .seed, .help, .quit\n";
 
@@ -48,6 +50,16 @@ static const char dot_help[] =
 	"  .seed           load the demo data (manage seed)\n"
 	"  .help           this list\n"
 	"  .quit           leave (also Ctrl-D)\n";
+
+/* .tables: the tables of the database, per dialect, in a column "name". */
+static const char *const tables_sql[FL_DIALECT__MAX] = {
+	[FL_DIALECT_SQLITE] = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+		"LIKE 'sqlite_%' ORDER BY name",
+	[FL_DIALECT_MYSQL] = "SELECT table_name AS name FROM information_schema.tables WHERE "
+		"table_schema = DATABASE() ORDER BY table_name",
+	[FL_DIALECT_POSTGRESQL] = "SELECT tablename AS name FROM pg_tables WHERE "
+		"schemaname = current_schema() ORDER BY tablename",
+};
 
 typedef struct shell {
 	const fl_command_ctx *cx;
@@ -317,8 +329,12 @@ static int run_dot(shell *sh, char *line)
 	if (!strcmp(line, ".models"))
 		return cmd_models(sh, arg);
 	if (!strcmp(line, ".tables"))
-		return run_sql(sh, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
-			"LIKE 'sqlite_%' ORDER BY name");
+		return run_sql(sh, tables_sql[sh->cx->config->db_uri.dialect]);
+	if (!strcmp(line, ".schema") && sh->cx->config->db_uri.dialect != FL_DIALECT_SQLITE) {
+		printf(".schema reads SQLite's catalogue: on %s, .models, or manage shell --client\n",
+			fl_dialect_id_name(sh->cx->config->db_uri.dialect));
+		return 0;
+	}
 	if (!strcmp(line, ".schema"))
 		return run_query(sh, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND "
 			"(?1 = '' OR tbl_name = ?1) ORDER BY tbl_name, type DESC, name",
@@ -457,20 +473,22 @@ static void banner(shell *sh)
 int fl_cli_shell(const fl_command_ctx *cx, int argc, char **argv)
 {
 	const char *command = NULL;
-	int sqlite = 0;
+	int sqlite = 0, client = 0;
 	const fl_command_option opts[] = {
 		{ "-c", "--command", &command, NULL },
+		{ "--client", NULL, NULL, &client },
 		{ "--sqlite3", NULL, NULL, &sqlite },
 		{ NULL },
 	};
 	const fl_command_spec spec = { .name = "shell", .options = opts };
 	if (fl_command_args(&spec, argc, argv, NULL, NULL))
 		return 2;
-	const char *path = cx->config->database_path;
-	if (sqlite) {
-		execlp("sqlite3", "sqlite3", path, (char *)NULL);
-		return fl_cli_fail("cannot start sqlite3: %s", strerror(errno));
-	}
+	const fl_config *cfg = cx->config;
+	if (sqlite && cfg->db_uri.dialect != FL_DIALECT_SQLITE)
+		return fl_cli_fail("shell --sqlite3: DATABASE_URI names a %s database (use --client)",
+			fl_dialect_id_name(cfg->db_uri.dialect));
+	if (sqlite || client)
+		return fl_cli_db_client(cfg, command);
 	shell sh = { .cx = cx, .arena = fl_arena_new(0), .tty = !command && isatty(STDIN_FILENO) };
 	char why[256];
 	int rc;
@@ -478,8 +496,8 @@ int fl_cli_shell(const fl_command_ctx *cx, int argc, char **argv)
 		rc = fl_cli_fail("%s", why);
 		goto out;
 	}
-	if (fl_db_open(path, &sh.db)) {
-		rc = fl_cli_fail("%s: %s", path, fl_db_errmsg(sh.db));
+	if (fl_db_connect(cfg, &sh.db)) {
+		rc = fl_cli_fail("database %s: %s", cfg->database_path, fl_db_errmsg(sh.db));
 		goto out;
 	}
 	if (sh.models[0])
