@@ -9,7 +9,8 @@
  * precision and scale are appended by put_type. */
 typedef const char *const type_table[FL_TYPE__MAX];
 
-static type_table sqlite_types = {
+/* SQLAlchemy's generic names, which SQLite uses as they are. */
+static type_table generic_types = {
 	[FL_TYPE_INTEGER] = "INTEGER",
 	[FL_TYPE_SMALLINTEGER] = "SMALLINT",
 	[FL_TYPE_BIGINTEGER] = "BIGINT",
@@ -27,48 +28,30 @@ static type_table sqlite_types = {
 	[FL_TYPE_ENUM] = "VARCHAR",
 };
 
+/* Where MySQL/MariaDB differs from the generic names. */
 static type_table mysql_types = {
-	[FL_TYPE_INTEGER] = "INTEGER",
-	[FL_TYPE_SMALLINTEGER] = "SMALLINT",
-	[FL_TYPE_BIGINTEGER] = "BIGINT",
 	[FL_TYPE_FLOAT] = "DOUBLE",          /* SQLAlchemy: FLOAT, single precision on MySQL */
-	[FL_TYPE_NUMERIC] = "NUMERIC",
-	[FL_TYPE_STRING] = "VARCHAR",
-	[FL_TYPE_TEXT] = "TEXT",
-	[FL_TYPE_UNICODE] = "VARCHAR",
-	[FL_TYPE_UNICODETEXT] = "TEXT",
 	[FL_TYPE_BOOLEAN] = "BOOL",
-	[FL_TYPE_DATE] = "DATE",
 	[FL_TYPE_DATETIME] = "DATETIME(6)",  /* SQLAlchemy: DATETIME, whole seconds */
 	[FL_TYPE_TIME] = "TIME(6)",
-	[FL_TYPE_LARGEBINARY] = "BLOB",
-	[FL_TYPE_ENUM] = "VARCHAR",
 };
 
+/* Where PostgreSQL differs (its FLOAT is double precision). */
 static type_table postgresql_types = {
-	[FL_TYPE_INTEGER] = "INTEGER",
-	[FL_TYPE_SMALLINTEGER] = "SMALLINT",
-	[FL_TYPE_BIGINTEGER] = "BIGINT",
-	[FL_TYPE_FLOAT] = "FLOAT",           /* double precision */
-	[FL_TYPE_NUMERIC] = "NUMERIC",
-	[FL_TYPE_STRING] = "VARCHAR",
-	[FL_TYPE_TEXT] = "TEXT",
-	[FL_TYPE_UNICODE] = "VARCHAR",
-	[FL_TYPE_UNICODETEXT] = "TEXT",
-	[FL_TYPE_BOOLEAN] = "BOOLEAN",
-	[FL_TYPE_DATE] = "DATE",
 	[FL_TYPE_DATETIME] = "TIMESTAMP WITHOUT TIME ZONE",
 	[FL_TYPE_TIME] = "TIME WITHOUT TIME ZONE",
 	[FL_TYPE_LARGEBINARY] = "BYTEA",
-	[FL_TYPE_ENUM] = "VARCHAR",
 };
 
-/* The type of `c` from `names`, with what follows the name. */
+static type_table sqlite_types = { NULL };
+
+/* The type of `c`: its name from `names`, else the generic one, with
+ * what follows the name. */
 static fl_err put_type(fl_buf *b, const fl_column *c, type_table names)
 {
 	if ((unsigned)c->type >= FL_TYPE__MAX)
 		return FL_EINVAL;
-	fl_buf_puts(b, names[c->type]);
+	fl_buf_puts(b, names[c->type] ? names[c->type] : generic_types[c->type]);
 	if ((c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) && c->length)
 		fl_buf_printf(b, "(%u)", c->length);
 	else if (c->type == FL_TYPE_NUMERIC && c->precision)

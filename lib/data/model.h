@@ -38,7 +38,8 @@
 #include "base/err.h"
 
 /* Column types, named as in sqlalchemy.types.  fl_type_names[] holds the
- * Python names; fl_model_column_ddl() the SQLite DDL type. */
+ * Python names; each dialect's put_column_type (data/dialect.h) the DDL
+ * type, the SQLite one noted here. */
 typedef enum fl_type {
 	FL_TYPE_INTEGER,       /* INTEGER */
 	FL_TYPE_SMALLINTEGER,  /* SMALLINT */
