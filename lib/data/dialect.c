@@ -40,6 +40,8 @@ const fl_dialect fl_dialect_sqlite = {
 	.put_ilike = sqlite_put_ilike,
 	.put_limit = sqlite_put_limit,
 	.put_exists = fl_dialect_put_exists,
+	.put_column_type = fl_ddl_type_sqlite,
+	.autoincrement_sql = " PRIMARY KEY AUTOINCREMENT",
 };
 
 /* ---- MySQL/MariaDB (sql_mode ANSI_QUOTES) ---- */
@@ -88,6 +90,8 @@ const fl_dialect fl_dialect_mysql = {
 	.put_ilike = mysql_put_ilike,
 	.put_limit = mysql_put_limit,
 	.put_exists = fl_dialect_put_exists,   /* the same text */
+	.put_column_type = fl_ddl_type_mysql,
+	.generated_key_sql = " AUTO_INCREMENT",
 };
 
 /* ---- scanning the builder's SQL ---- */

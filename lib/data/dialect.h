@@ -20,6 +20,9 @@
 #include <stdbool.h>
 
 #include "base/arena.h"
+#include "base/err.h"
+
+struct fl_column;
 
 /* How placeholders are written in the final SQL. */
 typedef enum fl_param_style {
@@ -67,6 +70,26 @@ typedef struct fl_dialect {
 	 * the driver gets the id from the connection instead (SQLite's
 	 * last_insert_rowid, MySQL's mysql_stmt_insert_id). */
 	void (*put_returning)(fl_buf *b, const char *column);
+
+	/* ---- DDL: CREATE TABLE (fl_model_create_sql_for, create_all) ---- */
+	/* Append the type of column `c` (model.h) as CREATE TABLE writes it,
+	 * with its length, precision and scale.  `generated`: `c` is the
+	 * table's generated key (its single Integer primary key, which the
+	 * database fills when an INSERT leaves it out; PostgreSQL writes
+	 * SERIAL for it).  Errors: FL_EINVAL for a type the database cannot
+	 * declare (an unknown type, an Enum without values; MySQL: a String
+	 * without a length, as SQLAlchemy refuses it there). */
+	fl_err (*put_column_type)(fl_buf *b, const struct fl_column *c, bool generated);
+	/* Appended after NOT NULL to the generated key: " AUTO_INCREMENT" on
+	 * MySQL; NULL: nothing (SQLite's rowid alias and PostgreSQL's SERIAL
+	 * generate by their type). */
+	const char *generated_key_sql;
+	/* Appended instead of generated_key_sql when the generated key is
+	 * declared FL_AUTOINCREMENT, which then is the table's PRIMARY KEY
+	 * (no separate clause): SQLite's " PRIMARY KEY AUTOINCREMENT" (ids
+	 * never reused).  NULL: FL_AUTOINCREMENT changes nothing (MySQL's
+	 * AUTO_INCREMENT and PostgreSQL's sequences never reuse ids). */
+	const char *autoincrement_sql;
 } fl_dialect;
 
 /* fl_dialect_sqlite — the SQLite dialect, the one every fl_db connection
@@ -94,6 +117,21 @@ void fl_dialect_put_exists(fl_buf *b, const char *inner);
  * `LIMIT 18446744073709551615 OFFSET ?` (MySQL has no LIMIT ALL);
  * booleans 1/0; `SELECT EXISTS (...)`.  Static, never freed. */
 extern const fl_dialect fl_dialect_mysql;
+
+/* fl_ddl_type_sqlite, fl_ddl_type_mysql, fl_ddl_type_postgresql — the
+ * put_column_type hooks of the three dialects (ddl_types.c), as
+ * SQLAlchemy 1.4 compiles each type for that dialect, except where a value
+ * read back would differ from the one written on every row: MySQL's Float
+ * is DOUBLE (FLOAT is single precision there) and its DateTime/Time are
+ * DATETIME(6)/TIME(6) (fl_utcnow's microseconds kept).  SQLite: INTEGER,
+ * VARCHAR(n), NUMERIC(p, s), BOOLEAN, DATETIME, BLOB...; MySQL: BOOL,
+ * BLOB, VARCHAR only with a length; PostgreSQL: SERIAL/BIGSERIAL for the
+ * generated key, BOOLEAN, TIMESTAMP WITHOUT TIME ZONE, BYTEA.  An Enum is
+ * VARCHAR(longest value) everywhere (its CHECK is written by the table).
+ * Errors as put_column_type. */
+fl_err fl_ddl_type_sqlite(fl_buf *b, const struct fl_column *c, bool generated);
+fl_err fl_ddl_type_mysql(fl_buf *b, const struct fl_column *c, bool generated);
+fl_err fl_ddl_type_postgresql(fl_buf *b, const struct fl_column *c, bool generated);
 
 /* fl_sql_find_outside_quotes — the first character of `sql` at or after
  * `from` that is in `set` and lies outside a quoted string or identifier

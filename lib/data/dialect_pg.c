@@ -111,4 +111,5 @@ const fl_dialect fl_dialect_postgresql = {
 	.put_limit = pg_put_limit,
 	.put_exists = fl_dialect_put_exists,
 	.put_returning = pg_put_returning,
+	.put_column_type = fl_ddl_type_postgresql,
 };

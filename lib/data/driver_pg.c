@@ -22,7 +22,7 @@
 /* The built-in type OIDs (pg_type.dat; fixed since PostgreSQL 7). */
 enum {
 	OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
-	OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701,
+	OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_TIME = 1083, OID_TIMESTAMP = 1114,
 };
 
 struct fl_driver_conn {
@@ -383,6 +383,25 @@ static json_t *bytea_value(fl_db *db, const char *text)
 	return v;
 }
 
+/* A timestamp or time as DateTime/Time values are written (fl_utcnow) and
+ * MySQL's DATETIME(6) gives them back: always six digits of microseconds
+ * (PostgreSQL drops trailing zeros: "12:00:00.12" is "12:00:00.120000",
+ * "12:00:00" is "12:00:00.000000"), so values compare and sort alike on
+ * every database.  Any other text (infinity, BC dates) as given. */
+static json_t *time_value(const char *text, size_t n)
+{
+	const char *dot = memchr(text, '.', n);
+	size_t digits = dot ? n - (size_t)(dot - text) - 1 : 0;
+	char buf[64];
+	if (n + 8 > sizeof buf || digits > 6 || (n && (text[n - 1] < '0' || text[n - 1] > '9')))
+		return json_stringn(text, n);
+	memcpy(buf, text, n);
+	if (!dot)
+		buf[n++] = '.';
+	memset(buf + n, '0', 6 - digits);
+	return json_stringn(buf, n + 6 - digits);
+}
+
 static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 {
 	PGresult *res = st->res;
@@ -401,6 +420,8 @@ static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 		return json_integer(text[0] == 't');
 	case OID_BYTEA:
 		return bytea_value(db, text);
+	case OID_TIME: case OID_TIMESTAMP:
+		return time_value(text, (size_t)PQgetlength(res, st->row, i));
 	default:    /* text, varchar, numeric (exact), dates and times, json...: as written */
 		v = json_stringn(text, (size_t)PQgetlength(res, st->row, i));
 		if (!v)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/utf8.h"
+#include "data/dialect.h"
 
 const char *const fl_type_names[FL_TYPE__MAX] = {
 	[FL_TYPE_INTEGER] = "Integer",
@@ -25,26 +26,6 @@ const char *const fl_type_names[FL_TYPE__MAX] = {
 	[FL_TYPE_TIME] = "Time",
 	[FL_TYPE_LARGEBINARY] = "LargeBinary",
 	[FL_TYPE_ENUM] = "Enum",
-};
-
-/* SQLite DDL type of each fl_type, as SQLAlchemy's SQLite dialect writes it;
- * types with a length get it appended by column_type(). */
-static const char *const type_ddl[FL_TYPE__MAX] = {
-	[FL_TYPE_INTEGER] = "INTEGER",
-	[FL_TYPE_SMALLINTEGER] = "SMALLINT",
-	[FL_TYPE_BIGINTEGER] = "BIGINT",
-	[FL_TYPE_FLOAT] = "FLOAT",
-	[FL_TYPE_NUMERIC] = "NUMERIC",
-	[FL_TYPE_STRING] = "VARCHAR",
-	[FL_TYPE_TEXT] = "TEXT",
-	[FL_TYPE_UNICODE] = "VARCHAR",
-	[FL_TYPE_UNICODETEXT] = "TEXT",
-	[FL_TYPE_BOOLEAN] = "BOOLEAN",
-	[FL_TYPE_DATE] = "DATE",
-	[FL_TYPE_DATETIME] = "DATETIME",
-	[FL_TYPE_TIME] = "TIME",
-	[FL_TYPE_LARGEBINARY] = "BLOB",
-	[FL_TYPE_ENUM] = "VARCHAR",
 };
 
 /* ---- lookup ---- */
@@ -174,58 +155,56 @@ void fl_sql_put_string(fl_buf *b, const char *s)
 	put_quoted(b, s, '\'');
 }
 
-static fl_err column_type(fl_buf *b, const fl_column *c)
+/* A Boolean's server default "0"/"1"/"false"/"true" in the dialect's
+ * literal (PostgreSQL refuses an integer default for BOOLEAN); any other
+ * default as declared. */
+static const char *server_default(const fl_dialect *d, const fl_column *c)
 {
-	if ((unsigned)c->type >= FL_TYPE__MAX)
-		return FL_EINVAL;
-	fl_buf_puts(b, type_ddl[c->type]);
-	if ((c->type == FL_TYPE_STRING || c->type == FL_TYPE_UNICODE) && c->length)
-		fl_buf_printf(b, "(%u)", c->length);
-	else if (c->type == FL_TYPE_NUMERIC && c->precision)
-		fl_buf_printf(b, "(%u, %u)", c->precision, c->scale);
-	else if (c->type == FL_TYPE_ENUM) {
-		size_t longest = 0;
-		if (!c->enum_values || !c->enum_values[0])
-			return FL_EINVAL;
-		for (const char *const *v = c->enum_values; *v; v++)
-			if (strlen(*v) > longest)
-				longest = strlen(*v);
-		fl_buf_printf(b, "(%zu)", longest);
-	}
-	return FL_OK;
+	const char *v = c->server_default;
+	if (c->type != FL_TYPE_BOOLEAN)
+		return v;
+	if (strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
+		return d->false_sql;
+	if (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
+		return d->true_sql;
+	return v;
 }
 
-static fl_err column_line(fl_buf *b, const fl_model *m, const fl_column *c)
+static fl_err column_line(const fl_dialect *d, fl_buf *b, const fl_model *m, const fl_column *c)
 {
+	bool generated = is_rowid_alias(m, c);
 	fl_buf_puts(b, "\t");
 	fl_sql_put_ident(b, c->name);
 	fl_buf_putc(b, ' ');
-	if (column_type(b, c))
+	if (d->put_column_type(b, c, generated))
 		return FL_EINVAL;
 	if (c->server_default)
-		fl_buf_printf(b, " DEFAULT %s", c->server_default);
+		fl_buf_printf(b, " DEFAULT %s", server_default(d, c));
 	if (!fl_column_nullable(c))
 		fl_buf_puts(b, " NOT NULL");
-	if (c->autoincrement) {
-		if (!is_rowid_alias(m, c))
-			return FL_EINVAL;
-		fl_buf_puts(b, " PRIMARY KEY AUTOINCREMENT");
-	}
+	if (c->autoincrement && !generated)
+		return FL_EINVAL;
+	if (c->autoincrement && d->autoincrement_sql)
+		fl_buf_puts(b, d->autoincrement_sql);
+	else if (generated && d->generated_key_sql)
+		fl_buf_puts(b, d->generated_key_sql);
 	return FL_OK;
 }
 
-static bool has_autoincrement(const fl_model *m)
+/* Whether the PRIMARY KEY is written inside the column line (SQLite's
+ * AUTOINCREMENT) instead of as a clause. */
+static bool inline_primary_key(const fl_dialect *d, const fl_model *m)
 {
 	for (const fl_column *c = m->columns; c->name; c++)
 		if (c->autoincrement)
-			return true;
+			return d->autoincrement_sql != NULL;
 	return false;
 }
 
-static void primary_key_clause(fl_buf *b, const fl_model *m)
+static void primary_key_clause(const fl_dialect *d, fl_buf *b, const fl_model *m)
 {
 	const char *sep = "";
-	if (has_autoincrement(m) || !fl_model_primary_key(m))
+	if (inline_primary_key(d, m) || !fl_model_primary_key(m))
 		return;
 	fl_buf_puts(b, ",\n\tPRIMARY KEY (");
 	for (const fl_column *c = m->columns; c->name; c++) {
@@ -353,7 +332,8 @@ static void index_statements(fl_buf *b, const fl_model *m)
 	}
 }
 
-fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
+fl_err fl_model_create_sql_for(const fl_dialect *d, const fl_model *m, fl_arena *a,
+	const char **sql_out)
 {
 	fl_buf b;
 	fl_buf_init(&b, a);
@@ -365,10 +345,10 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 	fl_buf_puts(&b, " (\n");
 	for (const fl_column *c = m->columns; c->name; c++) {
 		fl_buf_puts(&b, c == m->columns ? "" : ",\n");
-		if (column_line(&b, m, c))
+		if (column_line(d, &b, m, c))
 			return FL_EINVAL;
 	}
-	primary_key_clause(&b, m);
+	primary_key_clause(d, &b, m);
 	if (unique_clauses(&b, m) || foreign_key_clauses(&b, m))
 		return FL_EINVAL;
 	check_clauses(&b, m);
@@ -376,6 +356,11 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
 	index_statements(&b, m);
 	*sql_out = fl_buf_cstr(&b);
 	return FL_OK;
+}
+
+fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
+{
+	return fl_model_create_sql_for(&fl_dialect_sqlite, m, a, sql_out);
 }
 
 /* ---- validation ---- */
@@ -596,7 +581,7 @@ fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models)
 	fl_buf_init(&b, a);
 	for (size_t i = 0; i < n; i++) {
 		const char *sql;
-		if (fl_model_create_sql(sorted[i], a, &sql))
+		if (fl_model_create_sql_for(fl_db_dialect(db), sorted[i], a, &sql))
 			return fl_db_set_error(db, FL_EINVAL, fl_model_table(sorted[i]), NULL,
 				"model for table %s cannot be expressed in SQL", fl_model_table(sorted[i]));
 		fl_buf_puts(&b, sql);

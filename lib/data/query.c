@@ -177,7 +177,7 @@ fl_err fl_query_count(fl_query *q, long *n)
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
 	const char *inner = select_sql(q, &params);
-	const char *sql = fl_arena_printf(q->arena, "SELECT count(*) AS n FROM (%s)", inner);
+	const char *sql = fl_arena_printf(q->arena, "SELECT count(*) AS n FROM (%s) AS anon_1", inner);
 	fl_err err = fl_db_query(q->db, sql, params, &rows);
 	if (!err)
 		*n = (long)json_integer_value(json_object_get(json_array_get(rows, 0), "n"));
