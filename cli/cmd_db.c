@@ -346,14 +346,16 @@ static int cmd_check(fl_migrations *m, fl_db *db, fl_arena *a, const fl_model *c
 		"in %zu ways (listed on stdout); run db migrate", json_array_size(diffs));
 }
 
-/* Does the database hold table `name`?  -1 on error. */
-static int db_has_table(fl_db *db, const char *name)
+/* Does the database hold table `name` (among `tables`, from
+ * fl_db_table_names)? */
+static int in_tables(json_t *tables, const char *name)
 {
-	json_t *rows;
-	if (fl_db_query(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
-		    json_pack("[s]", name), &rows))
-		return -1;
-	return json_array_size(rows) > 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(tables, i, t)
+		if (strcmp(json_string_value(t), name) == 0)
+			return 1;
+	return 0;
 }
 
 /* `db create_all` / `db drop_all`: print each table created or dropped. */
@@ -363,9 +365,11 @@ static int cmd_create_drop(fl_db *db, fl_arena *a, const fl_model *const *models
 	for (const fl_model *const *m = models; *m; m++)
 		n++;
 	int *had = fl_arena_calloc(a, n + 1, sizeof *had);
+	json_t *tables;
+	if (fl_db_table_names(db, &tables))
+		return fl_cli_fail("%s", fl_db_errmsg(db));
 	for (size_t i = 0; i < n; i++)
-		if (!models[i]->abstract && (had[i] = db_has_table(db, fl_model_table(models[i]))) < 0)
-			return fl_cli_fail("%s", fl_db_errmsg(db));
+		had[i] = !models[i]->abstract && in_tables(tables, fl_model_table(models[i]));
 	if ((create ? fl_create_all : fl_drop_all)(db, a, models))
 		return fl_cli_fail("%s", fl_db_errmsg(db));
 	size_t done = 0;

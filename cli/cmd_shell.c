@@ -25,6 +25,7 @@
 
 #include "base/arena.h"
 #include "data/db.h"
+#include "data/dialect.h"
 #include "db_client.h"
 #include "data/model.h"
 #include "data/query.h"
@@ -50,16 +51,6 @@ static const char dot_help[] =
 	"  .seed           load the demo data (manage seed)\n"
 	"  .help           this list\n"
 	"  .quit           leave (also Ctrl-D)\n";
-
-/* .tables: the tables of the database, per dialect, in a column "name". */
-static const char *const tables_sql[FL_DIALECT__MAX] = {
-	[FL_DIALECT_SQLITE] = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
-		"LIKE 'sqlite_%' ORDER BY name",
-	[FL_DIALECT_MYSQL] = "SELECT table_name AS name FROM information_schema.tables WHERE "
-		"table_schema = DATABASE() ORDER BY table_name",
-	[FL_DIALECT_POSTGRESQL] = "SELECT tablename AS name FROM pg_tables WHERE "
-		"schemaname = current_schema() ORDER BY tablename",
-};
 
 typedef struct shell {
 	const fl_command_ctx *cx;
@@ -329,7 +320,7 @@ static int run_dot(shell *sh, char *line)
 	if (!strcmp(line, ".models"))
 		return cmd_models(sh, arg);
 	if (!strcmp(line, ".tables"))
-		return run_sql(sh, tables_sql[sh->cx->config->db_uri.dialect]);
+		return run_sql(sh, fl_db_dialect(sh->db)->tables_sql);
 	if (!strcmp(line, ".schema") && sh->cx->config->db_uri.dialect != FL_DIALECT_SQLITE) {
 		printf(".schema reads SQLite's catalogue: on %s, .models, or manage shell --client\n",
 			fl_dialect_id_name(sh->cx->config->db_uri.dialect));

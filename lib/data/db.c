@@ -771,3 +771,18 @@ fl_err fl_db_poison(fl_db *db, fl_err err)
 {
 	return fl_db_in_transaction(db) ? poison(db, err) : err;
 }
+
+fl_err fl_db_table_names(fl_db *db, json_t **names)
+{
+	json_t *rows;
+	fl_err err = fl_db_query(db, fl_db_dialect(db)->tables_sql, NULL, &rows);
+	if (err)
+		return err;
+	json_t *out = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+		json_array_append(out, json_object_get(row, "name"));
+	*names = out;
+	return FL_OK;
+}

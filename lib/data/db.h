@@ -239,4 +239,10 @@ typedef void (*fl_db_trace_fn)(void *ud, const fl_db_trace_record *rec);
  * time and values).  `ud` is borrowed. */
 void fl_db_set_trace(fl_db *db, fl_db_trace_fn fn, void *ud);
 
+/* fl_db_table_names — the names of the tables the database holds (its
+ * catalogue, through the dialect's tables_sql), sorted: a JSON array of
+ * strings from jansson's current arena, in *names.  Errors as
+ * fl_db_query. */
+fl_err fl_db_table_names(fl_db *db, json_t **names);
+
 #endif

@@ -42,6 +42,8 @@ const fl_dialect fl_dialect_sqlite = {
 	.put_exists = fl_dialect_put_exists,
 	.put_column_type = fl_ddl_type_sqlite,
 	.autoincrement_sql = " PRIMARY KEY AUTOINCREMENT",
+	.tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+		"LIKE 'sqlite_%' ORDER BY name",
 };
 
 /* ---- MySQL/MariaDB (sql_mode ANSI_QUOTES) ---- */
@@ -92,6 +94,8 @@ const fl_dialect fl_dialect_mysql = {
 	.put_exists = fl_dialect_put_exists,   /* the same text */
 	.put_column_type = fl_ddl_type_mysql,
 	.generated_key_sql = " AUTO_INCREMENT",
+	.tables_sql = "SELECT table_name AS name FROM information_schema.tables WHERE "
+		"table_schema = DATABASE() ORDER BY table_name",
 };
 
 /* ---- scanning the builder's SQL ---- */

@@ -90,6 +90,10 @@ typedef struct fl_dialect {
 	 * never reused).  NULL: FL_AUTOINCREMENT changes nothing (MySQL's
 	 * AUTO_INCREMENT and PostgreSQL's sequences never reuse ids). */
 	const char *autoincrement_sql;
+	/* The database's own tables (issue 19: `db create_all`, the shell's
+	 * .tables): a SELECT of one column "name", ordered by name, from the
+	 * catalogue (sqlite_master, information_schema, pg_tables). */
+	const char *tables_sql;
 } fl_dialect;
 
 /* fl_dialect_sqlite — the SQLite dialect, the one every fl_db connection

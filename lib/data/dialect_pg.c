@@ -112,4 +112,6 @@ const fl_dialect fl_dialect_postgresql = {
 	.put_exists = fl_dialect_put_exists,
 	.put_returning = pg_put_returning,
 	.put_column_type = fl_ddl_type_postgresql,
+	.tables_sql = "SELECT tablename AS name FROM pg_tables WHERE "
+		"schemaname = current_schema() ORDER BY tablename",
 };
