@@ -97,7 +97,7 @@ DEB_PACKAGES = gcc make pkg-config libfcgi-dev libsqlite3-dev sqlite3 libjansson
   python3-flask python3-flaskext.wtf python3-requests python3-pytest \
   clang libclang-rt-14-dev wrk libesmtp-dev python3-aiosmtpd openssl \
   libhiredis-dev redis-server redis-tools libjwt-dev python3-jwt fonts-wqy-zenhei \
-  chromium chromium-driver python3-selenium doxygen mawk gunicorn libfcgi-bin valgrind \
+  chromium chromium-driver python3-selenium doxygen gunicorn libfcgi-bin valgrind \
   python3-sqlalchemy python3-flask-sqlalchemy python3-alembic python3-flask-migrate \
   libdw-dev libedit-dev python3-dotenv \
   mariadb-server mariadb-client libmariadb-dev postgresql postgresql-client libpq-dev haproxy \

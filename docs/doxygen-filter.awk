@@ -1,4 +1,4 @@
-#!/usr/bin/mawk -f
+#!/usr/bin/awk -f
 # doxygen-filter.awk — doxygen's INPUT_FILTER for lib/*.h (docs/Doxyfile).
 #
 # Our headers use plain C comments, not /** */:
@@ -18,16 +18,15 @@
 # layout); in the other doc comments the characters doxygen would take for
 # commands or HTML (\ @ < > & # $ %) are escaped, so "@cache.cached" and
 # "<select>" print as written.
-function esc(s) {
-	gsub(/\\/, "\\\\\\\\", s)
-	gsub(/@/, "\\@", s)
-	gsub(/</, "\\<", s)
-	gsub(/>/, "\\>", s)
-	gsub(/&/, "\\\\&", s)
-	gsub(/#/, "\\#", s)
-	gsub(/\$/, "\\$", s)
-	gsub(/%/, "\\%", s)
-	return s
+function esc(s,    i, c, out) {
+	# One character at a time: gsub's handling of backslashes in its
+	# replacement differs between awks (mawk, gawk), a loop does not.
+	out = ""
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		out = out (index("\\@<>&#$%", c) ? "\\" c : c)
+	}
+	return out
 }
 # Escape a comment's text up to its closing "*/" (kept as is).
 function body(line,    j) {
@@ -45,7 +44,7 @@ function multi(code,    c) {
 	return c ~ /,/ && c ~ /;[ \t]*$/ && c !~ /^[ \t]*#/
 }
 function is_ruler(rest) {
-	return rest ~ /^ *(-{3}|={3})/ || rest ~ /^ *private *\*\// || rest ~ /^ *$/
+	return rest ~ /^ *(---|===)/ || rest ~ /^ *private *\*\// || rest ~ /^ *$/
 }
 BEGIN { incomment = 0; doc = 0; seen_code = 0; n = 0 }
 {

@@ -136,8 +136,8 @@ typedef struct fl_application {
 	 * ending with FL_COMMANDS_END; NULL: none. */
 	const fl_command *commands;
 
-	/* ---- request hooks and error handlers of the whole application ----
-	 * Flask's @app.before_request, @app.after_request,
+	/* ---- request hooks and error handlers of the whole application ---- */
+	/* Flask's @app.before_request, @app.after_request,
 	 * @app.teardown_request and @app.errorhandler: they apply to every
 	 * blueprint of the application, before what its blueprints register
 	 * for it (fl_blueprint.before_app_request & co.; web/hooks.h,
@@ -191,8 +191,8 @@ typedef struct fl_application {
 	 * a folder of its own, apart from another application's. */
 	const char *template_folder;
 
-	/* ---- extensions (issue 16: Flask-Bootstrap, Flask-Moment) ----
-	 * Flask's `bootstrap = Bootstrap(app); moment = Moment(app)`: the
+	/* ---- extensions (issue 16: Flask-Bootstrap, Flask-Moment) ---- */
+	/* Flask's `bootstrap = Bootstrap(app); moment = Moment(app)`: the
 	 * extensions the application turns on, NULL-terminated, e.g.
 	 * { &fl_bootstrap, &fl_moment, NULL } (web/bootstrap.h, web/moment.h;
 	 * web/extension.h for the type and the order of start-up).  Each adds
@@ -202,8 +202,8 @@ typedef struct fl_application {
 	 * does not exist for the templates and costs nothing.  NULL: none. */
 	const fl_extension *const *extensions;
 
-	/* ---- migrations (issue 17: a manage per application) ----
-	 * Flask-Migrate's Migrate(app, db, directory=...): the folder of the
+	/* ---- migrations (issue 17: a manage per application) ---- */
+	/* Flask-Migrate's Migrate(app, db, directory=...): the folder of the
 	 * application's revision files, relative to the project root, that
 	 * its `manage db` reads and writes (MIGRATIONS_DIR in the environment
 	 * overrides it).  NULL: "migrations", Flask-Migrate's default. */

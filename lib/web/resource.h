@@ -61,6 +61,7 @@ int fl_dispatch_resource(fl_ctx *c, const fl_resource *r);
 
 /* ---- request parsing (flask-restful's reqparse) ---- */
 
+/* The type an argument of a JSON body must have (reqparse's `type=`). */
 typedef enum fl_arg_type {
 	FL_ARG_STRING,     /* a JSON string (UTF-8 checked by the body parser) */
 	FL_ARG_INTEGER,    /* a JSON integer (not 1.0, not true) */
