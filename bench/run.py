@@ -13,10 +13,13 @@ with 100 rows, the API list, the NameForm POST with its CSRF token):
     better one counts;
   * VmRSS / RssAnon of every FastCGI process before and after.
 
+Then the student list on each database — SQLite, MariaDB, PostgreSQL — in
+the same run, with what bounded each (bench/databases.py).
+
 Then a table of the goals.  Environment (all optional):
   BENCH_SECONDS (5)  BENCH_CONNS (16)  BENCH_THREADS (2)  BENCH_PROCS (4,
   FastCGI processes per blueprint under lighttpd)  BENCH_ONLY (comma list of
-  lighttpd,apache,flask)  BENCH_JSON (where to write the figures as JSON,
+  lighttpd,apache,flask,databases)  BENCH_JSON (where to write the figures as JSON,
   default build/bench/results.json).
 Exit status 0 whatever the figures (a benchmark is a report, not a test),
 1 when something could not be measured at all.
@@ -36,13 +39,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import servers  # noqa: E402  (tests/integration/servers.py)
+import databases  # noqa: E402  (bench/databases.py)
 import requests  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNS = int(os.environ.get("BENCH_CONNS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PROCS = int(os.environ.get("BENCH_PROCS", "4"))
-ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "lighttpd,apache,flask").split(",")))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY",
+                                      "lighttpd,apache,flask,databases").split(",")))
 BUILD = servers.BUILD
 LIMIT_EXE = os.path.join(BUILD, "bench", "fcgi_limit")
 JSON_OUT = os.environ.get("BENCH_JSON", os.path.join(BUILD, "bench", "results.json"))
@@ -462,7 +467,12 @@ def main():
                 seed(srv)
                 db = srv.db_path
             all_res["flask"] = run_flask(db, tmp)
+        if "databases" in ONLY:
+            all_res["databases"] = databases.run(
+                tmp, wrk, SECONDS, PROCS, N_STUDENTS,
+                {"APP_CONFIG": "production", "SECRET_KEY": SECRET}, log)
         report(all_res)
+        databases.report(all_res.get("databases"), log)
         os.makedirs(os.path.dirname(JSON_OUT), exist_ok=True)
         with open(JSON_OUT, "w") as f:
             json.dump(all_res, f, indent=1, default=str)
