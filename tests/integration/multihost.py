@@ -4,7 +4,7 @@ share.
 
     host = DbLighttpd(workdir, mounts, extra_env={"DATABASE_URI": uri, ...})
     host.start()                    # tables made, lighttpd + FastCGI running
-    lb = HAProxy(workdir, [a, b]).start()   # haproxy.cfg as shipped
+    lb = HAProxy(workdir, [a, b]).start()   # haproxy.cfg as shipped (a servers.Server)
     lb.url                          # http://127.0.0.1:PORT, X-Served-By: host-a|host-b
     kill_host(a)                    # SIGKILL lighttpd and its FastCGI processes
     lb.stop()
@@ -15,7 +15,6 @@ Every process is started on a free port of 127.0.0.1 and stopped by PID
 import os
 import shutil
 import signal
-import subprocess
 import time
 
 import requests
@@ -85,43 +84,40 @@ def kill_host(server):
     server.stop()
 
 
-class HAProxy:
+class HAProxy(servers.Server):
     """haproxy -db -f haproxy.cfg on a free port, balancing over `hosts`
-    (two servers.Server, named host-a and host-b in that order)."""
+    (two servers.Server, named host-a and host-b in that order); started and
+    stopped as a servers.Server (by PID), its log (stdout) in
+    workdir/var/server-stdout.log."""
+    kind = "haproxy"
 
     def __init__(self, workdir, hosts):
         assert len(hosts) == len(HOST_NAMES)
-        self.workdir = workdir
-        os.makedirs(workdir, exist_ok=True)
+        super().__init__(workdir, {})
         self.hosts = list(hosts)
-        self.port = servers.free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
-        self.log = os.path.join(workdir, "haproxy.log")
-        self.proc = None
 
-    def env(self):
+    def command(self):
+        return [HAPROXY, "-db", "-f", HAPROXY_CFG]
+
+    def server_env(self):
         env = {"FLAGON_LB_BIND": "127.0.0.1:%d" % self.port, "FLAGON_LB_CHECK": CHECK_PATH}
         for name, host in zip(("FLAGON_HOST_A", "FLAGON_HOST_B"), self.hosts):
             env[name] = "127.0.0.1:%d" % host.port
         return env
 
+    @property
+    def error_log(self):
+        return self.stdout_log
+
+    def log_files(self):
+        return [self.stdout_log]
+
+    def migrate(self):
+        """Nothing: the balancer has no database."""
+
     def start(self):
         require_haproxy()
-        out = open(self.log, "ab")
-        try:
-            self.proc = subprocess.Popen([HAPROXY, "-db", "-f", HAPROXY_CFG],
-                                         env=servers.base_env(self.env()), cwd=self.workdir,
-                                         stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-        finally:
-            out.close()
-        servers._running.append(self)
-        try:
-            self.wait_ready()
-        except Exception:
-            self.stop()
-            raise
-        return self
+        return super().start()
 
     def wait_ready(self):
         """Until both hosts have answered through the balancer (each passed
@@ -131,7 +127,7 @@ class HAProxy:
         while seen != set(HOST_NAMES):
             if self.proc.poll() is not None:
                 raise RuntimeError("haproxy exited with %s:\n%s"
-                                   % (self.proc.returncode, servers.tail(self.log)))
+                                   % (self.proc.returncode, self.logs()))
             try:
                 r = requests.get(self.url + CHECK_PATH, timeout=5)
                 if r.status_code == 200:
@@ -140,17 +136,5 @@ class HAProxy:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("haproxy: hosts %s not up after %.0f s:\n%s" % (
-                    sorted(set(HOST_NAMES) - seen), servers.READY_TIMEOUT,
-                    servers.tail(self.log)))
+                    sorted(set(HOST_NAMES) - seen), servers.READY_TIMEOUT, self.logs()))
             time.sleep(0.05)
-
-    def stop(self):
-        if self.proc is None:
-            return
-        proc, self.proc = self.proc, None
-        if self in servers._running:
-            servers._running.remove(self)
-        servers.terminate(proc)
-
-    def logs(self, lines=40):
-        return "---- %s ----\n%s" % (self.log, servers.tail(self.log, lines))

@@ -5,7 +5,7 @@ Two lighttpd/FastCGI instances of Flasky, each with its own var/, behind
 Debian's haproxy started with the shipped haproxy.cfg (round robin, no
 stickiness, health checks), sharing one database server (PostgreSQL and/or
 MariaDB: those FLAGON_TEST_DB selects; PostgreSQL when it selects neither),
-one Redis for sessions (SESSION_TYPE=redis) and one for the cache
+one Redis for sessions (SESSION_TYPE=redis) and the cache
 (CACHE_TYPE=redis), and one SECRET_KEY.  Driven over HTTP through haproxy:
 its X-Served-By header names the host that answered (host-a, host-b).
 
@@ -32,7 +32,6 @@ import requests
 import dbservers
 import multihost
 import redis_server
-import servers
 from servers import csrf_token, unique
 
 SERVER_DBS = [k for k in dbservers.selected() if k in ("mysql", "postgresql")] or ["postgresql"]
