@@ -40,7 +40,7 @@ static int purge(const fl_config *cfg)
 	fl_db *db = NULL;
 	/* Never create an empty database here: a wrong DATABASE_URI must
 	 * show, not "removed 0". */
-	if (!strcmp(type, "sqlite") && fl_command_connect(cfg, &db))
+	if ((!strcmp(type, "sqlite") || !strcmp(type, "sqlalchemy")) && fl_command_connect(cfg, &db))
 		return 1;
 	fl_session_store *st = NULL;
 	fl_err e = fl_session_store_open(cfg, db, &st);

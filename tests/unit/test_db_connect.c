@@ -135,7 +135,7 @@ static void test_connect_sqlite(void **state)
 	load_config(&cfg, "sqlite:///ignored");
 	cfg.database_path = f->t->dbpath;
 	assert_int_equal(fl_db_connect(&cfg, &f->db), FL_OK);
-	assert_non_null(fl_db_handle(f->db));
+	assert_non_null(fl_db_sqlite_handle(f->db));
 	assert_ptr_equal(fl_db_dialect(f->db), &fl_dialect_sqlite);
 	assert_int_equal(insert(f->db, "a"), FL_OK);
 	assert_int_equal(fl_db_commit(f->db), FL_OK);
@@ -184,7 +184,7 @@ static void test_open_refuses_server_uri(void **state)
 	assert_int_equal(fl_db_open("mysql://u:********@h/db", &f->db), FL_ECONFIG);
 	assert_string_equal(fl_db_errmsg(f->db), "DATABASE_URI names a mysql database: "
 		"fl_db_open takes a SQLite file (open the configured database with fl_db_connect)");
-	assert_null(fl_db_handle(f->db));
+	assert_null(fl_db_sqlite_handle(f->db));
 }
 
 static void test_strerror(void **state)

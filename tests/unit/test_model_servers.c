@@ -25,7 +25,7 @@
 #include "data/query.h"
 #include "data/relationship.h"
 
-#include "dbserver.h"
+#include "dbserver_open.h"
 
 /* ---- DDL text, no server ---- */
 
@@ -154,7 +154,6 @@ static void test_ddl_string_without_length(void **state)
 struct fx {
 	fl_arena *arena, *old;
 	fl_db *db;
-	fl_db_uri uri;
 };
 
 /* Connect to the database of `kind` ("sqlite": a memory database), or
@@ -164,21 +163,11 @@ static struct fx *connect_kind(const char *kind)
 	struct fx *f = calloc(1, sizeof *f);
 	f->arena = fl_arena_new(0);
 	f->old = fl_json_set_arena(f->arena);
-	if (strcmp(kind, "sqlite") == 0) {
-		assert_int_equal(fl_db_open(":memory:", &f->db), FL_OK);
-	} else {
-		const char *text = dbserver_uri(kind);
-		if (!text) {
-			fl_json_set_arena(f->old);
-			fl_arena_free(f->arena);
-			free(f);
-			return NULL;
-		}
-		assert_int_equal(fl_db_uri_parse(text, &f->uri, NULL, 0), FL_OK);
-		fl_driver_options opt = { .uri = &f->uri, .connect_timeout = 5 };
-		fl_err err = fl_db_open_driver(fl_driver_for(f->uri.dialect), &opt, NULL, &f->db);
-		if (err)
-			fail_msg("%s: %s", kind, fl_db_errmsg(f->db));
+	if (!(f->db = dbserver_open(kind, NULL))) {
+		fl_json_set_arena(f->old);
+		fl_arena_free(f->arena);
+		free(f);
+		return NULL;
 	}
 	fl_db_set_models(f->db, flasky_models);
 	return f;
@@ -187,7 +176,6 @@ static struct fx *connect_kind(const char *kind)
 static void release(struct fx *f)
 {
 	fl_db_close(f->db);
-	fl_db_uri_free(&f->uri);
 	fl_json_set_arena(f->old);
 	fl_arena_free(f->arena);
 	free(f);
