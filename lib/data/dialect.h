@@ -94,6 +94,24 @@ typedef struct fl_dialect {
 	 * .tables): a SELECT of one column "name", ordered by name, from the
 	 * catalogue (sqlite_master, information_schema, pg_tables). */
 	const char *tables_sql;
+	/* Whether a Text, UnicodeText or LargeBinary column can be in a key
+	 * (UNIQUE, an index) only with a prefix length (MySQL/MariaDB: the
+	 * column's mysql_length, written `"col"(N)`). */
+	bool key_prefix_lengths;
+	/* Run after an INSERT that gave the generated key (model.h: a single
+	 * Integer primary key) an explicit value, so the next INSERT without
+	 * one does not collide with it: a statement with four `?` — the value,
+	 * the quoted table name, the column name, the value again.
+	 * PostgreSQL's SERIAL does not advance its sequence for explicit
+	 * values: `setval` moves it up to the value (never down).  NULL where
+	 * the key generator follows by itself (SQLite's rowid, MySQL's
+	 * AUTO_INCREMENT). */
+	const char *sync_generated_key_sql;
+	/* Whether a Numeric value is bound as its exact decimal text
+	 * (MySQL/MariaDB, PostgreSQL: DECIMAL/NUMERIC keep every digit) rather
+	 * than as SQLAlchemy binds it on SQLite, float(Decimal(v))
+	 * (fl_column_param in model.h). */
+	bool numeric_text;
 
 	/* ---- the framework's own key/value tables (issue 19: the database
 	 * cache and session store, on every database) ---- */

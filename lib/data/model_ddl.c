@@ -97,12 +97,42 @@ static void primary_key_clause(const fl_dialect *d, fl_buf *b, const fl_model *m
 	fl_buf_putc(b, ')');
 }
 
-static fl_err unique_clauses(fl_buf *b, const fl_model *m)
+/* Whether a key on `c` needs a prefix length on dialect `d`. */
+static bool needs_prefix(const fl_dialect *d, const fl_column *c)
+{
+	return d->key_prefix_lengths && (c->type == FL_TYPE_TEXT ||
+		c->type == FL_TYPE_UNICODETEXT || c->type == FL_TYPE_LARGEBINARY);
+}
+
+/* Append column `c` as a key names it: quoted, with its prefix length
+ * where the dialect wants one (MySQL: `"body"(100)`). */
+static void put_key_column(const fl_dialect *d, fl_buf *b, const fl_column *c)
+{
+	fl_sql_put_ident(b, c->name);
+	if (needs_prefix(d, c) && c->mysql_length)
+		fl_buf_printf(b, "(%u)", c->mysql_length);
+}
+
+const fl_column *fl_model_key_without_length(const fl_dialect *d, const fl_model *m)
+{
+	for (const fl_column *c = m->columns; c->name; c++)
+		if ((c->unique || c->index) && needs_prefix(d, c) && !c->mysql_length)
+			return c;
+	for (const fl_unique *u = m->unique_constraints; u && u->columns[0]; u++)
+		for (size_t i = 0; i < FL_UNIQUE_MAX_COLUMNS && u->columns[i]; i++) {
+			const fl_column *c = fl_model_column(m, u->columns[i]);
+			if (c && needs_prefix(d, c) && !c->mysql_length)
+				return c;
+		}
+	return NULL;
+}
+
+static fl_err unique_clauses(const fl_dialect *d, fl_buf *b, const fl_model *m)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
 		if (c->unique && !c->index) {   /* unique + index is a UNIQUE INDEX instead */
 			fl_buf_puts(b, ",\n\tUNIQUE (");
-			fl_sql_put_ident(b, c->name);
+			put_key_column(d, b, c);
 			fl_buf_putc(b, ')');
 		}
 	}
@@ -115,10 +145,11 @@ static fl_err unique_clauses(fl_buf *b, const fl_model *m)
 		}
 		fl_buf_puts(b, "UNIQUE (");
 		for (size_t i = 0; i < FL_UNIQUE_MAX_COLUMNS && u->columns[i]; i++) {
-			if (!fl_model_column(m, u->columns[i]))
+			const fl_column *c = fl_model_column(m, u->columns[i]);
+			if (!c)
 				return FL_EINVAL;
 			fl_buf_puts(b, i ? ", " : "");
-			fl_sql_put_ident(b, u->columns[i]);
+			put_key_column(d, b, c);
 		}
 		fl_buf_putc(b, ')');
 	}
@@ -196,7 +227,7 @@ static void check_clauses(fl_buf *b, const fl_model *m)
 	}
 }
 
-static void index_statements(fl_buf *b, const fl_model *m)
+static void index_statements(const fl_dialect *d, fl_buf *b, const fl_model *m)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
 		if (!c->index)
@@ -207,7 +238,7 @@ static void index_statements(fl_buf *b, const fl_model *m)
 		fl_buf_puts(b, " ON ");
 		fl_sql_put_ident(b, fl_model_table(m));
 		fl_buf_puts(b, " (");
-		fl_sql_put_ident(b, c->name);
+		put_key_column(d, b, c);
 		fl_buf_puts(b, ");\n");
 	}
 }
@@ -229,11 +260,12 @@ fl_err fl_model_create_sql_for(const fl_dialect *d, const fl_model *m, fl_arena 
 			return FL_EINVAL;
 	}
 	primary_key_clause(d, &b, m);
-	if (unique_clauses(&b, m) || foreign_key_clauses(&b, m))
+	if (fl_model_key_without_length(d, m) || unique_clauses(d, &b, m) ||
+	    foreign_key_clauses(&b, m))
 		return FL_EINVAL;
 	check_clauses(&b, m);
 	fl_buf_puts(&b, "\n);\n");
-	index_statements(&b, m);
+	index_statements(d, &b, m);
 	*sql_out = fl_buf_cstr(&b);
 	return FL_OK;
 }
@@ -320,6 +352,14 @@ fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models)
 	fl_buf_init(&b, a);
 	for (size_t i = 0; i < n; i++) {
 		const char *sql;
+		const fl_column *c = fl_model_key_without_length(fl_db_dialect(db), sorted[i]);
+		if (c)
+			return fl_db_set_error(db, FL_EINVAL, fl_model_table(sorted[i]), c->name,
+				"table %s: column %s (%s) is in an index or unique constraint, which "
+				"%s cannot make on a whole %s column: give the column a prefix "
+				"length (FL_MYSQL_LENGTH(n), SQLAlchemy's mysql_length)",
+				fl_model_table(sorted[i]), c->name, fl_type_names[c->type],
+				fl_db_dialect(db)->name, fl_type_names[c->type]);
 		if (fl_model_create_sql_for(fl_db_dialect(db), sorted[i], a, &sql))
 			return fl_db_set_error(db, FL_EINVAL, fl_model_table(sorted[i]), NULL,
 				"model for table %s cannot be expressed in SQL", fl_model_table(sorted[i]));
