@@ -334,12 +334,8 @@ static void write_sql(db_cache *dc)
 	fl_buf b;
 	for (int i = 0; i < ST__MAX; i++)
 		dc->sql[i] = fixed_sql[i];
-	fl_buf_init(&b, dc->arena);
-	d->put_upsert(&b, T, columns, true);
-	dc->sql[ST_SET] = fl_buf_cstr(&b);
-	fl_buf_init(&b, dc->arena);
-	d->put_upsert(&b, T, columns, false);
-	dc->sql[ST_ADD] = fl_buf_cstr(&b);
+	dc->sql[ST_SET] = fl_kv_table_upsert_sql(dc->db, dc->arena, T, columns, true);
+	dc->sql[ST_ADD] = fl_kv_table_upsert_sql(dc->db, dc->arena, T, columns, false);
 	fl_buf_init(&b, dc->arena);
 	fl_buf_printf(&b, "CREATE TABLE IF NOT EXISTS " T " (\"key\" %s NOT NULL PRIMARY KEY, "
 		"value %s, expiry BIGINT NOT NULL DEFAULT 0)", d->key_type, d->bytes_type);

@@ -1,5 +1,15 @@
 /* kvtable.c — the cache's and session store's tables.  See kvtable.h. */
 #include "data/kvtable.h"
+#include "data/dialect.h"
+
+const char *fl_kv_table_upsert_sql(fl_db *db, fl_arena *a, const char *table,
+	const char *const *columns, bool update)
+{
+	fl_buf b;
+	fl_buf_init(&b, a);
+	fl_db_dialect(db)->put_upsert(&b, table, columns, update);
+	return fl_buf_cstr(&b);
+}
 
 fl_err fl_kv_table_create(fl_db *db, const char *create_sql)
 {

@@ -10,7 +10,9 @@
 #define FL_DATA_KVTABLE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 #include "data/db.h"
 
@@ -19,6 +21,13 @@
  * no error (PostgreSQL may report the second CREATE as a duplicate).
  * Errors: those of fl_db_exec_script. */
 fl_err fl_kv_table_create(fl_db *db, const char *create_sql);
+
+/* fl_kv_table_upsert_sql — the dialect's upsert of `db` (put_upsert in
+ * dialect.h) into `table` for the NULL-terminated `columns` (the first is
+ * the primary key): `update` replaces the other columns of an existing
+ * row, else such a row is left as it is.  Allocated from `a`. */
+const char *fl_kv_table_upsert_sql(fl_db *db, fl_arena *a, const char *table,
+	const char *const *columns, bool update);
 
 /* fl_kv_table_run — fl_db_aside(db, sql, params, rows_out, changes); when
  * the table is missing (FL_ENOTABLE) outside a transaction, make it with

@@ -124,9 +124,7 @@ static void write_sql(db_impl *im)
 	fl_buf b;
 	for (int i = 0; i < Q__MAX; i++)
 		im->sql[i] = fixed_sql[i];
-	fl_buf_init(&b, im->arena);
-	d->put_upsert(&b, T, columns, true);
-	im->sql[Q_PUT] = fl_buf_cstr(&b);
+	im->sql[Q_PUT] = fl_kv_table_upsert_sql(im->db, im->arena, T, columns, true);
 	fl_buf_init(&b, im->arena);
 	fl_buf_printf(&b, "CREATE TABLE IF NOT EXISTS " T " (id %s NOT NULL PRIMARY KEY, "
 		"data %s NOT NULL, expiry BIGINT NOT NULL);"

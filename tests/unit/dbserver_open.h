@@ -5,8 +5,10 @@
 #ifndef FL_TEST_DBSERVER_OPEN_H
 #define FL_TEST_DBSERVER_OPEN_H
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/db_uri.h"
 #include "data/db.h"
 #include "data/driver_internal.h"
@@ -38,5 +40,42 @@ static inline fl_db *dbserver_open(const char *kind, const char *sqlite_path)
 		fail_msg("%s: %s", kind, db ? fl_db_errmsg(db) : "out of memory");
 	return db;
 }
+
+/* A test's database and the arena jansson allocates from meanwhile. */
+struct dbfx {
+	fl_arena *arena, *old;
+	fl_db *db;
+};
+
+/* dbfx_open — dbserver_open(kind, NULL) with a fresh arena made jansson's
+ * allocator; NULL when `kind` is not selected (the caller skips).  Free
+ * with dbfx_release. */
+static inline struct dbfx *dbfx_open(const char *kind)
+{
+	fl_db *db = dbserver_open(kind, NULL);
+	if (!db)
+		return NULL;
+	struct dbfx *f = calloc(1, sizeof *f);
+	f->arena = fl_arena_new(0);
+	f->old = fl_json_set_arena(f->arena);
+	f->db = db;
+	return f;
+}
+
+/* dbfx_release — close the database and give back jansson's allocator. */
+static inline void dbfx_release(struct dbfx *f)
+{
+	fl_db_close(f->db);
+	fl_json_set_arena(f->old);
+	fl_arena_free(f->arena);
+	free(f);
+}
+
+/* DB_OK — fail the test, with the database's message, when `call` fails. */
+#define DB_OK(f, call) do { \
+	fl_err e_ = (call); \
+	if (e_) \
+		fail_msg("%s: %s", #call, fl_db_errmsg((f)->db)); \
+} while (0)
 
 #endif

@@ -47,48 +47,24 @@ static const fl_model Bare = { .tablename = "h_bare", .columns = bare_columns };
 
 static const fl_model *const models[] = { &Price, &Note, NULL };
 
-struct fx {
-	fl_arena *arena, *old;
-	fl_db *db;
-};
-
 /* The database of `kind` with fresh tables, or NULL (skip) when the kind
  * is not selected. */
-static struct fx *open_kind(const char *kind)
+static struct dbfx *open_kind(const char *kind)
 {
-	fl_db *db = dbserver_open(kind, NULL);
-	if (!db)
+	struct dbfx *f = dbfx_open(kind);
+	if (!f)
 		return NULL;
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	f->db = db;
 	static const fl_model *const all[] = { &Price, &Note, &Bare, NULL };
-	assert_int_equal(fl_drop_all(db, f->arena, all), FL_OK);
-	if (fl_create_all(db, f->arena, models))
-		fail_msg("%s: %s", kind, fl_db_errmsg(db));
+	DB_OK(f, fl_drop_all(f->db, f->arena, all));
+	DB_OK(f, fl_create_all(f->db, f->arena, models));
 	return f;
 }
 
-static void release(struct fx *f)
-{
-	fl_db_close(f->db);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	free(f);
-}
-
-#define OK(f, call) do { \
-	fl_err e_ = (call); \
-	if (e_) \
-		fail_msg("%s: %s", #call, fl_db_errmsg((f)->db)); \
-} while (0)
-
 /* The "amount" of the row `id` as read back. */
-static const char *amount_of(struct fx *f, long long id)
+static const char *amount_of(struct dbfx *f, long long id)
 {
 	json_t *row = NULL;
-	OK(f, fl_query_first(fl_query_filter_by(fl_query_new(f->db, f->arena, &Price), "id",
+	DB_OK(f, fl_query_first(fl_query_filter_by(fl_query_new(f->db, f->arena, &Price), "id",
 		json_integer(id)), &row));
 	assert_non_null(row);
 	return json_string_value(json_object_get(row, "amount"));
@@ -98,18 +74,18 @@ static const char *amount_of(struct fx *f, long long id)
  * or as a number; 0.1 + 0.2 comes back 0.30; a filter finds the value. */
 static void numeric_exact(const char *kind)
 {
-	struct fx *f = open_kind(kind);
+	struct dbfx *f = open_kind(kind);
 	if (!f)
 		skip();
 	json_t *a = json_pack("{s:s}", "amount", "12345.67");
 	json_t *b = json_pack("{s:f}", "amount", 12345.67);
 	json_t *c = json_pack("{s:f}", "amount", 0.1 + 0.2);
 	json_t *d = json_pack("{s:s}", "amount", "99999999.99");
-	OK(f, fl_db_add(f->db, &Price, a));
-	OK(f, fl_db_add(f->db, &Price, b));
-	OK(f, fl_db_add(f->db, &Price, c));
-	OK(f, fl_db_add(f->db, &Price, d));
-	OK(f, fl_db_commit(f->db));
+	DB_OK(f, fl_db_add(f->db, &Price, a));
+	DB_OK(f, fl_db_add(f->db, &Price, b));
+	DB_OK(f, fl_db_add(f->db, &Price, c));
+	DB_OK(f, fl_db_add(f->db, &Price, d));
+	DB_OK(f, fl_db_commit(f->db));
 	/* the rows show what the database holds */
 	assert_string_equal(json_string_value(json_object_get(c, "amount")), "0.30");
 	assert_string_equal(amount_of(f, json_integer_value(json_object_get(a, "id"))), "12345.67");
@@ -118,10 +94,10 @@ static void numeric_exact(const char *kind)
 	assert_string_equal(amount_of(f, json_integer_value(json_object_get(d, "id"))),
 		"99999999.99");
 	long n = 0;
-	OK(f, fl_query_count(fl_query_filter_by(fl_query_new(f->db, f->arena, &Price), "amount",
+	DB_OK(f, fl_query_count(fl_query_filter_by(fl_query_new(f->db, f->arena, &Price), "amount",
 		json_string("12345.67")), &n));
 	assert_int_equal(n, 2);
-	release(f);
+	dbfx_release(f);
 }
 
 static void test_numeric_sqlite(void **state) { numeric_exact("sqlite"); }
@@ -133,22 +109,22 @@ static void test_numeric_postgresql(void **state) { numeric_exact("postgresql");
  * themselves); an explicit id below the highest does not move it back. */
 static void explicit_ids(const char *kind)
 {
-	struct fx *f = open_kind(kind);
+	struct dbfx *f = open_kind(kind);
 	if (!f)
 		skip();
 	for (int i = 1; i <= 3; i++)
-		OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", i, "amount", "1")));
-	OK(f, fl_db_commit(f->db));
+		DB_OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", i, "amount", "1")));
+	DB_OK(f, fl_db_commit(f->db));
 	json_t *row = json_pack("{s:s}", "amount", "2");
-	OK(f, fl_db_add(f->db, &Price, row));
+	DB_OK(f, fl_db_add(f->db, &Price, row));
 	assert_int_equal(json_integer_value(json_object_get(row, "id")), 4);
-	OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", 10, "amount", "1")));
-	OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", 7, "amount", "1")));
+	DB_OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", 10, "amount", "1")));
+	DB_OK(f, fl_db_add(f->db, &Price, json_pack("{s:i, s:s}", "id", 7, "amount", "1")));
 	row = json_pack("{s:s}", "amount", "2");
-	OK(f, fl_db_add(f->db, &Price, row));
+	DB_OK(f, fl_db_add(f->db, &Price, row));
 	assert_int_equal(json_integer_value(json_object_get(row, "id")), 11);
-	OK(f, fl_db_commit(f->db));
-	release(f);
+	DB_OK(f, fl_db_commit(f->db));
+	dbfx_release(f);
 }
 
 static void test_explicit_ids_sqlite(void **state) { explicit_ids("sqlite"); }
@@ -160,11 +136,11 @@ static void test_explicit_ids_postgresql(void **state) { explicit_ids("postgresq
  * create_all on MySQL refuses before sending, naming table and column. */
 static void text_keys(const char *kind)
 {
-	struct fx *f = open_kind(kind);
+	struct dbfx *f = open_kind(kind);
 	if (!f)
 		skip();
-	OK(f, fl_db_add(f->db, &Note, json_pack("{s:s, s:s}", "body", "hello", "tag", "a")));
-	OK(f, fl_db_commit(f->db));
+	DB_OK(f, fl_db_add(f->db, &Note, json_pack("{s:s, s:s}", "body", "hello", "tag", "a")));
+	DB_OK(f, fl_db_commit(f->db));
 	assert_int_equal(fl_db_add(f->db, &Note, json_pack("{s:s, s:s}", "body", "hello", "tag",
 		"b")), FL_EEXISTS);
 	fl_db_rollback(f->db);
@@ -176,8 +152,8 @@ static void text_keys(const char *kind)
 		assert_string_equal(fl_db_error_column(f->db), "body");
 		assert_non_null(strstr(fl_db_errmsg(f->db), "mysql_length"));
 	} else
-		OK(f, err);
-	release(f);
+		DB_OK(f, err);
+	dbfx_release(f);
 }
 
 static void test_text_keys_sqlite(void **state) { text_keys("sqlite"); }
