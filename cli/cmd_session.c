@@ -16,7 +16,7 @@
 
 static const char usage[] =
 	"usage: manage session purge\n"
-	"  remove the server-side sessions (SESSION_TYPE sqlite or filesystem) whose\n"
+	"  remove the server-side sessions (SESSION_TYPE sqlite/sqlalchemy or filesystem) whose\n"
 	"  PERMANENT_SESSION_LIFETIME has run out, and print how many were removed\n";
 
 static int is_help(const char *arg)
