@@ -362,27 +362,32 @@ static void numeric_text_on_servers(void **state)
 		{ "nd", "0.1", "0.1" },    /* Numeric(): as given */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		json_t *p = NULL;
+		json_t *p = NULL, *in = json_string(cases[i].in);
 		assert_int_equal(fl_column_param(&fl_dialect_postgresql,
-			fl_model_column(&Price, cases[i].col), json_string(cases[i].in), &p), FL_OK);
+			fl_model_column(&Price, cases[i].col), in, &p), FL_OK);
 		assert_string_equal(json_string_value(p), cases[i].out);
 		json_decref(p);
+		json_decref(in);
 	}
 	json_t *p = NULL;
+	json_t *sum = json_real(0.1 + 0.2), *five = json_integer(5), *s = json_string("12345.67");
 	/* 0.1 + 0.2 is 0.30000000000000004 as a double: NUMERIC(15, 2) holds 0.30 */
 	assert_int_equal(fl_column_param(&fl_dialect_mysql, fl_model_column(&Price, "n2"),
-		json_real(0.1 + 0.2), &p), FL_OK);
+		sum, &p), FL_OK);
 	assert_string_equal(json_string_value(p), "0.30");
 	json_decref(p);
 	assert_int_equal(fl_column_param(&fl_dialect_mysql, fl_model_column(&Price, "n2"),
-		json_integer(5), &p), FL_OK);
+		five, &p), FL_OK);
 	assert_string_equal(json_string_value(p), "5.00");
 	json_decref(p);
 	/* SQLite keeps SQLAlchemy's float */
 	assert_int_equal(fl_column_param(&fl_dialect_sqlite, fl_model_column(&Price, "n2"),
-		json_string("12345.67"), &p), FL_OK);
+		s, &p), FL_OK);
 	assert_true(json_is_real(p));
 	json_decref(p);
+	json_decref(sum);
+	json_decref(five);
+	json_decref(s);
 }
 
 /* ---- onupdate and utcnow ---- */
