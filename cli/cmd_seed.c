@@ -61,7 +61,7 @@ static int check_schema(struct seed *s)
 static void forget_cached_pages(const fl_config *cfg, fl_db *db)
 {
 	fl_cache *cache = NULL;
-	if (fl_cache_new(cfg, fl_db_handle(db), &cache) == FL_OK && cache) {
+	if (fl_cache_new(cfg, db, &cache) == FL_OK && cache) {
 		fl_cache_delete_prefix(cache, "view/");
 		fl_cache_free(cache);
 	}

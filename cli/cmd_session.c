@@ -16,7 +16,7 @@
 
 static const char usage[] =
 	"usage: manage session purge\n"
-	"  remove the server-side sessions (SESSION_TYPE sqlite or filesystem) whose\n"
+	"  remove the server-side sessions (SESSION_TYPE sqlite/sqlalchemy or filesystem) whose\n"
 	"  PERMANENT_SESSION_LIFETIME has run out, and print how many were removed\n";
 
 static int is_help(const char *arg)
@@ -40,7 +40,7 @@ static int purge(const fl_config *cfg)
 	fl_db *db = NULL;
 	/* Never create an empty database here: a wrong DATABASE_URI must
 	 * show, not "removed 0". */
-	if (!strcmp(type, "sqlite") && fl_command_connect(cfg, &db))
+	if ((!strcmp(type, "sqlite") || !strcmp(type, "sqlalchemy")) && fl_command_connect(cfg, &db))
 		return 1;
 	fl_session_store *st = NULL;
 	fl_err e = fl_session_store_open(cfg, db, &st);

@@ -238,7 +238,9 @@ static int run_query(shell *sh, const char *sql, json_t *params)
 			print_rows(rows);
 	} else {
 		int changes = 0;
-		if (fl_db_execute(sh->db, sql, NULL, NULL, &changes))
+		/* each statement commits by itself, as in the sqlite3, mariadb
+		 * and psql shells (else it would be rolled back on exit) */
+		if (fl_db_execute(sh->db, sql, NULL, NULL, &changes) || fl_db_commit(sh->db))
 			rc = 1;
 		else
 			printf("OK (%d row%s changed)\n", changes, changes == 1 ? "" : "s");

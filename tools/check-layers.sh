@@ -5,14 +5,15 @@
 # The folders of lib/ and what each may include besides itself:
 #
 #   base                                     nothing
-#   http, template, data, auth, mail, cache  base
+#   http, template, data, auth, mail         base
+#   cache                                    base, data
 #   session                                  base, http, data
 #   form                                     base, http
 #   web                                      every folder of lib/
 #
 # So the arrows run one way: web -> (session, form, template, data, cache,
-# mail, auth) -> http/base; data and template know no HTTP; only web knows
-# the request context; lib/ never includes the application.  lib/flagon.h,
+# mail, auth) -> http/base, session and cache -> data; data and template
+# know no HTTP; only web knows the request context; lib/ never includes the application.  lib/flagon.h,
 # the one include for blueprints, may include any folder.
 #
 # Usage: tools/check-layers.sh [-g] [ROOT]
@@ -35,6 +36,7 @@ function allowed(from, to) {
 	if (from == to || from == "web") return 1
 	if (to == "base") return 1
 	if (from == "session" && (to == "http" || to == "data")) return 1
+	if (from == "cache" && to == "data") return 1
 	if (from == "form" && to == "http") return 1
 	return 0
 }

@@ -447,7 +447,8 @@ fl_err fl_config_load_flags(fl_config *cfg, const char *root, const fl_config_ke
 	unsigned flags, char *why, size_t whylen)
 {
 	static const char *const classes[] = { "development", "testing", "production", NULL };
-	static const char *const session_types[] = { "null", "sqlite", "filesystem", "redis", NULL };
+	static const char *const session_types[] = { "null", "sqlite", "sqlalchemy", "filesystem", "redis",
+		NULL };
 	static const char *const cache_types[] = { "null", "simple", "sqlite", "redis", NULL };
 	static const char *const samesites[] = { "Strict", "Lax", "None", NULL };
 	fl_err e;

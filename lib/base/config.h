@@ -52,7 +52,7 @@ typedef struct fl_config {
 	int commit_on_teardown;         /* SQLALCHEMY_COMMIT_ON_TEARDOWN */
 	long max_content_length;        /* MAX_CONTENT_LENGTH, bytes */
 	long permanent_session_lifetime;/* PERMANENT_SESSION_LIFETIME, seconds */
-	const char *session_type;       /* SESSION_TYPE: null|sqlite|filesystem|redis */
+	const char *session_type;       /* SESSION_TYPE: null|sqlite|sqlalchemy|filesystem|redis */
 	const char *session_cookie_name;/* SESSION_COOKIE_NAME ("session") */
 	const char *session_cookie_domain; /* SESSION_COOKIE_DOMAIN, NULL: host only */
 	const char *session_cookie_path; /* SESSION_COOKIE_PATH ("/") */

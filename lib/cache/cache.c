@@ -1,6 +1,6 @@
 /* cache.c — the cache interface (Flask-Caching's Cache object): argument
  * checks, timeouts, the clock, the null backend and the CACHE_TYPE factory.
- * The backends are in cache_simple.c, cache_sqlite.c and cache_redis.c;
+ * The backends are in cache_simple.c, cache_db.c and cache_redis.c;
  * response caching of views is in web/view_cache.c. */
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +79,7 @@ fl_cache *fl_cache_null_new(void)
 
 /* ---- the interface ---- */
 
-fl_err fl_cache_new(const fl_config *cfg, struct sqlite3 *db, fl_cache **out)
+fl_err fl_cache_new(const fl_config *cfg, struct fl_db *db, fl_cache **out)
 {
 	const char *type = cfg->cache_type ? cfg->cache_type : "null";
 	long dt = cfg->cache_default_timeout;
@@ -91,7 +91,7 @@ fl_err fl_cache_new(const fl_config *cfg, struct sqlite3 *db, fl_cache **out)
 	else if (!strcmp(type, "sqlite")) {
 		if (!db)
 			return FL_ECONFIG;
-		*out = fl_cache_sqlite_new(db, dt);
+		*out = fl_cache_db_new(db, dt);
 	} else if (!strcmp(type, "redis"))
 		return fl_cache_redis_new(cfg->redis_url, dt, out);
 	else

@@ -8,9 +8,11 @@
  *           evicted first.  Each FastCGI process has its own: a POST served
  *           by one process cannot invalidate what another one holds, so use
  *           it only with one process per program.
- *   sqlite  table `flagon_cache(key TEXT PRIMARY KEY, value BLOB, expiry
- *           INTEGER)` in the application database, created on first use;
- *           shared by every process and program using that database.
+ *   sqlite  table `flagon_cache("key" PRIMARY KEY, value, expiry)` in the
+ *           application database — SQLite, MySQL/MariaDB or PostgreSQL
+ *           alike (the name is the first one it had) — created at start-up
+ *           with that database's types; shared by every process, program
+ *           and host using that database.
  *   redis   REDIS_URL (redis://[:password@]host[:port][/db]); keys are
  *           FL_CACHE_REDIS_PREFIX + key, stored with SETEX.  When Redis is
  *           down every call is a miss (logged once per outage, retried after
@@ -36,7 +38,7 @@
 #include "base/err.h"
 
 struct fl_config;
-struct sqlite3;
+struct fl_db;
 
 /* A cache backend of the CACHE_TYPE kind (opaque; one per process). */
 typedef struct fl_cache fl_cache;
@@ -44,7 +46,7 @@ typedef struct fl_cache fl_cache;
 /* Timeout argument meaning "CACHE_DEFAULT_TIMEOUT". */
 #define FL_CACHE_DEFAULT_TIMEOUT (-1L)
 
-/* The sqlite backend's table (tell `manage db check`/`migrate` to ignore it). */
+/* The database backend's table (tell `manage db check`/`migrate` to ignore it). */
 #define FL_CACHE_SQLITE_TABLE "flagon_cache"
 
 /* Prefix of every key the redis backend writes. */
@@ -63,13 +65,13 @@ typedef time_t (*fl_cache_clock_fn)(void *ud);
 /* ---- creating a cache ---- */
 
 /* fl_cache_new — the backend CACHE_TYPE of `cfg` names, with its
- * CACHE_DEFAULT_TIMEOUT; `db` is the application's SQLite connection
- * (borrowed; used by the sqlite backend, may be NULL otherwise).  Nothing is
- * contacted yet (tables and connections are made on first use).  Heap
- * object; free with fl_cache_free() before closing `db`.
+ * CACHE_DEFAULT_TIMEOUT; `db` is the application's database connection
+ * (borrowed; used by the sqlite backend — fl_cache_db_new — may be NULL
+ * otherwise).  Redis is not contacted yet (it connects on first use).
+ * Heap object; free with fl_cache_free() before closing `db`.
  * Errors: FL_ECONFIG (unknown type, bad REDIS_URL, sqlite without db),
  * FL_ENOMEM. */
-fl_err fl_cache_new(const struct fl_config *cfg, struct sqlite3 *db, fl_cache **out);
+fl_err fl_cache_new(const struct fl_config *cfg, struct fl_db *db, fl_cache **out);
 
 /* fl_cache_null_new — a cache that stores nothing.  NULL only on ENOMEM. */
 fl_cache *fl_cache_null_new(void);
@@ -79,17 +81,22 @@ fl_cache *fl_cache_null_new(void);
  * NULL only on ENOMEM. */
 fl_cache *fl_cache_simple_new(size_t max_entries, size_t max_bytes, long default_timeout);
 
-/* fl_cache_sqlite_new — a cache in table flagon_cache of the SQLite
- * connection `db` (borrowed: it must outlive the cache).  The
- * table is created when missing on first use.  NULL only on ENOMEM. */
-fl_cache *fl_cache_sqlite_new(struct sqlite3 *db, long default_timeout);
+/* fl_cache_db_new — CACHE_TYPE=sqlite: a cache in table flagon_cache of
+ * the database `db` (SQLite, MySQL/MariaDB or PostgreSQL; borrowed: it
+ * must outlive the cache), on that connection through fl_db_aside
+ * (data/db.h: its statements never begin the request's transaction and
+ * join it when one is open).  The table is created now when missing (a
+ * failure is logged, and it is tried again on first use), and again
+ * whenever someone dropped it.  Its type is still "sqlite".  NULL only on
+ * ENOMEM. */
+fl_cache *fl_cache_db_new(struct fl_db *db, long default_timeout);
 
 /* fl_cache_redis_new — a Redis cache at `url` (redis://[:pass@]host[:port][/db]).
  * Connects on first use.  Errors: FL_ECONFIG (malformed URL), FL_ENOMEM. */
 fl_err fl_cache_redis_new(const char *url, long default_timeout, fl_cache **out);
 
 /* fl_cache_free — release the cache (closing its Redis connection,
- * finalizing its SQLite statements).  NULL is ignored. */
+ * its table's statements stay in the connection's cache).  NULL is ignored. */
 void fl_cache_free(fl_cache *cache);
 
 /* fl_cache_type — "null", "simple", "sqlite" or "redis". */
@@ -136,7 +143,8 @@ fl_err fl_cache_clear(fl_cache *cache);
  * A counter is a key holding a decimal integer ("0", "-3", "42": no sign
  * but '-', no leading zeros), the way Redis keeps INCR's; fl_cache_get reads
  * it as that text.  Incrementing is atomic on every backend — simple: in
- * the process; sqlite: one UPSERT statement; redis: one script (INCRBY, and
+ * the process; sqlite: compare-and-set (the row written only if it still
+ * holds what was read, read again otherwise); redis: one script (INCRBY, and
  * EXPIRE for a new key) — so processes counting the same key at once never
  * lose a count. */
 

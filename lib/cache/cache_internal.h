@@ -1,5 +1,5 @@
 /* cache_internal.h — what cache.c and its backends (cache_simple.c,
- * cache_sqlite.c, cache_redis.c) share.  Not part of the public API.
+ * cache_db.c, cache_redis.c) share.  Not part of the public API.
  *
  * A backend is a table of operations; fl_cache is embedded first in each
  * backend's own struct.  cache.c checks arguments and resolves the timeout

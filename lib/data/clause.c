@@ -142,24 +142,24 @@ fl_err fl_query_check_cond(fl_query *q, const fl_operand *lhs, const char *colum
 }
 
 /* The parameter to bind for `v` compared with `lhs` (checked above). */
-static json_t *bound(const fl_operand *lhs, json_t *v)
+static json_t *bound(const fl_dialect *d, const fl_operand *lhs, json_t *v)
 {
 	const fl_column *c = typed_column(lhs);
 	json_t *out;
-	if (c && !json_is_null(v) && fl_column_param(c, v, &out) == FL_OK)
+	if (c && !json_is_null(v) && fl_column_param(d, c, v, &out) == FL_OK)
 		return out;
 	return json_copy(v);
 }
 
 /* The IN list for `lhs`: its values bound as the column binds them. */
-static json_t *bound_list(const fl_operand *lhs, json_t *list)
+static json_t *bound_list(const fl_dialect *d, const fl_operand *lhs, json_t *list)
 {
 	if (!typed_column(lhs))
 		return list;
 	json_t *out = json_array(), *v;
 	size_t i;
 	json_array_foreach(list, i, v)
-		json_array_append_new(out, bound(lhs, v));
+		json_array_append_new(out, bound(d, lhs, v));
 	return out;
 }
 
@@ -206,12 +206,12 @@ void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand 
 		return;
 	case FL_OP_IN:
 	case FL_OP_NOT_IN:
-		d->put_in(b, op == FL_OP_NOT_IN, bound_list(lhs, value), params);
+		d->put_in(b, op == FL_OP_NOT_IN, bound_list(d, lhs, value), params);
 		return;
 	case FL_OP_BETWEEN:
 		fl_buf_puts(b, " BETWEEN ? AND ?");
-		json_array_append_new(params, bound(lhs, json_array_get(value, 0)));
-		json_array_append_new(params, bound(lhs, json_array_get(value, 1)));
+		json_array_append_new(params, bound(d, lhs, json_array_get(value, 0)));
+		json_array_append_new(params, bound(d, lhs, json_array_get(value, 1)));
 		return;
 	case FL_OP_CONTAINS:
 	case FL_OP_STARTSWITH:
@@ -221,7 +221,7 @@ void fl_query_put_cond(fl_query *q, fl_buf *b, json_t *params, const fl_operand 
 		return;
 	default:
 		fl_buf_printf(b, " %s ?", fl_op_names[op]);
-		json_array_append_new(params, bound(lhs, value));
+		json_array_append_new(params, bound(d, lhs, value));
 		return;
 	}
 }

@@ -3,6 +3,7 @@
  * SQLAlchemy binds them, read back as str(decimal.Decimal)), LargeBinary's
  * bytes (bound as BLOBs), and the utcnow default.  See model.h. */
 #include "data/model.h"
+#include "data/dialect.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -148,6 +149,55 @@ static json_t *numeric_param(json_t *v)
 	return json_real(strtod(s, NULL));
 }
 
+/* The exact decimal text MySQL/MariaDB and PostgreSQL are given for the
+ * valid value `v` of Numeric column `c` (their DECIMAL/NUMERIC keep every
+ * digit): with a declared precision, `v` rounded to the scale half away
+ * from zero, as both servers round it on the way in, and written with
+ * exactly `scale` digits after the point ("12345.60"), as both read it
+ * back; without one, a decimal string as given and a number with
+ * SQLAlchemy's default return scale (10).  A JSON real is first written
+ * with that scale ("%.*f": 0.1 + 0.2 in a Numeric(10, 2) is "0.30").  A
+ * new reference. */
+static json_t *numeric_text(const fl_column *c, json_t *v)
+{
+	unsigned scale = return_scale(c);
+	char num[400];
+	if (json_is_integer(v))
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(num, sizeof num, "%.*f", (int)scale, json_real_value(v));
+	else if (!c->precision)
+		return json_incref(v);
+	const char *s = json_is_string(v) ? json_string_value(v) : num;
+	struct decimal d;
+	if (!parse_decimal(s, strlen(s), &d))
+		return json_string(s);   /* a real too long for NUMERIC_MAX_TEXT: the server says */
+	/* the digits up to the scale, one more in front for a carry */
+	char digits[NUMERIC_MAX_TEXT + 400];
+	size_t n = 0;
+	digits[n++] = '0';
+	memcpy(digits + n, d.intp, d.nint);
+	n += d.nint;
+	for (size_t i = 0; i < scale && n < sizeof digits - 1; i++)
+		digits[n++] = i < d.nfrac ? d.frac[i] : '0';
+	if (d.nfrac > scale && d.frac[scale] >= '5')
+		for (size_t i = n; i-- > 0; ) {
+			if (digits[i] != '9') {
+				digits[i]++;
+				break;
+			}
+			digits[i] = '0';
+		}
+	size_t intlen = n - scale, lead = 0;
+	while (lead + 1 < intlen && digits[lead] == '0')
+		lead++;
+	char out[sizeof digits + 3];
+	int len = snprintf(out, sizeof out, "%s%.*s%s%.*s",
+		d.neg && !all_zeros(digits, n) ? "-" : "", (int)(intlen - lead), digits + lead,
+		scale ? "." : "", (int)scale, digits + intlen);
+	return json_stringn(out, (size_t)len);
+}
+
 /* str(decimal.Decimal(fixed)) for a fixed-point string as "%.*f" writes
  * it: the same text unless Decimal would use scientific notation (its
  * adjusted exponent below -6: "0.0000000000" is "0E-10", "0.00000010"
@@ -206,7 +256,7 @@ static json_t *numeric_value(const fl_column *c, json_t *v)
 
 /* ---- values by column type ---- */
 
-fl_err fl_column_param(const fl_column *c, json_t *v, json_t **out)
+fl_err fl_column_param(const fl_dialect *d, const fl_column *c, json_t *v, json_t **out)
 {
 	*out = NULL;
 	if (!v)
@@ -216,7 +266,7 @@ fl_err fl_column_param(const fl_column *c, json_t *v, json_t **out)
 	else if (c->type == FL_TYPE_NUMERIC && !json_is_null(v)) {
 		if (fl_numeric_invalid(c, v))
 			return FL_EINVAL;
-		*out = numeric_param(v);
+		*out = d && d->numeric_text ? numeric_text(c, v) : numeric_param(v);
 	} else
 		*out = json_incref(v);
 	return *out ? FL_OK : FL_ENOMEM;

@@ -98,13 +98,13 @@ fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *col
 }
 
 const char *fl_db_errmsg(const fl_db *db) { return db->errmsg; }
-const char *fl_db_error_table(const fl_db *db) { return db->err_table; }
-const char *fl_db_error_column(const fl_db *db) { return db->err_column; }
 
-sqlite3 *fl_db_handle(fl_db *db)
+struct sqlite3 *fl_db_sqlite_handle(fl_db *db)
 {
 	return db->drv == &fl_driver_sqlite && db->conn ? fl_driver_sqlite_handle(db->conn) : NULL;
 }
+const char *fl_db_error_table(const fl_db *db) { return db->err_table; }
+const char *fl_db_error_column(const fl_db *db) { return db->err_column; }
 
 /* Declared in query.h (relationships are a query concern); stored here
  * because fl_db is opaque outside this file. */
@@ -504,10 +504,12 @@ static void observe(fl_db *db, const char *sql, json_t *params, long long t0, lo
 
 /* ---- running statements ---- */
 
-/* The start fl_db_query and fl_db_execute share: the cached statement for
- * `sql` (prepared on first use) executed with `params` bound, counted in
- * fl_db_statement_count.  On an error nothing is left to release. */
-static fl_err start_statement(fl_db *db, const char *sql, json_t *params, fl_driver_stmt **out)
+/* The start fl_db_query, fl_db_execute and fl_db_aside share: the cached
+ * statement for `sql` (prepared on first use) executed with `params`
+ * bound, counted in fl_db_statement_count when `counted`.  On an error
+ * nothing is left to release. */
+static fl_err start_statement(fl_db *db, const char *sql, json_t *params, bool counted,
+	fl_driver_stmt **out)
 {
 	fl_err err = prepare_cached(db, sql, out);
 	if (err)
@@ -516,25 +518,31 @@ static fl_err start_statement(fl_db *db, const char *sql, json_t *params, fl_dri
 		db->drv->reset(*out);
 		return err;
 	}
-	db->statements++;
+	db->statements += counted;
 	return FL_OK;
 }
 
-static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+/* Run `sql` and read its rows into *rows_out (NULL: read and drop them)
+ * and the rows it changed into *changes (may be NULL). */
+static fl_err run_rows(fl_db *db, const char *sql, json_t *params, bool counted,
+	json_t **rows_out, int *changes)
 {
 	fl_driver_stmt *st;
-	*rows_out = NULL;
+	if (rows_out)
+		*rows_out = NULL;
 	clear_error(db);
-	fl_err err = start_statement(db, sql, params, &st);
+	fl_err err = start_statement(db, sql, params, counted, &st);
 	if (err)
 		return err;
 	struct colnames cn = {0};
-	json_t *rows = json_array();
+	json_t *rows = rows_out ? json_array() : NULL;
 	fl_step rc;
 	while ((rc = db->drv->step(db, st)) == FL_STEP_ROW) {
 		/* After the first step: a step may re-prepare the statement,
 		 * which invalidates names read before it. */
 		json_t *row = NULL;
+		if (!rows)
+			continue;
 		if ((!cn.col && (err = read_colnames(db, st, &cn))) ||
 		    (err = read_row(db, st, &cn, &row))) {
 			free(cn.col);
@@ -547,12 +555,19 @@ static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **ro
 	free(cn.col);
 	if (rc == FL_STEP_ERROR)
 		err = db->err ? db->err : FL_EDB;
+	if (!err && changes)
+		*changes = db->drv->changes(st);
 	db->drv->reset(st);
-	if (!err)
+	if (!err && rows_out)
 		*rows_out = rows;
 	else
 		json_decref(rows);
 	return err;
+}
+
+static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+{
+	return run_rows(db, sql, params, true, rows_out, NULL);
 }
 
 /* A read: outside a transaction the connection is checked first, and a
@@ -606,7 +621,7 @@ static fl_err execute(fl_db *db, const char *sql, json_t *params, int64_t *last_
 	if (!err)
 		err = fl_db_begin(db);
 	if (!err)
-		err = start_statement(db, sql, params, &st);
+		err = start_statement(db, sql, params, true, &st);
 	if (err)
 		return err;
 	fl_step rc;
@@ -632,6 +647,23 @@ fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_i
 	if (changes)
 		*changes = n;
 	observe(db, sql, params, t0, n, err);
+	return err;
+}
+
+fl_err fl_db_aside(fl_db *db, const char *sql, json_t *params, json_t **rows_out, int *changes)
+{
+	clear_error(db);
+	bool in_tx = fl_db_in_transaction(db);
+	fl_err err = in_tx ? refuse_if_poisoned(db) : ensure_live(db);
+	if (!err)
+		err = run_rows(db, sql, params, false, rows_out, changes);
+	if (err && !in_tx && retry_after_loss(db, err))
+		err = run_rows(db, sql, params, false, rows_out, changes);
+	/* A server may have ended the transaction over it (PostgreSQL aborts
+	 * on any error, MySQL rolls back on a deadlock): nothing after may
+	 * commit as if it had not failed. */
+	if (err && in_tx && db->drv != &fl_driver_sqlite)
+		poison(db, err);
 	return err;
 }
 

@@ -32,7 +32,6 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "base/err.h"
 
@@ -89,11 +88,6 @@ fl_err fl_db_connect(const struct fl_config *cfg, fl_db **out);
 /* fl_db_close — roll back any open transaction, finalize the cached
  * statements and close the connection.  NULL is ignored. */
 void fl_db_close(fl_db *db);
-
-/* fl_db_handle — the raw sqlite3 handle of a SQLite connection, for code
- * that needs the C API; NULL for a MySQL/PostgreSQL one (and a SQLite one
- * that failed to open). */
-sqlite3 *fl_db_handle(fl_db *db);
 
 /* fl_db_errmsg — one line describing the last error (SQLite's message or
  * ours), "" when none.  Owned by `db`, valid until the next call. */
@@ -152,6 +146,24 @@ json_t *fl_db_param_blob(json_t *param);
  * Errors: FL_EEXISTS (UNIQUE/PRIMARY KEY), FL_ECONSTRAINT (NOT NULL,
  * FOREIGN KEY, CHECK), FL_ENOTABLE, FL_EBUSY, FL_EINVAL, FL_EDB. */
 fl_err fl_db_execute(fl_db *db, const char *sql, json_t *params, int64_t *last_id, int *changes);
+
+/* fl_db_aside — run one statement `sql` (with `params` as fl_db_query)
+ * for the framework's own tables beside the models' — the database cache
+ * (cache/cache.h) and session store (session/session.h) — on the
+ * application's connection, as SQLAlchemy's engine.execute() runs beside
+ * its session: prepared and cached like every statement, but it never
+ * begins a transaction (outside one it commits by itself), is not counted
+ * in fl_db_statement_count and is neither echoed nor traced.  Inside an
+ * open transaction it joins it (committed or rolled back with the
+ * request's work; refused with the poisoning error when the transaction is
+ * poisoned); a failure there poisons the transaction on MySQL and
+ * PostgreSQL (their servers may have ended it: PostgreSQL aborts a
+ * transaction on any error), not on SQLite.  Outside a transaction a
+ * server connection is kept alive and reconnected as for fl_db_query.
+ * Rows, if `rows_out` is not NULL, as fl_db_query gives them; *changes
+ * (may be NULL) the rows a write changed (MySQL: the rows it matched).
+ * Errors: those of fl_db_query and fl_db_execute. */
+fl_err fl_db_aside(fl_db *db, const char *sql, json_t *params, json_t **rows_out, int *changes);
 
 /* fl_db_exec_script — run `sql`, any number of statements without
  * parameters (DDL, migration scripts), outside the statement cache.  It

@@ -29,6 +29,36 @@ void fl_dialect_put_exists(fl_buf *b, const char *inner)
 	fl_buf_printf(b, "SELECT EXISTS (%s) AS \"exists\"", inner);
 }
 
+/* `INSERT [IGNORE ]INTO table (c0, ...) VALUES (?, ...)` */
+static void put_insert(fl_buf *b, const char *verb, const char *table, const char *const *columns)
+{
+	fl_buf_printf(b, "%s ", verb);
+	fl_sql_put_ident(b, table);
+	for (size_t i = 0; columns[i]; i++) {
+		fl_buf_puts(b, i ? ", " : " (");
+		fl_sql_put_ident(b, columns[i]);
+	}
+	fl_buf_puts(b, ") VALUES (");
+	for (size_t i = 0; columns[i]; i++)
+		fl_buf_puts(b, i ? ", ?" : "?");
+	fl_buf_putc(b, ')');
+}
+
+void fl_dialect_put_upsert_on_conflict(fl_buf *b, const char *table, const char *const *columns,
+	bool update)
+{
+	put_insert(b, "INSERT INTO", table, columns);
+	fl_buf_puts(b, " ON CONFLICT (");
+	fl_sql_put_ident(b, columns[0]);
+	fl_buf_puts(b, update ? ") DO UPDATE SET " : ") DO NOTHING");
+	for (size_t i = 1; update && columns[i]; i++) {
+		fl_buf_puts(b, i > 1 ? ", " : "");
+		fl_sql_put_ident(b, columns[i]);
+		fl_buf_puts(b, " = excluded.");
+		fl_sql_put_ident(b, columns[i]);
+	}
+}
+
 const fl_dialect fl_dialect_sqlite = {
 	.name = "sqlite",
 	.param_style = FL_PARAM_QMARK,
@@ -44,6 +74,10 @@ const fl_dialect fl_dialect_sqlite = {
 	.autoincrement_sql = " PRIMARY KEY AUTOINCREMENT",
 	.tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
 		"LIKE 'sqlite_%' ORDER BY name",
+	.key_type = "TEXT",
+	.bytes_type = "BLOB",
+	.text_type = "TEXT",
+	.put_upsert = fl_dialect_put_upsert_on_conflict,
 };
 
 /* ---- MySQL/MariaDB (sql_mode ANSI_QUOTES) ---- */
@@ -81,6 +115,19 @@ static void mysql_put_limit(fl_buf *b, json_t *params, long limit, long offset)
 	}
 }
 
+static void mysql_put_upsert(fl_buf *b, const char *table, const char *const *columns,
+	bool update)
+{
+	put_insert(b, update ? "INSERT INTO" : "INSERT IGNORE INTO", table, columns);
+	for (size_t i = 1; update && columns[i]; i++) {
+		fl_buf_puts(b, i > 1 ? ", " : " ON DUPLICATE KEY UPDATE ");
+		fl_sql_put_ident(b, columns[i]);
+		fl_buf_puts(b, " = VALUES(");
+		fl_sql_put_ident(b, columns[i]);
+		fl_buf_putc(b, ')');
+	}
+}
+
 const fl_dialect fl_dialect_mysql = {
 	.name = "mysql",
 	.param_style = FL_PARAM_QMARK,
@@ -96,6 +143,12 @@ const fl_dialect fl_dialect_mysql = {
 	.generated_key_sql = " AUTO_INCREMENT",
 	.tables_sql = "SELECT table_name AS name FROM information_schema.tables WHERE "
 		"table_schema = DATABASE() ORDER BY table_name",
+	.key_prefix_lengths = true,
+	.numeric_text = true,
+	.key_type = "VARBINARY(2048)",
+	.bytes_type = "LONGBLOB",
+	.text_type = "LONGTEXT",
+	.put_upsert = mysql_put_upsert,
 };
 
 /* ---- scanning the builder's SQL ---- */

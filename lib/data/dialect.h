@@ -94,7 +94,55 @@ typedef struct fl_dialect {
 	 * .tables): a SELECT of one column "name", ordered by name, from the
 	 * catalogue (sqlite_master, information_schema, pg_tables). */
 	const char *tables_sql;
+	/* Whether a Text, UnicodeText or LargeBinary column can be in a key
+	 * (UNIQUE, an index) only with a prefix length (MySQL/MariaDB: the
+	 * column's mysql_length, written `"col"(N)`). */
+	bool key_prefix_lengths;
+	/* Run after an INSERT that gave the generated key (model.h: a single
+	 * Integer primary key) an explicit value, so the next INSERT without
+	 * one does not collide with it: a statement with four `?` — the value,
+	 * the quoted table name, the column name, the value again.
+	 * PostgreSQL's SERIAL does not advance its sequence for explicit
+	 * values: `setval` moves it up to the value (never down).  NULL where
+	 * the key generator follows by itself (SQLite's rowid, MySQL's
+	 * AUTO_INCREMENT). */
+	const char *sync_generated_key_sql;
+	/* Whether a Numeric value is bound as its exact decimal text
+	 * (MySQL/MariaDB, PostgreSQL: DECIMAL/NUMERIC keep every digit) rather
+	 * than as SQLAlchemy binds it on SQLite, float(Decimal(v))
+	 * (fl_column_param in model.h). */
+	bool numeric_text;
+
+	/* ---- the framework's own key/value tables (issue 19: the database
+	 * cache and session store, on every database) ---- */
+	/* A primary key of text at most 2048 bytes long, compared byte by
+	 * byte (so `key >= ? AND key < ?` selects a prefix through the
+	 * index): SQLite "TEXT" (BINARY collation), MySQL "VARBINARY(2048)"
+	 * (a VARCHAR of 2048 utf8mb4 characters passes InnoDB's 3072-byte key
+	 * limit), PostgreSQL "VARCHAR(2048) COLLATE \"C\"". */
+	const char *key_type;
+	/* Bytes of any length: "BLOB", "LONGBLOB" (MySQL's BLOB stops at
+	 * 64 KiB), "BYTEA". */
+	const char *bytes_type;
+	/* UTF-8 text of any length: "TEXT", "LONGTEXT" (MySQL's TEXT stops at
+	 * 64 KiB), "TEXT". */
+	const char *text_type;
+	/* Append `INSERT INTO table (c0, c1, ...) VALUES (?, ?, ...)` for the
+	 * NULL-terminated `columns` (quoted), which on a row whose primary key
+	 * c0 exists already either replaces c1... with the new values
+	 * (`update`) or leaves the row as it is and changes nothing (no
+	 * error): SQLite and PostgreSQL `ON CONFLICT (c0) DO UPDATE SET c1 =
+	 * excluded.c1, ...` / `DO NOTHING`, MySQL `ON DUPLICATE KEY UPDATE c1 =
+	 * VALUES(c1), ...` / `INSERT IGNORE`.  Atomic on every database: two
+	 * connections writing one key at once never fail. */
+	void (*put_upsert)(fl_buf *b, const char *table, const char *const *columns, bool update);
 } fl_dialect;
+
+/* fl_dialect_put_upsert_on_conflict — the put_upsert hook of SQLite and
+ * PostgreSQL (`ON CONFLICT (c0) DO UPDATE SET ... = excluded....` or `DO
+ * NOTHING`). */
+void fl_dialect_put_upsert_on_conflict(fl_buf *b, const char *table, const char *const *columns,
+	bool update);
 
 /* fl_dialect_sqlite — the SQLite dialect, the one every fl_db connection
  * has today.  Static, never freed. */

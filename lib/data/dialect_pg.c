@@ -114,4 +114,12 @@ const fl_dialect fl_dialect_postgresql = {
 	.put_column_type = fl_ddl_type_postgresql,
 	.tables_sql = "SELECT tablename AS name FROM pg_tables WHERE "
 		"schemaname = current_schema() ORDER BY tablename",
+	.numeric_text = true,
+	.sync_generated_key_sql = "SELECT setval(s.seq, ?) FROM (SELECT "
+		"pg_get_serial_sequence(?, ?) AS seq) s WHERE s.seq IS NOT NULL AND "
+		"? > COALESCE(pg_sequence_last_value(s.seq::regclass), 0)",
+	.key_type = "VARCHAR(2048) COLLATE \"C\"",
+	.bytes_type = "BYTEA",
+	.text_type = "TEXT",
+	.put_upsert = fl_dialect_put_upsert_on_conflict,
 };

@@ -149,9 +149,15 @@ typedef struct fl_db_pool {
 fl_err fl_db_open_driver(const fl_driver *drv, const fl_driver_options *opt,
 	const fl_db_pool *pool, fl_db **out);
 
-/* fl_driver_sqlite_handle — the sqlite3 handle of a SQLite connection
- * (fl_db_handle). */
-sqlite3 *fl_driver_sqlite_handle(fl_driver_conn *conn);
+/* fl_driver_sqlite_handle — the sqlite3 handle of a SQLite connection. */
+struct sqlite3;
+struct sqlite3 *fl_driver_sqlite_handle(fl_driver_conn *conn);
+
+/* fl_db_sqlite_handle — the raw sqlite3 handle of a SQLite connection, NULL
+ * for a MySQL/PostgreSQL one (and a SQLite one that failed to open).  Not
+ * public (the library runs every statement through db.h): for tests that
+ * look under the connection (its busy timeout, its prepared statements). */
+struct sqlite3 *fl_db_sqlite_handle(fl_db *db);
 
 /* The backends built into the library. */
 extern const fl_driver fl_driver_sqlite;

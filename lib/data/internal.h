@@ -253,4 +253,16 @@ fl_err fl_delete_cascade(fl_db *db, const fl_model *m, json_t *row, int depth);
  * several statements), so that fl_db_commit rolls it back; returns err. */
 fl_err fl_db_poison(fl_db *db, fl_err err);
 
+/* fl_model_is_generated_key — whether `c` is the generated key of `m`:
+ * its single Integer primary key, which SQLite makes an alias of the rowid
+ * (MySQL AUTO_INCREMENT, PostgreSQL SERIAL) and fills on insert (model.c;
+ * model_ddl.c declares it). */
+bool fl_model_is_generated_key(const fl_model *m, const fl_column *c);
+
+/* fl_model_key_without_length — the first column of `m` in a key (unique,
+ * index, an fl_unique) that dialect `d` cannot index whole and that
+ * declares no mysql_length (MySQL: Text, UnicodeText, LargeBinary), or
+ * NULL when there is none (model_ddl.c). */
+const fl_column *fl_model_key_without_length(const fl_dialect *d, const fl_model *m);
+
 #endif

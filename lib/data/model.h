@@ -91,6 +91,15 @@ typedef struct fl_column {
 	 * tell an unchanged value from a set one). */
 	const char *onupdate_json;   /* onupdate=: JSON text ("0", "\"x\"") */
 	json_t *(*onupdate_fn)(void);  /* onupdate=callable (e.g. datetime.utcnow); new value */
+	/* Index(..., mysql_length=N) (issue 19): the prefix length, in
+	 * characters (bytes for LargeBinary), MySQL/MariaDB indexes this column
+	 * with in every key that holds it (unique=True, index=True, an
+	 * fl_unique naming it).  MySQL cannot index a whole Text, UnicodeText
+	 * or LargeBinary column ("BLOB/TEXT column used in key specification
+	 * without a key length"): create_all on MySQL refuses such a key
+	 * without it, naming the table and column.  Other databases ignore
+	 * it.  0: none. */
+	unsigned mysql_length;
 } fl_column;
 
 /* Column constructors: FL_COLUMN_<TYPE>(name, options...) where the options
@@ -122,6 +131,7 @@ typedef struct fl_column {
 #define FL_AUTOINCREMENT .autoincrement = true
 #define FL_UNIQUE .unique = true
 #define FL_INDEX .index = true
+#define FL_MYSQL_LENGTH(n) .mysql_length = (n)
 #define FL_NOT_NULL .not_null = true
 #define FL_DEFAULT(json_text) .default_json = (json_text)
 #define FL_DEFAULT_FN(fn) .default_fn = (fn)
@@ -281,7 +291,9 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
  * 0/1 is written as the dialect's false/true.  create_all runs it with the
  * connection's dialect (fl_db_dialect).  Allocated from `a`.  Errors: those
  * of fl_model_create_sql, and FL_EINVAL for a type the dialect cannot
- * declare (MySQL: String without a length, as SQLAlchemy refuses it). */
+ * declare (MySQL: String without a length, as SQLAlchemy refuses it), and
+ * on MySQL for a Text/UnicodeText/LargeBinary column in a key without
+ * mysql_length. */
 struct fl_dialect;
 fl_err fl_model_create_sql_for(const struct fl_dialect *d, const fl_model *m, fl_arena *a,
 	const char **sql_out);
@@ -338,6 +350,12 @@ fl_err fl_model_apply_onupdate(const fl_model *m, json_t *values);
  * same ones), integers stay exact up to 2^63 (where SQLAlchemy's reader
  * rounds them through a float).  A TEXT value written by other means is
  * returned as stored.
+ * On MySQL/MariaDB and PostgreSQL, DECIMAL/NUMERIC keep every digit:
+ * values are bound as their exact decimal text (fl_column_param) and the
+ * drivers read the column back as the server writes it ("12345.67",
+ * "0.30"), so the row carries the same decimal string with no float in
+ * between (SQLAlchemy's Numeric returns a Decimal there; a JSON string is
+ * our Decimal).
  *
  * LargeBinary holds bytes: in C a jansson string of any bytes (NULs and
  * invalid UTF-8 included; build one with json_stringn_nocheck, its length
@@ -356,15 +374,21 @@ fl_err fl_model_apply_onupdate(const fl_model *m, json_t *values);
  * not a number or decimal string, or too many digits before the point. */
 const char *fl_numeric_invalid(const fl_column *c, json_t *v);
 
-/* fl_column_param — the value to bind for `v` in column `c`, as a new
- * reference in *out: a LargeBinary string becomes a BLOB parameter
- * (fl_db_blob), a Numeric value what SQLAlchemy binds (above), anything
+/* fl_column_param — the value to bind for `v` in column `c` on a
+ * database of dialect `d` (NULL: SQLite), as a new reference in *out: a
+ * LargeBinary string becomes a BLOB parameter (fl_db_blob), a Numeric
+ * value what SQLAlchemy binds on SQLite (above) or, on MySQL/MariaDB and
+ * PostgreSQL (the dialect's numeric_text), its exact decimal text rounded
+ * to the declared scale as the server rounds it ("12345.67" stays
+ * exactly that, where a double would not for 16 digits and more), anything
  * else `v` itself.  The unit of work binds every written value through
  * it, and a query filter on a column must bind its value(s) through it
  * too, so LargeBinary compares as a BLOB and "12.50" as a number.
  * Errors: FL_EINVAL (NULL `v`, a Numeric value fl_numeric_invalid
  * refuses), FL_ENOMEM. */
-fl_err fl_column_param(const fl_column *c, json_t *v, json_t **out);
+struct fl_dialect;
+fl_err fl_column_param(const struct fl_dialect *d, const fl_column *c, json_t *v,
+	json_t **out);
 
 /* fl_column_value — the row value of column `c` for the value `stored`
  * read from SQLite, a new reference (`stored` itself when nothing
@@ -386,7 +410,9 @@ void fl_model_convert_row(const fl_model *m, json_t *row);
  * NULL-terminated `models` (tables and indexes that already exist are kept),
  * parents before children.  Runs in its own transaction and commits, or
  * inside the caller's open transaction without committing.  `a` holds the
- * generated SQL.  Errors: FL_EINVAL (bad declaration), FL_EBUSY, FL_EDB. */
+ * generated SQL.  Errors: FL_EINVAL (bad declaration; on MySQL a Text,
+ * UnicodeText or LargeBinary column in a key without mysql_length, the
+ * message naming the table and column), FL_EBUSY, FL_EDB. */
 fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models);
 
 /* fl_drop_all — db.drop_all(): DROP TABLE IF EXISTS for every non-abstract

@@ -45,7 +45,7 @@ static fl_err bind_column(fl_db *db, const fl_model *m, json_t *params, const fl
 	json_t *v)
 {
 	json_t *p;
-	fl_err err = fl_column_param(c, v, &p);
+	fl_err err = fl_column_param(fl_db_dialect(db), c, v, &p);
 	if (err)
 		return fl_db_set_error(db, err, fl_model_table(m), c->name, "%s.%s cannot be bound",
 			fl_model_table(m), c->name);
@@ -55,11 +55,11 @@ static fl_err bind_column(fl_db *db, const fl_model *m, json_t *params, const fl
 
 /* After a write: each Numeric value of `row` as it now reads back ("12.50"),
  * so the caller's row shows what the database holds. */
-static void show_stored(const fl_model *m, json_t *row)
+static void show_stored(fl_db *db, const fl_model *m, json_t *row)
 {
 	for (const fl_column *c = m->columns; c->name; c++) {
 		json_t *v = json_object_get(row, c->name), *p;
-		if (c->type != FL_TYPE_NUMERIC || !v || json_is_null(v) || fl_column_param(c, v, &p))
+		if (c->type != FL_TYPE_NUMERIC || !v || json_is_null(v) || fl_column_param(fl_db_dialect(db), c, v, &p))
 			continue;
 		json_object_set_new(row, c->name, fl_column_value(c, p));
 		json_decref(p);
@@ -81,6 +81,23 @@ fl_err fl_data_put_set_list(fl_db *db, const fl_dialect *d, const fl_model *m, j
 			return err;
 	}
 	return FL_OK;
+}
+
+/* After an INSERT that gave the generated key `pk` the explicit value
+ * `v`: move the key generator past it (the dialect's
+ * sync_generated_key_sql; PostgreSQL's sequence), as a failed write of the
+ * unit of work when it fails. */
+static fl_err sync_generated_key(fl_db *db, fl_arena *a, const fl_model *m, const fl_column *pk,
+	json_t *v)
+{
+	fl_buf table;
+	fl_buf_init(&table, a);
+	fl_sql_put_ident(&table, fl_model_table(m));
+	json_t *rows = NULL, *params = json_pack("[OssO]", v, fl_buf_cstr(&table), pk->name, v);
+	fl_err err = fl_db_query(db, fl_db_dialect(db)->sync_generated_key_sql, params, &rows);
+	json_decref(params);
+	json_decref(rows);
+	return err ? fl_db_poison(db, err) : FL_OK;
 }
 
 static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
@@ -119,8 +136,11 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	fl_err err = execute(db, fl_buf_cstr(&b), params, &id, NULL);
 	if (!err && generated)
 		json_object_set_new(row, pk->name, json_integer(id));
+	else if (!err && json_is_integer(pkv) && d->sync_generated_key_sql &&
+		 fl_model_is_generated_key(m, pk))
+		err = sync_generated_key(db, a, m, pk, pkv);
 	if (!err)
-		show_stored(m, row);
+		show_stored(db, m, row);
 	return err;
 }
 
@@ -207,7 +227,7 @@ static fl_err update_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	int changes = 0;
 	err = execute(db, fl_buf_cstr(&s), params, NULL, &changes);
 	if (!err && changes)
-		show_stored(m, row);
+		show_stored(db, m, row);
 	return !err && changes == 0 ? fl_data_not_found(db, m, key) : err;
 }
 

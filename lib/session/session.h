@@ -131,7 +131,7 @@ fl_err fl_session_cookie_loads(const fl_session_config *cfg, fl_arena *a, const 
 /* Length of a session id in characters. */
 #define FL_SESSION_SID_LEN 43
 
-/* The table the sqlite store keeps its records in (not a model: `manage db
+/* The table the database store keeps its records in (not a model: `manage db
  * check` ignores it), and its expiry index. */
 #define FL_SESSION_SQLITE_TABLE "flagon_sessions"
 #define FL_SESSION_SQLITE_INDEX "flagon_sessions_expiry"
@@ -172,19 +172,22 @@ fl_err fl_session_record_load(fl_arena *a, const char *sid, const char *text, si
 fl_err fl_session_record_prepare(const fl_session_config *cfg, fl_arena *a, fl_session *s,
                                  const char **text, const char **cookie_value);
 
-/* fl_session_sqlite_store — the sqlite store (SESSION_TYPE=sqlite): table
- * flagon_sessions(id TEXT PRIMARY KEY, data TEXT NOT NULL, expiry INTEGER
- * NOT NULL) in the database `db` (created if missing, now and whenever it
- * disappears), expiry in Unix seconds.  It runs its own prepared statements
- * on the connection's raw handle: outside a transaction each statement
- * commits by itself; inside the request's open transaction a save joins it
- * (committed or rolled back with the view's work).  Expired rows are purged
- * (one DELETE on the expiry index) by the first save of the process and
- * then at most every FL_SESSION_PURGE_INTERVAL seconds, and by
- * fl_session_purge.  `db` must outlive the store.  *out is heap memory:
+/* fl_session_db_store — the database store (SESSION_TYPE=sqlite, or
+ * Flask-Session's name `sqlalchemy`): table flagon_sessions(id PRIMARY
+ * KEY, data NOT NULL, expiry BIGINT NOT NULL) in the database `db` —
+ * SQLite, MySQL/MariaDB or PostgreSQL, with that database's types
+ * (data/kvtable.h) — created if missing, now and whenever it disappears
+ * (outside a transaction), expiry in Unix seconds.  Its statements run
+ * through fl_db_aside (data/db.h): outside a transaction each statement
+ * commits by itself; inside the request's open transaction a save joins
+ * it (committed or rolled back with the view's work).  A save is one
+ * upsert.  Expired rows are purged (one DELETE on the expiry index) by the
+ * first save of the process and then at most every
+ * FL_SESSION_PURGE_INTERVAL seconds, and by fl_session_purge.  Its type
+ * is "sqlite".  `db` must outlive the store.  *out is heap memory:
  * fl_session_store_free() it.
  * Errors: FL_EDB/FL_EBUSY when the table cannot be created, FL_ENOMEM. */
-fl_err fl_session_sqlite_store(struct fl_db *db, fl_session_store **out);
+fl_err fl_session_db_store(struct fl_db *db, fl_session_store **out);
 
 /* How often (seconds) a process's store sweeps out expired records on
  * save: every cookieless visit to a page with a form makes a record (its
@@ -240,8 +243,9 @@ void fl_session_config_from(fl_session_config *sc, const struct fl_config *cfg);
 char *fl_session_fs_dir(const struct fl_config *cfg);
 
 /* fl_session_store_open — the store SESSION_TYPE names in `cfg`: "null"
- * the static signed-cookie store, "sqlite" fl_session_sqlite_store on `db`
- * (the application's database, which must outlive the store), "filesystem"
+ * the static signed-cookie store, "sqlite" (or "sqlalchemy", Flask-Session's
+ * name) fl_session_db_store on `db` (the application's database, which
+ * must outlive the store), "filesystem"
  * fl_session_fs_store in fl_session_fs_dir(cfg), "redis"
  * fl_session_redis_store on REDIS_URL.  *out: fl_session_store_free() it.
  * Errors: FL_ECONFIG (an unknown SESSION_TYPE, a malformed REDIS_URL),

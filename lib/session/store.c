@@ -62,8 +62,8 @@ fl_err fl_session_store_open(const fl_config *cfg, struct fl_db *db, fl_session_
 		*out = (fl_session_store *)fl_session_cookie_store();
 		return FL_OK;
 	}
-	if (strcmp(type, "sqlite") == 0)
-		return db ? fl_session_sqlite_store(db, out) : FL_EINVAL;
+	if (strcmp(type, "sqlite") == 0 || strcmp(type, "sqlalchemy") == 0)
+		return db ? fl_session_db_store(db, out) : FL_EINVAL;
 	if (strcmp(type, "filesystem") == 0) {
 		char *dir = fl_session_fs_dir(cfg);
 		fl_err e = dir ? fl_session_fs_store(dir, out) : FL_ENOMEM;

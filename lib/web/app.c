@@ -152,9 +152,10 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 	const fl_model *const *models = bp->models ? bp->models : bp->app ? bp->app->models : NULL;
 	if (models)
 		fl_db_set_models(app->db, models);
-	/* CACHE_TYPE's backend; it connects (redis) or creates its table
-	 * (sqlite) on first use, so a cache that is down never stops start-up. */
-	e = fl_cache_new(&app->config, fl_db_handle(app->db), &app->cache);
+	/* CACHE_TYPE's backend; it connects (redis) on first use, and a table
+	 * it cannot create now (sqlite) is tried again on first use, so a
+	 * cache that is down never stops start-up. */
+	e = fl_cache_new(&app->config, app->db, &app->cache);
 	if (e) {
 		fl_error("cache: CACHE_TYPE '%s' (REDIS_URL '%s'): %s", app->config.cache_type,
 			app->config.redis_url, fl_strerror(e));
@@ -166,7 +167,7 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 	const char *ct = fl_cache_type(app->cache);
 	if (strcmp(ct, "sqlite") == 0 || strcmp(ct, "redis") == 0)
 		app->limits = app->cache;
-	else if (!(app->limits = app->own_limits = fl_cache_sqlite_new(fl_db_handle(app->db), 0))) {
+	else if (!(app->limits = app->own_limits = fl_cache_db_new(app->db, 0))) {
 		fl_error("out of memory");
 		return -1;
 	}

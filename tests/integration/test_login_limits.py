@@ -95,7 +95,8 @@ def assert_bad(r):
 def counts(server):
     """{key: value} of the counters in the shared store."""
     with sqlite3.connect(server.db_path, timeout=10) as db:
-        return dict(db.execute("SELECT key, value FROM flagon_cache "
+        # a counter is its decimal text (bytes, as every database keeps it)
+        return dict(db.execute("SELECT key, CAST(value AS INTEGER) FROM flagon_cache "
                                "WHERE key LIKE 'ratelimit/%'").fetchall())
 
 

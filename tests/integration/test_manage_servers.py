@@ -135,3 +135,20 @@ def test_shell_client_keeps_the_password_off_the_command_line(tmp_path, db_kind)
         assert argv[1:9] == ["-h", "db.example", "-p", "4242", "-U", "fl@user",
                              "-d", "flasky"], argv
         assert "PGPASSWORD=p@ss:w0rd\n" in envs and "PGSSLMODE=require\n" in envs
+
+
+def test_session_purge_on_the_configured_database(tmp_path, uri, db_kind):
+    """SESSION_TYPE=sqlalchemy (Flask-Session's name) keeps sessions in the
+    flagon_sessions table of whichever database DATABASE_URI names, and
+    `./manage session purge` sweeps the expired ones there."""
+    env = dict(_env(tmp_path, uri), SESSION_TYPE="sqlalchemy")
+    _create_all(tmp_path, uri)                              # the SQLite file exists
+    r = servers.run_manage(["session", "purge"], env)      # makes the table
+    assert r.returncode == 0 and "removed 0 expired sessions" in r.stdout, r.stdout + r.stderr
+    r = servers.run_manage(["shell", "-c", "INSERT INTO flagon_sessions (id, data, expiry) "
+                            "VALUES ('old', '{}', 1), ('live', '{}', 99999999999)"], env)
+    assert r.returncode == 0, r.stderr
+    r = servers.run_manage(["session", "purge"], env)
+    assert r.returncode == 0 and "removed 1 expired session\n" in r.stdout, r.stdout + r.stderr
+    r = servers.run_manage(["shell", "-c", "SELECT id FROM flagon_sessions"], env)
+    assert r.returncode == 0 and "live" in r.stdout and "old" not in r.stdout, r.stdout

@@ -1,5 +1,6 @@
 /* test_cache.c — Flask-Caching's backends: null, simple (LRU, bounds),
- * sqlite (shared between processes), redis (a real redis-server on a free
+ * the database cache on SQLite, MariaDB and PostgreSQL (shared between
+ * processes; the servers when FLAGON_TEST_DB selects them), redis (a real redis-server on a free
  * port; down → miss, never a crash); timeouts on a controllable clock;
  * counters (cache.inc with a fixed window, for rate limits) on every
  * backend, atomic across processes; the CACHE_TYPE factory and route cache
@@ -29,6 +30,7 @@
 #include "http/routing.h"
 #include "arena_fixture.h"
 #include "missing.h"
+#include "dbserver_open.h"
 
 /* ---- a clock the tests move ---- */
 
@@ -356,19 +358,17 @@ static int teardown_sqlite(void **state)
 	return arena_teardown(state);
 }
 
-static sqlite3 *open_db(void)
+static fl_db *open_db(void)
 {
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+	fl_db *db;
+	assert_int_equal(fl_db_open(dbpath, &db), FL_OK);   /* WAL, a 5 s busy timeout */
 	return db;
 }
 
 static void test_sqlite_basics(void **state)
 {
-	sqlite3 *db = open_db();
-	fl_cache *c = fl_cache_sqlite_new(db, 300);
+	fl_db *db = open_db();
+	fl_cache *c = fl_cache_db_new(db, 300);
 	assert_string_equal(fl_cache_type(c), "sqlite");
 	check_get_set_delete(c);
 	check_prefix_and_clear(c);
@@ -376,43 +376,56 @@ static void test_sqlite_basics(void **state)
 	check_counters(c);
 	check_counter_window(c);
 	fl_cache_free(c);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);   /* nothing left prepared */
+	fl_db_close(db);
 }
 
 static void test_sqlite_table(void **state)
 {
-	sqlite3 *db = open_db();
-	fl_cache *c = fl_cache_sqlite_new(db, 300);
-	/* Nothing is created before the first use. */
+	fl_db *db = open_db();
+	sqlite3 *h = fl_db_sqlite_handle(db);
+	fl_cache *c = fl_cache_db_new(db, 300);
+	/* The table is made with the cache, at start-up. */
 	sqlite3_stmt *st;
 	const char *q = "SELECT sql FROM sqlite_master WHERE name = '" FL_CACHE_SQLITE_TABLE "'";
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_reset(st);
-	put(c, "k", "v", 0);
+	assert_int_equal(sqlite3_prepare_v2(h, q, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "key TEXT PRIMARY KEY"));
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 0),
+		"\"key\" TEXT NOT NULL PRIMARY KEY"));
 	sqlite3_finalize(st);
+	put(c, "k", "v", 0);
 	/* Expiry is an absolute Unix time. */
 	fl_cache_set_clock(c, fake_clock, &fake_now);
 	put(c, "t", "v", 50);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT expiry FROM flagon_cache WHERE key = 't'",
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT expiry FROM flagon_cache WHERE key = 't'",
 		-1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int64(st, 0), fake_now + 50);
 	sqlite3_finalize(st);
-	/* Someone drops the table: a miss, then it is made again. */
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE flagon_cache", NULL, NULL, NULL), SQLITE_OK);
+	/* Someone drops the table: it is made again. */
+	assert_int_equal(fl_db_exec_script(db, "DROP TABLE flagon_cache"), FL_OK);
 	assert_null(get(c, "k"));
 	put(c, "k", "again", 0);
 	assert_string_equal(get(c, "k"), "again");
-	/* Writes inside the application's open transaction join it. */
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	/* A counter an older cache stored as an INTEGER still counts. */
+	assert_int_equal(fl_db_exec_script(db, "INSERT INTO flagon_cache VALUES ('old', 41, 0)"),
+		FL_OK);
+	long long v;
+	assert_int_equal(fl_cache_inc(c, "old", 1, 0, &v, NULL), FL_OK);
+	assert_int_equal(v, 42);
+	assert_string_equal(get(c, "old"), "42");
+	/* Writes inside the application's open transaction join it, and
+	 * neither begin one nor count as the request's statements. */
+	uint64_t n = fl_db_statement_count(db);
 	assert_int_equal(fl_cache_delete(c, "k"), FL_OK);
-	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_false(fl_db_in_transaction(db));
+	assert_int_equal(fl_db_statement_count(db), n);
+	put(c, "k", "again", 0);
+	assert_int_equal(fl_db_begin(db), FL_OK);
+	assert_int_equal(fl_cache_delete(c, "k"), FL_OK);
+	assert_int_equal(fl_db_rollback(db), FL_OK);
 	assert_string_equal(get(c, "k"), "again");
 	fl_cache_free(c);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	fl_db_close(db);
 }
 
 /* Run `fn` in a child process with its own connection and cache; wait. */
@@ -421,14 +434,14 @@ static void in_child(void (*fn)(fl_cache *))
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		sqlite3 *db;
-		if (sqlite3_open(dbpath, &db) != SQLITE_OK)
+		fl_db *db;
+		if (fl_db_open(dbpath, &db) != FL_OK)
 			_exit(2);
-		sqlite3_busy_timeout(db, 5000);
-		fl_cache *c = fl_cache_sqlite_new(db, 300);
+		fl_cache *c = fl_cache_db_new(db, 300);
 		fn(c);
 		fl_cache_free(c);
-		_exit(sqlite3_close(db) == SQLITE_OK ? 0 : 3);
+		fl_db_close(db);
+		_exit(0);
 	}
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -460,8 +473,8 @@ static void child_reads(fl_cache *c)
 
 static void test_sqlite_shared_between_processes(void **state)
 {
-	sqlite3 *db = open_db();
-	fl_cache *c = fl_cache_sqlite_new(db, 300);
+	fl_db *db = open_db();
+	fl_cache *c = fl_cache_db_new(db, 300);
 	assert_null(get(c, "view/animals/cats/"));
 	in_child(child_sets);
 	assert_string_equal(get(c, "view/animals/cats/"), "page from the child");
@@ -470,18 +483,35 @@ static void test_sqlite_shared_between_processes(void **state)
 	put(c, "parent", "from the parent", 0);
 	in_child(child_reads);
 	fl_cache_free(c);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	fl_db_close(db);
 }
 
 /* Children counting one key at once, each with its own connection: the
- * UPSERT is atomic, so no count is lost. */
+ * compare-and-set loses no count. */
 #define COUNTERS 4
 #define COUNTS 150
 
-static void test_sqlite_counter_shared_between_processes(void **state)
+/* The database cache of `kind` in a fresh table (dbserver_open.h: NULL
+ * when the kind is not selected). */
+static fl_db *open_kind(const char *kind, fl_cache **c)
 {
-	sqlite3 *db = open_db();
-	fl_cache *c = fl_cache_sqlite_new(db, 300);
+	fl_db *db = dbserver_open(kind, dbpath);
+	if (!db)
+		return NULL;
+	assert_int_equal(fl_db_exec_script(db, "DROP TABLE IF EXISTS " FL_CACHE_SQLITE_TABLE), FL_OK);
+	*c = fl_cache_db_new(db, 300);
+	return db;
+}
+
+/* Children counting one key and replacing another at once, each with its
+ * own connection to the database of `kind`: compare-and-set loses no
+ * count, and two upserts of one key never fail. */
+static void counter_shared(const char *kind)
+{
+	fl_cache *c;
+	fl_db *db = open_kind(kind, &c);
+	if (!db)
+		skip();
 	long long v;
 	long ttl;
 	assert_int_equal(fl_cache_inc(c, "ratelimit/x", 1, 60, &v, &ttl), FL_OK);
@@ -490,18 +520,21 @@ static void test_sqlite_counter_shared_between_processes(void **state)
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
-			sqlite3 *cdb;
-			if (sqlite3_open(dbpath, &cdb) != SQLITE_OK)
-				_exit(2);
-			sqlite3_busy_timeout(cdb, 10000);
-			fl_cache *cc = fl_cache_sqlite_new(cdb, 300);
+			fl_db *cdb = dbserver_open(kind, dbpath);
+			fl_cache *cc = fl_cache_db_new(cdb, 300);
+			char page[32];
+			snprintf(page, sizeof page, "page from child %d", i);
 			for (int k = 0; k < COUNTS; k++) {
 				long long n;
 				if (fl_cache_inc(cc, "ratelimit/x", 1, 60, &n, NULL) != FL_OK)
 					_exit(4);
+				if (k % 10 == 0 &&
+				    fl_cache_set(cc, "view/shared", page, strlen(page), 0) != FL_OK)
+					_exit(5);
 			}
 			fl_cache_free(cc);
-			_exit(sqlite3_close(cdb) == SQLITE_OK ? 0 : 3);
+			fl_db_close(cdb);
+			_exit(0);
 		}
 	}
 	for (int i = 0; i < COUNTERS; i++) {
@@ -513,8 +546,75 @@ static void test_sqlite_counter_shared_between_processes(void **state)
 	assert_int_equal(fl_cache_get_counter(c, "ratelimit/x", &v, &ttl), FL_OK);
 	assert_int_equal(v, 1 + COUNTERS * COUNTS);
 	assert_true(ttl >= 50 && ttl <= 60);              /* the first count's window */
+	assert_non_null(strstr(get(c, "view/shared"), "page from child "));
 	fl_cache_free(c);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	fl_db_close(db);
+}
+
+static void test_sqlite_counter_shared_between_processes(void **state)
+{
+	counter_shared("sqlite");
+}
+
+/* ---- the database cache on MariaDB and PostgreSQL ---- */
+
+/* Every check of the SQLite cache, on the server of `kind`: set, get,
+ * delete, delete by prefix, clear, expiry, counters and their windows. */
+static void basics_on(const char *kind)
+{
+	fl_cache *c;
+	fl_db *db = open_kind(kind, &c);
+	if (!db)
+		skip();
+	check_get_set_delete(c);
+	check_prefix_and_clear(c);
+	check_expiry(c);
+	check_counters(c);
+	check_counter_window(c);
+	/* bytes of every value, and a prefix that ends in a multibyte character */
+	assert_int_equal(fl_cache_set(c, "bin", "a\0\xff\x80z", 5, 0), FL_OK);
+	char *v;
+	size_t n;
+	assert_int_equal(fl_cache_get(c, "bin", arena, &v, &n), FL_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(v, "a\0\xff\x80z", 5);
+	put(c, "view/caf\xc3\xa9/1", "x", 0);
+	put(c, "view/caf\xc3\xaa", "y", 0);
+	assert_int_equal(fl_cache_delete_prefix(c, "view/caf\xc3\xa9"), FL_OK);
+	assert_null(get(c, "view/caf\xc3\xa9/1"));
+	assert_string_equal(get(c, "view/caf\xc3\xaa"), "y");
+	/* its statements neither begin a transaction nor count */
+	uint64_t count = fl_db_statement_count(db);
+	put(c, "k", "v", 0);
+	assert_false(fl_db_in_transaction(db));
+	assert_int_equal(fl_db_statement_count(db), count);
+	/* someone drops the table: a miss, then it is made again */
+	assert_int_equal(fl_db_exec_script(db, "DROP TABLE " FL_CACHE_SQLITE_TABLE), FL_OK);
+	assert_null(get(c, "k"));
+	put(c, "k", "again", 0);
+	assert_string_equal(get(c, "k"), "again");
+	fl_cache_free(c);
+	fl_db_close(db);
+}
+
+static void test_mysql_basics(void **state)
+{
+	basics_on("mysql");
+}
+
+static void test_postgresql_basics(void **state)
+{
+	basics_on("postgresql");
+}
+
+static void test_mysql_counter_shared_between_processes(void **state)
+{
+	counter_shared("mysql");
+}
+
+static void test_postgresql_counter_shared_between_processes(void **state)
+{
+	counter_shared("postgresql");
 }
 
 /* ---- redis ---- */
@@ -763,12 +863,12 @@ static void test_cache_new_by_type(void **state)
 	fl_cache *c;
 	cfg.cache_type = "sqlite";
 	assert_int_equal(fl_cache_new(&cfg, NULL, &c), FL_ECONFIG);   /* needs the database */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	fl_db *db;
+	assert_int_equal(fl_db_open(":memory:", &db), FL_OK);
 	assert_int_equal(fl_cache_new(&cfg, db, &c), FL_OK);
 	assert_string_equal(fl_cache_type(c), "sqlite");
 	fl_cache_free(c);
-	sqlite3_close(db);
+	fl_db_close(db);
 	cfg.cache_type = "memcached";
 	assert_int_equal(fl_cache_new(&cfg, NULL, &c), FL_ECONFIG);
 	cfg.cache_type = "redis";
@@ -803,6 +903,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sqlite_shared_between_processes, setup_sqlite,
 			teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_sqlite_counter_shared_between_processes,
+			setup_sqlite, teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_mysql_basics, setup_sqlite, teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_postgresql_basics, setup_sqlite, teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_mysql_counter_shared_between_processes,
+			setup_sqlite, teardown_sqlite),
+		cmocka_unit_test_setup_teardown(test_postgresql_counter_shared_between_processes,
 			setup_sqlite, teardown_sqlite),
 		cmocka_unit_test_setup_teardown(test_redis_basics, setup_redis, teardown_redis),
 		cmocka_unit_test_setup_teardown(test_redis_counters, setup_redis, teardown_redis),

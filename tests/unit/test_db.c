@@ -12,7 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "data/db.h"
+#include "data/driver_internal.h"
 #include "base/arena.h"
 #include "tmpdb.h"
 
@@ -242,7 +245,7 @@ static void test_busy(void **state)
 	fl_db *other;
 	assert_int_equal(fl_db_open(f->dbpath, &other), FL_OK);
 	assert_int_equal(fl_db_begin(other), FL_OK);      /* holds the write lock */
-	sqlite3_busy_timeout(fl_db_handle(f->db), 20);    /* keep the test short */
+	sqlite3_busy_timeout(fl_db_sqlite_handle(f->db), 20);    /* keep the test short */
 	assert_int_equal(fl_db_execute(f->db, "INSERT INTO t (name) VALUES ('x')", NULL, NULL, NULL),
 		FL_EBUSY);
 	assert_false(fl_db_in_transaction(f->db));
@@ -250,14 +253,14 @@ static void test_busy(void **state)
 	assert_int_equal(fl_db_query(f->db, "SELECT * FROM t", NULL, &rows), FL_OK);
 	fl_db_rollback(other);
 	fl_db_close(other);
-	sqlite3_busy_timeout(fl_db_handle(f->db), FL_DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(fl_db_sqlite_handle(f->db), FL_DB_BUSY_TIMEOUT_MS);
 }
 
 static int count_prepared(fl_db *db)
 {
 	int n = 0;
-	for (sqlite3_stmt *s = sqlite3_next_stmt(fl_db_handle(db), NULL); s;
-	     s = sqlite3_next_stmt(fl_db_handle(db), s))
+	for (sqlite3_stmt *s = sqlite3_next_stmt(fl_db_sqlite_handle(db), NULL); s;
+	     s = sqlite3_next_stmt(fl_db_sqlite_handle(db), s))
 		n++;
 	return n;
 }

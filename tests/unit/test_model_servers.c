@@ -25,7 +25,7 @@
 #include "data/query.h"
 #include "data/relationship.h"
 
-#include "dbserver.h"
+#include "dbserver_open.h"
 
 /* ---- DDL text, no server ---- */
 
@@ -151,71 +151,33 @@ static void test_ddl_string_without_length(void **state)
 
 /* ---- Flasky's models on a real database ---- */
 
-struct fx {
-	fl_arena *arena, *old;
-	fl_db *db;
-	fl_db_uri uri;
-};
-
 /* Connect to the database of `kind` ("sqlite": a memory database), or
  * skip when it is not selected. */
-static struct fx *connect_kind(const char *kind)
+static struct dbfx *connect_kind(const char *kind)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->arena = fl_arena_new(0);
-	f->old = fl_json_set_arena(f->arena);
-	if (strcmp(kind, "sqlite") == 0) {
-		assert_int_equal(fl_db_open(":memory:", &f->db), FL_OK);
-	} else {
-		const char *text = dbserver_uri(kind);
-		if (!text) {
-			fl_json_set_arena(f->old);
-			fl_arena_free(f->arena);
-			free(f);
-			return NULL;
-		}
-		assert_int_equal(fl_db_uri_parse(text, &f->uri, NULL, 0), FL_OK);
-		fl_driver_options opt = { .uri = &f->uri, .connect_timeout = 5 };
-		fl_err err = fl_db_open_driver(fl_driver_for(f->uri.dialect), &opt, NULL, &f->db);
-		if (err)
-			fail_msg("%s: %s", kind, fl_db_errmsg(f->db));
-	}
-	fl_db_set_models(f->db, flasky_models);
+	struct dbfx *f = dbfx_open(kind);
+	if (f)
+		fl_db_set_models(f->db, flasky_models);
 	return f;
 }
 
-static void release(struct fx *f)
-{
-	fl_db_close(f->db);
-	fl_db_uri_free(&f->uri);
-	fl_json_set_arena(f->old);
-	fl_arena_free(f->arena);
-	free(f);
-}
-
-#define OK(f, call) do { \
-	fl_err e_ = (call); \
-	if (e_) \
-		fail_msg("%s: %s", #call, fl_db_errmsg((f)->db)); \
-} while (0)
-
-static json_t *add(struct fx *f, const fl_model *m, const char *json)
+static json_t *add(struct dbfx *f, const fl_model *m, const char *json)
 {
 	json_t *row = json_loads(json, 0, NULL);
 	assert_non_null(row);
-	OK(f, fl_db_add(f->db, m, row));
+	DB_OK(f, fl_db_add(f->db, m, row));
 	return row;
 }
 
 static void roundtrip(const char *kind)
 {
-	struct fx *f = connect_kind(kind);
+	struct dbfx *f = connect_kind(kind);
 	if (!f)
 		skip();
 	fl_db *db = f->db;
-	OK(f, fl_drop_all(db, f->arena, flasky_models));   /* what an earlier run left */
-	OK(f, fl_create_all(db, f->arena, flasky_models));
-	OK(f, fl_create_all(db, f->arena, flasky_models));   /* IF NOT EXISTS: again is fine */
+	DB_OK(f, fl_drop_all(db, f->arena, flasky_models));   /* what an earlier run left */
+	DB_OK(f, fl_create_all(db, f->arena, flasky_models));
+	DB_OK(f, fl_create_all(db, f->arena, flasky_models));   /* IF NOT EXISTS: again is fine */
 
 	json_t *admin = add(f, &Role, "{\"name\": \"Admin\"}");
 	json_t *user = add(f, &Role, "{\"name\": \"User\"}");
@@ -237,11 +199,11 @@ static void roundtrip(const char *kind)
 		add(f, &Student, buf);
 	}
 	json_t *course = add(f, &Course, "{\"cname\": \"math\"}");
-	OK(f, fl_db_commit(db));
+	DB_OK(f, fl_db_commit(db));
 
 	/* filter_by, and the server's defaults and types read back as written */
 	json_t *row = NULL;
-	OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &User), "username",
+	DB_OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &User), "username",
 		json_string("alice")), &row));
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "role_id")), admin_id + 1);
@@ -250,9 +212,9 @@ static void roundtrip(const char *kind)
 	const char *since = json_string_value(json_object_get(row, "member_since"));
 	assert_non_null(since);
 	assert_int_equal(strlen(since), strlen("2024-01-01 12:00:00.123456"));
-	OK(f, fl_query_first(fl_query_new(db, f->arena, &Article), &row));
+	DB_OK(f, fl_query_first(fl_query_new(db, f->arena, &Article), &row));
 	assert_true(json_is_false(json_object_get(row, "isdelete")));
-	OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &Student), "s_name",
+	DB_OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &Student), "s_name",
 		json_string("s03")), &row));
 	assert_true(json_is_real(json_object_get(row, "s_score")));
 	assert_true(json_real_value(json_object_get(row, "s_score")) == 3.5);
@@ -260,7 +222,7 @@ static void roundtrip(const char *kind)
 
 	/* order_by */
 	json_t *rows = NULL;
-	OK(f, fl_query_all(fl_query_order_by(fl_query_new(db, f->arena, &User), "username", true),
+	DB_OK(f, fl_query_all(fl_query_order_by(fl_query_new(db, f->arena, &User), "username", true),
 		&rows));
 	assert_int_equal(json_array_size(rows), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "username")),
@@ -270,7 +232,7 @@ static void roundtrip(const char *kind)
 
 	/* paginate */
 	fl_pagination p;
-	OK(f, fl_query_paginate(fl_query_order_by(fl_query_new(db, f->arena, &Student), "id", false),
+	DB_OK(f, fl_query_paginate(fl_query_order_by(fl_query_new(db, f->arena, &Student), "id", false),
 		3, 10, 0, &p));
 	assert_int_equal(p.total, 25);
 	assert_int_equal(p.pages, 3);
@@ -279,17 +241,17 @@ static void roundtrip(const char *kind)
 		"s20");
 
 	/* relationships: one-to-many with order_by, many-to-many */
-	OK(f, fl_query_all(fl_query_load(fl_query_order_by(fl_query_new(db, f->arena, &Role), "id",
+	DB_OK(f, fl_query_all(fl_query_load(fl_query_order_by(fl_query_new(db, f->arena, &Role), "id",
 		false), "users"), &rows));
 	json_t *users = json_object_get(json_array_get(rows, 1), "users");
 	assert_int_equal(json_array_size(users), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(users, 0), "username")),
 		"alice");
-	OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &Student), "s_name",
+	DB_OK(f, fl_query_first(fl_query_filter_by(fl_query_new(db, f->arena, &Student), "s_name",
 		json_string("s01")), &row));
-	OK(f, fl_relationship_append(db, &Student, row, "courses", course));
-	OK(f, fl_db_commit(db));
-	OK(f, fl_query_first(fl_query_load(fl_query_filter_by(fl_query_new(db, f->arena, &Student),
+	DB_OK(f, fl_relationship_append(db, &Student, row, "courses", course));
+	DB_OK(f, fl_db_commit(db));
+	DB_OK(f, fl_query_first(fl_query_load(fl_query_filter_by(fl_query_new(db, f->arena, &Student),
 		"s_name", json_string("s01")), "courses"), &row));
 	json_t *courses = json_object_get(row, "courses");
 	assert_int_equal(json_array_size(courses), 1);
@@ -300,14 +262,14 @@ static void roundtrip(const char *kind)
 	json_t *dup = json_pack("{s:s}", "name", "Admin");
 	assert_int_equal(fl_db_add(db, &Role, dup), FL_EEXISTS);
 	fl_db_rollback(db);
-	OK(f, fl_query_all(fl_query_new(db, f->arena, &Role), &rows));
+	DB_OK(f, fl_query_all(fl_query_new(db, f->arena, &Role), &rows));
 	assert_int_equal(json_array_size(rows), 2);
 
 	/* drop_all: children before parents, nothing left */
-	OK(f, fl_drop_all(db, f->arena, flasky_models));
+	DB_OK(f, fl_drop_all(db, f->arena, flasky_models));
 	assert_int_not_equal(fl_query_all(fl_query_new(db, f->arena, &Role), &rows), FL_OK);
 	fl_db_rollback(db);
-	release(f);
+	dbfx_release(f);
 }
 
 static void test_models_sqlite(void **state)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/dialect.h"
 #include "data/model.h"
 #include "data/query.h"
 #include "oracle.h"
@@ -136,7 +137,7 @@ static void largebinary_round_trips_every_byte(void **state)
 	/* a filter on the column binds through fl_column_param: a BLOB */
 	const fl_column *c = fl_model_column(&File, "data");
 	json_t *p = NULL;
-	assert_int_equal(fl_column_param(c, json_stringn_nocheck(all, sizeof all), &p), FL_OK);
+	assert_int_equal(fl_column_param(NULL, c, json_stringn_nocheck(all, sizeof all), &p), FL_OK);
 	assert_non_null(fl_db_param_blob(p));
 	r = sql1(t, "SELECT id FROM files WHERE data = ?", json_pack("[o]", p));
 	assert_int_equal(json_integer_value(json_object_get(r, "id")), 1);
@@ -303,7 +304,7 @@ static void numeric_takes_json_numbers_and_big_integers(void **state)
 	assert_string_equal(json_string_value(json_object_get(get(t, &Price, 50), "n2")), "7.10");
 	/* filters bind a decimal string as the number it is */
 	json_t *p = NULL;
-	assert_int_equal(fl_column_param(fl_model_column(&Price, "n2"), json_string("7.10"), &p),
+	assert_int_equal(fl_column_param(NULL, fl_model_column(&Price, "n2"), json_string("7.10"), &p),
 		FL_OK);
 	json_t *r = sql1(t, "SELECT id FROM prices WHERE n2 = ?", json_pack("[o]", p));
 	assert_int_equal(json_integer_value(json_object_get(r, "id")), 50);
@@ -339,8 +340,54 @@ static void numeric_refuses_bad_values(void **state)
 	assert_null(fl_numeric_invalid(fl_model_column(&Price, "nd"),
 		json_string("123456789012345678901234567890")));
 	json_t *p;
-	assert_int_equal(fl_column_param(n2, json_string("x"), &p), FL_EINVAL);
+	assert_int_equal(fl_column_param(NULL, n2, json_string("x"), &p), FL_EINVAL);
 	fl_db_rollback(t->db);
+}
+
+/* On MySQL/MariaDB and PostgreSQL a Numeric value is bound as its exact
+ * decimal text, rounded to the scale half away from zero as the servers
+ * round it (no server needed: the text is the dialect's). */
+static void numeric_text_on_servers(void **state)
+{
+	static const struct { const char *col; const char *in; const char *out; } cases[] = {
+		{ "n2", "12345.67", "12345.67" },
+		{ "n2", "12345.675", "12345.68" },
+		{ "n2", "-12345.675", "-12345.68" },
+		{ "n2", "999.995", "1000.00" },
+		{ "n2", "7.1", "7.10" },
+		{ "n2", "-0.001", "0.00" },
+		{ "n2", "000.5", "0.50" },
+		{ "n0", "2.5", "3" },
+		{ "n20", "12345678901234567890", "12345678901234567890" },
+		{ "nd", "0.1", "0.1" },    /* Numeric(): as given */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *p = NULL, *in = json_string(cases[i].in);
+		assert_int_equal(fl_column_param(&fl_dialect_postgresql,
+			fl_model_column(&Price, cases[i].col), in, &p), FL_OK);
+		assert_string_equal(json_string_value(p), cases[i].out);
+		json_decref(p);
+		json_decref(in);
+	}
+	json_t *p = NULL;
+	json_t *sum = json_real(0.1 + 0.2), *five = json_integer(5), *s = json_string("12345.67");
+	/* 0.1 + 0.2 is 0.30000000000000004 as a double: NUMERIC(15, 2) holds 0.30 */
+	assert_int_equal(fl_column_param(&fl_dialect_mysql, fl_model_column(&Price, "n2"),
+		sum, &p), FL_OK);
+	assert_string_equal(json_string_value(p), "0.30");
+	json_decref(p);
+	assert_int_equal(fl_column_param(&fl_dialect_mysql, fl_model_column(&Price, "n2"),
+		five, &p), FL_OK);
+	assert_string_equal(json_string_value(p), "5.00");
+	json_decref(p);
+	/* SQLite keeps SQLAlchemy's float */
+	assert_int_equal(fl_column_param(&fl_dialect_sqlite, fl_model_column(&Price, "n2"),
+		s, &p), FL_OK);
+	assert_true(json_is_real(p));
+	json_decref(p);
+	json_decref(sum);
+	json_decref(five);
+	json_decref(s);
 }
 
 /* ---- onupdate and utcnow ---- */
@@ -528,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(numeric_takes_json_numbers_and_big_integers, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(numeric_refuses_bad_values, setup, teardown),
+		cmocka_unit_test(numeric_text_on_servers),
 		cmocka_unit_test(utcnow_is_sqlalchemys_format),
 		cmocka_unit_test_setup_teardown(onupdate_applies_on_update_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_onupdate_is_refused, setup, teardown),

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "base/arena.h"
 #include "data/db.h"
+#include "data/driver_internal.h"
 #include "data/model.h"
 #include "data/query.h"
 #include "tmpdb.h"
@@ -672,8 +675,8 @@ static void test_same_shape_same_statement(void **state)
 		for (int id = 1; id <= 5; id++)
 			assert_int_equal(fl_get(f->db, f->arena, &Student, json_integer(id), &row), FL_OK);
 		int n = 0;
-		for (sqlite3_stmt *s = sqlite3_next_stmt(fl_db_handle(f->db), NULL); s;
-		     s = sqlite3_next_stmt(fl_db_handle(f->db), s))
+		for (sqlite3_stmt *s = sqlite3_next_stmt(fl_db_sqlite_handle(f->db), NULL); s;
+		     s = sqlite3_next_stmt(fl_db_sqlite_handle(f->db), s))
 			n++;
 		*(pass ? &after : &before) = n;
 	}

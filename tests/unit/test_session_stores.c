@@ -1,5 +1,6 @@
-/* test_session_stores.c — the server-side session stores (sqlite,
- * filesystem, redis) and their signed session ids, driven through
+/* test_session_stores.c — the server-side session stores (the database
+ * store on SQLite, MariaDB and PostgreSQL — the servers when FLAGON_TEST_DB
+ * selects them — filesystem, redis) and their signed session ids, driven through
  * fl_session_open/fl_session_save with a controllable clock.  The redis
  * tests start a private redis-server on a free loopback port (skipped when
  * redis-server is not installed). */
@@ -29,6 +30,7 @@
 #include "session/session.h"
 #include "arena_fixture.h"
 #include "missing.h"
+#include "dbserver_open.h"
 
 #define T0 1700000000L
 #define LIFETIME 100L
@@ -250,46 +252,73 @@ static void check_store(const fl_session_store *st)
 	assert_true(json_is_array(json_object_get(json_object_get(s.data, "t"), " t")));
 }
 
-/* ---- sqlite ---- */
+/* ---- the database store: SQLite, MariaDB, PostgreSQL ---- */
 
-static fl_db *open_db(void)
+/* A connection to the database of `kind` (dbserver_open.h; SQLite: a
+ * file in tmpdir) with no session table yet; NULL when not selected. */
+static fl_db *open_kind(const char *kind)
 {
 	char path[400];
-	fl_db *db = NULL;
 	snprintf(path, sizeof path, "%s/app.sqlite", tmpdir);
-	assert_int_equal(fl_db_open(path, &db), FL_OK);
+	fl_db *db = dbserver_open(kind, path);
+	if (db)
+		assert_int_equal(fl_db_exec_script(db, "DROP TABLE IF EXISTS "
+			FL_SESSION_SQLITE_TABLE), FL_OK);
 	return db;
 }
 
 static long long count_rows(fl_db *db, const char *where)
 {
-	sqlite3_stmt *st;
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM " FL_SESSION_SQLITE_TABLE " %s", where);
-	assert_int_equal(sqlite3_prepare_v2(fl_db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	json_t *rows;
+	snprintf(sql, sizeof sql, "SELECT count(*) AS n FROM " FL_SESSION_SQLITE_TABLE " %s", where);
+	assert_int_equal(fl_db_query(db, sql, NULL, &rows), FL_OK);
+	return json_integer_value(json_object_get(json_array_get(rows, 0), "n"));
 }
 
-static void test_sqlite_store(void **state)
+/* Save, open, change, expire, delete (check_store) on `kind`. */
+static void store_on(const char *kind)
 {
-	fl_db *db = open_db();
+	fl_db *db = open_kind(kind);
+	if (!db)
+		skip();
 	fl_session_store *st;
-	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st), FL_OK);
 	assert_string_equal(st->type, "sqlite");
 	check_store(st);
 	fl_session_store_free(st);
 	fl_db_close(db);
 }
 
-static void test_sqlite_purge_and_recreate(void **state)
+static void test_sqlite_store(void **state)
 {
-	fl_db *db = open_db();
+	store_on("sqlite");
+}
+
+static void test_mysql_store(void **state)
+{
+	store_on("mysql");
+}
+
+static void test_postgresql_store(void **state)
+{
+	store_on("postgresql");
+}
+
+/* Expired records swept; a dropped table made again; a second store
+ * shares the records; the store's statements neither begin a transaction
+ * nor count as the request's. */
+static void purge_and_recreate(const char *kind)
+{
+	fl_db *db = open_kind(kind);
+	if (!db)
+		skip();
 	fl_session_store *st;
-	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st), FL_OK);
+	uint64_t n = fl_db_statement_count(db);
 	new_session(st, "old", T0);                   /* expires T0 + LIFETIME */
+	assert_false(fl_db_in_transaction(db));
+	assert_int_equal(fl_db_statement_count(db), n);
 	assert_int_equal(count_rows(db, ""), 1);
 	new_session(st, "kept", T0 + LIFETIME + 1);   /* no sweep yet: "old" stays */
 	assert_int_equal(count_rows(db, ""), 2);
@@ -299,34 +328,71 @@ static void test_sqlite_purge_and_recreate(void **state)
 	assert_int_equal(count_rows(db, "WHERE data LIKE '%old%' OR data LIKE '%kept%'"), 0);
 
 	/* someone drops the table: the store makes it again */
-	assert_int_equal(sqlite3_exec(fl_db_handle(db), "DROP TABLE " FL_SESSION_SQLITE_TABLE,
-		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(fl_db_exec_script(db, "DROP TABLE " FL_SESSION_SQLITE_TABLE), FL_OK);
 	const char *cookie = new_session(st, "again", T0 + 1000);
 	assert_string_equal(user_of(st, cookie, T0 + 1001), "again");
 	fl_session_store_free(st);
 
 	/* a second store on the same database shares the records */
 	fl_session_store *st2;
-	assert_int_equal(fl_session_sqlite_store(db, &st2), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st2), FL_OK);
 	assert_string_equal(user_of(st2, cookie, T0 + 1001), "again");
 	fl_session_store_free(st2);
 	fl_db_close(db);
 }
 
-/* Within an open transaction of the request, the save joins it. */
-static void test_sqlite_joins_open_transaction(void **state)
+static void test_sqlite_purge_and_recreate(void **state)
 {
-	fl_db *db = open_db();
+	purge_and_recreate("sqlite");
+}
+
+static void test_mysql_purge_and_recreate(void **state)
+{
+	purge_and_recreate("mysql");
+}
+
+static void test_postgresql_purge_and_recreate(void **state)
+{
+	purge_and_recreate("postgresql");
+}
+
+/* Within an open transaction of the request, the save joins it: committed
+ * with the request's work, or rolled back with it. */
+static void joins_open_transaction(const char *kind)
+{
+	fl_db *db = open_kind(kind);
+	if (!db)
+		skip();
 	fl_session_store *st;
-	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
-	assert_int_equal(fl_db_exec_script(db, "CREATE TABLE IF NOT EXISTS t (x)"), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st), FL_OK);
+	assert_int_equal(fl_db_exec_script(db, "DROP TABLE IF EXISTS t"), FL_OK);
+	assert_int_equal(fl_db_exec_script(db, "CREATE TABLE t (x INTEGER)"), FL_OK);
 	assert_int_equal(fl_db_execute(db, "INSERT INTO t VALUES (1)", NULL, NULL, NULL), FL_OK);
 	assert_true(fl_db_in_transaction(db));
 	const char *cookie = new_session(st, "in-tx", T0);   /* no deadlock, no error */
 	assert_int_equal(fl_db_commit(db), FL_OK);
 	assert_string_equal(user_of(st, cookie, T0 + 1), "in-tx");
+	assert_int_equal(fl_db_execute(db, "INSERT INTO t VALUES (2)", NULL, NULL, NULL), FL_OK);
+	const char *gone = new_session(st, "rolled-back", T0);
+	assert_int_equal(fl_db_rollback(db), FL_OK);
+	assert_null(user_of(st, gone, T0 + 1));
 	fl_session_store_free(st);
 	fl_db_close(db);
+}
+
+static void test_sqlite_joins_open_transaction(void **state)
+{
+	joins_open_transaction("sqlite");
+}
+
+static void test_mysql_joins_open_transaction(void **state)
+{
+	joins_open_transaction("mysql");
+}
+
+static void test_postgresql_joins_open_transaction(void **state)
+{
+	joins_open_transaction("postgresql");
 }
 
 /* ---- filesystem ---- */
@@ -439,10 +505,10 @@ static void check_purge(fl_session_store *st)
 
 static void test_purge(void **state)
 {
-	fl_db *db = open_db();
+	fl_db *db = open_kind("sqlite");
 	fl_session_store *st;
 	long removed = -1;
-	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st), FL_OK);
 	check_purge(st);
 	assert_int_equal(count_rows(db, ""), 0);
 	fl_session_store_free(st);
@@ -471,9 +537,9 @@ static void test_purge(void **state)
  * token and nothing else) do not pile up for PERMANENT_SESSION_LIFETIME. */
 static void test_automatic_purge_of_anonymous_sessions(void **state)
 {
-	fl_db *db = open_db();
+	fl_db *db = open_kind("sqlite");
 	fl_session_store *st;
-	assert_int_equal(fl_session_sqlite_store(db, &st), FL_OK);
+	assert_int_equal(fl_session_db_store(db, &st), FL_OK);
 	for (int i = 0; i < 20; i++)
 		new_session(st, "anonymous", T0 + i);
 	assert_int_equal(count_rows(db, ""), 20);
@@ -489,7 +555,7 @@ static void test_store_open_from_config(void **state)
 {
 	fl_config c;
 	fl_session_store *st = NULL;
-	fl_db *db = open_db();
+	fl_db *db = open_kind("sqlite");
 	memset(&c, 0, sizeof c);
 	c.root = tmpdir;
 	c.session_type = "null";
@@ -616,15 +682,22 @@ static void run_two(store_maker make, void *ud)
 	fl_session_store_free(st);
 }
 
-static fl_db *child_db;   /* the sqlite maker's connection (one per process) */
+static fl_db *child_db;   /* the database maker's connection (one per process) */
 
-static fl_session_store *make_sqlite(void *ud)
+/* Where make_db's store keeps its records. */
+struct db_where {
+	const char *kind;   /* "sqlite", "mysql", "postgresql" */
+	const char *path;   /* SQLite's file */
+};
+
+static fl_session_store *make_db(void *ud)
 {
+	const struct db_where *w = ud;
 	fl_session_store *st = NULL;
 	if (child_db)
 		fl_db_close(child_db);
-	child_db = NULL;
-	if (fl_db_open(ud, &child_db) != FL_OK || fl_session_sqlite_store(child_db, &st) != FL_OK)
+	child_db = dbserver_open(w->kind, w->path);
+	if (!child_db || fl_session_db_store(child_db, &st) != FL_OK)
 		return NULL;
 	return st;
 }
@@ -635,13 +708,35 @@ static fl_session_store *make_fs(void *ud)
 	return fl_session_fs_store(ud, &st) == FL_OK ? st : NULL;
 }
 
-static void test_sqlite_two_processes(void **state)
+/* Two processes saving one session at once, each with its own
+ * connection: every upsert of the one id succeeds. */
+static void two_processes(const char *kind)
 {
 	char path[400];
 	snprintf(path, sizeof path, "%s/two.sqlite", tmpdir);
-	run_two(make_sqlite, path);
+	struct db_where w = { kind, path };
+	fl_db *db = strcmp(kind, "sqlite") ? open_kind(kind) : NULL;
+	if (strcmp(kind, "sqlite") && !db)
+		skip();
+	fl_db_close(db);
+	run_two(make_db, &w);
 	fl_db_close(child_db);
 	child_db = NULL;
+}
+
+static void test_sqlite_two_processes(void **state)
+{
+	two_processes("sqlite");
+}
+
+static void test_mysql_two_processes(void **state)
+{
+	two_processes("mysql");
+}
+
+static void test_postgresql_two_processes(void **state)
+{
+	two_processes("postgresql");
 }
 
 static void test_fs_two_processes(void **state)
@@ -841,9 +936,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sid_new_and_sign, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sid_forged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mysql_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgresql_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_purge_and_recreate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mysql_purge_and_recreate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgresql_purge_and_recreate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_joins_open_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mysql_joins_open_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgresql_joins_open_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite_two_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mysql_two_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_postgresql_two_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_bad_dir, setup, teardown),

@@ -10,6 +10,8 @@
  * (https://sqlite.org/lang_altertable.html#otheralter); the revision then
  * carries "-- foreign_keys: off" so the runner does steps 1, 10 and 12
  * (foreign keys off outside the transaction, foreign_key_check, on again). */
+#include <sqlite3.h>
+
 #include "data/migrate/internal.h"
 
 #include <ctype.h>
