@@ -443,9 +443,10 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 			return rc;
 	}
 	const fl_config *cfg = x->cfg;
-	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && !plain && strcmp(cmd, "current") != 0)
+	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && !plain && strcmp(cmd, "current") != 0 &&
+	    strcmp(cmd, "check") != 0)
 		return fl_cli_fail("db %s: migrations run on SQLite only for now; on a %s database "
-			"use db create_all / drop_all (db current reads alembic_version)", cmd,
+			"use db create_all / drop_all (db current and db check work)", cmd,
 			fl_dialect_id_name(cfg->db_uri.dialect));
 	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
 		make_database_dir(cfg->database_path);

@@ -10,7 +10,17 @@
  *     "fks": [ { "from": [..], "table", "to": [..], "on_update", "on_delete",
  *                "match" } ... ]
  *     "triggers": [ "CREATE TRIGGER ...", ... ] }
- * Every value lives in jansson's current arena: callers set it. */
+ * Every value lives in jansson's current arena: callers set it.
+ *
+ * The servers fill the same shape from their catalogues (schema_mysql.c,
+ * schema_pg.c): "sql" is "" (no CREATE text is kept), "autoincrement"
+ * false (a generated key shows in its column's type instead: PostgreSQL's
+ * "serial"/"bigserial" for an integer whose default is its own sequence's
+ * nextval(), MySQL's "int(11) AUTO_INCREMENT"), "hidden" 0, "triggers"
+ * empty; types and defaults as that server spells them.  Two schemas are
+ * only ever compared when the same reader read both (fl_schema_target
+ * builds the models' tables on the same server and reads them back), so
+ * no spelling is translated between databases. */
 #ifndef FL_MIGRATE_INTERNAL_H
 #define FL_MIGRATE_INTERNAL_H
 
@@ -41,13 +51,36 @@ fl_err fl_revision_write(fl_migrations *m, const char *message, const fl_revisio
 /* Names of tables a comparison never looks at. */
 bool fl_schema_ignored(const char *table);
 
-/* fl_schema_read — the schema of `db` as described above. */
+/* fl_schema_read — the schema of `db` as described above, by the reader
+ * of db's dialect (fl_db_dialect(db)->name).  Errors: the database's. */
 fl_err fl_schema_read(fl_db *db, json_t **schema);
 
-/* fl_schema_target — the schema fl_create_all(models) builds, read back
- * from a private in-memory database.  Errors are reported on `report`. */
+/* fl_schema_target — the schema fl_create_all(models) builds on the kind
+ * of database `report` is, read back with the same reader as
+ * fl_schema_read(report): SQLite in a private in-memory database, MySQL in
+ * a scratch database, PostgreSQL in a scratch schema inside a transaction
+ * rolled back.  Errors are reported on `report`. */
 fl_err fl_schema_target(fl_db *report, const fl_model *const *models, fl_arena *a,
 	json_t **schema);
+
+/* The readers and target builders per dialect (schema_sqlite.c,
+ * schema_mysql.c, schema_pg.c), as fl_schema_read / fl_schema_target. */
+fl_err fl_schema_read_sqlite(fl_db *db, json_t **schema);
+fl_err fl_schema_target_sqlite(fl_db *report, const fl_model *const *models, fl_arena *a,
+	json_t **schema);
+fl_err fl_schema_read_mysql(fl_db *db, json_t **schema);
+fl_err fl_schema_target_mysql(fl_db *report, const fl_model *const *models, fl_arena *a,
+	json_t **schema);
+fl_err fl_schema_read_pg(fl_db *db, json_t **schema);
+fl_err fl_schema_target_pg(fl_db *report, const fl_model *const *models, fl_arena *a,
+	json_t **schema);
+
+/* Helpers of the readers: a one-string parameter array; row[key] as a
+ * string ("" when absent or not one); row[key] as an integer (a decimal
+ * string is converted; 0 when absent). */
+json_t *fl_schema_params1(const char *s);
+const char *fl_schema_str(json_t *row, const char *key);
+long long fl_schema_num(json_t *row, const char *key);
 
 /* fl_schema_compare_json — the differences from schema `from` to `to`. */
 json_t *fl_schema_compare_json(json_t *from, json_t *to);

@@ -202,6 +202,19 @@ void fl_migrate_history(const fl_migrations *m, fl_buf *out);
  *   add_fk drop_fk
  * and detail a readable description ("VARCHAR(64) -> TEXT"). */
 
+/* fl_schema_reflect — SQLAlchemy's MetaData.reflect(): the schema of the
+ * live database `db` as a JSON object, table name → table, each with
+ * "columns" (an array of objects with at least "name", "type" as the
+ * database spells it, "notnull", "default", "pk"), "indexes", "uniques"
+ * and "fks" (lib/data/migrate/internal.h describes every field), read by
+ * the reader of db's dialect: SQLite's pragmas, MySQL's
+ * information_schema (the tables of DATABASE()), PostgreSQL's pg_catalog
+ * (the tables of current_schema()).  Tables Flagon keeps for itself
+ * (alembic_version, flagon_*) are left out.  Allocated from `a`.
+ * Errors: the database's (FL_EDB, FL_EBUSY, FL_EDISCONNECTED), message in
+ * fl_db_errmsg(db). */
+fl_err fl_schema_reflect(fl_db *db, fl_arena *a, json_t **schema);
+
 /* fl_schema_compare — the differences that turn `from`'s schema into
  * `to`'s, as a new JSON array in *diffs (an empty array when they agree),
  * allocated from `a`.  Errors: FL_EDB/FL_EBUSY reading a schema (message in
