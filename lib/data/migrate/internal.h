@@ -28,6 +28,11 @@ typedef struct fl_revision_body {
 	bool foreign_keys_off;      /* the "-- foreign_keys: off" header */
 	const char *upgrade;        /* SQL, each statement ending with ";\n"; NULL: none */
 	const char *downgrade;      /* the same */
+	/* the dialect parts, by fl_dialect_id, written after the plain parts
+	 * as "-- upgrade: <dialect>" / "-- downgrade: <dialect>" in
+	 * fl_dialect_id order (sqlite, mysql, postgresql); a NULL part is not
+	 * written (the lines are ignored) */
+	fl_revision_part parts[FL_DIALECT__MAX];
 } fl_revision_body;
 
 /* fl_revision_write — write a new revision into m->dir whose parent is

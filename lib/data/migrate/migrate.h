@@ -11,6 +11,18 @@
  *   CREATE TABLE ...;
  *   -- downgrade
  *   DROP TABLE ...;
+ *   -- upgrade: mysql                (optional dialect parts, see below)
+ *   CREATE TABLE ...;
+ *   -- downgrade: mysql
+ *   DROP TABLE ...;
+ *
+ * Dialect parts: after the plain "-- upgrade" and "-- downgrade" sections a
+ * file may hold "-- upgrade: DIALECT" and "-- downgrade: DIALECT" sections,
+ * DIALECT being sqlite, mysql or postgresql (the dialect names of
+ * fl_dialect_id_name; MariaDB is mysql), in any order, each at most once.
+ * A database runs the part named for its dialect, else the plain part
+ * (fl_revision_sql): the plain parts are what a revision written for
+ * SQLite always held, so files without dialect parts keep working there.
  *
  * "-- foreign_keys: off" runs both parts of the revision with foreign key
  * enforcement off, as SQLite's 12-step table rebuild requires
@@ -46,6 +58,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/db_uri.h"
 #include "data/db.h"
 #include "base/err.h"
 #include "data/model.h"
@@ -55,6 +68,16 @@
 
 /* Largest revision file read, in bytes. */
 #define FL_REVISION_FILE_MAX (16u << 20)
+
+/* The SQL of one dialect's parts of a revision ("-- upgrade: mysql" and
+ * "-- downgrade: mysql").  Also what fl_revision_body hands
+ * fl_revision_write (whose lines are then ignored). */
+typedef struct fl_revision_part {
+	const char *upgrade;        /* the SQL under "-- upgrade: <dialect>", NULL: none */
+	const char *downgrade;      /* the SQL under "-- downgrade: <dialect>", NULL: none */
+	int upgrade_line;           /* file line of the upgrade SQL's first line; 0 when none */
+	int downgrade_line;         /* the same for the downgrade SQL */
+} fl_revision_part;
 
 /* One parsed revision file. */
 typedef struct fl_revision {
@@ -68,19 +91,34 @@ typedef struct fl_revision {
 	bool foreign_keys_off;      /* "-- foreign_keys: off": run with FKs off, check before COMMIT */
 	int upgrade_line;           /* file line of the upgrade SQL's first line (for messages) */
 	int downgrade_line;         /* the same for the downgrade SQL */
+	fl_revision_part parts[FL_DIALECT__MAX];  /* the dialect parts, by fl_dialect_id */
 } fl_revision;
 
 /* fl_revision_parse — parse the revision file text `text` (`len` bytes,
  * not necessarily NUL-terminated) read from `path`.  Strict: the header
  * holds only "-- key: value" lines (revision and down_revision required,
  * message, date and foreign_keys (on|off) optional, none twice) and blank lines, then exactly one
- * "-- upgrade" and one "-- downgrade" line in that order; each non-empty
- * section must end in a complete statement (';').  The text must be UTF-8
+ * "-- upgrade" and one "-- downgrade" line in that order, then any number
+ * of "-- upgrade: DIALECT" / "-- downgrade: DIALECT" lines (DIALECT one of
+ * sqlite, mysql, postgresql; each at most once per direction; none before
+ * the plain two); each non-empty section must end in a complete statement
+ * (';').  The text must be UTF-8
  * without NUL bytes.  Ids are 1–32 characters of [0-9A-Za-z_].
  * On success *out's strings are copies in `a`.  On FL_EMIGRATE, *error is
  * "path:line: reason" in `a`. */
 fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t len,
 	fl_revision *out, const char **error);
+
+/* fl_revision_sql — the SQL revision `r` runs on a database of dialect
+ * `dialect` ("sqlite", "mysql", "postgresql": fl_dialect_id_name of the
+ * connection's dialect, or NULL for the plain part): its upgrade (`up`) or
+ * downgrade part named for that dialect, else the plain part.  *line (if
+ * not NULL) gets the file line the returned SQL starts on.  Owned by `r`. */
+const char *fl_revision_sql(const fl_revision *r, const char *dialect, bool up, int *line);
+
+/* fl_revision_dialect — the fl_dialect_id named `name` ("sqlite", "mysql",
+ * "postgresql"; exact), or FL_DIALECT__MAX for any other name or NULL. */
+fl_dialect_id fl_revision_dialect(const char *name);
 
 /* The revisions of a migrations folder, in chain order. */
 typedef struct fl_migrations {
