@@ -120,6 +120,28 @@ const char *fl_revision_sql(const fl_revision *r, const char *dialect, bool up, 
  * "postgresql"; exact), or FL_DIALECT__MAX for any other name or NULL. */
 fl_dialect_id fl_revision_dialect(const char *name);
 
+/* fl_sql_statement_end — where the first statement of `sql` ends: one
+ * past its ';', found in the quoting of `dialect`, or NULL when no ';'
+ * outside quotes and comments ends one (the text is incomplete).
+ *   sqlite      the first ';' after which sqlite3_complete() calls the text
+ *               complete (so CREATE TRIGGER ... BEGIN ...; END; is one);
+ *   mysql       '...' (with `backslash_escapes`, '\' escapes the next
+ *               character: the server's default; Flagon's connections set
+ *               NO_BACKSLASH_ESCAPES, so the runner passes false), "..."
+ *               (ANSI_QUOTES) and `...` identifiers, "-- " and '#' line
+ *               comments, non-nesting block comments; no compound
+ *               BEGIN ... END bodies (DELIMITER is the client's, not SQL);
+ *   postgresql  '...' (standard_conforming_strings), E'...' with backslash
+ *               escapes, "..." identifiers, dollar quotes ($$ ... $$,
+ *               $tag$ ... $tag$), "--" comments, nesting block comments.
+ * `a` holds scratch copies (SQLite).  The text must be NUL-terminated. */
+const char *fl_sql_statement_end(fl_arena *a, const char *sql, fl_dialect_id dialect,
+	bool backslash_escapes);
+
+/* fl_sql_has_statement — whether `sql` holds anything but blanks, ';' and
+ * `dialect`'s comments (an unclosed block comment counts as a comment). */
+bool fl_sql_has_statement(const char *sql, fl_dialect_id dialect);
+
 /* The revisions of a migrations folder, in chain order. */
 typedef struct fl_migrations {
 	fl_arena *arena;            /* owns everything below */
@@ -187,10 +209,17 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
  * to the base for an upgrade (offline, the database's revision is not
  * known) and is required for a downgrade; TO is "head", "base", an id or
  * unique prefix, or "+N"/"-N" relative to FROM (an empty TO: head for an
- * upgrade, -1 for a downgrade).  Errors: FL_EMIGRATE (no FROM for a
- * downgrade, an unknown revision, a target on the wrong side), m->error
- * says why. */
-fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_buf *out);
+ * upgrade, -1 for a downgrade).  The script is `dialect`'s: each
+ * revision's part for it (fl_revision_sql), PostgreSQL's BEGIN;/COMMIT;
+ * around each revision, none on MySQL/MariaDB (whose DDL commits at once;
+ * a comment says so, and the script first sets the sql_mode Flagon's
+ * connections use, ANSI_QUOTES included), the servers' alembic_version
+ * with its alembic_version_pkc key; the foreign_keys PRAGMAs are
+ * SQLite's only.  Errors: FL_EMIGRATE (no FROM for a downgrade, an
+ * unknown revision, a target on the wrong side, a dialect out of range),
+ * m->error says why. */
+fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_dialect_id dialect,
+	fl_buf *out);
 
 /* fl_migrate_revision — `alembic revision -m message` (without
  * --autogenerate): write an empty revision into m->dir, its parent the

@@ -196,13 +196,23 @@ static bool has_sql(const char *s)
 	return false;
 }
 
+/* Does every statement of a server dialect's part end with ';'? */
+static bool complete(fl_arena *a, const char *sql, fl_dialect_id d)
+{
+	const char *end;
+	while ((end = fl_sql_statement_end(a, sql, d, false)))
+		sql = end;
+	return !fl_sql_has_statement(sql, d);
+}
+
 static fl_err check_section(struct parser *p, int i)
 {
 	const char *sql = fl_buf_cstr(&p->sql[i]);
 	const char *name = i % 2 ? "downgrade" : "upgrade";
 	const char *dialect = i < 2 ? "" : fl_arena_printf(p->arena, ": %s",
 		fl_dialect_id_name((fl_dialect_id)((i - 2) / 2)));
-	if (has_sql(sql) && !sqlite3_complete(sql))
+	fl_dialect_id d = i < 2 ? FL_DIALECT_SQLITE : (fl_dialect_id)((i - 2) / 2);
+	if (d == FL_DIALECT_SQLITE ? has_sql(sql) && !sqlite3_complete(sql) : !complete(p->arena, sql, d))
 		return failf(p, p->sql_line[i], fl_arena_printf(p->arena,
 			"the %s%s section does not end with a complete statement (missing ';'?)",
 			name, dialect));
