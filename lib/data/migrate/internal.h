@@ -31,6 +31,51 @@
 fl_err fl_migrate_fail(fl_migrations *m, fl_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ---- the runner's parts (runner.c, step.c, offline.c) ---- */
+
+/* fl_migrate_current_index — the database's revision as an index into
+ * m->chain in *index (-1 at base, also without alembic_version).  Errors:
+ * FL_EMIGRATE (several rows, an unknown revision), FL_EBUSY, FL_EDB. */
+fl_err fl_migrate_current_index(fl_migrations *m, fl_db *db, long *index);
+
+/* fl_migrate_resolve — "head", "base", an id or a unique prefix of one →
+ * chain index in *index (-1 = base).  Errors: FL_EMIGRATE (unknown or
+ * ambiguous), m->error says why. */
+fl_err fl_migrate_resolve(fl_migrations *m, const char *target, long *index);
+
+/* fl_migrate_resolve_from — `target` relative to chain index `from`
+ * ("+N", "-N": Alembic's relative revisions), else fl_migrate_resolve.
+ * Errors: FL_EMIGRATE (a step past the base or the head). */
+fl_err fl_migrate_resolve_from(fl_migrations *m, const char *target, long from, long *index);
+
+/* fl_migrate_dialect — the dialect of `db` (fl_db_dialect's name). */
+fl_dialect_id fl_migrate_dialect(fl_db *db);
+
+/* fl_migrate_version_table_sql — CREATE TABLE IF NOT EXISTS alembic_version
+ * for dialect `d` (SQLite: "version_num VARCHAR(32) NOT NULL PRIMARY KEY";
+ * the servers: Alembic's, with CONSTRAINT alembic_version_pkc), without a
+ * trailing newline.  Static. */
+const char *fl_migrate_version_table_sql(fl_dialect_id d);
+
+/* fl_migrate_version_table — create alembic_version on `db` if missing
+ * (MySQL: outside any transaction, its DDL commits anyway).  Errors: the
+ * database's, m->error says why. */
+fl_err fl_migrate_version_table(fl_migrations *m, fl_db *db);
+
+/* fl_migrate_set_version — move the version row from chain index `from`
+ * to `to` (-1 = base: INSERT or DELETE), in the open transaction if any.
+ * Errors: FL_EMIGRATE (the row was not there: another migrator), the
+ * database's; the message is in fl_db_errmsg(db). */
+fl_err fl_migrate_set_version(fl_db *db, long from, long to, fl_migrations *m);
+
+/* fl_migrate_step — apply chain[i]'s upgrade (`up`: from i-1 to i) or its
+ * downgrade (from i to i-1) on `db`, its dialect's part, as that dialect
+ * allows (step.c: one transaction on SQLite and PostgreSQL, statement by
+ * statement on MySQL).  Errors: FL_EMIGRATE, FL_EBUSY; m->error names
+ * file:line and the server's message (MySQL: also the statement and the
+ * statements of the revision that already ran). */
+fl_err fl_migrate_step(fl_migrations *m, fl_db *db, long i, bool up);
+
 /* What a new revision file holds besides its header (fl_revision_write). */
 typedef struct fl_revision_body {
 	const char *comment;        /* lines written as "-- " comments under "-- upgrade" */
@@ -38,6 +83,11 @@ typedef struct fl_revision_body {
 	bool foreign_keys_off;      /* the "-- foreign_keys: off" header */
 	const char *upgrade;        /* SQL, each statement ending with ";\n"; NULL: none */
 	const char *downgrade;      /* the same */
+	/* the dialect parts, by fl_dialect_id, written after the plain parts
+	 * as "-- upgrade: <dialect>" / "-- downgrade: <dialect>" in
+	 * fl_dialect_id order (sqlite, mysql, postgresql); a NULL part is not
+	 * written (the lines are ignored) */
+	fl_revision_part parts[FL_DIALECT__MAX];
 } fl_revision_body;
 
 /* fl_revision_write — write a new revision into m->dir whose parent is
