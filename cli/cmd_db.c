@@ -462,10 +462,6 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 			return rc;
 	}
 	const fl_config *cfg = x->cfg;
-	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && strcmp(cmd, "migrate") == 0)
-		return fl_cli_fail("db %s: runs on SQLite only for now; on a %s database use "
-			"db upgrade / downgrade / stamp with the revision files", cmd,
-			fl_dialect_id_name(cfg->db_uri.dialect));
 	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
 		make_database_dir(cfg->database_path);
 	if (fl_db_connect(cfg, &db)) {
