@@ -212,11 +212,14 @@ static fl_err step_statements(fl_migrations *m, fl_db *db, const fl_revision *r,
 	fl_err err = check_current(m, db, from);
 	if (!err)
 		err = run_script(m, db, s);
-	if (!err)
+	if (!err)   /* a write begins a transaction (db.h): commit the version row */
 		err = fl_migrate_set_version(db, from, to, m);
+	if (!err)
+		err = fl_db_commit(db);
 	if (!err)
 		return FL_OK;
 	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
+	fl_db_rollback(db);
 	const char *at = from < 0 ? "<base>" : m->chain[from]->id;
 	const char *verb = up ? "upgrade" : "downgrade";
 	if (!s->failed)
