@@ -1,8 +1,8 @@
 """`./manage` on the database DATABASE_URI names (issue 19): db create_all
 / drop_all / current, seed, shell -c and shell --client work the same on
 SQLite, a real MariaDB and a real PostgreSQL (FLAGON_TEST_DB selects them:
-dbservers.py starts them on loopback).  Migrations are SQLite-only for now:
-on a server `db upgrade` says so."""
+dbservers.py starts them on loopback).  Migrations on the servers:
+test_migrate_servers.py."""
 import os
 import shutil
 
@@ -55,15 +55,6 @@ def test_create_all_seed_query_drop_all(tmp_path, uri, db_kind):
     assert "Dropped table roles" in r.stdout
     r = _manage(tmp_path, uri, "shell", "-c", "SELECT count(*) AS n FROM roles")
     assert r.returncode != 0
-
-
-def test_migrations_say_they_are_sqlite_only(tmp_path, uri, db_kind):
-    if db_kind == "sqlite":
-        pytest.skip("migrations run on SQLite (test_manage_db.py)")
-    r = _manage(tmp_path, uri, "db", "upgrade")
-    assert r.returncode == 1
-    assert "migrations run on SQLite only for now" in r.stderr and db_kind in r.stderr
-    assert dbservers.PASSWORD not in r.stderr + r.stdout
 
 
 def test_unreachable_server_names_it_without_password(tmp_path, db_kind):

@@ -68,6 +68,12 @@ fl_err fl_migrate_version_table(fl_migrations *m, fl_db *db);
  * database's; the message is in fl_db_errmsg(db). */
 fl_err fl_migrate_set_version(fl_db *db, long from, long to, fl_migrations *m);
 
+/* fl_migrate_finish — end a unit of work: when *err is FL_OK, commit (a
+ * failed COMMIT sets *err); then, if *err is set, keep the database's
+ * message (a copy in m->arena, returned) and roll back.  NULL when all went
+ * well. */
+const char *fl_migrate_finish(fl_migrations *m, fl_db *db, fl_err *err);
+
 /* fl_migrate_step — apply chain[i]'s upgrade (`up`: from i-1 to i) or its
  * downgrade (from i to i-1) on `db`, its dialect's part, as that dialect
  * allows (step.c: one transaction on SQLite and PostgreSQL, statement by
