@@ -18,10 +18,12 @@
  *
  * Normalised while reading: EXTRA's auto_increment is appended to the
  * type ("int(11) AUTO_INCREMENT"); MariaDB's default "NULL" (text) is no
- * default; a foreign key's implicit index is left out; a UNIQUE index
- * named after its first column (what MySQL names an unnamed UNIQUE
- * constraint: "email", "email_2") is a UNIQUE constraint ("uniques"),
- * every other index an index. */
+ * default; a foreign key's implicit index is left out.  MySQL keeps a
+ * UNIQUE constraint as a unique index, so which is which is told by the
+ * name: a unique index named "ix_..." (create_all's and SQLAlchemy's
+ * names for Column(index=True)) is an index, any other (an unnamed
+ * constraint's "email", "email_2", a named one's "uq_...") a UNIQUE
+ * constraint ("uniques"). */
 #include "data/migrate/internal.h"
 
 #include <stdio.h>
@@ -110,20 +112,6 @@ static fl_err read_foreign_keys(fl_db *db, const char *schema, const char *table
 	return FL_OK;
 }
 
-/* Is `name` what MySQL calls the index of an unnamed UNIQUE constraint
- * whose first column is `col`: "col", or "col_2", "col_3"...? */
-static bool unique_constraint_name(const char *name, const char *col)
-{
-	size_t n = strlen(col);
-	if (strncmp(name, col, n) != 0)
-		return false;
-	if (!name[n])
-		return true;
-	if (name[n] != '_' || !name[n + 1])
-		return false;
-	return strspn(name + n + 1, "0123456789") == strlen(name + n + 1);
-}
-
 /* File the index `x` (its columns complete) as an index, a UNIQUE
  * constraint, or nothing (a foreign key's implicit index). */
 static void file_index(json_t *t, json_t *x, json_t *indexes, json_t *uniques)
@@ -138,7 +126,7 @@ static void file_index(json_t *t, json_t *x, json_t *indexes, json_t *uniques)
 	json_decref(jname);
 	if (fk_index)
 		return;
-	if (unique && first && unique_constraint_name(name, first))
+	if (unique && first && strncmp(name, "ix_", 3) != 0)
 		json_array_append(uniques, cols);
 	else
 		json_array_append(indexes, x);
