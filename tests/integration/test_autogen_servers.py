@@ -30,12 +30,9 @@ def _ok(r):
 
 
 @pytest.fixture
-def uri(db_kind, module_database_uri, database_server, tmp_path):
-    """An empty database of db_kind's (a new SQLite file per test)."""
-    if db_kind == "sqlite":
-        return "sqlite:///" + str(tmp_path / "test.sqlite")
-    database_server(db_kind).reset(module_database_uri.rsplit("/", 1)[1])
-    return module_database_uri
+def uri(empty_database_uri):
+    """An empty database of db_kind's (conftest.empty_database_uri)."""
+    return empty_database_uri
 
 
 def _sql(db_kind, database_server, uri, *statements):

@@ -17,7 +17,7 @@
  * (autogen_sqlite.c; the revision then carries "-- foreign_keys: off").
  * Against a server there is no SQLite text to rebuild from: the plain
  * parts are rendered with ALTER too, a WARNING where SQLite cannot. */
-#include "data/migrate/autogen.h"
+#include "data/migrate/autogen_internal.h"
 
 #include <ctype.h>
 #include <stdarg.h>

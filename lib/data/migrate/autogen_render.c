@@ -1,7 +1,7 @@
 /* autogen_render.c — `db migrate`'s operations spelled for one dialect
  * with ALTER TABLE: the "-- upgrade: mysql" / "-- upgrade: postgresql"
  * parts of a generated revision, and its plain (SQLite) parts when the
- * live database is a server.  See fl_autogen_render in autogen.h.
+ * live database is a server.  See fl_autogen_render in autogen_internal.h.
  *
  * Every operation comes from one difference of the comparison
  * (fl_schema_compare_json) between the live database and the models:
@@ -21,7 +21,7 @@
  * COLUMN and indexes) is a "-- WARNING:" line in place, and the same
  * for primary key, generated column and autoincrement changes, which
  * need a hand-written revision everywhere. */
-#include "data/migrate/autogen.h"
+#include "data/migrate/autogen_internal.h"
 
 #include <string.h>
 #include <strings.h>

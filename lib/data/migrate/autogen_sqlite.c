@@ -6,7 +6,7 @@
  * revision then carries "-- foreign_keys: off" so the runner does steps 1,
  * 10 and 12).  The CREATE TABLE and CREATE INDEX texts are the ones
  * sqlite_master holds (internal.h's "sql"). */
-#include "data/migrate/autogen.h"
+#include "data/migrate/autogen_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>

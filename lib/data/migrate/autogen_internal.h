@@ -1,9 +1,9 @@
-/* autogen.h — what the files of `db migrate` share; not a public header.
+/* autogen_internal.h — what the files of `db migrate` share; not a public header.
  * autogen.c compares and writes the revision, autogen_sqlite.c spells a
  * changed table for SQLite (ALTER or the 12-step rebuild), and
  * autogen_render.c spells the operations for any dialect with ALTER. */
-#ifndef FL_MIGRATE_AUTOGEN_H
-#define FL_MIGRATE_AUTOGEN_H
+#ifndef FL_MIGRATE_AUTOGEN_INTERNAL_H
+#define FL_MIGRATE_AUTOGEN_INTERNAL_H
 
 #include "data/migrate/internal.h"
 
