@@ -103,6 +103,7 @@ def test_migrate_writes_every_dialect_and_upgrades(tmp_path, uri, db_kind, datab
     drop_idx = ("DROP INDEX ix_users_username ON users" if db_kind == "mysql"
                 else "DROP INDEX ix_users_username")
     _sql(db_kind, database_server, uri, "ALTER TABLE users ADD COLUMN extra INTEGER",
+         "ALTER TABLE users ADD CONSTRAINT extra_fk FOREIGN KEY (extra) REFERENCES roles (id)",
          "ALTER TABLE users DROP COLUMN member_since", drop_idx)
     r = _ok(_manage(tmp_path, uri, mig, "db", "migrate", "-m", "catch up"))
     assert "Generating" in r.stdout
@@ -114,6 +115,10 @@ def test_migrate_writes_every_dialect_and_upgrades(tmp_path, uri, db_kind, datab
             in parts["upgrade: postgresql"])
     assert 'DROP INDEX "ix_users_username" ON "users";' in parts["downgrade: mysql"]
     assert 'DROP INDEX "ix_users_username";' in parts["downgrade: postgresql"]
+    # a constraint is dropped by the name the live database gave it
+    drop_fk = {"mysql": 'ALTER TABLE "users" DROP FOREIGN KEY "extra_fk";',
+               "postgresql": 'ALTER TABLE "users" DROP CONSTRAINT "extra_fk";'}[db_kind]
+    assert drop_fk in parts["upgrade: " + db_kind]
     assert 'ALTER TABLE "users" DROP COLUMN "extra";' in parts["upgrade"]   # SQLite's
     _ok(_manage(tmp_path, uri, mig, "db", "upgrade"))
     r = _ok(_manage(tmp_path, uri, mig, "db", "check"))

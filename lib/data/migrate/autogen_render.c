@@ -306,6 +306,22 @@ static const char *constraint_name(struct render *r, const char *table, json_t *
 	return fl_buf_cstr(&b);
 }
 
+/* The live database's name for constraint `v` (an element of the live
+ * table's `key` array: "uniques" or "fks") from its `names_key` array,
+ * when this part is the live database's dialect; else NULL. */
+static const char *live_name(struct render *r, const char *table, const char *key,
+	const char *names_key, json_t *v)
+{
+	json_t *t = json_object_get(r->in->live, table), *x;
+	size_t i;
+	if (r->id != r->in->live_dialect)
+		return NULL;
+	json_array_foreach(json_object_get(t, key), i, x)
+		if (json_equal(x, v))
+			return json_string_value(json_array_get(json_object_get(t, names_key), i));
+	return NULL;
+}
+
 static const char *add_unique(struct render *r, const char *table, json_t *cols)
 {
 	return alter(r, table, fl_arena_printf(r->in->a, "ADD CONSTRAINT %s UNIQUE %s",
@@ -314,7 +330,8 @@ static const char *add_unique(struct render *r, const char *table, json_t *cols)
 
 static const char *drop_unique(struct render *r, const char *table, json_t *cols)
 {
-	const char *name = id_of(r, constraint_name(r, table, cols, "key"));
+	const char *live = live_name(r, table, "uniques", "unique_names", cols);
+	const char *name = id_of(r, live ? live : constraint_name(r, table, cols, "key"));
 	return alter(r, table, fl_arena_printf(r->in->a, r->id == FL_DIALECT_MYSQL ?
 		"DROP INDEX %s" : "DROP CONSTRAINT %s", name));
 }
@@ -334,12 +351,13 @@ static const char *add_fk(struct render *r, const char *table, json_t *fk)
 
 static const char *drop_fk(struct render *r, const char *table, json_t *fk)
 {
-	const char *name = constraint_name(r, table, json_object_get(fk, "from"), "fkey");
+	const char *live = live_name(r, table, "fks", "fk_names", fk);
+	const char *name = live ? live : constraint_name(r, table, json_object_get(fk, "from"), "fkey");
 	if (r->id != FL_DIALECT_MYSQL)
 		return alter(r, table, fl_arena_printf(r->in->a, "DROP CONSTRAINT %s", id_of(r, name)));
-	return fl_arena_printf(r->in->a, "%s%s", warning(r, fl_arena_printf(r->in->a, "MySQL names "
-		"a foreign key it was given no name for %s_ibfk_N: check the name in SHOW CREATE "
-		"TABLE %s", table, table)), alter(r, table, fl_arena_printf(r->in->a,
+	return fl_arena_printf(r->in->a, "%s%s", live ? "" : warning(r, fl_arena_printf(r->in->a,
+		"MySQL names a foreign key it was given no name for %s_ibfk_N: check the name in "
+		"SHOW CREATE TABLE %s", table, table)), alter(r, table, fl_arena_printf(r->in->a,
 		"DROP FOREIGN KEY %s", id_of(r, name))));
 }
 

@@ -17,7 +17,10 @@
  * false (a generated key shows in its column's type instead: PostgreSQL's
  * "serial"/"bigserial" for an integer whose default is its own sequence's
  * nextval(), MySQL's "int(11) AUTO_INCREMENT"), "hidden" 0, "triggers"
- * empty; types and defaults as that server spells them.  Two schemas are
+ * empty; types and defaults as that server spells them.  They add
+ * "unique_names" and "fk_names": the constraint names of "uniques" and
+ * "fks", index for index (never compared: what `db migrate` drops them
+ * by).  Two schemas are
  * only ever compared when the same reader read both (fl_schema_target
  * builds the models' tables on the same server and reads them back), so
  * no spelling is translated between databases. */
