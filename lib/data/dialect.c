@@ -78,6 +78,7 @@ const fl_dialect fl_dialect_sqlite = {
 	.bytes_type = "BLOB",
 	.text_type = "TEXT",
 	.put_upsert = fl_dialect_put_upsert_on_conflict,
+	.default_values_sql = " DEFAULT VALUES",
 };
 
 /* ---- MySQL/MariaDB (sql_mode ANSI_QUOTES) ---- */
@@ -149,6 +150,7 @@ const fl_dialect fl_dialect_mysql = {
 	.bytes_type = "LONGBLOB",
 	.text_type = "LONGTEXT",
 	.put_upsert = mysql_put_upsert,
+	.default_values_sql = " () VALUES ()",
 };
 
 /* ---- scanning the builder's SQL ---- */

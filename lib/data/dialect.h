@@ -136,6 +136,11 @@ typedef struct fl_dialect {
 	 * VALUES(c1), ...` / `INSERT IGNORE`.  Atomic on every database: two
 	 * connections writing one key at once never fail. */
 	void (*put_upsert)(fl_buf *b, const char *table, const char *const *columns, bool update);
+	/* What follows `INSERT INTO table` for a row that gives no column a
+	 * value (every column takes its default): " DEFAULT VALUES" (SQLite,
+	 * PostgreSQL; SQLAlchemy's default), MySQL's " () VALUES ()" (it has
+	 * no DEFAULT VALUES). */
+	const char *default_values_sql;
 } fl_dialect;
 
 /* fl_dialect_put_upsert_on_conflict — the put_upsert hook of SQLite and

@@ -122,4 +122,5 @@ const fl_dialect fl_dialect_postgresql = {
 	.bytes_type = "BYTEA",
 	.text_type = "TEXT",
 	.put_upsert = fl_dialect_put_upsert_on_conflict,
+	.default_values_sql = " DEFAULT VALUES",
 };

@@ -118,6 +118,7 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 			return FL_EINVAL;
 		}
 	}
+	const fl_dialect *d = fl_db_dialect(db);
 	fl_buf b;
 	fl_buf_init(&b, a);
 	fl_buf_puts(&b, "INSERT INTO ");
@@ -125,11 +126,10 @@ static fl_err insert_row(fl_db *db, fl_arena *a, const fl_model *m, json_t *row)
 	if (cols.len)
 		fl_buf_printf(&b, " (%s) VALUES (%s)", fl_buf_cstr(&cols), fl_buf_cstr(&marks));
 	else
-		fl_buf_puts(&b, " DEFAULT VALUES");
+		fl_buf_puts(&b, d->default_values_sql);
 	const fl_column *pk = fl_model_primary_key(m);
 	json_t *pkv = pk ? json_object_get(row, pk->name) : NULL;
 	bool generated = pk && pk->type == FL_TYPE_INTEGER && (!pkv || json_is_null(pkv));
-	const fl_dialect *d = fl_db_dialect(db);
 	if (generated && d->put_returning)
 		d->put_returning(&b, pk->name);
 	int64_t id = 0;

@@ -2,7 +2,7 @@
  * that differ per database, on SQLite and on the real MariaDB and
  * PostgreSQL tests/run.sh starts (FLAGON_TEST_DB=mysql|postgresql|all;
  * tests/unit/dbserver.h): Numeric's exact decimals, explicit ids beside
- * generated ones, and MySQL's prefix length for a key on a Text column. */
+ * generated ones, rows of defaults only, and MySQL's prefix length for a key on a Text column. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -131,6 +131,27 @@ static void test_explicit_ids_sqlite(void **state) { explicit_ids("sqlite"); }
 static void test_explicit_ids_mysql(void **state) { explicit_ids("mysql"); }
 static void test_explicit_ids_postgresql(void **state) { explicit_ids("postgresql"); }
 
+/* A row that gives no column a value takes every default: SQLite's and
+ * PostgreSQL's DEFAULT VALUES, MySQL's () VALUES (). */
+static void defaults_only(const char *kind)
+{
+	struct dbfx *f = open_kind(kind);
+	if (!f)
+		skip();
+	for (int i = 1; i <= 2; i++) {
+		json_t *row = json_object();
+		DB_OK(f, fl_db_add(f->db, &Price, row));
+		assert_int_equal(json_integer_value(json_object_get(row, "id")), i);
+	}
+	DB_OK(f, fl_db_commit(f->db));
+	assert_null(amount_of(f, 2));
+	dbfx_release(f);
+}
+
+static void test_defaults_only_sqlite(void **state) { defaults_only("sqlite"); }
+static void test_defaults_only_mysql(void **state) { defaults_only("mysql"); }
+static void test_defaults_only_postgresql(void **state) { defaults_only("postgresql"); }
+
 /* A unique or indexed Text column: with mysql_length every database makes
  * the key (MySQL on the prefix), and a duplicate is FL_EEXISTS; without it
  * create_all on MySQL refuses before sending, naming table and column. */
@@ -185,6 +206,9 @@ int main(void)
 		cmocka_unit_test(test_explicit_ids_sqlite),
 		cmocka_unit_test(test_explicit_ids_mysql),
 		cmocka_unit_test(test_explicit_ids_postgresql),
+		cmocka_unit_test(test_defaults_only_sqlite),
+		cmocka_unit_test(test_defaults_only_mysql),
+		cmocka_unit_test(test_defaults_only_postgresql),
 		cmocka_unit_test(test_text_keys_sqlite),
 		cmocka_unit_test(test_text_keys_mysql),
 		cmocka_unit_test(test_text_keys_postgresql),
