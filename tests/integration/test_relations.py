@@ -2,17 +2,16 @@
 sees it, through lighttpd and Apache (the `server` fixture runs every test
 against both).  The server's database is migrated, then seeded once per
 server; rows the assertions depend on are read from (or written to) the
-SQLite file directly."""
+server's database directly (dbaccess: SQLite, MariaDB or PostgreSQL)."""
 import html
 import os
 import re
-import sqlite3
 import subprocess
-from contextlib import closing
 from urllib.parse import urlsplit
 
 import pytest
 
+import dbaccess
 import servers
 from servers import csrf_token, unique
 
@@ -25,17 +24,15 @@ def seeded(server):
 
 
 def query(server, sql, *args):
-    with closing(sqlite3.connect(server.db_path, timeout=10)) as db:
-        return db.execute(sql, args).fetchall()
+    return server.query(sql, *args)
 
 
 def execute(server, sql, *args):
-    """Run one write on the server's database; returns lastrowid."""
-    with closing(sqlite3.connect(server.db_path, timeout=10)) as db:
-        db.execute("PRAGMA foreign_keys = ON")
-        cur = db.execute(sql, args)
-        db.commit()
-        return cur.lastrowid
+    """One INSERT on the server's database (foreign keys enforced); the new id."""
+    with dbaccess.connect(server.database_uri) as db:
+        if db.kind == "sqlite":
+            db.execute("PRAGMA foreign_keys = ON")
+        return db.insert(sql, args)
 
 
 def ids(server, table):
@@ -395,7 +392,8 @@ def test_post_without_csrf_changes_nothing(browser, server, author, student):
 
 
 def test_data_is_escaped(browser, server):
-    execute(server, "INSERT OR IGNORE INTO roles (name) VALUES (?)", "<b>x</b>")
+    if not query(server, "SELECT id FROM roles WHERE name = ?", "<b>x</b>"):
+        execute(server, "INSERT INTO roles (name) VALUES (?)", "<b>x</b>")
     (rid,), = query(server, "SELECT id FROM roles WHERE name = ?", "<b>x</b>")
     sid = execute(server, "INSERT INTO student (s_name) VALUES (?)",
                   '<script>%s</script>' % unique("s")[:10])
