@@ -39,6 +39,7 @@ their own servers take their params from servers.matrix() too.  Also:
                        create_database(), host, port, user, password)
   module_database_uri  a database of the test module's own on db_kind's
                        server (a file for SQLite), dropped after the module
+  empty_database_uri   the same, emptied for each test (a new SQLite file)
 A missing server program or driver: servers.missing() (skip; fail under
 CI=true).
 """
@@ -208,6 +209,17 @@ def module_database_uri(request, db_kind, database_uri, database_server):
     uri = s.create_database(name)
     request.addfinalizer(lambda: s.drop_database(name))
     return uri
+
+
+@pytest.fixture
+def empty_database_uri(db_kind, module_database_uri, database_server, tmp_path):
+    """An empty database of db_kind's for one test: a new SQLite file in
+    tmp_path, or the module's database on the server, reset (dropped and
+    created again)."""
+    if db_kind == "sqlite":
+        return "sqlite:///" + str(tmp_path / "test.sqlite")
+    database_server(db_kind).reset(module_database_uri.rsplit("/", 1)[1])
+    return module_database_uri
 
 
 _STARTUPS = pytest.StashKey()

@@ -6,6 +6,7 @@ found by its DATABASE_URI (SQLAlchemy's form, as the application reads it).
     dbaccess.execute(uri, "DELETE FROM users WHERE id = ?", uid)     # rowcount
     new_id = dbaccess.insert(uri, "INSERT INTO roles (name) VALUES (?)", "x")
     with dbaccess.connect(uri) as db: db.execute(...); db.executemany(...)
+    dbaccess.tables(uri)                                  # {"users", ...}
 
 SQL is written once, as the tests wrote it for SQLite: `?` placeholders
 (turned into %s outside quoted text for the other two), "double-quoted"
@@ -153,6 +154,20 @@ def insert(uri, sql, *args):
     """One INSERT on `uri`'s database; the new row's id."""
     with contextlib.closing(Connection(uri)) as db:
         return db.insert(sql, args)
+
+
+TABLES_SQL = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table' "
+              "AND name NOT LIKE 'sqlite_%'",
+    "mysql": "SELECT table_name FROM information_schema.tables "
+             "WHERE table_schema = DATABASE()",
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+}
+
+
+def tables(uri):
+    """The names of the tables in `uri`'s database (a set)."""
+    return {r[0] for r in query(uri, TABLES_SQL[kind_of(uri)])}
 
 
 def as_text(value):

@@ -131,7 +131,8 @@ def missing(what, hint):
 
 
 def serve_test_app(request, tmp_path_factory, name, exe):
-    """A module fixture's server of the pair request.param (matrix(KINDS))
+    """A module fixture's server of request.param (a key of KINDS, on
+    SQLite, or a pair of matrix(KINDS))
     serving the test program `exe` alone under /cgi-bin/<name>, started,
     and stopped when the fixture ends; missing() when `exe` is not built."""
     if not os.access(exe, os.X_OK):
@@ -408,14 +409,17 @@ def matrix(web_kinds):
 
 
 def split_pair(param):
-    """("apache-proxy-fcgi", "mysql") from a matrix() id."""
+    """("apache-proxy-fcgi", "mysql") from a matrix() id; a web server
+    kind alone ("lighttpd") is that server on SQLite."""
+    if param in ALL_KINDS:
+        return param, "sqlite"
     web, _, db = param.rpartition("-")
     return web, db
 
 
 def make(param, workdir, mounts, **kwargs):
-    """The (not started) server of matrix() id `param`, with Server's
-    other arguments."""
+    """The (not started) server of matrix() id `param` (or of a web
+    server kind alone, on SQLite), with Server's other arguments."""
     web, db = split_pair(param)
     return ALL_KINDS[web](workdir, mounts, db_kind=db, **kwargs)
 
