@@ -121,6 +121,7 @@ enum {
 	OPT_SQL = 2,            /* --sql */
 	OPT_DROP_UNKNOWN = 4,   /* --drop-unknown */
 	OPT_AUTOGENERATE = 8,   /* --autogenerate (revision) */
+	OPT_DIALECT = 16,       /* --dialect NAME (with --sql) */
 };
 
 /* One subcommand: its usage, options and how many REV arguments. */
@@ -151,11 +152,15 @@ static const struct sub subs[] = {
 	  "  apply the revisions after the database's up to REV: head (default), an\n"
 	  "  id or unique prefix, or +N (N revisions ahead)\n"
 	  "  --sql   print the SQL instead of running it; REV is [FROM:]TO (FROM\n"
-	  "          defaults to base); the database is not opened\n", OPT_SQL, 0, 1 },
+	  "          defaults to base); the database is not opened\n"
+	  "  --dialect NAME   with --sql: the SQL for sqlite, mysql or postgresql\n"
+	  "          (default: DATABASE_URI's database)\n", OPT_SQL | OPT_DIALECT, 0, 1 },
 	{ "downgrade", "usage: manage db downgrade [--sql] [-d DIR] [REV]\n"
 	  "  revert revisions down to REV: -1 (default), -N, base, an id or prefix\n"
 	  "  --sql   print the SQL instead of running it; REV is FROM:TO; the\n"
-	  "          database is not opened\n", OPT_SQL, 0, 1 },
+	  "          database is not opened\n"
+	  "  --dialect NAME   with --sql: the SQL for sqlite, mysql or postgresql\n"
+	  "          (default: DATABASE_URI's database)\n", OPT_SQL | OPT_DIALECT, 0, 1 },
 	{ "current", "usage: manage db current [-d DIR]\n"
 	  "  print the database's revision (\"<id> (head)\" at the head)\n", 0, 0, 0 },
 	{ "history", "usage: manage db history [-d DIR]\n"
@@ -224,6 +229,7 @@ const char *fl_cli_db_help(int argc, char **argv)
 struct db_args {
 	const struct sub *sub;
 	const char *message, *rev, *dir;
+	const char *dialect;    /* --dialect NAME, or NULL */
 	const fl_config *cfg;
 	bool sql, drop_unknown, autogenerate;
 	const fl_model *const *models;
@@ -259,6 +265,13 @@ static int parse_args(struct db_args *x, int argc, char **argv)
 			x->message = arg + 10;
 		else if ((s->opts & OPT_SQL) && !strcmp(arg, "--sql"))
 			x->sql = true;
+		else if ((s->opts & OPT_DIALECT) && !strcmp(arg, "--dialect")) {
+			if (!has_value)
+				return fl_cli_fail("db %s: --dialect needs a name (sqlite, mysql or "
+					"postgresql)", s->name);
+			x->dialect = argv[++i];
+		} else if ((s->opts & OPT_DIALECT) && !strncmp(arg, "--dialect=", 10))
+			x->dialect = arg + 10;
 		else if ((s->opts & OPT_DROP_UNKNOWN) && !strcmp(arg, "--drop-unknown"))
 			x->drop_unknown = true;
 		else if ((s->opts & OPT_AUTOGENERATE) && !strcmp(arg, "--autogenerate"))
@@ -275,6 +288,11 @@ static int parse_args(struct db_args *x, int argc, char **argv)
 	}
 	if (nargs < s->min_args)
 		return fl_cli_fail("db %s: missing REV (%s)", s->name, "see db --help");
+	if (x->dialect && !x->sql)
+		return fl_cli_fail("db %s: --dialect goes with --sql", s->name);
+	if (x->dialect && fl_revision_dialect(x->dialect) == FL_DIALECT__MAX)
+		return fl_cli_fail("db %s: unknown dialect '%s'; expected sqlite, mysql or postgresql",
+			s->name, x->dialect);
 	if (!strcmp(s->name, "revision") && !x->message && !x->autogenerate)
 		return fl_cli_fail("db revision: -m MSG is required (the revision's message)");
 	return 0;
@@ -405,7 +423,8 @@ static int run_offline(fl_migrations *m, fl_arena *a, const struct db_args *x)
 			return fl_cli_fail("%s", m->error);
 		fl_buf_printf(&b, "Generating %s ...  done\n", path);
 	} else if (x->sql) {
-		if (fl_migrate_offline(m, x->rev, strcmp(cmd, "upgrade") == 0, &b))
+		fl_dialect_id d = x->dialect ? fl_revision_dialect(x->dialect) : x->cfg->db_uri.dialect;
+		if (fl_migrate_offline(m, x->rev, strcmp(cmd, "upgrade") == 0, d, &b))
 			return fl_cli_fail("%s", m->error);
 	} else
 		return -1;
@@ -443,9 +462,9 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 			return rc;
 	}
 	const fl_config *cfg = x->cfg;
-	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && !plain && strcmp(cmd, "current") != 0)
-		return fl_cli_fail("db %s: migrations run on SQLite only for now; on a %s database "
-			"use db create_all / drop_all (db current reads alembic_version)", cmd,
+	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && strcmp(cmd, "migrate") == 0)
+		return fl_cli_fail("db %s: runs on SQLite only for now; on a %s database use "
+			"db upgrade / downgrade / stamp with the revision files", cmd,
 			fl_dialect_id_name(cfg->db_uri.dialect));
 	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
 		make_database_dir(cfg->database_path);

@@ -15,6 +15,7 @@
 
 #include "base/arena.h"
 #include "data/db.h"
+#include "data/migrate/migrate.h"
 #include "data/query.h"
 
 struct seed {
@@ -25,25 +26,26 @@ struct seed {
 	fl_arena *arena;
 };
 
-/* Every table and column the models declare exists; otherwise one line
- * saying which is missing (the database predates the head revision). */
+/* Every table and column the models declare exists (read with the
+ * schema reader of the database's dialect); otherwise one line saying
+ * which is missing (the database predates the head revision). */
 static int check_schema(struct seed *s)
 {
+	json_t *schema;
+	if (fl_schema_reflect(s->db, s->arena, &schema))
+		return fl_cli_fail("%s: %s", s->cfg->database_path, fl_db_errmsg(s->db));
 	for (const fl_model *const *m = s->models; m && *m; m++) {
 		if ((*m)->abstract)
 			continue;
-		json_t *cols;
-		json_t *params = json_pack("[s]", fl_model_table((*m)));
-		if (fl_db_query(s->db, "SELECT name FROM pragma_table_info(?)", params, &cols))
-			return fl_cli_fail("%s: %s", s->cfg->database_path, fl_db_errmsg(s->db));
-		if (json_array_size(cols) == 0)
+		json_t *table = json_object_get(schema, fl_model_table((*m)));
+		if (!table)
 			return fl_cli_fail("%s has no table '%s': run ./manage db upgrade first",
 				s->cfg->database_path, fl_model_table((*m)));
 		for (const fl_column *c = (*m)->columns; c->name; c++) {
 			bool found = false;
 			size_t i;
 			json_t *col;
-			json_array_foreach(cols, i, col)
+			json_array_foreach(json_object_get(table, "columns"), i, col)
 				found = found || strcmp(json_string_value(json_object_get(col, "name")),
 					c->name) == 0;
 			if (!found)

@@ -158,6 +158,11 @@ extern const fl_driver fl_driver_sqlite;
 extern const fl_driver fl_driver_mysql;
 extern const fl_driver fl_driver_postgresql;
 
+/* The sql_mode every MySQL/MariaDB connection sets (driver_mysql.c), so
+ * "ident" quoting and '' escapes mean what they mean on the other
+ * databases; offline migration scripts for MySQL start by setting it too. */
+#define FL_MYSQL_SQL_MODE "ANSI_QUOTES,STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_BACKSLASH_ESCAPES"
+
 /* fl_driver_for — the driver of `dialect`, or NULL when not built in. */
 const fl_driver *fl_driver_for(fl_dialect_id dialect);
 

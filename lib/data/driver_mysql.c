@@ -224,8 +224,7 @@ static fl_err my_open(fl_db *db, const fl_driver_options *opt, fl_driver_conn **
 	mysql_optionsv(c->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_optionsv(c->m, MYSQL_OPT_RECONNECT, &off);
 	mysql_optionsv(c->m, MYSQL_SET_CHARSET_NAME, charset);
-	mysql_optionsv(c->m, MYSQL_INIT_COMMAND, "SET SESSION sql_mode = "
-		"'ANSI_QUOTES,STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_BACKSLASH_ESCAPES'");
+	mysql_optionsv(c->m, MYSQL_INIT_COMMAND, "SET SESSION sql_mode = '" FL_MYSQL_SQL_MODE "'");
 	const char *host = u ? u->host : NULL;
 	const char *socket = u ? fl_db_uri_socket(u) : NULL;
 	if (!host && !socket)

@@ -19,6 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		if (strlen(r.id) == 0 || strlen(r.id) > FL_REVISION_MAX)
 			__builtin_trap();
+		for (int d = 0; d < FL_DIALECT__MAX; d++) {
+			const fl_revision_part *p = &r.parts[d];
+			if ((p->upgrade != NULL) != (p->upgrade_line > r.downgrade_line) ||
+			    (p->downgrade != NULL) != (p->downgrade_line > r.downgrade_line))
+				__builtin_trap();
+			const char *name = fl_dialect_id_name((fl_dialect_id)d);
+			if (fl_revision_sql(&r, name, true, NULL) != (p->upgrade ? p->upgrade : r.upgrade))
+				__builtin_trap();
+		}
 	} else if (err != FL_EMIGRATE || !error || strncmp(error, "fuzz.sql:", 9) != 0) {
 		__builtin_trap();
 	}

@@ -368,9 +368,12 @@ class MariaDB(DatabaseServer):
 
     def create_database(self, name):
         db = _quote_ident(name, "`")
+        # <name>_scratch: where db check / db migrate build the models'
+        # tables to compare (lib/data/migrate/schema_mysql.c)
+        scratch = _quote_ident(name + "_scratch", "`")
         self.admin("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" % db,
-                   *["GRANT ALL ON %s.* TO '%s'@'%s'" % (db, self.user, h)
-                     for h in ("127.0.0.1", "localhost")])
+                   *["GRANT ALL ON %s.* TO '%s'@'%s'" % (d, self.user, h)
+                     for h in ("127.0.0.1", "localhost") for d in (db, scratch)])
         return self.uri_for(name)
 
     def drop_database(self, name):

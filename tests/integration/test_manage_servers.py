@@ -39,11 +39,6 @@ def test_create_all_seed_query_drop_all(tmp_path, uri, db_kind):
     r = _create_all(tmp_path, uri)
     assert "Created table roles" in r.stdout and "Created table users" in r.stdout
     r = _manage(tmp_path, uri, "seed")
-    if db_kind != "sqlite" and ("pragma_table_info" in r.stderr or "near '(?)'" in r.stderr):
-        # seed checks the schema with migrate/schema.c's reader, still
-        # SQLite's PRAGMAs: the per-dialect reader is the next step
-        # (/work/notes/19-plan.md, step 2); remove this then.
-        pytest.xfail("seed's schema check reads SQLite's PRAGMAs")
     assert r.returncode == 0, r.stderr
     assert "rows added" in r.stdout
     r = _manage(tmp_path, uri, "seed", "--if-empty")

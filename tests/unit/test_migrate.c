@@ -500,7 +500,7 @@ static const char *offline(struct tmpdb *f, fl_migrations *m, const char *range,
 {
 	fl_buf b;
 	fl_buf_init(&b, f->arena);
-	if (fl_migrate_offline(m, range, up, &b))
+	if (fl_migrate_offline(m, range, up, FL_DIALECT_SQLITE, &b))
 		fail_msg("offline %s: %s", range, m->error);
 	return fl_buf_cstr(&b);
 }
@@ -539,11 +539,11 @@ static void test_offline_sql(void **state)
 	text = offline(f, m, "head:-1", false);
 	assert_non_null(strstr(text, "-- Running downgrade aaa333 -> bbb222"));
 	fl_buf_init(&b, f->arena);
-	assert_int_equal(fl_migrate_offline(m, "ccc111:+2", true, &b), FL_OK);
-	assert_int_equal(fl_migrate_offline(m, "head", false, &b), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_offline(m, "ccc111:+2", true, FL_DIALECT_SQLITE, &b), FL_OK);
+	assert_int_equal(fl_migrate_offline(m, "head", false, FL_DIALECT_SQLITE, &b), FL_EMIGRATE);
 	assert_string_equal(m->error, "downgrade with --sql requires <fromrev>:<torev>");
-	assert_int_equal(fl_migrate_offline(m, "head:ccc111", true, &b), FL_EMIGRATE);
-	assert_int_equal(fl_migrate_offline(m, "zzz:head", true, &b), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_offline(m, "head:ccc111", true, FL_DIALECT_SQLITE, &b), FL_EMIGRATE);
+	assert_int_equal(fl_migrate_offline(m, "zzz:head", true, FL_DIALECT_SQLITE, &b), FL_EMIGRATE);
 	/* nothing touched the database */
 	assert_false(has_table(f->db, "alembic_version") || has_table(f->db, "a"));
 	/* a "-- foreign_keys: off" revision: PRAGMAs around its transaction */

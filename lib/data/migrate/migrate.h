@@ -11,6 +11,18 @@
  *   CREATE TABLE ...;
  *   -- downgrade
  *   DROP TABLE ...;
+ *   -- upgrade: mysql                (optional dialect parts, see below)
+ *   CREATE TABLE ...;
+ *   -- downgrade: mysql
+ *   DROP TABLE ...;
+ *
+ * Dialect parts: after the plain "-- upgrade" and "-- downgrade" sections a
+ * file may hold "-- upgrade: DIALECT" and "-- downgrade: DIALECT" sections,
+ * DIALECT being sqlite, mysql or postgresql (the dialect names of
+ * fl_dialect_id_name; MariaDB is mysql), in any order, each at most once.
+ * A database runs the part named for its dialect, else the plain part
+ * (fl_revision_sql): the plain parts are what a revision written for
+ * SQLite always held, so files without dialect parts keep working there.
  *
  * "-- foreign_keys: off" runs both parts of the revision with foreign key
  * enforcement off, as SQLite's 12-step table rebuild requires
@@ -46,6 +58,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/db_uri.h"
 #include "data/db.h"
 #include "base/err.h"
 #include "data/model.h"
@@ -55,6 +68,16 @@
 
 /* Largest revision file read, in bytes. */
 #define FL_REVISION_FILE_MAX (16u << 20)
+
+/* The SQL of one dialect's parts of a revision ("-- upgrade: mysql" and
+ * "-- downgrade: mysql").  Also what fl_revision_body hands
+ * fl_revision_write (whose lines are then ignored). */
+typedef struct fl_revision_part {
+	const char *upgrade;        /* the SQL under "-- upgrade: <dialect>", NULL: none */
+	const char *downgrade;      /* the SQL under "-- downgrade: <dialect>", NULL: none */
+	int upgrade_line;           /* file line of the upgrade SQL's first line; 0 when none */
+	int downgrade_line;         /* the same for the downgrade SQL */
+} fl_revision_part;
 
 /* One parsed revision file. */
 typedef struct fl_revision {
@@ -68,19 +91,56 @@ typedef struct fl_revision {
 	bool foreign_keys_off;      /* "-- foreign_keys: off": run with FKs off, check before COMMIT */
 	int upgrade_line;           /* file line of the upgrade SQL's first line (for messages) */
 	int downgrade_line;         /* the same for the downgrade SQL */
+	fl_revision_part parts[FL_DIALECT__MAX];  /* the dialect parts, by fl_dialect_id */
 } fl_revision;
 
 /* fl_revision_parse — parse the revision file text `text` (`len` bytes,
  * not necessarily NUL-terminated) read from `path`.  Strict: the header
  * holds only "-- key: value" lines (revision and down_revision required,
  * message, date and foreign_keys (on|off) optional, none twice) and blank lines, then exactly one
- * "-- upgrade" and one "-- downgrade" line in that order; each non-empty
- * section must end in a complete statement (';').  The text must be UTF-8
+ * "-- upgrade" and one "-- downgrade" line in that order, then any number
+ * of "-- upgrade: DIALECT" / "-- downgrade: DIALECT" lines (DIALECT one of
+ * sqlite, mysql, postgresql; each at most once per direction; none before
+ * the plain two); each non-empty section must end in a complete statement
+ * (';').  The text must be UTF-8
  * without NUL bytes.  Ids are 1–32 characters of [0-9A-Za-z_].
  * On success *out's strings are copies in `a`.  On FL_EMIGRATE, *error is
  * "path:line: reason" in `a`. */
 fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t len,
 	fl_revision *out, const char **error);
+
+/* fl_revision_sql — the SQL revision `r` runs on a database of dialect
+ * `dialect` ("sqlite", "mysql", "postgresql": fl_dialect_id_name of the
+ * connection's dialect, or NULL for the plain part): its upgrade (`up`) or
+ * downgrade part named for that dialect, else the plain part.  *line (if
+ * not NULL) gets the file line the returned SQL starts on.  Owned by `r`. */
+const char *fl_revision_sql(const fl_revision *r, const char *dialect, bool up, int *line);
+
+/* fl_revision_dialect — the fl_dialect_id named `name` ("sqlite", "mysql",
+ * "postgresql"; exact), or FL_DIALECT__MAX for any other name or NULL. */
+fl_dialect_id fl_revision_dialect(const char *name);
+
+/* fl_sql_statement_end — where the first statement of `sql` ends: one
+ * past its ';', found in the quoting of `dialect`, or NULL when no ';'
+ * outside quotes and comments ends one (the text is incomplete).
+ *   sqlite      the first ';' after which sqlite3_complete() calls the text
+ *               complete (so CREATE TRIGGER ... BEGIN ...; END; is one);
+ *   mysql       '...' (with `backslash_escapes`, '\' escapes the next
+ *               character: the server's default; Flagon's connections set
+ *               NO_BACKSLASH_ESCAPES, so the runner passes false), "..."
+ *               (ANSI_QUOTES) and `...` identifiers, "-- " and '#' line
+ *               comments, non-nesting block comments; no compound
+ *               BEGIN ... END bodies (DELIMITER is the client's, not SQL);
+ *   postgresql  '...' (standard_conforming_strings), E'...' with backslash
+ *               escapes, "..." identifiers, dollar quotes ($$ ... $$,
+ *               $tag$ ... $tag$), "--" comments, nesting block comments.
+ * `a` holds scratch copies (SQLite).  The text must be NUL-terminated. */
+const char *fl_sql_statement_end(fl_arena *a, const char *sql, fl_dialect_id dialect,
+	bool backslash_escapes);
+
+/* fl_sql_has_statement — whether `sql` holds anything but blanks, ';' and
+ * `dialect`'s comments (an unclosed block comment counts as a comment). */
+bool fl_sql_has_statement(const char *sql, fl_dialect_id dialect);
 
 /* The revisions of a migrations folder, in chain order. */
 typedef struct fl_migrations {
@@ -149,10 +209,17 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target);
  * to the base for an upgrade (offline, the database's revision is not
  * known) and is required for a downgrade; TO is "head", "base", an id or
  * unique prefix, or "+N"/"-N" relative to FROM (an empty TO: head for an
- * upgrade, -1 for a downgrade).  Errors: FL_EMIGRATE (no FROM for a
- * downgrade, an unknown revision, a target on the wrong side), m->error
- * says why. */
-fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_buf *out);
+ * upgrade, -1 for a downgrade).  The script is `dialect`'s: each
+ * revision's part for it (fl_revision_sql), PostgreSQL's BEGIN;/COMMIT;
+ * around each revision, none on MySQL/MariaDB (whose DDL commits at once;
+ * a comment says so, and the script first sets the sql_mode Flagon's
+ * connections use, ANSI_QUOTES included), the servers' alembic_version
+ * with its alembic_version_pkc key; the foreign_keys PRAGMAs are
+ * SQLite's only.  Errors: FL_EMIGRATE (no FROM for a downgrade, an
+ * unknown revision, a target on the wrong side, a dialect out of range),
+ * m->error says why. */
+fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_dialect_id dialect,
+	fl_buf *out);
 
 /* fl_migrate_revision — `alembic revision -m message` (without
  * --autogenerate): write an empty revision into m->dir, its parent the
@@ -201,6 +268,19 @@ void fl_migrate_history(const fl_migrations *m, fl_buf *out);
  *   modify_autoincrement add_index drop_index add_unique drop_unique
  *   add_fk drop_fk
  * and detail a readable description ("VARCHAR(64) -> TEXT"). */
+
+/* fl_schema_reflect — SQLAlchemy's MetaData.reflect(): the schema of the
+ * live database `db` as a JSON object, table name → table, each with
+ * "columns" (an array of objects with at least "name", "type" as the
+ * database spells it, "notnull", "default", "pk"), "indexes", "uniques"
+ * and "fks" (lib/data/migrate/internal.h describes every field), read by
+ * the reader of db's dialect: SQLite's pragmas, MySQL's
+ * information_schema (the tables of DATABASE()), PostgreSQL's pg_catalog
+ * (the tables of current_schema()).  Tables Flagon keeps for itself
+ * (alembic_version, flagon_*) are left out.  Allocated from `a`.
+ * Errors: the database's (FL_EDB, FL_EBUSY, FL_EDISCONNECTED), message in
+ * fl_db_errmsg(db). */
+fl_err fl_schema_reflect(fl_db *db, fl_arena *a, json_t **schema);
 
 /* fl_schema_compare — the differences that turn `from`'s schema into
  * `to`'s, as a new JSON array in *diffs (an empty array when they agree),

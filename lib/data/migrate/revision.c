@@ -10,15 +10,19 @@
 
 #include "base/utf8.h"
 
-enum section { HEADER, UPGRADE, DOWNGRADE };
+enum section { HEADER, UPGRADE, DOWNGRADE, PART };
+
+/* Sections: 0 upgrade, 1 downgrade, then 2 + 2 * dialect + (downgrade). */
+#define NSECTIONS (2 + 2 * FL_DIALECT__MAX)
 
 struct parser {
 	fl_arena *arena;
 	const char *path;
 	fl_revision *rev;
-	fl_buf sql[2];        /* upgrade, downgrade */
-	int sql_line[2];      /* line of the "-- upgrade"/"-- downgrade" marker */
+	fl_buf sql[NSECTIONS];
+	int sql_line[NSECTIONS];  /* line of the section's marker; 0: not given */
 	enum section section;
+	int at;               /* the section SQL lines go to */
 	int line;
 	int fk_line;          /* line of the "-- foreign_keys:" header */
 	const char *fk;       /* its value, checked by check_headers */
@@ -94,6 +98,63 @@ static bool is_marker(const char *s, size_t n, const char *marker)
 	return n == strlen(marker) && memcmp(s, marker, n) == 0;
 }
 
+fl_dialect_id fl_revision_dialect(const char *name)
+{
+	for (int d = 0; name && d < FL_DIALECT__MAX; d++)
+		if (strcmp(name, fl_dialect_id_name((fl_dialect_id)d)) == 0)
+			return (fl_dialect_id)d;
+	return FL_DIALECT__MAX;
+}
+
+const char *fl_revision_sql(const fl_revision *r, const char *dialect, bool up, int *line)
+{
+	fl_dialect_id d = fl_revision_dialect(dialect);
+	const fl_revision_part *p = d < FL_DIALECT__MAX ? &r->parts[d] : NULL;
+	const char *sql = p ? (up ? p->upgrade : p->downgrade) : NULL;
+	if (line)
+		*line = sql ? (up ? p->upgrade_line : p->downgrade_line) :
+			(up ? r->upgrade_line : r->downgrade_line);
+	if (!sql)
+		sql = up ? r->upgrade : r->downgrade;
+	return sql;
+}
+
+/* "-- upgrade: DIALECT" or "-- downgrade: DIALECT" (`n` bytes): the
+ * section it opens, 0 when the line is no such marker, -1 after an error. */
+static int dialect_marker(struct parser *p, const char *s, size_t n)
+{
+	bool up = n >= 11 && memcmp(s, "-- upgrade:", 11) == 0;
+	bool down = n >= 13 && memcmp(s, "-- downgrade:", 13) == 0;
+	if (!up && !down)
+		return 0;
+	const char *v = s + (up ? 11 : 13), *end = s + n;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	const char *name = fl_arena_strndup(p->arena, v, (size_t)(end - v));
+	const char *dir = up ? "upgrade" : "downgrade";
+	fl_dialect_id d = fl_revision_dialect(name);
+	if (d == FL_DIALECT__MAX) {
+		failf(p, p->line, fl_arena_printf(p->arena, "unknown dialect '%s' in '-- %s:'; "
+			"expected sqlite, mysql or postgresql", name, dir));
+		return -1;
+	}
+	int at = 2 + 2 * (int)d + down;
+	if (p->section != DOWNGRADE && p->section != PART) {
+		failf(p, p->line, fl_arena_printf(p->arena, "'-- %s: %s' before the plain "
+			"'-- upgrade' and '-- downgrade' parts", dir, name));
+		return -1;
+	}
+	if (p->sql_line[at]) {
+		failf(p, p->line, fl_arena_printf(p->arena, "'-- %s: %s' given twice (first on "
+			"line %d)", dir, name, p->sql_line[at]));
+		return -1;
+	}
+	p->section = PART;
+	p->at = at;
+	p->sql_line[at] = p->line;
+	return 1;
+}
+
 /* One line: `n` bytes without trailing blanks (for markers and headers),
  * `raw` bytes without the trailing CR (kept as is in the SQL). */
 static fl_err body_line(struct parser *p, const char *s, size_t n, size_t raw)
@@ -106,12 +167,16 @@ static fl_err body_line(struct parser *p, const char *s, size_t n, size_t raw)
 			"'-- downgrade' given twice");
 	if (up || down) {
 		p->section = up ? UPGRADE : DOWNGRADE;
-		p->sql_line[up ? 0 : 1] = p->line;
+		p->at = up ? 0 : 1;
+		p->sql_line[p->at] = p->line;
 		return FL_OK;
 	}
+	int part = dialect_marker(p, s, n);
+	if (part)
+		return part < 0 ? FL_EMIGRATE : FL_OK;
 	if (p->section == HEADER)
 		return n == 0 ? FL_OK : header_line(p, s, n);
-	fl_buf *b = &p->sql[p->section == UPGRADE ? 0 : 1];
+	fl_buf *b = &p->sql[p->at];
 	fl_buf_append(b, s, raw);
 	fl_buf_putc(b, '\n');
 	return FL_OK;
@@ -131,13 +196,48 @@ static bool has_sql(const char *s)
 	return false;
 }
 
-static fl_err check_section(struct parser *p, int i, const char *name)
+/* Does every statement of a server dialect's part end with ';'? */
+static bool complete(fl_arena *a, const char *sql, fl_dialect_id d)
+{
+	const char *end;
+	while ((end = fl_sql_statement_end(a, sql, d, false)))
+		sql = end;
+	return !fl_sql_has_statement(sql, d);
+}
+
+static fl_err check_section(struct parser *p, int i)
 {
 	const char *sql = fl_buf_cstr(&p->sql[i]);
-	if (has_sql(sql) && !sqlite3_complete(sql))
+	const char *name = i % 2 ? "downgrade" : "upgrade";
+	const char *dialect = i < 2 ? "" : fl_arena_printf(p->arena, ": %s",
+		fl_dialect_id_name((fl_dialect_id)((i - 2) / 2)));
+	fl_dialect_id d = i < 2 ? FL_DIALECT_SQLITE : (fl_dialect_id)((i - 2) / 2);
+	if (d == FL_DIALECT_SQLITE ? has_sql(sql) && !sqlite3_complete(sql) : !complete(p->arena, sql, d))
 		return failf(p, p->sql_line[i], fl_arena_printf(p->arena,
-			"the %s section does not end with a complete statement (missing ';'?)", name));
+			"the %s%s section does not end with a complete statement (missing ';'?)",
+			name, dialect));
 	return FL_OK;
+}
+
+/* The parsed sections into *out (after success). */
+static void fill(struct parser *p, fl_revision *out)
+{
+	out->upgrade_line = p->sql_line[0] + 1;
+	out->downgrade_line = p->sql_line[1] + 1;
+	out->upgrade = fl_buf_cstr(&p->sql[0]);
+	out->downgrade = fl_buf_cstr(&p->sql[1]);
+	for (int d = 0; d < FL_DIALECT__MAX; d++) {
+		fl_revision_part *part = &out->parts[d];
+		int u = 2 + 2 * d, w = u + 1;
+		if (p->sql_line[u]) {
+			part->upgrade = fl_buf_cstr(&p->sql[u]);
+			part->upgrade_line = p->sql_line[u] + 1;
+		}
+		if (p->sql_line[w]) {
+			part->downgrade = fl_buf_cstr(&p->sql[w]);
+			part->downgrade_line = p->sql_line[w] + 1;
+		}
+	}
 }
 
 static fl_err check_headers(struct parser *p)
@@ -195,26 +295,21 @@ fl_err fl_revision_parse(fl_arena *a, const char *path, const char *text, size_t
 {
 	struct parser p = { .arena = a, .path = path ? path : "(revision)", .rev = out };
 	memset(out, 0, sizeof *out);
-	fl_buf_init(&p.sql[0], a);
-	fl_buf_init(&p.sql[1], a);
+	for (int i = 0; i < NSECTIONS; i++)
+		fl_buf_init(&p.sql[i], a);
 	fl_err err = check_bytes(&p, text, len);
 	if (!err)
 		err = parse_lines(&p, text, len);
 	if (!err)
 		err = check_headers(&p);
-	if (!err)
-		err = check_section(&p, 0, "upgrade");
-	if (!err)
-		err = check_section(&p, 1, "downgrade");
+	for (int i = 0; !err && i < NSECTIONS; i++)
+		err = check_section(&p, i);
 	if (err) {
 		memset(out, 0, sizeof *out);
 		*error = p.error;
 		return err;
 	}
-	out->upgrade_line = p.sql_line[0] + 1;
-	out->downgrade_line = p.sql_line[1] + 1;
-	out->upgrade = fl_buf_cstr(&p.sql[0]);
-	out->downgrade = fl_buf_cstr(&p.sql[1]);
+	fill(&p, out);
 	out->path = fl_arena_strdup(a, p.path);
 	*error = NULL;
 	return FL_OK;

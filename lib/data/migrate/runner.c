@@ -3,7 +3,6 @@
 #include "data/migrate/internal.h"
 
 #include <dirent.h>
-#include <sqlite3.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,11 +10,6 @@
 #include <string.h>
 
 #include "base/vec.h"
-
-#define VERSION_TABLE_SQL \
-	"CREATE TABLE IF NOT EXISTS alembic_version (\n" \
-	"\tversion_num VARCHAR(32) NOT NULL PRIMARY KEY\n" \
-	");"
 
 #define failf fl_migrate_fail
 
@@ -209,7 +203,7 @@ fl_err fl_migrations_load(fl_arena *a, const char *dir, fl_migrations **out)
 /* ---- the version table ---- */
 
 /* Index of the database's revision in the chain, -1 at base. */
-static fl_err current_index(fl_migrations *m, fl_db *db, long *index)
+fl_err fl_migrate_current_index(fl_migrations *m, fl_db *db, long *index)
 {
 	json_t *rows;
 	*index = -1;
@@ -240,14 +234,14 @@ fl_err fl_migrate_current(fl_migrations *m, fl_db *db, const char **rev)
 {
 	long i;
 	*rev = NULL;
-	fl_err err = current_index(m, db, &i);
+	fl_err err = fl_migrate_current_index(m, db, &i);
 	if (!err && i >= 0)
 		*rev = m->chain[i]->id;
 	return err;
 }
 
 /* "head", "base", an id or a unique prefix of one → index (-1 = base). */
-static fl_err resolve(fl_migrations *m, const char *target, long *index)
+fl_err fl_migrate_resolve(fl_migrations *m, const char *target, long *index)
 {
 	if (!target || strcmp(target, "head") == 0 || strcmp(target, "heads") == 0) {
 		*index = (long)m->n - 1;
@@ -275,156 +269,13 @@ static fl_err resolve(fl_migrations *m, const char *target, long *index)
 	return FL_OK;
 }
 
-/* Move the version row from revision index `from` to `to` (-1 = base),
- * inside the open transaction. */
-static fl_err set_version(fl_db *db, long from, long to, fl_migrations *m)
-{
-	fl_arena *old = fl_json_set_arena(m->arena);
-	json_t *params = json_array();
-	const char *sql;
-	if (from < 0) {
-		sql = "INSERT INTO alembic_version (version_num) VALUES (?)";
-		json_array_append_new(params, json_string(m->chain[to]->id));
-	} else if (to < 0) {
-		sql = "DELETE FROM alembic_version WHERE version_num = ?";
-		json_array_append_new(params, json_string(m->chain[from]->id));
-	} else {
-		sql = "UPDATE alembic_version SET version_num = ? WHERE version_num = ?";
-		json_array_append_new(params, json_string(m->chain[to]->id));
-		json_array_append_new(params, json_string(m->chain[from]->id));
-	}
-	int changes = 0;
-	fl_err err = fl_db_execute(db, sql, params, NULL, &changes);
-	fl_json_set_arena(old);
-	if (!err && changes != 1)
-		return fl_db_set_error(db, FL_EMIGRATE, "alembic_version", NULL,
-			"alembic_version changed while migrating");
-	return err;
-}
-
-static fl_err ensure_version_table(fl_migrations *m, fl_db *db)
-{
-	fl_err err = fl_db_begin(db);
-	if (!err)
-		err = fl_db_exec_script(db, VERSION_TABLE_SQL);
-	if (!err)
-		return fl_db_commit(db);
-	fl_db_rollback(db);
-	return failf(m, err, "cannot create alembic_version: %s", fl_db_errmsg(db));
-}
-
-/* Run `sql` (a revision part starting on file line `line`) one statement
- * at a time; on failure *failed_line is the line the failing statement
- * starts on.  Statement ends are found the way the sqlite3 shell does: at
- * a ';' where sqlite3_complete() says the text so far is complete, so
- * semicolons in strings, comments and trigger bodies do not split. */
-static fl_err run_script(fl_migrations *m, fl_db *db, const char *sql, int line, int *failed_line)
-{
-	const char *start = sql;
-	*failed_line = line;
-	for (const char *p = sql; *p; p++) {
-		if (*p != ';' && p[1] != '\0')
-			continue;
-		char *stmt = fl_arena_strndup(m->arena, start, (size_t)(p + 1 - start));
-		if (p[1] != '\0' && !sqlite3_complete(stmt))
-			continue;
-		/* the statement's first line: skip blanks and "--" comment lines */
-		int at = line;
-		const char *q = start;
-		for (;;) {
-			while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
-				at += *q++ == '\n';
-			if (q[0] == '-' && q[1] == '-')
-				q += strcspn(q, "\n");
-			else
-				break;
-		}
-		for (const char *c = start; c <= p; c++)
-			line += *c == '\n';
-		start = p + 1;
-		fl_err err = fl_db_exec_script(db, stmt);
-		if (err) {
-			*failed_line = at;
-			return err;
-		}
-	}
-	return FL_OK;
-}
-
-/* After a script run with foreign keys off: PRAGMA foreign_key_check must
- * find nothing, or the step fails naming the first offending row. */
-static fl_err check_foreign_keys(fl_migrations *m, fl_db *db)
-{
-	json_t *rows;
-	fl_arena *old = fl_json_set_arena(m->arena);
-	fl_err err = fl_db_query(db, "SELECT \"table\" AS t, rowid AS r, parent AS p "
-		"FROM pragma_foreign_key_check", NULL, &rows);
-	fl_json_set_arena(old);
-	if (err || json_array_size(rows) == 0)
-		return err;
-	json_t *row = json_array_get(rows, 0);
-	json_t *rowid = json_object_get(row, "r");
-	return fl_db_set_error(db, FL_ECONSTRAINT, NULL, NULL,
-		"foreign key check failed: %zu row(s) violate foreign keys, first: table %s "
-		"rowid %lld references a missing row of %s", json_array_size(rows),
-		json_string_value(json_object_get(row, "t")),
-		json_is_integer(rowid) ? (long long)json_integer_value(rowid) : -1LL,
-		json_string_value(json_object_get(row, "p")));
-}
-
-/* PRAGMA foreign_keys is a no-op inside a transaction, so a revision with
- * "-- foreign_keys: off" has it switched here, around BEGIN ... COMMIT. */
-static fl_err set_foreign_keys(fl_db *db, bool on)
-{
-	return fl_db_exec_script(db, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
-}
-
-/* Apply one step — chain[i]'s upgrade (from i-1 to i) or its downgrade
- * (from i to i-1) — in its own transaction.  The current revision is read
- * again under the write lock, so two processes never apply a step twice. */
-static fl_err step(fl_migrations *m, fl_db *db, long i, bool up)
-{
-	const fl_revision *r = m->chain[i];
-	long from = up ? i - 1 : i, to = up ? i : i - 1, now;
-	const char *parent = r->down_revision ? r->down_revision : "<base>";
-	bool fk_off = r->foreign_keys_off;
-	int line = up ? r->upgrade_line : r->downgrade_line;
-	if (m->progress)
-		fprintf(m->progress, "Running %s %s -> %s, %s\n", up ? "upgrade" : "downgrade",
-			up ? parent : r->id, up ? r->id : parent, r->message);
-	fl_err err = fk_off ? set_foreign_keys(db, false) : FL_OK;
-	if (!err)
-		err = fl_db_begin(db);
-	if (!err && (err = current_index(m, db, &now)) == FL_OK && now != from)
-		err = fl_db_set_error(db, FL_EMIGRATE, NULL, NULL, "another process migrated the database");
-	if (!err)
-		err = run_script(m, db, up ? r->upgrade : r->downgrade, line, &line);
-	if (!err && fk_off)
-		err = check_foreign_keys(m, db);
-	if (!err)
-		err = set_version(db, from, to, m);
-	if (!err)
-		err = fl_db_commit(db);
-	if (!err && fk_off && (err = set_foreign_keys(db, true)))
-		return failf(m, err, "%s: applied, but foreign keys could not be turned on again: %s",
-			r->path, fl_db_errmsg(db));
-	if (!err)
-		return FL_OK;
-	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
-	fl_db_rollback(db);
-	if (fk_off)
-		set_foreign_keys(db, true);
-	return failf(m, err == FL_EBUSY ? FL_EBUSY : FL_EMIGRATE, "%s:%d: %s failed: %s", r->path,
-		line, up ? "upgrade" : "downgrade", msg);
-}
-
 /* `target` relative to chain index `from` ("+N" or "-N", Alembic's
  * relative revisions), else resolve().  A step beyond the base or the
  * head is Alembic's "Relative revision +3 didn't produce 3 migrations". */
-static fl_err resolve_from(fl_migrations *m, const char *target, long from, long *index)
+fl_err fl_migrate_resolve_from(fl_migrations *m, const char *target, long from, long *index)
 {
 	if (!target || (target[0] != '+' && target[0] != '-'))
-		return resolve(m, target, index);
+		return fl_migrate_resolve(m, target, index);
 	char *end;
 	errno = 0;
 	long k = strtol(target + 1, &end, 10);
@@ -440,34 +291,34 @@ static fl_err resolve_from(fl_migrations *m, const char *target, long from, long
 fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target)
 {
 	long ci, ti;
-	fl_err err = current_index(m, db, &ci);
+	fl_err err = fl_migrate_current_index(m, db, &ci);
 	if (!err)
-		err = resolve_from(m, target, ci, &ti);
+		err = fl_migrate_resolve_from(m, target, ci, &ti);
 	if (err)
 		return err;
 	if (ti < ci)
 		return failf(m, FL_EMIGRATE, "target %s is older than the current revision %s; "
 			"use downgrade", ti < 0 ? "base" : m->chain[ti]->id, m->chain[ci]->id);
-	if (ti > ci && (err = ensure_version_table(m, db)))
+	if (ti > ci && (err = fl_migrate_version_table(m, db)))
 		return err;
 	for (long i = ci + 1; !err && i <= ti; i++)
-		err = step(m, db, i, true);
+		err = fl_migrate_step(m, db, i, true);
 	return err;
 }
 
 fl_err fl_migrate_downgrade(fl_migrations *m, fl_db *db, const char *target)
 {
 	long ci, ti;
-	fl_err err = current_index(m, db, &ci);
+	fl_err err = fl_migrate_current_index(m, db, &ci);
 	if (!err)
-		err = resolve_from(m, target ? target : "-1", ci, &ti);
+		err = fl_migrate_resolve_from(m, target ? target : "-1", ci, &ti);
 	if (err)
 		return err;
 	if (ti > ci)
 		return failf(m, FL_EMIGRATE, "target %s is newer than the current revision %s; "
 			"use upgrade", m->chain[ti]->id, ci < 0 ? "base" : m->chain[ci]->id);
 	for (long i = ci; !err && i > ti; i--)
-		err = step(m, db, i, false);
+		err = fl_migrate_step(m, db, i, false);
 	return err;
 }
 
@@ -476,16 +327,16 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target)
 	long ti;
 	if (!target)
 		return failf(m, FL_EMIGRATE, "stamp needs a revision");
-	fl_err err = resolve(m, target, &ti);
+	fl_err err = fl_migrate_resolve(m, target, &ti);
 	if (!err)
-		err = ensure_version_table(m, db);
+		err = fl_migrate_version_table(m, db);
 	if (err)
 		return err;
 	err = fl_db_begin(db);
 	if (!err)
 		err = fl_db_exec_script(db, "DELETE FROM alembic_version");
 	if (!err && ti >= 0)
-		err = set_version(db, -1, ti, m);
+		err = fl_migrate_set_version(db, -1, ti, m);
 	if (!err)
 		err = fl_db_commit(db);
 	if (!err)
@@ -493,77 +344,6 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target)
 	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
 	fl_db_rollback(db);
 	return failf(m, err, "stamp failed: %s", msg);
-}
-
-/* ---- offline mode (upgrade --sql, downgrade --sql) ---- */
-
-/* The version row's move from index `from` to `to`, as literal SQL. */
-static void put_version(fl_buf *out, const fl_migrations *m, long from, long to)
-{
-	if (from < 0) {
-		fl_buf_puts(out, "INSERT INTO alembic_version (version_num) VALUES (");
-		fl_sql_put_string(out, m->chain[to]->id);
-		fl_buf_puts(out, ");\n\n");
-	} else if (to < 0) {
-		fl_buf_puts(out, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
-		fl_sql_put_string(out, m->chain[from]->id);
-		fl_buf_puts(out, ";\n\n");
-	} else {
-		fl_buf_puts(out, "UPDATE alembic_version SET version_num=");
-		fl_sql_put_string(out, m->chain[to]->id);
-		fl_buf_puts(out, " WHERE alembic_version.version_num = ");
-		fl_sql_put_string(out, m->chain[from]->id);
-		fl_buf_puts(out, ";\n\n");
-	}
-}
-
-/* What step() runs for chain[i], as a script. */
-static void put_step(fl_buf *out, const fl_migrations *m, long i, bool up)
-{
-	const fl_revision *r = m->chain[i];
-	const char *parent = r->down_revision ? r->down_revision : "";
-	fl_buf_printf(out, "-- Running %s %s -> %s\n\n", up ? "upgrade" : "downgrade",
-		up ? parent : r->id, up ? r->id : parent);
-	if (r->foreign_keys_off)
-		fl_buf_puts(out, "PRAGMA foreign_keys=OFF;\n\n");
-	fl_buf_puts(out, "BEGIN TRANSACTION;\n\n");
-	fl_buf_puts(out, up ? r->upgrade : r->downgrade);
-	fl_buf_puts(out, "\n");
-	if (r->foreign_keys_off)
-		fl_buf_puts(out, "PRAGMA foreign_key_check;\n\n");
-	put_version(out, m, up ? i - 1 : i, up ? i : i - 1);
-	fl_buf_puts(out, "COMMIT;\n\n");
-	if (r->foreign_keys_off)
-		fl_buf_puts(out, "PRAGMA foreign_keys=ON;\n\n");
-}
-
-fl_err fl_migrate_offline(fl_migrations *m, const char *range, bool up, fl_buf *out)
-{
-	const char *colon = range ? strchr(range, ':') : NULL;
-	const char *from = colon ? fl_arena_strndup(m->arena, range, (size_t)(colon - range)) : NULL;
-	const char *to = colon ? colon + 1 : range;
-	long fi = -1, ti;
-	if (!up && !colon)
-		return failf(m, FL_EMIGRATE, "downgrade with --sql requires <fromrev>:<torev>");
-	if (!to || !*to)
-		to = up ? "head" : "-1";
-	fl_err err = from && *from ? resolve(m, from, &fi) : FL_OK;
-	if (!err)
-		err = resolve_from(m, to, fi, &ti);
-	if (err)
-		return err;
-	if (up ? ti < fi : ti > fi)
-		return failf(m, FL_EMIGRATE, "target %s is %s than %s; use %s", to,
-			up ? "older" : "newer", from && *from ? from : "base", up ? "downgrade" : "upgrade");
-	if (up && fi < 0 && ti >= 0)
-		fl_buf_printf(out, "%s\n\n", VERSION_TABLE_SQL);
-	for (long i = fi + 1; up && i <= ti; i++)
-		put_step(out, m, i, true);
-	for (long i = fi; !up && i > ti; i--)
-		put_step(out, m, i, false);
-	if (!up && ti < 0 && fi >= 0)
-		fl_buf_puts(out, "DROP TABLE alembic_version;\n\n");
-	return FL_OK;
 }
 
 void fl_migrate_history(const fl_migrations *m, fl_buf *out)

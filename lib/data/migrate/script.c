@@ -77,6 +77,19 @@ static void put_lines(fl_buf *b, const char *prefix, const char *lines)
 	}
 }
 
+/* The dialect parts that are not NULL, in fl_dialect_id order, upgrade
+ * before downgrade. */
+static void put_parts(fl_buf *b, const fl_revision_part *parts)
+{
+	for (int d = 0; d < FL_DIALECT__MAX; d++) {
+		const char *name = fl_dialect_id_name((fl_dialect_id)d);
+		if (parts[d].upgrade)
+			fl_buf_printf(b, "-- upgrade: %s\n%s", name, parts[d].upgrade);
+		if (parts[d].downgrade)
+			fl_buf_printf(b, "-- downgrade: %s\n%s", name, parts[d].downgrade);
+	}
+}
+
 static const char *file_text(fl_arena *a, const char *id, const char *parent, const char *message,
 	const fl_revision_body *body)
 {
@@ -96,6 +109,7 @@ static const char *file_text(fl_arena *a, const char *id, const char *parent, co
 	fl_buf_puts(&b, body->upgrade ? body->upgrade : "");
 	fl_buf_puts(&b, "-- downgrade\n");
 	fl_buf_puts(&b, body->downgrade ? body->downgrade : "");
+	put_parts(&b, body->parts);
 	return fl_buf_cstr(&b);
 }
 
@@ -168,5 +182,6 @@ fl_err fl_migrate_show(fl_migrations *m, const char *target, fl_buf *out)
 	fl_buf_printf(out, "    %s\n    \n    Revision ID: %s\n    Revises: %s\n    Create Date: %s\n\n",
 		r->message, r->id, r->down_revision ? r->down_revision : "", r->date);
 	fl_buf_printf(out, "-- upgrade\n%s-- downgrade\n%s", r->upgrade, r->downgrade);
+	put_parts(out, r->parts);
 	return FL_OK;
 }

@@ -1,0 +1,5 @@
+-- revision: a
+-- down_revision: <base>
+-- upgrade
+-- upgrade: mysql
+-- downgrade

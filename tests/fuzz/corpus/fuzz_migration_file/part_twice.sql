@@ -1,0 +1,7 @@
+-- revision: a
+-- down_revision: <base>
+-- upgrade
+-- downgrade
+-- downgrade: mysql
+SELECT 1;
+-- downgrade: mysql
