@@ -326,10 +326,15 @@ class Server:
                     last = "%s -> %d" % (path, r.status_code)
                 except requests.RequestException as e:
                     last = "%s -> %s" % (path, e)
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or self.startup_failed():
                     raise RuntimeError("%s not ready after %.0f s (%s):\n%s" % (
                         self.kind, READY_TIMEOUT, last, self.logs()))
                 time.sleep(0.1)
+
+    def startup_failed(self):
+        """Whether a program said its start-up failed (fl_run): it will
+        not come up, however long one waits."""
+        return any("start-up failed" in tail(p, 20) for p in self.log_files())
 
     def stop(self):
         if self.proc is None:
@@ -395,17 +400,62 @@ def new_database(kind, label):
     return DATABASE_PROVIDER(kind, label)
 
 
-def test_databases():
-    """The databases FLAGON_TEST_DB selects (dbservers.selected())."""
+# What does not work on a database server yet, by name, with the reason: a
+# test that needs it is an expected failure there (xfail strict=True, so
+# that it fails the run once the feature works and the entry goes).
+PENDING_ON_SERVERS = {
+    "db_store": "the database cache, session store and login-limit counts "
+                "(CACHE_TYPE/SESSION_TYPE sqlite) use SQLite's own handle: not on "
+                "MariaDB/PostgreSQL yet (h16 moves them onto fl_db)",
+}
+
+
+def pending_mark(db_kind, needs):
+    """The xfail mark for a test on `db_kind` that needs the features
+    `needs` (names in PENDING_ON_SERVERS), or None."""
+    if db_kind == "sqlite":
+        return None
+    reasons = [PENDING_ON_SERVERS[n] for n in needs if n in PENDING_ON_SERVERS]
+    return pytest.mark.xfail(strict=True, reason="; ".join(reasons)) if reasons else None
+
+
+def expect_failure_on_servers(request, db_kind, *needs):
+    """Mark the running test (its `request`) an expected failure when it
+    runs on a database server and needs a pending feature."""
+    mark = pending_mark(db_kind, needs)
+    if mark:
+        request.node.add_marker(mark)
+
+
+def with_marks(ids, *needs):
+    """Fixture params from matrix() ids or database names, those on a
+    database server marked as expected failures when they need a pending
+    feature (`needs`)."""
+    out = []
+    for i in ids:
+        mark = pending_mark(split_pair(i)[1] if i not in ALL_DATABASES else i, needs)
+        out.append(pytest.param(i, marks=[mark] if mark else [], id=i))
+    return out
+
+
+ALL_DATABASES = ("sqlite", "mysql", "postgresql")
+
+
+def test_databases(*needs):
+    """The databases FLAGON_TEST_DB selects (dbservers.selected()); with
+    `needs`, as params marked by with_marks()."""
     import dbservers
-    return dbservers.selected()
+    dbs = list(dbservers.selected())
+    return with_marks(dbs, *needs) if needs else dbs
 
 
-def matrix(web_kinds):
+def matrix(web_kinds, *needs):
     """The ids "<web>-<database>" of every pair of a web server kind in
     `web_kinds` and a database FLAGON_TEST_DB selects, sorted by web
-    server: the params of a fixture that make()s servers."""
-    return ["%s-%s" % (w, d) for w in sorted(web_kinds) for d in test_databases()]
+    server: the params of a fixture that make()s servers (with `needs`:
+    marked by with_marks())."""
+    ids = ["%s-%s" % (w, d) for w in sorted(web_kinds) for d in test_databases()]
+    return with_marks(ids, *needs) if needs else ids
 
 
 def split_pair(param):

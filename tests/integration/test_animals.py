@@ -26,7 +26,7 @@ TIME_RE = re.compile(r'<time datetime="([^"]+)"')
 FLASH = "Looks like you have changed your name!"
 
 
-@pytest.fixture(scope="module", params=servers.test_databases())
+@pytest.fixture(scope="module", params=servers.test_databases("db_store"))
 def pair(request, tmp_path_factory, mounts):
     """(a, b): two servers over one database (each kind FLAGON_TEST_DB
     selects) and one shared cache."""

@@ -30,7 +30,7 @@ LIMITS = {
 TOO_MANY = "Too many failed login attempts; try again in"
 
 
-@pytest.fixture(scope="module", params=servers.test_databases())
+@pytest.fixture(scope="module", params=servers.test_databases("db_store"))
 def pair(request, tmp_path_factory, mounts):
     """(a, b): two servers over one database (and so one store of counts),
     with two users who know their password."""

@@ -77,10 +77,10 @@ def author(server):
     uid = execute(server, "INSERT INTO users (username, role_id, ident_id) VALUES (?, ?, ?)",
                   name, role[0], ident)
     arts = {}
-    for title, when, gone in (("older " + name, "2020-01-01 10:00:00", 0),
-                              ("newest " + name, "2022-06-01 08:30:00", 0),
-                              ("deleted " + name, "2023-01-01 00:00:00", 1),
-                              ("middle " + name, "2021-03-04 05:06:07", 0)):
+    for title, when, gone in (("older " + name, "2020-01-01 10:00:00", False),
+                              ("newest " + name, "2022-06-01 08:30:00", False),
+                              ("deleted " + name, "2023-01-01 00:00:00", True),
+                              ("middle " + name, "2021-03-04 05:06:07", False)):
         arts[title.split()[0]] = execute(
             server, "INSERT INTO articles (title, body, user_id, rdatetime, isdelete) "
                     "VALUES (?, ?, ?, ?, ?)", title, "body of " + title, uid, when, gone)
@@ -175,8 +175,8 @@ def test_seeded_user_page(browser, server):
                                          "WHERE u.username IN ('john', 'susan', 'david')"):
         page = get_ok(b, "%s/users/%d" % (BASE, uid)).text
         assert "<h1>%s</h1>" % name in page and ">%s</a></dd>" % role in page
-        live = query(server, "SELECT title FROM articles WHERE user_id = ? AND isdelete = 0 "
-                             "ORDER BY rdatetime DESC", uid)
+        live = query(server, "SELECT title FROM articles WHERE user_id = ? AND isdelete = ? "
+                             "ORDER BY rdatetime DESC", uid, False)
         assert len(re.findall(r"<h3>", page)) == len(live)
 
 

@@ -32,7 +32,7 @@ def _start(tmp_path_factory, mounts, name, extra, db_kind="sqlite"):
     return s
 
 
-@pytest.fixture(scope="module", params=servers.test_databases())
+@pytest.fixture(scope="module", params=servers.test_databases("db_store"))
 def trio(request, tmp_path_factory, mounts):
     """Three lighttpd servers with Flasky in development: the toolbar on
     (the default), on with DEBUG_TB_INTERCEPT_REDIRECTS, and off; on each
