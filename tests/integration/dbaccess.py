@@ -67,6 +67,21 @@ def to_format_params(sql):
     return "".join(out)
 
 
+class IntegrityError(Exception):
+    """A unique, not-null or foreign-key violation, whichever driver
+    reported it (the driver's own exception is its __cause__)."""
+
+
+def _integrity_errors(kind):
+    if kind == "sqlite":
+        return (sqlite3.IntegrityError,)
+    if kind == "mysql":
+        import pymysql
+        return (pymysql.err.IntegrityError,)
+    import psycopg2
+    return (psycopg2.IntegrityError,)
+
+
 class Connection:
     """One autocommit connection; execute() returns the cursor's rows
     (a list of tuples, [] for a statement without)."""
@@ -101,7 +116,10 @@ class Connection:
         """Run one statement with `args` for its `?`s; its rows."""
         cur = self.raw.cursor()
         try:
-            cur.execute(self._sql(sql), tuple(args))
+            try:
+                cur.execute(self._sql(sql), tuple(args))
+            except _integrity_errors(self.kind) as e:
+                raise IntegrityError(str(e)) from e
             self.rowcount = cur.rowcount
             self.lastrowid = getattr(cur, "lastrowid", None)
             return [tuple(r) for r in cur.fetchall()] if cur.description else []
