@@ -10,7 +10,7 @@ Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
   FLAGON_OUT    where cgi-bin/<blueprint> and manage are ("." or build/asan)
   FLAGON_BUILD  where tests/integration/crashapp is (build or build/asan)
-  FLAGON_TEST_DB  the databases: sqlite (default), mysql, postgresql, a
+  FLAGON_TEST_DB  the databases: sqlite (default; make test: all), mysql, postgresql, a
                 comma-separated list, or all (dbservers.selected(); read once
                 at start-up, a bad value stops the run).  MariaDB and
                 PostgreSQL are private servers on loopback, one of each per

@@ -406,10 +406,12 @@ def test_data_is_escaped(browser, server):
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_missing_tables_answer_503(tmp_path):
-    """An unmigrated database: a clear 503 naming the table and the command
-    that creates it, not a crash (as plain CGI)."""
+def test_missing_tables_answer_503(tmp_path, server):
+    """An unmigrated database (of the server's kind): a clear 503 naming
+    the table and the command that creates it, not a crash (as plain CGI)."""
     env = servers.app_env(str(tmp_path))
+    if server.db_kind != "sqlite":
+        env["DATABASE_URI"] = servers.new_database(server.db_kind, "unmigrated")
     env.update({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "",
                 "SCRIPT_NAME": BASE, "SERVER_NAME": "localhost", "SERVER_PORT": "80",
                 "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1"})
