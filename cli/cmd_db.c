@@ -36,6 +36,13 @@ static const char readme[] =
 	"revision with foreign keys off, as SQLite's table rebuild needs; the\n"
 	"runner runs PRAGMA foreign_key_check before COMMIT.\n"
 	"\n"
+	"After the plain sections, optional parts for one database each:\n"
+	"\"-- upgrade: mysql\", \"-- downgrade: mysql\", the same for postgresql and\n"
+	"sqlite.  A database runs its own part, else the plain one.  PostgreSQL runs\n"
+	"a revision in one transaction; MySQL/MariaDB commits each DDL statement at\n"
+	"once, so a failed revision there is reported with the statements that\n"
+	"already ran: undo them (or make them repeatable), fix the file, upgrade.\n"
+	"\n"
 	"Commands: db migrate -m MSG (autogenerate from the models), db revision\n"
 	"-m MSG (an empty revision to fill in), db check, db upgrade [REV|+N],\n"
 	"db downgrade [REV|-N], db upgrade --sql [FROM:]TO (print the SQL),\n"
@@ -462,10 +469,6 @@ static int run_with_db(fl_arena *a, const struct db_args *x)
 			return rc;
 	}
 	const fl_config *cfg = x->cfg;
-	if (cfg->db_uri.dialect != FL_DIALECT_SQLITE && strcmp(cmd, "migrate") == 0)
-		return fl_cli_fail("db %s: runs on SQLite only for now; on a %s database use "
-			"db upgrade / downgrade / stamp with the revision files", cmd,
-			fl_dialect_id_name(cfg->db_uri.dialect));
 	if (cfg->db_uri.dialect == FL_DIALECT_SQLITE)
 		make_database_dir(cfg->database_path);
 	if (fl_db_connect(cfg, &db)) {

@@ -155,13 +155,10 @@ void fl_sql_put_string(fl_buf *b, const char *s)
 	put_quoted(b, s, '\'');
 }
 
-/* A Boolean's server default "0"/"1"/"false"/"true" in the dialect's
- * literal (PostgreSQL refuses an integer default for BOOLEAN); any other
- * default as declared. */
-static const char *server_default(const fl_dialect *d, const fl_column *c)
+const char *fl_column_default_sql(const fl_dialect *d, const fl_column *c)
 {
 	const char *v = c->server_default;
-	if (c->type != FL_TYPE_BOOLEAN)
+	if (!v || c->type != FL_TYPE_BOOLEAN)
 		return v;
 	if (strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
 		return d->false_sql;
@@ -179,7 +176,7 @@ static fl_err column_line(const fl_dialect *d, fl_buf *b, const fl_model *m, con
 	if (d->put_column_type(b, c, generated))
 		return FL_EINVAL;
 	if (c->server_default)
-		fl_buf_printf(b, " DEFAULT %s", server_default(d, c));
+		fl_buf_printf(b, " DEFAULT %s", fl_column_default_sql(d, c));
 	if (!fl_column_nullable(c))
 		fl_buf_puts(b, " NOT NULL");
 	if (c->autoincrement && !generated)

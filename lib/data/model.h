@@ -262,6 +262,14 @@ void fl_sql_put_ident(fl_buf *b, const char *name);
  * parameters instead. */
 void fl_sql_put_string(fl_buf *b, const char *s);
 
+/* fl_column_default_sql — the DEFAULT clause's value of column `c` (its
+ * server_default) as dialect `d` writes it: a Boolean's "0"/"1"/"false"/
+ * "true" becomes d's literal (PostgreSQL refuses an integer default for
+ * BOOLEAN), any other default is returned as declared.  NULL when `c`
+ * has no server_default.  The string is `c`'s or `d`'s (static). */
+struct fl_dialect;
+const char *fl_column_default_sql(const struct fl_dialect *d, const fl_column *c);
+
 /* fl_model_create_sql — the DDL create_all runs for `m`: one
  * CREATE TABLE IF NOT EXISTS statement followed by one CREATE [UNIQUE]
  * INDEX IF NOT EXISTS ix_<table>_<column> per indexed column, each ending

@@ -21,3 +21,41 @@ CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
 DROP INDEX "ix_users_username";
 DROP TABLE "users";
 DROP TABLE "roles";
+-- upgrade: mysql
+-- create_all's DDL for this database (fl_model_create_sql_for).
+CREATE TABLE "roles" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"name" VARCHAR(64),
+	PRIMARY KEY ("id"),
+	UNIQUE ("name")
+);
+CREATE TABLE "users" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"username" VARCHAR(64),
+	"role_id" INTEGER,
+	PRIMARY KEY ("id"),
+	FOREIGN KEY("role_id") REFERENCES "roles" ("id")
+);
+CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
+-- downgrade: mysql
+DROP TABLE "users";
+DROP TABLE "roles";
+-- upgrade: postgresql
+-- create_all's DDL for this database (fl_model_create_sql_for).
+CREATE TABLE "roles" (
+	"id" SERIAL NOT NULL,
+	"name" VARCHAR(64),
+	PRIMARY KEY ("id"),
+	UNIQUE ("name")
+);
+CREATE TABLE "users" (
+	"id" SERIAL NOT NULL,
+	"username" VARCHAR(64),
+	"role_id" INTEGER,
+	PRIMARY KEY ("id"),
+	FOREIGN KEY("role_id") REFERENCES "roles" ("id")
+);
+CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
+-- downgrade: postgresql
+DROP TABLE "users";
+DROP TABLE "roles";

@@ -105,3 +105,146 @@ DROP TABLE "users";
 ALTER TABLE "users_new" RENAME TO "users";
 CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
 DROP TABLE "idents";
+-- upgrade: mysql
+-- create_all's DDL for this database; users is altered in place (ALTER works
+-- here): its new columns, then the UNIQUE key before the foreign key, so
+-- MySQL reuses that key for the foreign key, as create_all's table has it.
+CREATE TABLE "idents" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"address" VARCHAR(128),
+	PRIMARY KEY ("id"),
+	UNIQUE ("address")
+);
+ALTER TABLE "users" ADD COLUMN "ident_id" INTEGER, ADD COLUMN "password_hash" VARCHAR(256),
+	ADD COLUMN "member_since" DATETIME(6);
+ALTER TABLE "users" ADD UNIQUE ("ident_id");
+ALTER TABLE "users" ADD FOREIGN KEY("ident_id") REFERENCES "idents" ("id");
+CREATE TABLE "articles" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"title" VARCHAR(128) NOT NULL,
+	"body" TEXT,
+	"user_id" INTEGER NOT NULL,
+	"rdatetime" DATETIME(6),
+	"isdelete" BOOL DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id"),
+	FOREIGN KEY("user_id") REFERENCES "users" ("id")
+);
+CREATE TABLE "student" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"s_name" VARCHAR(32) NOT NULL,
+	"s_age" INTEGER DEFAULT 18 NOT NULL,
+	"s_score" DOUBLE DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id"),
+	UNIQUE ("s_name")
+);
+CREATE TABLE "course" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"cname" VARCHAR(64) NOT NULL,
+	"score" INTEGER DEFAULT 5 NOT NULL,
+	PRIMARY KEY ("id"),
+	UNIQUE ("cname")
+);
+CREATE TABLE "student_course" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"stu_id" INTEGER NOT NULL,
+	"cou_id" INTEGER NOT NULL,
+	PRIMARY KEY ("id"),
+	CONSTRAINT "uq_student_course" UNIQUE ("stu_id", "cou_id"),
+	FOREIGN KEY("stu_id") REFERENCES "student" ("id") ON DELETE CASCADE,
+	FOREIGN KEY("cou_id") REFERENCES "course" ("id") ON DELETE CASCADE
+);
+CREATE TABLE "dog" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"name" VARCHAR(64) NOT NULL,
+	"age" INTEGER DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id")
+);
+CREATE TABLE "cat" (
+	"id" INTEGER NOT NULL AUTO_INCREMENT,
+	"name" VARCHAR(64) NOT NULL,
+	"age" INTEGER DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id")
+);
+-- downgrade: mysql
+DROP TABLE "cat";
+DROP TABLE "dog";
+DROP TABLE "student_course";
+DROP TABLE "course";
+DROP TABLE "student";
+DROP TABLE "articles";
+-- users_ibfk_2: MySQL's name for users' second foreign key (ident_id), in
+-- create_all's table as in revision 1's + this one's.
+ALTER TABLE "users" DROP FOREIGN KEY "users_ibfk_2";
+ALTER TABLE "users" DROP COLUMN "ident_id", DROP COLUMN "password_hash",
+	DROP COLUMN "member_since";
+DROP TABLE "idents";
+-- upgrade: postgresql
+-- create_all's DDL for this database; users is altered in place (ALTER works
+-- here): its new columns, then the UNIQUE key before the foreign key, so
+-- the constraints get the names create_all's get (users_ident_id_key, _fkey).
+CREATE TABLE "idents" (
+	"id" SERIAL NOT NULL,
+	"address" VARCHAR(128),
+	PRIMARY KEY ("id"),
+	UNIQUE ("address")
+);
+ALTER TABLE "users" ADD COLUMN "ident_id" INTEGER, ADD COLUMN "password_hash" VARCHAR(256),
+	ADD COLUMN "member_since" TIMESTAMP WITHOUT TIME ZONE;
+ALTER TABLE "users" ADD UNIQUE ("ident_id");
+ALTER TABLE "users" ADD FOREIGN KEY("ident_id") REFERENCES "idents" ("id");
+CREATE TABLE "articles" (
+	"id" SERIAL NOT NULL,
+	"title" VARCHAR(128) NOT NULL,
+	"body" TEXT,
+	"user_id" INTEGER NOT NULL,
+	"rdatetime" TIMESTAMP WITHOUT TIME ZONE,
+	"isdelete" BOOLEAN DEFAULT false NOT NULL,
+	PRIMARY KEY ("id"),
+	FOREIGN KEY("user_id") REFERENCES "users" ("id")
+);
+CREATE TABLE "student" (
+	"id" SERIAL NOT NULL,
+	"s_name" VARCHAR(32) NOT NULL,
+	"s_age" INTEGER DEFAULT 18 NOT NULL,
+	"s_score" FLOAT DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id"),
+	UNIQUE ("s_name")
+);
+CREATE TABLE "course" (
+	"id" SERIAL NOT NULL,
+	"cname" VARCHAR(64) NOT NULL,
+	"score" INTEGER DEFAULT 5 NOT NULL,
+	PRIMARY KEY ("id"),
+	UNIQUE ("cname")
+);
+CREATE TABLE "student_course" (
+	"id" SERIAL NOT NULL,
+	"stu_id" INTEGER NOT NULL,
+	"cou_id" INTEGER NOT NULL,
+	PRIMARY KEY ("id"),
+	CONSTRAINT "uq_student_course" UNIQUE ("stu_id", "cou_id"),
+	FOREIGN KEY("stu_id") REFERENCES "student" ("id") ON DELETE CASCADE,
+	FOREIGN KEY("cou_id") REFERENCES "course" ("id") ON DELETE CASCADE
+);
+CREATE TABLE "dog" (
+	"id" SERIAL NOT NULL,
+	"name" VARCHAR(64) NOT NULL,
+	"age" INTEGER DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id")
+);
+CREATE TABLE "cat" (
+	"id" SERIAL NOT NULL,
+	"name" VARCHAR(64) NOT NULL,
+	"age" INTEGER DEFAULT 0 NOT NULL,
+	PRIMARY KEY ("id")
+);
+-- downgrade: postgresql
+DROP TABLE "cat";
+DROP TABLE "dog";
+DROP TABLE "student_course";
+DROP TABLE "course";
+DROP TABLE "student";
+DROP TABLE "articles";
+ALTER TABLE "users" DROP COLUMN "ident_id", DROP COLUMN "password_hash",
+	DROP COLUMN "member_since";
+DROP TABLE "idents";

@@ -213,9 +213,8 @@ def module_database_uri(request, db_kind, database_uri, database_server):
 
 @pytest.fixture
 def empty_database_uri(db_kind, module_database_uri, database_server, tmp_path):
-    """An empty database of db_kind's for one test: a new SQLite file in
-    tmp_path, or the module's database on the server, reset (dropped and
-    created again)."""
+    """An empty database of db_kind's: a new SQLite file per test, or the
+    module's database on the server, emptied (reset) for the test."""
     if db_kind == "sqlite":
         return "sqlite:///" + str(tmp_path / "test.sqlite")
     database_server(db_kind).reset(module_database_uri.rsplit("/", 1)[1])

@@ -1,8 +1,8 @@
 """`./manage` on the database DATABASE_URI names (issue 19): db create_all
 / drop_all / current, seed, shell -c and shell --client work the same on
 SQLite, a real MariaDB and a real PostgreSQL (FLAGON_TEST_DB selects them:
-dbservers.py starts them on loopback).  Migrations are SQLite-only for now:
-on a server `db upgrade` says so."""
+dbservers.py starts them on loopback).  Migrations on the servers:
+test_migrate_servers.py."""
 import os
 import shutil
 
@@ -21,12 +21,9 @@ def _manage(tmp_path, uri, *args):
 
 
 @pytest.fixture
-def uri(db_kind, module_database_uri, database_server, tmp_path):
-    """An empty database of db_kind's (a new SQLite file per test)."""
-    if db_kind == "sqlite":
-        return "sqlite:///" + str(tmp_path / "test.sqlite")
-    database_server(db_kind).reset(module_database_uri.rsplit("/", 1)[1])
-    return module_database_uri
+def uri(empty_database_uri):
+    """An empty database of db_kind's (conftest.empty_database_uri)."""
+    return empty_database_uri
 
 
 def _create_all(tmp_path, uri):
@@ -55,15 +52,6 @@ def test_create_all_seed_query_drop_all(tmp_path, uri, db_kind):
     assert "Dropped table roles" in r.stdout
     r = _manage(tmp_path, uri, "shell", "-c", "SELECT count(*) AS n FROM roles")
     assert r.returncode != 0
-
-
-def test_migrations_say_they_are_sqlite_only(tmp_path, uri, db_kind):
-    if db_kind == "sqlite":
-        pytest.skip("migrations run on SQLite (test_manage_db.py)")
-    r = _manage(tmp_path, uri, "db", "upgrade")
-    assert r.returncode == 1
-    assert "migrations run on SQLite only for now" in r.stderr and db_kind in r.stderr
-    assert dbservers.PASSWORD not in r.stderr + r.stdout
 
 
 def test_unreachable_server_names_it_without_password(tmp_path, db_kind):

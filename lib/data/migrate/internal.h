@@ -17,7 +17,10 @@
  * false (a generated key shows in its column's type instead: PostgreSQL's
  * "serial"/"bigserial" for an integer whose default is its own sequence's
  * nextval(), MySQL's "int(11) AUTO_INCREMENT"), "hidden" 0, "triggers"
- * empty; types and defaults as that server spells them.  Two schemas are
+ * empty; types and defaults as that server spells them.  They add
+ * "unique_names" and "fk_names": the constraint names of "uniques" and
+ * "fks", index for index (never compared: what `db migrate` drops them
+ * by).  Two schemas are
  * only ever compared when the same reader read both (fl_schema_target
  * builds the models' tables on the same server and reads them back), so
  * no spelling is translated between databases. */
@@ -67,6 +70,12 @@ fl_err fl_migrate_version_table(fl_migrations *m, fl_db *db);
  * Errors: FL_EMIGRATE (the row was not there: another migrator), the
  * database's; the message is in fl_db_errmsg(db). */
 fl_err fl_migrate_set_version(fl_db *db, long from, long to, fl_migrations *m);
+
+/* fl_migrate_finish — end a unit of work: when *err is FL_OK, commit (a
+ * failed COMMIT sets *err); then, if *err is set, keep the database's
+ * message (a copy in m->arena, returned) and roll back.  NULL when all went
+ * well. */
+const char *fl_migrate_finish(fl_migrations *m, fl_db *db, fl_err *err);
 
 /* fl_migrate_step — apply chain[i]'s upgrade (`up`: from i-1 to i) or its
  * downgrade (from i to i-1) on `db`, its dialect's part, as that dialect

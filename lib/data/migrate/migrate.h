@@ -39,11 +39,17 @@
  * names sort like; branches, several heads, a missing parent, duplicate ids
  * and cycles are refused with a message naming the files.  The database's
  * revision is kept in alembic_version(version_num) exactly like Alembic, so
- * either tool can read it.  Each revision runs in its own transaction
- * (BEGIN; script; version update; COMMIT) — SQLite DDL is transactional, so
- * a failing revision leaves the database at the last good one.  The script
- * runs one statement at a time, so a failure names the file and the line
- * its statement starts on ("x.sql:12: upgrade failed: no such table: t").
+ * either tool can read it (on the servers with Alembic's primary key name,
+ * alembic_version_pkc).  On SQLite and PostgreSQL each revision runs in its
+ * own transaction (BEGIN; script; version update; COMMIT) — their DDL is
+ * transactional, so a failing revision leaves the database at the last good
+ * one.  MySQL/MariaDB commits each DDL statement implicitly: there the
+ * statements run one by one, the version row moves right after a
+ * revision's last statement, and a failure lists the statements of the
+ * revision that already ran (step.c).  The script runs one statement at a
+ * time (ends found by fl_sql_statement_end in the dialect's quoting), so a
+ * failure names the file and the line its statement starts on
+ * ("x.sql:12: upgrade failed: no such table: t").
  *
  * Memory: everything (revisions, messages) lives in the arena given to
  * fl_migrations_load().
@@ -177,9 +183,12 @@ fl_err fl_migrate_current(fl_migrations *m, fl_db *db, const char **rev);
 /* fl_migrate_upgrade — `alembic upgrade [target]`: apply the revisions after
  * the current one up to `target` ("head" or NULL for the newest, a revision
  * id or unique prefix of one, or "+N": N revisions past the current one,
- * Alembic's relative revision), each in its own transaction.  On failure the
- * failed revision is rolled back, the database stays at the last good one
- * and m->error names the file and SQLite's message.
+ * Alembic's relative revision), each in its own transaction (MySQL: one
+ * statement at a time, see above), each running its part for the
+ * connection's dialect (fl_revision_sql).  On failure the failed revision
+ * is rolled back (MySQL: what ran of it stays, and m->error lists it), the
+ * database stays at the last good one and m->error names file:line and
+ * the database's message.
  * Errors: FL_EMIGRATE (unknown target, target behind current, a failed
  * revision), FL_EBUSY, FL_EDB. */
 fl_err fl_migrate_upgrade(fl_migrations *m, fl_db *db, const char *target);

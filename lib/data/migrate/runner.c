@@ -337,13 +337,8 @@ fl_err fl_migrate_stamp(fl_migrations *m, fl_db *db, const char *target)
 		err = fl_db_exec_script(db, "DELETE FROM alembic_version");
 	if (!err && ti >= 0)
 		err = fl_migrate_set_version(db, -1, ti, m);
-	if (!err)
-		err = fl_db_commit(db);
-	if (!err)
-		return FL_OK;
-	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
-	fl_db_rollback(db);
-	return failf(m, err, "stamp failed: %s", msg);
+	const char *msg = fl_migrate_finish(m, db, &err);
+	return msg ? failf(m, err, "stamp failed: %s", msg) : FL_OK;
 }
 
 void fl_migrate_history(const fl_migrations *m, fl_buf *out)

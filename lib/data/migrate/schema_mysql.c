@@ -18,10 +18,12 @@
  *
  * Normalised while reading: EXTRA's auto_increment is appended to the
  * type ("int(11) AUTO_INCREMENT"); MariaDB's default "NULL" (text) is no
- * default; a foreign key's implicit index is left out; a UNIQUE index
- * named after its first column (what MySQL names an unnamed UNIQUE
- * constraint: "email", "email_2") is a UNIQUE constraint ("uniques"),
- * every other index an index. */
+ * default; a foreign key's implicit index is left out.  MySQL keeps a
+ * UNIQUE constraint as a unique index, so which is which is told by the
+ * name: a unique index named "ix_..." (create_all's and SQLAlchemy's
+ * names for Column(index=True)) is an index, any other (an unnamed
+ * constraint's "email", "email_2", a named one's "uq_...") a UNIQUE
+ * constraint ("uniques"). */
 #include "data/migrate/internal.h"
 
 #include <stdio.h>
@@ -78,6 +80,7 @@ static fl_err read_columns(fl_db *db, const char *schema, const char *table, jso
 static fl_err read_foreign_keys(fl_db *db, const char *schema, const char *table, json_t *t)
 {
 	json_t *rows, *row, *fks = json_array(), *fk = NULL, *names = json_array();
+	json_t *fk_names = json_array();
 	const char *name = NULL;
 	size_t i;
 	fl_err err = fl_db_query(db, "SELECT r.CONSTRAINT_NAME AS name, "
@@ -98,6 +101,7 @@ static fl_err read_foreign_keys(fl_db *db, const char *schema, const char *table
 				"on_update", fl_schema_str(row, "upd"), "on_delete", fl_schema_str(row, "del"),
 				"match", fl_schema_str(row, "mt"));
 			json_array_append_new(fks, fk);
+			json_array_append_new(fk_names, json_string(name));
 			json_array_append_new(names, json_string(name));
 			/* its implicit index is named after the constraint or its first column */
 			json_array_append_new(names, json_string(fl_schema_str(row, "f")));
@@ -106,27 +110,15 @@ static fl_err read_foreign_keys(fl_db *db, const char *schema, const char *table
 		json_array_append_new(json_object_get(fk, "to"), json_string(fl_schema_str(row, "o")));
 	}
 	json_object_set_new_nocheck(t, "fks", fks);
+	json_object_set_new_nocheck(t, "fk_names", fk_names);
 	json_object_set_new_nocheck(t, "_fk_index_names", names);
 	return FL_OK;
 }
 
-/* Is `name` what MySQL calls the index of an unnamed UNIQUE constraint
- * whose first column is `col`: "col", or "col_2", "col_3"...? */
-static bool unique_constraint_name(const char *name, const char *col)
-{
-	size_t n = strlen(col);
-	if (strncmp(name, col, n) != 0)
-		return false;
-	if (!name[n])
-		return true;
-	if (name[n] != '_' || !name[n + 1])
-		return false;
-	return strspn(name + n + 1, "0123456789") == strlen(name + n + 1);
-}
-
 /* File the index `x` (its columns complete) as an index, a UNIQUE
  * constraint, or nothing (a foreign key's implicit index). */
-static void file_index(json_t *t, json_t *x, json_t *indexes, json_t *uniques)
+static void file_index(json_t *t, json_t *x, json_t *indexes, json_t *uniques,
+	json_t *unique_names)
 {
 	const char *name = fl_schema_str(x, "name");
 	json_t *cols = json_object_get(x, "columns");
@@ -138,15 +130,17 @@ static void file_index(json_t *t, json_t *x, json_t *indexes, json_t *uniques)
 	json_decref(jname);
 	if (fk_index)
 		return;
-	if (unique && first && unique_constraint_name(name, first))
+	if (unique && first && strncmp(name, "ix_", 3) != 0) {
 		json_array_append(uniques, cols);
-	else
+		json_array_append_new(unique_names, json_string(name));
+	} else
 		json_array_append(indexes, x);
 }
 
 static fl_err read_indexes(fl_db *db, const char *schema, const char *table, json_t *t)
 {
 	json_t *rows, *row, *indexes = json_array(), *uniques = json_array(), *x = NULL;
+	json_t *unique_names = json_array();
 	size_t i;
 	fl_err err = fl_db_query(db, "SELECT INDEX_NAME AS name, NON_UNIQUE AS nu, "
 		"COLUMN_NAME AS col, COLLATION AS coll, SUB_PART AS sub "
@@ -160,7 +154,7 @@ static fl_err read_indexes(fl_db *db, const char *schema, const char *table, jso
 		char col[512];
 		if (!x || strcmp(fl_schema_str(x, "name"), name) != 0) {
 			if (x)
-				file_index(t, x, indexes, uniques);
+				file_index(t, x, indexes, uniques, unique_names);
 			x = json_pack("{s:s, s:b, s:[], s:b, s:s}", "name", name,
 				"unique", fl_schema_num(row, "nu") == 0, "columns", "partial", 0, "sql", "");
 		}
@@ -173,9 +167,10 @@ static fl_err read_indexes(fl_db *db, const char *schema, const char *table, jso
 		json_array_append_new(json_object_get(x, "columns"), json_string(col));
 	}
 	if (x)
-		file_index(t, x, indexes, uniques);
+		file_index(t, x, indexes, uniques, unique_names);
 	json_object_set_new_nocheck(t, "indexes", indexes);
 	json_object_set_new_nocheck(t, "uniques", uniques);
+	json_object_set_new_nocheck(t, "unique_names", unique_names);
 	json_object_del(t, "_fk_index_names");
 	return FL_OK;
 }

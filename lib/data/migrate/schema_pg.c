@@ -178,8 +178,9 @@ static const char *match(const char *code)
 static fl_err read_constraints(fl_db *db, long long oid, json_t *t)
 {
 	json_t *rows, *row, *uniques = json_array(), *fks = json_array();
+	json_t *unique_names = json_array(), *fk_names = json_array();
 	size_t i;
-	fl_err err = fl_db_query(db, "SELECT k.contype::text AS kind, "
+	fl_err err = fl_db_query(db, "SELECT k.conname AS name, k.contype::text AS kind, "
 		COLUMN_LIST("conkey", "conrelid") " AS f, " COLUMN_LIST("confkey", "confrelid") " AS o, "
 		"(SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = k.confrelid) AS t, "
 		"k.confupdtype::text AS upd, k.confdeltype::text AS del, k.confmatchtype::text AS mt "
@@ -189,7 +190,10 @@ static fl_err read_constraints(fl_db *db, long long oid, json_t *t)
 		return err;
 	json_array_foreach(rows, i, row) {
 		json_t *from = json_list(fl_schema_str(row, "f"));
-		if (strcmp(fl_schema_str(row, "kind"), "u") == 0) {
+		bool unique = strcmp(fl_schema_str(row, "kind"), "u") == 0;
+		json_array_append_new(unique ? unique_names : fk_names,
+			json_string(fl_schema_str(row, "name")));
+		if (unique) {
 			json_array_append_new(uniques, from);
 			continue;
 		}
@@ -201,6 +205,8 @@ static fl_err read_constraints(fl_db *db, long long oid, json_t *t)
 	}
 	json_object_set_new_nocheck(t, "uniques", uniques);
 	json_object_set_new_nocheck(t, "fks", fks);
+	json_object_set_new_nocheck(t, "unique_names", unique_names);
+	json_object_set_new_nocheck(t, "fk_names", fk_names);
 	return FL_OK;
 }
 

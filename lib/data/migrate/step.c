@@ -63,6 +63,17 @@ fl_err fl_migrate_set_version(fl_db *db, long from, long to, fl_migrations *m)
 	return err;
 }
 
+const char *fl_migrate_finish(fl_migrations *m, fl_db *db, fl_err *err)
+{
+	if (!*err)
+		*err = fl_db_commit(db);
+	if (!*err)
+		return NULL;
+	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
+	fl_db_rollback(db);
+	return msg;
+}
+
 fl_err fl_migrate_version_table(fl_migrations *m, fl_db *db)
 {
 	fl_dialect_id d = fl_migrate_dialect(db);
@@ -70,11 +81,8 @@ fl_err fl_migrate_version_table(fl_migrations *m, fl_db *db)
 	fl_err err = d == FL_DIALECT_MYSQL ? FL_OK : fl_db_begin(db);
 	if (!err)
 		err = fl_db_exec_script(db, fl_migrate_version_table_sql(d));
-	if (!err)
-		return fl_db_commit(db);
-	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
-	fl_db_rollback(db);
-	return failf(m, err, "cannot create alembic_version: %s", msg);
+	const char *msg = fl_migrate_finish(m, db, &err);
+	return msg ? failf(m, err, "cannot create alembic_version: %s", msg) : FL_OK;
 }
 
 /* The statements of one part, as the runner ran them. */
@@ -212,11 +220,11 @@ static fl_err step_statements(fl_migrations *m, fl_db *db, const fl_revision *r,
 	fl_err err = check_current(m, db, from);
 	if (!err)
 		err = run_script(m, db, s);
-	if (!err)
+	if (!err)   /* a write begins a transaction (db.h): commit the version row */
 		err = fl_migrate_set_version(db, from, to, m);
-	if (!err)
+	const char *msg = fl_migrate_finish(m, db, &err);
+	if (!msg)
 		return FL_OK;
-	const char *msg = fl_arena_strdup(m->arena, fl_db_errmsg(db));
 	const char *at = from < 0 ? "<base>" : m->chain[from]->id;
 	const char *verb = up ? "upgrade" : "downgrade";
 	if (!s->failed)
