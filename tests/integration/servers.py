@@ -404,9 +404,9 @@ PENDING_ON_SERVERS = {
     "db_store": "the database cache, session store and login-limit counts "
                 "(CACHE_TYPE/SESSION_TYPE sqlite) use SQLite's own handle: not on "
                 "MariaDB/PostgreSQL yet (h16 moves them onto fl_db)",
-    "revisions": "the applications' revision files (sql/migrations, flaskr's) hold "
-                 "SQLite's SQL only: db upgrade fails on MariaDB/PostgreSQL until they "
-                 "have -- upgrade: mysql / postgresql parts",
+    # "revisions": an application's revision files without the parts of
+    # MariaDB/PostgreSQL (-- upgrade: mysql ...): migrate_command() then
+    # creates the tables with create_all there.
 }
 
 
@@ -415,8 +415,7 @@ def migrate_command(db_kind):
     application's tables: db upgrade (create_all on a database server
     while "revisions" is pending there)."""
     if db_kind != "sqlite" and "revisions" in PENDING_ON_SERVERS:
-        # h15: db upgrade once the runner works on servers
-        return ["db", "create_all"]
+        return ["db", "create_all"]     # the revisions hold SQLite's SQL only
     return ["db", "upgrade"]
 
 
