@@ -174,7 +174,9 @@ def _database_provider(database_server):
 
     def new(kind, label):
         made[0] += 1
-        name = "w%d_%s" % (made[0], "".join(c if c.isalnum() else "_" for c in label))[:60]
+        # At most 40 characters: MySQL's limit is 64, and the schema reader
+        # makes <name>_scratch beside it.
+        name = ("w%d_%s" % (made[0], "".join(c if c.isalnum() else "_" for c in label)))[:40]
         s = database_server(kind)
         s.drop_database(name)
         return s.create_database(name)

@@ -226,12 +226,12 @@ def test_expiry(a, clients):
     first = fresh(c)
     now = dbaccess.NOW_SECONDS[a.db_kind]
     (left,), = a.query("SELECT expiry - %s FROM flagon_cache "
-                       "WHERE key = 'view/animals/cats/'" % now)
+                       "WHERE \"key\" = 'view/animals/cats/'" % now)
     assert 45 <= left <= 50                    # @cache.cached(timeout=50)
     assert listing(c).headers["X-Cache"] == "HIT"
     # Fifty seconds later (moved in the shared table, for every process):
     a.execute("UPDATE flagon_cache SET expiry = %s - 1 "
-              "WHERE key = 'view/animals/cats/'" % now)
+              "WHERE \"key\" = 'view/animals/cats/'" % now)
     r = listing(c)
     assert r.headers["X-Cache"] == "MISS" and rendered(r) != rendered(first)
     assert listing(c).headers["X-Cache"] == "HIT"
@@ -239,8 +239,8 @@ def test_expiry(a, clients):
 
 def view_rows(a):
     """The cached pages of the cats page in the shared table."""
-    return [k for (k,) in a.query("SELECT key FROM flagon_cache "
-                                  "WHERE key LIKE 'view/animals/cats/%'")]
+    return [dbaccess.as_text(k) for (k,) in a.query("SELECT \"key\" FROM flagon_cache "
+                                                    "WHERE \"key\" LIKE 'view/animals/cats/%'")]
 
 
 def test_query_strings_share_the_page_and_write_nothing(a, clients):

@@ -51,7 +51,8 @@ def anonymous_visit(env):
 def records(kind, env, var):
     """{sid: expiry} of every record the store holds."""
     if kind == "sqlite":
-        return dict(dbaccess.query(env["DATABASE_URI"], "SELECT id, expiry FROM flagon_sessions"))
+        return {dbaccess.as_text(sid): expiry for sid, expiry in dbaccess.query(
+            env["DATABASE_URI"], "SELECT id, expiry FROM flagon_sessions")}
     out = {}
     d = os.path.join(var, "sessions")
     for name in os.listdir(d):
