@@ -38,6 +38,9 @@ OUT     ?= .
 HOST    ?= 127.0.0.1
 PORT    ?= 8080
 FUZZ_SECONDS ?= 30
+# The databases the tests run against (tests/run.sh): all (SQLite, a private
+# MariaDB and a private PostgreSQL), or sqlite, mysql, postgresql, a list.
+FLAGON_TEST_DB ?= all
 # More options for `manage runserver` under make run / run-tutorial:
 # RUNFLAGS=-d (debug and the reloader), -r (the reloader alone).
 RUNFLAGS ?=
@@ -321,7 +324,7 @@ test: install-deps
 
 # Runs the tests against what $(BUILD) and $(OUT) hold.
 test-only:
-	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/run.sh
+	@FLAGON_TEST_DB=$(FLAGON_TEST_DB) FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/run.sh
 
 check: install-deps
 	@tools/check-layers.sh

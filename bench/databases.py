@@ -61,10 +61,10 @@ def children_seconds():
 
 
 def load_students(kind, db, uri, n):
-    """The same `n` students into the `student` table of each database
-    (straight through the database's Python driver: the page needs only
-    this table).  h14: `./manage seed` works on the servers once its schema
-    check reads their catalogue; the page's data would then come from it."""
+    """The same `n` students into the `student` table of each database,
+    straight through the database's Python driver (the page reads only
+    this table, and the rows are identical on all three, which seed's
+    random demo data would not be)."""
     rows = [("bench%03d" % i, 16 + i % 5, 60.0 + i % 40) for i in range(n)]
     if kind == "sqlite":
         con = sqlite3.connect(uri[len("sqlite:///"):], timeout=10)

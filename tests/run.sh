@@ -9,8 +9,9 @@
 #                 -k PATTERN` sets it): pytest gets -k PATTERN, the C unit
 #                 tests cmocka's filter *PATTERN* (tests/unit/support/
 #                 test_pattern.c); the names of the tests run are listed
-#   FLAGON_TEST_DB  the databases: sqlite (default), mysql, postgresql, a
-#                 comma-separated list, or all (private servers on loopback)
+#   FLAGON_TEST_DB  the databases: sqlite (default here; make test passes
+#                 all), mysql, postgresql, a comma-separated list, or all
+#                 (private servers on loopback)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)

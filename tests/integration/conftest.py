@@ -10,7 +10,7 @@ Environment (set by tests/run.sh):
   FLAGON_ROOT   the checkout (templates/, htdocs/, lighttpd.conf, apache.conf)
   FLAGON_OUT    where cgi-bin/<blueprint> and manage are ("." or build/asan)
   FLAGON_BUILD  where tests/integration/crashapp is (build or build/asan)
-  FLAGON_TEST_DB  the databases: sqlite (default), mysql, postgresql, a
+  FLAGON_TEST_DB  the databases: sqlite (default; make test: all), mysql, postgresql, a
                 comma-separated list, or all (dbservers.selected(); read once
                 at start-up, a bad value stops the run).  MariaDB and
                 PostgreSQL are private servers on loopback, one of each per
@@ -20,9 +20,15 @@ Environment (set by tests/run.sh):
                 fails instead of skipping (servers.missing, the one place
                 that decides; the browser tests use it too)
 
-Databases.  Flagon speaks SQLite only today, so the `server` fixture still
-runs on SQLite whatever FLAGON_TEST_DB says.  What is here for the tests
-of the MySQL and PostgreSQL drivers, and for the switch:
+Databases.  Every server the `server` fixture starts is one of a (web
+server, database) pair: pytest_generate_tests parametrizes `server` over
+servers.matrix(kinds) -- "lighttpd-sqlite", "lighttpd-mysql",
+"apache-postgresql", ... for the databases FLAGON_TEST_DB selects -- so a
+test's id names both (test_x[lighttpd-postgresql]).  A MariaDB or
+PostgreSQL server's database is a new one on the session's private server
+(servers.new_database, installed here), made when the web server is
+made; Server.migrate creates its tables.  The test modules that build
+their own servers take their params from servers.matrix() too.  Also:
   db_kind              parametrizes a test over the selected databases
                        (session scope: each kind's tests run together)
   database_uri(kind)   session fixture, a function: the URI of a fresh SQLite
@@ -33,13 +39,9 @@ of the MySQL and PostgreSQL drivers, and for the switch:
                        create_database(), host, port, user, password)
   module_database_uri  a database of the test module's own on db_kind's
                        server (a file for SQLite), dropped after the module
+  empty_database_uri   the same, emptied for each test (a new SQLite file)
 A missing server program or driver: servers.missing() (skip; fail under
-CI=true).  When the drivers exist, the `server` fixture becomes one per
-(web server, database) pair: pytest_generate_tests parametrizes `server`
-over ["%s-%s" % (web, db) for web in kinds for db in TEST_DBS], the fixture
-splits request.param, starts its web server with extra_env={"DATABASE_URI":
-database_uri(db)} (Server.migrate then runs `manage db upgrade` on it), and
-pytest_collection_modifyitems ranks the pairs so each starts once.
+CI=true).
 """
 import os
 
@@ -95,24 +97,25 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    """The `server` fixture's kinds: lighttpd and apache (mod_fcgid) for
-    every test, and apache-proxy-fcgi for the tests marked proxy_fcgi."""
+    """The `server` fixture's pairs: lighttpd and apache (mod_fcgid) for
+    every test, and apache-proxy-fcgi for the tests marked proxy_fcgi, each
+    with every database FLAGON_TEST_DB selects (servers.matrix)."""
     if "server" in metafunc.fixturenames:
         kinds = servers.KINDS
         if metafunc.definition.get_closest_marker("proxy_fcgi"):
             kinds = servers.ALL_KINDS
-        metafunc.parametrize("server", sorted(kinds), indirect=True, scope="session")
+        metafunc.parametrize("server", servers.matrix(kinds), indirect=True, scope="session")
     if "db_kind" in metafunc.fixturenames:
         metafunc.parametrize("db_kind", TEST_DBS, indirect=True, scope="session")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Each kind of server's tests together, so each `server` starts once:
-    pytest's own ordering interleaves kinds when only some tests have the
-    third.  A stable sort after pytest's: the tests without `server` first,
-    then those of each kind, each group in pytest's order."""
-    rank = {k: i for i, k in enumerate(sorted(servers.ALL_KINDS))}
+    """Each pair's tests together, so each `server` starts once:
+    pytest's own ordering interleaves pairs when only some tests have the
+    third web server.  A stable sort after pytest's: the tests without
+    `server` first, then those of each pair, each group in pytest's order."""
+    rank = {k: i for i, k in enumerate(servers.matrix(servers.ALL_KINDS))}
 
     def key(item):
         callspec = getattr(item, "callspec", None)
@@ -123,11 +126,12 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def server(request, tmp_path_factory, mounts):
-    """A running server, once per kind for the session: lighttpd, apache
-    (mod_fcgid) and, for the tests marked proxy_fcgi, apache-proxy-fcgi."""
+    """A running server, once per pair for the session: lighttpd, apache
+    (mod_fcgid) and, for the tests marked proxy_fcgi, apache-proxy-fcgi,
+    each on each selected database (request.param: "lighttpd-mysql")."""
     kind = request.param
     workdir = str(tmp_path_factory.mktemp(kind))
-    s = servers.ALL_KINDS[kind](workdir, mounts)
+    s = servers.make(kind, workdir, mounts)
     request.addfinalizer(s.stop)
     s.start()
     return s
@@ -160,6 +164,25 @@ def database_server(request, tmp_path_factory):
             running[kind] = s
         return running[kind]
     return get
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_provider(database_server):
+    """servers.new_database for the session: a database of its own on the
+    session's server of the kind asked for, for each test web server."""
+    made = [0]
+
+    def new(kind, label):
+        made[0] += 1
+        # At most 40 characters: MySQL's limit is 64, and the schema reader
+        # makes <name>_scratch beside it.
+        name = ("w%d_%s" % (made[0], "".join(c if c.isalnum() else "_" for c in label)))[:40]
+        s = database_server(kind)
+        s.drop_database(name)
+        return s.create_database(name)
+    servers.DATABASE_PROVIDER = new
+    yield
+    servers.DATABASE_PROVIDER = None
 
 
 @pytest.fixture(scope="session")

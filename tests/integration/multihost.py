@@ -40,10 +40,7 @@ def prepare_database(env, manage=servers.MANAGE):
     """Make the application's tables in the database env["DATABASE_URI"]
     names (any of the three); RuntimeError with manage's output when that
     fails."""
-    if env["DATABASE_URI"].startswith("sqlite:"):
-        args = ["db", "upgrade"]
-    else:
-        args = ["db", "create_all"]     # h15: db upgrade
+    args = ["db", "upgrade"]
     r = servers.run_manage(args, env, manage=manage)
     if r.returncode != 0:
         raise RuntimeError("manage %s failed (%d):\n%s%s"

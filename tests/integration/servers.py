@@ -1,7 +1,11 @@
 """Real web servers on loopback for the integration tests.
 
 Each server gets its own runtime directory (logs, sockets, pid file) and its
-own SQLite database, migrated with `manage db upgrade` before it starts.
+own database, migrated before it starts: a SQLite file in its var/, or
+(db_kind "mysql", "postgresql") a fresh database on the session's private
+MariaDB or PostgreSQL (dbservers.py; new_database()).  The tests' fixtures
+make one server per (web server, database) pair FLAGON_TEST_DB selects:
+matrix() gives the pairs, make() builds the server of one.
 Servers are started with subprocess.Popen and stopped by PID: the server
 itself first (SIGTERM, then SIGKILL), then any FastCGI process it spawned
 that is still alive (for Apache + mod_proxy_fcgi, the spawn-fcgi pools by
@@ -21,6 +25,8 @@ import uuid
 
 import pytest
 import requests
+
+import dbaccess
 
 ROOT = os.path.abspath(os.environ.get("FLAGON_ROOT")
                        or os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -125,14 +131,15 @@ def missing(what, hint):
 
 
 def serve_test_app(request, tmp_path_factory, name, exe):
-    """A module fixture's server of the kind request.param (a key of KINDS)
+    """A module fixture's server of request.param (a key of KINDS, on
+    SQLite, or a pair of matrix(KINDS))
     serving the test program `exe` alone under /cgi-bin/<name>, started,
     and stopped when the fixture ends; missing() when `exe` is not built."""
     if not os.access(exe, os.X_OK):
         missing("%s is not built" % name,
                 "make unit-bins builds $FLAGON_BUILD/tests/integration/%s" % name)
-    s = KINDS[request.param](str(tmp_path_factory.mktemp("%s-%s" % (name, request.param))),
-                             {name: exe})
+    s = make(request.param, str(tmp_path_factory.mktemp("%s-%s" % (name, request.param))),
+             {name: exe})
     request.addfinalizer(s.stop)
     s.start()
     return s
@@ -200,13 +207,16 @@ class Server:
     kind = "?"
 
     def __init__(self, workdir, mounts, extra_env=None, max_content_length=MAX_CONTENT_LENGTH,
-                 manage=MANAGE):
+                 manage=MANAGE, db_kind="sqlite"):
         """workdir: an empty directory of its own; mounts: {blueprint: exe};
         extra_env: further application settings (SESSION_TYPE, REDIS_URL,
         CACHE_TYPE, ...) handed to every FastCGI program and to ./manage;
         max_content_length: the application's MAX_CONTENT_LENGTH (None:
         its default, 16 MiB); manage: the application's manage (Flasky's
-        ./manage unless the programs are another application's)."""
+        ./manage unless the programs are another application's); db_kind:
+        "sqlite" (a file in var/) or "mysql"/"postgresql" (a new database
+        on the session's server: new_database()); a DATABASE_URI in
+        extra_env wins over both."""
         self.manage = manage
         self.workdir = workdir
         self.var = os.path.join(workdir, "var")
@@ -221,8 +231,14 @@ class Server:
         self.max_content_length = max_content_length
         self.env = app_env(self.var, max_content_length)
         self.extra_env = dict(extra_env or {})
+        if db_kind != "sqlite" and "DATABASE_URI" not in self.extra_env:
+            self.extra_env["DATABASE_URI"] = new_database(db_kind, os.path.basename(workdir))
         self.env.update(self.extra_env)
-        self.db_path = os.path.join(self.var, "test.sqlite")
+        self.database_uri = self.env["DATABASE_URI"]
+        self.db_kind = dbaccess.kind_of(self.database_uri)
+        # The SQLite file (None on a database server).
+        self.db_path = (dbaccess.sqlite_path(self.database_uri) if self.db_kind == "sqlite"
+                        else None)
         self.stdout_log = os.path.join(self.var, "server-stdout.log")
         self.proc = None
         self.descendants = set()
@@ -240,10 +256,21 @@ class Server:
 
     # -- life cycle --
     def migrate(self):
-        r = run_manage(["db", "upgrade"], self.env, manage=self.manage)
+        """The application's tables in this server's database."""
+        command = ["db", "upgrade"]
+        r = run_manage(command, self.env, manage=self.manage)
         if r.returncode != 0:
-            raise RuntimeError("manage db upgrade failed (%d):\n%s%s"
-                               % (r.returncode, r.stdout, r.stderr))
+            raise RuntimeError("manage %s failed (%d):\n%s%s"
+                               % (" ".join(command), r.returncode, r.stdout, r.stderr))
+
+    def query(self, sql, *args):
+        """Rows (tuples) of one statement on this server's database
+        (dbaccess: `?` placeholders, whichever database it is)."""
+        return dbaccess.query(self.database_uri, sql, *args)
+
+    def execute(self, sql, *args):
+        """One write on this server's database; the rows it touched."""
+        return dbaccess.execute(self.database_uri, sql, *args)
 
     def seed(self):
         """./manage seed on this server's database (idempotent)."""
@@ -296,10 +323,15 @@ class Server:
                     last = "%s -> %d" % (path, r.status_code)
                 except requests.RequestException as e:
                     last = "%s -> %s" % (path, e)
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or self.startup_failed():
                     raise RuntimeError("%s not ready after %.0f s (%s):\n%s" % (
                         self.kind, READY_TIMEOUT, last, self.logs()))
                 time.sleep(0.1)
+
+    def startup_failed(self):
+        """Whether a program said its start-up failed (fl_run): it will
+        not come up, however long one waits."""
+        return any("start-up failed" in tail(p, 20) for p in self.log_files())
 
     def stop(self):
         if self.proc is None:
@@ -347,6 +379,54 @@ class Server:
 
     def __repr__(self):
         return "<%s %s>" % (self.kind, self.url)
+
+
+# ---- databases ----
+
+# The function new_database() asks for a database on a server: conftest.py
+# installs it for the session (it starts the server on first use).
+DATABASE_PROVIDER = None
+
+
+def new_database(kind, label):
+    """The URI of a new, empty database on the session's `kind` server
+    ("mysql", "postgresql"), named after `label`."""
+    if DATABASE_PROVIDER is None:
+        raise RuntimeError("no database servers here (tests/integration/conftest.py "
+                           "installs servers.DATABASE_PROVIDER)")
+    return DATABASE_PROVIDER(kind, label)
+
+
+ALL_DATABASES = ("sqlite", "mysql", "postgresql")
+
+
+def test_databases():
+    """The databases FLAGON_TEST_DB selects (dbservers.selected())."""
+    import dbservers
+    return list(dbservers.selected())
+
+
+def matrix(web_kinds):
+    """The ids "<web>-<database>" of every pair of a web server kind in
+    `web_kinds` and a database FLAGON_TEST_DB selects, sorted by web
+    server: the params of a fixture that make()s servers."""
+    return ["%s-%s" % (w, d) for w in sorted(web_kinds) for d in test_databases()]
+
+
+def split_pair(param):
+    """("apache-proxy-fcgi", "mysql") from a matrix() id; a web server
+    kind alone ("lighttpd") is that server on SQLite."""
+    if param in ALL_KINDS:
+        return param, "sqlite"
+    web, _, db = param.rpartition("-")
+    return web, db
+
+
+def make(param, workdir, mounts, **kwargs):
+    """The (not started) server of matrix() id `param` (or of a web
+    server kind alone, on SQLite), with Server's other arguments."""
+    web, db = split_pair(param)
+    return ALL_KINDS[web](workdir, mounts, db_kind=db, **kwargs)
 
 
 class Lighttpd(Server):
@@ -500,15 +580,15 @@ class Lighttpd3(Lighttpd):
 
 
 @contextlib.contextmanager
-def sharing_one_database(tmp_path_factory, mounts, extra_env, name):
+def sharing_one_database(tmp_path_factory, mounts, extra_env, name, db_kind="sqlite"):
     """(a, b): lighttpd with three processes per program and Apache
-    (mod_fcgid) over one database, so over one sqlite cache and one store of
-    rate-limit counts; neither started yet.  Both are stopped on exit."""
+    (mod_fcgid) over one database of `db_kind` (so over one "sqlite"
+    cache and one store of rate-limit counts); neither started yet.  Both
+    are stopped on exit."""
     a = Lighttpd3(str(tmp_path_factory.mktemp(name + "-lighttpd")), mounts,
-                  extra_env=extra_env)
+                  extra_env=extra_env, db_kind=db_kind)
     b = Apache(str(tmp_path_factory.mktemp(name + "-apache")), mounts,
-               extra_env=dict(extra_env, DATABASE_URI="sqlite:///" + a.db_path))
-    b.db_path = a.db_path
+               extra_env=dict(extra_env, DATABASE_URI=a.database_uri))
     try:
         yield a, b
     finally:

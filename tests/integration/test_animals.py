@@ -12,12 +12,12 @@ of 50 s does.
 """
 import os
 import re
-import sqlite3
 import subprocess
 import time
 
 import pytest
 
+import dbaccess
 import servers
 from servers import Browser, csrf_token, unique
 
@@ -26,13 +26,15 @@ TIME_RE = re.compile(r'<time datetime="([^"]+)"')
 FLASH = "Looks like you have changed your name!"
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory, mounts):
-    """(a, b): two servers over one database and one shared cache."""
+@pytest.fixture(scope="module", params=servers.test_databases())
+def pair(request, tmp_path_factory, mounts):
+    """(a, b): two servers over one database (each kind FLAGON_TEST_DB
+    selects) and one shared cache."""
     if "animals" not in mounts:
         pytest.fail("cgi-bin/animals is not built", pytrace=False)
     m = {"animals": mounts["animals"], "main": mounts["main"]}
-    with servers.sharing_one_database(tmp_path_factory, m, CACHE_ENV, "animals") as (a, b):
+    with servers.sharing_one_database(tmp_path_factory, m, CACHE_ENV, "animals-" + request.param,
+                                      request.param) as (a, b):
         a.start()
         b.start()
         yield a, b
@@ -222,15 +224,14 @@ def test_a_flash_is_never_shown_on_a_cached_page(a, clients):
 def test_expiry(a, clients):
     c = clients(a)
     first = fresh(c)
-    with sqlite3.connect(a.db_path, timeout=10) as db:
-        (left,) = db.execute("SELECT expiry - strftime('%s','now') FROM flagon_cache "
-                             "WHERE key = 'view/animals/cats/'").fetchone()
-        assert 45 <= left <= 50                # @cache.cached(timeout=50)
+    now = dbaccess.NOW_SECONDS[a.db_kind]
+    (left,), = a.query("SELECT expiry - %s FROM flagon_cache "
+                       "WHERE \"key\" = 'view/animals/cats/'" % now)
+    assert 45 <= left <= 50                    # @cache.cached(timeout=50)
     assert listing(c).headers["X-Cache"] == "HIT"
     # Fifty seconds later (moved in the shared table, for every process):
-    with sqlite3.connect(a.db_path, timeout=10) as db:
-        db.execute("UPDATE flagon_cache SET expiry = strftime('%s','now') - 1 "
-                   "WHERE key = 'view/animals/cats/'")
+    a.execute("UPDATE flagon_cache SET expiry = %s - 1 "
+              "WHERE \"key\" = 'view/animals/cats/'" % now)
     r = listing(c)
     assert r.headers["X-Cache"] == "MISS" and rendered(r) != rendered(first)
     assert listing(c).headers["X-Cache"] == "HIT"
@@ -238,9 +239,8 @@ def test_expiry(a, clients):
 
 def view_rows(a):
     """The cached pages of the cats page in the shared table."""
-    with sqlite3.connect(a.db_path, timeout=10) as db:
-        return [k for (k,) in db.execute("SELECT key FROM flagon_cache "
-                                         "WHERE key LIKE 'view/animals/cats/%'")]
+    return [dbaccess.as_text(k) for (k,) in a.query("SELECT \"key\" FROM flagon_cache "
+                                                    "WHERE \"key\" LIKE 'view/animals/cats/%'")]
 
 
 def test_query_strings_share_the_page_and_write_nothing(a, clients):

@@ -3,7 +3,6 @@ over real lighttpd and Apache: login, every verb, every error code as JSON,
 pagination edges, bodies that are not JSON, too deep or too large, and
 tokens checked against PyJWT (Debian's python3-jwt)."""
 import json
-import sqlite3
 import subprocess
 import time
 import uuid
@@ -80,8 +79,7 @@ def new_name():
 
 
 def user_id(server, name):
-    with sqlite3.connect(server.db_path) as db:
-        return db.execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()[0]
+    return server.query("SELECT id FROM users WHERE username = ?", name)[0][0]
 
 
 # ---- login and tokens ----
@@ -338,19 +336,15 @@ def test_token_of_a_deleted_user_is_401(api):
     client = Client(api.server, name)
     assert client.create(s_name=new_name()).status_code == 201   # the user can write
     uid = user_id(api.server, name)
-    with sqlite3.connect(api.server.db_path) as db:
-        db.execute("DELETE FROM users WHERE id = ?", (uid,))
-    db.close()
+    api.server.execute("DELETE FROM users WHERE id = ?", uid)
     body = {"s_name": new_name()}
     r = client.req("POST", "/students", token=client.token, json=body)
     assert_json_error(r, 401, "Error loading the user %d" % uid)
     for method, path in (("PUT", "/students/1"), ("DELETE", "/students/1")):
         assert_json_error(client.req(method, path, token=client.token, json={"s_age": 1}), 401)
     assert api.req("GET", "/students/1").status_code == 200     # untouched
-    with sqlite3.connect(api.server.db_path) as db:
-        assert db.execute("SELECT count(*) FROM student WHERE s_name = ?",
-                          (body["s_name"],)).fetchone()[0] == 0
-    db.close()
+    assert api.server.query("SELECT count(*) FROM student WHERE s_name = ?",
+                            body["s_name"])[0][0] == 0
 
 
 @pytest.mark.parametrize("sub", ["999999999", "0", "-1", "abc", "1.0", " 1", "1 ", "01x",

@@ -13,7 +13,6 @@ What the servers do themselves (measured, lighttpd 1.4.69, Apache 2.4):
 """
 import http.client
 import json
-import sqlite3
 import uuid
 
 import pytest
@@ -33,8 +32,7 @@ def need(server, *blueprints):
 
 
 def query(server, sql, *args):
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        return db.execute(sql, args).fetchall()
+    return server.query(sql, *args)
 
 
 def assert_nul_400(r):

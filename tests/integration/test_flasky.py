@@ -3,7 +3,6 @@ Apache (the `server` fixture runs every test against both), plus the same
 program as plain CGI and `./manage` from a shell."""
 import os
 import re
-import sqlite3
 import subprocess
 from urllib.parse import urlsplit
 
@@ -120,8 +119,7 @@ def test_users_are_stored_in_the_configured_database(browser, server):
     FastCGI processes: the user lands in this server's own database."""
     name = unique("carol")
     assert_redirect_to_index(browser().submit_name(name))
-    with sqlite3.connect(server.db_path) as db:
-        rows = db.execute("SELECT username FROM users WHERE username = ?", (name,)).fetchall()
+    rows = server.query("SELECT username FROM users WHERE username = ?", name)
     assert rows == [(name,)]
 
 

@@ -12,11 +12,11 @@ waiting: the test moves the counters' expiry into the past.
 
 The default limits (10 per username) are tested in test_api.py.
 """
-import sqlite3
 
 import pytest
 import requests
 
+import dbaccess
 import servers
 from test_api import PASSWORD, add_user
 
@@ -30,14 +30,15 @@ LIMITS = {
 TOO_MANY = "Too many failed login attempts; try again in"
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory, mounts):
+@pytest.fixture(scope="module", params=servers.test_databases())
+def pair(request, tmp_path_factory, mounts):
     """(a, b): two servers over one database (and so one store of counts),
     with two users who know their password."""
     if "api" not in mounts:
         pytest.fail("cgi-bin/api is not built", pytrace=False)
     m = {"api": mounts["api"]}
-    with servers.sharing_one_database(tmp_path_factory, m, LIMITS, "limits") as (a, b):
+    with servers.sharing_one_database(tmp_path_factory, m, LIMITS, "limits-" + request.param,
+                                      request.param) as (a, b):
         a.start()
         a.seed()
         a.users = [servers.unique("alice"), servers.unique("bob")]
@@ -61,11 +62,8 @@ def b(pair):
 @pytest.fixture(autouse=True)
 def no_counts(pair):
     """Forget every count (all tests come from one address)."""
-    with sqlite3.connect(pair[0].db_path, timeout=10) as db:
-        try:
-            db.execute("DELETE FROM flagon_cache WHERE key LIKE 'ratelimit/%'")
-        except sqlite3.OperationalError:
-            pass                                   # no table yet: nothing counted
+    if "flagon_cache" in dbaccess.tables(pair[0].database_uri):   # none yet: nothing counted
+        pair[0].execute("DELETE FROM flagon_cache WHERE \"key\" LIKE 'ratelimit/%'")
     yield
     for s in pair:
         s.remember_children()
@@ -94,10 +92,9 @@ def assert_bad(r):
 
 def counts(server):
     """{key: value} of the counters in the shared store."""
-    with sqlite3.connect(server.db_path, timeout=10) as db:
-        # a counter is its decimal text (bytes, as every database keeps it)
-        return dict(db.execute("SELECT key, CAST(value AS INTEGER) FROM flagon_cache "
-                               "WHERE key LIKE 'ratelimit/%'").fetchall())
+    # a counter is its decimal text (bytes, as every database keeps it)
+    return {k: int(dbaccess.as_text(v)) for k, v in server.query(
+        "SELECT \"key\", value FROM flagon_cache WHERE \"key\" LIKE 'ratelimit/%'")}
 
 
 def test_username_limit_refuses_even_the_right_password(a):
@@ -150,13 +147,12 @@ def test_the_end_of_the_window_allows_again(a):
     for _ in range(3):
         assert_bad(login(a, alice, "wrong"))
     assert_refused(login(a, alice, PASSWORD))
-    with sqlite3.connect(a.db_path, timeout=10) as db:
-        (left,) = db.execute("SELECT expiry - strftime('%s','now') FROM flagon_cache "
-                             "WHERE key = ?", ("ratelimit/login/username/" + alice,)).fetchone()
-        assert 110 <= left <= 120                 # LOGIN_FAILURE_WINDOW from the first
-        # 120 seconds later:
-        db.execute("UPDATE flagon_cache SET expiry = strftime('%s','now') - 1 "
-                   "WHERE key LIKE 'ratelimit/%'")
+    now = dbaccess.NOW_SECONDS[a.db_kind]
+    (left,), = a.query("SELECT expiry - %s FROM flagon_cache WHERE \"key\" = ?" % now,
+                       "ratelimit/login/username/" + alice)
+    assert 110 <= left <= 120                     # LOGIN_FAILURE_WINDOW from the first
+    # 120 seconds later:
+    a.execute("UPDATE flagon_cache SET expiry = %s - 1 WHERE \"key\" LIKE 'ratelimit/%%'" % now)
     assert login(a, alice, PASSWORD).status_code == 200
     # A new window starts with the next failure.
     assert_bad(login(a, alice, "wrong"))

@@ -204,10 +204,12 @@ def smtp(tmp_path_factory):
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def flasky(tmp_path_factory, smtp):
-    """lighttpd serving main with FLASKY_ADMIN and a real SMTP server."""
-    s = servers.Lighttpd(str(tmp_path_factory.mktemp("flasky-mail")), {"main": servers.MAIN_EXE})
+@pytest.fixture(scope="module", params=servers.test_databases())
+def flasky(request, tmp_path_factory, smtp):
+    """lighttpd serving main with FLASKY_ADMIN and a real SMTP server, on
+    each database."""
+    s = servers.Lighttpd(str(tmp_path_factory.mktemp("flasky-mail")), {"main": servers.MAIN_EXE},
+                         db_kind=request.param)
     s.env.update({"FLASKY_ADMIN": ADMIN, "MAIL_SERVER": "127.0.0.1",
                   "MAIL_PORT": str(smtp.port), "MAIL_SUPPRESS_SEND": "0",
                   "FLASKY_MAIL_SUBJECT_PREFIX": "[Flasky]"})
@@ -243,9 +245,11 @@ def test_new_user_mails_the_admin(flasky, smtp):
     assert len(smtp.messages()) == before + 1
 
 
-def test_smtp_down_never_delays_the_page(tmp_path_factory):
+@pytest.mark.parametrize("db", servers.test_databases())
+def test_smtp_down_never_delays_the_page(tmp_path_factory, db):
     dead = servers.free_port()
-    s = servers.Lighttpd(str(tmp_path_factory.mktemp("flasky-down")), {"main": servers.MAIN_EXE})
+    s = servers.Lighttpd(str(tmp_path_factory.mktemp("flasky-down")), {"main": servers.MAIN_EXE},
+                         db_kind=db)
     s.env.update({"FLASKY_ADMIN": ADMIN, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(dead),
                   "MAIL_SUPPRESS_SEND": "0"})
     s.start()

@@ -2,7 +2,9 @@
 flaskr's own manage (build/tutorial/manage, docs/tutorial.md) and the
 guestbook test application's (tests/integration/guestbook/), whose
 blueprint declares a model of its own.  Migrations must see every model of
-the application and never drop a table silently (issue 17)."""
+the application and never drop a table silently (issue 17).
+SQLite only: these compare sqlite_master and the files' SQLite part byte for
+byte; on MariaDB/PostgreSQL see test_migrate_servers.py, test_autogen_servers.py."""
 import os
 import sqlite3
 import subprocess

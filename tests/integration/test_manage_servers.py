@@ -8,7 +8,6 @@ import shutil
 
 import pytest
 
-import dbservers
 import servers
 
 

@@ -5,23 +5,35 @@ counted; live ones are kept.  Run on a real database and session
 directory filled by the real program (cgi-bin/main as plain CGI)."""
 import os
 import re
-import sqlite3
 import time
 
 import pytest
 
+import dbaccess
 import servers
 
 COOKIE_RE = re.compile(rb"^Set-Cookie: session=([A-Za-z0-9_-]{43})\.", re.M)
 
 
-@pytest.fixture(params=["sqlite", "filesystem"])
+def store_params():
+    """(SESSION_TYPE, database): the "sqlite" store on each database
+    FLAGON_TEST_DB selects, the filesystem store beside SQLite."""
+    out = []
+    for db in servers.test_databases():
+        out.append(pytest.param(("sqlite", db), id="sqlite-" + db))
+    return out + [pytest.param(("filesystem", "sqlite"), id="filesystem")]
+
+
+@pytest.fixture(params=store_params())
 def store(request, tmp_path):
+    kind, db = request.param
     var = str(tmp_path)
-    env = dict(servers.app_env(var), SESSION_TYPE=request.param, FLAGON_VAR=var)
+    env = dict(servers.app_env(var), SESSION_TYPE=kind, FLAGON_VAR=var)
+    if db != "sqlite":
+        env["DATABASE_URI"] = servers.new_database(db, "session_" + request.node.name)
     r = servers.run_manage(["db", "upgrade"], env)
     assert r.returncode == 0, r.stderr
-    return request.param, env, var
+    return kind, env, var
 
 
 def anonymous_visit(env):
@@ -37,11 +49,8 @@ def anonymous_visit(env):
 def records(kind, env, var):
     """{sid: expiry} of every record the store holds."""
     if kind == "sqlite":
-        db = sqlite3.connect(env["DATABASE_URI"][len("sqlite:///"):])
-        try:
-            return dict(db.execute("SELECT id, expiry FROM flagon_sessions"))
-        finally:
-            db.close()
+        return {dbaccess.as_text(sid): expiry for sid, expiry in dbaccess.query(
+            env["DATABASE_URI"], "SELECT id, expiry FROM flagon_sessions")}
     out = {}
     d = os.path.join(var, "sessions")
     for name in os.listdir(d):
@@ -54,11 +63,9 @@ def records(kind, env, var):
 def expire(kind, env, var, sid):
     """Make record `sid` one that ran out an hour ago."""
     if kind == "sqlite":
-        db = sqlite3.connect(env["DATABASE_URI"][len("sqlite:///"):])
-        with db:
-            db.execute("UPDATE flagon_sessions SET expiry = strftime('%s','now') - 3600 "
-                       "WHERE id = ?", (sid,))
-        db.close()
+        uri = env["DATABASE_URI"]
+        dbaccess.execute(uri, "UPDATE flagon_sessions SET expiry = %s - 3600 WHERE id = ?"
+                         % dbaccess.NOW_SECONDS[dbaccess.kind_of(uri)], sid)
         return
     path = os.path.join(var, "sessions", sid)
     with open(path) as f:

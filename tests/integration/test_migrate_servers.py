@@ -7,7 +7,6 @@ PostgreSQL, and on MariaDB (whose DDL commits at once) is reported with
 what already ran, leaves `db current` at the last complete revision, and
 continues once the file is fixed."""
 import os
-import shutil
 
 import pytest
 

@@ -2,14 +2,15 @@
 
 These routes create and drop the `student` table, so the tests run on
 servers of their own, each with a fresh, empty database (no migration): one
-lighttpd and one Apache in the testing config, and one lighttpd in the
-production config, where the mutating routes ask for confirmation first.
+lighttpd and one Apache in the testing config on each database FLAGON_TEST_DB
+selects, and one lighttpd in the production config (on each database too),
+where the mutating routes ask for confirmation first.
 """
 import re
-import sqlite3
 
 import pytest
 
+import dbaccess
 import servers
 from servers import Browser
 
@@ -18,34 +19,29 @@ LINE_RE = re.compile(r"姓名:(.*?) 年纪:(\d+)成绩:([0-9.]+)")
 XIAOMING = "姓名:小明 年纪:16成绩:80.0"
 
 
-def fresh(kind):
-    """A server class of `kind` whose database starts empty."""
-    class Fresh(servers.KINDS[kind]):
-        def migrate(self):
-            pass    # the tests create the student table through /createmodel/
-    return Fresh
-
-
-def start(request, tmp_path_factory, mounts, kind, name, **env):
+def start(request, tmp_path_factory, mounts, pair, name, **env):
+    """A server of matrix() id `pair` whose database starts empty."""
     # Only model (and main, for a CSRF token): the other blueprints need the
     # tables this empty database does not have.
     mine = {bp: mounts[bp] for bp in ("main", "model")}
-    s = fresh(kind)(str(tmp_path_factory.mktemp(name)), mine, extra_env=env)
+    s = servers.make(pair, str(tmp_path_factory.mktemp(name)), mine, extra_env=env)
+    s.migrate = lambda: None    # the tests create the student table through /createmodel/
     request.addfinalizer(s.stop)
     s.start()
     return s
 
 
-@pytest.fixture(scope="module", params=sorted(servers.KINDS))
+@pytest.fixture(scope="module", params=servers.matrix(servers.KINDS))
 def mserver(request, tmp_path_factory, mounts):
-    """A server (lighttpd, Apache) in the testing config with an empty database."""
+    """A server (lighttpd, Apache; each database) in the testing config with
+    an empty database."""
     return start(request, tmp_path_factory, mounts, request.param, "model-" + request.param)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=servers.matrix(["lighttpd"]))
 def prod_server(request, tmp_path_factory, mounts):
-    """lighttpd in the production config with an empty database."""
-    return start(request, tmp_path_factory, mounts, "lighttpd", "model-production",
+    """lighttpd in the production config with an empty database (each one)."""
+    return start(request, tmp_path_factory, mounts, request.param, "model-production",
                  APP_CONFIG="production", SECRET_KEY="model-production-secret-key")
 
 
@@ -58,11 +54,7 @@ def client(mserver):
 
 
 def rows(server, sql="SELECT s_name, s_age, s_score FROM student ORDER BY id"):
-    con = sqlite3.connect(server.db_path, timeout=10)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return server.query(sql)
 
 
 def count(server):
@@ -70,7 +62,7 @@ def count(server):
 
 
 def table_exists(server):
-    return bool(rows(server, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='student'"))
+    return "student" in dbaccess.tables(server.database_uri)
 
 
 def students_on(html):
@@ -148,11 +140,9 @@ def test_add_students_adds_exactly_ten(client, mserver):
 
 def test_add_students_redraws_taken_names_and_409_when_too_few(client, mserver):
     reset(client)
-    con = sqlite3.connect(mserver.db_path, timeout=10)
-    with con:
-        con.executemany("INSERT INTO student (s_name, s_age, s_score) VALUES (?, ?, ?)",
-                        [("xiaojun%d" % n, n, n + 60) for n in range(90)])
-    con.close()
+    with dbaccess.connect(mserver.database_uri) as db:
+        db.executemany("INSERT INTO student (s_name, s_age, s_score) VALUES (?, ?, ?)",
+                       [("xiaojun%d" % n, n, n + 60) for n in range(90)])
     # Exactly ten names are free (xiaojun90..99): all of them are drawn.
     assert client.get(BASE + "/add_students/").status_code == 200
     names = {r[0] for r in rows(mserver)}
@@ -166,11 +156,9 @@ def test_add_students_redraws_taken_names_and_409_when_too_few(client, mserver):
 
 def test_add_students_409_with_nine_free(client, mserver):
     reset(client)
-    con = sqlite3.connect(mserver.db_path, timeout=10)
-    with con:
-        con.executemany("INSERT INTO student (s_name, s_age, s_score) VALUES (?, ?, ?)",
-                        [("xiaojun%d" % n, n, n + 60) for n in range(91)])
-    con.close()
+    with dbaccess.connect(mserver.database_uri) as db:
+        db.executemany("INSERT INTO student (s_name, s_age, s_score) VALUES (?, ?, ?)",
+                       [("xiaojun%d" % n, n, n + 60) for n in range(91)])
     r = client.get(BASE + "/add_students/")
     assert r.status_code == 409
     assert count(mserver) == 91

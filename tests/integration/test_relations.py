@@ -2,17 +2,16 @@
 sees it, through lighttpd and Apache (the `server` fixture runs every test
 against both).  The server's database is migrated, then seeded once per
 server; rows the assertions depend on are read from (or written to) the
-SQLite file directly."""
+server's database directly (dbaccess: SQLite, MariaDB or PostgreSQL)."""
 import html
 import os
 import re
-import sqlite3
 import subprocess
-from contextlib import closing
 from urllib.parse import urlsplit
 
 import pytest
 
+import dbaccess
 import servers
 from servers import csrf_token, unique
 
@@ -25,17 +24,15 @@ def seeded(server):
 
 
 def query(server, sql, *args):
-    with closing(sqlite3.connect(server.db_path, timeout=10)) as db:
-        return db.execute(sql, args).fetchall()
+    return server.query(sql, *args)
 
 
 def execute(server, sql, *args):
-    """Run one write on the server's database; returns lastrowid."""
-    with closing(sqlite3.connect(server.db_path, timeout=10)) as db:
-        db.execute("PRAGMA foreign_keys = ON")
-        cur = db.execute(sql, args)
-        db.commit()
-        return cur.lastrowid
+    """One INSERT on the server's database (foreign keys enforced); the new id."""
+    with dbaccess.connect(server.database_uri) as db:
+        if db.kind == "sqlite":
+            db.execute("PRAGMA foreign_keys = ON")
+        return db.insert(sql, args)
 
 
 def ids(server, table):
@@ -80,10 +77,10 @@ def author(server):
     uid = execute(server, "INSERT INTO users (username, role_id, ident_id) VALUES (?, ?, ?)",
                   name, role[0], ident)
     arts = {}
-    for title, when, gone in (("older " + name, "2020-01-01 10:00:00", 0),
-                              ("newest " + name, "2022-06-01 08:30:00", 0),
-                              ("deleted " + name, "2023-01-01 00:00:00", 1),
-                              ("middle " + name, "2021-03-04 05:06:07", 0)):
+    for title, when, gone in (("older " + name, "2020-01-01 10:00:00", False),
+                              ("newest " + name, "2022-06-01 08:30:00", False),
+                              ("deleted " + name, "2023-01-01 00:00:00", True),
+                              ("middle " + name, "2021-03-04 05:06:07", False)):
         arts[title.split()[0]] = execute(
             server, "INSERT INTO articles (title, body, user_id, rdatetime, isdelete) "
                     "VALUES (?, ?, ?, ?, ?)", title, "body of " + title, uid, when, gone)
@@ -178,8 +175,8 @@ def test_seeded_user_page(browser, server):
                                          "WHERE u.username IN ('john', 'susan', 'david')"):
         page = get_ok(b, "%s/users/%d" % (BASE, uid)).text
         assert "<h1>%s</h1>" % name in page and ">%s</a></dd>" % role in page
-        live = query(server, "SELECT title FROM articles WHERE user_id = ? AND isdelete = 0 "
-                             "ORDER BY rdatetime DESC", uid)
+        live = query(server, "SELECT title FROM articles WHERE user_id = ? AND isdelete = ? "
+                             "ORDER BY rdatetime DESC", uid, False)
         assert len(re.findall(r"<h3>", page)) == len(live)
 
 
@@ -395,7 +392,8 @@ def test_post_without_csrf_changes_nothing(browser, server, author, student):
 
 
 def test_data_is_escaped(browser, server):
-    execute(server, "INSERT OR IGNORE INTO roles (name) VALUES (?)", "<b>x</b>")
+    if not query(server, "SELECT id FROM roles WHERE name = ?", "<b>x</b>"):
+        execute(server, "INSERT INTO roles (name) VALUES (?)", "<b>x</b>")
     (rid,), = query(server, "SELECT id FROM roles WHERE name = ?", "<b>x</b>")
     sid = execute(server, "INSERT INTO student (s_name) VALUES (?)",
                   '<script>%s</script>' % unique("s")[:10])
@@ -408,10 +406,12 @@ def test_data_is_escaped(browser, server):
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
-def test_missing_tables_answer_503(tmp_path):
-    """An unmigrated database: a clear 503 naming the table and the command
-    that creates it, not a crash (as plain CGI)."""
+def test_missing_tables_answer_503(tmp_path, server):
+    """An unmigrated database (of the server's kind): a clear 503 naming
+    the table and the command that creates it, not a crash (as plain CGI)."""
     env = servers.app_env(str(tmp_path))
+    if server.db_kind != "sqlite":
+        env["DATABASE_URI"] = servers.new_database(server.db_kind, "unmigrated")
     env.update({"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "",
                 "SCRIPT_NAME": BASE, "SERVER_NAME": "localhost", "SERVER_PORT": "80",
                 "SERVER_PROTOCOL": "HTTP/1.1", "GATEWAY_INTERFACE": "CGI/1.1"})

@@ -7,7 +7,6 @@ ids are refused, login renews the id, and a Redis that is down never breaks
 a page."""
 import os
 import re
-import sqlite3
 
 import pytest
 from itsdangerous import Signer
@@ -31,11 +30,11 @@ def bp_mounts(mounts):
 
 
 def start_server(tmp_path_factory, mounts, name, extra, kind="lighttpd"):
-    """A `kind` server (lighttpd, apache) with extra application settings
-    (SESSION_TYPE, REDIS_URL), serving the session, cookies and main
-    blueprints."""
-    s = servers.KINDS[kind](str(tmp_path_factory.mktemp(name)), bp_mounts(mounts),
-                            extra_env=extra)
+    """A `kind` server (lighttpd, apache, or a servers.matrix() pair) with
+    extra application settings (SESSION_TYPE, REDIS_URL), serving the
+    session, cookies and main blueprints."""
+    s = servers.make(kind, str(tmp_path_factory.mktemp(name)), bp_mounts(mounts),
+                     extra_env=extra)
     s.start()
     return s
 
@@ -48,12 +47,22 @@ def redis(tmp_path_factory):
     r.stop()
 
 
-@pytest.fixture(scope="module", params=[(server, store) for server in sorted(servers.KINDS)
-                                         for store in TYPES],
-                ids=lambda p: "%s-%s" % p)
+def site_params():
+    """(server, store): every SESSION_TYPE behind each web server; the
+    "sqlite" store (the application's database) on each database."""
+    out = []
+    for store in TYPES:
+        for pair in (servers.matrix(servers.KINDS) if store == "sqlite"
+                     else sorted(servers.KINDS)):
+            out.append(pytest.param((pair, store), id="%s-%s" % (pair, store)))
+    return out
+
+
+@pytest.fixture(scope="module", params=site_params())
 def site(request, tmp_path_factory, mounts):
     """(server, session type, redis or None) for each SESSION_TYPE behind
-    each web server (lighttpd, Apache + mod_fcgid)."""
+    each web server (lighttpd, Apache + mod_fcgid), the "sqlite" type on
+    each database FLAGON_TEST_DB selects."""
     server_kind, kind = request.param
     extra = {"SESSION_TYPE": kind, "PERMANENT_SESSION_LIFETIME": str(LIFETIME)}
     r = None
@@ -100,12 +109,7 @@ def record_exists(site, sid):
     """Whether the store holds a record for `sid` (server-side types)."""
     server, kind, r = site
     if kind == "sqlite":
-        con = sqlite3.connect(server.db_path)
-        try:
-            return con.execute("SELECT count(*) FROM flagon_sessions WHERE id = ?",
-                               (sid,)).fetchone()[0] == 1
-        finally:
-            con.close()
+        return server.query("SELECT count(*) FROM flagon_sessions WHERE id = ?", sid)[0][0] == 1
     if kind == "filesystem":
         return os.path.exists(os.path.join(server.var, "sessions", sid))
     if kind == "redis":

@@ -11,7 +11,6 @@ import html
 import json
 import os
 import re
-import sqlite3
 import subprocess
 
 import pytest
@@ -26,21 +25,23 @@ PROBE = "toolbar-probe-7c1f"
 DEV = {"APP_CONFIG": "development", "CACHE_TYPE": "sqlite"}
 
 
-def _start(tmp_path_factory, mounts, name, extra):
+def _start(tmp_path_factory, mounts, name, extra, db_kind="sqlite"):
     workdir = str(tmp_path_factory.mktemp(name))
     m = {k: mounts[k] for k in ("main", "relations", "api", "animals") if k in mounts}
-    s = servers.Lighttpd(workdir, m, dict(DEV, **extra))
+    s = servers.Lighttpd(workdir, m, dict(DEV, **extra), db_kind=db_kind)
     return s
 
 
-@pytest.fixture(scope="module")
-def trio(tmp_path_factory, mounts):
+@pytest.fixture(scope="module", params=servers.test_databases())
+def trio(request, tmp_path_factory, mounts):
     """Three lighttpd servers with Flasky in development: the toolbar on
-    (the default), on with DEBUG_TB_INTERCEPT_REDIRECTS, and off."""
-    made = [_start(tmp_path_factory, mounts, "tb-on", {}),
+    (the default), on with DEBUG_TB_INTERCEPT_REDIRECTS, and off; on each
+    database."""
+    db = request.param
+    made = [_start(tmp_path_factory, mounts, "tb-on", {}, db),
             _start(tmp_path_factory, mounts, "tb-intercept",
-                   {"DEBUG_TB_INTERCEPT_REDIRECTS": "1"}),
-            _start(tmp_path_factory, mounts, "tb-off", {"DEBUG_TB_ENABLED": "0"})]
+                   {"DEBUG_TB_INTERCEPT_REDIRECTS": "1"}, db),
+            _start(tmp_path_factory, mounts, "tb-off", {"DEBUG_TB_ENABLED": "0"}, db)]
     try:
         for s in made:
             s.start()
@@ -191,9 +192,8 @@ def test_cached_copy_holds_no_toolbar(on, trio):
     assert second.headers["X-Cache"] == "HIT"
     for r in (first, second):
         the_toolbar(r)
-    with sqlite3.connect(trio[0].db_path) as db:
-        values = [bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode()
-                  for (v,) in db.execute("SELECT value FROM flagon_cache")]
+    values = [bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode()
+              for (v,) in trio[0].query("SELECT value FROM flagon_cache")]
     assert values, "nothing was cached"
     assert not any(b"flagon-debug-toolbar" in v for v in values)
 

@@ -9,16 +9,16 @@ file verbatim.
 The application runs on a database of its own, migrated the way the
 tutorial tells the reader to: flaskr's own manage (build/tutorial/manage),
 `db upgrade` of its revisions (docs/tutorial/flaskr/migrations/, its
-fl_application.migrations_directory).
+fl_application.migrations_directory) -- on each database FLAGON_TEST_DB
+selects (Server.migrate).
 """
-import datetime
 import json
 import os
 import re
-import sqlite3
 
 import pytest
 
+import dbaccess
 import servers
 from servers import Browser, csrf_token, unique
 
@@ -36,34 +36,34 @@ PNG = bytes.fromhex(
 BLOCK_RE = re.compile(r"<!-- file: (\S+) -->\s*\n```[a-z]*\n(.*?)\n```", re.S)
 
 
-def flaskr_server(kind, tmp_path_factory):
+def flaskr_server(kind, tmp_path_factory, db_kind="sqlite"):
     for exe in MOUNTS.values():
         if not os.access(exe, os.X_OK):
             pytest.fail("not built (run make tutorial): %s" % exe, pytrace=False)
-    work = tmp_path_factory.mktemp("flaskr-" + kind.kind)
+    work = tmp_path_factory.mktemp("flaskr-%s-%s" % (kind.kind, db_kind))
     uploads = work / "uploads"
     uploads.mkdir()
     serverdir = work / "server"
     serverdir.mkdir()
     s = kind(str(serverdir), MOUNTS, extra_env={"UPLOAD_FOLDER": str(uploads)},
-             manage=TUT_MANAGE)
+             manage=TUT_MANAGE, db_kind=db_kind)
     s.uploads = str(uploads)
     return s
 
 
-@pytest.fixture(scope="module")
-def flaskr(tmp_path_factory):
-    s = flaskr_server(servers.Lighttpd, tmp_path_factory)
+@pytest.fixture(scope="module", params=servers.test_databases())
+def flaskr(request, tmp_path_factory):
+    s = flaskr_server(servers.Lighttpd, tmp_path_factory, request.param)
     s.start()
     yield s
     s.stop()
 
 
-@pytest.fixture(scope="module")
-def flaskr_apache(tmp_path_factory):
+@pytest.fixture(scope="module", params=servers.test_databases())
+def flaskr_apache(request, tmp_path_factory):
     if not os.path.exists(servers.APACHE):
         servers.missing("apache2", "make install-deps")
-    s = flaskr_server(servers.Apache, tmp_path_factory)
+    s = flaskr_server(servers.Apache, tmp_path_factory, request.param)
     s.start()
     yield s
     s.stop()
@@ -141,8 +141,7 @@ def test_register(flaskr):
     assert r.status_code == 303
     assert r.headers["Location"].endswith("/cgi-bin/auth/login")
     # The password is kept as werkzeug's hash, never as typed.
-    with sqlite3.connect(flaskr.db_path) as db:
-        (pw,) = db.execute('SELECT password FROM "user" WHERE username = ?', (name,)).fetchone()
+    (pw,), = flaskr.query('SELECT password FROM "user" WHERE username = ?', name)
     assert pw.startswith("pbkdf2:sha256:260000$") and PASSWORD not in pw
     r = b.register(name)
     assert r.status_code == 200
@@ -307,9 +306,8 @@ def test_custom_filter(flaskr):
     name = b.signed_up("ada")
     title = unique("Dated ")
     assert b.create(title, "when?").status_code == 303
-    with sqlite3.connect(flaskr.db_path) as db:
-        (created,) = db.execute("SELECT created FROM post WHERE title = ?", (title,)).fetchone()
-    day = datetime.datetime.strptime(created, "%Y-%m-%d %H:%M:%S").strftime("%B %d, %Y")
+    (created,), = flaskr.query("SELECT created FROM post WHERE title = ?", title)
+    day = dbaccess.as_datetime(created).strftime("%B %d, %Y")
     r = b.get("/cgi-bin/blog/")
     assert re.search(r"<h1>%s</h1>\s*<div class=\"about\">by %s on %s</div>"
                      % (re.escape(title), name, re.escape(day)), r.text), r.text
