@@ -7,6 +7,7 @@
 #include "data/dialect.h"
 #include "data/driver_internal.h"
 #include "data/internal.h"
+#include "base/arena.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/db_uri.h"
@@ -481,8 +482,11 @@ static size_t format_params(json_t *params, char *buf, size_t cap)
 
 /* Report a statement that started at `t0` (fl_monotonic_us()) and ended with `err`,
  * having returned or changed `rows` rows (-1: unknown): one echo line
- * and/or one call of the trace function.  The parameters are written into
- * a stack buffer: no allocation. */
+ * and/or one call of the trace function.  The statement is shown as the
+ * server gets it (PostgreSQL's $1, $2, ... whether the query builder or
+ * the driver numbered them); the parameters are written into a stack
+ * buffer.  Only a numbered dialect's statement allocates (a scratch
+ * arena, freed here). */
 static void observe(fl_db *db, const char *sql, json_t *params, long long t0, long long rows,
 	fl_err err)
 {
@@ -491,6 +495,12 @@ static void observe(fl_db *db, const char *sql, json_t *params, long long t0, lo
 	size_t n = format_params(params, buf, sizeof buf);
 	while (isspace((unsigned char)*sql))   /* a script's later statements */
 		sql++;
+	fl_arena *scratch = NULL;
+	const fl_dialect *d = fl_db_dialect(db);
+	if (d->param_style != FL_PARAM_QMARK && strchr(sql, '?')) {
+		scratch = fl_arena_new(0);
+		sql = fl_dialect_finish(d, scratch, sql);
+	}
 	if (db->echo)
 		fl_info("sql: %s params: %.*s (%.3f ms)", sql, (int)n, buf, (double)us / 1000.0);
 	if (db->trace) {
@@ -500,6 +510,7 @@ static void observe(fl_db *db, const char *sql, json_t *params, long long t0, lo
 		};
 		db->trace(db->trace_ud, &r);
 	}
+	fl_arena_free(scratch);
 }
 
 /* ---- running statements ---- */

@@ -259,10 +259,11 @@ fl_err fl_db_poison(fl_db *db, fl_err err);
  * model_ddl.c declares it). */
 bool fl_model_is_generated_key(const fl_model *m, const fl_column *c);
 
-/* fl_model_key_without_length — the first column of `m` in a key (unique,
- * index, an fl_unique) that dialect `d` cannot index whole and that
+/* fl_model_key_without_length — the first column of `m` with an index
+ * (index=True, not unique) that dialect `d` cannot index whole and that
  * declares no mysql_length (MySQL: Text, UnicodeText, LargeBinary), or
- * NULL when there is none (model_ddl.c). */
+ * NULL when there is none (model_ddl.c; a UNIQUE is left to the server:
+ * model.h, mysql_length). */
 const fl_column *fl_model_key_without_length(const fl_dialect *d, const fl_model *m);
 
 #endif

@@ -94,11 +94,13 @@ typedef struct fl_column {
 	/* Index(..., mysql_length=N) (issue 19): the prefix length, in
 	 * characters (bytes for LargeBinary), MySQL/MariaDB indexes this column
 	 * with in every key that holds it (unique=True, index=True, an
-	 * fl_unique naming it).  MySQL cannot index a whole Text, UnicodeText
-	 * or LargeBinary column ("BLOB/TEXT column used in key specification
-	 * without a key length"): create_all on MySQL refuses such a key
-	 * without it, naming the table and column.  Other databases ignore
-	 * it.  0: none. */
+	 * fl_unique naming it).  MySQL and MariaDB cannot index a whole Text,
+	 * UnicodeText or LargeBinary column ("BLOB/TEXT column used in key
+	 * specification without a key length"): create_all on MySQL refuses
+	 * such an index (index=True) without it, naming the table and column.
+	 * A UNIQUE on a whole column is sent as declared: MariaDB (10.4 and
+	 * later) makes it with a hidden hash, MySQL 8 refuses it with the
+	 * error above.  Other databases ignore it.  0: none. */
 	unsigned mysql_length;
 } fl_column;
 
@@ -300,8 +302,8 @@ fl_err fl_model_create_sql(const fl_model *m, fl_arena *a, const char **sql_out)
  * connection's dialect (fl_db_dialect).  Allocated from `a`.  Errors: those
  * of fl_model_create_sql, and FL_EINVAL for a type the dialect cannot
  * declare (MySQL: String without a length, as SQLAlchemy refuses it), and
- * on MySQL for a Text/UnicodeText/LargeBinary column in a key without
- * mysql_length. */
+ * on MySQL for an index (index=True, not unique) on a Text/UnicodeText/
+ * LargeBinary column without mysql_length. */
 struct fl_dialect;
 fl_err fl_model_create_sql_for(const struct fl_dialect *d, const fl_model *m, fl_arena *a,
 	const char **sql_out);
@@ -418,8 +420,8 @@ void fl_model_convert_row(const fl_model *m, json_t *row);
  * NULL-terminated `models` (tables and indexes that already exist are kept),
  * parents before children.  Runs in its own transaction and commits, or
  * inside the caller's open transaction without committing.  `a` holds the
- * generated SQL.  Errors: FL_EINVAL (bad declaration; on MySQL a Text,
- * UnicodeText or LargeBinary column in a key without mysql_length, the
+ * generated SQL.  Errors: FL_EINVAL (bad declaration; on MySQL an index on
+ * a Text, UnicodeText or LargeBinary column without mysql_length, the
  * message naming the table and column), FL_EBUSY, FL_EDB. */
 fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models);
 

@@ -112,15 +112,13 @@ static void put_key_column(const fl_dialect *d, fl_buf *b, const fl_column *c)
 
 const fl_column *fl_model_key_without_length(const fl_dialect *d, const fl_model *m)
 {
+	/* Only a plain index: MariaDB (since 10.4) makes a UNIQUE on a whole
+	 * Text column through a hidden hash, MySQL 8 refuses it with its own
+	 * error naming the column, so a UNIQUE goes to the server to decide,
+	 * as SQLAlchemy sends it. */
 	for (const fl_column *c = m->columns; c->name; c++)
-		if ((c->unique || c->index) && needs_prefix(d, c) && !c->mysql_length)
+		if (c->index && !c->unique && needs_prefix(d, c) && !c->mysql_length)
 			return c;
-	for (const fl_unique *u = m->unique_constraints; u && u->columns[0]; u++)
-		for (size_t i = 0; i < FL_UNIQUE_MAX_COLUMNS && u->columns[i]; i++) {
-			const fl_column *c = fl_model_column(m, u->columns[i]);
-			if (c && needs_prefix(d, c) && !c->mysql_length)
-				return c;
-		}
 	return NULL;
 }
 
@@ -352,7 +350,7 @@ fl_err fl_create_all(fl_db *db, fl_arena *a, const fl_model *const *models)
 		const fl_column *c = fl_model_key_without_length(fl_db_dialect(db), sorted[i]);
 		if (c)
 			return fl_db_set_error(db, FL_EINVAL, fl_model_table(sorted[i]), c->name,
-				"table %s: column %s (%s) is in an index or unique constraint, which "
+				"table %s: column %s (%s) has an index, which "
 				"%s cannot make on a whole %s column: give the column a prefix "
 				"length (FL_MYSQL_LENGTH(n), SQLAlchemy's mysql_length)",
 				fl_model_table(sorted[i]), c->name, fl_type_names[c->type],

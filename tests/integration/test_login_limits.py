@@ -93,7 +93,7 @@ def assert_bad(r):
 def counts(server):
     """{key: value} of the counters in the shared store."""
     # a counter is its decimal text (bytes, as every database keeps it)
-    return {k: int(dbaccess.as_text(v)) for k, v in server.query(
+    return {dbaccess.as_text(k): int(dbaccess.as_text(v)) for k, v in server.query(
         "SELECT \"key\", value FROM flagon_cache WHERE \"key\" LIKE 'ratelimit/%'")}
 
 
