@@ -17,6 +17,7 @@
 #include "data/dialect.h"
 #include "base/arena.h"
 #include "dbserver.h"
+#include "driver_run.h"
 
 static const fl_driver *drv = &fl_driver_mysql;
 
@@ -78,39 +79,7 @@ static int teardown(void **state)
 static fl_err run_on(struct fx *f, fl_driver_conn *c, const char *sql, json_t *params,
 	json_t **rows, int *changes, int64_t *last_id)
 {
-	fl_driver_stmt *st = NULL;
-	fl_err err = drv->prepare(f->db, c, sql, &st);
-	if (!err)
-		err = drv->execute(f->db, st, params);
-	json_t *all = json_array();
-	fl_step s;
-	while (!err && (s = drv->step(f->db, st)) == FL_STEP_ROW) {
-		json_t *row = json_object();
-		for (int i = 0; i < drv->column_count(st); i++) {
-			json_t *v = drv->column_value(f->db, st, i);
-			if (!v) {
-				err = FL_EUTF8;
-				break;
-			}
-			json_object_set_new(row, drv->column_name(st, i), v);
-		}
-		json_array_append_new(all, row);
-	}
-	if (!err && s == FL_STEP_ERROR)
-		err = FL_EDB;
-	if (!err && changes)
-		*changes = drv->changes(st);
-	if (!err && last_id)
-		*last_id = drv->last_insert_id(st);
-	if (st) {
-		drv->reset(st);
-		drv->finalize(st);
-	}
-	if (rows)
-		*rows = all;
-	else
-		json_decref(all);
-	return err;
+	return driver_run(drv, f->db, c, sql, params, rows, changes, last_id);
 }
 
 static fl_err run(struct fx *f, const char *sql, json_t *params, json_t **rows)

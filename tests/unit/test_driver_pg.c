@@ -21,6 +21,7 @@
 #include "data/driver_internal.h"
 
 #include "dbserver.h"
+#include "driver_run.h"
 
 static const fl_driver *const drv = &fl_driver_postgresql;
 
@@ -80,31 +81,7 @@ static int teardown(void **state)
  * *rows (may be NULL), the changes and the generated id. */
 static fl_err run(struct fx *f, const char *sql, json_t *params, json_t **rows, int64_t *id)
 {
-	fl_driver_stmt *st;
-	fl_err err = drv->prepare(f->db, f->conn, sql, &st);
-	if (err)
-		return err;
-	err = drv->execute(f->db, st, params);
-	json_t *all = json_array();
-	while (!err && drv->step(f->db, st) == FL_STEP_ROW) {
-		json_t *row = json_object();
-		for (int i = 0; i < drv->column_count(st); i++) {
-			json_t *v = drv->column_value(f->db, st, i);
-			if (!v) {
-				err = FL_EUTF8;
-				break;
-			}
-			json_object_set_new(row, drv->column_name(st, i), v);
-		}
-		json_array_append_new(all, row);
-	}
-	if (id)
-		*id = drv->last_insert_id(st);
-	drv->reset(st);
-	drv->finalize(st);
-	if (rows)
-		*rows = all;
-	return err;
+	return driver_run(drv, f->db, f->conn, sql, params, rows, NULL, id);
 }
 
 static json_t *one(struct fx *f, const char *sql, json_t *params)
