@@ -39,6 +39,7 @@
 #include "http/routing.h"
 #include "template/template.h"
 #include "data/db.h"
+#include "data/dialect.h"
 #include "data/model.h"
 #include "data/query.h"
 #include "data/relationship.h"

@@ -203,3 +203,26 @@ const char *fl_dialect_finish(const fl_dialect *d, fl_arena *a, const char *sql)
 	}
 	return fl_buf_cstr(&b);
 }
+
+/* `s` between two `q`, each `q` inside doubled: how SQL quotes both
+ * identifiers (") and strings ('). */
+static inline void put_quoted(fl_buf *b, const char *s, char q)
+{
+	fl_buf_putc(b, q);
+	for (const char *p = s; *p; p++) {
+		if (*p == q)
+			fl_buf_putc(b, q);
+		fl_buf_putc(b, *p);
+	}
+	fl_buf_putc(b, q);
+}
+
+void fl_sql_put_ident(fl_buf *b, const char *name)
+{
+	put_quoted(b, name, '"');
+}
+
+void fl_sql_put_string(fl_buf *b, const char *s)
+{
+	put_quoted(b, s, '\'');
+}

@@ -2,6 +2,7 @@
  * column = value conditions (SELECT, exists, UPDATE of one column, DELETE),
  * shared by writing through relationships and by delete cascades.  The SQL
  * comes from the declarations only; values are bound.  See internal.h. */
+#include "data/dialect.h"
 #include "data/internal.h"
 
 #include <string.h>

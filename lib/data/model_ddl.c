@@ -12,29 +12,6 @@
 
 /* ---- DDL ---- */
 
-/* `s` between two `q`, each `q` inside doubled: how SQL quotes both
- * identifiers (") and strings ('). */
-static inline void put_quoted(fl_buf *b, const char *s, char q)
-{
-	fl_buf_putc(b, q);
-	for (const char *p = s; *p; p++) {
-		if (*p == q)
-			fl_buf_putc(b, q);
-		fl_buf_putc(b, *p);
-	}
-	fl_buf_putc(b, q);
-}
-
-void fl_sql_put_ident(fl_buf *b, const char *name)
-{
-	put_quoted(b, name, '"');
-}
-
-void fl_sql_put_string(fl_buf *b, const char *s)
-{
-	put_quoted(b, s, '\'');
-}
-
 const char *fl_column_default_sql(const fl_dialect *d, const fl_column *c)
 {
 	const char *v = c->server_default;

@@ -1,5 +1,6 @@
 /* unitofwork.c — the unit of work: session.add, add_all, update and
  * delete of one row at a time.  See query.h. */
+#include "data/dialect.h"
 #include "data/internal.h"
 
 #include <stdio.h>

@@ -15,6 +15,7 @@
 #include "data/db.h"
 #include "data/driver_internal.h"
 #include "data/model.h"
+#include "data/dialect.h"
 #include "data/query.h"
 #include "tmpdb.h"
 

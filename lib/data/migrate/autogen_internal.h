@@ -5,6 +5,7 @@
 #ifndef FL_MIGRATE_AUTOGEN_INTERNAL_H
 #define FL_MIGRATE_AUTOGEN_INTERNAL_H
 
+#include "data/dialect.h"
 #include "data/migrate/internal.h"
 
 /* One comparison, whatever the live database's dialect: the schemas as

@@ -24,6 +24,7 @@
  * names for Column(index=True)) is an index, any other (an unnamed
  * constraint's "email", "email_2", a named one's "uq_...") a UNIQUE
  * constraint ("uniques"). */
+#include "data/dialect.h"
 #include "data/migrate/internal.h"
 
 #include <stdio.h>
