@@ -7,9 +7,11 @@ PostgreSQL, and on MariaDB (whose DDL commits at once) is reported with
 what already ran, leaves `db current` at the last complete revision, and
 continues once the file is fixed."""
 import os
+import subprocess
 
 import pytest
 
+import dbaccess
 import servers
 
 TUTORIAL_MANAGE = os.path.join(servers.BUILD, "tutorial", "manage")
@@ -182,6 +184,45 @@ def test_broken_revision_on_postgresql_rolls_back_wholly(tmp_path, db_kind, serv
     assert "bbb222_two.sql:7: upgrade failed:" in r.stderr and "nowhere" in r.stderr, r.stderr
     assert _manage(tmp_path, server_uri, "db", "current", MIGRATIONS_DIR=mig).stdout == "aaa111\n"
     assert _tables(tmp_path, server_uri) == {"t1"}      # t2 rolled back with the revision
+
+
+def test_a_second_migrator_waits_for_the_first(tmp_path, db_kind, server_uri):
+    """Two hosts running `db upgrade` at once: the second waits until the
+    first's step ends (PostgreSQL: alembic_version locked in the step's
+    transaction; MariaDB: the database's named lock, GET_LOCK), then finds
+    the work done or continues from it; here the first migrator is a
+    connection holding the same lock."""
+    mig = _revisions(tmp_path, "CREATE TABLE t2 (y INTEGER);\n")
+    _ok(_manage(tmp_path, server_uri, "db", "upgrade", "aaa111", MIGRATIONS_DIR=mig))
+    holder = dbaccess.connect(server_uri)
+    try:
+        if db_kind == "postgresql":
+            holder.raw.autocommit = False
+            holder.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+        else:
+            assert holder.execute(
+                "SELECT GET_LOCK(CONCAT('alembic_version.', DATABASE()), 5)") == [(1,)]
+        second = subprocess.Popen(
+            [servers.MANAGE, "db", "upgrade"], cwd=servers.ROOT, text=True,
+            env=servers.base_env(_env(tmp_path, server_uri, MIGRATIONS_DIR=mig)),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            second.wait(timeout=1.5)
+        except subprocess.TimeoutExpired:
+            pass
+        assert second.returncode is None, second.communicate()     # still waiting
+        assert _tables(tmp_path, server_uri) == {"t1"}
+    finally:
+        if db_kind == "postgresql":
+            holder.raw.rollback()
+        else:
+            holder.execute("SELECT RELEASE_LOCK(CONCAT('alembic_version.', DATABASE()))")
+        holder.close()
+    out, err = second.communicate(timeout=30)
+    assert second.returncode == 0, out + err
+    assert _manage(tmp_path, server_uri, "db", "current", MIGRATIONS_DIR=mig).stdout == \
+        "bbb222 (head)\n"
+    assert _tables(tmp_path, server_uri) == {"t1", "t2"}
 
 
 def test_broken_revision_on_mariadb_says_what_ran_and_continues(tmp_path, db_kind, server_uri):

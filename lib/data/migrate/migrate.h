@@ -46,7 +46,9 @@
  * one.  MySQL/MariaDB commits each DDL statement implicitly: there the
  * statements run one by one, the version row moves right after a
  * revision's last statement, and a failure lists the statements of the
- * revision that already ran (step.c).  The script runs one statement at a
+ * revision that already ran (step.c).  Two migrators never interleave: a
+ * second one waits for PostgreSQL's lock on alembic_version, or for
+ * MySQL's named lock of the database (GET_LOCK, at most 60 s).  The script runs one statement at a
  * time (ends found by fl_sql_statement_end in the dialect's quoting), so a
  * failure names the file and the line its statement starts on
  * ("x.sql:12: upgrade failed: no such table: t").

@@ -210,6 +210,37 @@ static fl_err step_transactional(fl_migrations *m, fl_db *db, const fl_revision 
 		s->failed_line, up ? "upgrade" : "downgrade", msg);
 }
 
+/* How long a MySQL/MariaDB migrator waits for another one to finish its
+ * step, in seconds. */
+#define MYSQL_LOCK_SECONDS 60
+#define SQL_NUMBER_(n) #n
+#define SQL_NUMBER(n) SQL_NUMBER_(n)
+
+/* Take (or release) the migration lock of a MySQL/MariaDB database: a
+ * named lock of the server, one per database (GET_LOCK), since no table
+ * lock survives the implicit commit of DDL.  A second `db upgrade` (from
+ * another host) waits here up to MYSQL_LOCK_SECONDS, then fails with
+ * FL_EBUSY; it is released when the step ends or the connection drops. */
+static fl_err mysql_lock(fl_migrations *m, fl_db *db, bool take)
+{
+	json_t *rows;
+	fl_arena *old = fl_json_set_arena(m->arena);
+	fl_err err = fl_db_query(db, take
+		? "SELECT GET_LOCK(CONCAT('alembic_version.', DATABASE()), "
+			SQL_NUMBER(MYSQL_LOCK_SECONDS) ") AS got"
+		: "SELECT RELEASE_LOCK(CONCAT('alembic_version.', DATABASE())) AS got",
+		NULL, &rows);
+	fl_json_set_arena(old);
+	if (err || !take)
+		return err;
+	json_t *got = json_object_get(json_array_get(rows, 0), "got");
+	if (json_is_integer(got) && json_integer_value(got) == 1)
+		return FL_OK;
+	return fl_db_set_error(db, FL_EBUSY, "alembic_version", NULL,
+		"another migrator has held this database's migration lock for %d s",
+		MYSQL_LOCK_SECONDS);
+}
+
 /* MySQL/MariaDB: every DDL statement commits at once, so the statements
  * run one by one (autocommit) and the version row moves after the last.
  * On failure the database keeps its last complete revision and the
@@ -217,12 +248,17 @@ static fl_err step_transactional(fl_migrations *m, fl_db *db, const fl_revision 
 static fl_err step_statements(fl_migrations *m, fl_db *db, const fl_revision *r,
 	struct script *s, long from, long to, bool up)
 {
-	fl_err err = check_current(m, db, from);
+	fl_err err = mysql_lock(m, db, true);
+	bool locked = !err;
+	if (!err)
+		err = check_current(m, db, from);
 	if (!err)
 		err = run_script(m, db, s);
 	if (!err)   /* a write begins a transaction (db.h): commit the version row */
 		err = fl_migrate_set_version(db, from, to, m);
 	const char *msg = fl_migrate_finish(m, db, &err);
+	if (locked)
+		mysql_lock(m, db, false);
 	if (!msg)
 		return FL_OK;
 	const char *at = from < 0 ? "<base>" : m->chain[from]->id;
