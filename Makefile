@@ -12,6 +12,7 @@
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each (seeds in
 #                      tests/fuzz/corpus/, new inputs and crashes in build/fuzz/)
 #   make bench         wrk on loopback: Flagon vs static, the FastCGI limit, Flask
+#   make callgrind     instructions per request of each goal page (repeatable)
 #   make soak          100,000 mixed requests: no 5xx, flat RSS and fd counts
 #   make faults        fault tests (tests/faults/): busy writers, kill -9, full disk
 #   make docs          the API reference (doxygen) into docs/api/; docs-check
@@ -134,7 +135,7 @@ VENDOR_SRC_jquery     := node_modules/jquery/dist
 VENDOR_SRC_moment     := node_modules/moment/min
 
 .SECONDARY:
-.PHONY: all install-deps run run-tutorial test check fuzz bench soak faults clean unit-bins test-only static \
+.PHONY: all install-deps run run-tutorial test check fuzz bench callgrind soak faults clean unit-bins test-only static \
   docs docs-check tutorial install uninstall
 
 all: $(LIBA) $(BP_BIN) $(MANAGE) static
@@ -356,6 +357,11 @@ $(BUILD)/bench/fcgi_limit: bench/fcgi_limit.c
 
 bench: install-deps all $(BUILD)/bench/fcgi_limit
 	@FLAGON_BUILD=$(BUILD) FLAGON_OUT=$(OUT) tests/bench.sh
+
+# Instructions per request of every page the performance goals name
+# (callgrind; repeatable on a busy machine, unlike make bench).
+callgrind: install-deps all
+	@/usr/bin/python3 bench/instructions.py
 
 # 100,000 mixed requests, 4 FastCGI processes per blueprint: no 5xx, flat
 # RSS, no descriptor growth (tests/soak.py; SOAK_REQUESTS to change).

@@ -109,7 +109,10 @@ typedef struct fl_blueprint {
  * malformed rule).  Its URL map holds every blueprint of bp->app
  * (fl_blueprint_url_map): it serves bp's routes and builds the URLs of
  * all.  With FLAGON_ROUTES=1 in the environment it prints that map
- * (fl_print_routes) and exits. */
+ * (fl_print_routes) and exits.  With FLAGON_MAX_REQUESTS=N (a whole
+ * number; 0 or unset: no limit) a FastCGI process ends cleanly after
+ * serving N requests, as PHP_FCGI_MAX_REQUESTS does; a value that is not
+ * a number stops start-up. */
 int fl_run(const fl_blueprint *bp);
 
 /* fl_blueprint_url_map — the URL map a program serving `bp` uses: bp's
