@@ -31,6 +31,18 @@ static void put_indent(struct dump *d, size_t depth, int space)
 	}
 }
 
+/* After a member or an item: a comma and the next line's indent, or the
+ * closing bracket's indent after the last one (jansson's layout). */
+static void put_after(struct dump *d, int more, size_t depth)
+{
+	if (more) {
+		fl_buf_putc(d->out, ',');
+		put_indent(d, depth + 1, 1);
+	} else {
+		put_indent(d, depth, 0);
+	}
+}
+
 /* A scalar written by jansson (reals, strings that need escaping). */
 static fl_err put_by_jansson(struct dump *d, const json_t *v)
 {
@@ -148,12 +160,7 @@ static fl_err put_object(struct dump *d, const json_t *v, size_t depth)
 		}
 		if (err)
 			return err;
-		if (i + 1 < n) {
-			fl_buf_putc(d->out, ',');
-			put_indent(d, depth + 1, 1);
-		} else {
-			put_indent(d, depth, 0);
-		}
+		put_after(d, i + 1 < n, depth);
 	}
 	fl_buf_putc(d->out, '}');
 	return FL_OK;
@@ -172,12 +179,7 @@ static fl_err put_array(struct dump *d, const json_t *v, size_t depth)
 		fl_err err = put_value(d, json_array_get(v, i), depth + 1);
 		if (err)
 			return err;
-		if (i + 1 < n) {
-			fl_buf_putc(d->out, ',');
-			put_indent(d, depth + 1, 1);
-		} else {
-			put_indent(d, depth, 0);
-		}
+		put_after(d, i + 1 < n, depth);
 	}
 	fl_buf_putc(d->out, ']');
 	return FL_OK;
