@@ -195,7 +195,9 @@ static int add_students(fl_ctx *c)
 
 static int get_all_student(fl_ctx *c)
 {
-	fl_query *q = fl_query_order_by(fl_query_new(fl_get_db(c), c->arena, &Student), "id", false);
+	/* compact rows: the template reads student.s_name by column index */
+	fl_query *q = fl_query_order_by(fl_query_compact(fl_query_new(fl_get_db(c), c->arena,
+		&Student)), "id", false);
 	fl_err e;
 
 	if (!fl_get_arg(c, "page") && !fl_get_arg(c, "per_page")) {

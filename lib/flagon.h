@@ -28,6 +28,8 @@
 #include "base/log.h"
 #include "base/multidict.h"
 #include "base/pynum.h"
+#include "base/row.h"
+#include "base/jsondump.h"
 #include "base/signing.h"
 #include "http/accept.h"
 #include "http/conditional.h"

@@ -12,6 +12,7 @@
 #include "base/config.h"
 #include "base/db_uri.h"
 #include "base/log.h"
+#include "base/row.h"
 #include "base/utf8.h"
 
 #include <ctype.h>
@@ -58,6 +59,10 @@ struct fl_db {
 	fl_db_uri uri;        /* the connection's own copy, for reconnecting */
 	char *sqlite_path;
 	fl_driver_options opt;
+	/* the shapes of compact rows (base/row.h), one per distinct column
+	 * list, kept for the life of the connection */
+	fl_row_shape *shapes[FL_DB_ROW_SHAPES];
+	size_t nshapes;
 };
 
 /* ---- errors ---- */
@@ -235,6 +240,8 @@ void fl_db_close(fl_db *db)
 	if (!db)
 		return;
 	drop_cache(db);
+	for (size_t i = 0; i < db->nshapes; i++)
+		fl_row_shape_free(db->shapes[i]);
 	if (db->conn)
 		db->drv->close(db->conn);
 	fl_db_uri_free(&db->uri);
@@ -395,6 +402,7 @@ struct colnames {
 		const char *name;
 		size_t len;
 	} *col;
+	fl_row_shape *shape;   /* compact rows: their shape, else NULL */
 };
 
 static fl_err read_colnames(fl_db *db, fl_driver_stmt *st, struct colnames *cn)
@@ -416,8 +424,52 @@ static fl_err read_colnames(fl_db *db, fl_driver_stmt *st, struct colnames *cn)
 	return FL_OK;
 }
 
+/* The shape of the columns `cn` names, found among the connection's
+ * shapes or added to them; NULL when FL_DB_ROW_SHAPES are taken by other
+ * column lists (the rows are then plain objects) or memory is short.  A
+ * hash and a comparison of the names per statement, nothing per row. */
+static fl_row_shape *shape_for(fl_db *db, const struct colnames *cn)
+{
+	const char *names[cn->n ? cn->n : 1];
+	size_t lens[cn->n ? cn->n : 1];
+	for (int i = 0; i < cn->n; i++) {
+		names[i] = cn->col[i].name;
+		lens[i] = cn->col[i].len;
+	}
+	uint32_t h = fl_row_shape_hash(names, lens, (size_t)cn->n);
+	for (size_t i = 0; i < db->nshapes; i++)
+		if (db->shapes[i]->hash == h && fl_row_shape_equal(db->shapes[i], names, lens, (size_t)cn->n))
+			return db->shapes[i];
+	if (db->nshapes == FL_DB_ROW_SHAPES)
+		return NULL;
+	fl_row_shape *s = fl_row_shape_new(NULL, names, lens, (size_t)cn->n);
+	if (s)
+		db->shapes[db->nshapes++] = s;
+	return s;
+}
+
+/* A compact row: the cells in column order behind the result's shape. */
+static fl_err read_compact_row(fl_db *db, fl_driver_stmt *st, const struct colnames *cn,
+	json_t **row_out)
+{
+	json_t *cells = json_array();
+	for (int i = 0; i < cn->n; i++) {
+		json_t *v = db->drv->column_value(db, st, i);
+		if (!v) {
+			json_decref(cells);
+			return db->err ? db->err : fl_db_set_error(db, FL_ENOMEM, NULL, NULL,
+				"out of memory");
+		}
+		json_array_append_new(cells, v);
+	}
+	*row_out = fl_row_new(cn->shape, cells);
+	return *row_out ? FL_OK : fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
+}
+
 static fl_err read_row(fl_db *db, fl_driver_stmt *st, const struct colnames *cn, json_t **row_out)
 {
+	if (cn->shape)
+		return read_compact_row(db, st, cn, row_out);
 	json_t *row = json_object();
 	for (int i = 0; i < cn->n; i++) {
 		json_t *v = db->drv->column_value(db, st, i);
@@ -533,9 +585,21 @@ static fl_err start_statement(fl_db *db, const char *sql, json_t *params, bool c
 	return FL_OK;
 }
 
-/* Run `sql` and read its rows into *rows_out (NULL: read and drop them)
- * and the rows it changed into *changes (may be NULL). */
-static fl_err run_rows(fl_db *db, const char *sql, json_t *params, bool counted,
+/* The column names of the statement's result, read after its first step
+ * (a step may re-prepare the statement, which invalidates names read
+ * before it), and for compact rows their shape. */
+static fl_err start_rows(fl_db *db, fl_driver_stmt *st, bool compact, struct colnames *cn)
+{
+	fl_err err = read_colnames(db, st, cn);
+	if (!err && compact)
+		cn->shape = shape_for(db, cn);
+	return err;
+}
+
+/* Run `sql` and read its rows into *rows_out (NULL: read and drop them),
+ * compact rows when `compact`, and the rows it changed into *changes (may
+ * be NULL).  The one path every driver's rows come through. */
+static fl_err run_rows(fl_db *db, const char *sql, json_t *params, bool counted, bool compact,
 	json_t **rows_out, int *changes)
 {
 	fl_driver_stmt *st;
@@ -554,7 +618,7 @@ static fl_err run_rows(fl_db *db, const char *sql, json_t *params, bool counted,
 		json_t *row = NULL;
 		if (!rows)
 			continue;
-		if ((!cn.col && (err = read_colnames(db, st, &cn))) ||
+		if ((!cn.col && (err = start_rows(db, st, compact, &cn))) ||
 		    (err = read_row(db, st, &cn, &row))) {
 			free(cn.col);
 			db->drv->reset(st);
@@ -576,31 +640,37 @@ static fl_err run_rows(fl_db *db, const char *sql, json_t *params, bool counted,
 	return err;
 }
 
-static fl_err query_rows(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
-{
-	return run_rows(db, sql, params, true, rows_out, NULL);
-}
-
 /* A read: outside a transaction the connection is checked first, and a
  * connection lost under it is reopened and the read run once more. */
-static fl_err query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+static fl_err query(fl_db *db, const char *sql, json_t *params, bool compact, json_t **rows_out)
 {
 	fl_err err = ensure_live(db);
 	if (!err)
-		err = query_rows(db, sql, params, rows_out);
+		err = run_rows(db, sql, params, true, compact, rows_out, NULL);
 	if (err && db->liveness && retry_after_loss(db, err))
-		err = query_rows(db, sql, params, rows_out);
+		err = run_rows(db, sql, params, true, compact, rows_out, NULL);
+	return err;
+}
+
+static fl_err observed_query(fl_db *db, const char *sql, json_t *params, bool compact,
+	json_t **rows_out)
+{
+	if (!observed(db))
+		return query(db, sql, params, compact, rows_out);
+	long long t0 = fl_monotonic_us();
+	fl_err err = query(db, sql, params, compact, rows_out);
+	observe(db, sql, params, t0, err ? -1 : (long long)json_array_size(*rows_out), err);
 	return err;
 }
 
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
 {
-	if (!observed(db))
-		return query(db, sql, params, rows_out);
-	long long t0 = fl_monotonic_us();
-	fl_err err = query(db, sql, params, rows_out);
-	observe(db, sql, params, t0, err ? -1 : (long long)json_array_size(*rows_out), err);
-	return err;
+	return observed_query(db, sql, params, false, rows_out);
+}
+
+fl_err fl_db_query_compact(fl_db *db, const char *sql, json_t *params, json_t **rows_out)
+{
+	return observed_query(db, sql, params, true, rows_out);
 }
 
 /* Called only for a failure inside a transaction we know was open, even if
@@ -667,9 +737,9 @@ fl_err fl_db_aside(fl_db *db, const char *sql, json_t *params, json_t **rows_out
 	bool in_tx = fl_db_in_transaction(db);
 	fl_err err = in_tx ? refuse_if_poisoned(db) : ensure_live(db);
 	if (!err)
-		err = run_rows(db, sql, params, false, rows_out, changes);
+		err = run_rows(db, sql, params, false, false, rows_out, changes);
 	if (err && !in_tx && retry_after_loss(db, err))
-		err = run_rows(db, sql, params, false, rows_out, changes);
+		err = run_rows(db, sql, params, false, false, rows_out, changes);
 	/* A server may have ended the transaction over it (PostgreSQL aborts
 	 * on any error, MySQL rolls back on a deadlock): nothing after may
 	 * commit as if it had not failed. */

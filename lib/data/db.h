@@ -123,6 +123,20 @@ fl_err fl_db_set_error(fl_db *db, fl_err err, const char *table, const char *col
  * not UTF-8), FL_EDB. */
 fl_err fl_db_query(fl_db *db, const char *sql, json_t *params, json_t **rows_out);
 
+/* Distinct column lists a connection keeps a compact-row shape for
+ * (base/row.h); past them fl_db_query_compact returns plain rows. */
+#define FL_DB_ROW_SHAPES 64
+
+/* fl_db_query_compact — fl_db_query, but every row is a compact row
+ * (base/row.h: cells in column order behind a shape the connection keeps
+ * per distinct column list), built without a hash operation per cell.
+ * Read them with fl_row_get (json_object_get does not see the columns),
+ * print them with the template engine or base/jsondump.h, convert one
+ * with fl_row_object where a plain object is needed.  Past
+ * FL_DB_ROW_SHAPES distinct column lists the rows are plain objects
+ * (fl_row_get reads both).  Errors: as fl_db_query. */
+fl_err fl_db_query_compact(fl_db *db, const char *sql, json_t *params, json_t **rows_out);
+
 /* fl_db_blob — a parameter that binds the bytes of the JSON string `bytes`
  * (any bytes; its json_string_length counts) as a BLOB, where a plain
  * string would bind TEXT: how LargeBinary values are written and compared

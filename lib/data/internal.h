@@ -69,6 +69,7 @@ struct fl_query {
 	fl_entity select[FL_QUERY_MAX_SELECT];
 	fl_buf having;      /* "(...) AND (...)" */
 	json_t *having_params;  /* values bound to the ?s of `having`; NULL when none */
+	bool compact;       /* fl_query_compact: entity rows as compact rows (base/row.h) */
 };
 
 /* The shared read-only query that carries FL_EINVAL (fl_query_new of a

@@ -2,6 +2,7 @@
  * per relationship whatever the number of rows) and dynamic
  * (fl_query_related).  See query.h. */
 #include "data/internal.h"
+#include "base/row.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static json_t *distinct_keys(json_t *rows, const fl_column *c)
 	json_t *seen = json_object(), *keys = json_array(), *row;
 	size_t i;
 	json_array_foreach(rows, i, row) {
-		json_t *v = json_object_get(row, c->name);
+		json_t *v = fl_row_get(row, c->name);
 		if (!v || json_is_null(v) || json_object_get(seen, key_text(v)))
 			continue;
 		json_object_set_new(seen, key_text(v), json_true());
@@ -101,12 +102,12 @@ static void attach(const fl_rel *r, json_t *parents, json_t *groups)
 	json_t *row;
 	size_t i;
 	json_array_foreach(parents, i, row) {
-		json_t *v = json_object_get(row, r->local->name);
+		json_t *v = fl_row_get(row, r->local->name);
 		json_t *g = v && !json_is_null(v) ? json_object_get(groups, key_text(v)) : NULL;
 		if (r->uselist)
-			json_object_set_new(row, r->name, g ? json_copy(g) : json_array());
+			fl_row_set_new(row, r->name, g ? json_copy(g) : json_array());
 		else
-			json_object_set_new(row, r->name, g ? json_incref(json_array_get(g, 0)) : json_null());
+			fl_row_set_new(row, r->name, g ? json_incref(json_array_get(g, 0)) : json_null());
 	}
 }
 
@@ -117,7 +118,7 @@ static json_t *loaded_children(json_t *parents, const char *name)
 	json_t *out = json_array(), *row;
 	size_t i;
 	json_array_foreach(parents, i, row) {
-		json_t *v = json_object_get(row, name);
+		json_t *v = fl_row_get(row, name);
 		if (json_is_array(v))
 			json_array_extend(out, v);
 		else if (json_is_object(v))
@@ -149,7 +150,7 @@ static fl_err fetch_related(fl_query *q, const fl_rel *r, json_t *keys, json_t *
 static fl_err load_level(fl_query *q, json_t *parents, const fl_rel *r, json_t **children)
 {
 	json_t *first = json_array_get(parents, 0);
-	if (!first || json_object_get(first, r->name)) {
+	if (!first || fl_row_get(first, r->name)) {
 		*children = loaded_children(parents, r->name);
 		return FL_OK;
 	}
@@ -245,7 +246,7 @@ fl_query *fl_query_related(fl_db *db, fl_arena *a, const fl_model *m, json_t *ro
 	fl_query *q = fl_query_new(db, a, r.target);
 	/* A missing key is NULL: IS NULL on the target's side matches nothing
 	 * that is related, as an unsaved object has no related rows. */
-	json_t *key = json_object_get(row, r.local->name);
+	json_t *key = fl_row_get(row, r.local->name);
 	if (key && json_is_null(key))
 		key = NULL;
 	if (r.kind == FL_REL_MANY_TO_MANY && key)

@@ -1,6 +1,7 @@
 /* query.c — running a query: its SELECT, all/first/count/one/scalar/
  * exists, grouping and aggregates, pagination.  See query.h. */
 #include "data/internal.h"
+#include "base/row.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static json_t *unique_rows(fl_query *q, json_t *rows)
 	json_t *seen = json_object(), *out = json_array(), *row;
 	size_t i;
 	json_array_foreach(rows, i, row) {
-		const char *k = json_dumps(json_object_get(row, pk->name), JSON_ENCODE_ANY);
+		const char *k = json_dumps(fl_row_get(row, pk->name), JSON_ENCODE_ANY);
 		if (k && json_object_get(seen, k))
 			continue;
 		if (k)
@@ -120,6 +121,42 @@ static json_t *unique_rows(fl_query *q, json_t *rows)
 		json_array_append(out, row);
 	}
 	return out;
+}
+
+/* fl_model_convert_row for compact rows: each converting column's index
+ * is found once for the result (its rows share one shape), then its cells
+ * are converted in place. */
+static void convert_compact(const fl_model *m, json_t *rows, fl_row_shape *s)
+{
+	for (const fl_column *c = m->columns; c->name; c++) {
+		int k = fl_column_converts(c) ? fl_row_shape_index(s, c->name, strlen(c->name)) : -1;
+		size_t i;
+		json_t *row;
+		if (k < 0)
+			continue;
+		json_array_foreach(rows, i, row) {
+			json_t *v = fl_row_cell(row, (size_t)k);
+			if (!v || json_is_null(v))
+				continue;
+			json_t *out = fl_column_value(c, v);   /* a new reference, maybe v */
+			if (out != v)
+				fl_row_set_cell(row, (size_t)k, out);
+			else
+				json_decref(out);
+		}
+	}
+}
+
+static void convert_rows(const fl_model *m, json_t *rows)
+{
+	fl_row_shape *s = fl_row_shape_of(json_array_get(rows, 0));
+	size_t i;
+	json_t *row;
+	if (s)
+		convert_compact(m, rows, s);
+	else
+		json_array_foreach(rows, i, row)
+			fl_model_convert_row(m, row);
 }
 
 static fl_err run_select(fl_query *q, json_t **rows)
@@ -130,16 +167,16 @@ static fl_err run_select(fl_query *q, json_t **rows)
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
 	const char *sql = select_sql(q, &params);
-	fl_err err = fl_db_query(q->db, sql, params, rows);
+	bool entities = !q->ngroups && !q->nselect;
+	fl_err err = (q->compact && entities ? fl_db_query_compact : fl_db_query)(q->db, sql,
+		params, rows);
 	size_t i;
 	json_t *row;
 	if (!err && q->nselect)
 		json_array_foreach(*rows, i, row)
 			convert_selected(q, row);
 	else if (!err)
-		json_array_foreach(*rows, i, row)
-			fl_model_convert_row(q->model, row);
-	bool entities = !q->ngroups && !q->nselect;
+		convert_rows(q->model, *rows);
 	if (!err && entities && q->njoins && !q->distinct)
 		*rows = unique_rows(q, *rows);
 	if (!err && entities)
@@ -250,6 +287,14 @@ fl_query *fl_query_select(fl_query *q, fl_func fn, const char *column, const cha
 	e.label = fl_arena_strdup(q->arena, label);
 	q->named = true;
 	q->select[q->nselect++] = e;
+	return q;
+}
+
+fl_query *fl_query_compact(fl_query *q)
+{
+	if (fl_query_failed(q))
+		return fl_query_chain(q);
+	q->compact = true;
 	return q;
 }
 

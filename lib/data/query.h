@@ -338,6 +338,23 @@ fl_query *fl_query_where(fl_query *q, fl_clause *c);
  * join after a call that named a column. */
 fl_query *fl_query_join(fl_query *q, const char *path);
 
+/* fl_query_compact — all(), first(), one(), one_or_none() and
+ * paginate()'s items return compact rows (base/row.h) instead of plain
+ * objects: a row is built without a hash operation per cell, the template
+ * engine reads row.col by column index, and the JSON output (web's
+ * fl_jsonify, base/jsondump.h) writes it straight from its cells.  Why an
+ * opt-in rather than the default: a compact row's columns are not members
+ * json_object_get can see, and applications read rows with
+ * json_object_get today — so every existing call keeps returning plain
+ * objects, and a view that only hands its rows to a template or to
+ * jsonify (a list page) asks for the fast form.  Read a compact row in C
+ * with fl_row_get (it reads both kinds), convert it with fl_row_object
+ * before json_dumps, fl_db_update or storing it.  Relationships loaded by
+ * fl_query_load become ordinary members of each row (the related rows
+ * themselves are plain objects).  Rows of group_by or select queries stay
+ * plain.  Returns q. */
+fl_query *fl_query_compact(fl_query *q);
+
 /* fl_query_distinct — distinct(): SELECT DISTINCT.  Returns q. */
 fl_query *fl_query_distinct(fl_query *q);
 

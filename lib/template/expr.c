@@ -37,7 +37,7 @@ static json_t *getitem(json_t *obj, json_t *key)
 		obj = items;   /* a sequence object's item by index */
 	if (json_is_object(obj)) {
 		if (json_is_string(key))
-			return json_object_get(obj, json_string_value(key));
+			return tpl_row_item(obj, json_string_value(key));
 		return NULL;
 	}
 	if (!json_is_integer(key))
@@ -382,7 +382,7 @@ static fl_err contains(struct rctx *r, const struct node *n, json_t *x, json_t *
 		return FL_OK;
 	}
 	if (json_is_object(y)) {
-		*res = json_is_string(x) && json_object_get(y, json_string_value(x)) != NULL;
+		*res = json_is_string(x) && tpl_row_item(y, json_string_value(x)) != NULL;
 		return FL_OK;
 	}
 	return tpl_fail(r, n, "argument of type '%s' is not iterable", tv_typename(y));
@@ -565,7 +565,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	} else if (callee->kind == N_GETATTR) {
 		if ((e = tpl_eval(r, f, callee->a, &obj)))
 			return e;
-		fn = json_is_object(obj) ? json_object_get(obj, callee->str) : NULL;
+		fn = json_is_object(obj) ? tpl_row_attr(obj, callee->str) : NULL;
 	} else if ((e = tpl_eval(r, f, callee, &fn))) {
 		return e;
 	}
@@ -575,7 +575,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		int done;
 		json_t *res = NULL;
 		if (tpl_callable_kind(fn, NULL) < 0) {
-			if ((e = tpl_call_method(r, n, obj, callee->str, a.pos, a.npos, a.kwn, a.kwv,
+			if ((e = tpl_call_method(r, n, tpl_row_plain(obj), callee->str, a.pos, a.npos, a.kwn, a.kwv,
 						 a.nkw, &res, &done)))
 				return e;
 			if (done) {
@@ -714,7 +714,7 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 	case N_GETATTR:
 		if ((e = tpl_eval(r, f, n->a, &x)))
 			return e;
-		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
+		*out = json_is_object(x) && !fl_is_markup(x) ? tpl_row_attr(x, n->str) : NULL;
 		if (*out == r->undef)  /* a module's name bound to undefined */
 			*out = NULL;
 		else if (!*out && json_is_object(x))  /* a macro's name, arguments, … */

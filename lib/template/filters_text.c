@@ -88,7 +88,7 @@ static fl_err dump(struct rctx *r, const struct node *n, fl_buf *b, json_t *v, c
 	if (level > 512)
 		return tpl_fail(r, n, "maximum recursion depth exceeded while encoding a JSON object");
 	size_t hl;
-	const char *h = tv_html(v, &hl);
+	const char *h = tv_html(v = tpl_row_plain(v), &hl);
 	if (h) {
 		if (fl_json_dump_string(h, hl, b))
 			return tpl_fail(r, n, "tojson: a string that is not UTF-8");
@@ -1032,6 +1032,7 @@ static void safe_repr(fl_buf *b, json_t *v, int depth);
 
 static struct jkey *sorted_items(fl_arena *a, json_t *v, size_t *cnt)
 {
+	v = tpl_row_plain(v);
 	struct jkey *keys = fl_arena_calloc(a, json_object_size(v) + 1, sizeof *keys);
 	const char *k;
 	size_t klen;

@@ -511,6 +511,18 @@ fl_err tpl_apply_test(struct rctx *r, const struct tpl_named *t, json_t *v, json
  * callable or a named tuple (fl_tpl_sequence). */
 int tpl_is_mapping(const json_t *v);
 
+/* ---- compact rows (rows.c, base/row.h) ---- */
+/* tpl_row_attr — obj.name for an object: a compact row's cell by column
+ * index (the index remembered per shape and `name` pointer: pass a stable
+ * string, a node's), else the member.  Borrowed; NULL when absent. */
+json_t *tpl_row_attr(const json_t *obj, const char *name);
+/* tpl_row_item — obj[key] for an object and a string key (any pointer):
+ * as tpl_row_attr without the memo. */
+json_t *tpl_row_item(const json_t *obj, const char *key);
+/* tpl_row_plain — `v` itself, a compact row first turned into a plain
+ * object in place (once per row) for the code that walks objects. */
+json_t *tpl_row_plain(const json_t *v);
+
 #define TPL_FILTER_FN(name) \
 	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \
 		    const char **kwn, json_t **kwv, size_t nkw, json_t **out)

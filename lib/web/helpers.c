@@ -8,6 +8,7 @@
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
 #include "http/http.h"
+#include "base/jsondump.h"
 #include "base/log.h"
 
 int fl_abort(fl_ctx *c, int status, const char *message, ...)
@@ -75,18 +76,19 @@ int fl_html(fl_ctx *c, int status, const char *html)
 
 int fl_jsonify(fl_ctx *c, int status, json_t *value)
 {
-	/* Flask's jsonify: indent only in debug, sorted keys, a newline. */
-	char *s = json_dumps(value, JSON_SORT_KEYS | JSON_ENCODE_ANY |
-		(c->config->debug ? JSON_INDENT(2) : JSON_COMPACT));
+	/* Flask's jsonify: indent only in debug, sorted keys, a newline.
+	 * json_dumps' bytes, written by base/jsondump.c so that compact rows
+	 * (fl_query_compact) print from their cells. */
+	fl_buf b;
+	fl_buf_init(&b, c->arena);
+	fl_err err = fl_json_dump(value, JSON_SORT_KEYS | JSON_ENCODE_ANY |
+		(c->config->debug ? JSON_INDENT(2) : JSON_COMPACT), &b);
 	json_decref(value);
-	if (!s)
+	if (err)
 		return fl_abort(c, 500, "cannot serialize the response");
-	fl_app_set_body(c, status, "application/json", s, strlen(s));
-	fl_buf_putc(&c->resp.body, '\n');
-	/* json_dumps allocated through jansson's (Flagon's) allocator. */
-	json_free_t release;
-	json_get_alloc_funcs(NULL, &release);
-	release(s);
+	fl_buf_putc(&b, '\n');
+	fl_app_set_body(c, status, "application/json", "", 0);
+	c->resp.body = b;   /* the arena buffer itself: no copy */
 	return 0;
 }
 

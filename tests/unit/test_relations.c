@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/row.h"
 #include "data/db.h"
 #include "data/model.h"
 #include "app/models.h"
@@ -166,6 +167,43 @@ static void test_several_relationships_one_statement_each(void **state)
 	assert_int_equal(cost, 5);
 	print_message("users=%ld load(role,ident,articles,articles.user) statements=%llu\n",
 		seeded_users, (unsigned long long)cost);
+}
+
+/* fl_query_compact: the same rows, relationships and statement count as
+ * plain rows; each compact row converted (fl_row_object) dumps as the
+ * plain one, and reads through fl_row_get. */
+static void test_compact_rows_load_relationships(void **state)
+{
+	struct tmpdb *f = *state;
+	static const struct { const fl_model *m; const char *paths[4]; } cases[] = {
+		{ &User, { "role", "ident", "articles", "articles.user" } },
+		{ &Role, { "users.role" } },
+		{ &Student, { "courses.students" } },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		json_t *rows[2];
+		uint64_t cost[2];
+		for (int k = 0; k < 2; k++) {
+			uint64_t c0 = fl_db_statement_count(f->db);
+			fl_query *q = fl_query_order_by(fl_query_new(f->db, f->arena, cases[c].m), "id", false);
+			if (k)
+				fl_query_compact(q);
+			for (size_t p = 0; p < 4 && cases[c].paths[p]; p++)
+				fl_query_load(q, cases[c].paths[p]);
+			assert_int_equal(fl_query_all(q, &rows[k]), FL_OK);
+			cost[k] = fl_db_statement_count(f->db) - c0;
+		}
+		assert_int_equal(cost[0], cost[1]);
+		assert_int_equal(json_array_size(rows[0]), json_array_size(rows[1]));
+		size_t i;
+		json_t *plain;
+		json_array_foreach(rows[0], i, plain) {
+			json_t *row = json_array_get(rows[1], i);
+			assert_true(fl_row_is_compact(row));
+			assert_string_equal(compact(fl_row_object(row)), compact(plain));
+			assert_true(json_equal(fl_row_get(row, "id"), json_object_get(plain, "id")));
+		}
+	}
 }
 
 /* ---- one-to-many and its backref ---- */
@@ -609,6 +647,7 @@ int main(void)
 		T(test_several_relationships_one_statement_each),
 		cmocka_unit_test_setup_teardown(test_several_relationships_one_statement_each,
 			setup10, teardown),
+		T(test_compact_rows_load_relationships),
 		T(test_role_users_both_directions),
 		T(test_ident_one_to_one_both_directions),
 		T(test_student_courses_both_directions),

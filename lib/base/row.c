@@ -1,0 +1,259 @@
+/* row.c — compact rows: a shape (column names) shared by the rows of a
+ * result, and rows holding their cells in column order.  See row.h. */
+#include "base/row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The hidden key: a NUL byte first, so no data (parsed JSON, a column
+ * name, a C string key) can make one, then 'R' and the shape's address.
+ * Carrying the shape in the key makes reading a cell one iterator step
+ * and one array read: no lookup of a second value, no hashing.  Its
+ * length (2 + a pointer) is no other hidden key's. */
+#define ROW_KEY_LEN (2 + sizeof(void *))
+
+/* ---- shapes ---- */
+
+uint32_t fl_row_shape_hash(const char *const *names, const size_t *lens, size_t n)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < lens[i]; j++)
+			h = (h ^ (unsigned char)names[i][j]) * 16777619u;
+		h = (h ^ (uint32_t)lens[i]) * 16777619u;
+	}
+	return h;
+}
+
+static int cmp_names(const fl_row_shape *s, size_t a, size_t b)
+{
+	size_t n = s->lens[a] < s->lens[b] ? s->lens[a] : s->lens[b];
+	int c = memcmp(s->names[a], s->names[b], n);
+	return c ? c : (s->lens[a] > s->lens[b]) - (s->lens[a] < s->lens[b]);
+}
+
+/* Insertion sort of the column indexes: a handful of columns, once per
+ * shape.  The order is jansson's JSON_SORT_KEYS order (base/jsondump.c
+ * writes a row's columns in it). */
+static void sort_columns(fl_row_shape *s)
+{
+	for (size_t i = 0; i < s->ncols; i++) {
+		size_t x = i, j = i;
+		for (; j > 0 && cmp_names(s, s->sorted[j - 1], x) > 0; j--)
+			s->sorted[j] = s->sorted[j - 1];
+		s->sorted[j] = x;
+	}
+}
+
+fl_row_shape *fl_row_shape_new(fl_arena *a, const char *const *names, const size_t *lens,
+	size_t n)
+{
+	size_t text = 0;
+	for (size_t i = 0; i < n; i++)
+		text += lens[i] + 1;
+	/* One block: the shape, names, lens, sorted, then the name bytes. */
+	size_t size = sizeof(fl_row_shape) + n * (sizeof(char *) + 2 * sizeof(size_t)) + text;
+	fl_row_shape *s = a ? fl_arena_alloc(a, size) : malloc(size);
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof *s);
+	s->ncols = n;
+	s->heap = !a;
+	s->names = (const char **)(s + 1);
+	s->lens = (size_t *)(s->names + n);
+	s->sorted = s->lens + n;
+	char *p = (char *)(s->sorted + n);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(p, names[i], lens[i]);
+		p[lens[i]] = '\0';
+		s->names[i] = p;
+		s->lens[i] = lens[i];
+		p += lens[i] + 1;
+	}
+	sort_columns(s);
+	s->hash = fl_row_shape_hash(names, lens, n);
+	return s;
+}
+
+void fl_row_shape_free(fl_row_shape *s)
+{
+	if (s && s->heap)
+		free(s);
+}
+
+bool fl_row_shape_equal(const fl_row_shape *s, const char *const *names, const size_t *lens,
+	size_t n)
+{
+	if (s->ncols != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s->lens[i] != lens[i] || memcmp(s->names[i], names[i], lens[i]) != 0)
+			return false;
+	return true;
+}
+
+int fl_row_shape_index(const fl_row_shape *s, const char *name, size_t len)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		if (s->lens[i] == len && memcmp(s->names[i], name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+int fl_row_shape_find(fl_row_shape *s, const char *name)
+{
+	size_t slot = ((uintptr_t)name >> 3) % FL_ROW_MEMO;
+	if (s->memo[slot].name == name)
+		return s->memo[slot].index;
+	int i = fl_row_shape_index(s, name, strlen(name));
+	s->memo[slot].name = name;
+	s->memo[slot].index = i;
+	return i;
+}
+
+/* ---- rows ---- */
+
+json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
+{
+	char key[ROW_KEY_LEN] = { '\0', 'R' };
+	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols) {
+		json_decref(cells);
+		return NULL;
+	}
+	memcpy(key + 2, &s, sizeof s);
+	json_t *row = json_object();
+	if (!row || json_object_setn_new_nocheck(row, key, ROW_KEY_LEN, cells)) {
+		json_decref(row);
+		return NULL;
+	}
+	return row;
+}
+
+/* The cell array of a compact row and its shape, NULL for anything else:
+ * the first member, read through the iterator (no hashing). */
+static json_t *row_array(const json_t *v, fl_row_shape **shape)
+{
+	if (!json_is_object(v))
+		return NULL;
+	void *it = json_object_iter((json_t *)v);
+	if (!it || json_object_iter_key_len(it) != ROW_KEY_LEN)
+		return NULL;
+	const char *key = json_object_iter_key(it);
+	if (key[0] != '\0' || key[1] != 'R')
+		return NULL;
+	if (shape)
+		memcpy(shape, key + 2, sizeof *shape);
+	return json_object_iter_value(it);
+}
+
+bool fl_row_is_compact(const json_t *v)
+{
+	return row_array(v, NULL) != NULL;
+}
+
+fl_row_shape *fl_row_shape_of(const json_t *row)
+{
+	fl_row_shape *s = NULL;
+	row_array(row, &s);
+	return s;
+}
+
+json_t *fl_row_cell(const json_t *row, size_t i)
+{
+	json_t *a = row_array(row, NULL);
+	return a ? json_array_get(a, i) : NULL;
+}
+
+json_t *fl_row_find(const json_t *row, const char *name)
+{
+	fl_row_shape *s;
+	json_t *a = row_array(row, &s);
+	if (a) {
+		int i = fl_row_shape_find(s, name);
+		if (i >= 0)
+			return json_array_get(a, (size_t)i);
+	}
+	return json_object_get(row, name);
+}
+
+int fl_row_set_cell(json_t *row, size_t i, json_t *value)
+{
+	json_t *a = row_array(row, NULL);
+	if (!a || i >= json_array_size(a)) {
+		json_decref(value);
+		return -1;
+	}
+	return json_array_set_new(a, i, value);
+}
+
+json_t *fl_row_get(const json_t *row, const char *name)
+{
+	fl_row_shape *s;
+	json_t *a = row_array(row, &s);
+	if (a) {
+		int i = fl_row_shape_index(s, name, strlen(name));
+		if (i >= 0)
+			return json_array_get(a, (size_t)i);
+	}
+	return json_object_get(row, name);
+}
+
+int fl_row_set_new(json_t *row, const char *name, json_t *value)
+{
+	fl_row_shape *s;
+	json_t *a = row_array(row, &s);
+	if (a) {
+		int i = fl_row_shape_index(s, name, strlen(name));
+		if (i >= 0)
+			return json_array_set_new(a, (size_t)i, value);
+	}
+	return json_object_set_new(row, name, value);
+}
+
+size_t fl_row_size(const json_t *row)
+{
+	json_t *a = row_array(row, NULL);
+	if (a)
+		return json_array_size(a) + json_object_size(row) - 1;
+	return json_is_object(row) ? json_object_size(row) : 0;
+}
+
+/* Columns, then the members after the hidden one, into `out`. */
+static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row_shape *s)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		json_object_setn_nocheck(out, s->names[i], s->lens[i], json_array_get(a, i));
+	const char *k;
+	size_t klen;
+	json_t *v;
+	json_object_keylen_foreach((json_t *)row, k, klen, v)
+		if (v != a)
+			json_object_setn_nocheck(out, k, klen, v);
+}
+
+json_t *fl_row_object(json_t *row)
+{
+	fl_row_shape *s;
+	json_t *a = row_array(row, &s);
+	if (!a)
+		return json_incref(row);
+	json_t *out = json_object();
+	if (out)
+		copy_members(out, row, a, s);
+	return out;
+}
+
+void fl_row_make_plain(json_t *row)
+{
+	fl_row_shape *s;
+	json_t *a = row_array(row, &s);
+	if (!a)
+		return;
+	json_t *plain = json_object();
+	if (!plain)
+		return;
+	copy_members(plain, row, a, s);
+	json_object_clear(row);   /* releases `a`: `plain` holds the cells */
+	json_object_update(row, plain);
+	json_decref(plain);
+}

@@ -1,0 +1,30 @@
+/* rows.c — compact rows (base/row.h) in templates: what a row must answer
+ * like the dict it stands for.
+ *
+ * The hot path is row.col (and row['col']): the cell is read by column
+ * index, the index found once per shape and attribute name (the shape
+ * remembers the node's name pointer), with no hashing.  Every other use
+ * of a row as a whole — printing it, iterating it, len(), items(), ==,
+ * tojson, a filter's attribute= path reaching into it, `'col' in row` —
+ * first turns the row into a plain object in place (fl_row_make_plain:
+ * the same members in the same order), once per row, after which the
+ * engine's dict code sees a dict.  The engine calls these from one-line
+ * hooks in expr.c, value.c and the filters. */
+#include "template/internal.h"
+#include "base/row.h"
+
+json_t *tpl_row_attr(const json_t *obj, const char *name)
+{
+	return fl_row_find(obj, name);
+}
+
+json_t *tpl_row_item(const json_t *obj, const char *key)
+{
+	return fl_row_get(obj, key);
+}
+
+json_t *tpl_row_plain(const json_t *v)
+{
+	fl_row_make_plain((json_t *)v);
+	return (json_t *)v;
+}
