@@ -714,6 +714,9 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 	case N_GETATTR:
 		if ((e = tpl_eval(r, f, n->a, &x)))
 			return e;
+		/* ROW HOOK (h20r, rows.c): a row's column by its index */
+		if ((e = tpl_row_attr(r, n, x, n->str, out, &found)) || found)
+			return e;
 		*out = json_is_object(x) && !fl_is_markup(x) ? json_object_get(x, n->str) : NULL;
 		if (*out == r->undef)  /* a module's name bound to undefined */
 			*out = NULL;
@@ -722,6 +725,10 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		return FL_OK;
 	case N_GETITEM:
 		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))
+			return e;
+		/* ROW HOOK (h20r, rows.c): row['column'] */
+		if (json_is_string(y) &&
+		    ((e = tpl_row_attr(r, n, x, json_string_value(y), out, &found)) || found))
 			return e;
 		*out = getitem(x, y);
 		if (*out == r->undef)

@@ -359,6 +359,14 @@ fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t
  * gives). */
 fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **out);
 
+/* ---- rows (rows.c) ---- */
+/* tpl_row_attr — `v.name` / `v['name']` when v is a query row: *done = 1
+ * and *out the column's value (NULL: undefined); *done = 0 (and FL_OK)
+ * when v is no row, for the generic lookup.  Called first by every
+ * attribute and item access (expr.c). */
+fl_err tpl_row_attr(struct rctx *r, const struct node *n, json_t *v, const char *name,
+		    json_t **out, int *done);
+
 /* ---- values (value.c) ---- */
 int tv_truthy(const json_t *v);
 /* tv_str — Python's str() of v appended to b (markup: its html). */

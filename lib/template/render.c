@@ -152,6 +152,8 @@ void tpl_write(fl_buf *out, const json_t *v)
 		fl_buf_append(out, h, n);
 	} else if (json_is_integer(v)) {
 		fl_buf_put_int(out, (long long)json_integer_value(v));
+	} else if (json_is_real(v) || json_is_boolean(v) || json_is_null(v)) {
+		tv_str(out, v);  /* digits, True, None: nothing to escape */
 	} else {
 		fl_buf tmp;
 		fl_buf_init(&tmp, out->arena);
