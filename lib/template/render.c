@@ -64,10 +64,12 @@ struct frame *tpl_frame_for(struct rctx *r, struct frame *parent, const struct n
 	return f;
 }
 
-/* The index of `name` among f's slots, or -1. */
+/* The index of `name` among f's slots, or -1; the last one of a name
+ * given twice ({% for a, a in … %}: the second target wins, as in
+ * Python). */
 static long slot_of(const struct frame *f, const char *name)
 {
-	for (size_t i = 0; f->owner && i < f->owner->nslots; i++)
+	for (size_t i = f->owner ? f->owner->nslots : 0; i-- > 0;)
 		if (!strcmp(f->owner->slotnames[i], name))
 			return (long)i;
 	return -1;

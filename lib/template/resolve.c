@@ -22,6 +22,11 @@
 /* The names one scope may bind by name at render time. */
 typedef FL_VEC(const char *) namevec;
 
+/* A scope that binds more names than this is opaque: every name passing
+ * through it stays dynamic.  It bounds the compile time of a pathological
+ * template (deep nesting times many names) to a linear walk per scope. */
+#define MAX_ASSIGNED 64
+
 struct scope {
 	const struct node *binder;   /* S_FOR / S_MACRO / S_CALLBLOCK, or NULL */
 	namevec assigned;            /* bound by name anywhere inside (deep) */
@@ -44,7 +49,7 @@ static int has(const namevec *v, const char *name)
 
 static void add_names(struct resolver *rs, namevec *v, const char *const *names, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && v->len <= MAX_ASSIGNED; i++)
 		if (names[i] && !has(v, names[i]))
 			*fl_vec_push(rs->scratch, v) = names[i];
 }
@@ -90,7 +95,7 @@ static void collect_stmt(struct resolver *rs, namevec *v, const struct node *n)
 
 static void collect(struct resolver *rs, namevec *v, const struct nlist *body)
 {
-	for (size_t i = 0; i < body->n; i++)
+	for (size_t i = 0; i < body->n && v->len <= MAX_ASSIGNED; i++)
 		if (body->v[i] && body->v[i]->kind >= S_TEXT)
 			collect_stmt(rs, v, body->v[i]);
 }
@@ -129,17 +134,17 @@ static void bind_name(struct node *n, const struct scope *s)
 	for (; s; s = s->up) {
 		if (s->binder) {
 			const struct node *b = s->binder;
-			for (size_t i = 0; i < b->nslots; i++) {
+			for (size_t i = b->nslots; i-- > 0;) {  /* the last of a name, as slot_of */
 				if (strcmp(b->slotnames[i], n->str))
 					continue;
-				if (!has(&s->assigned, n->str)) {
+				if (s->assigned.len <= MAX_ASSIGNED && !has(&s->assigned, n->str)) {
 					n->scope = b;
 					n->slot = i;
 				}
 				return;
 			}
 		}
-		if (s->barrier || has(&s->assigned, n->str))
+		if (s->barrier || s->assigned.len > MAX_ASSIGNED || has(&s->assigned, n->str))
 			return;
 	}
 }
