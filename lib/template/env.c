@@ -108,6 +108,10 @@ fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, siz
 	 * template's own arena, whatever arena jansson was using. */
 	fl_arena *prev = fl_json_set_arena(t->arena);
 	fl_err e = tpl_parse(t, env, s, n, err);
+	if (!e) {
+		tpl_scope_resolve(t);
+		tpl_fold(t);
+	}
 	fl_json_set_arena(prev);
 	if (e) {
 		tpl_free(t);

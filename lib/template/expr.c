@@ -554,7 +554,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	fl_err e;
 	int found = 0;
 	if (callee->kind == N_NAME) {
-		fn = tpl_lookup(r, f, callee->str, &found);
+		fn = tpl_lookup_name(r, f, callee, &found);
 		if (!found && !strcmp(callee->str, "super")) {
 			if (n->list.n || n->nnames)
 				return tpl_fail(r, n, "super() takes no arguments");
@@ -707,7 +707,7 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		*out = n->value;
 		return FL_OK;
 	case N_NAME:
-		*out = tpl_lookup(r, f, n->str, &found);
+		*out = tpl_lookup_name(r, f, n, &found);
 		if (!found)
 			*out = tpl_env_global(r->env, n->str);
 		return FL_OK;

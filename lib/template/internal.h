@@ -128,6 +128,17 @@ struct node {
 	const struct tpl_filter *filter;
 	const struct tpl_test *test;
 	const struct tpl_user *user;  /* N_FILTER/N_TEST: the application's (filter/test NULL) */
+	/* Names resolved when the template compiles (resolve.c).  N_NAME:
+	 * `scope` is the S_FOR, S_MACRO or S_CALLBLOCK whose frame holds the
+	 * name in slots[slot] (NULL: looked up by name at render time).
+	 * S_FOR / S_MACRO / S_CALLBLOCK: the names their frame keeps in slots
+	 * (targets and `loop`; parameters, varargs, kwargs, caller), and the
+	 * TPL_INITIAL bits of those names. */
+	const struct node *scope;
+	size_t slot;
+	const char **slotnames;
+	size_t nslots;
+	unsigned slotmask;
 };
 
 struct tpl_blockdef {
@@ -163,6 +174,19 @@ struct tpl {
  * t->unresolved, for tpl_resolve. */
 fl_err tpl_parse(struct tpl *t, const fl_tpl_env *env, const char *src, size_t len,
 		 fl_tpl_error *err);
+
+/* tpl_scope_resolve — the resolver pass after parsing (resolve.c): give
+ * each loop, macro and call block its slots and bind each name to the
+ * slot of the scope that binds it where Jinja's scoping rules make that
+ * binding certain (no assignment to the name in between, no block, no
+ * template boundary); every other name stays a lookup by name.  Nodes and
+ * names go to t->arena. */
+void tpl_scope_resolve(struct tpl *t);
+
+/* tpl_fold — constant folding after the resolver (fold.c): {{ "literal" }}
+ * and {{ 42 }} become text (escaped as the autoescape where they print
+ * is known at compile time), and adjacent texts merge into one run. */
+void tpl_fold(struct tpl *t);
 
 /* ---- environment ---- */
 /* A global: a function (fn set; handle = tpl_callable_new(TPL_FUNC,
@@ -229,8 +253,13 @@ void tpl_free(struct tpl *t);
 
 /* ---- rendering ---- */
 struct frame {
-	json_t *vars;
+	json_t *vars;                /* names bound by name; NULL while none is */
 	struct frame *parent;
+	/* A loop's, macro's or call block's frame: `owner` is its node and
+	 * slots[i] the value of owner->slotnames[i] (NULL: not bound yet,
+	 * r->undef: bound to undefined).  NULL/0 for other frames. */
+	const struct node *owner;
+	json_t **slots;
 	/* When `known`: a bit per initial letter (c & 31) of every name the
 	 * frame ever held, so that a lookup of a name with another initial —
 	 * and any lookup in a frame still empty — passes it without hashing.
@@ -288,6 +317,12 @@ fl_err tpl_render_tpl(struct rctx *r, const struct tpl *t, struct frame *frame, 
 
 /* Scope helpers (render.c).  Frames and their objects come from r->a. */
 struct frame *tpl_frame(struct rctx *r, struct frame *parent);
+/* tpl_frame_for — a frame whose slots are those of `owner` (S_FOR,
+ * S_MACRO, S_CALLBLOCK), all unbound. */
+struct frame *tpl_frame_for(struct rctx *r, struct frame *parent, const struct node *owner);
+/* tpl_lookup_name — the value of N_NAME `n` in f: its slot when the
+ * resolver bound it and the slot is bound, else tpl_lookup by name. */
+json_t *tpl_lookup_name(struct rctx *r, struct frame *f, const struct node *n, int *found);
 /* tpl_lookup — the value bound to name (NULL: undefined); *found says
  * whether any frame binds it. */
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found);

@@ -46,12 +46,33 @@ fl_err tpl_fail(struct rctx *r, const struct node *n, const char *fmt, ...)
 
 struct frame *tpl_frame(struct rctx *r, struct frame *parent)
 {
-	struct frame *f = fl_arena_alloc(r->a, sizeof *f);
-	f->vars = json_object();
+	/* vars stays NULL until a name is bound by name: most frames (a
+	 * loop's, a macro's) hold only slots */
+	struct frame *f = fl_arena_calloc(r->a, 1, sizeof *f);
 	f->parent = parent;
-	f->initials = 0;
 	f->known = 1;
 	return f;
+}
+
+struct frame *tpl_frame_for(struct rctx *r, struct frame *parent, const struct node *owner)
+{
+	struct frame *f = tpl_frame(r, parent);
+	f->owner = owner;
+	f->initials = owner->slotmask;
+	if (owner->nslots)
+		f->slots = fl_arena_calloc(r->a, owner->nslots, sizeof *f->slots);
+	return f;
+}
+
+/* The index of `name` among f's slots, or -1; the last one of a name
+ * given twice ({% for a, a in … %}: the second target wins, as in
+ * Python). */
+static long slot_of(const struct frame *f, const char *name)
+{
+	for (size_t i = f->owner ? f->owner->nslots : 0; i-- > 0;)
+		if (!strcmp(f->owner->slotnames[i], name))
+			return (long)i;
+	return -1;
 }
 
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
@@ -60,7 +81,8 @@ json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found
 		/* no hashing where no name of this initial was ever bound */
 		if (f->known && !(f->initials & TPL_INITIAL(name)))
 			continue;
-		json_t *v = f->vars ? json_object_get(f->vars, name) : NULL;
+		long i = slot_of(f, name);
+		json_t *v = i >= 0 ? f->slots[i] : f->vars ? json_object_get(f->vars, name) : NULL;
 		if (v) {
 			*found = 1;
 			return v == r->undef ? NULL : v;
@@ -70,16 +92,52 @@ json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found
 	return NULL;
 }
 
+json_t *tpl_lookup_name(struct rctx *r, struct frame *f, const struct node *n, int *found)
+{
+	/* The resolver proved that nothing between here and the binding
+	 * scope can bind the name: find that scope's frame by its node (a
+	 * pointer compare per frame, no hashing).  Not on the chain (a block
+	 * rendered from elsewhere) or not bound yet: by name, as Jinja would
+	 * find it. */
+	if (n->scope) {
+		for (struct frame *g = f; g; g = g->parent) {
+			if (g->owner != n->scope)
+				continue;
+			json_t *v = g->slots[n->slot];
+			if (v) {
+				*found = 1;
+				return v == r->undef ? NULL : v;
+			}
+			break;
+		}
+	}
+	return tpl_lookup(r, f, n->str, found);
+}
+
+/* Does f itself bind `name` (to anything, undefined included)? */
+static int frame_binds(const struct frame *f, const char *name)
+{
+	long i = slot_of(f, name);
+	return i >= 0 ? f->slots[i] != NULL : f->vars && json_object_get(f->vars, name);
+}
+
 void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v)
 {
-	/* An undefined value still shadows outer bindings of the name.  Names
-	 * are template identifiers (ASCII), so jansson need not check them. */
-	json_object_set_nocheck(f->vars, name, v ? v : r->undef);
-	f->initials |= TPL_INITIAL(name);
+	/* An undefined value still shadows outer bindings of the name. */
+	tpl_frame_set(f, name, v ? v : r->undef);
 }
 
 void tpl_frame_set(struct frame *f, const char *name, json_t *v)
 {
+	long i = slot_of(f, name);
+	if (i >= 0) {
+		f->slots[i] = json_incref(v);
+		return;
+	}
+	/* Names are template identifiers (ASCII), so jansson need not check
+	 * them. */
+	if (!f->vars)
+		f->vars = json_object();
 	json_object_set_nocheck(f->vars, name, v);
 	f->initials |= TPL_INITIAL(name);
 }
@@ -96,6 +154,8 @@ void tpl_write(fl_buf *out, const json_t *v)
 		fl_buf_append(out, h, n);
 	} else if (json_is_integer(v)) {
 		fl_buf_put_int(out, (long long)json_integer_value(v));
+	} else if (json_is_real(v) || json_is_boolean(v) || json_is_null(v)) {
+		tv_str(out, v);  /* digits, True, None: nothing to escape */
 	} else {
 		fl_buf tmp;
 		fl_buf_init(&tmp, out->arena);
@@ -168,7 +228,11 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 			  struct frame *f, json_t **args, size_t nargs, const char **kwn,
 			  json_t **kwv, size_t nkw, json_t *caller)
 {
-	json_t *varargs = json_array(), *kwargs = json_object();
+	/* varargs and kwargs exist only where the body reads them (Jinja's
+	 * macro_body declares them then only, so an include in the body does
+	 * not see them otherwise either) */
+	json_t *varargs = m->op & TPL_MACRO_VARARGS ? json_array() : NULL;
+	json_t *kwargs = m->op & TPL_MACRO_KWARGS ? json_object() : NULL;
 	for (size_t i = 0; i < m->nnames; i++) {
 		const char *p = m->names[i];
 		json_t *v = NULL;
@@ -191,7 +255,7 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 			if (e)
 				return e;
 		}
-		tpl_bind(r, f, p, v);
+		f->slots[i] = json_incref(v ? v : r->undef);  /* parameter i is slot i (resolve.c) */
 	}
 	const char *mname = m->str ? m->str : "caller";
 	/* Jinja's Macro: extra arguments only when the body reads varargs /
@@ -221,10 +285,14 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 					" caller argument. This is most likely a bug.", mname);
 		json_object_set_nocheck(kwargs, "caller", caller);
 	}
-	tpl_frame_set(f, "varargs", varargs);
-	tpl_frame_set(f, "kwargs", kwargs);
-	json_decref(varargs);
-	json_decref(kwargs);
+	if (varargs) {
+		tpl_frame_set(f, "varargs", varargs);
+		json_decref(varargs);
+	}
+	if (kwargs) {
+		tpl_frame_set(f, "kwargs", kwargs);
+		json_decref(kwargs);
+	}
 	return FL_OK;
 }
 
@@ -240,11 +308,11 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	fl_err e = depth_enter(r, at);
 	if (e)
 		return e;
-	struct frame *f = tpl_frame(r, c->closure);
+	struct frame *f = tpl_frame_for(r, c->closure, m);
 	e = bind_params(r, at, m, f, args, nargs, kwn, kwv, nkw, caller);
 	if (!e && caller)
 		tpl_frame_set(f, "caller", caller);
-	else if (!e && (m->op & TPL_MACRO_CALLER) && !json_object_get(f->vars, "caller"))
+	else if (!e && (m->op & TPL_MACRO_CALLER) && !frame_binds(f, "caller"))
 		tpl_bind(r, f, "caller", NULL);  /* Jinja: "No caller defined" */
 	fl_buf b;
 	fl_buf_init(&b, r->a);
@@ -531,7 +599,7 @@ static fl_err import_module(struct rctx *r, struct frame *f, const struct node *
 	fl_buf discard;
 	fl_buf_init(&discard, r->a);
 	e = render_in(r, n, t, mf, &discard);
-	*module = exported(mf->vars);
+	*module = exported(mf->vars ? mf->vars : json_object());
 	return e;
 }
 
@@ -550,11 +618,23 @@ static fl_err exec_from(struct rctx *r, struct frame *f, const struct node *n)
 
 /* ---- statements ---- */
 
+/* Bind target i of `at` (a for loop's or a set's names[i]) in f: straight
+ * into slot i when f is the loop's own frame (targets are its first
+ * slots, resolve.c). */
+static void bind_target(struct rctx *r, struct frame *f, const struct node *at, size_t i,
+			const char *name, json_t *v)
+{
+	if (f->owner == at)  /* a reference, as binding by name takes one */
+		f->slots[i] = json_incref(v ? v : r->undef);
+	else
+		tpl_bind(r, f, name, v);
+}
+
 static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, const char **names,
 		     size_t nnames, json_t *v)
 {
 	if (nnames == 1) {
-		tpl_bind(r, f, names[0], v);
+		bind_target(r, f, at, 0, names[0], v);
 		return FL_OK;
 	}
 	/* any iterable, as Python: a named tuple's items, a string's
@@ -569,7 +649,7 @@ static fl_err unpack(struct rctx *r, struct frame *f, const struct node *at, con
 			: tpl_fail(r, at, "not enough values to unpack (expected %zu, got %zu)",
 				   nnames, json_array_size(v));
 	for (size_t i = 0; i < nnames; i++)
-		tpl_bind(r, f, names[i], json_array_get(v, i));
+		bind_target(r, f, at, i, names[i], json_array_get(v, i));
 	return FL_OK;
 }
 
@@ -676,7 +756,7 @@ static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, js
 	json_t *items = tv_iter(seq);
 	if (!items)
 		return tpl_fail(r, n->a, "'%s' object is not iterable", tv_typename(seq));
-	struct frame *lf = tpl_frame(r, f);
+	struct frame *lf = tpl_frame_for(r, f, n);
 	if (n->b) {  /* {% for x in seq if cond %}: loop.* counts kept items only */
 		json_t *kept = json_array();
 		for (size_t i = 0; i < json_array_size(items); i++) {
@@ -699,14 +779,13 @@ static fl_err run_loop(struct rctx *r, struct frame *f, const struct node *n, js
 	}
 	size_t len = json_array_size(items);
 	for (size_t i = 0; i < len; i++) {
-		if (n->op & TPL_FOR_ASSIGNS)  /* each iteration starts afresh */
+		if ((n->op & TPL_FOR_ASSIGNS) && lf->vars)  /* each iteration starts afresh */
 			json_object_clear(lf->vars);
 		if ((e = unpack(r, lf, n, n->names, n->nnames, json_array_get(items, i))))
 			return e;
 		if (ls) {
-			json_t *lo = loop_object(ls, changed, items, i);
-			tpl_frame_set(lf, "loop", lo);
-			json_decref(lo);
+			/* `loop` is the slot after the targets (resolve.c) */
+			lf->slots[n->nnames] = loop_object(ls, changed, items, i);
 		}
 		if ((e = tpl_exec(r, lf, &n->list, out)))
 			return e;
