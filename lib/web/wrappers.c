@@ -147,9 +147,21 @@ const char *fl_external_url_root(fl_ctx *c)
 fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
 	char **url, char *why, size_t whylen)
 {
+	const char *mount = fl_app_script_name(c);
+	char key[FL_URL_MEMO_KEY_MAX];
+	size_t klen = c->app->url_memo ? fl_url_memo_key(key, mount, endpoint, values) : 0;
+	size_t n;
+	const char *known = fl_url_memo_get(c->app->url_memo, key, klen, &n);
+	if (known) {
+		*url = fl_arena_strndup(a, known, n);
+		return FL_OK;
+	}
 	json_t *ext = values ? json_object_get(values, "_external") : NULL;
-	return fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
+	fl_err e = fl_url_map_build(c->app->url_map, a, mount,
 		json_is_true(ext) ? fl_external_url_root(c) : NULL, endpoint, values, url, why, whylen);
+	if (!e)
+		fl_url_memo_put(c->app->url_memo, key, klen, *url);
+	return e;
 }
 
 /* werkzeug's EnvironHeaders key: HTTP_USER_AGENT -> "User-Agent" (the
