@@ -2,6 +2,7 @@
 #include "http/url_memo.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,18 +80,10 @@ size_t fl_url_memo_key(char *buf, const char *script_name, const char *endpoint,
 				return 0;
 			tag = 's';
 		} else if (json_is_integer(v)) {
-			/* the digits of a json_int_t, written backwards */
-			long long x = (long long)json_integer_value(v);
-			unsigned long long u = x < 0 ? 0ull - (unsigned long long)x
-			                             : (unsigned long long)x;
-			char *p = num + sizeof num;
-			do
-				*--p = (char)('0' + u % 10);
-			while (u /= 10);
-			if (x < 0)
-				*--p = '-';
-			text = p;
-			tl = (size_t)(num + sizeof num - p);
+			/* rare in url_for (most values are strings): printf will do */
+			int w = snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+			text = num;
+			tl = w > 0 ? (size_t)w : 0;
 			tag = 'i';
 		} else {
 			return 0;
