@@ -505,8 +505,19 @@ fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out)
 	const unsigned char *s = (const unsigned char *)str;
 	fl_buf_putc(out, '"');
 	for (size_t i = 0; i < len;) {
+		/* A run of printable ASCII other than '"' and '\\' goes out as
+		 * it is, in one append: most text is that (session keys, tokens,
+		 * names), and a call per byte cost more than the escaping. */
+		size_t run = i;
+		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			fl_buf_append(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 		uint32_t cp = s[i];
-		size_t start = i, n = 1;
+		size_t n = 1;
 		/* Strict UTF-8 (no overlongs, no surrogates); ASCII needs no call. */
 		if (cp >= 0x80 && !(n = fl_utf8_decode(str + i, len - i, &cp)))
 			return FL_EUTF8;
@@ -521,9 +532,8 @@ fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out)
 		case '\f': fl_buf_puts(out, "\\f"); continue;
 		default: break;
 		}
-		if (cp >= 0x20 && cp < 0x7f) {
-			fl_buf_append(out, s + start, 1);
-		} else if (cp < 0x10000) {
+		/* what is left: controls, DEL and non-ASCII */
+		if (cp < 0x10000) {
 			put_u_escape(out, cp);
 		} else {
 			cp -= 0x10000;
