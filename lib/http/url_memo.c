@@ -1,5 +1,6 @@
 /* url_memo.c — the per-process memo of url_for's results.  See url_memo.h. */
 #include "http/url_memo.h"
+#include "base/hash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -10,7 +11,7 @@
 #define MEMO_SLOTS 128
 
 struct slot {
-	uint64_t hash;
+	uint32_t hash;
 	char *key;         /* heap: key bytes, then the URL and its NUL */
 	size_t klen;
 	size_t ulen;
@@ -19,18 +20,6 @@ struct slot {
 struct fl_url_memo {
 	struct slot slots[MEMO_SLOTS];
 };
-
-/* FNV-1a, 64 bits: short keys, no adversary to fear (a collision only
- * costs a compare, the key's bytes decide). */
-static uint64_t hash_of(const char *p, size_t n)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 fl_url_memo *fl_url_memo_new(void)
 {
@@ -102,7 +91,7 @@ const char *fl_url_memo_get(const fl_url_memo *m, const char *key, size_t klen,
 {
 	if (!m || !klen)
 		return NULL;
-	uint64_t h = hash_of(key, klen);
+	uint32_t h = fl_hash_fnv1a(key, klen);  /* a collision costs a compare */
 	const struct slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
 	if (!s->key || s->hash != h || s->klen != klen || memcmp(s->key, key, klen))
 		return NULL;
@@ -114,7 +103,7 @@ void fl_url_memo_put(fl_url_memo *m, const char *key, size_t klen, const char *u
 {
 	if (!m || !klen)
 		return;
-	uint64_t h = hash_of(key, klen);
+	uint32_t h = fl_hash_fnv1a(key, klen);  /* a collision costs a compare */
 	struct slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
 	size_t ulen = strlen(url);
 	char *p = malloc(klen + ulen + 1);
