@@ -505,8 +505,19 @@ fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out)
 	const unsigned char *s = (const unsigned char *)str;
 	fl_buf_putc(out, '"');
 	for (size_t i = 0; i < len;) {
+		/* A run of printable ASCII other than '"' and '\\' goes out as
+		 * it is, in one append: most text is that (session keys, tokens,
+		 * names), and a call per byte cost more than the escaping. */
+		size_t run = i;
+		while (run < len && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			fl_buf_append(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 		uint32_t cp = s[i];
-		size_t start = i, n = 1;
+		size_t n = 1;
 		/* Strict UTF-8 (no overlongs, no surrogates); ASCII needs no call. */
 		if (cp >= 0x80 && !(n = fl_utf8_decode(str + i, len - i, &cp)))
 			return FL_EUTF8;
@@ -521,9 +532,8 @@ fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out)
 		case '\f': fl_buf_puts(out, "\\f"); continue;
 		default: break;
 		}
-		if (cp >= 0x20 && cp < 0x7f) {
-			fl_buf_append(out, s + start, 1);
-		} else if (cp < 0x10000) {
+		/* what is left: controls, DEL and non-ASCII */
+		if (cp < 0x10000) {
 			put_u_escape(out, cp);
 		} else {
 			cp -= 0x10000;
@@ -651,10 +661,25 @@ fl_err fl_json_loads(fl_arena *a, const char *text, size_t len, json_t **out)
  * payload (issue #9).  compress2() allocates ~270 KB of zlib state and frees
  * it again on every call: glibc then trims the heap and the next session
  * cookie or CSRF token page-faults it all back in, which cost every page
- * with a form about a third of its CPU time.  deflateReset() gives the same
- * bytes as a fresh deflateInit() (same level, window and memLevel as
- * compress2 and Python's zlib.compress).  Processes are single-threaded;
- * the stream is never freed (reachable from here until exit). */
+ * with a form about a third of its CPU time.
+ *
+ * memLevel (issue #20): deflateReset() clears the hash table heads, 2 <<
+ * (memLevel + 7) bytes: 64 KiB at zlib's default memLevel 8, twice per new
+ * visitor (session cookie and CSRF token), a fifth of that page's
+ * instructions.  memLevel 3 clears 2 KiB.  Its other effects: a 1024-entry
+ * hash (colliding positions cost a few more compares; matches are still
+ * checked byte by byte, so the stream stays valid) and blocks of at most
+ * 511 symbols, which only a payload of ~500 literals or more ever reaches
+ * (a cookie is at most 4 KB).  windowBits stays 15, Python's: the window is
+ * not cleared by a reset, so a smaller one would save no instructions, and
+ * 15 keeps the zlib header (and so, for the cookies the interop tests
+ * cover, every byte) as zlib.compress() writes it.  Whatever the bytes,
+ * Python's zlib.decompress() reads any valid stream with a window of at
+ * most 15 bits, which is what Flask's loads() does.  Level 6 as before.
+ * Processes are single-threaded; the stream is never freed (reachable
+ * from here until exit). */
+#define COMPRESS_MEM_LEVEL 3
+
 static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned char *src,
                             size_t len)
 {
@@ -664,7 +689,8 @@ static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned 
 		return Z_BUF_ERROR;
 	if (!ready) {
 		memset(&zs, 0, sizeof zs);
-		if (deflateInit(&zs, Z_DEFAULT_COMPRESSION) != Z_OK)
+		if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, MAX_WBITS,
+		                 COMPRESS_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK)
 			return Z_MEM_ERROR;
 		ready = true;
 	} else if (deflateReset(&zs) != Z_OK) {
@@ -681,17 +707,25 @@ static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned 
 	return Z_OK;
 }
 
-/* URLSafeSerializerMixin.dump_payload */
-static char *dump_payload(fl_arena *a, const char *json, size_t len)
+/* URLSafeSerializerMixin.dump_payload: the compressed form ('.' first)
+ * when it is shorter by more than that '.', else the JSON, in base64url;
+ * its length goes to *out_len.  The output buffer holds len - 2 bytes, the
+ * longest compressed form that can win: deflate stops as soon as a stream
+ * would be longer, so an incompressible payload costs no full pass. */
+static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out_len)
 {
-	uLongf clen = compressBound(len);
-	unsigned char *c = fl_arena_alloc(a, clen);
-	if (compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
+	uLongf clen = len > 2 ? len - 2 : 0;
+	unsigned char *c = fl_arena_alloc(a, clen ? clen : 1);
+	if (clen && compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
 	    clen + 1 < len) {
-		char *b = fl_base64url_encode(a, c, clen);
-		return fl_arena_printf(a, ".%s", b);
+		char *p = fl_arena_alloc(a, 1 + b64url_size(clen));
+		p[0] = '.';
+		*out_len = 1 + b64url_write(p + 1, c, clen);
+		return p;
 	}
-	return fl_base64url_encode(a, json, len);
+	char *p = fl_arena_alloc(a, b64url_size(len));
+	*out_len = b64url_write(p, json, len);
+	return p;
 }
 
 static fl_err inflate_capped(fl_arena *a, const unsigned char *in, size_t len,
@@ -767,9 +801,9 @@ fl_err fl_serializer_dumps(const fl_signer_opts *o, fl_arena *a, const json_t *v
 	err = fl_json_dumps_compact(v, &json);
 	if (err)
 		return err;
-	char *payload = dump_payload(a, fl_buf_cstr(&json), json.len);
-	return timestamp_sign(o, o->salt ? o->salt : "itsdangerous", a, payload,
-	                      strlen(payload), now, out);
+	size_t plen;
+	char *payload = dump_payload(a, fl_buf_cstr(&json), json.len, &plen);
+	return timestamp_sign(o, o->salt ? o->salt : "itsdangerous", a, payload, plen, now, out);
 }
 
 fl_err fl_serializer_loads(const fl_signer_opts *o, fl_arena *a, const char *s, size_t len,

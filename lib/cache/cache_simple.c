@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "cache/cache_internal.h"
 
 typedef struct entry {
@@ -30,16 +31,6 @@ typedef struct simple_cache {
 	size_t count, bytes;
 	size_t max_entries, max_bytes;
 } simple_cache;
-
-static uint32_t fnv1a(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static void unlink_use(simple_cache *sc, entry *e)
 {
@@ -93,7 +84,7 @@ static fl_err simple_get(fl_cache *c, const char *key, fl_arena *a, char **value
 {
 	simple_cache *sc = (simple_cache *)c;
 	size_t klen = strlen(key);
-	entry *e = *slot_of(sc, key, klen, fnv1a(key, klen));
+	entry *e = *slot_of(sc, key, klen, fl_hash_fnv1a(key, klen));
 	if (!e)
 		return FL_ENOTFOUND;
 	if (expired(sc, e, fl_cache_now(c))) {
@@ -159,7 +150,7 @@ static fl_err simple_set(fl_cache *c, const char *key, const void *value, size_t
 	simple_cache *sc = (simple_cache *)c;
 	size_t klen = strlen(key);
 	time_t now = fl_cache_now(c);
-	return store(sc, key, klen, fnv1a(key, klen), value, len, timeout > 0 ? now + timeout : 0,
+	return store(sc, key, klen, fl_hash_fnv1a(key, klen), value, len, timeout > 0 ? now + timeout : 0,
 		now);
 }
 
@@ -179,7 +170,7 @@ static fl_err simple_inc(fl_cache *c, const char *key, long long delta, long tim
 {
 	simple_cache *sc = (simple_cache *)c;
 	size_t klen = strlen(key);
-	uint32_t h = fnv1a(key, klen);
+	uint32_t h = fl_hash_fnv1a(key, klen);
 	time_t now = fl_cache_now(c);
 	entry *e = live_entry(sc, key, klen, h, now);
 	long long n = 0;
@@ -206,7 +197,7 @@ static fl_err simple_get_counter(fl_cache *c, const char *key, long long *value,
 	simple_cache *sc = (simple_cache *)c;
 	size_t klen = strlen(key);
 	time_t now = fl_cache_now(c);
-	entry *e = live_entry(sc, key, klen, fnv1a(key, klen), now);
+	entry *e = live_entry(sc, key, klen, fl_hash_fnv1a(key, klen), now);
 	if (!e)
 		return FL_ENOTFOUND;
 	if (!fl_cache_parse_counter(e->value, e->vlen, value))
@@ -219,7 +210,7 @@ static fl_err simple_del(fl_cache *c, const char *key)
 {
 	simple_cache *sc = (simple_cache *)c;
 	size_t klen = strlen(key);
-	entry *e = *slot_of(sc, key, klen, fnv1a(key, klen));
+	entry *e = *slot_of(sc, key, klen, fl_hash_fnv1a(key, klen));
 	if (e)
 		remove_entry(sc, e);
 	return FL_OK;

@@ -408,21 +408,33 @@ fl_err fl_dump_cookie(fl_arena *a, const fl_cookie *c, char **out)
 	if (err != FL_OK)
 		return err;
 
+	/* appended, not printf'd: a new visitor's every page sets a cookie */
 	fl_buf_init(&b, a);
-	fl_buf_printf(&b, "%s=%s", c->key, c->value ? c->value : "");
-	if (domain)
-		fl_buf_printf(&b, "; Domain=%s", domain);
-	if (has_expires || c->max_age >= 0)
-		fl_buf_printf(&b, "; Expires=%s", date);
-	if (c->max_age >= 0)
-		fl_buf_printf(&b, "; Max-Age=%ld", c->max_age);
+	fl_buf_puts(&b, c->key);
+	fl_buf_putc(&b, '=');
+	fl_buf_puts(&b, c->value ? c->value : "");
+	if (domain) {
+		fl_buf_puts(&b, "; Domain=");
+		fl_buf_puts(&b, domain);
+	}
+	if (has_expires || c->max_age >= 0) {
+		fl_buf_puts(&b, "; Expires=");
+		fl_buf_puts(&b, date);
+	}
+	if (c->max_age >= 0) {
+		fl_buf_puts(&b, "; Max-Age=");
+		fl_buf_put_int(&b, c->max_age);
+	}
 	if (c->secure)
 		fl_buf_puts(&b, "; Secure");
 	if (c->httponly)
 		fl_buf_puts(&b, "; HttpOnly");
-	fl_buf_printf(&b, "; Path=%s", c->path ? c->path : "/");
-	if (samesite)
-		fl_buf_printf(&b, "; SameSite=%s", samesite);
+	fl_buf_puts(&b, "; Path=");
+	fl_buf_puts(&b, c->path ? c->path : "/");
+	if (samesite) {
+		fl_buf_puts(&b, "; SameSite=");
+		fl_buf_puts(&b, samesite);
+	}
 	*out = (char *)fl_buf_cstr(&b);
 	return FL_OK;
 }

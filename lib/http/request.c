@@ -14,9 +14,11 @@
 
 const char *fl_request_env(const fl_request *r, const char *name)
 {
+	/* A FastCGI server passes some 30 variables and a request looks a
+	 * dozen names up: the first byte turns most away without a call. */
 	size_t n = strlen(name);
 	for (char **e = r->envp; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+		if (**e == *name && strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
 }
@@ -243,10 +245,21 @@ fl_err fl_request_read_body(fl_request *r, fl_body_reader read, void *ud, long m
 
 json_t *fl_request_to_json(const fl_request *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
-		"method", r->method_name, "path", r->path, "script_root", r->script_name,
-		"remote_addr", r->remote_addr,
-		"args", fl_multidict_to_json(&r->args),
-		"form", fl_multidict_to_json(&r->form),
-		"cookies", fl_multidict_to_json(&r->cookies));
+	/* Set one by one rather than json_pack'd: every rendered page makes
+	 * this, and the format walk cost more than the object.  As json_pack
+	 * did, a string that is missing or not UTF-8 gives NULL. */
+	static const char *const names[] = { "method", "path", "script_root", "remote_addr" };
+	const char *values[] = { r->method_name, r->path, r->script_name, r->remote_addr };
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		json_t *s = values[i] ? json_string(values[i]) : NULL;
+		if (!s || json_object_set_new_nocheck(o, names[i], s)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	json_object_set_new_nocheck(o, "args", fl_multidict_to_json(&r->args));
+	json_object_set_new_nocheck(o, "form", fl_multidict_to_json(&r->form));
+	json_object_set_new_nocheck(o, "cookies", fl_multidict_to_json(&r->cookies));
+	return o;
 }

@@ -1,5 +1,6 @@
 #include "http/response.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -108,13 +109,30 @@ const char *fl_response_get_header(const fl_response *r, const char *name)
 
 void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
 {
-	fl_buf_printf(out, "Status: %d %s\r\n", r->status, fl_status_text(r->status));
-	for (size_t i = 0; i < r->nheaders; i++)
-		fl_buf_printf(out, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
+	/* Appended piece by piece, not printf'd: this runs for every response
+	 * and vfprintf's format walk cost more than the copying (issue #20). */
+	fl_buf_puts(out, "Status: ");
+	fl_buf_put_int(out, r->status);
+	fl_buf_putc(out, ' ');
+	fl_buf_puts(out, fl_status_text(r->status));
+	fl_buf_puts(out, "\r\n");
+	for (size_t i = 0; i < r->nheaders; i++) {
+		fl_buf_puts(out, r->headers[i].name);
+		fl_buf_puts(out, ": ");
+		fl_buf_puts(out, r->headers[i].value);
+		fl_buf_puts(out, "\r\n");
+	}
 	/* 204 and 304 carry no body and no length (RFC 7230 §3.3.2). */
-	if (r->status != 204 && r->status != 304)
-		fl_buf_printf(out, "Content-Length: %llu\r\n", r->content_length_set
-			? r->content_length : (unsigned long long)r->body.len);
+	if (r->status != 204 && r->status != 304) {
+		unsigned long long n = r->content_length_set ? r->content_length
+		                                             : (unsigned long long)r->body.len;
+		fl_buf_puts(out, "Content-Length: ");
+		if (n <= LLONG_MAX)
+			fl_buf_put_int(out, (long long)n);
+		else
+			fl_buf_printf(out, "%llu", n);
+		fl_buf_puts(out, "\r\n");
+	}
 	fl_buf_puts(out, "\r\n");
 	if (!head_only && r->status != 204 && r->status != 304)
 		fl_buf_append(out, r->body.data ? r->body.data : "", r->body.len);

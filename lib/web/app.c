@@ -141,6 +141,7 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 		fl_error("routes: %s", why);
 		return -1;
 	}
+	app->url_memo = fl_url_memo_new();   /* NULL only costs the memo */
 	if (app->config.db_uri.dialect == FL_DIALECT_SQLITE)
 		ensure_dir_of(app->config.database_path);
 	fl_err e = fl_db_connect(&app->config, &app->db);
@@ -217,6 +218,7 @@ void fl_app_stop(fl_app *app)
 	fl_session_store_free(app->server_store);  /* likewise */
 	fl_db_close(app->db);
 	fl_url_map_free(app->url_map);
+	fl_url_memo_free(app->url_memo);
 	fl_arena_free(app->arena);
 	fl_app_free_wide(app);
 	fl_config_free(&app->config);

@@ -7,6 +7,7 @@
 #include <fcgiapp.h>
 
 #include "cache/cache.h"
+#include "http/url_memo.h"
 #include "session/session.h"
 #include "web/app.h"
 #include "web/application.h"
@@ -41,6 +42,7 @@ struct fl_app {
 	const char *template_folder; /* relative to root: the application's, or "templates" */
 	char mount[128];           /* "/cgi-bin/<name>" when SCRIPT_NAME is absent */
 	fl_url_map *url_map;
+	fl_url_memo *url_memo;      /* url_for's results (http/url_memo.h), or NULL */
 	fl_db *db;
 	fl_tpl_env *templates;
 	fl_arena *arena;           /* the request arena, reused */

@@ -261,17 +261,17 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 static void set_field_attrs(json_t *attrs, const fl_form *form, const fl_field *field,
 			    const char *id, const char *type, json_t *label, json_t *data)
 {
-	json_object_set_new(attrs, "name", json_string(fl_field_name(field)));
-	json_object_set_new(attrs, "short_name", json_string(fl_field_name(field)));
-	json_object_set_new(attrs, "id", json_string(id));
-	json_object_set_new(attrs, "type", json_string(type));
-	json_object_set_new(attrs, "label", label);
-	json_object_set_new(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
-	json_object_set_new(attrs, "data", data);
-	json_object_set_new(attrs, "default", fl_field_default_json(field));
-	json_object_set_new(attrs, "description", json_string(fl_field_description(field)));
-	json_object_set_new(attrs, "flags", fl_field_flags_json(field));
-	json_object_set_new(attrs, "render_kw", fl_field_render_kw_json(field));
+	json_object_set_new_nocheck(attrs, "name", json_string(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "short_name", json_string(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "id", json_string(id));
+	json_object_set_new_nocheck(attrs, "type", json_string(type));
+	json_object_set_new_nocheck(attrs, "label", label);
+	json_object_set_new_nocheck(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
+	json_object_set_new_nocheck(attrs, "data", data);
+	json_object_set_new_nocheck(attrs, "default", fl_field_default_json(field));
+	json_object_set_new_nocheck(attrs, "description", json_string(fl_field_description(field)));
+	json_object_set_new_nocheck(attrs, "flags", fl_field_flags_json(field));
+	json_object_set_new_nocheck(attrs, "render_kw", fl_field_render_kw_json(field));
 }
 
 /* Option i of a RadioField: id "ID-i", its label, data its value,
@@ -329,18 +329,35 @@ static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 {
 	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
 	*l = (struct label_ud){ CSRF_NAME, CSRF_LABEL };
-	json_t *attrs = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:n, s:s, s:n, s:s,"
-		" s:{s:s}, s:{s:n, s:n, s:b, s:n, s:n, s:n, s:n}}",
-		"name", CSRF_NAME, "short_name", CSRF_NAME, "id", CSRF_NAME,
-		"type", "CSRFTokenField",
-		"label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l),
-		"errors", fl_form_was_validated(f) ? json_array() : empty_tuple(),
-		"data", token, "default", "description", "", "render_kw",
-		"current_token", token,
-		"widget", "input_type", "hidden",
-		"flags", "required", "optional", "hidden", 1, "minlength", "maxlength", "min", "max");
-	json_t *o = fl_tpl_callable(attrs, csrf_call, (void *)token);
-	json_decref(attrs);
+	/* Set member by member, in WTForms' order, on the callable itself:
+	 * a json_pack of this on every page with a form cost more than the
+	 * members (issue #20). */
+	json_t *o = fl_tpl_callable(NULL, csrf_call, (void *)token);
+	json_t *widget = json_object(), *flags = json_object();
+	json_object_set_new_nocheck(widget, "input_type", json_string_nocheck("hidden"));
+	static const char *const flag_names[] = {
+		"required", "optional", "hidden", "minlength", "maxlength", "min", "max",
+	};
+	for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
+		json_object_set_new_nocheck(flags, flag_names[i],
+			!strcmp(flag_names[i], "hidden") ? json_true() : json_null());
+	const struct { const char *key; json_t *value; } members[] = {
+		{ "name", json_string_nocheck(CSRF_NAME) },
+		{ "short_name", json_string_nocheck(CSRF_NAME) },
+		{ "id", json_string_nocheck(CSRF_NAME) },
+		{ "type", json_string_nocheck("CSRFTokenField") },
+		{ "label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l) },
+		{ "errors", fl_form_was_validated(f) ? json_array() : empty_tuple() },
+		{ "data", json_string(token) },
+		{ "default", json_null() },
+		{ "description", json_string_nocheck("") },
+		{ "render_kw", json_null() },
+		{ "current_token", json_string(token) },
+		{ "widget", widget },
+		{ "flags", flags },
+	};
+	for (size_t i = 0; i < sizeof members / sizeof *members; i++)
+		json_object_set_new_nocheck(o, members[i].key, members[i].value);
 	return o;
 }
 

@@ -18,6 +18,18 @@
 #include "base/netaddr.h"
 #include "http/http.h"
 
+/* x, y and z joined, in the arena (what "%s%s%s" would print, without
+ * printf's format walk: these run on every page). */
+static const char *concat3(fl_arena *a, const char *x, const char *y, const char *z)
+{
+	size_t nx = strlen(x), ny = strlen(y), nz = strlen(z);
+	char *s = fl_arena_alloc(a, nx + ny + nz + 1);
+	memcpy(s, x, nx);
+	memcpy(s + nx, y, ny);
+	memcpy(s + nx + ny, z, nz + 1);
+	return s;
+}
+
 /* The last comma-separated entry of `v`, trimmed (ProxyFix's
  * values[-trusted] with one trusted hop), in the arena. */
 static const char *last_entry(fl_arena *a, const char *v)
@@ -70,9 +82,9 @@ static int usable(const char *host)
 	return host && *host && fl_host_is_valid(host, strlen(host));
 }
 
-const char *fl_request_host(fl_ctx *c)
+/* fl_request_host for a request whose scheme is known. */
+static const char *host_of(fl_ctx *c, const char *scheme)
 {
-	const char *scheme = fl_request_scheme(c);
 	const char *h = forwarded(c, "X-Forwarded-Host");
 	if (!usable(h))
 		h = fl_get_header(c, "Host");
@@ -81,14 +93,20 @@ const char *fl_request_host(fl_ctx *c)
 	if (!usable(h)) {
 		const char *name = fl_request_env(&c->req, "SERVER_NAME");
 		const char *port = fl_request_env(&c->req, "SERVER_PORT");
-		h = port && *port ? fl_arena_printf(c->arena, "%s:%s", name ? name : "", port) : name;
+		h = port && *port ? concat3(c->arena, name ? name : "", ":", port) : name;
 	}
 	if (!usable(h))
 		h = "localhost";
 	return strip_default_port(c, h, scheme);
 }
 
-const char *fl_request_url(fl_ctx *c)
+const char *fl_request_host(fl_ctx *c)
+{
+	return host_of(c, fl_request_scheme(c));
+}
+
+/* fl_request_url with the scheme and host already known. */
+static const char *url_of(fl_ctx *c, const char *scheme, const char *host)
 {
 	fl_buf uri, out;
 	fl_buf_init(&uri, c->arena);
@@ -105,7 +123,9 @@ const char *fl_request_url(fl_ctx *c)
 	while (*path == '/')
 		path++;
 	fl_url_quote_buf(&uri, path, strlen(path), FL_QUOTE_PATH);
-	fl_buf_printf(&out, "%s://%s", fl_request_scheme(c), fl_request_host(c));
+	fl_buf_puts(&out, scheme);
+	fl_buf_puts(&out, "://");
+	fl_buf_puts(&out, host);
 	fl_uri_to_iri_buf(&out, uri.data, uri.len);
 	const char *q = c->req.query_string;
 	if (q && *q) {
@@ -118,6 +138,12 @@ const char *fl_request_url(fl_ctx *c)
 	return fl_buf_cstr(&out);
 }
 
+const char *fl_request_url(fl_ctx *c)
+{
+	const char *scheme = fl_request_scheme(c);
+	return url_of(c, scheme, host_of(c, scheme));
+}
+
 const char *fl_request_blueprint(fl_ctx *c)
 {
 	return c->route && c->app && *c->app->bp->name ? c->app->bp->name : NULL;
@@ -128,7 +154,7 @@ const char *fl_request_endpoint(fl_ctx *c)
 	if (!c->route)
 		return NULL;
 	const char *bp = fl_request_blueprint(c);
-	return bp ? fl_arena_printf(c->arena, "%s.%s", bp, c->route->endpoint) : c->route->endpoint;
+	return bp ? concat3(c->arena, bp, ".", c->route->endpoint) : c->route->endpoint;
 }
 
 const char *fl_request_referrer(fl_ctx *c)
@@ -147,9 +173,21 @@ const char *fl_external_url_root(fl_ctx *c)
 fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
 	char **url, char *why, size_t whylen)
 {
+	const char *mount = fl_app_script_name(c);
+	char key[FL_URL_MEMO_KEY_MAX];
+	size_t klen = c->app->url_memo ? fl_url_memo_key(key, mount, endpoint, values) : 0;
+	size_t n;
+	const char *known = fl_url_memo_get(c->app->url_memo, key, klen, &n);
+	if (known) {
+		*url = fl_arena_strndup(a, known, n);
+		return FL_OK;
+	}
 	json_t *ext = values ? json_object_get(values, "_external") : NULL;
-	return fl_url_map_build(c->app->url_map, a, fl_app_script_name(c),
+	fl_err e = fl_url_map_build(c->app->url_map, a, mount,
 		json_is_true(ext) ? fl_external_url_root(c) : NULL, endpoint, values, url, why, whylen);
+	if (!e)
+		fl_url_memo_put(c->app->url_memo, key, klen, *url);
+	return e;
 }
 
 /* werkzeug's EnvironHeaders key: HTTP_USER_AGENT -> "User-Agent" (the
@@ -198,9 +236,12 @@ static void put_str(json_t *o, const char *k, const char *v)
 json_t *fl_app_request_json(fl_ctx *c)
 {
 	json_t *r = fl_request_to_json(&c->req);
-	put_str(r, "url", fl_request_url(c));
-	put_str(r, "host", fl_request_host(c));
-	put_str(r, "scheme", fl_request_scheme(c));
+	/* the scheme and host once for all three */
+	const char *scheme = fl_request_scheme(c);
+	const char *host = host_of(c, scheme);
+	put_str(r, "url", url_of(c, scheme, host));
+	put_str(r, "host", host);
+	put_str(r, "scheme", scheme);
 	put_str(r, "endpoint", fl_request_endpoint(c));
 	put_str(r, "blueprint", fl_request_blueprint(c));
 	put_str(r, "referrer", fl_request_referrer(c));

@@ -105,6 +105,30 @@ def test_flask_loads_what_flagon_dumps(app, data):
         assert cookie.startswith(".")  # compressed
 
 
+# Compressed cookies made with Flagon's deflate settings (memLevel 3, issue
+# #20), which need not give zlib.compress()'s bytes: a short one, and one
+# long and varied enough (4 KB of JSON, ~1000 symbols) that the blocks are
+# split differently from Flask's own cookie.
+COMPRESSED = [
+    {"name": "x" * 60},
+    {"words": [("w%d" % (i * 7919 % 1000)) + "-" + chr(97 + i % 26) * (i % 5)
+               for i in range(420)]},
+]
+
+
+@pytest.mark.parametrize("data", COMPRESSED)
+def test_flask_reads_flagon_compressed_cookie(app, data):
+    import base64
+    import zlib
+    cookie = tool("dump", SECRET, tagged(data)).stdout.strip()
+    assert cookie.startswith(".")
+    with app.app_context():
+        assert serializer(app).loads(cookie) == data
+    payload = cookie[1:].split(".")[0]
+    raw = zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert raw.decode() == tagged(data)   # the JSON Flask itself writes
+
+
 @pytest.mark.parametrize("data", SESSIONS)
 def test_flagon_loads_what_flask_dumps(app, data):
     with app.app_context():

@@ -291,6 +291,30 @@ static void short_payload_is_not_compressed(void **state)
 	assert_true(out[0] != '.');
 }
 
+static void incompressible_payload_stays_plain(void **state)
+{
+	/* A 200-byte string with no repeats worth a match: deflate runs out of
+	 * its len - 2 bytes of output and the JSON goes out as it is. */
+	fl_signer_opts o = {.secret_key = "dev-key", .salt = "cookie-session",
+	                    .key_derivation = FL_KEY_HMAC};
+	char s[201];
+	unsigned x = 12345;
+	for (int i = 0; i < 200; i++) {
+		x = x * 1103515245u + 12345u;
+		s[i] = (char)(33 + (x >> 16) % 90);
+		if (s[i] == '"' || s[i] == '\\')
+			s[i] = 'q';
+	}
+	s[200] = '\0';
+	json_t *v = json_pack("{s:s}", "a", s), *back;
+	char *out;
+	assert_int_equal(fl_serializer_dumps(&o, arena, v, TS, &out), FL_OK);
+	assert_true(out[0] != '.');
+	assert_int_equal(fl_serializer_loads(&o, arena, out, strlen(out), -1, TS, &back), FL_OK);
+	assert_string_equal(json_string_value(json_object_get(back, "a")), s);
+	json_decref(v);
+}
+
 static void zip_bomb_is_refused(void **state)
 {
 	/* A correctly signed compressed payload inflating to 2 MiB. */
@@ -386,6 +410,7 @@ int main(void)
 		cmocka_unit_test(serializer_matches_itsdangerous),
 		cmocka_unit_test(compressed_payload_round_trips),
 		cmocka_unit_test(short_payload_is_not_compressed),
+		cmocka_unit_test(incompressible_payload_stays_plain),
 		cmocka_unit_test(zip_bomb_is_refused),
 		cmocka_unit_test(corrupt_payload_is_malformed),
 		cmocka_unit_test(key_cache_never_mixes_secrets_or_salts),
