@@ -36,8 +36,10 @@ static void put_selected(fl_query *q, fl_buf *b)
 /* SELECT <columns> FROM t [JOIN] [WHERE] [GROUP BY] [HAVING] [ORDER BY]
  * [LIMIT ? OFFSET ?]; limit and offset are bound so every page shares one
  * statement.  *params gets a copy of the where (and having) parameters
- * plus those.  Call with jansson pointed at the query's arena. */
-static const char *select_sql(fl_query *q, json_t **params)
+ * plus those.  Without `order` the ORDER BY is left out (a count's
+ * subquery: the order of rows cannot change how many there are).  Call
+ * with jansson pointed at the query's arena. */
+static const char *select_sql(fl_query *q, json_t **params, bool order)
 {
 	const fl_dialect *d = q->dialect;
 	fl_buf b;
@@ -63,7 +65,9 @@ static const char *select_sql(fl_query *q, json_t **params)
 	}
 	if (q->having.len)
 		fl_buf_printf(&b, " HAVING %s", fl_buf_cstr(&q->having));
-	if (q->order.len) {
+	if (!order) {
+		/* no ORDER BY */
+	} else if (q->order.len) {
 		fl_buf_printf(&b, " ORDER BY %s", fl_buf_cstr(&q->order));
 	} else if (q->ngroups) {   /* group_by() alone: SQLite's order is unspecified */
 		fl_buf_puts(&b, " ORDER BY ");
@@ -83,7 +87,7 @@ const char *fl_query_sql(fl_query *q)
 		return NULL;
 	json_t *params;
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *sql = select_sql(q, &params);
+	const char *sql = select_sql(q, &params, true);
 	fl_json_set_arena(old);
 	return sql;
 }
@@ -166,7 +170,7 @@ static fl_err run_select(fl_query *q, json_t **rows)
 	if (fl_query_failed(q))
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *sql = select_sql(q, &params);
+	const char *sql = select_sql(q, &params, true);
 	bool entities = !q->ngroups && !q->nselect;
 	fl_err err = (q->compact && entities ? fl_db_query_compact : fl_db_query)(q->db, sql,
 		params, rows);
@@ -213,7 +217,10 @@ fl_err fl_query_count(fl_query *q, long *n)
 	if (fl_query_failed(q))
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *inner = select_sql(q, &params);
+	/* Flask-SQLAlchemy's paginate counts with order_by(None).count(): the
+	 * ORDER BY only matters when a limit or an offset picks the rows (on
+	 * SQLite it also kept the count from the table's quick count). */
+	const char *inner = select_sql(q, &params, q->limit >= 0 || q->offset > 0);
 	const char *sql = fl_arena_printf(q->arena, "SELECT count(*) AS n FROM (%s) AS anon_1", inner);
 	fl_err err = fl_db_query(q->db, sql, params, &rows);
 	if (!err)
@@ -365,7 +372,7 @@ fl_err fl_query_exists(fl_query *q, bool *exists)
 	fl_arena *old = fl_json_set_arena(q->arena);
 	fl_buf b;
 	fl_buf_init(&b, q->arena);
-	q->dialect->put_exists(&b, select_sql(q, &params));
+	q->dialect->put_exists(&b, select_sql(q, &params, true));
 	fl_err err = fl_db_query(q->db, fl_buf_cstr(&b), params, &rows);
 	if (!err) {
 		json_t *v = json_object_get(json_array_get(rows, 0), "exists");
