@@ -126,8 +126,11 @@ static void test_json_dump_is_jansson(void **state)
 	fl_arena *a = fl_arena_new(0);
 	fl_buf b;
 	fl_buf_init(&b, a);
-	assert_int_equal(fl_json_dump(json_integer(1), JSON_COMPACT, &b), FL_EINVAL);
-	assert_int_equal(fl_json_dump(json_stringn_nocheck("\xff", 1), JSON_ENCODE_ANY, &b), FL_EUTF8);
+	json_t *one = json_integer(1), *bad = json_stringn_nocheck("\xff", 1);
+	assert_int_equal(fl_json_dump(one, JSON_COMPACT, &b), FL_EINVAL);
+	assert_int_equal(fl_json_dump(bad, JSON_ENCODE_ANY, &b), FL_EUTF8);
+	json_decref(one);
+	json_decref(bad);
 	fl_arena_free(a);
 	fl_row_shape_free(s);
 }
