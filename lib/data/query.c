@@ -127,24 +127,34 @@ static json_t *unique_rows(fl_query *q, json_t *rows)
 	return out;
 }
 
-/* fl_model_convert_row for compact rows: each converting column's index
- * is found once for the result (its rows share one shape), then its cells
- * are converted in place. */
+/* fl_model_convert_row for compact rows: the converting columns' indexes
+ * are found once for the result (its rows share one shape), then each
+ * row's cells are converted in place. */
 static void convert_compact(const fl_model *m, json_t *rows, fl_row_shape *s)
 {
+	size_t total = 0, n = 0;
+	while (m->columns[total].name)
+		total++;
+	const fl_column *conv[total ? total : 1];
+	size_t idx[total ? total : 1];
 	for (const fl_column *c = m->columns; c->name; c++) {
 		int k = fl_column_converts(c) ? fl_row_shape_index(s, c->name, strlen(c->name)) : -1;
-		size_t i;
-		json_t *row;
-		if (k < 0)
-			continue;
-		json_array_foreach(rows, i, row) {
-			json_t *v = fl_row_cell(row, (size_t)k);
+		if (k >= 0) {
+			conv[n] = c;
+			idx[n++] = (size_t)k;
+		}
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *cells = fl_row_cells(row, NULL);
+		for (size_t j = 0; cells && j < n; j++) {
+			json_t *v = json_array_get(cells, idx[j]);
 			if (!v || json_is_null(v))
 				continue;
-			json_t *out = fl_column_value(c, v);   /* a new reference, maybe v */
+			json_t *out = fl_column_value(conv[j], v);   /* a new reference, maybe v */
 			if (out != v)
-				fl_row_set_cell(row, (size_t)k, out);
+				json_array_set_new(cells, idx[j], out);
 			else
 				json_decref(out);
 		}
