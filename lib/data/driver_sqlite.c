@@ -264,19 +264,9 @@ static json_t *sqlite_column_value(fl_db *db, fl_driver_stmt *s, int i)
 		const char *b = sqlite3_value_blob(cell);
 		return json_stringn_nocheck(b ? b : "", (size_t)sqlite3_value_bytes(cell));
 	}
-	default: {
-		/* Checked by fl_utf8_valid (an ASCII fast path), not by
-		 * json_stringn's byte-by-byte check: the same rule (strict
-		 * UTF-8, NUL allowed), a third of the cost per text cell. */
-		const char *t = (const char *)sqlite3_value_text(cell);
-		size_t n = (size_t)sqlite3_value_bytes(cell);
-		if (fl_utf8_valid(t ? t : "", n))
-			return json_stringn_nocheck(t ? t : "", n);   /* NULL: out of memory */
-		const char *name = sqlite3_column_name(S(s), i);
-		fl_db_set_error(db, FL_EUTF8, NULL, name,
-			"column %s holds a value that is not UTF-8", name ? name : "?");
-		return NULL;
-	}
+	default:
+		return fl_driver_text_cell(db, &fl_driver_sqlite, s, i, NULL,
+			(const char *)sqlite3_value_text(cell), (size_t)sqlite3_value_bytes(cell));
 	}
 }
 
