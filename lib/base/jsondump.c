@@ -87,6 +87,13 @@ static fl_err put_by_jansson(struct dump *d, const json_t *v)
 	return FL_OK;
 }
 
+/* What a byte asks of a string's writer: nothing (0), an escape (1: '"',
+ * '\\', a control character), or a UTF-8 check (2: bytes from 0x80).
+ * '/' is 0 here: JSON_ESCAPE_SLASH is checked apart. */
+static const unsigned char byte_class[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 2,
+};
+
 /* Whether jansson writes `s` as it is between quotes: no '"', '\\' or
  * control character (nor '/' under JSON_ESCAPE_SLASH), and either ASCII
  * or (without JSON_ENSURE_ASCII) UTF-8 that jansson accepts — its check
@@ -94,14 +101,14 @@ static fl_err put_by_jansson(struct dump *d, const json_t *v)
  * U+10FFFF.  DEL (0x7f) is written as it is. */
 static int plain_text(const char *s, size_t n, size_t flags)
 {
-	int high = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == '"' || c == '\\' || (c == '/' && (flags & JSON_ESCAPE_SLASH)))
-			return 0;
-		high |= c >= 0x80;
-	}
-	return !high || (!(flags & JSON_ENSURE_ASCII) && fl_utf8_valid(s, n));
+	unsigned char seen = 0;
+	for (size_t i = 0; i < n; i++)
+		seen |= byte_class[(unsigned char)s[i]];
+	if (seen & 1)
+		return 0;
+	if ((flags & JSON_ESCAPE_SLASH) && memchr(s, '/', n))
+		return 0;
+	return !seen || (!(flags & JSON_ENSURE_ASCII) && fl_utf8_valid(s, n));
 }
 
 static fl_err put_string(struct dump *d, const char *s, size_t n, const json_t *v)
