@@ -7,11 +7,14 @@
  * avoid.  This writer prints a compact row as the object it stands for
  * (columns in sorted-key order when asked, from the shape's order computed
  * once) and everything else byte for byte as jansson 2.14 does with the
- * same flags — objects, arrays, indentation, key order, integers; reals and
- * strings that need escaping are handed to jansson itself — and it skips
- * jansson's cycle check (a hash insert of a printed pointer per container):
- * a depth limit (FL_JSON_DUMP_MAX_DEPTH, FL_ERANGE) stands in for it.  The
- * output goes into an arena buffer, so nothing is allocated per value.
+ * same flags: objects, arrays, indentation, key order, integers, strings
+ * that need no escape and reals whose "%.17g" text is exact (80.0, 92.5)
+ * are written here; other reals and strings that need escaping are handed
+ * to jansson itself (fuzz_jsondump holds the two writers to the same
+ * bytes).  It skips jansson's cycle check (a hash insert of a printed
+ * pointer per container): a depth limit (FL_JSON_DUMP_MAX_DEPTH,
+ * FL_ERANGE) stands in for it.  The output goes into an arena buffer, so
+ * nothing is allocated per value.
  */
 #ifndef FL_JSONDUMP_H
 #define FL_JSONDUMP_H

@@ -129,9 +129,8 @@ json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 	return row;
 }
 
-/* The cell array of a compact row and its shape, NULL for anything else:
- * the first member, read through the iterator (no hashing). */
-static json_t *row_array(const json_t *v, fl_row_shape **shape)
+/* The first member, read through the iterator (no hashing). */
+json_t *fl_row_cells(const json_t *v, fl_row_shape **shape)
 {
 	if (!json_is_object(v))
 		return NULL;
@@ -148,26 +147,26 @@ static json_t *row_array(const json_t *v, fl_row_shape **shape)
 
 bool fl_row_is_compact(const json_t *v)
 {
-	return row_array(v, NULL) != NULL;
+	return fl_row_cells(v, NULL) != NULL;
 }
 
 fl_row_shape *fl_row_shape_of(const json_t *row)
 {
 	fl_row_shape *s = NULL;
-	row_array(row, &s);
+	fl_row_cells(row, &s);
 	return s;
 }
 
 json_t *fl_row_cell(const json_t *row, size_t i)
 {
-	json_t *a = row_array(row, NULL);
+	json_t *a = fl_row_cells(row, NULL);
 	return a ? json_array_get(a, i) : NULL;
 }
 
 json_t *fl_row_find(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = row_array(row, &s);
+	json_t *a = fl_row_cells(row, &s);
 	if (a) {
 		int i = fl_row_shape_find(s, name);
 		if (i >= 0)
@@ -178,7 +177,7 @@ json_t *fl_row_find(const json_t *row, const char *name)
 
 int fl_row_set_cell(json_t *row, size_t i, json_t *value)
 {
-	json_t *a = row_array(row, NULL);
+	json_t *a = fl_row_cells(row, NULL);
 	if (!a || i >= json_array_size(a)) {
 		json_decref(value);
 		return -1;
@@ -189,7 +188,7 @@ int fl_row_set_cell(json_t *row, size_t i, json_t *value)
 json_t *fl_row_get(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = row_array(row, &s);
+	json_t *a = fl_row_cells(row, &s);
 	if (a) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
@@ -201,7 +200,7 @@ json_t *fl_row_get(const json_t *row, const char *name)
 int fl_row_set_new(json_t *row, const char *name, json_t *value)
 {
 	fl_row_shape *s;
-	json_t *a = row_array(row, &s);
+	json_t *a = fl_row_cells(row, &s);
 	if (a) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
@@ -212,7 +211,7 @@ int fl_row_set_new(json_t *row, const char *name, json_t *value)
 
 size_t fl_row_size(const json_t *row)
 {
-	json_t *a = row_array(row, NULL);
+	json_t *a = fl_row_cells(row, NULL);
 	if (a)
 		return json_array_size(a) + json_object_size(row) - 1;
 	return json_is_object(row) ? json_object_size(row) : 0;
@@ -234,7 +233,7 @@ static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row
 json_t *fl_row_object(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = row_array(row, &s);
+	json_t *a = fl_row_cells(row, &s);
 	if (!a)
 		return json_incref(row);
 	json_t *out = json_object();
@@ -246,7 +245,7 @@ json_t *fl_row_object(json_t *row)
 void fl_row_make_plain(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = row_array(row, &s);
+	json_t *a = fl_row_cells(row, &s);
 	if (!a)
 		return;
 	json_t *plain = json_object();

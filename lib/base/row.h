@@ -99,6 +99,13 @@ bool fl_row_is_compact(const json_t *v);
  * else.  Borrowed. */
 fl_row_shape *fl_row_shape_of(const json_t *row);
 
+/* fl_row_cells — the array of compact row `row`'s cells, in column order
+ * (borrowed; read-only: replace a cell with fl_row_set_cell), and its shape
+ * in *shape when `shape` is not NULL (left alone for anything else); NULL
+ * when `row` is not a compact row.  For code that reads every cell of a
+ * row (the JSON writer): one look at the row instead of one per cell. */
+json_t *fl_row_cells(const json_t *row, fl_row_shape **shape);
+
 /* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`
  * is not compact or `i` is out of range. */
 json_t *fl_row_cell(const json_t *row, size_t i);

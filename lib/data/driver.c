@@ -1,6 +1,8 @@
-/* driver.c — which backend serves a dialect (driver_internal.h): one
- * table, every driver is built into the library. */
+/* driver.c — what the drivers share (driver_internal.h): which backend
+ * serves a dialect (one table, every driver is built into the library)
+ * and how a text cell becomes a string. */
 #include "data/driver_internal.h"
+#include "base/utf8.h"
 
 #include <stddef.h>
 
@@ -13,4 +15,17 @@ static const fl_driver *const drivers[FL_DIALECT__MAX] = {
 const fl_driver *fl_driver_for(fl_dialect_id dialect)
 {
 	return (unsigned)dialect < FL_DIALECT__MAX ? drivers[dialect] : NULL;
+}
+
+json_t *fl_driver_text_cell(fl_db *db, const fl_driver *drv, fl_driver_stmt *st, int i,
+	const char *table, const char *text, size_t n)
+{
+	if (!text)
+		text = "";
+	if (fl_utf8_valid(text, n))
+		return json_stringn_nocheck(text, n);
+	const char *column = drv->column_name(st, i);
+	fl_db_set_error(db, FL_EUTF8, table, column, "column %s holds a value that is not UTF-8",
+		column ? column : "?");
+	return NULL;
 }

@@ -169,6 +169,17 @@ extern const fl_driver fl_driver_postgresql;
  * databases; offline migration scripts for MySQL start by setting it too. */
 #define FL_MYSQL_SQL_MODE "ANSI_QUOTES,STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_BACKSLASH_ESCAPES"
 
+/* fl_driver_text_cell — text cell `i` of statement `st` (its `n` bytes at
+ * `text`) as a jansson string (new reference), checked once with
+ * fl_utf8_valid (an ASCII fast path) instead of json_stringn's
+ * byte-by-byte check: the same rule, strict UTF-8 with NUL allowed.  NULL
+ * when it is not UTF-8 (FL_EUTF8 recorded on `db`, naming `table`, which
+ * may be NULL, and the column as `drv`'s column_name gives it: looked up
+ * only then) or memory is short (nothing recorded: the caller's
+ * FL_ENOMEM).  Every driver's text cells come through here. */
+json_t *fl_driver_text_cell(fl_db *db, const fl_driver *drv, fl_driver_stmt *st, int i,
+	const char *table, const char *text, size_t n);
+
 /* fl_driver_for — the driver of `dialect`, or NULL when not built in. */
 const fl_driver *fl_driver_for(fl_dialect_id dialect);
 

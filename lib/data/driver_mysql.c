@@ -572,11 +572,7 @@ static json_t *my_column_value(fl_db *db, fl_driver_stmt *s, int i)
 		return NULL;
 	if (is_bytes(f))
 		return json_stringn_nocheck(c->buf, c->len);   /* bytes, exactly */
-	json_t *v = json_stringn(c->buf, c->len);
-	if (!v)
-		fl_db_set_error(db, FL_EUTF8, s->table, f->name,
-			"column %s holds a value that is not UTF-8", f->name);
-	return v;
+	return fl_driver_text_cell(db, &fl_driver_mysql, s, i, s->table, c->buf, c->len);
 }
 
 static int my_changes(fl_driver_stmt *s)

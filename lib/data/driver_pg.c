@@ -408,7 +408,6 @@ static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 	if (!res || st->row < 0 || PQgetisnull(res, st->row, i))
 		return json_null();
 	const char *text = PQgetvalue(res, st->row, i);
-	json_t *v;
 	switch (PQftype(res, i)) {
 	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID:
 		return json_integer(strtoll(text, NULL, 10));
@@ -423,11 +422,8 @@ static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 	case OID_TIME: case OID_TIMESTAMP:
 		return time_value(text, (size_t)PQgetlength(res, st->row, i));
 	default:    /* text, varchar, numeric (exact), dates and times, json...: as written */
-		v = json_stringn(text, (size_t)PQgetlength(res, st->row, i));
-		if (!v)
-			fl_db_set_error(db, FL_EUTF8, NULL, PQfname(res, i),
-				"column %s holds a value that is not UTF-8", PQfname(res, i));
-		return v;
+		return fl_driver_text_cell(db, &fl_driver_postgresql, st, i, NULL, text,
+			(size_t)PQgetlength(res, st->row, i));
 	}
 }
 

@@ -36,8 +36,10 @@ static void put_selected(fl_query *q, fl_buf *b)
 /* SELECT <columns> FROM t [JOIN] [WHERE] [GROUP BY] [HAVING] [ORDER BY]
  * [LIMIT ? OFFSET ?]; limit and offset are bound so every page shares one
  * statement.  *params gets a copy of the where (and having) parameters
- * plus those.  Call with jansson pointed at the query's arena. */
-static const char *select_sql(fl_query *q, json_t **params)
+ * plus those.  Without `order` the ORDER BY is left out (a count's
+ * subquery: the order of rows cannot change how many there are).  Call
+ * with jansson pointed at the query's arena. */
+static const char *select_sql(fl_query *q, json_t **params, bool order)
 {
 	const fl_dialect *d = q->dialect;
 	fl_buf b;
@@ -63,7 +65,9 @@ static const char *select_sql(fl_query *q, json_t **params)
 	}
 	if (q->having.len)
 		fl_buf_printf(&b, " HAVING %s", fl_buf_cstr(&q->having));
-	if (q->order.len) {
+	if (!order) {
+		/* no ORDER BY */
+	} else if (q->order.len) {
 		fl_buf_printf(&b, " ORDER BY %s", fl_buf_cstr(&q->order));
 	} else if (q->ngroups) {   /* group_by() alone: SQLite's order is unspecified */
 		fl_buf_puts(&b, " ORDER BY ");
@@ -83,7 +87,7 @@ const char *fl_query_sql(fl_query *q)
 		return NULL;
 	json_t *params;
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *sql = select_sql(q, &params);
+	const char *sql = select_sql(q, &params, true);
 	fl_json_set_arena(old);
 	return sql;
 }
@@ -123,24 +127,34 @@ static json_t *unique_rows(fl_query *q, json_t *rows)
 	return out;
 }
 
-/* fl_model_convert_row for compact rows: each converting column's index
- * is found once for the result (its rows share one shape), then its cells
- * are converted in place. */
+/* fl_model_convert_row for compact rows: the converting columns' indexes
+ * are found once for the result (its rows share one shape), then each
+ * row's cells are converted in place. */
 static void convert_compact(const fl_model *m, json_t *rows, fl_row_shape *s)
 {
+	size_t total = 0, n = 0;
+	while (m->columns[total].name)
+		total++;
+	const fl_column *conv[total ? total : 1];
+	size_t idx[total ? total : 1];
 	for (const fl_column *c = m->columns; c->name; c++) {
 		int k = fl_column_converts(c) ? fl_row_shape_index(s, c->name, strlen(c->name)) : -1;
-		size_t i;
-		json_t *row;
-		if (k < 0)
-			continue;
-		json_array_foreach(rows, i, row) {
-			json_t *v = fl_row_cell(row, (size_t)k);
+		if (k >= 0) {
+			conv[n] = c;
+			idx[n++] = (size_t)k;
+		}
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *cells = fl_row_cells(row, NULL);
+		for (size_t j = 0; cells && j < n; j++) {
+			json_t *v = json_array_get(cells, idx[j]);
 			if (!v || json_is_null(v))
 				continue;
-			json_t *out = fl_column_value(c, v);   /* a new reference, maybe v */
+			json_t *out = fl_column_value(conv[j], v);   /* a new reference, maybe v */
 			if (out != v)
-				fl_row_set_cell(row, (size_t)k, out);
+				json_array_set_new(cells, idx[j], out);
 			else
 				json_decref(out);
 		}
@@ -166,7 +180,7 @@ static fl_err run_select(fl_query *q, json_t **rows)
 	if (fl_query_failed(q))
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *sql = select_sql(q, &params);
+	const char *sql = select_sql(q, &params, true);
 	bool entities = !q->ngroups && !q->nselect;
 	fl_err err = (q->compact && entities ? fl_db_query_compact : fl_db_query)(q->db, sql,
 		params, rows);
@@ -213,7 +227,10 @@ fl_err fl_query_count(fl_query *q, long *n)
 	if (fl_query_failed(q))
 		return fl_query_error(q);
 	fl_arena *old = fl_json_set_arena(q->arena);
-	const char *inner = select_sql(q, &params);
+	/* Flask-SQLAlchemy's paginate counts with order_by(None).count(): the
+	 * ORDER BY only matters when a limit or an offset picks the rows (on
+	 * SQLite it also kept the count from the table's quick count). */
+	const char *inner = select_sql(q, &params, q->limit >= 0 || q->offset > 0);
 	const char *sql = fl_arena_printf(q->arena, "SELECT count(*) AS n FROM (%s) AS anon_1", inner);
 	fl_err err = fl_db_query(q->db, sql, params, &rows);
 	if (!err)
@@ -365,7 +382,7 @@ fl_err fl_query_exists(fl_query *q, bool *exists)
 	fl_arena *old = fl_json_set_arena(q->arena);
 	fl_buf b;
 	fl_buf_init(&b, q->arena);
-	q->dialect->put_exists(&b, select_sql(q, &params));
+	q->dialect->put_exists(&b, select_sql(q, &params, true));
 	fl_err err = fl_db_query(q->db, fl_buf_cstr(&b), params, &rows);
 	if (!err) {
 		json_t *v = json_object_get(json_array_get(rows, 0), "exists");

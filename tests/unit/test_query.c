@@ -539,6 +539,34 @@ static void test_filter_order_limit(void **state)
 	assert_string_equal(names(rows), "bob");
 }
 
+/* The last statement's text, kept by the trace function. */
+static void keep_sql(void *ud, const fl_db_trace_record *rec)
+{
+	snprintf(ud, 512, "%s", rec->sql);
+}
+
+/* Flask-SQLAlchemy's paginate counts with order_by(None).count(): no
+ * ORDER BY in the count, unless a limit or an offset picks the rows. */
+static void test_count_without_order(void **state)
+{
+	struct tmpdb *f = *state;
+	char sql[512] = "";
+	long n;
+	seed(f);
+	fl_db_set_trace(f->db, keep_sql, sql);
+	fl_query *q = fl_query_new(f->db, f->arena, &Student);
+	fl_query_order_by(q, "s_score", false);
+	assert_int_equal(fl_query_count(q, &n), FL_OK);
+	assert_int_equal(n, 5);
+	assert_null(strstr(sql, "ORDER BY"));
+	fl_query_limit(q, 2);
+	fl_query_offset(q, 4);
+	assert_int_equal(fl_query_count(q, &n), FL_OK);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(sql, "ORDER BY"));
+	fl_db_set_trace(f->db, NULL, NULL);
+}
+
 static void test_filter_operators(void **state)
 {
 	struct tmpdb *f = *state;
@@ -707,6 +735,7 @@ int main(void)
 		T(test_delete_referenced_parent),
 		T(test_add_all),
 		T(test_filter_order_limit),
+		T(test_count_without_order),
 		T(test_filter_operators),
 		T(test_first_builder_error_is_returned_at_the_end),
 		T(test_query_new_never_null),

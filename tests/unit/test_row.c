@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "base/arena.h"
 #include "base/jsondump.h"
@@ -125,10 +126,77 @@ static void test_json_dump_is_jansson(void **state)
 	fl_arena *a = fl_arena_new(0);
 	fl_buf b;
 	fl_buf_init(&b, a);
-	assert_int_equal(fl_json_dump(json_integer(1), JSON_COMPACT, &b), FL_EINVAL);
-	assert_int_equal(fl_json_dump(json_stringn_nocheck("\xff", 1), JSON_ENCODE_ANY, &b), FL_EUTF8);
+	json_t *one = json_integer(1), *bad = json_stringn_nocheck("\xff", 1);
+	assert_int_equal(fl_json_dump(one, JSON_COMPACT, &b), FL_EINVAL);
+	assert_int_equal(fl_json_dump(bad, JSON_ENCODE_ANY, &b), FL_EUTF8);
+	json_decref(one);
+	json_decref(bad);
 	fl_arena_free(a);
 	fl_row_shape_free(s);
+}
+
+/* The scalars fl_json_dump writes itself — reals whose %.17g text is
+ * exact, strings without escapes, UTF-8 included — are jansson's bytes:
+ * edge values, every k / 2^m near the fast path's limits, and random
+ * doubles, under the flags that change them. */
+static void test_json_dump_scalars_are_jansson(void **state)
+{
+	(void)state;
+	static const double edges[] = {
+		0.0, -0.0, 1.0, -1.0, 80.0, 92.5, 67.25, 0.5, 0.0625, 0.00390625, 0.001953125,
+		0.1, 1e-5, 1e16, 1e17, 9007199254740991.0, 9007199254740992.0, 4503599627370495.5,
+		12345678901234567.0, 35184372088831.99609375, 1e300, 5e-324, 1.7976931348623157e308,
+		-123.125, 60.1, 0.30000000000000004, 100.0, 1e15 + 0.5,
+	};
+	static const char *const strings[] = {
+		"", "plain", "小明", "a\x7f", "caf\xc3\xa9/x", "\xe2\x80\xa8", "\xf0\x9f\x98\x80",
+		"q\"", "nl\n", "\xff", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe5\xb0",
+	};
+	static const size_t flag_sets[] = {
+		JSON_COMPACT, JSON_ENSURE_ASCII, JSON_ESCAPE_SLASH, JSON_REAL_PRECISION(3),
+	};
+	json_t *values = json_array();
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+		json_array_append_new(values, json_real(edges[i]));
+	for (int m = 0; m <= 10; m++)
+		for (long long k = -40; k <= 40; k += 3)
+			json_array_append_new(values, json_real(ldexp((double)(k * 1000003), -m)));
+	srand(20);
+	for (int i = 0; i < 2000; i++) {
+		uint64_t bits = 0;
+		for (int j = 0; j < 4; j++)
+			bits = bits << 16 | (uint64_t)(rand() & 0xffff);
+		double v;
+		memcpy(&v, &bits, sizeof v);
+		if (isfinite(v))
+			json_array_append_new(values, json_real(v));
+		json_array_append_new(values, json_real((double)(rand() % 100000) / 8.0));
+		json_array_append_new(values, json_real((double)rand() / 1024.0 * (i % 2 ? 1 : -1)));
+	}
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		json_array_append_new(values, json_stringn_nocheck(strings[i], strlen(strings[i])));
+	size_t i;
+	json_t *v;
+	json_array_foreach(values, i, v)
+		for (size_t f = 0; f < sizeof flag_sets / sizeof *flag_sets; f++) {
+			size_t flags = flag_sets[f] | JSON_ENCODE_ANY;
+			fl_arena *a = fl_arena_new(0);
+			fl_buf b;
+			fl_buf_init(&b, a);
+			fl_err err = fl_json_dump(v, flags, &b);
+			char *want = json_dumps(v, flags);
+			if (!want) {
+				assert_int_equal(err, FL_EUTF8);
+			} else {
+				assert_int_equal(err, FL_OK);
+				assert_string_equal(fl_buf_cstr(&b), want);
+				json_free_t release;
+				json_get_alloc_funcs(NULL, &release);
+				release(want);
+			}
+			fl_arena_free(a);
+		}
+	json_decref(values);
 }
 
 /* Each template renders the same with compact rows as with plain ones. */
@@ -177,6 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_set_and_object),
 		cmocka_unit_test(test_json_dump_is_jansson),
+		cmocka_unit_test(test_json_dump_scalars_are_jansson),
 		cmocka_unit_test(test_templates_see_a_dict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
