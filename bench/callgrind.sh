@@ -102,6 +102,7 @@ run() {   # run N: callgrind output of N requests in $tmp/cg.N
 run 1
 run 41
 echo "response: $(head -1 "$tmp/response")"
+[ -z "${KEEP:-}" ] || echo "profiles kept: $tmp/cg.1 $tmp/cg.41"
 /usr/bin/python3 - "$tmp/cg.1" "$tmp/cg.41" <<'PY'
 import re, subprocess, sys
 
