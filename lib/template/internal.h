@@ -284,6 +284,15 @@ struct callable {
 
 struct tstate;
 
+/* Entries of a render's cache of names found past its own frames (in
+ * the context or the render's globals; render.c's lookup_outer). */
+#define TPL_OUTER_CACHE 32
+struct tpl_outer {
+	const char *name;    /* the node's name pointer; NULL: empty */
+	json_t *value;
+	int found;
+};
+
 struct rctx {
 	fl_tpl_env *env;
 	struct tstate *st;           /* the template invocation being rendered */
@@ -308,6 +317,7 @@ struct rctx {
 	 * own). */
 	json_t *pack_args, *pack_kwargs;
 	int packing;
+	struct tpl_outer outer[TPL_OUTER_CACHE];
 };
 
 /* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
@@ -330,7 +340,8 @@ struct frame *tpl_frame_for(struct rctx *r, struct frame *parent, const struct n
  * resolver bound it and the slot is bound, else tpl_lookup by name. */
 json_t *tpl_lookup_name(struct rctx *r, struct frame *f, const struct node *n, int *found);
 /* tpl_lookup — the value bound to name (NULL: undefined); *found says
- * whether any frame binds it. */
+ * whether any frame binds it.  `name` must be a compiled node's string:
+ * what the context answers is remembered by that pointer for the render. */
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found);
 void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v);
 /* tpl_frame_set — bind `name` in f to v itself (a new reference; NULL is

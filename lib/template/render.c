@@ -2,6 +2,7 @@
  * code Jinja generates does): statements, blocks and inheritance, macros,
  * includes and imports.  Expressions are evaluated in expr.c. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,9 +76,41 @@ static long slot_of(const struct frame *f, const char *name)
 	return -1;
 }
 
+/* A name looked up past the engine's own frames: in the render's context,
+ * then its globals.  The engine never binds a name in either (every
+ * assignment goes to a frame it made), so the answer is the same all
+ * render long: remembered by the name's pointer, which the resolver
+ * makes one per distinct name of a template (resolve.c), in a small
+ * direct-mapped table — a page's url_for, request, config, form… hash
+ * once per render, not once per use. */
+static json_t *lookup_outer(struct rctx *r, const char *name, int *found)
+{
+	struct tpl_outer *c = &r->outer[((uintptr_t)name >> 3) % TPL_OUTER_CACHE];
+	if (c->name == name) {
+		*found = c->found;
+		return c->value;
+	}
+	json_t *v = NULL;
+	*found = 0;
+	for (struct frame *f = &r->root; f; f = f->parent) {
+		if (f->known && !(f->initials & TPL_INITIAL(name)))
+			continue;
+		if (f->vars && (v = json_object_get(f->vars, name))) {
+			*found = 1;
+			if (v == r->undef)
+				v = NULL;
+			break;
+		}
+	}
+	*c = (struct tpl_outer){name, v, *found};
+	return v;
+}
+
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
 {
 	for (; f; f = f->parent) {
+		if (f == &r->root)
+			return lookup_outer(r, name, found);
 		/* no hashing where no name of this initial was ever bound */
 		if (f->known && !(f->initials & TPL_INITIAL(name)))
 			continue;
