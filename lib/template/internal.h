@@ -166,7 +166,13 @@ struct tpl {
 	 * "<string>" on, anything else off). */
 	int autoescape;
 	int uses_self;            /* mentions `self`: bound to its blocks */
+	size_t out_hint;          /* bytes its last render wrote (at most
+				     TPL_MAX_HINT): the next one reserves that */
 };
+
+/* The largest output buffer a render reserves ahead (struct tpl's
+ * out_hint): beyond it the buffer grows as it is written. */
+#define TPL_MAX_HINT (4u << 20)
 
 /* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
  * tests are resolved here — the env's own first (they shadow the built-in
