@@ -197,6 +197,11 @@ static void buf_grow(fl_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+void fl_buf_reserve(fl_buf *b, size_t extra)
+{
+	buf_grow(b, extra);
+}
+
 void fl_buf_append(fl_buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);

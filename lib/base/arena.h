@@ -78,6 +78,13 @@ typedef struct fl_buf {
 /* fl_buf_init — an empty buffer whose storage comes from `a`. */
 void fl_buf_init(fl_buf *b, fl_arena *a);
 
+/* fl_buf_reserve — make room for `extra` more bytes (plus the NUL) in
+ * one allocation, so that appends up to that size never grow the buffer
+ * again (a renderer that knows about how much it will write).  The
+ * contents and length are unchanged; the old storage stays in the arena.
+ * Out of memory aborts, as every append does. */
+void fl_buf_reserve(fl_buf *b, size_t extra);
+
 /* fl_buf_append — append `n` bytes of `p`. */
 void fl_buf_append(fl_buf *b, const void *p, size_t n);
 

@@ -558,7 +558,16 @@ static fl_err render_compiled(fl_tpl_env *env, struct tpl *t, json_t *globals, j
 	}
 	r.undef = json_object();
 	struct frame *top = tpl_frame(&r, &r.root);
-	return tpl_render_tpl(&r, t, top, out);
+	/* One allocation of about the size the last render of this template
+	 * wrote (pages of one template differ little), instead of a doubling
+	 * and a copy every time the output outgrows the buffer. */
+	size_t start = out->len;
+	if (t->out_hint)
+		fl_buf_reserve(out, t->out_hint + t->out_hint / 8);
+	fl_err e = tpl_render_tpl(&r, t, top, out);
+	if (!e)
+		t->out_hint = out->len - start < TPL_MAX_HINT ? out->len - start : TPL_MAX_HINT;
+	return e;
 }
 
 /* Bracket every public render: jansson allocates from the request arena,

@@ -502,16 +502,37 @@ static fl_err call_c(struct rctx *r, const struct node *n, fl_tpl_function fn, v
 	return FL_OK;
 }
 
-static void pack_args(const struct args *a, json_t *first, json_t **args, json_t **kwargs)
+/* Call C function `fn` with the evaluated arguments packed into an array
+ * (`first`, when given, then the positional ones) and an object.  The
+ * pair is the render's scratch pair, emptied after the call, unless a
+ * call is already using it (a function that renders: loop(), self.x())
+ * or the function kept a reference to it (then it is the function's, and
+ * the next call makes a new pair): a page's dozens of url_for() calls
+ * then make no containers. */
+static fl_err call_packed(struct rctx *r, const struct node *n, fl_tpl_function fn, void *ud,
+			  const struct args *a, json_t *first, json_t **out)
 {
-	*args = json_array();
-	*kwargs = json_object();
+	int scratch = !r->packing;
+	json_t *args = scratch ? r->pack_args : NULL, *kwargs = scratch ? r->pack_kwargs : NULL;
+	if (!args)
+		args = json_array();
+	if (!kwargs)
+		kwargs = json_object();
 	if (first)
-		json_array_append(*args, first);
+		json_array_append(args, first);
 	for (size_t i = 0; i < a->npos; i++)
-		json_array_append(*args, a->pos[i] ? a->pos[i] : json_null());
+		json_array_append(args, a->pos[i] ? a->pos[i] : json_null());
 	for (size_t i = 0; i < a->nkw; i++)
-		json_object_set_nocheck(*kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+		json_object_set_nocheck(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+	r->packing += scratch;
+	fl_err e = call_c(r, n, fn, ud, args, kwargs, out);
+	r->packing -= scratch;
+	if (scratch) {
+		/* one reference is ours; more: the function kept the container */
+		r->pack_args = args->refcount == 1 && !json_array_clear(args) ? args : NULL;
+		r->pack_kwargs = kwargs->refcount == 1 && !json_object_clear(kwargs) ? kwargs : NULL;
+	}
+	return e;
 }
 
 static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, struct args *a,
@@ -521,9 +542,7 @@ static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, st
 	if (tpl_callable_kind(fn, &idx) != TPL_FUNC || idx < 0 || (size_t)idx >= r->env->nfuncs ||
 	    !r->env->funcs[idx].fn)
 		return tpl_fail(r, n, "'dict' object is not callable");
-	json_t *args, *kwargs;
-	pack_args(a, NULL, &args, &kwargs);
-	return call_c(r, n, r->env->funcs[idx].fn, r->ud, args, kwargs, out);
+	return call_packed(r, n, r->env->funcs[idx].fn, r->ud, a, NULL, out);
 }
 
 fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t *args,
@@ -538,7 +557,9 @@ fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t
 
 fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **out)
 {
-	if (tpl_callable_kind(v, NULL) != TPL_OBJECT) {
+	/* only an object can be callable: the strings and numbers a page
+	 * prints pass without a call */
+	if (!json_is_object(v) || tpl_callable_kind(v, NULL) != TPL_OBJECT) {
 		*out = v;
 		return FL_OK;
 	}
@@ -546,7 +567,7 @@ fl_err tpl_as_string(struct rctx *r, const struct node *n, json_t *v, json_t **o
 }
 
 fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
-		     json_t **out)
+		     fl_buf *into, int *printed, json_t **out)
 {
 	const struct node *callee = n->a;
 	json_t *fn = NULL, *obj = NULL;
@@ -588,13 +609,17 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		return undefined_err(r, callee);
 	switch (tpl_callable_kind(fn, NULL)) {
 	case TPL_MACRO:
-		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, out);
+		if (into)
+			*printed = 1;
+		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, into, out);
 	case TPL_FUNC:
 		return call_function(r, n, fn, &a, out);
 	case TPL_OBJECT: {
-		json_t *args, *kwargs;
-		pack_args(&a, NULL, &args, &kwargs);
-		return tpl_call_object(r, n, fn, args, kwargs, out);
+		fl_tpl_function cfn;
+		void *ud;
+		if (!tpl_callable_target(fn, &cfn, &ud))
+			return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
+		return call_packed(r, n, cfn, ud, &a, NULL, out);
 	}
 	}
 	return tpl_fail(r, n, "'%s' object is not callable", tv_typename(fn));
@@ -605,9 +630,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 static fl_err call_user(struct rctx *r, const struct node *n, json_t *v, struct args *a,
 			json_t **out)
 {
-	json_t *args, *kwargs;
-	pack_args(a, v ? v : json_null(), &args, &kwargs);
-	return call_c(r, n, n->user->fn, r->ud, args, kwargs, out);
+	return call_packed(r, n, n->user->fn, r->ud, a, v ? v : json_null(), out);
 }
 
 static fl_err eval_filter(struct rctx *r, struct frame *f, const struct node *n, json_t **out)
@@ -714,7 +737,9 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 	case N_GETATTR:
 		if ((e = tpl_eval(r, f, n->a, &x)))
 			return e;
-		*out = json_is_object(x) && !fl_is_markup(x) ? tpl_row_attr(x, n->str) : NULL;
+		/* markup is an object whose one key starts with a NUL byte, so
+		 * no attribute name finds a member in it: no check needed */
+		*out = json_is_object(x) ? tpl_row_attr(x, n->str) : NULL;
 		if (*out == r->undef)  /* a module's name bound to undefined */
 			*out = NULL;
 		else if (!*out && json_is_object(x))  /* a macro's name, arguments, … */
@@ -757,7 +782,7 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 			return tpl_eval(r, f, n->b, out);
 		return n->c ? tpl_eval(r, f, n->c, out) : FL_OK;
 	case N_CALL:
-		return tpl_eval_call(r, f, n, NULL, out);
+		return tpl_eval_call(r, f, n, NULL, NULL, NULL, out);
 	case N_FILTER:
 		return eval_filter(r, f, n, out);
 	case N_TEST:

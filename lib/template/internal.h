@@ -166,7 +166,13 @@ struct tpl {
 	 * "<string>" on, anything else off). */
 	int autoescape;
 	int uses_self;            /* mentions `self`: bound to its blocks */
+	size_t out_hint;          /* bytes its last render wrote (at most
+				     TPL_MAX_HINT): the next one reserves that */
 };
+
+/* The largest output buffer a render reserves ahead (struct tpl's
+ * out_hint): beyond it the buffer grows as it is written. */
+#define TPL_MAX_HINT (4u << 20)
 
 /* tpl_parse — build the tree of `t` (t->arena set) from `src`.  Filters and
  * tests are resolved here — the env's own first (they shadow the built-in
@@ -284,6 +290,15 @@ struct callable {
 
 struct tstate;
 
+/* Entries of a render's cache of names found past its own frames (in
+ * the context or the render's globals; render.c's lookup_outer). */
+#define TPL_OUTER_CACHE 32
+struct tpl_outer {
+	const char *name;    /* the node's name pointer; NULL: empty */
+	json_t *value;
+	int found;
+};
+
 struct rctx {
 	fl_tpl_env *env;
 	struct tstate *st;           /* the template invocation being rendered */
@@ -302,6 +317,13 @@ struct rctx {
 	 * scope of templates imported or included without context (vars NULL
 	 * when the render has none). */
 	struct frame globals;
+	/* The arguments of a C function call (expr.c's call_packed): one
+	 * array and one object reused call after call, emptied after each;
+	 * `packing` counts the calls using them now (a nested call makes its
+	 * own). */
+	json_t *pack_args, *pack_kwargs;
+	int packing;
+	struct tpl_outer outer[TPL_OUTER_CACHE];
 };
 
 /* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
@@ -324,7 +346,8 @@ struct frame *tpl_frame_for(struct rctx *r, struct frame *parent, const struct n
  * resolver bound it and the slot is bound, else tpl_lookup by name. */
 json_t *tpl_lookup_name(struct rctx *r, struct frame *f, const struct node *n, int *found);
 /* tpl_lookup — the value bound to name (NULL: undefined); *found says
- * whether any frame binds it. */
+ * whether any frame binds it.  `name` must be a compiled node's string:
+ * what the context answers is remembered by that pointer for the render. */
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found);
 void tpl_bind(struct rctx *r, struct frame *f, const char *name, json_t *v);
 /* tpl_frame_set — bind `name` in f to v itself (a new reference; NULL is
@@ -335,14 +358,20 @@ fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_bu
 /* tpl_eval — evaluate an expression; *out NULL means undefined (expr.c). */
 fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **out);
 /* tpl_eval_call — evaluate an N_CALL; `caller` (or NULL) is bound as
- * `caller` in a called macro ({% call %}). */
+ * `caller` in a called macro ({% call %}).  With `into` (a statement
+ * printing the call): a macro renders straight into it and *printed is
+ * set (*out NULL), since {{ macro() }} prints its output as it is; any
+ * other callee gives its value in *out with *printed left 0. */
 fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json_t *caller,
-		     json_t **out);
+		     fl_buf *into, int *printed, json_t **out);
 /* tpl_new_callable — a handle (tpl_callable_new(TPL_MACRO, i)) for a macro or call block. */
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure);
-/* tpl_invoke — call macro handle `fn` with evaluated arguments; *out markup. */
+/* tpl_invoke — call macro handle `fn` with evaluated arguments; *out its
+ * output as markup (a string when the caller does not autoescape), or,
+ * with `into` non-NULL, the output appended to `into` and *out NULL. */
 fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
-		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out);
+		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, fl_buf *into,
+		  json_t **out);
 /* tpl_super — render the parent of the block being rendered (markup). */
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
@@ -366,6 +395,9 @@ void tv_str(fl_buf *b, const json_t *v);
 /* tv_cstr — str(v) as an arena string; *len gets its length. */
 const char *tv_cstr(fl_arena *a, const json_t *v, size_t *len);
 void tv_repr(fl_buf *b, const json_t *v);
+/* tv_float — repr(d) (Python's str of a float) appended to b: a short
+ * path for values of up to 15 significant digits, fl_float_repr for the
+ * rest, the same bytes (floatfmt.c). */
 void tv_float(fl_buf *b, double d);
 const char *tv_typename(const json_t *v);
 int tv_eq(const json_t *x, const json_t *y);

@@ -2,6 +2,7 @@
  * code Jinja generates does): statements, blocks and inheritance, macros,
  * includes and imports.  Expressions are evaluated in expr.c. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,9 +76,41 @@ static long slot_of(const struct frame *f, const char *name)
 	return -1;
 }
 
+/* A name looked up past the engine's own frames: in the render's context,
+ * then its globals.  The engine never binds a name in either (every
+ * assignment goes to a frame it made), so the answer is the same all
+ * render long: remembered by the name's pointer, which the resolver
+ * makes one per distinct name of a template (resolve.c), in a small
+ * direct-mapped table — a page's url_for, request, config, form… hash
+ * once per render, not once per use. */
+static json_t *lookup_outer(struct rctx *r, const char *name, int *found)
+{
+	struct tpl_outer *c = &r->outer[((uintptr_t)name >> 3) % TPL_OUTER_CACHE];
+	if (c->name == name) {
+		*found = c->found;
+		return c->value;
+	}
+	json_t *v = NULL;
+	*found = 0;
+	for (struct frame *f = &r->root; f; f = f->parent) {
+		if (f->known && !(f->initials & TPL_INITIAL(name)))
+			continue;
+		if (f->vars && (v = json_object_get(f->vars, name))) {
+			*found = 1;
+			if (v == r->undef)
+				v = NULL;
+			break;
+		}
+	}
+	*c = (struct tpl_outer){name, v, *found};
+	return v;
+}
+
 json_t *tpl_lookup(struct rctx *r, struct frame *f, const char *name, int *found)
 {
 	for (; f; f = f->parent) {
+		if (f == &r->root)
+			return lookup_outer(r, name, found);
 		/* no hashing where no name of this initial was ever bound */
 		if (f->known && !(f->initials & TPL_INITIAL(name)))
 			continue;
@@ -148,14 +181,17 @@ void tpl_write(fl_buf *out, const json_t *v)
 	const char *h;
 	if (!v)
 		return;
+	/* the common kinds first; markup is an object */
 	if (json_is_string(v)) {
 		fl_html_escape(out, json_string_value(v), json_string_length(v));
-	} else if ((h = tv_html(v, &n))) {
-		fl_buf_append(out, h, n);
 	} else if (json_is_integer(v)) {
 		fl_buf_put_int(out, (long long)json_integer_value(v));
-	} else if (json_is_real(v) || json_is_boolean(v) || json_is_null(v)) {
-		tv_str(out, v);  /* digits, True, None: nothing to escape */
+	} else if (json_is_real(v)) {
+		tv_float(out, json_real_value(v));  /* digits: nothing to escape */
+	} else if (json_is_boolean(v) || json_is_null(v)) {
+		tv_str(out, v);  /* True, None */
+	} else if ((h = tv_html(v, &n))) {
+		fl_buf_append(out, h, n);
 	} else {
 		fl_buf tmp;
 		fl_buf_init(&tmp, out->arena);
@@ -297,7 +333,8 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 }
 
 fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
-		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, json_t **out)
+		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, fl_buf *into,
+		  json_t **out)
 {
 	json_int_t idx = -1;
 	struct callable *c = tpl_callable_kind(fn, &idx) == TPL_MACRO && idx >= 0
@@ -318,14 +355,16 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 	fl_buf_init(&b, r->a);
 	/* The body prints as where it was defined; the result is markup when
 	 * the caller autoescapes (Jinja's Macro.__call__ with the caller's
-	 * eval context). */
+	 * eval context).  A result {{ printed }} at once is that markup's (or
+	 * string's) bytes as they are, so it goes straight to `into`. */
 	int ae = r->autoescape;
 	r->autoescape = c->autoescape;
 	if (!e)
-		e = tpl_exec(r, f, &m->list, &b);
+		e = tpl_exec(r, f, &m->list, into ? into : &b);
 	r->autoescape = ae;
 	r->depth--;
-	if (!e)
+	*out = NULL;
+	if (!e && !into)
 		*out = tpl_buf_value(r, &b);
 	return e;
 }
@@ -922,8 +961,13 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 		fl_buf_append(out, n->str, n->len);
 		return FL_OK;
 	case S_PRINT:
-		if ((e = tpl_eval(r, f, n->a, &v)))
+		if (n->a->kind == N_CALL) {  /* a macro's output goes straight to out */
+			int printed = 0;
+			if ((e = tpl_eval_call(r, f, n->a, NULL, out, &printed, &v)) || printed)
+				return e;
+		} else if ((e = tpl_eval(r, f, n->a, &v))) {
 			return e;
+		}
 		return tpl_print(r, n, v, out);
 	case S_IF:
 		if ((e = tpl_eval(r, f, n->a, &v)))
@@ -950,10 +994,13 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	case S_MACRO:
 		tpl_bind(r, f, n->str, tpl_new_callable(r, n, f));
 		return FL_OK;
-	case S_CALLBLOCK:
-		if ((e = tpl_eval_call(r, f, n->a, tpl_new_callable(r, n, f), &v)))
+	case S_CALLBLOCK: {
+		int printed = 0;
+		if ((e = tpl_eval_call(r, f, n->a, tpl_new_callable(r, n, f), out, &printed, &v)) ||
+		    printed)
 			return e;
 		return tpl_print(r, n, v, out);
+	}
 	case S_WITH:
 		return exec_with(r, f, n, out);
 	case S_FILTERBLOCK:

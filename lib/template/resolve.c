@@ -37,7 +37,14 @@ struct scope {
 struct resolver {
 	fl_arena *a;                 /* the template's: slot names */
 	fl_arena *scratch;           /* the scopes' name lists, freed after */
+	namevec names;               /* one pointer per distinct dynamic name */
 };
+
+/* Names looked up by name share one pointer per template (the render
+ * remembers context lookups by pointer: render.c's lookup_outer); past
+ * this many distinct names the rest keep their own, which only costs a
+ * lookup more per render. */
+#define MAX_INTERNED 256
 
 static int has(const namevec *v, const char *name)
 {
@@ -157,6 +164,14 @@ static void walk_expr(struct resolver *rs, struct node *n, const struct scope *s
 		return;
 	if (n->kind == N_NAME) {
 		bind_name(n, s);
+		if (!n->scope && rs->names.len < MAX_INTERNED) {
+			size_t i = 0;
+			while (i < rs->names.len && strcmp(rs->names.items[i], n->str))
+				i++;
+			if (i == rs->names.len)
+				*fl_vec_push(rs->scratch, &rs->names) = n->str;
+			n->str = rs->names.items[i];
+		}
 		return;
 	}
 	walk_expr(rs, n->a, s);
@@ -257,7 +272,7 @@ static void give_all_slots(struct resolver *rs, const struct nlist *body)
 
 void tpl_scope_resolve(struct tpl *t)
 {
-	struct resolver rs = {t->arena, fl_arena_new(0)};
+	struct resolver rs = {t->arena, fl_arena_new(0), {0}};
 	give_all_slots(&rs, &t->body);
 	walk_scope(&rs, NULL, 1, &t->body, NULL, 0, NULL, NULL);
 	fl_arena_free(rs.scratch);

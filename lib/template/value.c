@@ -269,11 +269,6 @@ double tv_number(const json_t *v)
 /* ---- str() and repr() ---- */
 
 /* Python's float repr, shared with the JSON serializer and url_for. */
-void tv_float(fl_buf *b, double d)
-{
-	fl_float_repr(b, d);
-}
-
 static void repr_string(fl_buf *b, const char *s, size_t n)
 {
 	char q = '\'';
