@@ -17,8 +17,25 @@ static const unsigned char repl_len[256] = {
 void fl_html_escape(fl_buf *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	/* The plain prefix: four bytes per step, then the rest. */
+	while (i + 4 <= n && !(repl_len[u[i]] | repl_len[u[i + 1]] | repl_len[u[i + 2]] |
+			       repl_len[u[i + 3]]))
+		i += 4;
+	while (i < n && !repl_len[u[i]])
+		i++;
+	if (i == n) {  /* nothing to replace (the common case): one copy */
+		if (out->cap - out->len > n) {
+			memcpy(out->data + out->len, s, n);
+			out->len += n;
+			out->data[out->len] = '\0';
+		} else {
+			fl_buf_append(out, s, n);
+		}
+		return;
+	}
 	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		if (!repl_len[u[i]])
 			continue;
 		if (i > start)

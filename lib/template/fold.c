@@ -46,6 +46,8 @@ static void fold_stmt(fl_arena *a, struct node *n, int ae)
 			n->str = b.data ? b.data : "";
 			n->len = b.len;
 			n->a = NULL;
+		} else if (tpl_print_fusable(n->a)) {
+			n->op |= TPL_PRINT_NAME;
 		}
 		return;
 	case S_AUTOESCAPE:

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <locale.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -374,8 +375,50 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 		  json_t **out);
 /* tpl_super — render the parent of the block being rendered (markup). */
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
+/* ---- printing (print.c) ---- */
+/* tpl_put — fl_buf_append with the common case inline: when the buffer
+ * has room (a render reserves its last output size ahead), a memcpy and
+ * no call.  Every text run and printed value goes through it. */
+static inline void tpl_put(fl_buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len > n) {  /* cap 0 (no storage yet) never passes */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else {
+		fl_buf_append(b, s, n);
+	}
+}
+
+/* tpl_put_int — str(i) appended to b (digits and a sign: nothing to
+ * escape), in one tpl_put. */
+static inline void tpl_put_int(fl_buf *b, json_int_t i)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*--p = '-';
+	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);
+/* TPL_PRINT_NAME — S_PRINT's op bit (fold.c): its expression is a name or
+ * a name's attribute (tpl_print_fusable), printed by tpl_print_name. */
+#define TPL_PRINT_NAME 1
+/* tpl_print_fusable — whether expression x is N_NAME or N_GETATTR of an
+ * N_NAME, which tpl_print_name prints without tpl_eval. */
+int tpl_print_fusable(const struct node *x);
+/* tpl_print_name — run S_PRINT `n` whose expression is fusable: evaluate
+ * it as tpl_eval does (name by slot or by name, then the attribute: a
+ * compact row's cell, a member, a macro's attribute) and print it as
+ * tpl_print does, in one call; the same output and errors. */
+fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out);
 /* tpl_print — {{ v }}: a callable object (fl_tpl_callable) is called with
  * no arguments first (WTForms' Field.__html__), then tpl_write. */
 fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out);

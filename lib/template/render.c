@@ -175,51 +175,6 @@ void tpl_frame_set(struct frame *f, const char *name, json_t *v)
 	f->initials |= TPL_INITIAL(name);
 }
 
-void tpl_write(fl_buf *out, const json_t *v)
-{
-	size_t n;
-	const char *h;
-	if (!v)
-		return;
-	/* the common kinds first; markup is an object */
-	if (json_is_string(v)) {
-		fl_html_escape(out, json_string_value(v), json_string_length(v));
-	} else if (json_is_integer(v)) {
-		fl_buf_put_int(out, (long long)json_integer_value(v));
-	} else if (json_is_real(v)) {
-		tv_float(out, json_real_value(v));  /* digits: nothing to escape */
-	} else if (json_is_boolean(v) || json_is_null(v)) {
-		tv_str(out, v);  /* True, None */
-	} else if ((h = tv_html(v, &n))) {
-		fl_buf_append(out, h, n);
-	} else {
-		fl_buf tmp;
-		fl_buf_init(&tmp, out->arena);
-		tv_str(&tmp, v);
-		fl_html_escape(out, fl_buf_cstr(&tmp), tmp.len);
-	}
-}
-
-/* {{ v }} with the autoescape in force: escaped (tpl_write) when on, str(v)
- * as is when off.  Inline: it runs for every value a template prints. */
-static inline void tpl_write_ae(struct rctx *r, fl_buf *out, const json_t *v)
-{
-	if (r->autoescape)
-		tpl_write(out, v);
-	else if (json_is_string(v))
-		fl_buf_append(out, json_string_value(v), json_string_length(v));
-	else if (v)
-		tv_str(out, v);
-}
-
-fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out)
-{
-	fl_err e = tpl_as_string(r, n, v, &v);
-	if (!e)
-		tpl_write_ae(r, out, v);
-	return e;
-}
-
 json_t *tpl_buf_value(struct rctx *r, const fl_buf *b)
 {
 	if (r->autoescape)
@@ -958,9 +913,11 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	fl_err e;
 	switch (n->kind) {
 	case S_TEXT:
-		fl_buf_append(out, n->str, n->len);
+		tpl_put(out, n->str, n->len);
 		return FL_OK;
 	case S_PRINT:
+		if (n->op & TPL_PRINT_NAME)
+			return tpl_print_name(r, f, n, out);
 		if (n->a->kind == N_CALL) {  /* a macro's output goes straight to out */
 			int printed = 0;
 			if ((e = tpl_eval_call(r, f, n->a, NULL, out, &printed, &v)) || printed)
