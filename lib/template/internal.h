@@ -376,6 +376,22 @@ fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **ar
 /* tpl_super — render the parent of the block being rendered (markup). */
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
 /* ---- printing (print.c) ---- */
+/* What an object last read by attribute is (rows.c's tpl_row_attr_memo):
+ * `row` (NULL: nothing known), its cells and shape when it is a compact
+ * row (cells NULL: a plain object).  Valid only while no code runs that
+ * could change the row: the caller forgets it (row = NULL) then. */
+struct fl_row_shape;
+struct tpl_rowmemo {
+	const json_t *row;
+	json_t *cells;
+	struct fl_row_shape *shape;
+};
+
+/* tpl_row_attr_memo — tpl_row_attr(obj, name) (obj an object), telling
+ * whether obj is a compact row once per object: the next attribute of
+ * the same object skips that look (rows.c). */
+json_t *tpl_row_attr_memo(struct tpl_rowmemo *m, const json_t *obj, const char *name);
+
 /* tpl_put — fl_buf_append with the common case inline: when the buffer
  * has room (a render reserves its last output size ahead), a memcpy and
  * no call.  Every text run and printed value goes through it. */
@@ -418,7 +434,8 @@ int tpl_print_fusable(const struct node *x);
  * it as tpl_eval does (name by slot or by name, then the attribute: a
  * compact row's cell, a member, a macro's attribute) and print it as
  * tpl_print does, in one call; the same output and errors. */
-fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out);
+fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
+		      struct tpl_rowmemo *memo, fl_buf *out);
 /* tpl_print — {{ v }}: a callable object (fl_tpl_callable) is called with
  * no arguments first (WTForms' Field.__html__), then tpl_write. */
 fl_err tpl_print(struct rctx *r, const struct node *n, json_t *v, fl_buf *out);

@@ -68,7 +68,8 @@ int tpl_print_fusable(const struct node *x)
 	return x->kind == N_NAME;
 }
 
-fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n, fl_buf *out)
+fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
+		      struct tpl_rowmemo *memo, fl_buf *out)
 {
 	const struct node *x = n->a;
 	const struct node *name = x->kind == N_GETATTR ? x->a : x;
@@ -87,7 +88,7 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n, fl_
 		if (!json_is_object(v)) {
 			v = NULL;
 		} else {
-			json_t *a = tpl_row_attr(v, x->str);
+			json_t *a = tpl_row_attr_memo(memo, v, x->str);
 			if (a == r->undef)
 				a = NULL;
 			else if (!a)
@@ -112,5 +113,8 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n, fl_
 		tv_float(out, json_real_value(v));
 		return FL_OK;
 	}
+	/* tpl_print may call C code (a callable object), which may change
+	 * the row the memo describes */
+	memo->row = NULL;
 	return tpl_print(r, n, v, out);
 }

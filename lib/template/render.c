@@ -912,12 +912,7 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 	json_t *v;
 	fl_err e;
 	switch (n->kind) {
-	case S_TEXT:
-		tpl_put(out, n->str, n->len);
-		return FL_OK;
 	case S_PRINT:
-		if (n->op & TPL_PRINT_NAME)
-			return tpl_print_name(r, f, n, out);
 		if (n->a->kind == N_CALL) {  /* a macro's output goes straight to out */
 			int printed = 0;
 			if ((e = tpl_eval_call(r, f, n->a, NULL, out, &printed, &v)) || printed)
@@ -971,14 +966,29 @@ static fl_err exec_stmt(struct rctx *r, struct frame *f, const struct node *n, f
 
 fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out)
 {
+	/* Text and fused prints ({{ x }}, {{ row.col }}) first, without the
+	 * statement switch: a loop body is mostly those.  Between two of
+	 * them nothing runs that could change a row, so the row the last
+	 * print read stays described by `memo`; any other statement forgets
+	 * it. */
+	struct tpl_rowmemo memo = {NULL, NULL, NULL};
 	for (size_t i = 0; i < body->n; i++) {
+		const struct node *n = body->v[i];
+		fl_err e = FL_OK;
 		if (++r->steps > TPL_MAX_STEPS)
-			return tpl_fail(r, body->v[i], "template too expensive to render");
-		fl_err e = exec_stmt(r, f, body->v[i], out);
+			return tpl_fail(r, n, "template too expensive to render");
+		if (n->kind == S_TEXT) {
+			tpl_put(out, n->str, n->len);
+		} else if (n->kind == S_PRINT && (n->op & TPL_PRINT_NAME)) {
+			e = tpl_print_name(r, f, n, &memo, out);
+		} else {
+			memo.row = NULL;
+			e = exec_stmt(r, f, n, out);
+		}
 		if (e)
 			return e;
 		if (out->len > TPL_MAX_OUTPUT)
-			return tpl_fail(r, body->v[i], "template output too large");
+			return tpl_fail(r, n, "template output too large");
 	}
 	return FL_OK;
 }

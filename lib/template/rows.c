@@ -28,3 +28,18 @@ json_t *tpl_row_plain(const json_t *v)
 	fl_row_make_plain((json_t *)v);
 	return (json_t *)v;
 }
+
+json_t *tpl_row_attr_memo(struct tpl_rowmemo *m, const json_t *obj, const char *name)
+{
+	if (m->row != obj) {
+		m->row = obj;
+		m->shape = NULL;
+		m->cells = fl_row_cells(obj, &m->shape);
+	}
+	if (m->cells) {  /* fl_row_find without looking at the row again */
+		int i = fl_row_shape_find(m->shape, name);
+		if (i >= 0)
+			return json_array_get(m->cells, (size_t)i);
+	}
+	return json_object_get(obj, name);
+}
