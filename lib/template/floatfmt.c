@@ -40,7 +40,7 @@ static void put_fixed(fl_buf *b, int neg, unsigned long long m, int places)
 	} while (m || i <= places);
 	if (neg)
 		*--p = '-';
-	fl_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void tv_float(fl_buf *b, double d)

@@ -407,20 +407,9 @@ static inline void tpl_put(fl_buf *b, const char *s, size_t n)
 }
 
 /* tpl_put_int — str(i) appended to b (digits and a sign: nothing to
- * escape), in one tpl_put. */
-static inline void tpl_put_int(fl_buf *b, json_int_t i)
-{
-	char tmp[24];
-	char *p = tmp + sizeof tmp;
-	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (i < 0)
-		*--p = '-';
-	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
-}
+ * escape), in one tpl_put.  Out of line: its digit buffer would cost the
+ * callers a stack guard on every call (print.c). */
+void tpl_put_int(fl_buf *b, json_int_t i);
 
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);

@@ -16,6 +16,20 @@
 #include "base/html.h"
 #include "template/internal.h"
 
+void tpl_put_int(fl_buf *b, json_int_t i)
+{
+	char tmp[24];
+	char *p = tmp + sizeof tmp;
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (i < 0)
+		*--p = '-';
+	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 void tpl_write(fl_buf *out, const json_t *v)
 {
 	size_t n;
