@@ -535,12 +535,11 @@ static fl_err call_packed(struct rctx *r, const struct node *n, fl_tpl_function 
 	return e;
 }
 
-static fl_err call_function(struct rctx *r, const struct node *n, json_t *fn, struct args *a,
+/* Call the env's global function `idx` (a TPL_FUNC handle's index). */
+static fl_err call_function(struct rctx *r, const struct node *n, json_int_t idx, struct args *a,
 			    json_t **out)
 {
-	json_int_t idx = -1;
-	if (tpl_callable_kind(fn, &idx) != TPL_FUNC || idx < 0 || (size_t)idx >= r->env->nfuncs ||
-	    !r->env->funcs[idx].fn)
+	if (idx < 0 || (size_t)idx >= r->env->nfuncs || !r->env->funcs[idx].fn)
 		return tpl_fail(r, n, "'dict' object is not callable");
 	return call_packed(r, n, r->env->funcs[idx].fn, r->ud, a, NULL, out);
 }
@@ -592,10 +591,13 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	}
 	if ((e = eval_args(r, f, n, &a)))
 		return e;
+	/* what fn is, found once: a macro, a function, a callable object */
+	json_int_t idx = -1;
+	int kind = tpl_callable_kind(fn, &idx);
 	if (callee->kind == N_GETATTR && (!fn || json_is_object(obj))) {
 		int done;
 		json_t *res = NULL;
-		if (tpl_callable_kind(fn, NULL) < 0) {
+		if (kind < 0) {
 			if ((e = tpl_call_method(r, n, tpl_row_plain(obj), callee->str, a.pos, a.npos, a.kwn, a.kwv,
 						 a.nkw, &res, &done)))
 				return e;
@@ -607,13 +609,14 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 	}
 	if (!fn)
 		return undefined_err(r, callee);
-	switch (tpl_callable_kind(fn, NULL)) {
+	switch (kind) {
 	case TPL_MACRO:
 		if (into)
 			*printed = 1;
-		return tpl_invoke(r, n, fn, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, into, out);
+		return tpl_invoke_index(r, n, idx, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, into,
+					out);
 	case TPL_FUNC:
-		return call_function(r, n, fn, &a, out);
+		return call_function(r, n, idx, &a, out);
 	case TPL_OBJECT: {
 		fl_tpl_function cfn;
 		void *ud;

@@ -49,7 +49,13 @@ void tv_float(fl_buf *b, double d)
 	/* Python writes 1e16 and up, and under 1e-4, with an exponent; nan
 	 * and inf fail the comparisons */
 	if (a >= 1e-4 && a < SHORT_LIMIT) {
-		for (int k = 0; k <= SHORT_PLACES; k++) {
+		/* integral (a score, a count): "%d.0" without rounding */
+		unsigned long long whole = (unsigned long long)a;
+		if ((double)whole == a) {
+			put_fixed(b, signbit(d) != 0, whole, 0);
+			return;
+		}
+		for (int k = 1; k <= SHORT_PLACES; k++) {
 			double s = a * pow10s[k];
 			if (s >= SHORT_LIMIT)
 				break;

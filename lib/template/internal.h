@@ -373,6 +373,11 @@ json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *c
 fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
 		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, fl_buf *into,
 		  json_t **out);
+/* tpl_invoke_index — tpl_invoke for the macro whose handle has index
+ * `idx` (tpl_callable_kind said TPL_MACRO): the caller already knows it. */
+fl_err tpl_invoke_index(struct rctx *r, const struct node *at, json_int_t idx, json_t **args,
+			size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t *caller,
+			fl_buf *into, json_t **out);
 /* tpl_super — render the parent of the block being rendered (markup). */
 fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
 /* ---- printing (print.c) ---- */

@@ -18,16 +18,22 @@
 
 void tpl_put_int(fl_buf *b, json_int_t i)
 {
-	char tmp[24];
-	char *p = tmp + sizeof tmp;
 	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	size_t n = (i < 0) + 1;
+	for (unsigned long long t = u; t >= 10; t /= 10)
+		n++;
+	if (b->cap - b->len <= n)  /* room for the digits and the NUL */
+		fl_buf_reserve(b, n);
+	/* the digits written in place, from the last one */
+	char *p = b->data + b->len + n;
+	*p = '\0';
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
 	if (i < 0)
 		*--p = '-';
-	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
+	b->len += n;
 }
 
 void tpl_write(fl_buf *out, const json_t *v)
@@ -92,10 +98,22 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
 	r->steps += name == x ? 1 : 2;
 	if (r->steps > TPL_MAX_STEPS)
 		return tpl_fail(r, x, "template too expensive to render");
-	/* tpl_eval's N_NAME */
-	json_t *v = tpl_lookup_name(r, f, name, &found);
-	if (!found)
+	/* tpl_eval's N_NAME: a loop variable is in the nearest frames, so
+	 * walk to its scope here; anything else (its slot not bound yet, a
+	 * name looked up by name) through tpl_lookup_name */
+	json_t *v = NULL;
+	if (name->scope)
+		for (struct frame *g = f; g; g = g->parent)
+			if (g->owner == name->scope) {
+				v = g->slots[name->slot];
+				break;
+			}
+	if (v) {
+		if (v == r->undef)
+			v = NULL;
+	} else if (!(v = tpl_lookup_name(r, f, name, &found)) && !found) {
 		v = tpl_env_global(r->env, name->str);
+	}
 	if (name != x && v) {
 		/* tpl_eval's N_GETATTR: a compact row's cell by column index
 		 * (rows.c), a member, else a macro's attribute */

@@ -167,20 +167,19 @@ int tpl_callable_kind(const json_t *v, json_int_t *index)
 		return -1;
 	size_t klen = json_object_iter_key_len(it);
 	const char *key = json_object_iter_key(it);
-	if (!tv_hidden_key(key, klen))
+	if (!tv_hidden_key(key, klen) || klen < 7)
 		return -1;
-	for (int k = 0; k < (int)(sizeof callable_keys / sizeof *callable_keys); k++) {
-		if (klen != callable_keys[k].len || memcmp(key, callable_keys[k].key, klen) != 0)
-			continue;
-		if (k == TPL_OBJECT)
-			return json_array_size(json_object_iter_value(it)) == 2 ? k : -1;
-		if (json_object_size(v) != 1)
-			return -1;
-		if (index)
-			*index = json_integer_value(json_object_iter_value(it));
-		return k;
-	}
-	return -1;
+	/* the one candidate, by the letter after "\0__fl_"; then the whole key */
+	int k = key[6] == 'm' ? TPL_MACRO : key[6] == 'f' ? TPL_FUNC : key[6] == 'c' ? TPL_OBJECT : -1;
+	if (k < 0 || klen != callable_keys[k].len || memcmp(key, callable_keys[k].key, klen) != 0)
+		return -1;
+	if (k == TPL_OBJECT)
+		return json_array_size(json_object_iter_value(it)) == 2 ? k : -1;
+	if (json_object_size(v) != 1)
+		return -1;
+	if (index)
+		*index = json_integer_value(json_object_iter_value(it));
+	return k;
 }
 
 int tpl_callable_target(const json_t *v, fl_tpl_function *fn, void **ud)
