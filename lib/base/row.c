@@ -102,12 +102,19 @@ int fl_row_shape_index(const fl_row_shape *s, const char *name, size_t len)
 
 int fl_row_shape_find(fl_row_shape *s, const char *name)
 {
+	/* A remembered pointer is checked against the column it names: the
+	 * string it pointed at may have been freed since (a template
+	 * recompiled or rendered from a string) and its address reused for
+	 * another name.  Only hits are remembered, for the same reason: a
+	 * miss (a relationship, a typo) scans the few columns again. */
 	size_t slot = ((uintptr_t)name >> 3) % FL_ROW_MEMO;
-	if (s->memo[slot].name == name)
+	if (s->memo[slot].name == name && !strcmp(s->names[s->memo[slot].index], name))
 		return s->memo[slot].index;
 	int i = fl_row_shape_index(s, name, strlen(name));
-	s->memo[slot].name = name;
-	s->memo[slot].index = i;
+	if (i >= 0) {
+		s->memo[slot].name = name;
+		s->memo[slot].index = i;
+	}
 	return i;
 }
 

@@ -81,9 +81,11 @@ bool fl_row_shape_equal(const fl_row_shape *s, const char *const *names, const s
 int fl_row_shape_index(const fl_row_shape *s, const char *name, size_t len);
 
 /* fl_row_shape_find — fl_row_shape_index for a NUL-terminated `name` whose
- * pointer is stable (a template node's attribute name, a C literal): the
- * answer is remembered per pointer in the shape's memo, so the same
- * expression on the next row costs a pointer comparison. */
+ * pointer is stable (a template node's attribute name, a C literal): a
+ * column found is remembered per pointer in the shape's memo, so the same
+ * expression on the next row costs a pointer comparison and a strcmp
+ * (which keeps a pointer freed and reused for another name from finding
+ * the old column); a name that is no column is looked up each time. */
 int fl_row_shape_find(fl_row_shape *s, const char *name);
 
 /* fl_row_new — a compact row of shape `s` (borrowed: it must outlive

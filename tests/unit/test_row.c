@@ -214,6 +214,15 @@ static void test_templates_see_a_dict(void **state)
 		"{{ rows[0] == rows[0] }}{{ rows[0].get('s_name') }}{{ rows[0].keys()|list }}",
 		"{{ rows[0]|dictsort }}{{ rows[0].nope is defined }}{{ rows[0].courses }}",
 		"{{ '{0[s_name]}'.format(rows[0]) }}{{ rows|selectattr('s_age', 'gt', 17)|list|length }}",
+		/* the fused print path (print.c) and its row memo: a row made
+		 * plain between two attributes, two rows read in turn, a
+		 * statement between prints, autoescape off */
+		"{% for s in rows %}{{ s.s_name }}{{ s }}{{ s.s_age }}{{ s.courses }}{{ s.nope }};{% endfor %}",
+		"{% for s in rows %}{{ s.id }}{% if s.s_age %}{{ s.s_name }}{% endif %}{{ s.s_age }}{% endfor %}",
+		"{% for s in rows %}{% for t in rows %}{{ s.id }}{{ t.id }}{{ s.s_age }}{% endfor %}{% endfor %}",
+		"{% for s in rows %}{{ s.s_name }}{{ s.items()|list|length }}{{ s.s_score }}{% endfor %}",
+		"{% autoescape false %}{% for s in rows %}{{ s.s_name }}{{ s.s_score }}{% endfor %}"
+		"{% endautoescape %}",
 	};
 	fl_tpl_env *env = fl_tpl_env_new(".", 0);
 	fl_row_shape *s = fl_row_shape_new(NULL, names, lens, 4);
