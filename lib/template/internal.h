@@ -300,6 +300,19 @@ struct tpl_outer {
 	int found;
 };
 
+struct fl_row_shape;
+
+/* Entries of a render's cache of column indexes (rows.c's
+ * tpl_row_attr_memo): within one render neither a template's names nor a
+ * result's shapes are freed, so a (shape, name pointer) pair found once
+ * keeps its index all render long. */
+#define TPL_COLUMN_CACHE 16
+struct tpl_column {
+	const struct fl_row_shape *shape;  /* NULL: empty */
+	const char *name;
+	int index;                         /* -1: no such column */
+};
+
 struct rctx {
 	fl_tpl_env *env;
 	struct tstate *st;           /* the template invocation being rendered */
@@ -325,6 +338,7 @@ struct rctx {
 	json_t *pack_args, *pack_kwargs;
 	int packing;
 	struct tpl_outer outer[TPL_OUTER_CACHE];
+	struct tpl_column columns[TPL_COLUMN_CACHE];
 };
 
 /* tpl_markup_n — a markup value holding n bytes of html (value.c, the one
@@ -385,7 +399,6 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
  * `row` (NULL: nothing known), its cells and shape when it is a compact
  * row (cells NULL: a plain object).  Valid only while no code runs that
  * could change the row: the caller forgets it (row = NULL) then. */
-struct fl_row_shape;
 struct tpl_rowmemo {
 	const json_t *row;
 	json_t *cells;
@@ -393,9 +406,11 @@ struct tpl_rowmemo {
 };
 
 /* tpl_row_attr_memo — tpl_row_attr(obj, name) (obj an object), telling
- * whether obj is a compact row once per object: the next attribute of
- * the same object skips that look (rows.c). */
-json_t *tpl_row_attr_memo(struct tpl_rowmemo *m, const json_t *obj, const char *name);
+ * whether obj is a compact row once per object (the next attribute of
+ * the same object skips that look) and finding a column's index once per
+ * render (r->columns) (rows.c). */
+json_t *tpl_row_attr_memo(struct rctx *r, struct tpl_rowmemo *m, const json_t *obj,
+			  const char *name);
 
 /* tpl_put — fl_buf_append with the common case inline: when the buffer
  * has room (a render reserves its last output size ahead), a memcpy and

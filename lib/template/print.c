@@ -120,7 +120,7 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
 		if (!json_is_object(v)) {
 			v = NULL;
 		} else {
-			json_t *a = tpl_row_attr_memo(memo, v, x->str);
+			json_t *a = tpl_row_attr_memo(r, memo, v, x->str);
 			if (a == r->undef)
 				a = NULL;
 			else if (!a)

@@ -10,6 +10,9 @@
  * the same members in the same order), once per row, after which the
  * engine's dict code sees a dict.  The engine calls these from one-line
  * hooks in expr.c, value.c and the filters. */
+#include <stdint.h>
+#include <string.h>
+
 #include "template/internal.h"
 #include "base/row.h"
 
@@ -29,7 +32,8 @@ json_t *tpl_row_plain(const json_t *v)
 	return (json_t *)v;
 }
 
-json_t *tpl_row_attr_memo(struct tpl_rowmemo *m, const json_t *obj, const char *name)
+json_t *tpl_row_attr_memo(struct rctx *r, struct tpl_rowmemo *m, const json_t *obj,
+			  const char *name)
 {
 	if (m->row != obj) {
 		m->row = obj;
@@ -37,9 +41,12 @@ json_t *tpl_row_attr_memo(struct tpl_rowmemo *m, const json_t *obj, const char *
 		m->cells = fl_row_cells(obj, &m->shape);
 	}
 	if (m->cells) {  /* fl_row_find without looking at the row again */
-		int i = fl_row_shape_find(m->shape, name);
-		if (i >= 0)
-			return json_array_get(m->cells, (size_t)i);
+		struct tpl_column *c = &r->columns[((uintptr_t)name >> 3) % TPL_COLUMN_CACHE];
+		if (c->shape != m->shape || c->name != name)
+			*c = (struct tpl_column){m->shape, name,
+						 fl_row_shape_index(m->shape, name, strlen(name))};
+		if (c->index >= 0)
+			return json_array_get(m->cells, (size_t)c->index);
 	}
 	return json_object_get(obj, name);
 }
