@@ -4,7 +4,8 @@
  * where they print is known at compile time (a template's, a block's, a
  * constant {% autoescape %}'s; a macro prints with the one where it is
  * defined) — and adjacent texts merge, so the output is written in long
- * runs, one append per run. */
+ * runs, one append per run.  A print of a name or of a name's attribute
+ * is marked for the fused print path (print.c's tpl_print_name). */
 #include <string.h>
 
 #include "template/internal.h"
