@@ -724,7 +724,6 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 {
 	json_t *x, *y;
 	fl_err e;
-	int found;
 	if (++r->steps > TPL_MAX_STEPS)
 		return tpl_fail(r, n, "template too expensive to render");
 	*out = NULL;
@@ -733,20 +732,16 @@ fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **
 		*out = n->value;
 		return FL_OK;
 	case N_NAME:
-		*out = tpl_lookup_name(r, f, n, &found);
-		if (!found)
-			*out = tpl_env_global(r->env, n->str);
+		*out = tpl_name_value(r, f, n);
 		return FL_OK;
 	case N_GETATTR:
-		if ((e = tpl_eval(r, f, n->a, &x)))
+		if (n->a->kind == N_NAME) {  /* name.attr: the name without a call */
+			r->steps++;
+			x = tpl_name_value(r, f, n->a);
+		} else if ((e = tpl_eval(r, f, n->a, &x))) {
 			return e;
-		/* markup is an object whose one key starts with a NUL byte, so
-		 * no attribute name finds a member in it: no check needed */
-		*out = json_is_object(x) ? tpl_row_attr(x, n->str) : NULL;
-		if (*out == r->undef)  /* a module's name bound to undefined */
-			*out = NULL;
-		else if (!*out && json_is_object(x))  /* a macro's name, arguments, … */
-			*out = tpl_macro_attr(r, x, n->str);
+		}
+		*out = tpl_attr_value(r, NULL, x, n->str);
 		return FL_OK;
 	case N_GETITEM:
 		if ((e = tpl_eval(r, f, n->a, &x)) || (e = tpl_eval(r, f, n->b, &y)))

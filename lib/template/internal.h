@@ -372,6 +372,27 @@ void tpl_frame_set(struct frame *f, const char *name, json_t *v);
 fl_err tpl_exec(struct rctx *r, struct frame *f, const struct nlist *body, fl_buf *out);
 /* tpl_eval — evaluate an expression; *out NULL means undefined (expr.c). */
 fl_err tpl_eval(struct rctx *r, struct frame *f, const struct node *n, json_t **out);
+
+/* tpl_name_value — the value of N_NAME `n` in f (NULL: undefined), as
+ * tpl_eval gives it: a loop's or macro's slot found by walking to its
+ * scope inline (the common case, no call), else tpl_lookup_name, else
+ * the env's global of that name. */
+static inline json_t *tpl_name_value(struct rctx *r, struct frame *f, const struct node *n)
+{
+	json_t *v = NULL;
+	int found;
+	if (n->scope)
+		for (struct frame *g = f; g; g = g->parent)
+			if (g->owner == n->scope) {
+				v = g->slots[n->slot];
+				break;
+			}
+	if (v)
+		return v == r->undef ? NULL : v;
+	v = tpl_lookup_name(r, f, n, &found);
+	return found ? v : tpl_env_global(r->env, n->str);
+}
+
 /* tpl_eval_call — evaluate an N_CALL; `caller` (or NULL) is bound as
  * `caller` in a called macro ({% call %}).  With `into` (a statement
  * printing the call): a macro renders straight into it and *printed is
@@ -658,6 +679,24 @@ json_t *tpl_row_item(const json_t *obj, const char *key);
 /* tpl_row_plain — `v` itself, a compact row first turned into a plain
  * object in place (once per row) for the code that walks objects. */
 json_t *tpl_row_plain(const json_t *v);
+
+/* tpl_attr_value — obj.name as tpl_eval's N_GETATTR gives it (NULL:
+ * undefined): for an object, a compact row's cell or a member (through
+ * `memo` when not NULL: tpl_row_attr_memo), else a macro's attribute;
+ * nothing for anything else.  Inline: the print path and the evaluator
+ * both read attributes this way. */
+static inline json_t *tpl_attr_value(struct rctx *r, struct tpl_rowmemo *memo, json_t *obj,
+				     const char *name)
+{
+	/* markup is an object whose one key starts with a NUL byte, so no
+	 * attribute name finds a member in it: no check needed */
+	if (!json_is_object(obj))
+		return NULL;
+	json_t *a = memo ? tpl_row_attr_memo(r, memo, obj, name) : tpl_row_attr(obj, name);
+	if (a == r->undef)  /* a module's name bound to undefined */
+		return NULL;
+	return a ? a : tpl_macro_attr(r, obj, name);  /* a macro's name, arguments, … */
+}
 
 #define TPL_FILTER_FN(name) \
 	fl_err name(struct rctx *r, const struct node *n, json_t *v, json_t **args, size_t nargs, \

@@ -93,41 +93,14 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
 {
 	const struct node *x = n->a;
 	const struct node *name = x->kind == N_GETATTR ? x->a : x;
-	int found;
 	/* the steps tpl_eval would have counted: one per node */
 	r->steps += name == x ? 1 : 2;
 	if (r->steps > TPL_MAX_STEPS)
 		return tpl_fail(r, x, "template too expensive to render");
-	/* tpl_eval's N_NAME: a loop variable is in the nearest frames, so
-	 * walk to its scope here; anything else (its slot not bound yet, a
-	 * name looked up by name) through tpl_lookup_name */
-	json_t *v = NULL;
-	if (name->scope)
-		for (struct frame *g = f; g; g = g->parent)
-			if (g->owner == name->scope) {
-				v = g->slots[name->slot];
-				break;
-			}
-	if (v) {
-		if (v == r->undef)
-			v = NULL;
-	} else if (!(v = tpl_lookup_name(r, f, name, &found)) && !found) {
-		v = tpl_env_global(r->env, name->str);
-	}
-	if (name != x && v) {
-		/* tpl_eval's N_GETATTR: a compact row's cell by column index
-		 * (rows.c), a member, else a macro's attribute */
-		if (!json_is_object(v)) {
-			v = NULL;
-		} else {
-			json_t *a = tpl_row_attr_memo(r, memo, v, x->str);
-			if (a == r->undef)
-				a = NULL;
-			else if (!a)
-				a = tpl_macro_attr(r, v, x->str);
-			v = a;
-		}
-	}
+	/* tpl_eval's N_NAME, then N_GETATTR (a row read through the run's memo) */
+	json_t *v = tpl_name_value(r, f, name);
+	if (name != x)
+		v = tpl_attr_value(r, memo, v, x->str);
 	/* the kinds a page prints most, written at once; the rest (markup,
 	 * callable objects, None, bool, dicts, undefined) as tpl_print */
 	if (json_is_string(v)) {
