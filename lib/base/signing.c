@@ -708,13 +708,15 @@ static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned 
 }
 
 /* URLSafeSerializerMixin.dump_payload: the compressed form ('.' first)
- * when it is shorter by more than that '.', else the JSON, in base64url;
+ * when the JSON is at least FL_SIGN_COMPRESS_MIN bytes (why and what it
+ * costs: signing.h) and the stream is shorter by more than that '.', else
+ * the JSON, in base64url;
  * its length goes to *out_len.  The output buffer holds len - 2 bytes, the
  * longest compressed form that can win: deflate stops as soon as a stream
  * would be longer, so an incompressible payload costs no full pass. */
 static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out_len)
 {
-	uLongf clen = len > 2 ? len - 2 : 0;
+	uLongf clen = len >= FL_SIGN_COMPRESS_MIN ? len - 2 : 0;
 	unsigned char *c = fl_arena_alloc(a, clen ? clen : 1);
 	if (clen && compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
 	    clen + 1 < len) {

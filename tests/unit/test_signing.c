@@ -291,6 +291,30 @@ static void short_payload_is_not_compressed(void **state)
 	assert_true(out[0] != '.');
 }
 
+static void compressible_payload_below_the_bound_stays_plain(void **state)
+{
+	/* JSON of FL_SIGN_COMPRESS_MIN - 1 bytes that zlib would shrink a lot:
+	 * sent as it is, and read back. */
+	fl_signer_opts o = {.secret_key = "dev-key", .salt = "cookie-session",
+	                    .key_derivation = FL_KEY_HMAC};
+	char s[FL_SIGN_COMPRESS_MIN];
+	size_t n = FL_SIGN_COMPRESS_MIN - 1 - strlen("{\"a\":\"\"}");
+	memset(s, 'x', n);
+	s[n] = 0;
+	json_t *v = json_pack("{s:s}", "a", s), *back;
+	char *out;
+	assert_int_equal(fl_serializer_dumps(&o, arena, v, TS, &out), FL_OK);
+	assert_true(out[0] != '.');
+	assert_int_equal(fl_serializer_loads(&o, arena, out, strlen(out), -1, TS, &back), FL_OK);
+	assert_true(json_equal(v, back));
+	/* one byte more and it is compressed, as itsdangerous does */
+	s[n] = 'x';
+	s[n + 1] = 0;
+	json_object_set_new(v, "a", json_string(s));
+	assert_int_equal(fl_serializer_dumps(&o, arena, v, TS, &out), FL_OK);
+	assert_true(out[0] == '.');
+}
+
 static void incompressible_payload_stays_plain(void **state)
 {
 	/* A 200-byte string with no repeats worth a match: deflate runs out of
@@ -410,6 +434,7 @@ int main(void)
 		cmocka_unit_test(serializer_matches_itsdangerous),
 		cmocka_unit_test(compressed_payload_round_trips),
 		cmocka_unit_test(short_payload_is_not_compressed),
+		cmocka_unit_test(compressible_payload_below_the_bound_stays_plain),
 		cmocka_unit_test(incompressible_payload_stays_plain),
 		cmocka_unit_test(zip_bomb_is_refused),
 		cmocka_unit_test(corrupt_payload_is_malformed),
