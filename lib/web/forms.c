@@ -212,12 +212,33 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 }
 
 
-/* WTForms' errors before validate(): the class attribute, an empty tuple. */
-static json_t *empty_tuple(void)
+/* Values that are the same on every request are made once per process
+ * on the heap and shared, a new reference each time (issue #20: the form
+ * of the index was rebuilt object by object on every request).  Templates
+ * cannot change them (the engine changes only values of the render's
+ * arena); they live until the process exits. */
+static json_t *shared(json_t **slot, json_t *(*make)(void))
+{
+	if (!*slot) {
+		fl_arena *was = fl_json_set_arena(NULL);
+		*slot = make();
+		fl_json_set_arena(was);
+	}
+	return json_incref(*slot);
+}
+
+static json_t *make_empty_tuple(void)
 {
 	json_t *none = json_array(), *t = fl_tpl_sequence(NULL, none);
 	json_decref(none);
 	return t;
+}
+
+/* WTForms' errors before validate(): the class attribute, an empty tuple. */
+static json_t *empty_tuple(void)
+{
+	static json_t *tuple;
+	return shared(&tuple, make_empty_tuple);
 }
 
 /* field.errors: a list once the form was validated (or the field has
@@ -325,36 +346,54 @@ static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 	return o;
 }
 
+/* The CSRF field's members that never change: widget, flags, label. */
+static json_t *make_csrf_widget(void)
+{
+	json_t *widget = json_object();
+	json_object_set_new_nocheck(widget, "input_type", json_string_nocheck("hidden"));
+	return widget;
+}
+
+static json_t *make_csrf_flags(void)
+{
+	static const char *const flag_names[] = {
+		"required", "optional", "hidden", "minlength", "maxlength", "min", "max",
+	};
+	json_t *flags = json_object();
+	for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
+		json_object_set_new_nocheck(flags, flag_names[i],
+			!strcmp(flag_names[i], "hidden") ? json_true() : json_null());
+	return flags;
+}
+
+static json_t *make_csrf_label(void)
+{
+	static const struct label_ud l = { CSRF_NAME, CSRF_LABEL };
+	return label_object(CSRF_NAME, CSRF_LABEL, text_label_call, (void *)&l);
+}
+
 static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 {
-	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
-	*l = (struct label_ud){ CSRF_NAME, CSRF_LABEL };
+	static json_t *widget, *flags, *label;
+	(void)a;
 	/* Set member by member, in WTForms' order, on the callable itself:
 	 * a json_pack of this on every page with a form cost more than the
 	 * members (issue #20). */
 	json_t *o = fl_tpl_callable(NULL, csrf_call, (void *)token);
-	json_t *widget = json_object(), *flags = json_object();
-	json_object_set_new_nocheck(widget, "input_type", json_string_nocheck("hidden"));
-	static const char *const flag_names[] = {
-		"required", "optional", "hidden", "minlength", "maxlength", "min", "max",
-	};
-	for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
-		json_object_set_new_nocheck(flags, flag_names[i],
-			!strcmp(flag_names[i], "hidden") ? json_true() : json_null());
 	const struct { const char *key; json_t *value; } members[] = {
 		{ "name", json_string_nocheck(CSRF_NAME) },
 		{ "short_name", json_string_nocheck(CSRF_NAME) },
 		{ "id", json_string_nocheck(CSRF_NAME) },
 		{ "type", json_string_nocheck("CSRFTokenField") },
-		{ "label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l) },
+		{ "label", shared(&label, make_csrf_label) },
 		{ "errors", fl_form_was_validated(f) ? json_array() : empty_tuple() },
 		{ "data", json_string(token) },
 		{ "default", json_null() },
 		{ "description", json_string_nocheck("") },
 		{ "render_kw", json_null() },
 		{ "current_token", json_string(token) },
-		{ "widget", widget },
-		{ "flags", flags },
+		{ "widget", shared(&widget, make_csrf_widget) },
+		{ "flags", shared(&flags, make_csrf_flags) },
 	};
 	for (size_t i = 0; i < sizeof members / sizeof *members; i++)
 		json_object_set_new_nocheck(o, members[i].key, members[i].value);
