@@ -1,6 +1,7 @@
 /* form_json.c — a form as JSON for templates (fl_form_to_json, the
  * quick_form macro's input) and a field's data as JSON. */
 #include "form/form.h"
+#include "base/jstring.h"
 #include "form/internal.h"
 #include "form/widgets.h"
 
@@ -17,7 +18,7 @@
  * vanishing. */
 static json_t *jstr(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
+	json_t *j = fl_json_string(s ? s : "");
 	if (j)
 		return j;
 	size_t len = strlen(s);
@@ -39,7 +40,7 @@ static json_t *jstr(const char *s)
 		i += n;
 	}
 	*o = '\0';
-	j = json_string(buf);
+	j = fl_json_string(buf);
 	free(buf);
 	return j;
 }
@@ -115,8 +116,8 @@ static json_t *field_base(const char *name, const char *type, const char *input_
 	json_t *o = json_object();
 	json_object_set_new_nocheck(o, "name", jstr(name));
 	json_object_set_new_nocheck(o, "id", jstr(name));
-	json_object_set_new_nocheck(o, "type", json_string(type));
-	json_object_set_new_nocheck(o, "input_type", json_string(input_type));
+	json_object_set_new_nocheck(o, "type", fl_json_string(type));
+	json_object_set_new_nocheck(o, "input_type", fl_json_string(input_type));
 	json_object_set_new_nocheck(o, "label", jstr(label));
 	json_object_set_new_nocheck(o, "value", jstr(value));
 	json_object_set_new_nocheck(o, "data", jstr(data));
@@ -177,7 +178,7 @@ json_t *fl_form_to_json(const fl_form *f, const char *csrf_token)
 	json_object_set_new_nocheck(o, "form_errors", strv_json(&f->form_errors));
 	json_object_set_new_nocheck(o, "has_errors", json_boolean(fl_form_has_errors(f)));
 	if (fl_form_has_file(f))
-		json_object_set_new_nocheck(o, "enctype", json_string("multipart/form-data"));
+		json_object_set_new_nocheck(o, "enctype", fl_json_string("multipart/form-data"));
 	return o;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jstring.h"
 #include "form/widgets.h"
 #include "web/ctx_internal.h"
 #include "web/forms.h"
@@ -110,12 +111,12 @@ static json_t *csrf_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	/* HiddenInput: id, type and value unless given; name always. */
 	json_t *kw = kwargs ? json_copy(kwargs) : json_object();
 	if (!json_object_get(kw, "id"))
-		json_object_set_new(kw, "id", json_string(CSRF_NAME));
+		json_object_set_new(kw, "id", fl_json_string(CSRF_NAME));
 	if (!json_object_get(kw, "type"))
-		json_object_set_new(kw, "type", json_string("hidden"));
+		json_object_set_new(kw, "type", fl_json_string("hidden"));
 	if (!json_object_get(kw, "value"))
-		json_object_set_new(kw, "value", json_string(ud));
-	json_object_set_new(kw, "name", json_string(CSRF_NAME));
+		json_object_set_new(kw, "value", fl_json_string(ud));
+	json_object_set_new(kw, "name", fl_json_string(CSRF_NAME));
 	fl_buf out;
 	fl_buf_init(&out, a);
 	fl_buf_puts(&out, "<input ");
@@ -148,7 +149,7 @@ static json_t *text_label_call(void *ud, fl_arena *a, json_t *args, json_t *kwar
 		json_object_set(kw, "for", json_object_get(kw, "for_"));
 		json_object_del(kw, "for_");
 	} else if (!json_object_get(kw, "for")) {
-		json_object_set_new(kw, "for", json_string(l->id));
+		json_object_set_new(kw, "for", fl_json_string(l->id));
 	}
 	fl_buf out;
 	fl_buf_init(&out, a);
@@ -206,8 +207,8 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 {
 	/* members set on the callable itself: no attrs object to copy */
 	json_t *o = fl_tpl_callable(NULL, fn, ud);
-	json_object_set_new(o, "field_id", json_string(id));
-	json_object_set_new(o, "text", json_string(text));
+	json_object_set_new(o, "field_id", fl_json_string(id));
+	json_object_set_new(o, "text", fl_json_string(text));
 	return o;
 }
 
@@ -250,7 +251,7 @@ static json_t *errors_value(const fl_field *field, const fl_form *f)
 		return empty_tuple();
 	json_t *a = json_array();
 	for (; e && *e; e++)
-		json_array_append_new(a, json_string(*e));
+		json_array_append_new(a, fl_json_string(*e));
 	return a;
 }
 
@@ -282,15 +283,15 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 static void set_field_attrs(json_t *attrs, const fl_form *form, const fl_field *field,
 			    const char *id, const char *type, json_t *label, json_t *data)
 {
-	json_object_set_new_nocheck(attrs, "name", json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "short_name", json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "id", json_string(id));
-	json_object_set_new_nocheck(attrs, "type", json_string(type));
+	json_object_set_new_nocheck(attrs, "name", fl_json_string(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "short_name", fl_json_string(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "id", fl_json_string(id));
+	json_object_set_new_nocheck(attrs, "type", fl_json_string(type));
 	json_object_set_new_nocheck(attrs, "label", label);
 	json_object_set_new_nocheck(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
 	json_object_set_new_nocheck(attrs, "data", data);
 	json_object_set_new_nocheck(attrs, "default", fl_field_default_json(field));
-	json_object_set_new_nocheck(attrs, "description", json_string(fl_field_description(field)));
+	json_object_set_new_nocheck(attrs, "description", fl_json_string(fl_field_description(field)));
 	json_object_set_new_nocheck(attrs, "flags", fl_field_flags_json(field));
 	json_object_set_new_nocheck(attrs, "render_kw", fl_field_render_kw_json(field));
 }
@@ -309,7 +310,7 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 	l->text = text;
 	json_t *o = fl_tpl_callable(NULL, option_call, ud);
 	set_field_attrs(o, NULL, field, l->id, "_Option",
-		label_object(l->id, text, text_label_call, l), json_string(value));
+		label_object(l->id, text, text_label_call, l), fl_json_string(value));
 	json_object_set_new(o, "checked", json_boolean(checked));
 	json_object_set_new(o, "widget", json_pack("{s:s}", "input_type", "radio"));
 	return o;
@@ -387,11 +388,11 @@ static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 		{ "type", json_string_nocheck("CSRFTokenField") },
 		{ "label", shared(&label, make_csrf_label) },
 		{ "errors", fl_form_was_validated(f) ? json_array() : empty_tuple() },
-		{ "data", json_string(token) },
+		{ "data", fl_json_string(token) },
 		{ "default", json_null() },
 		{ "description", json_string_nocheck("") },
 		{ "render_kw", json_null() },
-		{ "current_token", json_string(token) },
+		{ "current_token", fl_json_string(token) },
 		{ "widget", shared(&widget, make_csrf_widget) },
 		{ "flags", shared(&flags, make_csrf_flags) },
 	};

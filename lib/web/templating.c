@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jstring.h"
 #include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
@@ -110,7 +111,7 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		fl_app_fail(c, "url_for in a template: %s", why);
 		return NULL;
 	}
-	return json_string(url);
+	return fl_json_string(url);
 }
 
 static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
@@ -153,7 +154,7 @@ static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwarg
 		snprintf(err->message, sizeof err->message, "csrf_token() needs a request context");
 		return NULL;
 	}
-	return json_string(fl_csrf_token(ud));
+	return fl_json_string(fl_csrf_token(ud));
 }
 
 /* The application's filters, tests and globals (application.h), after the

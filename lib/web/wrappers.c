@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/jstring.h"
 #include "web/ctx_internal.h"
 #include "base/netaddr.h"
 #include "http/http.h"
@@ -223,14 +224,14 @@ static json_t *headers_json(fl_ctx *c)
 		if (!eq[1] && name == *e)   /* an empty CONTENT_* is no header */
 			continue;
 		json_object_set_new(h, header_name(c->arena, name, (size_t)(eq - name)),
-			json_string(eq + 1));
+			fl_json_string(eq + 1));
 	}
 	return h;
 }
 
 static void put_str(json_t *o, const char *k, const char *v)
 {
-	json_object_set_new_nocheck(o, k, v ? json_string(v) : json_null());
+	json_object_set_new_nocheck(o, k, v ? fl_json_string(v) : json_null());
 }
 
 json_t *fl_app_request_json(fl_ctx *c)
