@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/signing.h"
+#include "base/signing_memo.h"
 #include "arena_fixture.h"
 
 #define TS ((time_t)1700000000)
@@ -385,6 +386,29 @@ static void corrupt_payload_is_malformed(void **state)
 /* The per-process key cache: a changed secret (even one differing only
  * after an embedded NUL) or salt never reuses an old key, and more pairs
  * than the cache holds still sign and verify correctly. */
+static void memoized_signatures_check_the_same(void **state)
+{
+	/* The HMAC memo answers the second time: the same signature, and a
+	 * tampered one is still refused, a longer message still computed. */
+	fl_signer_opts o = {.secret_key = "memo-key", .salt = "s"};
+	char *s1, *s2, *v;
+	size_t n;
+	assert_int_equal(fl_signer_sign(&o, arena, "payload", 7, &s1), FL_OK);
+	assert_int_equal(fl_signer_sign(&o, arena, "payload", 7, &s2), FL_OK);
+	assert_string_equal(s1, s2);
+	assert_int_equal(fl_signer_unsign(&o, arena, s1, strlen(s1), &v, &n), FL_OK);
+	char *bad = fl_arena_strdup(arena, s1);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+	assert_int_equal(fl_signer_unsign(&o, arena, bad, strlen(bad), &v, &n), FL_EBADSIG);
+	assert_int_equal(fl_signer_unsign(&o, arena, s1, strlen(s1), &v, &n), FL_OK);
+	char big[FL_MAC_MEMO_MAX + 10];
+	memset(big, 'b', sizeof big);
+	assert_int_equal(fl_signer_sign(&o, arena, big, sizeof big, &s1), FL_OK);
+	assert_int_equal(fl_signer_sign(&o, arena, big, sizeof big, &s2), FL_OK);
+	assert_string_equal(s1, s2);
+	assert_int_equal(fl_signer_unsign(&o, arena, s1, strlen(s1), &v, &n), FL_OK);
+}
+
 static void key_cache_never_mixes_secrets_or_salts(void **state)
 {
 	(void)state;
@@ -438,6 +462,7 @@ int main(void)
 		cmocka_unit_test(incompressible_payload_stays_plain),
 		cmocka_unit_test(zip_bomb_is_refused),
 		cmocka_unit_test(corrupt_payload_is_malformed),
+		cmocka_unit_test(memoized_signatures_check_the_same),
 		cmocka_unit_test(key_cache_never_mixes_secrets_or_salts),
 	};
 	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
