@@ -101,9 +101,8 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		return NULL;
 	}
 	char why[256];
-	char *url;
-	fl_err e = fl_app_build_url(c, a, json_string_value(ep), kwargs, &url, why, sizeof why);
-	if (e) {
+	json_t *url = fl_app_build_url_json(c, a, json_string_value(ep), kwargs, why, sizeof why);
+	if (!url) {
 		snprintf(err->message, sizeof err->message, "%s", why);
 		/* Like Flask's BuildError: the page fails even if whoever
 		 * rendered it (a view ignoring fl_render's status, a mail body)
@@ -111,7 +110,7 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		fl_app_fail(c, "url_for in a template: %s", why);
 		return NULL;
 	}
-	return fl_json_string(url);
+	return url;
 }
 
 static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
