@@ -23,4 +23,16 @@ json_t *fl_json_stringn(const char *s, size_t len);
  * `s`; NULL for NULL or for bytes that are not strict UTF-8. */
 json_t *fl_json_string(const char *s);
 
+/* fl_json_string_const — fl_json_string(s) for a string a program
+ * defines once (a form field's name, label or class name), shared: the
+ * first call for a text makes it on the heap and keeps it for the process's
+ * life, later calls return a new reference to it, without a copy or a
+ * check (issue #20).  Texts are told apart by their bytes, so `s` need not
+ * live on.  The memo holds up to 256 texts of up to 64 bytes; past that, or
+ * for NULL or bytes that are not UTF-8, it is fl_json_string(s).  Never
+ * give it per-request data: the memo would fill with it.  The shared value
+ * is read-only (templates cannot change it: the engine changes only values
+ * of the render's arena). */
+json_t *fl_json_string_const(const char *s);
+
 #endif

@@ -45,6 +45,14 @@ static json_t *jstr(const char *s)
 	return j;
 }
 
+/* jstr of a string the form's definition gives (a name, a label, a class
+ * name): shared once made (fl_json_string_const). */
+static json_t *cstr(const char *s)
+{
+	json_t *j = fl_json_string_const(s ? s : "");
+	return j ? j : jstr(s);
+}
+
 /* A JSON integer when `x` is whole (so templates print "10", not "10.0"). */
 static json_t *json_number(double x)
 {
@@ -114,11 +122,11 @@ static json_t *field_base(const char *name, const char *type, const char *input_
                           const char *label, const char *value, const char *data)
 {
 	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "name", jstr(name));
-	json_object_set_new_nocheck(o, "id", jstr(name));
-	json_object_set_new_nocheck(o, "type", fl_json_string(type));
-	json_object_set_new_nocheck(o, "input_type", fl_json_string(input_type));
-	json_object_set_new_nocheck(o, "label", jstr(label));
+	json_object_set_new_nocheck(o, "name", cstr(name));
+	json_object_set_new_nocheck(o, "id", cstr(name));
+	json_object_set_new_nocheck(o, "type", fl_json_string_const(type));
+	json_object_set_new_nocheck(o, "input_type", fl_json_string_const(input_type));
+	json_object_set_new_nocheck(o, "label", cstr(label));
 	json_object_set_new_nocheck(o, "value", jstr(value));
 	json_object_set_new_nocheck(o, "data", jstr(data));
 	return o;

@@ -207,8 +207,8 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 {
 	/* members set on the callable itself: no attrs object to copy */
 	json_t *o = fl_tpl_callable(NULL, fn, ud);
-	json_object_set_new(o, "field_id", fl_json_string(id));
-	json_object_set_new(o, "text", fl_json_string(text));
+	json_object_set_new(o, "field_id", fl_json_string_const(id));
+	json_object_set_new(o, "text", fl_json_string_const(text));
 	return o;
 }
 
@@ -283,15 +283,18 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 static void set_field_attrs(json_t *attrs, const fl_form *form, const fl_field *field,
 			    const char *id, const char *type, json_t *label, json_t *data)
 {
-	json_object_set_new_nocheck(attrs, "name", fl_json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "short_name", fl_json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "id", fl_json_string(id));
-	json_object_set_new_nocheck(attrs, "type", fl_json_string(type));
+	/* the definition's strings: shared once made */
+	json_object_set_new_nocheck(attrs, "name", fl_json_string_const(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "short_name",
+		fl_json_string_const(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "id", fl_json_string_const(id));
+	json_object_set_new_nocheck(attrs, "type", fl_json_string_const(type));
 	json_object_set_new_nocheck(attrs, "label", label);
 	json_object_set_new_nocheck(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
 	json_object_set_new_nocheck(attrs, "data", data);
 	json_object_set_new_nocheck(attrs, "default", fl_field_default_json(field));
-	json_object_set_new_nocheck(attrs, "description", fl_json_string(fl_field_description(field)));
+	json_object_set_new_nocheck(attrs, "description",
+		fl_json_string_const(fl_field_description(field)));
 	json_object_set_new_nocheck(attrs, "flags", fl_field_flags_json(field));
 	json_object_set_new_nocheck(attrs, "render_kw", fl_field_render_kw_json(field));
 }
