@@ -743,10 +743,20 @@ static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out
 static fl_err inflate_capped(fl_arena *a, const unsigned char *in, size_t len,
                              unsigned char **out, size_t *out_len)
 {
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	if (inflateInit(&zs) != Z_OK)
+	/* One inflate stream per process, reset for each payload, as deflate's
+	 * (compress_payload): inflateInit() allocated ~7 KB of state and the
+	 * 32 KB window and inflateEnd() freed them again on every compressed
+	 * cookie (issue #20).  Never freed (reachable until exit). */
+	static z_stream zs;
+	static bool ready;
+	if (!ready) {
+		memset(&zs, 0, sizeof zs);
+		if (inflateInit(&zs) != Z_OK)
+			return FL_ENOMEM;
+		ready = true;
+	} else if (inflateReset(&zs) != Z_OK) {
 		return FL_ENOMEM;
+	}
 	fl_buf b;
 	fl_buf_init(&b, a);
 	unsigned char chunk[16384];
@@ -760,15 +770,12 @@ static fl_err inflate_capped(fl_arena *a, const unsigned char *in, size_t len,
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
 		size_t got = sizeof chunk - zs.avail_out;
-		if (b.len + got > FL_SIGN_MAX_PAYLOAD) {
-			inflateEnd(&zs);
+		if (b.len + got > FL_SIGN_MAX_PAYLOAD)
 			return FL_ETOOLARGE;
-		}
 		fl_buf_append(&b, chunk, got);
 		if (rc == Z_OK && got == 0 && zs.avail_in == 0)
 			break;   /* truncated stream */
 	} while (rc != Z_STREAM_END);
-	inflateEnd(&zs);
 	if (rc != Z_STREAM_END)
 		return FL_EMALFORMED;
 	*out = (unsigned char *)fl_buf_cstr(&b);
