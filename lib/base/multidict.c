@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/jstring.h"
 #include "base/vec.h"
 
 void fl_multidict_init(fl_multidict *md, fl_arena *a)
@@ -59,6 +60,6 @@ json_t *fl_multidict_to_json(const fl_multidict *md)
 	for (size_t i = 0; i < md->len; i++)
 		if (!json_object_get(o, md->items[i].key))
 			json_object_set_new(o, md->items[i].key,
-				json_stringn(md->items[i].value, md->items[i].value_len));
+				fl_json_stringn(md->items[i].value, md->items[i].value_len));
 	return o;
 }

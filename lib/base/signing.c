@@ -1,6 +1,8 @@
 /* signing.c — itsdangerous 2.1 (signer.py, timed.py, url_safe.py,
  * encoding.py) on OpenSSL libcrypto and zlib.  See signing.h. */
 #include "base/signing.h"
+#include "base/json_flat.h"
+#include "base/signing_memo.h"
 #include "base/pyrepr.h"
 #include "base/utf8.h"
 
@@ -229,10 +231,11 @@ struct key_slot {
 	char *salt;
 	EVP_MAC_CTX *mac;
 	unsigned long last_use;
+	unsigned long id;       /* this derived key's number: the HMAC memo's key */
 };
 
 static struct key_slot key_slots[KEY_SLOTS];
-static unsigned long key_clock;
+static unsigned long key_clock, key_ids;
 
 static void slot_clear(struct key_slot *k)
 {
@@ -299,6 +302,7 @@ static struct key_slot *key_slot(const fl_signer_opts *o, const char *salt)
 	k->kd = o->key_derivation;
 	k->used = true;
 	k->last_use = ++key_clock;
+	k->id = ++key_ids;
 	return k;
 }
 
@@ -312,10 +316,13 @@ static fl_err raw_signature(const fl_signer_opts *o, const char *salt, const cha
 		return err;
 	struct key_slot *k = key_slot(o, salt);
 	size_t n = 0;
+	if (k && fl_mac_memo_get(k->id, value, len, sig, FL_SIGN_MAX_DIGEST, sig_len))
+		return FL_OK;
 	if (!k || !EVP_MAC_init(k->mac, NULL, 0, NULL) ||
 	    !EVP_MAC_update(k->mac, (const unsigned char *)value, len) ||
 	    !EVP_MAC_final(k->mac, sig, &n, FL_SIGN_MAX_DIGEST))
 		return FL_ENOMEM;
+	fl_mac_memo_put(k->id, value, len, sig, n);
 	*sig_len = n;
 	return FL_OK;
 }
@@ -647,7 +654,10 @@ fl_err fl_json_loads(fl_arena *a, const char *text, size_t len, json_t **out)
 {
 	json_error_t jerr;
 	fl_arena *old = fl_json_set_arena(a);
-	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	json_t *v;
+	/* a session's flat object without jansson's parser (issue #20) */
+	if (!fl_json_loads_flat(text, len, &v))
+		v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	fl_json_set_arena(old);
 	if (!v)
 		return FL_EMALFORMED;
@@ -708,13 +718,15 @@ static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned 
 }
 
 /* URLSafeSerializerMixin.dump_payload: the compressed form ('.' first)
- * when it is shorter by more than that '.', else the JSON, in base64url;
+ * when the JSON is at least FL_SIGN_COMPRESS_MIN bytes (why and what it
+ * costs: signing.h) and the stream is shorter by more than that '.', else
+ * the JSON, in base64url;
  * its length goes to *out_len.  The output buffer holds len - 2 bytes, the
  * longest compressed form that can win: deflate stops as soon as a stream
  * would be longer, so an incompressible payload costs no full pass. */
 static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out_len)
 {
-	uLongf clen = len > 2 ? len - 2 : 0;
+	uLongf clen = len >= FL_SIGN_COMPRESS_MIN ? len - 2 : 0;
 	unsigned char *c = fl_arena_alloc(a, clen ? clen : 1);
 	if (clen && compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
 	    clen + 1 < len) {
@@ -731,10 +743,20 @@ static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out
 static fl_err inflate_capped(fl_arena *a, const unsigned char *in, size_t len,
                              unsigned char **out, size_t *out_len)
 {
-	z_stream zs;
-	memset(&zs, 0, sizeof zs);
-	if (inflateInit(&zs) != Z_OK)
+	/* One inflate stream per process, reset for each payload, as deflate's
+	 * (compress_payload): inflateInit() allocated ~7 KB of state and the
+	 * 32 KB window and inflateEnd() freed them again on every compressed
+	 * cookie (issue #20).  Never freed (reachable until exit). */
+	static z_stream zs;
+	static bool ready;
+	if (!ready) {
+		memset(&zs, 0, sizeof zs);
+		if (inflateInit(&zs) != Z_OK)
+			return FL_ENOMEM;
+		ready = true;
+	} else if (inflateReset(&zs) != Z_OK) {
 		return FL_ENOMEM;
+	}
 	fl_buf b;
 	fl_buf_init(&b, a);
 	unsigned char chunk[16384];
@@ -748,15 +770,12 @@ static fl_err inflate_capped(fl_arena *a, const unsigned char *in, size_t len,
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			break;
 		size_t got = sizeof chunk - zs.avail_out;
-		if (b.len + got > FL_SIGN_MAX_PAYLOAD) {
-			inflateEnd(&zs);
+		if (b.len + got > FL_SIGN_MAX_PAYLOAD)
 			return FL_ETOOLARGE;
-		}
 		fl_buf_append(&b, chunk, got);
 		if (rc == Z_OK && got == 0 && zs.avail_in == 0)
 			break;   /* truncated stream */
 	} while (rc != Z_STREAM_END);
-	inflateEnd(&zs);
 	if (rc != Z_STREAM_END)
 		return FL_EMALFORMED;
 	*out = (unsigned char *)fl_buf_cstr(&b);

@@ -5,7 +5,8 @@
  * A signed value is  payload '.' base64url(timestamp) '.' base64url(HMAC)
  * where the HMAC key is derived from (secret key, salt) as Signer.derive_key
  * does.  The serializer's payload is compact sorted JSON, zlib-compressed
- * and prefixed with '.' when that is shorter (URLSafeSerializerMixin).
+ * and prefixed with '.' when that is shorter (URLSafeSerializerMixin) and
+ * the JSON is at least FL_SIGN_COMPRESS_MIN bytes long.
  *
  * Strings returned by these functions live in the fl_arena passed in.
  */
@@ -124,11 +125,30 @@ fl_err fl_json_dump_string(const char *str, size_t len, fl_buf *out);
  * syntax, invalid UTF-8, integers beyond 64 bits, NaN). */
 fl_err fl_json_loads(fl_arena *a, const char *text, size_t len, json_t **out);
 
+/* Shortest JSON payload, in bytes, that fl_serializer_dumps tries to
+ * compress (issue #20).  Below it the payload goes out uncompressed, where
+ * itsdangerous would compress whenever that is shorter: building deflate's
+ * Huffman trees costs ~20k instructions a call, twice on a new visitor's
+ * first page (session cookie and CSRF token).  Every such value is still
+ * one itsdangerous reads (its loads() takes an uncompressed payload
+ * whatever its length) and decodes to the same value; only the bytes can
+ * differ from Flask's.  The cost, measured with zlib.compress on sessions
+ * of csrf_token, name, known and _flashes: the CSRF token (42 bytes) and a
+ * new visitor's session (57) never compress shorter, a session with a name
+ * (~85-100) saves at most 1 byte, the longest ones below 128 (a short flash
+ * and a name) at most 8 bytes — so such a cookie is at most 11 base64
+ * characters longer than Flask's.  A payload built to compress (one byte
+ * repeated) could have saved up to 115 bytes (154 characters); cookies stay
+ * far below the 4 KB limit either way.  At and above the bound the bytes
+ * are itsdangerous' again (zlib level 6, the same streams for the payloads
+ * the interop tests cover). */
+#define FL_SIGN_COMPRESS_MIN 128
+
 /* fl_serializer_dumps — URLSafeTimedSerializer(secret, salt, signer_kwargs)
- * .dumps(v) at time `now`: compact JSON, zlib level 6 when
- * len(compressed) < len(json) - 1 (then a leading '.'), base64url,
- * timestamp-signed.  *out NUL-terminated in `a`.  Errors of
- * fl_json_dumps_compact, FL_EINVAL for bad options. */
+ * .dumps(v) at time `now`: compact JSON, zlib level 6 when the JSON is at
+ * least FL_SIGN_COMPRESS_MIN bytes long and len(compressed) < len(json) - 1
+ * (then a leading '.'), base64url, timestamp-signed.  *out NUL-terminated
+ * in `a`.  Errors of fl_json_dumps_compact, FL_EINVAL for bad options. */
 fl_err fl_serializer_dumps(const fl_signer_opts *o, fl_arena *a, const json_t *v, time_t now,
                            char **out);
 

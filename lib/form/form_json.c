@@ -1,6 +1,7 @@
 /* form_json.c — a form as JSON for templates (fl_form_to_json, the
  * quick_form macro's input) and a field's data as JSON. */
 #include "form/form.h"
+#include "base/jstring.h"
 #include "form/internal.h"
 #include "form/widgets.h"
 
@@ -17,7 +18,7 @@
  * vanishing. */
 static json_t *jstr(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
+	json_t *j = fl_json_string(s ? s : "");
 	if (j)
 		return j;
 	size_t len = strlen(s);
@@ -39,9 +40,17 @@ static json_t *jstr(const char *s)
 		i += n;
 	}
 	*o = '\0';
-	j = json_string(buf);
+	j = fl_json_string(buf);
 	free(buf);
 	return j;
+}
+
+/* jstr of a string the form's definition gives (a name, a label, a class
+ * name): shared once made (fl_json_string_const). */
+static json_t *cstr(const char *s)
+{
+	json_t *j = fl_json_string_const(s ? s : "");
+	return j ? j : jstr(s);
 }
 
 /* A JSON integer when `x` is whole (so templates print "10", not "10.0"). */
@@ -113,11 +122,11 @@ static json_t *field_base(const char *name, const char *type, const char *input_
                           const char *label, const char *value, const char *data)
 {
 	json_t *o = json_object();
-	json_object_set_new_nocheck(o, "name", jstr(name));
-	json_object_set_new_nocheck(o, "id", jstr(name));
-	json_object_set_new_nocheck(o, "type", json_string(type));
-	json_object_set_new_nocheck(o, "input_type", json_string(input_type));
-	json_object_set_new_nocheck(o, "label", jstr(label));
+	json_object_set_new_nocheck(o, "name", cstr(name));
+	json_object_set_new_nocheck(o, "id", cstr(name));
+	json_object_set_new_nocheck(o, "type", fl_json_string_const(type));
+	json_object_set_new_nocheck(o, "input_type", fl_json_string_const(input_type));
+	json_object_set_new_nocheck(o, "label", cstr(label));
 	json_object_set_new_nocheck(o, "value", jstr(value));
 	json_object_set_new_nocheck(o, "data", jstr(data));
 	return o;
@@ -177,7 +186,7 @@ json_t *fl_form_to_json(const fl_form *f, const char *csrf_token)
 	json_object_set_new_nocheck(o, "form_errors", strv_json(&f->form_errors));
 	json_object_set_new_nocheck(o, "has_errors", json_boolean(fl_form_has_errors(f)));
 	if (fl_form_has_file(f))
-		json_object_set_new_nocheck(o, "enctype", json_string("multipart/form-data"));
+		json_object_set_new_nocheck(o, "enctype", fl_json_string("multipart/form-data"));
 	return o;
 }
 
@@ -239,6 +248,34 @@ json_t *fl_field_data_json(const fl_field *field)
 
 /* ---- what templates read of a field (widgets.h) ---- */
 
+/* The flags and the widget of a field depend on its definition only, and
+ * the form of every page with a form asked for them anew, object by
+ * object, on each request (issue #20).  They are made once per process on
+ * the heap instead and shared: each call returns a new reference to the
+ * same value.  Nobody changes them: no caller does, and templates cannot
+ * (the engine changes only values of the render's arena).  They live, on
+ * purpose, until the process exits. */
+static json_t *on_heap(json_t *(*make)(const fl_field *), const fl_field *field)
+{
+	fl_arena *was = fl_json_set_arena(NULL);
+	json_t *v = make(field);
+	fl_json_set_arena(was);
+	return v;
+}
+
+/* A few distinct flag sets in a process (a form has a handful of fields);
+ * past these, flags are made per request again. */
+#define SHARED_FLAGS 32
+
+static int same_flags(const fl_field_flags *x, const fl_field_flags *y)
+{
+	return x->required == y->required && x->optional == y->optional &&
+	       x->hidden == y->hidden && x->minlength == y->minlength &&
+	       x->maxlength == y->maxlength && x->has_min == y->has_min &&
+	       x->has_max == y->has_max && (!x->has_min || x->min == y->min) &&
+	       (!x->has_max || x->max == y->max);
+}
+
 static json_t *flag_or_null(int set, json_t *v)
 {
 	if (set)
@@ -247,7 +284,7 @@ static json_t *flag_or_null(int set, json_t *v)
 	return json_null();
 }
 
-json_t *fl_field_flags_json(const fl_field *field)
+static json_t *flags_json(const fl_field *field)
 {
 	fl_field_flags fl;
 	fl_field_get_flags(field, &fl);
@@ -264,7 +301,23 @@ json_t *fl_field_flags_json(const fl_field *field)
 	return o;
 }
 
-json_t *fl_field_widget_json(const fl_field *field)
+json_t *fl_field_flags_json(const fl_field *field)
+{
+	static struct { fl_field_flags key; json_t *v; } shared[SHARED_FLAGS];
+	static size_t nshared;
+	fl_field_flags fl;
+	fl_field_get_flags(field, &fl);
+	for (size_t i = 0; i < nshared; i++)
+		if (same_flags(&shared[i].key, &fl))
+			return json_incref(shared[i].v);
+	if (nshared == SHARED_FLAGS)
+		return flags_json(field);
+	shared[nshared].key = fl;
+	shared[nshared].v = on_heap(flags_json, field);
+	return json_incref(shared[nshared++].v);
+}
+
+static json_t *widget_json(const fl_field *field)
 {
 	fl_field_type t = field->def->type;
 	switch (t) {
@@ -284,6 +337,17 @@ json_t *fl_field_widget_json(const fl_field *field)
 	default:
 		return json_pack("{s:s}", "input_type", fl_field_classes[t].input_type);
 	}
+}
+
+json_t *fl_field_widget_json(const fl_field *field)
+{
+	static json_t *shared[FL_FIELD__MAX];
+	fl_field_type t = field->def->type;
+	if ((unsigned)t >= FL_FIELD__MAX)
+		return widget_json(field);
+	if (!shared[t])
+		shared[t] = on_heap(widget_json, field);
+	return json_incref(shared[t]);
 }
 
 json_t *fl_field_render_kw_json(const fl_field *field)

@@ -89,14 +89,17 @@ fl_err fl_field_option_widget(const fl_field *field, size_t i, json_t *kwargs, f
  * InputRequired, FileRequired), optional (Optional), hidden (HiddenField),
  * minlength, maxlength (Length), min, max (NumberRange) — true or its
  * number when set, null otherwise (Flags.__getattr__ gives None for a
- * flag that was not set).  New reference in the current jansson arena. */
+ * flag that was not set).  New reference to a value made once per process
+ * on the heap and shared (read it, never change it). */
 json_t *fl_field_flags_json(const fl_field *field);
 
 /* fl_field_widget_json — field.widget as templates read it:
  * {"input_type": "text"} for the <input> widgets (plus "multiple" for a
  * FileInput, "step": "any" for DecimalField's NumberInput), {"multiple":
  * bool} for Select, {"html_tag": "ul", "prefix_label": false} for
- * RadioField's ListWidget, {} for TextArea.  New reference. */
+ * RadioField's ListWidget, {} for TextArea.  New reference to a value made
+ * once per process (per field type) on the heap and shared (read it, never
+ * change it). */
 json_t *fl_field_widget_json(const fl_field *field);
 
 /* fl_field_render_kw_json — field.render_kw: null (None) or the object of

@@ -1,5 +1,6 @@
 /* request.c — build an fl_request from CGI variables and the body. */
 #include "http/request.h"
+#include "base/jstring.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -252,7 +253,7 @@ json_t *fl_request_to_json(const fl_request *r)
 	const char *values[] = { r->method_name, r->path, r->script_name, r->remote_addr };
 	json_t *o = json_object();
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-		json_t *s = values[i] ? json_string(values[i]) : NULL;
+		json_t *s = values[i] ? fl_json_string(values[i]) : NULL;
 		if (!s || json_object_set_new_nocheck(o, names[i], s)) {
 			json_decref(o);
 			return NULL;

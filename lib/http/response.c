@@ -1,6 +1,7 @@
 #include "http/response.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -43,17 +44,24 @@ void fl_response_init(fl_response *r, fl_arena *a)
 	fl_buf_init(&r->body, a);
 }
 
-static int token_char(unsigned char c)
+/* RFC 7230 tchar: a table, since every header of every response is
+ * checked (a strchr per byte cost more than the rest of adding one). */
+static bool tchar[256];
+
+static void tchar_init(void)
 {
-	return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", c);
+	for (unsigned c = 0x21; c < 0x7f; c++)
+		tchar[c] = !strchr("()<>@,;:\\\"/[]?={}", (int)c);
 }
 
 static int name_ok(const char *s)
 {
 	if (!s || !*s)
 		return 0;
+	if (!tchar['A'])
+		tchar_init();
 	for (; *s; s++)
-		if (!token_char((unsigned char)*s))
+		if (!tchar[(unsigned char)*s])
 			return 0;
 	return 1;
 }
@@ -70,16 +78,22 @@ static int value_ok(const char *s)
 	return 1;
 }
 
-fl_err fl_response_add_header(fl_response *r, const char *name, const char *value)
+/* fl_response_add_header once name and value are known to be fine. */
+static fl_err add_checked(fl_response *r, const char *name, const char *value)
 {
-	if (!name_ok(name) || !value_ok(value))
-		return FL_EINVAL;
 	if (r->nheaders == FL_MAX_HEADERS)
 		return FL_ETOOLARGE;
 	r->headers[r->nheaders].name = fl_arena_strdup(r->arena, name);
 	r->headers[r->nheaders].value = fl_arena_strdup(r->arena, value);
 	r->nheaders++;
 	return FL_OK;
+}
+
+fl_err fl_response_add_header(fl_response *r, const char *name, const char *value)
+{
+	if (!name_ok(name) || !value_ok(value))
+		return FL_EINVAL;
+	return add_checked(r, name, value);
 }
 
 void fl_response_del_header(fl_response *r, const char *name)
@@ -96,7 +110,7 @@ fl_err fl_response_set_header(fl_response *r, const char *name, const char *valu
 	if (!name_ok(name) || !value_ok(value))
 		return FL_EINVAL;
 	fl_response_del_header(r, name);
-	return fl_response_add_header(r, name, value);
+	return add_checked(r, name, value);
 }
 
 const char *fl_response_get_header(const fl_response *r, const char *name)

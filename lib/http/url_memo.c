@@ -1,6 +1,7 @@
 /* url_memo.c — the per-process memo of url_for's results.  See url_memo.h. */
 #include "http/url_memo.h"
 #include "base/hash.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,8 @@ void fl_url_memo_put(fl_url_memo *m, const char *key, size_t klen, const char *u
 	uint32_t h = fl_hash_fnv1a(key, klen);  /* a collision costs a compare */
 	struct slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
 	size_t ulen = strlen(url);
+	if (!fl_utf8_valid(url, ulen))
+		return;
 	char *p = malloc(klen + ulen + 1);
 	if (!p)
 		return;

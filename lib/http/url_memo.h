@@ -49,7 +49,10 @@ const char *fl_url_memo_get(const fl_url_memo *m, const char *key, size_t klen,
 	size_t *url_len);
 
 /* fl_url_memo_put — remember `url` (NUL-terminated, copied) for `key`,
- * replacing what its slot held.  Out of memory only means the URL is not
+ * replacing what its slot held.  Only strict UTF-8 URLs are remembered
+ * (url_for's are ASCII; a mount taken from a raw SCRIPT_NAME might not
+ * be), so every URL fl_url_memo_get returns is UTF-8 and can become a JSON
+ * string without another check.  Out of memory only means the URL is not
  * remembered.  `m` NULL does nothing. */
 void fl_url_memo_put(fl_url_memo *m, const char *key, size_t klen, const char *url);
 

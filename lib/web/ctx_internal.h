@@ -68,6 +68,13 @@ const char *fl_app_script_name(fl_ctx *c);
 fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
 	char **url, char *why, size_t whylen);
 
+/* fl_app_build_url as the JSON string templates get (new reference in
+ * the current jansson arena; NULL with `why` filled in on error): a URL the
+ * memo knows is copied once, without the copy into `a` and the UTF-8 check
+ * fl_app_build_url and json_string would add (wrappers.c). */
+json_t *fl_app_build_url_json(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
+	char *why, size_t whylen);
+
 /* The `request` object of templates: fl_request_to_json's method, path,
  * script_root, args, form, cookies... plus url, host, scheme, endpoint,
  * blueprint, referrer and headers (a mapping by werkzeug's header names,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jstring.h"
 #include "form/widgets.h"
 #include "web/ctx_internal.h"
 #include "web/forms.h"
@@ -110,12 +111,12 @@ static json_t *csrf_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	/* HiddenInput: id, type and value unless given; name always. */
 	json_t *kw = kwargs ? json_copy(kwargs) : json_object();
 	if (!json_object_get(kw, "id"))
-		json_object_set_new(kw, "id", json_string(CSRF_NAME));
+		json_object_set_new(kw, "id", fl_json_string(CSRF_NAME));
 	if (!json_object_get(kw, "type"))
-		json_object_set_new(kw, "type", json_string("hidden"));
+		json_object_set_new(kw, "type", fl_json_string("hidden"));
 	if (!json_object_get(kw, "value"))
-		json_object_set_new(kw, "value", json_string(ud));
-	json_object_set_new(kw, "name", json_string(CSRF_NAME));
+		json_object_set_new(kw, "value", fl_json_string(ud));
+	json_object_set_new(kw, "name", fl_json_string(CSRF_NAME));
 	fl_buf out;
 	fl_buf_init(&out, a);
 	fl_buf_puts(&out, "<input ");
@@ -148,7 +149,7 @@ static json_t *text_label_call(void *ud, fl_arena *a, json_t *args, json_t *kwar
 		json_object_set(kw, "for", json_object_get(kw, "for_"));
 		json_object_del(kw, "for_");
 	} else if (!json_object_get(kw, "for")) {
-		json_object_set_new(kw, "for", json_string(l->id));
+		json_object_set_new(kw, "for", fl_json_string(l->id));
 	}
 	fl_buf out;
 	fl_buf_init(&out, a);
@@ -206,18 +207,39 @@ static json_t *label_object(const char *id, const char *text, fl_tpl_function fn
 {
 	/* members set on the callable itself: no attrs object to copy */
 	json_t *o = fl_tpl_callable(NULL, fn, ud);
-	json_object_set_new(o, "field_id", json_string(id));
-	json_object_set_new(o, "text", json_string(text));
+	json_object_set_new(o, "field_id", fl_json_string_const(id));
+	json_object_set_new(o, "text", fl_json_string_const(text));
 	return o;
 }
 
 
-/* WTForms' errors before validate(): the class attribute, an empty tuple. */
-static json_t *empty_tuple(void)
+/* Values that are the same on every request are made once per process
+ * on the heap and shared, a new reference each time (issue #20: the form
+ * of the index was rebuilt object by object on every request).  Templates
+ * cannot change them (the engine changes only values of the render's
+ * arena); they live until the process exits. */
+static json_t *shared(json_t **slot, json_t *(*make)(void))
+{
+	if (!*slot) {
+		fl_arena *was = fl_json_set_arena(NULL);
+		*slot = make();
+		fl_json_set_arena(was);
+	}
+	return json_incref(*slot);
+}
+
+static json_t *make_empty_tuple(void)
 {
 	json_t *none = json_array(), *t = fl_tpl_sequence(NULL, none);
 	json_decref(none);
 	return t;
+}
+
+/* WTForms' errors before validate(): the class attribute, an empty tuple. */
+static json_t *empty_tuple(void)
+{
+	static json_t *tuple;
+	return shared(&tuple, make_empty_tuple);
 }
 
 /* field.errors: a list once the form was validated (or the field has
@@ -229,7 +251,7 @@ static json_t *errors_value(const fl_field *field, const fl_form *f)
 		return empty_tuple();
 	json_t *a = json_array();
 	for (; e && *e; e++)
-		json_array_append_new(a, json_string(*e));
+		json_array_append_new(a, fl_json_string(*e));
 	return a;
 }
 
@@ -261,15 +283,18 @@ static json_t *option_call(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 static void set_field_attrs(json_t *attrs, const fl_form *form, const fl_field *field,
 			    const char *id, const char *type, json_t *label, json_t *data)
 {
-	json_object_set_new_nocheck(attrs, "name", json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "short_name", json_string(fl_field_name(field)));
-	json_object_set_new_nocheck(attrs, "id", json_string(id));
-	json_object_set_new_nocheck(attrs, "type", json_string(type));
+	/* the definition's strings: shared once made */
+	json_object_set_new_nocheck(attrs, "name", fl_json_string_const(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "short_name",
+		fl_json_string_const(fl_field_name(field)));
+	json_object_set_new_nocheck(attrs, "id", fl_json_string_const(id));
+	json_object_set_new_nocheck(attrs, "type", fl_json_string_const(type));
 	json_object_set_new_nocheck(attrs, "label", label);
 	json_object_set_new_nocheck(attrs, "errors", form ? errors_value(field, form) : empty_tuple());
 	json_object_set_new_nocheck(attrs, "data", data);
 	json_object_set_new_nocheck(attrs, "default", fl_field_default_json(field));
-	json_object_set_new_nocheck(attrs, "description", json_string(fl_field_description(field)));
+	json_object_set_new_nocheck(attrs, "description",
+		fl_json_string_const(fl_field_description(field)));
 	json_object_set_new_nocheck(attrs, "flags", fl_field_flags_json(field));
 	json_object_set_new_nocheck(attrs, "render_kw", fl_field_render_kw_json(field));
 }
@@ -288,7 +313,7 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 	l->text = text;
 	json_t *o = fl_tpl_callable(NULL, option_call, ud);
 	set_field_attrs(o, NULL, field, l->id, "_Option",
-		label_object(l->id, text, text_label_call, l), json_string(value));
+		label_object(l->id, text, text_label_call, l), fl_json_string(value));
 	json_object_set_new(o, "checked", json_boolean(checked));
 	json_object_set_new(o, "widget", json_pack("{s:s}", "input_type", "radio"));
 	return o;
@@ -325,36 +350,54 @@ static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 	return o;
 }
 
+/* The CSRF field's members that never change: widget, flags, label. */
+static json_t *make_csrf_widget(void)
+{
+	json_t *widget = json_object();
+	json_object_set_new_nocheck(widget, "input_type", json_string_nocheck("hidden"));
+	return widget;
+}
+
+static json_t *make_csrf_flags(void)
+{
+	static const char *const flag_names[] = {
+		"required", "optional", "hidden", "minlength", "maxlength", "min", "max",
+	};
+	json_t *flags = json_object();
+	for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
+		json_object_set_new_nocheck(flags, flag_names[i],
+			!strcmp(flag_names[i], "hidden") ? json_true() : json_null());
+	return flags;
+}
+
+static json_t *make_csrf_label(void)
+{
+	static const struct label_ud l = { CSRF_NAME, CSRF_LABEL };
+	return label_object(CSRF_NAME, CSRF_LABEL, text_label_call, (void *)&l);
+}
+
 static json_t *csrf_object(fl_arena *a, const fl_form *f, const char *token)
 {
-	struct label_ud *l = fl_arena_alloc(a, sizeof *l);
-	*l = (struct label_ud){ CSRF_NAME, CSRF_LABEL };
+	static json_t *widget, *flags, *label;
+	(void)a;
 	/* Set member by member, in WTForms' order, on the callable itself:
 	 * a json_pack of this on every page with a form cost more than the
 	 * members (issue #20). */
 	json_t *o = fl_tpl_callable(NULL, csrf_call, (void *)token);
-	json_t *widget = json_object(), *flags = json_object();
-	json_object_set_new_nocheck(widget, "input_type", json_string_nocheck("hidden"));
-	static const char *const flag_names[] = {
-		"required", "optional", "hidden", "minlength", "maxlength", "min", "max",
-	};
-	for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
-		json_object_set_new_nocheck(flags, flag_names[i],
-			!strcmp(flag_names[i], "hidden") ? json_true() : json_null());
 	const struct { const char *key; json_t *value; } members[] = {
 		{ "name", json_string_nocheck(CSRF_NAME) },
 		{ "short_name", json_string_nocheck(CSRF_NAME) },
 		{ "id", json_string_nocheck(CSRF_NAME) },
 		{ "type", json_string_nocheck("CSRFTokenField") },
-		{ "label", label_object(CSRF_NAME, CSRF_LABEL, text_label_call, l) },
+		{ "label", shared(&label, make_csrf_label) },
 		{ "errors", fl_form_was_validated(f) ? json_array() : empty_tuple() },
-		{ "data", json_string(token) },
+		{ "data", fl_json_string(token) },
 		{ "default", json_null() },
 		{ "description", json_string_nocheck("") },
 		{ "render_kw", json_null() },
-		{ "current_token", json_string(token) },
-		{ "widget", widget },
-		{ "flags", flags },
+		{ "current_token", fl_json_string(token) },
+		{ "widget", shared(&widget, make_csrf_widget) },
+		{ "flags", shared(&flags, make_csrf_flags) },
 	};
 	for (size_t i = 0; i < sizeof members / sizeof *members; i++)
 		json_object_set_new_nocheck(o, members[i].key, members[i].value);

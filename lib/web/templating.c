@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jstring.h"
 #include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
@@ -100,9 +101,8 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		return NULL;
 	}
 	char why[256];
-	char *url;
-	fl_err e = fl_app_build_url(c, a, json_string_value(ep), kwargs, &url, why, sizeof why);
-	if (e) {
+	json_t *url = fl_app_build_url_json(c, a, json_string_value(ep), kwargs, why, sizeof why);
+	if (!url) {
 		snprintf(err->message, sizeof err->message, "%s", why);
 		/* Like Flask's BuildError: the page fails even if whoever
 		 * rendered it (a view ignoring fl_render's status, a mail body)
@@ -110,7 +110,7 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 		fl_app_fail(c, "url_for in a template: %s", why);
 		return NULL;
 	}
-	return json_string(url);
+	return url;
 }
 
 static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
@@ -153,7 +153,7 @@ static json_t *tpl_csrf_token(void *ud, fl_arena *a, json_t *args, json_t *kwarg
 		snprintf(err->message, sizeof err->message, "csrf_token() needs a request context");
 		return NULL;
 	}
-	return json_string(fl_csrf_token(ud));
+	return fl_json_string(fl_csrf_token(ud));
 }
 
 /* The application's filters, tests and globals (application.h), after the

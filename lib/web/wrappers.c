@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/jstring.h"
 #include "web/ctx_internal.h"
 #include "base/netaddr.h"
 #include "http/http.h"
@@ -170,24 +171,57 @@ const char *fl_external_url_root(fl_ctx *c)
 	return fl_arena_printf(c->arena, "%s://%s", fl_request_scheme(c), fl_request_host(c));
 }
 
-fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
-	char **url, char *why, size_t whylen)
+/* The URL the memo holds for url_for(endpoint, **values) (UTF-8, its
+ * length in *n), else NULL with the memo key in key/klen for the build. */
+static const char *known_url(fl_ctx *c, const char *mount, const char *endpoint,
+	json_t *values, char key[FL_URL_MEMO_KEY_MAX], size_t *klen, size_t *n)
 {
-	const char *mount = fl_app_script_name(c);
-	char key[FL_URL_MEMO_KEY_MAX];
-	size_t klen = c->app->url_memo ? fl_url_memo_key(key, mount, endpoint, values) : 0;
-	size_t n;
-	const char *known = fl_url_memo_get(c->app->url_memo, key, klen, &n);
-	if (known) {
-		*url = fl_arena_strndup(a, known, n);
-		return FL_OK;
-	}
+	*klen = c->app->url_memo ? fl_url_memo_key(key, mount, endpoint, values) : 0;
+	return fl_url_memo_get(c->app->url_memo, key, *klen, n);
+}
+
+/* Build what the memo did not know, and tell it. */
+static fl_err build_url(fl_ctx *c, fl_arena *a, const char *mount, const char *endpoint,
+	json_t *values, const char *key, size_t klen, char **url, char *why, size_t whylen)
+{
 	json_t *ext = values ? json_object_get(values, "_external") : NULL;
 	fl_err e = fl_url_map_build(c->app->url_map, a, mount,
 		json_is_true(ext) ? fl_external_url_root(c) : NULL, endpoint, values, url, why, whylen);
 	if (!e)
 		fl_url_memo_put(c->app->url_memo, key, klen, *url);
 	return e;
+}
+
+fl_err fl_app_build_url(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
+	char **url, char *why, size_t whylen)
+{
+	const char *mount = fl_app_script_name(c);
+	char key[FL_URL_MEMO_KEY_MAX];
+	size_t klen, n;
+	const char *known = known_url(c, mount, endpoint, values, key, &klen, &n);
+	if (known) {
+		*url = fl_arena_strndup(a, known, n);
+		return FL_OK;
+	}
+	return build_url(c, a, mount, endpoint, values, key, klen, url, why, whylen);
+}
+
+json_t *fl_app_build_url_json(fl_ctx *c, fl_arena *a, const char *endpoint, json_t *values,
+	char *why, size_t whylen)
+{
+	const char *mount = fl_app_script_name(c);
+	char key[FL_URL_MEMO_KEY_MAX];
+	size_t klen, n;
+	const char *known = known_url(c, mount, endpoint, values, key, &klen, &n);
+	if (known)
+		return json_stringn_nocheck(known, n);
+	char *url;
+	if (build_url(c, a, mount, endpoint, values, key, klen, &url, why, whylen))
+		return NULL;
+	json_t *s = fl_json_string(url);
+	if (!s)
+		snprintf(why, whylen, "url_for(%s): the URL is not UTF-8", endpoint);
+	return s;
 }
 
 /* werkzeug's EnvironHeaders key: HTTP_USER_AGENT -> "User-Agent" (the
@@ -223,14 +257,14 @@ static json_t *headers_json(fl_ctx *c)
 		if (!eq[1] && name == *e)   /* an empty CONTENT_* is no header */
 			continue;
 		json_object_set_new(h, header_name(c->arena, name, (size_t)(eq - name)),
-			json_string(eq + 1));
+			fl_json_string(eq + 1));
 	}
 	return h;
 }
 
 static void put_str(json_t *o, const char *k, const char *v)
 {
-	json_object_set_new_nocheck(o, k, v ? json_string(v) : json_null());
+	json_object_set_new_nocheck(o, k, v ? fl_json_string(v) : json_null());
 }
 
 json_t *fl_app_request_json(fl_ctx *c)

@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/signing.h"
+#include "base/signing_memo.h"
 #include "arena_fixture.h"
 
 #define TS ((time_t)1700000000)
@@ -291,6 +292,30 @@ static void short_payload_is_not_compressed(void **state)
 	assert_true(out[0] != '.');
 }
 
+static void compressible_payload_below_the_bound_stays_plain(void **state)
+{
+	/* JSON of FL_SIGN_COMPRESS_MIN - 1 bytes that zlib would shrink a lot:
+	 * sent as it is, and read back. */
+	fl_signer_opts o = {.secret_key = "dev-key", .salt = "cookie-session",
+	                    .key_derivation = FL_KEY_HMAC};
+	char s[FL_SIGN_COMPRESS_MIN];
+	size_t n = FL_SIGN_COMPRESS_MIN - 1 - strlen("{\"a\":\"\"}");
+	memset(s, 'x', n);
+	s[n] = 0;
+	json_t *v = json_pack("{s:s}", "a", s), *back;
+	char *out;
+	assert_int_equal(fl_serializer_dumps(&o, arena, v, TS, &out), FL_OK);
+	assert_true(out[0] != '.');
+	assert_int_equal(fl_serializer_loads(&o, arena, out, strlen(out), -1, TS, &back), FL_OK);
+	assert_true(json_equal(v, back));
+	/* one byte more and it is compressed, as itsdangerous does */
+	s[n] = 'x';
+	s[n + 1] = 0;
+	json_object_set_new(v, "a", json_string(s));
+	assert_int_equal(fl_serializer_dumps(&o, arena, v, TS, &out), FL_OK);
+	assert_true(out[0] == '.');
+}
+
 static void incompressible_payload_stays_plain(void **state)
 {
 	/* A 200-byte string with no repeats worth a match: deflate runs out of
@@ -361,6 +386,35 @@ static void corrupt_payload_is_malformed(void **state)
 /* The per-process key cache: a changed secret (even one differing only
  * after an embedded NUL) or salt never reuses an old key, and more pairs
  * than the cache holds still sign and verify correctly. */
+/* Sign the `len` bytes at msg twice (the second answer from the HMAC
+ * memo when it is short enough): one signature, which checks. */
+static const char *signed_twice(const fl_signer_opts *o, const char *msg, size_t len)
+{
+	char *first, *again, *v;
+	size_t n;
+	assert_int_equal(fl_signer_sign(o, arena, msg, len, &first), FL_OK);
+	assert_int_equal(fl_signer_sign(o, arena, msg, len, &again), FL_OK);
+	assert_string_equal(first, again);
+	assert_int_equal(fl_signer_unsign(o, arena, again, strlen(again), &v, &n), FL_OK);
+	return first;
+}
+
+static void memoized_signatures_check_the_same(void **state)
+{
+	fl_signer_opts o = {.secret_key = "memo-key", .salt = "s"};
+	char *v;
+	size_t n;
+	const char *good = signed_twice(&o, "payload", 7);
+	/* a tampered signature is still refused after a memo hit */
+	char *bad = fl_arena_strdup(arena, good);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+	assert_int_equal(fl_signer_unsign(&o, arena, bad, strlen(bad), &v, &n), FL_EBADSIG);
+	/* longer than the memo keeps: computed each time */
+	char big[FL_MAC_MEMO_MAX + 10];
+	memset(big, 'b', sizeof big);
+	signed_twice(&o, big, sizeof big);
+}
+
 static void key_cache_never_mixes_secrets_or_salts(void **state)
 {
 	(void)state;
@@ -410,9 +464,11 @@ int main(void)
 		cmocka_unit_test(serializer_matches_itsdangerous),
 		cmocka_unit_test(compressed_payload_round_trips),
 		cmocka_unit_test(short_payload_is_not_compressed),
+		cmocka_unit_test(compressible_payload_below_the_bound_stays_plain),
 		cmocka_unit_test(incompressible_payload_stays_plain),
 		cmocka_unit_test(zip_bomb_is_refused),
 		cmocka_unit_test(corrupt_payload_is_malformed),
+		cmocka_unit_test(memoized_signatures_check_the_same),
 		cmocka_unit_test(key_cache_never_mixes_secrets_or_salts),
 	};
 	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);

@@ -31,6 +31,10 @@ static void remembers_what_it_was_given(void **state)
 	assert_int_equal(len, 14);
 	fl_url_memo_put(m, k, n, "/other/");   /* replaced, not leaked */
 	assert_string_equal(fl_url_memo_get(m, k, n, &len), "/other/");
+	/* only UTF-8 is remembered: what it returns needs no check */
+	n = key_of(k, "/cgi-bin/\xff", "main.index", NULL);
+	fl_url_memo_put(m, k, n, "/cgi-bin/\xff/");
+	assert_null(fl_url_memo_get(m, k, n, &len));
 	fl_url_memo_free(m);
 	fl_url_memo_free(NULL);
 }
