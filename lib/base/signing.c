@@ -1,7 +1,6 @@
 /* signing.c — itsdangerous 2.1 (signer.py, timed.py, url_safe.py,
  * encoding.py) on OpenSSL libcrypto and zlib.  See signing.h. */
 #include "base/signing.h"
-#include "base/json_flat.h"
 #include "base/signing_memo.h"
 #include "base/pyrepr.h"
 #include "base/utf8.h"
@@ -654,10 +653,7 @@ fl_err fl_json_loads(fl_arena *a, const char *text, size_t len, json_t **out)
 {
 	json_error_t jerr;
 	fl_arena *old = fl_json_set_arena(a);
-	json_t *v;
-	/* a session's flat object without jansson's parser (issue #20) */
-	if (!fl_json_loads_flat(text, len, &v))
-		v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	fl_json_set_arena(old);
 	if (!v)
 		return FL_EMALFORMED;
