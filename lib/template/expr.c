@@ -37,7 +37,7 @@ static json_t *getitem(json_t *obj, json_t *key)
 		obj = items;   /* a sequence object's item by index */
 	if (json_is_object(obj)) {
 		if (json_is_string(key))
-			return tpl_row_item(obj, json_string_value(key));
+			return tpl_member(obj, json_string_value(key));
 		return NULL;
 	}
 	if (!json_is_integer(key))
@@ -382,7 +382,7 @@ static fl_err contains(struct rctx *r, const struct node *n, json_t *x, json_t *
 		return FL_OK;
 	}
 	if (json_is_object(y)) {
-		*res = json_is_string(x) && tpl_row_item(y, json_string_value(x)) != NULL;
+		*res = json_is_string(x) && tpl_member(y, json_string_value(x)) != NULL;
 		return FL_OK;
 	}
 	return tpl_fail(r, n, "argument of type '%s' is not iterable", tv_typename(y));
@@ -492,6 +492,17 @@ static fl_err call_c(struct rctx *r, const struct node *n, fl_tpl_function fn, v
 {
 	fl_tpl_error ferr;
 	memset(&ferr, 0, sizeof ferr);
+	/* C code reads objects with jansson: a lazy argument is filled first */
+	size_t i;
+	json_t *x;
+	const char *k;
+	json_array_foreach(args, i, x)
+		if (json_is_object(x))
+			tpl_lazy_whole(x);
+	if (json_object_size(kwargs))
+		json_object_foreach(kwargs, k, x)
+			if (json_is_object(x))
+				tpl_lazy_whole(x);
 	*out = fn(ud, r->a, args, kwargs, &ferr);
 	if (!*out && ferr.line && r->err) {  /* an error inside loop() or self.x() */
 		*r->err = ferr;
@@ -586,6 +597,8 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		if ((e = tpl_eval(r, f, callee->a, &obj)))
 			return e;
 		fn = json_is_object(obj) ? tpl_row_attr(obj, callee->str) : NULL;
+		if (!fn)
+			fn = tpl_lazy_get(obj, callee->str);
 	} else if ((e = tpl_eval(r, f, callee, &fn))) {
 		return e;
 	}
@@ -598,7 +611,7 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		int done;
 		json_t *res = NULL;
 		if (kind < 0) {
-			if ((e = tpl_call_method(r, n, tpl_row_plain(obj), callee->str, a.pos, a.npos, a.kwn, a.kwv,
+			if ((e = tpl_call_method(r, n, tpl_whole(obj), callee->str, a.pos, a.npos, a.kwn, a.kwv,
 						 a.nkw, &res, &done)))
 				return e;
 			if (done) {

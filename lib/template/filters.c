@@ -848,7 +848,7 @@ TEST(t_in)
 		for (size_t i = 0; i < json_array_size(c) && !*res; i++)
 			*res = tv_eq(v, json_array_get(c, i));
 	} else if (json_is_object(c)) {
-		*res = json_is_string(v) && tpl_row_item(c, json_string_value(v));
+		*res = json_is_string(v) && tpl_member(c, json_string_value(v));
 	}
 	return FL_OK;
 }

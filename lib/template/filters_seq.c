@@ -167,7 +167,7 @@ static json_t *get_part(struct rctx *r, json_t *obj, const struct tpl_path_part 
 	json_t *v = NULL;
 	if (p->s) {
 		if (json_is_object(obj) && !fl_is_markup(obj))
-			v = tpl_row_item(obj, p->s);
+			v = tpl_member(obj, p->s);
 	} else if (p->i >= 0) {
 		json_t *items = tv_seq_items(obj);
 		if (items)

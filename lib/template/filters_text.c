@@ -88,7 +88,7 @@ static fl_err dump(struct rctx *r, const struct node *n, fl_buf *b, json_t *v, c
 	if (level > 512)
 		return tpl_fail(r, n, "maximum recursion depth exceeded while encoding a JSON object");
 	size_t hl;
-	const char *h = tv_html(v = tpl_row_plain(v), &hl);
+	const char *h = tv_html(v = tpl_whole(v), &hl);
 	if (h) {
 		if (fl_json_dump_string(h, hl, b))
 			return tpl_fail(r, n, "tojson: a string that is not UTF-8");
@@ -974,6 +974,7 @@ FILTER(f_filesizeformat)
 FILTER(f_xmlattr)
 {
 	BIND("autospace");
+	v = tpl_whole(v);
 	if (!json_is_object(v) || fl_is_markup(v) || tpl_callable_kind(v, NULL) >= 0)
 		return tpl_fail(r, n, "'%s' object has no attribute 'items'", tv_typename(v));
 	fl_buf b;
@@ -1032,7 +1033,7 @@ static void safe_repr(fl_buf *b, json_t *v, int depth);
 
 static struct jkey *sorted_items(fl_arena *a, json_t *v, size_t *cnt)
 {
-	v = tpl_row_plain(v);
+	v = tpl_whole(v);
 	struct jkey *keys = fl_arena_calloc(a, json_object_size(v) + 1, sizeof *keys);
 	const char *k;
 	size_t klen;

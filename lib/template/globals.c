@@ -30,6 +30,7 @@ static int update_from(json_t *dst, json_t *src)
 	size_t klen;
 	json_t *v;
 	if (json_is_object(src) && !fl_is_markup(src)) {
+		src = tpl_whole(src);
 		json_object_keylen_foreach(src, k, klen, v)
 			if (!tv_hidden_key(k, klen))
 				json_object_setn_nocheck(dst, k, klen, v);

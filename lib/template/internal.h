@@ -680,6 +680,27 @@ json_t *tpl_row_item(const json_t *obj, const char *key);
  * object in place (once per row) for the code that walks objects. */
 json_t *tpl_row_plain(const json_t *v);
 
+/* ---- lazy objects (lazy.c, fl_tpl_lazy) ---- */
+/* tpl_lazy_get — member `name` of lazy object obj made by its function
+ * and kept (borrowed), or NULL (not lazy, or no such member). */
+json_t *tpl_lazy_get(const json_t *obj, const char *name);
+/* tpl_lazy_whole — `v` itself, a lazy object first filled with all its
+ * members in place (once), for the code that walks objects. */
+json_t *tpl_lazy_whole(const json_t *v);
+/* tpl_whole — `v` as a plain dict for code that walks it: a compact row
+ * made plain (tpl_row_plain), a lazy object filled (tpl_lazy_whole). */
+static inline json_t *tpl_whole(const json_t *v)
+{
+	return tpl_lazy_whole(tpl_row_plain(v));
+}
+/* tpl_member — obj[name] for an object: a compact row's cell, a member,
+ * or a lazy object's member made now; borrowed, NULL when absent. */
+static inline json_t *tpl_member(const json_t *obj, const char *name)
+{
+	json_t *v = tpl_row_item(obj, name);
+	return v ? v : tpl_lazy_get(obj, name);
+}
+
 /* tpl_attr_value — obj.name as tpl_eval's N_GETATTR gives it (NULL:
  * undefined): for an object, a compact row's cell or a member (through
  * `memo` when not NULL: tpl_row_attr_memo), else a macro's attribute;
@@ -695,7 +716,9 @@ static inline json_t *tpl_attr_value(struct rctx *r, struct tpl_rowmemo *memo, j
 	json_t *a = memo ? tpl_row_attr_memo(r, memo, obj, name) : tpl_row_attr(obj, name);
 	if (a == r->undef)  /* a module's name bound to undefined */
 		return NULL;
-	return a ? a : tpl_macro_attr(r, obj, name);  /* a macro's name, arguments, … */
+	if (a || (a = tpl_macro_attr(r, obj, name)))  /* a macro's name, arguments, … */
+		return a;
+	return tpl_lazy_get(obj, name);  /* a lazy object's member, made now */
 }
 
 #define TPL_FILTER_FN(name) \

@@ -1127,6 +1127,7 @@ METHOD(m_update)
 		const char *k;
 		size_t klen;
 		json_t *x;
+		src = tpl_whole(src);
 		json_object_keylen_foreach(src, k, klen, x)
 			if (!tv_hidden_key(k, klen))
 				json_object_setn(self, k, klen, x);

@@ -385,7 +385,7 @@ static fl_err field_value(struct rctx *r, const struct node *n, struct fstate *f
 				v = json_array_get(seq, (size_t)idx);
 			}
 		} else if (json_is_object(v) && !fl_is_markup(v) && !tv_hidden_key(key, kl) &&
-			   tpl_row_item(tpl_row_plain(v), key)) {
+			   tpl_member(tpl_whole(v), key)) {
 			/* `.name` reads a dict's member too: Flagon's rows stand
 			 * for the model objects of a Flask application. */
 			v = json_object_get(v, key);

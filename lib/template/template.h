@@ -413,6 +413,36 @@ json_t *fl_tpl_sequence(json_t *attrs, json_t *items);
 /* fl_tpl_is_callable — 1 if v was made by fl_tpl_callable, else 0. */
 int fl_tpl_is_callable(const json_t *v);
 
+/* fl_tpl_lazy_fn — makes the members of a lazy object (fl_tpl_lazy):
+ * with `name`, a new reference to that member, or NULL when the object
+ * has no such member (an undefined attribute, `name in obj` false); with
+ * `name` NULL, a new object holding ALL its members in the order the
+ * dict it stands for has them (printing, iteration and |tojson show
+ * that order).  Called during a render, in the render's jansson arena;
+ * values it makes live as long as the object.  `ud` is the pointer given
+ * to fl_tpl_lazy. */
+typedef json_t *(*fl_tpl_lazy_fn)(void *ud, const char *name);
+
+/* fl_tpl_lazy — a dict whose members are made when a template first
+ * reads them, for values that cost more to build than most pages read:
+ * obj.name and obj['name'] ask fn(ud, "name") the first time and keep
+ * the result (a NULL answer is undefined, asked again next time); any
+ * use of the object as a whole (printing, iteration, len(), items(),
+ * ==, |tojson, `in`, passing it to a C function) first fills it with
+ * fn(ud, NULL)'s members and drops the mark, so it behaves exactly as the
+ * dict built whole would.  `ud` must outlive the render (the request's
+ * arena).  Made by jansson in the current jansson arena; the caller owns
+ * the reference.  C code must not read its members with json_object_get
+ * (they may not be there yet). */
+json_t *fl_tpl_lazy(fl_tpl_lazy_fn fn, void *ud);
+
+/* fl_tpl_lazy_members — mark object `obj` (a plain object or one made by
+ * fl_tpl_callable / fl_tpl_sequence, with no members of its own yet)
+ * lazy like fl_tpl_lazy, all its members made by fn; `obj` is returned
+ * (the same reference), unchanged when it is not an object or already has
+ * ordinary members. */
+json_t *fl_tpl_lazy_members(json_t *obj, fl_tpl_lazy_fn fn, void *ud);
+
 /* fl_markup_html — the HTML of markup `v` (its length in *len, may be
  * NULL), or NULL when v is not markup: what a filter reads from markup it
  * is given (a string it must escape itself; see fl_html_escape).  Owned by

@@ -298,7 +298,7 @@ static void str_or_repr(fl_buf *b, const json_t *v, int repr, int depth)
 {
 	size_t n;
 	const char *h;
-	if (!(v = tpl_row_plain(v)))
+	if (!(v = tpl_whole(v)))
 		return;
 	if (depth > 32) {  /* self-referencing JSON is possible through the C API */
 		fl_buf_puts(b, "...");
@@ -437,7 +437,7 @@ int tv_eq(const json_t *x, const json_t *y)
 {
 	if (x == y)
 		return 1;
-	if (!(x = tpl_row_plain(x)) || !(y = tpl_row_plain(y)))
+	if (!(x = tpl_whole(x)) || !(y = tpl_whole(y)))
 		return 0;
 	if (tv_is_number(x) && tv_is_number(y)) {
 		if (json_is_integer(x) && json_is_integer(y))
@@ -516,7 +516,7 @@ long long tv_len(const json_t *v)
 {
 	size_t n;
 	const char *s;
-	if (!(v = tpl_row_plain(v)))
+	if (!(v = tpl_whole(v)))
 		return 0;
 	if ((s = sval(v, &n)))
 		return (long long)fl_utf8_count(s, n);
@@ -535,7 +535,7 @@ long long tv_len(const json_t *v)
 json_t *tv_items(json_t *obj)
 {
 	json_t *out = json_array();
-	obj = tpl_row_plain(obj);
+	obj = tpl_whole(obj);
 	const char *k;
 	size_t klen;
 	json_t *v;
@@ -552,7 +552,7 @@ json_t *tv_items(json_t *obj)
 
 json_t *tv_iter(json_t *v)
 {
-	if (!(v = tpl_row_plain(v)))
+	if (!(v = tpl_whole(v)))
 		return json_array();
 	if (json_is_array(v))
 		return v;

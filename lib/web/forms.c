@@ -319,21 +319,52 @@ static json_t *option_object(fl_arena *a, const fl_field *field, size_t i)
 	return o;
 }
 
+/* A field's members but the options, on `o`. */
+static void set_field_members(json_t *o, const fl_form *form, fl_field *field)
+{
+	json_t *label = label_object(fl_field_id(field), fl_field_label_text(field), label_call,
+		field);
+	set_field_attrs(o, form, field, fl_field_id(field), fl_field_class_name(field), label,
+		fl_field_data_json(field));
+	json_object_set_new(o, "widget", fl_field_widget_json(field));
+}
+
+struct lazy_field {
+	const fl_form *form;
+	fl_field *field;
+};
+
+/* The members of a field object, made when a template first reads one
+ * (fl_tpl_lazy): pages that render forms through fl_form_to_json's
+ * `fields` (Flasky's quick_form) never read them.  All are made at once:
+ * a template that reads one usually reads several. */
+static json_t *lazy_field_members(void *ud, const char *name)
+{
+	const struct lazy_field *lf = ud;
+	json_t *all = json_object();
+	set_field_members(all, lf->form, lf->field);
+	if (!name)
+		return all;
+	json_t *v = json_object_get(all, name);
+	json_incref(v);
+	json_decref(all);
+	return v;
+}
+
 /* One field as WTForms shows it to a template; a RadioField iterates its
  * options. */
 static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 {
-	json_t *label = label_object(fl_field_id(field), fl_field_label_text(field), label_call,
-		field);
 	size_t n = fl_field_option_count(field);
 	if (!n) {
-		/* members set on the callable itself: no attrs object to copy */
-		json_t *o = fl_tpl_callable(NULL, field_call, field);
-		set_field_attrs(o, form, field, fl_field_id(field), fl_field_class_name(field), label,
-			fl_field_data_json(field));
-		json_object_set_new(o, "widget", fl_field_widget_json(field));
-		return o;
+		/* members on the callable itself, made when first read */
+		struct lazy_field *lf = fl_arena_alloc(a, sizeof *lf);
+		*lf = (struct lazy_field){ form, field };
+		return fl_tpl_lazy_members(fl_tpl_callable(NULL, field_call, field),
+			lazy_field_members, lf);
 	}
+	json_t *label = label_object(fl_field_id(field), fl_field_label_text(field), label_call,
+		field);
 	/* a RadioField iterates its options: a callable sequence */
 	json_t *attrs = json_object();
 	set_field_attrs(attrs, form, field, fl_field_id(field), fl_field_class_name(field), label,
