@@ -453,6 +453,7 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 		if (strcmp(a->kwn[i], "**") == 0) {
 			if (a->kwv[i] && !json_is_object(a->kwv[i]))
 				return tpl_fail(r, n, "argument after ** must be a mapping");
+			tpl_whole(a->kwv[i]);  /* a row or lazy object: its members, all */
 			expand += json_object_size(a->kwv[i]);
 			spread = 1;
 		}

@@ -691,6 +691,8 @@ json_t *tpl_lazy_whole(const json_t *v);
  * made plain (tpl_row_plain), a lazy object filled (tpl_lazy_whole). */
 static inline json_t *tpl_whole(const json_t *v)
 {
+	if (!json_is_object(v))  /* most values: no call */
+		return (json_t *)v;
 	return tpl_lazy_whole(tpl_row_plain(v));
 }
 /* tpl_member — obj[name] for an object: a compact row's cell, a member,

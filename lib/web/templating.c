@@ -41,6 +41,37 @@ fl_err fl_update_template_context(fl_ctx *c, json_t *context)
 	return FL_OK;
 }
 
+/* The template's `request`, made when a template reads it (fl_tpl_lazy):
+ * a layout reads request.blueprint or nothing, and the whole object
+ * (headers, args, form, cookies, url…) cost ~15 k instructions a page
+ * (issue #20).  The members a page reads alone are answered alone; any
+ * other builds the whole object once and answers from it. */
+struct lazy_request {
+	fl_ctx *c;
+	json_t *all;   /* fl_app_request_json, once asked */
+};
+
+static json_t *str_or_none(const char *v)
+{
+	return v ? fl_json_string(v) : json_null();
+}
+
+static json_t *request_member(void *ud, const char *name)
+{
+	struct lazy_request *lr = ud;
+	if (name && !lr->all) {
+		if (!strcmp(name, "blueprint"))
+			return str_or_none(fl_request_blueprint(lr->c));
+		if (!strcmp(name, "endpoint"))
+			return str_or_none(fl_request_endpoint(lr->c));
+	}
+	if (!lr->all)
+		lr->all = fl_app_request_json(lr->c);  /* dropped after the render */
+	if (!name)
+		return json_incref(lr->all);
+	return json_incref(json_object_get(lr->all, name));
+}
+
 fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *source,
 	json_t *ctx, fl_buf *out, fl_tpl_error *err)
 {
@@ -49,7 +80,9 @@ fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *sourc
 	 * (the view's variables and the context processors') only the page. */
 	json_t *globals = json_object();
 	json_object_set_nocheck(globals, "session", fl_get_session(c));
-	json_object_set_new_nocheck(globals, "request", fl_app_request_json(c));
+	struct lazy_request *lr = fl_arena_alloc(c->arena, sizeof *lr);
+	*lr = (struct lazy_request){ c, NULL };
+	json_object_set_new_nocheck(globals, "request", fl_tpl_lazy(request_member, lr));
 	json_object_set_nocheck(globals, "g", c->g);
 	json_object_set_nocheck(globals, "config", c->config->json);
 	/* the debug toolbar's Templates panel (web/toolbar.h) */
@@ -62,6 +95,10 @@ fl_err fl_app_render_with_globals(fl_ctx *c, const char *name, const char *sourc
 	 * reference so its count does not grow with every page. */
 	json_object_del(globals, "config");
 	json_decref(globals);
+	/* the members read hold their own references; a request object kept
+	 * past the render builds the whole again when read */
+	json_decref(lr->all);
+	lr->all = NULL;
 	if (t0)
 		fl_toolbar_template_rendered(c, name, t0);
 	return e;

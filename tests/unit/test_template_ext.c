@@ -414,6 +414,77 @@ static void test_callables_cannot_be_forged(void **state)
 	expect("{% set c = dict(**o) %}{{ c is callable }}{{ c.label }}", "{}", "FalseL&lt;");
 }
 
+/* ---- lazy objects (fl_tpl_lazy) ---- */
+
+/* The members of {'a': 1, 'b': 'x<', 'c': [1, 2]}, counting the asks. */
+static int lazy_asks, lazy_wholes;
+
+static json_t *lazy_fn(void *ud, const char *name)
+{
+	json_t *all = json_pack("{s:i,s:s,s:[i,i]}", "a", 1, "b", "x<", "c", 1, 2);
+	assert_ptr_equal(ud, &lazy_asks);
+	if (!name) {
+		lazy_wholes++;
+		return all;
+	}
+	lazy_asks++;
+	json_t *v = json_incref(json_object_get(all, name));
+	json_decref(all);
+	return v;
+}
+
+/* `src` rendered with d a new lazy dict and p a lazy callable object. */
+static void expect_lazy(const char *src, const char *want, int asks, int wholes)
+{
+	lazy_asks = lazy_wholes = 0;
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "d", fl_tpl_lazy(lazy_fn, &lazy_asks));
+	json_object_set_new(ctx, "p", fl_tpl_lazy_members(fl_tpl_callable(NULL, o_plain, NULL),
+		lazy_fn, &lazy_asks));
+	fl_buf b;
+	fl_buf_init(&b, arena);
+	fl_tpl_error err;
+	fl_err rc = fl_tpl_render_string(tpl.env, src, ctx, NULL, arena, &b, &err);
+	if (rc)
+		print_message("%s: %s\n", src, err.message);
+	assert_int_equal(rc, FL_OK);
+	assert_string_equal(fl_buf_cstr(&b), want);
+	assert_int_equal(lazy_asks, asks);
+	assert_int_equal(lazy_wholes, wholes);
+	json_decref(ctx);
+}
+
+static void test_lazy_objects(void **state)
+{
+	/* members asked by name once each, kept; a missing one asked each time */
+	expect_lazy("{{ d.b }}{{ d.b }}{{ d['a'] }}|{{ d.zz is defined }}{{ d.zz is defined }}",
+		    "x&lt;x&lt;1|FalseFalse", 4, 0);
+	/* a method: asked first as a member, as a dict's own key would be */
+	expect_lazy("{{ d.get('a') }}", "1", 1, 1);
+	/* every use as a whole sees the dict, in its order, whatever was read */
+	const char *dict = "{&#39;a&#39;: 1, &#39;b&#39;: &#39;x&lt;&#39;, &#39;c&#39;: [1, 2]}";
+	expect_lazy("{{ d }}", dict, 0, 1);
+	char want[256];
+	snprintf(want, sizeof want, "[1, 2]%s", dict);
+	expect_lazy("{{ d.c }}{{ d }}", want, 1, 1);
+	expect_lazy("{{ d|length }}|{% for k in d %}{{ k }}{% endfor %}|{{ 'c' in d }}{{ 'q' in d }}"
+		    "|{{ d.items()|list|length }}|{{ d == {'a': 1, 'b': 'x<', 'c': [1, 2]} }}",
+		    "3|abc|TrueFalse|3|True", 0, 1);
+	expect_lazy("{{ dict(**d)|length }}", "3", 0, 1);
+	expect_lazy("{{ 'c' in d }}{{ 'q' in d }}", "TrueFalse", 2, 0);
+	expect_lazy("{{ d|tojson }}", "{\"a\": 1, \"b\": \"x\\u003c\", \"c\": [1, 2]}", 0, 1);
+	expect_lazy("{{ d|dictsort|first }}|{{ dict(**d)|length }}", "(&#39;a&#39;, 1)|3", 0, 1);
+	/* a lazy callable object stays callable, before and after being filled
+	 * (p.items() asks for a member "items" first, as for a dict's key) */
+	expect_lazy("{{ p.b }}|{{ p() }}|{{ p is callable }}|{{ p.items()|list|length }}|{{ p() }}",
+		    "x&lt;|&lt;plain&gt;|True|3|&lt;plain&gt;", 2, 1);
+	/* an object with members of its own is left as it is */
+	json_t *o = json_pack("{s:i}", "x", 1);
+	assert_ptr_equal(fl_tpl_lazy_members(o, lazy_fn, &lazy_asks), o);
+	assert_int_equal(json_object_size(o), 1);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +494,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replacing_and_shadowing, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_callable_objects, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_callables_cannot_be_forged, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_objects, setup, tpl_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
