@@ -432,12 +432,19 @@ struct args {
 	size_t nkw;
 };
 
+/* The parser's name for a **mapping argument (no keyword can be "**"). */
+static int is_spread(const char *kwn)
+{
+	return kwn[0] == '*' && kwn[1] == '*' && !kwn[2];
+}
+
 static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, struct args *a)
 {
 	a->npos = n->list.n;
 	a->nkw = n->nnames;
-	a->pos = fl_arena_calloc(r->a, a->npos + 1, sizeof *a->pos);
-	a->kwv = fl_arena_calloc(r->a, a->nkw + 1, sizeof *a->kwv);
+	/* one allocation for both: a page makes dozens of calls */
+	a->pos = fl_arena_calloc(r->a, a->npos + a->nkw + 2, sizeof *a->pos);
+	a->kwv = a->pos + a->npos + 1;
 	a->kwn = n->names;
 	for (size_t i = 0; i < a->npos; i++) {
 		fl_err e = tpl_eval(r, f, n->list.v[i], &a->pos[i]);
@@ -450,7 +457,7 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 		fl_err e = tpl_eval(r, f, n->list2.v[i], &a->kwv[i]);
 		if (e)
 			return e;
-		if (strcmp(a->kwn[i], "**") == 0) {
+		if (is_spread(a->kwn[i])) {
 			if (a->kwv[i] && !json_is_object(a->kwv[i]))
 				return tpl_fail(r, n, "argument after ** must be a mapping");
 			tpl_whole(a->kwv[i]);  /* a row or lazy object: its members, all */
@@ -465,7 +472,7 @@ static fl_err eval_args(struct rctx *r, struct frame *f, const struct node *n, s
 	json_t **kwv = fl_arena_calloc(r->a, a->nkw + expand + 1, sizeof *kwv);
 	size_t k = 0;
 	for (size_t i = 0; i < a->nkw; i++) {
-		if (strcmp(a->kwn[i], "**") != 0) {
+		if (!is_spread(a->kwn[i])) {
 			kwn[k] = a->kwn[i];
 			kwv[k++] = a->kwv[i];
 			continue;
