@@ -214,7 +214,8 @@ void fl_buf_reserve(fl_buf *b, size_t extra)
 
 void fl_buf_append(fl_buf *b, const void *p, size_t n)
 {
-	buf_grow(b, n);
+	if (b->cap - b->len <= n)   /* no room for n bytes and the NUL (cap 0 never has) */
+		buf_grow(b, n);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -228,7 +229,10 @@ void fl_buf_puts(fl_buf *b, const char *s)
 
 void fl_buf_putc(fl_buf *b, char c)
 {
-	fl_buf_append(b, &c, 1);
+	if (b->cap - b->len <= 1)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
 void fl_buf_printf(fl_buf *b, const char *fmt, ...)
