@@ -2,6 +2,9 @@
  * decoding and encoding of one code point.  See utf8.h. */
 #include "base/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* Length of the sequence that starts with `c`, or 0 for a byte that cannot
  * start one (continuation bytes, C0/C1 overlong leads, F5..FF). */
 static size_t utf8_seq_len(unsigned char c)
@@ -59,7 +62,13 @@ bool fl_utf8_valid(const char *s, size_t n)
 	while (i < n) {
 		size_t len;
 
-		if (p[i] < 0x80) {   /* most input is ASCII: no sequence to check */
+		uint64_t w;
+		/* most input is ASCII: 8 bytes at a time while no high bit is set */
+		if (n - i >= 8 && (memcpy(&w, p + i, 8), (w & UINT64_C(0x8080808080808080)) == 0)) {
+			i += 8;
+			continue;
+		}
+		if (p[i] < 0x80) {   /* no sequence to check */
 			i++;
 			continue;
 		}

@@ -283,6 +283,12 @@ json_t *fl_column_value(const fl_column *c, json_t *stored)
 	return json_incref(stored);
 }
 
+bool fl_column_keeps(const fl_column *c, const json_t *stored)
+{
+	return !stored || json_is_null(stored) ||
+		(c->type != FL_TYPE_NUMERIC && !json_is_integer(stored));
+}
+
 bool fl_column_converts(const fl_column *c)
 {
 	return c->type == FL_TYPE_BOOLEAN || c->type == FL_TYPE_FLOAT || c->type == FL_TYPE_NUMERIC;

@@ -453,14 +453,18 @@ static fl_err read_compact_row(fl_db *db, fl_driver_stmt *st, const struct colna
 	json_t **row_out)
 {
 	json_t *cells = json_array();
-	for (int i = 0; i < cn->n; i++) {
-		json_t *v = db->drv->column_value(db, st, i);
-		if (!v) {
-			json_decref(cells);
-			return db->err ? db->err : fl_db_set_error(db, FL_ENOMEM, NULL, NULL,
-				"out of memory");
+	int failed = 0;
+	if (db->drv->row_values)
+		failed = db->drv->row_values(db, st, cn->n, cells);
+	else
+		for (int i = 0; i < cn->n && !failed; i++) {
+			json_t *v = db->drv->column_value(db, st, i);
+			failed = !v ? -1 : json_array_append_new(cells, v);
 		}
-		json_array_append_new(cells, v);
+	if (failed) {
+		json_decref(cells);
+		return db->err ? db->err : fl_db_set_error(db, FL_ENOMEM, NULL, NULL,
+			"out of memory");
 	}
 	*row_out = fl_row_new(cn->shape, cells);
 	return *row_out ? FL_OK : fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");

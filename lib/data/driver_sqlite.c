@@ -252,7 +252,7 @@ static const char *sqlite_column_name(fl_driver_stmt *s, int i) { return sqlite3
  * cell.  The value is "unprotected" in SQLite's terms, which only matters
  * with threads sharing the connection: ours is opened NOMUTEX for one
  * single-threaded process, and the value is read before the next step. */
-static json_t *sqlite_column_value(fl_db *db, fl_driver_stmt *s, int i)
+static inline json_t *cell_value(fl_db *db, fl_driver_stmt *s, int i)
 {
 	sqlite3_value *cell = sqlite3_column_value(S(s), i);
 	switch (sqlite3_value_type(cell)) {
@@ -268,6 +268,22 @@ static json_t *sqlite_column_value(fl_db *db, fl_driver_stmt *s, int i)
 		return fl_driver_text_cell(db, &fl_driver_sqlite, s, i, NULL,
 			(const char *)sqlite3_value_text(cell), (size_t)sqlite3_value_bytes(cell));
 	}
+}
+
+static json_t *sqlite_column_value(fl_db *db, fl_driver_stmt *s, int i)
+{
+	return cell_value(db, s, i);
+}
+
+static int sqlite_row_values(fl_db *db, fl_driver_stmt *s, int n, json_t *into)
+{
+	for (int i = 0; i < n; i++) {
+		json_t *v = cell_value(db, s, i);
+		if (!v)
+			return -1;
+		json_array_append_new(into, v);
+	}
+	return 0;
 }
 
 static int sqlite_changes(fl_driver_stmt *s) { return sqlite3_changes(sqlite3_db_handle(S(s))); }
@@ -342,6 +358,7 @@ const fl_driver fl_driver_sqlite = {
 	.column_count = sqlite_column_count,
 	.column_name = sqlite_column_name,
 	.column_value = sqlite_column_value,
+	.row_values = sqlite_row_values,
 	.changes = sqlite_changes,
 	.last_insert_id = sqlite_last_insert_id,
 	.reset = sqlite_reset,

@@ -399,6 +399,12 @@ json_t *fl_column_value(const fl_column *c, json_t *stored);
  * (Boolean, Float, Numeric), so readers skip every other column. */
 bool fl_column_converts(const fl_column *c);
 
+/* fl_column_keeps — whether fl_column_value(c, stored) would be `stored`
+ * itself for certain (NULL, JSON null, a Boolean's or a Float's value
+ * that is not an integer), so a reader of many rows skips the call, the
+ * new reference and its release.  false means "ask fl_column_value". */
+bool fl_column_keeps(const fl_column *c, const json_t *stored);
+
 /* fl_model_convert_row — turn the stored form of each value of `row`
  * back into the model's type in place (Boolean 0/1 → false/true; Float
  * stored as integer → real; Numeric → exact decimal string: fl_column_value),

@@ -150,7 +150,7 @@ static void convert_compact(const fl_model *m, json_t *rows, fl_row_shape *s)
 		json_t *cells = fl_row_cells(row, NULL);
 		for (size_t j = 0; cells && j < n; j++) {
 			json_t *v = json_array_get(cells, idx[j]);
-			if (!v || json_is_null(v))
+			if (fl_column_keeps(conv[j], v))
 				continue;
 			json_t *out = fl_column_value(conv[j], v);   /* a new reference, maybe v */
 			if (out != v)

@@ -121,7 +121,13 @@ const char *fl_response_get_header(const fl_response *r, const char *name)
 	return NULL;
 }
 
-void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
+/* Whether the body goes out: not for HEAD, never for 204 and 304. */
+static bool sends_body(const fl_response *r, int head_only)
+{
+	return !head_only && r->status != 204 && r->status != 304;
+}
+
+void fl_response_serialize_head(const fl_response *r, fl_buf *out)
 {
 	/* Appended piece by piece, not printf'd: this runs for every response
 	 * and vfprintf's format walk cost more than the copying (issue #20). */
@@ -148,6 +154,18 @@ void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
 		fl_buf_puts(out, "\r\n");
 	}
 	fl_buf_puts(out, "\r\n");
-	if (!head_only && r->status != 204 && r->status != 304)
-		fl_buf_append(out, r->body.data ? r->body.data : "", r->body.len);
+}
+
+size_t fl_response_body_to_send(const fl_response *r, int head_only, const char **data)
+{
+	*data = r->body.data ? r->body.data : "";
+	return sends_body(r, head_only) ? r->body.len : 0;
+}
+
+void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out)
+{
+	const char *body;
+	size_t n = fl_response_body_to_send(r, head_only, &body);
+	fl_response_serialize_head(r, out);
+	fl_buf_append(out, body, n);
 }

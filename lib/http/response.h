@@ -68,4 +68,17 @@ void fl_response_del_header(fl_response *r, const char *name);
  * carry none. */
 void fl_response_serialize(const fl_response *r, int head_only, fl_buf *out);
 
+/* fl_response_serialize_head — what fl_response_serialize writes before
+ * the body (status line, headers, Content-Length, the blank line) into
+ * `out`.  With fl_response_body_to_send, the request loop writes a
+ * response in two pieces without copying its body (a rendered list page
+ * is ~15 KB) into one buffer first. */
+void fl_response_serialize_head(const fl_response *r, fl_buf *out);
+
+/* fl_response_body_to_send — the bytes fl_response_serialize would put
+ * after the head: *data points at the body (borrowed from `r`; "" when it
+ * has none) and the length returned is its length, or 0 for `head_only`
+ * (HEAD) and for 204 and 304. */
+size_t fl_response_body_to_send(const fl_response *r, int head_only, const char **data);
+
 #endif

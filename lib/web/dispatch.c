@@ -328,10 +328,16 @@ void fl_app_handle(fl_app *app, char **envp)
 	if (st->toolbar && !crashed && fl_toolbar_process_response(c))
 		finish_headers(c);
 
+	/* The head, then the body where it lies (no copy of the body into
+	 * one buffer with the head). */
 	fl_buf out;
+	const char *body;
 	fl_buf_init(&out, c->arena);
-	fl_response_serialize(&c->resp, c->req.method == FL_HEAD, &out);
+	fl_response_serialize_head(&c->resp, &out);
+	size_t nbody = fl_response_body_to_send(&c->resp, c->req.method == FL_HEAD, &body);
 	write_out(app, out.data, out.len);
+	if (nbody)
+		write_out(app, body, nbody);
 	if (app->fcgi)
 		FCGX_Finish_r(app->fcgi);
 	else if (!app->io)

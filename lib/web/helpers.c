@@ -58,6 +58,14 @@ void fl_app_set_body(fl_ctx *c, int status, const char *mimetype, const char *bo
 	fl_response_set_header(&c->resp, "Content-Type", mimetype);
 }
 
+void fl_app_take_body(fl_ctx *c, int status, const char *mimetype, fl_buf *b)
+{
+	fl_app_set_body(c, status, mimetype, "", 0);
+	if (b->data)   /* else keep the empty body's buffer: body.data stays non-NULL */
+		c->resp.body = *b;
+	fl_buf_init(b, c->arena);
+}
+
 int fl_text(fl_ctx *c, int status, const char *mimetype, const char *body)
 {
 	const char *mt = mimetype ? mimetype : "text/plain; charset=utf-8";
@@ -87,8 +95,7 @@ int fl_jsonify(fl_ctx *c, int status, json_t *value)
 	if (err)
 		return fl_abort(c, 500, "cannot serialize the response");
 	fl_buf_putc(&b, '\n');
-	fl_app_set_body(c, status, "application/json", "", 0);
-	c->resp.body = b;   /* the arena buffer itself: no copy */
+	fl_app_take_body(c, status, "application/json", &b);
 	return 0;
 }
 

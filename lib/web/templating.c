@@ -119,7 +119,7 @@ int fl_render(fl_ctx *c, int status, const char *name, json_t *context)
 			fl_debugger_note_template(c, &err);
 		return fl_abort(c, 500, NULL);
 	}
-	fl_app_set_body(c, status, "text/html; charset=utf-8", out.data ? out.data : "", out.len);
+	fl_app_take_body(c, status, "text/html; charset=utf-8", &out);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/row.h"
 #include "data/dialect.h"
 #include "data/model.h"
 #include "data/query.h"
@@ -565,6 +566,58 @@ static void bad_onupdate_is_refused(void **state)
 	fl_db_rollback(t->db);
 }
 
+/* ---- compact rows are converted like plain ones ---- */
+
+static const fl_column mixed_columns[] = {
+	FL_COLUMN_INTEGER("id", FL_PRIMARY_KEY),
+	FL_COLUMN_FLOAT("f"),
+	FL_COLUMN_BOOLEAN("b"),
+	FL_COLUMN_NUMERIC("n", 10, 2),
+	FL_COLUMN_STRING("s", 16),
+	FL_COLUMN_END,
+};
+static const fl_model Mixed = { .name = "Mixed", .tablename = "mixed", .columns = mixed_columns };
+
+/* fl_query_compact's rows hold what plain rows hold: a Float stored as an
+ * integer (a table declared without REAL affinity) reads as a real, a
+ * Boolean's 0/1 as false/true, a Numeric as its decimal string, NULL as
+ * null, and a Float that is a real stays itself (fl_column_keeps). */
+static void compact_rows_convert_like_plain(void **state)
+{
+	struct tmpdb *t = *state;
+	assert_int_equal(fl_db_execute(t->db, "CREATE TABLE mixed (id INTEGER PRIMARY KEY, "
+		"f NUMERIC, b INTEGER, n NUMERIC, s TEXT)", NULL, NULL, NULL), FL_OK);
+	assert_int_equal(fl_db_execute(t->db, "INSERT INTO mixed VALUES (1, 2, 1, 3, 'a'), "
+		"(2, 2.5, 0, 7.25, 'b'), (3, NULL, NULL, NULL, NULL)", NULL, NULL, NULL), FL_OK);
+	assert_int_equal(fl_db_commit(t->db), FL_OK);
+	json_t *rows[2];
+	for (int k = 0; k < 2; k++) {
+		fl_query *q = fl_query_order_by(fl_query_new(t->db, t->arena, &Mixed), "id", false);
+		if (k)
+			fl_query_compact(q);
+		assert_int_equal(fl_query_all(q, &rows[k]), FL_OK);
+		assert_int_equal(json_array_size(rows[k]), 3);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		json_t *row = json_array_get(rows[1], i), *o = fl_row_object(row);
+		assert_true(fl_row_is_compact(row));
+		char *want = json_dumps(json_array_get(rows[0], i), JSON_COMPACT | JSON_SORT_KEYS);
+		char *got = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_string_equal(got, want);
+		json_free_t release;   /* the dumps come from jansson's allocator */
+		json_get_alloc_funcs(NULL, &release);
+		release(want);
+		release(got);
+		json_decref(o);
+	}
+	json_t *first = json_array_get(rows[1], 0);
+	assert_true(json_is_real(fl_row_get(first, "f")));
+	assert_true(json_is_true(fl_row_get(first, "b")));
+	assert_string_equal(json_string_value(fl_row_get(first, "n")), "3.00");
+	json_decref(rows[0]);
+	json_decref(rows[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +632,7 @@ int main(void)
 		cmocka_unit_test(utcnow_is_sqlalchemys_format),
 		cmocka_unit_test_setup_teardown(onupdate_applies_on_update_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_onupdate_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(compact_rows_convert_like_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(queries_bind_as_the_column_does, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
