@@ -18,16 +18,17 @@ not be measured."""
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SECRET = "bench-secret-key"
-N_STUDENTS = 100
-NAME = "bench"
+sys.path.insert(0, HERE)
+import run  # noqa: E402  (bench/run.py: the same 100 students as make bench)
+
+SECRET = run.SECRET
+NAME = run.NAME
 
 # (key, label, program, path, returning visitor?, goal in instructions)
 PAGES = [
@@ -61,13 +62,7 @@ def prepare(tmp):
                            capture_output=True, text=True)
         if r.returncode:
             sys.exit("manage %s failed: %s" % (" ".join(cmd), r.stderr.strip()))
-    con = sqlite3.connect(db)
-    with con:
-        have = con.execute("SELECT count(*) FROM student").fetchone()[0]
-        for i in range(N_STUDENTS - have):
-            con.execute("INSERT INTO student (s_name, s_age, s_score) VALUES (?, ?, ?)",
-                        ("bench%03d" % i, 16 + i % 5, 60.0 + i % 40))
-    con.close()
+    run.fill_students(db)
     return env
 
 

@@ -221,7 +221,12 @@ class BenchLighttpd(servers.Lighttpd):
 
 def seed(server):
     server.seed()
-    con = sqlite3.connect(server.db_path, timeout=10)
+    fill_students(server.db_path)
+
+
+def fill_students(db_path):
+    """Add students to the SQLite file until it holds N_STUDENTS."""
+    con = sqlite3.connect(db_path, timeout=10)
     with con:
         have = con.execute("SELECT count(*) FROM student").fetchone()[0]
         for i in range(N_STUDENTS - have):
