@@ -213,8 +213,6 @@ static fl_err step_transactional(fl_migrations *m, fl_db *db, const fl_revision 
 /* How long a MySQL/MariaDB migrator waits for another one to finish its
  * step, in seconds. */
 #define MYSQL_LOCK_SECONDS 60
-#define SQL_NUMBER_(n) #n
-#define SQL_NUMBER(n) SQL_NUMBER_(n)
 
 /* Take (or release) the migration lock of a MySQL/MariaDB database: a
  * named lock of the server, one per database (GET_LOCK), since no table
@@ -225,11 +223,11 @@ static fl_err mysql_lock(fl_migrations *m, fl_db *db, bool take)
 {
 	json_t *rows;
 	fl_arena *old = fl_json_set_arena(m->arena);
-	fl_err err = fl_db_query(db, take
-		? "SELECT GET_LOCK(CONCAT('alembic_version.', DATABASE()), "
-			SQL_NUMBER(MYSQL_LOCK_SECONDS) ") AS got"
-		: "SELECT RELEASE_LOCK(CONCAT('alembic_version.', DATABASE())) AS got",
-		NULL, &rows);
+	fl_err err = take
+		? fl_db_query(db, "SELECT GET_LOCK(CONCAT('alembic_version.', DATABASE()), ?) AS got",
+			json_pack("[i]", MYSQL_LOCK_SECONDS), &rows)
+		: fl_db_query(db, "SELECT RELEASE_LOCK(CONCAT('alembic_version.', DATABASE())) AS got",
+			NULL, &rows);
 	fl_json_set_arena(old);
 	if (err || !take)
 		return err;
