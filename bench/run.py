@@ -9,6 +9,9 @@ with 100 rows, the API list, the NameForm POST with its CSRF token):
     the FastCGI limit — build/bench/fcgi_limit (bench/fcgi_limit.c) writing
     a fixed page of the same size;
   * the same through Apache + mod_fcgid (the same two references);
+  * the same through Apache + mod_proxy_fcgi to spawn-fcgi pools of
+    BENCH_PROCS processes per blueprint (apache.conf's other variant, the
+    one docs/deploy.md recommends where the tail matters);
   * the Flask peer (bench/flask_peer.py) under gunicorn -w 2 and -w 4; the
     better one counts;
   * VmRSS / RssAnon of every FastCGI process before and after.
@@ -18,8 +21,8 @@ the same run, with what bounded each (bench/databases.py).
 
 Then a table of the goals.  Environment (all optional):
   BENCH_SECONDS (5)  BENCH_CONNS (16)  BENCH_THREADS (2)  BENCH_PROCS (4,
-  FastCGI processes per blueprint under lighttpd)  BENCH_ONLY (comma list of
-  lighttpd,apache,flask,databases)  BENCH_JSON (where to write the figures as JSON,
+  FastCGI processes per blueprint under lighttpd and in the spawn-fcgi pools)
+  BENCH_ONLY (comma list of lighttpd,apache,proxy-fcgi,flask,databases)  BENCH_JSON (where to write the figures as JSON,
   default build/bench/results.json).
 Exit status 0 whatever the figures (a benchmark is a report, not a test),
 1 when something could not be measured at all.
@@ -47,7 +50,7 @@ CONNS = int(os.environ.get("BENCH_CONNS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PROCS = int(os.environ.get("BENCH_PROCS", "4"))
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY",
-                                      "lighttpd,apache,flask,databases").split(",")))
+                                      "lighttpd,apache,proxy-fcgi,flask,databases").split(",")))
 BUILD = servers.BUILD
 LIMIT_EXE = os.path.join(BUILD, "bench", "fcgi_limit")
 JSON_OUT = os.environ.get("BENCH_JSON", os.path.join(BUILD, "bench", "results.json"))
@@ -59,7 +62,7 @@ GUNICORN = "/usr/bin/gunicorn"
 
 # Goals (issue #20; the table's xFlask column is issue #9's comparison).
 GOAL_OF_LIMIT = 0.70
-GOAL_P99_MS = {"lighttpd": 3.0, "apache": 6.0}
+GOAL_P99_MS = {"lighttpd": 3.0, "apache": 6.0, "proxy-fcgi": 6.0}
 GOAL_RSS_ANON_KB = 2048
 
 PAGES = [  # (key, label, path, method)
@@ -182,7 +185,8 @@ def fastcgi_procs(server):
     for name in list(server.mounts):
         exes[os.path.realpath(os.path.join(server.bin, "cgi-bin", name))] = name
     found = {}
-    for pid in servers._children_of([server.proc.pid]):
+    roots = [server.proc.pid] + sorted(getattr(server, "pool_pids", set)())
+    for pid in servers._children_of(roots) | set(roots[1:]):
         try:
             exe = os.path.realpath("/proc/%d/exe" % pid)
         except OSError:
@@ -212,6 +216,15 @@ def blueprint_mounts():
 
 
 class BenchLighttpd(servers.Lighttpd):
+    def server_env(self):
+        env = super().server_env()
+        env["FLAGON_PROCS"] = str(PROCS)
+        return env
+
+
+class BenchApacheProxyFcgi(servers.ApacheProxyFcgi):
+    """Apache + mod_proxy_fcgi with BENCH_PROCS processes per blueprint in
+    each spawn-fcgi pool (the tests use 2)."""
     def server_env(self):
         env = super().server_env()
         env["FLAGON_PROCS"] = str(PROCS)
@@ -294,8 +307,8 @@ def run_fastcgi(cls, kind, tmp):
     seed(srv)
     srv.start()
     try:
-        log("%s (%s) on %s" % (kind, "FLAGON_PROCS=%d" % PROCS if kind == "lighttpd"
-                               else "mod_fcgid", srv.url))
+        log("%s (%s) on %s" % (kind, "mod_fcgid" if kind == "apache"
+                               else "FLAGON_PROCS=%d" % PROCS, srv.url))
         # One request to every blueprint so each process exists and has started.
         for m in srv.mounts:
             requests.get(srv.url + "/cgi-bin/%s/" % m, timeout=10)
@@ -356,7 +369,7 @@ def rss_lines(kind, res):
         b, a = before.get(pid), after.get(pid)
         bp = (b or a)["blueprint"]
         fmt = lambda d, k: "%6d" % d[k] if d and k in d else "     -"  # noqa: E731
-        lines.append("  %-8s %-10s pid %-7d VmRSS %s -> %s kB   RssAnon %s -> %s kB" % (
+        lines.append("  %-10s %-10s pid %-7d VmRSS %s -> %s kB   RssAnon %s -> %s kB" % (
             kind, bp, pid, fmt(b, "VmRSS"), fmt(a, "VmRSS"), fmt(b, "RssAnon"),
             fmt(a, "RssAnon")))
     return lines
@@ -364,15 +377,15 @@ def rss_lines(kind, res):
 
 def report(all_res):
     log("")
-    log("=" * 118)
-    hdr = "%-9s %-44s %7s %9s %7s %7s %8s %9s %7s %7s %7s" % (
+    log("=" * 119)
+    hdr = "%-10s %-44s %7s %9s %7s %7s %8s %9s %7s %7s %7s" % (
         "server", "page", "bytes", "req/s", "p50ms", "p99ms", "static", "limit",
         "%limit", "xFlask", "")
     log(hdr)
-    log("-" * 118)
+    log("-" * 119)
     flask = all_res.get("flask", {})
     goals = []
-    for kind in ("lighttpd", "apache", "flask"):
+    for kind in ("lighttpd", "apache", "proxy-fcgi", "flask"):
         res = all_res.get(kind)
         if not res:
             continue
@@ -385,7 +398,7 @@ def report(all_res):
             of_limit = p["rps"] / r["limit"]["rps"] if r.get("limit", {}).get("rps") else None
             fr = flask.get(key, {}).get("page", {}).get("rps")
             x_flask = p["rps"] / fr if fr and kind != "flask" else None
-            log("%-9s %-44s %7d %9.0f %7.2f %7.2f %8s %9s %7s %7s %s" % (
+            log("%-10s %-44s %7d %9.0f %7.2f %7.2f %8s %9s %7s %7s %s" % (
                 kind + ("-w%d" % r["workers"] if "workers" in r else ""), label, r["size"],
                 p["rps"], p["p50"], p["p99"],
                 "%.0f" % r["static"]["rps"] if "static" in r else "-",
@@ -404,7 +417,7 @@ def report(all_res):
                            "%.2f ms" % p["p99"]))
     log("")
     log("RSS of the FastCGI processes (before the first wrk run -> after the last):")
-    for kind in ("lighttpd", "apache"):
+    for kind in ("lighttpd", "apache", "proxy-fcgi"):
         res = all_res.get(kind)
         if not res:
             continue
@@ -457,6 +470,8 @@ def main():
             all_res["lighttpd"] = run_fastcgi(BenchLighttpd, "lighttpd", tmp)
         if "apache" in ONLY:
             all_res["apache"] = run_fastcgi(servers.Apache, "apache", tmp)
+        if "proxy-fcgi" in ONLY:
+            all_res["proxy-fcgi"] = run_fastcgi(BenchApacheProxyFcgi, "proxy-fcgi", tmp)
         if "flask" in ONLY:
             db = all_res.get("lighttpd", all_res.get("apache", {})).get("db")
             if not db:
