@@ -824,11 +824,17 @@ fl_err fl_serializer_dumps(const fl_signer_opts *o, fl_arena *a, const json_t *v
 fl_err fl_serializer_loads(const fl_signer_opts *o, fl_arena *a, const char *s, size_t len,
                            long long max_age, time_t now, json_t **out)
 {
+	return fl_serializer_loads_at(o, a, s, len, max_age, now, out, NULL);
+}
+
+fl_err fl_serializer_loads_at(const fl_signer_opts *o, fl_arena *a, const char *s, size_t len,
+                              long long max_age, time_t now, json_t **out, time_t *signed_at)
+{
 	size_t plen;
 	if (!o || !a || !s || !out)
 		return FL_EINVAL;
 	fl_err err = timestamp_unsign(o, o->salt ? o->salt : "itsdangerous", a, s, len, max_age,
-	                              now, &plen, NULL);
+	                              now, &plen, signed_at);
 	if (err)
 		return err;
 	return load_payload(a, s, plen, out);

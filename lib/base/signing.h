@@ -161,4 +161,11 @@ fl_err fl_serializer_dumps(const fl_signer_opts *o, fl_arena *a, const json_t *v
 fl_err fl_serializer_loads(const fl_signer_opts *o, fl_arena *a, const char *s, size_t len,
                            long long max_age, time_t now, json_t **out);
 
+/* fl_serializer_loads_at — fl_serializer_loads, and on success *signed_at
+ * (may be NULL) the Unix time the value was signed at (its timestamp), for
+ * callers that keep a loaded value and check its age again later (the
+ * session cookie memo).  Same errors. */
+fl_err fl_serializer_loads_at(const fl_signer_opts *o, fl_arena *a, const char *s, size_t len,
+                              long long max_age, time_t now, json_t **out, time_t *signed_at);
+
 #endif

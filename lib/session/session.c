@@ -29,7 +29,7 @@ void fl_session_config_init(fl_session_config *cfg)
 
 /* ---- open / save -------------------------------------------------------- */
 
-static const char *serialize(fl_arena *a, const json_t *data)
+const char *fl_session_serialize(fl_arena *a, const json_t *data)
 {
 	fl_buf b;
 	fl_buf_init(&b, a);
@@ -52,16 +52,18 @@ fl_err fl_session_open(const fl_session_store *st, const fl_session_config *cfg,
 		s->data = json_object();
 		fl_json_set_arena(old);
 		s->sid = NULL;
+		s->opened = NULL;
 	}
 	if (json_object_size(s->data) == 0)
 		s->is_new = true;
-	s->opened = serialize(a, s->data);
+	if (!s->opened)   /* the cookie store gives it with the object */
+		s->opened = fl_session_serialize(a, s->data);
 	return err;
 }
 
 static bool modified_in(fl_arena *a, const fl_session *s)
 {
-	const char *now = serialize(a, s->data);
+	const char *now = fl_session_serialize(a, s->data);
 	return !now || !s->opened || strcmp(now, s->opened) != 0;
 }
 
@@ -266,7 +268,7 @@ fl_err fl_session_record_prepare(const fl_session_config *cfg, fl_arena *a, fl_s
 			return err;
 		s->sid = sid;
 	}
-	const char *t = serialize(a, s->data);
+	const char *t = fl_session_serialize(a, s->data);
 	if (!t)
 		return FL_EINVAL;
 	if ((err = fl_session_sid_sign(cfg, a, s->sid, &cookie)) != FL_OK)

@@ -475,7 +475,7 @@ static struct tpl_func *global_slot(fl_tpl_env *env, const char *name)
 		env->funcs = f;
 		env->capfuncs = cap;
 	}
-	env->funcs[env->nfuncs] = (struct tpl_func){xstrdup(name), NULL, NULL};
+	env->funcs[env->nfuncs] = (struct tpl_func){xstrdup(name), NULL, NULL, NULL};
 	return &env->funcs[env->nfuncs++];
 }
 
@@ -483,6 +483,7 @@ void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function 
 {
 	struct tpl_func *g = global_slot(env, name);
 	g->fn = fn;
+	g->stamp = NULL;
 	if (tpl_callable_kind(g->handle, NULL) == TPL_FUNC)
 		return;
 	fl_arena *prev = fl_json_set_arena(env->values);
@@ -520,8 +521,16 @@ void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value)
 	struct tpl_func *g = global_slot(env, name);
 	fl_arena *prev = fl_json_set_arena(env->values);
 	g->fn = NULL;
+	g->stamp = NULL;
 	g->handle = copy_value(value, 0);
 	fl_json_set_arena(prev);
+}
+
+void fl_tpl_env_memo_function(fl_tpl_env *env, const char *name, fl_tpl_memo_stamp stamp)
+{
+	for (size_t i = 0; i < env->nfuncs; i++)
+		if (env->funcs[i].fn && !strcmp(env->funcs[i].name, name))
+			env->funcs[i].stamp = stamp;
 }
 
 json_t *tpl_env_global(const fl_tpl_env *env, const char *name)

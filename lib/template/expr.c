@@ -563,6 +563,63 @@ static fl_err call_function(struct rctx *r, const struct node *n, json_int_t idx
 	return call_packed(r, n, r->env->funcs[idx].fn, r->ud, a, NULL, out);
 }
 
+/* ---- call sites that keep their result (struct tpl_call_memo) ---- */
+
+/* The value kept for call site `n` when `fn` (what its name is in this
+ * render) is still the function it came from and that function's stamp
+ * for the render is the one it was kept under; else NULL. */
+static json_t *memo_get(const struct rctx *r, const struct node *n, const json_t *fn)
+{
+	const struct tpl_call_memo *m = n->memo;
+	if (!m || !m->handle || fn != m->handle || m->idx >= r->env->nfuncs)
+		return NULL;
+	const struct tpl_func *g = &r->env->funcs[m->idx];
+	const char *stamp;
+	if (g->handle != fn || g->fn != m->fn || !g->stamp || !(stamp = g->stamp(r->ud, NULL, NULL)) ||
+	    strcmp(stamp, m->stamp) != 0)
+		return NULL;
+	return json_incref(m->value);
+}
+
+static int memo_keeps(const json_t *v)
+{
+	return json_is_string(v) || json_is_number(v) || json_is_boolean(v) || json_is_null(v);
+}
+
+/* Call the env's function `idx` for call site `n` (literal arguments
+ * only, not filled yet), and keep the result when the function's stamp
+ * lets it. */
+static fl_err call_and_keep(struct rctx *r, const struct node *n, json_int_t idx,
+			    const struct args *a, json_t **out)
+{
+	if (idx < 0 || (size_t)idx >= r->env->nfuncs || !r->env->funcs[idx].fn)
+		return tpl_fail(r, n, "'dict' object is not callable");
+	const struct tpl_func *g = &r->env->funcs[idx];
+	/* arguments of its own: the function sees them once more in stamp() */
+	json_t *args = json_array(), *kwargs = json_object();
+	for (size_t i = 0; i < a->npos; i++)
+		json_array_append(args, a->pos[i] ? a->pos[i] : json_null());
+	for (size_t i = 0; i < a->nkw; i++)
+		json_object_set_nocheck(kwargs, a->kwn[i], a->kwv[i] ? a->kwv[i] : json_null());
+	const char *stamp = g->stamp(r->ud, args, kwargs);
+	fl_tpl_function fn = g->fn;
+	const json_t *handle = g->handle;
+	fl_err e = call_c(r, n, fn, r->ud, args, kwargs, out);
+	struct tpl_call_memo *m = n->memo;
+	if (e || !stamp || !memo_keeps(*out) || m->handle)
+		return e;
+	fl_arena *prev = fl_json_set_arena(m->arena);
+	m->value = json_deep_copy(*out);
+	fl_json_set_arena(prev);
+	m->stamp = fl_arena_strdup(m->arena, stamp);
+	if (m->value && m->stamp) {
+		m->fn = fn;
+		m->idx = (size_t)idx;
+		m->handle = handle;
+	}
+	return FL_OK;
+}
+
 fl_err tpl_call_object(struct rctx *r, const struct node *n, json_t *obj, json_t *args,
 		       json_t *kwargs, json_t **out)
 {
@@ -601,6 +658,8 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		}
 		if (!found)
 			fn = tpl_env_global(r->env, callee->str);
+		if (n->memo && (*out = memo_get(r, n, fn)))
+			return FL_OK;
 	} else if (callee->kind == N_GETATTR) {
 		if ((e = tpl_eval(r, f, callee->a, &obj)))
 			return e;
@@ -637,6 +696,9 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		return tpl_invoke_index(r, n, idx, a.pos, a.npos, a.kwn, a.kwv, a.nkw, caller, into,
 					out);
 	case TPL_FUNC:
+		if (n->memo && !n->memo->handle && idx >= 0 && (size_t)idx < r->env->nfuncs &&
+		    r->env->funcs[idx].stamp)
+			return call_and_keep(r, n, idx, &a, out);
 		return call_function(r, n, idx, &a, out);
 	case TPL_OBJECT: {
 		fl_tpl_function cfn;

@@ -140,6 +140,28 @@ struct node {
 	const char **slotnames;
 	size_t nslots;
 	unsigned slotmask;
+	/* N_CALL of a plain name with literal arguments only: the result
+	 * kept for the call site (expr.c), else NULL. */
+	struct tpl_call_memo *memo;
+};
+
+/* A call site's kept result.  The parser makes one, in the template's
+ * arena, for each call of a plain name whose arguments are all literals
+ * (url_for('main.index'), url_for('static', filename='x.css')); the first
+ * render in which the name is an env function with a stamp
+ * (fl_tpl_env_memo_function) that keeps the call fills it, and later
+ * renders answer from it while the name is still that function and its
+ * stamp for the render is the same string: no argument evaluated, no
+ * packing, no call.  Filled once (a different stamp later just calls the
+ * function), so the template's arena does not grow with renders; freed
+ * with the template. */
+struct tpl_call_memo {
+	fl_arena *arena;         /* the template's */
+	const json_t *handle;    /* the function's handle; NULL: not filled */
+	fl_tpl_function fn;      /* and its C function when filled */
+	size_t idx;              /* its index in env->funcs */
+	const char *stamp;       /* the stamp it was filled under */
+	json_t *value;           /* a scalar (string, number, bool, none) */
 };
 
 struct tpl_blockdef {
@@ -205,6 +227,7 @@ struct tpl_func {
 	char *name;
 	fl_tpl_function fn;
 	json_t *handle;
+	fl_tpl_memo_stamp stamp;  /* fl_tpl_env_memo_function's, else NULL */
 };
 
 /* A template held in memory (fl_tpl_env_add_source), heap-owned. */

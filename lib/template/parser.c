@@ -173,6 +173,7 @@ static void enter(struct parser *p)
 static struct node *parse_expr(struct parser *p);
 static struct node *parse_unary(struct parser *p, int with_filter);
 static struct node *parse_or(struct parser *p);
+static struct node *parse_call(struct parser *p, struct node *callee, struct tok *t);
 
 static struct node *mk_const(struct parser *p, const struct tok *at, json_t *v)
 {
@@ -371,16 +372,41 @@ static struct node *parse_postfix(struct parser *p, struct node *n)
 			next(p);
 			n = parse_subscript(p, n, t);
 		} else if (is_op(t, "(")) {
-			struct node *c = mk(p, N_CALL, t);
-			c->a = n;
-			c->line = n->line;  /* errors point at what is called */
-			c->col = n->col;
-			parse_args(p, c);
-			n = c;
+			n = parse_call(p, n, t);
 		} else {
 			return n;
 		}
 	}
+}
+
+/* A call site may keep its result (struct tpl_call_memo) when it calls a
+ * plain name with literals only: nothing in it changes between renders
+ * but what the name is, which expr.c checks on each. */
+static struct tpl_call_memo *call_memo(struct parser *p, const struct node *c)
+{
+	if (c->a->kind != N_NAME)
+		return NULL;
+	for (size_t i = 0; i < c->list.n; i++)
+		if (c->list.v[i]->kind != N_CONST)
+			return NULL;
+	for (size_t i = 0; i < c->nnames; i++)
+		if (c->list2.v[i]->kind != N_CONST || !strcmp(c->names[i], "**"))
+			return NULL;
+	struct tpl_call_memo *m = fl_arena_calloc(p->a, 1, sizeof *m);
+	m->arena = p->a;
+	return m;
+}
+
+/* `callee` "(" args ")", the "(" at `t`. */
+static struct node *parse_call(struct parser *p, struct node *callee, struct tok *t)
+{
+	struct node *c = mk(p, N_CALL, t);
+	c->a = callee;
+	c->line = callee->line;  /* errors point at what is called */
+	c->col = callee->col;
+	parse_args(p, c);
+	c->memo = call_memo(p, c);
+	return c;
 }
 
 static struct node *parse_filter(struct parser *p, struct node *in)
@@ -452,12 +478,7 @@ static struct node *parse_filter_expr(struct parser *p, struct node *n)
 			next(p);
 			n = parse_test(p, n, t);
 		} else if (is_op(t, "(")) {
-			struct node *c = mk(p, N_CALL, t);
-			c->a = n;
-			c->line = n->line;  /* errors point at what is called */
-			c->col = n->col;
-			parse_args(p, c);
-			n = c;
+			n = parse_call(p, n, t);
 		} else {
 			return n;
 		}

@@ -274,6 +274,30 @@ void fl_tpl_env_free(fl_tpl_env *env);
  * replaces it; Jinja's env.globals[name] = fn). */
 void fl_tpl_env_add_function(fl_tpl_env *env, const char *name, fl_tpl_function fn);
 
+/* A memo stamp (fl_tpl_env_memo_function): for the render's `ud`, the one
+ * string that stands for everything besides its arguments the result of a
+ * function depends on (url_for: the application's mount), or NULL when
+ * nothing may be kept for this render.  `args` and `kwargs` are the
+ * arguments of a call the engine thinks of keeping (as the function gets
+ * them): return NULL for a call whose result depends on more (url_for with
+ * _external, which names the request's host).  They are NULL when the
+ * engine checks a call it kept before.  The string must stay valid until
+ * the render ends; the engine copies what it keeps. */
+typedef const char *(*fl_tpl_memo_stamp)(void *ud, json_t *args, json_t *kwargs);
+
+/* fl_tpl_env_memo_function — let the engine keep, per call site, the
+ * result of the env function `name` (fl_tpl_env_add_function, added
+ * before) when every argument is a literal: `fn` is then called for such a
+ * call the first time only, and later renders whose stamp(ud, NULL, NULL)
+ * is the same string get the same value without a call (issue #20:
+ * base.html's twenty url_for links).  Only a successful call returning a
+ * string, number, boolean or none is kept; a template that passes its own
+ * value under the name calls that.  Use it for functions whose result is
+ * fixed for a process given the arguments and the stamp.  Replacing the
+ * function (fl_tpl_env_add_function or _add_global of the name) drops the
+ * stamp.  Nothing happens when `name` is not an env function. */
+void fl_tpl_env_memo_function(fl_tpl_env *env, const char *name, fl_tpl_memo_stamp stamp);
+
 /* fl_tpl_env_add_global — make `value` the global `name` of every template
  * (Jinja's env.globals[name] = value, Flask's app.add_template_global for a
  * value): a site name, a dict of settings, a callable object.  The render's

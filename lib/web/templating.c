@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/jstring.h"
+#include "http/url_memo.h"
 #include "web/application.h"
 #include "web/ctx_internal.h"
 #include "web/debugger.h"
@@ -150,6 +151,26 @@ static json_t *tpl_url_for(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	return url;
 }
 
+/* url_for's memo stamp (fl_tpl_env_memo_function): a call with literal
+ * arguments gives the same URL for the same mount, since the URL map is
+ * fixed once the process starts — the calls the URL memo keeps (no
+ * _external, whose host is the request's; string and integer values). */
+static const char *url_for_stamp(void *ud, json_t *args, json_t *kwargs)
+{
+	fl_ctx *c = ud;
+	if (!c)
+		return NULL;
+	const char *mount = fl_app_script_name(c);
+	if (args) {
+		char key[FL_URL_MEMO_KEY_MAX];
+		json_t *ep = json_array_get(args, 0);
+		if (json_array_size(args) != 1 || !json_is_string(ep) ||
+		    !fl_url_memo_key(key, mount, json_string_value(ep), kwargs))
+			return NULL;
+	}
+	return mount ? mount : "";
+}
+
 static json_t *tpl_get_flashed_messages(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
 	fl_tpl_error *err)
 {
@@ -239,6 +260,7 @@ fl_tpl_env *fl_app_new_templates(fl_app *app, const char *first_dir)
 void fl_app_register_template_globals(fl_app *app)
 {
 	fl_tpl_env_add_function(app->templates, "url_for", tpl_url_for);
+	fl_tpl_env_memo_function(app->templates, "url_for", url_for_stamp);
 	fl_tpl_env_add_function(app->templates, "get_flashed_messages", tpl_get_flashed_messages);
 	fl_tpl_env_add_function(app->templates, "csrf_token", tpl_csrf_token);
 	if (app->bp && app->bp->app)

@@ -161,6 +161,36 @@ static void cookie_older_than_lifetime_is_ignored(void **state)
 	assert_int_equal(json_object_size(s.data), 0);
 }
 
+/* The second open of a cookie comes from the per-process memo
+ * (cookie_memo.c): the same object, but each open's own copy, and every
+ * check that depends on the request (age, secret) made again. */
+static void a_cookie_seen_before_opens_as_a_fresh_copy(void **state)
+{
+	static const char want[] = "{\"_flashes\":[{\" t\":[\"message\",\"Looks like you have "
+		"changed your name!\"]}],\"_permanent\":true}";
+	fl_session first = open_cookie(FLASK_FLASH, TS);
+	assert_string_equal(dump(first.data), want);
+	/* the handler changes its session, down to a nested list */
+	json_array_clear(json_object_get(first.data, "_flashes"));
+	json_object_set_new(first.data, "name", json_string("x"));
+	assert_true(fl_session_modified(&first));
+
+	fl_session again = open_cookie(FLASK_FLASH, TS + 1);
+	assert_ptr_not_equal(again.data, first.data);
+	assert_string_equal(dump(again.data), want);
+	assert_string_equal(again.opened, want);
+	assert_false(again.is_new);
+	assert_false(fl_session_modified(&again));
+
+	assert_int_equal(json_object_size(open_cookie(FLASK_FLASH,
+		TS + FL_SESSION_DEFAULT_LIFETIME + 1).data), 0);
+	assert_int_equal(json_object_size(open_cookie(FLASK_FLASH, TS - 1).data), 0);
+	cfg.secret_key = "dev-kez";
+	assert_int_equal(json_object_size(open_cookie(FLASK_FLASH, TS).data), 0);
+	cfg.secret_key = "dev-key";
+	assert_string_equal(dump(open_cookie(FLASK_FLASH, TS).data), want);
+}
+
 static void untouched_session_sends_no_cookie(void **state)
 {
 	fl_session s = open_cookie(NULL, TS);
@@ -255,6 +285,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tag_tuple_is_flask_tuple, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(bad_cookies_give_an_empty_session, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(cookie_older_than_lifetime_is_ignored, setup,
+		                                arena_teardown),
+		cmocka_unit_test_setup_teardown(a_cookie_seen_before_opens_as_a_fresh_copy, setup,
 		                                arena_teardown),
 		cmocka_unit_test_setup_teardown(untouched_session_sends_no_cookie, setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(changed_session_sends_a_browser_session_cookie, setup,

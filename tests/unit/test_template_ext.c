@@ -361,6 +361,75 @@ static void test_replacing_and_shadowing(void **state)
 	unlink(path);
 }
 
+/* ---- call sites that keep their result (fl_tpl_env_memo_function) ---- */
+
+static int memo_calls;
+
+/* counted(x, k=…) = "x:k#n", n the number of calls so far */
+static json_t *g_counted(void *ud, fl_arena *a, json_t *args, json_t *kwargs,
+			 fl_tpl_error *err)
+{
+	json_t *k = json_object_get(kwargs, "k");
+	return json_string(fl_arena_printf(a, "%s:%s#%d", str_arg(args, 0),
+		json_is_string(k) ? json_string_value(k) : "", ++memo_calls));
+}
+
+/* The stamp is the render's ud; a call with k="no" is never kept. */
+static const char *counted_stamp(void *ud, json_t *args, json_t *kwargs)
+{
+	json_t *k = kwargs ? json_object_get(kwargs, "k") : NULL;
+	if (json_is_string(k) && !strcmp(json_string_value(k), "no"))
+		return NULL;
+	return ud;
+}
+
+static const char *render_memo(const char *ctx, void *ud)
+{
+	fl_buf b;
+	fl_buf_init(&b, arena);
+	fl_tpl_error err;
+	assert_int_equal(fl_tpl_render(tpl.env, "memo.html", tpl_ctx(ctx), ud, arena, &b, &err),
+			 FL_OK);
+	return fl_buf_cstr(&b);
+}
+
+static void test_call_sites_keep_results(void **state)
+{
+	fl_tpl_env_add_function(tpl.env, "counted", g_counted);
+	fl_tpl_env_memo_function(tpl.env, "counted", counted_stamp);
+	fl_tpl_env_add_source(tpl.env, "memo.html",
+		"{{ counted('a') }} {{ counted('b', k='x') }} {{ counted(v) }} "
+		"{{ counted('c', k='no') }} {% for i in [1, 2] %}{{ counted('d') }}{% endfor %}");
+	memo_calls = 0;
+	/* literal arguments: called once per site, in the first render; a
+	 * variable argument and a call the stamp refuses: every time */
+	assert_string_equal(render_memo("{\"v\": \"v\"}", "m1"),
+			    "a:#1 b:x#2 v:#3 c:no#4 d:#5d:#5");
+	assert_string_equal(render_memo("{\"v\": \"w\"}", "m1"),
+			    "a:#1 b:x#2 w:#6 c:no#7 d:#5d:#5");
+	/* another stamp: called again (and not kept over the first) */
+	assert_string_equal(render_memo("{\"v\": \"v\"}", "m2"),
+			    "a:#8 b:x#9 v:#10 c:no#11 d:#12d:#13");
+	assert_string_equal(render_memo("{\"v\": \"v\"}", "m1"),
+			    "a:#1 b:x#2 v:#14 c:no#15 d:#5d:#5");
+	/* no stamp for the render: nothing answered from the memo */
+	assert_string_equal(render_memo("{\"v\": \"v\"}", NULL),
+			    "a:#16 b:x#17 v:#18 c:no#19 d:#20d:#21");
+	/* the context's own `counted` is what a page calls */
+	json_t *c = json_object();
+	json_object_set_new(c, "counted", fl_tpl_callable(NULL, o_plain, NULL));
+	json_object_set_new(c, "v", json_string("v"));
+	fl_buf b;
+	fl_buf_init(&b, arena);
+	assert_int_equal(fl_tpl_render(tpl.env, "memo.html", c, "m1", arena, &b, NULL), FL_OK);
+	assert_string_equal(fl_buf_cstr(&b), "&lt;plain&gt; &lt;plain&gt; &lt;plain&gt; "
+			    "&lt;plain&gt; &lt;plain&gt;&lt;plain&gt;");
+	/* the function replaced: the new one is called */
+	fl_tpl_env_add_function(tpl.env, "counted", g_greet);
+	assert_string_equal(render_memo("{\"v\": \"v\"}", "m1"),
+			    "Hello, a! Hello, b! Hello, v! Hello, c! Hello, d!Hello, d!");
+}
+
 /* ---- callable objects ---- */
 
 static void test_callable_objects(void **state)
@@ -492,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_filter_is_still_a_compile_error, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_errors_and_ud, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_replacing_and_shadowing, setup, tpl_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_call_sites_keep_results, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_callable_objects, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_callables_cannot_be_forged, setup, tpl_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_lazy_objects, setup, tpl_fixture_teardown),
