@@ -222,6 +222,23 @@ typedef struct fl_driver_library {
 	bool loaded;            /* every symbol found: the table is usable */
 } fl_driver_library;
 
+/* FL_DRIVER_LIBRARY — in a driver's file: `static struct fl_driver_api
+ * table`, one pointer per function LIST names (LIST(X) calls X(f) for
+ * each, f the library's own function, whose prototype types the
+ * pointer), and `static fl_driver_library table##_library` describing the
+ * library (soname, Debian package, database name) for
+ * fl_driver_library_load.  Calls read `table.f(...)`. */
+#define FL_DRIVER_LIBRARY(table, LIST, soname, package, database) \
+	static struct fl_driver_api { LIST(FL_DRIVER_API_MEMBER_) } table; \
+	static const fl_driver_symbol table##_symbols[] = { LIST(FL_DRIVER_API_SYMBOL_) }; \
+	static fl_driver_library table##_library = { soname, package, database, \
+		table##_symbols, sizeof table##_symbols / sizeof *table##_symbols, \
+		&table, sizeof table, false }
+/* FL_DRIVER_API_MEMBER_, FL_DRIVER_API_SYMBOL_ — FL_DRIVER_LIBRARY's
+ * member and symbol of function `f`. */
+#define FL_DRIVER_API_MEMBER_(f) __typeof__(&f) f;
+#define FL_DRIVER_API_SYMBOL_(f) FL_DRIVER_SYMBOL(struct fl_driver_api, f),
+
 /* fl_driver_library_load — dlopen `lib->soname` and fill `lib->table` with
  * every symbol, once per process (later calls return at once); a driver's
  * open calls it before anything else.  The library is never unloaded.

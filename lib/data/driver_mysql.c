@@ -68,28 +68,7 @@
 	X(mysql_stmt_close) \
 	X(mysql_stmt_errno) \
 	X(mysql_stmt_error)
-struct mysql_api {
-#define X(f) __typeof__(&f) f;
-	MYSQL_API(X)
-#undef X
-};
-static struct mysql_api my;
-
-static const fl_driver_symbol my_symbols[] = {
-#define X(f) FL_DRIVER_SYMBOL(struct mysql_api, f),
-	MYSQL_API(X)
-#undef X
-};
-
-static fl_driver_library my_library = {
-	.soname = "libmariadb.so.3",
-	.package = "libmariadb3",
-	.database = "MySQL/MariaDB",
-	.symbols = my_symbols,
-	.nsymbols = sizeof my_symbols / sizeof *my_symbols,
-	.table = &my,
-	.table_size = sizeof my,
-};
+FL_DRIVER_LIBRARY(my, MYSQL_API, "libmariadb.so.3", "libmariadb3", "MySQL/MariaDB");
 
 struct fl_driver_conn {
 	MYSQL *m;

@@ -54,28 +54,7 @@ enum {
 	X(PQcmdTuples) \
 	X(PQunescapeBytea) \
 	X(PQfreemem)
-struct pq_api {
-#define X(f) __typeof__(&f) f;
-	PQ_API(X)
-#undef X
-};
-static struct pq_api pq;
-
-static const fl_driver_symbol pq_symbols[] = {
-#define X(f) FL_DRIVER_SYMBOL(struct pq_api, f),
-	PQ_API(X)
-#undef X
-};
-
-static fl_driver_library pq_library = {
-	.soname = "libpq.so.5",
-	.package = "libpq5",
-	.database = "PostgreSQL",
-	.symbols = pq_symbols,
-	.nsymbols = sizeof pq_symbols / sizeof *pq_symbols,
-	.table = &pq,
-	.table_size = sizeof pq,
-};
+FL_DRIVER_LIBRARY(pq, PQ_API, "libpq.so.5", "libpq5", "PostgreSQL");
 
 struct fl_driver_conn {
 	PGconn *pg;
