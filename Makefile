@@ -51,8 +51,12 @@ CFLAGS  = -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -Wshadow -Wno-unused-pa
           $(DB_CFLAGS)
 LDFLAGS = $(SAN)
 # The database servers' client libraries (issue 19): MariaDB Connector/C, libpq.
+# Their headers only: the drivers dlopen libmariadb.so.3 and libpq.so.5 when
+# DATABASE_URI names their database (data/driver_internal.h), so a SQLite
+# site's processes do not map them and their dependencies (issue 20: ~450 kB
+# of anonymous memory per process).  dlopen is in libc (glibc >= 2.34).
 DB_CFLAGS = -I/usr/include/mariadb -I/usr/include/postgresql
-LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt -ldw -lelf -lmariadb -lpq
+LDLIBS  = -lfcgi -lsqlite3 -ljansson -lssl -lcrypto -lz -lm -lesmtp -lhiredis -ljwt -ldw -lelf
 # ./manage's own: editline for `manage shell`'s prompt and history.
 MANAGE_LIBS = -ledit
 TESTLIBS = -lcmocka

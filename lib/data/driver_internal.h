@@ -32,6 +32,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/db_uri.h"
@@ -186,6 +187,66 @@ extern const fl_driver fl_driver_postgresql;
  * FL_ENOMEM).  Every driver's text cells come through here. */
 json_t *fl_driver_text_cell(fl_db *db, const fl_driver *drv, fl_driver_stmt *st, int i,
 	const char *table, const char *text, size_t n);
+
+/* ---- a server's client library, loaded when a connection first needs it ----
+ *
+ * The programs do not link libmariadb and libpq: their dependency chains
+ * (gnutls, krb5, ldap, p11-kit, ...) cost every process ~450 kB of
+ * anonymous memory (relocated data pages, constructors' allocations) on a
+ * SQLite site that never calls them.  A server driver keeps one struct of
+ * pointers to the functions it calls, typed from the library's own header
+ * (`__typeof__(&mysql_init) mysql_init;`), and a list naming each member
+ * (FL_DRIVER_SYMBOL); fl_driver_library_load fills it at the first
+ * connection. */
+
+/* One function of a client library: its name and where its pointer goes
+ * in the driver's table. */
+typedef struct fl_driver_symbol {
+	const char *name;       /* the symbol, e.g. "mysql_init" */
+	size_t offset;          /* offsetof its member in the table */
+} fl_driver_symbol;
+
+/* FL_DRIVER_SYMBOL — the fl_driver_symbol of member `f` of the table type
+ * `T`, whose member is named as the library's function. */
+#define FL_DRIVER_SYMBOL(T, f) { #f, offsetof(T, f) }
+
+/* A client library and the table of its functions a driver uses. */
+typedef struct fl_driver_library {
+	const char *soname;     /* what dlopen loads: "libmariadb.so.3" */
+	const char *package;    /* the Debian package that installs it: "libmariadb3" */
+	const char *database;   /* for the message: "MySQL/MariaDB" */
+	const fl_driver_symbol *symbols;
+	size_t nsymbols;
+	void *table;            /* the struct the symbols fill */
+	size_t table_size;      /* its size (cleared when loading fails) */
+	bool loaded;            /* every symbol found: the table is usable */
+} fl_driver_library;
+
+/* FL_DRIVER_LIBRARY — in a driver's file: `static struct fl_driver_api
+ * table`, one pointer per function LIST names (LIST(X) calls X(f) for
+ * each, f the library's own function, whose prototype types the
+ * pointer), and `static fl_driver_library table##_library` describing the
+ * library (soname, Debian package, database name) for
+ * fl_driver_library_load.  Calls read `table.f(...)`. */
+#define FL_DRIVER_LIBRARY(table, LIST, soname, package, database) \
+	static struct fl_driver_api { LIST(FL_DRIVER_API_MEMBER_) } table; \
+	static const fl_driver_symbol table##_symbols[] = { LIST(FL_DRIVER_API_SYMBOL_) }; \
+	static fl_driver_library table##_library = { soname, package, database, \
+		table##_symbols, sizeof table##_symbols / sizeof *table##_symbols, \
+		&table, sizeof table, false }
+/* FL_DRIVER_API_MEMBER_, FL_DRIVER_API_SYMBOL_ — FL_DRIVER_LIBRARY's
+ * member and symbol of function `f`. */
+#define FL_DRIVER_API_MEMBER_(f) __typeof__(&f) f;
+#define FL_DRIVER_API_SYMBOL_(f) FL_DRIVER_SYMBOL(struct fl_driver_api, f),
+
+/* fl_driver_library_load — dlopen `lib->soname` and fill `lib->table` with
+ * every symbol, once per process (later calls return at once); a driver's
+ * open calls it before anything else.  The library is never unloaded.
+ * Errors: FL_ECONFIG when the library or one of its symbols is missing,
+ * recorded on `db` naming the library, the database and the package to
+ * install (the table stays cleared, `loaded` false: the next connection
+ * tries again). */
+fl_err fl_driver_library_load(fl_db *db, fl_driver_library *lib);
 
 /* fl_driver_for — the driver of `dialect`, or NULL when not built in. */
 const fl_driver *fl_driver_for(fl_dialect_id dialect);

@@ -33,6 +33,43 @@
 
 #define BINARY_CHARSET 63   /* my_charset_bin: BLOB, BINARY, VARBINARY */
 
+/* The functions of MariaDB Connector/C this driver calls, through `my`:
+ * loaded by the first my_open (driver_internal.h: fl_driver_library), so
+ * a process that never connects to MySQL does not map libmariadb. */
+#define MYSQL_API(X) \
+	X(mysql_init) \
+	X(mysql_optionsv) \
+	X(mysql_real_connect) \
+	X(mysql_close) \
+	X(mysql_ping) \
+	X(mysql_errno) \
+	X(mysql_error) \
+	X(mysql_real_query) \
+	X(mysql_store_result) \
+	X(mysql_next_result) \
+	X(mysql_free_result) \
+	X(mysql_num_fields) \
+	X(mysql_fetch_fields) \
+	X(mariadb_get_infov) \
+	X(mysql_stmt_init) \
+	X(mysql_stmt_prepare) \
+	X(mysql_stmt_param_count) \
+	X(mysql_stmt_result_metadata) \
+	X(mysql_stmt_attr_set) \
+	X(mysql_stmt_bind_param) \
+	X(mysql_stmt_bind_result) \
+	X(mysql_stmt_execute) \
+	X(mysql_stmt_store_result) \
+	X(mysql_stmt_fetch) \
+	X(mysql_stmt_fetch_column) \
+	X(mysql_stmt_affected_rows) \
+	X(mysql_stmt_insert_id) \
+	X(mysql_stmt_free_result) \
+	X(mysql_stmt_close) \
+	X(mysql_stmt_errno) \
+	X(mysql_stmt_error)
+FL_DRIVER_LIBRARY(my, MYSQL_API, "libmariadb.so.3", "libmariadb3", "MySQL/MariaDB");
+
 struct fl_driver_conn {
 	MYSQL *m;
 };
@@ -179,12 +216,12 @@ static fl_err map_error(fl_db *db, unsigned code, const char *msg, const char *t
 
 static fl_err conn_error(fl_db *db, fl_driver_conn *c)
 {
-	return map_error(db, mysql_errno(c->m), mysql_error(c->m), NULL);
+	return map_error(db, my.mysql_errno(c->m), my.mysql_error(c->m), NULL);
 }
 
 static fl_err stmt_error(fl_db *db, fl_driver_stmt *s)
 {
-	return map_error(db, mysql_stmt_errno(s->st), mysql_stmt_error(s->st), s->table);
+	return map_error(db, my.mysql_stmt_errno(s->st), my.mysql_stmt_error(s->st), s->table);
 }
 
 /* The table a writing statement names ("INSERT INTO "t"", "UPDATE t",
@@ -213,31 +250,34 @@ static fl_err my_open(fl_db *db, const fl_driver_options *opt, fl_driver_conn **
 {
 	const fl_db_uri *u = opt->uri;
 	*out = NULL;
+	fl_err loaded = fl_driver_library_load(db, &my_library);
+	if (loaded)
+		return loaded;
 	fl_driver_conn *c = calloc(1, sizeof *c);
-	if (!c || !(c->m = mysql_init(NULL))) {
+	if (!c || !(c->m = my.mysql_init(NULL))) {
 		free(c);
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	}
 	unsigned int timeout = opt->connect_timeout > 0 ? (unsigned int)opt->connect_timeout : 10;
 	my_bool off = 0;
 	const char *charset = u && fl_db_uri_get(u, "charset") ? fl_db_uri_get(u, "charset") : "utf8mb4";
-	mysql_optionsv(c->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(c->m, MYSQL_OPT_RECONNECT, &off);
-	mysql_optionsv(c->m, MYSQL_SET_CHARSET_NAME, charset);
-	mysql_optionsv(c->m, MYSQL_INIT_COMMAND, "SET SESSION sql_mode = '" FL_MYSQL_SQL_MODE "'");
+	my.mysql_optionsv(c->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	my.mysql_optionsv(c->m, MYSQL_OPT_RECONNECT, &off);
+	my.mysql_optionsv(c->m, MYSQL_SET_CHARSET_NAME, charset);
+	my.mysql_optionsv(c->m, MYSQL_INIT_COMMAND, "SET SESSION sql_mode = '" FL_MYSQL_SQL_MODE "'");
 	const char *host = u ? u->host : NULL;
 	const char *socket = u ? fl_db_uri_socket(u) : NULL;
 	if (!host && !socket)
 		host = "localhost";   /* the client library's default socket */
-	if (!mysql_real_connect(c->m, host, u ? u->username : NULL, u ? u->password : NULL,
+	if (!my.mysql_real_connect(c->m, host, u ? u->username : NULL, u ? u->password : NULL,
 			u ? u->database : NULL, u ? (unsigned)u->port : 0, socket,
 			CLIENT_FOUND_ROWS | CLIENT_MULTI_STATEMENTS)) {
-		unsigned code = mysql_errno(c->m);
+		unsigned code = my.mysql_errno(c->m);
 		fl_err err = code >= 2000 && code < 3000 ? FL_EIO : FL_EDB;
 		fl_db_set_error(db, err, NULL, NULL, "cannot connect to mysql database %s at %s: %s",
 			u && u->database ? u->database : "(default)", socket ? socket : host,
-			mysql_error(c->m));
-		mysql_close(c->m);
+			my.mysql_error(c->m));
+		my.mysql_close(c->m);
 		free(c);
 		return err;
 	}
@@ -249,13 +289,13 @@ static void my_close(fl_driver_conn *c)
 {
 	if (!c)
 		return;
-	mysql_close(c->m);   /* the server rolls back what was left open */
+	my.mysql_close(c->m);   /* the server rolls back what was left open */
 	free(c);
 }
 
 static bool my_ping(fl_db *db, fl_driver_conn *c)
 {
-	if (!mysql_ping(c->m))
+	if (!my.mysql_ping(c->m))
 		return true;
 	conn_error(db, c);
 	return false;
@@ -266,7 +306,7 @@ static bool my_ping(fl_db *db, fl_driver_conn *c)
 static void free_result(fl_driver_stmt *s)
 {
 	if (s->has_result)
-		mysql_stmt_free_result(s->st);
+		my.mysql_stmt_free_result(s->st);
 	s->has_result = false;
 }
 
@@ -276,10 +316,10 @@ static void my_finalize(fl_driver_stmt *s)
 		return;
 	free_result(s);
 	if (s->meta)
-		mysql_free_result(s->meta);
+		my.mysql_free_result(s->meta);
 	for (int i = 0; i < s->ncols; i++)
 		free(s->col[i].buf);
-	mysql_stmt_close(s->st);
+	my.mysql_stmt_close(s->st);
 	free(s->col);
 	free(s->rbind);
 	free(s->pbind);
@@ -307,8 +347,8 @@ static enum enum_field_types fetch_type(const MYSQL_FIELD *f)
  * demand in column_value). */
 static fl_err bind_results(fl_db *db, fl_driver_stmt *s)
 {
-	s->ncols = (int)mysql_num_fields(s->meta);
-	MYSQL_FIELD *fields = mysql_fetch_fields(s->meta);
+	s->ncols = (int)my.mysql_num_fields(s->meta);
+	MYSQL_FIELD *fields = my.mysql_fetch_fields(s->meta);
 	s->rbind = calloc((size_t)s->ncols + 1, sizeof *s->rbind);
 	s->col = calloc((size_t)s->ncols + 1, sizeof *s->col);
 	if (!s->rbind || !s->col)
@@ -328,7 +368,7 @@ static fl_err bind_results(fl_db *db, fl_driver_stmt *s)
 		b->error = &c->error;
 		b->is_unsigned = (c->field->flags & UNSIGNED_FLAG) != 0;
 	}
-	if (mysql_stmt_bind_result(s->st, s->rbind))
+	if (my.mysql_stmt_bind_result(s->st, s->rbind))
 		return stmt_error(db, s);
 	return FL_OK;
 }
@@ -355,32 +395,32 @@ static fl_err my_prepare(fl_db *db, fl_driver_conn *c, const char *sql, fl_drive
 		return fl_db_set_error(db, FL_EINVAL, NULL, NULL,
 			"exactly one SQL statement expected: %.200s", sql);
 	fl_driver_stmt *s = calloc(1, sizeof *s);
-	if (!s || !(s->st = mysql_stmt_init(c->m))) {
+	if (!s || !(s->st = my.mysql_stmt_init(c->m))) {
 		free(s);
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	}
 	s->conn = c;
 	s->table = statement_table(sql);
 	fl_err err = FL_OK;
-	if (mysql_stmt_prepare(s->st, sql, len)) {
+	if (my.mysql_stmt_prepare(s->st, sql, len)) {
 		err = stmt_error(db, s);
 		my_finalize(s);
 		return err;
 	}
-	s->nparams = mysql_stmt_param_count(s->st);
+	s->nparams = my.mysql_stmt_param_count(s->st);
 	s->pbind = calloc(s->nparams + 1, sizeof *s->pbind);
 	s->pval = calloc(s->nparams + 1, sizeof *s->pval);
 	s->plen = calloc(s->nparams + 1, sizeof *s->plen);
 	if (!s->pbind || !s->pval || !s->plen)
 		err = fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
-	else if ((s->meta = mysql_stmt_result_metadata(s->st)))
+	else if ((s->meta = my.mysql_stmt_result_metadata(s->st)))
 		err = bind_results(db, s);
 	if (err) {
 		my_finalize(s);
 		return err;
 	}
 	my_bool on = 1;
-	mysql_stmt_attr_set(s->st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	my.mysql_stmt_attr_set(s->st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	*out = s;
 	return FL_OK;
 }
@@ -449,7 +489,7 @@ static fl_err fit_buffers(fl_db *db, fl_driver_stmt *s)
 		c->cap = s->rbind[i].buffer_length = want;
 		rebind = true;
 	}
-	if (rebind && mysql_stmt_bind_result(s->st, s->rbind))
+	if (rebind && my.mysql_stmt_bind_result(s->st, s->rbind))
 		return stmt_error(db, s);
 	return FL_OK;
 }
@@ -468,19 +508,19 @@ static fl_err my_execute(fl_db *db, fl_driver_stmt *s, json_t *params)
 		if (err)
 			return err;
 	}
-	if ((n && mysql_stmt_bind_param(s->st, s->pbind)) || mysql_stmt_execute(s->st))
+	if ((n && my.mysql_stmt_bind_param(s->st, s->pbind)) || my.mysql_stmt_execute(s->st))
 		return stmt_error(db, s);
 	if (s->meta) {
-		if (mysql_stmt_store_result(s->st))
+		if (my.mysql_stmt_store_result(s->st))
 			return stmt_error(db, s);
 		s->has_result = true;
 		fl_err err = fit_buffers(db, s);
 		if (err)
 			return err;
 	}
-	my_ulonglong rows = mysql_stmt_affected_rows(s->st);
+	my_ulonglong rows = my.mysql_stmt_affected_rows(s->st);
 	s->changes = rows == (my_ulonglong)-1 ? 0 : (int)rows;
-	s->insert_id = (int64_t)mysql_stmt_insert_id(s->st);
+	s->insert_id = (int64_t)my.mysql_stmt_insert_id(s->st);
 	return FL_OK;
 }
 
@@ -488,7 +528,7 @@ static fl_step my_step(fl_db *db, fl_driver_stmt *s)
 {
 	if (!s->has_result)
 		return FL_STEP_DONE;
-	int rc = mysql_stmt_fetch(s->st);
+	int rc = my.mysql_stmt_fetch(s->st);
 	if (rc == 0 || rc == MYSQL_DATA_TRUNCATED)
 		return FL_STEP_ROW;   /* a long value is fetched whole by column_value */
 	if (rc == MYSQL_NO_DATA)
@@ -537,8 +577,8 @@ static fl_err fetch_long(fl_db *db, fl_driver_stmt *s, int i)
 	MYSQL_BIND *b = &s->rbind[i];
 	b->buffer = buf;
 	b->buffer_length = cap;
-	if (mysql_stmt_fetch_column(s->st, b, (unsigned)i, 0) ||
-	    mysql_stmt_bind_result(s->st, s->rbind))
+	if (my.mysql_stmt_fetch_column(s->st, b, (unsigned)i, 0) ||
+	    my.mysql_stmt_bind_result(s->st, s->rbind))
 		return stmt_error(db, s);
 	return FL_OK;
 }
@@ -596,15 +636,15 @@ static void my_reset(fl_driver_stmt *s)
 
 static fl_err my_exec(fl_db *db, fl_driver_conn *c, const char *sql)
 {
-	if (mysql_real_query(c->m, sql, (unsigned long)strlen(sql)))
+	if (my.mysql_real_query(c->m, sql, (unsigned long)strlen(sql)))
 		return conn_error(db, c);
 	for (;;) {
-		MYSQL_RES *r = mysql_store_result(c->m);
+		MYSQL_RES *r = my.mysql_store_result(c->m);
 		if (r)
-			mysql_free_result(r);
-		else if (mysql_errno(c->m))
+			my.mysql_free_result(r);
+		else if (my.mysql_errno(c->m))
 			return conn_error(db, c);
-		int rc = mysql_next_result(c->m);
+		int rc = my.mysql_next_result(c->m);
 		if (rc < 0)
 			return FL_OK;
 		if (rc > 0)
@@ -615,7 +655,7 @@ static fl_err my_exec(fl_db *db, fl_driver_conn *c, const char *sql)
 static bool my_in_transaction(fl_driver_conn *c)
 {
 	unsigned int status = 0;
-	if (mariadb_get_infov(c->m, MARIADB_CONNECTION_SERVER_STATUS, &status))
+	if (my.mariadb_get_infov(c->m, MARIADB_CONNECTION_SERVER_STATUS, &status))
 		return false;
 	return (status & SERVER_STATUS_IN_TRANS) != 0;
 }

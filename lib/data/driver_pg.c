@@ -25,6 +25,37 @@ enum {
 	OID_OID = 26, OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_TIME = 1083, OID_TIMESTAMP = 1114,
 };
 
+/* The functions of libpq this driver calls, through `pq`: loaded by the
+ * first pg_open (driver_internal.h: fl_driver_library), so a process that
+ * never connects to PostgreSQL does not map libpq. */
+#define PQ_API(X) \
+	X(PQconnectdbParams) \
+	X(PQstatus) \
+	X(PQerrorMessage) \
+	X(PQsetNoticeProcessor) \
+	X(PQfinish) \
+	X(PQtransactionStatus) \
+	X(PQexec) \
+	X(PQprepare) \
+	X(PQdescribePrepared) \
+	X(PQexecPrepared) \
+	X(PQresultStatus) \
+	X(PQresultErrorField) \
+	X(PQclear) \
+	X(PQnparams) \
+	X(PQntuples) \
+	X(PQnfields) \
+	X(PQfname) \
+	X(PQftype) \
+	X(PQgetisnull) \
+	X(PQgetvalue) \
+	X(PQgetlength) \
+	X(PQcmdStatus) \
+	X(PQcmdTuples) \
+	X(PQunescapeBytea) \
+	X(PQfreemem)
+FL_DRIVER_LIBRARY(pq, PQ_API, "libpq.so.5", "libpq5", "PostgreSQL");
+
 struct fl_driver_conn {
 	PGconn *pg;
 	unsigned long next_name;    /* statements are named fl_1, fl_2, ... */
@@ -101,24 +132,24 @@ static bool state_is(const char *state, const char *prefix)
  * the error record, then free it. */
 static fl_err fail(fl_db *db, PGconn *pg, PGresult *res)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	const char *table = res ? PQresultErrorField(res, PG_DIAG_TABLE_NAME) : NULL;
+	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *table = res ? pq.PQresultErrorField(res, PG_DIAG_TABLE_NAME) : NULL;
 	char msg[400], name[128];
-	one_line(msg, sizeof msg, primary ? primary : PQerrorMessage(pg));
+	one_line(msg, sizeof msg, primary ? primary : pq.PQerrorMessage(pg));
 	fl_err err = FL_EDB;
 	const char *column = NULL;
-	if (PQstatus(pg) == CONNECTION_BAD || state_is(state, "08") || state_is(state, "57P"))
+	if (pq.PQstatus(pg) == CONNECTION_BAD || state_is(state, "08") || state_is(state, "57P"))
 		err = FL_EDISCONNECTED;
 	else if (!res)
 		err = FL_ENOMEM;
 	else if (state_is(state, "23505")) {
 		err = FL_EEXISTS;
-		unique_column(name, sizeof name, PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+		unique_column(name, sizeof name, pq.PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
 		column = name;
 	} else if (state_is(state, "23502") || state_is(state, "23503") || state_is(state, "23514")) {
 		err = FL_ECONSTRAINT;
-		column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+		column = pq.PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
 	} else if (state_is(state, "42P01")) {
 		err = FL_ENOTABLE;
 		first_quoted(name, sizeof name, primary);
@@ -129,7 +160,7 @@ static fl_err fail(fl_db *db, PGconn *pg, PGresult *res)
 		err = FL_EINVAL;
 	fl_db_set_error(db, err, table, column, "%s%s", err == FL_EDISCONNECTED ?
 		"the connection to PostgreSQL was lost: " : "", msg);
-	PQclear(res);
+	pq.PQclear(res);
 	return err;
 }
 
@@ -160,6 +191,10 @@ static void add(struct conninfo *ci, const char *key, const char *value)
 static fl_err pg_open(fl_db *db, const fl_driver_options *opt, fl_driver_conn **out)
 {
 	const fl_db_uri *uri = opt->uri;
+	*out = NULL;
+	fl_err loaded = fl_driver_library_load(db, &pq_library);
+	if (loaded)
+		return loaded;
 	struct conninfo ci = { .n = 0 };
 	char port[16], timeout[24];
 	snprintf(port, sizeof port, "%d", uri->port);
@@ -179,24 +214,23 @@ static fl_err pg_open(fl_db *db, const fl_driver_options *opt, fl_driver_conn **
 		add(&ci, uri->query[i].key, uri->query[i].value);
 	add(&ci, "client_encoding", "UTF8");
 
-	*out = NULL;
 	struct fl_driver_conn *c = calloc(1, sizeof *c);
 	if (!c)
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
-	c->pg = PQconnectdbParams(ci.kw, ci.val, 0);   /* 0: dbname is a name, never a conninfo */
+	c->pg = pq.PQconnectdbParams(ci.kw, ci.val, 0);   /* 0: dbname is a name, never a conninfo */
 	if (!c->pg) {
 		free(c);
 		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	}
-	if (PQstatus(c->pg) != CONNECTION_OK) {
+	if (pq.PQstatus(c->pg) != CONNECTION_OK) {
 		char msg[400];
-		one_line(msg, sizeof msg, PQerrorMessage(c->pg));
+		one_line(msg, sizeof msg, pq.PQerrorMessage(c->pg));
 		fl_db_set_error(db, FL_EIO, NULL, NULL, "cannot connect to PostgreSQL: %s", msg);
-		PQfinish(c->pg);
+		pq.PQfinish(c->pg);
 		free(c);
 		return FL_EIO;
 	}
-	PQsetNoticeProcessor(c->pg, quiet, NULL);
+	pq.PQsetNoticeProcessor(c->pg, quiet, NULL);
 	*out = c;
 	return FL_OK;
 }
@@ -205,15 +239,15 @@ static void pg_close(fl_driver_conn *c)
 {
 	if (!c)
 		return;
-	PQfinish(c->pg);    /* the server rolls back an open transaction */
+	pq.PQfinish(c->pg);    /* the server rolls back an open transaction */
 	free(c);
 }
 
 static bool pg_ping(fl_db *db, fl_driver_conn *c)
 {
-	PGresult *res = PQexec(c->pg, "");
-	if (res && PQresultStatus(res) == PGRES_EMPTY_QUERY && PQstatus(c->pg) == CONNECTION_OK) {
-		PQclear(res);
+	PGresult *res = pq.PQexec(c->pg, "");
+	if (res && pq.PQresultStatus(res) == PGRES_EMPTY_QUERY && pq.PQstatus(c->pg) == CONNECTION_OK) {
+		pq.PQclear(res);
 		return true;
 	}
 	fail(db, c->pg, res);
@@ -222,17 +256,17 @@ static bool pg_ping(fl_db *db, fl_driver_conn *c)
 
 static fl_err pg_exec(fl_db *db, fl_driver_conn *c, const char *sql)
 {
-	PGresult *res = PQexec(c->pg, sql);   /* the simple protocol: a whole script */
-	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res = pq.PQexec(c->pg, sql);   /* the simple protocol: a whole script */
+	ExecStatusType s = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY)
 		return fail(db, c->pg, res);
-	PQclear(res);
+	pq.PQclear(res);
 	return FL_OK;
 }
 
 static bool pg_in_transaction(fl_driver_conn *c)
 {
-	PGTransactionStatusType s = PQtransactionStatus(c->pg);
+	PGTransactionStatusType s = pq.PQtransactionStatus(c->pg);
 	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
@@ -255,29 +289,29 @@ static fl_err pg_prepare(fl_db *db, fl_driver_conn *c, const char *sql, fl_drive
 	st->scratch = a;
 	snprintf(st->name, sizeof st->name, "fl_%lu", ++c->next_name);
 	const char *text = fl_dialect_finish(&fl_dialect_postgresql, a, sql);
-	PGresult *res = PQprepare(c->pg, st->name, text, 0, NULL);
+	PGresult *res = pq.PQprepare(c->pg, st->name, text, 0, NULL);
 	fl_arena_reset(a);
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+	if (!res || pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		st->conn = NULL;    /* nothing to deallocate */
 		pg_finalize(st);
 		return fail(db, c->pg, res);
 	}
-	PQclear(res);
-	st->desc = PQdescribePrepared(c->pg, st->name);
-	if (!st->desc || PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
+	pq.PQclear(res);
+	st->desc = pq.PQdescribePrepared(c->pg, st->name);
+	if (!st->desc || pq.PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
 		res = st->desc;
 		st->desc = NULL;
 		pg_finalize(st);
 		return fail(db, c->pg, res);
 	}
-	st->nparams = PQnparams(st->desc);
+	st->nparams = pq.PQnparams(st->desc);
 	*out = st;
 	return FL_OK;
 }
 
 static void pg_reset(fl_driver_stmt *st)
 {
-	PQclear(st->res);
+	pq.PQclear(st->res);
 	st->res = NULL;
 	st->row = -1;
 	fl_arena_reset(st->scratch);
@@ -343,8 +377,8 @@ static fl_err pg_execute(fl_db *db, fl_driver_stmt *st, json_t *params)
 		if (err)
 			return err;
 	}
-	PGresult *res = PQexecPrepared(st->conn->pg, st->name, (int)n, values, lengths, formats, 0);
-	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res = pq.PQexecPrepared(st->conn->pg, st->name, (int)n, values, lengths, formats, 0);
+	ExecStatusType s = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 		return fail(db, st->conn->pg, res);
 	st->res = res;
@@ -354,7 +388,7 @@ static fl_err pg_execute(fl_db *db, fl_driver_stmt *st, json_t *params)
 static fl_step pg_step(fl_db *db, fl_driver_stmt *st)
 {
 	(void)db;
-	if (!st->res || st->row + 1 >= PQntuples(st->res))
+	if (!st->res || st->row + 1 >= pq.PQntuples(st->res))
 		return FL_STEP_DONE;
 	st->row++;
 	return FL_STEP_ROW;
@@ -362,24 +396,24 @@ static fl_step pg_step(fl_db *db, fl_driver_stmt *st)
 
 static int pg_column_count(fl_driver_stmt *st)
 {
-	return PQnfields(st->desc);
+	return pq.PQnfields(st->desc);
 }
 
 static const char *pg_column_name(fl_driver_stmt *st, int i)
 {
-	return PQfname(st->desc, i);
+	return pq.PQfname(st->desc, i);
 }
 
 static json_t *bytea_value(fl_db *db, const char *text)
 {
 	size_t n = 0;
-	unsigned char *bytes = PQunescapeBytea((const unsigned char *)text, &n);
+	unsigned char *bytes = pq.PQunescapeBytea((const unsigned char *)text, &n);
 	if (!bytes) {
 		fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 		return NULL;
 	}
 	json_t *v = json_stringn_nocheck((const char *)bytes, n);
-	PQfreemem(bytes);
+	pq.PQfreemem(bytes);
 	return v;
 }
 
@@ -405,10 +439,10 @@ static json_t *time_value(const char *text, size_t n)
 static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 {
 	PGresult *res = st->res;
-	if (!res || st->row < 0 || PQgetisnull(res, st->row, i))
+	if (!res || st->row < 0 || pq.PQgetisnull(res, st->row, i))
 		return json_null();
-	const char *text = PQgetvalue(res, st->row, i);
-	switch (PQftype(res, i)) {
+	const char *text = pq.PQgetvalue(res, st->row, i);
+	switch (pq.PQftype(res, i)) {
 	case OID_INT2: case OID_INT4: case OID_INT8: case OID_OID:
 		return json_integer(strtoll(text, NULL, 10));
 	case OID_FLOAT4: case OID_FLOAT8: {
@@ -420,16 +454,16 @@ static json_t *pg_column_value(fl_db *db, fl_driver_stmt *st, int i)
 	case OID_BYTEA:
 		return bytea_value(db, text);
 	case OID_TIME: case OID_TIMESTAMP:
-		return time_value(text, (size_t)PQgetlength(res, st->row, i));
+		return time_value(text, (size_t)pq.PQgetlength(res, st->row, i));
 	default:    /* text, varchar, numeric (exact), dates and times, json...: as written */
 		return fl_driver_text_cell(db, &fl_driver_postgresql, st, i, NULL, text,
-			(size_t)PQgetlength(res, st->row, i));
+			(size_t)pq.PQgetlength(res, st->row, i));
 	}
 }
 
 static int pg_changes(fl_driver_stmt *st)
 {
-	return st->res ? atoi(PQcmdTuples(st->res)) : 0;
+	return st->res ? atoi(pq.PQcmdTuples(st->res)) : 0;
 }
 
 /* The id an `INSERT ... RETURNING "id"` gave back: the first column of its
@@ -437,13 +471,13 @@ static int pg_changes(fl_driver_stmt *st)
 static int64_t pg_last_insert_id(fl_driver_stmt *st)
 {
 	PGresult *res = st->res;
-	if (!res || strncmp(PQcmdStatus(res), "INSERT", 6) != 0 || PQntuples(res) < 1 ||
-	    PQnfields(res) < 1)
+	if (!res || strncmp(pq.PQcmdStatus(res), "INSERT", 6) != 0 || pq.PQntuples(res) < 1 ||
+	    pq.PQnfields(res) < 1)
 		return 0;
-	Oid t = PQftype(res, 0);
+	Oid t = pq.PQftype(res, 0);
 	if (t != OID_INT2 && t != OID_INT4 && t != OID_INT8)
 		return 0;
-	return strtoll(PQgetvalue(res, PQntuples(res) - 1, 0), NULL, 10);
+	return strtoll(pq.PQgetvalue(res, pq.PQntuples(res) - 1, 0), NULL, 10);
 }
 
 /* Must run before the statement's connection is closed. */
@@ -451,13 +485,13 @@ static void pg_finalize(fl_driver_stmt *st)
 {
 	if (!st)
 		return;
-	PQclear(st->res);
-	if (st->desc && st->conn && PQstatus(st->conn->pg) == CONNECTION_OK) {
+	pq.PQclear(st->res);
+	if (st->desc && st->conn && pq.PQstatus(st->conn->pg) == CONNECTION_OK) {
 		char sql[48];
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
-		PQclear(PQexec(st->conn->pg, sql));
+		pq.PQclear(pq.PQexec(st->conn->pg, sql));
 	}
-	PQclear(st->desc);
+	pq.PQclear(st->desc);
 	fl_arena_free(st->scratch);
 	free(st);
 }

@@ -116,10 +116,26 @@ static fl_err apply_pragmas(fl_db *db, sqlite3 *h)
 	return rc == SQLITE_OK ? FL_OK : map_error(db, h, rc);
 }
 
+/* Before SQLite initialises (the first open): no page-cache bulk.  By
+ * default each connection allocates 20 pages' worth (~87 kB) at its first
+ * read and touches every slot; a process's one connection to a site's
+ * small database uses a few pages, each then allocated as it is needed
+ * (the cache_size limit is unchanged).  Issue 20: RssAnon per process.
+ * SQLITE_MISUSE (SQLite already initialised by the application) only
+ * keeps the default. */
+static void configure_sqlite_once(void)
+{
+	static bool done;
+	if (!done)
+		sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
+	done = true;
+}
+
 static fl_err sqlite_open(fl_db *db, const fl_driver_options *opt, fl_driver_conn **out)
 {
 	const char *path = opt->sqlite_path ? opt->sqlite_path : ":memory:";
 	*out = NULL;
+	configure_sqlite_once();
 	fl_err err = check_parent_dir(db, path);
 	if (err)
 		return err;

@@ -2,8 +2,8 @@
 #include "form/csrf.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "base/signing.h"
 #include "base/hex.h"
@@ -27,8 +27,11 @@ static void csrf_opts(const char *secret, size_t secret_len, fl_signer_opts *o)
  * new visitor's first page (issue #20). */
 static fl_err new_raw_token(char hex[41])
 {
+	/* The kernel's generator, as os.urandom is: OpenSSL's RAND_bytes
+	 * would set up its DRBGs and providers on the first new visitor,
+	 * ~200 kB of heap in every process that shows a form (issue 20). */
 	unsigned char rnd[20];
-	if (RAND_bytes(rnd, sizeof rnd) != 1)
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		return FL_EIO;
 	fl_hex_encode(hex, rnd, sizeof rnd);
 	OPENSSL_cleanse(rnd, sizeof rnd);

@@ -86,7 +86,7 @@ fl_err tpl_compile(const fl_tpl_env *env, const char *name, const char *src, siz
 	if (!t)
 		return FL_ENOMEM;
 	t->name = xstrdup(name);
-	t->arena = fl_arena_new(16384);
+	t->arena = fl_arena_new(4096);
 	t->autoescape = autoescape_for(name);
 	/* Jinja turns \r\n and \r into \n and drops one trailing newline
 	 * (keep_trailing_newline=False). */

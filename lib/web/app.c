@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,11 @@ int fl_run(const fl_blueprint *bp)
 		fl_error("FCGX_Init failed");
 		return 1;
 	}
+	/* Start-up freed what compiling the templates and reading the
+	 * configuration needed for a while (token vectors, parse scratch):
+	 * give those pages back before serving, so a long-running process
+	 * keeps only what it uses (issue 20: ~160 kB of RssAnon). */
+	malloc_trim(0);
 	/* Under `manage runserver -d/-r` (FLAGON_RELOAD=1), a SIGHUP re-execs
 	 * the rebuilt program between requests, and a failed build answers
 	 * every request (reload.c); otherwise one flag test per request. */

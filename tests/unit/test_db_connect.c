@@ -163,6 +163,72 @@ static void test_open_refuses_server_uri(void **state)
 	assert_null(fl_db_sqlite_handle(f->db));
 }
 
+/* Whether /proc/self/maps names a file whose name holds `part`. */
+static bool mapped(const char *part)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, part) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* The server client libraries are loaded by the driver that needs them:
+ * a SQLite connection maps neither (nor their dependency chains). */
+static void test_sqlite_maps_no_server_client(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(fl_db_open(f->t->dbpath, &f->db), FL_OK);
+	assert_false(mapped("libmariadb"));
+	assert_false(mapped("libpq"));
+}
+
+/* A table of two functions of the C library, as a driver keeps its own. */
+struct two_fns {
+	__typeof__(&strlen) strlen;
+	__typeof__(&abs) no_such_function;
+};
+
+/* A missing library or function is a clear error naming the library and
+ * the package, the table left empty and loaded false (tried again). */
+static void test_library_load(void **state)
+{
+	struct fx *f = *state;
+	struct two_fns t;
+	const fl_driver_symbol both[] = {
+		FL_DRIVER_SYMBOL(struct two_fns, strlen),
+		FL_DRIVER_SYMBOL(struct two_fns, no_such_function),
+	};
+	fl_driver_library lib = {
+		.soname = "libflagon-no-such-client.so.1", .package = "flagon-client",
+		.database = "Test", .symbols = both, .nsymbols = 1, .table = &t,
+		.table_size = sizeof t,
+	};
+	assert_int_equal(fl_db_open(f->t->dbpath, &f->db), FL_OK);
+	assert_int_equal(fl_driver_library_load(f->db, &lib), FL_ECONFIG);
+	assert_non_null(strstr(fl_db_errmsg(f->db), "DATABASE_URI names a Test database, but "
+		"its client library libflagon-no-such-client.so.1 cannot be loaded (install the "
+		"package flagon-client)"));
+	assert_false(lib.loaded);
+
+	lib.soname = "libc.so.6";
+	lib.nsymbols = 2;
+	assert_int_equal(fl_driver_library_load(f->db, &lib), FL_ECONFIG);
+	assert_string_equal(fl_db_errmsg(f->db), "the Test client library libc.so.6 has no "
+		"function no_such_function (install a current flagon-client)");
+	assert_false(lib.loaded);
+	assert_null(t.strlen);
+
+	lib.nsymbols = 1;
+	assert_int_equal(fl_driver_library_load(f->db, &lib), FL_OK);
+	assert_true(lib.loaded);
+	assert_int_equal(t.strlen("flagon"), 6);
+	assert_int_equal(fl_driver_library_load(f->db, &lib), FL_OK);   /* once */
+}
+
 static void test_strerror(void **state)
 {
 	assert_string_equal(fl_strerror(FL_EDISCONNECTED), "database connection lost");
@@ -334,6 +400,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_connect_sqlite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refuses_server_uri, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqlite_maps_no_server_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_library_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strerror, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_reconnects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_reconnects, setup, teardown),
