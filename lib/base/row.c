@@ -120,6 +120,18 @@ int fl_row_shape_find(fl_row_shape *s, const char *name)
 
 /* ---- rows ---- */
 
+/* The note that fl_row_cells reads: the row's header points at its cells,
+ * the cells' header at the shape.  The hidden member stays the row's
+ * reference to its cells (jansson releases them with the row) and what a
+ * copy of the row is still recognised by. */
+static void mark(json_t *row, json_t *cells, const fl_row_shape *s)
+{
+	fl_json_head *h = fl_json_head_of(row);
+	h->ptr = cells;
+	fl_json_head_of(cells)->ptr = (void *)s;
+	h->note = FL_ROW_NOTE;
+}
+
 json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 {
 	char key[ROW_KEY_LEN] = { '\0', 'R' };
@@ -133,11 +145,12 @@ json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 		json_decref(row);
 		return NULL;
 	}
+	mark(row, cells, s);
 	return row;
 }
 
 /* The first member, read through the iterator (no hashing). */
-json_t *fl_row_cells(const json_t *v, fl_row_shape **shape)
+json_t *fl_row_cells_slow(const json_t *v, fl_row_shape **shape)
 {
 	if (!json_is_object(v))
 		return NULL;
@@ -259,6 +272,7 @@ void fl_row_make_plain(json_t *row)
 	if (!plain)
 		return;
 	copy_members(plain, row, a, s);
+	fl_json_head_of(row)->note = 0;
 	json_object_clear(row);   /* releases `a`: `plain` holds the cells */
 	json_object_update(row, plain);
 	json_decref(plain);

@@ -101,12 +101,36 @@ bool fl_row_is_compact(const json_t *v);
  * else.  Borrowed. */
 fl_row_shape *fl_row_shape_of(const json_t *row);
 
+/* The note (base/arena.h's fl_json_head) fl_row_new puts on a compact
+ * row's object, pointing at its cells; the cells' own header points at
+ * the shape.  It makes recognising a row one load instead of a walk to
+ * the object's first member; fl_row_make_plain takes it off. */
+#define FL_ROW_NOTE 0x776f5221u  /* "!Row" */
+
+/* fl_row_cells_slow — fl_row_cells for a row without the note (a copy
+ * made by json_copy/json_deep_copy) and for every other value: the object's
+ * first member read.  Use fl_row_cells. */
+json_t *fl_row_cells_slow(const json_t *row, fl_row_shape **shape);
+
 /* fl_row_cells — the array of compact row `row`'s cells, in column order
  * (borrowed; read-only: replace a cell with fl_row_set_cell), and its shape
  * in *shape when `shape` is not NULL (left alone for anything else); NULL
  * when `row` is not a compact row.  For code that reads every cell of a
- * row (the JSON writer): one look at the row instead of one per cell. */
-json_t *fl_row_cells(const json_t *row, fl_row_shape **shape);
+ * row (the JSON writer, a template's loop): a row fl_row_new made is
+ * known by its note, inline. */
+static inline json_t *fl_row_cells(const json_t *row, fl_row_shape **shape)
+{
+	if (json_is_object(row)) {
+		const fl_json_head *h = fl_json_head_of(row);
+		if (h->note == FL_ROW_NOTE) {
+			json_t *cells = h->ptr;
+			if (shape)
+				*shape = fl_json_head_of(cells)->ptr;
+			return cells;
+		}
+	}
+	return fl_row_cells_slow(row, shape);
+}
 
 /* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`
  * is not compact or `i` is out of range. */
