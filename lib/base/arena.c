@@ -334,6 +334,10 @@ static void json_release(void *ptr)
 	if (!ptr)
 		return;
 	fl_json_head *h = fl_json_head_of(ptr);
+	if (h->note & FL_JSON_NOTE_OWNS) {   /* a compact row's cells (base/row.h) */
+		h->note = 0;
+		json_decref(h->ptr);
+	}
 	if (h->tag == TAG_HEAP) {
 		h->tag = 0;
 		free(h);

@@ -115,7 +115,8 @@ fl_arena *fl_json_set_arena(fl_arena *a);
 /* fl_json_head — the 16 bytes Flagon's jansson allocator puts before
  * every block it hands out: `tag` says whether the block is the arena's
  * or the heap's (jansson's free of an arena block does nothing), `note`
- * and `ptr` are free for base code to mark a value with (0: no note).
+ * and `ptr` are free for base code to mark a value with (0: no note;
+ * FL_JSON_NOTE_OWNS below).
  * Why: a compact row (base/row.h) is recognised by one load of its note
  * instead of a walk of its object's first member.  Every json_t but
  * jansson's null, true and false singletons (which are not objects or
@@ -126,6 +127,11 @@ typedef struct fl_json_head {
 	uint32_t note;   /* a base type's mark, 0 when none */
 	void *ptr;       /* what the note refers to (valid only with a note) */
 } fl_json_head;
+
+/* A note with this bit set owns a reference to `ptr`, a json_t: jansson's
+ * free of the value (its reference count reaching 0) releases it
+ * (json_decref), so that a value can hold another without a member. */
+#define FL_JSON_NOTE_OWNS 0x80000000u
 
 /* fl_json_head_of — the header of `v`, a value jansson allocated (any
  * object, array, string, integer or real; never NULL nor one of the

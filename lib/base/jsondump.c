@@ -285,8 +285,7 @@ static size_t collect(const json_t *v, struct member *m)
 	size_t klen;
 	json_t *x;
 	json_object_keylen_foreach((json_t *)v, k, klen, x)
-		if (x != cells)
-			m[n++] = (struct member){ k, klen, x };
+		m[n++] = (struct member){ k, klen, x };
 	return n;
 }
 
@@ -294,9 +293,9 @@ static fl_err put_object(struct dump *d, const json_t *v, size_t depth)
 {
 	fl_row_shape *s = NULL;
 	json_t *cells = fl_row_cells(v, &s);
-	if (cells && json_object_size(v) == 1)
+	if (cells && json_object_size(v) == 0)
 		return put_columns(d, cells, s, depth);
-	size_t n = cells ? s->ncols + json_object_size(v) - 1 : json_object_size(v);
+	size_t n = (cells ? s->ncols : 0) + json_object_size(v);
 	put_char(d, '{');
 	if (n == 0) {
 		put_char(d, '}');

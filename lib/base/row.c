@@ -5,13 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The hidden key: a NUL byte first, so no data (parsed JSON, a column
- * name, a C string key) can make one, then 'R' and the shape's address.
- * Carrying the shape in the key makes reading a cell one iterator step
- * and one array read: no lookup of a second value, no hashing.  Its
- * length (2 + a pointer) is no other hidden key's. */
-#define ROW_KEY_LEN (2 + sizeof(void *))
-
 /* ---- shapes ---- */
 
 uint32_t fl_row_shape_hash(const char *const *names, const size_t *lens, size_t n)
@@ -120,49 +113,23 @@ int fl_row_shape_find(fl_row_shape *s, const char *name)
 
 /* ---- rows ---- */
 
-/* The note that fl_row_cells reads: the row's header points at its cells,
- * the cells' header at the shape.  The hidden member stays the row's
- * reference to its cells (jansson releases them with the row) and what a
- * copy of the row is still recognised by. */
-static void mark(json_t *row, json_t *cells, const fl_row_shape *s)
-{
-	fl_json_head *h = fl_json_head_of(row);
-	h->ptr = cells;
-	fl_json_head_of(cells)->ptr = (void *)s;
-	h->note = FL_ROW_NOTE;
-}
-
 json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 {
-	char key[ROW_KEY_LEN] = { '\0', 'R' };
 	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols) {
 		json_decref(cells);
 		return NULL;
 	}
-	memcpy(key + 2, &s, sizeof s);
 	json_t *row = json_object();
-	if (!row || json_object_setn_new_nocheck(row, key, ROW_KEY_LEN, cells)) {
-		json_decref(row);
+	if (!row) {
+		json_decref(cells);
 		return NULL;
 	}
-	mark(row, cells, s);
+	/* the note fl_row_cells reads; the row's reference to its cells */
+	fl_json_head *h = fl_json_head_of(row);
+	h->ptr = cells;
+	fl_json_head_of(cells)->ptr = (void *)s;
+	h->note = FL_ROW_NOTE;
 	return row;
-}
-
-/* The first member, read through the iterator (no hashing). */
-json_t *fl_row_cells_slow(const json_t *v, fl_row_shape **shape)
-{
-	if (!json_is_object(v))
-		return NULL;
-	void *it = json_object_iter((json_t *)v);
-	if (!it || json_object_iter_key_len(it) != ROW_KEY_LEN)
-		return NULL;
-	const char *key = json_object_iter_key(it);
-	if (key[0] != '\0' || key[1] != 'R')
-		return NULL;
-	if (shape)
-		memcpy(shape, key + 2, sizeof *shape);
-	return json_object_iter_value(it);
 }
 
 bool fl_row_is_compact(const json_t *v)
@@ -233,11 +200,11 @@ size_t fl_row_size(const json_t *row)
 {
 	json_t *a = fl_row_cells(row, NULL);
 	if (a)
-		return json_array_size(a) + json_object_size(row) - 1;
+		return json_array_size(a) + json_object_size(row);
 	return json_is_object(row) ? json_object_size(row) : 0;
 }
 
-/* Columns, then the members after the hidden one, into `out`. */
+/* Columns, then the ordinary members, into `out`. */
 static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row_shape *s)
 {
 	for (size_t i = 0; i < s->ncols; i++)
@@ -246,8 +213,7 @@ static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row
 	size_t klen;
 	json_t *v;
 	json_object_keylen_foreach((json_t *)row, k, klen, v)
-		if (v != a)
-			json_object_setn_nocheck(out, k, klen, v);
+		json_object_setn_nocheck(out, k, klen, v);
 }
 
 json_t *fl_row_object(json_t *row)
@@ -273,7 +239,8 @@ void fl_row_make_plain(json_t *row)
 		return;
 	copy_members(plain, row, a, s);
 	fl_json_head_of(row)->note = 0;
-	json_object_clear(row);   /* releases `a`: `plain` holds the cells */
+	json_object_clear(row);
 	json_object_update(row, plain);
 	json_decref(plain);
+	json_decref(a);   /* the note's reference: the members hold the cells now */
 }

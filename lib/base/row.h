@@ -9,18 +9,25 @@
  * row is built without hashing and read by column index (the index of a
  * name is found once per shape, and remembered per name pointer).
  *
- * What it is: a JSON object whose FIRST member has a hidden key — a NUL
- * byte, which no data can carry (the same mark as the template engine's
- * markup and callables), 'R', and the address of the shape — holding the
- * array of its cells [cell 0, cell 1, ...].  Members after it are
- * ordinary members (the relationships a query loads, anything C code sets
- * with fl_row_set_new that is not a column).  Jansson stays the one value
- * type: a compact row flows through template contexts, arrays and the
- * JSON output (base/jsondump.h) like a plain one.
+ * What it is: a JSON object marked by a note in its allocation's header
+ * (base/arena.h's fl_json_head: every jansson value has one) that points
+ * at the array of its cells [cell 0, cell 1, ...], whose own header
+ * points at the shape.  The row holds a reference to its cells (released
+ * with the row by jansson's free, arena.c).  Its object members are
+ * ordinary members (the relationships a query loads, anything C code
+ * sets with fl_row_set_new that is not a column).  Why a note and not a
+ * member: a hidden member cost a hash insert and two allocations per row,
+ * and finding it a walk to the object's first member per read; the note
+ * is one store and one load.  Jansson stays the one value type: a
+ * compact row flows through template contexts, arrays and the JSON
+ * output (base/jsondump.h) like a plain one.
  *
- * What it is not: an object json_object_get can read a column from.  Code
- * that reads rows uses fl_row_get (both kinds); code that needs a plain
- * object (json_dumps, a session, fl_db_update) asks for one with
+ * What it is not: an object jansson's own functions see the columns of.
+ * json_object_get, json_object_size, iteration, json_equal, json_dumps,
+ * json_copy and json_deep_copy see only the ordinary members (a copy is
+ * a plain object without the columns).  Code that reads rows uses
+ * fl_row_get and fl_row_size (both kinds); code that needs a plain object
+ * (json_dumps, a copy, a session, fl_db_update) asks for one with
  * fl_row_object.  Only the calls that say so return compact rows
  * (fl_db_query_compact, fl_query_compact in data/): every other call keeps
  * returning plain objects, so existing code is unchanged.
@@ -102,34 +109,27 @@ bool fl_row_is_compact(const json_t *v);
 fl_row_shape *fl_row_shape_of(const json_t *row);
 
 /* The note (base/arena.h's fl_json_head) fl_row_new puts on a compact
- * row's object, pointing at its cells; the cells' own header points at
- * the shape.  It makes recognising a row one load instead of a walk to
- * the object's first member; fl_row_make_plain takes it off. */
-#define FL_ROW_NOTE 0x776f5221u  /* "!Row" */
-
-/* fl_row_cells_slow — fl_row_cells for a row without the note (a copy
- * made by json_copy/json_deep_copy) and for every other value: the object's
- * first member read.  Use fl_row_cells. */
-json_t *fl_row_cells_slow(const json_t *row, fl_row_shape **shape);
+ * row's object, pointing at its cells (a reference the row owns: the
+ * note has FL_JSON_NOTE_OWNS); the cells' own header points at the
+ * shape.  fl_row_make_plain takes it off. */
+#define FL_ROW_NOTE (FL_JSON_NOTE_OWNS | 0x00526f77u)  /* "Row" */
 
 /* fl_row_cells — the array of compact row `row`'s cells, in column order
  * (borrowed; read-only: replace a cell with fl_row_set_cell), and its shape
  * in *shape when `shape` is not NULL (left alone for anything else); NULL
- * when `row` is not a compact row.  For code that reads every cell of a
- * row (the JSON writer, a template's loop): a row fl_row_new made is
- * known by its note, inline. */
+ * when `row` is not a compact row (NULL included).  Inline: one load of
+ * the note tells. */
 static inline json_t *fl_row_cells(const json_t *row, fl_row_shape **shape)
 {
-	if (json_is_object(row)) {
-		const fl_json_head *h = fl_json_head_of(row);
-		if (h->note == FL_ROW_NOTE) {
-			json_t *cells = h->ptr;
-			if (shape)
-				*shape = fl_json_head_of(cells)->ptr;
-			return cells;
-		}
-	}
-	return fl_row_cells_slow(row, shape);
+	if (!json_is_object(row))
+		return NULL;
+	const fl_json_head *h = fl_json_head_of(row);
+	if (h->note != FL_ROW_NOTE)
+		return NULL;
+	json_t *cells = h->ptr;
+	if (shape)
+		*shape = fl_json_head_of(cells)->ptr;
+	return cells;
 }
 
 /* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`
