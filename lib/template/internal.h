@@ -452,6 +452,12 @@ static inline void tpl_put(fl_buf *b, const char *s, size_t n)
  * callers a stack guard on every call (print.c). */
 void tpl_put_int(fl_buf *b, json_int_t i);
 
+/* tpl_put_fixed — m (0 <= m < 10^15) appended to b with its last `places`
+ * digits after a point and at least one digit before it ("0.05"; places
+ * 0: "m.0"), a '-' first when `neg`, written in place (print.c; floatfmt.c's
+ * str(float) short path). */
+void tpl_put_fixed(fl_buf *b, int neg, unsigned long long m, int places);
+
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);
 /* TPL_PRINT_NAME — S_PRINT's op bit (fold.c): its expression is a name or
