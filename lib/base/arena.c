@@ -335,13 +335,24 @@ static void json_release(void *ptr)
 		return;
 	fl_json_head *h = fl_json_head_of(ptr);
 	if (h->note & FL_JSON_NOTE_OWNS) {   /* a compact row's cells (base/row.h) */
+		fl_json_owned *o = h->ptr;
 		h->note = 0;
-		json_decref(h->ptr);
+		o->release(o);
 	}
 	if (h->tag == TAG_HEAP) {
 		h->tag = 0;
 		free(h);
 	}
+}
+
+void *fl_json_malloc(size_t n)
+{
+	return json_alloc(n);
+}
+
+void fl_json_free(void *p)
+{
+	json_release(p);
 }
 
 /* Installed before main() so no jansson value is ever made by plain malloc

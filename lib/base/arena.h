@@ -128,10 +128,28 @@ typedef struct fl_json_head {
 	void *ptr;       /* what the note refers to (valid only with a note) */
 } fl_json_head;
 
-/* A note with this bit set owns a reference to `ptr`, a json_t: jansson's
- * free of the value (its reference count reaching 0) releases it
- * (json_decref), so that a value can hold another without a member. */
+/* A note with this bit set owns `ptr`, a block from fl_json_malloc that
+ * starts with an fl_json_owned: jansson's free of the value (its
+ * reference count reaching 0) calls the block's release function, so
+ * that a value can own memory jansson does not know of (a compact row's
+ * cells, base/row.h). */
 #define FL_JSON_NOTE_OWNS 0x80000000u
+
+/* The start of a block a note owns: `release` frees the block and what
+ * it holds (it is called once, with the block). */
+typedef struct fl_json_owned {
+	void (*release)(struct fl_json_owned *self);
+} fl_json_owned;
+
+/* fl_json_malloc — `n` bytes (16-byte aligned) from jansson's allocator:
+ * the arena fl_json_set_arena set, else the heap, so that the block lives
+ * exactly as long as values made at the same time.  Never NULL (out of
+ * memory ends the process).  Free with fl_json_free (a no-op for an arena
+ * block). */
+void *fl_json_malloc(size_t n);
+
+/* fl_json_free — free a block of fl_json_malloc (NULL ignored). */
+void fl_json_free(void *p);
 
 /* fl_json_head_of — the header of `v`, a value jansson allocated (any
  * object, array, string, integer or real; never NULL nor one of the

@@ -113,22 +113,44 @@ int fl_row_shape_find(fl_row_shape *s, const char *name)
 
 /* ---- rows ---- */
 
+/* The block's release (jansson's free of the row, fl_row_make_plain):
+ * each cell's reference, then the block. */
+static void release_block(fl_json_owned *o)
+{
+	fl_row_block *b = (fl_row_block *)o;
+	for (size_t i = 0; i < b->shape->ncols; i++)
+		json_decref(b->cell[i]);
+	fl_json_free(b);
+}
+
+json_t *fl_row_alloc(const fl_row_shape *s, json_t ***cells)
+{
+	json_t *row = json_object();
+	if (!row)
+		return NULL;
+	fl_row_block *b = fl_json_malloc(sizeof *b + s->ncols * sizeof *b->cell);
+	b->owned.release = release_block;
+	b->shape = s;
+	memset(b->cell, 0, s->ncols * sizeof *b->cell);
+	/* the note fl_row_cells reads; the row owns the block from here */
+	fl_json_head *h = fl_json_head_of(row);
+	h->ptr = b;
+	h->note = FL_ROW_NOTE;
+	*cells = b->cell;
+	return row;
+}
+
 json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 {
-	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols) {
+	json_t **c, *row;
+	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols ||
+	    !(row = fl_row_alloc(s, &c))) {
 		json_decref(cells);
 		return NULL;
 	}
-	json_t *row = json_object();
-	if (!row) {
-		json_decref(cells);
-		return NULL;
-	}
-	/* the note fl_row_cells reads; the row's reference to its cells */
-	fl_json_head *h = fl_json_head_of(row);
-	h->ptr = cells;
-	fl_json_head_of(cells)->ptr = (void *)s;
-	h->note = FL_ROW_NOTE;
+	for (size_t i = 0; i < s->ncols; i++)
+		c[i] = json_incref(json_array_get(cells, i));
+	json_decref(cells);
 	return row;
 }
 
@@ -146,40 +168,44 @@ fl_row_shape *fl_row_shape_of(const json_t *row)
 
 json_t *fl_row_cell(const json_t *row, size_t i)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	return a ? json_array_get(a, i) : NULL;
+	fl_row_shape *s;
+	json_t **c = fl_row_cells(row, &s);
+	return c && i < s->ncols ? c[i] : NULL;
 }
 
 json_t *fl_row_find(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_find(s, name);
 		if (i >= 0)
-			return json_array_get(a, (size_t)i);
+			return c[i];
 	}
 	return json_object_get(row, name);
 }
 
 int fl_row_set_cell(json_t *row, size_t i, json_t *value)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	if (!a || i >= json_array_size(a)) {
+	fl_row_shape *s;
+	json_t **c = fl_row_cells(row, &s);
+	if (!c || i >= s->ncols || !value) {
 		json_decref(value);
 		return -1;
 	}
-	return json_array_set_new(a, i, value);
+	json_decref(c[i]);
+	c[i] = value;
+	return 0;
 }
 
 json_t *fl_row_get(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
-			return json_array_get(a, (size_t)i);
+			return c[i];
 	}
 	return json_object_get(row, name);
 }
@@ -187,28 +213,28 @@ json_t *fl_row_get(const json_t *row, const char *name)
 int fl_row_set_new(json_t *row, const char *name, json_t *value)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
-			return json_array_set_new(a, (size_t)i, value);
+			return fl_row_set_cell(row, (size_t)i, value);
 	}
 	return json_object_set_new(row, name, value);
 }
 
 size_t fl_row_size(const json_t *row)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	if (a)
-		return json_array_size(a) + json_object_size(row);
+	fl_row_shape *s;
+	if (fl_row_cells(row, &s))
+		return s->ncols + json_object_size(row);
 	return json_is_object(row) ? json_object_size(row) : 0;
 }
 
 /* Columns, then the ordinary members, into `out`. */
-static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row_shape *s)
+static void copy_members(json_t *out, const json_t *row, json_t **c, const fl_row_shape *s)
 {
 	for (size_t i = 0; i < s->ncols; i++)
-		json_object_setn_nocheck(out, s->names[i], s->lens[i], json_array_get(a, i));
+		json_object_setn_nocheck(out, s->names[i], s->lens[i], c[i]);
 	const char *k;
 	size_t klen;
 	json_t *v;
@@ -219,28 +245,30 @@ static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row
 json_t *fl_row_object(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (!a)
+	json_t **c = fl_row_cells(row, &s);
+	if (!c)
 		return json_incref(row);
 	json_t *out = json_object();
 	if (out)
-		copy_members(out, row, a, s);
+		copy_members(out, row, c, s);
 	return out;
 }
 
 void fl_row_make_plain(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (!a)
+	json_t **c = fl_row_cells(row, &s);
+	if (!c)
 		return;
 	json_t *plain = json_object();
 	if (!plain)
 		return;
-	copy_members(plain, row, a, s);
-	fl_json_head_of(row)->note = 0;
+	copy_members(plain, row, c, s);
+	fl_json_head *h = fl_json_head_of(row);
+	fl_json_owned *b = h->ptr;
+	h->note = 0;
+	b->release(b);   /* the members hold the cells now */
 	json_object_clear(row);
 	json_object_update(row, plain);
 	json_decref(plain);
-	json_decref(a);   /* the note's reference: the members hold the cells now */
 }

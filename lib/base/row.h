@@ -11,16 +11,17 @@
  *
  * What it is: a JSON object marked by a note in its allocation's header
  * (base/arena.h's fl_json_head: every jansson value has one) that points
- * at the array of its cells [cell 0, cell 1, ...], whose own header
- * points at the shape.  The row holds a reference to its cells (released
- * with the row by jansson's free, arena.c).  Its object members are
- * ordinary members (the relationships a query loads, anything C code
- * sets with fl_row_set_new that is not a column).  Why a note and not a
- * member: a hidden member cost a hash insert and two allocations per row,
- * and finding it a walk to the object's first member per read; the note
- * is one store and one load.  Jansson stays the one value type: a
- * compact row flows through template contexts, arrays and the JSON
- * output (base/jsondump.h) like a plain one.
+ * at a block holding the shape and its cells, one value per column in
+ * order (a C array, not a JSON array: no growth checks when it is filled,
+ * no call when a cell is read).  The row owns the block and a reference
+ * to each cell (jansson's free of the row releases them, arena.c).  Its
+ * object members are ordinary members (the relationships a query loads,
+ * anything C code sets with fl_row_set_new that is not a column).  Why a
+ * note and not a member: a hidden member cost a hash insert and two
+ * allocations per row, and finding it a walk to the object's first
+ * member per read; the note is one store and one load.  Jansson stays
+ * the one value type: a compact row flows through template contexts,
+ * arrays and the JSON output (base/jsondump.h) like a plain one.
  *
  * What it is not: an object jansson's own functions see the columns of.
  * json_object_get, json_object_size, iteration, json_equal, json_dumps,
@@ -96,10 +97,18 @@ int fl_row_shape_index(const fl_row_shape *s, const char *name, size_t len);
 int fl_row_shape_find(fl_row_shape *s, const char *name);
 
 /* fl_row_new — a compact row of shape `s` (borrowed: it must outlive
- * the row) whose cells are the array `cells` (stolen; one value per
- * column, in order), from jansson's current arena.  New reference; NULL
- * when an argument is wrong (`cells` is then released). */
+ * the row) whose cells are the values of the array `cells` (stolen; one
+ * value per column, in order), from jansson's current arena.  New
+ * reference; NULL when an argument is wrong (`cells` is then released). */
 json_t *fl_row_new(const fl_row_shape *s, json_t *cells);
+
+/* fl_row_alloc — a compact row of shape `s` (borrowed: it must outlive
+ * the row) whose s->ncols cells are all NULL, and in *cells the array of
+ * them for the caller to fill (each value stolen) before anything else
+ * sees the row; a cell left NULL is only allowed before the row is
+ * released (a failed read).  From jansson's current arena.  New
+ * reference; NULL when out of memory (heap only). */
+json_t *fl_row_alloc(const fl_row_shape *s, json_t ***cells);
 
 /* fl_row_is_compact — whether `v` is a compact row. */
 bool fl_row_is_compact(const json_t *v);
@@ -109,27 +118,33 @@ bool fl_row_is_compact(const json_t *v);
 fl_row_shape *fl_row_shape_of(const json_t *row);
 
 /* The note (base/arena.h's fl_json_head) fl_row_new puts on a compact
- * row's object, pointing at its cells (a reference the row owns: the
- * note has FL_JSON_NOTE_OWNS); the cells' own header points at the
- * shape.  fl_row_make_plain takes it off. */
+ * row's object: its `ptr` is the row's fl_row_block (owned: the note has
+ * FL_JSON_NOTE_OWNS).  fl_row_make_plain takes it off. */
 #define FL_ROW_NOTE (FL_JSON_NOTE_OWNS | 0x00526f77u)  /* "Row" */
 
-/* fl_row_cells — the array of compact row `row`'s cells, in column order
- * (borrowed; read-only: replace a cell with fl_row_set_cell), and its shape
- * in *shape when `shape` is not NULL (left alone for anything else); NULL
- * when `row` is not a compact row (NULL included).  Inline: one load of
- * the note tells. */
-static inline json_t *fl_row_cells(const json_t *row, fl_row_shape **shape)
+/* What a compact row's note points at: one block from fl_json_malloc. */
+typedef struct fl_row_block {
+	fl_json_owned owned;          /* its release: the cells, then the block */
+	const fl_row_shape *shape;
+	json_t *cell[];               /* shape->ncols references */
+} fl_row_block;
+
+/* fl_row_cells — the cells of compact row `row`, in column order: an
+ * array of shape->ncols values (borrowed; read-only: replace a cell with
+ * fl_row_set_cell), and its shape in *shape when `shape` is not NULL
+ * (left alone for anything else); NULL when `row` is not a compact row
+ * (NULL included).  Inline: one load of the note tells. */
+static inline json_t **fl_row_cells(const json_t *row, fl_row_shape **shape)
 {
 	if (!json_is_object(row))
 		return NULL;
 	const fl_json_head *h = fl_json_head_of(row);
 	if (h->note != FL_ROW_NOTE)
 		return NULL;
-	json_t *cells = h->ptr;
+	fl_row_block *b = h->ptr;
 	if (shape)
-		*shape = fl_json_head_of(cells)->ptr;
-	return cells;
+		*shape = (fl_row_shape *)b->shape;
+	return b->cell;
 }
 
 /* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`

@@ -422,7 +422,7 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
  * could change the row: the caller forgets it (row = NULL) then. */
 struct tpl_rowmemo {
 	const json_t *row;
-	json_t *cells;
+	json_t **cells;
 	struct fl_row_shape *shape;
 };
 
