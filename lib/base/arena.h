@@ -138,7 +138,7 @@ typedef struct fl_json_head {
 /* The start of a block a note owns: `release` frees the block and what
  * it holds (it is called once, with the block). */
 typedef struct fl_json_owned {
-	void (*release)(struct fl_json_owned *self);
+	void (*release)(struct fl_json_owned *self);   /* frees the block and what it holds */
 } fl_json_owned;
 
 /* fl_json_malloc — `n` bytes (16-byte aligned) from jansson's allocator:

@@ -125,7 +125,7 @@ fl_row_shape *fl_row_shape_of(const json_t *row);
 /* What a compact row's note points at: one block from fl_json_malloc. */
 typedef struct fl_row_block {
 	fl_json_owned owned;          /* its release: the cells, then the block */
-	const fl_row_shape *shape;
+	const fl_row_shape *shape;    /* the row's columns (borrowed) */
 	json_t *cell[];               /* shape->ncols references */
 } fl_row_block;
 
