@@ -278,42 +278,81 @@ const char *fl_buf_cstr(fl_buf *b)
 }
 
 /* ---- jansson allocator ----
- * Every block carries a 16-byte header saying where it came from, so that
- * json_decref() on an arena value is a no-op while heap values are freed. */
+ * Every block carries a 16-byte header (fl_json_head, arena.h) saying
+ * where it came from, so that json_decref() on an arena value is a no-op
+ * while heap values are freed; the rest of the header carries base code's
+ * notes (a compact row's mark). */
 
 #define TAG_HEAP 0x48454150u  /* "HEAP" */
 #define TAG_ARENA 0x4152454eu /* "AREN" */
 
+_Static_assert(sizeof(fl_json_head) == ALIGN, "the header keeps blocks aligned");
+
 static fl_arena *json_arena;
 
+static inline void *json_block(unsigned char *p, uint32_t tag)
+{
+	fl_json_head *h = (fl_json_head *)p;
+	h->tag = tag;
+	h->note = 0;
+	return p + ALIGN;
+}
+
+/* Out of the fast path: a new chunk, the heap, a size near SIZE_MAX. */
+static __attribute__((noinline)) void *json_alloc_slow(size_t n)
+{
+	if (n > SIZE_MAX - 2 * ALIGN)
+		oom(n);
+	if (json_arena)
+		return json_block(fl_arena_alloc(json_arena, n + ALIGN), TAG_ARENA);
+	unsigned char *p = malloc(n + ALIGN);
+	if (!p)
+		oom(n);
+	return json_block(p, TAG_HEAP);
+}
+
+/* The common case — the request's arena has room — is a leaf: a row of
+ * a query allocates about ten values. */
 static void *json_alloc(size_t n)
 {
-	unsigned char *p;
-	if (json_arena) {
-		/* n + ALIGN rounded up; jansson never asks for sizes near SIZE_MAX */
+	fl_arena *a = json_arena;
+	if (a) {
 		size_t need = (n + 2 * ALIGN - 1) & ~(size_t)(ALIGN - 1);
-		p = need > n ? arena_bump(json_arena, need) : NULL;
-		if (!p)
-			p = fl_arena_alloc(json_arena, n + ALIGN);
-		*(uint32_t *)p = TAG_ARENA;
-	} else {
-		p = malloc(n + ALIGN);
-		if (!p)
-			oom(n);
-		*(uint32_t *)p = TAG_HEAP;
+		struct chunk *c = a->head;
+		if (need > n && c->size - c->used >= need) {
+			unsigned char *p = c->data + c->used;
+			c->used += need;
+			a->used += need;
+			return json_block(p, TAG_ARENA);
+		}
 	}
-	return p + ALIGN;
+	return json_alloc_slow(n);
 }
 
 static void json_release(void *ptr)
 {
 	if (!ptr)
 		return;
-	unsigned char *p = (unsigned char *)ptr - ALIGN;
-	if (*(uint32_t *)p == TAG_HEAP) {
-		*(uint32_t *)p = 0;
-		free(p);
+	fl_json_head *h = fl_json_head_of(ptr);
+	if (h->note & FL_JSON_NOTE_OWNS) {   /* a compact row's cells (base/row.h) */
+		fl_json_owned *o = h->ptr;
+		h->note = 0;
+		o->release(o);
 	}
+	if (h->tag == TAG_HEAP) {
+		h->tag = 0;
+		free(h);
+	}
+}
+
+void *fl_json_malloc(size_t n)
+{
+	return json_alloc(n);
+}
+
+void fl_json_free(void *p)
+{
+	json_release(p);
 }
 
 /* Installed before main() so no jansson value is ever made by plain malloc

@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* An arena: per-request memory, freed all at once (opaque). */
 typedef struct fl_arena fl_arena;
@@ -110,5 +111,52 @@ const char *fl_buf_cstr(fl_buf *b);
  * die with the arena; never store them in a value made on the heap.  Flagon installs its
  * allocator into jansson before main() runs. */
 fl_arena *fl_json_set_arena(fl_arena *a);
+
+/* fl_json_head — the 16 bytes Flagon's jansson allocator puts before
+ * every block it hands out: `tag` says whether the block is the arena's
+ * or the heap's (jansson's free of an arena block does nothing), `note`
+ * and `ptr` are free for base code to mark a value with (0: no note;
+ * FL_JSON_NOTE_OWNS below).
+ * Why: a compact row (base/row.h) is recognised by one load of its note
+ * instead of a walk of its object's first member.  Every json_t but
+ * jansson's null, true and false singletons (which are not objects or
+ * arrays) has one; the allocator sets `note` to 0, `ptr` is undefined
+ * until a note is set. */
+typedef struct fl_json_head {
+	uint32_t tag;    /* the allocator's: do not write */
+	uint32_t note;   /* a base type's mark, 0 when none */
+	void *ptr;       /* what the note refers to (valid only with a note) */
+} fl_json_head;
+
+/* A note with this bit set owns `ptr`, a block from fl_json_malloc that
+ * starts with an fl_json_owned: jansson's free of the value (its
+ * reference count reaching 0) calls the block's release function, so
+ * that a value can own memory jansson does not know of (a compact row's
+ * cells, base/row.h). */
+#define FL_JSON_NOTE_OWNS 0x80000000u
+
+/* The start of a block a note owns: `release` frees the block and what
+ * it holds (it is called once, with the block). */
+typedef struct fl_json_owned {
+	void (*release)(struct fl_json_owned *self);   /* frees the block and what it holds */
+} fl_json_owned;
+
+/* fl_json_malloc — `n` bytes (16-byte aligned) from jansson's allocator:
+ * the arena fl_json_set_arena set, else the heap, so that the block lives
+ * exactly as long as values made at the same time.  Never NULL (out of
+ * memory ends the process).  Free with fl_json_free (a no-op for an arena
+ * block). */
+void *fl_json_malloc(size_t n);
+
+/* fl_json_free — free a block of fl_json_malloc (NULL ignored). */
+void fl_json_free(void *p);
+
+/* fl_json_head_of — the header of `v`, a value jansson allocated (any
+ * object, array, string, integer or real; never NULL nor one of the
+ * null/true/false singletons).  Borrowed; lives as long as `v`. */
+static inline fl_json_head *fl_json_head_of(const void *v)
+{
+	return (fl_json_head *)((char *)v - sizeof(fl_json_head));
+}
 
 #endif

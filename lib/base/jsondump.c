@@ -249,7 +249,7 @@ static fl_err put_member(struct dump *d, const char *key, size_t len, const json
 
 /* A compact row with nothing but its columns (the common case): written
  * straight from its cells, in the shape's sorted order when asked. */
-static fl_err put_columns(struct dump *d, const json_t *cells, const fl_row_shape *s,
+static fl_err put_columns(struct dump *d, json_t *const *cells, const fl_row_shape *s,
 	size_t depth)
 {
 	size_t n = s->ncols;
@@ -262,7 +262,7 @@ static fl_err put_columns(struct dump *d, const json_t *cells, const fl_row_shap
 	int sorted = (d->flags & JSON_SORT_KEYS) != 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t k = sorted ? s->sorted[i] : i;
-		fl_err err = put_member(d, s->names[k], s->lens[k], json_array_get(cells, k), depth,
+		fl_err err = put_member(d, s->names[k], s->lens[k], cells[k], depth,
 			i + 1 < n);
 		if (err)
 			return err;
@@ -277,26 +277,25 @@ static size_t collect(const json_t *v, struct member *m)
 {
 	size_t n = 0;
 	fl_row_shape *s = NULL;
-	json_t *cells = fl_row_cells(v, &s);
+	json_t **cells = fl_row_cells(v, &s);
 	if (cells)
 		for (size_t i = 0; i < s->ncols; i++)
-			m[n++] = (struct member){ s->names[i], s->lens[i], json_array_get(cells, i) };
+			m[n++] = (struct member){ s->names[i], s->lens[i], cells[i] };
 	const char *k;
 	size_t klen;
 	json_t *x;
 	json_object_keylen_foreach((json_t *)v, k, klen, x)
-		if (x != cells)
-			m[n++] = (struct member){ k, klen, x };
+		m[n++] = (struct member){ k, klen, x };
 	return n;
 }
 
 static fl_err put_object(struct dump *d, const json_t *v, size_t depth)
 {
 	fl_row_shape *s = NULL;
-	json_t *cells = fl_row_cells(v, &s);
-	if (cells && json_object_size(v) == 1)
+	json_t **cells = fl_row_cells(v, &s);
+	if (cells && json_object_size(v) == 0)
 		return put_columns(d, cells, s, depth);
-	size_t n = cells ? s->ncols + json_object_size(v) - 1 : json_object_size(v);
+	size_t n = (cells ? s->ncols : 0) + json_object_size(v);
 	put_char(d, '{');
 	if (n == 0) {
 		put_char(d, '}');

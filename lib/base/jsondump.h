@@ -1,8 +1,8 @@
 /* jsondump.h — JSON text exactly as jansson's json_dumps writes it, for
  * values that may hold compact rows (base/row.h).
  *
- * Why not json_dumps: jansson would print a compact row's hidden member
- * (its key starts with a NUL byte) instead of its columns, and turning
+ * Why not json_dumps: jansson would print a compact row without its
+ * columns (they are not members: base/row.h), and turning
  * every row into an object first is the per-row hashing compact rows
  * avoid.  This writer prints a compact row as the object it stands for
  * (columns in sorted-key order when asked, from the shape's order computed

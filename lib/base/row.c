@@ -5,13 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The hidden key: a NUL byte first, so no data (parsed JSON, a column
- * name, a C string key) can make one, then 'R' and the shape's address.
- * Carrying the shape in the key makes reading a cell one iterator step
- * and one array read: no lookup of a second value, no hashing.  Its
- * length (2 + a pointer) is no other hidden key's. */
-#define ROW_KEY_LEN (2 + sizeof(void *))
-
 /* ---- shapes ---- */
 
 uint32_t fl_row_shape_hash(const char *const *names, const size_t *lens, size_t n)
@@ -120,36 +113,45 @@ int fl_row_shape_find(fl_row_shape *s, const char *name)
 
 /* ---- rows ---- */
 
-json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
+/* The block's release (jansson's free of the row, fl_row_make_plain):
+ * each cell's reference, then the block. */
+static void release_block(fl_json_owned *o)
 {
-	char key[ROW_KEY_LEN] = { '\0', 'R' };
-	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols) {
-		json_decref(cells);
-		return NULL;
-	}
-	memcpy(key + 2, &s, sizeof s);
+	fl_row_block *b = (fl_row_block *)o;
+	for (size_t i = 0; i < b->shape->ncols; i++)
+		json_decref(b->cell[i]);
+	fl_json_free(b);
+}
+
+json_t *fl_row_alloc(const fl_row_shape *s, json_t ***cells)
+{
 	json_t *row = json_object();
-	if (!row || json_object_setn_new_nocheck(row, key, ROW_KEY_LEN, cells)) {
-		json_decref(row);
+	if (!row)
 		return NULL;
-	}
+	fl_row_block *b = fl_json_malloc(sizeof *b + s->ncols * sizeof *b->cell);
+	b->owned.release = release_block;
+	b->shape = s;
+	memset(b->cell, 0, s->ncols * sizeof *b->cell);
+	/* the note fl_row_cells reads; the row owns the block from here */
+	fl_json_head *h = fl_json_head_of(row);
+	h->ptr = b;
+	h->note = FL_ROW_NOTE;
+	*cells = b->cell;
 	return row;
 }
 
-/* The first member, read through the iterator (no hashing). */
-json_t *fl_row_cells(const json_t *v, fl_row_shape **shape)
+json_t *fl_row_new(const fl_row_shape *s, json_t *cells)
 {
-	if (!json_is_object(v))
+	json_t **c, *row;
+	if (!s || !json_is_array(cells) || json_array_size(cells) != s->ncols ||
+	    !(row = fl_row_alloc(s, &c))) {
+		json_decref(cells);
 		return NULL;
-	void *it = json_object_iter((json_t *)v);
-	if (!it || json_object_iter_key_len(it) != ROW_KEY_LEN)
-		return NULL;
-	const char *key = json_object_iter_key(it);
-	if (key[0] != '\0' || key[1] != 'R')
-		return NULL;
-	if (shape)
-		memcpy(shape, key + 2, sizeof *shape);
-	return json_object_iter_value(it);
+	}
+	for (size_t i = 0; i < s->ncols; i++)
+		c[i] = json_incref(json_array_get(cells, i));
+	json_decref(cells);
+	return row;
 }
 
 bool fl_row_is_compact(const json_t *v)
@@ -166,40 +168,44 @@ fl_row_shape *fl_row_shape_of(const json_t *row)
 
 json_t *fl_row_cell(const json_t *row, size_t i)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	return a ? json_array_get(a, i) : NULL;
+	fl_row_shape *s;
+	json_t **c = fl_row_cells(row, &s);
+	return c && i < s->ncols ? c[i] : NULL;
 }
 
 json_t *fl_row_find(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_find(s, name);
 		if (i >= 0)
-			return json_array_get(a, (size_t)i);
+			return c[i];
 	}
 	return json_object_get(row, name);
 }
 
 int fl_row_set_cell(json_t *row, size_t i, json_t *value)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	if (!a || i >= json_array_size(a)) {
+	fl_row_shape *s;
+	json_t **c = fl_row_cells(row, &s);
+	if (!c || i >= s->ncols || !value) {
 		json_decref(value);
 		return -1;
 	}
-	return json_array_set_new(a, i, value);
+	json_decref(c[i]);
+	c[i] = value;
+	return 0;
 }
 
 json_t *fl_row_get(const json_t *row, const char *name)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
-			return json_array_get(a, (size_t)i);
+			return c[i];
 	}
 	return json_object_get(row, name);
 }
@@ -207,59 +213,62 @@ json_t *fl_row_get(const json_t *row, const char *name)
 int fl_row_set_new(json_t *row, const char *name, json_t *value)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (a) {
+	json_t **c = fl_row_cells(row, &s);
+	if (c) {
 		int i = fl_row_shape_index(s, name, strlen(name));
 		if (i >= 0)
-			return json_array_set_new(a, (size_t)i, value);
+			return fl_row_set_cell(row, (size_t)i, value);
 	}
 	return json_object_set_new(row, name, value);
 }
 
 size_t fl_row_size(const json_t *row)
 {
-	json_t *a = fl_row_cells(row, NULL);
-	if (a)
-		return json_array_size(a) + json_object_size(row) - 1;
+	fl_row_shape *s;
+	if (fl_row_cells(row, &s))
+		return s->ncols + json_object_size(row);
 	return json_is_object(row) ? json_object_size(row) : 0;
 }
 
-/* Columns, then the members after the hidden one, into `out`. */
-static void copy_members(json_t *out, const json_t *row, json_t *a, const fl_row_shape *s)
+/* Columns, then the ordinary members, into `out`. */
+static void copy_members(json_t *out, const json_t *row, json_t **c, const fl_row_shape *s)
 {
 	for (size_t i = 0; i < s->ncols; i++)
-		json_object_setn_nocheck(out, s->names[i], s->lens[i], json_array_get(a, i));
+		json_object_setn_nocheck(out, s->names[i], s->lens[i], c[i]);
 	const char *k;
 	size_t klen;
 	json_t *v;
 	json_object_keylen_foreach((json_t *)row, k, klen, v)
-		if (v != a)
-			json_object_setn_nocheck(out, k, klen, v);
+		json_object_setn_nocheck(out, k, klen, v);
 }
 
 json_t *fl_row_object(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (!a)
+	json_t **c = fl_row_cells(row, &s);
+	if (!c)
 		return json_incref(row);
 	json_t *out = json_object();
 	if (out)
-		copy_members(out, row, a, s);
+		copy_members(out, row, c, s);
 	return out;
 }
 
 void fl_row_make_plain(json_t *row)
 {
 	fl_row_shape *s;
-	json_t *a = fl_row_cells(row, &s);
-	if (!a)
+	json_t **c = fl_row_cells(row, &s);
+	if (!c)
 		return;
 	json_t *plain = json_object();
 	if (!plain)
 		return;
-	copy_members(plain, row, a, s);
-	json_object_clear(row);   /* releases `a`: `plain` holds the cells */
+	copy_members(plain, row, c, s);
+	fl_json_head *h = fl_json_head_of(row);
+	fl_json_owned *b = h->ptr;
+	h->note = 0;
+	b->release(b);   /* the members hold the cells now */
+	json_object_clear(row);
 	json_object_update(row, plain);
 	json_decref(plain);
 }

@@ -9,18 +9,26 @@
  * row is built without hashing and read by column index (the index of a
  * name is found once per shape, and remembered per name pointer).
  *
- * What it is: a JSON object whose FIRST member has a hidden key — a NUL
- * byte, which no data can carry (the same mark as the template engine's
- * markup and callables), 'R', and the address of the shape — holding the
- * array of its cells [cell 0, cell 1, ...].  Members after it are
- * ordinary members (the relationships a query loads, anything C code sets
- * with fl_row_set_new that is not a column).  Jansson stays the one value
- * type: a compact row flows through template contexts, arrays and the
- * JSON output (base/jsondump.h) like a plain one.
+ * What it is: a JSON object marked by a note in its allocation's header
+ * (base/arena.h's fl_json_head: every jansson value has one) that points
+ * at a block holding the shape and its cells, one value per column in
+ * order (a C array, not a JSON array: no growth checks when it is filled,
+ * no call when a cell is read).  The row owns the block and a reference
+ * to each cell (jansson's free of the row releases them, arena.c).  Its
+ * object members are ordinary members (the relationships a query loads,
+ * anything C code sets with fl_row_set_new that is not a column).  Why a
+ * note and not a member: a hidden member cost a hash insert and two
+ * allocations per row, and finding it a walk to the object's first
+ * member per read; the note is one store and one load.  Jansson stays
+ * the one value type: a compact row flows through template contexts,
+ * arrays and the JSON output (base/jsondump.h) like a plain one.
  *
- * What it is not: an object json_object_get can read a column from.  Code
- * that reads rows uses fl_row_get (both kinds); code that needs a plain
- * object (json_dumps, a session, fl_db_update) asks for one with
+ * What it is not: an object jansson's own functions see the columns of.
+ * json_object_get, json_object_size, iteration, json_equal, json_dumps,
+ * json_copy and json_deep_copy see only the ordinary members (a copy is
+ * a plain object without the columns).  Code that reads rows uses
+ * fl_row_get and fl_row_size (both kinds); code that needs a plain object
+ * (json_dumps, a copy, a session, fl_db_update) asks for one with
  * fl_row_object.  Only the calls that say so return compact rows
  * (fl_db_query_compact, fl_query_compact in data/): every other call keeps
  * returning plain objects, so existing code is unchanged.
@@ -89,10 +97,18 @@ int fl_row_shape_index(const fl_row_shape *s, const char *name, size_t len);
 int fl_row_shape_find(fl_row_shape *s, const char *name);
 
 /* fl_row_new — a compact row of shape `s` (borrowed: it must outlive
- * the row) whose cells are the array `cells` (stolen; one value per
- * column, in order), from jansson's current arena.  New reference; NULL
- * when an argument is wrong (`cells` is then released). */
+ * the row) whose cells are the values of the array `cells` (stolen; one
+ * value per column, in order), from jansson's current arena.  New
+ * reference; NULL when an argument is wrong (`cells` is then released). */
 json_t *fl_row_new(const fl_row_shape *s, json_t *cells);
+
+/* fl_row_alloc — a compact row of shape `s` (borrowed: it must outlive
+ * the row) whose s->ncols cells are all NULL, and in *cells the array of
+ * them for the caller to fill (each value stolen) before anything else
+ * sees the row; a cell left NULL is only allowed before the row is
+ * released (a failed read).  From jansson's current arena.  New
+ * reference; NULL when out of memory (heap only). */
+json_t *fl_row_alloc(const fl_row_shape *s, json_t ***cells);
 
 /* fl_row_is_compact — whether `v` is a compact row. */
 bool fl_row_is_compact(const json_t *v);
@@ -101,12 +117,35 @@ bool fl_row_is_compact(const json_t *v);
  * else.  Borrowed. */
 fl_row_shape *fl_row_shape_of(const json_t *row);
 
-/* fl_row_cells — the array of compact row `row`'s cells, in column order
- * (borrowed; read-only: replace a cell with fl_row_set_cell), and its shape
- * in *shape when `shape` is not NULL (left alone for anything else); NULL
- * when `row` is not a compact row.  For code that reads every cell of a
- * row (the JSON writer): one look at the row instead of one per cell. */
-json_t *fl_row_cells(const json_t *row, fl_row_shape **shape);
+/* The note (base/arena.h's fl_json_head) fl_row_new puts on a compact
+ * row's object: its `ptr` is the row's fl_row_block (owned: the note has
+ * FL_JSON_NOTE_OWNS).  fl_row_make_plain takes it off. */
+#define FL_ROW_NOTE (FL_JSON_NOTE_OWNS | 0x00526f77u)  /* "Row" */
+
+/* What a compact row's note points at: one block from fl_json_malloc. */
+typedef struct fl_row_block {
+	fl_json_owned owned;          /* its release: the cells, then the block */
+	const fl_row_shape *shape;    /* the row's columns (borrowed) */
+	json_t *cell[];               /* shape->ncols references */
+} fl_row_block;
+
+/* fl_row_cells — the cells of compact row `row`, in column order: an
+ * array of shape->ncols values (borrowed; read-only: replace a cell with
+ * fl_row_set_cell), and its shape in *shape when `shape` is not NULL
+ * (left alone for anything else); NULL when `row` is not a compact row
+ * (NULL included).  Inline: one load of the note tells. */
+static inline json_t **fl_row_cells(const json_t *row, fl_row_shape **shape)
+{
+	if (!json_is_object(row))
+		return NULL;
+	const fl_json_head *h = fl_json_head_of(row);
+	if (h->note != FL_ROW_NOTE)
+		return NULL;
+	fl_row_block *b = h->ptr;
+	if (shape)
+		*shape = (fl_row_shape *)b->shape;
+	return b->cell;
+}
 
 /* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`
  * is not compact or `i` is out of range. */

@@ -448,26 +448,28 @@ static fl_row_shape *shape_for(fl_db *db, const struct colnames *cn)
 	return s;
 }
 
-/* A compact row: the cells in column order behind the result's shape. */
+/* A compact row: the cells in column order behind the result's shape,
+ * read straight into the row's cells. */
 static fl_err read_compact_row(fl_db *db, fl_driver_stmt *st, const struct colnames *cn,
 	json_t **row_out)
 {
-	json_t *cells = json_array();
+	json_t **cells;
+	json_t *row = fl_row_alloc(cn->shape, &cells);
+	if (!row)
+		return fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
 	int failed = 0;
 	if (db->drv->row_values)
 		failed = db->drv->row_values(db, st, cn->n, cells);
 	else
-		for (int i = 0; i < cn->n && !failed; i++) {
-			json_t *v = db->drv->column_value(db, st, i);
-			failed = !v ? -1 : json_array_append_new(cells, v);
-		}
+		for (int i = 0; i < cn->n && !failed; i++)
+			failed = !(cells[i] = db->drv->column_value(db, st, i)) ? -1 : 0;
 	if (failed) {
-		json_decref(cells);
+		json_decref(row);   /* releases the cells read */
 		return db->err ? db->err : fl_db_set_error(db, FL_ENOMEM, NULL, NULL,
 			"out of memory");
 	}
-	*row_out = fl_row_new(cn->shape, cells);
-	return *row_out ? FL_OK : fl_db_set_error(db, FL_ENOMEM, NULL, NULL, "out of memory");
+	*row_out = row;
+	return FL_OK;
 }
 
 static fl_err read_row(fl_db *db, fl_driver_stmt *st, const struct colnames *cn, json_t **row_out)

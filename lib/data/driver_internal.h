@@ -92,13 +92,14 @@ typedef struct fl_driver {
 	/* The value of column i of the current row, as the header says; NULL
 	 * with the error record set (FL_EUTF8: text that is not UTF-8). */
 	json_t *(*column_value)(fl_db *db, fl_driver_stmt *st, int i);
-	/* Optional (NULL: column_value per cell): append the values of the
-	 * current row's first `n` columns to the array `into`, in order.  0,
-	 * or -1 when a cell fails as column_value's NULL (the cells before it
-	 * stay appended).  Why: a list page reads hundreds of cells, and one
+	/* Optional (NULL: column_value per cell): the values of the current
+	 * row's first `n` columns into into[0..n-1] (new references; a
+	 * compact row's cells, base/row.h), in order.  0, or -1 when a cell
+	 * fails as column_value's NULL (the cells before it stay set, the
+	 * rest untouched).  Why: a list page reads hundreds of cells, and one
 	 * call per row instead of one indirect call per cell is ~40
 	 * instructions less per cell. */
-	int (*row_values)(fl_db *db, fl_driver_stmt *st, int n, json_t *into);
+	int (*row_values)(fl_db *db, fl_driver_stmt *st, int n, json_t **into);
 	/* After a write: the rows it changed, and the id it generated (the
 	 * autoincrement primary key of an INSERT; 0 when none). */
 	int (*changes)(fl_driver_stmt *st);

@@ -291,14 +291,11 @@ static json_t *sqlite_column_value(fl_db *db, fl_driver_stmt *s, int i)
 	return cell_value(db, s, i);
 }
 
-static int sqlite_row_values(fl_db *db, fl_driver_stmt *s, int n, json_t *into)
+static int sqlite_row_values(fl_db *db, fl_driver_stmt *s, int n, json_t **into)
 {
-	for (int i = 0; i < n; i++) {
-		json_t *v = cell_value(db, s, i);
-		if (!v)
+	for (int i = 0; i < n; i++)
+		if (!(into[i] = cell_value(db, s, i)))
 			return -1;
-		json_array_append_new(into, v);
-	}
 	return 0;
 }
 

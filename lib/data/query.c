@@ -147,14 +147,14 @@ static void convert_compact(const fl_model *m, json_t *rows, fl_row_shape *s)
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		json_t *cells = fl_row_cells(row, NULL);
+		json_t **cells = fl_row_cells(row, NULL);
 		for (size_t j = 0; cells && j < n; j++) {
-			json_t *v = json_array_get(cells, idx[j]);
+			json_t *v = cells[idx[j]];
 			if (fl_column_keeps(conv[j], v))
 				continue;
 			json_t *out = fl_column_value(conv[j], v);   /* a new reference, maybe v */
 			if (out != v)
-				json_array_set_new(cells, idx[j], out);
+				fl_row_set_cell(row, idx[j], out);
 			else
 				json_decref(out);
 		}

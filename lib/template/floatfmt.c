@@ -21,28 +21,6 @@
 
 static const double pow10s[SHORT_PLACES + 1] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
 
-/* Append m (0 <= m < 10^15) with its last `places` digits after a point,
- * at least one digit before it ("0.05"), in one append. */
-static void put_fixed(fl_buf *b, int neg, unsigned long long m, int places)
-{
-	char tmp[40];
-	char *p = tmp + sizeof tmp;
-	int i = 0;
-	if (!places) {
-		*--p = '0';
-		*--p = '.';
-	}
-	do {
-		*--p = (char)('0' + m % 10);
-		m /= 10;
-		if (++i == places)
-			*--p = '.';
-	} while (m || i <= places);
-	if (neg)
-		*--p = '-';
-	tpl_put(b, p, (size_t)(tmp + sizeof tmp - p));
-}
-
 void tv_float(fl_buf *b, double d)
 {
 	double a = fabs(d);
@@ -52,7 +30,7 @@ void tv_float(fl_buf *b, double d)
 		/* integral (a score, a count): "%d.0" without rounding */
 		unsigned long long whole = (unsigned long long)a;
 		if ((double)whole == a) {
-			put_fixed(b, signbit(d) != 0, whole, 0);
+			tpl_put_fixed(b, signbit(d) != 0, whole, 0);
 			return;
 		}
 		for (int k = 1; k <= SHORT_PLACES; k++) {
@@ -61,7 +39,7 @@ void tv_float(fl_buf *b, double d)
 				break;
 			double m = nearbyint(s);
 			if (m / pow10s[k] == a) {
-				put_fixed(b, signbit(d) != 0, (unsigned long long)m, k);
+				tpl_put_fixed(b, signbit(d) != 0, (unsigned long long)m, k);
 				return;
 			}
 		}

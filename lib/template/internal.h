@@ -445,7 +445,7 @@ fl_err tpl_super(struct rctx *r, const struct node *at, json_t **out);
  * could change the row: the caller forgets it (row = NULL) then. */
 struct tpl_rowmemo {
 	const json_t *row;
-	json_t *cells;
+	json_t **cells;
 	struct fl_row_shape *shape;
 };
 
@@ -474,6 +474,12 @@ static inline void tpl_put(fl_buf *b, const char *s, size_t n)
  * escape), in one tpl_put.  Out of line: its digit buffer would cost the
  * callers a stack guard on every call (print.c). */
 void tpl_put_int(fl_buf *b, json_int_t i);
+
+/* tpl_put_fixed — m (0 <= m < 10^15) appended to b with its last `places`
+ * digits after a point and at least one digit before it ("0.05"; places
+ * 0: "m.0"), a '-' first when `neg`, written in place (print.c; floatfmt.c's
+ * str(float) short path). */
+void tpl_put_fixed(fl_buf *b, int neg, unsigned long long m, int places);
 
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);

@@ -49,7 +49,7 @@ static __attribute__((noinline)) json_t *attr_memo_slow(struct rctx *r,
 			*c = (struct tpl_column){m->shape, name,
 						 fl_row_shape_index(m->shape, name, strlen(name))};
 		if (c->index >= 0)
-			return json_array_get(m->cells, (size_t)c->index);
+			return m->cells[c->index];
 	}
 	return json_object_get(obj, name);
 }
@@ -59,6 +59,6 @@ json_t *tpl_row_attr_memo(struct rctx *r, struct tpl_rowmemo *m, const json_t *o
 {
 	const struct tpl_column *c = &r->columns[((uintptr_t)name >> 3) % TPL_COLUMN_CACHE];
 	if (m->row == obj && m->cells && c->shape == m->shape && c->name == name && c->index >= 0)
-		return json_array_get(m->cells, (size_t)c->index);
+		return m->cells[c->index];
 	return attr_memo_slow(r, m, obj, name);
 }

@@ -8,6 +8,7 @@
 #include <wctype.h>
 
 #include "base/pyrepr.h"
+#include "base/row.h"
 #include "template/internal.h"
 
 /* ---- markup ----
@@ -218,7 +219,7 @@ int tv_truthy(const json_t *v)
 		json_t *items = tv_seq_items(v);
 		if (items)
 			return json_array_size(items) > 0 || json_object_size(v) > 1;
-		return json_object_size(v) > 0;
+		return fl_row_size(v) > 0;  /* a compact row's columns count */
 	}
 	case JSON_ARRAY: return json_array_size(v) > 0;
 	case JSON_STRING: return json_string_length(v) > 0;
