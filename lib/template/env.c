@@ -640,8 +640,33 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 	return fl_tpl_render_string_ex(env, source, NULL, context, ud, a, out, err);
 }
 
-static fl_err compile_dir(fl_tpl_env *env, const char *root, const char *rel, int depth,
-			  fl_tpl_error *err)
+/* Compile template `name` as a render would (tpl_env_get: the first of
+ * the search path, then the in-memory ones).  With `keep` it stays in the
+ * cache; without, a template no render has asked for yet is released
+ * right away, so that checking every file costs one template's memory at a
+ * time, not all of them for the life of the process. */
+static fl_err visit(fl_tpl_env *env, const char *name, int keep, fl_tpl_error *err)
+{
+	int cached = find_cached(env, name) != NULL;
+	struct tpl *t;
+	fl_err e = tpl_env_get(env, name, &t, err);
+	if (e || keep || cached)
+		return e;
+	/* Fresh from cache_put: nothing holds it yet but the cache (the
+	 * memos, size hints and filter resolution all live inside it). */
+	struct tpl **pp = find_cached(env, name);
+	*pp = t->next;
+	if (env->rendering) {
+		t->next = env->retired;
+		env->retired = t;
+	} else {
+		tpl_free(t);
+	}
+	return FL_OK;
+}
+
+static fl_err walk_dir(fl_tpl_env *env, const char *root, const char *rel, int depth, int keep,
+		       fl_tpl_error *err)
 {
 	size_t plen = strlen(root) + strlen(rel) + 2;
 	char *path = xmalloc(plen);
@@ -666,12 +691,11 @@ static fl_err compile_dir(fl_tpl_env *env, const char *root, const char *rel, in
 		struct stat st;
 		if (!stat(fp, &st)) {
 			if (S_ISDIR(st.st_mode) && depth < 16) {
-				e = compile_dir(env, root, name, depth + 1, err);
+				e = walk_dir(env, root, name, depth + 1, keep, err);
 			} else if (S_ISREG(st.st_mode)) {
 				/* By name: a file that an earlier directory shadows
 				 * compiles as the earlier one (the one renders use). */
-				struct tpl *t;
-				e = tpl_env_get(env, name, &t, err);
+				e = visit(env, name, keep, err);
 			}
 		}
 		free(fp);
@@ -681,7 +705,9 @@ static fl_err compile_dir(fl_tpl_env *env, const char *root, const char *rel, in
 	return e;
 }
 
-fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err)
+/* fl_tpl_compile_all and fl_tpl_check_all: every file of the search path,
+ * then every in-memory template. */
+static fl_err walk_all(fl_tpl_env *env, int keep, fl_tpl_error *err)
 {
 	if (err)
 		memset(err, 0, sizeof *err);
@@ -693,13 +719,21 @@ fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err)
 		struct stat st;
 		if (i > 0 && (stat(env->dirs[i], &st) || !S_ISDIR(st.st_mode)))
 			continue;
-		e = compile_dir(env, env->dirs[i], "", 0, err);
+		e = walk_dir(env, env->dirs[i], "", 0, keep, err);
 	}
-	for (size_t i = 0; !e && i < env->nsources; i++) {
-		struct tpl *t;
-		e = tpl_env_get(env, env->sources[i].name, &t, err);
-	}
+	for (size_t i = 0; !e && i < env->nsources; i++)
+		e = visit(env, env->sources[i].name, keep, err);
 	return e;
+}
+
+fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err)
+{
+	return walk_all(env, 1, err);
+}
+
+fl_err fl_tpl_check_all(fl_tpl_env *env, fl_tpl_error *err)
+{
+	return walk_all(env, 0, err);
 }
 
 void fl_tpl_env_add_path(fl_tpl_env *env, const char *dir)

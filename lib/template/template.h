@@ -116,8 +116,10 @@
  * constant folding makes it plain; an unknown filter or test is a compile
  * error (as in Jinja: the template does not render at all, even where the
  * filter would never run), reported when the template is first rendered —
- * fl_tpl_compile_all checks syntax only, see there; the render is stopped with an error past 64 nested
- * include/macro/extends/import/loop()/self levels, 20 million steps or 64 MiB output.
+ * fl_tpl_compile_all and fl_tpl_check_all check syntax only, see there;
+ * the render is stopped with an error past 64 nested
+ * include/macro/extends/import/loop()/self levels, 20 million steps or 64
+ * MiB output.
  * Left out, with the reason: lipsum() (random filler text, nothing a page
  * shows); {% break %}/{% continue %} (the loopcontrols extension, not in
  * Flask's environment: unknown tags as there); {% do %} and i18n's
@@ -320,8 +322,8 @@ void fl_tpl_env_add_global(fl_tpl_env *env, const char *name, json_t *value);
  * the render's (the fl_ctx * under fl_render and fl_render_mail).  NULL
  * with err->message set fails the render with that message and the
  * template's file, line and column.
- * Register filters before templates are compiled (fl_tpl_compile_all or a
- * first render): a template that uses a filter nobody registered does not
+ * Register filters before templates are compiled (fl_tpl_compile_all,
+ * fl_tpl_check_all or a first render): a template that uses a filter nobody registered does not
  * render (FL_ETEMPLATE "No filter named 'x'." at its line and column).  A
  * filter named like a built-in one (`title`, `truncate`) replaces it in
  * every template compiled afterwards, as assigning env.filters[name] does
@@ -376,15 +378,31 @@ fl_err fl_tpl_render_string(fl_tpl_env *env, const char *source, json_t *context
 
 /* fl_tpl_compile_all — compile every file under the search path's
  * directories (recursively, skipping dot files) and every in-memory
- * template into the cache; stops at and reports the first error
- * (FL_ETEMPLATE, or FL_EIO if the first directory cannot be read).  Filters and
- * tests are looked up as each file compiles, so register the application's
- * first; a name that no one registered is not an error here but when the
- * template is rendered (or included, imported, extended): one templates/
- * directory may serve several applications (Flasky and the tutorial's),
- * each compiling every file but rendering only its own, with filters of
- * its own.  A filter registered after compile_all is found too. */
+ * template into the cache, where they stay for the env's life (a process
+ * that forks its workers after this shares them); stops at and reports the
+ * first error (FL_ETEMPLATE, or FL_EIO if the first directory cannot be
+ * read).  Filters and tests are looked up as each file compiles, so
+ * register the application's first; a name that no one registered is not
+ * an error here but when the template is rendered (or included, imported,
+ * extended): one templates/ directory may serve several applications
+ * (Flasky and the tutorial's), each compiling every file but rendering
+ * only its own, with filters of its own.  A filter registered after
+ * compile_all is found too. */
 fl_err fl_tpl_compile_all(fl_tpl_env *env, fl_tpl_error *err);
+
+/* fl_tpl_check_all — the start-up check of a long-running process: compile
+ * every template fl_tpl_compile_all would, with the same errors, and keep
+ * none of them.  Each compiled tree is released as soon as it has compiled
+ * (one template's memory at a time, freed before the process serves), and
+ * a template is compiled again, into the cache, when a render first asks
+ * for it (itself, or through include/import/extends): a process keeps the
+ * handful of templates its pages use, not the whole directory (issue 20:
+ * about 1 MB of heap per FastCGI process for Flasky's 55 files).  A
+ * template already in the cache (a render asked for it before) stays
+ * there.  What the check accepts a render compiles the same way, so a
+ * template that passed cannot fail to compile later unless its file
+ * changes (auto_reload). */
+fl_err fl_tpl_check_all(fl_tpl_env *env, fl_tpl_error *err);
 
 /* fl_html_escape (markupsafe.escape) is base/html.h, included above. */
 

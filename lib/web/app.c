@@ -2,9 +2,10 @@
  *
  * One application object per process holds what is built once: the
  * configuration, the URL map, the database connection, the session store,
- * the cache backend and the compiled templates.  Each request gets a fresh
- * context whose memory is the request arena, reset when the request is
- * over; what happens to one request is dispatch.c. */
+ * the cache backend and the templates its pages have rendered (compiled on
+ * first use).  Each request gets a fresh context whose memory is the
+ * request arena, reset when the request is over; what happens to one
+ * request is dispatch.c. */
 #include "web/app.h"
 
 #include <errno.h>
@@ -186,8 +187,13 @@ int fl_app_start(fl_app *app, const fl_blueprint *bp)
 		fl_error("cannot open templates in %s/%s", app->root, app->template_folder);
 		return -1;
 	}
+	/* Every template is compiled once to check it, and released: a
+	 * blueprint renders a handful of the directory's files, compiled
+	 * again on their first render (issue 20: ~1 MB of heap per process
+	 * otherwise).  Before the request loop's malloc_trim, which gives the
+	 * pages back. */
 	fl_tpl_error terr;
-	if (fl_tpl_compile_all(app->templates, &terr)) {
+	if (fl_tpl_check_all(app->templates, &terr)) {
 		/* Production and testing fail fast; development goes on, and only
 		 * the pages using the template fail, with the debugger's page
 		 * (debugger.h) until the file is fixed (templates reload). */
@@ -272,8 +278,8 @@ int fl_run(const fl_blueprint *bp)
 		fl_error("FCGX_Init failed");
 		return 1;
 	}
-	/* Start-up freed what compiling the templates and reading the
-	 * configuration needed for a while (token vectors, parse scratch):
+	/* Start-up freed what checking the templates and reading the
+	 * configuration needed for a while (the compiled trees, parse scratch):
 	 * give those pages back before serving, so a long-running process
 	 * keeps only what it uses (issue 20: ~160 kB of RssAnon). */
 	malloc_trim(0);

@@ -186,7 +186,7 @@ typedef struct fl_application {
 
 	/* Template folder (Flask(template_folder=...)): the application's
 	 * templates, a path relative to the project root ("templates" when
-	 * NULL).  Every template under it is compiled at start-up with the
+	 * NULL).  Every template under it is checked at start-up with the
 	 * application's own filters, so an application keeps its templates in
 	 * a folder of its own, apart from another application's. */
 	const char *template_folder;

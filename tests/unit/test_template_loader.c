@@ -122,20 +122,60 @@ static void source_path_follows_the_search(void **state)
 	fl_tpl_env_free(env);
 }
 
-/* compile_all checks in-memory templates too, naming the one that fails;
- * a missing later directory is skipped, a missing first one is an error. */
+/* compile_all and check_all check in-memory templates too, naming the one
+ * that fails; a missing later directory is skipped, a missing first one is
+ * an error. */
 static void compile_all_errors(void **state)
 {
+	fl_err (*const each[])(fl_tpl_env *, fl_tpl_error *) = {fl_tpl_compile_all, fl_tpl_check_all};
+	for (size_t i = 0; i < 2; i++) {
+		fl_tpl_env *env = fl_tpl_env_new(dir1, 0);
+		fl_tpl_env_add_path(env, "/nonexistent/flagon-templates");
+		fl_tpl_env_add_source(env, "ext/broken.html", "line one\n{% if %}");
+		fl_tpl_error err;
+		assert_int_equal(each[i](env, &err), FL_ETEMPLATE);
+		assert_string_equal(err.file, "ext/broken.html");
+		assert_int_equal(err.line, 2);
+		fl_tpl_env_free(env);
+		env = fl_tpl_env_new("/nonexistent/flagon-templates", 0);
+		assert_int_equal(each[i](env, &err), FL_EIO);
+		fl_tpl_env_free(env);
+	}
+}
+
+/* check_all compiles every file to check it and keeps none (without
+ * auto_reload an edit after it shows: the first render compiles the file
+ * anew), where compile_all keeps them all (the edit does not show); a
+ * template already rendered stays cached; a page checked and released
+ * renders whole with the templates it extends and includes. */
+static void check_all_keeps_nothing(void **state)
+{
+	put(dir1, "a.html", "one");
+	put(dir1, "sub/b.html", "[{% block x %}base{% endblock %}]");
+	put(dir1, "c.html", "{% extends 'sub/b.html' %}{% block x %}{% include 'a.html' %}{% endblock %}");
+	put(dir1, "seen.html", "seen");
 	fl_tpl_env *env = fl_tpl_env_new(dir1, 0);
-	fl_tpl_env_add_path(env, "/nonexistent/flagon-templates");
-	fl_tpl_env_add_source(env, "ext/broken.html", "line one\n{% if %}");
+	fl_tpl_env_add_source(env, "m.html", "{{ 1 + 1 }}");
+	fl_err e;
 	fl_tpl_error err;
-	assert_int_equal(fl_tpl_compile_all(env, &err), FL_ETEMPLATE);
-	assert_string_equal(err.file, "ext/broken.html");
-	assert_int_equal(err.line, 2);
+	assert_string_equal(render(env, "seen.html", NULL, &e), "seen");
+	assert_int_equal(fl_tpl_check_all(env, &err), FL_OK);
+	put(dir1, "a.html", "two");
+	put(dir1, "seen.html", "edited");
+	assert_string_equal(render(env, "a.html", NULL, &e), "two");
+	assert_string_equal(render(env, "seen.html", NULL, &e), "seen");
+	assert_string_equal(render(env, "c.html", NULL, &e), "[two]");
+	assert_string_equal(render(env, "m.html", NULL, &e), "2");
+	assert_int_equal(fl_tpl_check_all(env, &err), FL_OK);  /* cached ones stay */
+	put(dir1, "a.html", "three");
+	assert_string_equal(render(env, "c.html", NULL, &e), "[two]");
 	fl_tpl_env_free(env);
-	env = fl_tpl_env_new("/nonexistent/flagon-templates", 0);
-	assert_int_equal(fl_tpl_compile_all(env, &err), FL_EIO);
+
+	put(dir1, "a.html", "one");
+	env = fl_tpl_env_new(dir1, 0);
+	assert_int_equal(fl_tpl_compile_all(env, &err), FL_OK);
+	put(dir1, "a.html", "two");
+	assert_string_equal(render(env, "a.html", NULL, &e), "one");
 	fl_tpl_env_free(env);
 }
 
@@ -197,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(search_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(compile_all_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_all_keeps_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(reload_files_not_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(source_path_follows_the_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(sequence_objects, setup, teardown),
