@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "base/hash.h"
 
 struct entry {
@@ -29,8 +31,11 @@ bool fl_mac_memo_get(unsigned long key_id, const void *msg, size_t len, unsigned
 	if (!key_id || len > FL_MAC_MEMO_MAX)
 		return false;
 	struct entry *e = entry_of(key_id, msg, len);
+	/* In constant time: an entry holds another visitor's message (a
+	 * session's payload), which a compare that stops at the first
+	 * difference would reveal byte by byte to someone timing it. */
 	if (e->key_id != key_id || e->len != len || e->sig_len > sig_cap ||
-	    memcmp(e->msg, msg, len) != 0)
+	    CRYPTO_memcmp(e->msg, msg, len) != 0)
 		return false;
 	memcpy(sig, e->sig, e->sig_len);
 	*sig_len = e->sig_len;

@@ -8,7 +8,8 @@
  * signing key (a number signing.c gives each derived key, never reused, so
  * another secret or salt can never match) and the exact message bytes;
  * the answer is the same bytes the HMAC would give, so nothing about
- * checking signatures changes (signing.c still compares in constant time).
+ * checking signatures changes (signing.c still compares in constant time,
+ * and the memo compares a message with its entry in constant time too).
  * Processes are single-threaded.
  */
 #ifndef FL_SIGNING_MEMO_H

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "session/internal.h"
 #include "base/hash.h"
 
@@ -62,8 +64,12 @@ bool fl_session_memo_get(const fl_session_config *cfg, fl_arena *a, const char *
 		return false;
 	struct entry *e = slot_of(value, len);
 	size_t klen = key_len_of(cfg);
+	/* The cookie in constant time: an entry holds another visitor's valid
+	 * cookie, which a compare that stops at the first difference would
+	 * reveal byte by byte to someone timing it (a stolen session). */
 	if (!e->value || e->len != len || e->key_len != klen ||
-	    memcmp(e->value, value, len) != 0 || memcmp(e->key, cfg->secret_key, klen) != 0)
+	    CRYPTO_memcmp(e->value, value, len) != 0 ||
+	    memcmp(e->key, cfg->secret_key, klen) != 0)
 		return false;
 	/* timestamp_unsign's rule (signing.c): not in the future, not older
 	 * than max_age.  A cookie that fails it takes the full path, which
