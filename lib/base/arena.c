@@ -258,18 +258,76 @@ void fl_buf_printf(fl_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void fl_buf_put_int(fl_buf *b, long long v)
+/* "00".."99": two digits per division, half the steps of one digit. */
+static const char digits2[201] =
+	"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+	"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/* The digits of u ending just before `end`, two at a time. */
+static inline char *put_digits(char *end, unsigned long long u)
 {
-	char tmp[24];
-	char *p = tmp + sizeof tmp;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		*--end = digits2[d + 1];
+		*--end = digits2[d];
+	}
+	if (u >= 10) {
+		*--end = digits2[u * 2 + 1];
+		*--end = digits2[u * 2];
+	} else {
+		*--end = (char)('0' + u);
+	}
+	return end;
+}
+
+static inline size_t count_digits(unsigned long long u)
+{
+	size_t n = 1;
+	for (; u >= 100; u /= 100)
+		n += 2;
+	return n + (u >= 10);
+}
+
+void fl_buf_put_int(fl_buf *b, long long i)
+{
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	size_t n = (i < 0) + count_digits(u);
+	if (b->cap - b->len <= n)  /* room for the digits and the NUL */
+		fl_buf_reserve(b, n);
+	/* the digits written in place, from the last one */
+	char *p = b->data + b->len + n;
+	*p = '\0';
+	p = put_digits(p, u);
+	if (i < 0)
 		*--p = '-';
-	fl_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+	b->len += n;
+}
+
+void fl_buf_put_fixed(fl_buf *b, int neg, unsigned long long m, int places)
+{
+	/* the digits of m, at least places + 1 of them ("0.05") */
+	size_t nd = count_digits(m);
+	if (nd <= (size_t)places)
+		nd = (size_t)places + 1;
+	size_t n = (size_t)neg + nd + 1 + (places == 0);   /* sign, digits, point, "0" of ".0" */
+	if (b->cap - b->len <= n)
+		fl_buf_reserve(b, n);
+	char *p = b->data + b->len + n;
+	*p = '\0';
+	if (!places) {
+		*--p = '0';
+		*--p = '.';
+		p = put_digits(p, m);
+	} else {
+		for (int i = 0; i < places; i++, m /= 10)
+			*--p = (char)('0' + m % 10);
+		*--p = '.';
+		p = put_digits(p, m);   /* "0" when m had no more digits than places */
+	}
+	if (neg)
+		*--p = '-';
+	b->len += n;
 }
 
 const char *fl_buf_cstr(fl_buf *b)
@@ -318,13 +376,9 @@ static void *json_alloc(size_t n)
 	fl_arena *a = json_arena;
 	if (a) {
 		size_t need = (n + 2 * ALIGN - 1) & ~(size_t)(ALIGN - 1);
-		struct chunk *c = a->head;
-		if (need > n && c->size - c->used >= need) {
-			unsigned char *p = c->data + c->used;
-			c->used += need;
-			a->used += need;
+		unsigned char *p = need > n ? arena_bump(a, need) : NULL;
+		if (p)
 			return json_block(p, TAG_ARENA);
-		}
 	}
 	return json_alloc_slow(n);
 }

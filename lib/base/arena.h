@@ -96,8 +96,15 @@ void fl_buf_puts(fl_buf *b, const char *s);
 void fl_buf_putc(fl_buf *b, char c);
 
 /* fl_buf_put_int — append `v` in decimal ("-12"), as printf's %lld
- * would, without printf's cost (templates and reprs write many). */
+ * would, without printf's cost (templates, JSON and reprs write many):
+ * written in place, two digits per division. */
 void fl_buf_put_int(fl_buf *b, long long v);
+
+/* fl_buf_put_fixed — append `m` (0 <= m < 10^15) with its last `places`
+ * digits after a point and at least one digit before it ("0.05"; places
+ * 0: "m.0"), a '-' first when `neg`: a decimal fixed-point number written
+ * in place (str(float)'s short path in templates, template/floatfmt.c). */
+void fl_buf_put_fixed(fl_buf *b, int neg, unsigned long long m, int places);
 
 /* fl_buf_printf — append printf output. */
 void fl_buf_printf(fl_buf *b, const char *fmt, ...)

@@ -271,13 +271,13 @@ static fl_err put_columns(struct dump *d, json_t *const *cells, const fl_row_sha
 	return FL_OK;
 }
 
-/* The members of an object (a compact row's columns first, then its
- * ordinary members), in order. */
-static size_t collect(const json_t *v, struct member *m)
+/* The members of object `v` (a compact row's columns first: its `cells`
+ * of shape `s`, NULL for a plain object; then its ordinary members), in
+ * order. */
+static size_t collect(const json_t *v, json_t **cells, const fl_row_shape *s,
+		      struct member *m)
 {
 	size_t n = 0;
-	fl_row_shape *s = NULL;
-	json_t **cells = fl_row_cells(v, &s);
 	if (cells)
 		for (size_t i = 0; i < s->ncols; i++)
 			m[n++] = (struct member){ s->names[i], s->lens[i], cells[i] };
@@ -302,7 +302,7 @@ static fl_err put_object(struct dump *d, const json_t *v, size_t depth)
 		return FL_OK;
 	}
 	struct member *m = fl_arena_alloc(d->out->arena, n * sizeof *m);
-	n = collect(v, m);
+	n = collect(v, cells, s, m);
 	if (d->flags & JSON_SORT_KEYS)
 		qsort(m, n, sizeof *m, cmp_members);
 	put_indent(d, depth + 1, 0);
@@ -334,16 +334,6 @@ static fl_err put_array(struct dump *d, const json_t *v, size_t depth)
 	return FL_OK;
 }
 
-static void put_integer(struct dump *d, json_int_t v)
-{
-	char buf[21];
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	size_t n = 0;
-	if (v < 0)
-		buf[n++] = '-';
-	put(d, buf, n + put_digits(u, buf + n));
-}
-
 static fl_err put_value(struct dump *d, const json_t *v, size_t depth)
 {
 	if (!v)
@@ -358,7 +348,7 @@ static fl_err put_value(struct dump *d, const json_t *v, size_t depth)
 	case JSON_STRING:
 		return put_string(d, json_string_value(v), json_string_length(v), v);
 	case JSON_INTEGER:
-		put_integer(d, json_integer_value(v));
+		fl_buf_put_int(d->out, json_integer_value(v));
 		return FL_OK;
 	case JSON_REAL:
 		return put_real(d, v);

@@ -166,13 +166,6 @@ fl_row_shape *fl_row_shape_of(const json_t *row)
 	return s;
 }
 
-json_t *fl_row_cell(const json_t *row, size_t i)
-{
-	fl_row_shape *s;
-	json_t **c = fl_row_cells(row, &s);
-	return c && i < s->ncols ? c[i] : NULL;
-}
-
 json_t *fl_row_find(const json_t *row, const char *name)
 {
 	fl_row_shape *s;

@@ -147,10 +147,6 @@ static inline json_t **fl_row_cells(const json_t *row, fl_row_shape **shape)
 	return b->cell;
 }
 
-/* fl_row_cell — cell `i` of compact row `row` (borrowed), NULL when `row`
- * is not compact or `i` is out of range. */
-json_t *fl_row_cell(const json_t *row, size_t i);
-
 /* fl_row_find — fl_row_get with the index remembered per `name` pointer
  * (fl_row_shape_find): for a NUL-terminated name whose pointer is stable
  * (a template node's, a C literal).  Borrowed; NULL when absent. */

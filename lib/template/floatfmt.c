@@ -30,7 +30,7 @@ void tv_float(fl_buf *b, double d)
 		/* integral (a score, a count): "%d.0" without rounding */
 		unsigned long long whole = (unsigned long long)a;
 		if ((double)whole == a) {
-			tpl_put_fixed(b, signbit(d) != 0, whole, 0);
+			fl_buf_put_fixed(b, signbit(d) != 0, whole, 0);
 			return;
 		}
 		for (int k = 1; k <= SHORT_PLACES; k++) {
@@ -39,7 +39,7 @@ void tv_float(fl_buf *b, double d)
 				break;
 			double m = nearbyint(s);
 			if (m / pow10s[k] == a) {
-				tpl_put_fixed(b, signbit(d) != 0, (unsigned long long)m, k);
+				fl_buf_put_fixed(b, signbit(d) != 0, (unsigned long long)m, k);
 				return;
 			}
 		}

@@ -425,14 +425,10 @@ fl_err tpl_eval_call(struct rctx *r, struct frame *f, const struct node *n, json
 		     fl_buf *into, int *printed, json_t **out);
 /* tpl_new_callable — a handle (tpl_callable_new(TPL_MACRO, i)) for a macro or call block. */
 json_t *tpl_new_callable(struct rctx *r, const struct node *def, struct frame *closure);
-/* tpl_invoke — call macro handle `fn` with evaluated arguments; *out its
+/* tpl_invoke_index — call the macro whose handle has index `idx`
+ * (tpl_callable_kind said TPL_MACRO) with evaluated arguments; *out its
  * output as markup (a string when the caller does not autoescape), or,
  * with `into` non-NULL, the output appended to `into` and *out NULL. */
-fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
-		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, fl_buf *into,
-		  json_t **out);
-/* tpl_invoke_index — tpl_invoke for the macro whose handle has index
- * `idx` (tpl_callable_kind said TPL_MACRO): the caller already knows it. */
 fl_err tpl_invoke_index(struct rctx *r, const struct node *at, json_int_t idx, json_t **args,
 			size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t *caller,
 			fl_buf *into, json_t **out);
@@ -469,17 +465,6 @@ static inline void tpl_put(fl_buf *b, const char *s, size_t n)
 		fl_buf_append(b, s, n);
 	}
 }
-
-/* tpl_put_int — str(i) appended to b (digits and a sign: nothing to
- * escape), in one tpl_put.  Out of line: its digit buffer would cost the
- * callers a stack guard on every call (print.c). */
-void tpl_put_int(fl_buf *b, json_int_t i);
-
-/* tpl_put_fixed — m (0 <= m < 10^15) appended to b with its last `places`
- * digits after a point and at least one digit before it ("0.05"; places
- * 0: "m.0"), a '-' first when `neg`, written in place (print.c; floatfmt.c's
- * str(float) short path). */
-void tpl_put_fixed(fl_buf *b, int neg, unsigned long long m, int places);
 
 /* tpl_write — print v into out the way {{ v }} does (escaped unless markup). */
 void tpl_write(fl_buf *out, const json_t *v);

@@ -16,78 +16,6 @@
 #include "base/html.h"
 #include "template/internal.h"
 
-/* "00".."99": two digits per division, half the steps of one digit. */
-static const char digits2[201] =
-	"0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-	"5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-
-/* The digits of u ending just before `end`, two at a time. */
-static inline char *put_digits(char *end, unsigned long long u)
-{
-	while (u >= 100) {
-		unsigned d = (unsigned)(u % 100) * 2;
-		u /= 100;
-		*--end = digits2[d + 1];
-		*--end = digits2[d];
-	}
-	if (u >= 10) {
-		*--end = digits2[u * 2 + 1];
-		*--end = digits2[u * 2];
-	} else {
-		*--end = (char)('0' + u);
-	}
-	return end;
-}
-
-static inline size_t count_digits(unsigned long long u)
-{
-	size_t n = 1;
-	for (; u >= 100; u /= 100)
-		n += 2;
-	return n + (u >= 10);
-}
-
-void tpl_put_int(fl_buf *b, json_int_t i)
-{
-	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
-	size_t n = (i < 0) + count_digits(u);
-	if (b->cap - b->len <= n)  /* room for the digits and the NUL */
-		fl_buf_reserve(b, n);
-	/* the digits written in place, from the last one */
-	char *p = b->data + b->len + n;
-	*p = '\0';
-	p = put_digits(p, u);
-	if (i < 0)
-		*--p = '-';
-	b->len += n;
-}
-
-void tpl_put_fixed(fl_buf *b, int neg, unsigned long long m, int places)
-{
-	/* the digits of m, at least places + 1 of them ("0.05") */
-	size_t nd = count_digits(m);
-	if (nd <= (size_t)places)
-		nd = (size_t)places + 1;
-	size_t n = (size_t)neg + nd + 1 + (places == 0);   /* sign, digits, point, "0" of ".0" */
-	if (b->cap - b->len <= n)
-		fl_buf_reserve(b, n);
-	char *p = b->data + b->len + n;
-	*p = '\0';
-	if (!places) {
-		*--p = '0';
-		*--p = '.';
-		p = put_digits(p, m);
-	} else {
-		for (int i = 0; i < places; i++, m /= 10)
-			*--p = (char)('0' + m % 10);
-		*--p = '.';
-		p = put_digits(p, m);   /* "0" when m had no more digits than places */
-	}
-	if (neg)
-		*--p = '-';
-	b->len += n;
-}
-
 void tpl_write(fl_buf *out, const json_t *v)
 {
 	size_t n;
@@ -98,7 +26,7 @@ void tpl_write(fl_buf *out, const json_t *v)
 	if (json_is_string(v)) {
 		fl_html_escape(out, json_string_value(v), json_string_length(v));
 	} else if (json_is_integer(v)) {
-		tpl_put_int(out, json_integer_value(v));
+		fl_buf_put_int(out, json_integer_value(v));
 	} else if (json_is_real(v)) {
 		tv_float(out, json_real_value(v));  /* digits: nothing to escape */
 	} else if (json_is_boolean(v) || json_is_null(v)) {
@@ -163,7 +91,7 @@ fl_err tpl_print_name(struct rctx *r, struct frame *f, const struct node *n,
 		return FL_OK;
 	}
 	if (json_is_integer(v)) {
-		tpl_put_int(out, json_integer_value(v));
+		fl_buf_put_int(out, json_integer_value(v));
 		return FL_OK;
 	}
 	if (json_is_real(v)) {

@@ -287,16 +287,6 @@ static fl_err bind_params(struct rctx *r, const struct node *at, const struct no
 	return FL_OK;
 }
 
-fl_err tpl_invoke(struct rctx *r, const struct node *at, json_t *fn, json_t **args, size_t nargs,
-		  const char **kwn, json_t **kwv, size_t nkw, json_t *caller, fl_buf *into,
-		  json_t **out)
-{
-	json_int_t idx = -1;
-	if (tpl_callable_kind(fn, &idx) != TPL_MACRO)
-		return tpl_fail(r, at, "'dict' object is not callable");
-	return tpl_invoke_index(r, at, idx, args, nargs, kwn, kwv, nkw, caller, into, out);
-}
-
 fl_err tpl_invoke_index(struct rctx *r, const struct node *at, json_int_t idx, json_t **args,
 			size_t nargs, const char **kwn, json_t **kwv, size_t nkw, json_t *caller,
 			fl_buf *into, json_t **out)
