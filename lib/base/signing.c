@@ -722,14 +722,16 @@ static int compress_payload(unsigned char *dst, uLongf *dst_len, const unsigned 
  * would be longer, so an incompressible payload costs no full pass. */
 static char *dump_payload(fl_arena *a, const char *json, size_t len, size_t *out_len)
 {
-	uLongf clen = len >= FL_SIGN_COMPRESS_MIN ? len - 2 : 0;
-	unsigned char *c = fl_arena_alloc(a, clen ? clen : 1);
-	if (clen && compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK &&
-	    clen + 1 < len) {
-		char *p = fl_arena_alloc(a, 1 + b64url_size(clen));
-		p[0] = '.';
-		*out_len = 1 + b64url_write(p + 1, c, clen);
-		return p;
+	if (len >= FL_SIGN_COMPRESS_MIN) {
+		/* Z_OK means the stream fit len - 2 bytes: with its '.' it wins */
+		uLongf clen = len - 2;
+		unsigned char *c = fl_arena_alloc(a, clen);
+		if (compress_payload(c, &clen, (const unsigned char *)json, len) == Z_OK) {
+			char *p = fl_arena_alloc(a, 1 + b64url_size(clen));
+			p[0] = '.';
+			*out_len = 1 + b64url_write(p + 1, c, clen);
+			return p;
+		}
 	}
 	char *p = fl_arena_alloc(a, b64url_size(len));
 	*out_len = b64url_write(p, json, len);

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/db_uri.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "base/row.h"
 #include "base/utf8.h"
@@ -308,14 +309,6 @@ static bool retry_after_loss(fl_db *db, fl_err err)
 
 /* ---- statement cache ---- */
 
-static uint32_t hash_sql(const char *s)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct cached_stmt *cache_slot(fl_db *db)
 {
 	struct cached_stmt *victim = &db->cache[0];
@@ -336,7 +329,7 @@ static struct cached_stmt *cache_slot(fl_db *db)
  * Exactly one statement is accepted (the driver checks). */
 static fl_err prepare_cached(fl_db *db, const char *sql, fl_driver_stmt **out)
 {
-	uint32_t h = hash_sql(sql);
+	uint32_t h = fl_hash_fnv1a(sql, strlen(sql));
 	for (size_t i = 0; i < FL_DB_STMT_CACHE_SIZE; i++) {
 		struct cached_stmt *c = &db->cache[i];
 		if (c->sql && c->hash == h && strcmp(c->sql, sql) == 0) {

@@ -5,7 +5,6 @@
  * sqlite3_stmt itself (no wrapper: nothing to allocate on the hot path);
  * the casts below are the only place that knows. */
 #include "data/driver_internal.h"
-#include "base/utf8.h"
 #include "data/dialect.h"
 
 #include <ctype.h>

@@ -25,8 +25,8 @@
 
 /* fl_csrf_generate — generate_csrf(): when `session` has no string under
  * "csrf_token", store a fresh raw token there (40 lowercase hex digits of
- * 20 bytes from OpenSSL's RAND_bytes, what Flask-WTF's SHA-1 of 64 random
- * bytes looks like; the new
+ * 20 bytes from the kernel's generator, getrandom(2), as Flask-WTF's
+ * os.urandom; what its SHA-1 of 64 random bytes looks like; the new
  * string is allocated where jansson currently allocates); then sign it at
  * time `now`.  `secret`/`secret_len` is WTF_CSRF_SECRET_KEY or SECRET_KEY
  * (len 0: strlen).  *token is NUL-terminated in `a`.  Flask-WTF caches the

@@ -142,8 +142,9 @@ void fl_response_serialize_head(const fl_response *r, fl_buf *out)
 		fl_buf_puts(out, r->headers[i].value);
 		fl_buf_puts(out, "\r\n");
 	}
-	/* 204 and 304 carry no body and no length (RFC 7230 §3.3.2). */
-	if (r->status != 204 && r->status != 304) {
+	/* 204 and 304 carry no body and no length (RFC 7230 §3.3.2); HEAD
+	 * keeps the length GET would have. */
+	if (sends_body(r, 0)) {
 		unsigned long long n = r->content_length_set ? r->content_length
 		                                             : (unsigned long long)r->body.len;
 		fl_buf_puts(out, "Content-Length: ");
