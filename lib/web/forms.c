@@ -330,25 +330,28 @@ static void set_field_members(json_t *o, const fl_form *form, fl_field *field)
 }
 
 struct lazy_field {
+	fl_arena *arena;   /* where this struct and `all` live */
 	const fl_form *form;
 	fl_field *field;
+	json_t *all;       /* every member, made at the first read */
 };
 
 /* The members of a field object, made when a template first reads one
  * (fl_tpl_lazy): pages that render forms through fl_form_to_json's
- * `fields` (Flasky's quick_form) never read them.  All are made at once:
- * a template that reads one usually reads several. */
+ * `fields` (Flasky's quick_form) never read them.  All are made at once
+ * and kept: a template that reads one usually reads several (wtf.html's
+ * form_field reads six). */
 static json_t *lazy_field_members(void *ud, const char *name)
 {
-	const struct lazy_field *lf = ud;
-	json_t *all = json_object();
-	set_field_members(all, lf->form, lf->field);
-	if (!name)
-		return all;
-	json_t *v = json_object_get(all, name);
-	json_incref(v);
-	json_decref(all);
-	return v;
+	struct lazy_field *lf = ud;
+	if (!lf->all) {
+		/* in the struct's arena: kept exactly as long as it is */
+		fl_arena *prev = fl_json_set_arena(lf->arena);
+		lf->all = json_object();
+		set_field_members(lf->all, lf->form, lf->field);
+		fl_json_set_arena(prev);
+	}
+	return json_incref(name ? json_object_get(lf->all, name) : lf->all);
 }
 
 /* One field as WTForms shows it to a template; a RadioField iterates its
@@ -359,7 +362,7 @@ static json_t *field_object(fl_arena *a, const fl_form *form, fl_field *field)
 	if (!n) {
 		/* members on the callable itself, made when first read */
 		struct lazy_field *lf = fl_arena_alloc(a, sizeof *lf);
-		*lf = (struct lazy_field){ form, field };
+		*lf = (struct lazy_field){ a, form, field, NULL };
 		return fl_tpl_lazy_members(fl_tpl_callable(NULL, field_call, field),
 			lazy_field_members, lf);
 	}
