@@ -425,7 +425,7 @@ def report(all_res):
             goals.append((tag + ": p99 <= %g ms" % goal_p99, p["p99"] <= goal_p99,
                            "%.2f ms" % p["p99"]))
     log("")
-    log("RSS of the FastCGI processes (before the first wrk run -> after the last):")
+    log("RSS of the FastCGI processes (after the warm-up runs -> after the last):")
     for kind in ("lighttpd", "apache", "proxy-fcgi"):
         res = all_res.get(kind)
         if not res:
